@@ -1,0 +1,39 @@
+/** Local calendar date `YYYY-MM-DD` of `d` (daily logs follow the agent's local day). */
+export function localDate(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Local wall-clock time `HH:MM`. */
+export function localTime(d: Date): string {
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The local date `days` before `date` (a `YYYY-MM-DD` string). */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return localDate(new Date(y, m - 1, d + days));
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True when `s` is a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(s: string): boolean {
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+/** Whole days from date `a` to date `b` (both `YYYY-MM-DD`). */
+export function daysBetween(a: string, b: string): number {
+  const t = (s: string) => {
+    const [y, m, d] = s.split("-").map(Number) as [number, number, number];
+    return Date.UTC(y, m - 1, d);
+  };
+  return Math.round((t(b) - t(a)) / 86_400_000);
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}

@@ -1,0 +1,77 @@
+/**
+ * Every failure brain reports on purpose is a BrainError with a stable `code`
+ * that scripts can match on, and an exit code: 1 for a failure, 2 for a usage
+ * error. Messages name the file or argument at fault and say what to do.
+ */
+export class BrainError extends Error {
+  readonly code: string = "BRAIN_ERROR";
+  /** Process exit code the CLI uses: 1 failure, 2 usage error. */
+  readonly exitCode: 1 | 2 = 1;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The caller's words are off: unknown option, bad value, missing argument. */
+export class UsageError extends BrainError {
+  override readonly code = "BRAIN_USAGE";
+  override readonly exitCode = 2;
+}
+
+export class WorkspaceNotFoundError extends BrainError {
+  override readonly code = "BRAIN_WORKSPACE_NOT_FOUND";
+  constructor(dir: string, options?: ErrorOptions) {
+    super(
+      `No brain workspace at or above ${dir}. Run \`brain init\` first, or pass --workspace DIR (or set BRAIN_WORKSPACE).`,
+      options,
+    );
+  }
+}
+
+/** A file exists but cannot be used: invalid JSON, schema violation, broken frontmatter. It is left untouched. */
+export class CorruptFileError extends BrainError {
+  override readonly code = "BRAIN_CORRUPT_FILE";
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${file}: ${problem}. The file was left untouched; fix it by hand or restore it with git.`, options);
+  }
+}
+
+/** A name or path would resolve outside the workspace. */
+export class UnsafePathError extends BrainError {
+  override readonly code = "BRAIN_UNSAFE_PATH";
+  override readonly exitCode = 2;
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`Refusing path ${JSON.stringify(path)}: ${reason}. brain only writes inside the workspace.`);
+  }
+}
+
+export class LockTimeoutError extends BrainError {
+  override readonly code = "BRAIN_LOCK_TIMEOUT";
+  constructor(lockPath: string, holder: string, waitedMs: number) {
+    super(
+      `Timed out after ${waitedMs} ms waiting for the workspace lock ${lockPath}, held by ${holder}. ` +
+        `If that process is gone, run \`brain doctor --fix\` or delete the lock file.`,
+    );
+  }
+}
+
+export class GitError extends BrainError {
+  override readonly code = "BRAIN_GIT";
+}
+
+/** Checks that `err` is a BrainError (also across bundled module copies). */
+export function isBrainError(err: unknown): err is BrainError {
+  return (
+    err instanceof BrainError ||
+    (typeof err === "object" && err !== null && typeof (err as { code?: unknown }).code === "string" &&
+      String((err as { code: string }).code).startsWith("BRAIN_"))
+  );
+}

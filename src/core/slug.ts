@@ -1,0 +1,30 @@
+import { UsageError } from "./errors.js";
+
+const MAX_SLUG = 80;
+
+/**
+ * Turns any name into a safe file-name slug: lower case letters, digits and
+ * single dashes, no dots, no separators, at most 80 characters. Letters of
+ * any script are kept (accents folded), so `Déploiement staging` becomes
+ * `deploiement-staging` and `部署` stays `部署`.
+ * Throws a UsageError when nothing usable is left.
+ */
+export function toSlug(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, MAX_SLUG)
+    .replace(/-+$/g, "");
+  if (!slug) {
+    throw new UsageError(`${JSON.stringify(name.slice(0, 60))} has no letters or digits to make a name from.`);
+  }
+  return slug;
+}
+
+/** Tags are slugs too, so `#Deploy Prod` and `#deploy-prod` are the same tag. */
+export function toTag(tag: string): string {
+  return toSlug(tag.replace(/^#+/, ""));
+}
