@@ -1,0 +1,93 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync, lstatSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { randomBytes } from "node:crypto";
+import { BrainError, UnsafePathError } from "../core/errors.js";
+
+/** Folder for caches, locks and temp files; gitignored and always rebuildable. */
+export const BRAIN_DIR = ".brain";
+
+/**
+ * Resolves `rel` inside `root`, refusing anything that would land outside it:
+ * absolute paths, `..` segments, NUL bytes, and symlinks (of the file or any
+ * parent folder) that point out of the workspace.
+ */
+export function resolveInside(root: string, rel: string): string {
+  if (rel.includes("\0")) throw new UnsafePathError(rel, "it contains a NUL byte");
+  if (isAbsolute(rel)) {
+    const inside = relative(root, rel);
+    if (inside.startsWith("..") || isAbsolute(inside)) throw new UnsafePathError(rel, "it is outside the workspace");
+    rel = inside;
+  }
+  const parts = rel.split(/[\\/]+/);
+  if (parts.includes("..")) throw new UnsafePathError(rel, "it contains `..`");
+  const full = resolve(root, rel);
+  const realRoot = realpathSync(root);
+  // Walk up to the nearest existing ancestor and check where it really lives.
+  let probe = full;
+  for (;;) {
+    let exists = true;
+    try {
+      lstatSync(probe);
+    } catch {
+      exists = false;
+    }
+    if (exists) {
+      const real = realpathSync(probe);
+      if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+        throw new UnsafePathError(rel, `it resolves through a symlink to ${real}, outside the workspace`);
+      }
+      break;
+    }
+    const up = dirname(probe);
+    if (up === probe) break;
+    probe = up;
+  }
+  return full;
+}
+
+/** Reads a text file, or returns null when it does not exist. Other errors name the file. */
+export function readTextIfExists(path: string, display = path): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new BrainError(`Cannot read ${display}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Writes `content` to `path` atomically: a temp file in `.brain/tmp` (on the
+ * same file system, but never beside the target, so a killed writer leaves no
+ * stray file in the workspace), fsync, rename over the target, fsync the
+ * folder. A crash at any point leaves the old file or the new one, never a
+ * torn one.
+ */
+export function writeFileAtomic(root: string, path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmpDir = join(root, BRAIN_DIR, "tmp");
+  mkdirSync(tmpDir, { recursive: true });
+  const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
+  let fd = openSync(tmp, "w", 0o644);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new BrainError(`Cannot write ${relative(root, path) || path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    fd = openSync(dirname(path), "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some file systems refuse fsync on folders; the rename itself is still atomic.
+  }
+}

@@ -1,0 +1,168 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { GitError } from "../core/errors.js";
+
+/**
+ * The one place brain talks to git. Each function does one git thing. git is
+ * run directly (not through a wrapper library) because commits sit on the hot
+ * path of every write and each extra millisecond is paid by every agent call.
+ */
+
+/** Identity brain commits under when git has none configured; used for brain's own commits only. */
+export const FALLBACK_IDENTITY = { name: "brain", email: "brain@localhost" };
+
+interface GitResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+function runGit(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<GitResult> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      "git",
+      args,
+      {
+        cwd,
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env },
+      },
+      (err, stdout, stderr) => {
+        if (err && typeof (err as NodeJS.ErrnoException).code === "string") {
+          reject(new GitError(`Cannot run git: ${err.message}. Install git, or set "commit": false in brain.config.json.`, { cause: err }));
+          return;
+        }
+        resolvePromise({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 });
+      },
+    );
+  });
+}
+
+/** The root of the git work tree containing `dir`, found without spawning git; null outside a repository. */
+export function findRepositoryRoot(dir: string): string | null {
+  let cur = resolve(dir);
+  for (;;) {
+    if (existsSync(join(cur, ".git"))) return cur;
+    const up = dirname(cur);
+    if (up === cur) return null;
+    cur = up;
+  }
+}
+
+export function isRepository(dir: string): boolean {
+  return findRepositoryRoot(dir) !== null;
+}
+
+/** `git init` in `dir`, on a branch named main. */
+export async function initRepository(dir: string): Promise<void> {
+  let r = await runGit(dir, ["init", "-q", "-b", "main"]);
+  if (r.code !== 0) r = await runGit(dir, ["init", "-q"]);
+  if (r.code !== 0) throw new GitError(`git init failed in ${dir}: ${r.stderr.trim()}`);
+}
+
+export interface CommitResult {
+  committed: boolean;
+  sha?: string;
+  /** Why nothing was committed, when nothing was. */
+  reason?: string;
+}
+
+/**
+ * Commits exactly `paths` (relative to `cwd`) with `subject` and `body`.
+ * Whatever else is staged or modified in the work tree stays as it was: the
+ * commit is made with `--only`, so a person's unrelated changes are never
+ * swept in. Hooks are skipped: these are machine commits of memory files.
+ */
+export async function commitPaths(cwd: string, paths: string[], subject: string, body: string): Promise<CommitResult> {
+  if (paths.length === 0) return { committed: false, reason: "nothing changed" };
+  // core.abbrev=40 makes the summary line carry the full sha, saving a rev-parse.
+  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--only", "-m", subject, ...(body ? ["-m", body] : []), "--", ...paths];
+  const commit = async () => {
+    let r = await retryOnIndexLock(() => runGit(cwd, args));
+    if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
+      r = await retryOnIndexLock(() =>
+        runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]),
+      );
+    }
+    return r;
+  };
+  // Most writes change files git already tracks, so one `git commit --only` is enough;
+  // new, moved or deleted paths need a `git add` first.
+  let r = await commit();
+  if (r.code !== 0 && /did not match any file|pathspec/i.test(r.stderr)) {
+    const add = await retryOnIndexLock(() => runGit(cwd, ["add", "-A", "--", ...paths]));
+    if (add.code !== 0) throw new GitError(`git add failed: ${add.stderr.trim()}`);
+    r = await commit();
+  }
+  if (r.code !== 0) {
+    const out = `${r.stdout}\n${r.stderr}`;
+    if (/nothing to commit|no changes added|nothing added/i.test(out)) return { committed: false, reason: "nothing changed" };
+    throw new GitError(`git commit failed: ${r.stderr.trim() || r.stdout.trim()}`);
+  }
+  const sha = /^\[[^\]]*?([0-9a-f]{40})\]/m.exec(r.stdout)?.[1];
+  return { committed: true, sha: sha ?? (await runGit(cwd, ["rev-parse", "HEAD"])).stdout.trim() };
+}
+
+/** git's own index lock may be held for a moment by a person's git; wait a little for it. */
+async function retryOnIndexLock(run: () => Promise<GitResult>): Promise<GitResult> {
+  let r = await run();
+  for (let i = 0; i < 20 && r.code !== 0 && /index\.lock/.test(r.stderr); i++) {
+    await new Promise((res) => setTimeout(res, 25 * (i + 1)));
+    r = await run();
+  }
+  return r;
+}
+
+export interface BrainCommit {
+  sha: string;
+  date: string;
+  author: string;
+  subject: string;
+  body: string;
+  files: string[];
+}
+
+const SEP = "\u001e";
+const END = "\u001f";
+
+/** brain's commits (subject `brain: …`), newest first, optionally only those touching `file`. */
+export async function brainCommits(cwd: string, options: { file?: string; limit?: number } = {}): Promise<BrainCommit[]> {
+  const args = [
+    "log",
+    "--no-color",
+    "--name-only",
+    `--format=${SEP}%H%n%aI%n%an <%ae>%n%s%n%b${END}`,
+    "--grep=^brain: ",
+    "--relative",
+  ];
+  if (options.limit) args.push(`-n${options.limit}`);
+  args.push("--");
+  args.push(options.file ?? ".");
+  const r = await runGit(cwd, args);
+  if (r.code !== 0) {
+    if (/does not have any commits|bad default revision/.test(r.stderr)) return [];
+    throw new GitError(`git log failed: ${r.stderr.trim()}`);
+  }
+  return r.stdout
+    .split(SEP)
+    .filter((chunk) => chunk.trim())
+    .map((chunk) => {
+      const [head, filesPart = ""] = chunk.split(END);
+      const lines = (head ?? "").split("\n");
+      return {
+        sha: lines[0] ?? "",
+        date: lines[1] ?? "",
+        author: lines[2] ?? "",
+        subject: lines[3] ?? "",
+        body: lines.slice(4).join("\n").trim(),
+        files: filesPart.split("\n").map((l) => l.trim()).filter(Boolean),
+      };
+    });
+}
+
+/** True when `dir` is inside a work tree whose HEAD has at least one commit. */
+export async function hasCommits(dir: string): Promise<boolean> {
+  const r = await runGit(dir, ["rev-parse", "--verify", "-q", "HEAD"]);
+  return r.code === 0;
+}
