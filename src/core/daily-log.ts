@@ -322,3 +322,11 @@ function toEntry(b: RawBlock): LogEntry | null {
   }
   return { line: b.line, endLine: b.endLine, time, kind, structured, text, tags, section: b.section, block: b.block };
 }
+
+/** Workspace-relative path of the daily log of `date` (`YYYY-MM-DD`). */
+export function dailyLogPath(date: string): string {
+  return `memory/${date}.md`;
+}
+
+/** Upper bound on one entry's text; a larger text is refused rather than bloating a log. */
+export const MAX_ENTRY_CHARS = 64 * 1024;

@@ -1,0 +1,55 @@
+import { formatEntry, isEntryKind, parseDailyLog, type EntryKind, type NewEntry } from "./daily-log.js";
+
+/** The write-through queue sub-tasks append to and the main session drains. */
+export const QUEUE_PATH = "memory/learnings-queue.md";
+
+/** Kind of a queued item when none is given: the queue exists for learnings. */
+export const DEFAULT_QUEUE_KIND: EntryKind = "lesson";
+
+export interface QueuedEntry extends NewEntry {
+  /** Local date the item was queued, `YYYY-MM-DD`. */
+  date: string;
+}
+
+export interface QueueItem {
+  line: number;
+  endLine: number;
+  date: string | null;
+  time: string | null;
+  kind: EntryKind;
+  text: string;
+  tags: string[];
+}
+
+/** One queue line: `- YYYY-MM-DD HH:MM [kind] text #tags` — a log entry with its date, since it is drained later. */
+export function formatQueueItem(item: QueuedEntry): string {
+  return formatEntry(item).replace(/^- /, `- ${item.date} `);
+}
+
+const ITEM_HEAD_RE = /^(\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2})\s+\[([a-z]+)\]\s?([\s\S]*)$/;
+
+/**
+ * The queued items: every list item of the queue file. Items written by hand
+ * (without date, time or kind) are queued learnings too. Headings and
+ * paragraphs (the file's explanation) are not items.
+ */
+export function parseQueue(source: string): QueueItem[] {
+  return parseDailyLog(source)
+    .entries.filter((e) => e.block === "item")
+    .map((e) => {
+      const m = ITEM_HEAD_RE.exec(e.text);
+      if (m && isEntryKind(m[3]!)) {
+        return { line: e.line, endLine: e.endLine, date: m[1]!, time: m[2]!, kind: m[3] as EntryKind, text: m[4]!, tags: e.tags };
+      }
+      return { line: e.line, endLine: e.endLine, date: null, time: e.time, kind: DEFAULT_QUEUE_KIND, text: e.text, tags: e.tags };
+    });
+}
+
+/** `source` without the lines of `items`; every other byte (heading, explanation) is kept. */
+export function removeQueueItems(source: string, items: readonly QueueItem[]): string {
+  const drop = new Set<number>();
+  for (const it of items) for (let l = it.line; l <= it.endLine; l++) drop.add(l);
+  const lines = source.split("\n");
+  const kept = lines.filter((_, i) => !drop.has(i + 1)).join("\n").replace(/\n+$/, "");
+  return kept === "" ? "" : kept + (source.endsWith("\n") ? "\n" : "");
+}

@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { UsageError } from "../core/errors.js";
+import { findRepositoryRoot, initRepository } from "./git.js";
+import { workspaceTemplates } from "./package-files.js";
+import { readConfig, writeWorkspace, type CommitInfo, type Workspace } from "./workspace.js";
+
+export interface InitOptions {
+  /** Folder to start from (default process.cwd()). */
+  cwd?: string;
+  /** Folder to make a workspace of, relative to cwd (default: cwd itself). */
+  dir?: string;
+  /** false: no `git init` and no commit. */
+  commit?: boolean;
+}
+
+export interface InitResult {
+  root: string;
+  /** Files brain created. */
+  created: string[];
+  /** Files that existed and were left exactly as they were. */
+  kept: string[];
+  /** Existing files brain added to (only `.gitignore`, gaining `.brain/`). */
+  updated: string[];
+  gitInitialized: boolean;
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+/**
+ * Makes `dir` a brain workspace from `templates/workspace/`, adding only
+ * what is missing: an existing file is never overwritten, so running it in an
+ * OpenClaw or Mjolnir-Brain workspace keeps everything there. Runs `git init`
+ * when the folder is not in a repository, and commits what it created.
+ * Idempotent: a second run creates nothing and commits nothing.
+ */
+export async function initWorkspace(options: InitOptions = {}): Promise<InitResult> {
+  const root = resolve(options.cwd ?? process.cwd(), options.dir ?? ".");
+  if (existsSync(root) && !statSync(root).isDirectory()) throw new UsageError(`${root} is a file, not a folder.`);
+  mkdirSync(root, { recursive: true });
+  const commitOn = options.commit ?? true;
+  let gitInitialized = false;
+  if (commitOn && !findRepositoryRoot(root)) {
+    await initRepository(root);
+    gitInitialized = true;
+  }
+  const ws: Workspace = { root, gitRoot: findRepositoryRoot(root), config: readConfig(root) };
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: commitOn, command: "brain init" }, (tx) => {
+    const created: string[] = [];
+    const kept: string[] = [];
+    const updated: string[] = [];
+    for (const [rel, content] of workspaceTemplates()) {
+      const existing = tx.read(rel);
+      if (existing === null) {
+        tx.write(rel, content);
+        created.push(rel);
+      } else if (rel === ".gitignore" && !/^\/?\.brain\/?\s*$/m.test(existing)) {
+        tx.write(rel, `${existing}${existing.endsWith("\n") || existing === "" ? "" : "\n"}.brain/\n`);
+        updated.push(rel);
+      } else {
+        kept.push(rel);
+      }
+    }
+    const changed = [...created, ...updated];
+    const body = [
+      created.length ? `Created:\n${created.map((f) => `  ${f}`).join("\n")}` : "",
+      updated.length ? `Added .brain/ (caches and locks) to:\n${updated.map((f) => `  ${f}`).join("\n")}` : "",
+      kept.length ? `Kept as they were:\n${kept.map((f) => `  ${f}`).join("\n")}` : "",
+    ]
+      .filter(Boolean)
+      .join("\n\n");
+    return {
+      result: { created, kept, updated },
+      message: changed.length
+        ? { subject: `brain: init workspace (${created.length} file${created.length === 1 ? "" : "s"} created)`, body }
+        : undefined,
+    };
+  });
+  return { root, ...result, gitInitialized, commit, warnings };
+}

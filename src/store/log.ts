@@ -1,0 +1,89 @@
+import { localDate, localTime } from "../core/dates.js";
+import { appendToLog, dailyLogHeader, dailyLogPath, formatEntry, MAX_ENTRY_CHARS, normalizeText, type EntryKind, type NewEntry } from "../core/daily-log.js";
+import { UsageError } from "../core/errors.js";
+import { redactSecrets } from "../core/redact.js";
+import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+
+export interface LogOptions extends WriteOptions {
+  text: string;
+  kind?: EntryKind;
+  tags?: string[];
+}
+
+/** Where an entry landed. */
+export interface WrittenEntry {
+  /** Workspace-relative path of the daily log. */
+  path: string;
+  /** 1-based line of the entry in that file. */
+  line: number;
+  /** The exact text written (after redaction). */
+  entry: string;
+  /** Kinds of credentials that were redacted from the text. */
+  redacted: string[];
+}
+
+export interface LogResult extends WrittenEntry {
+  date: string;
+  time: string;
+  kind: EntryKind;
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+/**
+ * Appends one entry `- HH:MM [kind] text #tags` to today's daily log and
+ * commits it: the write-through step of the learning loop.
+ */
+export async function logEntry(options: LogOptions): Promise<LogResult> {
+  const now = options.now ?? new Date();
+  const kind = options.kind ?? "note";
+  checkEntryText(options.text);
+  const ws = openWorkspace(options);
+  const date = localDate(now);
+  const time = localTime(now);
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: "brain log" }, (tx) => {
+    const [written] = appendEntries(tx, date, [{ time, kind, text: options.text, tags: options.tags }]);
+    const w = written!;
+    return {
+      result: w,
+      message: { subject: `brain: log [${kind}] ${summarize(w.entry)}`, body: `Appended to ${w.path}:${w.line}\n\n${w.entry.trimEnd()}` },
+    };
+  });
+  return { ...result, date, time, kind, commit, warnings };
+}
+
+/** Refuses text that cannot make an entry: empty, or larger than MAX_ENTRY_CHARS. */
+export function checkEntryText(text: string): void {
+  if (typeof text !== "string" || normalizeText(text) === "") throw new UsageError("The entry text is empty; say what was learned.");
+  if (text.length > MAX_ENTRY_CHARS) {
+    throw new UsageError(
+      `The entry text is ${text.length} characters; the limit is ${MAX_ENTRY_CHARS}. Log the conclusion, not the transcript.`,
+    );
+  }
+}
+
+/**
+ * Appends entries (redacted) to the daily log of `date` inside a write
+ * transaction, creating the log with its heading when new. Returns where each
+ * entry landed. Shared by every command that logs.
+ */
+export function appendEntries(tx: WorkspaceTx, date: string, entries: NewEntry[]): WrittenEntry[] {
+  const path = dailyLogPath(date);
+  let content = tx.read(path) ?? dailyLogHeader(date);
+  const written: WrittenEntry[] = [];
+  for (const e of entries) {
+    const { text, redactions } = redactSecrets(e.text);
+    const entry = formatEntry({ ...e, text });
+    content = appendToLog(content, entry);
+    const line = content.split("\n").length - entry.split("\n").length + 1;
+    written.push({ path, line, entry, redacted: redactions.map((r) => r.kind) });
+  }
+  tx.write(path, content);
+  return written;
+}
+
+/** The first line of an entry, shortened for a commit subject. */
+export function summarize(text: string, max = 60): string {
+  const first = text.replace(/^- (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} \[[a-z]+\] /, "").split("\n")[0]!.trim();
+  return first.length > max ? first.slice(0, max - 1).trimEnd() + "…" : first;
+}

@@ -1,0 +1,94 @@
+import { localDate, localTime } from "../core/dates.js";
+import type { EntryKind } from "../core/daily-log.js";
+import { redactSecrets } from "../core/redact.js";
+import { DEFAULT_QUEUE_KIND, formatQueueItem, parseQueue, QUEUE_PATH, removeQueueItems, type QueueItem } from "../core/queue.js";
+import { readTextIfExists } from "./fs.js";
+import { appendEntries, checkEntryText, summarize, type WrittenEntry } from "./log.js";
+import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
+import { appendToLog } from "../core/daily-log.js";
+import { join } from "node:path";
+
+/** Heading and explanation of a new queue file. */
+export const QUEUE_HEADER =
+  "# Learnings queue\n\n" +
+  "Sub-tasks append what they learn here with `brain queue add`; the main session moves it into the daily log with `brain queue drain`.\n\n";
+
+export interface QueueAddOptions extends WriteOptions {
+  text: string;
+  kind?: EntryKind;
+  tags?: string[];
+}
+
+export interface QueueAddResult {
+  path: string;
+  line: number;
+  entry: string;
+  redacted: string[];
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+/** Appends one learning to `memory/learnings-queue.md` and commits it. */
+export async function queueAdd(options: QueueAddOptions): Promise<QueueAddResult> {
+  checkEntryText(options.text);
+  const now = options.now ?? new Date();
+  const ws = openWorkspace(options);
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: "brain queue add" }, (tx) => {
+    const { text, redactions } = redactSecrets(options.text);
+    const entry = formatQueueItem({ date: localDate(now), time: localTime(now), kind: options.kind ?? DEFAULT_QUEUE_KIND, text, tags: options.tags });
+    const content = appendToLog(tx.read(QUEUE_PATH) ?? QUEUE_HEADER, entry);
+    tx.write(QUEUE_PATH, content);
+    const line = content.split("\n").length - entry.split("\n").length + 1;
+    return {
+      result: { path: QUEUE_PATH, line, entry, redacted: redactions.map((r) => r.kind) },
+      message: { subject: `brain: queue add ${summarize(entry)}`, body: `Queued in ${QUEUE_PATH}:${line}\n\n${entry.trimEnd()}` },
+    };
+  });
+  return { ...result, commit, warnings };
+}
+
+/** The items waiting in the queue, oldest first. */
+export function queueList(options: WorkspaceOptions = {}): { path: string; items: QueueItem[] } {
+  const ws = openWorkspace(options);
+  const text = readTextIfExists(join(ws.root, QUEUE_PATH), QUEUE_PATH) ?? "";
+  return { path: QUEUE_PATH, items: parseQueue(text) };
+}
+
+export interface QueueDrainResult {
+  drained: number;
+  /** Where each item went in today's log. */
+  entries: WrittenEntry[];
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+/**
+ * Moves every queued item into today's daily log, keeping its original time
+ * (and noting its date when it was queued on another day), and empties the
+ * queue, in one commit. Both files are written under one lock, so an item is
+ * never in both or in neither.
+ */
+export async function queueDrain(options: WriteOptions = {}): Promise<QueueDrainResult> {
+  const now = options.now ?? new Date();
+  const today = localDate(now);
+  const ws = openWorkspace(options);
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: "brain queue drain" }, (tx) => {
+    const source = tx.read(QUEUE_PATH);
+    const items = source ? parseQueue(source) : [];
+    if (!source || items.length === 0) return { result: [] as WrittenEntry[] };
+    const entries = appendEntries(
+      tx,
+      today,
+      items.map((it) => ({
+        time: it.time ?? localTime(now),
+        kind: it.kind,
+        text: it.date && it.date !== today ? `${it.text} (queued ${it.date})` : it.text,
+        tags: it.tags,
+      })),
+    );
+    tx.write(QUEUE_PATH, removeQueueItems(source, items));
+    const body = [`Moved ${items.length} item(s) from ${QUEUE_PATH} into ${entries[0]!.path}:`, "", ...entries.map((e) => e.entry.trimEnd())].join("\n");
+    return { result: entries, message: { subject: `brain: queue drain ${items.length} item${items.length === 1 ? "" : "s"}`, body } };
+  });
+  return { drained: result.length, entries: result, commit, warnings };
+}
