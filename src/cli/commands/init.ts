@@ -1,0 +1,29 @@
+import type { CommandModule } from "yargs";
+import { baseOptions, commitNote, report, say, type GlobalArgs } from "../output.js";
+
+interface Args extends GlobalArgs {
+  dir?: string;
+}
+
+export const initCommand: CommandModule<GlobalArgs, Args> = {
+  command: "init [dir]",
+  describe: "Make a folder a brain workspace (adds only what is missing; never overwrites)",
+  builder: (y) =>
+    y
+      .positional("dir", { type: "string", describe: "Folder to initialize (default: the current folder)" })
+      .example("brain init", "Scaffold MEMORY.md, strategies.json, playbooks/, memory/ here, git init if needed, commit")
+      .example("brain init ~/agent-memory", "Make a new workspace in another folder")
+      .example("cd existing-openclaw-workspace && brain init", "Add only the missing files; report what was kept"),
+  handler: async (args) => {
+    const { initWorkspace } = await import("../../store/init.js");
+    const { commit } = baseOptions(args);
+    const result = await initWorkspace({ dir: args.dir ?? args.workspace, commit });
+    report(args, result, (r) => {
+      say(args, `brain workspace: ${r.root}${r.gitInitialized ? " (new git repository)" : ""}`);
+      for (const f of r.created) say(args, `  created  ${f}`);
+      for (const f of r.updated) say(args, `  updated  ${f} (added .brain/)`);
+      for (const f of r.kept) say(args, `  kept     ${f}`);
+      say(args, r.created.length || r.updated.length ? commitNote(r.commit) : "Nothing to do: the workspace is complete.");
+    });
+  },
+};

@@ -1,0 +1,70 @@
+import { UsageError } from "../core/errors.js";
+
+/** Options every command accepts (defined once in main.ts). */
+export interface GlobalArgs {
+  workspace?: string;
+  json?: boolean;
+  commit?: boolean;
+  quiet?: boolean;
+}
+
+let exitCode = 0;
+
+/** Asks main to exit with `code` once the command is done (commands never exit themselves). */
+export function setExitCode(code: number): void {
+  exitCode = code;
+}
+
+export function pendingExitCode(): number {
+  return exitCode;
+}
+
+/** A line of human output on stdout, unless --quiet. */
+export function say(args: GlobalArgs, line = ""): void {
+  if (!args.quiet && !args.json) process.stdout.write(line + "\n");
+}
+
+/** The command's data as JSON on stdout: the contract for machines. */
+export function printJson(data: unknown): void {
+  process.stdout.write(JSON.stringify(data, null, 2) + "\n");
+}
+
+/** Warnings go to stderr so they never mix with --json output. */
+export function warn(message: string): void {
+  process.stderr.write(`brain: warning: ${message}\n`);
+}
+
+/** Prints the data for --json, or runs `human` to print it for people; warnings go to stderr either way. */
+export function report<T extends object>(args: GlobalArgs, data: T, human: (data: T) => void): void {
+  for (const w of (data as { warnings?: string[] }).warnings ?? []) warn(w);
+  if (args.json) printJson(data);
+  else if (!args.quiet) human(data);
+}
+
+/** Library options from the global flags: the workspace, commit on/off, and the clock (BRAIN_NOW, for scripted replays). */
+export function baseOptions(args: GlobalArgs): { workspace?: string; commit?: boolean; now?: Date } {
+  const opts: { workspace?: string; commit?: boolean; now?: Date } = {};
+  if (args.workspace) opts.workspace = args.workspace;
+  if (args.commit === false) opts.commit = false;
+  const fixed = process.env.BRAIN_NOW;
+  if (fixed) {
+    const d = new Date(fixed);
+    if (Number.isNaN(d.getTime())) throw new UsageError(`BRAIN_NOW must be a date-time such as 2026-11-21T09:30, got ${JSON.stringify(fixed)}.`);
+    opts.now = d;
+  }
+  return opts;
+}
+
+/** "committed 1a2b3c4" or why not, for one-line confirmations. */
+export function commitNote(commit: { committed: boolean; sha?: string; reason?: string }): string {
+  return commit.committed ? `committed ${commit.sha?.slice(0, 7)}` : `not committed: ${commit.reason}`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** A repeatable option's values: yargs gives one value as a string and several as an array. */
+export function asList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+}
