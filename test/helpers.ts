@@ -1,0 +1,78 @@
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const BRAIN_BIN = join(REPO, "bin", "brain.js");
+
+/** A fresh temporary folder holding `files` (path → content). */
+export function tmpWorkspace(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "brain-test-"));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+  return dir;
+}
+
+/** Environment with no git identity and no user or system git config: what a fresh CI machine has. */
+export function bareGitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), "brain-home-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, GIT_CONFIG_GLOBAL: join(home, "none"), GIT_CONFIG_NOSYSTEM: "1", ...extra };
+  for (const k of ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL", "BRAIN_WORKSPACE", "BRAIN_NOW"]) {
+    if (!(k in extra)) delete env[k];
+  }
+  return env;
+}
+
+/** Runs git in `dir` as a person would (with an identity of their own). */
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=Test Person", "-c", "user.email=person@example.com", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: bareGitEnv(),
+  });
+}
+
+/** A temporary git repository holding `files`, committed by a person. */
+export function gitWorkspace(files: Record<string, string> = {}): string {
+  const dir = tmpWorkspace(files);
+  git(dir, "init", "-q", "-b", "main");
+  if (Object.keys(files).length) {
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "person: initial files");
+  }
+  return dir;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI as a child process. */
+export function runBrain(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string } = { cwd: REPO }): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BRAIN_BIN, ...args], { cwd: options.cwd, env: options.env ?? bareGitEnv() });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+export function read(dir: string, rel: string): string {
+  return readFileSync(join(dir, rel), "utf8");
+}
+
+/** Subjects of the commits in `dir`, newest first. */
+export function commitSubjects(dir: string): string[] {
+  const out = git(dir, "log", "--format=%s");
+  return out.split("\n").filter(Boolean);
+}
