@@ -86,19 +86,30 @@ export const MAX_QUERY_LENGTH = 2000;
  * conversations and checked on held-out ones; changing any of them changes
  * `INDEX_VERSION` so cached indexes are rebuilt.
  */
-export const SEARCH_SETTINGS = {
+export const SEARCH_SETTINGS: SearchSettings = {
   /** BM25 term-frequency saturation. */
   k1: 1.2,
   /** BM25 length normalization. */
   b: 0.75,
   /** Field weights: how much one occurrence in each field counts. */
-  fields: { text: 1, title: 2, tags: 1.5, speaker: 0.3, context: 0.3, date: 0.3 },
-  /** Pseudo-relevance feedback: hits read, terms added, and their weight against the query. */
-  feedback: { docs: 0, terms: 0, weight: 0 },
-} as const;
+  fields: { text: 1, title: 2, tags: 1.5, speaker: 0.6, context: 0.6, date: 0.6 },
+  neighbour: 0.2,
+};
+
+/** The shape of SEARCH_SETTINGS. */
+export interface SearchSettings {
+  k1: number;
+  b: number;
+  fields: { text: number; title: number; tags: number; speaker: number; context: number; date: number };
+  /**
+   * Share of the previous and next log entry's score added to an entry's own:
+   * in a log, an answer sits next to its question and a fix next to its error.
+   */
+  neighbour: number;
+}
 
 /** Changes whenever the serialized layout or the settings change, so stale caches are ignored. */
-export const INDEX_VERSION = `brain-search-1:${JSON.stringify(SEARCH_SETTINGS.fields)}`;
+export const INDEX_VERSION = `brain-search-1:${JSON.stringify(SEARCH_SETTINGS)}`;
 
 /** A unit as the index keeps it: everything a hit needs, plus the unit's weighted length. */
 interface StoredUnit {
@@ -295,13 +306,7 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
   const weights = new Map<string, number>();
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
   const accept = makeFilter(options);
-  let scored = scoreTerms(index, stats, weights, accept);
-
-  const fb = SEARCH_SETTINGS.feedback;
-  if (fb.docs > 0 && fb.terms > 0 && scored.length > 0) {
-    const expanded = expandQuery(index, stats, scored.slice(0, fb.docs), weights);
-    if (expanded.size > weights.size) scored = scoreTerms(index, stats, expanded, accept);
-  }
+  const scored = scoreTerms(index, stats, weights, accept);
 
   if (options.recency) applyRecency(scored, options, stats);
   scored.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
@@ -361,7 +366,7 @@ function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, 
         acc.set(ui, (acc.get(ui) ?? 0) + (w * tf * (k1 + 1)) / (tf + norm));
       }
     }
-    for (const [ui, s] of acc) {
+    for (const [ui, s] of smoothNeighbours(seg, acc)) {
       const unit = seg.units[ui]!;
       if (accept(unit)) out.push({ path, unit, score: s * unit.boost });
     }
@@ -369,24 +374,30 @@ function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, 
   return out.sort((x, y) => y.score - x.score);
 }
 
+/** Sources whose adjacent units belong together (a log's question and answer, error and fix). */
+const SEQUENTIAL_SOURCES = new Set<UnitSource>(["log", "queue"]);
+
 /**
- * Pseudo-relevance feedback: the top hits' most distinctive words are added
- * to the query at a lower weight, so a question finds turns that use other
- * words for the same thing.
+ * Adds a share of each log entry's neighbours' scores to its own, so an
+ * entry that answers a matching one is found even when it shares no word
+ * with the query. Units of other sources keep their own score.
  */
-function expandQuery(index: SearchIndex, stats: IndexStats, top: Scored[], weights: Map<string, number>): Map<string, number> {
-  const fb = SEARCH_SETTINGS.feedback;
-  const cand = new Map<string, number>();
-  const maxScore = top[0]?.score ?? 1;
-  for (const hit of top) {
-    const toks = tokenize(hit.unit.text, "query");
-    const rel = hit.score / maxScore;
-    for (const t of new Set(toks)) if (!weights.has(t)) cand.set(t, (cand.get(t) ?? 0) + rel / Math.max(1, toks.length) ** 0.5);
+function smoothNeighbours(seg: IndexSegment, acc: Map<number, number>): Map<number, number> {
+  const lambda = SEARCH_SETTINGS.neighbour;
+  if (lambda <= 0) return acc;
+  const out = new Map<number, number>();
+  const sequential = (j: number) => SEQUENTIAL_SOURCES.has(seg.units[j]!.source);
+  for (const ui of acc.keys()) {
+    for (const j of [ui - 1, ui, ui + 1]) {
+      if (j < 0 || j >= seg.units.length || out.has(j)) continue;
+      let score = acc.get(j) ?? 0;
+      if (sequential(j)) {
+        if (j > 0 && sequential(j - 1)) score += lambda * (acc.get(j - 1) ?? 0);
+        if (j + 1 < seg.units.length && sequential(j + 1)) score += lambda * (acc.get(j + 1) ?? 0);
+      }
+      if (score > 0) out.set(j, score);
+    }
   }
-  const ranked = [...cand].map(([t, w]) => [t, w * idfOf(index, stats, t)] as const).sort((x, y) => y[1] - x[1]);
-  const out = new Map(weights);
-  const best = ranked[0]?.[1] ?? 1;
-  for (const [t, w] of ranked.slice(0, fb.terms)) out.set(t, (fb.weight * w) / best);
   return out;
 }
 
