@@ -28,6 +28,8 @@ const LETTER_FOLDS: Record<string, string> = {
 };
 
 const MARKS_AFTER_ALPHABETIC_RE = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
+// eslint-disable-next-line no-control-regex
+const ASCII_RE = /^[\u0000-\u007f]*$/;
 const FOLD_RE = /[ßæÆœŒøØłŁđĐðþı]/g;
 
 /**
@@ -38,6 +40,8 @@ const FOLD_RE = /[ßæÆœŒøØłŁđĐðþı]/g;
  * camelCase can still be split; tokens are lower-cased later.
  */
 export function foldText(text: string): string {
+  // Plain ASCII has nothing to fold; skipping normalization keeps indexing fast.
+  if (ASCII_RE.test(text)) return text;
   return text
     .normalize("NFKC")
     .normalize("NFD")
@@ -92,7 +96,26 @@ function pushCjk(run: string, mode: TokenMode, out: string[]): void {
   for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
 }
 
+/**
+ * Terms of each word seen, since the same words recur throughout a
+ * workspace and stemming dominates indexing time. Cleared when it grows
+ * large so memory stays bounded.
+ */
+const wordCache = new Map<string, readonly string[]>();
+const WORD_CACHE_MAX = 200_000;
+
 function pushWord(raw: string, out: string[]): void {
+  let terms = wordCache.get(raw);
+  if (terms === undefined) {
+    terms = wordTerms(raw);
+    if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+    wordCache.set(raw, terms);
+  }
+  for (const t of terms) out.push(t);
+}
+
+function wordTerms(raw: string): string[] {
+  const out: string[] = [];
   // "Caroline's" and "Caroline" are one name; "don't" is one (stop) word.
   const word = raw.replace(/['’]s$/iu, "").replace(/['’]/gu, "");
   const parts = word.split(CAMEL_SPLIT_RE);
@@ -104,6 +127,7 @@ function pushWord(raw: string, out: string[]): void {
       if (t !== null && t !== whole) out.push(t);
     }
   }
+  return out;
 }
 
 function normalizeWord(word: string): string | null {

@@ -218,14 +218,23 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
   const f = SEARCH_SETTINGS.fields;
   const stored: StoredUnit[] = [];
   const postings: Record<string, number[]> = Object.create(null);
+  // A unit's context repeats lines of its neighbours' text: tokenize each line once.
+  const lineTokens = new Map<string, string[]>();
+  const tokensOf = (line: string) => {
+    let toks = lineTokens.get(line);
+    if (!toks) lineTokens.set(line, (toks = tokenize(line, "index")));
+    return toks;
+  };
   units.forEach((u, i) => {
     const tf = new Map<string, number>();
     let len = 0;
     const add = (text: string | null | undefined, weight: number) => {
       if (!text) return;
-      for (const t of tokenize(text, "index")) {
-        tf.set(t, (tf.get(t) ?? 0) + weight);
-        len += weight;
+      for (const line of text.split("\n")) {
+        for (const t of tokensOf(line)) {
+          tf.set(t, (tf.get(t) ?? 0) + weight);
+          len += weight;
+        }
       }
     };
     // The speaker is its own, lighter field: in a transcript every line starts with a name.
