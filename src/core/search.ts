@@ -1,0 +1,464 @@
+import { parseDailyLog } from "./daily-log.js";
+import { daysBetween, isIsoDate } from "./dates.js";
+import { UsageError } from "./errors.js";
+import { tokenize } from "./search-tokenize.js";
+
+export { foldText, isStopWord, tokenize } from "./search-tokenize.js";
+export type { TokenMode } from "./search-tokenize.js";
+
+/** Where a memory unit comes from; the I/O layer adds units of each source. */
+export type UnitSource = "log" | "memory" | "strategy" | "playbook" | "rule" | "queue";
+
+/**
+ * One searchable piece of memory: a log entry, a MEMORY.md entry, a strategy,
+ * a playbook, a rule. Only `text` is shown to the reader; the other text
+ * fields help it be found.
+ */
+export interface MemoryUnit {
+  /** Stable id within the workspace: `path:line`. */
+  id: string;
+  /** Path relative to the workspace, `/`-separated. */
+  path: string;
+  /** 1-based line where the unit starts. */
+  line: number;
+  /** Entry kind (`lesson`, `error`, …) or the source's own kind (`strategy`, `playbook`, `rule`). */
+  kind: string;
+  source: UnitSource;
+  /** `YYYY-MM-DD` the unit was written or last confirmed, or null when unknown. */
+  date: string | null;
+  /** The unit's own text, as shown in a hit. */
+  text: string;
+  /** A short name that says what the unit is about (a heading, a problem, a playbook name); weighs most. */
+  title?: string | null;
+  tags?: readonly string[];
+  /**
+   * Who wrote or said it, when the text starts with `Name: …` (a speaker in a
+   * transcript, an agent's name); that prefix is then indexed as this field.
+   */
+  speaker?: string | null;
+  /** Surrounding text (section heading, neighbouring entries) that helps find the unit but is not shown. */
+  context?: string | null;
+  /** Multiplier on the unit's score, e.g. for rules a person has confirmed; 1 when absent. */
+  boost?: number;
+}
+
+/** A ranked search result. This JSON shape is a public contract (`brain recall --json`). */
+export interface SearchHit {
+  path: string;
+  line: number;
+  score: number;
+  kind: string;
+  date: string | null;
+  text: string;
+}
+
+export interface SearchOptions {
+  /** Most hits to return (default 10). */
+  limit?: number;
+  /** Only units of this kind. */
+  kind?: string;
+  /** Only units dated on or after this `YYYY-MM-DD`; undated units are left out. */
+  since?: string;
+  /** Only units from these sources. */
+  source?: UnitSource | readonly UnitSource[];
+  /**
+   * Favour recent units: their score is multiplied by up to 1 + `weight`,
+   * halving every `halfLifeDays` before `today`. `true` uses weight 0.5, half-life 30 days.
+   */
+  recency?: boolean | { weight?: number; halfLifeDays?: number };
+  /** The date recency counts from (default: the newest unit's date). */
+  today?: string;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** The terms the query was reduced to, for display and debugging. */
+  terms: string[];
+  /** Why there are no hits when that is not simply "nothing matched". */
+  reason?: string;
+}
+
+/** Longest query accepted: recall is for questions and error messages, not documents. */
+export const MAX_QUERY_LENGTH = 2000;
+
+/**
+ * Tuning of the ranking. They are general settings, chosen on development
+ * conversations and checked on held-out ones; changing any of them changes
+ * `INDEX_VERSION` so cached indexes are rebuilt.
+ */
+export const SEARCH_SETTINGS: SearchSettings = {
+  /** BM25 term-frequency saturation. */
+  k1: 1.2,
+  /** BM25 length normalization. */
+  b: 0.75,
+  /** Field weights: how much one occurrence in each field counts. */
+  fields: { text: 1, title: 2, tags: 1.5, speaker: 0.6, context: 0.6, date: 0.6 },
+  neighbour: 0.2,
+};
+
+/** The shape of SEARCH_SETTINGS. */
+export interface SearchSettings {
+  k1: number;
+  b: number;
+  fields: { text: number; title: number; tags: number; speaker: number; context: number; date: number };
+  /**
+   * Share of the previous and next log entry's score added to an entry's own:
+   * in a log, an answer sits next to its question and a fix next to its error.
+   */
+  neighbour: number;
+}
+
+/** Changes whenever the serialized layout or the settings change, so stale caches are ignored. */
+export const INDEX_VERSION = `brain-search-1:${JSON.stringify(SEARCH_SETTINGS)}`;
+
+/** A unit as the index keeps it: everything a hit needs, plus the unit's weighted length. */
+interface StoredUnit {
+  line: number;
+  kind: string;
+  source: UnitSource;
+  date: string | null;
+  text: string;
+  boost: number;
+  /** Weighted length (sum of field weights × tokens). */
+  len: number;
+}
+
+/** The units of one file, with postings `term → [unit, weighted tf, unit, weighted tf, …]`. */
+export interface IndexSegment {
+  /** Whatever the I/O layer uses to tell the file changed (mtime and size); opaque here. */
+  stamp: string;
+  units: StoredUnit[];
+  postings: Record<string, number[]>;
+}
+
+/**
+ * A search index: one segment per file, so a changed file costs one segment
+ * rebuild. Plain data: `serializeIndex` / `loadIndex` store it as JSON.
+ */
+export interface SearchIndex {
+  version: string;
+  segments: Record<string, IndexSegment>;
+}
+
+/** Totals over all segments, derived lazily and dropped whenever a segment changes. */
+interface IndexStats {
+  paths: string[];
+  units: number;
+  avgLen: number;
+  newestDate: string | null;
+}
+const statsCache = new WeakMap<SearchIndex, IndexStats>();
+
+/** An empty index. */
+export function createIndex(): SearchIndex {
+  return { version: INDEX_VERSION, segments: {} };
+}
+
+/** Builds an index over `units`, one segment per path. */
+export function buildIndex(units: readonly MemoryUnit[], stamps: Record<string, string> = {}): SearchIndex {
+  const index = createIndex();
+  const byPath = new Map<string, MemoryUnit[]>();
+  for (const u of units) {
+    const list = byPath.get(u.path);
+    if (list) list.push(u);
+    else byPath.set(u.path, [u]);
+  }
+  for (const [path, list] of byPath) index.segments[path] = buildSegment(list, stamps[path] ?? "");
+  return index;
+}
+
+/**
+ * Replaces the units of one file (all `units` must have that `path`); an
+ * empty list removes the file. Costs only that file's tokenization.
+ */
+export function updateIndexFile(index: SearchIndex, path: string, units: readonly MemoryUnit[], stamp = ""): void {
+  if (units.length === 0) delete index.segments[path];
+  else index.segments[path] = buildSegment(units, stamp);
+  statsCache.delete(index);
+}
+
+/** Drops the files for which `keep(path)` is false (files deleted from the workspace). */
+export function pruneIndex(index: SearchIndex, keep: (path: string) => boolean): void {
+  for (const path of Object.keys(index.segments)) if (!keep(path)) delete index.segments[path];
+  statsCache.delete(index);
+}
+
+/** The stamp an index holds for `path`, or undefined when the file is not indexed. */
+export function indexStamp(index: SearchIndex, path: string): string | undefined {
+  return index.segments[path]?.stamp;
+}
+
+/** Serializes an index to a JSON string for the cache in `.brain/`. */
+export function serializeIndex(index: SearchIndex): string {
+  return JSON.stringify(index);
+}
+
+/**
+ * Loads an index from `serializeIndex` output. Returns null — never throws —
+ * when the text is corrupt or was written by another version, so the caller
+ * rebuilds silently.
+ */
+export function loadIndex(serialized: string): SearchIndex | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(serialized);
+  } catch {
+    return null;
+  }
+  if (typeof data !== "object" || data === null) return null;
+  const { version, segments } = data as Partial<SearchIndex>;
+  if (version !== INDEX_VERSION || typeof segments !== "object" || segments === null) return null;
+  for (const seg of Object.values(segments)) {
+    if (!seg || !Array.isArray(seg.units) || typeof seg.postings !== "object" || seg.postings === null) return null;
+  }
+  return { version, segments };
+}
+
+function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment {
+  const f = SEARCH_SETTINGS.fields;
+  const stored: StoredUnit[] = [];
+  const postings: Record<string, number[]> = Object.create(null);
+  // A unit's context repeats lines of its neighbours' text: tokenize each line once.
+  const lineTokens = new Map<string, string[]>();
+  const tokensOf = (line: string) => {
+    let toks = lineTokens.get(line);
+    if (!toks) lineTokens.set(line, (toks = tokenize(line, "index")));
+    return toks;
+  };
+  units.forEach((u, i) => {
+    const tf = new Map<string, number>();
+    let len = 0;
+    const add = (text: string | null | undefined, weight: number) => {
+      if (!text) return;
+      for (const line of text.split("\n")) {
+        for (const t of tokensOf(line)) {
+          tf.set(t, (tf.get(t) ?? 0) + weight);
+          len += weight;
+        }
+      }
+    };
+    // The speaker is its own, lighter field: in a transcript every line starts with a name.
+    const body = u.speaker && u.text.startsWith(`${u.speaker}:`) ? u.text.slice(u.speaker.length + 1) : u.text;
+    add(body, f.text);
+    add(u.title, f.title);
+    if (u.tags?.length) add(u.tags.join(" "), f.tags);
+    add(u.speaker, f.speaker);
+    add(u.context, f.context);
+    add(u.date ? dateWords(u.date) : null, f.date);
+    for (const [t, w] of tf) {
+      const list = postings[t];
+      if (list) list.push(i, round(w));
+      else postings[t] = [i, round(w)];
+    }
+    stored.push({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: round(len) });
+  });
+  return { stamp, units: stored, postings: { ...postings } };
+}
+
+const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+
+/** A date as words a question might use: "2023-05-08" → "8 May 2023". */
+function dateWords(date: string): string {
+  const [y, m, d] = date.split("-");
+  return `${Number(d)} ${MONTHS[Number(m) - 1] ?? ""} ${y}`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function statsOf(index: SearchIndex): IndexStats {
+  let s = statsCache.get(index);
+  if (s) return s;
+  const paths = Object.keys(index.segments);
+  let units = 0;
+  let total = 0;
+  let newestDate: string | null = null;
+  for (const p of paths) {
+    for (const u of index.segments[p]!.units) {
+      units++;
+      total += u.len;
+      if (u.date && (newestDate === null || u.date > newestDate)) newestDate = u.date;
+    }
+  }
+  s = { paths, units, avgLen: units ? total / units : 1, newestDate };
+  statsCache.set(index, s);
+  return s;
+}
+
+/**
+ * Ranks the units of `index` against `query` with BM25 over weighted fields.
+ * A query that is only stop words or punctuation gives no hits and a reason;
+ * a query longer than MAX_QUERY_LENGTH is refused with a UsageError.
+ */
+export function searchIndex(index: SearchIndex, query: string, options: SearchOptions = {}): SearchResult {
+  if (query.length > MAX_QUERY_LENGTH) {
+    throw new UsageError(
+      `Query is ${query.length} characters; recall takes at most ${MAX_QUERY_LENGTH}. Search for the key words or the error message.`,
+    );
+  }
+  const limit = options.limit ?? 10;
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, got ${limit}.`);
+  if (options.since !== undefined && !isIsoDate(options.since)) {
+    throw new UsageError(`--since must be a date written YYYY-MM-DD, got ${JSON.stringify(options.since)}.`);
+  }
+  const terms = tokenize(query, "query");
+  const unique = [...new Set(terms)];
+  if (unique.length === 0) {
+    return {
+      hits: [],
+      terms: [],
+      reason: query.trim() === "" ? "The query is empty." : "The query has only common words or punctuation; add a word that names the topic.",
+    };
+  }
+  const stats = statsOf(index);
+  const weights = new Map<string, number>();
+  for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
+  const accept = makeFilter(options);
+  const scored = scoreTerms(index, stats, weights, accept);
+
+  if (options.recency) applyRecency(scored, options, stats);
+  scored.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
+  const hits = scored.slice(0, limit).map(({ path, unit, score }) => ({
+    path,
+    line: unit.line,
+    score: Math.round(score * 1000) / 1000,
+    kind: unit.kind,
+    date: unit.date,
+    text: unit.text,
+  }));
+  return { hits, terms: unique };
+}
+
+interface Scored {
+  path: string;
+  unit: StoredUnit;
+  score: number;
+}
+
+function makeFilter(options: SearchOptions): (u: StoredUnit) => boolean {
+  const sources = options.source === undefined ? null : new Set<string>(typeof options.source === "string" ? [options.source] : options.source);
+  const { kind, since } = options;
+  return (u) =>
+    (kind === undefined || u.kind === kind) &&
+    (since === undefined || (u.date !== null && u.date >= since)) &&
+    (sources === null || sources.has(u.source));
+}
+
+function idfOf(index: SearchIndex, stats: IndexStats, term: string): number {
+  let df = 0;
+  for (const p of stats.paths) {
+    const list = index.segments[p]!.postings[term];
+    if (list) df += list.length / 2;
+  }
+  return df === 0 ? 0 : Math.log(1 + (stats.units - df + 0.5) / (df + 0.5));
+}
+
+function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, number>, accept: (u: StoredUnit) => boolean): Scored[] {
+  const { k1, b } = SEARCH_SETTINGS;
+  const idf = new Map<string, number>();
+  for (const t of weights.keys()) idf.set(t, idfOf(index, stats, t));
+  const out: Scored[] = [];
+  for (const path of stats.paths) {
+    const seg = index.segments[path]!;
+    const acc = new Map<number, number>();
+    for (const [term, qw] of weights) {
+      const w = idf.get(term)! * qw;
+      if (w === 0) continue;
+      const list = seg.postings[term];
+      if (!list) continue;
+      for (let i = 0; i < list.length; i += 2) {
+        const ui = list[i]!;
+        const tf = list[i + 1]!;
+        const unit = seg.units[ui]!;
+        const norm = k1 * (1 - b + (b * unit.len) / stats.avgLen);
+        acc.set(ui, (acc.get(ui) ?? 0) + (w * tf * (k1 + 1)) / (tf + norm));
+      }
+    }
+    for (const [ui, s] of smoothNeighbours(seg, acc)) {
+      const unit = seg.units[ui]!;
+      if (accept(unit)) out.push({ path, unit, score: s * unit.boost });
+    }
+  }
+  return out.sort((x, y) => y.score - x.score);
+}
+
+/** Sources whose adjacent units belong together (a log's question and answer, error and fix). */
+const SEQUENTIAL_SOURCES = new Set<UnitSource>(["log", "queue"]);
+
+/**
+ * Adds a share of each log entry's neighbours' scores to its own, so an
+ * entry that answers a matching one is found even when it shares no word
+ * with the query. Units of other sources keep their own score.
+ */
+function smoothNeighbours(seg: IndexSegment, acc: Map<number, number>): Map<number, number> {
+  const lambda = SEARCH_SETTINGS.neighbour;
+  if (lambda <= 0) return acc;
+  const out = new Map<number, number>();
+  const sequential = (j: number) => SEQUENTIAL_SOURCES.has(seg.units[j]!.source);
+  for (const ui of acc.keys()) {
+    for (const j of [ui - 1, ui, ui + 1]) {
+      if (j < 0 || j >= seg.units.length || out.has(j)) continue;
+      let score = acc.get(j) ?? 0;
+      if (sequential(j)) {
+        if (j > 0 && sequential(j - 1)) score += lambda * (acc.get(j - 1) ?? 0);
+        if (j + 1 < seg.units.length && sequential(j + 1)) score += lambda * (acc.get(j + 1) ?? 0);
+      }
+      if (score > 0) out.set(j, score);
+    }
+  }
+  return out;
+}
+
+function applyRecency(scored: Scored[], options: SearchOptions, stats: IndexStats): void {
+  const r = options.recency === true || options.recency === undefined ? {} : options.recency || {};
+  const weight = r.weight ?? 0.5;
+  const half = r.halfLifeDays ?? 30;
+  const today = options.today ?? stats.newestDate;
+  if (!today) return;
+  for (const s of scored) {
+    if (!s.unit.date) continue;
+    const age = Math.max(0, daysBetween(s.unit.date, today));
+    s.score *= 1 + weight * Math.pow(0.5, age / half);
+  }
+}
+
+/** A leading `Name:` or `Name Surname:` that says who speaks. */
+const SPEAKER_RE = /^([\p{Lu}][\p{L}\p{N}'’.-]*(?: [\p{Lu}][\p{L}\p{N}'’.-]*){0,2}):\s+/u;
+/** How much of a neighbouring entry is used as context, in characters. */
+const NEIGHBOUR_CHARS = 400;
+
+/**
+ * Builds memory units from a daily log: one per entry, cited at the line where
+ * the entry starts. A unit's context holds its section heading and a little
+ * of the entries before and after it, since an entry often answers or
+ * continues the one next to it. A leading `Name:` becomes the unit's speaker.
+ */
+export function unitsFromDailyLog(path: string, date: string | null, source: string, unitSource: UnitSource = "log"): MemoryUnit[] {
+  const { entries } = parseDailyLog(source);
+  const split = entries.map((e) => {
+    const m = SPEAKER_RE.exec(e.text);
+    return m ? { speaker: m[1]!, body: e.text.slice(m[0].length) } : { speaker: null, body: e.text };
+  });
+  return entries.map((e, i) => {
+    const prev = split[i - 1];
+    const next = split[i + 1];
+    const context = [e.section, prev ? clip(prev.body) : null, next ? clip(next.body) : null].filter(Boolean).join("\n");
+    return {
+      id: `${path}:${e.line}`,
+      path,
+      line: e.line,
+      kind: e.kind,
+      source: unitSource,
+      date,
+      text: e.text,
+      tags: e.tags,
+      speaker: split[i]!.speaker,
+      context: context || null,
+    };
+  });
+}
+
+function clip(text: string): string {
+  return text.length <= NEIGHBOUR_CHARS ? text : text.slice(0, NEIGHBOUR_CHARS);
+}
