@@ -104,7 +104,8 @@ export function draftFromSuggestion(s: PlaybookSuggestion): PlaybookDraft {
 }
 
 function looksLikeCommand(step: string): boolean {
-  return /^(?:sudo |\.\/|[a-z][\w.-]*(?: |$))/.test(step) && !/[.!?]$/.test(step) && /[-/=.@]|\s-/.test(step);
+  // Agents log commands as typed (lower-case program first); actions read as sentences.
+  return /^(?:sudo |\.\/|[a-z][\w.-]*(?: |$))/.test(step) && !/[.!?]$/.test(step) && !step.includes("`");
 }
 
 // ---------------------------------------------------------------------------
@@ -487,7 +488,10 @@ const HOST_WORDS = new Set(["ssh", "scp", "rsync", "ping", "host", "on", "to", "
 
 /** A sensible parameter name from where the varying token sits, else from what its values look like. */
 function paramNameFor(slot: Slot): string {
-  const fromFlag = /^--?([A-Za-z][A-Za-z0-9-]*)=$/.exec(slot.prefix)?.[1] ?? /^--?([A-Za-z][A-Za-z0-9-]*)$/.exec(slot.prefix ? "" : slot.before)?.[1];
+  // `--host web1`, `--host=web1` and `-b main` name their value; `-Fc` is a bundle of switches, not a name.
+  const flag = /^(?:--([A-Za-z][A-Za-z0-9-]+)|-([A-Za-z]))=?$/;
+  const m = flag.exec(slot.prefix) ?? (slot.prefix ? null : flag.exec(slot.before));
+  const fromFlag = m?.[1] ?? m?.[2];
   if (fromFlag) return sanitizeName(fromFlag.length === 1 ? (FLAG_NAMES[fromFlag] ?? fromFlag) : fromFlag);
   if (slot.prefix.endsWith("@")) return "host";
   const vals = slot.values;
@@ -591,11 +595,11 @@ function headingWords(cluster: Episode[], values: Set<string>): string[] {
     (h ?? "")
       .toLowerCase()
       .replace(/\(?\b\d{1,2}:\d{2}\b\)?/g, " ")
-      .match(/[\p{L}\p{N}][\p{L}\p{N}_-]*/gu) ?? [];
+      .match(/[\p{L}\p{N}][\p{L}\p{N}_.\/-]*/gu)?.map((w) => w.replace(/[./-]+$/, "")) ?? [];
   const sets = cluster.map((e) => new Set(wordsOf(e.heading)));
   const stop = new Set(["a", "an", "the", "to", "on", "of", "for", "and", "in", "at", "from", "with", "again"]);
   return [...new Set(wordsOf(cluster[0]!.heading))]
-    .filter((w) => !stop.has(w) && !values.has(w) && !/\d/.test(w) && sets.every((s) => s.has(w)))
+    .filter((w) => !stop.has(w) && !values.has(w) && !/[\d./]/.test(w) && sets.every((s) => s.has(w)))
     .slice(0, 5);
 }
 

@@ -594,3 +594,25 @@ export function codeSpan(s: string): string {
 
 /** The section names a playbook has, in order (for templates and checks). */
 export const PLAYBOOK_SECTIONS: readonly string[] = SECTION_ORDER;
+
+/**
+ * Fills `templates/playbook.md`: `{{name}}` and `{{description}}` become
+ * YAML-safe scalars inside the frontmatter and plain text in the body. Other
+ * `{{…}}` text (examples of step placeholders) is left alone.
+ */
+export function fillPlaybookTemplate(template: string, fields: { name: string; description?: string }): string {
+  const name = oneLine(fields.name);
+  if (!name) throw new UsageError("A playbook needs a name.");
+  const description = oneLine(fields.description ?? "");
+  const lines = template.split("\n");
+  const close = lines[0]?.trimEnd() === "---" ? lines.findIndex((l, i) => i > 0 && /^(---|\.\.\.)\s*$/.test(l)) : -1;
+  return lines
+    .map((line, i) => {
+      const inFrontmatter = i > 0 && i < close;
+      return line.replace(/\{\{(name|description)\}\}/g, (_m, field: string) => {
+        const v = field === "name" ? name : description;
+        return inFrontmatter ? yamlString(v) : v;
+      });
+    })
+    .join("\n");
+}
