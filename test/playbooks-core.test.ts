@@ -189,6 +189,14 @@ describe("suggestPlaybooks on multi-week logs", () => {
     expect(suggestions).toHaveLength(3);
   });
 
+  it("suggests nothing for work done only twice, logged either way", () => {
+    const twoWeeks = logs.filter((l) => l.date !== "2026-10-28");
+    const out = suggestPlaybooks(twoWeeks, []);
+    expect(out.some((s) => s.slug === "deploy-api")).toBe(false);
+    expect(out.some((s) => s.steps.some((st) => st.startsWith("docker")))).toBe(false);
+    expect(out.map((s) => s.steps[0])).toEqual(["pg_dump -Fc {{value}} -f {{file}}"]);
+  });
+
   it("needs --min repetitions", () => {
     expect(suggestPlaybooks(logs, [], { min: 2 }).some((s) => s.slug === "rotate-keys")).toBe(true);
     expect(suggestPlaybooks(logs, [], { min: 4 })).toEqual([]);

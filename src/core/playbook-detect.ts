@@ -376,7 +376,7 @@ function templateSteps(
 ): { steps: string[]; params: Record<string, { default: string; values: string[] }> } {
   const slots: Slot[] = [];
   const literal: boolean[] = [];
-  aligned.forEach(({ pivot, texts }, step) => {
+  aligned.forEach(({ texts }, step) => {
     const words = texts.map(wordSpans);
     const base = words[0]!;
     if (!words.every((w) => w.length === base.length)) {
@@ -403,7 +403,6 @@ function templateSteps(
       const mids = values.map((v) => v.slice(pre, v.length - post));
       slots.push({ step, start: w.start + pre, end: w.end - post, values: mids, prefix: w.text.slice(0, pre), before });
     });
-    void pivot;
   });
 
   // One parameter per distinct value vector; an `[op]` key wins over a guessed name.
