@@ -1,0 +1,618 @@
+import matter from "gray-matter";
+import { isIsoDate } from "./dates.js";
+import { CorruptFileError, UsageError } from "./errors.js";
+import { toSlug } from "./slug.js";
+
+export {
+  draftFromSuggestion,
+  playbookCoverage,
+  suggestPlaybooks,
+  type LogSource,
+  type PlaybookCoverage,
+  type PlaybookOccurrence,
+  type PlaybookSuggestion,
+  type SuggestOptions,
+} from "./playbook-detect.js";
+
+/**
+ * One parameter of a playbook. In the frontmatter `params` maps each name to
+ * either a mapping `{ default?, description? }`, a bare scalar (the default),
+ * or null / `{}` (no default: the parameter is required).
+ */
+export interface PlaybookParam {
+  /** Used when no value is given; a parameter without one is required. */
+  default?: string;
+  description?: string;
+}
+
+/** What a new playbook file is made from. */
+export interface PlaybookDraft {
+  name: string;
+  description?: string;
+  params?: Readonly<Record<string, PlaybookParam>>;
+  /** Phrases that say a task fits this playbook, for `brain playbook match`. */
+  triggers?: readonly string[];
+  prerequisites?: readonly string[];
+  /** Markdown text of each step; `{{param}}` marks where a parameter goes. */
+  steps?: readonly string[];
+  rollback?: readonly string[];
+  uses?: number;
+  successRate?: number | null;
+  lastUsed?: string | null;
+}
+
+/** A playbook file read back. */
+export interface Playbook {
+  /** The file it was read from, as given to parsePlaybook. */
+  file: string;
+  name: string;
+  /** Safe file-name slug: the file's own name when it is one, else made from `name`. */
+  slug: string;
+  description: string;
+  /** Declared parameters, plus any `{{name}}` used in the steps (those are required). */
+  params: Record<string, PlaybookParam>;
+  triggers: string[];
+  uses: number;
+  /** Weighted average of recorded results in [0, 1]; null before the first use. */
+  successRate: number | null;
+  /** `YYYY-MM-DD` of the last recorded use, or null. */
+  lastUsed: string | null;
+  prerequisites: string[];
+  steps: string[];
+  rollback: string[];
+  history: string[];
+  /** The frontmatter as plain JSON data (dates as `YYYY-MM-DD`), unknown keys kept: what the schema checks. */
+  frontmatter: Record<string, unknown>;
+}
+
+/** Options for recordPlaybookUse. */
+export interface RecordUseOptions {
+  /** 1 success, 0 failure, or anything between. */
+  result: number;
+  /** `YYYY-MM-DD` of the use. */
+  date: string;
+  /** A short remark for the History line. */
+  note?: string;
+  /** File name used in error messages. */
+  file?: string;
+}
+
+/** A playbook that fits a task, with why. */
+export interface PlaybookMatch<T> {
+  playbook: T;
+  score: number;
+  /** The task words that matched. */
+  matched: string[];
+}
+
+const PARAM_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const PLACEHOLDER_RE = /\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g;
+const SECTION_ORDER = ["Parameters", "Prerequisites", "Steps", "Rollback", "History"] as const;
+const NONE = "_None recorded yet._";
+
+/** True for a parameter name a playbook accepts (`{{name}}`). */
+export function isParamName(name: string): boolean {
+  return PARAM_NAME_RE.test(name);
+}
+
+/** The `{{name}}` placeholders in `text`, in order of first use. */
+export function placeholdersIn(text: string): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER_RE)].map((m) => m[1]!))];
+}
+
+/**
+ * Writes a playbook file: frontmatter, a title, the description, and the
+ * sections Parameters, Prerequisites, Steps, Rollback and History. Steps are
+ * a numbered list; empty sections say so in a line that is not a list item.
+ */
+export function renderPlaybook(draft: PlaybookDraft): string {
+  const name = draft.name.trim();
+  if (!name) throw new UsageError("A playbook needs a name.");
+  const params = draft.params ?? {};
+  for (const key of Object.keys(params)) {
+    if (!isParamName(key)) {
+      throw new UsageError(`Parameter name ${JSON.stringify(key)} is not valid; use letters, digits, _ and -, e.g. host.`);
+    }
+  }
+  const description = oneLine(draft.description ?? "");
+  const fm: string[] = ["---", `name: ${yamlString(name)}`, `description: ${yamlString(description)}`];
+  const keys = Object.keys(params);
+  if (keys.length === 0) fm.push("params: {}");
+  else {
+    fm.push("params:");
+    for (const key of keys) {
+      const p = params[key]!;
+      const fields: string[] = [];
+      if (p.default !== undefined) fields.push(`    default: ${yamlString(p.default)}`);
+      if (p.description) fields.push(`    description: ${yamlString(oneLine(p.description))}`);
+      if (fields.length) fm.push(`  ${key}:`, ...fields);
+      else fm.push(`  ${key}: {}`);
+    }
+  }
+  const triggers = (draft.triggers ?? []).map(oneLine).filter(Boolean);
+  if (triggers.length === 0) fm.push("triggers: []");
+  else fm.push("triggers:", ...triggers.map((t) => `  - ${yamlString(t)}`));
+  fm.push(`uses: ${draft.uses ?? 0}`);
+  fm.push(`successRate: ${draft.successRate == null ? "null" : plainNumber(draft.successRate)}`);
+  fm.push(`lastUsed: ${draft.lastUsed ? yamlString(draft.lastUsed) : "null"}`, "---");
+
+  const paramLines = keys.map((key) => {
+    const p = params[key]!;
+    const how = p.default !== undefined ? `default ${codeSpan(p.default)}` : "required";
+    return `- ${codeSpan(key)} (${how})${p.description ? ` — ${oneLine(p.description)}` : ""}`;
+  });
+  const body = [
+    "",
+    `# ${name}`,
+    "",
+    ...(description ? [description, ""] : []),
+    "## Parameters",
+    "",
+    ...(paramLines.length ? paramLines : [NONE]),
+    "",
+    "## Prerequisites",
+    "",
+    ...listOrNone(draft.prerequisites, "- "),
+    "",
+    "## Steps",
+    "",
+    ...listOrNone(draft.steps, "1. "),
+    "",
+    "## Rollback",
+    "",
+    ...listOrNone(draft.rollback, "- "),
+    "",
+    "## History",
+    "",
+  ];
+  return [...fm, ...body].join("\n");
+}
+
+function listOrNone(items: readonly string[] | undefined, marker: "- " | "1. "): string[] {
+  const list = (items ?? []).map((s) => s.replace(/\r\n?/g, "\n").trim()).filter(Boolean);
+  if (list.length === 0) return [NONE];
+  return list.map((item, i) => {
+    const m = marker === "- " ? "- " : `${i + 1}. `;
+    // Continuation lines (a fenced block under a step) are indented to the item's content.
+    return m + item.split("\n").map((l, j) => (j === 0 || l === "" ? l : " ".repeat(m.length) + l)).join("\n");
+  });
+}
+
+/**
+ * Reads a playbook file. Broken YAML, a missing or unclosed frontmatter
+ * block, or a field of the wrong type is a CorruptFileError naming `file`
+ * and the field. Steps come from the `## Steps` list (numbered or bulleted),
+ * with code spans and fenced blocks inside a step kept as written.
+ */
+export function parsePlaybook(text: string, file: string): Playbook {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  if (lines[0]?.trimEnd() !== "---") {
+    throw new CorruptFileError(file, "no frontmatter; a playbook starts with a `---` block holding at least `name:`");
+  }
+  if (!lines.slice(1).some((l) => /^(---|\.\.\.)\s*$/.test(l))) {
+    throw new CorruptFileError(file, "the frontmatter block is not closed by a `---` line");
+  }
+  let data: Record<string, unknown>;
+  let content: string;
+  try {
+    // Options are passed so gray-matter does not serve a cached object that another caller mutated.
+    const parsed = matter(text.replace(/^\uFEFF/, ""), {});
+    data = parsed.data as Record<string, unknown>;
+    content = parsed.content;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    throw new CorruptFileError(file, `the frontmatter is not valid YAML (${msg})`, { cause: err });
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new CorruptFileError(file, "the frontmatter must be a mapping of fields");
+  }
+  const fm = toJsonData(data) as Record<string, unknown>;
+  const bad = (field: string, expected: string, example: string): never => {
+    throw new CorruptFileError(file, `field \`${field}\` must be ${expected} (e.g. \`${field}: ${example}\`), got ${describe(fm[field])}`);
+  };
+  if (typeof fm.name !== "string" || fm.name.trim() === "") bad("name", "a non-empty string", "deploy-api");
+  const name = (fm.name as string).trim();
+  if (fm.description != null && typeof fm.description !== "string") bad("description", "a string", "Deploy the API");
+  const params = readParams(fm.params, file);
+  let triggers: string[] = [];
+  if (fm.triggers != null) {
+    if (!Array.isArray(fm.triggers) || fm.triggers.some((t) => typeof t !== "string")) {
+      bad("triggers", "a list of strings", '["deploy api"]');
+    }
+    triggers = fm.triggers as string[];
+  }
+  const uses = fm.uses ?? 0;
+  if (typeof uses !== "number" || !Number.isInteger(uses) || uses < 0) bad("uses", "a whole number ≥ 0", "3");
+  const rate = fm.successRate ?? null;
+  if (rate !== null && (typeof rate !== "number" || !(rate >= 0 && rate <= 1))) bad("successRate", "a number from 0 to 1 or null", "0.75");
+  const lastUsed = fm.lastUsed ?? null;
+  if (lastUsed !== null && (typeof lastUsed !== "string" || !isIsoDate(lastUsed))) bad("lastUsed", "a date YYYY-MM-DD or null", "2026-11-20");
+
+  const sections = readSections(content);
+  const steps = listItems(sections.get("steps") ?? []);
+  for (const step of steps) {
+    for (const ph of placeholdersIn(step)) if (!(ph in params)) params[ph] = {};
+  }
+  return {
+    file,
+    name,
+    slug: slugForFile(file, name),
+    description: ((fm.description as string | undefined) ?? "").trim(),
+    params,
+    triggers,
+    uses: uses as number,
+    successRate: rate as number | null,
+    lastUsed: lastUsed as string | null,
+    prerequisites: listItems(sections.get("prerequisites") ?? []),
+    steps,
+    rollback: listItems(sections.get("rollback") ?? []),
+    history: listItems(sections.get("history") ?? []),
+    frontmatter: fm,
+  };
+}
+
+function readParams(raw: unknown, file: string): Record<string, PlaybookParam> {
+  const out: Record<string, PlaybookParam> = {};
+  if (raw == null) return out;
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    throw new CorruptFileError(file, "field `params` must be a mapping of parameter names, e.g. `params: { host: { default: web1 } }`");
+  }
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const field = `params.${key}`;
+    if (!isParamName(key)) throw new CorruptFileError(file, `field \`${field}\`: a parameter name uses letters, digits, _ and - only`);
+    if (value == null) out[key] = {};
+    else if (isScalar(value)) out[key] = { default: String(value) };
+    else if (typeof value === "object" && !Array.isArray(value)) {
+      const v = value as Record<string, unknown>;
+      const p: PlaybookParam = {};
+      if (v.default != null) {
+        if (!isScalar(v.default)) throw new CorruptFileError(file, `field \`${field}.default\` must be a string, number or boolean`);
+        p.default = String(v.default);
+      }
+      if (v.description != null) {
+        if (typeof v.description !== "string") throw new CorruptFileError(file, `field \`${field}.description\` must be a string`);
+        p.description = v.description;
+      }
+      out[key] = p;
+    } else {
+      throw new CorruptFileError(file, `field \`${field}\` must be a default value or a mapping { default, description }`);
+    }
+  }
+  return out;
+}
+
+function isScalar(v: unknown): v is string | number | boolean {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+}
+
+/** YAML dates become `YYYY-MM-DD` strings so the data is plain JSON, as the schema expects. */
+function toJsonData(v: unknown): unknown {
+  if (v instanceof Date) {
+    const iso = Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
+    return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
+  }
+  if (Array.isArray(v)) return v.map(toJsonData);
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toJsonData(x)]));
+  }
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
+}
+
+function slugForFile(file: string, name: string): string {
+  const base = file.split(/[\\/]/).pop()?.replace(/\.md$/i, "") ?? "";
+  try {
+    if (base && toSlug(base) === base) return base;
+  } catch {
+    // The file name has nothing usable: fall back to the playbook's name.
+  }
+  return toSlug(name);
+}
+
+/**
+ * Lines of each `## ` section of a markdown body, keyed by lower-cased
+ * heading text. Headings inside fenced code do not count.
+ */
+function readSections(body: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] | null = null;
+  let fence: string | null = null;
+  for (const line of body.split(/\r?\n/)) {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length && line.trim() === f[1]) fence = null;
+    } else if (f) {
+      fence = f[1]!;
+    } else {
+      const h = /^ {0,3}(#{1,2})\s+(.*?)\s*#*\s*$/.exec(line);
+      if (h) {
+        current = h[1] === "##" ? [] : null;
+        if (current) out.set(h[2]!.toLowerCase(), current);
+        continue;
+      }
+    }
+    current?.push(line);
+  }
+  return out;
+}
+
+/**
+ * Top-level list items of a section, each with its marker removed and its
+ * continuation lines (including fenced blocks) dedented to the item's
+ * content. A fenced block outside any item belongs to the item before it.
+ */
+function listItems(lines: readonly string[]): string[] {
+  const items: string[][] = [];
+  let cur: string[] | null = null;
+  let indent = 0;
+  let fence: string | null = null;
+  for (const line of lines) {
+    const f = /^\s*(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      cur?.push(dedent(line, indent));
+      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length && line.trim() === f[1]) fence = null;
+      continue;
+    }
+    const item = /^( {0,3})([-*+]|\d{1,9}[.)])( +)(.*)$/.exec(line);
+    if (item) {
+      cur = [item[4]!];
+      items.push(cur);
+      indent = item[1]!.length + item[2]!.length + Math.min(item[3]!.length, 4);
+      if (/^(`{3,}|~{3,})/.test(item[4]!)) fence = /^(`{3,}|~{3,})/.exec(item[4]!)![1]!;
+      continue;
+    }
+    if (f) {
+      fence = f[1]!;
+      if (!cur) {
+        cur = [];
+        items.push(cur);
+        indent = 0;
+      }
+      cur.push(dedent(line, indent));
+      continue;
+    }
+    if (line.trim() === "") {
+      cur?.push("");
+      continue;
+    }
+    const lead = line.length - line.trimStart().length;
+    if (cur && lead >= Math.min(indent, 2)) cur.push(dedent(line, indent));
+    else if (cur && lead === 0 && cur[cur.length - 1] !== "") cur.push(line.trim());
+    else cur = null; // A paragraph between items is commentary, not a step.
+  }
+  return items.map((it) => it.join("\n").trim()).filter(Boolean);
+}
+
+function dedent(line: string, n: number): string {
+  const lead = line.length - line.trimStart().length;
+  return line.slice(Math.min(lead, n));
+}
+
+/**
+ * The steps with `{{param}}` replaced by the given values or the defaults.
+ * An unknown parameter, or a required one not given, is a UsageError that
+ * lists the playbook's parameters. Values are inserted as they are: a
+ * `{{…}}` inside a value is not expanded again.
+ */
+export function renderSteps(
+  playbook: Pick<Playbook, "name" | "params" | "steps">,
+  values: Readonly<Record<string, string>> = {},
+): string[] {
+  const params: Record<string, PlaybookParam> = { ...playbook.params };
+  for (const step of playbook.steps) for (const ph of placeholdersIn(step)) params[ph] ??= {};
+  const listing = () =>
+    Object.keys(params).length
+      ? `Parameters of ${playbook.name}: ${Object.entries(params)
+          .map(([k, p]) => (p.default !== undefined ? `${k} (default ${JSON.stringify(p.default)})` : `${k} (required)`))
+          .join(", ")}.`
+      : `${playbook.name} takes no parameters.`;
+  const unknown = Object.keys(values).filter((k) => !Object.hasOwn(params, k));
+  if (unknown.length) {
+    throw new UsageError(`Unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}. ${listing()}`);
+  }
+  const resolved = new Map<string, string>();
+  const missing: string[] = [];
+  for (const [k, p] of Object.entries(params)) {
+    const v = Object.hasOwn(values, k) ? values[k] : p.default;
+    if (v === undefined) missing.push(k);
+    else resolved.set(k, v);
+  }
+  if (missing.length) {
+    throw new UsageError(
+      `Missing required parameter${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (give each as key=value). ${listing()}`,
+    );
+  }
+  // One replace pass over the original text, so inserted values are never scanned again.
+  return playbook.steps.map((step) => step.replace(PLACEHOLDER_RE, (_, k: string) => resolved.get(k)!));
+}
+
+/**
+ * Records one use of a playbook and returns the new file text: `uses` + 1,
+ * `successRate` = `(old * uses + result) / (uses + 1)` at full precision
+ * (the first use sets it to `result`), `lastUsed`, and one line appended to
+ * `## History` (the section is added at the end when missing). Every other
+ * byte of the file is kept. Throws a UsageError for a result outside [0, 1]
+ * or a bad date, and a CorruptFileError for a broken file.
+ */
+export function recordPlaybookUse(text: string, options: RecordUseOptions): string {
+  const { result, date } = options;
+  const file = options.file ?? "playbook";
+  if (typeof result !== "number" || !Number.isFinite(result) || result < 0 || result > 1) {
+    throw new UsageError(`A result is 1 (success), 0 (failure) or a number between; got ${String(result)}.`);
+  }
+  if (!isIsoDate(date)) throw new UsageError(`A date is YYYY-MM-DD; got ${JSON.stringify(date)}.`);
+  const pb = parsePlaybook(text, file);
+  const uses = pb.uses + 1;
+  const rate = pb.successRate === null ? result : (pb.successRate * pb.uses + result) / (pb.uses + 1);
+
+  const lines = text.split("\n");
+  const eol = lines[0]!.endsWith("\r") ? "\r" : "";
+  const close = lines.findIndex((l, i) => i > 0 && /^(---|\.\.\.)\s*$/.test(l));
+  const updates: [string, string][] = [
+    ["uses", String(uses)],
+    ["successRate", plainNumber(rate)],
+    ["lastUsed", yamlString(date)],
+  ];
+  const missing: string[] = [];
+  for (const [key, value] of updates) {
+    const re = new RegExp(`^(${key}[ \\t]*:[ \\t]*)([^#\\r]*?)([ \\t]+#[^\\r]*)?(\\r?)$`);
+    const at = lines.findIndex((l, i) => i > 0 && i < close && re.test(l));
+    if (at >= 0) lines[at] = lines[at]!.replace(re, (_m, pre: string, _old, comment: string | undefined, cr: string) => `${pre}${value}${comment ?? ""}${cr}`);
+    else missing.push(`${key}: ${value}${eol}`);
+  }
+  lines.splice(close, 0, ...missing);
+
+  const label = result === 1 ? "success" : result === 0 ? "failure" : `result ${plainNumber(result)}`;
+  const note = options.note ? ` — ${oneLine(options.note)}` : "";
+  const entry = `- ${date} ${label}: uses ${uses}, success rate ${Math.round(rate * 100)}%${note}${eol}`;
+  const bodyStart = close + missing.length + 1;
+  const history = findHistory(lines, bodyStart);
+  if (!history) {
+    const out = lines.join("\n");
+    const sep = out.endsWith("\n") ? "" : "\n";
+    return `${out}${sep}${eol ? "\r\n" : "\n"}## History${eol}\n${eol}\n${entry}\n`;
+  }
+  let last = history.heading;
+  for (let i = history.heading + 1; i < history.end; i++) if (lines[i]!.trim() !== "") last = i;
+  if (last === history.heading) lines.splice(last + 1, 0, eol, entry);
+  else lines.splice(last + 1, 0, entry);
+  return lines.join("\n");
+}
+
+/** The `## History` heading line and the line where its section ends (exclusive). */
+function findHistory(lines: string[], from: number): { heading: number; end: number } | null {
+  let fence: string | null = null;
+  let heading = -1;
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i]!;
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length && line.trim() === f[1]) fence = null;
+      continue;
+    }
+    if (f) {
+      fence = f[1]!;
+      continue;
+    }
+    const h = /^ {0,3}(#{1,2})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!h) continue;
+    if (heading >= 0) return { heading, end: i };
+    if (h[1] === "##" && h[2]!.toLowerCase() === "history") heading = i;
+  }
+  return heading >= 0 ? { heading, end: lines.length } : null;
+}
+
+const STOPWORDS = new Set(
+  "a an and are as at be by do for from how i in into is it me my of on or our please the then this to up we with you your".split(" "),
+);
+
+/** Lower-cased content words, lightly stemmed so `deploying` meets `deploy`. */
+export function taskTokens(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w)).map(stem);
+}
+
+function stem(w: string): string {
+  if (w.length > 5 && w.endsWith("ing")) return w.slice(0, -3);
+  if (w.length > 4 && w.endsWith("ed")) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) return w.slice(0, -1);
+  return w;
+}
+
+/**
+ * Playbooks that fit a task description, best first. A trigger phrase found
+ * whole in the task counts most, then shared words with the name, the
+ * triggers and the description. Ties are broken by name, so the order is
+ * deterministic. Playbooks sharing no word are left out.
+ */
+export function matchPlaybooks<T extends Pick<Playbook, "name" | "description" | "triggers">>(
+  playbooks: readonly T[],
+  taskText: string,
+): PlaybookMatch<T>[] {
+  const task = new Set(taskTokens(taskText));
+  const taskPhrase = ` ${taskTokens(taskText).join(" ")} `;
+  const out: PlaybookMatch<T>[] = [];
+  for (const pb of playbooks) {
+    const matched = new Set<string>();
+    let score = 0;
+    const weigh = (text: string, weight: number) => {
+      for (const t of new Set(taskTokens(text))) {
+        if (task.has(t)) {
+          score += weight;
+          matched.add(t);
+        }
+      }
+    };
+    weigh(pb.name.replace(/[-_]/g, " "), 3);
+    for (const trigger of pb.triggers) {
+      const phrase = taskTokens(trigger).join(" ");
+      if (phrase && taskPhrase.includes(` ${phrase} `)) score += 4;
+      weigh(trigger, 2);
+    }
+    weigh(pb.description, 1);
+    if (score > 0) out.push({ playbook: pb, score, matched: [...matched].sort() });
+  }
+  return out.sort((a, b) => b.score - a.score || a.playbook.name.localeCompare(b.playbook.name));
+}
+
+/** Collapses a text to one trimmed line. */
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, " ").trim();
+}
+
+/** A YAML scalar for `s`: plain when that cannot be misread, else a double-quoted (JSON) string. */
+export function yamlString(s: string): string {
+  const plain = /^[A-Za-z_][A-Za-z0-9 _./()-]*$/.test(s) && !/ $/.test(s) &&
+    !/^(true|false|yes|no|on|off|null|y|n|~)$/i.test(s);
+  return plain ? s : JSON.stringify(s);
+}
+
+/** A number written without exponent, so YAML 1.1 readers see a float; digits as JS's shortest round-trip form. */
+export function plainNumber(n: number): string {
+  const s = String(n);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-])(\d+)$/.exec(s);
+  if (!m) return s;
+  const [, sign, lead, frac = "", dir, exp] = m;
+  const digits = lead! + frac;
+  const e = Number(exp);
+  if (dir === "-") return `${sign}0.${"0".repeat(e - 1)}${digits}`;
+  return `${sign}${digits}${"0".repeat(Math.max(0, e - frac.length))}`;
+}
+
+/** A markdown code span holding `s` exactly, whatever backticks it contains. */
+export function codeSpan(s: string): string {
+  const runs = s.match(/`+/g) ?? [];
+  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const pad = s.startsWith("`") || s.endsWith("`") || (s.startsWith(" ") && s.endsWith(" ") && s.trim() !== "") ? " " : "";
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
+/** The section names a playbook has, in order (for templates and checks). */
+export const PLAYBOOK_SECTIONS: readonly string[] = SECTION_ORDER;
+
+/**
+ * Fills `templates/playbook.md`: `{{name}}` and `{{description}}` become
+ * YAML-safe scalars inside the frontmatter and plain text in the body. Other
+ * `{{…}}` text (examples of step placeholders) is left alone.
+ */
+export function fillPlaybookTemplate(template: string, fields: { name: string; description?: string }): string {
+  const name = oneLine(fields.name);
+  if (!name) throw new UsageError("A playbook needs a name.");
+  const description = oneLine(fields.description ?? "");
+  const lines = template.split("\n");
+  const close = lines[0]?.trimEnd() === "---" ? lines.findIndex((l, i) => i > 0 && /^(---|\.\.\.)\s*$/.test(l)) : -1;
+  return lines
+    .map((line, i) => {
+      const inFrontmatter = i > 0 && i < close;
+      return line.replace(/\{\{(name|description)\}\}/g, (_m, field: string) => {
+        const v = field === "name" ? name : description;
+        return inFrontmatter ? yamlString(v) : v;
+      });
+    })
+    .join("\n");
+}
