@@ -47,12 +47,23 @@ const MASKS: ReadonlyArray<readonly [RegExp, string]> = [
  */
 export function errorSignature(text: string): string {
   let s = text.slice(0, INPUT_MAX_LENGTH);
+  // Folding lines can join what a mask left apart (a quote around a line break), so mask until nothing changes.
+  for (let pass = 0; pass < 4; pass++) {
+    const before = s;
+    s = maskOnce(s);
+    if (s === before) break;
+  }
+  return s;
+}
+
+function maskOnce(text: string): string {
+  let s = text;
   for (const [re, mask] of MASKS) s = s.replace(re, mask);
   s = s.replace(/\s+/g, " ").trim().toLowerCase();
   if (s.length > SIGNATURE_MAX_LENGTH) {
     const cut = s.lastIndexOf(" ", SIGNATURE_MAX_LENGTH);
     s = s.slice(0, cut > SIGNATURE_MAX_LENGTH / 2 ? cut : SIGNATURE_MAX_LENGTH);
-    // A cut must not leave half a placeholder, or the signature would not be stable under re-masking.
+    // A cut must not leave half a placeholder.
     s = s.replace(/<[a-z]*$/, "").trimEnd();
   }
   return s;
@@ -155,30 +166,78 @@ function isSafeRegexSource(source: string): boolean {
   return stack.length === 0;
 }
 
+/** An error text read once for matching against many patterns. */
+interface PreparedText {
+  lower: string;
+  lines: string[];
+  signature: string;
+  words: Set<string>;
+}
+
+function prepareText(text: string, signature?: string): PreparedText {
+  const head = text.slice(0, INPUT_MAX_LENGTH);
+  return {
+    lower: head.toLowerCase(),
+    lines: head
+      .split(/\r?\n/)
+      .slice(0, LINES_MAX)
+      .map((l) => l.slice(0, LINE_MAX_LENGTH)),
+    signature: signature ?? errorSignature(head),
+    words: new Set(textWords(head)),
+  };
+}
+
 /**
  * Tests one `match` pattern against an error text: as a case-insensitive
  * substring of the text, as a regular expression when it looks like one
- * (line by line, on the head of the text), and as a substring of the text's
- * signature (patterns `brain error` stores are signatures). Returns how it
- * hit, or null.
+ * (line by line, on the head of the text, and on its signature), and as a
+ * substring of the text's signature (patterns `brain error` stores are
+ * signatures). Returns how it hit, or null.
  */
-export function matchPattern(pattern: string, text: string, signature = errorSignature(text)): PatternHit | null {
+export function matchPattern(pattern: string, text: string): PatternHit | null {
+  return hitPattern(pattern, prepareText(text));
+}
+
+/** {@link matchPattern} for many patterns against one text, which is read only once. */
+export function createPatternMatcher(text: string): (pattern: string) => PatternHit | null {
+  const prepared = prepareText(text);
+  return (pattern) => hitPattern(pattern, prepared);
+}
+
+function hitPattern(pattern: string, text: PreparedText): PatternHit | null {
   const p = pattern.trim();
   if (!p) return null;
-  const lower = p.toLowerCase();
-  if (text.slice(0, INPUT_MAX_LENGTH).toLowerCase().includes(lower)) return "substring";
+  if (text.lower.includes(p.toLowerCase())) return "substring";
   const re = compilePattern(p);
   if (re) {
-    const lines = text.slice(0, INPUT_MAX_LENGTH).split(/\r?\n/).slice(0, LINES_MAX);
-    for (const line of lines) {
-      if (re.test(line.slice(0, LINE_MAX_LENGTH))) return "regex";
-    }
-    if (re.test(signature)) return "regex";
+    if (text.lines.some((line) => re.test(line)) || re.test(text.signature)) return "regex";
   }
-  const patternSig = errorSignature(p);
-  if (patternSig && signature.includes(patternSig)) return "signature";
+  const patternSig = patternSignature(p, text);
+  if (patternSig && text.signature.includes(patternSig)) return "signature";
   return null;
 }
+
+const patternSignatures = new Map<string, string>();
+
+/**
+ * The signature of a pattern, or "" when it cannot be near the text: a
+ * pattern none of whose words occur in the text can neither be a substring
+ * of its signature nor similar to it, and skipping it keeps a lookup over
+ * thousands of problems fast.
+ */
+function patternSignature(pattern: string, text: PreparedText): string {
+  const words = pattern.toLowerCase().match(/[a-z]{3,}/g)?.filter((w) => !PLACEHOLDERS.has(w));
+  if (words && words.length > 0 && !words.some((w) => text.lower.includes(w))) return "";
+  let sig = patternSignatures.get(pattern);
+  if (sig === undefined) {
+    sig = errorSignature(pattern);
+    if (patternSignatures.size > 50_000) patternSignatures.clear();
+    patternSignatures.set(pattern, sig);
+  }
+  return sig;
+}
+
+const PLACEHOLDERS = new Set(["url", "email", "uuid", "str", "path", "time", "hex", "num"]);
 
 /** Why a problem matched an error text, with the weight that reason carries. */
 export interface MatchReason {
@@ -218,14 +277,13 @@ const DESCRIPTION_COVERAGE = 0.5;
 export function matchProblems(registry: StrategyRegistry, errorText: string, options: MatchOptions = {}): ProblemMatch[] {
   const limit = options.limit ?? 5;
   const minScore = options.minScore ?? 0.3;
-  const signature = errorSignature(errorText);
-  const words = new Set(textWords(errorText));
+  const text = prepareText(errorText);
   const matches: ProblemMatch[] = [];
   for (const key of Object.keys(registry)) {
     // Top-level keys starting with `_` hold metadata, never problems.
     if (key.startsWith("_")) continue;
     const problem = registry[key] as Problem;
-    const reasons = scoreProblem(key, problem, errorText, signature, words);
+    const reasons = scoreProblem(key, problem, text);
     if (reasons.length === 0) continue;
     const score = 1 - reasons.reduce((miss, r) => miss * (1 - r.score), 1);
     if (score >= minScore) matches.push({ problem: key, score, reasons });
@@ -234,8 +292,9 @@ export function matchProblems(registry: StrategyRegistry, errorText: string, opt
   return matches.slice(0, Math.max(0, limit));
 }
 
-function scoreProblem(key: string, problem: Problem, text: string, signature: string, words: Set<string>): MatchReason[] {
+function scoreProblem(key: string, problem: Problem, text: PreparedText): MatchReason[] {
   const reasons: MatchReason[] = [];
+  const words = text.words;
   const keyWords = textWords(key.replace(/-/g, " "));
   if (keyWords.length > 0 && keyWords.every((w) => words.has(w))) {
     reasons.push({ kind: "key", detail: key, score: 0.6 });
@@ -251,16 +310,19 @@ function scoreProblem(key: string, problem: Problem, text: string, signature: st
   let bestPattern: MatchReason | undefined;
   let bestSimilar: MatchReason | undefined;
   for (const pattern of patternsOf(problem)) {
-    const hit = matchPattern(pattern, text, signature);
+    const hit = hitPattern(pattern, text);
     if (hit) {
-      // Longer patterns are more specific, so they weigh a little more.
-      const score = 0.8 + 0.2 * Math.min(1, pattern.length / 40);
-      const reason: MatchReason = { kind: hit === "regex" ? "regex" : "pattern", detail: pattern, score };
+      // Longer patterns are more specific, so they weigh a little more; a hit
+      // only after masking is weaker than the pattern's own words in the text.
+      const score = (hit === "signature" ? 0.7 : 0.8) + 0.2 * Math.min(1, pattern.length / 40);
+      const kind = hit === "substring" ? "pattern" : hit;
+      const reason: MatchReason = { kind, detail: pattern, score };
       if (!bestPattern || score > bestPattern.score) bestPattern = reason;
       continue;
     }
-    const patternSig = errorSignature(pattern);
-    const similarity = signatureSimilarity(signature, patternSig);
+    const patternSig = patternSignature(pattern.trim(), text);
+    if (!patternSig) continue;
+    const similarity = signatureSimilarity(text.signature, patternSig);
     if (similarity >= SIMILAR_SIGNATURE) {
       const reason: MatchReason = { kind: "signature", detail: patternSig, score: 0.85 * similarity };
       if (!bestSimilar || reason.score > bestSimilar.score) bestSimilar = reason;

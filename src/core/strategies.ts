@@ -1,7 +1,7 @@
 import { isIsoDate, daysBetween } from "./dates.js";
 import { CorruptFileError, UsageError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
-import { matchPattern, patternsOf } from "./signature.js";
+import { createPatternMatcher, patternsOf } from "./signature.js";
 import { toSlug } from "./slug.js";
 
 /**
@@ -320,11 +320,12 @@ export function resolveProblem(registry: StrategyRegistry, text: string): Proble
     const d = (registry[key] as Problem).description;
     if (typeof d === "string" && normalizePhrase(d) === wanted) return { key, exists: true, via: "description" };
   }
+  const hits = createPatternMatcher(trimmed);
   let best: string[] = [];
   let bestLength = 0;
   for (const key of keys) {
     for (const pattern of patternsOf(registry[key] as Problem)) {
-      if (pattern.trim().length < bestLength || !matchPattern(pattern, trimmed)) continue;
+      if (pattern.trim().length < bestLength || !hits(pattern)) continue;
       const len = pattern.trim().length;
       if (len > bestLength) {
         best = [key];
@@ -358,53 +359,87 @@ function normalizeAction(s: string): string {
 // Ids
 
 const idCache = new WeakMap<StrategyRegistry, Map<Solution, string>>();
+const storedIdCache = new WeakMap<StrategyRegistry, Set<string>>();
 
 /**
  * The id of every solution in the file: the stored `id`, or for a solution
- * without one the id it will get on its first write. Derived ids come from a
- * hash of the problem key and the action, so they are the same on every
- * read, and are made unique against all ids in the file.
+ * without one the id it will get on its first write (see {@link solutionIdOf}).
  */
 export function solutionIds(registry: StrategyRegistry): Map<Solution, string> {
   const cached = idCache.get(registry);
   if (cached) return cached;
   const ids = new Map<Solution, string>();
-  const used = new Set<string>();
-  const missing: Array<[string, Solution]> = [];
   for (const key of listProblems(registry)) {
-    for (const s of solutionsOf(registry[key] as Problem)) {
-      if (typeof s.id === "string" && s.id) {
-        ids.set(s, s.id);
-        used.add(s.id);
-      } else {
-        missing.push([key, s]);
-      }
-    }
-  }
-  const seen = new Map<string, number>();
-  for (const [key, s] of missing) {
-    // Two id-less solutions with the same action in one problem still get distinct ids.
-    const base = `${key}\u0000${normalizeAction(s.action)}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    let salt = n;
-    let id = deriveId(`${base}\u0000${salt}`);
-    while (used.has(id)) id = deriveId(`${base}\u0000${++salt}`);
-    used.add(id);
-    ids.set(s, id);
+    const solutions = solutionsOf(registry[key] as Problem);
+    solutions.forEach((s, i) => ids.set(s, solutionIdOf(registry, key, i)));
   }
   idCache.set(registry, ids);
   return ids;
 }
 
-/** `s-` + 8 base36 characters from a 64-bit FNV-1a hash. */
-function deriveId(seed: string): string {
-  let h = 0xcbf29ce484222325n;
-  for (const byte of new TextEncoder().encode(seed)) {
-    h ^= BigInt(byte);
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+/**
+ * The id of the solution at `index` under problem `key`: its stored `id`,
+ * or, when it has none, an id derived from the problem key and the action
+ * (and, for repeated actions, how many came before), which differs from
+ * every stored id in the file. So a solution shows the same id on every
+ * read and keeps it when it is first written. Two unwritten solutions in
+ * different problems could in theory derive the same id (about one chance
+ * in 10^15 per pair); ids are only ever used together with their problem.
+ */
+export function solutionIdOf(registry: StrategyRegistry, key: string, index: number): string {
+  const solutions = solutionsOf(requireProblem(registry, key));
+  const s = solutions[index];
+  if (!s) throw new UsageError(`Problem ${JSON.stringify(key)} has no solution number ${index + 1}.`);
+  if (typeof s.id === "string" && s.id) return s.id;
+  const action = normalizeAction(s.action);
+  let n = 0;
+  for (let i = 0; i < index; i++) {
+    const other = solutions[i] as Solution;
+    if (!(typeof other.id === "string" && other.id) && normalizeAction(other.action) === action) n++;
   }
-  return `s-${h.toString(36).padStart(8, "0").slice(-8)}`;
+  return freeId(registry, `${key}\u0000${action}\u0000${n}`);
+}
+
+/** Ids of one problem's solutions, by solution object. */
+function problemIds(registry: StrategyRegistry, key: string): Map<Solution, string> {
+  const cached = idCache.get(registry);
+  const solutions = solutionsOf(requireProblem(registry, key));
+  return new Map(solutions.map((s, i) => [s, cached?.get(s) ?? solutionIdOf(registry, key, i)]));
+}
+
+/** The first id from `seed` (then `seed` salted 1, 2, …) that no solution in the file stores. */
+function freeId(registry: StrategyRegistry, seed: string): string {
+  const stored = storedIds(registry);
+  let id = deriveId(seed);
+  for (let salt = 1; stored.has(id); salt++) id = deriveId(`${seed}\u0000${salt}`);
+  return id;
+}
+
+function storedIds(registry: StrategyRegistry): Set<string> {
+  let ids = storedIdCache.get(registry);
+  if (!ids) {
+    ids = new Set();
+    for (const key of listProblems(registry)) {
+      for (const s of solutionsOf(registry[key] as Problem)) if (typeof s.id === "string" && s.id) ids.add(s.id);
+    }
+    storedIdCache.set(registry, ids);
+  }
+  return ids;
+}
+
+/** `s-` + 10 base36 characters of a 53-bit string hash (cyrb53-style: two mixed 32-bit lanes). */
+function deriveId(seed: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < seed.length; i++) {
+    const ch = seed.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const h = 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return `s-${(h % 36 ** 10).toString(36).padStart(10, "0")}`;
 }
 
 function solutionsOf(problem: Problem): Solution[] {
@@ -562,7 +597,7 @@ export interface SolutionView {
 export function viewSolutions(registry: StrategyRegistry, problemKey: string, options: RankOptions = {}): SolutionView[] {
   const problem = requireProblem(registry, problemKey);
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
-  const ids = solutionIds(registry);
+  const ids = problemIds(registry, problemKey);
   return rankSolutions(solutionsOf(problem), options).map((s) => ({
     id: ids.get(s) as string,
     action: s.action,
@@ -661,7 +696,7 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
   }
 
   const solutions = [...solutionsOf(problem)];
-  const ids = solutionIds(registry);
+  const ids = old ? problemIds(registry, key) : new Map<Solution, string>();
   let index: number;
   if (options.id) {
     index = solutions.findIndex((s) => ids.get(s) === options.id);
@@ -676,7 +711,7 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
 
   const createdSolution = index < 0;
   const before: Solution | undefined = createdSolution ? undefined : solutions[index];
-  const id = before ? (ids.get(before) as string) : newSolutionId(registry, key, action, ids);
+  const id = before ? (ids.get(before) as string) : freeId(registry, `${key}\u0000${normalizeAction(action)}\u00000`);
   const tries = before?.tries ?? 0;
   const rate = before?.successRate ?? 0;
   const successRate = (rate * tries + result) / (tries + 1);
@@ -702,16 +737,6 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
     created: { problem: !old, solution: createdSolution },
     redactions,
   };
-}
-
-/** An id for a new solution: the one it would have been shown with, unique in the file. */
-function newSolutionId(registry: StrategyRegistry, key: string, action: string, ids: Map<Solution, string>): string {
-  const used = new Set(ids.values());
-  const base = `${key}\u0000${normalizeAction(action)}`;
-  let salt = 0;
-  let id = deriveId(`${base}\u0000${salt}`);
-  while (used.has(id)) id = deriveId(`${base}\u0000${++salt}`);
-  return id;
 }
 
 /** A copy of `registry` with `problem` under `key` (in place, or appended) and `_meta.updated` set. */
@@ -774,7 +799,7 @@ export function retireSolution(registry: StrategyRegistry, problem: string, id: 
   checkNow(options.now);
   const key = getProblem(registry, problem) ? problem : getProblem(registry, toSlug(problem)) ? toSlug(problem) : problem;
   const p = requireProblem(registry, key);
-  const ids = solutionIds(registry);
+  const ids = problemIds(registry, key);
   const solutions = solutionsOf(p);
   const index = solutions.findIndex((s) => ids.get(s) === id);
   if (index < 0) {
