@@ -1,0 +1,445 @@
+import type { List, ListItem, Paragraph, Root } from "mdast";
+import type { EntryKind } from "./daily-log.js";
+import { BrainError, UsageError } from "./errors.js";
+import { isIsoDate } from "./dates.js";
+import {
+  appendBlock,
+  detectEol,
+  endOf,
+  lineEndAfter,
+  lineNumberAt,
+  lineStartAt,
+  nodeText,
+  parseMarkdown,
+  splice,
+  startOf,
+} from "./markdown-splice.js";
+import {
+  formatProvenance,
+  formatSourceRef,
+  parseProvenance,
+  setField,
+  sourceKey,
+  type Provenance,
+  type ProvenanceField,
+  type SourceRef,
+} from "./provenance.js";
+import { makeEntryId } from "./text-match.js";
+
+/**
+ * MEMORY.md as brain sees it: whatever a person wrote, plus brain's own
+ * entries — top-level list items whose line ends in a provenance comment
+ * (see `provenance.ts` for the grammar). brain only ever inserts, rewrites
+ * or removes its own lines; every other byte stays as it was.
+ */
+
+/** The section brain files each kind of entry under. */
+export const MEMORY_SECTIONS: Readonly<Record<EntryKind, string>> = {
+  lesson: "Lessons",
+  decision: "Decisions",
+  error: "Errors & Fixes",
+  fix: "Errors & Fixes",
+  rule: "Rules",
+  note: "Notes",
+  op: "Operations",
+  outcome: "Outcomes",
+};
+
+/** The MEMORY.md section for an entry kind. */
+export function sectionForKind(kind: EntryKind): string {
+  return MEMORY_SECTIONS[kind];
+}
+
+/**
+ * How many sources an entry keeps in `src`. All sources added by the current
+ * run are always kept (they are what makes a re-run after a crash count
+ * nothing twice); older ones beyond this are dropped, oldest first, because
+ * their logs were already marked consolidated and will not be read again.
+ */
+export const MAX_SOURCES = 20;
+
+/** One brain entry in MEMORY.md. */
+export interface MemoryEntry extends Omit<Provenance, "fields"> {
+  /** Text of the nearest top-level heading above, or null. */
+  section: string | null;
+  /** The entry's markdown after the list marker, without the provenance comment. */
+  text: string;
+  /** 1-based first and last line of the list item. */
+  line: number;
+  endLine: number;
+  /** `[start, end)` offsets into the source of the item's whole lines, line break included. */
+  start: number;
+  end: number;
+  /** Offsets of the provenance comment itself. */
+  commentStart: number;
+  commentEnd: number;
+  fields: ProvenanceField[];
+  /** False when a person added content inside the item (sub-lists, more paragraphs): brain never moves such an entry out. */
+  movable: boolean;
+}
+
+/** A top-level heading and the span of its direct content (up to the next heading of any depth). */
+export interface MemorySection {
+  title: string;
+  depth: number;
+  line: number;
+  /** Offset of the heading line. */
+  start: number;
+  /** Offset where the next heading starts, or the end of the text. */
+  end: number;
+}
+
+export interface ParsedMemory {
+  entries: MemoryEntry[];
+  sections: MemorySection[];
+  /** `[start, end)` spans of everything that is not a brain entry: the person's text. */
+  userRanges: Array<[number, number]>;
+  eol: "\n" | "\r\n";
+}
+
+const BRAIN_COMMENT_START = "<!-- brain ";
+
+/** Reads MEMORY.md: brain's entries with their provenance, the sections, and the spans written by people. Never throws. */
+export function parseMemory(source: string): ParsedMemory {
+  return parseMemoryTree(source, parseMarkdown(source));
+}
+
+function parseMemoryTree(source: string, tree: Root): ParsedMemory {
+  const entries: MemoryEntry[] = [];
+  const sections: MemorySection[] = [];
+  let section: string | null = null;
+  for (const node of tree.children) {
+    if (node.type === "heading") {
+      section = nodeText(node).trim();
+      const start = lineStartAt(source, startOf(node));
+      if (sections.length) sections[sections.length - 1]!.end = start;
+      sections.push({ title: section, depth: node.depth, line: lineNumberAt(source, start), start, end: source.length });
+      continue;
+    }
+    if (node.type !== "list") continue;
+    for (const item of (node as List).children) {
+      const entry = readEntry(source, item, section);
+      if (entry) entries.push(entry);
+    }
+  }
+  const userRanges: Array<[number, number]> = [];
+  let pos = 0;
+  for (const e of entries) {
+    if (e.start > pos) userRanges.push([pos, e.start]);
+    pos = e.end;
+  }
+  if (pos < source.length) userRanges.push([pos, source.length]);
+  return { entries, sections, userRanges, eol: detectEol(source) };
+}
+
+function readEntry(source: string, item: ListItem, section: string | null): MemoryEntry | null {
+  const para = item.children[0];
+  if (!para || para.type !== "paragraph") return null;
+  const last = (para as Paragraph).children[(para as Paragraph).children.length - 1];
+  if (!last || last.type !== "html" || !last.value.startsWith(BRAIN_COMMENT_START)) return null;
+  const prov = parseProvenance(last.value);
+  if (!prov) return null;
+  const commentStart = startOf(last);
+  const commentEnd = endOf(last);
+  // The comment must end its line: text after it means a person continued the line.
+  if (source.slice(commentEnd, lineEndAfter(source, commentEnd)).trim() !== "") return null;
+  const start = lineStartAt(source, startOf(item));
+  const end = lineEndAfter(source, Math.max(endOf(item) - 1, startOf(item)));
+  const textStart = startOf(para);
+  return {
+    ...prov,
+    section,
+    text: source.slice(textStart, commentStart).replace(/\s+/g, " ").trim(),
+    line: lineNumberAt(source, start),
+    endLine: lineNumberAt(source, Math.max(end - 1, start)),
+    start,
+    end,
+    commentStart,
+    commentEnd,
+    movable: item.children.length === 1 && endOf(item) <= lineEndAfter(source, commentEnd),
+  };
+}
+
+/** What a caller gives to add one entry. */
+export interface NewMemoryEntry {
+  /** Section title, e.g. `Lessons` (see {@link sectionForKind}). */
+  section: string;
+  text: string;
+  kind: EntryKind;
+  /** Day it was learned, `YYYY-MM-DD`; becomes `first` and `last`. */
+  date: string;
+  /** Id to use; by default one is derived from the text ({@link makeEntryId}). */
+  id?: string;
+  sources?: readonly SourceRef[];
+  /** Evidence count; defaults to 1. */
+  seen?: number;
+  /** Extra provenance fields, e.g. `promoted`. */
+  extra?: readonly ProvenanceField[];
+}
+
+export interface MemoryEdit {
+  text: string;
+  entry: MemoryEntry;
+}
+
+/**
+ * Makes entry text safe as one markdown line inside a list item: whitespace
+ * folded to single spaces, a leading character that would start another
+ * block (heading, quote, list, fence, HTML) escaped, and comment delimiters
+ * neutralised so the provenance comment stays the last thing on the line.
+ */
+export function sanitizeEntryText(text: string): string {
+  let t = text.replace(/\s+/g, " ").trim();
+  t = t.replace(/<!--/g, "&lt;!--").replace(/-->/g, "--&gt;");
+  if (/^(?:[#>+*=|<`~-]|\d{1,9}[.)](?:\s|$))/.test(t)) t = t.replace(/^(\d{1,9})?([#>+*=|<`~.)-])/, (_m, d: string | undefined, c: string) => `${d ?? ""}\\${c}`);
+  // A final backslash would escape nothing useful and reads as a hard break marker to some renderers.
+  t = t.replace(/\\+$/, "");
+  return t;
+}
+
+/** Every character markdown could read as markup, escaped: the fallback when a text still fails to parse back. */
+function escapeAllMarkup(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|~&]/g, (c) => `\\${c}`);
+}
+
+/** Builds the provenance fields of a new entry. */
+function newEntryFields(entry: NewMemoryEntry, id: string): ProvenanceField[] {
+  const fields: ProvenanceField[] = [
+    { key: "id", value: id },
+    { key: "kind", value: entry.kind },
+    { key: "seen", value: String(entry.seen ?? 1) },
+    { key: "first", value: entry.date },
+    { key: "last", value: entry.date },
+  ];
+  if (entry.sources?.length) fields.push({ key: "src", value: entry.sources.map(formatSourceRef).join(",") });
+  return [...fields, ...(entry.extra ?? [])];
+}
+
+/**
+ * Adds a brain entry under `section`, byte-preservingly: right after the
+ * section's last brain entry when it has one, else at the end of the
+ * section's own text when a top-level heading of that name exists (a
+ * person's `## Lessons` is reused, not duplicated), else in a new
+ * `## <section>` at the end of the file. The result is parsed back to check
+ * the entry reads as brain's; if the spot would not hold it (an odd
+ * construct swallowing the line), a new section at the end is used instead.
+ */
+export function addMemoryEntry(source: string, entry: NewMemoryEntry): MemoryEdit {
+  if (!isIsoDate(entry.date)) throw new UsageError(`Entry date must be YYYY-MM-DD, got ${JSON.stringify(entry.date)}.`);
+  const parsed = parseMemory(source);
+  const taken = new Set(parsed.entries.map((e) => e.id));
+  const clean = sanitizeEntryText(entry.text);
+  if (!clean) throw new UsageError("Memory entry text is empty.");
+  const id = entry.id ?? makeEntryId(clean, taken);
+  if (!/^[a-z0-9]+$/.test(id)) throw new UsageError(`Memory entry id must be lower-case base36, got ${JSON.stringify(id)}.`);
+  if (taken.has(id)) throw new UsageError(`MEMORY.md already has a brain entry with id ${id}.`);
+  const comment = formatProvenance(newEntryFields(entry, id));
+  const eol = parsed.eol;
+
+  for (const text of [clean, escapeAllMarkup(entry.text.replace(/\s+/g, " ").trim())]) {
+    const line = `- ${text} ${comment}`;
+    for (const candidate of placements(source, parsed, entry.section, line, eol)) {
+      const found = verifyAdded(candidate, id, entry.section, parsed.entries.length);
+      if (found) return { text: candidate, entry: found };
+    }
+  }
+  throw new BrainError(`Could not place a memory entry in MEMORY.md without changing existing text (id ${id}).`);
+}
+
+/** Candidate texts with the line inserted, best spot first. */
+function* placements(source: string, parsed: ParsedMemory, section: string, line: string, eol: string): Generator<string> {
+  const wanted = section.trim().toLowerCase();
+  const inSection = parsed.entries.filter((e) => (e.section ?? "").toLowerCase() === wanted);
+  const lastEntry = inSection[inSection.length - 1];
+  if (lastEntry) {
+    const at = lastEntry.end;
+    const hasBreak = source.slice(lastEntry.start, at).endsWith("\n");
+    yield hasBreak ? splice(source, at, at, line + eol) : splice(source, at, at, eol + line);
+  }
+  const heading = parsed.sections.find((s) => s.depth === 2 && s.title.toLowerCase() === wanted);
+  if (heading) yield insertAtSectionEnd(source, heading, line, eol);
+  yield appendBlock(source, `## ${section}${eol}${eol}${line}`);
+}
+
+/** Puts `line` as its own block at the end of a section's direct text, before the next heading. */
+function insertAtSectionEnd(source: string, section: MemorySection, line: string, eol: string): string {
+  if (section.end >= source.length) return appendBlock(source, line);
+  // Insert before the next heading, with a blank line on both sides so it is a block of its own.
+  const before = source.slice(0, section.end);
+  const prevLineBlank = /(?:^|\n)[ \t]*\r?\n$/.test(before);
+  return splice(source, section.end, section.end, `${prevLineBlank ? "" : eol}${line}${eol}${eol}`);
+}
+
+function verifyAdded(text: string, id: string, section: string, before: number): MemoryEntry | null {
+  const after = parseMemory(text);
+  if (after.entries.length !== before + 1) return null;
+  const found = after.entries.find((e) => e.id === id);
+  if (!found || (found.section ?? "").toLowerCase() !== section.trim().toLowerCase()) return null;
+  return found;
+}
+
+export interface Reinforcement {
+  /** Day of the new evidence, `YYYY-MM-DD`; becomes `last` when later than it. */
+  date: string;
+  sources?: readonly SourceRef[];
+  /** How much to add to `seen`; default 1. */
+  by?: number;
+}
+
+/**
+ * Records new evidence for an entry: `seen` grows, `last` moves forward,
+ * sources are added (already-listed ones are not repeated). Only the
+ * entry's provenance comment changes.
+ */
+export function reinforceMemoryEntry(source: string, id: string, reinforcement: Reinforcement): MemoryEdit {
+  const entry = findEntry(source, id);
+  const by = reinforcement.by ?? 1;
+  if (!Number.isInteger(by) || by < 0) throw new UsageError(`Reinforcement must be a whole number ≥ 0, got ${by}.`);
+  let fields = setField(entry.fields, "seen", String(entry.seen + by));
+  const last = entry.last && entry.last > reinforcement.date ? entry.last : reinforcement.date;
+  fields = setField(fields, "last", last);
+  if (!entry.first) fields = setField(fields, "first", reinforcement.date);
+  const added = reinforcement.sources ?? [];
+  if (added.length) fields = setField(fields, "src", mergeSources(entry.sources, added).map(formatSourceRef).join(","));
+  return rewriteComment(source, entry, fields);
+}
+
+/** Existing sources plus new ones, de-duplicated; trimmed to {@link MAX_SOURCES} by dropping the oldest existing ones. */
+export function mergeSources(existing: readonly SourceRef[], added: readonly SourceRef[]): SourceRef[] {
+  const seen = new Set(existing.map(sourceKey));
+  const fresh = added.filter((s) => {
+    const k = sourceKey(s);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  const keepOld = Math.max(0, MAX_SOURCES - fresh.length);
+  return [...existing.slice(Math.max(0, existing.length - keepOld)), ...fresh];
+}
+
+/** Sets (or with null, removes) one provenance field of an entry, e.g. `promoted=AGENTS.md`. */
+export function setMemoryEntryField(source: string, id: string, key: string, value: string | null): MemoryEdit {
+  const entry = findEntry(source, id);
+  return rewriteComment(source, entry, setField(entry.fields, key, value));
+}
+
+function findEntry(source: string, id: string): MemoryEntry {
+  const entry = parseMemory(source).entries.find((e) => e.id === id);
+  if (!entry) throw new UsageError(`MEMORY.md has no brain entry with id ${id}.`);
+  return entry;
+}
+
+function rewriteComment(source: string, entry: MemoryEntry, fields: ProvenanceField[]): MemoryEdit {
+  const text = splice(source, entry.commentStart, entry.commentEnd, formatProvenance(fields));
+  const found = parseMemory(text).entries.find((e) => e.id === entry.id);
+  if (!found) throw new BrainError(`Rewriting the provenance of entry ${entry.id} broke it; nothing was changed.`);
+  return { text, entry: found };
+}
+
+/**
+ * MEMORY.md as `brain context` shows it: brain's provenance comments (and
+ * the space before them) removed from brain's entries; everything else,
+ * including look-alike comments inside code, left as it is.
+ */
+export function stripProvenance(source: string): string {
+  const { entries } = parseMemory(source);
+  let out = source;
+  for (const e of [...entries].reverse()) {
+    let from = e.commentStart;
+    while (from > 0 && (out[from - 1] === " " || out[from - 1] === "\t")) from--;
+    out = splice(out, from, e.commentEnd, "");
+  }
+  return out;
+}
+
+/** Size of a text in UTF-8 bytes, the unit of the MEMORY.md cap. */
+export function utf8Bytes(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+export interface MemoryCapPlan {
+  /** MEMORY.md after moving entries out (the input when nothing moves). */
+  text: string;
+  /** Entries to move to the archive, in the order chosen. */
+  moved: MemoryEntry[];
+  bytesBefore: number;
+  bytesAfter: number;
+  capBytes: number;
+  /** True when the file is still over the cap because the rest is written by people (brain never cuts it). */
+  stillOver: boolean;
+}
+
+/**
+ * Chooses which brain entries to move out so MEMORY.md fits `capBytes`
+ * (UTF-8): oldest `last` first, then fewest `seen`, then earliest `first`,
+ * then file order. Entries a person extended (see `movable`) and all
+ * user-written text stay. Moving removes the entry's whole lines.
+ */
+export function planMemoryCap(source: string, capBytes: number): MemoryCapPlan {
+  if (!Number.isFinite(capBytes) || capBytes < 0) throw new UsageError(`MEMORY.md cap must be a number of bytes ≥ 0, got ${capBytes}.`);
+  const bytesBefore = utf8Bytes(source);
+  if (bytesBefore <= capBytes) return { text: source, moved: [], bytesBefore, bytesAfter: bytesBefore, capBytes, stillOver: false };
+  const order = parseMemory(source)
+    .entries.map((e, i) => ({ e, i }))
+    .filter(({ e }) => e.movable)
+    .sort(
+      (a, b) =>
+        cmp(a.e.last ?? "", b.e.last ?? "") || a.e.seen - b.e.seen || cmp(a.e.first ?? "", b.e.first ?? "") || a.i - b.i,
+    )
+    .map(({ e }) => e);
+  let size = bytesBefore;
+  const moved: MemoryEntry[] = [];
+  for (const e of order) {
+    if (size <= capBytes) break;
+    moved.push(e);
+    size -= utf8Bytes(source.slice(e.start, e.end));
+  }
+  let text = source;
+  for (const e of [...moved].sort((a, b) => b.start - a.start)) text = splice(text, e.start, e.end, "");
+  const bytesAfter = utf8Bytes(text);
+  return { text, moved, bytesBefore, bytesAfter, capBytes, stillOver: bytesAfter > capBytes };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The text to append to `memory/archive/MEMORY-archive.md` for entries moved
+ * out on `date`: a dated heading and the entries' lines as they were, with
+ * their provenance, so they can be searched and restored.
+ */
+export function formatArchiveChunk(source: string, moved: readonly MemoryEntry[], date: string): string {
+  if (!moved.length) return "";
+  const lines = [`## Moved out of MEMORY.md on ${date}`, ""];
+  for (const e of moved) {
+    const body = source.slice(e.start, e.end).replace(/\r?\n$/, "").replace(/\r\n/g, "\n");
+    lines.push(`${body.replace(/^(\s*[-*+] )/, `$1[${e.section ?? "Memory"}] `)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * The text of an `## Errors & Fixes` entry, shared by `brain error` and
+ * consolidation so both read alike: `Error: <error> — Cause: <cause> — Fix: <fix>`
+ * (cause and fix left out when unknown).
+ */
+export function formatErrorFix(parts: { error?: string | null; cause?: string | null; fix?: string | null }): string {
+  const clean = (s: string | null | undefined) => (s ?? "").replace(/\s+/g, " ").trim().replace(/[.;,]+$/, "");
+  const out: string[] = [];
+  if (clean(parts.error)) out.push(`Error: ${clean(parts.error)}`);
+  if (clean(parts.cause)) out.push(`Cause: ${clean(parts.cause)}`);
+  if (clean(parts.fix)) out.push(`Fix: ${clean(parts.fix)}`);
+  if (!out.length) throw new UsageError("An Errors & Fixes entry needs an error, a cause or a fix.");
+  return out.join(" — ");
+}
