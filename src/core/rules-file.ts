@@ -99,7 +99,12 @@ export function upsertBlock(source: string, name: string, content: string): stri
   const out = block
     ? splice(source, block.contentStart, block.contentEnd, lines)
     : appendBlock(source, `${m.start}${eol}${lines}${m.end}`);
-  const check = findBlock(out, name);
+  let check: BlockSpan | null = null;
+  try {
+    check = findBlock(out, name);
+  } catch {
+    check = null;
+  }
   if (!check || check.content.replace(/\r\n/g, "\n") !== (lines === "" ? "" : body + "\n")) {
     throw new BrainError(`The new content of the brain:${name} block would not stay inside its markers (an unclosed code fence?); nothing was changed.`);
   }
