@@ -312,6 +312,8 @@ export interface ProblemResolution {
  * UsageError for text with no letters or digits.
  */
 export function resolveProblem(registry: StrategyRegistry, text: string): ProblemResolution {
+  // Hand-written keys may carry spaces at the ends, so the text as given is tried before its trimmed form.
+  if (getProblem(registry, text)) return { key: text, exists: true, via: "key" };
   const trimmed = text.trim();
   if (getProblem(registry, trimmed)) return { key: trimmed, exists: true, via: "key" };
   const slug = toSlug(trimmed);
@@ -656,6 +658,8 @@ export interface RecordOutcomeResult {
   /** The solution as written. */
   solution: Solution & { id: string };
   created: { problem: boolean; solution: boolean };
+  /** How the problem text was resolved (by key, slug, description, match, or new; with any ambiguity). */
+  resolution: ProblemResolution;
   /** How many credential-looking spans were redacted from the texts written. */
   redactions: number;
 }
@@ -683,10 +687,11 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
   if (!options.id && !action) {
     throw new UsageError("The action is empty: say what was tried, e.g. `brain strategy record pip-install-fail \"use the -i mirror\" --result success`.");
   }
-  const problemText = clean(options.problem ?? "").trim();
+  const rawProblem = clean(options.problem ?? "");
+  const problemText = rawProblem.trim();
   if (!problemText) throw new UsageError("The problem is empty: name it by key or describe it in a few words.");
 
-  const resolution = resolveProblem(registry, problemText);
+  const resolution = resolveProblem(registry, rawProblem);
   const key = resolution.key;
   const old = getProblem(registry, key);
   const problem: Problem = old ? { ...old } : {};
@@ -741,6 +746,7 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
     problemKey: key,
     solution,
     created: { problem: !old, solution: createdSolution },
+    resolution,
     redactions,
   };
 }
