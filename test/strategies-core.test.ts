@@ -416,6 +416,14 @@ describe("resolveProblem", () => {
     expect(resolveProblem(two, "request timeout again")).toMatchObject({ key: "request-timeout-again", exists: false, ambiguous: ["a", "b"] });
   });
 
+  it("finds hand-written keys exactly, even with no letters or with spaces at the ends", () => {
+    const odd = parseStrategies('{" !": {"solutions": []}, " spaced ": {"solutions": []}}');
+    expect(resolveProblem(odd, " !")).toMatchObject({ key: " !", exists: true, via: "key" });
+    expect(resolveProblem(odd, " spaced ")).toMatchObject({ key: " spaced ", exists: true, via: "key" });
+    expect(record(odd, " !", "x", 1).problemKey).toBe(" !");
+    expect(record(odd, "Spaced", "x", 1).resolution).toMatchObject({ key: "spaced", exists: false, via: "new" });
+  });
+
   it("refuses text with nothing to name", () => {
     expect(() => resolveProblem(registry, "!!!")).toThrow(UsageError);
   });

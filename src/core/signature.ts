@@ -256,6 +256,7 @@ export interface ProblemMatch {
   reasons: MatchReason[];
 }
 
+/** Limits of {@link matchProblems}. */
 export interface MatchOptions {
   /** Most matches returned; default 5. */
   limit?: number;

@@ -18,6 +18,7 @@ import { toSlug } from "./slug.js";
 /** Lifecycle states brain writes. Files may hold other strings; they are read as "not retired". */
 export type SolutionStatus = "pending" | "validated" | "quarantined" | "retired";
 
+/** Every status brain writes, in lifecycle order. */
 export const SOLUTION_STATUSES: readonly SolutionStatus[] = ["pending", "validated", "quarantined", "retired"];
 
 /** One way of solving a problem. Unknown keys (e.g. `requires_consent`, `env`) are kept as they are. */
@@ -84,6 +85,7 @@ export interface StrategyThresholds {
   driftDrop: number;
 }
 
+/** The documented defaults: pending under 3 tries, validated at 0.6, quarantined below 0.35 (below 0.3 once validated). */
 export const DEFAULT_THRESHOLDS: Readonly<StrategyThresholds> = Object.freeze({
   minTries: 3,
   validateAt: 0.6,
@@ -310,6 +312,8 @@ export interface ProblemResolution {
  * UsageError for text with no letters or digits.
  */
 export function resolveProblem(registry: StrategyRegistry, text: string): ProblemResolution {
+  // Hand-written keys may carry spaces at the ends, so the text as given is tried before its trimmed form.
+  if (getProblem(registry, text)) return { key: text, exists: true, via: "key" };
   const trimmed = text.trim();
   if (getProblem(registry, trimmed)) return { key: trimmed, exists: true, via: "key" };
   const slug = toSlug(trimmed);
@@ -547,8 +551,10 @@ export function wilsonLowerBound(successRate: number, tries: number, z = 1.96): 
   return Math.max(0, (centre - margin) / (1 + z2 / tries));
 }
 
+/** Ranking orders of `brain strategy show --rank`. */
 export type RankBy = "rate" | "wilson";
 
+/** How {@link rankSolutions} and {@link viewSolutions} order solutions. */
 export interface RankOptions {
   /** `rate` (default): successRate, then tries. `wilson`: the Wilson lower bound, then tries. */
   rank?: RankBy;
@@ -624,6 +630,7 @@ function requireProblem(registry: StrategyRegistry, key: string): Problem {
 // ---------------------------------------------------------------------------
 // Changes
 
+/** One attempt to record; see {@link recordOutcome}. */
 export interface RecordOutcomeOptions {
   /** A problem key, or free text resolved with {@link resolveProblem}. */
   problem: string;
@@ -644,12 +651,15 @@ export interface RecordOutcomeOptions {
   thresholds?: Partial<StrategyThresholds>;
 }
 
+/** What {@link recordOutcome} changed. */
 export interface RecordOutcomeResult {
   registry: StrategyRegistry;
   problemKey: string;
   /** The solution as written. */
   solution: Solution & { id: string };
   created: { problem: boolean; solution: boolean };
+  /** How the problem text was resolved (by key, slug, description, match, or new; with any ambiguity). */
+  resolution: ProblemResolution;
   /** How many credential-looking spans were redacted from the texts written. */
   redactions: number;
 }
@@ -677,10 +687,11 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
   if (!options.id && !action) {
     throw new UsageError("The action is empty: say what was tried, e.g. `brain strategy record pip-install-fail \"use the -i mirror\" --result success`.");
   }
-  const problemText = clean(options.problem ?? "").trim();
+  const rawProblem = clean(options.problem ?? "");
+  const problemText = rawProblem.trim();
   if (!problemText) throw new UsageError("The problem is empty: name it by key or describe it in a few words.");
 
-  const resolution = resolveProblem(registry, problemText);
+  const resolution = resolveProblem(registry, rawProblem);
   const key = resolution.key;
   const old = getProblem(registry, key);
   const problem: Problem = old ? { ...old } : {};
@@ -735,6 +746,7 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
     problemKey: key,
     solution,
     created: { problem: !old, solution: createdSolution },
+    resolution,
     redactions,
   };
 }
@@ -782,6 +794,7 @@ function checkNow(now: string): void {
   }
 }
 
+/** What {@link retireSolution} changed. */
 export interface RetireResult {
   registry: StrategyRegistry;
   problemKey: string;
@@ -816,6 +829,7 @@ export function retireSolution(registry: StrategyRegistry, problem: string, id: 
   return { registry: withChanges(registry, key, { ...p, solutions: nextSolutions }, options.now), problemKey: key, solution, changed: true };
 }
 
+/** Forgetting rules of {@link planPrune}, as `brain strategy prune` takes them. */
 export interface PruneOptions {
   /** Retire solutions last tried more than this many days before `today`; default 90. */
   olderThanDays?: number;
@@ -841,6 +855,7 @@ export interface PruneItem {
   reasons: Array<"stale" | "failing">;
 }
 
+/** What a prune retires, and the registry after it. */
 export interface PrunePlan {
   retire: PruneItem[];
   /** The registry with those solutions retired; the input itself when there is nothing to retire. */
