@@ -40,6 +40,8 @@ const cases = [
   ["`brain --version`", node(brain, "--version"), 1.5],
   ["`brain log` (with its git commit)", node(brain, "log", "x"), 2.5, (i) => node(brain, "log", `bench entry ${i}`)],
   ["`brain queue add` (with its git commit)", node(brain, "queue", "add", "x"), 2.5, (i) => node(brain, "queue", "add", `bench item ${i}`)],
+  ["`brain strategy record` (with its git commit)", node(brain, "strategy", "record", "p", "a", "-r", "1"), 2.5, (i) => node(brain, "strategy", "record", "pip-install-fail", "Use the mirror", "-r", String(i % 2))],
+  ["`brain check` (registry of 2 problems)", node(brain, "check", "pip-install-fail"), null],
 ];
 
 const rows = [];
@@ -63,6 +65,19 @@ const lines = [
   ...rows.map((r) => `| ${r.name} | ${r.ms.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.target ? `≤ ${r.target}×` : ""} | ${r.target ? (r.ratio <= r.target ? "yes" : "no") : ""} |`),
   "",
 ];
+// Library throughput of recordStrategy, written through to a 10,000-problem strategies.json.
+const { throughput } = await import("./strategies.mjs");
+const t = await throughput(10_000, Number(process.env.BENCH_RECORDS ?? 200));
+lines.push(
+  "## Strategy registry at scale",
+  "",
+  `recordStrategy on a registry of ${t.problems.toLocaleString("en")} problems (${(t.bytes / 2 ** 20).toFixed(1)} MB), each record read, updated, validated and written through atomically under the lock:`,
+  "",
+  "| mode | records | ops/s | ms per record |",
+  "|---|---:|---:|---:|",
+  ...t.rows.map((r) => `| ${r.mode} | ${r.n} | ${r.opsPerSec.toFixed(1)} | ${r.msPer.toFixed(1)} |`),
+  "",
+);
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/latest.md"), lines.join("\n"));
 process.stdout.write(lines.join("\n"));

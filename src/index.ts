@@ -11,6 +11,36 @@ export { initWorkspace, type InitOptions, type InitResult } from "./store/init.j
 export { logEntry, type LogOptions, type LogResult, type WrittenEntry } from "./store/log.js";
 export { queueAdd, queueList, queueDrain, type QueueAddOptions, type QueueAddResult, type QueueDrainResult } from "./store/queue.js";
 export { history, type HistoryOptions, type HistoryResult } from "./store/history.js";
+export {
+  recordStrategy,
+  listStrategies,
+  showStrategy,
+  checkError,
+  recordError,
+  retireStrategy,
+  pruneStrategies,
+  type StrategyRecordOptions,
+  type StrategyRecordResult,
+  type ProblemSummary,
+  type SolutionSummary,
+  type CheckResult,
+  type CheckMatch,
+  type ErrorRecordOptions,
+  type ErrorRecordResult,
+} from "./store/strategies.js";
+export {
+  parseStrategies,
+  serializeStrategies,
+  recordOutcome,
+  rankSolutions,
+  wilsonLowerBound,
+  DEFAULT_THRESHOLDS,
+  type StrategyRegistry,
+  type Solution,
+  type Problem,
+  type StrategyThresholds,
+} from "./core/strategies.js";
+export { errorSignature, matchProblems } from "./core/signature.js";
 export type { BrainCommit } from "./store/git.js";
 export {
   openWorkspace,

@@ -1,5 +1,5 @@
 import { CorruptFileError } from "../core/errors.js";
-import { validators } from "../generated/validators.js";
+import type { validators } from "../generated/validators.js";
 
 /** The schemas in `schemas/`, by base name (`config` for `config.schema.json`). */
 export type SchemaName = keyof typeof validators;
@@ -12,20 +12,27 @@ interface AjvError {
 }
 
 /**
- * Checks `data` against `schemas/<name>.schema.json` (validators are compiled
- * at build time). Returns the problems, each naming the path inside the file
- * and what was expected; an empty list when the data is valid.
+ * A validator compiled at build time from `schemas/<name>.schema.json`.
+ * Import the one you need from `../generated/<name>.js` (each schema is its
+ * own module, so a command loads only the validators it uses).
  */
-export function schemaProblems(name: SchemaName, data: unknown): string[] {
-  const validate = validators[name] as ((d: unknown) => boolean) & { errors?: AjvError[] | null };
+export type SchemaValidator = ((data: unknown) => boolean) & { errors?: AjvError[] | null; schemaName: string };
+
+/**
+ * Checks `data` against a schema. Returns the problems, each naming the path
+ * inside the file and what was expected; an empty list when the data is valid.
+ */
+export function schemaProblems(validate: SchemaValidator, data: unknown): string[] {
   if (validate(data)) return [];
   return (validate.errors ?? []).map(describeError);
 }
 
 /** Throws a CorruptFileError naming `file` when `data` does not match the schema. */
-export function assertSchema(name: SchemaName, data: unknown, file: string): void {
-  const problems = schemaProblems(name, data);
-  if (problems.length) throw new CorruptFileError(file, `does not match schemas/${name}.schema.json: ${problems.slice(0, 5).join("; ")}`);
+export function assertSchema(validate: SchemaValidator, data: unknown, file: string): void {
+  const problems = schemaProblems(validate, data);
+  if (problems.length) {
+    throw new CorruptFileError(file, `does not match schemas/${validate.schemaName}.schema.json: ${problems.slice(0, 5).join("; ")}`);
+  }
 }
 
 function describeError(e: AjvError): string {

@@ -5,6 +5,8 @@ import { BRAIN_DIR, readTextIfExists, resolveInside, writeFileAtomic } from "./f
 import { commitPaths, findRepositoryRoot, type CommitResult } from "./git.js";
 import { withLock } from "./lock.js";
 import { assertSchema } from "./schema.js";
+import { validateConfig } from "../generated/config.js";
+import type { StrategyThresholds } from "../core/strategies.js";
 
 export const CONFIG_FILE = "brain.config.json";
 
@@ -17,7 +19,8 @@ export interface BrainConfig {
   retentionDays: number;
   summarizer?: string;
   summarizerTimeoutMs: number;
-  thresholds: { minTries: number; validate: number; quarantine: number; demote: number };
+  /** Overrides of the strategy lifecycle thresholds (see DEFAULT_THRESHOLDS in core/strategies). */
+  thresholds: Partial<StrategyThresholds>;
 }
 
 export const DEFAULT_CONFIG: BrainConfig = {
@@ -27,7 +30,7 @@ export const DEFAULT_CONFIG: BrainConfig = {
   promoteAfter: 3,
   retentionDays: 30,
   summarizerTimeoutMs: 120_000,
-  thresholds: { minTries: 3, validate: 0.6, quarantine: 0.35, demote: 0.3 },
+  thresholds: {},
 };
 
 /** Options every library function accepts. */
@@ -98,9 +101,9 @@ export function readConfig(root: string): BrainConfig {
   } catch (err) {
     throw new CorruptFileError(CONFIG_FILE, `invalid JSON (${(err as Error).message})`);
   }
-  assertSchema("config", data, CONFIG_FILE);
+  assertSchema(validateConfig, data, CONFIG_FILE);
   const given = data as Partial<BrainConfig>;
-  return { ...DEFAULT_CONFIG, ...given, thresholds: { ...DEFAULT_CONFIG.thresholds, ...given.thresholds } };
+  return { ...DEFAULT_CONFIG, ...given, thresholds: { ...given.thresholds } };
 }
 
 /** What a changing command reports about its commit. */

@@ -1,9 +1,12 @@
 import type { CommandModule } from "yargs";
 import type { GlobalArgs } from "../output.js";
+import { checkCommand } from "./check.js";
+import { errorCommand } from "./error.js";
 import { historyCommand } from "./history.js";
 import { initCommand } from "./init.js";
 import { logCommand } from "./log.js";
 import { queueCommand } from "./queue.js";
+import { strategyCommand } from "./strategy.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -11,5 +14,8 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   initCommand,
   logCommand,
   queueCommand,
+  strategyCommand,
+  checkCommand,
+  errorCommand,
   historyCommand,
 ];

@@ -1,0 +1,36 @@
+import type { CommandModule } from "yargs";
+import { baseOptions, report, say, setExitCode, type GlobalArgs } from "../output.js";
+import { solutionRow } from "./strategy.js";
+
+interface Args extends GlobalArgs {
+  error: string[];
+  limit: number;
+  rank: "rate" | "wilson";
+}
+
+export const checkCommand: CommandModule<GlobalArgs, Args> = {
+  command: "check <error..>",
+  describe: "When something fails: known problems matching the error, with their solutions best first",
+  builder: (y) =>
+    y
+      .positional("error", { type: "string", array: true, demandOption: true, describe: "The error text (or its key lines)" })
+      .option("limit", { alias: "n", type: "number", default: 5, describe: "How many problems at most" })
+      .option("rank", { choices: ["rate", "wilson"] as const, default: "rate" as const, describe: "Ranking of solutions" })
+      .example('brain check "npm ERR! ERESOLVE unable to resolve dependency tree"', "Look up a failure before reasoning about it")
+      .example("brain check --json \"$(tail -5 build.log)\"", "As data; exit 1 when nothing is known"),
+  handler: async (args) => {
+    const { checkError } = await import("../../store/strategies.js");
+    const r = checkError({ ...baseOptions(args), text: args.error.join(" "), limit: args.limit, rank: args.rank });
+    if (!r.matches.length) setExitCode(1);
+    report(args, r, (d) => {
+      if (!d.matches.length) {
+        say(args, 'No known fix. Once you have one, record it with: brain error "<error>" --fix "<what fixed it>"');
+        return;
+      }
+      for (const m of d.matches) {
+        say(args, `${m.problem} (match ${(m.score * 100).toFixed(0)}%: ${m.reasons.map((x) => x.kind).join(", ")})${m.description ? ` — ${m.description}` : ""}`);
+        for (const s of m.solutions) say(args, solutionRow(s));
+      }
+    });
+  },
+};

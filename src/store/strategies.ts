@@ -1,0 +1,349 @@
+import { localDate, localTime } from "../core/dates.js";
+import { UsageError } from "../core/errors.js";
+import { redactSecrets } from "../core/redact.js";
+import { errorSignature, matchProblems, type MatchReason } from "../core/signature.js";
+import {
+  createRegistry,
+  getProblem,
+  listProblems,
+  parseOutcomeResult,
+  parseStrategies,
+  planPrune,
+  recordOutcome,
+  resolveThresholds,
+  retireSolution,
+  serializeStrategies,
+  viewSolutions,
+  DEFAULT_PRUNE,
+  type ProblemResolution,
+  type RankBy,
+  type SolutionStatus,
+  type SolutionView,
+  type StrategyRegistry,
+  type PruneItem,
+} from "../core/strategies.js";
+import { parseDailyLog } from "../core/daily-log.js";
+import { readTextIfExists } from "./fs.js";
+import { appendEntries, checkEntryText, summarize } from "./log.js";
+import { assertSchema } from "./schema.js";
+import { validateStrategies } from "../generated/strategies.js";
+import { openWorkspace, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { join } from "node:path";
+
+export const STRATEGIES_PATH = "strategies.json";
+export const MEMORY_PATH = "MEMORY.md";
+
+/** A solution as commands report it: the ranked view without the raw stored object. */
+export type SolutionSummary = Omit<SolutionView, "solution">;
+
+export interface ProblemSummary {
+  problem: string;
+  description: string | null;
+  match: string[];
+  solutions: SolutionSummary[];
+}
+
+/** Reads strategies.json (a missing file is an empty registry); a corrupt file is an error and is never written over. */
+function loadRegistry(text: string | null): StrategyRegistry {
+  if (text === null) return createRegistry();
+  const registry = parseStrategies(text, STRATEGIES_PATH);
+  assertSchema(validateStrategies, registry, STRATEGIES_PATH);
+  return registry;
+}
+
+/**
+ * Validates and writes the registry. The whole file was validated when it was
+ * read; before writing, the problems that changed (and `_meta`) are validated
+ * again, which keeps a record on a 10,000-problem registry from paying for a
+ * second full pass.
+ */
+function writeRegistry(tx: WorkspaceTx, registry: StrategyRegistry, changed: readonly string[]): void {
+  const part: StrategyRegistry = { _meta: registry._meta };
+  for (const key of changed) part[key] = registry[key];
+  assertSchema(validateStrategies, part, STRATEGIES_PATH);
+  tx.write(STRATEGIES_PATH, serializeStrategies(registry));
+}
+
+function readRegistry(ws: Workspace): StrategyRegistry {
+  return loadRegistry(readTextIfExists(join(ws.root, STRATEGIES_PATH), STRATEGIES_PATH));
+}
+
+function summarizeProblem(registry: StrategyRegistry, key: string, ws: Workspace, rank: RankBy = "rate"): ProblemSummary {
+  const problem = getProblem(registry, key)!;
+  const match = problem.match === undefined ? [] : Array.isArray(problem.match) ? problem.match.map(String) : [String(problem.match)];
+  return {
+    problem: key,
+    description: typeof problem.description === "string" ? problem.description : null,
+    match,
+    solutions: viewSolutions(registry, key, { rank, thresholds: resolveThresholds(ws.config.thresholds) }).map(({ solution: _raw, ...view }) => view),
+  };
+}
+
+export interface StrategyRecordOptions extends WriteOptions {
+  /** Problem key, or free text matched to a known problem (else a new one). */
+  problem: string;
+  action: string;
+  /** `success`, `failure`, or a number from 0 to 1. */
+  result: string | number;
+  /** Address an existing solution by id rather than by action text. */
+  id?: string;
+  description?: string;
+  match?: string[];
+}
+
+export interface StrategyRecordResult {
+  problem: string;
+  solution: SolutionSummary;
+  created: { problem: boolean; solution: boolean };
+  resolution: ProblemResolution;
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+/**
+ * Records one attempt at a problem: the solution's success rate becomes the
+ * weighted average `(rate * tries + result) / (tries + 1)`, and problem and
+ * solution are created when new. One commit.
+ */
+export async function recordStrategy(options: StrategyRecordOptions): Promise<StrategyRecordResult> {
+  const result = typeof options.result === "number" ? options.result : parseOutcomeResult(options.result);
+  const now = options.now ?? new Date();
+  const ws = openWorkspace(options);
+  const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy record" }, (tx) => {
+    const registry = loadRegistry(tx.read(STRATEGIES_PATH));
+    const r = recordOutcome(registry, {
+      problem: options.problem,
+      action: options.action,
+      id: options.id,
+      result,
+      description: options.description,
+      match: options.match,
+      date: localDate(now),
+      now: now.toISOString(),
+      thresholds: ws.config.thresholds,
+    });
+    writeRegistry(tx, r.registry, [r.problemKey]);
+    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
+    return {
+      result: { problem: r.problemKey, solution: view, created: r.created, resolution: r.resolution, redactions: r.redactions },
+      message: {
+        subject: `brain: strategy record ${r.problemKey} ${view.id} ${formatResult(result)}`,
+        body: [
+          `${r.created.problem ? "New problem" : "Problem"} ${r.problemKey}${r.resolution.via !== "key" && r.resolution.via !== "new" ? ` (matched by ${r.resolution.via})` : ""}.`,
+          `${r.created.solution ? "New solution" : "Solution"} ${view.id}: ${view.action}`,
+          `Result ${result}; success rate now ${formatRate(view.successRate)} over ${view.tries} tr${view.tries === 1 ? "y" : "ies"}; status ${view.status}.`,
+        ].join("\n"),
+      },
+    };
+  });
+  const warnings = [...out.warnings];
+  const r = out.result;
+  if (r.redactions) warnings.push(`redacted ${r.redactions} credential-looking value(s) before writing`);
+  if (r.resolution.ambiguous?.length) {
+    warnings.push(`"${options.problem}" matched several problems equally (${r.resolution.ambiguous.join(", ")}); recorded under a new key ${r.problem}. Pass a problem key to choose.`);
+  }
+  if (r.solution.status === "retired") warnings.push(`solution ${r.solution.id} is retired; the attempt was recorded but it stays retired`);
+  if (r.solution.drifting) warnings.push(`solution ${r.solution.id} is drifting: its recent results are well below its earlier rate`);
+  return { problem: r.problem, solution: r.solution, created: r.created, resolution: r.resolution, commit: out.commit, warnings };
+}
+
+export interface StrategyListOptions extends WorkspaceOptions {
+  status?: SolutionStatus;
+  rank?: RankBy;
+}
+
+/** Every problem with its solutions best first; with `status`, only problems having a solution of that status (and only those solutions). */
+export function listStrategies(options: StrategyListOptions = {}): { problems: ProblemSummary[] } {
+  const ws = openWorkspace(options);
+  const registry = readRegistry(ws);
+  const problems = listProblems(registry).map((key) => summarizeProblem(registry, key, ws, options.rank));
+  if (!options.status) return { problems };
+  return {
+    problems: problems
+      .map((p) => ({ ...p, solutions: p.solutions.filter((s) => s.status === options.status) }))
+      .filter((p) => p.solutions.length > 0),
+  };
+}
+
+/** One problem with its solutions best first; an unknown problem is a usage error listing known ones. */
+export function showStrategy(options: WorkspaceOptions & { problem: string; rank?: RankBy }): ProblemSummary {
+  const ws = openWorkspace(options);
+  const registry = readRegistry(ws);
+  const key = getProblem(registry, options.problem) ? options.problem : resolveKnown(registry, options.problem);
+  return summarizeProblem(registry, key, ws, options.rank);
+}
+
+function resolveKnown(registry: StrategyRegistry, text: string): string {
+  // viewSolutions throws the helpful "No problem … Known problems: …" error.
+  viewSolutions(registry, text);
+  return text;
+}
+
+export interface CheckMatch extends ProblemSummary {
+  score: number;
+  reasons: MatchReason[];
+}
+
+export interface CheckResult {
+  /** The error text normalized: numbers, ids, paths and quoted values masked. */
+  signature: string;
+  matches: CheckMatch[];
+}
+
+/**
+ * The lookup an agent does when an operation fails: known problems ranked
+ * against the error text, each with its solutions best first.
+ */
+export function checkError(options: WorkspaceOptions & { text: string; limit?: number; rank?: RankBy }): CheckResult {
+  if (!options.text.trim()) throw new UsageError("Give the error text to look up.");
+  if (options.text.length > 100_000) throw new UsageError("The error text is over 100,000 characters; pass the relevant lines.");
+  const limit = options.limit ?? 5;
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of at least 1, got ${options.limit}.`);
+  const ws = openWorkspace(options);
+  const registry = readRegistry(ws);
+  const matches = matchProblems(registry, options.text, { limit }).map((m) => ({
+    ...summarizeProblem(registry, m.problem, ws, options.rank),
+    score: m.score,
+    reasons: m.reasons,
+  }));
+  return { signature: errorSignature(options.text), matches };
+}
+
+export interface ErrorRecordOptions extends WriteOptions {
+  error: string;
+  fix: string;
+  cause?: string;
+  /** Problem key to file the fix under (default: the error text, matched or made into a key). */
+  problem?: string;
+}
+
+export interface ErrorRecordResult {
+  problem: string;
+  solution: SolutionSummary;
+  /** The Errors & Fixes entry in MEMORY.md: added, or reinforced when the same error and fix were already there. */
+  memory: { id: string; line: number; reinforced: boolean };
+  log: { path: string; line: number };
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+/**
+ * Error correction in one step: an Errors & Fixes entry in MEMORY.md (added
+ * byte-preservingly, or reinforced when it restates one already there), the
+ * fix recorded as a successful solution (with the error's signature as a
+ * match pattern, so `brain check` finds it next time), and an `[error]`
+ * entry in today's log. One commit.
+ */
+export async function recordError(options: ErrorRecordOptions): Promise<ErrorRecordResult> {
+  checkEntryText(options.error);
+  checkEntryText(options.fix);
+  // MEMORY.md editing needs the markdown parser; only this command loads it.
+  const { addMemoryEntry, formatErrorFix, parseMemory, reinforceMemoryEntry } = await import("../core/memory-file.js");
+  const { hashSourceText, isRestatement } = await import("../core/text-match.js");
+  const now = options.now ?? new Date();
+  const date = localDate(now);
+  const ws = openWorkspace(options);
+  const error = redactSecrets(options.error).text;
+  const text = formatErrorFix({ error, cause: options.cause ? redactSecrets(options.cause).text : null, fix: redactSecrets(options.fix).text });
+  const out = await writeWorkspace(ws, { commit: options.commit, command: "brain error" }, (tx) => {
+    const registry = loadRegistry(tx.read(STRATEGIES_PATH));
+    const memoryBefore = tx.read(MEMORY_PATH) ?? "# Memory\n";
+    const [logged] = appendEntries(tx, date, [{ time: localTime(now), kind: "error", text }]);
+    const source = { path: logged!.path, line: logged!.line };
+    // The same path and hash consolidation computes for this log entry, so it is never counted twice.
+    const written = parseDailyLog(logged!.entry).entries[0]!;
+    const ref = { ...source, hash: hashSourceText(`${written.kind} ${written.text}`) };
+    const existing = parseMemory(memoryBefore).entries.find((e) => e.section === "Errors & Fixes" && isRestatement(e.text, text));
+    const edit = existing
+      ? reinforceMemoryEntry(memoryBefore, existing.id, { date, sources: [ref] })
+      : addMemoryEntry(memoryBefore, { section: "Errors & Fixes", kind: "error", text, date, sources: [ref] });
+    const r = recordOutcome(registry, {
+      problem: options.problem ?? error,
+      action: options.fix,
+      result: 1,
+      description: error.split("\n")[0]!.slice(0, 200),
+      match: [errorSignature(error)],
+      date,
+      now: now.toISOString(),
+      thresholds: ws.config.thresholds,
+    });
+    writeRegistry(tx, r.registry, [r.problemKey]);
+    tx.write(MEMORY_PATH, edit.text);
+    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
+    return {
+      result: { problem: r.problemKey, solution: view, memory: { id: edit.entry.id, line: edit.entry.line, reinforced: Boolean(existing) }, log: source },
+      message: {
+        subject: `brain: error ${summarize(error)}`,
+        body: [
+          `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${MEMORY_PATH}:${edit.entry.line}:`,
+          `  ${text}`,
+          `Recorded the fix as solution ${view.id} of ${r.problemKey} (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
+          `Logged in ${source.path}:${source.line}.`,
+        ].join("\n"),
+      },
+    };
+  });
+  return { ...out.result, commit: out.commit, warnings: out.warnings };
+}
+
+/** Retires one solution by id: it stays in the file, marked, and ranks last. One commit. */
+export async function retireStrategy(options: WriteOptions & { problem: string; id: string }): Promise<{ problem: string; solution: SolutionSummary; changed: boolean; commit: CommitInfo; warnings: string[] }> {
+  const now = options.now ?? new Date();
+  const ws = openWorkspace(options);
+  const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy retire" }, (tx) => {
+    const registry = loadRegistry(tx.read(STRATEGIES_PATH));
+    const r = retireSolution(registry, options.problem, options.id, { now: now.toISOString() });
+    if (r.changed) writeRegistry(tx, r.registry, [r.problemKey]);
+    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === options.id)!;
+    return {
+      result: { problem: r.problemKey, solution: view, changed: r.changed },
+      message: r.changed ? { subject: `brain: strategy retire ${r.problemKey} ${options.id}`, body: `Retired ${options.id}: ${view.action}\nRetired solutions stay in the file and rank last.` } : undefined,
+    };
+  });
+  return { ...out.result, commit: out.commit, warnings: out.warnings };
+}
+
+export interface PruneStrategiesOptions extends WriteOptions {
+  olderThanDays?: number;
+  below?: number;
+  minTries?: number;
+  dryRun?: boolean;
+}
+
+/** Forgetting: retires solutions not tried for a long time or failing with enough tries. Reports what it retired. */
+export async function pruneStrategies(options: PruneStrategiesOptions = {}): Promise<{ retired: PruneItem[]; dryRun: boolean; commit: CommitInfo; warnings: string[] }> {
+  const now = options.now ?? new Date();
+  const ws = openWorkspace(options);
+  const opts = {
+    olderThanDays: options.olderThanDays ?? DEFAULT_PRUNE.olderThanDays,
+    below: options.below ?? DEFAULT_PRUNE.below,
+    minTries: options.minTries ?? DEFAULT_PRUNE.minTries,
+    today: localDate(now),
+    now: now.toISOString(),
+  };
+  if (options.dryRun) {
+    return { retired: planPrune(readRegistry(ws), opts).retire, dryRun: true, commit: { committed: false, reason: "dry run" }, warnings: [] };
+  }
+  const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy prune" }, (tx) => {
+    const plan = planPrune(loadRegistry(tx.read(STRATEGIES_PATH)), opts);
+    if (!plan.retire.length) return { result: plan.retire };
+    writeRegistry(tx, plan.registry, [...new Set(plan.retire.map((p) => p.problem))]);
+    return {
+      result: plan.retire,
+      message: {
+        subject: `brain: strategy prune ${plan.retire.length} solution${plan.retire.length === 1 ? "" : "s"} retired`,
+        body: plan.retire.map((p) => `${p.problem} ${p.id}: ${p.action} (${p.reasons.join(", ")})`).join("\n"),
+      },
+    };
+  });
+  return { retired: out.result, dryRun: false, commit: out.commit, warnings: out.warnings };
+}
+
+function formatResult(result: number): string {
+  return result === 1 ? "success" : result === 0 ? "failure" : String(result);
+}
+
+/** A rate as a percentage for people; JSON keeps full precision. */
+export function formatRate(rate: number): string {
+  return `${(rate * 100).toFixed(rate === 0 || rate === 1 ? 0 : 1)}%`;
+}
