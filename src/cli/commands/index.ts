@@ -3,6 +3,8 @@ import type { GlobalArgs } from "../output.js";
 import { historyCommand } from "./history.js";
 import { initCommand } from "./init.js";
 import { logCommand } from "./log.js";
+import { opCommand } from "./op.js";
+import { playbookCommand } from "./playbook.js";
 import { queueCommand } from "./queue.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
@@ -11,5 +13,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   initCommand,
   logCommand,
   queueCommand,
+  opCommand,
+  playbookCommand,
   historyCommand,
 ];
