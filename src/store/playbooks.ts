@@ -122,6 +122,8 @@ export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlayb
     } else {
       const template = readFileSync(join(packageRoot(), "templates", "playbook.md"), "utf8");
       content = fillPlaybookTemplate(template, { name: options.name, description: options.description });
+      // Without a description the template's description line is empty: keep one blank line, not three.
+      if (!options.description?.trim()) content = content.replace(/\n{4,}/g, "\n\n");
       name = options.name.trim();
       source = "template";
     }
