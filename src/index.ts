@@ -2,7 +2,7 @@
  * brain's library API: the same operations as the CLI, each taking plain
  * options (with `cwd`) and returning plain data.
  */
-export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, UnsafePathError, LockTimeoutError, GitError, isBrainError } from "./core/errors.js";
+export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, isBrainError } from "./core/errors.js";
 export { ENTRY_KINDS, formatEntry, parseDailyLog, dailyLogPath, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
 export { redactSecrets, type RedactResult } from "./core/redact.js";
 export { toSlug } from "./core/slug.js";
@@ -10,6 +10,34 @@ export { QUEUE_PATH, parseQueue, type QueueItem } from "./core/queue.js";
 export { initWorkspace, type InitOptions, type InitResult } from "./store/init.js";
 export { logEntry, type LogOptions, type LogResult, type WrittenEntry } from "./store/log.js";
 export { queueAdd, queueList, queueDrain, type QueueAddOptions, type QueueAddResult, type QueueDrainResult } from "./store/queue.js";
+export { logOp, type OpOptions, type OpResult } from "./store/op.js";
+export {
+  suggestPlaybooks,
+  newPlaybook,
+  listPlaybooks,
+  showPlaybook,
+  recordPlaybook,
+  parsePlaybookResult,
+  matchPlaybooksFor,
+  playbookCoverageOf,
+  PLAYBOOKS_DIR,
+  type SuggestPlaybooksOptions,
+  type SuggestPlaybooksResult,
+  type NewPlaybookOptions,
+  type NewPlaybookResult,
+  type ListPlaybooksResult,
+  type ShowPlaybookOptions,
+  type ShowPlaybookResult,
+  type RecordPlaybookOptions,
+  type RecordPlaybookResult,
+  type MatchPlaybooksOptions,
+  type MatchPlaybooksResult,
+  type PlaybookMatchSummary,
+  type PlaybookCoverageOptions,
+  type PlaybookCoverageResult,
+} from "./store/playbooks.js";
+export { parsePlaybook, renderPlaybook, renderSteps, type Playbook, type PlaybookDraft, type PlaybookParam, type PlaybookSuggestion, type PlaybookCoverage } from "./core/playbooks.js";
+export { formatOpText, parseOpEntry, type OpText, type OpEntry } from "./core/op-entry.js";
 export { history, type HistoryOptions, type HistoryResult } from "./store/history.js";
 export {
   recordStrategy,

@@ -41,6 +41,17 @@ export class CorruptFileError extends BrainError {
   }
 }
 
+/** A command would replace a file that already exists; brain never overwrites what someone may have edited. */
+export class FileExistsError extends BrainError {
+  override readonly code = "BRAIN_FILE_EXISTS";
+  constructor(
+    readonly file: string,
+    hint: string,
+  ) {
+    super(`${file} already exists; brain does not overwrite it. ${hint}`);
+  }
+}
+
 /** A name or path would resolve outside the workspace. */
 export class UnsafePathError extends BrainError {
   override readonly code = "BRAIN_UNSAFE_PATH";

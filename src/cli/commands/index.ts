@@ -5,6 +5,8 @@ import { errorCommand } from "./error.js";
 import { historyCommand } from "./history.js";
 import { initCommand } from "./init.js";
 import { logCommand } from "./log.js";
+import { opCommand } from "./op.js";
+import { playbookCommand } from "./playbook.js";
 import { queueCommand } from "./queue.js";
 import { strategyCommand } from "./strategy.js";
 
@@ -17,5 +19,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   strategyCommand,
   checkCommand,
   errorCommand,
+  opCommand,
+  playbookCommand,
   historyCommand,
 ];

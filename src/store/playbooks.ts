@@ -1,0 +1,454 @@
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import fg from "fast-glob";
+import { localDate } from "../core/dates.js";
+import { BrainError, FileExistsError, UsageError } from "../core/errors.js";
+import {
+  draftFromSuggestion,
+  fillPlaybookTemplate,
+  matchPlaybooks,
+  parsePlaybook,
+  playbookCoverage,
+  plainNumber,
+  recordPlaybookUse,
+  renderPlaybook,
+  renderSteps,
+  suggestPlaybooks as detectSuggestions,
+  type LogSource,
+  type Playbook,
+  type PlaybookCoverage,
+  type PlaybookSuggestion,
+} from "../core/playbooks.js";
+import { toSlug } from "../core/slug.js";
+import { readTextIfExists, resolveInside } from "./fs.js";
+import { packageRoot } from "./package-files.js";
+import { assertSchema } from "./schema.js";
+import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
+import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
+
+/** Folder of the playbooks, relative to the workspace. */
+export const PLAYBOOKS_DIR = "playbooks";
+
+/** Slugs that name something else in playbooks/ (its README), never a playbook. */
+const RESERVED_SLUGS = new Set(["readme"]);
+const LOG_NAME_RE = /^(\d{4}-\d{2}-\d{2})\.md$/;
+
+// ---------------------------------------------------------------------------
+// suggest
+
+export interface SuggestPlaybooksOptions extends WorkspaceOptions {
+  /** Repetitions needed before an operation is suggested. Default 3. */
+  min?: number;
+}
+
+export interface SuggestPlaybooksResult {
+  min: number;
+  /** Repeated operations with no playbook yet, each drafted as one; most repeated first. */
+  suggestions: PlaybookSuggestion[];
+  /** Files that could not be read (a corrupt playbook, a log behind a symlink), named with the reason. */
+  warnings: string[];
+}
+
+/**
+ * Operations repeated at least `min` times across the daily logs and the
+ * archive that no playbook covers yet, each drafted as a playbook: the steps
+ * done every time, and what varied as named parameters.
+ */
+export function suggestPlaybooks(options: SuggestPlaybooksOptions = {}): SuggestPlaybooksResult {
+  const min = checkMin(options.min);
+  const ws = openWorkspace(options);
+  const warnings: string[] = [];
+  const logs = readLogSources(ws.root, warnings);
+  const { playbooks } = readPlaybooks(ws.root, warnings);
+  const suggestions = detectSuggestions(logs, playbooks, { min });
+  return { min, suggestions: rankSuggestions(suggestions), warnings };
+}
+
+// ---------------------------------------------------------------------------
+// new
+
+export interface NewPlaybookOptions extends WriteOptions {
+  /** The playbook's name; the file is `playbooks/<slug of name>.md`. */
+  name: string;
+  /** Draft the playbook from the suggestion of that name (see suggestPlaybooks) instead of the blank template. */
+  fromSuggestion?: boolean;
+  /** One line saying what the playbook does; replaces the suggestion's own. */
+  description?: string;
+  /** Repetitions a suggestion needs (with fromSuggestion). Default 3. */
+  min?: number;
+}
+
+export interface NewPlaybookResult {
+  /** Workspace-relative path written, e.g. `playbooks/deploy-api.md`. */
+  path: string;
+  slug: string;
+  name: string;
+  /** What the file was made from. */
+  source: "suggestion" | "template";
+  /** The parameters the new playbook declares. */
+  params: string[];
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+/**
+ * Writes `playbooks/<slug>.md` from a suggestion or from the template and
+ * commits it. Never overwrites: an existing file is a FileExistsError. The
+ * frontmatter is checked against its schema before anything is written.
+ */
+export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlaybookResult> {
+  const slug = playbookSlug(options.name);
+  const path = playbookPath(slug);
+  const min = checkMin(options.min);
+  const ws = openWorkspace(options);
+  const readWarnings: string[] = [];
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: "brain playbook new" }, (tx) => {
+    if (tx.read(path) !== null) {
+      throw new FileExistsError(path, `Edit it by hand, record a use with \`brain playbook record ${slug}\`, or pick another name.`);
+    }
+    let content: string;
+    let name: string;
+    let source: NewPlaybookResult["source"];
+    if (options.fromSuggestion) {
+      const logs = readLogSources(ws.root, readWarnings);
+      const { playbooks } = readPlaybooks(ws.root, readWarnings);
+      const suggestions = detectSuggestions(logs, playbooks, { min });
+      const found = suggestions.find((s) => s.slug === slug);
+      if (!found) throw noSuggestion(options.name, suggestions, min);
+      const draft = draftFromSuggestion(found);
+      if (options.description !== undefined) draft.description = options.description;
+      content = renderPlaybook(draft);
+      name = found.name;
+      source = "suggestion";
+    } else {
+      const template = readFileSync(join(packageRoot(), "templates", "playbook.md"), "utf8");
+      content = fillPlaybookTemplate(template, { name: options.name, description: options.description });
+      // Without a description the template's description line is empty: keep one blank line, not three.
+      if (!options.description?.trim()) content = content.replace(/\n{4,}/g, "\n\n");
+      name = options.name.trim();
+      source = "template";
+    }
+    // The file must read back as a valid playbook before it may land in the workspace.
+    const pb = checkPlaybook(content, path);
+    tx.write(path, content);
+    const params = Object.keys(pb.params);
+    return {
+      result: { path, slug, name, source, params },
+      message: {
+        subject: `brain: playbook new ${slug}`,
+        body:
+          `Wrote ${path} from ${source === "suggestion" ? "the suggestion of the same name" : "templates/playbook.md"}.` +
+          (params.length ? `\n\nParameters: ${params.join(", ")}` : ""),
+      },
+    };
+  });
+  return { ...result, commit, warnings: [...readWarnings, ...warnings] };
+}
+
+function noSuggestion(name: string, suggestions: PlaybookSuggestion[], min: number): UsageError {
+  const known = suggestions.map((s) => s.slug);
+  return new UsageError(
+    `No suggestion named ${JSON.stringify(name)} (operations repeated at least ${min} times with no playbook yet). ` +
+      (known.length ? `Suggestions: ${known.join(", ")}.` : "There are none; `brain playbook suggest` shows them once an operation repeats.") +
+      " Drop --from-suggestion to start from the template.",
+  );
+}
+
+// ---------------------------------------------------------------------------
+// list, show
+
+export interface ListPlaybooksResult {
+  /** Every readable playbook, by slug. `file` is workspace-relative. */
+  playbooks: Playbook[];
+  /** Playbooks that could not be read, each naming the file and the field at fault. */
+  warnings: string[];
+}
+
+/**
+ * The playbooks in `playbooks/`, sorted by slug. A corrupt one is left out
+ * with a warning naming the file, so one bad file does not hide the rest.
+ */
+export function listPlaybooks(options: WorkspaceOptions = {}): ListPlaybooksResult {
+  const ws = openWorkspace(options);
+  const warnings: string[] = [];
+  const { playbooks } = readPlaybooks(ws.root, warnings);
+  return { playbooks, warnings };
+}
+
+export interface ShowPlaybookOptions extends WorkspaceOptions {
+  /** Name or slug of the playbook. */
+  name: string;
+  /** Parameter values; the others take their defaults. */
+  set?: Readonly<Record<string, string>>;
+}
+
+export interface ShowPlaybookResult {
+  path: string;
+  playbook: Playbook;
+  /** The value used for every parameter (given or default). */
+  values: Record<string, string>;
+  /** The steps with `{{param}}` replaced by those values. */
+  steps: string[];
+}
+
+/**
+ * A playbook with its steps rendered for the given values. A missing
+ * required parameter or an unknown one is a UsageError listing the
+ * parameters; a corrupt file is a CorruptFileError naming it and the field.
+ */
+export function showPlaybook(options: ShowPlaybookOptions): ShowPlaybookResult {
+  const ws = openWorkspace(options);
+  const path = locatePlaybook(ws.root, options.name);
+  const playbook = checkPlaybook(readTextIfExists(resolveInside(ws.root, path), path) ?? "", path);
+  const given = options.set ?? {};
+  const steps = renderSteps(playbook, given);
+  const values: Record<string, string> = {};
+  for (const [key, p] of Object.entries(playbook.params)) {
+    const v = Object.hasOwn(given, key) ? given[key] : p.default;
+    if (v !== undefined) values[key] = v;
+  }
+  return { path, playbook, values, steps };
+}
+
+// ---------------------------------------------------------------------------
+// record
+
+export interface RecordPlaybookOptions extends WriteOptions {
+  /** Name or slug of the playbook. */
+  name: string;
+  /** `success` (1), `failure` (0), or a number from 0 to 1. */
+  result: string | number;
+  /** A short remark for the History line. */
+  note?: string;
+}
+
+export interface RecordPlaybookResult {
+  path: string;
+  slug: string;
+  name: string;
+  /** The result recorded, in [0, 1]. */
+  result: number;
+  uses: number;
+  successRate: number;
+  lastUsed: string;
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+/**
+ * Records one use of a playbook: `uses`, `successRate` (the weighted average
+ * strategies use), `lastUsed` and a History line. Only those frontmatter
+ * lines change and one line is added; every other byte stays. One commit.
+ */
+export async function recordPlaybook(options: RecordPlaybookOptions): Promise<RecordPlaybookResult> {
+  const result = parsePlaybookResult(options.result);
+  const now = options.now ?? new Date();
+  const date = localDate(now);
+  const ws = openWorkspace(options);
+  const written = await writeWorkspace(ws, { commit: options.commit, command: "brain playbook record" }, (tx) => {
+    const path = locatePlaybook(ws.root, options.name);
+    const before = tx.read(path) ?? "";
+    // Checked before editing too, so a file the schema rejects is reported as it is, not as edited.
+    checkPlaybook(before, path);
+    const after = recordPlaybookUse(before, { result, date, note: options.note, file: path });
+    const pb = checkPlaybook(after, path);
+    tx.write(path, after);
+    const label = resultLabel(result);
+    const rate = pb.successRate ?? result;
+    return {
+      result: { path, slug: pb.slug, name: pb.name, result, uses: pb.uses, successRate: rate, lastUsed: date },
+      message: {
+        subject: `brain: playbook record ${pb.slug} ${label}`,
+        body:
+          `Recorded a use of ${path}: ${label}${options.note ? ` (${options.note.trim()})` : ""}.\n\n` +
+          `uses ${pb.uses}, success rate ${plainNumber(rate)}, last used ${date}.`,
+      },
+    };
+  });
+  return { ...written.result, commit: written.commit, warnings: written.warnings };
+}
+
+/** Reads a result as given on the command line: `success` → 1, `failure` → 0, or a number from 0 to 1. */
+export function parsePlaybookResult(value: string | number): number {
+  if (typeof value === "number") {
+    if (Number.isFinite(value) && value >= 0 && value <= 1) return value;
+  } else {
+    const v = value.trim().toLowerCase();
+    if (v === "success" || v === "ok") return 1;
+    if (v === "failure" || v === "fail") return 0;
+    if (/^(?:0|1|0?\.\d+|[01]\.0*)$/.test(v)) return Number(v);
+  }
+  throw new UsageError(`A result is success, failure or a number from 0 to 1 (e.g. 0.5 for a partial success); got ${JSON.stringify(String(value))}.`);
+}
+
+function resultLabel(result: number): string {
+  return result === 1 ? "success" : result === 0 ? "failure" : `result ${plainNumber(result)}`;
+}
+
+// ---------------------------------------------------------------------------
+// match, coverage
+
+export interface MatchPlaybooksOptions extends WorkspaceOptions {
+  /** A task description, e.g. "deploy the api to web2". */
+  text: string;
+}
+
+export interface PlaybookMatchSummary {
+  path: string;
+  slug: string;
+  name: string;
+  description: string;
+  score: number;
+  /** The task words that matched. */
+  matched: string[];
+}
+
+export interface MatchPlaybooksResult {
+  /** Playbooks that fit the task, best first. */
+  matches: PlaybookMatchSummary[];
+  warnings: string[];
+}
+
+/** Playbooks that fit a task description, by name, description and triggers, best first. */
+export function matchPlaybooksFor(options: MatchPlaybooksOptions): MatchPlaybooksResult {
+  if (typeof options.text !== "string" || options.text.trim() === "") {
+    throw new UsageError("Describe the task to match, e.g. `brain playbook match deploy the api to web2`.");
+  }
+  const ws = openWorkspace(options);
+  const warnings: string[] = [];
+  const { playbooks } = readPlaybooks(ws.root, warnings);
+  const matches = matchPlaybooks(playbooks, options.text).map((m) => ({
+    path: m.playbook.file,
+    slug: m.playbook.slug,
+    name: m.playbook.name,
+    description: m.playbook.description,
+    score: m.score,
+    matched: m.matched,
+  }));
+  return { matches, warnings };
+}
+
+export interface PlaybookCoverageOptions extends WorkspaceOptions {
+  /** Repetitions that make an operation count. Default 3. */
+  min?: number;
+}
+
+export interface PlaybookCoverageResult extends PlaybookCoverage {
+  min: number;
+  warnings: string[];
+}
+
+/**
+ * Playbook coverage (healthy above 50%): of the operations repeated at least
+ * `min` times in the logs and the archive, the share that has a playbook.
+ * `ratio` is null when nothing repeats yet. Used by `brain stats`.
+ */
+export function playbookCoverageOf(options: PlaybookCoverageOptions = {}): PlaybookCoverageResult {
+  const min = checkMin(options.min);
+  const ws = openWorkspace(options);
+  const warnings: string[] = [];
+  const logs = readLogSources(ws.root, warnings);
+  const { playbooks } = readPlaybooks(ws.root, warnings);
+  return { ...playbookCoverage(logs, playbooks, { min }), min, warnings };
+}
+
+// ---------------------------------------------------------------------------
+// reading
+
+function checkMin(min: number | undefined): number {
+  if (min === undefined) return 3;
+  if (!Number.isInteger(min) || min < 1) throw new UsageError(`--min must be a whole number of at least 1, got ${String(min)}.`);
+  return min;
+}
+
+/** The slug a playbook name becomes; separators and dots are dropped, so no name can leave playbooks/. */
+function playbookSlug(name: string): string {
+  if (typeof name !== "string" || name.trim() === "") throw new UsageError("Name the playbook, e.g. `brain playbook new deploy-api`.");
+  const slug = toSlug(name);
+  if (RESERVED_SLUGS.has(slug)) throw new UsageError(`${JSON.stringify(name)} names the folder's README, not a playbook; pick another name.`);
+  return slug;
+}
+
+function playbookPath(slug: string): string {
+  return `${PLAYBOOKS_DIR}/${slug}.md`;
+}
+
+/** Parses a playbook and checks its frontmatter against the schema; both failures name the file. */
+function checkPlaybook(text: string, path: string): Playbook {
+  const pb = parsePlaybook(text, path);
+  assertSchema(validatePlaybookFrontmatter, pb.frontmatter, path);
+  return pb;
+}
+
+/**
+ * The workspace-relative path of the playbook called `name`: `playbooks/<slug>.md`
+ * when it exists, else the playbook whose own name has that slug (a file a
+ * person named differently). A UsageError listing the playbooks otherwise.
+ */
+function locatePlaybook(root: string, name: string): string {
+  const slug = playbookSlug(name);
+  const direct = playbookPath(slug);
+  if (readTextIfExists(resolveInside(root, direct), direct) !== null) return direct;
+  const { playbooks, files } = readPlaybooks(root, []);
+  const byName = playbooks.find((pb) => pb.slug === slug || safeSlug(pb.name) === slug);
+  if (byName) return byName.file;
+  const known = files.map((f) => basename(f, ".md"));
+  throw new UsageError(
+    `No playbook named ${JSON.stringify(name)} (looked for ${direct}). ` +
+      (known.length ? `Playbooks: ${known.join(", ")}.` : "There are none yet; `brain playbook new <name>` writes one."),
+  );
+}
+
+function safeSlug(name: string): string | null {
+  try {
+    return toSlug(name);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every `playbooks/*.md` but the README, parsed and schema-checked, sorted by
+ * slug. Files that fail are reported in `warnings` and left out.
+ */
+function readPlaybooks(root: string, warnings: string[]): { playbooks: Playbook[]; files: string[] } {
+  const files = fg
+    .sync(`${PLAYBOOKS_DIR}/*.md`, { cwd: root, onlyFiles: true, followSymbolicLinks: false, dot: false })
+    .filter((f) => basename(f).toLowerCase() !== "readme.md")
+    .sort();
+  const playbooks: Playbook[] = [];
+  for (const file of files) {
+    try {
+      const text = readTextIfExists(resolveInside(root, file), file);
+      if (text !== null) playbooks.push(checkPlaybook(text, file));
+    } catch (err) {
+      if (!(err instanceof BrainError)) throw err;
+      warnings.push(err.message);
+    }
+  }
+  playbooks.sort((a, b) => a.slug.localeCompare(b.slug) || a.file.localeCompare(b.file));
+  return { playbooks, files };
+}
+
+/** The daily logs, live and archived (`memory/**` files named `YYYY-MM-DD.md`), oldest first. */
+function readLogSources(root: string, warnings: string[]): LogSource[] {
+  const files = fg.sync(["memory/*.md", "memory/archive/**/*.md"], { cwd: root, onlyFiles: true, followSymbolicLinks: false, dot: false });
+  const logs: LogSource[] = [];
+  for (const path of files) {
+    const m = LOG_NAME_RE.exec(basename(path));
+    if (!m) continue;
+    try {
+      const source = readTextIfExists(resolveInside(root, path), path);
+      if (source !== null) logs.push({ path, date: m[1]!, source });
+    } catch (err) {
+      if (!(err instanceof BrainError)) throw err;
+      warnings.push(`${path} skipped: ${err.message}`);
+    }
+  }
+  return logs.sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));
+}
+
+/** Most repeated first, then by name, so the list reads as a to-do list. */
+function rankSuggestions(list: PlaybookSuggestion[]): PlaybookSuggestion[] {
+  return [...list].sort((a, b) => b.occurrences.length - a.occurrences.length || a.slug.localeCompare(b.slug));
+}
