@@ -4,6 +4,8 @@ import { historyCommand } from "./history.js";
 import { initCommand } from "./init.js";
 import { logCommand } from "./log.js";
 import { queueCommand } from "./queue.js";
+import { recallCommand } from "./recall.js";
+import { contextCommand } from "./context.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,4 +14,6 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   logCommand,
   queueCommand,
   historyCommand,
+  recallCommand,
+  contextCommand,
 ];
