@@ -90,7 +90,7 @@ interface CachedFile {
   dates: Array<string | null>;
   lens: number[];
   boosts?: number[];
-  /** Length of this file's postings block in the body. */
+  /** Length in bytes of this file's postings block in the body. */
   size: number;
   /** Why the file could not be read as its format; repeated as a warning until it changes. */
   error?: string;
@@ -98,8 +98,12 @@ interface CachedFile {
 
 interface Cache {
   files: CachedFile[];
-  /** All postings blocks, in file order; each line starts after a `\n`. */
-  body: string;
+  /**
+   * All postings blocks, in file order, as UTF-8 bytes; each line starts after
+   * a `\n`. Kept as bytes: a query finds its terms with Buffer.indexOf and
+   * decodes only those lines, never the megabytes around them.
+   */
+  body: Buffer;
 }
 
 interface CacheHeader {
@@ -135,18 +139,17 @@ function listFiles(root: string): Array<RecallFile & { stamp: string }> {
 
 /** Reads the cache; null when missing, corrupt, truncated or of another version. */
 function readCache(root: string): Cache | null {
-  let text: string | null;
+  let bytes: Buffer;
   try {
-    text = readTextIfExists(join(root, RECALL_INDEX_PATH));
+    bytes = readFileSync(join(root, RECALL_INDEX_PATH));
   } catch {
     return null;
   }
-  if (!text) return null;
-  const nl = text.indexOf("\n");
+  const nl = bytes.indexOf(NL);
   if (nl < 0) return null;
   let header: CacheHeader;
   try {
-    header = JSON.parse(text.slice(0, nl)) as CacheHeader;
+    header = JSON.parse(bytes.toString("utf8", 0, nl)) as CacheHeader;
   } catch {
     return null;
   }
@@ -158,7 +161,7 @@ function readCache(root: string): Cache | null {
     total += f.size;
   }
   // The body starts at the header's line break so that every term line follows a `\n`.
-  const body = text.slice(nl);
+  const body = bytes.subarray(nl);
   if (body.length !== total + 1) return null;
   return { files: header.files, body };
 }
@@ -181,13 +184,13 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
   }
   const warnings: string[] = [];
   const kept: CachedFile[] = [];
-  const blocks: string[] = ["\n"];
+  const blocks: Buffer[] = [Buffer.from("\n")];
   let changed = !old || old.files.length !== files.length;
   for (const f of files) {
     const prev = oldByPath.get(f.path);
     if (prev && prev.file.stamp === f.stamp && prev.file.source === f.source) {
       kept.push(prev.file);
-      blocks.push(old!.body.slice(prev.start, prev.start + prev.file.size));
+      blocks.push(old!.body.subarray(prev.start, prev.start + prev.file.size));
       if (prev.file.error) warnings.push(prev.file.error);
       continue;
     }
@@ -206,11 +209,12 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
     kept.push(file);
     blocks.push(block);
   }
-  const cache: Cache = { files: kept, body: blocks.join("") };
+  // Unchanged, the body read from disk serves as is: no copy of megabytes.
+  const cache: Cache = { files: kept, body: changed ? Buffer.concat(blocks) : old!.body };
   if (changed) {
     const header: CacheHeader = { v: CACHE_VERSION, files: kept };
     try {
-      writeFileAtomic(root, join(root, RECALL_INDEX_PATH), JSON.stringify(header) + cache.body);
+      writeFileAtomic(root, join(root, RECALL_INDEX_PATH), Buffer.concat([Buffer.from(JSON.stringify(header)), cache.body]));
     } catch {
       // A read-only workspace still gets answers; the next call just parses again.
     }
@@ -219,7 +223,7 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
 }
 
 /** One file's units as cache metadata plus its postings block. */
-function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { file: CachedFile; block: string } {
+function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { file: CachedFile; block: Buffer } {
   const seg: IndexSegment | undefined = units.length ? buildIndex(units).segments[f.path] : undefined;
   const stored = seg?.units ?? [];
   const lines: string[] = [];
@@ -230,7 +234,7 @@ function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { f
       lines.push(`${term}\t${seg.postings[term]!.join(",")}\n`);
     }
   }
-  const block = lines.join("");
+  const block = Buffer.from(lines.join(""));
   const file: CachedFile = {
     path: f.path,
     stamp: f.stamp,
@@ -273,17 +277,54 @@ function indexForTerms(cache: Cache, terms: readonly string[]): SearchIndex {
   }
   const { body } = cache;
   for (const term of new Set(terms)) {
-    const needle = `\n${term}\t`;
+    const needle = Buffer.from(`\n${term}\t`);
     for (let pos = body.indexOf(needle); pos >= 0; pos = body.indexOf(needle, pos + 1)) {
       const fi = fileAt(starts, pos + 1);
       const seg = index.segments[cache.files[fi]!.path];
       if (!seg) continue;
-      const from = pos + needle.length;
-      const end = body.indexOf("\n", from);
-      seg.postings[term] = body.slice(from, end < 0 ? body.length : end).split(",").map(Number);
+      seg.postings[term] = parseNumbers(body, pos + needle.length);
     }
   }
   return index;
+}
+
+const NL = 0x0a;
+const COMMA = 0x2c;
+const DOT = 0x2e;
+const MINUS = 0x2d;
+
+/**
+ * The comma-separated numbers from `from` to the end of the line. Parsed from
+ * the bytes directly: a common term's line holds thousands of numbers, and
+ * decoding and splitting it would cost more than the search itself.
+ */
+function parseNumbers(buf: Buffer, from: number): number[] {
+  const out: number[] = [];
+  let int = 0;
+  let frac = 0;
+  let scale = 0;
+  let sign = 1;
+  let seen = false;
+  for (let i = from; ; i++) {
+    const c = i < buf.length ? buf[i]! : NL;
+    if (c === COMMA || c === NL) {
+      if (seen) out.push(sign * (scale ? int + frac / scale : int));
+      if (c === NL) return out;
+      int = frac = scale = 0;
+      sign = 1;
+      seen = false;
+    } else if (c === DOT) {
+      scale = 1;
+    } else if (c === MINUS) {
+      sign = -1;
+    } else {
+      seen = true;
+      if (scale) {
+        frac = frac * 10 + (c - 48);
+        scale *= 10;
+      } else int = int * 10 + (c - 48);
+    }
+  }
 }
 
 /** Index of the file whose block holds body offset `pos`. */
