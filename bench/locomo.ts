@@ -15,7 +15,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { appendToLog, dailyLogHeader, formatEntry } from "../src/core/daily-log.js";
-import { buildIndex, searchIndex, unitsFromDailyLog, type MemoryUnit, type SearchHit, type SearchIndex } from "../src/core/search.js";
+import { recall } from "../src/store/recall.js";
+import type { SearchHit } from "../src/core/search.js";
 
 interface Turn {
   speaker: string;
@@ -92,25 +93,13 @@ export async function writeConversationWorkspace(conv: Conversation, dir: string
   return turnAt;
 }
 
-const indexes = new Map<string, SearchIndex>();
-
 /**
- * The one step that asks the workspace: reads its daily logs from disk,
- * indexes them (once per workspace, as a warm cache would) and searches.
+ * The one step that asks the workspace: the library's recall over the files
+ * on disk, exactly as `brain recall` runs it (the first question builds the
+ * index cache in `.brain/`, the rest use it).
  */
 async function searchWorkspace(cwd: string, query: string, limit: number): Promise<SearchHit[]> {
-  let index = indexes.get(cwd);
-  if (!index) {
-    const units: MemoryUnit[] = [];
-    const files = (await readdir(join(cwd, "memory"))).filter((f) => /^\d{4}-\d{2}-\d{2}\.md$/.test(f)).sort();
-    for (const f of files) {
-      const source = await readFile(join(cwd, "memory", f), "utf8");
-      units.push(...unitsFromDailyLog(`memory/${f}`, f.slice(0, 10), source));
-    }
-    index = buildIndex(units);
-    indexes.set(cwd, index);
-  }
-  return searchIndex(index, query, { limit }).hits;
+  return (await recall({ cwd, query, limit })).hits;
 }
 
 function emptyTotals() {

@@ -81,3 +81,14 @@ export {
   type WriteOptions,
   type CommitInfo,
 } from "./store/workspace.js";
+export { recall, RECALL_INDEX_PATH, type RecallOptions, type RecallResult } from "./store/recall.js";
+export type { SearchHit, UnitSource } from "./core/search.js";
+export {
+  buildContext,
+  estimateTokens,
+  DEFAULT_CONTEXT_BUDGET,
+  type ContextOptions,
+  type ContextResult,
+  type ContextSection,
+  type ContextOmission,
+} from "./store/context.js";

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync, lstatSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, lstatSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { BrainError, UnsafePathError } from "../core/errors.js";
@@ -62,14 +62,15 @@ export function readTextIfExists(path: string, display = path): string | null {
  * folder. A crash at any point leaves the old file or the new one, never a
  * torn one.
  */
-export function writeFileAtomic(root: string, path: string, content: string): void {
+export function writeFileAtomic(root: string, path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmpDir = join(root, BRAIN_DIR, "tmp");
   mkdirSync(tmpDir, { recursive: true });
   const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
   let fd = openSync(tmp, "w", 0o644);
   try {
-    writeSync(fd, content);
+    // writeFileSync on a descriptor loops until every byte is written; a bare writeSync may stop short.
+    writeFileSync(fd, content);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

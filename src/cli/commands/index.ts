@@ -9,6 +9,8 @@ import { opCommand } from "./op.js";
 import { playbookCommand } from "./playbook.js";
 import { queueCommand } from "./queue.js";
 import { strategyCommand } from "./strategy.js";
+import { recallCommand } from "./recall.js";
+import { contextCommand } from "./context.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,4 +24,6 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   opCommand,
   playbookCommand,
   historyCommand,
+  recallCommand,
+  contextCommand,
 ];

@@ -1,0 +1,56 @@
+import type { CommandModule } from "yargs";
+import { baseOptions, plural, printJson, say, warn, type GlobalArgs } from "../output.js";
+
+interface Args extends GlobalArgs {
+  query: string[];
+  limit: number;
+  kind?: string;
+  since?: string;
+  recent?: boolean;
+}
+
+export const recallCommand: CommandModule<GlobalArgs, Args> = {
+  command: "recall <query..>",
+  describe: "Search every memory (logs, MEMORY.md, strategies, playbooks, rules), best first, citing path:line",
+  builder: (y) =>
+    y
+      .positional("query", { type: "string", array: true, describe: "Words, a question or an error message", demandOption: true })
+      .option("limit", { alias: "n", type: "number", default: 10, describe: "Most hits to show" })
+      .option("kind", { alias: "k", type: "string", describe: "Only this kind: lesson, error, fix, decision, note, rule, op, outcome, strategy, playbook" })
+      .option("since", { type: "string", describe: "Only entries dated on or after YYYY-MM-DD" })
+      .option("recent", { type: "boolean", describe: "Favour recent entries" })
+      .example('brain recall "pip install SSL error"', "What did we learn about this error?")
+      .example("brain recall deploy staging --kind lesson --since 2026-11-01", "Recent lessons about deploying")
+      .example("brain recall migrations --json", "Hits as [{ path, line, score, kind, date, text }]"),
+  handler: async (args) => {
+    const { recall } = await import("../../store/recall.js");
+    const result = await recall({
+      ...baseOptions(args),
+      query: args.query.map(String).join(" "),
+      limit: args.limit,
+      kind: args.kind,
+      since: args.since,
+      recency: args.recent,
+    });
+    for (const w of result.warnings) warn(w);
+    // The --json output is exactly the hit list: a stable contract other tools parse.
+    if (args.json) return printJson(result.hits);
+    if (args.quiet) return;
+    if (result.reason) return say(args, `No results: ${result.reason}`);
+    if (!result.hits.length) return say(args, `No results for ${result.terms.join(" ")}.`);
+    say(args, `${plural(result.hits.length, "hit")} for ${result.terms.join(" ")}:`);
+    for (const h of result.hits) {
+      say(args, "");
+      say(args, `${h.path}:${h.line}  [${h.kind}]${h.date ? ` ${h.date}` : ""}  score ${h.score}`);
+      for (const line of snippet(h.text)) say(args, `  ${line}`);
+    }
+  },
+};
+
+/** At most four lines of a hit, each at most 200 characters: enough to judge it, with the citation to read more. */
+function snippet(text: string): string[] {
+  const lines = text.split("\n");
+  const shown = lines.slice(0, 4).map((l) => (l.length > 200 ? l.slice(0, 199) + "…" : l));
+  if (lines.length > 4) shown.push("…");
+  return shown;
+}

@@ -1,0 +1,191 @@
+import { parseDailyLog } from "../core/daily-log.js";
+import { isIsoDate } from "../core/dates.js";
+import { QUEUE_PATH, parseQueue } from "../core/queue.js";
+import { unitsFromDailyLog, type MemoryUnit, type UnitSource } from "../core/search.js";
+
+/**
+ * Which memory units each workspace file holds. Parsers that need remark or
+ * YAML are imported only when a file of their kind is read, so a warm recall
+ * over daily logs never loads them.
+ */
+
+/** A workspace file recall reads, and the source its units belong to. */
+export interface RecallFile {
+  /** Workspace-relative, `/`-separated. */
+  path: string;
+  source: UnitSource;
+}
+
+const LOG_NAME_RE = /^(\d{4}-\d{2}-\d{2})\.md$/;
+/** Files with permanent rules. */
+const RULES_PATHS = new Set(["AGENTS.md", "TOOLS.md", "SOUL.md"]);
+const MEMORY_PATHS = new Set(["MEMORY.md", "memory/archive/MEMORY-archive.md"]);
+
+/** The unit source of a workspace-relative path, or null when recall does not read that file. */
+export function sourceOfPath(path: string): UnitSource | null {
+  if (path === QUEUE_PATH) return "queue";
+  if (MEMORY_PATHS.has(path)) return "memory";
+  if (RULES_PATHS.has(path)) return "rule";
+  if (path === "strategies.json") return "strategy";
+  // The folder's README (from `brain init`) explains playbooks; it is not one.
+  if (/^playbooks\/[^/]+\.md$/.test(path) && !/^playbooks\/readme\.md$/i.test(path)) return "playbook";
+  if (/^memory\/(archive\/)?\d{4}-\d{2}-\d{2}\.md$/.test(path)) return "log";
+  return null;
+}
+
+/** The date a daily log is about, from its file name. */
+export function logDate(path: string): string | null {
+  const m = LOG_NAME_RE.exec(path.slice(path.lastIndexOf("/") + 1));
+  return m && isIsoDate(m[1]!) ? m[1]! : null;
+}
+
+/**
+ * The memory units of one file. A file that cannot be read as its format
+ * (broken JSON, broken frontmatter) throws; the caller skips it with a warning
+ * rather than failing the whole search.
+ */
+export async function unitsOfFile(file: RecallFile, text: string): Promise<MemoryUnit[]> {
+  switch (file.source) {
+    case "log":
+      return unitsFromDailyLog(file.path, logDate(file.path), text);
+    case "queue":
+      return queueUnits(file.path, text);
+    case "memory":
+      return memoryUnits(file.path, text);
+    case "rule":
+      return rulesUnits(file.path, text);
+    case "strategy":
+      return strategyUnits(file.path, text);
+    case "playbook":
+      return playbookUnits(file.path, text);
+  }
+}
+
+function queueUnits(path: string, text: string): MemoryUnit[] {
+  const units = parseQueue(text).map(
+    (it): MemoryUnit => ({ id: `${path}:${it.line}`, path, line: it.line, kind: it.kind, source: "queue", date: it.date, text: it.text, tags: it.tags }),
+  );
+  // Like a log, a queued error and its fix sit next to each other.
+  units.forEach((u, i) => {
+    u.context = [units[i - 1]?.text, units[i + 1]?.text].filter(Boolean).map((t) => t!.slice(0, 400)).join("\n") || null;
+  });
+  return units;
+}
+
+const BRAIN_COMMENT_RE = /\s*<!-- brain[\s\S]*?-->/g;
+
+async function memoryUnits(path: string, text: string): Promise<MemoryUnit[]> {
+  const { parseMemory, MEMORY_SECTIONS } = await import("../core/memory-file.js");
+  const kindOfSection = new Map(Object.entries(MEMORY_SECTIONS).map(([kind, title]) => [title.toLowerCase(), kind]));
+  const { entries } = parseMemory(text);
+  const brainLines = new Set<number>();
+  const units: MemoryUnit[] = [];
+  for (const e of entries) {
+    for (let l = e.line; l <= e.endLine; l++) brainLines.add(l);
+    units.push({
+      id: `${path}:${e.line}`,
+      path,
+      line: e.line,
+      kind: e.kind ?? kindOfSection.get((e.section ?? "").toLowerCase()) ?? "note",
+      source: "memory",
+      date: e.last && isIsoDate(e.last) ? e.last : null,
+      text: e.text,
+      title: e.section,
+    });
+  }
+  // What a person wrote in MEMORY.md is memory too: every other list item and paragraph.
+  for (const e of parseDailyLog(text).entries) {
+    if (brainLines.has(e.line)) continue;
+    const body = e.text.replace(BRAIN_COMMENT_RE, "").trim();
+    if (!body) continue;
+    units.push({ id: `${path}:${e.line}`, path, line: e.line, kind: "note", source: "memory", date: null, text: body, title: e.section, tags: e.tags });
+  }
+  return units.sort((a, b) => a.line - b.line);
+}
+
+async function rulesUnits(path: string, text: string): Promise<MemoryUnit[]> {
+  const { parseRules } = await import("../core/rules-file.js");
+  let promoted = new Map<number, string | null>();
+  try {
+    promoted = new Map(parseRules(text).map((r) => [r.line, r.provenance?.last ?? r.provenance?.fields.find((f) => f.key === "date")?.value ?? null]));
+  } catch {
+    // An unclosed rules block only loses the promotion dates; the rules are still read below.
+  }
+  const units: MemoryUnit[] = [];
+  for (const e of parseDailyLog(text).entries) {
+    const body = e.text.replace(BRAIN_COMMENT_RE, "").trim();
+    if (!body) continue;
+    const date = promoted.get(e.line);
+    units.push({
+      id: `${path}:${e.line}`,
+      path,
+      line: e.line,
+      kind: "rule",
+      source: "rule",
+      date: date && isIsoDate(date) ? date : null,
+      text: body,
+      title: e.section,
+      tags: e.tags,
+    });
+  }
+  return units;
+}
+
+async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> {
+  const { parseStrategies, listProblems, viewSolutions } = await import("../core/strategies.js");
+  const registry = parseStrategies(text, path);
+  const units: MemoryUnit[] = [];
+  for (const key of listProblems(registry)) {
+    const problem = registry[key] as { description?: unknown; match?: unknown };
+    const solutions = viewSolutions(registry, key);
+    const description = typeof problem.description === "string" ? problem.description : "";
+    const match = Array.isArray(problem.match) ? problem.match.map(String) : typeof problem.match === "string" ? [problem.match] : [];
+    const lines = [description ? `${key}: ${description}` : key];
+    for (const s of solutions) lines.push(`→ ${s.action} (${s.status}, ${Math.round(s.successRate * 100)}% of ${s.tries})`);
+    const dates = solutions.map((s) => s.lastTried?.slice(0, 10)).filter((d): d is string => !!d && isIsoDate(d)).sort();
+    units.push({
+      id: `${path}:${lineOfKey(text, key)}`,
+      path,
+      line: lineOfKey(text, key),
+      kind: "strategy",
+      source: "strategy",
+      date: dates[dates.length - 1] ?? null,
+      text: lines.join("\n"),
+      title: key.replace(/[-_]+/g, " "),
+      context: match.join("\n") || null,
+    });
+  }
+  return units;
+}
+
+/** Line of a top-level key in pretty-printed JSON (1 when it cannot be told). */
+function lineOfKey(text: string, key: string): number {
+  const quoted = JSON.stringify(key);
+  let at = text.indexOf(quoted);
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    const after = text.slice(at + quoted.length).match(/^\s*:/);
+    if (after && /^[\s{]*$/.test(text.slice(lineStart, at))) return text.slice(0, at).split("\n").length;
+    at = text.indexOf(quoted, at + 1);
+  }
+  return 1;
+}
+
+async function playbookUnits(path: string, text: string): Promise<MemoryUnit[]> {
+  const { parsePlaybook } = await import("../core/playbooks.js");
+  const pb = parsePlaybook(text, path);
+  const nameLine = text.split("\n").findIndex((l) => /^name\s*:/.test(l));
+  return [
+    {
+      id: `${path}:${nameLine + 1 || 1}`,
+      path,
+      line: nameLine + 1 || 1,
+      kind: "playbook",
+      source: "playbook",
+      date: pb.lastUsed,
+      text: pb.description ? `${pb.name}: ${pb.description}` : pb.name,
+      title: `${pb.name.replace(/[-_]+/g, " ")}\n${pb.triggers.join("\n")}`,
+      context: [...pb.steps, ...pb.prerequisites].join("\n") || null,
+    },
+  ];
+}

@@ -1,0 +1,362 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import {
+  buildIndex,
+  createIndex,
+  INDEX_VERSION,
+  searchIndex,
+  tokenize,
+  type IndexSegment,
+  type MemoryUnit,
+  type SearchHit,
+  type SearchIndex,
+  type SearchOptions,
+  type UnitSource,
+} from "../core/search.js";
+import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
+import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
+
+export type { SearchHit } from "../core/search.js";
+
+/** The index cache, inside the gitignored `.brain/`: deleting it only costs one rebuild. */
+export const RECALL_INDEX_PATH = `${BRAIN_DIR}/recall-index.json`;
+
+export interface RecallOptions extends WorkspaceOptions {
+  query: string;
+  /** Most hits (default 10). */
+  limit?: number;
+  /** Only units of this kind (`lesson`, `error`, `strategy`, `playbook`, `rule`, …). */
+  kind?: string;
+  /** Only units dated on or after this `YYYY-MM-DD`. */
+  since?: string;
+  /** Only units from these sources (`log`, `memory`, `strategy`, `playbook`, `rule`, `queue`). */
+  source?: UnitSource | readonly UnitSource[];
+  /** Favour recent units (see SearchOptions.recency). */
+  recency?: SearchOptions["recency"];
+}
+
+export interface RecallResult {
+  /** Best first; each cites `path:line` where the unit starts. This shape is the `--json` contract. */
+  hits: SearchHit[];
+  /** The terms the query was reduced to. */
+  terms: string[];
+  /** Why there are no hits, when that is not simply "nothing matched". */
+  reason?: string;
+  /** Files that could not be read as their format (they are left out of the search). */
+  warnings: string[];
+}
+
+/**
+ * Ranked search over every memory unit of the workspace: daily logs (archive
+ * included), the learnings queue, MEMORY.md, strategies, playbooks and rules.
+ * Only files changed since the last call are parsed again; the index lives in
+ * `.brain/recall-index.json` and is rebuilt silently when missing, corrupt or
+ * from another version.
+ */
+export async function recall(options: RecallOptions): Promise<RecallResult> {
+  const search: SearchOptions = { limit: options.limit, kind: options.kind, since: options.since, source: options.source, recency: options.recency };
+  // The core checks the query and options before any file is read: a stop-word
+  // query or a bad --since costs nothing, a huge query is refused up front.
+  const checked = searchIndex(createIndex(), options.query, search);
+  if (checked.reason) return { ...checked, warnings: [] };
+  const ws = openWorkspace(options);
+  const { cache, warnings } = await refreshCache(ws.root);
+  const index = indexForTerms(cache, tokenize(options.query, "query"));
+  const result = searchIndex(index, options.query, search);
+  result.hits = await fillHitText(ws.root, result.hits);
+  return { ...result, warnings };
+}
+
+// ---------------------------------------------------------------------------
+// The cache
+//
+// One line of JSON (version, then per file: path, stamp, source, the units'
+// line/kind/date/length, and the length of its postings block), then every
+// file's postings block, one `term\tunit,tf,unit,tf…` line per term. Unit text
+// is not kept: a hit's text is read again from its file, which is unchanged
+// since its stamp matched. A query looks up only its own terms in the blocks
+// (`\nterm\t`), so a warm recall never parses the whole index.
+
+/** Changes whenever the cache layout or the search settings change. */
+const CACHE_VERSION = `recall-cache-1|${INDEX_VERSION}`;
+
+interface CachedFile {
+  path: string;
+  stamp: string;
+  source: UnitSource;
+  lines: number[];
+  kinds: string[];
+  dates: Array<string | null>;
+  lens: number[];
+  boosts?: number[];
+  /** Length in bytes of this file's postings block in the body. */
+  size: number;
+  /** Why the file could not be read as its format; repeated as a warning until it changes. */
+  error?: string;
+}
+
+interface Cache {
+  files: CachedFile[];
+  /**
+   * All postings blocks, in file order, as UTF-8 bytes; each line starts after
+   * a `\n`. Kept as bytes: a query finds its terms with Buffer.indexOf and
+   * decodes only those lines, never the megabytes around them.
+   */
+  body: Buffer;
+}
+
+interface CacheHeader {
+  v: string;
+  files: CachedFile[];
+}
+
+/** The files recall reads, with their stamps (mtime, size, inode: a rename-based write always changes it). */
+function listFiles(root: string): Array<RecallFile & { stamp: string }> {
+  const out: Array<RecallFile & { stamp: string }> = [];
+  const add = (rel: string) => {
+    const source = sourceOfPath(rel);
+    if (!source) return;
+    try {
+      const st = statSync(join(root, rel));
+      if (st.isFile()) out.push({ path: rel, source, stamp: `${st.mtimeMs}:${st.size}:${st.ino}` });
+    } catch {
+      // Gone between listing and stat: it is simply not part of this search.
+    }
+  };
+  for (const f of ["MEMORY.md", "strategies.json", "AGENTS.md", "TOOLS.md", "SOUL.md"]) add(f);
+  for (const dir of ["memory", "memory/archive", "playbooks"]) {
+    let names: string[];
+    try {
+      names = readdirSync(join(root, dir));
+    } catch {
+      continue;
+    }
+    for (const name of names.sort()) if (name.endsWith(".md")) add(`${dir}/${name}`);
+  }
+  return out;
+}
+
+/** Reads the cache; null when missing, corrupt, truncated or of another version. */
+function readCache(root: string): Cache | null {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(root, RECALL_INDEX_PATH));
+  } catch {
+    return null;
+  }
+  const nl = bytes.indexOf(NL);
+  if (nl < 0) return null;
+  let header: CacheHeader;
+  try {
+    header = JSON.parse(bytes.toString("utf8", 0, nl)) as CacheHeader;
+  } catch {
+    return null;
+  }
+  if (!header || header.v !== CACHE_VERSION || !Array.isArray(header.files)) return null;
+  let total = 0;
+  for (const f of header.files) {
+    if (!f || typeof f.path !== "string" || !Array.isArray(f.lines) || typeof f.size !== "number") return null;
+    if (f.kinds.length !== f.lines.length || f.dates.length !== f.lines.length || f.lens.length !== f.lines.length) return null;
+    total += f.size;
+  }
+  // The body starts at the header's line break so that every term line follows a `\n`.
+  const body = bytes.subarray(nl);
+  if (body.length !== total + 1) return null;
+  return { files: header.files, body };
+}
+
+/**
+ * Brings the cache up to date with the workspace: parses only files whose
+ * stamp changed, drops deleted ones, and writes the cache back (atomically)
+ * when anything changed. Never fails for the cache's sake.
+ */
+async function refreshCache(root: string): Promise<{ cache: Cache; warnings: string[] }> {
+  const files = listFiles(root);
+  const old = readCache(root);
+  const oldByPath = new Map<string, { file: CachedFile; start: number }>();
+  if (old) {
+    let at = 1;
+    for (const f of old.files) {
+      oldByPath.set(f.path, { file: f, start: at });
+      at += f.size;
+    }
+  }
+  const warnings: string[] = [];
+  const kept: CachedFile[] = [];
+  const blocks: Buffer[] = [Buffer.from("\n")];
+  let changed = !old || old.files.length !== files.length;
+  for (const f of files) {
+    const prev = oldByPath.get(f.path);
+    if (prev && prev.file.stamp === f.stamp && prev.file.source === f.source) {
+      kept.push(prev.file);
+      blocks.push(old!.body.subarray(prev.start, prev.start + prev.file.size));
+      if (prev.file.error) warnings.push(prev.file.error);
+      continue;
+    }
+    changed = true;
+    const text = readTextIfExists(join(root, f.path), f.path) ?? "";
+    let units: MemoryUnit[] = [];
+    let error: string | undefined;
+    try {
+      units = await unitsOfFile(f, text);
+    } catch (err) {
+      error = `${f.path} left out of recall: ${(err as Error).message}`;
+      warnings.push(error);
+    }
+    const { file, block } = encodeFile(f, units);
+    if (error) file.error = error;
+    kept.push(file);
+    blocks.push(block);
+  }
+  // Unchanged, the body read from disk serves as is: no copy of megabytes.
+  const cache: Cache = { files: kept, body: changed ? Buffer.concat(blocks) : old!.body };
+  if (changed) {
+    const header: CacheHeader = { v: CACHE_VERSION, files: kept };
+    try {
+      writeFileAtomic(root, join(root, RECALL_INDEX_PATH), Buffer.concat([Buffer.from(JSON.stringify(header)), cache.body]));
+    } catch {
+      // A read-only workspace still gets answers; the next call just parses again.
+    }
+  }
+  return { cache, warnings };
+}
+
+/** One file's units as cache metadata plus its postings block. */
+function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { file: CachedFile; block: Buffer } {
+  const seg: IndexSegment | undefined = units.length ? buildIndex(units).segments[f.path] : undefined;
+  const stored = seg?.units ?? [];
+  const lines: string[] = [];
+  if (seg) {
+    for (const term in seg.postings) {
+      // Tokens never hold whitespace; a term that did could not be looked up by line.
+      if (/[\t\n]/.test(term)) continue;
+      lines.push(`${term}\t${seg.postings[term]!.join(",")}\n`);
+    }
+  }
+  const block = Buffer.from(lines.join(""));
+  const file: CachedFile = {
+    path: f.path,
+    stamp: f.stamp,
+    source: f.source,
+    lines: stored.map((u) => u.line),
+    kinds: stored.map((u) => u.kind),
+    dates: stored.map((u) => u.date),
+    lens: stored.map((u) => u.len),
+    size: block.length,
+  };
+  if (stored.some((u) => u.boost !== 1)) file.boosts = stored.map((u) => u.boost);
+  return { file, block };
+}
+
+/**
+ * A search index holding every unit (for the corpus statistics BM25 needs)
+ * but only the postings of `terms`: the rest of the cache is never parsed.
+ */
+function indexForTerms(cache: Cache, terms: readonly string[]): SearchIndex {
+  const index = createIndex();
+  const starts: number[] = [];
+  let at = 1;
+  for (const f of cache.files) {
+    starts.push(at);
+    at += f.size;
+    if (f.lines.length === 0) continue;
+    index.segments[f.path] = {
+      stamp: f.stamp,
+      units: f.lines.map((line, i) => ({
+        line,
+        kind: f.kinds[i]!,
+        source: f.source,
+        date: f.dates[i] ?? null,
+        text: "",
+        boost: f.boosts?.[i] ?? 1,
+        len: f.lens[i]!,
+      })),
+      postings: {},
+    };
+  }
+  const { body } = cache;
+  for (const term of new Set(terms)) {
+    const needle = Buffer.from(`\n${term}\t`);
+    for (let pos = body.indexOf(needle); pos >= 0; pos = body.indexOf(needle, pos + 1)) {
+      const fi = fileAt(starts, pos + 1);
+      const seg = index.segments[cache.files[fi]!.path];
+      if (!seg) continue;
+      seg.postings[term] = parseNumbers(body, pos + needle.length);
+    }
+  }
+  return index;
+}
+
+const NL = 0x0a;
+const COMMA = 0x2c;
+const DOT = 0x2e;
+const MINUS = 0x2d;
+
+/**
+ * The comma-separated numbers from `from` to the end of the line. Parsed from
+ * the bytes directly: a common term's line holds thousands of numbers, and
+ * decoding and splitting it would cost more than the search itself.
+ */
+function parseNumbers(buf: Buffer, from: number): number[] {
+  const out: number[] = [];
+  let int = 0;
+  let frac = 0;
+  let scale = 0;
+  let sign = 1;
+  let seen = false;
+  for (let i = from; ; i++) {
+    const c = i < buf.length ? buf[i]! : NL;
+    if (c === COMMA || c === NL) {
+      if (seen) out.push(sign * (scale ? int + frac / scale : int));
+      if (c === NL) return out;
+      int = frac = scale = 0;
+      sign = 1;
+      seen = false;
+    } else if (c === DOT) {
+      scale = 1;
+    } else if (c === MINUS) {
+      sign = -1;
+    } else {
+      seen = true;
+      if (scale) {
+        frac = frac * 10 + (c - 48);
+        scale *= 10;
+      } else int = int * 10 + (c - 48);
+    }
+  }
+}
+
+/** Index of the file whose block holds body offset `pos`. */
+function fileAt(starts: number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Reads the text of each hit from its file (the cache keeps none). */
+async function fillHitText(root: string, hits: SearchHit[]): Promise<SearchHit[]> {
+  const byPath = new Map<string, Map<number, string>>();
+  for (const h of hits) {
+    if (byPath.has(h.path)) continue;
+    const source = sourceOfPath(h.path);
+    const text = source ? readTextIfExists(join(root, h.path), h.path) : null;
+    const units = source && text !== null ? await unitsOfFile({ path: h.path, source }, text).catch(() => []) : [];
+    byPath.set(h.path, new Map(units.map((u) => [u.line, u.text])));
+  }
+  return hits.map((h) => ({ ...h, text: byPath.get(h.path)?.get(h.line) ?? readLine(root, h.path, h.line) }));
+}
+
+/** The raw line, should a file change between indexing and reading the hit. */
+function readLine(root: string, path: string, line: number): string {
+  try {
+    return readFileSync(join(root, path), "utf8").split("\n")[line - 1]?.trim() ?? "";
+  } catch {
+    return "";
+  }
+}
