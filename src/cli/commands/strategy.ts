@@ -47,7 +47,7 @@ const recordCommand: CommandModule<GlobalArgs, RecordArgs> = {
     const r = await recordStrategy({ ...baseOptions(args), problem: args.problem, action: args.action, result: args.result, id: args.id, description: args.description, match: asList(args.match) });
     report(args, r, (d) => {
       say(args, `${d.created.problem ? "New problem" : "Problem"} ${d.problem}, ${d.created.solution ? "new solution" : "solution"} ${d.solution.id}: ` +
-        `${(d.solution.successRate * 100).toFixed(1)}% over ${plural(d.solution.tries, "try")} (${d.solution.status}) — ${commitNote(d.commit)}`);
+        `${(d.solution.successRate * 100).toFixed(1)}% over ${d.solution.tries} ${d.solution.tries === 1 ? "try" : "tries"} (${d.solution.status}) — ${commitNote(d.commit)}`);
     });
   },
 };
