@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import type { ProblemSummary, SolutionSummary } from "../../store/strategies.js";
-import { asList, baseOptions, commitNote, plural, report, say, warn, type GlobalArgs } from "../output.js";
+import { asList, baseOptions, commitNote, report, say, warn, type GlobalArgs } from "../output.js";
 
 const STATUSES = ["pending", "validated", "quarantined", "retired"] as const;
 const RANKS = ["rate", "wilson"] as const;
