@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { GitError } from "../core/errors.js";
 
@@ -165,4 +165,91 @@ export async function brainCommits(cwd: string, options: { file?: string; limit?
 export async function hasCommits(dir: string): Promise<boolean> {
   const r = await runGit(dir, ["rev-parse", "--verify", "-q", "HEAD"]);
   return r.code === 0;
+}
+
+/** Runs a committing git command, retrying as brain's own identity when git has none configured. */
+async function runCommitting(cwd: string, args: string[]): Promise<GitResult> {
+  let r = await retryOnIndexLock(() => runGit(cwd, args));
+  if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
+    r = await retryOnIndexLock(() => runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]));
+  }
+  return r;
+}
+
+/**
+ * Moves `from` to `to` (both relative to `cwd`) with `git mv`, so history
+ * follows the file; a file git does not track is renamed on disk instead.
+ * The destination folder is created first, as `git mv` will not.
+ */
+export async function moveTracked(cwd: string, from: string, to: string): Promise<void> {
+  mkdirSync(dirname(join(cwd, to)), { recursive: true });
+  const r = await retryOnIndexLock(() => runGit(cwd, ["mv", "-k", "--", from, to]));
+  // `-k` skips untracked sources silently: finish the move on disk.
+  if (r.code !== 0 || existsSync(join(cwd, from))) {
+    if (r.code !== 0 && !/not under version control|not a git repository/i.test(r.stderr)) {
+      throw new GitError(`git mv ${from} ${to} failed: ${r.stderr.trim()}`);
+    }
+    renameSync(join(cwd, from), join(cwd, to));
+  }
+}
+
+/** One commit: its full sha, subject, and whether it is a merge. */
+export interface CommitSummary {
+  sha: string;
+  subject: string;
+  parents: number;
+}
+
+/** Looks up `rev` (a sha, `HEAD~2`, …); null when git does not know it. */
+export async function describeCommit(cwd: string, rev: string): Promise<CommitSummary | null> {
+  const r = await runGit(cwd, ["log", "-1", "--no-color", "--format=%H%n%P%n%s", rev, "--"]);
+  if (r.code !== 0) return null;
+  const [sha = "", parents = "", subject = ""] = r.stdout.split("\n");
+  if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+  return { sha, subject, parents: parents.trim() ? parents.trim().split(/\s+/).length : 0 };
+}
+
+/** True when the index holds changes not yet committed (a person's staged work). */
+export async function hasStagedChanges(cwd: string): Promise<boolean> {
+  const r = await runGit(cwd, ["diff", "--cached", "--quiet"]);
+  return r.code === 1;
+}
+
+/**
+ * Reverts commit `sha` with `git revert` and gives the revert commit the
+ * message `subject` + `body`, so the audit trail keeps both the change and
+ * its undoing. On a conflict the revert is aborted and nothing changes.
+ */
+export async function revertCommit(cwd: string, sha: string, subject: string, body: string): Promise<CommitResult> {
+  const r = await runCommitting(cwd, ["revert", "--no-edit", "--no-commit", sha]);
+  if (r.code !== 0) {
+    await runGit(cwd, ["revert", "--abort"]);
+    throw new GitError(`git revert ${sha.slice(0, 7)} failed: ${(r.stderr || r.stdout).trim()}`);
+  }
+  const c = await runCommitting(cwd, ["-c", "core.abbrev=40", "commit", "--no-verify", "--allow-empty", "-m", subject, "-m", body]);
+  if (c.code !== 0) {
+    await runGit(cwd, ["revert", "--abort"]);
+    throw new GitError(`git commit of the revert failed: ${(c.stderr || c.stdout).trim()}`);
+  }
+  const out = /^\[[^\]]*?([0-9a-f]{40})\]/m.exec(c.stdout)?.[1];
+  return { committed: true, sha: out ?? (await runGit(cwd, ["rev-parse", "HEAD"])).stdout.trim() };
+}
+
+/**
+ * A unified diff of two texts, labelled `a/<label>` and `b/<label>`, made
+ * with `git diff --no-index` on temp files under `scratch` (no repository
+ * needed). `before` null means the file is new. "" when they are equal.
+ */
+export async function diffTexts(scratch: string, label: string, before: string | null, after: string): Promise<string> {
+  if (before === after) return "";
+  const a = join(scratch, "a", label);
+  const b = join(scratch, "b", label);
+  mkdirSync(dirname(a), { recursive: true });
+  mkdirSync(dirname(b), { recursive: true });
+  if (before !== null) writeFileSync(a, before);
+  writeFileSync(b, after);
+  const r = await runGit(scratch, ["diff", "--no-index", "--no-color", "--no-ext-diff", "--src-prefix=", "--dst-prefix=", "--", before === null ? "/dev/null" : `a/${label}`, `b/${label}`]);
+  if (r.code > 1) throw new GitError(`git diff failed: ${r.stderr.trim()}`);
+  // The temp folders are named a/ and b/, so with empty prefixes the headers read like git's own.
+  return r.stdout;
 }
