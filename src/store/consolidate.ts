@@ -410,25 +410,31 @@ async function pauseForTests(): Promise<void> {
 
 async function runSteps(ws: Workspace, tx: WorkspaceTx, steps: Step[]): Promise<void> {
   for (const step of steps) {
-    if ("path" in step) tx.write(step.path, step.text);
-    else await moveLog(ws, tx, step);
+    if (!("path" in step)) continue;
+    tx.write(step.path, step.text);
     await pauseForTests();
   }
+  // One `git mv` for every log past retention: a process per file would dominate a year's run.
+  await moveLogs(ws, tx, steps.filter((s): s is { from: string; to: string } => !("path" in s)));
+  await pauseForTests();
 }
 
-async function moveLog(ws: Workspace, tx: WorkspaceTx, m: { from: string; to: string }): Promise<void> {
+async function moveLogs(ws: Workspace, tx: WorkspaceTx, moves: Array<{ from: string; to: string }>): Promise<void> {
   // Path checks first: both ends must stay inside the workspace.
-  tx.path(m.from);
-  tx.path(m.to);
-  if (existsSync(join(ws.root, m.from)) && !existsSync(join(ws.root, m.to))) {
-    if (ws.gitRoot) await moveTracked(ws.root, m.from, m.to);
-    else {
-      mkdirSync(join(ws.root, ARCHIVE_DIR), { recursive: true });
-      renameSync(join(ws.root, m.from), join(ws.root, m.to));
-    }
+  for (const m of moves) {
+    tx.path(m.from);
+    tx.path(m.to);
   }
-  tx.touched(m.from);
-  tx.touched(m.to);
+  const pending = moves.filter((m) => existsSync(join(ws.root, m.from)) && !existsSync(join(ws.root, m.to)));
+  if (ws.gitRoot) await moveTracked(ws.root, pending.map((m) => m.from), ARCHIVE_DIR);
+  else {
+    mkdirSync(join(ws.root, ARCHIVE_DIR), { recursive: true });
+    for (const m of pending) renameSync(join(ws.root, m.from), join(ws.root, m.to));
+  }
+  for (const m of moves) {
+    tx.touched(m.from);
+    tx.touched(m.to);
+  }
 }
 
 /**
@@ -450,12 +456,12 @@ async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Journal | 
     return null;
   }
   for (const step of journal.steps) {
-    if ("path" in step) {
-      const current = tx.read(step.path);
-      if (current === step.text) tx.touched(step.path);
-      else if ((current === null ? null : hashText(current)) === step.before) tx.write(step.path, step.text);
-    } else await moveLog(ws, tx, step);
+    if (!("path" in step)) continue;
+    const current = tx.read(step.path);
+    if (current === step.text) tx.touched(step.path);
+    else if ((current === null ? null : hashText(current)) === step.before) tx.write(step.path, step.text);
   }
+  await moveLogs(ws, tx, journal.steps.filter((s): s is { from: string; to: string } => !("path" in s)));
   return journal;
 }
 
@@ -546,12 +552,9 @@ async function dryRunDiff(inputs: Inputs, applied: ConsolidationResult, moves: A
   const steps = stepsOf(inputs, applied, moves);
   const scratch = mkdtempSync(join(tmpdir(), "brain-diff-"));
   try {
-    const parts: string[] = [];
-    for (const s of steps) {
-      if ("path" in s) parts.push(await diffTexts(scratch, s.path, s.before, s.text));
-      else parts.push(`diff --git a/${s.from} b/${s.to}\nsimilarity index 100%\nrename from ${s.from}\nrename to ${s.to}\n`);
-    }
-    return parts.join("");
+    const files = steps.flatMap((s) => ("path" in s ? [{ label: s.path, before: s.before, after: s.text }] : []));
+    const renames = steps.flatMap((s) => ("path" in s ? [] : [`diff --git a/${s.from} b/${s.to}\nsimilarity index 100%\nrename from ${s.from}\nrename to ${s.to}\n`]));
+    return (await diffTexts(scratch, files)) + renames.join("");
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

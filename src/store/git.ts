@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { GitError } from "../core/errors.js";
 
 /**
@@ -177,19 +177,19 @@ async function runCommitting(cwd: string, args: string[]): Promise<GitResult> {
 }
 
 /**
- * Moves `from` to `to` (both relative to `cwd`) with `git mv`, so history
- * follows the file; a file git does not track is renamed on disk instead.
- * The destination folder is created first, as `git mv` will not.
+ * Moves files into the folder `toDir` (relative to `cwd`) with one `git mv`,
+ * so history follows them; files git does not track are renamed on disk
+ * instead. The folder is created first, as `git mv` will not.
  */
-export async function moveTracked(cwd: string, from: string, to: string): Promise<void> {
-  mkdirSync(dirname(join(cwd, to)), { recursive: true });
-  const r = await retryOnIndexLock(() => runGit(cwd, ["mv", "-k", "--", from, to]));
-  // `-k` skips untracked sources silently: finish the move on disk.
-  if (r.code !== 0 || existsSync(join(cwd, from))) {
-    if (r.code !== 0 && !/not under version control|not a git repository/i.test(r.stderr)) {
-      throw new GitError(`git mv ${from} ${to} failed: ${r.stderr.trim()}`);
-    }
-    renameSync(join(cwd, from), join(cwd, to));
+export async function moveTracked(cwd: string, from: string[], toDir: string): Promise<void> {
+  if (!from.length) return;
+  mkdirSync(join(cwd, toDir), { recursive: true });
+  // `-k` skips sources git does not track instead of failing the whole batch; those are renamed below.
+  const r = await retryOnIndexLock(() => runGit(cwd, ["mv", "-k", "--", ...from, toDir]));
+  if (r.code !== 0 && !/not a git repository/i.test(r.stderr)) throw new GitError(`git mv into ${toDir} failed: ${r.stderr.trim()}`);
+  for (const f of from) {
+    const dest = join(cwd, toDir, basename(f));
+    if (existsSync(join(cwd, f)) && !existsSync(dest)) renameSync(join(cwd, f), dest);
   }
 }
 
@@ -236,19 +236,25 @@ export async function revertCommit(cwd: string, sha: string, subject: string, bo
 }
 
 /**
- * A unified diff of two texts, labelled `a/<label>` and `b/<label>`, made
- * with `git diff --no-index` on temp files under `scratch` (no repository
- * needed). `before` null means the file is new. "" when they are equal.
+ * A unified diff of pairs of texts, each labelled `a/<label>` and
+ * `b/<label>`, made with one `git diff --no-index` over two temp folders
+ * under `scratch` (no repository needed). `before` null means a new file.
+ * "" when nothing differs.
  */
-export async function diffTexts(scratch: string, label: string, before: string | null, after: string): Promise<string> {
-  if (before === after) return "";
-  const a = join(scratch, "a", label);
-  const b = join(scratch, "b", label);
-  mkdirSync(dirname(a), { recursive: true });
-  mkdirSync(dirname(b), { recursive: true });
-  if (before !== null) writeFileSync(a, before);
-  writeFileSync(b, after);
-  const r = await runGit(scratch, ["diff", "--no-index", "--no-color", "--no-ext-diff", "--src-prefix=", "--dst-prefix=", "--", before === null ? "/dev/null" : `a/${label}`, `b/${label}`]);
+export async function diffTexts(scratch: string, files: Array<{ label: string; before: string | null; after: string }>): Promise<string> {
+  const changed = files.filter((f) => f.before !== f.after);
+  if (!changed.length) return "";
+  mkdirSync(join(scratch, "a"), { recursive: true });
+  mkdirSync(join(scratch, "b"), { recursive: true });
+  for (const f of changed) {
+    const a = join(scratch, "a", f.label);
+    const b = join(scratch, "b", f.label);
+    mkdirSync(dirname(a), { recursive: true });
+    mkdirSync(dirname(b), { recursive: true });
+    if (f.before !== null) writeFileSync(a, f.before);
+    writeFileSync(b, f.after);
+  }
+  const r = await runGit(scratch, ["diff", "--no-index", "--no-color", "--no-ext-diff", "--no-renames", "--src-prefix=", "--dst-prefix=", "--", "a", "b"]);
   if (r.code > 1) throw new GitError(`git diff failed: ${r.stderr.trim()}`);
   // The temp folders are named a/ and b/, so with empty prefixes the headers read like git's own.
   return r.stdout;
