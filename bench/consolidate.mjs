@@ -86,7 +86,9 @@ export function benchConsolidation(log = (m) => process.stderr.write(m)) {
     "",
     `Ratios: 1 year / 1 month = ${(year.ms / month.ms).toFixed(1)}× for ${(year.days / month.days).toFixed(1)}× the logs; ` +
       `3 years / 1 year = ${(three.ms / year.ms).toFixed(1)}× for ${(three.days / year.days).toFixed(1)}× the logs ` +
-      `(linear growth gives ratios equal to the log ratios; the month includes the fixed start-up cost).`,
+      `(the month is dominated by the fixed cost of a run: start-up, reading the workspace, the commit).`,
+    `Marginal cost per log: ${((year.ms - month.ms) / (year.days - month.days)).toFixed(2)} ms from 1 month to 1 year, ` +
+      `${((three.ms - year.ms) / (three.days - year.days)).toFixed(2)} ms from 1 year to 3 years: linear growth keeps these equal, quadratic growth would triple the second.`,
     "",
   ];
   return lines.join("\n");

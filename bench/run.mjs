@@ -63,6 +63,10 @@ const lines = [
   ...rows.map((r) => `| ${r.name} | ${r.ms.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.target ? `≤ ${r.target}×` : ""} | ${r.target ? (r.ratio <= r.target ? "yes" : "no") : ""} |`),
   "",
 ];
+if (!process.env.BENCH_SKIP_CONSOLIDATE) {
+  const { benchConsolidation } = await import("./consolidate.mjs");
+  lines.push(benchConsolidation());
+}
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/latest.md"), lines.join("\n"));
 process.stdout.write(lines.join("\n"));
