@@ -202,6 +202,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
       // A run that only finishes an interrupted one keeps that run's message: it is the same change.
       const finalMessage = replayed && !hasNews(applied.report) ? replayed.message : message;
       writeJournal(ws, { version: 1, message: finalMessage, steps });
+      await pauseForTests();
       await runSteps(ws, tx, steps);
       return { result: { p, applied, moves, changed: true, message: finalMessage }, message: finalMessage };
     }
