@@ -131,6 +131,10 @@ lines.push(
   "",
 );
 rmSync(recallWs.dir, { recursive: true, force: true });
+if (!process.env.BENCH_SKIP_CONSOLIDATE) {
+  const { benchConsolidation } = await import("./consolidate.mjs");
+  lines.push(benchConsolidation());
+}
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/latest.md"), lines.join("\n"));
 process.stdout.write(lines.join("\n"));

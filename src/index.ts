@@ -2,7 +2,7 @@
  * brain's library API: the same operations as the CLI, each taking plain
  * options (with `cwd`) and returning plain data.
  */
-export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, isBrainError } from "./core/errors.js";
+export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, isBrainError } from "./core/errors.js";
 export { ENTRY_KINDS, formatEntry, parseDailyLog, dailyLogPath, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
 export { redactSecrets, type RedactResult } from "./core/redact.js";
 export { toSlug } from "./core/slug.js";
@@ -38,6 +38,8 @@ export {
 } from "./store/playbooks.js";
 export { parsePlaybook, renderPlaybook, renderSteps, type Playbook, type PlaybookDraft, type PlaybookParam, type PlaybookSuggestion, type PlaybookCoverage } from "./core/playbooks.js";
 export { formatOpText, parseOpEntry, type OpText, type OpEntry } from "./core/op-entry.js";
+export { consolidate, ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, type ConsolidateOptions, type ConsolidateResult, type ConsolidateChange, type ConsolidateProgress } from "./store/consolidate.js";
+export { rollback, type RollbackOptions, type RollbackResult } from "./store/rollback.js";
 export { history, type HistoryOptions, type HistoryResult } from "./store/history.js";
 export {
   recordStrategy,

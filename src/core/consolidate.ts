@@ -59,6 +59,8 @@ export interface ConsolidationOptions {
   noPromote?: boolean;
   /** MEMORY.md cap in bytes; default {@link DEFAULT_MEMORY_CAP}. */
   capBytes?: number;
+  /** Called after each log is read for conclusions, so a caller can show progress on long runs. */
+  onLog?: (done: number, total: number) => void;
 }
 
 export interface ConsolidationInput {
@@ -268,6 +270,8 @@ export function extractCandidates(log: { path: string; source: string; date: str
     });
   };
   for (const entry of parsed.entries) {
+    // The queue's items are its learnings; its paragraphs explain the file.
+    if (log.queue && entry.block !== "item") continue;
     if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
       push(entry, entry.line, entry.kind as CandidateKind, stripOwnCue(entry.text.replace(/\s+/g, " ")), null, `${entry.kind} ${entry.text}`);
       continue;
@@ -417,9 +421,13 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
   const logs: SelectedLog[] = [];
   const skipped: ConsolidationPlan["skipped"] = [];
   const candidates: Candidate[] = [];
+  let done = 0;
   for (const log of input.logs) {
+    input.options.onLog?.(++done, input.logs.length);
     const date = logDate(log, today) ?? today;
-    const parsed = parseDailyLog(log.source);
+    const source = log.queue ? queueAsLog(log.source) : log.source;
+    const parsed = parseDailyLog(source);
+    const entries = log.queue ? parsed.entries.filter((e) => e.block === "item").length : parsed.entries.length;
     if (!log.queue && parsed.consolidated) {
       skipped.push({ path: log.path, reason: "consolidated" });
       continue;
@@ -432,12 +440,12 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
       skipped.push({ path: log.path, reason: "today" });
       continue;
     }
-    if (log.queue && parsed.entries.length === 0) {
+    if (log.queue && entries === 0) {
       skipped.push({ path: log.path, reason: "empty-queue" });
       continue;
     }
-    logs.push({ path: log.path, date, queue: !!log.queue, entries: parsed.entries.length });
-    candidates.push(...extractCandidates({ path: log.path, source: log.source, date, queue: !!log.queue }, log.queue ? 0 : markShift(log.source, today)));
+    logs.push({ path: log.path, date, queue: !!log.queue, entries });
+    candidates.push(...extractCandidates({ path: log.path, source, date, queue: !!log.queue }, log.queue ? 0 : markShift(log.source, today)));
   }
 
   const memory = parseMemory(input.memory);
@@ -726,12 +734,22 @@ export function applyConsolidationPlan(plan: ConsolidationPlan): ConsolidationRe
 }
 
 /**
- * The learnings queue after draining: every entry's lines removed, anything
- * else (a heading, frontmatter, comments) kept, so sub-tasks keep appending
- * to the same file.
+ * A queue item is a log entry with its date in front (`- YYYY-MM-DD HH:MM
+ * [kind] text`, as `brain queue add` writes it); without the date it reads as
+ * a daily-log entry, on the same line.
+ */
+function queueAsLog(source: string): string {
+  return source.replace(/^(\s*[-*+] )\d{4}-\d{2}-\d{2} (?=\d{2}:\d{2} \[[a-z]+\])/gm, "$1");
+}
+
+/**
+ * The learnings queue after draining: every item's lines removed, anything
+ * else (a heading, the explanation paragraph, frontmatter, comments) kept,
+ * so sub-tasks keep appending to the same file.
  */
 export function drainQueue(source: string): string {
   const parsed = parseDailyLog(source);
+  parsed.entries = parsed.entries.filter((e) => e.block === "item");
   if (!parsed.entries.length) return source;
   const lines = source.match(/[^\n]*\n|[^\n]+$/g) ?? [];
   const drop = new Set<number>();

@@ -74,6 +74,11 @@ export class LockTimeoutError extends BrainError {
   }
 }
 
+/** The summarizer command failed, timed out or answered something brain cannot use; nothing was written. */
+export class SummarizerError extends BrainError {
+  override readonly code = "BRAIN_SUMMARIZER";
+}
+
 export class GitError extends BrainError {
   override readonly code = "BRAIN_GIT";
 }

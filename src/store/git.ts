@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { GitError } from "../core/errors.js";
 
 /**
@@ -165,4 +165,97 @@ export async function brainCommits(cwd: string, options: { file?: string; limit?
 export async function hasCommits(dir: string): Promise<boolean> {
   const r = await runGit(dir, ["rev-parse", "--verify", "-q", "HEAD"]);
   return r.code === 0;
+}
+
+/** Runs a committing git command, retrying as brain's own identity when git has none configured. */
+async function runCommitting(cwd: string, args: string[]): Promise<GitResult> {
+  let r = await retryOnIndexLock(() => runGit(cwd, args));
+  if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
+    r = await retryOnIndexLock(() => runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]));
+  }
+  return r;
+}
+
+/**
+ * Moves files into the folder `toDir` (relative to `cwd`) with one `git mv`,
+ * so history follows them; files git does not track are renamed on disk
+ * instead. The folder is created first, as `git mv` will not.
+ */
+export async function moveTracked(cwd: string, from: string[], toDir: string): Promise<void> {
+  if (!from.length) return;
+  mkdirSync(join(cwd, toDir), { recursive: true });
+  // `-k` skips sources git does not track instead of failing the whole batch; those are renamed below.
+  const r = await retryOnIndexLock(() => runGit(cwd, ["mv", "-k", "--", ...from, toDir]));
+  if (r.code !== 0 && !/not a git repository/i.test(r.stderr)) throw new GitError(`git mv into ${toDir} failed: ${r.stderr.trim()}`);
+  for (const f of from) {
+    const dest = join(cwd, toDir, basename(f));
+    if (existsSync(join(cwd, f)) && !existsSync(dest)) renameSync(join(cwd, f), dest);
+  }
+}
+
+/** One commit: its full sha, subject, and whether it is a merge. */
+export interface CommitSummary {
+  sha: string;
+  subject: string;
+  parents: number;
+}
+
+/** Looks up `rev` (a sha, `HEAD~2`, …); null when git does not know it. */
+export async function describeCommit(cwd: string, rev: string): Promise<CommitSummary | null> {
+  const r = await runGit(cwd, ["log", "-1", "--no-color", "--format=%H%n%P%n%s", rev, "--"]);
+  if (r.code !== 0) return null;
+  const [sha = "", parents = "", subject = ""] = r.stdout.split("\n");
+  if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+  return { sha, subject, parents: parents.trim() ? parents.trim().split(/\s+/).length : 0 };
+}
+
+/** True when the index holds changes not yet committed (a person's staged work). */
+export async function hasStagedChanges(cwd: string): Promise<boolean> {
+  const r = await runGit(cwd, ["diff", "--cached", "--quiet"]);
+  return r.code === 1;
+}
+
+/**
+ * Reverts commit `sha` with `git revert` and gives the revert commit the
+ * message `subject` + `body`, so the audit trail keeps both the change and
+ * its undoing. On a conflict the revert is aborted and nothing changes.
+ */
+export async function revertCommit(cwd: string, sha: string, subject: string, body: string): Promise<CommitResult> {
+  const r = await runCommitting(cwd, ["revert", "--no-edit", "--no-commit", sha]);
+  if (r.code !== 0) {
+    await runGit(cwd, ["revert", "--abort"]);
+    throw new GitError(`git revert ${sha.slice(0, 7)} failed: ${(r.stderr || r.stdout).trim()}`);
+  }
+  const c = await runCommitting(cwd, ["-c", "core.abbrev=40", "commit", "--no-verify", "--allow-empty", "-m", subject, "-m", body]);
+  if (c.code !== 0) {
+    await runGit(cwd, ["revert", "--abort"]);
+    throw new GitError(`git commit of the revert failed: ${(c.stderr || c.stdout).trim()}`);
+  }
+  const out = /^\[[^\]]*?([0-9a-f]{40})\]/m.exec(c.stdout)?.[1];
+  return { committed: true, sha: out ?? (await runGit(cwd, ["rev-parse", "HEAD"])).stdout.trim() };
+}
+
+/**
+ * A unified diff of pairs of texts, each labelled `a/<label>` and
+ * `b/<label>`, made with one `git diff --no-index` over two temp folders
+ * under `scratch` (no repository needed). `before` null means a new file.
+ * "" when nothing differs.
+ */
+export async function diffTexts(scratch: string, files: Array<{ label: string; before: string | null; after: string }>): Promise<string> {
+  const changed = files.filter((f) => f.before !== f.after);
+  if (!changed.length) return "";
+  mkdirSync(join(scratch, "a"), { recursive: true });
+  mkdirSync(join(scratch, "b"), { recursive: true });
+  for (const f of changed) {
+    const a = join(scratch, "a", f.label);
+    const b = join(scratch, "b", f.label);
+    mkdirSync(dirname(a), { recursive: true });
+    mkdirSync(dirname(b), { recursive: true });
+    if (f.before !== null) writeFileSync(a, f.before);
+    writeFileSync(b, f.after);
+  }
+  const r = await runGit(scratch, ["diff", "--no-index", "--no-color", "--no-ext-diff", "--no-renames", "--src-prefix=", "--dst-prefix=", "--", "a", "b"]);
+  if (r.code > 1) throw new GitError(`git diff failed: ${r.stderr.trim()}`);
+  // The temp folders are named a/ and b/, so with empty prefixes the headers read like git's own.
+  return r.stdout;
 }

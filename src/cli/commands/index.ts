@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import type { GlobalArgs } from "../output.js";
 import { checkCommand } from "./check.js";
 import { errorCommand } from "./error.js";
+import { consolidateCommand } from "./consolidate.js";
 import { historyCommand } from "./history.js";
 import { initCommand } from "./init.js";
 import { logCommand } from "./log.js";
@@ -11,6 +12,7 @@ import { queueCommand } from "./queue.js";
 import { strategyCommand } from "./strategy.js";
 import { recallCommand } from "./recall.js";
 import { contextCommand } from "./context.js";
+import { rollbackCommand } from "./rollback.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,4 +28,6 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   historyCommand,
   recallCommand,
   contextCommand,
+  consolidateCommand,
+  rollbackCommand,
 ];

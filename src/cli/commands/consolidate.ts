@@ -1,0 +1,69 @@
+import type { CommandModule } from "yargs";
+import { baseOptions, commitNote, printJson, report, say, type GlobalArgs } from "../output.js";
+
+interface Args extends GlobalArgs {
+  includeToday?: boolean;
+  dryRun?: boolean;
+  promote: boolean;
+  summarizer?: string;
+  prompt?: boolean;
+  apply?: string;
+}
+
+const LABELS = { added: "added", reinforced: "reinforced", promoted: "promoted", archived: "archived", "moved-log": "moved" } as const;
+
+export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
+  command: "consolidate",
+  describe: "Distill the daily logs and the queue into MEMORY.md, promote proven entries to rules, in one commit",
+  builder: (y) =>
+    y
+      .option("include-today", { type: "boolean", describe: "Consolidate today's log too (it is still being written, so it is left out by default)" })
+      .option("dry-run", { alias: "n", type: "boolean", describe: "Show the report and the unified diff; write nothing" })
+      .option("promote", { type: "boolean", default: true, describe: "Promote entries seen often enough into AGENTS.md / TOOLS.md / SOUL.md (--no-promote to skip)" })
+      .option("summarizer", { type: "string", describe: "Command that distills the candidates: JSON on stdin, JSON on stdout (default: `summarizer` in brain.config.json)" })
+      .option("prompt", { type: "boolean", describe: "Print an instruction and the candidates for the calling agent to distill; write nothing" })
+      .option("apply", { type: "string", describe: "Apply a distilled answer (JSON) produced from --prompt", conflicts: "prompt" })
+      .example("brain consolidate", "Yesterday's and older logs into MEMORY.md, one commit")
+      .example("brain consolidate --dry-run", "What would change, as a report and a diff")
+      .example('brain consolidate --summarizer "llm -m haiku --json"', "Let a model distill the candidates")
+      .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies"),
+  handler: async (args) => {
+    const { consolidate } = await import("../../store/consolidate.js");
+    const result = await consolidate({
+      ...baseOptions(args),
+      includeToday: args.includeToday,
+      dryRun: args.dryRun,
+      noPromote: args.promote === false,
+      summarizer: args.summarizer,
+      prompt: args.prompt,
+      apply: args.apply,
+      onProgress: args.quiet
+        ? undefined
+        : (p) => {
+            // Only long runs get a progress line; a normal day's run is quick.
+            if (p.phase === "read" && p.total >= 50) process.stderr.write(`brain: consolidate: read ${p.done}/${p.total} logs\n`);
+            if (p.phase === "summarize") process.stderr.write("brain: consolidate: waiting for the summarizer…\n");
+          },
+    });
+    if (result.prompt) {
+      if (args.json) printJson(result.prompt.input);
+      else if (!args.quiet) process.stdout.write(result.prompt.text);
+      return;
+    }
+    report(args, result, (r) => {
+      if (!r.changed) {
+        say(args, r.logs.length ? `Nothing to change: ${r.logs.length} log(s) hold nothing new.` : "Nothing to consolidate.");
+        return;
+      }
+      const [subject = ""] = r.message.split("\n");
+      say(args, (r.dryRun ? "Dry run — would commit: " : "") + subject);
+      for (const c of r.changes) {
+        say(args, `  ${LABELS[c.kind].padEnd(10)} ${c.kind === "moved-log" ? "" : `[${c.target}] `}${c.text}`);
+        if (c.kind !== "moved-log") say(args, `             ← ${c.sources.join(", ")}`);
+      }
+      if (r.dryRun) {
+        if (r.diff) say(args, "\n" + r.diff.trimEnd());
+      } else say(args, commitNote(r.commit));
+    });
+  },
+};

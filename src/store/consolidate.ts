@@ -1,0 +1,563 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import fg from "fast-glob";
+import {
+  applyConsolidationPlan,
+  applySummarizerOutput,
+  buildSummarizerInput,
+  buildSummarizerPrompt,
+  logsPastRetention,
+  planConsolidation,
+  QUEUE_PATH,
+  type ConsolidationPlan,
+  type ConsolidationReport,
+  type ConsolidationResult,
+  type LogInput,
+  type SummarizerInput,
+} from "../core/consolidate.js";
+import { localDate } from "../core/dates.js";
+import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";
+import { RULES_FILES, type RulesFile } from "../core/rules-file.js";
+import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { diffTexts, moveTracked } from "./git.js";
+import { schemaProblems } from "./schema.js";
+import { validateSummarizerOutput } from "../generated/summarizer-output.js";
+import { openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+
+/** Where consolidated logs past retention go, and where the size cap moves MEMORY.md entries. */
+export const ARCHIVE_DIR = "memory/archive";
+export const MEMORY_ARCHIVE_PATH = `${ARCHIVE_DIR}/MEMORY-archive.md`;
+/** The redo log of a consolidation being written (see {@link consolidate}); under `.brain/`, never committed. */
+const JOURNAL = "consolidate-journal.json";
+/** Daily logs are `memory/YYYY-MM-DD.md`; other files under memory/ are a person's and are left alone. */
+const DAILY_LOG_RE = /^memory\/\d{4}-\d{2}-\d{2}\.md$/;
+
+/** Progress of a long run, for a caller that wants to show it (the CLI prints it on stderr). */
+export interface ConsolidateProgress {
+  phase: "read" | "summarize" | "write";
+  done: number;
+  total: number;
+}
+
+export interface ConsolidateOptions extends WriteOptions {
+  /** Consolidate today's log too (by default it is still being written). */
+  includeToday?: boolean;
+  /** Compute everything, write nothing; the result carries the unified diff. */
+  dryRun?: boolean;
+  /** Merge into MEMORY.md but promote nothing into the rules files. */
+  noPromote?: boolean;
+  /** Shell command that distills the candidates (JSON on stdin, JSON on stdout); default: `summarizer` in config. */
+  summarizer?: string;
+  /** Only build the instruction and candidates for an agent to distill itself; nothing is written. */
+  prompt?: boolean;
+  /** A file holding a distiller's answer (as produced from `prompt`) to apply instead of running a distiller. */
+  apply?: string;
+  /** Called on long runs: every 50 logs read, and before the summarizer and the writes. */
+  onProgress?: (progress: ConsolidateProgress) => void;
+}
+
+/** One line of the report: a change and where it came from. */
+export interface ConsolidateChange {
+  kind: "added" | "reinforced" | "promoted" | "archived" | "moved-log";
+  /** MEMORY.md section, rules file, or archive file the change went to. */
+  target: string;
+  text: string;
+  /** The first source, `path:line`. */
+  source: string;
+  /** Every source, `path:line`. */
+  sources: string[];
+}
+
+export interface ConsolidateResult {
+  /** Logs consolidated this run (the queue included when it had items). */
+  logs: string[];
+  added: ConsolidationReport["added"];
+  reinforced: ConsolidationReport["reinforced"];
+  promoted: ConsolidationReport["promoted"];
+  /** MEMORY.md entries moved to the archive by the size cap. */
+  archived: ConsolidationReport["archived"];
+  /** Consolidated logs past retention moved into memory/archive/ with git mv. */
+  movedLogs: Array<{ from: string; to: string }>;
+  marked: string[];
+  drained: ConsolidationReport["drained"];
+  /** Every change with its source `path:line`, in the order of the commit body. */
+  changes: ConsolidateChange[];
+  capWarning: string | null;
+  distiller: "deterministic" | "summarizer";
+  /** False when there was nothing to do: then nothing was written and no commit made. */
+  changed: boolean;
+  dryRun: boolean;
+  /** The commit message (`brain: consolidate N logs → …` and the body). */
+  message: string;
+  /** Unified diff of what would change (dry runs only). */
+  diff?: string;
+  /** With `prompt`: the ready-made instruction and the candidates as data. */
+  prompt?: { text: string; input: SummarizerInput };
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+interface Inputs {
+  logs: LogInput[];
+  memory: string;
+  rules: Partial<Record<RulesFile, string>>;
+  /** memory/archive/MEMORY-archive.md, which the size cap appends to. */
+  archive: string | null;
+}
+
+/** What a consolidation writes, in the order that makes a crash repairable: rules, MEMORY.md, archive, logs, moves. */
+type Step = { path: string; before: string | null; text: string } | { from: string; to: string };
+
+interface Journal {
+  version: 1;
+  message: CommitMessage;
+  steps: Step[];
+}
+
+/**
+ * Consolidates the workspace: the daily logs not yet consolidated (not
+ * today's unless `includeToday`) and the learnings queue are distilled into
+ * MEMORY.md, entries with enough evidence are promoted into AGENTS.md /
+ * TOOLS.md / SOUL.md, the logs are marked `consolidated:` and the queue
+ * drained, consolidated logs past retention move to memory/archive/, and
+ * everything lands in one commit.
+ *
+ * Crash safety: the writes are first recorded in a redo journal under
+ * `.brain/`, then made one by one (rules, MEMORY.md, archive, logs, moves),
+ * then committed, then the journal is removed. A run killed at any point is
+ * finished by the next run, which replays the journal (skipping any file a
+ * person changed meanwhile; provenance then repairs it) before planning, so
+ * the end state and the commit are those of one uninterrupted run.
+ *
+ * A summarizer runs on a snapshot before the workspace lock is taken, so a
+ * slow model never blocks other agents' writes; if the inputs changed by the
+ * time the lock is held, it runs again under the lock.
+ */
+export async function consolidate(options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
+  if (options.prompt && options.apply) throw new UsageError("--prompt and --apply are two halves of one exchange; pass one of them.");
+  const now = options.now ?? new Date();
+  const today = localDate(now);
+  const ws = openWorkspace(options);
+  const summarizer = options.apply || options.prompt ? undefined : (options.summarizer ?? ws.config.summarizer);
+  const answer = options.apply ? readAnswer(resolve(options.cwd ?? process.cwd(), options.apply)) : undefined;
+  const progress = options.onProgress;
+
+  const plan = async (inputs: Inputs): Promise<ConsolidationPlan> => {
+    let p = planConsolidation({
+      logs: inputs.logs,
+      memory: inputs.memory,
+      rules: inputs.rules,
+      options: {
+        today,
+        includeToday: options.includeToday,
+        noPromote: options.noPromote,
+        promoteAfter: ws.config.promoteAfter,
+        capBytes: ws.config.memoryCapBytes,
+        onLog: progress ? (done, total) => (done % 50 === 0 || done === total) && progress({ phase: "read", done, total }) : undefined,
+      },
+    });
+    if (answer) p = withAnswer(p, answer.data, `The answer in ${answer.file}`);
+    else if (summarizer && hasFreshCandidates(p)) {
+      progress?.({ phase: "summarize", done: 0, total: 1 });
+      p = withAnswer(p, await runSummarizer(summarizer, buildSummarizerInput(p), ws), `The summarizer \`${summarizer}\``);
+    }
+    return p;
+  };
+
+  const snapshot = readInputs(ws);
+  if (options.prompt) {
+    const p = await plan(snapshot);
+    const warnings = pendingJournal(ws) ? [interruptedNote()] : [];
+    return {
+      ...emptyResult(p, "--prompt writes nothing", warnings),
+      prompt: { text: buildSummarizerPrompt(p), input: buildSummarizerInput(p) },
+    };
+  }
+  const firstPlan = await plan(snapshot);
+
+  if (options.dryRun) {
+    const applied = applyConsolidationPlan(firstPlan);
+    const moves = plannedMoves(snapshot, applied, today, ws);
+    const warnings = [...moves.warnings, ...(pendingJournal(ws) ? [interruptedNote()] : [])];
+    const changed = applied.changed || moves.moves.length > 0;
+    return {
+      ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
+      diff: await dryRunDiff(snapshot, applied, moves.moves),
+    };
+  }
+
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: "brain consolidate" }, async (tx) => {
+    const replayed = await replayJournal(ws, tx);
+    const inputs = readInputs(ws);
+    const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
+    const applied = applyConsolidationPlan(p);
+    const moves = plannedMoves(inputs, applied, today, ws);
+    const changed = applied.changed || moves.moves.length > 0;
+    const message = splitMessage(applied.commitMessage);
+    if (changed) {
+      progress?.({ phase: "write", done: 0, total: applied.logs.length });
+      const steps = stepsOf(inputs, applied, moves.moves);
+      // A run that only finishes an interrupted one keeps that run's message: it is the same change.
+      const finalMessage = replayed && !hasNews(applied.report) ? replayed.message : message;
+      writeJournal(ws, { version: 1, message: finalMessage, steps });
+      await pauseForTests();
+      await runSteps(ws, tx, steps);
+      return { result: { p, applied, moves, changed: true, message: finalMessage }, message: finalMessage };
+    }
+    if (replayed) return { result: { p, applied, moves, changed: true, message: replayed.message }, message: replayed.message };
+    return { result: { p, applied, moves, changed: false, message } };
+  });
+  // Only once the commit is made is the journal done with.
+  removeJournal(ws);
+  const { p, applied, moves, changed, message } = result;
+  const out = resultOf(p, applied, moves.moves, changed, false, commit, [...moves.warnings, ...warnings]);
+  return { ...out, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+function readInputs(ws: Workspace): Inputs {
+  const read = (rel: string) => readTextIfExists(join(ws.root, rel), rel);
+  const paths = fg
+    .sync("memory/*.md", { cwd: ws.root, onlyFiles: true, dot: false })
+    .filter((p) => DAILY_LOG_RE.test(p))
+    .sort();
+  const logs: LogInput[] = paths.map((path) => ({ path, source: read(path) ?? "" }));
+  const queue = read(QUEUE_PATH);
+  if (queue !== null) logs.push({ path: QUEUE_PATH, source: queue, queue: true });
+  const rules: Partial<Record<RulesFile, string>> = {};
+  for (const f of RULES_FILES) {
+    const t = read(f);
+    if (t !== null) rules[f] = t;
+  }
+  return { logs, memory: read("MEMORY.md") ?? "", rules, archive: read(MEMORY_ARCHIVE_PATH) };
+}
+
+function sameInputs(a: Inputs, b: Inputs): boolean {
+  if (a.memory !== b.memory || a.archive !== b.archive || a.logs.length !== b.logs.length) return false;
+  if (a.logs.some((l, i) => l.path !== b.logs[i]!.path || l.source !== b.logs[i]!.source)) return false;
+  return RULES_FILES.every((f) => a.rules[f] === b.rules[f]);
+}
+
+function hasFreshCandidates(p: ConsolidationPlan): boolean {
+  return p.candidates.length > p.alreadyCounted.length;
+}
+
+// ---------------------------------------------------------------------------
+// Summarizer
+
+function readAnswer(file: string): { file: string; data: unknown } {
+  const text = readTextIfExists(file, file);
+  if (text === null) throw new UsageError(`--apply ${file}: no such file. Save the distilled JSON answer there first (see \`brain consolidate --prompt\`).`);
+  try {
+    return { file, data: JSON.parse(text) };
+  } catch (err) {
+    throw new CorruptFileError(file, `invalid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Re-plans with a distiller's answer, after checking it against the schema and the run. */
+function withAnswer(plan: ConsolidationPlan, data: unknown, who: string): ConsolidationPlan {
+  const problems = schemaProblems(validateSummarizerOutput, data);
+  if (problems.length) {
+    throw new SummarizerError(`${who} does not match schemas/summarizer-output.schema.json: ${problems.slice(0, 5).join("; ")}. Nothing was written.`);
+  }
+  try {
+    return applySummarizerOutput(plan, data);
+  } catch (err) {
+    if (err instanceof BrainError) throw new SummarizerError(`${who} cannot be used: ${err.message.replace(/^The summarizer's answer /, "it ")}\nNothing was written.`, { cause: err });
+    throw err;
+  }
+}
+
+/** Most of a summarizer's stdout brain will hold; an LLM's answer is far smaller. */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Runs the summarizer command in a shell in the workspace, the input as JSON
+ * on stdin, and parses its stdout as JSON. It runs in its own process group
+ * so a timeout kills the whole pipeline, not just the shell.
+ */
+function runSummarizer(command: string, input: SummarizerInput, ws: Workspace): Promise<unknown> {
+  const timeoutMs = ws.config.summarizerTimeoutMs;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, { shell: true, cwd: ws.root, stdio: ["pipe", "pipe", "pipe"], detached: process.platform !== "win32" });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let err = "";
+    let timedOut = false;
+    let tooBig = false;
+    const kill = () => {
+      try {
+        if (child.pid && process.platform !== "win32") process.kill(-child.pid, "SIGKILL");
+        else child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutMs);
+    child.stdout.on("data", (d: Buffer) => {
+      outBytes += d.length;
+      if (outBytes > MAX_ANSWER_BYTES) {
+        tooBig = true;
+        kill();
+      } else out.push(d);
+    });
+    child.stderr.on("data", (d: Buffer) => (err = (err + d.toString("utf8")).slice(-2000)));
+    // A summarizer that exits without reading its input is judged by its answer, not by EPIPE.
+    child.stdin.on("error", () => {});
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new SummarizerError(`Cannot start the summarizer \`${command}\`: ${e.message}. Nothing was written.`, { cause: e }));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const fail = (what: string) => reject(new SummarizerError(`The summarizer \`${command}\` ${what}. Nothing was written.`));
+      if (timedOut) return fail(`did not answer within ${timeoutMs / 1000} s and was stopped; raise "summarizerTimeoutMs" in brain.config.json if it needs longer`);
+      if (tooBig) return fail(`printed more than ${MAX_ANSWER_BYTES / 1024 / 1024} MB and was stopped`);
+      const stderr = err.trim() ? `: ${err.trim().split("\n").slice(-5).join("\n")}` : "";
+      if (code !== 0) return fail(`failed (${signal ? `killed by ${signal}` : `exit code ${code}`})${stderr}`);
+      const text = Buffer.concat(out).toString("utf8").trim();
+      if (!text) return fail(`printed nothing; it must print JSON like {"entries": [...]} on stdout`);
+      try {
+        resolvePromise(JSON.parse(text));
+      } catch (e) {
+        fail(`answered invalid JSON (${(e as Error).message}); it began ${JSON.stringify(text.slice(0, 80))}`);
+      }
+    });
+    child.stdin.end(JSON.stringify(input));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Planning the file changes
+
+function plannedMoves(inputs: Inputs, applied: ConsolidationResult, today: string, ws: Workspace) {
+  const after = inputs.logs.map((l) => ({ ...l, source: applied.logs.find((x) => x.path === l.path)?.text ?? l.source }));
+  const moves: Array<{ from: string; to: string }> = [];
+  const warnings: string[] = [];
+  for (const from of logsPastRetention(after, today, ws.config.retentionDays)) {
+    const to = `${ARCHIVE_DIR}/${basename(from)}`;
+    if (existsSync(join(ws.root, to))) {
+      warnings.push(`${from} is past retention but ${to} already exists; left it where it is.`);
+      continue;
+    }
+    moves.push({ from, to });
+  }
+  return { moves, warnings };
+}
+
+function stepsOf(inputs: Inputs, applied: ConsolidationResult, moves: Array<{ from: string; to: string }>): Step[] {
+  const steps: Step[] = [];
+  for (const f of RULES_FILES) {
+    const text = applied.rules[f];
+    if (text !== undefined) steps.push({ path: f, before: inputs.rules[f] ?? null, text });
+  }
+  if (applied.memory !== inputs.memory) steps.push({ path: "MEMORY.md", before: inputs.memory, text: applied.memory });
+  if (applied.archive) steps.push({ path: MEMORY_ARCHIVE_PATH, before: inputs.archive, text: appendChunk(inputs.archive, applied.archive) });
+  for (const l of applied.logs) steps.push({ path: l.path, before: inputs.logs.find((x) => x.path === l.path)?.source ?? null, text: l.text });
+  for (const m of moves) steps.push(m);
+  return steps;
+}
+
+function appendChunk(before: string | null, chunk: string): string {
+  if (!before) return `# MEMORY.md archive\n\nEntries brain moved out of MEMORY.md to keep it under its size cap, oldest and least-evidenced first.\n\n${chunk}`;
+  return `${before}${before.endsWith("\n") ? "" : "\n"}\n${chunk}`;
+}
+
+// ---------------------------------------------------------------------------
+// Writing, journal and replay
+
+function journalPath(ws: Workspace): string {
+  return join(ws.root, BRAIN_DIR, JOURNAL);
+}
+
+function pendingJournal(ws: Workspace): boolean {
+  return existsSync(journalPath(ws));
+}
+
+function interruptedNote(): string {
+  return "An earlier consolidation was interrupted; the next `brain consolidate` finishes it.";
+}
+
+function writeJournal(ws: Workspace, journal: Journal): void {
+  writeFileAtomic(ws.root, journalPath(ws), JSON.stringify({ ...journal, steps: journal.steps.map(hashBefore) }));
+}
+
+function removeJournal(ws: Workspace): void {
+  rmSync(journalPath(ws), { force: true });
+}
+
+/** The journal keeps a hash of each file's old text, enough to tell whether someone changed it since. */
+function hashBefore(step: Step): Step {
+  return "path" in step ? { ...step, before: step.before === null ? null : hashText(step.before) } : step;
+}
+
+function hashText(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Test hook, for crash tests only: BRAIN_TEST_PAUSE_AFTER_WRITE=<ms> sleeps after each write so a test can kill the process between writes. */
+async function pauseForTests(): Promise<void> {
+  const ms = Number(process.env.BRAIN_TEST_PAUSE_AFTER_WRITE ?? 0);
+  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+}
+
+async function runSteps(ws: Workspace, tx: WorkspaceTx, steps: Step[]): Promise<void> {
+  for (const step of steps) {
+    if (!("path" in step)) continue;
+    tx.write(step.path, step.text);
+    await pauseForTests();
+  }
+  // One `git mv` for every log past retention: a process per file would dominate a year's run.
+  await moveLogs(ws, tx, steps.filter((s): s is { from: string; to: string } => !("path" in s)));
+  await pauseForTests();
+}
+
+async function moveLogs(ws: Workspace, tx: WorkspaceTx, moves: Array<{ from: string; to: string }>): Promise<void> {
+  // Path checks first: both ends must stay inside the workspace.
+  for (const m of moves) {
+    tx.path(m.from);
+    tx.path(m.to);
+  }
+  const pending = moves.filter((m) => existsSync(join(ws.root, m.from)) && !existsSync(join(ws.root, m.to)));
+  if (ws.gitRoot) await moveTracked(ws.root, pending.map((m) => m.from), ARCHIVE_DIR);
+  else {
+    mkdirSync(join(ws.root, ARCHIVE_DIR), { recursive: true });
+    for (const m of pending) renameSync(join(ws.root, m.from), join(ws.root, m.to));
+  }
+  for (const m of moves) {
+    tx.touched(m.from);
+    tx.touched(m.to);
+  }
+}
+
+/**
+ * Finishes a consolidation a crash interrupted: each recorded write whose
+ * file still holds the old text (or already the new one) is made, moves not
+ * yet done are done, and all of them join this run's commit. A file someone
+ * changed meanwhile is left alone; planning from the current files repairs it.
+ */
+async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Journal | null> {
+  const text = readTextIfExists(journalPath(ws), JOURNAL);
+  if (text === null) return null;
+  let journal: Journal;
+  try {
+    journal = JSON.parse(text) as Journal;
+    if (journal.version !== 1 || !Array.isArray(journal.steps)) throw new Error("unknown journal version");
+  } catch {
+    // A torn journal means the crash came before any write (it is written atomically first): nothing to finish.
+    removeJournal(ws);
+    return null;
+  }
+  for (const step of journal.steps) {
+    if (!("path" in step)) continue;
+    const current = tx.read(step.path);
+    if (current === step.text) tx.touched(step.path);
+    else if ((current === null ? null : hashText(current)) === step.before) tx.write(step.path, step.text);
+  }
+  await moveLogs(ws, tx, journal.steps.filter((s): s is { from: string; to: string } => !("path" in s)));
+  return journal;
+}
+
+// ---------------------------------------------------------------------------
+// Results
+
+function splitMessage(message: string): CommitMessage {
+  const [subject = "", ...rest] = message.trimEnd().split("\n");
+  return { subject, body: rest.join("\n").trim() };
+}
+
+function hasNews(report: ConsolidationReport): boolean {
+  return report.added.length > 0 || report.reinforced.length > 0 || report.promoted.some((p) => !p.alreadyThere) || report.archived.length > 0;
+}
+
+function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]): ConsolidateResult {
+  return {
+    logs: plan.logs.map((l) => l.path),
+    added: [],
+    reinforced: [],
+    promoted: [],
+    archived: [],
+    movedLogs: [],
+    marked: [],
+    drained: [],
+    changes: [],
+    capWarning: null,
+    distiller: plan.distiller,
+    changed: false,
+    dryRun: false,
+    message: "",
+    commit: { committed: false, reason },
+    warnings,
+  };
+}
+
+function entryLine(memory: string, id: string): string {
+  const at = memory.indexOf(`<!-- brain id=${id} `);
+  return at < 0 ? "MEMORY.md" : `MEMORY.md:${memory.slice(0, at).split("\n").length}`;
+}
+
+function resultOf(
+  plan: ConsolidationPlan,
+  applied: ConsolidationResult,
+  movedLogs: Array<{ from: string; to: string }>,
+  changed: boolean,
+  dryRun: boolean,
+  commit: CommitInfo,
+  warnings: string[],
+): ConsolidateResult {
+  const r = applied.report;
+  const change = (kind: ConsolidateChange["kind"], target: string, text: string, sources: string[]): ConsolidateChange => ({
+    kind,
+    target,
+    text,
+    source: sources[0] ?? "",
+    sources,
+  });
+  const changes: ConsolidateChange[] = [
+    ...r.added.map((a) => change("added", a.section, a.text, a.sources)),
+    ...r.reinforced.map((a) => change("reinforced", a.section, a.text, a.sources)),
+    ...r.promoted.filter((p) => !p.alreadyThere).map((p) => change("promoted", p.target, p.text, [entryLine(applied.memory, p.id)])),
+    ...r.archived.map((a) => change("archived", MEMORY_ARCHIVE_PATH, a.text, ["MEMORY.md"])),
+    ...movedLogs.map((m) => change("moved-log", m.to, `${m.from} → ${m.to}`, [m.from])),
+  ];
+  const warn = r.capWarning ? [r.capWarning] : [];
+  return {
+    logs: r.logs,
+    added: r.added,
+    reinforced: r.reinforced,
+    promoted: r.promoted,
+    archived: r.archived,
+    movedLogs,
+    marked: r.marked,
+    drained: r.drained,
+    changes,
+    capWarning: r.capWarning,
+    distiller: plan.distiller,
+    changed,
+    dryRun,
+    message: applied.commitMessage,
+    commit,
+    warnings: [...warn, ...warnings],
+  };
+}
+
+async function dryRunDiff(inputs: Inputs, applied: ConsolidationResult, moves: Array<{ from: string; to: string }>): Promise<string> {
+  const steps = stepsOf(inputs, applied, moves);
+  const scratch = mkdtempSync(join(tmpdir(), "brain-diff-"));
+  try {
+    const files = steps.flatMap((s) => ("path" in s ? [{ label: s.path, before: s.before, after: s.text }] : []));
+    const renames = steps.flatMap((s) => ("path" in s ? [] : [`diff --git a/${s.from} b/${s.to}\nsimilarity index 100%\nrename from ${s.from}\nrename to ${s.to}\n`]));
+    return (await diffTexts(scratch, files)) + renames.join("");
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

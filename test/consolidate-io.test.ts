@@ -1,0 +1,375 @@
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { consolidate, rollback, type ConsolidateProgress } from "../src/index.js";
+/* The CLI tests run the built binary: `npm test` builds first (or run `node scripts/build.mjs --quiet`). */
+import { bareGitEnv, BRAIN_BIN, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
+
+/** 2026-11-21 10:00 local: the day the consolidation runs. */
+const NOW = new Date(2026, 10, 21, 10, 0);
+const BRAIN_NOW = "2026-11-21T10:00";
+
+const MEMORY = "# Memory\n\nNotes a person wrote. Keep them.\n";
+const AGENTS = "# Agents\n\nBe careful with production.\n";
+
+/** Three weeks of logs: brain-written, hand-written headings and paragraphs, noise, and a queue. */
+function weeks(): Record<string, string> {
+  return {
+    "MEMORY.md": MEMORY,
+    "AGENTS.md": AGENTS,
+    "memory/2026-11-03.md": [
+      "# 2026-11-03",
+      "",
+      "- 09:12 [note] Started on the billing service migration #billing",
+      "- 10:05 [lesson] Run migrations before seeding the database #db",
+      "- 11:30 [note] Coffee. Reviewed PR 42, looks fine.",
+      "- 14:00 [error] npm ci fails with EINTEGRITY on the CI runner #ci",
+      "- 14:10 [note] Root cause: the lock file was written by npm 9, CI runs npm 10",
+      "- 14:20 [fix] Regenerated package-lock.json with the same npm version as CI #ci",
+      "",
+    ].join("\n"),
+    "memory/2026-11-10.md": [
+      "## deploy staging (09:30)",
+      "",
+      "Pulled main, built the image, pushed it. Took 12 minutes.",
+      "",
+      "## fix seeding (13:10)",
+      "",
+      "Seeding blew up again because the tables were not there yet.",
+      "**Lesson:** always run the migrations before seeding.",
+      "",
+    ].join("\n"),
+    "memory/2026-11-17.md": [
+      "# 2026-11-17",
+      "",
+      "- 10:00 [note] imported 3 files",
+      "- 10:30 [lesson] Run migrations before you seed the DB",
+      "- 12:00 [note] lunch with Ana, talked about the roadmap",
+      "",
+    ].join("\n"),
+    "memory/learnings-queue.md":
+      "# Learnings queue\n\nSub-tasks append what they learn here.\n\n- 2026-11-20 16:00 [decision] Chose Postgres over SQLite because we need concurrent writers\n",
+  };
+}
+
+/** Every file of the workspace (not .git, not .brain) with its content. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      if (name === ".git" || name === ".brain") continue;
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = read(dir, relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function headCount(dir: string): number {
+  return commitSubjects(dir).length;
+}
+
+function lastMessage(dir: string): string {
+  return git(dir, "log", "-1", "--format=%B");
+}
+
+describe("brain consolidate on three weeks of logs", () => {
+  it("distills, promotes, drains and commits once; a second run changes nothing", async () => {
+    const dir = gitWorkspace(weeks());
+    const r = await consolidate({ cwd: dir, now: NOW });
+
+    const memory = read(dir, "MEMORY.md");
+    expect(memory.startsWith(MEMORY)).toBe(true);
+    // The same lesson on three different days: one entry, seen three times, promoted once.
+    const lessons = memory.split("\n").filter((l) => /migrations/i.test(l));
+    expect(lessons).toHaveLength(1);
+    expect(lessons[0]).toMatch(/seen=3 .*promoted=AGENTS\.md/);
+    const agents = read(dir, "AGENTS.md");
+    expect(agents.startsWith(AGENTS)).toBe(true);
+    expect(agents.split("\n").filter((l) => /migrations/i.test(l))).toHaveLength(1);
+    // An error, its root cause and its fix: one Errors & Fixes entry.
+    expect(memory).toMatch(/## Errors & Fixes\n\n- Error: npm ci fails with EINTEGRITY on the CI runner — Cause: the lock file was written by npm 9, CI runs npm 10 — Fix: Regenerated/);
+    expect(memory).toMatch(/## Decisions\n\n- Chose Postgres over SQLite because we need concurrent writers/);
+    // Noise is not copied.
+    for (const noise of ["Coffee", "lunch", "imported 3 files", "Pulled main", "billing service"]) expect(memory).not.toContain(noise);
+    // Logs marked, the queue drained but its explanation kept.
+    for (const p of ["memory/2026-11-03.md", "memory/2026-11-10.md", "memory/2026-11-17.md"]) expect(read(dir, p)).toMatch(/^---\nconsolidated: 2026-11-21\n---\n/);
+    expect(read(dir, "memory/learnings-queue.md")).toBe("# Learnings queue\n\nSub-tasks append what they learn here.\n");
+
+    expect(commitSubjects(dir)[0]).toBe("brain: consolidate 4 logs → 3 added, 0 reinforced, 1 promoted");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(r.changed).toBe(true);
+    expect(r.commit.committed).toBe(true);
+    const added = r.changes.find((c) => c.kind === "added" && /migrations/i.test(c.text))!;
+    expect(added.sources).toEqual(["memory/2026-11-03.md:7", "memory/2026-11-10.md:11", "memory/2026-11-17.md:7"]);
+    expect(added.source).toBe("memory/2026-11-03.md:7");
+    // The cited line (as committed) holds the lesson.
+    expect(read(dir, "memory/2026-11-03.md").split("\n")[6]).toContain("Run migrations before seeding");
+    expect(lastMessage(dir)).toContain("memory/2026-11-10.md:11");
+
+    const before = snapshot(dir);
+    const commits = headCount(dir);
+    const again = await consolidate({ cwd: dir, now: NOW });
+    expect(again.changed).toBe(false);
+    expect(again.commit.committed).toBe(false);
+    expect(snapshot(dir)).toEqual(before);
+    expect(headCount(dir)).toBe(commits);
+  });
+
+  it("--dry-run writes nothing and shows the unified diff", async () => {
+    const dir = gitWorkspace(weeks());
+    const before = snapshot(dir);
+    const r = await consolidate({ cwd: dir, now: NOW, dryRun: true });
+    expect(snapshot(dir)).toEqual(before);
+    expect(headCount(dir)).toBe(1);
+    expect(existsSync(join(dir, ".brain/consolidate-journal.json"))).toBe(false);
+    expect(r.dryRun).toBe(true);
+    expect(r.changed).toBe(true);
+    expect(r.added).toHaveLength(3);
+    expect(r.diff).toContain("--- a/MEMORY.md\n+++ b/MEMORY.md\n");
+    expect(r.diff).toMatch(/^\+- Run migrations before seeding the database <!-- brain id=/m);
+    expect(r.diff).toContain("+++ b/memory/2026-11-03.md\n@@ -1,3 +1,6 @@\n+---\n+consolidated: 2026-11-21\n+---\n");
+    expect(r.diff).toMatch(/^-- 2026-11-20 16:00 \[decision\] Chose Postgres/m);
+    // The real run then does exactly what the dry run showed.
+    await consolidate({ cwd: dir, now: NOW });
+    expect(git(dir, "diff", "HEAD~1", "--stat")).toContain("6 files changed");
+  });
+
+  it("reports progress every 50 logs through the callback, and stays quiet without one", async () => {
+    const files: Record<string, string> = { "MEMORY.md": MEMORY };
+    for (let i = 0; i < 60; i++) {
+      const d = new Date(2026, 8, 1 + i);
+      const name = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+      files[`memory/${name}.md`] = `- 09:00 [note] day ${i}\n`;
+    }
+    const dir = gitWorkspace(files);
+    const seen: ConsolidateProgress[] = [];
+    await consolidate({ cwd: dir, now: NOW, dryRun: true, onProgress: (p) => seen.push(p) });
+    expect(seen.filter((p) => p.phase === "read")).toEqual([
+      { phase: "read", done: 50, total: 60 },
+      { phase: "read", done: 60, total: 60 },
+    ]);
+    const cli = await runBrain(["consolidate", "--no-commit"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    expect(cli.stderr).toContain("brain: consolidate: read 50/60 logs\n");
+  });
+
+  it("moves consolidated logs past retention into memory/archive/ with git mv", async () => {
+    const dir = gitWorkspace({
+      ...weeks(),
+      "memory/2026-09-01.md": "---\nconsolidated: 2026-09-02\n---\n- 09:00 [note] old day\n",
+      "memory/2026-10-01.md": "- 09:00 [lesson] Tag releases from main only\n",
+    });
+    const r = await consolidate({ cwd: dir, now: NOW });
+    expect(r.movedLogs).toEqual([
+      { from: "memory/2026-09-01.md", to: "memory/archive/2026-09-01.md" },
+      { from: "memory/2026-10-01.md", to: "memory/archive/2026-10-01.md" },
+    ]);
+    expect(existsSync(join(dir, "memory/2026-09-01.md"))).toBe(false);
+    expect(read(dir, "memory/archive/2026-10-01.md")).toMatch(/^---\nconsolidated: 2026-11-21\n---\n- 09:00 \[lesson\] Tag releases/);
+    const status = git(dir, "show", "--name-status", "--format=", "-M", "HEAD");
+    expect(status).toContain("R100\tmemory/2026-09-01.md\tmemory/archive/2026-09-01.md");
+    expect(status).toMatch(/R\d+\tmemory\/2026-10-01\.md\tmemory\/archive\/2026-10-01\.md/);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    // Recent logs stay.
+    expect(existsSync(join(dir, "memory/2026-11-03.md"))).toBe(true);
+  });
+
+  it("warns when MEMORY.md stays over the cap because of text people wrote", async () => {
+    const big = MEMORY + "\n" + "A paragraph a person wrote and brain never cuts.\n".repeat(40);
+    const dir = gitWorkspace({ ...weeks(), "MEMORY.md": big, "brain.config.json": JSON.stringify({ memoryCapBytes: 1024 }) });
+    const r = await consolidate({ cwd: dir, now: NOW });
+    expect(r.capWarning).toMatch(/over the 1024-byte cap/);
+    expect(r.warnings).toContain(r.capWarning);
+    expect(read(dir, "MEMORY.md").startsWith(big)).toBe(true);
+    expect(read(dir, "memory/archive/MEMORY-archive.md")).toMatch(/## Moved out of MEMORY.md on 2026-11-21/);
+  });
+});
+
+describe("summarizer", () => {
+  const failing: Array<[string, string, RegExp]> = [
+    ["fails", `node -e "process.stderr.write('model overloaded'); process.exit(3)"`, /The summarizer `node -e .*` failed \(exit code 3\): model overloaded\. Nothing was written\./],
+    ["prints invalid JSON", `node -e "process.stdout.write('Sure! Here are the entries:')"`, /answered invalid JSON .*it began "Sure! Here are the entries:"/],
+    ["answers off the schema", `node -e "process.stdout.write(JSON.stringify({entries:[{text:'x'}]}))"`, /does not match schemas\/summarizer-output\.schema\.json: entries\.0: must have required property 'kind'/],
+    ["cites refs that are not candidates", `node -e "process.stdout.write(JSON.stringify({entries:[{text:'x',kind:'lesson',sources:['memory/nope.md:1']}]}))"`, /"memory\/nope\.md:1" is not a candidate ref of this run/],
+  ];
+  for (const [what, command, message] of failing) {
+    it(`that ${what} gives a clear error and writes nothing`, async () => {
+      const dir = gitWorkspace(weeks());
+      const before = snapshot(dir);
+      await expect(consolidate({ cwd: dir, now: NOW, summarizer: command })).rejects.toThrow(message);
+      expect(snapshot(dir)).toEqual(before);
+      expect(headCount(dir)).toBe(1);
+    });
+  }
+
+  it("that times out is stopped (config summarizerTimeoutMs) and nothing is written", async () => {
+    const dir = gitWorkspace({ ...weeks(), "brain.config.json": JSON.stringify({ summarizerTimeoutMs: 1000 }) });
+    git(dir, "add", "-A");
+    const before = snapshot(dir);
+    const started = Date.now();
+    const cli = await runBrain(["consolidate", "--summarizer", `node -e "setTimeout(() => {}, 60000)"`], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/did not answer within 1 s and was stopped; raise "summarizerTimeoutMs"/);
+    expect(snapshot(dir)).toEqual(before);
+    expect(headCount(dir)).toBe(1);
+  }, 30_000);
+
+  it("that works is applied: its entries, with its sources, in one commit", async () => {
+    const dir = gitWorkspace(weeks());
+    const script = join(dir, ".brain-test-summarizer.mjs");
+    writeFileSync(
+      script,
+      [
+        "let s = ''; process.stdin.on('data', (d) => (s += d)); process.stdin.on('end', () => {",
+        "  const input = JSON.parse(s);",
+        "  const lessons = input.candidates.filter((c) => c.kind === 'lesson').map((c) => c.ref);",
+        "  const decisions = input.candidates.filter((c) => c.kind === 'decision').map((c) => c.ref);",
+        "  process.stdout.write(JSON.stringify({ entries: [",
+        "    { text: 'Migrate the schema before any seed data goes in', kind: 'lesson', sources: lessons, tags: ['db'] },",
+        "    { text: 'Postgres, since writers run concurrently', kind: 'decision', sources: decisions },",
+        "  ] }));",
+        "});",
+      ].join("\n"),
+    );
+    const r = await consolidate({ cwd: dir, now: NOW, summarizer: `node ${JSON.stringify(script)}` });
+    expect(r.distiller).toBe("summarizer");
+    const memory = read(dir, "MEMORY.md");
+    expect(memory).toMatch(/^- Migrate the schema before any seed data goes in <!-- brain id=\w+ kind=lesson seen=3 /m);
+    expect(memory).toContain("- Postgres, since writers run concurrently");
+    // The summarizer left the error out: it is noise to it, and not copied.
+    expect(memory).not.toContain("EINTEGRITY");
+    expect(read(dir, "AGENTS.md")).toContain("Migrate the schema before any seed data goes in");
+    expect(commitSubjects(dir)[0]).toBe("brain: consolidate 4 logs → 2 added, 0 reinforced, 1 promoted");
+  });
+
+  it("--prompt hands the candidates to the agent and --apply applies its answer", async () => {
+    const dir = gitWorkspace(weeks());
+    const p = await consolidate({ cwd: dir, now: NOW, prompt: true });
+    expect(p.changed).toBe(false);
+    expect(headCount(dir)).toBe(1);
+    expect(p.prompt!.text).toMatch(/You distill an AI agent's daily logs/);
+    expect(p.prompt!.text).toContain("brain consolidate --apply FILE");
+    const refs = p.prompt!.input.candidates.filter((c) => c.kind === "lesson").map((c) => c.ref);
+    expect(refs).toEqual(["memory/2026-11-03.md:7", "memory/2026-11-10.md:11", "memory/2026-11-17.md:7"]);
+    writeFileSync(join(dir, "answer.json"), JSON.stringify({ entries: [{ text: "Run migrations, then seed", kind: "lesson", sources: refs }] }));
+    const cli = await runBrain(["consolidate", "--apply", "answer.json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    expect(cli.stderr).toBe("");
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/^brain: consolidate 4 logs → 1 added, 0 reinforced, 1 promoted\n/);
+    expect(read(dir, "MEMORY.md")).toMatch(/^- Run migrations, then seed <!-- brain id=\w+ kind=lesson seen=3/m);
+    const bad = await runBrain(["consolidate", "--apply", "missing.json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("no such file");
+  });
+});
+
+describe("crash safety", () => {
+  /** Runs the CLI consolidation slowed down and SIGKILLs it once `ready(dir)` holds. */
+  function killWhen(dir: string, ready: (dir: string) => boolean): Promise<string | null> {
+    return new Promise((resolvePromise) => {
+      const child = spawn(process.execPath, [BRAIN_BIN, "consolidate"], {
+        cwd: dir,
+        env: bareGitEnv({ BRAIN_NOW, BRAIN_TEST_PAUSE_AFTER_WRITE: "250" }),
+        stdio: "ignore",
+      });
+      let killedAt: string | null = null;
+      const poll = setInterval(() => {
+        if (ready(dir)) {
+          clearInterval(poll);
+          killedAt = "killed";
+          child.kill("SIGKILL");
+        }
+      }, 5);
+      child.on("close", () => {
+        clearInterval(poll);
+        resolvePromise(killedAt);
+      });
+    });
+  }
+
+  const fixture = () => ({
+    ...weeks(),
+    "memory/2026-09-01.md": "---\nconsolidated: 2026-09-02\n---\n- 09:00 [note] old day\n",
+  });
+
+  it("a run killed at any point, run again, ends as one uninterrupted run", async () => {
+    const reference = gitWorkspace(fixture());
+    const ref = await runBrain(["consolidate"], { cwd: reference, env: bareGitEnv({ BRAIN_NOW }) });
+    expect(ref.code).toBe(0);
+    const want = snapshot(reference);
+    const wantMessage = lastMessage(reference);
+
+    const initial = fixture();
+    const changedPaths = (dir: string) =>
+      [...Object.keys(initial), "memory/archive/2026-09-01.md"].filter((p) => (existsSync(join(dir, p)) ? read(dir, p) : null) !== (initial[p as keyof typeof initial] ?? null)).length;
+    // Kill points: the journal written, then after each of the 7 file writes (rules, MEMORY.md, 3 logs, queue, the move), then before the commit.
+    const points: Array<[string, (dir: string) => boolean]> = [
+      ["journal written", (d) => existsSync(join(d, ".brain/consolidate-journal.json"))],
+      ...[1, 2, 3, 4, 5, 6].map((k): [string, (dir: string) => boolean] => [`${k} file(s) written`, (d) => changedPaths(d) >= k]),
+      ["old log moved", (d) => existsSync(join(d, "memory/archive/2026-09-01.md"))],
+    ];
+    for (const [name, ready] of points) {
+      const dir = gitWorkspace(fixture());
+      expect(await killWhen(dir, ready), name).toBe("killed");
+      const again = await runBrain(["consolidate"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+      expect(again.code, `${name}: ${again.stderr}`).toBe(0);
+      expect(snapshot(dir), name).toEqual(want);
+      expect(lastMessage(dir), name).toBe(wantMessage);
+      expect(headCount(dir), name).toBe(2);
+      expect(git(dir, "status", "--porcelain"), name).toBe("");
+      // And a third run has nothing left to do.
+      const third = await runBrain(["consolidate"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+      expect(third.stdout, name).toMatch(/^Nothing to/);
+      expect(headCount(dir), name).toBe(2);
+    }
+  }, 120_000);
+});
+
+describe("brain rollback", () => {
+  it("reverts the last brain commit with a revert commit, and refuses a commit brain did not make", async () => {
+    const dir = gitWorkspace(weeks());
+    const before = snapshot(dir);
+    await consolidate({ cwd: dir, now: NOW });
+    const consolidation = git(dir, "rev-parse", "HEAD").trim();
+    const r = await rollback({ cwd: dir });
+    expect(r.reverted.sha).toBe(consolidation);
+    expect(snapshot(dir)).toEqual(before);
+    const subjects = commitSubjects(dir);
+    expect(subjects[0]).toBe(`brain: rollback ${consolidation.slice(0, 7)} (consolidate 4 logs → 3 added, 0 reinforced, 1 promoted)`);
+    expect(subjects[1]).toMatch(/^brain: consolidate 4 logs/);
+    expect(lastMessage(dir)).toContain(`This reverts commit ${consolidation}.`);
+
+    writeFileSync(join(dir, "notes.txt"), "mine\n");
+    git(dir, "add", "notes.txt");
+    git(dir, "commit", "-q", "-m", "person: my notes");
+    const personal = git(dir, "rev-parse", "HEAD").trim();
+    await expect(rollback({ cwd: dir, target: personal })).rejects.toThrow(/was not made by brain: its subject does not start with "brain: "/);
+    const cli = await runBrain(["rollback", personal.slice(0, 7)], { cwd: dir });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain(`git revert ${personal.slice(0, 7)}`);
+    expect(git(dir, "rev-parse", "HEAD").trim()).toBe(personal);
+    expect(read(dir, "notes.txt")).toBe("mine\n");
+  });
+});
+
+describe("the CLI", () => {
+  it("prints the subject and each change with its source; --json gives the report", async () => {
+    const dir = gitWorkspace(weeks());
+    const dry = await runBrain(["consolidate", "--dry-run"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^Dry run — would commit: brain: consolidate 4 logs → 3 added, 0 reinforced, 1 promoted\n/);
+    expect(dry.stdout).toContain("← memory/2026-11-03.md:7, memory/2026-11-10.md:11, memory/2026-11-17.md:7");
+    expect(dry.stdout).toContain("diff --git a/MEMORY.md b/MEMORY.md");
+    expect(headCount(dir)).toBe(1);
+    const run = await runBrain(["consolidate", "--json", "--no-promote"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    expect(run.code).toBe(0);
+    const data = JSON.parse(run.stdout);
+    expect(data).toMatchObject({ changed: true, dryRun: false, promoted: [], commit: { committed: true } });
+    expect(data.changes[0]).toMatchObject({ kind: "added", target: "Lessons", source: "memory/2026-11-03.md:7" });
+    expect(read(dir, "AGENTS.md")).toBe(AGENTS);
+  });
+});
