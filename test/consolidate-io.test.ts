@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { consolidate, rollback, type ConsolidateProgress } from "../src/index.js";
+import { checkError, consolidate, rollback, type ConsolidateProgress } from "../src/index.js";
 /* The CLI tests run the built binary: `npm test` builds first (or run `node scripts/build.mjs --quiet`). */
 import { bareGitEnv, BRAIN_BIN, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
 
@@ -92,6 +92,12 @@ describe("brain consolidate on three weeks of logs", () => {
     expect(agents.split("\n").filter((l) => /migrations/i.test(l))).toHaveLength(1);
     // An error, its root cause and its fix: one Errors & Fixes entry.
     expect(memory).toMatch(/## Errors & Fixes\n\n- Error: npm ci fails with EINTEGRITY on the CI runner — Cause: the lock file was written by npm 9, CI runs npm 10 — Fix: Regenerated/);
+    // …and a strategy, so the next failure is looked up rather than reasoned about again.
+    const found = checkError({ cwd: dir, text: "npm ERR! npm ci fails with EINTEGRITY on the CI runner (sha512 mismatch)" });
+    expect(found.matches[0]!.solutions.map((x) => [x.action, x.tries, x.successRate])).toEqual([
+      ["Regenerated package-lock.json with the same npm version as CI", 1, 1],
+    ]);
+    expect(lastMessage(dir)).toContain("Recorded 1 fix as successful solutions in strategies.json.");
     expect(memory).toMatch(/## Decisions\n\n- Chose Postgres over SQLite because we need concurrent writers/);
     // Noise is not copied.
     for (const noise of ["Coffee", "lunch", "imported 3 files", "Pulled main", "billing service"]) expect(memory).not.toContain(noise);
@@ -135,7 +141,7 @@ describe("brain consolidate on three weeks of logs", () => {
     expect(r.diff).toMatch(/^-- 2026-11-20 16:00 \[decision\] Chose Postgres/m);
     // The real run then does exactly what the dry run showed.
     await consolidate({ cwd: dir, now: NOW });
-    expect(git(dir, "diff", "HEAD~1", "--stat")).toContain("6 files changed");
+    expect(git(dir, "diff", "HEAD~1", "--stat")).toContain("7 files changed");
   });
 
   it("reports progress every 50 logs through the callback, and stays quiet without one", async () => {
@@ -305,11 +311,11 @@ describe("crash safety", () => {
 
     const initial = fixture();
     const changedPaths = (dir: string) =>
-      [...Object.keys(initial), "memory/archive/2026-09-01.md"].filter((p) => (existsSync(join(dir, p)) ? read(dir, p) : null) !== (initial[p as keyof typeof initial] ?? null)).length;
-    // Kill points: the journal written, then after each of the 7 file writes (rules, MEMORY.md, 3 logs, queue, the move), then before the commit.
+      [...Object.keys(initial), "strategies.json", "memory/archive/2026-09-01.md"].filter((p) => (existsSync(join(dir, p)) ? read(dir, p) : null) !== (initial[p as keyof typeof initial] ?? null)).length;
+    // Kill points: the journal written, then after each of the 8 writes (rules, MEMORY.md, strategies.json, 3 logs, queue, the move), then before the commit.
     const points: Array<[string, (dir: string) => boolean]> = [
       ["journal written", (d) => existsSync(join(d, ".brain/consolidate-journal.json"))],
-      ...[1, 2, 3, 4, 5, 6].map((k): [string, (dir: string) => boolean] => [`${k} file(s) written`, (d) => changedPaths(d) >= k]),
+      ...[1, 2, 3, 4, 5, 6, 7].map((k): [string, (dir: string) => boolean] => [`${k} file(s) written`, (d) => changedPaths(d) >= k]),
       ["old log moved", (d) => existsSync(join(d, "memory/archive/2026-09-01.md"))],
     ];
     for (const [name, ready] of points) {

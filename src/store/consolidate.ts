@@ -19,6 +19,9 @@ import {
   type SummarizerInput,
 } from "../core/consolidate.js";
 import { localDate } from "../core/dates.js";
+import { errorSignature } from "../core/signature.js";
+import { createRegistry, parseStrategies, recordOutcome, serializeStrategies } from "../core/strategies.js";
+import { STRATEGIES_PATH } from "./strategies.js";
 import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";
 import { RULES_FILES, type RulesFile } from "../core/rules-file.js";
 import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
@@ -106,6 +109,10 @@ interface Inputs {
   rules: Partial<Record<RulesFile, string>>;
   /** memory/archive/MEMORY-archive.md, which the size cap appends to. */
   archive: string | null;
+  /** strategies.json, which learns the fix of every new Errors & Fixes entry. */
+  strategies: string | null;
+  /** The run's clock, for the strategies' `lastTried` and `_meta.updated`. */
+  now: Date;
 }
 
 /** What a consolidation writes, in the order that makes a crash repairable: rules, MEMORY.md, archive, logs, moves. */
@@ -167,7 +174,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     return p;
   };
 
-  const snapshot = readInputs(ws);
+  const snapshot = readInputs(ws, now);
   if (options.prompt) {
     const p = await plan(snapshot);
     const warnings = pendingJournal(ws) ? [interruptedNote()] : [];
@@ -191,12 +198,14 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
 
   const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: "brain consolidate" }, async (tx) => {
     const replayed = await replayJournal(ws, tx);
-    const inputs = readInputs(ws);
+    const inputs = readInputs(ws, now);
     const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
     const applied = applyConsolidationPlan(p);
     const moves = plannedMoves(inputs, applied, today, ws);
     const changed = applied.changed || moves.moves.length > 0;
     const message = splitMessage(applied.commitMessage);
+    const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && ERROR_FIX_RE.test(a.text)).length;
+    if (learned) message.body += `${message.body ? "\n\n" : ""}Recorded ${learned} fix${learned === 1 ? "" : "es"} as successful solutions in ${STRATEGIES_PATH}.`;
     if (changed) {
       progress?.({ phase: "write", done: 0, total: applied.logs.length });
       const steps = stepsOf(inputs, applied, moves.moves);
@@ -220,7 +229,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
 // ---------------------------------------------------------------------------
 // Reading
 
-function readInputs(ws: Workspace): Inputs {
+function readInputs(ws: Workspace, now: Date): Inputs {
   const read = (rel: string) => readTextIfExists(join(ws.root, rel), rel);
   const paths = fg
     .sync("memory/*.md", { cwd: ws.root, onlyFiles: true, dot: false })
@@ -234,7 +243,7 @@ function readInputs(ws: Workspace): Inputs {
     const t = read(f);
     if (t !== null) rules[f] = t;
   }
-  return { logs, memory: read("MEMORY.md") ?? "", rules, archive: read(MEMORY_ARCHIVE_PATH) };
+  return { logs, memory: read("MEMORY.md") ?? "", rules, archive: read(MEMORY_ARCHIVE_PATH), strategies: read(STRATEGIES_PATH), now };
 }
 
 function sameInputs(a: Inputs, b: Inputs): boolean {
@@ -361,10 +370,41 @@ function stepsOf(inputs: Inputs, applied: ConsolidationResult, moves: Array<{ fr
     if (text !== undefined) steps.push({ path: f, before: inputs.rules[f] ?? null, text });
   }
   if (applied.memory !== inputs.memory) steps.push({ path: "MEMORY.md", before: inputs.memory, text: applied.memory });
+  const strategies = strategiesText(inputs, applied);
+  if (strategies !== null) steps.push({ path: STRATEGIES_PATH, before: inputs.strategies, text: strategies });
   if (applied.archive) steps.push({ path: MEMORY_ARCHIVE_PATH, before: inputs.archive, text: appendChunk(inputs.archive, applied.archive) });
   for (const l of applied.logs) steps.push({ path: l.path, before: inputs.logs.find((x) => x.path === l.path)?.source ?? null, text: l.text });
   for (const m of moves) steps.push(m);
   return steps;
+}
+
+const ERROR_FIX_RE = /^Error: (.+?)(?: — Cause: (.+?))? — Fix: (.+)$/s;
+
+/**
+ * strategies.json after recording, as a success, the fix of each Errors &
+ * Fixes entry this run adds (an error and its fix found in a log become a
+ * strategy, so `brain check` finds it). Reinforced entries record nothing:
+ * their fix was recorded when they were added. Null when nothing changes.
+ */
+function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | null {
+  const fixes = applied.report.added.flatMap((a) => {
+    const m = a.section === "Errors & Fixes" ? ERROR_FIX_RE.exec(a.text) : null;
+    return m ? [{ error: m[1]!, fix: m[3]! }] : [];
+  });
+  if (!fixes.length) return null;
+  let registry = inputs.strategies === null ? createRegistry() : parseStrategies(inputs.strategies, STRATEGIES_PATH);
+  for (const { error, fix } of fixes) {
+    registry = recordOutcome(registry, {
+      problem: error,
+      action: fix,
+      result: 1,
+      description: error.slice(0, 200),
+      match: [errorSignature(error)],
+      date: localDate(inputs.now),
+      now: inputs.now.toISOString(),
+    }).registry;
+  }
+  return serializeStrategies(registry);
 }
 
 function appendChunk(before: string | null, chunk: string): string {

@@ -91,8 +91,17 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
   // new, moved or deleted paths need a `git add` first.
   let r = await commit();
   if (r.code !== 0 && /did not match any file|pathspec/i.test(r.stderr)) {
-    const add = await retryOnIndexLock(() => runGit(cwd, ["add", "-A", "--", ...paths]));
-    if (add.code !== 0) throw new GitError(`git add failed: ${add.stderr.trim()}`);
+    // Paths that still exist are added; paths that are gone (moved or deleted) are staged as removals.
+    const present = paths.filter((p) => existsSync(join(cwd, p)));
+    const gone = paths.filter((p) => !existsSync(join(cwd, p)));
+    if (present.length) {
+      const add = await retryOnIndexLock(() => runGit(cwd, ["add", "-A", "--", ...present]));
+      if (add.code !== 0) throw new GitError(`git add failed: ${add.stderr.trim()}`);
+    }
+    if (gone.length) {
+      const rm = await retryOnIndexLock(() => runGit(cwd, ["rm", "-q", "--cached", "--ignore-unmatch", "--", ...gone]));
+      if (rm.code !== 0) throw new GitError(`git rm --cached failed: ${rm.stderr.trim()}`);
+    }
     r = await commit();
   }
   if (r.code !== 0) {
