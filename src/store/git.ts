@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { GitError } from "../core/errors.js";
 
@@ -79,9 +79,9 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
   // core.abbrev=40 makes the summary line carry the full sha, saving a rev-parse.
   const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--only", "-m", subject, ...(body ? ["-m", body] : []), "--", ...paths];
   const commit = async () => {
-    let r = await retryOnIndexLock(() => runGit(cwd, args));
+    let r = await retryOnIndexLock(cwd, () => runGit(cwd, args));
     if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
-      r = await retryOnIndexLock(() =>
+      r = await retryOnIndexLock(cwd, () =>
         runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]),
       );
     }
@@ -95,11 +95,11 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
     const present = paths.filter((p) => existsSync(join(cwd, p)));
     const gone = paths.filter((p) => !existsSync(join(cwd, p)));
     if (present.length) {
-      const add = await retryOnIndexLock(() => runGit(cwd, ["add", "-A", "--", ...present]));
+      const add = await retryOnIndexLock(cwd, () => runGit(cwd, ["add", "-A", "--", ...present]));
       if (add.code !== 0) throw new GitError(`git add failed: ${add.stderr.trim()}`);
     }
     if (gone.length) {
-      const rm = await retryOnIndexLock(() => runGit(cwd, ["rm", "-q", "--cached", "--ignore-unmatch", "--", ...gone]));
+      const rm = await retryOnIndexLock(cwd, () => runGit(cwd, ["rm", "-q", "--cached", "--ignore-unmatch", "--", ...gone]));
       if (rm.code !== 0) throw new GitError(`git rm --cached failed: ${rm.stderr.trim()}`);
     }
     r = await commit();
@@ -113,14 +113,53 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
   return { committed: true, sha: sha ?? (await runGit(cwd, ["rev-parse", "HEAD"])).stdout.trim() };
 }
 
-/** git's own index lock may be held for a moment by a person's git; wait a little for it. */
-async function retryOnIndexLock(run: () => Promise<GitResult>): Promise<GitResult> {
+/**
+ * git's own index lock may be held for a moment by a person's git; wait a
+ * little for it. A lock left by a git process that was killed (its owner is
+ * gone) would block every later commit, so once no git process is running in
+ * this repository the lock is removed. brain runs its own git commands under
+ * the workspace lock, so no other brain process can own it.
+ */
+async function retryOnIndexLock(cwd: string, run: () => Promise<GitResult>): Promise<GitResult> {
   let r = await run();
   for (let i = 0; i < 20 && r.code !== 0 && /index\.lock/.test(r.stderr); i++) {
+    if (i >= 2) {
+      const lock = /'([^']*index\.lock)'/.exec(r.stderr)?.[1];
+      if (lock && isStaleIndexLock(lock, cwd)) rmSync(lock, { force: true });
+    }
     await new Promise((res) => setTimeout(res, 25 * (i + 1)));
     r = await run();
   }
   return r;
+}
+
+/**
+ * True when no git process has its working folder in this repository (read
+ * from /proc on Linux); elsewhere, when the lock is older than a minute.
+ */
+export function isStaleIndexLock(lockPath: string, cwd: string): boolean {
+  const repo = findRepositoryRoot(cwd) ?? cwd;
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    try {
+      return Date.now() - statSync(lockPath).mtimeMs > 60_000;
+    } catch {
+      return false;
+    }
+  }
+  for (const pid of entries) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (!cmd.some((part, i) => i < 2 && /(^|\/)git$/.test(part))) continue;
+      const where = readlinkSync(`/proc/${pid}/cwd`);
+      if (where === repo || where.startsWith(repo + "/")) return false;
+    } catch {
+      // The process ended meanwhile, or is not ours to inspect.
+    }
+  }
+  return true;
 }
 
 export interface BrainCommit {
@@ -178,9 +217,9 @@ export async function hasCommits(dir: string): Promise<boolean> {
 
 /** Runs a committing git command, retrying as brain's own identity when git has none configured. */
 async function runCommitting(cwd: string, args: string[]): Promise<GitResult> {
-  let r = await retryOnIndexLock(() => runGit(cwd, args));
+  let r = await retryOnIndexLock(cwd, () => runGit(cwd, args));
   if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
-    r = await retryOnIndexLock(() => runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]));
+    r = await retryOnIndexLock(cwd, () => runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]));
   }
   return r;
 }
@@ -194,7 +233,7 @@ export async function moveTracked(cwd: string, from: string[], toDir: string): P
   if (!from.length) return;
   mkdirSync(join(cwd, toDir), { recursive: true });
   // `-k` skips sources git does not track instead of failing the whole batch; those are renamed below.
-  const r = await retryOnIndexLock(() => runGit(cwd, ["mv", "-k", "--", ...from, toDir]));
+  const r = await retryOnIndexLock(cwd, () => runGit(cwd, ["mv", "-k", "--", ...from, toDir]));
   if (r.code !== 0 && !/not a git repository/i.test(r.stderr)) throw new GitError(`git mv into ${toDir} failed: ${r.stderr.trim()}`);
   for (const f of from) {
     const dest = join(cwd, toDir, basename(f));
