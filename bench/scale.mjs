@@ -1,0 +1,114 @@
+// Scale: a workspace with three years of daily logs (1,100 files), 10,000
+// strategies and 200 playbooks. Each command runs once to warm its caches,
+// then its median wall time and peak RSS (GNU time, when installed) are taken.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const brain = join(root, "bin", "brain.js");
+const WORDS = "deploy database migration seed cache build test server network timeout login token queue worker memory disk error retry api user config docker node python rust git branch merge review release staging production rollback backup index schema lint bundle".split(" ");
+const KINDS = ["note", "note", "note", "lesson", "decision", "error", "fix", "op", "outcome"];
+
+function rng(seed) {
+  let s = seed;
+  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+}
+
+/** Builds the workspace on disk and commits it; returns its folder. */
+export function makeScaleWorkspace({ days = 1100, strategies = 10_000, playbooks = 200 } = {}) {
+  const rnd = rng(7);
+  const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
+  const sentence = (n) => Array.from({ length: n }, () => pick(WORDS)).join(" ");
+  const ws = mkdtempSync(join(tmpdir(), "brain-scale-"));
+  execFileSync(process.execPath, [brain, "init", "-q"], { cwd: ws });
+  mkdirSync(join(ws, "memory"), { recursive: true });
+  const start = Date.UTC(2023, 10, 1);
+  for (let d = 0; d < days; d++) {
+    const date = new Date(start + d * 86_400_000).toISOString().slice(0, 10);
+    // Older logs are already consolidated, as they would be in a living workspace.
+    let text = d < days - 1 ? `---\nconsolidated: ${date}\n---\n# ${date}\n\n` : `# ${date}\n\n`;
+    for (let i = 0; i < 40; i++) {
+      const kind = pick(KINDS);
+      text += `- ${String(8 + Math.floor(i / 4)).padStart(2, "0")}:${String((i * 7) % 60).padStart(2, "0")} [${kind}] ${sentence(12 + Math.floor(rnd() * 10))} #${pick(WORDS)}\n`;
+    }
+    writeFileSync(join(ws, "memory", `${date}.md`), text);
+  }
+  const registry = { _meta: { version: 2, updated: "2026-11-01T00:00:00Z" } };
+  for (let i = 0; i < strategies; i++) {
+    registry[`problem-${i}`] = {
+      description: `${sentence(6)} failure ${i}`,
+      match: [`E${1000 + i}: ${pick(WORDS)} ${pick(WORDS)} failed`],
+      solutions: [{ id: `s-${i.toString(36)}x`, action: `${sentence(5)}`, successRate: rnd(), tries: 1 + Math.floor(rnd() * 9), lastTried: "2026-10-01", status: "pending", recent: [1, 0, 1] }],
+    };
+  }
+  writeFileSync(join(ws, "strategies.json"), JSON.stringify(registry, null, 2) + "\n");
+  for (let p = 0; p < playbooks; p++) {
+    const name = `op-${p}-${pick(WORDS)}`;
+    writeFileSync(
+      join(ws, "playbooks", `${name}.md`),
+      `---\nname: ${name}\ndescription: ${sentence(6)}\nparams:\n  host:\n    default: web1\ntriggers:\n  - ${pick(WORDS)}\nuses: 3\nsuccessRate: 0.66\nlastUsed: 2026-10-01\n---\n\n## Parameters\n\n- host\n\n## Prerequisites\n\n- access\n\n## Steps\n\n1. \`ssh {{host}} ${pick(WORDS)}\`\n2. \`${sentence(3)}\`\n\n## Rollback\n\n- undo\n\n## History\n\n`,
+    );
+  }
+  execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", "add", "-A"], { cwd: ws });
+  execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qm", "scale workspace"], { cwd: ws });
+  return ws;
+}
+
+const GNU_TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+
+function run(args, cwd, env = {}) {
+  const t = process.hrtime.bigint();
+  const argv = GNU_TIME ? [GNU_TIME, "-f", "RSS %M", process.execPath, brain, ...args] : [process.execPath, brain, ...args];
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const rss = /RSS (\d+)/.exec(r.stderr ?? "")?.[1];
+  return { ms, rssMB: rss ? Number(rss) / 1024 : null, status: r.status, stderr: r.stderr };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Runs the scale cases and returns markdown lines for the results table. */
+export function benchScale(runs = 5) {
+  const ws = makeScaleWorkspace();
+  const cases = [
+    ["`brain recall` (warm)", ["recall", "database", "migration", "seed"]],
+    ["`brain check` (10,000 problems)", ["check", "E1234: deploy cache failed"]],
+    ["`brain context`", ["context", "--query", "deploy database"]],
+    ["`brain stats`", ["stats", "--json"]],
+    ["`brain doctor`", ["doctor", "--json"]],
+  ];
+  const rows = [];
+  for (const [name, args] of cases) {
+    const warm = run(args, ws);
+    if (warm.status === 2) continue; // a command this build does not have
+    const samples = Array.from({ length: runs }, () => run(args, ws));
+    rows.push({ name, ms: median(samples.map((s) => s.ms)), rss: Math.max(...samples.map((s) => s.rssMB ?? 0)) || null });
+  }
+  // Consolidating one new day: today's log is the one left unconsolidated.
+  const consolidations = [];
+  for (let i = 0; i < Math.min(runs, 3); i++) {
+    const day = `2026-12-${String(10 + i).padStart(2, "0")}`;
+    writeFileSync(join(ws, "memory", `${day}.md`), `# ${day}\n\n- 09:00 [lesson] Lesson number ${i} about ${WORDS[i]} and ${WORDS[i + 5]}\n- 10:00 [note] routine work\n`);
+    consolidations.push(run(["consolidate"], ws, { BRAIN_NOW: `2026-12-${String(11 + i).padStart(2, "0")}T08:00` }));
+  }
+  rows.push({ name: "`brain consolidate` (one new day)", ms: median(consolidations.map((s) => s.ms)), rss: Math.max(...consolidations.map((s) => s.rssMB ?? 0)) || null });
+  rmSync(ws, { recursive: true, force: true });
+  return [
+    "## Scale",
+    "",
+    "Three years of daily logs (1,100 files, 40 entries each), 10,000 strategies, 200 playbooks. Target: each under 1 s warm.",
+    "",
+    "| command | median ms | peak RSS MB | under 1 s |",
+    "|---|---:|---:|:--:|",
+    ...rows.map((r) => `| ${r.name} | ${r.ms.toFixed(0)} | ${r.rss ? r.rss.toFixed(0) : "n/a"} | ${r.ms < 1000 ? "yes" : "no"} |`),
+    "",
+  ].join("\n");
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.stdout.write(benchScale(Number(process.env.BENCH_RUNS ?? 5)));
