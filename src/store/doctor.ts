@@ -11,13 +11,13 @@ import { validateConfig } from "../generated/config.js";
 import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
 import { validateStrategies } from "../generated/strategies.js";
 import { BRAIN_DIR, readTextIfExists } from "./fs.js";
-import { isDetachedHead, uncommittedPaths } from "./git.js";
+import { findRepositoryRoot, isDetachedHead, uncommittedPaths } from "./git.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
 import { PLAYBOOKS_DIR } from "./playbooks.js";
 import { schemaProblems } from "./schema.js";
 import { MEMORY_PATH, STRATEGIES_PATH } from "./strategies.js";
-import { CONFIG_FILE, openWorkspace, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
+import { CONFIG_FILE, DEFAULT_CONFIG, findWorkspaceRoot, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
 
 /** One thing doctor found, with what to do about it. */
 export interface DoctorFinding {
@@ -72,7 +72,7 @@ const LOG_FILE_RE = /^(\d{4}-\d{2}-\d{2})\.md$/;
  * wrote.
  */
 export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult> {
-  const ws = openWorkspace(options);
+  const ws = openTolerant(options);
   let findings = await diagnose(ws);
   const fixed: DoctorFinding[] = [];
   let commit: CommitInfo = { committed: false, reason: "nothing to fix" };
@@ -120,7 +120,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
         result: done,
         message: committed.length
           ? {
-              subject: `brain: doctor --fix ${committed.map((d) => d.id).join(", ")}`,
+              subject: `brain: doctor --fix ${[...new Set(committed.map((d) => d.id))].join(", ")}`,
               body: ["Repaired what was safe to repair; no text a person wrote was changed.", ...committed.map((d) => `- ${d.file ? `${d.file}: ` : ""}${d.message}`)].join("\n"),
             }
           : undefined,
@@ -132,6 +132,18 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
     findings = await diagnose(ws);
   }
   return { root: ws.root, healthy: findings.length === 0, findings, fixed, commit, warnings };
+}
+
+/** The workspace, with the default config when brain.config.json is invalid: that is a finding, not a reason to stop. */
+function openTolerant(options: WorkspaceOptions): Workspace {
+  const root = findWorkspaceRoot(options);
+  let config = DEFAULT_CONFIG;
+  try {
+    config = readConfig(root);
+  } catch (err) {
+    if (!(err instanceof BrainError)) throw err;
+  }
+  return { root, gitRoot: findRepositoryRoot(root), config };
 }
 
 /** Runs every check; the order is the order findings are reported in. */
@@ -385,7 +397,7 @@ function checkTemp(ws: Workspace, out: DoctorFinding[]): void {
 
 async function checkGit(ws: Workspace, out: DoctorFinding[]): Promise<void> {
   if (!ws.gitRoot) {
-    if (readConfig(ws.root).commit === false) return;
+    if (ws.config.commit === false) return;
     out.push({ id: "git-none", severity: "warning", message: "The workspace is not in a git repository, so brain keeps no audit trail.", fix: 'Run `git init` there (or `brain init`), or set "commit": false in brain.config.json.', fixable: false });
     return;
   }
