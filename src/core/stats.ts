@@ -237,13 +237,9 @@ function errorMetrics(facts: SignatureFacts[], from: string, to: string): { seen
 }
 
 /** The last day logs were consolidated on or before `day`: `consolidated:` dates and consolidate commits. */
-function lastConsolidation(input: StatsInput, day: string): string | null {
+function lastConsolidation(dates: readonly string[], day: string): string | null {
   let last: string | null = null;
-  const consider = (d: string | null) => {
-    if (d && d <= day && (last === null || d > last)) last = d;
-  };
-  for (const log of input.logs) consider(parseDailyLog(log.source).consolidated);
-  for (const c of input.commits) if (c.subject.startsWith("brain: consolidate")) consider(c.date);
+  for (const d of dates) if (d <= day && (last === null || d > last)) last = d;
   return last;
 }
 
@@ -274,9 +270,15 @@ export function computeStats(input: StatsInput): Stats {
 
   const repeatRate = ratio(now.repeated.length, now.seen.length);
   const coverage = ratio(now.covered.length, now.seen.length);
-  const last = lastConsolidation(input, today);
+  // Each log is parsed once here; the weekly trend reuses what it holds.
+  const parsed = input.logs.map((l) => ({ log: l, parsed: parseDailyLog(l.source) }));
+  const consolidations = [
+    ...parsed.map((p) => p.parsed.consolidated).filter((d): d is string => d !== null),
+    ...input.commits.filter((c) => c.subject.startsWith("brain: consolidate")).map((c) => c.date),
+  ];
+  const last = lastConsolidation(consolidations, today);
   const freshness = last === null ? null : daysBetween(last, today);
-  const waiting = input.logs.filter((l) => !l.archived && l.date < today && parseDailyLog(l.source).consolidated === null).length;
+  const waiting = parsed.filter((p) => !p.log.archived && p.log.date < today && p.parsed.consolidated === null).length;
   const pb = playbookCoverageAt(input, today);
 
   const metrics: Metric[] = [
@@ -328,9 +330,9 @@ export function computeStats(input: StatsInput): Stats {
 
   const entries = Object.fromEntries(ENTRY_KINDS.map((k) => [k, 0])) as Record<EntryKind, number> & { total: number };
   entries.total = 0;
-  for (const log of input.logs) {
+  for (const { log, parsed: p } of parsed) {
     if (log.date < since || log.date > today) continue;
-    for (const e of parseDailyLog(log.source).entries) {
+    for (const e of p.entries) {
       entries[e.kind]++;
       entries.total++;
     }
@@ -353,7 +355,7 @@ export function computeStats(input: StatsInput): Stats {
 
   const trend: StatsWeek[] = weeksOf(since, today).map((w) => {
     const e = errorMetrics(facts, w.from, w.to);
-    const lastThen = lastConsolidation(input, w.to);
+    const lastThen = lastConsolidation(consolidations, w.to);
     return {
       ...w,
       errorRepeatRate: ratio(e.repeated.length, e.seen.length),
