@@ -23,4 +23,8 @@ export const DEMO_WEEK = [
   ["2026-11-20T16:12", ["strategy", "show", "flaky-e2e-login"]],
   ["2026-11-20T16:15", ["recall", "seed", "database", "order"]],
   ["2026-11-21T09:00", ["context", "--budget", "700", "--query", "deploy api"]],
+  // The end of the week: distill the logs, then see whether learning happened and the files are healthy.
+  ["2026-11-21T18:00", ["consolidate"]],
+  ["2026-11-21T18:05", ["stats", "--since", "2026-11-16"]],
+  ["2026-11-21T18:06", ["doctor"]],
 ];

@@ -16,7 +16,8 @@ const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
 
 function run(args, when) {
-  const env = { ...process.env, BRAIN_NOW: when };
+  // git's dates follow the scripted clock too, so the audit trail and the metrics read the same week.
+  const env = { ...process.env, BRAIN_NOW: when, GIT_AUTHOR_DATE: `${when}:00`, GIT_COMMITTER_DATE: `${when}:00` };
   delete env.BRAIN_WORKSPACE;
   const r = spawnSync(process.execPath, [brain, ...args], { cwd: ws, env, encoding: "utf8" });
   const shown = args.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a)).join(" ");

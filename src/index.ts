@@ -94,3 +94,6 @@ export {
   type ContextSection,
   type ContextOmission,
 } from "./store/context.js";
+export { stats, DEFAULT_STATS_DAYS, type StatsOptions, type StatsResult } from "./store/stats.js";
+export { computeStats, HEALTHY, type Stats, type Metric, type MetricKey, type StatsWeek, type StatsInput } from "./core/stats.js";
+export { doctor, type DoctorOptions, type DoctorResult, type DoctorFinding } from "./store/doctor.js";

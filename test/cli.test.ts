@@ -67,7 +67,7 @@ describe("brain CLI", () => {
     const help = await runBrain(["--help"], { cwd: REPO });
     expect(help.code).toBe(0);
     await expect(help.stdout).toMatchFileSnapshot("./__snapshots__/help.txt");
-    for (const cmd of ["log", "queue add", "history", "init", "op", "playbook suggest", "playbook new", "playbook list", "playbook show", "playbook record", "playbook match"]) {
+    for (const cmd of ["log", "queue add", "history", "init", "op", "playbook suggest", "playbook new", "playbook list", "playbook show", "playbook record", "playbook match", "stats", "doctor"]) {
       const sub = await runBrain([...cmd.split(" "), "--help"], { cwd: REPO });
       expect(sub.code).toBe(0);
       expect(sub.stdout).toContain("Examples:");

@@ -45,6 +45,21 @@ describe("brain init", () => {
     expect(commitSubjects(dir)[0]).toMatch(/^brain: init workspace/);
   });
 
+  it("gives an existing AGENTS.md the protocol block, keeping every byte before it, once", async () => {
+    const agents = "# Our agents\r\n\r\nAlways run the linter.\r\n";
+    const dir = gitWorkspace({ "AGENTS.md": agents, "MEMORY.md": "# m\n" });
+    const r = await initWorkspace({ cwd: dir });
+    expect(r.updated).toContain("AGENTS.md");
+    const after = read(dir, "AGENTS.md");
+    expect(after.startsWith(agents)).toBe(true);
+    expect(after).toContain("<!-- brain:protocol:start -->\r\n## Memory protocol (brain)\r\n");
+    expect(after).toContain("`brain check \"<error text>\"`");
+    expect(after.trimEnd().endsWith("<!-- brain:protocol:end -->")).toBe(true);
+    const again = await initWorkspace({ cwd: dir });
+    expect(again.updated).toEqual([]);
+    expect(read(dir, "AGENTS.md")).toBe(after);
+  });
+
   it("refuses a file as the workspace folder", async () => {
     const dir = tmpWorkspace({ "afile": "x" });
     await expect(initWorkspace({ cwd: dir, dir: "afile" })).rejects.toThrow(/is a file/);

@@ -404,6 +404,35 @@ export function solutionIdOf(registry: StrategyRegistry, key: string, index: num
   return freeId(registry, `${key}\u0000${action}\u0000${n}`);
 }
 
+/**
+ * Writes the id every solution already shows (see {@link solutionIdOf}) into
+ * the solutions that lack one, so they keep it when the file is edited by
+ * hand. Returns a new registry (untouched problems shared) and how many ids
+ * were assigned; nothing else changes.
+ */
+export function assignSolutionIds(registry: StrategyRegistry): { registry: StrategyRegistry; assigned: Array<{ problem: string; id: string }> } {
+  const ids = solutionIds(registry);
+  const assigned: Array<{ problem: string; id: string }> = [];
+  const next: StrategyRegistry = { ...registry };
+  for (const key of listProblems(registry)) {
+    const problem = registry[key] as Problem;
+    const solutions = solutionsOf(problem);
+    if (!solutions.some((s) => !(typeof s.id === "string" && s.id))) continue;
+    next[key] = {
+      ...problem,
+      solutions: solutions.map((s) => {
+        if (typeof s.id === "string" && s.id) return s;
+        const id = ids.get(s) as string;
+        assigned.push({ problem: key, id });
+        const { id: _empty, ...rest } = s;
+        // The id goes first, as brain writes new solutions.
+        return { id, ...rest } as Solution;
+      }),
+    };
+  }
+  return { registry: assigned.length ? next : registry, assigned };
+}
+
 /** Ids of one problem's solutions, by solution object. */
 function problemIds(registry: StrategyRegistry, key: string): Map<Solution, string> {
   const cached = idCache.get(registry);

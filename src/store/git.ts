@@ -307,3 +307,29 @@ export async function diffTexts(scratch: string, files: Array<{ label: string; b
   // The temp folders are named a/ and b/, so with empty prefixes the headers read like git's own.
   return r.stdout;
 }
+
+/** True when HEAD points at a commit rather than a branch (a checkout of a tag or sha). */
+export async function isDetachedHead(cwd: string): Promise<boolean> {
+  const r = await runGit(cwd, ["symbolic-ref", "-q", "HEAD"]);
+  return r.code === 1;
+}
+
+/**
+ * Paths under `paths` (relative to `cwd`) that differ from HEAD: modified,
+ * staged, deleted or untracked (ignored files excluded). git reports them
+ * relative to the repository root, whatever `cwd` is.
+ */
+export async function uncommittedPaths(cwd: string, paths: string[]): Promise<string[]> {
+  const r = await runGit(cwd, ["-c", "core.quotePath=false", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...paths]);
+  if (r.code !== 0) throw new GitError(`git status failed: ${r.stderr.trim()}`);
+  const out: string[] = [];
+  const fields = r.stdout.split("\0");
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (f.length < 4) continue;
+    out.push(f.slice(3));
+    // A rename is followed by its source path in the next field.
+    if (f[0] === "R" || f[0] === "C") i++;
+  }
+  return out;
+}

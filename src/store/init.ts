@@ -5,6 +5,21 @@ import { findRepositoryRoot, initRepository } from "./git.js";
 import { workspaceTemplates } from "./package-files.js";
 import { readConfig, writeWorkspace, type CommitInfo, type Workspace } from "./workspace.js";
 
+const AGENTS_FILE = "AGENTS.md";
+const PROTOCOL_BLOCK = "protocol";
+const PROTOCOL_START = `<!-- brain:${PROTOCOL_BLOCK}:start -->`;
+
+/**
+ * The edit that gives an existing AGENTS.md the template's protocol block
+ * (byte-preserving, through the rules-file splicer); null when the template
+ * has none. The markdown parser is loaded only when AGENTS.md lacks the block.
+ */
+async function addProtocol(source: string, template: string): Promise<string | null> {
+  const { readBlock, upsertBlock } = await import("../core/rules-file.js");
+  const block = readBlock(template, PROTOCOL_BLOCK);
+  return block === null ? null : upsertBlock(source, PROTOCOL_BLOCK, block);
+}
+
 export interface InitOptions {
   /** Folder to start from (default process.cwd()). */
   cwd?: string;
@@ -20,7 +35,7 @@ export interface InitResult {
   created: string[];
   /** Files that existed and were left exactly as they were. */
   kept: string[];
-  /** Existing files brain added to (only `.gitignore`, gaining `.brain/`). */
+  /** Existing files brain added to: `.gitignore` gaining `.brain/`, AGENTS.md gaining the protocol block. */
   updated: string[];
   gitInitialized: boolean;
   commit: CommitInfo;
@@ -45,11 +60,12 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
     gitInitialized = true;
   }
   const ws: Workspace = { root, gitRoot: findRepositoryRoot(root), config: readConfig(root) };
-  const { result, commit, warnings } = await writeWorkspace(ws, { commit: commitOn, command: "brain init" }, (tx) => {
+  const templates = workspaceTemplates();
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: commitOn, command: "brain init" }, async (tx) => {
     const created: string[] = [];
     const kept: string[] = [];
     const updated: string[] = [];
-    for (const [rel, content] of workspaceTemplates()) {
+    for (const [rel, content] of templates) {
       const existing = tx.read(rel);
       if (existing === null) {
         tx.write(rel, content);
@@ -57,6 +73,14 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
       } else if (rel === ".gitignore" && !/^\/?\.brain\/?\s*$/m.test(existing)) {
         tx.write(rel, `${existing}${existing.endsWith("\n") || existing === "" ? "" : "\n"}.brain/\n`);
         updated.push(rel);
+      } else if (rel === AGENTS_FILE && !existing.includes(PROTOCOL_START)) {
+        // An AGENTS.md from another tool keeps every byte; the protocol block is appended after it.
+        const withProtocol = await addProtocol(existing, content);
+        if (withProtocol === null) kept.push(rel);
+        else {
+          tx.write(rel, withProtocol);
+          updated.push(rel);
+        }
       } else {
         kept.push(rel);
       }
@@ -64,7 +88,7 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
     const changed = [...created, ...updated];
     const body = [
       created.length ? `Created:\n${created.map((f) => `  ${f}`).join("\n")}` : "",
-      updated.length ? `Added .brain/ (caches and locks) to:\n${updated.map((f) => `  ${f}`).join("\n")}` : "",
+      updated.length ? `Added to:\n${updated.map((f) => `  ${f} (${f === AGENTS_FILE ? "the brain protocol block" : ".brain/, caches and locks"})`).join("\n")}` : "",
       kept.length ? `Kept as they were:\n${kept.map((f) => `  ${f}`).join("\n")}` : "",
     ]
       .filter(Boolean)

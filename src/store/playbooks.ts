@@ -411,7 +411,7 @@ function safeSlug(name: string): string | null {
  * Every `playbooks/*.md` but the README, parsed and schema-checked, sorted by
  * slug. Files that fail are reported in `warnings` and left out.
  */
-function readPlaybooks(root: string, warnings: string[]): { playbooks: Playbook[]; files: string[] } {
+export function readPlaybooks(root: string, warnings: string[]): { playbooks: Playbook[]; files: string[] } {
   const files = fg
     .sync(`${PLAYBOOKS_DIR}/*.md`, { cwd: root, onlyFiles: true, followSymbolicLinks: false, dot: false })
     .filter((f) => basename(f).toLowerCase() !== "readme.md")
@@ -431,7 +431,7 @@ function readPlaybooks(root: string, warnings: string[]): { playbooks: Playbook[
 }
 
 /** The daily logs, live and archived (`memory/**` files named `YYYY-MM-DD.md`), oldest first. */
-function readLogSources(root: string, warnings: string[]): LogSource[] {
+export function readLogSources(root: string, warnings: string[]): LogSource[] {
   const files = fg.sync(["memory/*.md", "memory/archive/**/*.md"], { cwd: root, onlyFiles: true, followSymbolicLinks: false, dot: false });
   const logs: LogSource[] = [];
   for (const path of files) {

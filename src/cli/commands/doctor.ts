@@ -1,0 +1,39 @@
+import type { CommandModule } from "yargs";
+import { baseOptions, commitNote, report, say, setExitCode, type GlobalArgs } from "../output.js";
+
+interface Args extends GlobalArgs {
+  fix?: boolean;
+}
+
+export const doctorCommand: CommandModule<GlobalArgs, Args> = {
+  command: "doctor",
+  describe: "Are the files healthy? Checks schemas, logs, size cap, lock, backlog, rules and git; says what to do (exit 1 on findings)",
+  builder: (y) =>
+    y
+      .option("fix", { type: "boolean", describe: "Repair what is safe (stale lock and temp files, missing folders and ids, .gitignore) in one commit" })
+      .example("brain doctor", "Every finding with what to do about it; exit 0 when healthy")
+      .example("brain doctor --fix", "Repair the safe ones; never touches text a person wrote")
+      .example("brain doctor --json", "Findings as data, for a CI check"),
+  handler: async (args) => {
+    const { doctor } = await import("../../store/doctor.js");
+    const { workspace, commit } = baseOptions(args);
+    const result = await doctor({ workspace, commit, fix: args.fix });
+    if (!result.healthy) setExitCode(1);
+    // Colour only for a person at a terminal; pipes and files get plain text.
+    const tty = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    const paint = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+    report(args, result, (r) => {
+      for (const f of r.fixed) say(args, `${paint("32", "fixed")}    ${f.file ? `${f.file}: ` : ""}${f.message}`);
+      if (r.fixed.length) say(args, commitNote(r.commit));
+      for (const f of r.findings) {
+        say(args, `${f.severity === "error" ? paint("31", "error  ") : paint("33", "warning")}  ${f.file ? `${f.file}: ` : ""}${f.message}`);
+        say(args, `         → ${f.fix}${f.fixable && !args.fix ? " [--fix]" : ""}`);
+      }
+      if (r.healthy) say(args, "Healthy: nothing to report.");
+      else {
+        const fixable = r.findings.filter((f) => f.fixable).length;
+        say(args, `${r.findings.length} finding${r.findings.length === 1 ? "" : "s"}${fixable && !args.fix ? `; ${fixable} fixable with \`brain doctor --fix\`` : ""}.`);
+      }
+    });
+  },
+};

@@ -1,0 +1,382 @@
+import { addDays, daysBetween } from "./dates.js";
+import { ENTRY_KINDS, parseDailyLog, type EntryKind } from "./daily-log.js";
+import { playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
+import { errorSignature, matchProblems } from "./signature.js";
+import {
+  effectiveStatus,
+  isDrifting,
+  listProblems,
+  solutionIds,
+  SOLUTION_STATUSES,
+  DEFAULT_THRESHOLDS,
+  type Problem,
+  type SolutionStatus,
+  type StrategyRegistry,
+  type StrategyThresholds,
+} from "./strategies.js";
+
+/**
+ * The learning metrics of DESIGN.md ("Measurement"), computed from the
+ * workspace's files and brain's commits. Pure: the store reads the files and
+ * the git log, this module turns them into numbers.
+ */
+
+/** One learning metric with what it means and whether it is in its healthy range. */
+export interface Metric {
+  /** Stable key: `errorRepeatRate`, `strategyCoverage`, `memoryFreshness`, `playbookCoverage`. */
+  key: MetricKey;
+  name: string;
+  /** A ratio from 0 to 1 (unit `ratio`) or a number of days; null when there is no evidence yet. */
+  value: number | null;
+  unit: "ratio" | "days";
+  healthy: boolean;
+  /** The healthy range in words, e.g. `0%` or `< 7 days`. */
+  range: string;
+  /** One line: what the value is made of. */
+  explanation: string;
+}
+
+export type MetricKey = "errorRepeatRate" | "strategyCoverage" | "memoryFreshness" | "playbookCoverage";
+
+/** A brain commit as the metrics read it: its local date, subject and files. */
+export interface StatsCommit {
+  date: string;
+  subject: string;
+  files: string[];
+}
+
+/** A playbook and the day it first appeared (null when unknown: counted as always there). */
+export type StatsPlaybook = KnownPlaybook & { since: string | null };
+
+export interface StatsInput {
+  /** Daily logs, live and archived; `archived` logs are never waiting for consolidation. */
+  logs: ReadonlyArray<LogSource & { archived?: boolean }>;
+  registry: StrategyRegistry;
+  thresholds?: StrategyThresholds;
+  playbooks: readonly StatsPlaybook[];
+  /** brain's commits (any order). Empty outside git: dates then come from the files alone. */
+  commits: readonly StatsCommit[];
+  memoryBytes: number;
+  memoryCapBytes: number;
+  /** Rules in the brain:rules blocks of AGENTS.md, TOOLS.md and SOUL.md. */
+  rules: number;
+  /** First day of the period, `YYYY-MM-DD`. */
+  since: string;
+  /** Last day of the period (today), `YYYY-MM-DD`. */
+  today: string;
+}
+
+/** One week of the trend: the four metrics over that week (freshness and playbook coverage as of its last day). */
+export interface StatsWeek {
+  from: string;
+  to: string;
+  errorRepeatRate: number | null;
+  strategyCoverage: number | null;
+  memoryFreshness: number | null;
+  playbookCoverage: number | null;
+}
+
+export interface SolutionRef {
+  problem: string;
+  id: string;
+  action: string;
+  successRate: number;
+  tries: number;
+}
+
+export interface Stats {
+  since: string;
+  today: string;
+  metrics: Metric[];
+  /** Details behind the metrics. */
+  errors: { signatures: number; repeated: string[]; uncovered: string[] };
+  consolidation: { last: string | null; waiting: number };
+  playbookOps: { repeated: number; covered: number; uncovered: string[] };
+  counts: {
+    /** Log entries in the period, by kind. */
+    entries: Record<EntryKind, number> & { total: number };
+    problems: number;
+    solutions: Record<SolutionStatus, number>;
+    playbooks: number;
+    rules: number;
+  };
+  drifting: SolutionRef[];
+  quarantined: SolutionRef[];
+  memory: { bytes: number; capBytes: number; ratio: number; healthy: boolean };
+  trend: StatsWeek[];
+}
+
+/** Healthy thresholds, as DESIGN.md states them. */
+export const HEALTHY = Object.freeze({ repeatRate: 0, strategyCoverage: 0.7, freshnessDays: 7, playbookCoverage: 0.5 });
+
+const FIX_RE = /(?:^|\s)Fix:\s*\S/;
+const ERROR_PART_RE = /^Error:\s*([\s\S]*?)(?:\s+—\s+(?:Cause|Fix):[\s\S]*)?$/;
+const RECORD_RE = /^brain: strategy record (\S+) (\S+) (\S+)$/;
+
+/** The error a log entry names: the `Error:` part of a `brain error` entry, else the whole text. */
+export function errorPartOf(text: string): string {
+  const m = ERROR_PART_RE.exec(text.trim());
+  return (m ? m[1]! : text).trim();
+}
+
+interface Occurrence {
+  date: string;
+  signature: string;
+  text: string;
+  fix: boolean;
+}
+
+/** Every `[error]` entry (and `[fix]` entry naming its error) as a signature occurrence, oldest first. */
+function errorOccurrences(logs: StatsInput["logs"]): Occurrence[] {
+  const out: Occurrence[] = [];
+  for (const log of logs) {
+    for (const e of parseDailyLog(log.source).entries) {
+      if (e.kind !== "error" && e.kind !== "fix") continue;
+      const fix = FIX_RE.test(e.text);
+      // A `[fix]` entry that does not say which error it fixes cannot be tied to a signature.
+      if (e.kind === "fix" && !ERROR_PART_RE.test(e.text.trim())) continue;
+      const text = errorPartOf(e.text);
+      if (!text) continue;
+      out.push({ date: log.date, signature: errorSignature(text), text, fix });
+    }
+  }
+  return out.sort((a, b) => a.date.localeCompare(b.date));
+}
+
+interface SignatureFacts {
+  signature: string;
+  /** Days the error was seen. */
+  dates: string[];
+  /** First day a fix for it is known, or null. */
+  fixedOn: string | null;
+  /** First day a strategy entry matching it is known, or null when none matches. */
+  coveredOn: string | null;
+}
+
+const MIN_DATE = "0000-00-00";
+
+/**
+ * Per problem key, the first day it was recorded and the first day a
+ * solution of it succeeded, read from brain's `strategy record` commits.
+ */
+function problemDates(commits: readonly StatsCommit[]): Map<string, { since: string; success: string | null }> {
+  const out = new Map<string, { since: string; success: string | null }>();
+  for (const c of commits) {
+    const m = RECORD_RE.exec(c.subject);
+    if (!m) continue;
+    const key = m[1]!;
+    const result = m[3]!;
+    const success = result === "success" || (Number.isFinite(Number(result)) && Number(result) >= 0.5);
+    const cur = out.get(key) ?? { since: c.date, success: null };
+    if (c.date < cur.since) cur.since = c.date;
+    if (success && (cur.success === null || c.date < cur.success)) cur.success = c.date;
+    out.set(key, cur);
+  }
+  return out;
+}
+
+function signatureFacts(input: StatsInput, occurrences: Occurrence[]): SignatureFacts[] {
+  const fromCommits = problemDates(input.commits);
+  const bySig = new Map<string, { text: string; dates: Set<string>; logFix: string | null }>();
+  for (const o of occurrences) {
+    const cur = bySig.get(o.signature) ?? { text: o.text, dates: new Set<string>(), logFix: null };
+    cur.dates.add(o.date);
+    if (o.fix && (cur.logFix === null || o.date < cur.logFix)) cur.logFix = o.date;
+    bySig.set(o.signature, cur);
+  }
+  const matched = new Map<string, string[]>();
+  for (const [sig, s] of bySig) matched.set(sig, matchProblems(input.registry, s.text, { limit: 5 }).map((m) => m.problem));
+  // A problem is known from its first recorded attempt, or from the first fix logged for an error it matches.
+  const problemSince = new Map<string, string>();
+  for (const [sig, problems] of matched) {
+    const logFix = bySig.get(sig)!.logFix;
+    for (const p of problems) {
+      const dates = [fromCommits.get(p)?.since, logFix].filter((d): d is string => typeof d === "string");
+      const known = dates.length ? dates.sort()[0]! : MIN_DATE;
+      const prev = problemSince.get(p);
+      problemSince.set(p, prev === undefined ? known : prev < known ? prev : known);
+    }
+  }
+  const out: SignatureFacts[] = [];
+  for (const [sig, s] of bySig) {
+    const problems = matched.get(sig)!;
+    const fixes: string[] = s.logFix ? [s.logFix] : [];
+    for (const p of problems) {
+      const c = fromCommits.get(p);
+      if (c?.success) fixes.push(c.success);
+      else if (!c) {
+        // No commit history for this problem (outside git, or written by hand): a successful
+        // solution counts as a fix from its last try, the latest day it can have been recorded.
+        const last = latestSuccess(input.registry[p] as Problem);
+        if (last) fixes.push(last);
+      }
+    }
+    const covered = problems.map((p) => problemSince.get(p) ?? MIN_DATE).sort();
+    out.push({ signature: sig, dates: [...s.dates].sort(), fixedOn: fixes.sort()[0] ?? null, coveredOn: covered[0] ?? null });
+  }
+  return out;
+}
+
+function latestSuccess(problem: Problem): string | null {
+  let best: string | null = null;
+  for (const s of Array.isArray(problem.solutions) ? problem.solutions : []) {
+    if ((s.successRate ?? 0) > 0 && typeof s.lastTried === "string" && s.lastTried) {
+      const d = s.lastTried.slice(0, 10);
+      if (best === null || d > best) best = d;
+    }
+  }
+  return best;
+}
+
+/** Repeat rate and coverage over the errors seen from `from` to `to`. */
+function errorMetrics(facts: SignatureFacts[], from: string, to: string): { seen: SignatureFacts[]; repeated: SignatureFacts[]; covered: SignatureFacts[] } {
+  const seen = facts.filter((f) => f.dates.some((d) => d >= from && d <= to));
+  const repeated = seen.filter((f) => f.fixedOn !== null && f.fixedOn <= to && f.dates.some((d) => d > f.fixedOn! && d >= from && d <= to));
+  const covered = seen.filter((f) => f.coveredOn !== null && f.coveredOn <= to);
+  return { seen, repeated, covered };
+}
+
+/** The last day logs were consolidated on or before `day`: `consolidated:` dates and consolidate commits. */
+function lastConsolidation(dates: readonly string[], day: string): string | null {
+  let last: string | null = null;
+  for (const d of dates) if (d <= day && (last === null || d > last)) last = d;
+  return last;
+}
+
+function playbookCoverageAt(input: StatsInput, day: string) {
+  const logs = input.logs.filter((l) => l.date <= day);
+  const playbooks = input.playbooks.filter((p) => p.since === null || p.since <= day);
+  return playbookCoverage(logs, playbooks);
+}
+
+/** Consecutive weeks from `since` to `today`; the last may be shorter. */
+export function weeksOf(since: string, today: string): Array<{ from: string; to: string }> {
+  const out: Array<{ from: string; to: string }> = [];
+  for (let from = since; from <= today; from = addDays(from, 7)) {
+    const end = addDays(from, 6);
+    out.push({ from, to: end < today ? end : today });
+  }
+  return out;
+}
+
+/** Computes every metric, the counts behind them and the weekly trend. */
+export function computeStats(input: StatsInput): Stats {
+  const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
+  const { since, today } = input;
+  const occurrences = errorOccurrences(input.logs);
+  const facts = signatureFacts(input, occurrences);
+  const now = errorMetrics(facts, since, today);
+  const ratio = (n: number, d: number) => (d ? n / d : null);
+
+  const repeatRate = ratio(now.repeated.length, now.seen.length);
+  const coverage = ratio(now.covered.length, now.seen.length);
+  // Each log is parsed once here; the weekly trend reuses what it holds.
+  const parsed = input.logs.map((l) => ({ log: l, parsed: parseDailyLog(l.source) }));
+  const consolidations = [
+    ...parsed.map((p) => p.parsed.consolidated).filter((d): d is string => d !== null),
+    ...input.commits.filter((c) => c.subject.startsWith("brain: consolidate")).map((c) => c.date),
+  ];
+  const last = lastConsolidation(consolidations, today);
+  const freshness = last === null ? null : daysBetween(last, today);
+  const waiting = parsed.filter((p) => !p.log.archived && p.log.date < today && p.parsed.consolidated === null).length;
+  const pb = playbookCoverageAt(input, today);
+
+  const metrics: Metric[] = [
+    {
+      key: "errorRepeatRate",
+      name: "Error repeat rate",
+      value: repeatRate,
+      unit: "ratio",
+      healthy: (repeatRate ?? 0) <= HEALTHY.repeatRate,
+      range: "0%",
+      explanation: now.seen.length
+        ? `${now.repeated.length} of ${now.seen.length} distinct errors came back on a later day after their fix was recorded`
+        : "no errors logged in the period",
+    },
+    {
+      key: "strategyCoverage",
+      name: "Strategy coverage",
+      value: coverage,
+      unit: "ratio",
+      healthy: coverage === null || coverage > HEALTHY.strategyCoverage,
+      range: "> 70%",
+      explanation: now.seen.length
+        ? `${now.covered.length} of ${now.seen.length} distinct errors match a strategy entry, so \`brain check\` has an answer`
+        : "no errors logged in the period",
+    },
+    {
+      key: "memoryFreshness",
+      name: "MEMORY.md freshness",
+      value: freshness,
+      unit: "days",
+      healthy: freshness === null ? waiting === 0 : freshness < HEALTHY.freshnessDays,
+      range: "< 7 days",
+      explanation:
+        (last === null ? "never consolidated" : `last consolidated ${last}`) +
+        `; ${waiting} log${waiting === 1 ? "" : "s"} waiting for \`brain consolidate\``,
+    },
+    {
+      key: "playbookCoverage",
+      name: "Playbook coverage",
+      value: pb.ratio,
+      unit: "ratio",
+      healthy: pb.ratio === null || pb.ratio > HEALTHY.playbookCoverage,
+      range: "> 50%",
+      explanation: pb.repeated
+        ? `${pb.covered} of ${pb.repeated} operations repeated 3+ times have a playbook`
+        : "no operation repeated 3+ times yet",
+    },
+  ];
+
+  const entries = Object.fromEntries(ENTRY_KINDS.map((k) => [k, 0])) as Record<EntryKind, number> & { total: number };
+  entries.total = 0;
+  for (const { log, parsed: p } of parsed) {
+    if (log.date < since || log.date > today) continue;
+    for (const e of p.entries) {
+      entries[e.kind]++;
+      entries.total++;
+    }
+  }
+  const solutions = Object.fromEntries(SOLUTION_STATUSES.map((s) => [s, 0])) as Record<SolutionStatus, number>;
+  const drifting: SolutionRef[] = [];
+  const quarantined: SolutionRef[] = [];
+  const ids = solutionIds(input.registry);
+  const problems = listProblems(input.registry);
+  for (const key of problems) {
+    const problem = input.registry[key] as Problem;
+    for (const s of Array.isArray(problem.solutions) ? problem.solutions : []) {
+      const status = effectiveStatus(s, thresholds);
+      solutions[status]++;
+      const ref = { problem: key, id: ids.get(s) ?? "", action: s.action, successRate: s.successRate ?? 0, tries: s.tries ?? 0 };
+      if (status === "quarantined") quarantined.push(ref);
+      if (status !== "retired" && isDrifting(s, thresholds)) drifting.push(ref);
+    }
+  }
+
+  const trend: StatsWeek[] = weeksOf(since, today).map((w) => {
+    const e = errorMetrics(facts, w.from, w.to);
+    const lastThen = lastConsolidation(consolidations, w.to);
+    return {
+      ...w,
+      errorRepeatRate: ratio(e.repeated.length, e.seen.length),
+      strategyCoverage: ratio(e.covered.length, e.seen.length),
+      memoryFreshness: lastThen === null ? null : daysBetween(lastThen, w.to),
+      playbookCoverage: playbookCoverageAt(input, w.to).ratio,
+    };
+  });
+
+  const memRatio = input.memoryCapBytes > 0 ? input.memoryBytes / input.memoryCapBytes : 0;
+  return {
+    since,
+    today,
+    metrics,
+    errors: { signatures: now.seen.length, repeated: now.repeated.map((f) => f.signature), uncovered: now.seen.filter((f) => !now.covered.includes(f)).map((f) => f.signature) },
+    consolidation: { last, waiting },
+    playbookOps: { repeated: pb.repeated, covered: pb.covered, uncovered: pb.uncovered },
+    counts: { entries, problems: problems.length, solutions, playbooks: input.playbooks.length, rules: input.rules },
+    drifting,
+    quarantined,
+    memory: { bytes: input.memoryBytes, capBytes: input.memoryCapBytes, ratio: memRatio, healthy: memRatio <= 1 },
+    trend,
+  };
+}

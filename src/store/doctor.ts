@@ -1,0 +1,421 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { isIsoDate } from "../core/dates.js";
+import { parseDailyLog } from "../core/daily-log.js";
+import { BrainError } from "../core/errors.js";
+import { utf8Bytes } from "../core/memory-file.js";
+import { parsePlaybook } from "../core/playbooks.js";
+import { RULES_FILES } from "../core/rules-file.js";
+import { assignSolutionIds, parseStrategies, serializeStrategies, listProblems, type Problem, type StrategyRegistry } from "../core/strategies.js";
+import { validateConfig } from "../generated/config.js";
+import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
+import { validateStrategies } from "../generated/strategies.js";
+import { BRAIN_DIR, readTextIfExists } from "./fs.js";
+import { findRepositoryRoot, isDetachedHead, uncommittedPaths } from "./git.js";
+import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
+import { workspaceTemplates } from "./package-files.js";
+import { PLAYBOOKS_DIR } from "./playbooks.js";
+import { schemaProblems } from "./schema.js";
+import { MEMORY_PATH, STRATEGIES_PATH } from "./strategies.js";
+import { CONFIG_FILE, DEFAULT_CONFIG, findWorkspaceRoot, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
+
+/** One thing doctor found, with what to do about it. */
+export interface DoctorFinding {
+  /** Stable code of the check, e.g. `lock-stale`, `schema-strategies`, `rule-path`. */
+  id: string;
+  severity: "error" | "warning";
+  /** Workspace-relative file (with `:line` when known) the finding is about. */
+  file?: string;
+  message: string;
+  /** What to do about it. */
+  fix: string;
+  /** True when `brain doctor --fix` repairs it safely. */
+  fixable: boolean;
+}
+
+export interface DoctorOptions extends WorkspaceOptions {
+  /** Repair what is safe to repair (stale lock and temp files, missing folders and ids, .gitignore), in one commit. */
+  fix?: boolean;
+  /** false: repair files but make no commit. */
+  commit?: boolean;
+}
+
+export interface DoctorResult {
+  root: string;
+  /** True when nothing is left to report. */
+  healthy: boolean;
+  /** What is wrong now (after repairs, with --fix). */
+  findings: DoctorFinding[];
+  /** What --fix repaired. */
+  fixed: DoctorFinding[];
+  commit: CommitInfo;
+  warnings: string[];
+}
+
+/** Unconsolidated logs beyond this many are a backlog worth a finding. */
+export const BACKLOG_LIMIT = 7;
+/** Temp files older than this were left by a writer that died; live writes take milliseconds. */
+export const STALE_TMP_MS = 60_000;
+
+/** Files brain writes and commits; uncommitted changes in them are worth a finding. */
+const BRAIN_FILES = [MEMORY_PATH, STRATEGIES_PATH, CONFIG_FILE, "memory", PLAYBOOKS_DIR, ...RULES_FILES];
+const REQUIRED_FOLDERS = ["memory", PLAYBOOKS_DIR];
+const LOG_FILE_RE = /^(\d{4}-\d{2}-\d{2})\.md$/;
+
+/**
+ * Checks the workspace: JSON files and frontmatter against the schemas,
+ * daily-log names and dates, MEMORY.md against its cap, a stale lock and
+ * temp files, the consolidation backlog, rules naming paths that no longer
+ * exist, and the git state. With `fix`, repairs only what is safe — the
+ * stale lock and temp files, missing folders, missing solution ids, and
+ * `.brain/` in .gitignore — in one commit, and never rewrites what a person
+ * wrote.
+ */
+export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult> {
+  const ws = openTolerant(options);
+  let findings = await diagnose(ws);
+  const fixed: DoctorFinding[] = [];
+  let commit: CommitInfo = { committed: false, reason: "nothing to fix" };
+  const warnings: string[] = [];
+  if (options.fix && findings.some((f) => f.fixable)) {
+    // The lock first: everything else is repaired holding the lock, and a stale one would be in the way.
+    for (const f of findings.filter((f) => f.id === "lock-stale")) {
+      const path = lockPath(ws.root);
+      const holder = readHolder(path);
+      if (holder === "missing" || isStale(path, holder)) {
+        if (holder !== "missing") breakStaleLock(path, holder);
+        fixed.push(f);
+      }
+    }
+    const out = await writeWorkspace(ws, { commit: options.commit, command: "brain doctor --fix" }, (tx) => {
+      const done: DoctorFinding[] = [];
+      for (const f of findings) {
+        if (!f.fixable || f.id === "lock-stale") continue;
+        if (f.id === "tmp-stale") {
+          // Under the lock no brain writer of this workspace is mid-write, so an old temp file is garbage.
+          for (const file of staleTempFiles(ws.root)) rmSync(join(ws.root, BRAIN_DIR, "tmp", file), { force: true });
+          done.push(f);
+        } else if (f.id === "folder-missing") {
+          const folder = f.file!.replace(/\/$/, "");
+          mkdirSync(tx.path(folder), { recursive: true });
+          // git keeps no empty folder, so the folder gets its template files (only those missing).
+          for (const [rel, content] of workspaceTemplates()) if (rel.startsWith(`${folder}/`) && tx.read(rel) === null) tx.write(rel, content);
+          done.push(f);
+        } else if (f.id === "strategies-ids") {
+          const text = tx.read(STRATEGIES_PATH);
+          if (text === null) continue;
+          const r = assignSolutionIds(parseStrategies(text, STRATEGIES_PATH));
+          if (r.assigned.length && !schemaProblems(validateStrategies, r.registry).length) {
+            tx.write(STRATEGIES_PATH, serializeStrategies(r.registry));
+            done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})` });
+          }
+        } else if (f.id === "gitignore-brain") {
+          const existing = tx.read(".gitignore") ?? "";
+          tx.write(".gitignore", `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${BRAIN_DIR}/\n`);
+          done.push(f);
+        }
+      }
+      const committed = done.filter((d) => d.id !== "tmp-stale");
+      return {
+        result: done,
+        message: committed.length
+          ? {
+              subject: `brain: doctor --fix ${[...new Set(committed.map((d) => d.id))].join(", ")}`,
+              body: ["Repaired what was safe to repair; no text a person wrote was changed.", ...committed.map((d) => `- ${d.file ? `${d.file}: ` : ""}${d.message}`)].join("\n"),
+            }
+          : undefined,
+      };
+    });
+    fixed.push(...out.result);
+    commit = out.commit;
+    warnings.push(...out.warnings);
+    findings = await diagnose(ws);
+  }
+  return { root: ws.root, healthy: findings.length === 0, findings, fixed, commit, warnings };
+}
+
+/** The workspace, with the default config when brain.config.json is invalid: that is a finding, not a reason to stop. */
+function openTolerant(options: WorkspaceOptions): Workspace {
+  const root = findWorkspaceRoot(options);
+  let config = DEFAULT_CONFIG;
+  try {
+    config = readConfig(root);
+  } catch (err) {
+    if (!(err instanceof BrainError)) throw err;
+  }
+  return { root, gitRoot: findRepositoryRoot(root), config };
+}
+
+/** Runs every check; the order is the order findings are reported in. */
+async function diagnose(ws: Workspace): Promise<DoctorFinding[]> {
+  const out: DoctorFinding[] = [];
+  checkGitignore(ws, out);
+  checkFolders(ws, out);
+  checkConfig(ws, out);
+  checkStrategiesFile(ws, out);
+  checkPlaybooks(ws, out);
+  checkLogs(ws, out);
+  checkMemorySize(ws, out);
+  checkRulePaths(ws, out);
+  checkLock(ws, out);
+  checkTemp(ws, out);
+  await checkGit(ws, out);
+  return out;
+}
+
+function read(ws: Workspace, rel: string, out: DoctorFinding[]): string | null {
+  try {
+    return readTextIfExists(join(ws.root, rel), rel);
+  } catch (err) {
+    out.push({ id: "unreadable", severity: "error", file: rel, message: (err as Error).message, fix: "Check the file's permissions.", fixable: false });
+    return null;
+  }
+}
+
+function checkGitignore(ws: Workspace, out: DoctorFinding[]): void {
+  const text = read(ws, ".gitignore", out);
+  if (text !== null && /^\/?\.brain(?:\/|\/\*\*?)?\s*$/m.test(text)) return;
+  out.push({
+    id: "gitignore-brain",
+    severity: "warning",
+    file: ".gitignore",
+    message: "`.brain/` (caches, locks, temp files) is not ignored by git, so it can end up in commits.",
+    fix: "Add a line `.brain/` to .gitignore (`brain doctor --fix` does).",
+    fixable: true,
+  });
+}
+
+function checkFolders(ws: Workspace, out: DoctorFinding[]): void {
+  for (const folder of REQUIRED_FOLDERS) {
+    if (existsSync(join(ws.root, folder))) continue;
+    out.push({
+      id: "folder-missing",
+      severity: "warning",
+      file: `${folder}/`,
+      message: `The folder ${folder}/ is missing.`,
+      fix: `Create it (\`brain doctor --fix\` or \`brain init\` does).`,
+      fixable: true,
+    });
+  }
+}
+
+function checkConfig(ws: Workspace, out: DoctorFinding[]): void {
+  const text = read(ws, CONFIG_FILE, out);
+  if (text === null) return;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    out.push({ id: "schema-config", severity: "error", file: CONFIG_FILE, message: `Invalid JSON: ${(err as Error).message}.`, fix: `Correct ${CONFIG_FILE} by hand (or delete it to use the defaults).`, fixable: false });
+    return;
+  }
+  for (const p of schemaProblems(validateConfig, data)) {
+    out.push({ id: "schema-config", severity: "error", file: CONFIG_FILE, message: `${p} (schemas/config.schema.json).`, fix: `Correct that key in ${CONFIG_FILE}; see docs/formats.md.`, fixable: false });
+  }
+}
+
+function checkStrategiesFile(ws: Workspace, out: DoctorFinding[]): void {
+  const text = read(ws, STRATEGIES_PATH, out);
+  if (text === null) return;
+  let registry: StrategyRegistry;
+  try {
+    registry = parseStrategies(text, STRATEGIES_PATH);
+  } catch (err) {
+    out.push({ id: "schema-strategies", severity: "error", file: STRATEGIES_PATH, message: (err as BrainError).message, fix: "Correct the file by hand, or restore it with `git checkout -- strategies.json`; brain will not write over it.", fixable: false });
+    return;
+  }
+  // parseStrategies has checked the format; the schema checks what it leaves open.
+  const problems = schemaProblems(validateStrategies, registry);
+  for (const p of problems) {
+    out.push({ id: "schema-strategies", severity: "error", file: STRATEGIES_PATH, message: `${p} (schemas/strategies.schema.json).`, fix: "Correct that entry by hand; brain will not write over an invalid file.", fixable: false });
+  }
+  if (problems.length) return;
+  const missing = listProblems(registry).flatMap((key) => {
+    const solutions = (registry[key] as Problem).solutions ?? [];
+    return solutions.filter((s) => !(typeof s.id === "string" && s.id)).map(() => key);
+  });
+  if (missing.length) {
+    out.push({
+      id: "strategies-ids",
+      severity: "warning",
+      file: STRATEGIES_PATH,
+      message: `${missing.length} solution${missing.length === 1 ? " has" : "s have"} no id (in ${[...new Set(missing)].join(", ")}).`,
+      fix: "Write the ids they are shown with into the file (`brain doctor --fix` does), so they stay stable when the file is edited by hand.",
+      fixable: true,
+    });
+  }
+}
+
+function checkPlaybooks(ws: Workspace, out: DoctorFinding[]): void {
+  const dir = join(ws.root, PLAYBOOKS_DIR);
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".md") && f.toLowerCase() !== "readme.md").sort()) {
+    const rel = `${PLAYBOOKS_DIR}/${name}`;
+    const text = read(ws, rel, out);
+    if (text === null) continue;
+    try {
+      const pb = parsePlaybook(text, rel);
+      for (const p of schemaProblems(validatePlaybookFrontmatter, pb.frontmatter)) {
+        out.push({ id: "schema-playbook", severity: "error", file: rel, message: `Frontmatter ${p} (schemas/playbook-frontmatter.schema.json).`, fix: "Correct the frontmatter by hand; see docs/formats.md.", fixable: false });
+      }
+    } catch (err) {
+      out.push({ id: "schema-playbook", severity: "error", file: rel, message: (err as Error).message, fix: "Correct the playbook by hand; `brain playbook new` shows the expected shape.", fixable: false });
+    }
+  }
+}
+
+/** Daily logs: real dates in their names, and a leading `# date` heading (when there is one) that agrees. */
+function checkLogs(ws: Workspace, out: DoctorFinding[]): void {
+  const dir = join(ws.root, "memory");
+  if (!existsSync(dir)) return;
+  let waiting = 0;
+  for (const ent of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!ent.isFile() || !ent.name.endsWith(".md") || ent.name === "learnings-queue.md") continue;
+    const rel = `memory/${ent.name}`;
+    const m = LOG_FILE_RE.exec(ent.name);
+    if (!m) {
+      out.push({ id: "log-name", severity: "warning", file: rel, message: "Not named like a daily log (memory/YYYY-MM-DD.md), so no command reads it.", fix: "Rename it to the day it records, or move it out of memory/.", fixable: false });
+      continue;
+    }
+    if (!isIsoDate(m[1]!)) {
+      out.push({ id: "log-date", severity: "warning", file: rel, message: `${m[1]} is not a real calendar date.`, fix: "Rename it to the day it records (`git mv`).", fixable: false });
+      continue;
+    }
+    const text = read(ws, rel, out);
+    if (text === null) continue;
+    const parsed = parseDailyLog(text);
+    if (parsed.consolidated === null) waiting++;
+    const lines = text.split(/\r?\n/);
+    const headingIndex = lines.findIndex((l, i) => i >= parsed.bodyLine - 1 && l.trim() !== "");
+    const heading = headingIndex >= 0 ? /^#\s+(\d{4}-\d{2}-\d{2})\s*$/.exec(lines[headingIndex]!) : null;
+    if (heading && heading[1] !== m[1]) {
+      out.push({ id: "log-heading", severity: "warning", file: `${rel}:${headingIndex + 1}`, message: `The heading says ${heading[1]} but the file is ${m[1]}.`, fix: "Move the entries to the log of the day they belong to, or correct the heading.", fixable: false });
+    }
+  }
+  if (waiting > BACKLOG_LIMIT) {
+    out.push({ id: "backlog", severity: "warning", file: "memory/", message: `${waiting} daily logs are waiting for consolidation (more than ${BACKLOG_LIMIT}).`, fix: "Run `brain consolidate`, and schedule it daily (docs/agents.md).", fixable: false });
+  }
+}
+
+function checkMemorySize(ws: Workspace, out: DoctorFinding[]): void {
+  const text = read(ws, MEMORY_PATH, out);
+  if (text === null) return;
+  const bytes = utf8Bytes(text);
+  if (bytes <= ws.config.memoryCapBytes) return;
+  out.push({
+    id: "memory-cap",
+    severity: "warning",
+    file: MEMORY_PATH,
+    message: `MEMORY.md is ${bytes} bytes, over its cap of ${ws.config.memoryCapBytes}.`,
+    fix: "Run `brain consolidate`: it moves the oldest, least-evidenced brain entries to memory/archive/. Text you wrote is never cut; trim it by hand or raise memoryCapBytes.",
+    fixable: false,
+  });
+}
+
+/**
+ * A token that reads as a repository path: relative, with a slash, and
+ * either a file extension or a trailing slash. Placeholders, globs, URLs,
+ * home and absolute paths are not paths of this repository.
+ */
+export function pathTokens(line: string): string[] {
+  const out: string[] = [];
+  for (const raw of line.split(/[\s`"'()[\]<>,;|]+/)) {
+    const t = raw.replace(/[.:!?]+$/, "");
+    if (!t.includes("/") || /[*{}$%<>]|:\/\/|^\/|^~|(?:^|\/)\.\.(?:\/|$)|YYYY|^\.(?:git|brain)\//.test(t)) continue;
+    if (!/^(?:\.\/)?[\w@.-]+(?:\/[\w@.-]+)*\/?$/.test(t)) continue;
+    const last = t.endsWith("/") ? "" : t.slice(t.lastIndexOf("/") + 1);
+    if (t.endsWith("/") || /^[\w@-][\w@.-]*\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(last)) out.push(t);
+  }
+  return out;
+}
+
+function checkRulePaths(ws: Workspace, out: DoctorFinding[]): void {
+  const bases = [ws.root, ...(ws.gitRoot && ws.gitRoot !== ws.root ? [ws.gitRoot] : [])];
+  for (const file of RULES_FILES) {
+    const text = read(ws, file, out);
+    if (text === null) continue;
+    const lines = text.split(/\r?\n/);
+    let fence = false;
+    lines.forEach((line, i) => {
+      // Code blocks show examples; a path there is not a rule about this repository.
+      if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+      if (fence) return;
+      for (const p of pathTokens(line)) {
+        if (bases.some((b) => existsSync(join(b, p)))) continue;
+        out.push({
+          id: "rule-path",
+          severity: "warning",
+          file: `${file}:${i + 1}`,
+          message: `Mentions ${p}, which is not in the repository.`,
+          fix: "Update or delete the rule if the path moved or is gone; brain never edits rules a person wrote.",
+          fixable: false,
+        });
+      }
+    });
+  }
+}
+
+function checkLock(ws: Workspace, out: DoctorFinding[]): void {
+  const path = lockPath(ws.root);
+  const holder = readHolder(path);
+  if (holder === "missing" || !isStale(path, holder)) return;
+  out.push({
+    id: "lock-stale",
+    severity: "error",
+    file: relative(ws.root, path),
+    message: `The workspace lock is held by ${holder ? `pid ${holder.pid}${holder.command ? ` (${holder.command})` : ""} since ${holder.since}` : "an unknown process"}, which is gone.`,
+    fix: "Remove the stale lock (`brain doctor --fix` does; the next write would also break it).",
+    fixable: true,
+  });
+}
+
+function staleTempFiles(root: string): string[] {
+  const dir = join(root, BRAIN_DIR, "tmp");
+  if (!existsSync(dir)) return [];
+  const now = Date.now();
+  return readdirSync(dir).filter((f) => {
+    try {
+      return now - statSync(join(dir, f)).mtimeMs > STALE_TMP_MS;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function checkTemp(ws: Workspace, out: DoctorFinding[]): void {
+  const stale = staleTempFiles(ws.root);
+  if (!stale.length) return;
+  out.push({
+    id: "tmp-stale",
+    severity: "warning",
+    file: `${BRAIN_DIR}/tmp/`,
+    message: `${stale.length} temp file${stale.length === 1 ? "" : "s"} left by writers that stopped mid-write (the files they were writing are intact).`,
+    fix: "Delete them (`brain doctor --fix` does).",
+    fixable: true,
+  });
+}
+
+async function checkGit(ws: Workspace, out: DoctorFinding[]): Promise<void> {
+  if (!ws.gitRoot) {
+    if (ws.config.commit === false) return;
+    out.push({ id: "git-none", severity: "warning", message: "The workspace is not in a git repository, so brain keeps no audit trail.", fix: 'Run `git init` there (or `brain init`), or set "commit": false in brain.config.json.', fixable: false });
+    return;
+  }
+  if (await isDetachedHead(ws.root)) {
+    out.push({ id: "git-detached", severity: "warning", message: "HEAD is detached: brain's commits would belong to no branch.", fix: "Check out a branch (`git switch main`) before brain writes again.", fixable: false });
+  }
+  // Pathspecs are relative to the folder git runs in, the workspace; git answers relative to the repository root.
+  const present = BRAIN_FILES.filter((f) => existsSync(join(ws.root, f)));
+  const changed = present.length ? await uncommittedPaths(ws.root, present) : [];
+  if (changed.length) {
+    const shown = changed.map((p) => relative(ws.root, join(ws.gitRoot!, p)));
+    out.push({
+      id: "git-uncommitted",
+      severity: "warning",
+      file: shown[0],
+      message: `Uncommitted changes in brain's files: ${shown.slice(0, 5).join(", ")}${shown.length > 5 ? `, and ${shown.length - 5} more` : ""}.`,
+      fix: "Review and commit them (`git add … && git commit`), or restore them; brain commits only what it writes.",
+      fixable: false,
+    });
+  }
+}
