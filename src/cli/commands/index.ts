@@ -13,6 +13,7 @@ import { strategyCommand } from "./strategy.js";
 import { recallCommand } from "./recall.js";
 import { contextCommand } from "./context.js";
 import { rollbackCommand } from "./rollback.js";
+import { mcpCommand } from "./mcp.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,4 +31,5 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   contextCommand,
   consolidateCommand,
   rollbackCommand,
+  mcpCommand,
 ];
