@@ -1,44 +1,24 @@
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
-import { isBrainError, UsageError } from "../core/errors.js";
+import { isBrainError } from "../core/errors.js";
 import { commands } from "./commands/index.js";
-import { pendingExitCode, type GlobalArgs } from "./output.js";
+import { fastParse } from "./fast-parse.js";
+import { pendingExitCode } from "./output.js";
 
 declare const __BRAIN_VERSION__: string;
 
 /**
  * Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error.
- * The only place that decides how the process ends.
+ * The only place that decides how the process ends. Ordinary invocations are
+ * parsed by the fast parser; help and usage errors load yargs.
  */
 export async function runCli(argv: string[]): Promise<number> {
-  const cli = yargs(argv)
-    .scriptName("brain")
-    .usage(
-      "brain — memory for AI agents that survives between sessions.\n" +
-        "Plain markdown and JSON in a git workspace; every change is a readable commit.\n\n" +
-        "Usage: brain <command> [options]",
-    )
-    .option("workspace", { alias: "w", type: "string", global: true, describe: "Workspace folder (else BRAIN_WORKSPACE, else the nearest folder above with MEMORY.md or strategies.json)" })
-    .option("json", { type: "boolean", global: true, describe: "Print the result as JSON for machines" })
-    .option("commit", { type: "boolean", global: true, describe: "Commit changes to git (--no-commit to only write files)" })
-    .option("quiet", { alias: "q", type: "boolean", global: true, describe: "Print nothing on success (errors and warnings still go to stderr)" })
-    .version(typeof __BRAIN_VERSION__ === "string" ? __BRAIN_VERSION__ : "dev")
-    .help()
-    .alias("help", "h")
-    .alias("version", "V")
-    .strict()
-    .recommendCommands()
-    .demandCommand(1, "Name a command; `brain --help` lists them.")
-    .wrap(Math.min(100, process.stdout.columns || 100))
-    .epilogue("Exit codes: 0 ok, 1 failure (a message says what and where), 2 usage error.\nDocs: README.md, docs/agents.md")
-    .exitProcess(false)
-    .fail((msg, err) => {
-      if (err) throw err;
-      throw new UsageError(msg);
-    });
-  for (const command of commands) cli.command(command);
   try {
-    await cli.parseAsync();
+    const fast = fastParse(argv, commands);
+    if (fast?.kind === "version") {
+      process.stdout.write(`${typeof __BRAIN_VERSION__ === "string" ? __BRAIN_VERSION__ : "dev"}\n`);
+      return 0;
+    }
+    if (fast) await fast.handler(fast.args);
+    else await (await import("./yargs-cli.js")).runYargs(argv);
   } catch (err) {
     return reportFailure(err);
   }
@@ -56,7 +36,12 @@ function reportFailure(err: unknown): number {
   return 1;
 }
 
-const code = await runCli(hideBin(process.argv));
-process.exitCode = code;
+// A reader that stops early (`brain recall x | head`) closes the pipe; that is not a failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 
-export type { GlobalArgs };
+process.exitCode = await runCli(process.argv.slice(2));

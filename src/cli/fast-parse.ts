@@ -1,0 +1,217 @@
+import { parseArgs } from "node:util";
+import type { CommandModule, Options } from "yargs";
+
+/**
+ * The fast path of the CLI. Loading and running yargs costs about as much as
+ * starting Node itself, and agents start brain many times a session. So an
+ * ordinary invocation is parsed here with `util.parseArgs`, from a spec
+ * recorded by running each command's own yargs builder against a stand-in
+ * that notes its `.positional`, `.option` and `.command` calls. Anything this
+ * parser is not sure about (help, an unknown option, a bad value, a builder
+ * using other yargs features) returns null, and the CLI hands the same argv
+ * to yargs, which prints the help or the usage error. A test checks both
+ * parsers give the same arguments wherever this one answers.
+ */
+
+/** The options every command accepts. */
+export const GLOBAL_OPTIONS: Record<string, Options> = {
+  workspace: { alias: "w", type: "string", describe: "Workspace folder (else BRAIN_WORKSPACE, else the nearest folder above with MEMORY.md or strategies.json)" },
+  json: { type: "boolean", describe: "Print the result as JSON for machines" },
+  commit: { type: "boolean", describe: "Commit changes to git (--no-commit to only write files)" },
+  quiet: { alias: "q", type: "boolean", describe: "Print nothing on success (errors and warnings still go to stderr)" },
+};
+
+interface PositionalSpec {
+  name: string;
+  required: boolean;
+  variadic: boolean;
+  options: Options;
+}
+
+interface CommandSpec {
+  name: string;
+  positionals: PositionalSpec[];
+  options: Record<string, Options>;
+  subcommands: CommandSpec[];
+  handler: ((args: Record<string, unknown>) => unknown) | undefined;
+  /** The builder used something this parser does not mirror; such a command always goes through yargs. */
+  unsupported: boolean;
+}
+
+/** Option keys whose meaning this parser reproduces exactly. */
+const KNOWN_OPTION_KEYS = new Set(["type", "alias", "choices", "default", "demandOption", "describe", "description", "array", "hidden"]);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = CommandModule<any, any>;
+
+/** Records a command module's spec by running its builder against a stand-in for yargs. */
+export function recordCommand(mod: AnyCommand): CommandSpec {
+  const command = Array.isArray(mod.command) ? mod.command[0] : mod.command;
+  const words = String(command ?? "").trim().split(/\s+/);
+  const spec: CommandSpec = { name: words[0] ?? "", positionals: [], options: {}, subcommands: [], handler: mod.handler as CommandSpec["handler"], unsupported: false };
+  for (const w of words.slice(1)) {
+    const m = /^([<[])([\w-]+)(\.\.)?[\]>]$/.exec(w);
+    if (!m) spec.unsupported = true;
+    else spec.positionals.push({ name: m[2]!, required: m[1] === "<", variadic: Boolean(m[3]), options: {} });
+  }
+  const stand: unknown = new Proxy(
+    {},
+    {
+      get(_target, prop) {
+        if (prop === "positional") {
+          return (name: string, options: Options) => {
+            const p = spec.positionals.find((x) => x.name === name);
+            if (!p || !onlyKnownKeys(options)) spec.unsupported = true;
+            else p.options = options;
+            return stand;
+          };
+        }
+        if (prop === "option" || prop === "options") {
+          return (name: string | Record<string, Options>, options?: Options) => {
+            const entries = typeof name === "string" ? [[name, options ?? {}] as const] : Object.entries(name);
+            for (const [n, o] of entries) {
+              if (!onlyKnownKeys(o)) spec.unsupported = true;
+              spec.options[n] = o;
+            }
+            return stand;
+          };
+        }
+        if (prop === "command") {
+          return (sub: AnyCommand) => {
+            spec.subcommands.push(recordCommand(sub));
+            return stand;
+          };
+        }
+        if (prop === "example" || prop === "demandCommand") return () => stand;
+        return () => {
+          spec.unsupported = true;
+          return stand;
+        };
+      },
+    },
+  );
+  if (typeof mod.builder === "function") (mod.builder as (y: unknown) => unknown)(stand);
+  else if (mod.builder) for (const [n, o] of Object.entries(mod.builder as Record<string, Options>)) spec.options[n] = o;
+  return spec;
+}
+
+function onlyKnownKeys(options: Options): boolean {
+  return Object.keys(options).every((k) => KNOWN_OPTION_KEYS.has(k));
+}
+
+export type FastParse =
+  | { kind: "version" }
+  | { kind: "command"; path: string[]; args: Record<string, unknown>; handler: (args: Record<string, unknown>) => unknown };
+
+/**
+ * Parses `argv` for the common case, or returns null when yargs should decide
+ * (help, usage errors, anything unusual). Never throws.
+ */
+export function fastParse(argv: readonly string[], commands: readonly AnyCommand[]): FastParse | null {
+  try {
+    return parseOrNull(argv, commands);
+  } catch {
+    return null;
+  }
+}
+
+function parseOrNull(argv: readonly string[], commands: readonly AnyCommand[]): FastParse | null {
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) return { kind: "version" };
+  let specs = commands.map(recordCommand);
+  let spec: CommandSpec | undefined;
+  const path: string[] = [];
+  let i = 0;
+  // Command words come first; options before them are left to yargs.
+  for (;;) {
+    const word = argv[i];
+    const next = specs.find((s) => s.name === word);
+    if (!next) break;
+    spec = next;
+    path.push(word!);
+    i++;
+    if (!next.subcommands.length) break;
+    specs = next.subcommands;
+  }
+  if (!spec || spec.unsupported || spec.subcommands.length || !spec.handler) return null;
+
+  const all: Record<string, Options> = { ...GLOBAL_OPTIONS, ...spec.options };
+  const parseOptions: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+    version: { type: "boolean", short: "V" },
+  };
+  const longAliases = new Map<string, string>();
+  for (const [name, o] of Object.entries(all)) {
+    const type = o.type === "boolean" ? "boolean" : "string";
+    const def: { type: "string" | "boolean"; multiple?: boolean; short?: string } = { type };
+    if (type === "string") def.multiple = true;
+    for (const alias of ([] as string[]).concat(o.alias ?? [])) {
+      if (alias.length === 1) def.short = alias;
+      else {
+        longAliases.set(alias, name);
+        parseOptions[alias] = { ...def };
+      }
+    }
+    parseOptions[name] = def;
+  }
+  const { values, positionals } = parseArgs({
+    args: argv.slice(i) as string[],
+    options: parseOptions,
+    strict: true,
+    allowPositionals: true,
+    allowNegative: true,
+  } as Parameters<typeof parseArgs>[0]);
+  if (values.help || values.version) return null;
+
+  const args: Record<string, unknown> = { _: [...path], $0: "brain" };
+  const given = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(values)) {
+    const name = longAliases.get(key) ?? key;
+    if (given.has(name)) return null; // an option and its alias both given: let yargs decide
+    given.set(name, value);
+  }
+  for (const [name, o] of Object.entries(all)) {
+    let value = given.get(name);
+    if (value === undefined) {
+      if (o.demandOption) return null;
+      if (o.default === undefined) continue;
+      value = o.default;
+    } else if (o.type !== "boolean") {
+      const raw = value as string[];
+      if (o.type === "number" && raw.some((v) => v.trim() === "" || !Number.isFinite(Number(v)))) return null;
+      const list = raw.map((v) => (o.type === "number" ? Number(v) : v));
+      if (o.choices && list.some((v) => !(o.choices as unknown[]).includes(v))) return null;
+      value = list.length === 1 && !o.array ? list[0] : list;
+    }
+    setArg(args, name, value, o);
+  }
+  let p = 0;
+  for (const pos of spec.positionals) {
+    if (pos.variadic) {
+      const rest = positionals.slice(p);
+      p = positionals.length;
+      if (!rest.length && pos.required) return null;
+      if (pos.options.choices && rest.some((v) => !(pos.options.choices as unknown[]).includes(v))) return null;
+      if (rest.length || pos.required) setArg(args, pos.name, rest, pos.options);
+      continue;
+    }
+    const v = positionals[p];
+    if (v === undefined) {
+      if (pos.required || pos.options.demandOption) return null;
+      continue;
+    }
+    if (pos.options.choices && !(pos.options.choices as unknown[]).includes(v)) return null;
+    if (pos.options.type === "number") return null;
+    setArg(args, pos.name, pos.options.array ? [v] : v, pos.options);
+    p++;
+  }
+  if (p < positionals.length) return null; // extra words: yargs reports them
+  return { kind: "command", path, args, handler: spec.handler };
+}
+
+/** Sets a value under its name, its camelCase form and its aliases, as yargs does. */
+function setArg(args: Record<string, unknown>, name: string, value: unknown, o: Options): void {
+  args[name] = value;
+  const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  if (camel !== name) args[camel] = value;
+  for (const alias of ([] as string[]).concat(o.alias ?? [])) args[alias] = value;
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import type { Argv, CommandModule } from "yargs";
+import { commands } from "../src/cli/commands/index.js";
+import { fastParse } from "../src/cli/fast-parse.js";
+import { buildYargs } from "../src/cli/yargs-cli.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = CommandModule<any, any>;
+interface Capture {
+  path?: string[];
+  args?: Record<string, unknown>;
+}
+
+/** The command modules with handlers that only capture what yargs parsed. */
+function capturing(mods: readonly AnyCommand[], sink: Capture, prefix: string[] = []): AnyCommand[] {
+  return mods.map((mod) => {
+    const word = String(Array.isArray(mod.command) ? mod.command[0] : mod.command).split(" ")[0]!;
+    const path = [...prefix, word];
+    return {
+      ...mod,
+      handler: (args: Record<string, unknown>) => {
+        sink.path = path;
+        sink.args = args;
+      },
+      builder: (y: Argv) => {
+        const proxy: Argv = new Proxy(y, {
+          get(target, prop) {
+            if (prop === "command") {
+              return (sub: AnyCommand) => {
+                target.command(capturing([sub], sink, path)[0]!);
+                return proxy;
+              };
+            }
+            const value = (target as unknown as Record<string | symbol, unknown>)[prop];
+            if (typeof value !== "function") return value;
+            return (...a: unknown[]) => {
+              const r = (value as (...x: unknown[]) => unknown).apply(target, a);
+              return r === target ? proxy : r;
+            };
+          },
+        });
+        if (typeof mod.builder === "function") (mod.builder as (y: Argv) => unknown)(proxy);
+        return y;
+      },
+    } as AnyCommand;
+  });
+}
+
+async function parseWithYargs(argv: string[]): Promise<Capture> {
+  const sink: Capture = {};
+  await buildYargs(argv, capturing(commands, sink)).parseAsync();
+  return sink;
+}
+
+/** The arguments a handler reads: canonical names only (yargs adds camelCase and alias copies). */
+function canonical(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== "_" && k !== "$0" && k.length > 1 && !/[A-Z]/.test(k) && v !== undefined));
+}
+
+const COMMON: string[][] = [
+  ["log", "hello"],
+  ["log", "--kind", "lesson", "Run", "migrations", "first", "-t", "db", "-t", "deploy"],
+  ["log", "-k", "decision", "--tag=tooling", "Chose pnpm"],
+  ["log", "x", "--no-commit", "--json"],
+  ["log", "-q", "x"],
+  ["log", "--workspace", "/tmp/w", "x"],
+  ["log", "-w", "/tmp/w", "x"],
+  ["queue", "add", "learned", "--kind", "fix"],
+  ["queue", "list", "--json"],
+  ["queue", "drain"],
+  ["strategy", "record", "p", "a", "-r", "success", "-m", "one", "-m", "two"],
+  ["strategy", "record", "p", "a", "--result", "0.5", "--id", "s-1", "-d", "desc"],
+  ["strategy", "list", "--status", "validated", "--rank", "wilson"],
+  ["strategy", "show", "p"],
+  ["strategy", "retire", "p", "s-1"],
+  ["strategy", "prune", "--older-than", "30d", "--below", "0.2", "--min-tries", "4", "--dry-run"],
+  ["check", "some", "error", "-n", "3"],
+  ["error", "boom", "at", "x", "--fix", "f", "--cause", "c", "-p", "key"],
+  ["history", "-n", "5", "--file", "MEMORY.md"],
+  ["init", "dir"],
+  ["init"],
+  ["op", "deploy-api", "host=web1", "branch=main", "--step", "git pull", "-s", "npm run build"],
+  ["playbook", "suggest", "--min", "2"],
+  ["playbook", "new", "deploy-api", "--from-suggestion"],
+  ["playbook", "show", "deploy-api", "--set", "host=a", "--set", "branch=b"],
+  ["playbook", "record", "deploy-api", "-r", "failure", "--note", "disk full"],
+  ["playbook", "match", "deploy", "the", "api"],
+  ["playbook", "list"],
+  ["recall", "seed", "order", "--limit", "3", "--since", "2026-01-01", "--kind", "lesson"],
+  ["context", "--budget", "100", "--query", "deploy"],
+  ["rollback"],
+];
+
+const LEFT_TO_YARGS: string[][] = [
+  [],
+  ["--help"],
+  ["log", "--help"],
+  ["log"],
+  ["log", "x", "--colour"],
+  ["log", "x", "--kind", "gossip"],
+  ["frobnicate"],
+  ["queue"],
+  ["strategy", "record", "p"],
+  ["strategy", "record", "p", "a"],
+  ["recall", "x", "--limit", "abc"],
+  ["recall", "x", "--limit", ""],
+  ["--json", "log", "x"],
+  ["log", "-5", "degrees"],
+  ["strategy", "show", "p", "extra"],
+  // Its --apply option declares `conflicts`, which only yargs enforces.
+  ["consolidate", "--dry-run", "--no-promote"],
+];
+
+describe("the fast argument parser", () => {
+  it.each(COMMON)("takes the fast path and agrees with yargs: %j", async (...argv) => {
+    const fast = fastParse(argv, commands);
+    expect(fast?.kind).toBe("command");
+    if (fast?.kind !== "command") return;
+    const slow = await parseWithYargs(argv);
+    expect(slow.path).toEqual(fast.path);
+    expect(canonical(fast.args)).toEqual(canonical(slow.args!));
+  });
+
+  it.each(LEFT_TO_YARGS)("leaves %j to yargs", (...argv) => {
+    expect(fastParse(argv, commands)).toBeNull();
+  });
+
+  it("answers --version by itself", () => {
+    expect(fastParse(["--version"], commands)).toEqual({ kind: "version" });
+  });
+
+  it("hands a command whose builder uses other yargs features to yargs", () => {
+    const odd: AnyCommand = { command: "odd <x>", describe: "", builder: (y) => y.positional("x", { type: "string" }).conflicts("a", "b"), handler: () => {} };
+    expect(fastParse(["odd", "1"], [odd])).toBeNull();
+    const plain: AnyCommand = { command: "plain <x>", describe: "", builder: (y) => y.positional("x", { type: "string" }), handler: () => {} };
+    expect(fastParse(["plain", "1"], [plain])).toMatchObject({ kind: "command", args: { x: "1" } });
+  });
+});
