@@ -1,6 +1,6 @@
 // `npm run bench`: wall time of brain's commands against `node -e 0` on the
 // same machine in the same run, as medians. Writes bench/results/latest.md.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir, cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -30,6 +30,39 @@ function time(argv, cwd, make = () => argv, before = () => {}) {
     xs.push(Number(process.hrtime.bigint() - t) / 1e6);
     if (r.status !== 0) throw new Error(`${a.join(" ")} failed: ${r.stderr}`);
   }
+  return median(xs);
+}
+
+/**
+ * Median ms from spawning `brain mcp` to its answer to `initialize` (the
+ * first line on stdout): what a host waits before it can list the tools.
+ */
+async function timeMcpInitialize(cwd) {
+  const request = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } },
+  });
+  const once = () =>
+    new Promise((resolve, reject) => {
+      const t = process.hrtime.bigint();
+      const child = spawn(process.execPath, [brain, "mcp"], { cwd, env, stdio: ["pipe", "pipe", "ignore"] });
+      let out = "";
+      child.on("error", reject);
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (!out.includes("\n")) return;
+        const ms = Number(process.hrtime.bigint() - t) / 1e6;
+        if (!JSON.parse(out.split("\n")[0]).result?.serverInfo) reject(new Error(`brain mcp answered initialize with ${out}`));
+        child.stdin.end();
+        child.on("close", () => resolve(ms));
+      });
+      child.stdin.write(request + "\n");
+    });
+  await once();
+  const xs = [];
+  for (let i = 0; i < runs; i++) xs.push(await once());
   return median(xs);
 }
 
@@ -93,6 +126,13 @@ for (const [name, argv, target, make, before, cwd] of cases) {
   if (!unit) unit = ms;
   const ratio = ms / unit;
   rows.push({ name, ms, ratio, target });
+  process.stderr.write(`bench: ${name} ${ms.toFixed(1)} ms\n`);
+}
+
+{
+  const name = "`brain mcp` until it answers `initialize`";
+  const ms = await timeMcpInitialize(ws);
+  rows.push({ name, ms, ratio: ms / unit, target: 2 });
   process.stderr.write(`bench: ${name} ${ms.toFixed(1)} ms\n`);
 }
 

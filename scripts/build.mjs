@@ -65,6 +65,29 @@ function generateValidators() {
   log(`validators for ${names.map(([b]) => b).join(", ")}`);
 }
 
+/**
+ * The MCP SDK's server builds an ajv JSON Schema validator at start-up for one
+ * feature, validating a client's answer to an elicitation form, which brain
+ * never asks for. Loading ajv's compiler costs `brain mcp` about a fifth of
+ * its start-up, so the bundle gets a provider that loads nothing and says so
+ * if it is ever used.
+ */
+const skipMcpAjv = {
+  name: "skip-mcp-ajv",
+  setup(b) {
+    b.onResolve({ filter: /\/validation\/ajv-provider\.js$/ }, (args) =>
+      args.importer.includes("@modelcontextprotocol") ? { path: "mcp-ajv-provider", namespace: "brain-stub" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "brain-stub" }, () => ({
+      loader: "js",
+      contents:
+        "export class AjvJsonSchemaValidator {\n" +
+        "  getValidator() { throw new Error('brain mcp does not validate elicitation forms (the JSON Schema validator is left out of the bundle)'); }\n" +
+        "}\n",
+    }));
+  },
+};
+
 async function bundleCli() {
   rmSync(join(root, "dist/cli"), { recursive: true, force: true });
   await build({
@@ -78,6 +101,7 @@ async function bundleCli() {
     chunkNames: "chunks/[name]-[hash]",
     legalComments: "none",
     logLevel: "warning",
+    plugins: [skipMcpAjv],
     define: { __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version) },
     // Bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: "import { createRequire as __brainCreateRequire } from 'node:module'; const require = __brainCreateRequire(import.meta.url);" },

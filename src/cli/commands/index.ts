@@ -15,6 +15,7 @@ import { contextCommand } from "./context.js";
 import { rollbackCommand } from "./rollback.js";
 import { statsCommand } from "./stats.js";
 import { doctorCommand } from "./doctor.js";
+import { mcpCommand } from "./mcp.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,4 +35,5 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   rollbackCommand,
   statsCommand,
   doctorCommand,
+  mcpCommand,
 ];

@@ -1,0 +1,447 @@
+/**
+ * The MCP front: the same operations as the CLI, served to agent hosts that
+ * speak the Model Context Protocol. Every tool is a thin call of the library
+ * function the CLI command calls, so the lock, the atomic writes, the
+ * redaction and the commits are the same whichever front an agent uses.
+ */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import * as z from "zod";
+import { ENTRY_KINDS, dailyLogPath } from "../core/daily-log.js";
+import { localDate } from "../core/dates.js";
+import { isBrainError, UsageError } from "../core/errors.js";
+import type { WorkspaceOptions } from "../store/workspace.js";
+
+declare const __BRAIN_VERSION__: string;
+
+/** Where and how the server works; every field is read again on each call. */
+export interface BrainServerOptions {
+  /** Explicit workspace folder (`brain mcp --workspace`); wins over BRAIN_WORKSPACE and discovery. */
+  workspace?: string;
+  /** Folder discovery starts from, and relative paths resolve against (default: process.cwd()). */
+  cwd?: string;
+  /** Environment for BRAIN_WORKSPACE and BRAIN_NOW (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** false: write files but make no commits (`brain mcp --no-commit`); default: the workspace's config. */
+  commit?: boolean;
+  /** Where diagnostics go; never stdout, which belongs to the protocol (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** What a tool's `run` receives besides its arguments: the workspace options and clock of this call. */
+export interface CallContext extends WorkspaceOptions {
+  commit?: boolean;
+  now?: Date;
+}
+
+/**
+ * One MCP tool: a schema for its arguments, the library call, and the short
+ * text an agent reads. The structured content is the library's own result.
+ */
+export interface BrainTool<S extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  title: string;
+  /** Says when to call it: the agent protocol of AGENTS.md, as tool descriptions. */
+  description: string;
+  input: S;
+  readOnly: boolean;
+  run: (args: z.infer<z.ZodObject<S>>, ctx: CallContext) => Promise<object> | object;
+  /** A few lines for the agent; the full data is in the structured content. */
+  text: (result: never) => string;
+}
+
+/** Keeps each entry's argument type tied to its schema while the table holds them all. */
+function defineTool<S extends z.ZodRawShape, R extends object>(tool: {
+  name: string;
+  title: string;
+  description: string;
+  input: S;
+  readOnly: boolean;
+  run: (args: z.infer<z.ZodObject<S>>, ctx: CallContext) => Promise<R> | R;
+  text: (result: R) => string;
+}): BrainTool {
+  return tool as unknown as BrainTool;
+}
+
+const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
+const tagsSchema = z.array(nonEmpty("A tag")).optional().describe("Tags, without the #");
+const rankSchema = z.enum(["rate", "wilson"]).optional().describe("rate (default): success rate then tries; wilson: Wilson lower bound, so 1/1 does not outrank 95/100");
+const resultSchema = z
+  .union([z.number().min(0).max(1), z.enum(["success", "failure", "ok", "fail"])])
+  .describe('"success", "failure", or a number from 0 to 1 for a partial success');
+const pairsSchema = (what: string) => z.record(z.string().regex(/^[^=\s]+$/, "a key has no spaces and no ="), z.string()).optional().describe(what);
+
+/** Lines of a list, or a fallback when it is empty. */
+function lines(items: string[], empty: string): string {
+  return items.length ? items.join("\n") : empty;
+}
+
+function commitText(commit: { committed: boolean; sha?: string; reason?: string }): string {
+  return commit.committed ? `committed ${commit.sha?.slice(0, 7)}` : `not committed: ${commit.reason}`;
+}
+
+function redactedText(redacted: string[]): string {
+  return redacted.length ? ` Redacted ${redacted.join(", ")} before writing.` : "";
+}
+
+function pct(rate: number): string {
+  return `${(rate * 100).toFixed(0)}%`;
+}
+
+/**
+ * Every tool, in the order a host lists them. Adding a tool is one entry
+ * here: its schema, its library call, its text.
+ */
+export const BRAIN_TOOLS: BrainTool[] = [
+  defineTool({
+    name: "brain_context",
+    title: "Session-start memory",
+    description:
+      "Call this FIRST, at the start of every session, and read it before doing anything else: MEMORY.md, recent daily logs, " +
+      "the learnings queue and the strategies and playbooks relevant to the task, within a token budget. " +
+      "Pass `query` (the task at hand) to pick the relevant strategies and playbooks.",
+    input: {
+      budget: z.number().int().positive().optional().describe("Most tokens to use (estimated as characters / 4); default 4000"),
+      query: z.string().optional().describe("The task at hand"),
+    },
+    readOnly: true,
+    run: async (a, ctx) => (await import("../store/context.js")).buildContext({ ...ctx, budget: a.budget, query: a.query }),
+    text: (r) => r.markdown,
+  }),
+  defineTool({
+    name: "brain_recall",
+    title: "Search memory",
+    description:
+      "Search everything remembered (daily logs, MEMORY.md, strategies, playbooks, rules) before answering from scratch: " +
+      "when a question touches past work, a decision, a host or a tool. Hits come best first, each citing path:line.",
+    input: {
+      query: nonEmpty("The query").describe("Words, a question or an error message"),
+      limit: z.number().int().positive().optional().describe("Most hits (default 10)"),
+      kind: z.string().optional().describe("Only this kind: lesson, error, fix, decision, note, rule, op, outcome, strategy, playbook"),
+      since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "since is a date YYYY-MM-DD").optional().describe("Only entries dated on or after YYYY-MM-DD"),
+      recent: z.boolean().optional().describe("Favour recent entries"),
+    },
+    readOnly: true,
+    run: async (a, ctx) =>
+      (await import("../store/recall.js")).recall({ ...ctx, query: a.query, limit: a.limit, kind: a.kind, since: a.since, recency: a.recent }),
+    text: (r) =>
+      r.reason
+        ? `No results: ${r.reason}`
+        : lines(
+            r.hits.map((h) => `${h.path}:${h.line} [${h.kind}]${h.date ? ` ${h.date}` : ""} ${h.text.split("\n")[0]}`),
+            `No results for ${r.terms.join(" ")}.`,
+          ),
+  }),
+  defineTool({
+    name: "brain_log",
+    title: "Write to today's log",
+    description:
+      "Write a fact the moment it is learned, never batched at the end of a session: kind `lesson` for something learned, " +
+      "`decision` for a choice and why, `note` for what happened. Appends to today's memory/YYYY-MM-DD.md and commits it.",
+    input: {
+      text: nonEmpty("The entry").describe("What happened or was learned, in one or two sentences"),
+      kind: z.enum(ENTRY_KINDS).optional().describe("Entry kind (default note)"),
+      tags: tagsSchema,
+    },
+    readOnly: false,
+    run: async (a, ctx) => (await import("../store/log.js")).logEntry({ ...ctx, text: a.text, kind: a.kind ?? "note", tags: a.tags ?? [] }),
+    text: (r) => `Logged to ${r.path}:${r.line} (${commitText(r.commit)}).${redactedText(r.redacted)}`,
+  }),
+  defineTool({
+    name: "brain_queue_add",
+    title: "Queue a learning from a sub-task",
+    description:
+      "When working as a sub-task (a helper agent, not the main session): hand each learning to the main session at once " +
+      "through memory/learnings-queue.md instead of writing the daily log; the main session drains the queue.",
+    input: {
+      text: nonEmpty("The learning").describe("The learning"),
+      kind: z.enum(ENTRY_KINDS).optional().describe("Entry kind (default lesson)"),
+      tags: tagsSchema,
+    },
+    readOnly: false,
+    run: async (a, ctx) => (await import("../store/queue.js")).queueAdd({ ...ctx, text: a.text, kind: a.kind ?? "lesson", tags: a.tags ?? [] }),
+    text: (r) => `Queued in ${r.path}:${r.line} (${commitText(r.commit)}).${redactedText(r.redacted)}`,
+  }),
+  defineTool({
+    name: "brain_check",
+    title: "Look up a failure",
+    description:
+      "Call this as soon as a command, build or test FAILS, before reasoning about the error: known problems matching the " +
+      "error text, each with its solutions best first. Try them in order; after each attempt call brain_strategy_record, " +
+      "and once it is fixed call brain_error.",
+    input: {
+      error: nonEmpty("The error text").describe("The error text, or its key lines"),
+      limit: z.number().int().positive().optional().describe("Most problems (default 5)"),
+      rank: rankSchema,
+    },
+    readOnly: true,
+    run: async (a, ctx) => (await import("../store/strategies.js")).checkError({ ...ctx, text: a.error, limit: a.limit, rank: a.rank }),
+    text: (r) =>
+      lines(
+        r.matches.map(
+          (m) =>
+            `${m.problem} (match ${pct(m.score)})${m.description ? ` — ${m.description}` : ""}\n` +
+            lines(m.solutions.map((s) => `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}): ${s.action}`), "  (no solutions yet)"),
+        ),
+        "No known fix. Once you have one, record it with brain_error.",
+      ),
+  }),
+  defineTool({
+    name: "brain_error",
+    title: "Record an error and its fix",
+    description:
+      "Call this once an error is FIXED: records the error, its root cause and the fix in MEMORY.md, the strategy registry " +
+      "and today's log in one commit, so brain_check finds the fix next time.",
+    input: {
+      error: nonEmpty("The error text").describe("The error text"),
+      fix: nonEmpty("The fix").describe("What fixed it"),
+      cause: z.string().optional().describe("The root cause"),
+      problem: z.string().optional().describe("Problem key to file the fix under (default: derived from the error)"),
+    },
+    readOnly: false,
+    run: async (a, ctx) => (await import("../store/strategies.js")).recordError({ ...ctx, error: a.error, fix: a.fix, cause: a.cause, problem: a.problem }),
+    text: (r) =>
+      `${r.memory.reinforced ? "Reinforced" : "Added"} MEMORY.md:${r.memory.line}, solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).`,
+  }),
+  defineTool({
+    name: "brain_strategy_record",
+    title: "Record an attempt",
+    description:
+      "Call this after EACH attempt at a problem, successful or not: updates the solution's success rate " +
+      "((rate*tries + result)/(tries + 1)) in strategies.json, creating the problem or solution when new.",
+    input: {
+      problem: nonEmpty("The problem").describe("Problem key, or free text matched to a known problem"),
+      action: nonEmpty("The action").describe("What was tried"),
+      result: resultSchema,
+      id: z.string().optional().describe("Address an existing solution by id instead of by action"),
+      description: z.string().optional().describe("Description of a new problem"),
+      match: z.array(nonEmpty("A pattern")).optional().describe("Patterns (substring or /regex/) that identify the problem"),
+    },
+    readOnly: false,
+    run: async (a, ctx) =>
+      (await import("../store/strategies.js")).recordStrategy({
+        ...ctx,
+        problem: a.problem,
+        action: a.action,
+        result: a.result,
+        id: a.id,
+        description: a.description,
+        match: a.match ?? [],
+      }),
+    text: (r) =>
+      `${r.created.problem ? "New problem" : "Problem"} ${r.problem}, ${r.created.solution ? "new solution" : "solution"} ${r.solution.id}: ` +
+      `${(r.solution.successRate * 100).toFixed(1)}% over ${r.solution.tries} ${r.solution.tries === 1 ? "try" : "tries"} (${r.solution.status}) — ${commitText(r.commit)}.`,
+  }),
+  defineTool({
+    name: "brain_strategy_show",
+    title: "Show a problem's solutions",
+    description: "One known problem's solutions, best first, with success rate, tries, status and last try; for choosing what to try next.",
+    input: {
+      problem: nonEmpty("The problem").describe("Problem key, or free text matched to a known problem"),
+      rank: rankSchema,
+    },
+    readOnly: true,
+    run: async (a, ctx) => (await import("../store/strategies.js")).showStrategy({ ...ctx, problem: a.problem, rank: a.rank }),
+    text: (r) =>
+      `${r.problem}${r.description ? ` — ${r.description}` : ""}\n` +
+      lines(
+        r.solutions.map((s) => `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}${s.drifting ? ", drifting" : ""}): ${s.action}`),
+        "  (no solutions yet)",
+      ),
+  }),
+  defineTool({
+    name: "brain_op",
+    title: "Log an operation",
+    description:
+      "Call this right after finishing a multi-step operation (a deploy, a release, a migration): its name (the same every " +
+      "time), what varied as params, and the steps taken. Operations repeated 3+ times become playbooks.",
+    input: {
+      name: nonEmpty("The operation's name").describe("The operation's name, the same every time (e.g. deploy-api)"),
+      params: pairsSchema("What varied this time, e.g. {\"host\": \"web1\", \"branch\": \"main\"}"),
+      steps: z.array(nonEmpty("A step")).optional().describe("The commands or actions taken, in order"),
+    },
+    readOnly: false,
+    run: async (a, ctx) => (await import("../store/op.js")).logOp({ ...ctx, name: a.name, params: a.params ?? {}, steps: a.steps ?? [] }),
+    text: (r) => `Logged operation ${r.name} to ${r.path}:${r.line} (${commitText(r.commit)}).${redactedText(r.redacted)}`,
+  }),
+  defineTool({
+    name: "brain_playbook_suggest",
+    title: "Suggest playbooks",
+    description:
+      "Operations repeated often enough to become playbooks, each drafted with its common steps and parameters. " +
+      "Call it now and then (for example after brain_op); a person or brain's CLI turns a suggestion into a playbook.",
+    input: {
+      min: z.number().int().min(2).optional().describe("Fewest repetitions (default 3)"),
+    },
+    readOnly: true,
+    run: async (a, ctx) => (await import("../store/playbooks.js")).suggestPlaybooks({ ...ctx, min: a.min }),
+    text: (r) =>
+      lines(
+        r.suggestions.map((s) => `${s.name}: done ${s.occurrences.length} times; params ${Object.keys(s.params).join(", ") || "none"}`),
+        `No operation repeated ${r.min}+ times without a playbook.`,
+      ),
+  }),
+  defineTool({
+    name: "brain_playbook_show",
+    title: "Show a playbook",
+    description:
+      "Before doing an operation that has a playbook: its steps with the parameters filled in. A missing or unknown parameter " +
+      "is an error listing them.",
+    input: {
+      name: nonEmpty("The playbook's name").describe("The playbook's name or slug"),
+      set: pairsSchema("Parameter values, e.g. {\"host\": \"web2\"}"),
+    },
+    readOnly: true,
+    run: async (a, ctx) => (await import("../store/playbooks.js")).showPlaybook({ ...ctx, name: a.name, set: a.set ?? {} }),
+    text: (r) => `${r.playbook.name} (${r.path})\n` + r.steps.map((s, i) => `${i + 1}. ${s}`).join("\n"),
+  }),
+  defineTool({
+    name: "brain_playbook_record",
+    title: "Record a playbook run",
+    description: "Call this after following a playbook: updates its uses, success rate, last use and history.",
+    input: {
+      name: nonEmpty("The playbook's name").describe("The playbook's name or slug"),
+      result: resultSchema,
+      note: z.string().optional().describe("What happened, for the History section"),
+    },
+    readOnly: false,
+    run: async (a, ctx) => (await import("../store/playbooks.js")).recordPlaybook({ ...ctx, name: a.name, result: a.result, note: a.note }),
+    text: (r) => `Recorded ${r.name}: ${pct(r.successRate)} over ${r.uses} uses (${commitText(r.commit)}).`,
+  }),
+  defineTool({
+    name: "brain_consolidate",
+    title: "Consolidate memory",
+    description:
+      "At the end of a day or a long session: distill past daily logs and the learnings queue into 1–3 line entries in " +
+      "MEMORY.md and promote well-evidenced ones to permanent rules, in one commit. Pass dryRun to see the report and diff first.",
+    input: {
+      dryRun: z.boolean().optional().describe("Report and diff only; write nothing"),
+      includeToday: z.boolean().optional().describe("Consolidate today's log too (left out by default: it is still being written)"),
+      promote: z.boolean().optional().describe("Promote entries seen often enough into AGENTS.md / TOOLS.md / SOUL.md (default true)"),
+    },
+    readOnly: false,
+    run: async (a, ctx) =>
+      (await import("../store/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false }),
+    text: (r) =>
+      !r.changed
+        ? r.logs.length
+          ? `Nothing to change: ${r.logs.length} log(s) hold nothing new.`
+          : "Nothing to consolidate."
+        : [
+            (r.dryRun ? "Dry run — would commit: " : "") + (r.message.split("\n")[0] ?? ""),
+            ...r.changes.map((c) => `  ${c.kind} ${c.kind === "moved-log" ? "" : `[${c.target}] `}${c.text}`),
+            r.dryRun ? (r.diff ?? "").trimEnd() : commitText(r.commit),
+          ].join("\n"),
+  }),
+  defineTool({
+    name: "brain_stats",
+    title: "Learning metrics",
+    description:
+      "To see whether memory is working: error repeat rate (healthy 0%), strategy coverage (> 70%), MEMORY.md freshness " +
+      "(< 7 days since consolidation) and playbook coverage (> 50%), with counts and a weekly trend.",
+    input: {
+      since: z.string().optional().describe("First day of the period, YYYY-MM-DD (default: the last four weeks)"),
+    },
+    readOnly: true,
+    run: async (a, ctx) => (await import("../store/stats.js")).stats({ ...ctx, since: a.since }),
+    text: (r) =>
+      r.metrics
+        .map((m) => `${m.name}: ${m.value === null ? "no data" : m.unit === "ratio" ? pct(m.value) : `${m.value} days`} (healthy ${m.range})${m.healthy ? "" : " — needs attention"}`)
+        .join("\n"),
+  }),
+];
+
+/** Files an agent may read as MCP resources: the distilled memory, the rules, and today's log. */
+export const BRAIN_RESOURCES = [
+  { name: "memory", uri: "brain://memory", title: "MEMORY.md", description: "Distilled long-term memory (with brain's provenance comments)", path: () => "MEMORY.md" },
+  { name: "agents", uri: "brain://agents", title: "AGENTS.md", description: "Permanent rules for agents, with the memory protocol", path: () => "AGENTS.md" },
+  {
+    name: "today",
+    uri: "brain://today",
+    title: "Today's log",
+    description: "Today's daily log, memory/YYYY-MM-DD.md (empty until something is logged today)",
+    path: (now: Date) => dailyLogPath(localDate(now)),
+  },
+] as const;
+
+/** The clock of one call: BRAIN_NOW (scripted replays, tests) or the real time. */
+function clockOf(env: NodeJS.ProcessEnv): Date | undefined {
+  const fixed = env.BRAIN_NOW;
+  if (!fixed) return undefined;
+  const d = new Date(fixed);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`BRAIN_NOW must be a date-time such as 2026-11-21T09:30, got ${JSON.stringify(fixed)}.`);
+  return d;
+}
+
+/** The error result an agent sees: the BrainError's message and code; the server goes on serving. */
+function errorResult(err: unknown, tool: string, log: (line: string) => void): CallToolResult {
+  if (isBrainError(err)) {
+    log(`${tool}: ${err.message}`);
+    return { isError: true, content: [{ type: "text", text: err.message }], structuredContent: { error: { code: err.code, message: err.message } } };
+  }
+  // A bug, not bad input: the stack goes to stderr for a maintainer, the agent gets the message.
+  log(`${tool}: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+  const message = `Unexpected error in ${tool}: ${(err as Error)?.message ?? String(err)}`;
+  return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { code: "BRAIN_UNEXPECTED", message } } };
+}
+
+/**
+ * An MCP server exposing brain's tools and resources. Nothing is resolved
+ * up front: each call finds the workspace (`workspace` option, else
+ * BRAIN_WORKSPACE, else discovery from `cwd`) as a CLI run would, so a
+ * workspace created after the server started is found too.
+ */
+export function createBrainServer(options: BrainServerOptions = {}): McpServer {
+  const log = options.log ?? ((line: string) => process.stderr.write(`brain mcp: ${line}\n`));
+  const env = options.env ?? process.env;
+  const context = (): CallContext => {
+    const ctx: CallContext = { cwd: options.cwd, workspace: options.workspace, env, now: clockOf(env) };
+    if (options.commit === false) ctx.commit = false;
+    return ctx;
+  };
+  const server = new McpServer(
+    { name: "brain", version: typeof __BRAIN_VERSION__ === "string" ? __BRAIN_VERSION__ : "dev" },
+    {
+      instructions:
+        "brain is this agent's memory. Session start: call brain_context. A failure: brain_check, then brain_strategy_record " +
+        "after each attempt, brain_error once fixed. Learned something: brain_log with kind lesson, at once. " +
+        "After an operation: brain_op. As a sub-task: brain_queue_add.",
+    },
+  );
+
+  for (const tool of BRAIN_TOOLS) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        // Strict: a misspelt argument is an error the agent can correct, not silently dropped.
+        inputSchema: z.strictObject(tool.input),
+        annotations: { readOnlyHint: tool.readOnly, destructiveHint: false, openWorldHint: false },
+      },
+      async (args: object): Promise<CallToolResult> => {
+        try {
+          const result = await tool.run(args as never, context());
+          for (const w of (result as { warnings?: string[] }).warnings ?? []) log(`${tool.name}: warning: ${w}`);
+          const text = (tool.text as (r: object) => string)(result);
+          return { content: [{ type: "text", text }], structuredContent: result as Record<string, unknown> };
+        } catch (err) {
+          return errorResult(err, tool.name, log);
+        }
+      },
+    );
+  }
+
+  for (const res of BRAIN_RESOURCES) {
+    server.registerResource(res.name, res.uri, { title: res.title, description: res.description, mimeType: "text/markdown" }, async (uri): Promise<ReadResourceResult> => {
+      // Loaded on first use, like the tools' library modules, so the server answers `initialize` without them.
+      const [{ findWorkspaceRoot }, { readTextIfExists, resolveInside }] = await Promise.all([import("../store/workspace.js"), import("../store/fs.js")]);
+      const ctx = context();
+      const root = findWorkspaceRoot(ctx);
+      const rel = res.path(ctx.now ?? new Date());
+      const text = readTextIfExists(resolveInside(root, rel), rel) ?? "";
+      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
+    });
+  }
+  return server;
+}

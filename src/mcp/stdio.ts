@@ -1,0 +1,31 @@
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { createBrainServer, type BrainServerOptions } from "./server.js";
+
+/**
+ * Serves brain over MCP on this process's stdin and stdout until the host
+ * closes stdin. stdout carries protocol messages only; diagnostics go to
+ * stderr, which hosts show in their MCP logs.
+ */
+export async function serveStdio(options: BrainServerOptions = {}): Promise<void> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`brain mcp: ${line}\n`));
+  // A stray console.log from any dependency would corrupt the JSON-RPC stream; send it where logs belong.
+  console.log = console.info = console.debug = (...args: unknown[]) => log(args.map(String).join(" "));
+  const server = createBrainServer({ ...options, log });
+  const closed = new Promise<void>((resolve) => {
+    server.server.onclose = () => resolve();
+  });
+  const transport = new StdioServerTransport();
+  transport.onerror = (err) => log(`transport error: ${err.message}`);
+  await server.connect(transport);
+  // The stdio transport does not notice the host going away; stdin ending is that signal.
+  process.stdin.once("end", () => void server.close());
+  log(`serving on stdio (workspace: ${describeWorkspace(options)})`);
+  await closed;
+}
+
+function describeWorkspace(options: BrainServerOptions): string {
+  if (options.workspace) return `${options.workspace}, from --workspace`;
+  const fromEnv = (options.env ?? process.env).BRAIN_WORKSPACE;
+  if (fromEnv) return `${fromEnv}, from BRAIN_WORKSPACE`;
+  return `found from ${options.cwd ?? process.cwd()} on each call`;
+}
