@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
 import { findRepositoryRoot, initRepository } from "./git.js";
+import { configureMergeDrivers, withMergeAttributes } from "./merge-driver.js";
 import { workspaceTemplates } from "./package-files.js";
 import { readConfig, writeWorkspace, type CommitInfo, type Workspace } from "./workspace.js";
 
@@ -20,8 +21,10 @@ export interface InitResult {
   created: string[];
   /** Files that existed and were left exactly as they were. */
   kept: string[];
-  /** Existing files brain added to (only `.gitignore`, gaining `.brain/`). */
+  /** Existing files brain added to (`.gitignore` gaining `.brain/`, `.gitattributes` gaining brain's merge drivers). */
   updated: string[];
+  /** Merge drivers newly defined in the repository's `.git/config` (see `brain sync`). */
+  mergeDrivers: string[];
   gitInitialized: boolean;
   commit: CommitInfo;
   warnings: string[];
@@ -57,6 +60,9 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
       } else if (rel === ".gitignore" && !/^\/?\.brain\/?\s*$/m.test(existing)) {
         tx.write(rel, `${existing}${existing.endsWith("\n") || existing === "" ? "" : "\n"}.brain/\n`);
         updated.push(rel);
+      } else if (rel === ".gitattributes" && withMergeAttributes(existing) !== existing) {
+        tx.write(rel, withMergeAttributes(existing));
+        updated.push(rel);
       } else {
         kept.push(rel);
       }
@@ -64,7 +70,7 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
     const changed = [...created, ...updated];
     const body = [
       created.length ? `Created:\n${created.map((f) => `  ${f}`).join("\n")}` : "",
-      updated.length ? `Added .brain/ (caches and locks) to:\n${updated.map((f) => `  ${f}`).join("\n")}` : "",
+      updated.length ? `Added brain's lines (.brain/ ignored, merge drivers) to:\n${updated.map((f) => `  ${f}`).join("\n")}` : "",
       kept.length ? `Kept as they were:\n${kept.map((f) => `  ${f}`).join("\n")}` : "",
     ]
       .filter(Boolean)
@@ -76,5 +82,7 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
         : undefined,
     };
   });
-  return { root, ...result, gitInitialized, commit, warnings };
+  // Drivers live in .git/config, which clones do not share, so every clone's init defines them.
+  const mergeDrivers = ws.gitRoot && commitOn ? await configureMergeDrivers(ws.gitRoot) : [];
+  return { root, ...result, mergeDrivers, gitInitialized, commit, warnings };
 }

@@ -13,6 +13,8 @@ import { strategyCommand } from "./strategy.js";
 import { recallCommand } from "./recall.js";
 import { contextCommand } from "./context.js";
 import { rollbackCommand } from "./rollback.js";
+import { syncCommand } from "./sync.js";
+import { mergeDriverCommand } from "./merge-driver.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,4 +32,6 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   contextCommand,
   consolidateCommand,
   rollbackCommand,
+  syncCommand,
+  mergeDriverCommand,
 ];
