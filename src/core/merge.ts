@@ -515,9 +515,9 @@ export function mergeMemory(base: string, ours: string, theirs: string): MergeOu
   const pb = parseMemory(base);
   const po = parseMemory(ours);
   const pt = parseMemory(theirs);
-  const ub = userText(base, pb.userRanges);
-  const uo = userText(ours, po.userRanges);
-  const ut = userText(theirs, pt.userRanges);
+  const ub = userText(base, pb);
+  const uo = userText(ours, po);
+  const ut = userText(theirs, pt);
   if (uo !== ub && ut !== ub && uo !== ut) {
     return { text: ours, conflict: true, notes: ["text written by people changed on both sides"] };
   }
@@ -548,8 +548,28 @@ export function mergeMemory(base: string, ours: string, theirs: string): MergeOu
   return { text, conflict: false, notes };
 }
 
-function userText(source: string, ranges: Array<[number, number]>): string {
-  return ranges.map(([s, e]) => source.slice(s, e)).join("").replace(/\n{2,}/g, "\n\n").trim();
+/**
+ * The text people wrote, for comparing sides: everything but brain's
+ * entries, minus the headings of sections holding nothing else (brain
+ * creates `## Lessons` and the like when it adds a first entry).
+ */
+function userText(source: string, parsed: ReturnType<typeof parseMemory>): string {
+  const brainOnly = parsed.sections.filter((sec) => {
+    const headingEnd = source.indexOf("\n", sec.start) === -1 ? sec.end : Math.min(sec.end, source.indexOf("\n", sec.start) + 1);
+    return parsed.userRanges.every(([s, e]) => source.slice(Math.max(s, headingEnd), Math.min(e, sec.end)).trim() === "" || e <= headingEnd || s >= sec.end);
+  });
+  let out = "";
+  for (const [s, e] of parsed.userRanges) {
+    let chunk = source.slice(s, e);
+    for (const sec of brainOnly) {
+      if (sec.start >= s && sec.start < e) {
+        const line = source.slice(sec.start, source.indexOf("\n", sec.start) === -1 ? source.length : source.indexOf("\n", sec.start) + 1);
+        chunk = chunk.replace(line, "");
+      }
+    }
+    out += chunk;
+  }
+  return out.replace(/\n{2,}/g, "\n\n").trim();
 }
 
 function itemText(source: string, e: MemoryEntry): string {
