@@ -510,7 +510,8 @@ function mergeFrontmatter(b: string[] | null, o: string[] | null, t: string[] | 
  * both did, the result is a conflict for a person to resolve.
  */
 export function mergeMemory(base: string, ours: string, theirs: string): MergeOutcome {
-  if (ours === theirs || theirs === base) return { text: ours, conflict: false, notes: [] };
+  // Identical sides are still merged: each may have reinforced the same entry, and both counts matter.
+  if (theirs === base) return { text: ours, conflict: false, notes: [] };
   if (ours === base) return { text: theirs, conflict: false, notes: [] };
   const pb = parseMemory(base);
   const po = parseMemory(ours);

@@ -348,9 +348,9 @@ export async function mergeRev(
   cwd: string,
   rev: string,
   message: string,
-  options: { allowUnrelated?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { allowUnrelated?: boolean; noCommit?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<GitOutcome> {
-  const args = ["merge", "--no-edit", "--no-verify", "--no-ff", "-m", message, ...(options.allowUnrelated ? ["--allow-unrelated-histories"] : []), rev];
+  const args = ["merge", "--no-edit", "--no-verify", "--no-ff", ...(options.noCommit ? ["--no-commit"] : []), "-m", message, ...(options.allowUnrelated ? ["--allow-unrelated-histories"] : []), rev];
   let r = await retryOnIndexLock(() => runGit(cwd, args, options.env));
   if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
     await runGit(cwd, ["merge", "--abort"]);
@@ -405,4 +405,34 @@ export async function mergeFileWithMarkers(cwd: string, current: string, base: s
   const r = await runGit(cwd, ["merge-file", "-L", labels[0], "-L", labels[1], "-L", labels[2], current, base, other]);
   if (r.code < 0 || r.code > 127) throw new GitError(`git merge-file failed: ${r.stderr.trim()}`);
   return r.code === 0;
+}
+
+/** The blob id of `path` (repository-relative) at `rev`, or null when the file is not there. */
+export async function blobId(cwd: string, rev: string, path: string): Promise<string | null> {
+  const r = await runGit(cwd, ["rev-parse", "--verify", "-q", `${rev}:${path}`]);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** The text of `path` at `rev`. */
+export async function showFile(cwd: string, rev: string, path: string): Promise<string> {
+  const r = await runGit(cwd, ["show", `${rev}:${path}`]);
+  if (r.code !== 0) throw new GitError(`git show ${rev}:${path} failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** The best common ancestor of two commits, or null for unrelated histories. */
+export async function mergeBaseOf(cwd: string, a: string, b: string): Promise<string | null> {
+  const r = await runGit(cwd, ["merge-base", a, b]);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** Stages `paths` (repository-relative), as a merge in progress needs before it is committed. */
+export async function stagePaths(cwd: string, paths: string[]): Promise<void> {
+  const r = await retryOnIndexLock(() => runGit(cwd, ["add", "--", ...paths]));
+  if (r.code !== 0) throw new GitError(`git add failed: ${r.stderr.trim()}`);
+}
+
+/** Commits the merge in progress with `message`. */
+export async function commitMerge(cwd: string, message: string): Promise<GitOutcome> {
+  return outcome(await runCommitting(cwd, ["commit", "--no-verify", "-q", "-m", message]));
 }

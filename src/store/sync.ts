@@ -3,7 +3,8 @@ import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { SyncAuthError, SyncConflictError, SyncError, SyncNoRemoteError, isBrainError } from "../core/errors.js";
 import { parseStrategies } from "../core/strategies.js";
-import { BRAIN_DIR } from "./fs.js";
+import { BRAIN_DIR, writeFileAtomic } from "./fs.js";
+import { mergeMemory, mergeStrategies, type MergeOutcome } from "../core/merge.js";
 import {
   abortMerge,
   changedFilesBetween,
@@ -15,7 +16,11 @@ import {
   fetchBranch,
   getConfig,
   gitDirectory,
-  haveCommonAncestor,
+  blobId,
+  commitMerge,
+  mergeBaseOf,
+  showFile,
+  stagePaths,
   listRemotes,
   mergeRev,
   pushBranch,
@@ -254,9 +259,18 @@ async function mergeRemote(root: string, gitRoot: string, gitDir: string, head: 
   mkdirSync(join(root, BRAIN_DIR), { recursive: true });
   writeFileSync(statePath(root), JSON.stringify(state) + "\n");
   try {
-    const related = await haveCommonAncestor(gitRoot, head, tip);
-    const merged = await mergeRev(gitRoot, tip, `brain: sync merge ${label}`, { allowUnrelated: !related });
-    if (merged.ok) return;
+    const base = await mergeBaseOf(gitRoot, head, tip);
+    const message = `brain: sync merge ${label}`;
+    const merged = await mergeRev(gitRoot, tip, message, { allowUnrelated: !base, noCommit: true });
+    if (merged.ok) {
+      await countIdenticalChanges(root, gitRoot, base, head, tip);
+      const done = await commitMerge(gitRoot, message);
+      if (!done.ok) {
+        await abortMerge(gitRoot);
+        throw new SyncError(`Could not commit the merge of ${label}: ${(done.stderr || done.stdout).trim()}. Nothing was changed.`);
+      }
+      return;
+    }
     const conflicted = await unmergedFiles(gitRoot);
     if (existsSync(join(gitDir, "MERGE_HEAD")) || conflicted.length) await abortMerge(gitRoot);
     if (!conflicted.length) {
@@ -273,6 +287,33 @@ async function mergeRemote(root: string, gitRoot: string, gitDir: string, head: 
   } finally {
     rmSync(statePath(root), { force: true });
   }
+}
+
+/**
+ * git never asks a merge driver about a file both sides changed to the same
+ * bytes: it takes that content once. For brain's counters that would lose
+ * one side's update (two clones recording the same result at the same
+ * moment write identical files), so such files are merged again here, with
+ * both sides' increments counted.
+ */
+async function countIdenticalChanges(root: string, gitRoot: string, base: string | null, head: string, tip: string): Promise<void> {
+  if (!base) return;
+  const files: Array<[string, (b: string, o: string, t: string) => MergeOutcome]> = [
+    ["strategies.json", mergeStrategies],
+    ["MEMORY.md", mergeMemory],
+  ];
+  const redo: string[] = [];
+  for (const [name, merge] of files) {
+    const path = relative(gitRoot, join(root, name)).split("\\").join("/");
+    const [b, o, t] = await Promise.all([blobId(gitRoot, base, path), blobId(gitRoot, head, path), blobId(gitRoot, tip, path)]);
+    if (!b || !o || o !== t || o === b) continue;
+    const text = await showFile(gitRoot, head, path);
+    const out = merge(await showFile(gitRoot, base, path), text, text);
+    if (out.conflict || out.text === text) continue;
+    writeFileAtomic(root, join(root, name), out.text);
+    redo.push(path);
+  }
+  if (redo.length) await stagePaths(gitRoot, redo);
 }
 
 async function keepOnBranch(gitRoot: string, head: string, now: Date): Promise<string> {
