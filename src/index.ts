@@ -2,7 +2,7 @@
  * brain's library API: the same operations as the CLI, each taking plain
  * options (with `cwd`) and returning plain data.
  */
-export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, isBrainError } from "./core/errors.js";
+export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, SyncError, SyncNoRemoteError, SyncAuthError, SyncConflictError, isBrainError } from "./core/errors.js";
 export { ENTRY_KINDS, formatEntry, parseDailyLog, dailyLogPath, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
 export { redactSecrets, type RedactResult } from "./core/redact.js";
 export { toSlug } from "./core/slug.js";
@@ -40,6 +40,9 @@ export { parsePlaybook, renderPlaybook, renderSteps, type Playbook, type Playboo
 export { formatOpText, parseOpEntry, type OpText, type OpEntry } from "./core/op-entry.js";
 export { consolidate, ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, type ConsolidateOptions, type ConsolidateResult, type ConsolidateChange, type ConsolidateProgress } from "./store/consolidate.js";
 export { rollback, type RollbackOptions, type RollbackResult } from "./store/rollback.js";
+export { syncWorkspace, type SyncOptions, type SyncResult } from "./store/sync.js";
+export { runMergeDriver, type MergeDriverOptions, type MergeDriverResult } from "./store/merge-driver.js";
+export { mergeStrategies, mergeLogs, mergeMemory, type MergeOutcome } from "./core/merge.js";
 export { history, type HistoryOptions, type HistoryResult } from "./store/history.js";
 export {
   recordStrategy,

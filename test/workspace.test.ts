@@ -15,18 +15,18 @@ describe("brain init", () => {
     const first = await initWorkspace({ cwd: dir });
     expect(first.gitInitialized).toBe(true);
     expect(first.created.sort()).toEqual(
-      [".gitignore", "AGENTS.md", "MEMORY.md", "SOUL.md", "TOOLS.md", "memory/learnings-queue.md", "playbooks/README.md", "strategies.json"].sort(),
+      [".gitattributes", ".gitignore", "AGENTS.md", "MEMORY.md", "SOUL.md", "TOOLS.md", "memory/learnings-queue.md", "playbooks/README.md", "strategies.json"].sort(),
     );
     expect(first.commit.committed).toBe(true);
     expect(read(dir, ".gitignore")).toBe(".brain/\n");
     expect(read(dir, "AGENTS.md")).toContain("<!-- brain:protocol:start -->");
     expect(JSON.parse(read(dir, "strategies.json"))).toEqual({ _meta: { version: 2 } });
     expect(read(dir, "memory/learnings-queue.md")).toBe(QUEUE_HEADER);
-    expect(commitSubjects(dir)).toEqual(["brain: init workspace (8 files created)"]);
+    expect(commitSubjects(dir)).toEqual(["brain: init workspace (9 files created)"]);
 
     const second = await initWorkspace({ cwd: dir });
     expect(second.created).toEqual([]);
-    expect(second.kept).toHaveLength(8);
+    expect(second.kept).toHaveLength(9);
     expect(second.commit.committed).toBe(false);
     expect(commitSubjects(dir)).toHaveLength(1);
   });
@@ -58,6 +58,21 @@ describe("brain init", () => {
     const again = await initWorkspace({ cwd: dir });
     expect(again.updated).toEqual([]);
     expect(read(dir, "AGENTS.md")).toBe(after);
+  });
+
+  it("registers brain's merge drivers in .gitattributes and .git/config, adding to a person's .gitattributes", async () => {
+    const dir = gitWorkspace({ ".gitattributes": "*.png binary\nMEMORY.md merge=brain-memory\n" });
+    const r = await initWorkspace({ cwd: dir });
+    expect(r.updated).toContain(".gitattributes");
+    const attrs = read(dir, ".gitattributes");
+    expect(attrs.startsWith("*.png binary\nMEMORY.md merge=brain-memory\n")).toBe(true);
+    expect(attrs.match(/^MEMORY\.md merge=brain-memory$/gm)).toHaveLength(1);
+    expect(attrs).toMatch(/^strategies\.json merge=brain-strategies$/m);
+    expect(r.mergeDrivers).toEqual(["merge.brain-strategies", "merge.brain-log", "merge.brain-memory"]);
+    expect(git(dir, "config", "--get", "merge.brain-log.driver")).toMatch(/merge-driver log %O %A %B %P\n$/);
+    const again = await initWorkspace({ cwd: dir });
+    expect(again.mergeDrivers).toEqual([]);
+    expect(again.updated).toEqual([]);
   });
 
   it("refuses a file as the workspace folder", async () => {
@@ -198,7 +213,7 @@ describe("brain history", () => {
     await queueAdd({ cwd: dir, text: "two", now: at("2026-11-21T10:01:00") });
     git(dir, "commit", "-q", "--allow-empty", "-m", "person: not brain");
     const all = await history({ cwd: dir });
-    expect(all.commits.map((c) => c.subject)).toEqual(["brain: queue add two", "brain: log [note] one", "brain: init workspace (8 files created)"]);
+    expect(all.commits.map((c) => c.subject)).toEqual(["brain: queue add two", "brain: log [note] one", "brain: init workspace (9 files created)"]);
     expect(all.commits[0]!.files).toEqual(["memory/learnings-queue.md"]);
     expect(all.commits[0]!.body).toContain("Queued in memory/learnings-queue.md");
     const logOnly = await history({ cwd: dir, file: "memory/2026-11-21.md" });

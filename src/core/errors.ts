@@ -83,6 +83,33 @@ export class GitError extends BrainError {
   override readonly code = "BRAIN_GIT";
 }
 
+/** `brain sync` could not finish; the message says what was kept and what to do. */
+export class SyncError extends BrainError {
+  override readonly code: string = "BRAIN_SYNC";
+}
+
+/** The workspace's repository has no remote to sync with. */
+export class SyncNoRemoteError extends SyncError {
+  override readonly code = "BRAIN_SYNC_NO_REMOTE";
+}
+
+/** The remote refused the credentials, or asked for some while prompts are off. */
+export class SyncAuthError extends SyncError {
+  override readonly code = "BRAIN_SYNC_AUTH";
+}
+
+/** Both clones changed text written by people in the same place; a person must merge. Nothing was lost. */
+export class SyncConflictError extends SyncError {
+  override readonly code = "BRAIN_SYNC_CONFLICT";
+  constructor(
+    message: string,
+    readonly files: string[],
+    readonly branch: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Checks that `err` is a BrainError (also across bundled module copies). */
 export function isBrainError(err: unknown): err is BrainError {
   return (

@@ -333,3 +333,180 @@ export async function uncommittedPaths(cwd: string, paths: string[]): Promise<st
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------
+// Sharing a workspace between clones (brain sync)
+
+/** The result of a git command that may fail in ways the caller explains itself. */
+export interface GitOutcome {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+function outcome(r: GitResult): GitOutcome {
+  return { ok: r.code === 0, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The repository's `.git` folder (absolute), which a linked work tree keeps elsewhere. */
+export async function gitDirectory(cwd: string): Promise<string> {
+  const r = await runGit(cwd, ["rev-parse", "--absolute-git-dir"]);
+  if (r.code !== 0) throw new GitError(`git rev-parse failed in ${cwd}: ${r.stderr.trim()}`);
+  return r.stdout.trim();
+}
+
+/** Sets `key` in the repository's own config (`.git/config`). */
+export async function setLocalConfig(cwd: string, key: string, value: string): Promise<void> {
+  const r = await runGit(cwd, ["config", "--local", key, value]);
+  if (r.code !== 0) throw new GitError(`git config ${key} failed: ${r.stderr.trim()}`);
+}
+
+/** A value of the repository's config, or null when unset. */
+export async function getConfig(cwd: string, key: string): Promise<string | null> {
+  const r = await runGit(cwd, ["config", "--get", key]);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** Names of the configured remotes. */
+export async function listRemotes(cwd: string): Promise<string[]> {
+  const r = await runGit(cwd, ["remote"]);
+  return r.code === 0 ? r.stdout.split("\n").map((l) => l.trim()).filter(Boolean) : [];
+}
+
+/** The checked-out branch, or null on a detached HEAD. */
+export async function currentBranch(cwd: string): Promise<string | null> {
+  const r = await runGit(cwd, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** The full sha `rev` names, or null when git does not know it. */
+export async function resolveRev(cwd: string, rev: string): Promise<string | null> {
+  const r = await runGit(cwd, ["rev-parse", "--verify", "-q", `${rev}^{commit}`]);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** `git fetch <remote> <branch>`; the fetched tip is returned, null when the remote has no such branch yet. */
+export async function fetchBranch(cwd: string, remote: string, branch: string): Promise<{ ok: boolean; tip: string | null; stderr: string }> {
+  const r = await runGit(cwd, ["fetch", "--quiet", "--no-tags", remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`]);
+  if (r.code !== 0) {
+    if (/couldn't find remote ref|could not find remote ref/i.test(r.stderr)) return { ok: true, tip: null, stderr: r.stderr };
+    return { ok: false, tip: null, stderr: r.stderr };
+  }
+  return { ok: true, tip: await resolveRev(cwd, `refs/remotes/${remote}/${branch}`), stderr: r.stderr };
+}
+
+/** Number of commits reachable from `to` but not from `from`. */
+export async function countCommits(cwd: string, from: string, to: string): Promise<number> {
+  const r = await runGit(cwd, ["rev-list", "--count", `${from}..${to}`]);
+  return r.code === 0 ? Number(r.stdout.trim()) || 0 : 0;
+}
+
+/** True when the two commits share history. */
+export async function haveCommonAncestor(cwd: string, a: string, b: string): Promise<boolean> {
+  const r = await runGit(cwd, ["merge-base", a, b]);
+  return r.code === 0;
+}
+
+/** Files that differ between two commits (repository-relative). */
+export async function changedFilesBetween(cwd: string, from: string, to: string): Promise<string[]> {
+  const r = await runGit(cwd, ["diff", "--name-only", "--no-renames", from, to]);
+  return r.code === 0 ? r.stdout.split("\n").filter(Boolean) : [];
+}
+
+/**
+ * Merges `rev` into the checked-out branch with one merge commit (merge
+ * drivers configured for the repository run as usual). `env` reaches the
+ * drivers. Fails without committing when anything conflicts.
+ */
+export async function mergeRev(
+  cwd: string,
+  rev: string,
+  message: string,
+  options: { allowUnrelated?: boolean; noCommit?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<GitOutcome> {
+  const args = ["merge", "--no-edit", "--no-verify", "--no-ff", ...(options.noCommit ? ["--no-commit"] : []), "-m", message, ...(options.allowUnrelated ? ["--allow-unrelated-histories"] : []), rev];
+  let r = await retryOnIndexLock(cwd, () => runGit(cwd, args, options.env));
+  if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
+    await runGit(cwd, ["merge", "--abort"]);
+    r = await retryOnIndexLock(cwd, () =>
+      runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args], options.env),
+    );
+  }
+  return outcome(r);
+}
+
+/** Fast-forwards the checked-out branch to `rev`. */
+export async function fastForward(cwd: string, rev: string): Promise<GitOutcome> {
+  return outcome(await retryOnIndexLock(cwd, () => runGit(cwd, ["merge", "--ff-only", "--quiet", rev])));
+}
+
+/** Files left unmerged by a failed merge. */
+export async function unmergedFiles(cwd: string): Promise<string[]> {
+  const r = await runGit(cwd, ["diff", "--name-only", "--diff-filter=U"]);
+  return r.code === 0 ? [...new Set(r.stdout.split("\n").filter(Boolean))] : [];
+}
+
+/** `git merge --abort`: back to the state before the merge began. */
+export async function abortMerge(cwd: string): Promise<GitOutcome> {
+  return outcome(await runGit(cwd, ["merge", "--abort"]));
+}
+
+/** Creates branch `name` at `rev` (fails when it exists). */
+export async function createBranch(cwd: string, name: string, rev: string): Promise<GitOutcome> {
+  return outcome(await runGit(cwd, ["branch", name, rev]));
+}
+
+/** Pushes the local branch `from` to the branch `to` on `remote` (never forced). */
+export async function pushBranch(cwd: string, remote: string, from: string, to: string): Promise<GitOutcome> {
+  return outcome(await runGit(cwd, ["push", "--quiet", remote, `refs/heads/${from}:refs/heads/${to}`]));
+}
+
+/** Paths under `pathspecs` (repository-relative) with changes not yet committed, new files included. */
+export async function uncommittedFiles(cwd: string, pathspecs: string[]): Promise<string[]> {
+  const r = await runGit(cwd, ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--", ...pathspecs]);
+  if (r.code !== 0) throw new GitError(`git status failed: ${r.stderr.trim()}`);
+  return r.stdout
+    .split("\u0000")
+    .filter((l) => l.length > 3)
+    .map((l) => l.slice(3));
+}
+
+/**
+ * Three-way merge of files with git's own line merge (`git merge-file`),
+ * writing the result with conflict markers into `current`. True when clean.
+ */
+export async function mergeFileWithMarkers(cwd: string, current: string, base: string, other: string, labels: [string, string, string]): Promise<boolean> {
+  const r = await runGit(cwd, ["merge-file", "-L", labels[0], "-L", labels[1], "-L", labels[2], current, base, other]);
+  if (r.code < 0 || r.code > 127) throw new GitError(`git merge-file failed: ${r.stderr.trim()}`);
+  return r.code === 0;
+}
+
+/** The blob id of `path` (repository-relative) at `rev`, or null when the file is not there. */
+export async function blobId(cwd: string, rev: string, path: string): Promise<string | null> {
+  const r = await runGit(cwd, ["rev-parse", "--verify", "-q", `${rev}:${path}`]);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** The text of `path` at `rev`. */
+export async function showFile(cwd: string, rev: string, path: string): Promise<string> {
+  const r = await runGit(cwd, ["show", `${rev}:${path}`]);
+  if (r.code !== 0) throw new GitError(`git show ${rev}:${path} failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** The best common ancestor of two commits, or null for unrelated histories. */
+export async function mergeBaseOf(cwd: string, a: string, b: string): Promise<string | null> {
+  const r = await runGit(cwd, ["merge-base", a, b]);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** Stages `paths` (repository-relative), as a merge in progress needs before it is committed. */
+export async function stagePaths(cwd: string, paths: string[]): Promise<void> {
+  const r = await retryOnIndexLock(cwd, () => runGit(cwd, ["add", "--", ...paths]));
+  if (r.code !== 0) throw new GitError(`git add failed: ${r.stderr.trim()}`);
+}
+
+/** Commits the merge in progress with `message`. */
+export async function commitMerge(cwd: string, message: string): Promise<GitOutcome> {
+  return outcome(await runCommitting(cwd, ["commit", "--no-verify", "-q", "-m", message]));
+}

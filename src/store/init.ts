@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
 import { findRepositoryRoot, initRepository } from "./git.js";
+import { configureMergeDrivers, withMergeAttributes } from "./merge-driver.js";
 import { workspaceTemplates } from "./package-files.js";
 import { readConfig, writeWorkspace, type CommitInfo, type Workspace } from "./workspace.js";
 
@@ -35,8 +36,10 @@ export interface InitResult {
   created: string[];
   /** Files that existed and were left exactly as they were. */
   kept: string[];
-  /** Existing files brain added to: `.gitignore` gaining `.brain/`, AGENTS.md gaining the protocol block. */
+  /** Existing files brain added to: `.gitignore` gaining `.brain/`, `.gitattributes` gaining brain's merge drivers, AGENTS.md gaining the protocol block. */
   updated: string[];
+  /** Merge drivers newly defined in the repository's `.git/config` (see `brain sync`). */
+  mergeDrivers: string[];
   gitInitialized: boolean;
   commit: CommitInfo;
   warnings: string[];
@@ -81,6 +84,9 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
           tx.write(rel, withProtocol);
           updated.push(rel);
         }
+      } else if (rel === ".gitattributes" && withMergeAttributes(existing) !== existing) {
+        tx.write(rel, withMergeAttributes(existing));
+        updated.push(rel);
       } else {
         kept.push(rel);
       }
@@ -88,7 +94,7 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
     const changed = [...created, ...updated];
     const body = [
       created.length ? `Created:\n${created.map((f) => `  ${f}`).join("\n")}` : "",
-      updated.length ? `Added to:\n${updated.map((f) => `  ${f} (${f === AGENTS_FILE ? "the brain protocol block" : ".brain/, caches and locks"})`).join("\n")}` : "",
+      updated.length ? `Added brain's lines to:\n${updated.map((f) => `  ${f} (${f === AGENTS_FILE ? "the brain protocol block" : f === ".gitattributes" ? "merge drivers" : ".brain/, caches and locks"})`).join("\n")}` : "",
       kept.length ? `Kept as they were:\n${kept.map((f) => `  ${f}`).join("\n")}` : "",
     ]
       .filter(Boolean)
@@ -100,5 +106,7 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
         : undefined,
     };
   });
-  return { root, ...result, gitInitialized, commit, warnings };
+  // Drivers live in .git/config, which clones do not share, so every clone's init defines them.
+  const mergeDrivers = ws.gitRoot && commitOn ? await configureMergeDrivers(ws.gitRoot) : [];
+  return { root, ...result, mergeDrivers, gitInitialized, commit, warnings };
 }

@@ -18,7 +18,7 @@ export function packageRoot(): string {
 
 /**
  * The files a new workspace starts with, as workspace-relative path → content.
- * Dotfiles are stored without their dot (`gitignore`), because package
+ * Dotfiles are stored without their dot (`gitignore`, `gitattributes`), because package
  * managers drop `.gitignore` files from published packages.
  */
 export function workspaceTemplates(): Map<string, string> {
@@ -30,7 +30,7 @@ export function workspaceTemplates(): Map<string, string> {
       if (ent.isDirectory()) walk(full);
       else {
         const rel = relative(base, full).split("\\").join("/");
-        files.set(rel === "gitignore" ? ".gitignore" : rel, readFileSync(full, "utf8"));
+        files.set(rel === "gitignore" || rel === "gitattributes" ? `.${rel}` : rel, readFileSync(full, "utf8"));
       }
     }
   };

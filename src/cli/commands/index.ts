@@ -16,6 +16,8 @@ import { rollbackCommand } from "./rollback.js";
 import { statsCommand } from "./stats.js";
 import { doctorCommand } from "./doctor.js";
 import { mcpCommand } from "./mcp.js";
+import { syncCommand } from "./sync.js";
+import { mergeDriverCommand } from "./merge-driver.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,4 +38,6 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   statsCommand,
   doctorCommand,
   mcpCommand,
+  syncCommand,
+  mergeDriverCommand,
 ];

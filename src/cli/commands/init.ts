@@ -21,7 +21,8 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
     report(args, result, (r) => {
       say(args, `brain workspace: ${r.root}${r.gitInitialized ? " (new git repository)" : ""}`);
       for (const f of r.created) say(args, `  created  ${f}`);
-      for (const f of r.updated) say(args, `  updated  ${f} (${f === "AGENTS.md" ? "added the brain protocol block" : "added .brain/"})`);
+      for (const f of r.updated) say(args, `  updated  ${f} (${f === "AGENTS.md" ? "added the brain protocol block" : f === ".gitattributes" ? "added brain's merge drivers" : "added .brain/"})`);
+      if (r.mergeDrivers.length) say(args, `  merge drivers registered in .git/config (${r.mergeDrivers.join(", ")})`);
       for (const f of r.kept) say(args, `  kept     ${f}`);
       say(args, r.created.length || r.updated.length ? commitNote(r.commit) : "Nothing to do: the workspace is complete.");
     });
