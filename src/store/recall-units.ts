@@ -135,7 +135,9 @@ async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> 
   const { parseStrategies, listProblems, viewSolutions } = await import("../core/strategies.js");
   const registry = parseStrategies(text, path);
   const units: MemoryUnit[] = [];
+  const keyLines = topLevelKeyLines(text);
   for (const key of listProblems(registry)) {
+    const line = keyLines.get(key) ?? 1;
     const problem = registry[key] as { description?: unknown; match?: unknown };
     const solutions = viewSolutions(registry, key);
     const description = typeof problem.description === "string" ? problem.description : "";
@@ -144,9 +146,9 @@ async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> 
     for (const s of solutions) lines.push(`→ ${s.action} (${s.status}, ${Math.round(s.successRate * 100)}% of ${s.tries})`);
     const dates = solutions.map((s) => s.lastTried?.slice(0, 10)).filter((d): d is string => !!d && isIsoDate(d)).sort();
     units.push({
-      id: `${path}:${lineOfKey(text, key)}`,
+      id: `${path}:${line}`,
       path,
-      line: lineOfKey(text, key),
+      line,
       kind: "strategy",
       source: "strategy",
       date: dates[dates.length - 1] ?? null,
@@ -158,17 +160,40 @@ async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> 
   return units;
 }
 
-/** Line of a top-level key in pretty-printed JSON (1 when it cannot be told). */
-function lineOfKey(text: string, key: string): number {
-  const quoted = JSON.stringify(key);
-  let at = text.indexOf(quoted);
-  while (at >= 0) {
-    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
-    const after = text.slice(at + quoted.length).match(/^\s*:/);
-    if (after && /^[\s{]*$/.test(text.slice(lineStart, at))) return text.slice(0, at).split("\n").length;
-    at = text.indexOf(quoted, at + 1);
+/**
+ * The line of every top-level key of a JSON object, in one pass: in
+ * pretty-printed JSON the top-level keys are the keys least indented. (One
+ * scan for all keys: a search per key from the start of a 4 MB registry made
+ * recall quadratic in the number of problems.) Keys of minified JSON are all
+ * on line 1 and are left out; callers default to 1.
+ */
+export function topLevelKeyLines(text: string): Map<string, number> {
+  const found: Array<{ indent: number; key: string; line: number }> = [];
+  let minIndent = Infinity;
+  const keyRe = /^([ \t]*)("(?:[^"\\\n]|\\.)*")[ \t]*:/;
+  let line = 1;
+  for (let at = 0; at <= text.length; ) {
+    const end = text.indexOf("\n", at);
+    const stop = end < 0 ? text.length : end;
+    const m = keyRe.exec(text.slice(at, Math.min(stop, at + 400)));
+    if (m) {
+      const indent = m[1]!.length;
+      if (indent <= minIndent) {
+        minIndent = indent;
+        try {
+          found.push({ indent, key: JSON.parse(m[2]!) as string, line });
+        } catch {
+          // Not a JSON string after all: no key on this line.
+        }
+      }
+    }
+    if (end < 0) break;
+    at = end + 1;
+    line++;
   }
-  return 1;
+  const lines = new Map<string, number>();
+  for (const f of found) if (f.indent === minIndent && !lines.has(f.key)) lines.set(f.key, f.line);
+  return lines;
 }
 
 async function playbookUnits(path: string, text: string): Promise<MemoryUnit[]> {
