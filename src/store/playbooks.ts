@@ -49,17 +49,23 @@ export interface SuggestPlaybooksResult {
   warnings: string[];
 }
 
+/** The daily logs (archive included) and the playbooks that operation detection reads, with `min` checked. */
+function readOperations(options: WorkspaceOptions & { min?: number }) {
+  const min = checkMin(options.min);
+  const ws = openWorkspace(options);
+  const warnings: string[] = [];
+  const logs = readLogSources(ws.root, warnings);
+  const { playbooks } = readPlaybooks(ws.root, warnings);
+  return { min, logs, playbooks, warnings };
+}
+
 /**
  * Operations repeated at least `min` times across the daily logs and the
  * archive that no playbook covers yet, each drafted as a playbook: the steps
  * done every time, and what varied as named parameters.
  */
 export function suggestPlaybooks(options: SuggestPlaybooksOptions = {}): SuggestPlaybooksResult {
-  const min = checkMin(options.min);
-  const ws = openWorkspace(options);
-  const warnings: string[] = [];
-  const logs = readLogSources(ws.root, warnings);
-  const { playbooks } = readPlaybooks(ws.root, warnings);
+  const { min, logs, playbooks, warnings } = readOperations(options);
   const suggestions = detectSuggestions(logs, playbooks, { min });
   return { min, suggestions: rankSuggestions(suggestions), warnings };
 }
@@ -344,11 +350,7 @@ export interface PlaybookCoverageResult extends PlaybookCoverage {
  * `ratio` is null when nothing repeats yet. Used by `brain stats`.
  */
 export function playbookCoverageOf(options: PlaybookCoverageOptions = {}): PlaybookCoverageResult {
-  const min = checkMin(options.min);
-  const ws = openWorkspace(options);
-  const warnings: string[] = [];
-  const logs = readLogSources(ws.root, warnings);
-  const { playbooks } = readPlaybooks(ws.root, warnings);
+  const { min, logs, playbooks, warnings } = readOperations(options);
   return { ...playbookCoverage(logs, playbooks, { min }), min, warnings };
 }
 
