@@ -231,7 +231,8 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
 // Reading
 
 function readInputs(ws: Workspace, now: Date): Inputs {
-  const read = (rel: string) => readTextIfExists(join(ws.root, rel), rel);
+  // Consolidation writes these files back, so they are read strictly (see readTextIfExists).
+  const read = (rel: string) => readTextIfExists(join(ws.root, rel), rel, { strict: true });
   const paths = fg
     .sync("memory/*.md", { cwd: ws.root, onlyFiles: true, dot: false })
     .filter((p) => DAILY_LOG_RE.test(p))
