@@ -44,7 +44,9 @@ describe("load", () => {
     // Drift (results are random here) and the MEMORY.md cap at work are reports, not failures; any other warning is.
     expect(reported.filter((r) => r.warnings.some((w) => !/is drifting|over its \d+-byte cap: moved/.test(w)))).toEqual([]);
     const consolidations = reported.filter((r) => r.op === "consolidate");
-    expect(consolidations.length).toBeGreaterThanOrEqual(4);
+    // Asked for every 3 s, but the lock is not first-come-first-served: on two busy cores the
+    // consolidating process has been seen to get it only twice in 20 s.
+    expect(consolidations.length).toBeGreaterThanOrEqual(2);
     expect(consolidations.some((c) => c.changed)).toBe(true);
 
     expectEveryWriteOnce(dir, reported);
