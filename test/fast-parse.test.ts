@@ -89,6 +89,11 @@ const COMMON: string[][] = [
   ["recall", "seed", "order", "--limit", "3", "--since", "2026-01-01", "--kind", "lesson"],
   ["context", "--budget", "100", "--query", "deploy"],
   ["rollback"],
+  // Global options before the command, as agents write them.
+  ["--json", "log", "x"],
+  ["--workspace", "/tmp/w", "--no-commit", "-q", "queue", "add", "x"],
+  ["-w", "/tmp/w", "strategy", "record", "p", "a", "-r", "1"],
+  ["--workspace=/tmp/w", "log", "x"],
 ];
 
 const LEFT_TO_YARGS: string[][] = [
@@ -104,7 +109,9 @@ const LEFT_TO_YARGS: string[][] = [
   ["strategy", "record", "p", "a"],
   ["recall", "x", "--limit", "abc"],
   ["recall", "x", "--limit", ""],
-  ["--json", "log", "x"],
+  ["--workspace"],
+  ["--json=yes", "log", "x"],
+  ["--no-workspace", "log", "x"],
   ["log", "-5", "degrees"],
   ["strategy", "show", "p", "extra"],
   // Its --apply option declares `conflicts`, which only yargs enforces.
@@ -123,6 +130,11 @@ describe("the fast argument parser", () => {
 
   it.each(LEFT_TO_YARGS)("leaves %j to yargs", (...argv) => {
     expect(fastParse(argv, commands)).toBeNull();
+  });
+
+  it("reads the words after `--` as text, also after global options (yargs loses them there)", () => {
+    const fast = fastParse(["--workspace", "/tmp/w", "--json", "log", "--kind", "lesson", "--", "-x", "--kind", "y"], commands);
+    expect(fast).toMatchObject({ kind: "command", path: ["log"], args: { workspace: "/tmp/w", json: true, kind: "lesson", text: ["-x", "--kind", "y"] } });
   });
 
   it("answers --version by itself", () => {

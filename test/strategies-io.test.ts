@@ -166,6 +166,38 @@ describe("brain error", () => {
     expect(read(dir, "MEMORY.md")).toMatch(/seen=2 first=2026-11-21 last=2026-11-22/);
     expect(again.solution.tries).toBe(2);
   });
+
+  it("keeps MEMORY.md under its cap, moving the oldest brain entries to the archive with a visible message", async () => {
+    const person = "# Memory\n\nWritten by a person.\n";
+    const dir = gitWorkspace({ "MEMORY.md": person, "brain.config.json": '{"memoryCapBytes": 1024}\n' });
+    const results = [];
+    const errors = [
+      ["service alpha refused the connection", "restart the alpha unit"],
+      ["npm ERR! peer dependency conflict", "pin react to 18"],
+      ["disk quota exceeded on /var", "rotate the logs weekly"],
+      ["TLS handshake timeout to registry", "use the internal mirror"],
+      ["segfault in the image resizer", "upgrade libvips"],
+      ["migration 42 locked the users table", "run it at night with a lock timeout"],
+      ["cron job fired twice after DST", "schedule in UTC"],
+      ["OOM kill of the indexer", "stream the corpus instead of loading it"],
+      ["flaky snapshot test of the chart widget", "freeze the clock in the test"],
+      ["pod evicted for ephemeral storage", "mount an emptyDir with a size limit"],
+    ];
+    for (const [i, [error, fix]] of errors.entries()) {
+      results.push(await recordError({ cwd: dir, error: error!, fix: fix!, now: at(`2026-11-${10 + i}T09:00:00`) }));
+    }
+    const memory = read(dir, "MEMORY.md");
+    expect(Buffer.byteLength(memory)).toBeLessThanOrEqual(1024);
+    expect(memory.startsWith(person)).toBe(true);
+    // The newest entry stays, and its reported line is where it is now.
+    const last = results.at(-1)!;
+    expect(memory.split("\n")[last.memory.line - 1]).toContain("pod evicted for ephemeral storage");
+    const archive = read(dir, "memory/archive/MEMORY-archive.md");
+    expect(archive).toContain("service alpha refused");
+    expect(memory).not.toContain("service alpha refused");
+    expect(results.some((r) => r.warnings.some((w) => /over its 1024-byte cap: moved \d+ older brain entr/.test(w)))).toBe(true);
+    expect(git(dir, "show", "--name-only", "--format=", "HEAD").trim().split("\n")).toContain("memory/archive/MEMORY-archive.md");
+  });
 });
 
 describe("retire and prune", () => {

@@ -95,6 +95,22 @@ export function recordCommand(mod: AnyCommand): CommandSpec {
   return spec;
 }
 
+/** The global option `word` names (`--json`, `--no-commit`, `-w`, `--workspace=DIR`), or null. */
+function globalOptionName(word: string): string | null {
+  if (/^-[a-zA-Z]$/.test(word)) {
+    const short = word[1]!;
+    return Object.keys(GLOBAL_OPTIONS).find((n) => ([] as string[]).concat(GLOBAL_OPTIONS[n]!.alias ?? []).includes(short)) ?? null;
+  }
+  const m = /^--(no-)?([a-z-]+)(=.*)?$/.exec(word);
+  if (!m) return null;
+  const name = m[2]!;
+  const option = GLOBAL_OPTIONS[name];
+  if (!option) return null;
+  // `--no-x` only negates booleans, and a boolean takes no `=value` here.
+  if ((m[1] || m[3]) && option.type !== (m[1] ? "boolean" : "string")) return null;
+  return name;
+}
+
 function onlyKnownKeys(options: Options): boolean {
   return Object.keys(options).every((k) => KNOWN_OPTION_KEYS.has(k));
 }
@@ -120,8 +136,23 @@ function parseOrNull(argv: readonly string[], commands: readonly AnyCommand[]): 
   let specs = commands.map(recordCommand);
   let spec: CommandSpec | undefined;
   const path: string[] = [];
+  // Agents put the global options first (`brain --workspace W --json log …`): those are read here
+  // too, since yargs loses positionals written after `--` once it handles the call.
+  const leading: string[] = [];
   let i = 0;
-  // Command words come first; options before them are left to yargs.
+  while (i < argv.length) {
+    const word = argv[i]!;
+    const name = globalOptionName(word);
+    if (name === null) break;
+    leading.push(word);
+    i++;
+    if (GLOBAL_OPTIONS[name]!.type === "string" && !word.includes("=")) {
+      if (i >= argv.length) return null;
+      leading.push(argv[i]!);
+      i++;
+    }
+  }
+  // Command words come next; anything else before them is left to yargs.
   for (;;) {
     const word = argv[i];
     const next = specs.find((s) => s.name === word);
@@ -154,7 +185,7 @@ function parseOrNull(argv: readonly string[], commands: readonly AnyCommand[]): 
     parseOptions[name] = def;
   }
   const { values, positionals } = parseArgs({
-    args: argv.slice(i) as string[],
+    args: [...leading, ...argv.slice(i)],
     options: parseOptions,
     strict: true,
     allowPositionals: true,

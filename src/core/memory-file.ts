@@ -429,6 +429,12 @@ export function formatArchiveChunk(source: string, moved: readonly MemoryEntry[]
   return lines.join("\n") + "\n";
 }
 
+/** memory/archive/MEMORY-archive.md with `chunk` (from {@link formatArchiveChunk}) appended; created with a heading when new. */
+export function appendArchiveChunk(before: string | null, chunk: string): string {
+  if (!before) return `# MEMORY.md archive\n\nEntries brain moved out of MEMORY.md to keep it under its size cap, oldest and least-evidenced first.\n\n${chunk}`;
+  return `${before}${before.endsWith("\n") ? "" : "\n"}\n${chunk}`;
+}
+
 /**
  * The text of an `## Errors & Fixes` entry, shared by `brain error` and
  * consolidation so both read alike: `Error: <error> — Cause: <cause> — Fix: <fix>`

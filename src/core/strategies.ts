@@ -117,6 +117,11 @@ export function parseStrategies(text: string, file = "strategies.json"): Strateg
   if (!source.trim()) {
     throw new CorruptFileError(file, "the file is empty (expected a JSON object); delete it to start a new registry");
   }
+  // JSON.parse takes any depth, but checking, validating and writing the registry back recurse,
+  // and a stack overflow there is a crash instead of an answer. No registry is near this deep.
+  if (jsonDepthExceeds(source, MAX_JSON_DEPTH)) {
+    throw new CorruptFileError(file, `values are nested more than ${MAX_JSON_DEPTH} levels deep (a registry needs about 5)`);
+  }
   let data: unknown;
   try {
     data = JSON.parse(source);
@@ -130,6 +135,25 @@ export function parseStrategies(text: string, file = "strategies.json"): Strateg
     throw new CorruptFileError(file, shown + more);
   }
   return data as StrategyRegistry;
+}
+
+const MAX_JSON_DEPTH = 64;
+
+/** True when the JSON text opens more than `max` arrays or objects inside each other (strings skipped). */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 /** Turns a JSON.parse error into "message (line L, column C)". */

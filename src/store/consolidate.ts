@@ -23,6 +23,7 @@ import { errorSignature } from "../core/signature.js";
 import { createRegistry, parseStrategies, recordOutcome, serializeStrategies } from "../core/strategies.js";
 import { STRATEGIES_PATH } from "./strategies.js";
 import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";
+import { appendArchiveChunk } from "../core/memory-file.js";
 import { RULES_FILES, type RulesFile } from "../core/rules-file.js";
 import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { diffTexts, moveTracked } from "./git.js";
@@ -230,7 +231,8 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
 // Reading
 
 function readInputs(ws: Workspace, now: Date): Inputs {
-  const read = (rel: string) => readTextIfExists(join(ws.root, rel), rel);
+  // Consolidation writes these files back, so they are read strictly (see readTextIfExists).
+  const read = (rel: string) => readTextIfExists(join(ws.root, rel), rel, { strict: true });
   const paths = fg
     .sync("memory/*.md", { cwd: ws.root, onlyFiles: true, dot: false })
     .filter((p) => DAILY_LOG_RE.test(p))
@@ -372,7 +374,7 @@ function stepsOf(inputs: Inputs, applied: ConsolidationResult, moves: Array<{ fr
   if (applied.memory !== inputs.memory) steps.push({ path: "MEMORY.md", before: inputs.memory, text: applied.memory });
   const strategies = strategiesText(inputs, applied);
   if (strategies !== null) steps.push({ path: STRATEGIES_PATH, before: inputs.strategies, text: strategies });
-  if (applied.archive) steps.push({ path: MEMORY_ARCHIVE_PATH, before: inputs.archive, text: appendChunk(inputs.archive, applied.archive) });
+  if (applied.archive) steps.push({ path: MEMORY_ARCHIVE_PATH, before: inputs.archive, text: appendArchiveChunk(inputs.archive, applied.archive) });
   for (const l of applied.logs) steps.push({ path: l.path, before: inputs.logs.find((x) => x.path === l.path)?.source ?? null, text: l.text });
   for (const m of moves) steps.push(m);
   return steps;
@@ -405,11 +407,6 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
     }).registry;
   }
   return serializeStrategies(registry);
-}
-
-function appendChunk(before: string | null, chunk: string): string {
-  if (!before) return `# MEMORY.md archive\n\nEntries brain moved out of MEMORY.md to keep it under its size cap, oldest and least-evidenced first.\n\n${chunk}`;
-  return `${before}${before.endsWith("\n") ? "" : "\n"}\n${chunk}`;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, lstatSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
-import { BrainError, UnsafePathError } from "../core/errors.js";
+import { BrainError, CorruptFileError, UnsafePathError } from "../core/errors.js";
 
 /** Folder for caches, locks and temp files; gitignored and always rebuildable. */
 export const BRAIN_DIR = ".brain";
@@ -45,15 +45,29 @@ export function resolveInside(root: string, rel: string): string {
   return full;
 }
 
-/** Reads a text file, or returns null when it does not exist. Other errors name the file. */
-export function readTextIfExists(path: string, display = path): string | null {
+/**
+ * Reads a text file, or returns null when it does not exist. Other errors name the file.
+ * With `strict`, bytes that are not UTF-8 are a CorruptFileError: a file brain is about to
+ * write back must not be read lossily, or every invalid byte would silently become U+FFFD.
+ */
+export function readTextIfExists(path: string, display = path, options: { strict?: boolean } = {}): string | null {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw new BrainError(`Cannot read ${display}: ${(err as Error).message}`, { cause: err });
   }
+  if (!options.strict) return bytes.toString("utf8");
+  try {
+    // ignoreBOM keeps a byte-order mark in the text, so writing the file back keeps it too.
+    return STRICT_UTF8.decode(bytes);
+  } catch (err) {
+    throw new CorruptFileError(display, "it is not valid UTF-8 text, and brain would damage the invalid bytes by writing it back; re-save it as UTF-8", { cause: err });
+  }
 }
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Writes `content` to `path` atomically: a temp file in `.brain/tmp` (on the

@@ -32,6 +32,8 @@ import { join } from "node:path";
 
 export const STRATEGIES_PATH = "strategies.json";
 export const MEMORY_PATH = "MEMORY.md";
+/** Where the size cap moves MEMORY.md entries (the same file consolidation uses). */
+const MEMORY_ARCHIVE_PATH = "memory/archive/MEMORY-archive.md";
 
 /** A solution as commands report it: the ranked view without the raw stored object. */
 export type SolutionSummary = Omit<SolutionView, "solution">;
@@ -238,13 +240,14 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   checkEntryText(options.error);
   checkEntryText(options.fix);
   // MEMORY.md editing needs the markdown parser; only this command loads it.
-  const { addMemoryEntry, formatErrorFix, parseMemory, reinforceMemoryEntry } = await import("../core/memory-file.js");
+  const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, formatErrorFix, parseMemory, planMemoryCap, reinforceMemoryEntry } = await import("../core/memory-file.js");
   const { hashSourceText, isRestatement } = await import("../core/text-match.js");
   const now = options.now ?? new Date();
   const date = localDate(now);
   const ws = openWorkspace(options);
   const error = redactSecrets(options.error).text;
   const text = formatErrorFix({ error, cause: options.cause ? redactSecrets(options.cause).text : null, fix: redactSecrets(options.fix).text });
+  const capNotes: string[] = [];
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain error" }, (tx) => {
     const registry = loadRegistry(tx.read(STRATEGIES_PATH));
     const memoryBefore = tx.read(MEMORY_PATH) ?? "# Memory\n";
@@ -268,22 +271,31 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
       thresholds: ws.config.thresholds,
     });
     writeRegistry(tx, r.registry, [r.problemKey]);
-    tx.write(MEMORY_PATH, edit.text);
+    // The size cap holds for every write to MEMORY.md, not only consolidation's: agents that record
+    // many errors between consolidations would otherwise grow it past the cap that sessions load.
+    const cap = planMemoryCap(edit.text, ws.config.memoryCapBytes);
+    tx.write(MEMORY_PATH, cap.text);
+    if (cap.moved.length) {
+      tx.write(MEMORY_ARCHIVE_PATH, appendArchiveChunk(tx.read(MEMORY_ARCHIVE_PATH), formatArchiveChunk(edit.text, cap.moved, date)));
+      capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${cap.moved.length} older brain entr${cap.moved.length === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
+    }
+    const line = cap.moved.length ? (parseMemory(cap.text).entries.find((e) => e.id === edit.entry.id)?.line ?? edit.entry.line) : edit.entry.line;
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
     return {
-      result: { problem: r.problemKey, solution: view, memory: { id: edit.entry.id, line: edit.entry.line, reinforced: Boolean(existing) }, log: source },
+      result: { problem: r.problemKey, solution: view, memory: { id: edit.entry.id, line, reinforced: Boolean(existing) }, log: source },
       message: {
         subject: `brain: error ${summarize(error)}`,
         body: [
-          `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${MEMORY_PATH}:${edit.entry.line}:`,
+          `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${MEMORY_PATH}:${line}:`,
           `  ${text}`,
+          ...capNotes.map((n) => `${n}.`),
           `Recorded the fix as solution ${view.id} of ${r.problemKey} (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
           `Logged in ${source.path}:${source.line}.`,
         ].join("\n"),
       },
     };
   });
-  return { ...out.result, commit: out.commit, warnings: out.warnings };
+  return { ...out.result, commit: out.commit, warnings: [...capNotes, ...out.warnings] };
 }
 
 /** Retires one solution by id: it stays in the file, marked, and ranks last. One commit. */

@@ -133,8 +133,9 @@ export class WorkspaceTx {
     return resolveInside(this.ws.root, rel);
   }
 
+  /** Reads a file this command may write back; invalid UTF-8 is refused, never rewritten lossily. */
   read(rel: string): string | null {
-    return readTextIfExists(this.path(rel), rel);
+    return readTextIfExists(this.path(rel), rel, { strict: true });
   }
 
   write(rel: string, content: string): void {
