@@ -68,6 +68,17 @@ export function checkEntryText(text: string): void {
  * entry landed. Shared by every command that logs.
  */
 export function appendEntries(tx: WorkspaceTx, date: string, entries: NewEntry[]): WrittenEntry[] {
+  const planned = planAppend(tx, date, entries);
+  tx.write(planned.path, planned.content);
+  return planned.written;
+}
+
+/**
+ * What appending `entries` to the daily log of `date` would give, without
+ * writing: for commands that write several files and check all of them
+ * before writing any.
+ */
+export function planAppend(tx: WorkspaceTx, date: string, entries: NewEntry[]): { path: string; content: string; written: WrittenEntry[] } {
   const path = dailyLogPath(date);
   let content = tx.read(path) ?? dailyLogHeader(date);
   const written: WrittenEntry[] = [];
@@ -78,8 +89,7 @@ export function appendEntries(tx: WorkspaceTx, date: string, entries: NewEntry[]
     const line = content.split("\n").length - entry.split("\n").length + 1;
     written.push({ path, line, entry, redacted: redactions.map((r) => r.kind) });
   }
-  tx.write(path, content);
-  return written;
+  return { path, content, written };
 }
 
 /** The first line of an entry, shortened for a commit subject. */

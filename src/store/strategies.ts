@@ -24,7 +24,7 @@ import {
 } from "../core/strategies.js";
 import { parseDailyLog } from "../core/daily-log.js";
 import { readTextIfExists } from "./fs.js";
-import { appendEntries, checkEntryText, summarize } from "./log.js";
+import { checkEntryText, planAppend, summarize } from "./log.js";
 import { assertSchema } from "./schema.js";
 import { validateStrategies } from "../generated/strategies.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions, type WorkspaceTx, type WriteOptions } from "./workspace.js";
@@ -60,10 +60,15 @@ function loadRegistry(text: string | null): StrategyRegistry {
  * second full pass.
  */
 function writeRegistry(tx: WorkspaceTx, registry: StrategyRegistry, changed: readonly string[]): void {
+  tx.write(STRATEGIES_PATH, checkedRegistryText(registry, changed));
+}
+
+/** The registry's file text, after validating the problems that changed. */
+function checkedRegistryText(registry: StrategyRegistry, changed: readonly string[]): string {
   const part: StrategyRegistry = { _meta: registry._meta };
   for (const key of changed) part[key] = registry[key];
   assertSchema(validateStrategies, part, STRATEGIES_PATH);
-  tx.write(STRATEGIES_PATH, serializeStrategies(registry));
+  return serializeStrategies(registry);
 }
 
 function readRegistry(ws: Workspace): StrategyRegistry {
@@ -251,7 +256,9 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain error" }, (tx) => {
     const registry = loadRegistry(tx.read(STRATEGIES_PATH));
     const memoryBefore = tx.read(MEMORY_PATH) ?? "# Memory\n";
-    const [logged] = appendEntries(tx, date, [{ time: localTime(now), kind: "error", text }]);
+    // Every file is computed and checked before any is written, so a refusal leaves nothing behind.
+    const log = planAppend(tx, date, [{ time: localTime(now), kind: "error", text }]);
+    const logged = log.written[0];
     const source = { path: logged!.path, line: logged!.line };
     // The same path and hash consolidation computes for this log entry, so it is never counted twice.
     const written = parseDailyLog(logged!.entry).entries[0]!;
@@ -270,11 +277,13 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
       now: now.toISOString(),
       thresholds: ws.config.thresholds,
     });
-    writeRegistry(tx, r.registry, [r.problemKey]);
+    const registryText = checkedRegistryText(r.registry, [r.problemKey]);
     // The size cap holds for every write to MEMORY.md, not only consolidation's: agents that record
     // many errors between consolidations would otherwise grow it past the cap that sessions load.
     const cap = planMemoryCap(edit.text, ws.config.memoryCapBytes);
+    tx.write(STRATEGIES_PATH, registryText);
     tx.write(MEMORY_PATH, cap.text);
+    tx.write(log.path, log.content);
     if (cap.moved.length) {
       tx.write(MEMORY_ARCHIVE_PATH, appendArchiveChunk(tx.read(MEMORY_ARCHIVE_PATH), formatArchiveChunk(edit.text, cap.moved, date)));
       capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${cap.moved.length} older brain entr${cap.moved.length === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
