@@ -171,6 +171,10 @@ lines.push(
   "",
 );
 rmSync(recallWs.dir, { recursive: true, force: true });
+if (!process.env.BENCH_SKIP_SCALE) {
+  const { benchScale } = await import("./scale.mjs");
+  lines.push(benchScale(Number(process.env.BENCH_SCALE_RUNS ?? 5)));
+}
 if (!process.env.BENCH_SKIP_CONSOLIDATE) {
   const { benchConsolidation } = await import("./consolidate.mjs");
   lines.push(benchConsolidation());
