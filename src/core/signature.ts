@@ -71,8 +71,10 @@ function maskOnce(text: string): string {
 
 /** Similarity of two signatures from 0 to 1: the Jaccard index of their word sets. */
 export function signatureSimilarity(a: string, b: string): number {
-  const wa = new Set(signatureWords(a));
-  const wb = new Set(signatureWords(b));
+  return jaccard(new Set(signatureWords(a)), new Set(signatureWords(b)));
+}
+
+function jaccard(wa: ReadonlySet<string>, wb: ReadonlySet<string>): number {
   if (wa.size === 0 || wb.size === 0) return 0;
   let shared = 0;
   for (const w of wa) if (wb.has(w)) shared++;
@@ -171,18 +173,22 @@ interface PreparedText {
   lower: string;
   lines: string[];
   signature: string;
+  /** Words of the signature, for similarity. */
+  signatureWords: Set<string>;
   words: Set<string>;
 }
 
 function prepareText(text: string, signature?: string): PreparedText {
   const head = text.slice(0, INPUT_MAX_LENGTH);
+  const sig = signature ?? errorSignature(head);
   return {
     lower: head.toLowerCase(),
     lines: head
       .split(/\r?\n/)
       .slice(0, LINES_MAX)
       .map((l) => l.slice(0, LINE_MAX_LENGTH)),
-    signature: signature ?? errorSignature(head),
+    signature: sig,
+    signatureWords: new Set(signatureWords(sig)),
     words: new Set(textWords(head)),
   };
 }
@@ -205,36 +211,50 @@ export function createPatternMatcher(text: string): (pattern: string) => Pattern
 }
 
 function hitPattern(pattern: string, text: PreparedText): PatternHit | null {
-  const p = pattern.trim();
-  if (!p) return null;
-  if (text.lower.includes(p.toLowerCase())) return "substring";
-  const re = compilePattern(p);
-  if (re) {
-    if (text.lines.some((line) => re.test(line)) || re.test(text.signature)) return "regex";
-  }
-  const patternSig = patternSignature(p, text);
-  if (patternSig && text.signature.includes(patternSig)) return "signature";
+  return hitPrepared(preparePattern(pattern), text);
+}
+
+/**
+ * A `match` pattern with everything that does not depend on the error text
+ * worked out once: a lookup over thousands of problems then does only the
+ * comparisons.
+ */
+interface PreparedPattern {
+  /** The pattern, trimmed. */
+  text: string;
+  lower: string;
+  re: RegExp | null;
+  /** Its letter words; when none occurs in an error text, the pattern can be neither in nor like its signature. */
+  words: string[] | null;
+  /** Its signature and the signature's words, worked out when first needed. */
+  sig: string | null;
+  sigWords: Set<string> | null;
+}
+
+function preparePattern(pattern: string): PreparedPattern {
+  const text = pattern.trim();
+  const lower = text.toLowerCase();
+  const words = lower.match(/[a-z]{3,}/g)?.filter((w) => !PLACEHOLDERS.has(w)) ?? null;
+  return { text, lower, re: text ? compilePattern(text) : null, words: words && words.length ? words : null, sig: null, sigWords: null };
+}
+
+function hitPrepared(p: PreparedPattern, text: PreparedText): PatternHit | null {
+  if (!p.text) return null;
+  // A pattern whose words all miss the text can be neither in it nor in its signature; only a regex can still hit.
+  if (!p.re && p.words && !p.words.some((w) => text.lower.includes(w))) return null;
+  if (text.lower.includes(p.lower)) return "substring";
+  const re = p.re;
+  if (re && (text.lines.some((line) => re.test(line)) || re.test(text.signature))) return "regex";
+  const sig = nearSignature(p, text);
+  if (sig && text.signature.includes(sig)) return "signature";
   return null;
 }
 
-const patternSignatures = new Map<string, string>();
-
-/**
- * The signature of a pattern, or "" when it cannot be near the text: a
- * pattern none of whose words occur in the text can neither be a substring
- * of its signature nor similar to it, and skipping it keeps a lookup over
- * thousands of problems fast.
- */
-function patternSignature(pattern: string, text: PreparedText): string {
-  const words = pattern.toLowerCase().match(/[a-z]{3,}/g)?.filter((w) => !PLACEHOLDERS.has(w));
-  if (words && words.length > 0 && !words.some((w) => text.lower.includes(w))) return "";
-  let sig = patternSignatures.get(pattern);
-  if (sig === undefined) {
-    sig = errorSignature(pattern);
-    if (patternSignatures.size > 50_000) patternSignatures.clear();
-    patternSignatures.set(pattern, sig);
-  }
-  return sig;
+/** The pattern's signature, or "" when it cannot be near the text (none of its words occur in it). */
+function nearSignature(p: PreparedPattern, text: PreparedText): string {
+  if (p.words && !p.words.some((w) => text.lower.includes(w))) return "";
+  if (p.sig === null) p.sig = errorSignature(p.text);
+  return p.sig;
 }
 
 const PLACEHOLDERS = new Set(["url", "email", "uuid", "str", "path", "time", "hex", "num"]);
@@ -293,37 +313,70 @@ export function matchProblems(registry: StrategyRegistry, errorText: string, opt
   return matches.slice(0, Math.max(0, limit));
 }
 
+/** What matching needs of a problem, worked out once per problem object (problems are replaced, never changed, when recorded). */
+interface PreparedProblem {
+  descWords: string[];
+  patterns: PreparedPattern[];
+}
+
+const preparedProblems = new WeakMap<Problem, PreparedProblem>();
+const keyWordsCache = new Map<string, string[]>();
+
+function prepareProblem(problem: Problem): PreparedProblem {
+  let p = preparedProblems.get(problem);
+  if (!p) {
+    p = {
+      descWords: typeof problem.description === "string" ? [...new Set(textWords(problem.description))] : [],
+      patterns: patternsOf(problem).map(preparePattern),
+    };
+    preparedProblems.set(problem, p);
+  }
+  return p;
+}
+
+function keyWordsOf(key: string): string[] {
+  let words = keyWordsCache.get(key);
+  if (!words) {
+    words = textWords(key.replace(/-/g, " "));
+    if (keyWordsCache.size > 100_000) keyWordsCache.clear();
+    keyWordsCache.set(key, words);
+  }
+  return words;
+}
+
 function scoreProblem(key: string, problem: Problem, text: PreparedText): MatchReason[] {
   const reasons: MatchReason[] = [];
   const words = text.words;
-  const keyWords = textWords(key.replace(/-/g, " "));
+  const prepared = prepareProblem(problem);
+  const keyWords = keyWordsOf(key);
   if (keyWords.length > 0 && keyWords.every((w) => words.has(w))) {
     reasons.push({ kind: "key", detail: key, score: 0.6 });
   }
-  if (typeof problem.description === "string") {
-    const descWords = [...new Set(textWords(problem.description))];
+  const descWords = prepared.descWords;
+  if (descWords.length) {
     const hit = descWords.filter((w) => words.has(w));
-    const coverage = descWords.length ? hit.length / descWords.length : 0;
+    const coverage = hit.length / descWords.length;
     if (hit.length >= 2 && coverage >= DESCRIPTION_COVERAGE) {
       reasons.push({ kind: "description", detail: hit.join(" "), score: 0.6 * coverage });
     }
   }
   let bestPattern: MatchReason | undefined;
   let bestSimilar: MatchReason | undefined;
-  for (const pattern of patternsOf(problem)) {
-    const hit = hitPattern(pattern, text);
+  for (const pattern of prepared.patterns) {
+    const hit = hitPrepared(pattern, text);
     if (hit) {
       // Longer patterns are more specific, so they weigh a little more; a hit
       // only after masking is weaker than the pattern's own words in the text.
-      const score = (hit === "signature" ? 0.7 : 0.8) + 0.2 * Math.min(1, pattern.length / 40);
+      const score = (hit === "signature" ? 0.7 : 0.8) + 0.2 * Math.min(1, pattern.text.length / 40);
       const kind = hit === "substring" ? "pattern" : hit;
-      const reason: MatchReason = { kind, detail: pattern, score };
+      const reason: MatchReason = { kind, detail: pattern.text, score };
       if (!bestPattern || score > bestPattern.score) bestPattern = reason;
       continue;
     }
-    const patternSig = patternSignature(pattern.trim(), text);
+    const patternSig = nearSignature(pattern, text);
     if (!patternSig) continue;
-    const similarity = signatureSimilarity(text.signature, patternSig);
+    pattern.sigWords ??= new Set(signatureWords(patternSig));
+    const similarity = jaccard(text.signatureWords, pattern.sigWords);
     if (similarity >= SIMILAR_SIGNATURE) {
       const reason: MatchReason = { kind: "signature", detail: patternSig, score: 0.85 * similarity };
       if (!bestSimilar || reason.score > bestSimilar.score) bestSimilar = reason;
