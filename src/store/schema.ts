@@ -1,8 +1,4 @@
 import { CorruptFileError } from "../core/errors.js";
-import type { validators } from "../generated/validators.js";
-
-/** The schemas in `schemas/`, by base name (`config` for `config.schema.json`). */
-export type SchemaName = keyof typeof validators;
 
 interface AjvError {
   instancePath: string;
