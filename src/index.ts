@@ -73,7 +73,7 @@ export {
   type Problem,
   type StrategyThresholds,
 } from "./core/strategies.js";
-export { errorSignature, matchProblems } from "./core/signature.js";
+export { createProblemMatcher, errorSignature, matchProblems } from "./core/signature.js";
 export type { BrainCommit } from "./store/git.js";
 export {
   openWorkspace,

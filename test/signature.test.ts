@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   SIGNATURE_MAX_LENGTH,
   compilePattern,
+  createProblemMatcher,
   errorSignature,
   looksLikeRegex,
   matchPattern,
@@ -233,5 +234,93 @@ describe("matchProblems", () => {
     const reversed = Object.fromEntries(Object.entries(REGISTRY).reverse());
     const text = "pip install exit code 137 Killed EADDRINUSE";
     expect(matchProblems(reversed, text, { limit: 10 })).toEqual(matchProblems(REGISTRY, text, { limit: 10 }));
+  });
+});
+
+describe("createProblemMatcher", () => {
+  const texts = [
+    "pip install -r requirements.txt\nSSL: CERTIFICATE_VERIFY_FAILED certificate verify failed",
+    'ERROR: process "/bin/sh -c npm ci" did not complete successfully: exit code 137',
+    "Error: connect ECONNREFUSED 172.17.0.2:5432",
+    "error: connect econnrefused [::1]:5432 (retrying)",
+    "Error: listen EADDRINUSE: address already in use 0.0.0.0:3000",
+    "my pip install failed",
+    "Playwright: end to end tests time out after 30000ms",
+    "pip install exit code 137 Killed EADDRINUSE",
+    "TypeError: undefined is not a function",
+    "",
+  ];
+
+  it.each(texts)("matches %j exactly as matchProblems does", (text) => {
+    const match = createProblemMatcher(REGISTRY);
+    for (const options of [{}, { limit: 1 }, { limit: 10, minScore: 0 }]) {
+      expect(match(text, options)).toEqual(matchProblems(REGISTRY, text, options));
+    }
+  });
+
+  // Words that hide inside one another, codes, masked shapes, placeholders and regular expressions:
+  // every way a problem can match, and the near misses the index must not lose.
+  const TOKENS = [
+    "fail", "failed", "failure", "connect", "connection", "refused", "ECONNREFUSED", "timeout", "timed", "out",
+    "deploy", "cache", "db", "E1234", "TS2304", "5432", "127.0.0.1:5432", "/var/lib/app/data.db", "'user_id'",
+    '"quoted text"', "https://example.com/x?y=1", "0x7ffd", "2026-11-21T09:14:00Z", "<num>", "<path>", "pip", "install",
+    "pipe", "line", "pipeline", "café", "Killed", "exit", "code", "137", "-", ":", "[", "]",
+    // The same shapes with other values: equal only once masked.
+    "5433", "10.0.0.2:80", "/srv/other.db", "'other'", '"other text"', "2025-01-01T00:00:00Z", "99",
+  ];
+  const REGEXES = ["/exit code:? \\d+/", "timed out after \\d+ms", "/conn(ect|ection) refused/", "^fail", "(?:pip|npm) install"];
+  const phrase = (min: number, max: number) => fc.array(fc.constantFrom(...TOKENS), { minLength: min, maxLength: max });
+  const problem = fc.record({
+    key: fc.array(fc.constantFrom("pip", "install", "deploy", "cache", "db", "fail", "connect", "x"), { minLength: 1, maxLength: 3 }),
+    description: fc.option(phrase(0, 8), { nil: undefined }),
+    match: fc.array(fc.oneof(phrase(1, 5).map((t) => t.join(" ")), fc.constantFrom(...REGEXES), phrase(1, 3).map((t) => t.join(""))), { maxLength: 3 }),
+  });
+  const registry = fc.array(problem, { minLength: 1, maxLength: 12 }).map((problems) => {
+    const reg: Record<string, unknown> = { _meta: { version: 2 } };
+    problems.forEach((p, i) => {
+      reg[`${p.key.join("-")}-${i}`] = { ...(p.description ? { description: p.description.join(" ") } : {}), match: p.match, solutions: [] };
+    });
+    return reg as ReturnType<typeof parseStrategies>;
+  });
+  const text = fc.oneof(phrase(0, 20).map((t) => t.join(" ")), phrase(1, 8).map((t) => t.join("")), fc.string({ maxLength: 60 }));
+
+  it("finds every problem matchProblems finds, with the same scores and reasons, for any registry and text", () => {
+    fc.assert(
+      fc.property(registry, fc.array(text, { minLength: 1, maxLength: 5 }), (reg, errors) => {
+        const match = createProblemMatcher(reg);
+        // Each pattern with its values swapped for others of the same shape: a hit only once both are masked.
+        const OTHER: Record<string, string> = { "5432": "5433", "127.0.0.1:5432": "10.0.0.2:80", "/var/lib/app/data.db": "/srv/other.db", "'user_id'": "'other'", '"quoted text"': '"other text"', "137": "99" };
+        const patterns = Object.values(reg).flatMap((p) => ((p as { match?: string[] }).match ?? []) as string[]);
+        const variants = patterns.map((p, i) => `${errors[i % errors.length]} ${p.split(" ").map((t) => OTHER[t] ?? t).join(" ")}`);
+        for (const error of [...errors, ...variants]) {
+          for (const options of [{ limit: 100, minScore: 0 }, {}, { limit: 1 }, { limit: 2, minScore: 0.1 }, { limit: 0 }]) {
+            expect(match(error, options)).toEqual(matchProblems(reg, error, options));
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("agrees with matchProblems on a large registry of look-alike problems", () => {
+    const words = "deploy database migration seed cache build test server network timeout login token queue worker".split(" ");
+    const reg: Record<string, unknown> = { _meta: { version: 2 } };
+    for (let i = 0; i < 500; i++) {
+      const w = (k: number) => words[(i * 7 + k * 3) % words.length]!;
+      reg[`problem-${i}`] = { description: `${w(1)} ${w(2)} ${w(3)} ${w(4)} failure ${i}`, match: [`E${1000 + i}: ${w(5)} ${w(6)} failed`], solutions: [] };
+    }
+    const registry = reg as ReturnType<typeof parseStrategies>;
+    const match = createProblemMatcher(registry);
+    const pattern = (i: number) => (registry[`problem-${i}`] as { match: string[] }).match[0]!;
+    const description = (i: number) => (registry[`problem-${i}`] as { description: string }).description;
+    // A pattern verbatim, inside a longer error, with its code changed (similar only), and a description.
+    const errors = [pattern(234), `at /srv/app.js:3 ${pattern(17)} (retrying)`, pattern(401).replace(/^E\d+/, "E9999"), description(88).replace(/ failure \d+$/, "")];
+    for (const error of errors) {
+      for (const limit of [1, 5, 20]) {
+        const expected = matchProblems(registry, error, { limit });
+        expect(expected.length).toBeGreaterThan(0);
+        expect(match(error, { limit })).toEqual(expected);
+      }
+    }
   });
 });

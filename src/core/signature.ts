@@ -12,30 +12,35 @@ export const SIGNATURE_MAX_LENGTH = 240;
 /** Only the head of an error is read, so a megabyte of log costs the same as a line. */
 const INPUT_MAX_LENGTH = 8_000;
 
-/** Masks, in the order they are applied: wider shapes first so a URL is not eaten as a path. */
-const MASKS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()]+/gi, "<url>"],
-  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b/gi, "<email>"],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>"],
+/**
+ * Masks, in the order they are applied: wider shapes first so a URL is not
+ * eaten as a path. Each names what a text must hold for it to apply (a
+ * string, or a digit), so a mask is skipped at the cost of an `includes`.
+ */
+const DIGIT = 0;
+const MASKS: ReadonlyArray<readonly [RegExp, string, string | typeof DIGIT]> = [
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()]+/gi, "<url>", "://"],
+  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b/gi, "<email>", "@"],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>", "-"],
   // Quoted values: an apostrophe inside a word (can't) does not open a quote.
-  [/"[^"\n]{0,200}"/g, "<str>"],
-  [/(?<![\p{L}\p{N}])'[^'\n]{0,200}'(?![\p{L}\p{N}])/gu, "<str>"],
-  [/`[^`\n]{0,200}`/g, "<str>"],
+  [/"[^"\n]{0,200}"/g, "<str>", '"'],
+  [/(?<![\p{L}\p{N}])'[^'\n]{0,200}'(?![\p{L}\p{N}])/gu, "<str>", "'"],
+  [/`[^`\n]{0,200}`/g, "<str>", "`"],
   // Windows paths, then absolute, home and dot-relative paths, then relative
   // paths that are clearly paths (two separators, or a file extension).
-  [/\b[a-z]:\\[^\s"'`<>|:*?]+(?::\d+)*/gi, "<path>"],
-  [/(?<![\w.<>/-])(?:~|\.{1,2})?(?:\/[\w.@+~-]+)+\/?(?::\d+)*/g, "<path>"],
-  [/(?<![\w.<>/-])[\w.@+-]+(?:\/[\w.@+-]+){2,}\/?(?::\d+)*/g, "<path>"],
-  [/(?<![\w.<>/-])[\w.@+-]+\/[\w@+-]+\.[a-z][a-z0-9]{0,5}(?::\d+)*\b/gi, "<path>"],
+  [/\b[a-z]:\\[^\s"'`<>|:*?]+(?::\d+)*/gi, "<path>", ":\\"],
+  [/(?<![\w.<>/-])(?:~|\.{1,2})?(?:\/[\w.@+~-]+)+\/?(?::\d+)*/g, "<path>", "/"],
+  [/(?<![\w.<>/-])[\w.@+-]+(?:\/[\w.@+-]+){2,}\/?(?::\d+)*/g, "<path>", "/"],
+  [/(?<![\w.<>/-])[\w.@+-]+\/[\w@+-]+\.[a-z][a-z0-9]{0,5}(?::\d+)*\b/gi, "<path>", "/"],
   // ISO and log-style timestamps, then bare dates and clock times.
-  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b/gi, "<time>"],
-  [/\b\d{4}-\d{2}-\d{2}\b/g, "<time>"],
-  [/\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, "<time>"],
-  [/\b0x[0-9a-f]+\b/gi, "<hex>"],
+  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b/gi, "<time>", DIGIT],
+  [/\b\d{4}-\d{2}-\d{2}\b/g, "<time>", DIGIT],
+  [/\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, "<time>", DIGIT],
+  [/\b0x[0-9a-f]+\b/gi, "<hex>", DIGIT],
   // Bare hex ids (commit hashes, container ids) hold at least one digit, so words like "facade" stay.
-  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, "<hex>"],
+  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, "<hex>", DIGIT],
   // Numbers not glued to a letter: error codes like TS2304 or E0432 name the error and stay.
-  [/(?<![\p{L}\d])\d+(?:[.,]\d+)*/gu, "<num>"],
+  [/(?<![\p{L}\d])\d+(?:[.,]\d+)*/gu, "<num>", DIGIT],
 ];
 
 /**
@@ -58,7 +63,11 @@ export function errorSignature(text: string): string {
 
 function maskOnce(text: string): string {
   let s = text;
-  for (const [re, mask] of MASKS) s = s.replace(re, mask);
+  // Masks only ever remove digits, so a text without one stays without.
+  const digits = /\d/.test(s);
+  for (const [re, mask, needs] of MASKS) {
+    if (needs === DIGIT ? digits : s.includes(needs)) s = s.replace(re, mask);
+  }
   s = s.replace(/\s+/g, " ").trim().toLowerCase();
   if (s.length > SIGNATURE_MAX_LENGTH) {
     const cut = s.lastIndexOf(" ", SIGNATURE_MAX_LENGTH);
@@ -235,7 +244,7 @@ function preparePattern(pattern: string): PreparedPattern {
   const text = pattern.trim();
   const lower = text.toLowerCase();
   const words = lower.match(/[a-z]{3,}/g)?.filter((w) => !PLACEHOLDERS.has(w)) ?? null;
-  return { text, lower, re: text ? compilePattern(text) : null, words: words && words.length ? words : null, sig: null, sigWords: null };
+  return { text, lower, re: text ? compilePattern(text) : null, words: words && words.length ? distinct(words) : null, sig: null, sigWords: null };
 }
 
 function hitPrepared(p: PreparedPattern, text: PreparedText): PatternHit | null {
@@ -296,21 +305,231 @@ const DESCRIPTION_COVERAGE = 0.5;
  * similarity. Ties are broken by problem key, so the order is deterministic.
  */
 export function matchProblems(registry: StrategyRegistry, errorText: string, options: MatchOptions = {}): ProblemMatch[] {
-  const limit = options.limit ?? 5;
-  const minScore = options.minScore ?? 0.3;
   const text = prepareText(errorText);
   const matches: ProblemMatch[] = [];
-  for (const key of Object.keys(registry)) {
-    // Top-level keys starting with `_` hold metadata, never problems.
-    if (key.startsWith("_")) continue;
-    const problem = registry[key] as Problem;
-    const reasons = scoreProblem(key, problem, text);
-    if (reasons.length === 0) continue;
-    const score = 1 - reasons.reduce((miss, r) => miss * (1 - r.score), 1);
-    if (score >= minScore) matches.push({ problem: key, score, reasons });
+  for (const key of problemKeys(registry)) {
+    const match = scoredMatch(key, registry[key] as Problem, text, null, options);
+    if (match) matches.push(match);
   }
+  return ranked(matches, options);
+}
+
+/** Top-level keys starting with `_` hold metadata, never problems. */
+function problemKeys(registry: StrategyRegistry): string[] {
+  return Object.keys(registry).filter((key) => !key.startsWith("_"));
+}
+
+function scoredMatch(key: string, problem: Problem, text: PreparedText, patterns: ReadonlySet<PreparedPattern> | null, options: MatchOptions): ProblemMatch | null {
+  const reasons = scoreProblem(key, problem, text, patterns);
+  if (reasons.length === 0) return null;
+  const score = 1 - reasons.reduce((miss, r) => miss * (1 - r.score), 1);
+  return score >= (options.minScore ?? 0.3) ? { problem: key, score, reasons } : null;
+}
+
+function ranked(matches: ProblemMatch[], options: MatchOptions): ProblemMatch[] {
   matches.sort((a, b) => b.score - a.score || (a.problem < b.problem ? -1 : a.problem > b.problem ? 1 : 0));
-  return matches.slice(0, Math.max(0, limit));
+  return matches.slice(0, Math.max(0, options.limit ?? 5));
+}
+
+/**
+ * {@link matchProblems} for many error texts against one registry, with the
+ * same results. The registry is indexed once, so each text is scored only
+ * against the problems it can match: those holding enough of its words in
+ * their key, description, patterns or pattern signatures (regular
+ * expressions are always tried). Worth it from a few dozen texts on a large
+ * registry; the registry must not change while the matcher is in use.
+ */
+export function createProblemMatcher(registry: StrategyRegistry): (errorText: string, options?: MatchOptions) => ProblemMatch[] {
+  const index = new ProblemIndex(registry);
+  return (errorText, options = {}) => {
+    const limit = Math.max(0, options.limit ?? 5);
+    const minScore = options.minScore ?? 0.3;
+    const text = prepareText(errorText);
+    // Best bound first: once `limit` matches score above the next bound, no later candidate can place.
+    const candidates = index.candidates(text).filter((c) => c.bound >= minScore);
+    candidates.sort((a, b) => b.bound - a.bound);
+    const top: ProblemMatch[] = [];
+    for (const c of candidates) {
+      if (top.length >= limit && (limit === 0 || c.bound < top[limit - 1]!.score)) break;
+      const match = scoredMatch(index.keys[c.problem]!, index.problems[c.problem]!, text, c.patterns, options);
+      if (!match) continue;
+      top.push(match);
+      top.splice(0, top.length, ...ranked(top, { limit }));
+    }
+    return top;
+  };
+}
+
+/** A problem that may match a text, the most it can score, and the patterns of it that may hit. */
+interface Candidate {
+  problem: number;
+  bound: number;
+  patterns: Set<PreparedPattern>;
+}
+
+/**
+ * Which targets (problems or patterns) hold at least their needed number of
+ * a text's keys: each target lists its keys once, and a query counts the
+ * hits of each target its keys reach. A necessary condition only; the
+ * matcher still scores every candidate that can place.
+ */
+class KeyCounter {
+  private readonly postings = new Map<string, number[]>();
+  private readonly need: number[] = [];
+  private counts = new Int32Array(0);
+  /** Longest key, which bounds the substrings a query looks up. */
+  maxKeyLength = 0;
+
+  /** Indexes a target under its keys (no key twice). */
+  add(target: number, keys: Iterable<string>, need: number): void {
+    this.need[target] = need;
+    for (const key of keys) {
+      let list = this.postings.get(key);
+      if (!list) this.postings.set(key, (list = []));
+      list.push(target);
+      if (key.length > this.maxKeyLength) this.maxKeyLength = key.length;
+    }
+  }
+
+  has(key: string): boolean {
+    return this.postings.has(key);
+  }
+
+  /** Calls `hit` with each target that `present` (distinct keys) holds enough of, and how many it holds. */
+  query(present: Iterable<string>, hit: (target: number, count: number) => void): void {
+    if (this.counts.length < this.need.length) this.counts = new Int32Array(this.need.length);
+    const counts = this.counts;
+    const touched: number[] = [];
+    for (const key of present) {
+      const list = this.postings.get(key);
+      if (!list) continue;
+      for (const t of list) if (counts[t]!++ === 0) touched.push(t);
+    }
+    for (const t of touched) {
+      if (counts[t]! >= this.need[t]!) hit(t, counts[t]!);
+      counts[t] = 0;
+    }
+  }
+}
+
+/** The smallest count `s` of `n` for which `s / n >= ratio`, as the matcher computes it, and at least `min`. */
+function neededOf(n: number, ratio: number, min = 1): number {
+  let s = min;
+  while (s <= n && s / n < ratio) s++;
+  return s;
+}
+
+/** The items of a short list, each once. */
+function distinct(items: string[]): string[] {
+  return items.length < 2 || new Set(items).size === items.length ? items : [...new Set(items)];
+}
+
+/** Letter runs of 3+ letters outside placeholders: all of them are in any text a signature is part of. */
+function signatureRuns(sig: string): string[] {
+  return distinct(sig.replace(/<[a-z]+>/g, " ").match(/[a-z]{3,}/g) ?? []);
+}
+
+/** Every substring of the text's `[a-z]` runs that `counter` knows, for patterns that may sit inside a word. */
+function substringKeys(text: string, counter: KeyCounter): Set<string> {
+  const out = new Set<string>();
+  const max = counter.maxKeyLength;
+  for (const run of new Set(text.match(/[a-z]{3,}/g) ?? [])) {
+    for (let i = 0; i + 3 <= run.length; i++) {
+      for (let j = i + 3; j <= run.length && j - i <= max; j++) {
+        const sub = run.slice(i, j);
+        if (counter.has(sub)) out.add(sub);
+      }
+    }
+  }
+  return out;
+}
+
+/** Weight of a key hit, and of a description hit at full coverage. */
+const KEY_SCORE = 0.6;
+const DESCRIPTION_SCORE = 0.6;
+
+/** The registry indexed by the words each kind of match needs; see {@link createProblemMatcher}. */
+class ProblemIndex {
+  readonly keys: string[];
+  readonly problems: Problem[];
+  private readonly descSizes: number[] = [];
+  private readonly patterns: PreparedPattern[] = [];
+  private readonly ownerOf: number[] = [];
+  /** Patterns any text may hit: regular expressions, and patterns with no word to index. */
+  private readonly always: number[] = [];
+  private readonly byKey = new KeyCounter();
+  private readonly byDescription = new KeyCounter();
+  private readonly bySubstring = new KeyCounter();
+  private readonly bySignature = new KeyCounter();
+  private readonly bySimilarity = new KeyCounter();
+  /** Signature word counts of the patterns, for the length bound on similarity. */
+  private readonly sigSizes: number[] = [];
+
+  constructor(registry: StrategyRegistry) {
+    this.keys = problemKeys(registry);
+    this.problems = this.keys.map((k) => registry[k] as Problem);
+    this.keys.forEach((key, i) => {
+      const keyWords = keyWordsOf(key);
+      if (keyWords.length) this.byKey.add(i, keyWords, keyWords.length);
+      const prepared = prepareProblem(this.problems[i]!);
+      const desc = prepared.descWords;
+      this.descSizes[i] = desc.length;
+      const need = neededOf(desc.length, DESCRIPTION_COVERAGE, 2);
+      if (need <= desc.length) this.byDescription.add(i, desc, need);
+      for (const p of prepared.patterns) {
+        if (!p.text) continue;
+        const n = this.patterns.push(p) - 1;
+        this.ownerOf[n] = i;
+        if (p.re || !p.words) {
+          this.always.push(n);
+          continue;
+        }
+        this.bySubstring.add(n, p.words, p.words.length);
+        p.sig ??= errorSignature(p.text);
+        const runs = signatureRuns(p.sig);
+        if (runs.length) this.bySignature.add(n, runs, runs.length);
+        else this.always.push(n);
+        p.sigWords ??= new Set(signatureWords(p.sig));
+        this.sigSizes[n] = p.sigWords.size;
+        const needed = neededOf(p.sigWords.size, SIMILAR_SIGNATURE);
+        if (needed <= p.sigWords.size) this.bySimilarity.add(n, p.sigWords, needed);
+      }
+    });
+  }
+
+  /**
+   * Problems that may match the text. A key or description hit is known
+   * exactly from the counts, so a problem with no pattern that may hit gets
+   * its exact score as its bound; a pattern that may hit bounds it at 1.
+   */
+  candidates(text: PreparedText): Candidate[] {
+    const out = new Map<number, { key: boolean; desc: number; patterns: Set<PreparedPattern> }>();
+    const problem = (i: number) => {
+      let c = out.get(i);
+      if (!c) out.set(i, (c = { key: false, desc: 0, patterns: new Set() }));
+      return c;
+    };
+    const pattern = (n: number) => problem(this.ownerOf[n]!).patterns.add(this.patterns[n]!);
+    this.byKey.query(text.words, (i) => (problem(i).key = true));
+    this.byDescription.query(text.words, (i, count) => (problem(i).desc = count));
+    for (const n of this.always) pattern(n);
+    this.bySubstring.query(substringKeys(text.lower, this.bySubstring), pattern);
+    this.bySignature.query(substringKeys(text.signature, this.bySignature), pattern);
+    const a = text.signatureWords.size;
+    this.bySimilarity.query(text.signatureWords, (n) => {
+      const b = this.sigSizes[n]!;
+      // Jaccard can be no more than the smaller set over the larger.
+      if (Math.min(a, b) / Math.max(a, b) >= SIMILAR_SIGNATURE) pattern(n);
+    });
+    return [...out].map(([i, c]) => {
+      // The same noisy-or, in the same order, as the score: key, description, patterns.
+      let miss = 1;
+      if (c.key) miss *= 1 - KEY_SCORE;
+      if (c.desc) miss *= 1 - DESCRIPTION_SCORE * (c.desc / this.descSizes[i]!);
+      if (c.patterns.size) miss = 0;
+      return { problem: i, bound: 1 - miss, patterns: c.patterns };
+    });
+  }
 }
 
 /** What matching needs of a problem, worked out once per problem object (problems are replaced, never changed, when recorded). */
@@ -326,7 +545,7 @@ function prepareProblem(problem: Problem): PreparedProblem {
   let p = preparedProblems.get(problem);
   if (!p) {
     p = {
-      descWords: typeof problem.description === "string" ? [...new Set(textWords(problem.description))] : [],
+      descWords: typeof problem.description === "string" ? distinct(textWords(problem.description)) : [],
       patterns: patternsOf(problem).map(preparePattern),
     };
     preparedProblems.set(problem, p);
@@ -337,32 +556,34 @@ function prepareProblem(problem: Problem): PreparedProblem {
 function keyWordsOf(key: string): string[] {
   let words = keyWordsCache.get(key);
   if (!words) {
-    words = textWords(key.replace(/-/g, " "));
+    words = distinct(textWords(key.replace(/-/g, " ")));
     if (keyWordsCache.size > 100_000) keyWordsCache.clear();
     keyWordsCache.set(key, words);
   }
   return words;
 }
 
-function scoreProblem(key: string, problem: Problem, text: PreparedText): MatchReason[] {
+/** The reasons a problem matches a text; with `only`, other patterns are known not to hit and are skipped. */
+function scoreProblem(key: string, problem: Problem, text: PreparedText, only: ReadonlySet<PreparedPattern> | null = null): MatchReason[] {
   const reasons: MatchReason[] = [];
   const words = text.words;
   const prepared = prepareProblem(problem);
   const keyWords = keyWordsOf(key);
   if (keyWords.length > 0 && keyWords.every((w) => words.has(w))) {
-    reasons.push({ kind: "key", detail: key, score: 0.6 });
+    reasons.push({ kind: "key", detail: key, score: KEY_SCORE });
   }
   const descWords = prepared.descWords;
   if (descWords.length) {
     const hit = descWords.filter((w) => words.has(w));
     const coverage = hit.length / descWords.length;
     if (hit.length >= 2 && coverage >= DESCRIPTION_COVERAGE) {
-      reasons.push({ kind: "description", detail: hit.join(" "), score: 0.6 * coverage });
+      reasons.push({ kind: "description", detail: hit.join(" "), score: DESCRIPTION_SCORE * coverage });
     }
   }
   let bestPattern: MatchReason | undefined;
   let bestSimilar: MatchReason | undefined;
   for (const pattern of prepared.patterns) {
+    if (only && !only.has(pattern)) continue;
     const hit = hitPrepared(pattern, text);
     if (hit) {
       // Longer patterns are more specific, so they weigh a little more; a hit
