@@ -1,10 +1,10 @@
-import { parseDailyLog } from "./daily-log.js";
+import { parseDailyLog, type ParsedLog } from "./daily-log.js";
 import { parseOpEntry } from "./op-entry.js";
 import type { Playbook, PlaybookDraft } from "./playbooks.js";
 import { codeSpan } from "./playbooks.js";
 import { toSlug } from "./slug.js";
 
-/** One daily log (or archived log) as the detector reads it. */
+/** One daily log (or archived log) as the detector reads it. Not changed once made: what is read from it is kept per object. */
 export interface LogSource {
   /** Workspace-relative path, for citations, e.g. `memory/2026-11-20.md`. */
   path: string;
@@ -74,7 +74,8 @@ export function suggestPlaybooks(
   existing: readonly KnownPlaybook[],
   options: SuggestOptions = {},
 ): PlaybookSuggestion[] {
-  return detectOperations(logs, options.min ?? 3).filter((s) => !coveredBy(s, existing));
+  const isCovered = coverageTest(existing);
+  return detectOperations(logs, options.min ?? 3).filter((s) => !isCovered(s));
 }
 
 /**
@@ -87,7 +88,8 @@ export function playbookCoverage(
   options: SuggestOptions = {},
 ): PlaybookCoverage {
   const ops = detectOperations(logs, options.min ?? 3);
-  const uncovered = ops.filter((s) => !coveredBy(s, playbooks)).map((s) => s.name);
+  const isCovered = coverageTest(playbooks);
+  const uncovered = ops.filter((s) => !isCovered(s)).map((s) => s.name);
   const covered = ops.length - uncovered.length;
   return { repeated: ops.length, covered, ratio: ops.length ? covered / ops.length : null, uncovered };
 }
@@ -127,37 +129,76 @@ interface Episode {
   params?: Record<string, string>;
 }
 
-function detectOperations(logs: readonly LogSource[], min: number): PlaybookSuggestion[] {
-  const threshold = Math.max(1, Math.floor(min));
-  const sorted = [...logs].sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));
-  const ops = new Map<string, { names: string[]; episodes: Episode[] }>();
-  const freeform: Episode[] = [];
-  for (const log of sorted) {
-    const parsed = parseDailyLog(log.source);
-    const skip: [number, number][] = [];
-    for (const entry of parsed.entries) {
-      const op = parseOpEntry(entry);
-      if (!op || !entry.structured) continue;
-      skip.push([entry.line, entry.endLine]);
-      let slug: string;
-      try {
-        slug = toSlug(op.name);
-      } catch {
-        continue; // A name with no letters or digits cannot become a playbook.
-      }
-      const group = ops.get(slug) ?? { names: [], episodes: [] };
-      group.names.push(op.name);
-      group.episodes.push({
+/** What one log contributes to detection: its `[op]` episodes by name slug, and its free-form command sequences. */
+interface LogOperations {
+  ops: Array<{ slug: string; name: string; episode: Episode }>;
+  freeform: Episode[];
+}
+
+/*
+ * Each log is parsed and scanned once however often it is read: stats reads
+ * every log for its errors and counts, then for playbook coverage as of each
+ * week of its period. Log sources are not changed once made, so the object
+ * is the key.
+ */
+const parsedByLog = new WeakMap<LogSource, ParsedLog>();
+const operationsByLog = new WeakMap<LogSource, LogOperations>();
+
+/** {@link parseDailyLog} of a log source, parsed on first use. */
+export function parsedLogOf(log: LogSource): ParsedLog {
+  let parsed = parsedByLog.get(log);
+  if (!parsed) parsedByLog.set(log, (parsed = parseDailyLog(log.source)));
+  return parsed;
+}
+
+function operationsOf(log: LogSource): LogOperations {
+  const cached = operationsByLog.get(log);
+  if (cached) return cached;
+  const parsed = parsedLogOf(log);
+  const skip: [number, number][] = [];
+  const ops: LogOperations["ops"] = [];
+  for (const entry of parsed.entries) {
+    const op = parseOpEntry(entry);
+    if (!op || !entry.structured) continue;
+    skip.push([entry.line, entry.endLine]);
+    let slug: string;
+    try {
+      slug = toSlug(op.name);
+    } catch {
+      continue; // A name with no letters or digits cannot become a playbook.
+    }
+    ops.push({
+      slug,
+      name: op.name,
+      episode: {
         path: log.path,
         date: log.date,
         line: entry.line,
         heading: entry.section,
         params: op.params,
         cmds: op.steps.map((text, i) => ({ text, line: op.stepLines[i] ?? entry.line, key: commandKey(text) })),
-      });
+      },
+    });
+  }
+  const result = { ops, freeform: scanCommands(log, parsed.bodyLine, skip) };
+  operationsByLog.set(log, result);
+  return result;
+}
+
+function detectOperations(logs: readonly LogSource[], min: number): PlaybookSuggestion[] {
+  const threshold = Math.max(1, Math.floor(min));
+  const sorted = [...logs].sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));
+  const ops = new Map<string, { names: string[]; episodes: Episode[] }>();
+  const freeform: Episode[] = [];
+  for (const log of sorted) {
+    const found = operationsOf(log);
+    for (const { slug, name, episode } of found.ops) {
+      const group = ops.get(slug) ?? { names: [], episodes: [] };
+      group.names.push(name);
+      group.episodes.push(episode);
       ops.set(slug, group);
     }
-    freeform.push(...scanCommands(log, parsed.bodyLine, skip));
+    freeform.push(...found.freeform);
   }
 
   const out: PlaybookSuggestion[] = [];
@@ -624,24 +665,36 @@ function byFrequency(values: readonly string[]): string[] {
 // ---------------------------------------------------------------------------
 // Coverage by existing playbooks
 
-function coveredBy(s: PlaybookSuggestion, playbooks: readonly KnownPlaybook[]): boolean {
-  return playbooks.some((pb) => {
-    const slugs = new Set<string>();
+/** Whether a playbook covers an operation: the same name slug, or the same steps. Each playbook is read once. */
+function coverageTest(playbooks: readonly KnownPlaybook[]): (s: PlaybookSuggestion) => boolean {
+  const slugs = new Set<string>();
+  const stepKeys: string[][] = [];
+  for (const pb of playbooks) {
     if (pb.slug) slugs.add(pb.slug);
     try {
       slugs.add(toSlug(pb.name));
     } catch {
       // A playbook without a usable name can still match by its steps.
     }
+    stepKeys.push(commandKeys(pb.steps.map(stepCommand)));
+  }
+  return (s) => {
     if (slugs.has(s.slug)) return true;
-    return sameSteps(pb.steps.map(stepCommand), s.steps);
-  });
+    const keys = commandKeys(s.steps);
+    return stepKeys.some((k) => sameKeys(k, keys));
+  };
+}
+
+function commandKeys(steps: readonly string[]): string[] {
+  return steps.map(commandKey).filter(Boolean);
 }
 
 /** Two step lists do the same thing when their command keys mostly align. */
 function sameSteps(a: readonly string[], b: readonly string[]): boolean {
-  const ka = a.map(commandKey).filter(Boolean);
-  const kb = b.map(commandKey).filter(Boolean);
+  return sameKeys(commandKeys(a), commandKeys(b));
+}
+
+function sameKeys(ka: readonly string[], kb: readonly string[]): boolean {
   if (ka.length < MIN_FREEFORM_STEPS || kb.length < MIN_FREEFORM_STEPS) return false;
   const common = lcsPairs(ka, kb).length;
   return common >= MIN_FREEFORM_STEPS && common / Math.max(ka.length, kb.length) >= SIMILARITY;
