@@ -63,6 +63,24 @@ describe("computeStats", () => {
     expect(metric(computeStats(input({})), "strategyCoverage")).toMatchObject({ value: null, healthy: true });
   });
 
+  it("a problem with no record commits counts from the first logged fix of an error it matches; an older error without a fix bears on nothing", () => {
+    const registry: StrategyRegistry = { _meta: { version: 2 }, pg: { match: ["ECONNREFUSED"], solutions: [] } };
+    const inPeriod = [
+      log("2026-11-03", "- 09:00 [error] connect ECONNREFUSED 127.0.0.1:5432"),
+      log("2026-11-10", "- 09:00 [error] Error: ECONNREFUSED 127.0.0.1:5432 — Fix: start postgres first"),
+    ];
+    const period = { registry, since: "2026-11-01", today: "2026-11-14" };
+    const s = computeStats(input({ ...period, logs: [log("2026-09-01", "- 09:00 [error] ECONNREFUSED 10.0.0.9:5432 while seeding"), ...inPeriod] }));
+    expect(s.errors.signatures).toBe(2);
+    expect(metric(s, "strategyCoverage").value).toBe(1);
+    // The problem is known from its fix on the 10th, so the error of the 3rd was not covered in its week.
+    expect(s.trend.map((w) => w.strategyCoverage)).toEqual([0, 1]);
+    // A fix logged before the period dates the problem from then.
+    const earlier = computeStats(input({ ...period, logs: [log("2026-09-01", "- 09:00 [error] Error: ECONNREFUSED 10.0.0.9:5432 — Fix: start postgres"), ...inPeriod] }));
+    expect(earlier.errors.signatures).toBe(2);
+    expect(earlier.trend.map((w) => w.strategyCoverage)).toEqual([1, 1]);
+  });
+
   it("freshness counts days since the last consolidation, from frontmatter or commits, and the logs waiting", () => {
     const logs = [
       { ...log("2026-11-10", "- 09:00 [lesson] a"), source: "---\nconsolidated: 2026-11-12\n---\n# 2026-11-10\n\n- 09:00 [lesson] a\n" },

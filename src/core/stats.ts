@@ -1,7 +1,7 @@
 import { addDays, daysBetween } from "./dates.js";
-import { ENTRY_KINDS, parseDailyLog, type EntryKind } from "./daily-log.js";
-import { playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
-import { errorSignature, matchProblems } from "./signature.js";
+import { ENTRY_KINDS, type EntryKind, type ParsedLog } from "./daily-log.js";
+import { parsedLogOf, playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
+import { createProblemMatcher, errorSignature } from "./signature.js";
 import {
   effectiveStatus,
   isDrifting,
@@ -126,13 +126,19 @@ interface Occurrence {
   fix: boolean;
 }
 
-/** Every `[error]` entry (and `[fix]` entry naming its error) as a signature occurrence, oldest first. */
-function errorOccurrences(logs: StatsInput["logs"]): Occurrence[] {
+/**
+ * `[error]` entries (and `[fix]` entries naming their error) as signature
+ * occurrences, oldest first: those of the period, and those carrying a fix.
+ * An error from before the period without a fix bears on no metric.
+ */
+function errorOccurrences(logs: ReadonlyArray<{ log: LogSource; parsed: ParsedLog }>, since: string, today: string): Occurrence[] {
   const out: Occurrence[] = [];
-  for (const log of logs) {
-    for (const e of parseDailyLog(log.source).entries) {
+  for (const { log, parsed } of logs) {
+    const inPeriod = log.date >= since && log.date <= today;
+    for (const e of parsed.entries) {
       if (e.kind !== "error" && e.kind !== "fix") continue;
       const fix = FIX_RE.test(e.text);
+      if (!fix && !inPeriod) continue;
       // A `[fix]` entry that does not say which error it fixes cannot be tied to a signature.
       if (e.kind === "fix" && !ERROR_PART_RE.test(e.text.trim())) continue;
       const text = errorPartOf(e.text);
@@ -175,30 +181,43 @@ function problemDates(commits: readonly StatsCommit[]): Map<string, { since: str
   return out;
 }
 
+/**
+ * What the metrics need to know of each error seen in the period. Two kinds
+ * of error are matched against the registry: those seen in the period,
+ * which are reported, and those with a logged fix, which date the problems
+ * they match. Each is matched by the text of its first occurrence of these.
+ */
 function signatureFacts(input: StatsInput, occurrences: Occurrence[]): SignatureFacts[] {
   const fromCommits = problemDates(input.commits);
-  const bySig = new Map<string, { text: string; dates: Set<string>; logFix: string | null }>();
+  const bySig = new Map<string, { text: string; dates: Set<string>; logFix: string | null; inPeriod: boolean }>();
   for (const o of occurrences) {
-    const cur = bySig.get(o.signature) ?? { text: o.text, dates: new Set<string>(), logFix: null };
+    const cur = bySig.get(o.signature) ?? { text: o.text, dates: new Set<string>(), logFix: null, inPeriod: false };
     cur.dates.add(o.date);
+    if (o.date >= input.since && o.date <= input.today) cur.inPeriod = true;
     if (o.fix && (cur.logFix === null || o.date < cur.logFix)) cur.logFix = o.date;
     bySig.set(o.signature, cur);
   }
+  const match = createProblemMatcher(input.registry);
   const matched = new Map<string, string[]>();
-  for (const [sig, s] of bySig) matched.set(sig, matchProblems(input.registry, s.text, { limit: 5 }).map((m) => m.problem));
-  // A problem is known from its first recorded attempt, or from the first fix logged for an error it matches.
-  const problemSince = new Map<string, string>();
+  for (const [sig, s] of bySig) matched.set(sig, match(s.text, { limit: 5 }).map((m) => m.problem));
+  // The first fix logged for an error a problem matches.
+  const fixedSince = new Map<string, string>();
   for (const [sig, problems] of matched) {
     const logFix = bySig.get(sig)!.logFix;
+    if (logFix === null) continue;
     for (const p of problems) {
-      const dates = [fromCommits.get(p)?.since, logFix].filter((d): d is string => typeof d === "string");
-      const known = dates.length ? dates.sort()[0]! : MIN_DATE;
-      const prev = problemSince.get(p);
-      problemSince.set(p, prev === undefined ? known : prev < known ? prev : known);
+      const prev = fixedSince.get(p);
+      if (prev === undefined || logFix < prev) fixedSince.set(p, logFix);
     }
   }
+  // A problem is known from its first recorded attempt or from that fix, whichever came first; with neither (written by hand), always.
+  const knownSince = (p: string): string => {
+    const dates = [fromCommits.get(p)?.since, fixedSince.get(p)].filter((d): d is string => d !== undefined);
+    return dates.length ? dates.sort()[0]! : MIN_DATE;
+  };
   const out: SignatureFacts[] = [];
   for (const [sig, s] of bySig) {
+    if (!s.inPeriod) continue;
     const problems = matched.get(sig)!;
     const fixes: string[] = s.logFix ? [s.logFix] : [];
     for (const p of problems) {
@@ -211,7 +230,7 @@ function signatureFacts(input: StatsInput, occurrences: Occurrence[]): Signature
         if (last) fixes.push(last);
       }
     }
-    const covered = problems.map((p) => problemSince.get(p) ?? MIN_DATE).sort();
+    const covered = problems.map(knownSince).sort();
     out.push({ signature: sig, dates: [...s.dates].sort(), fixedOn: fixes.sort()[0] ?? null, coveredOn: covered[0] ?? null });
   }
   return out;
@@ -263,15 +282,14 @@ export function weeksOf(since: string, today: string): Array<{ from: string; to:
 export function computeStats(input: StatsInput): Stats {
   const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
   const { since, today } = input;
-  const occurrences = errorOccurrences(input.logs);
-  const facts = signatureFacts(input, occurrences);
+  // Each log is parsed once; the error facts, the counts and the trend all read what it holds.
+  const parsed = input.logs.map((l) => ({ log: l, parsed: parsedLogOf(l) }));
+  const facts = signatureFacts(input, errorOccurrences(parsed, since, today));
   const now = errorMetrics(facts, since, today);
   const ratio = (n: number, d: number) => (d ? n / d : null);
 
   const repeatRate = ratio(now.repeated.length, now.seen.length);
   const coverage = ratio(now.covered.length, now.seen.length);
-  // Each log is parsed once here; the weekly trend reuses what it holds.
-  const parsed = input.logs.map((l) => ({ log: l, parsed: parseDailyLog(l.source) }));
   const consolidations = [
     ...parsed.map((p) => p.parsed.consolidated).filter((d): d is string => d !== null),
     ...input.commits.filter((c) => c.subject.startsWith("brain: consolidate")).map((c) => c.date),
