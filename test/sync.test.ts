@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -223,6 +225,33 @@ describe("brain sync", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Could not fetch from origin.*Nothing was lost/);
     expect(solution(a!).tries).toBe(1);
+  });
+
+  it("says the remote refused the credentials when an HTTP remote answers 401, never prompts, and keeps the local work", async () => {
+    // A remote that refuses everyone, as a git host does for a missing or wrong token.
+    const server = createServer((req, res) => {
+      res.writeHead(401, { "WWW-Authenticate": 'Basic realm="brain-test"', "Content-Type": "text/plain" });
+      res.end("Unauthorized\n");
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const [a] = await cluster(1);
+      git(a!, "remote", "set-url", "origin", `http://127.0.0.1:${port}/shared.git`);
+      await recordMany(a!, [1]);
+      const before = head(a!);
+      const r = await runBrain(["sync"], { cwd: a! });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/Could not fetch from origin: the remote refused the credentials/);
+      expect(r.stderr).toMatch(/never prompts.*credential helper/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      await expect(syncWorkspace({ cwd: a! })).rejects.toMatchObject({ code: "BRAIN_SYNC_AUTH" });
+      expect(head(a!)).toBe(before);
+      expect(solution(a!).tries).toBe(1);
+      expect(git(a!, "status", "--porcelain")).toBe("");
+    } finally {
+      server.close();
+    }
   });
 
   it("registers the merge drivers in a fresh clone with --setup", async () => {
