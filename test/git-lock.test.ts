@@ -19,6 +19,17 @@ describe("git's index lock", () => {
     expect(commitSubjects(dir)[0]).toBe("brain: log [note] after a crash");
   });
 
+  it.each([["HEAD.lock"], ["refs/heads/main.lock"]])("%s left by a git killed mid-commit is removed too, and the commit goes through", async (lock) => {
+    const dir = tmpWorkspace();
+    await initWorkspace({ cwd: dir });
+    writeFileSync(join(dir, ".git", lock), "");
+    const r = await logEntry({ cwd: dir, text: "after a crash", now: at("2026-11-21T10:00:00") });
+    expect(r.warnings).toEqual([]);
+    expect(r.commit.committed).toBe(true);
+    expect(existsSync(join(dir, ".git", lock))).toBe(false);
+    expect(commitSubjects(dir)[0]).toBe("brain: log [note] after a crash");
+  });
+
   it("held by a person's running git, is waited for and never removed", async () => {
     const dir = tmpWorkspace();
     await initWorkspace({ cwd: dir });

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { GitError } from "../core/errors.js";
 
 /**
@@ -79,9 +79,9 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
   // core.abbrev=40 makes the summary line carry the full sha, saving a rev-parse.
   const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--only", "-m", subject, ...(body ? ["-m", body] : []), "--", ...paths];
   const commit = async () => {
-    let r = await retryOnIndexLock(cwd, () => runGit(cwd, args));
+    let r = await retryOnGitLock(cwd, () => runGit(cwd, args));
     if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
-      r = await retryOnIndexLock(cwd, () =>
+      r = await retryOnGitLock(cwd, () =>
         runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]),
       );
     }
@@ -95,11 +95,11 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
     const present = paths.filter((p) => existsSync(join(cwd, p)));
     const gone = paths.filter((p) => !existsSync(join(cwd, p)));
     if (present.length) {
-      const add = await retryOnIndexLock(cwd, () => runGit(cwd, ["add", "-A", "--", ...present]));
+      const add = await retryOnGitLock(cwd, () => runGit(cwd, ["add", "-A", "--", ...present]));
       if (add.code !== 0) throw new GitError(`git add failed: ${add.stderr.trim()}`);
     }
     if (gone.length) {
-      const rm = await retryOnIndexLock(cwd, () => runGit(cwd, ["rm", "-q", "--cached", "--ignore-unmatch", "--", ...gone]));
+      const rm = await retryOnGitLock(cwd, () => runGit(cwd, ["rm", "-q", "--cached", "--ignore-unmatch", "--", ...gone]));
       if (rm.code !== 0) throw new GitError(`git rm --cached failed: ${rm.stderr.trim()}`);
     }
     r = await commit();
@@ -114,18 +114,21 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
 }
 
 /**
- * git's own index lock may be held for a moment by a person's git; wait a
- * little for it. A lock left by a git process that was killed (its owner is
- * gone) would block every later commit, so once no git process is running in
- * this repository the lock is removed. brain runs its own git commands under
- * the workspace lock, so no other brain process can own it.
+ * git's own locks (`index.lock`, and `HEAD.lock` or a branch's ref lock while
+ * a commit moves it) may be held for a moment by a person's git; wait a
+ * little for them. A lock left by a git process that was killed (its owner
+ * is gone) would block every later commit, so once no git process is running
+ * in this repository the lock is removed. brain runs its own git commands
+ * under the workspace lock, so no other brain process can own it. Only lock
+ * files inside the repository's `.git` folder (and any `index.lock`) are
+ * ever removed.
  */
-async function retryOnIndexLock(cwd: string, run: () => Promise<GitResult>): Promise<GitResult> {
+async function retryOnGitLock(cwd: string, run: () => Promise<GitResult>): Promise<GitResult> {
   let r = await run();
-  for (let i = 0; i < 20 && r.code !== 0 && /index\.lock/.test(r.stderr); i++) {
+  for (let i = 0; i < 20 && r.code !== 0 && GIT_LOCK_RE.test(r.stderr); i++) {
     if (i >= 2) {
-      const lock = /'([^']*index\.lock)'/.exec(r.stderr)?.[1];
-      if (lock && isStaleIndexLock(lock, cwd)) rmSync(lock, { force: true });
+      const lock = GIT_LOCK_RE.exec(r.stderr)?.[1];
+      if (lock && isGitOwnLock(lock, cwd) && isStaleGitLock(lock, cwd)) rmSync(lock, { force: true });
     }
     await new Promise((res) => setTimeout(res, 25 * (i + 1)));
     r = await run();
@@ -133,11 +136,20 @@ async function retryOnIndexLock(cwd: string, run: () => Promise<GitResult>): Pro
   return r;
 }
 
+/** git's words for a lock it could not take: `Unable to create '<path>.lock': File exists.` */
+const GIT_LOCK_RE = /'([^']*\.lock)': File exists/;
+
+function isGitOwnLock(lock: string, cwd: string): boolean {
+  if (lock.endsWith("/index.lock") || lock === "index.lock") return true;
+  const repo = findRepositoryRoot(cwd);
+  return repo !== null && resolve(cwd, lock).startsWith(join(repo, ".git") + sep);
+}
+
 /**
  * True when no git process has its working folder in this repository (read
  * from /proc on Linux); elsewhere, when the lock is older than a minute.
  */
-export function isStaleIndexLock(lockPath: string, cwd: string): boolean {
+export function isStaleGitLock(lockPath: string, cwd: string): boolean {
   const repo = findRepositoryRoot(cwd) ?? cwd;
   let entries: string[];
   try {
@@ -217,9 +229,9 @@ export async function hasCommits(dir: string): Promise<boolean> {
 
 /** Runs a committing git command, retrying as brain's own identity when git has none configured. */
 async function runCommitting(cwd: string, args: string[]): Promise<GitResult> {
-  let r = await retryOnIndexLock(cwd, () => runGit(cwd, args));
+  let r = await retryOnGitLock(cwd, () => runGit(cwd, args));
   if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
-    r = await retryOnIndexLock(cwd, () => runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]));
+    r = await retryOnGitLock(cwd, () => runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]));
   }
   return r;
 }
@@ -233,7 +245,7 @@ export async function moveTracked(cwd: string, from: string[], toDir: string): P
   if (!from.length) return;
   mkdirSync(join(cwd, toDir), { recursive: true });
   // `-k` skips sources git does not track instead of failing the whole batch; those are renamed below.
-  const r = await retryOnIndexLock(cwd, () => runGit(cwd, ["mv", "-k", "--", ...from, toDir]));
+  const r = await retryOnGitLock(cwd, () => runGit(cwd, ["mv", "-k", "--", ...from, toDir]));
   if (r.code !== 0 && !/not a git repository/i.test(r.stderr)) throw new GitError(`git mv into ${toDir} failed: ${r.stderr.trim()}`);
   for (const f of from) {
     const dest = join(cwd, toDir, basename(f));
@@ -425,10 +437,10 @@ export async function mergeRev(
   options: { allowUnrelated?: boolean; noCommit?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<GitOutcome> {
   const args = ["merge", "--no-edit", "--no-verify", "--no-ff", ...(options.noCommit ? ["--no-commit"] : []), "-m", message, ...(options.allowUnrelated ? ["--allow-unrelated-histories"] : []), rev];
-  let r = await retryOnIndexLock(cwd, () => runGit(cwd, args, options.env));
+  let r = await retryOnGitLock(cwd, () => runGit(cwd, args, options.env));
   if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
     await runGit(cwd, ["merge", "--abort"]);
-    r = await retryOnIndexLock(cwd, () =>
+    r = await retryOnGitLock(cwd, () =>
       runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args], options.env),
     );
   }
@@ -437,7 +449,7 @@ export async function mergeRev(
 
 /** Fast-forwards the checked-out branch to `rev`. */
 export async function fastForward(cwd: string, rev: string): Promise<GitOutcome> {
-  return outcome(await retryOnIndexLock(cwd, () => runGit(cwd, ["merge", "--ff-only", "--quiet", rev])));
+  return outcome(await retryOnGitLock(cwd, () => runGit(cwd, ["merge", "--ff-only", "--quiet", rev])));
 }
 
 /** Files left unmerged by a failed merge. */
@@ -502,7 +514,7 @@ export async function mergeBaseOf(cwd: string, a: string, b: string): Promise<st
 
 /** Stages `paths` (repository-relative), as a merge in progress needs before it is committed. */
 export async function stagePaths(cwd: string, paths: string[]): Promise<void> {
-  const r = await retryOnIndexLock(cwd, () => runGit(cwd, ["add", "--", ...paths]));
+  const r = await retryOnGitLock(cwd, () => runGit(cwd, ["add", "--", ...paths]));
   if (r.code !== 0) throw new GitError(`git add failed: ${r.stderr.trim()}`);
 }
 
