@@ -171,6 +171,10 @@ lines.push(
   "",
 );
 rmSync(recallWs.dir, { recursive: true, force: true });
+if (!process.env.BENCH_SKIP_LOCK) {
+  const { benchLock } = await import("./lock.mjs");
+  lines.push(await benchLock());
+}
 if (!process.env.BENCH_SKIP_SCALE) {
   const { benchScale } = await import("./scale.mjs");
   lines.push(benchScale(Number(process.env.BENCH_SCALE_RUNS ?? 5)));

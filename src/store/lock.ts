@@ -1,4 +1,4 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { LockTimeoutError } from "../core/errors.js";
@@ -26,38 +26,118 @@ export function lockPath(root: string): string {
   return join(root, BRAIN_DIR, "lock");
 }
 
+/** Where writers waiting for the lock line up, one ticket each. */
+export function lockQueuePath(root: string): string {
+  return join(root, BRAIN_DIR, "lock-queue");
+}
+
+/** A ticket its owner has not touched for this long is passed over: the owner is stopped, or gone from another host. */
+const TICKET_IDLE_MS = 2_000;
+
 /**
  * Runs `fn` holding the workspace lock, so that read-modify-write cycles of
  * concurrent brain processes never interleave. The lock is a file created
  * with O_EXCL holding the owner's pid; a lock whose process is gone (killed
  * with SIGKILL, say) is stale and is broken safely.
+ *
+ * Writers that have to wait line up: each puts a ticket named by its arrival
+ * time in `.brain/lock-queue/` and only the first in line tries for the
+ * lock, so the lock goes to waiters in the order they came rather than to
+ * whoever polls at the right moment. A waiter touches its ticket while it
+ * waits; a ticket whose process is gone is removed, and one left untouched
+ * (a stopped process) is passed over, so no waiter can hold up the line.
  */
 export async function withLock<T>(root: string, fn: () => Promise<T> | T, options: LockOptions = {}): Promise<T> {
   const path = lockPath(root);
+  const queue = lockQueuePath(root);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const started = Date.now();
-  let delay = 2;
-  mkdirSync(join(root, BRAIN_DIR), { recursive: true });
+  mkdirSync(queue, { recursive: true });
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: options.command };
-  for (;;) {
-    if (tryAcquire(path, me)) break;
-    const holder = readHolder(path);
-    if (holder === "missing") continue;
-    if (isStale(path, holder)) {
-      breakStaleLock(path, holder);
-      continue;
+  // Nobody waiting and the lock free: take it at once.
+  if (!(ticketsIn(queue).length === 0 && tryAcquire(path, me))) {
+    const ticket = takeTicket(queue, me);
+    try {
+      for (;;) {
+        const first = firstInLine(queue, ticket, me);
+        if (first === ticket) {
+          if (tryAcquire(path, me)) break;
+          const holder = readHolder(path);
+          if (holder === "missing") continue;
+          if (isStale(path, holder)) {
+            breakStaleLock(path, holder);
+            continue;
+          }
+        }
+        if (Date.now() - started > timeoutMs) {
+          const holder = readHolder(path);
+          throw new LockTimeoutError(path, holder === "missing" ? "nobody now" : describeHolder(holder), Date.now() - started);
+        }
+        // The first in line looks often, as the lock may be free any moment; the others only need to notice their turn.
+        await sleep(first === ticket ? 2 + Math.random() * 3 : 10 + Math.random() * 10);
+      }
+    } finally {
+      rmSync(ticket, { force: true });
     }
-    if (Date.now() - started > timeoutMs) {
-      throw new LockTimeoutError(path, describeHolder(holder), Date.now() - started);
-    }
-    await sleep(delay + Math.random() * delay);
-    delay = Math.min(delay * 2, 50);
   }
   try {
     return await fn();
   } finally {
     releaseLock(path);
   }
+}
+
+function ticketsIn(queue: string): string[] {
+  try {
+    return readdirSync(queue)
+      .filter((n) => n.endsWith(".ticket"))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** A ticket whose name sorts by arrival: the time, then the pid (and a random tail, so no two are ever the same). */
+function takeTicket(queue: string, me: LockHolder): string {
+  const name = `${String(Date.now()).padStart(15, "0")}-${String(me.pid).padStart(10, "0")}-${Math.random().toString(36).slice(2, 8)}.ticket`;
+  const path = join(queue, name);
+  writeFileSync(path, JSON.stringify(me));
+  return path;
+}
+
+/**
+ * The first live ticket in line, as a path. Tickets of processes gone from
+ * this host are removed on the way; tickets left untouched for
+ * {@link TICKET_IDLE_MS} are passed over. Our own ticket is touched (and
+ * put back, should anyone have removed it).
+ */
+function firstInLine(queue: string, mine: string, me: LockHolder): string {
+  const now = new Date();
+  try {
+    utimesSync(mine, now, now);
+  } catch {
+    writeFileSync(mine, JSON.stringify(me));
+  }
+  for (const name of ticketsIn(queue)) {
+    const path = join(queue, name);
+    if (path === mine) return mine;
+    const owner = readHolder(path);
+    if (owner === "missing") continue;
+    if (owner !== null && owner.host === hostname() && !isProcessAlive(owner.pid)) {
+      rmSync(path, { force: true });
+      continue;
+    }
+    let idle: number;
+    try {
+      idle = now.getTime() - statSync(path).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (idle > FOREIGN_STALE_MS) rmSync(path, { force: true });
+    if (idle > TICKET_IDLE_MS) continue;
+    return path;
+  }
+  return mine;
 }
 
 function tryAcquire(path: string, me: LockHolder): boolean {

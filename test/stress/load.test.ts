@@ -44,8 +44,7 @@ describe("load", () => {
     // Drift (results are random here) and the MEMORY.md cap at work are reports, not failures; any other warning is.
     expect(reported.filter((r) => r.warnings.some((w) => !/is drifting|over its \d+-byte cap: moved/.test(w)))).toEqual([]);
     const consolidations = reported.filter((r) => r.op === "consolidate");
-    // Asked for every 3 s, but the lock is not first-come-first-served: on two busy cores the
-    // consolidating process has been seen to get it only twice in 20 s.
+    // Asked for every 3 s; waiting in line behind up to 15 writers on two busy cores, it runs at least twice.
     expect(consolidations.length).toBeGreaterThanOrEqual(2);
     expect(consolidations.some((c) => c.changed)).toBe(true);
 
