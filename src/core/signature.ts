@@ -336,7 +336,7 @@ function ranked(matches: ProblemMatch[], options: MatchOptions): ProblemMatch[] 
  * same results. The registry is indexed once, so each text is scored only
  * against the problems it can match: those holding enough of its words in
  * their key, description, patterns or pattern signatures (regular
- * expressions are always tried). Worth it from a few dozen texts on a large
+ * expressions are always tried). Worth it from about ten texts on a large
  * registry; the registry must not change while the matcher is in use.
  */
 export function createProblemMatcher(registry: StrategyRegistry): (errorText: string, options?: MatchOptions) => ProblemMatch[] {
