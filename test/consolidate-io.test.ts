@@ -331,8 +331,43 @@ describe("crash safety", () => {
       const third = await runBrain(["consolidate"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
       expect(third.stdout, name).toMatch(/^Nothing to/);
       expect(headCount(dir), name).toBe(2);
+      // No record of uncommitted writes is left: the killed run's went with the replay's commit.
+      expect(existsSync(join(dir, ".brain/uncommitted")) ? readdirSync(join(dir, ".brain/uncommitted")) : [], name).toEqual([]);
     }
   }, 120_000);
+});
+
+describe("crash safety, twice over", () => {
+  it("a run killed while finishing a killed run: the next run commits what both wrote", async () => {
+    const dir = gitWorkspace({ ...weeks(), "memory/2026-09-01.md": "---\nconsolidated: 2026-09-02\n---\n- 09:00 [note] old day\n" });
+    const journal = join(dir, ".brain/consolidate-journal.json");
+    const kill = (ready: () => boolean) =>
+      new Promise<void>((done) => {
+        const child = spawn(process.execPath, [BRAIN_BIN, "consolidate"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW, BRAIN_TEST_PAUSE_AFTER_WRITE: "250" }), stdio: "ignore" });
+        const poll = setInterval(() => ready() && child.kill("SIGKILL"), 5);
+        child.on("close", () => {
+          clearInterval(poll);
+          done();
+        });
+      });
+    // The first run is killed once it has marked a log consolidated.
+    await kill(() => read(dir, "memory/2026-11-03.md").startsWith("---\nconsolidated:"));
+    const first = read(dir, ".brain/consolidate-journal.json");
+    // A new lesson arrives; the second run finishes the first (marking the logs) and is killed once its own journal is written.
+    writeFileSync(join(dir, "memory/2026-11-19.md"), "# 2026-11-19\n\n- 09:00 [lesson] Pin the base image digest in every Dockerfile #docker\n");
+    git(dir, "add", "memory/2026-11-19.md");
+    git(dir, "commit", "-qm", "person: a new log");
+    await kill(() => existsSync(journal) && read(dir, ".brain/consolidate-journal.json") !== first);
+    expect(read(dir, "memory/2026-11-17.md")).toMatch(/^---\nconsolidated:/);
+    const third = await runBrain(["consolidate"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    expect(third.code, third.stderr).toBe(0);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(read(dir, "MEMORY.md")).toContain("Pin the base image digest");
+    const doctor = await runBrain(["doctor", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    // (This workspace was never `brain init`ed, so doctor has other things to say.)
+    const ids = JSON.parse(doctor.stdout).findings.map((f: { id: string }) => f.id);
+    expect(ids.filter((id: string) => /uncommitted|interrupted/.test(id))).toEqual([]);
+  }, 60_000);
 });
 
 describe("brain rollback", () => {

@@ -29,13 +29,12 @@ import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { diffTexts, moveTracked } from "./git.js";
 import { schemaProblems } from "./schema.js";
 import { validateSummarizerOutput } from "../generated/summarizer-output.js";
-import { openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 
 /** Where consolidated logs past retention go, and where the size cap moves MEMORY.md entries. */
 export const ARCHIVE_DIR = "memory/archive";
 export const MEMORY_ARCHIVE_PATH = `${ARCHIVE_DIR}/MEMORY-archive.md`;
 /** The redo log of a consolidation being written (see {@link consolidate}); under `.brain/`, never committed. */
-const JOURNAL = "consolidate-journal.json";
 /** Daily logs are `memory/YYYY-MM-DD.md`; other files under memory/ are a person's and are left alone. */
 const DAILY_LOG_RE = /^memory\/\d{4}-\d{2}-\d{2}\.md$/;
 
@@ -197,7 +196,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     };
   }
 
-  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: "brain consolidate" }, async (tx) => {
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND }, async (tx) => {
     const replayed = await replayJournal(ws, tx);
     const inputs = readInputs(ws, now);
     const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
@@ -413,7 +412,7 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
 // Writing, journal and replay
 
 function journalPath(ws: Workspace): string {
-  return join(ws.root, BRAIN_DIR, JOURNAL);
+  return join(ws.root, BRAIN_DIR, CONSOLIDATE_JOURNAL);
 }
 
 function pendingJournal(ws: Workspace): boolean {
@@ -483,7 +482,7 @@ async function moveLogs(ws: Workspace, tx: WorkspaceTx, moves: Array<{ from: str
  * changed meanwhile is left alone; planning from the current files repairs it.
  */
 async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Journal | null> {
-  const text = readTextIfExists(journalPath(ws), JOURNAL);
+  const text = readTextIfExists(journalPath(ws), CONSOLIDATE_JOURNAL);
   if (text === null) return null;
   let journal: Journal;
   try {

@@ -17,7 +17,7 @@ import { workspaceTemplates } from "./package-files.js";
 import { PLAYBOOKS_DIR } from "./playbooks.js";
 import { schemaProblems } from "./schema.js";
 import { MEMORY_PATH, STRATEGIES_PATH } from "./strategies.js";
-import { CONFIG_FILE, DEFAULT_CONFIG, findWorkspaceRoot, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
+import { CONFIG_FILE, DEFAULT_CONFIG, CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, findWorkspaceRoot, interruptedWrites, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
 
 /** One thing doctor found, with what to do about it. */
 export interface DoctorFinding {
@@ -91,7 +91,10 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
       const done: DoctorFinding[] = [];
       for (const f of findings) {
         if (!f.fixable || f.id === "lock-stale") continue;
-        if (f.id === "tmp-stale") {
+        if (f.id === "write-interrupted") {
+          // Taking the lock to write committed it already.
+          done.push(f);
+        } else if (f.id === "tmp-stale") {
           // Under the lock no brain writer of this workspace is mid-write, so an old temp file is garbage.
           for (const file of staleTempFiles(ws.root)) rmSync(join(ws.root, BRAIN_DIR, "tmp", file), { force: true });
           done.push(f);
@@ -115,7 +118,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           done.push(f);
         }
       }
-      const committed = done.filter((d) => d.id !== "tmp-stale");
+      const committed = done.filter((d) => d.id !== "tmp-stale" && d.id !== "write-interrupted");
       return {
         result: done,
         message: committed.length
@@ -158,6 +161,7 @@ async function diagnose(ws: Workspace): Promise<DoctorFinding[]> {
   checkMemorySize(ws, out);
   checkRulePaths(ws, out);
   checkLock(ws, out);
+  checkInterrupted(ws, out);
   checkTemp(ws, out);
   await checkGit(ws, out);
   return out;
@@ -367,6 +371,22 @@ function checkLock(ws: Workspace, out: DoctorFinding[]): void {
     fix: "Remove the stale lock (`brain doctor --fix` does; the next write would also break it).",
     fixable: true,
   });
+}
+
+/** Writes left uncommitted by writers killed before their commits or whose commits failed (while a live writer holds the lock, a record may be its own). */
+function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
+  const path = lockPath(ws.root);
+  const holder = readHolder(path);
+  if (holder !== "missing" && !isStale(path, holder)) return;
+  const consolidating = existsSync(join(ws.root, BRAIN_DIR, CONSOLIDATE_JOURNAL));
+  for (const left of interruptedWrites(ws.root)) {
+    const what = `${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote and did not commit (it was killed first, or its commit failed): ${left.paths.join(", ") || "no file named"}.`;
+    if (consolidating && left.command === CONSOLIDATE_COMMAND) {
+      out.push({ id: "consolidate-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Run `brain consolidate`: it finishes that consolidation and commits it.", fixable: false });
+    } else {
+      out.push({ id: "write-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Commit those files as that write (`brain doctor --fix` does, and so does the next brain write).", fixable: true });
+    }
+  }
 }
 
 function staleTempFiles(root: string): string[] {

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { BrainError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
 import { BRAIN_DIR, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
-import { commitPaths, findRepositoryRoot, type CommitResult } from "./git.js";
+import { commitPaths, findRepositoryRoot } from "./git.js";
 import { withLock } from "./lock.js";
 import { assertSchema } from "./schema.js";
 import { validateConfig } from "../generated/config.js";
@@ -121,12 +122,76 @@ export interface CommitMessage {
 }
 
 /**
+ * Where each writer lists the paths it has written and not yet committed,
+ * one file per write. A record lives only while its writer holds the lock,
+ * so whoever takes the lock and finds one knows that writer was killed (or
+ * failed) between writing and committing, and commits those paths for it.
+ */
+const UNCOMMITTED_DIR = "uncommitted";
+
+/** Consolidation's redo journal: an interrupted consolidation is finished, and committed, by the next `brain consolidate`. */
+export const CONSOLIDATE_JOURNAL = "consolidate-journal.json";
+
+/** A write that stopped before its commit: who made it and what it wrote. */
+export interface InterruptedWrite {
+  /** The record, relative to the workspace. */
+  record: string;
+  pid: number;
+  command: string;
+  paths: string[];
+}
+
+/** Writes left uncommitted by interrupted writers, oldest first; an unreadable record names no path. */
+export function interruptedWrites(root: string): InterruptedWrite[] {
+  const dir = join(root, BRAIN_DIR, UNCOMMITTED_DIR);
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith(".json"))
+      .sort();
+  } catch {
+    return [];
+  }
+  return names.map((name) => {
+    const record = `${BRAIN_DIR}/${UNCOMMITTED_DIR}/${name}`;
+    try {
+      const r = JSON.parse(readFileSync(join(dir, name), "utf8")) as Partial<InterruptedWrite>;
+      const paths = Array.isArray(r.paths) ? r.paths.filter((p): p is string => typeof p === "string") : [];
+      return { record, pid: typeof r.pid === "number" ? r.pid : 0, command: typeof r.command === "string" ? r.command : "brain", paths };
+    } catch {
+      return { record, pid: 0, command: "brain", paths: [] };
+    }
+  });
+}
+
+/**
  * The files one changing command reads and writes, under the workspace lock.
  * Paths are relative to the workspace; each is checked to stay inside it.
+ * Each path is recorded as uncommitted before it is first written.
  */
 export class WorkspaceTx {
   readonly written: string[] = [];
-  constructor(readonly ws: Workspace) {}
+  /** Interrupted runs of this same command whose paths this one commits. */
+  readonly adopted: InterruptedWrite[] = [];
+  constructor(
+    readonly ws: Workspace,
+    readonly command = "brain",
+  ) {}
+
+  /** This write's record of uncommitted paths, named so records sort oldest first. */
+  private recordPath: string | null = null;
+
+  private record(norm: string): void {
+    if (this.written.includes(norm)) return;
+    this.written.push(norm);
+    this.recordPath ??= join(this.ws.root, BRAIN_DIR, UNCOMMITTED_DIR, `${String(Date.now()).padStart(15, "0")}-${process.pid}-${randomBytes(4).toString("hex")}.json`);
+    writeFileAtomic(this.ws.root, this.recordPath, JSON.stringify({ pid: process.pid, command: this.command, paths: this.written }), { durable: false });
+  }
+
+  /** The write is committed (or meant to stay uncommitted): nothing is left for the next writer. */
+  settled(): void {
+    if (this.recordPath) rmSync(this.recordPath, { force: true });
+  }
 
   /** Absolute path of `rel`, refused when it would leave the workspace. */
   path(rel: string): string {
@@ -139,15 +204,13 @@ export class WorkspaceTx {
   }
 
   write(rel: string, content: string): void {
+    this.record(relative(this.ws.root, this.path(rel)));
     writeFileAtomic(this.ws.root, this.path(rel), content);
-    const norm = relative(this.ws.root, this.path(rel));
-    if (!this.written.includes(norm)) this.written.push(norm);
   }
 
   /** Records a path changed by other means (a move), so it is part of the commit. */
   touched(rel: string): void {
-    const norm = relative(this.ws.root, this.path(rel));
-    if (!this.written.includes(norm)) this.written.push(norm);
+    this.record(relative(this.ws.root, this.path(rel)));
   }
 }
 
@@ -170,38 +233,90 @@ export async function writeWorkspace<T>(
   return withLock(
     ws.root,
     async () => {
-      const tx = new WorkspaceTx(ws);
-      const { result, message } = await fn(tx);
+      const enabled = options.commit ?? ws.config.commit;
       const warnings: string[] = [];
-      const commit = await commitWritten(ws, tx.written, message, options.commit ?? ws.config.commit, warnings);
+      const tx = new WorkspaceTx(ws, options.command);
+      await commitInterrupted(ws, tx, enabled, warnings);
+      const { result, message } = await fn(tx);
+      // Paths taken over from an interrupted run are committed even when this run changed nothing.
+      const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
+      const { commit, failed } = await commitWritten(ws, tx.written, message ?? adopted, enabled, warnings);
+      // A commit that failed stays on record, so the next write commits these files.
+      if (!failed) tx.settled();
       return { result, commit, warnings };
     },
     { timeoutMs: ws.config.lockTimeoutMs, command: options.command },
   );
 }
 
+/**
+ * Commits what earlier writers wrote and did not commit (killed between
+ * writing and committing, or their commit failed), each in a commit of its
+ * own, before this write starts. Nobody else holds the lock, so every record
+ * is an orphan. A consolidation's record is left while its journal is: the
+ * next `brain consolidate` replays the journal and makes the one commit the
+ * interrupted run would have made. A commit that fails again is a warning
+ * and stays on record for the next write. The commit sweeps in whatever
+ * those files hold now, including any edit made to them since.
+ */
+async function commitInterrupted(ws: Workspace, tx: WorkspaceTx, enabled: boolean, warnings: string[]): Promise<void> {
+  const consolidating = existsSync(join(ws.root, BRAIN_DIR, CONSOLIDATE_JOURNAL));
+  for (const left of interruptedWrites(ws.root)) {
+    const paths = left.paths.filter((p) => {
+      try {
+        resolveInside(ws.root, p);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (consolidating && left.command === CONSOLIDATE_COMMAND) {
+      // The consolidation about to run finishes that one: its paths join this run's record and commit
+      // (the journal may not name them all, when that run was itself finishing an earlier one).
+      if (tx.command !== CONSOLIDATE_COMMAND) continue;
+      for (const p of paths) tx.touched(p);
+      tx.adopted.push({ ...left, paths });
+      rmSync(join(ws.root, left.record), { force: true });
+      continue;
+    }
+    const said: string[] = [];
+    const { failed } = await commitWritten(ws, paths, recoveryMessage({ ...left, paths }), enabled, said);
+    warnings.push(...said.map((w) => `An earlier ${left.command}: ${w}`));
+    if (!failed) rmSync(join(ws.root, left.record), { force: true });
+  }
+}
+
+function recoveryMessage(left: InterruptedWrite): CommitMessage {
+  return {
+    subject: `brain: recover ${left.paths.length} file${left.paths.length === 1 ? "" : "s"} ${left.command} left uncommitted`,
+    body: [`${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote these files and did not commit them (it was killed first, or its commit failed):`, ...left.paths.map((p) => `- ${p}`)].join("\n"),
+  };
+}
+
+/** The command name consolidation writes under. */
+export const CONSOLIDATE_COMMAND = "brain consolidate";
+
+/** Commits the written paths; `failed` when git refused (the files are written and safe, a warning says so). */
 async function commitWritten(
   ws: Workspace,
   paths: string[],
   message: CommitMessage | undefined,
   enabled: boolean,
   warnings: string[],
-): Promise<CommitInfo> {
-  if (!paths.length || !message) return { committed: false, reason: "nothing changed" };
-  if (!enabled) return { committed: false, reason: "commits are turned off" };
+): Promise<{ commit: CommitInfo; failed: boolean }> {
+  if (!paths.length || !message) return { commit: { committed: false, reason: "nothing changed" }, failed: false };
+  if (!enabled) return { commit: { committed: false, reason: "commits are turned off" }, failed: false };
   if (!ws.gitRoot) {
     warnOnceOutsideGit(ws, warnings);
-    return { committed: false, reason: "not a git repository" };
+    return { commit: { committed: false, reason: "not a git repository" }, failed: false };
   }
-  let r: CommitResult;
   try {
-    r = await commitPaths(ws.root, paths, message.subject, message.body);
+    return { commit: await commitPaths(ws.root, paths, message.subject, message.body), failed: false };
   } catch (err) {
     // The files are written and safe; only the audit commit failed. Say so, don't pretend.
-    warnings.push(`Written but not committed: ${(err as BrainError).message}`);
-    return { committed: false, reason: (err as Error).message };
+    warnings.push(`Written but not committed: ${(err as BrainError).message} The next brain write commits these files.`);
+    return { commit: { committed: false, reason: (err as Error).message }, failed: true };
   }
-  return r;
 }
 
 function warnOnceOutsideGit(ws: Workspace, warnings: string[]): void {

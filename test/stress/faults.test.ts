@@ -43,6 +43,8 @@ function leftovers(dir: string): string[] {
   if (refLocks.length || existsSync(join(dir, ".git", "HEAD.lock"))) out.push("ref.lock");
   if (existsSync(join(dir, ".brain", "lock"))) out.push("brain-lock");
   if (existsSync(join(dir, ".brain", "consolidate-journal.json"))) out.push("journal");
+  const records = join(dir, ".brain", "uncommitted");
+  if (existsSync(records) && readdirSync(records).length) out.push("uncommitted-write");
   return out;
 }
 
@@ -101,7 +103,7 @@ describe("writers killed with SIGKILL", () => {
     // Finishing writes on each file kind: an interrupted consolidation is replayed and committed.
     for (const args of [["consolidate"], ["queue", "add", "final item"], ["strategy", "record", "load-p0", "apply fix 0", "--result", "1"], ["doctor", "--fix"]]) {
       const r = await runBrain(["--json", ...args], { cwd: dir });
-      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: "" });
+      expect({ args, code: r.code, stderr: r.stderr, out: r.code ? r.stdout : "" }).toEqual({ args, code: 0, stderr: "", out: "" });
     }
     expect(existsSync(join(dir, ".brain", "consolidate-journal.json"))).toBe(false);
 
@@ -138,6 +140,8 @@ describe("writers killed with SIGKILL", () => {
     expect(JSON.parse(doc.stdout).findings).toEqual([]);
     expect(doc.code).toBe(0);
     expect(git(dir, "status", "--porcelain")).toBe("");
+    // Nothing a killed writer left behind is still there: locks, journal, records of uncommitted writes.
+    expect(leftovers(dir)).toEqual([]);
     console.log(
       `faults: ${ROUNDS} rounds × ${WORKERS_PER_ROUND} writers killed, ${confirmed.length} writes confirmed, left behind: ${JSON.stringify(Object.fromEntries(seen))}, seed ${seed}`,
     );

@@ -1,0 +1,92 @@
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { initWorkspace } from "../src/index.js";
+import { bareGitEnv, commitSubjects, git, REPO, runBrain, tmpWorkspace } from "./helpers.js";
+
+const WRITER = join(REPO, "test/fixtures/log-writer.mjs");
+
+async function until(what: () => boolean, label: string, maxMs = 20_000): Promise<void> {
+  const end = Date.now() + maxMs;
+  while (!what()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * A `brain log` writer killed after writing its file and before its commit:
+ * a person's `git commit` holds git's index lock (its editor takes a few
+ * seconds), the writer writes, waits for git, and is killed while waiting.
+ */
+async function killedBeforeCommit(): Promise<string> {
+  const dir = tmpWorkspace();
+  await initWorkspace({ cwd: dir });
+  const person = spawn("git", ["-c", "user.name=P", "-c", "user.email=p@x", "commit", "-q", "-a", "--allow-empty"], {
+    cwd: dir,
+    env: bareGitEnv({ GIT_EDITOR: "sleep 3 && true" }),
+  });
+  const personDone = new Promise((r) => person.on("close", r));
+  await until(() => existsSync(join(dir, ".git", "index.lock")), "the person's git to hold its index lock");
+  const writer = spawn(process.execPath, [WRITER, dir, "w", "1", "commit"], { env: bareGitEnv(), stdio: "ignore" });
+  const writerDone = new Promise((r) => writer.on("close", r));
+  const log = join(dir, "memory", "2026-11-21.md");
+  await until(() => existsSync(log) && readFileSync(log, "utf8").includes("w-0"), "the writer to write its entry");
+  writer.kill("SIGKILL");
+  await writerDone;
+  await personDone;
+  expect(git(dir, "status", "--porcelain", "memory")).toBe("?? memory/2026-11-21.md\n");
+  return dir;
+}
+
+describe("a write killed between writing and committing", () => {
+  it("is committed by the next write, in a commit of its own that says so", async () => {
+    const dir = await killedBeforeCommit();
+    const r = await runBrain(["queue", "add", "next write"], { cwd: dir });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    const [own, recovered] = commitSubjects(dir);
+    expect(own).toBe("brain: queue add next write");
+    expect(recovered).toBe("brain: recover 1 file brain log left uncommitted");
+    expect(git(dir, "show", "--stat", "--format=%b", "HEAD~1")).toMatch(/brain log \(pid \d+\) wrote these files and did not commit them \(it was killed first, or its commit failed\):\n- memory\/2026-11-21\.md/);
+    expect(git(dir, "show", "HEAD:memory/2026-11-21.md")).toContain("[note] w-0");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(readdirSync(join(dir, ".brain", "uncommitted"))).toEqual([]);
+  }, 60_000);
+
+  it("is reported by doctor and committed by doctor --fix", async () => {
+    const dir = await killedBeforeCommit();
+    const before = await runBrain(["doctor", "--json"], { cwd: dir });
+    const ids = JSON.parse(before.stdout).findings.map((f: { id: string }) => f.id);
+    expect(ids).toContain("write-interrupted");
+    expect(before.code).toBe(1);
+    const fix = await runBrain(["doctor", "--fix", "--json"], { cwd: dir });
+    expect(JSON.parse(fix.stdout).findings).toEqual([]);
+    expect(fix.code).toBe(0);
+    expect(commitSubjects(dir)[0]).toBe("brain: recover 1 file brain log left uncommitted");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+  }, 60_000);
+});
+
+describe("a write whose commit fails", () => {
+  it("says so, keeps the files, and the next write commits them", async () => {
+    const dir = tmpWorkspace();
+    await initWorkspace({ cwd: dir });
+    // A person's `git commit` holds git's index lock for longer than brain waits for it.
+    const person = spawn("git", ["-c", "user.name=P", "-c", "user.email=p@x", "commit", "-q", "-a", "--allow-empty"], {
+      cwd: dir,
+      env: bareGitEnv({ GIT_EDITOR: "sleep 8 && true" }),
+    });
+    const personDone = new Promise((r) => person.on("close", r));
+    await until(() => existsSync(join(dir, ".git", "index.lock")), "the person's git to hold its index lock");
+    const first = await runBrain(["log", "held up by git"], { cwd: dir });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/Written but not committed: .*index\.lock.* The next brain write commits these files\./s);
+    expect(readFileSync(join(dir, "memory", "2026-11-21.md"), "utf8")).toContain("held up by git");
+    await personDone;
+    const next = await runBrain(["queue", "add", "next write"], { cwd: dir });
+    expect(next).toMatchObject({ code: 0, stderr: "" });
+    expect(commitSubjects(dir).slice(0, 2)).toEqual(["brain: queue add next write", "brain: recover 1 file brain log left uncommitted"]);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+  }, 60_000);
+});
