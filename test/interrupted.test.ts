@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initWorkspace } from "../src/index.js";
+import { interruptedWrites } from "../src/store/workspace.js";
 import { bareGitEnv, commitSubjects, git, REPO, runBrain, tmpWorkspace } from "./helpers.js";
 
 const WRITER = join(REPO, "test/fixtures/log-writer.mjs");
@@ -89,4 +90,17 @@ describe("a write whose commit fails", () => {
     expect(commitSubjects(dir).slice(0, 2)).toEqual(["brain: queue add next write", "brain: recover 1 file brain log left uncommitted"]);
     expect(git(dir, "status", "--porcelain")).toBe("");
   }, 60_000);
+});
+
+describe("the record of uncommitted paths", () => {
+  it("is read line by line: a line cut short by a kill, or garbage, names nothing", () => {
+    const dir = tmpWorkspace();
+    mkdirSync(join(dir, ".brain", "uncommitted"), { recursive: true });
+    writeFileSync(join(dir, ".brain", "uncommitted", "000000000000001-42-aa.jsonl"), '{"pid":42,"command":"brain log"}\n"memory/2026-11-21.md"\n"MEMORY.md"\n"strateg');
+    writeFileSync(join(dir, ".brain", "uncommitted", "000000000000002-43-bb.jsonl"), "not json\n{}\n");
+    expect(interruptedWrites(dir)).toEqual([
+      { record: ".brain/uncommitted/000000000000001-42-aa.jsonl", pid: 42, command: "brain log", paths: ["memory/2026-11-21.md", "MEMORY.md"] },
+      { record: ".brain/uncommitted/000000000000002-43-bb.jsonl", pid: 0, command: "brain", paths: [] },
+    ]);
+  });
 });

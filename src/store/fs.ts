@@ -74,10 +74,9 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * same file system, but never beside the target, so a killed writer leaves no
  * stray file in the workspace), fsync, rename over the target, fsync the
  * folder. A crash at any point leaves the old file or the new one, never a
- * torn one. `durable: false` skips the fsyncs, for bookkeeping that only has
- * to survive a killed process, not a lost machine.
+ * torn one.
  */
-export function writeFileAtomic(root: string, path: string, content: string | Uint8Array, options: { durable?: boolean } = {}): void {
+export function writeFileAtomic(root: string, path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmpDir = join(root, BRAIN_DIR, "tmp");
   mkdirSync(tmpDir, { recursive: true });
@@ -86,7 +85,7 @@ export function writeFileAtomic(root: string, path: string, content: string | Ui
   try {
     // writeFileSync on a descriptor loops until every byte is written; a bare writeSync may stop short.
     writeFileSync(fd, content);
-    if (options.durable !== false) fsyncSync(fd);
+    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -96,7 +95,6 @@ export function writeFileAtomic(root: string, path: string, content: string | Ui
     rmSync(tmp, { force: true });
     throw new BrainError(`Cannot write ${relative(root, path) || path}: ${(err as Error).message}`, { cause: err });
   }
-  if (options.durable === false) return;
   try {
     fd = openSync(dirname(path), "r");
     try {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { BrainError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
 import { BRAIN_DIR, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
@@ -141,28 +141,49 @@ export interface InterruptedWrite {
   paths: string[];
 }
 
-/** Writes left uncommitted by interrupted writers, oldest first; an unreadable record names no path. */
+/**
+ * Writes left uncommitted by interrupted writers, oldest first. A record is
+ * JSON lines: `{pid, command}`, then one path per line, appended as each is
+ * first written (so recording costs the same for the thousandth path as for
+ * the first). A line cut short by a kill is skipped.
+ */
 export function interruptedWrites(root: string): InterruptedWrite[] {
   const dir = join(root, BRAIN_DIR, UNCOMMITTED_DIR);
   let names: string[];
   try {
     names = readdirSync(dir)
-      .filter((n) => n.endsWith(".json"))
+      .filter((n) => n.endsWith(RECORD_EXT))
       .sort();
   } catch {
     return [];
   }
   return names.map((name) => {
-    const record = `${BRAIN_DIR}/${UNCOMMITTED_DIR}/${name}`;
+    const left: InterruptedWrite = { record: `${BRAIN_DIR}/${UNCOMMITTED_DIR}/${name}`, pid: 0, command: "brain", paths: [] };
+    let text = "";
     try {
-      const r = JSON.parse(readFileSync(join(dir, name), "utf8")) as Partial<InterruptedWrite>;
-      const paths = Array.isArray(r.paths) ? r.paths.filter((p): p is string => typeof p === "string") : [];
-      return { record, pid: typeof r.pid === "number" ? r.pid : 0, command: typeof r.command === "string" ? r.command : "brain", paths };
+      text = readFileSync(join(dir, name), "utf8");
     } catch {
-      return { record, pid: 0, command: "brain", paths: [] };
+      return left;
     }
+    const lines = text.split("\n").slice(0, -1);
+    lines.forEach((line, i) => {
+      try {
+        const value: unknown = JSON.parse(line);
+        if (i > 0 && typeof value === "string") left.paths.push(value);
+        else if (i === 0 && value && typeof value === "object") {
+          const head = value as Partial<InterruptedWrite>;
+          if (typeof head.pid === "number") left.pid = head.pid;
+          if (typeof head.command === "string") left.command = head.command;
+        }
+      } catch {
+        // A line cut short by a kill names nothing.
+      }
+    });
+    return left;
   });
 }
+
+const RECORD_EXT = ".jsonl";
 
 /**
  * The files one changing command reads and writes, under the workspace lock.
@@ -184,8 +205,15 @@ export class WorkspaceTx {
   private record(norm: string): void {
     if (this.written.includes(norm)) return;
     this.written.push(norm);
-    this.recordPath ??= join(this.ws.root, BRAIN_DIR, UNCOMMITTED_DIR, `${String(Date.now()).padStart(15, "0")}-${process.pid}-${randomBytes(4).toString("hex")}.json`);
-    writeFileAtomic(this.ws.root, this.recordPath, JSON.stringify({ pid: process.pid, command: this.command, paths: this.written }), { durable: false });
+    const line = `${JSON.stringify(norm)}\n`;
+    if (this.recordPath) {
+      appendFileSync(this.recordPath, line);
+      return;
+    }
+    const dir = join(this.ws.root, BRAIN_DIR, UNCOMMITTED_DIR);
+    mkdirSync(dir, { recursive: true });
+    this.recordPath = join(dir, `${String(Date.now()).padStart(15, "0")}-${process.pid}-${randomBytes(4).toString("hex")}${RECORD_EXT}`);
+    writeFileSync(this.recordPath, `${JSON.stringify({ pid: process.pid, command: this.command })}\n${line}`);
   }
 
   /** The write is committed (or meant to stay uncommitted): nothing is left for the next writer. */
