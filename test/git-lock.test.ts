@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initWorkspace, logEntry } from "../src/index.js";
-import { bareGitEnv, commitSubjects, tmpWorkspace } from "./helpers.js";
+import { commitSubjects, personHoldingIndex, tmpWorkspace } from "./helpers.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -35,19 +34,13 @@ describe("git's index lock", () => {
     await initWorkspace({ cwd: dir });
     writeFileSync(join(dir, "notes.txt"), "a person's work\n");
     // `git commit` holds index.lock while its editor runs; this editor takes 1.5 s and writes nothing.
-    const person = spawn("git", ["-c", "user.name=P", "-c", "user.email=p@x", "commit", "-a", "--allow-empty"], {
-      cwd: dir,
-      env: bareGitEnv({ GIT_EDITOR: "sleep 1.5 && true" }),
-    });
-    const personDone = new Promise<number | null>((res) => person.on("close", res));
-    for (let i = 0; i < 100 && !existsSync(join(dir, ".git", "index.lock")); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(existsSync(join(dir, ".git", "index.lock"))).toBe(true);
+    const person = await personHoldingIndex(dir, 1.5);
     const started = Date.now();
     const r = await logEntry({ cwd: dir, text: "while a person commits", now: at("2026-11-21T10:00:00") });
     expect(r.commit.committed).toBe(true);
     // brain waited for the person's git to finish instead of breaking its lock.
     expect(Date.now() - started).toBeGreaterThan(500);
-    await personDone;
+    await person.done;
     expect(commitSubjects(dir)[0]).toBe("brain: log [note] while a person commits");
   });
 });

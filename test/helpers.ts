@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,4 +75,28 @@ export function read(dir: string, rel: string): string {
 export function commitSubjects(dir: string): string[] {
   const out = git(dir, "log", "--format=%s");
   return out.split("\n").filter(Boolean);
+}
+
+/** Resolves once `what()` holds, polling every 10 ms; fails naming `label` after `maxMs`. */
+export async function until(what: () => boolean, label: string, maxMs = 20_000): Promise<void> {
+  const end = Date.now() + maxMs;
+  while (!what()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * A person's `git commit` in `dir` that holds git's index lock while its
+ * editor runs for `seconds` (it writes no message, so nothing is committed).
+ * Resolves once the lock is held, with a promise of git's end.
+ */
+export async function personHoldingIndex(dir: string, seconds: number): Promise<{ done: Promise<unknown> }> {
+  const person = spawn("git", ["-c", "user.name=P", "-c", "user.email=p@x", "commit", "-q", "-a", "--allow-empty"], {
+    cwd: dir,
+    env: bareGitEnv({ GIT_EDITOR: `sleep ${seconds} && true` }),
+  });
+  const done = new Promise((r) => person.on("close", r));
+  await until(() => existsSync(join(dir, ".git", "index.lock")), "the person's git to hold its index lock");
+  return { done };
 }

@@ -4,17 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initWorkspace } from "../src/index.js";
 import { interruptedWrites } from "../src/store/workspace.js";
-import { bareGitEnv, commitSubjects, git, REPO, runBrain, tmpWorkspace } from "./helpers.js";
+import { bareGitEnv, commitSubjects, git, personHoldingIndex, REPO, runBrain, tmpWorkspace, until } from "./helpers.js";
 
 const WRITER = join(REPO, "test/fixtures/log-writer.mjs");
-
-async function until(what: () => boolean, label: string, maxMs = 20_000): Promise<void> {
-  const end = Date.now() + maxMs;
-  while (!what()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /**
  * A `brain log` writer killed after writing its file and before its commit:
@@ -24,19 +16,14 @@ async function until(what: () => boolean, label: string, maxMs = 20_000): Promis
 async function killedBeforeCommit(): Promise<string> {
   const dir = tmpWorkspace();
   await initWorkspace({ cwd: dir });
-  const person = spawn("git", ["-c", "user.name=P", "-c", "user.email=p@x", "commit", "-q", "-a", "--allow-empty"], {
-    cwd: dir,
-    env: bareGitEnv({ GIT_EDITOR: "sleep 3 && true" }),
-  });
-  const personDone = new Promise((r) => person.on("close", r));
-  await until(() => existsSync(join(dir, ".git", "index.lock")), "the person's git to hold its index lock");
+  const person = await personHoldingIndex(dir, 3);
   const writer = spawn(process.execPath, [WRITER, dir, "w", "1", "commit"], { env: bareGitEnv(), stdio: "ignore" });
   const writerDone = new Promise((r) => writer.on("close", r));
   const log = join(dir, "memory", "2026-11-21.md");
   await until(() => existsSync(log) && readFileSync(log, "utf8").includes("w-0"), "the writer to write its entry");
   writer.kill("SIGKILL");
   await writerDone;
-  await personDone;
+  await person.done;
   expect(git(dir, "status", "--porcelain", "memory")).toBe("?? memory/2026-11-21.md\n");
   return dir;
 }
@@ -74,17 +61,12 @@ describe("a write whose commit fails", () => {
     const dir = tmpWorkspace();
     await initWorkspace({ cwd: dir });
     // A person's `git commit` holds git's index lock for longer than brain waits for it.
-    const person = spawn("git", ["-c", "user.name=P", "-c", "user.email=p@x", "commit", "-q", "-a", "--allow-empty"], {
-      cwd: dir,
-      env: bareGitEnv({ GIT_EDITOR: "sleep 8 && true" }),
-    });
-    const personDone = new Promise((r) => person.on("close", r));
-    await until(() => existsSync(join(dir, ".git", "index.lock")), "the person's git to hold its index lock");
+    const person = await personHoldingIndex(dir, 8);
     const first = await runBrain(["log", "held up by git"], { cwd: dir });
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/Written but not committed: .*index\.lock.* The next brain write commits these files\./s);
     expect(readFileSync(join(dir, "memory", "2026-11-21.md"), "utf8")).toContain("held up by git");
-    await personDone;
+    await person.done;
     const next = await runBrain(["queue", "add", "next write"], { cwd: dir });
     expect(next).toMatchObject({ code: 0, stderr: "" });
     expect(commitSubjects(dir).slice(0, 2)).toEqual(["brain: queue add next write", "brain: recover 1 file brain log left uncommitted"]);

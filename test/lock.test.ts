@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lockQueuePath, withLock } from "../src/store/lock.js";
+import { until } from "./helpers.js";
 
 const WAITER = join(import.meta.dirname, "fixtures", "lock-waiter.mjs");
 
@@ -21,14 +22,6 @@ function startWaiter(root: string, id: string, orderFile: string): Waiter {
 const tickets = (root: string) => (existsSync(lockQueuePath(root)) ? readdirSync(lockQueuePath(root)).filter((n) => n.endsWith(".ticket")) : []);
 /** Tickets are named `<time>-<pid>-<random>.ticket`. */
 const inLine = (root: string, w: Waiter) => tickets(root).some((t) => t.split("-")[1] === String(w.child.pid).padStart(10, "0"));
-
-async function until(what: () => boolean, label: string, maxMs = 20_000): Promise<void> {
-  const end = Date.now() + maxMs;
-  while (!what()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Holds the workspace lock in this process until the returned function is called. */
 async function holdLock(root: string): Promise<{ release: () => Promise<void> }> {
