@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bareGitEnv, commitSubjects, git, read, REPO, runBrain, tmpWorkspace } from "./helpers.js";
@@ -29,6 +30,24 @@ describe("brain CLI", () => {
     expect(JSON.parse(list.stdout)).toEqual({ path: "memory/learnings-queue.md", items: [] });
     const hist = JSON.parse((await runBrain(["history", "--json", "-n", "1"], { cwd: dir, env })).stdout);
     expect(hist.commits[0].subject).toBe("brain: log [note] hello");
+  });
+
+  it("with --json a failure is also data on stdout: its stable code, its message and the exit code", async () => {
+    const broken = tmpWorkspace({ "brain.config.json": '{"commit": "yes"}', "MEMORY.md": "# m\n" });
+    const failed = await runBrain(["log", "x", "--json"], { cwd: broken });
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toEqual({ error: { code: "BRAIN_CORRUPT_FILE", message: expect.stringMatching(/^brain\.config\.json: does not match/), exitCode: 1 } });
+    expect(failed.stderr).toMatch(/^brain: brain\.config\.json/);
+    const usage = await runBrain(["log", "x", "--kind", "gossip", "--json"], { cwd: broken });
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout).error).toMatchObject({ code: "BRAIN_USAGE", exitCode: 2 });
+    const nowhere = await runBrain(["recall", "deploy", "--json"], { cwd: mkdtempSync(join(tmpdir(), "brain-none-")) });
+    expect(nowhere.code).toBe(1);
+    expect(JSON.parse(nowhere.stdout).error.code).toBe("BRAIN_WORKSPACE_NOT_FOUND");
+    // Without --json stdout stays empty; after `--`, --json is the entry's text, not the option.
+    expect((await runBrain(["log", "x"], { cwd: broken })).stdout).toBe("");
+    const text = await runBrain(["log", "--", "--json"], { cwd: broken });
+    expect({ code: text.code, stdout: text.stdout }).toEqual({ code: 1, stdout: "" });
   });
 
   it.each([

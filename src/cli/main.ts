@@ -20,20 +20,38 @@ export async function runCli(argv: string[]): Promise<number> {
     if (fast) await fast.handler(fast.args);
     else await (await import("./yargs-cli.js")).runYargs(argv);
   } catch (err) {
-    return reportFailure(err);
+    return reportFailure(err, wantsJson(argv));
   }
   return pendingExitCode();
 }
 
-function reportFailure(err: unknown): number {
-  if (isBrainError(err)) {
+/** `--json` before any `--`: a failure is then data on stdout too. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === "--json" || a === "--json=true");
+}
+
+/**
+ * Says why the command failed on stderr and returns the exit code. With
+ * `--json`, stdout also gets `{"error": {"code", "message", "exitCode"}}`,
+ * so a caller that reads only stdout still learns what went wrong; `code`
+ * is the error's stable `BRAIN_*` code.
+ */
+function reportFailure(err: unknown, json: boolean): number {
+  const known = isBrainError(err);
+  const exitCode = known ? err.exitCode : 1;
+  if (known) {
     process.stderr.write(`brain: ${err.message}\n`);
-    if (err.exitCode === 2) process.stderr.write("Run `brain --help` (or `brain <command> --help`) for usage.\n");
-    return err.exitCode;
+    if (exitCode === 2) process.stderr.write("Run `brain --help` (or `brain <command> --help`) for usage.\n");
+  } else {
+    // A bug, not bad input: keep the stack, it is what a maintainer needs.
+    process.stderr.write(`brain: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
   }
-  // A bug, not bad input: keep the stack, it is what a maintainer needs.
-  process.stderr.write(`brain: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
-  return 1;
+  if (json) {
+    const error = known ? { code: err.code, message: err.message, exitCode } : { code: "BRAIN_INTERNAL", message: String((err as Error)?.message ?? err), exitCode };
+    process.stdout.write(`${JSON.stringify({ error })}\n`);
+  }
+  return exitCode;
 }
 
 // A reader that stops early (`brain recall x | head`) closes the pipe; that is not a failure.
