@@ -124,6 +124,8 @@ interface Occurrence {
   signature: string;
   text: string;
   fix: boolean;
+  /** Seen between the period's first day and today. */
+  inPeriod: boolean;
 }
 
 /**
@@ -143,7 +145,7 @@ function errorOccurrences(logs: ReadonlyArray<{ log: LogSource; parsed: ParsedLo
       if (e.kind === "fix" && !ERROR_PART_RE.test(e.text.trim())) continue;
       const text = errorPartOf(e.text);
       if (!text) continue;
-      out.push({ date: log.date, signature: errorSignature(text), text, fix });
+      out.push({ date: log.date, signature: errorSignature(text), text, fix, inPeriod });
     }
   }
   return out.sort((a, b) => a.date.localeCompare(b.date));
@@ -193,7 +195,7 @@ function signatureFacts(input: StatsInput, occurrences: Occurrence[]): Signature
   for (const o of occurrences) {
     const cur = bySig.get(o.signature) ?? { text: o.text, dates: new Set<string>(), logFix: null, inPeriod: false };
     cur.dates.add(o.date);
-    if (o.date >= input.since && o.date <= input.today) cur.inPeriod = true;
+    if (o.inPeriod) cur.inPeriod = true;
     if (o.fix && (cur.logFix === null || o.date < cur.logFix)) cur.logFix = o.date;
     bySig.set(o.signature, cur);
   }

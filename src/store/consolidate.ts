@@ -29,7 +29,7 @@ import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { diffTexts, moveTracked } from "./git.js";
 import { schemaProblems } from "./schema.js";
 import { validateSummarizerOutput } from "../generated/summarizer-output.js";
-import { CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, consolidationInterrupted, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 
 /** Where consolidated logs past retention go, and where the size cap moves MEMORY.md entries. */
 export const ARCHIVE_DIR = "memory/archive";
@@ -177,7 +177,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   const snapshot = readInputs(ws, now);
   if (options.prompt) {
     const p = await plan(snapshot);
-    const warnings = pendingJournal(ws) ? [interruptedNote()] : [];
+    const warnings = consolidationInterrupted(ws.root) ? [interruptedNote()] : [];
     return {
       ...emptyResult(p, "--prompt writes nothing", warnings),
       prompt: { text: buildSummarizerPrompt(p), input: buildSummarizerInput(p) },
@@ -188,7 +188,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   if (options.dryRun) {
     const applied = applyConsolidationPlan(firstPlan);
     const moves = plannedMoves(snapshot, applied, today, ws);
-    const warnings = [...moves.warnings, ...(pendingJournal(ws) ? [interruptedNote()] : [])];
+    const warnings = [...moves.warnings, ...(consolidationInterrupted(ws.root) ? [interruptedNote()] : [])];
     const changed = applied.changed || moves.moves.length > 0;
     return {
       ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
@@ -415,9 +415,6 @@ function journalPath(ws: Workspace): string {
   return join(ws.root, BRAIN_DIR, CONSOLIDATE_JOURNAL);
 }
 
-function pendingJournal(ws: Workspace): boolean {
-  return existsSync(journalPath(ws));
-}
 
 function interruptedNote(): string {
   return "An earlier consolidation was interrupted; the next `brain consolidate` finishes it.";

@@ -17,7 +17,7 @@ import { workspaceTemplates } from "./package-files.js";
 import { PLAYBOOKS_DIR } from "./playbooks.js";
 import { schemaProblems } from "./schema.js";
 import { MEMORY_PATH, STRATEGIES_PATH } from "./strategies.js";
-import { CONFIG_FILE, DEFAULT_CONFIG, CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, findWorkspaceRoot, interruptedWrites, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
+import { CONFIG_FILE, DEFAULT_CONFIG, CONSOLIDATE_COMMAND, consolidationInterrupted, findWorkspaceRoot, interruptedWrites, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
 
 /** One thing doctor found, with what to do about it. */
 export interface DoctorFinding {
@@ -378,7 +378,7 @@ function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
   const path = lockPath(ws.root);
   const holder = readHolder(path);
   if (holder !== "missing" && !isStale(path, holder)) return;
-  const consolidating = existsSync(join(ws.root, BRAIN_DIR, CONSOLIDATE_JOURNAL));
+  const consolidating = consolidationInterrupted(ws.root);
   for (const left of interruptedWrites(ws.root)) {
     const what = `${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote and did not commit (it was killed first, or its commit failed): ${left.paths.join(", ") || "no file named"}.`;
     if (consolidating && left.command === CONSOLIDATE_COMMAND) {

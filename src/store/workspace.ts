@@ -132,6 +132,11 @@ const UNCOMMITTED_DIR = "uncommitted";
 /** Consolidation's redo journal: an interrupted consolidation is finished, and committed, by the next `brain consolidate`. */
 export const CONSOLIDATE_JOURNAL = "consolidate-journal.json";
 
+/** True while a consolidation's journal waits for the next `brain consolidate` to finish it. */
+export function consolidationInterrupted(root: string): boolean {
+  return existsSync(join(root, BRAIN_DIR, CONSOLIDATE_JOURNAL));
+}
+
 /** A write that stopped before its commit: who made it and what it wrote. */
 export interface InterruptedWrite {
   /** The record, relative to the workspace. */
@@ -288,7 +293,7 @@ export async function writeWorkspace<T>(
  * those files hold now, including any edit made to them since.
  */
 async function commitInterrupted(ws: Workspace, tx: WorkspaceTx, enabled: boolean, warnings: string[]): Promise<void> {
-  const consolidating = existsSync(join(ws.root, BRAIN_DIR, CONSOLIDATE_JOURNAL));
+  const consolidating = consolidationInterrupted(ws.root);
   for (const left of interruptedWrites(ws.root)) {
     const paths = left.paths.filter((p) => {
       try {
