@@ -78,7 +78,7 @@ export function commitSubjects(dir: string): string[] {
 }
 
 /** Resolves once `what()` holds, polling every 10 ms; fails naming `label` after `maxMs`. */
-export async function until(what: () => boolean, label: string, maxMs = 20_000): Promise<void> {
+export async function until(what: () => boolean, label: string, maxMs = 120_000): Promise<void> {
   const end = Date.now() + maxMs;
   while (!what()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
@@ -88,15 +88,18 @@ export async function until(what: () => boolean, label: string, maxMs = 20_000):
 
 /**
  * A person's `git commit` in `dir` that holds git's index lock while its
- * editor runs for `seconds` (it writes no message, so nothing is committed).
- * Resolves once the lock is held, with a promise of git's end.
+ * editor is open, until the test calls `release()` (or two minutes pass, so
+ * that no run can hang on it); it writes no message, so nothing is
+ * committed. Resolves once the lock is held, with a promise of git's end.
  */
-export async function personHoldingIndex(dir: string, seconds: number): Promise<{ done: Promise<unknown> }> {
+export async function personHoldingIndex(dir: string): Promise<{ release: () => void; done: Promise<unknown> }> {
+  const gate = join(mkdtempSync(join(tmpdir(), "brain-gate-")), "release");
+  const editor = `i=0; while [ ! -e '${gate}' ] && [ $i -lt 2400 ]; do sleep 0.05; i=$((i+1)); done; true`;
   const person = spawn("git", ["-c", "user.name=P", "-c", "user.email=p@x", "commit", "-q", "-a", "--allow-empty"], {
     cwd: dir,
-    env: bareGitEnv({ GIT_EDITOR: `sleep ${seconds} && true` }),
+    env: bareGitEnv({ GIT_EDITOR: editor }),
   });
   const done = new Promise((r) => person.on("close", r));
   await until(() => existsSync(join(dir, ".git", "index.lock")), "the person's git to hold its index lock");
-  return { done };
+  return { release: () => writeFileSync(gate, ""), done };
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initWorkspace } from "../src/index.js";
+import { GIT_LOCK_WAIT_MS } from "../src/store/git.js";
 import { interruptedWrites } from "../src/store/workspace.js";
 import { bareGitEnv, commitSubjects, git, personHoldingIndex, REPO, runBrain, tmpWorkspace, until } from "./helpers.js";
 
@@ -16,13 +17,14 @@ const WRITER = join(REPO, "test/fixtures/log-writer.mjs");
 async function killedBeforeCommit(): Promise<string> {
   const dir = tmpWorkspace();
   await initWorkspace({ cwd: dir });
-  const person = await personHoldingIndex(dir, 3);
+  const person = await personHoldingIndex(dir);
   const writer = spawn(process.execPath, [WRITER, dir, "w", "1", "commit"], { env: bareGitEnv(), stdio: "ignore" });
   const writerDone = new Promise((r) => writer.on("close", r));
   const log = join(dir, "memory", "2026-11-21.md");
   await until(() => existsSync(log) && readFileSync(log, "utf8").includes("w-0"), "the writer to write its entry");
   writer.kill("SIGKILL");
   await writerDone;
+  person.release();
   await person.done;
   expect(git(dir, "status", "--porcelain", "memory")).toBe("?? memory/2026-11-21.md\n");
   return dir;
@@ -40,7 +42,7 @@ describe("a write killed between writing and committing", () => {
     expect(git(dir, "show", "HEAD:memory/2026-11-21.md")).toContain("[note] w-0");
     expect(git(dir, "status", "--porcelain")).toBe("");
     expect(readdirSync(join(dir, ".brain", "uncommitted"))).toEqual([]);
-  }, 60_000);
+  });
 
   it("is reported by doctor and committed by doctor --fix", async () => {
     const dir = await killedBeforeCommit();
@@ -53,16 +55,21 @@ describe("a write killed between writing and committing", () => {
     expect(fix.code).toBe(0);
     expect(commitSubjects(dir)[0]).toBe("brain: recover 1 file brain log left uncommitted");
     expect(git(dir, "status", "--porcelain")).toBe("");
-  }, 60_000);
+  });
 });
 
 describe("a write whose commit fails", () => {
   it("says so, keeps the files, and the next write commits them", async () => {
     const dir = tmpWorkspace();
     await initWorkspace({ cwd: dir });
-    // A person's `git commit` holds git's index lock for longer than brain waits for it.
-    const person = await personHoldingIndex(dir, 8);
-    const first = await runBrain(["log", "held up by git"], { cwd: dir });
+    // A person's `git commit` holds git's index lock for longer than brain waits for it (GIT_LOCK_WAIT_MS):
+    // until this brain log has given up.
+    const person = await personHoldingIndex(dir);
+    const started = Date.now();
+    const first = await runBrain(["log", "held up by git"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T12:00" }) });
+    // It waited for git's lock for the whole deadline, however fast or loaded the machine.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(GIT_LOCK_WAIT_MS);
+    person.release();
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/Written but not committed: .*index\.lock.* The next brain write commits these files\./s);
     expect(readFileSync(join(dir, "memory", "2026-11-21.md"), "utf8")).toContain("held up by git");
@@ -71,7 +78,7 @@ describe("a write whose commit fails", () => {
     expect(next).toMatchObject({ code: 0, stderr: "" });
     expect(commitSubjects(dir).slice(0, 2)).toEqual(["brain: queue add next write", "brain: recover 1 file brain log left uncommitted"]);
     expect(git(dir, "status", "--porcelain")).toBe("");
-  }, 60_000);
+  });
 });
 
 describe("the record of uncommitted paths", () => {

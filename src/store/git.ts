@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { GitError } from "../core/errors.js";
+import { fileSystemNow } from "./fs.js";
 
 /**
  * The one place brain talks to git. Each function does one git thing. git is
@@ -114,23 +115,32 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
 }
 
 /**
+ * How long brain waits for git's own locks held by a person's running git,
+ * in ms, before it gives up on the commit (the files stay written and the
+ * next write commits them). A deadline in time, not a count of tries, so the
+ * wait is the same on a loaded machine as on an idle one.
+ */
+export const GIT_LOCK_WAIT_MS = 5_000;
+
+/**
  * git's own locks (`index.lock`, and `HEAD.lock` or a branch's ref lock while
- * a commit moves it) may be held for a moment by a person's git; wait a
- * little for them. A lock left by a git process that was killed (its owner
- * is gone) would block every later commit, so once no git process is running
- * in this repository the lock is removed. brain runs its own git commands
- * under the workspace lock, so no other brain process can own it. Only lock
- * files inside the repository's `.git` folder (and any `index.lock`) are
- * ever removed.
+ * a commit moves it) may be held for a moment by a person's git; wait for
+ * them, up to {@link GIT_LOCK_WAIT_MS}. A lock left by a git process that was
+ * killed (its owner is gone) would block every later commit, so once no git
+ * process is running in this repository the lock is removed. brain runs its
+ * own git commands under the workspace lock, so no other brain process can
+ * own it. Only lock files inside the repository's `.git` folder (and any
+ * `index.lock`) are ever removed.
  */
 async function retryOnGitLock(cwd: string, run: () => Promise<GitResult>): Promise<GitResult> {
+  const deadline = Date.now() + GIT_LOCK_WAIT_MS;
   let r = await run();
-  for (let i = 0; i < 20 && r.code !== 0 && GIT_LOCK_RE.test(r.stderr); i++) {
+  for (let i = 0; r.code !== 0 && GIT_LOCK_RE.test(r.stderr) && Date.now() < deadline; i++) {
     if (i >= 2) {
       const lock = GIT_LOCK_RE.exec(r.stderr)?.[1];
       if (lock && isGitOwnLock(lock, cwd) && isStaleGitLock(lock, cwd)) rmSync(lock, { force: true });
     }
-    await new Promise((res) => setTimeout(res, 25 * (i + 1)));
+    await new Promise((res) => setTimeout(res, Math.min(25 * (i + 1), 250, Math.max(0, deadline - Date.now()))));
     r = await run();
   }
   return r;
@@ -156,7 +166,7 @@ export function isStaleGitLock(lockPath: string, cwd: string): boolean {
     entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
   } catch {
     try {
-      return Date.now() - statSync(lockPath).mtimeMs > 60_000;
+      return fileSystemNow(dirname(lockPath)) - statSync(lockPath).mtimeMs > 60_000;
     } catch {
       return false;
     }
