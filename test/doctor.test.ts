@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { doctor, pathTokens } from "../src/store/doctor.js";
@@ -120,7 +120,9 @@ describe("brain doctor", () => {
     const fresh = join(dir, ".brain", "tmp", "456-def.tmp");
     writeFileSync(old, "half a file");
     writeFileSync(fresh, "being written right now");
-    utimesSync(old, new Date(Date.now() - 5 * 60_000), new Date(Date.now() - 5 * 60_000));
+    // Ages are taken on the file system's clock: "old" is five minutes before the fresh file was written.
+    const longAgo = new Date(statSync(fresh).mtimeMs - 5 * 60_000);
+    utimesSync(old, longAgo, longAgo);
 
     const before = await doctor({ cwd: dir });
     expect(ids(before)).toEqual(["folder-missing", "folder-missing", "gitignore-brain", "lock-stale", "memory-cap", "rule-path", "strategies-ids", "tmp-stale"]);

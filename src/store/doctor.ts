@@ -10,7 +10,7 @@ import { assignSolutionIds, parseStrategies, serializeStrategies, listProblems, 
 import { validateConfig } from "../generated/config.js";
 import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
 import { validateStrategies } from "../generated/strategies.js";
-import { BRAIN_DIR, readTextIfExists } from "./fs.js";
+import { BRAIN_DIR, fileSystemNow, readTextIfExists } from "./fs.js";
 import { findRepositoryRoot, isDetachedHead, uncommittedPaths } from "./git.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
@@ -392,7 +392,7 @@ function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
 function staleTempFiles(root: string): string[] {
   const dir = join(root, BRAIN_DIR, "tmp");
   if (!existsSync(dir)) return [];
-  const now = Date.now();
+  const now = fileSystemNow(dir);
   return readdirSync(dir).filter((f) => {
     try {
       return now - statSync(join(dir, f)).mtimeMs > STALE_TMP_MS;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, lstatSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, lstatSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { BrainError, CorruptFileError, UnsafePathError } from "../core/errors.js";
@@ -104,5 +104,25 @@ export function writeFileAtomic(root: string, path: string, content: string | Ui
     }
   } catch {
     // Some file systems refuse fsync on folders; the rename itself is still atomic.
+  }
+}
+
+/**
+ * The file system's "now", in ms: the modification time of a probe file
+ * written in `dir` this moment. A file's age is measured against this rather
+ * than the process clock, which may disagree with the clock that stamps the
+ * files (a network file system, a container, a clock shifted for a test); an
+ * age taken across the two clocks could call a file being written right now
+ * stale. Falls back to the process clock where no probe can be written.
+ */
+export function fileSystemNow(dir: string): number {
+  const probe = join(dir, `.now-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    writeFileSync(probe, "");
+    return statSync(probe).mtimeMs;
+  } catch {
+    return Date.now();
+  } finally {
+    rmSync(probe, { force: true });
   }
 }

@@ -1,8 +1,8 @@
 import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { LockTimeoutError } from "../core/errors.js";
-import { BRAIN_DIR } from "./fs.js";
+import { BRAIN_DIR, fileSystemNow } from "./fs.js";
 
 /** What a lock file says about its holder. */
 export interface LockHolder {
@@ -102,6 +102,9 @@ function takeTicket(queue: string, me: LockHolder): string {
   const name = `${String(Date.now()).padStart(15, "0")}-${String(me.pid).padStart(10, "0")}-${Math.random().toString(36).slice(2, 8)}.ticket`;
   const path = join(queue, name);
   writeFileSync(path, JSON.stringify(me));
+  // Tickets are stamped and compared on the process clock (see firstInLine), from the first moment on.
+  const now = new Date();
+  utimesSync(path, now, now);
   return path;
 }
 
@@ -186,14 +189,14 @@ export function isStale(path: string, holder: LockHolder | null): boolean {
   if (holder === null) {
     // A lock file with no readable owner: stale only once it is clearly not mid-write.
     try {
-      return Date.now() - statSync(path).mtimeMs > 2_000;
+      return fileSystemNow(dirname(path)) - statSync(path).mtimeMs > 2_000;
     } catch {
       return false;
     }
   }
   if (holder.host !== hostname()) {
     try {
-      return Date.now() - statSync(path).mtimeMs > FOREIGN_STALE_MS;
+      return fileSystemNow(dirname(path)) - statSync(path).mtimeMs > FOREIGN_STALE_MS;
     } catch {
       return false;
     }

@@ -345,9 +345,10 @@ async function recoverInterruptedSync(root: string, gitRoot: string, gitDir: str
   const done: string[] = [];
   const indexLock = join(gitDir, "index.lock");
   if (existsSync(indexLock)) {
-    const started = state.started ? Date.parse(state.started) : 0;
     // Only a lock taken during the dead sync's merge is ours to remove; an older one belongs to someone else.
-    if (!started || statSync(indexLock).mtimeMs >= started - 1000) {
+    // Both times are the file system's (the state file was written as the merge began), never the process clock's.
+    const started = fileTime(statePath(root));
+    if (started === null || statSync(indexLock).mtimeMs >= started - 1000) {
       if (!dryRun) rmSync(indexLock, { force: true });
       done.push("removed the git index lock it left");
     }
@@ -396,6 +397,14 @@ function classifyRemoteFailure(action: string, remote: string, stderr: string): 
     );
   }
   return new SyncError(`Could not ${action} ${remote}: ${said || "git failed without saying why"}. Nothing was lost; your work is committed locally.`);
+}
+
+function fileTime(path: string): number | null {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 function readIfExists(path: string): string | null {
