@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDailyLog } from "../src/core/daily-log.js";
 import { initWorkspace, logEntry } from "../src/index.js";
-import { bareGitEnv, commitSubjects, read, REPO, tmpWorkspace } from "./helpers.js";
+import { bareGitEnv, commitSubjects, read, REPO, tmpWorkspace, until } from "./helpers.js";
 
 const WRITER = join(REPO, "test/fixtures/log-writer.mjs");
 
@@ -17,7 +17,9 @@ function startWriter(dir: string, id: string, count: number, commit: boolean) {
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; written: string[]; err: string }>((res) =>
     child.on("close", (code, signal) => res({ code, signal, written: out.split("\n").filter(Boolean), err })),
   );
-  return { child, done };
+  /** Resolves once the writer has reported `n` writes on its stdout. */
+  const reported = (n: number) => until(() => out.split("\n").filter(Boolean).length >= n, `writer ${id} to report ${n} writes`, 120_000);
+  return { child, done, reported };
 }
 
 /** Every entry text of the log, checking that each line is whole. */
@@ -48,7 +50,7 @@ describe("concurrent writers", () => {
     const subjects = commitSubjects(dir);
     expect(subjects.filter((s) => s.startsWith("brain: log [note] w"))).toHaveLength(200);
     expect(subjects).toHaveLength(201);
-  }, 120_000);
+  });
 });
 
 describe("a writer killed with SIGKILL", () => {
@@ -58,7 +60,8 @@ describe("a writer killed with SIGKILL", () => {
     let confirmed: string[] = [];
     for (let round = 0; round < 8; round++) {
       const w = startWriter(dir, `w${round}`, 1000, round % 2 === 0);
-      await new Promise((r) => setTimeout(r, 150 + Math.random() * 350));
+      // Killed once it has reported 1 to 3 writes: mid-way through a later one, wherever that is on a machine of any speed.
+      await w.reported(1 + (round % 3));
       w.child.kill("SIGKILL");
       const r = await w.done;
       expect(r.signal).toBe("SIGKILL");
@@ -79,5 +82,5 @@ describe("a writer killed with SIGKILL", () => {
     expect(entriesOf(dir).at(-1)).toBe("w99-0");
     expect(readdirSync(join(dir, "memory")).sort()).toEqual(["2026-11-21.md", "learnings-queue.md"]);
     expect(commitSubjects(dir)[0]).toBe("brain: log [note] w99-0");
-  }, 120_000);
+  });
 });

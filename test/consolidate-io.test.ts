@@ -216,13 +216,14 @@ describe("summarizer", () => {
     git(dir, "add", "-A");
     const before = snapshot(dir);
     const started = Date.now();
-    const cli = await runBrain(["consolidate", "--summarizer", `node -e "setTimeout(() => {}, 60000)"`], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
-    expect(Date.now() - started).toBeLessThan(15_000);
+    const cli = await runBrain(["consolidate", "--summarizer", `node -e "setTimeout(() => {}, 600000)"`], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    // Stopped long before the summarizer's own ten minutes were up, however loaded the machine.
+    expect(Date.now() - started).toBeLessThan(120_000);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/did not answer within 1 s and was stopped; raise "summarizerTimeoutMs"/);
     expect(snapshot(dir)).toEqual(before);
     expect(headCount(dir)).toBe(1);
-  }, 30_000);
+  });
 
   it("that works is applied: its entries, with its sources, in one commit", async () => {
     const dir = gitWorkspace(weeks());
@@ -334,7 +335,7 @@ describe("crash safety", () => {
       // No record of uncommitted writes is left: the killed run's went with the replay's commit.
       expect(existsSync(join(dir, ".brain/uncommitted")) ? readdirSync(join(dir, ".brain/uncommitted")) : [], name).toEqual([]);
     }
-  }, 120_000);
+  });
 });
 
 describe("crash safety, twice over", () => {
@@ -367,7 +368,7 @@ describe("crash safety, twice over", () => {
     // (This workspace was never `brain init`ed, so doctor has other things to say.)
     const ids = JSON.parse(doctor.stdout).findings.map((f: { id: string }) => f.id);
     expect(ids.filter((id: string) => /uncommitted|interrupted/.test(id))).toEqual([]);
-  }, 60_000);
+  });
 });
 
 describe("brain rollback", () => {

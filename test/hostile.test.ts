@@ -270,7 +270,7 @@ describe("corrupted strategies.json", () => {
     ]);
     const d = await attempt(() => doctor({ cwd: dir }));
     expect(d.ok).toBe(true);
-  }, 60_000);
+  });
 });
 
 describe("corrupted brain.config.json", () => {
@@ -284,7 +284,7 @@ describe("corrupted brain.config.json", () => {
     ]);
     const d = await attempt(() => doctor({ cwd: dir }));
     expect(d.ok).toBe(true);
-  }, 60_000);
+  });
 });
 
 const BROKEN_FRONTMATTER: Array<[string, string | Buffer]> = [
@@ -310,7 +310,7 @@ describe("corrupted playbook frontmatter", () => {
       ["context", () => buildContext({ cwd: dir })],
     ]);
     expect(existsSync("/tmp/pwned")).toBe(false);
-  }, 60_000);
+  });
 });
 
 const BROKEN_LOGS: Array<[string, string | Buffer]> = [
@@ -337,7 +337,7 @@ describe("corrupted daily logs", () => {
       ["stats", () => stats({ cwd: dir, now: at })],
       ["doctor", () => doctor({ cwd: dir })],
     ]);
-  }, 60_000);
+  });
 });
 
 // ---------------------------------------------------------------------------
@@ -378,7 +378,7 @@ describe("hostile input through the CLI", () => {
       if (r.code !== 0) expect((r.stderr + r.stdout).trim().length, `${args.join(" ")} → ${r.code} with no message`).toBeGreaterThan(0);
     }
     expect(readdirSync(outer)).toEqual(["ws"]);
-  }, 60_000);
+  });
 
   it("a corrupt strategies.json or brain.config.json: exit 1 with the file named, the file byte-identical", async () => {
     for (const [file, content] of [
@@ -394,5 +394,5 @@ describe("hostile input through the CLI", () => {
       expect(r.stderr).toContain(file);
       expect(readFileSync(join(dir, file)).equals(Buffer.from(content))).toBe(true);
     }
-  }, 60_000);
+  });
 });

@@ -59,7 +59,7 @@ describe("workspace lock", () => {
     expect(await Promise.all(waiters.map((w) => w.done))).toEqual([0, 0, 0, 0, 0]);
     expect(order(file)).toEqual(["1", "2", "3", "4", "5"]);
     expect(tickets(root)).toEqual([]);
-  }, 60_000);
+  });
 
   it("a waiter killed in line holds nobody up; its ticket is cleared", async () => {
     const root = mkdtempSync(join(tmpdir(), "brain-lock-"));
@@ -75,7 +75,7 @@ describe("workspace lock", () => {
     expect(await next.done).toBe(0);
     expect(order(file)).toEqual(["next"]);
     expect(tickets(root)).toEqual([]);
-  }, 60_000);
+  });
 
   it("a stopped waiter first in line is passed over, and gets the lock once it runs again", async () => {
     const root = mkdtempSync(join(tmpdir(), "brain-lock-"));
@@ -93,5 +93,5 @@ describe("workspace lock", () => {
     expect(await stopped.done).toBe(0);
     expect(order(file)).toEqual(["running", "stopped"]);
     expect(tickets(root)).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -96,7 +96,7 @@ describe("brain op and brain playbook through the real CLI", () => {
   let dir: string;
   beforeAll(async () => {
     dir = await repeatedWorkspace();
-  }, 60_000);
+  });
 
   it("logs each op as an [op] entry in that day's log, one commit each", () => {
     expect(read(dir, "memory/2026-11-09.md")).toBe(

@@ -108,7 +108,7 @@ describe("brain strategy record", () => {
     expect(solution!.tries).toBe(200);
     expect(Math.abs(solution!.successRate - results.reduce((a, b) => a + b, 0) / 200)).toBeLessThan(1e-9);
     expect(commitSubjects(dir).filter((s) => s.startsWith("brain: strategy record"))).toHaveLength(200);
-  }, 120_000);
+  });
 
   it("applies lifecycle thresholds from brain.config.json", async () => {
     const dir = gitWorkspace({ "brain.config.json": JSON.stringify({ thresholds: { validateAt: 0.95 } }), "MEMORY.md": "# m\n" });

@@ -11,7 +11,7 @@ import { syncWorkspace } from "../src/store/sync.js";
 import { parseMemory } from "../src/core/memory-file.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
 import { parseStrategies, type Problem } from "../src/core/strategies.js";
-import { bareGitEnv, BRAIN_BIN, git, gitWorkspace, read, runBrain } from "./helpers.js";
+import { bareGitEnv, BRAIN_BIN, git, gitWorkspace, read, runBrain, until } from "./helpers.js";
 
 const NOW = new Date("2026-11-21T09:00:00");
 const at = (minute: number) => new Date(NOW.getTime() + minute * 60_000);
@@ -145,8 +145,7 @@ describe("brain sync", () => {
       stdio: "ignore",
     });
     const exited = new Promise((r) => child.on("exit", r));
-    for (let i = 0; i < 400 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(existsSync(marker)).toBe(true);
+    await until(() => existsSync(marker), "the merge driver to pause", 120_000);
     // The whole process group: the sync, the git merge it runs, and the driver git runs.
     process.kill(-child.pid!, "SIGKILL");
     await exited;
