@@ -1,4 +1,4 @@
-import { isBrainError } from "../core/errors.js";
+import { fileSystemError, isBrainError } from "../core/errors.js";
 import { commands } from "./commands/index.js";
 import { fastParse } from "./fast-parse.js";
 import { pendingExitCode } from "./output.js";
@@ -37,7 +37,9 @@ function wantsJson(argv: string[]): boolean {
  * so a caller that reads only stdout still learns what went wrong; `code`
  * is the error's stable `BRAIN_*` code.
  */
-function reportFailure(err: unknown, json: boolean): number {
+function reportFailure(thrown: unknown, json: boolean): number {
+  // The file system's refusals (a full disk, a file where a folder should be) are the person's to fix, not bugs.
+  const err = isBrainError(thrown) ? thrown : (fileSystemError(thrown) ?? thrown);
   const known = isBrainError(err);
   const exitCode = known ? err.exitCode : 1;
   if (known) {

@@ -110,6 +110,61 @@ export class SyncConflictError extends SyncError {
   }
 }
 
+/**
+ * The file system refused an operation (disk full, a file where a folder
+ * should be, no permission, …). The message names the path and says what to
+ * do; whatever brain was replacing was left as it was.
+ */
+export class FileSystemError extends BrainError {
+  override readonly code = "BRAIN_FILESYSTEM";
+  constructor(
+    readonly path: string,
+    readonly errno: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENOSPC: "the disk is full",
+  EDQUOT: "the disk quota is used up",
+  EFBIG: "the file would be larger than the file system allows",
+  ENOTDIR: "a file stands where a folder is expected on that path",
+  EEXIST: "a file stands where brain keeps a folder",
+  EISDIR: "a folder stands where brain expects a file",
+  EACCES: "permission denied",
+  EPERM: "the operation is not permitted",
+  EROFS: "the file system is read-only",
+  ENOENT: "it does not exist",
+  EMFILE: "too many files are open",
+  ENFILE: "too many files are open on this system",
+  EIO: "the disk reported an input/output error",
+  ENAMETOOLONG: "the name is too long for the file system",
+};
+
+/**
+ * A FileSystemError for a Node error from the file system, or null when `err`
+ * is not one. `display` is the path as the person knows it (relative to the
+ * workspace); `doing` what brain was doing (`write`, `create the folder`).
+ */
+export function fileSystemError(err: unknown, display?: string, doing?: string): FileSystemError | null {
+  const e = err as NodeJS.ErrnoException | null;
+  if (!e || typeof e !== "object" || typeof e.code !== "string" || !/^E[A-Z]+$/.test(e.code)) return null;
+  const path = display ?? e.path ?? (e as { dest?: string }).dest ?? "";
+  const reason = FS_REASONS[e.code] ?? e.message;
+  const what = doing ?? (e.syscall === "uv_cwd" ? "find the current folder" : e.syscall ? `${e.syscall}` : "use");
+  let fix = "Fix that and run the command again; the files brain was replacing were left as they were.";
+  if (e.syscall === "uv_cwd") return new FileSystemError("", e.code, "The current folder no longer exists (it was deleted or moved). Change to an existing folder, or pass --workspace DIR.", { cause: err });
+  if (/(^|[\\/])\.brain([\\/]|$)/.test(path)) {
+    fix = "`.brain/` holds only caches, locks and temp files and is always rebuildable: move that entry aside and run the command again.";
+  } else if (e.code === "ENOSPC" || e.code === "EDQUOT") {
+    fix = "Free some space and run the command again; the files brain was replacing were left as they were.";
+  }
+  return new FileSystemError(path, e.code, `Cannot ${what} ${path || "a file"}: ${reason} (${e.code}). ${fix}`, { cause: err });
+}
+
 /** Checks that `err` is a BrainError (also across bundled module copies). */
 export function isBrainError(err: unknown): err is BrainError {
   return (

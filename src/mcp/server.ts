@@ -9,7 +9,7 @@ import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/s
 import * as z from "zod";
 import { ENTRY_KINDS, dailyLogPath } from "../core/daily-log.js";
 import { localDate } from "../core/dates.js";
-import { isBrainError, UsageError } from "../core/errors.js";
+import { fileSystemError, isBrainError, UsageError } from "../core/errors.js";
 import type { WorkspaceOptions } from "../store/workspace.js";
 
 declare const __BRAIN_VERSION__: string;
@@ -375,6 +375,7 @@ function clockOf(env: NodeJS.ProcessEnv): Date | undefined {
 
 /** The error result an agent sees: the BrainError's message and code; the server goes on serving. */
 function errorResult(err: unknown, tool: string, log: (line: string) => void): CallToolResult {
+  err = isBrainError(err) ? err : (fileSystemError(err) ?? err);
   if (isBrainError(err)) {
     log(`${tool}: ${err.message}`);
     return { isError: true, content: [{ type: "text", text: err.message }], structuredContent: { error: { code: err.code, message: err.message } } };

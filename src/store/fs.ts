@@ -1,7 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, lstatSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, lstatSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
-import { BrainError, CorruptFileError, UnsafePathError } from "../core/errors.js";
+import { BrainError, CorruptFileError, fileSystemError, UnsafePathError } from "../core/errors.js";
 
 /** Folder for caches, locks and temp files; gitignored and always rebuildable. */
 export const BRAIN_DIR = ".brain";
@@ -74,29 +74,44 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * same file system, but never beside the target, so a killed writer leaves no
  * stray file in the workspace), fsync, rename over the target, fsync the
  * folder. A crash at any point leaves the old file or the new one, never a
- * torn one.
+ * torn one. The file keeps its mode; a file a person made read-only is not
+ * written. A refusal of the file system (a full disk, a file where a folder
+ * should be) is a FileSystemError naming the path, and leaves no temp file.
  */
 export function writeFileAtomic(root: string, path: string, content: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmpDir = join(root, BRAIN_DIR, "tmp");
-  mkdirSync(tmpDir, { recursive: true });
-  const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
-  let fd = openSync(tmp, "w", 0o644);
+  const display = relative(root, path) || path;
+  let mode = 0o644;
   try {
-    // writeFileSync on a descriptor loops until every byte is written; a bare writeSync may stop short.
-    writeFileSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    mode = statSync(path).mode & 0o7777;
+  } catch {
+    // A new file.
   }
+  if (!(mode & 0o200)) {
+    throw new BrainError(
+      `${display} is read-only (mode ${mode.toString(8)}), so brain leaves it as it is. Make it writable (\`chmod u+w ${display}\`) for brain to write it.`,
+    );
+  }
+  const tmpDir = join(root, BRAIN_DIR, "tmp");
+  ensureFolder(root, dirname(path));
+  ensureFolder(root, tmpDir);
+  const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
   try {
+    const fd = openSync(tmp, "w", mode);
+    try {
+      // The mode the file had, whatever the umask; writeFileSync on a descriptor loops until every byte is written.
+      fchmodSync(fd, mode);
+      writeFileSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new BrainError(`Cannot write ${relative(root, path) || path}: ${(err as Error).message}`, { cause: err });
+    throw fileSystemError(err, display, "write") ?? new BrainError(`Cannot write ${display}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    fd = openSync(dirname(path), "r");
+    const fd = openSync(dirname(path), "r");
     try {
       fsyncSync(fd);
     } finally {
@@ -104,6 +119,15 @@ export function writeFileAtomic(root: string, path: string, content: string | Ui
     }
   } catch {
     // Some file systems refuse fsync on folders; the rename itself is still atomic.
+  }
+}
+
+/** Creates folder `dir` (and its parents) inside the workspace; a file in the way is a FileSystemError naming it. */
+export function ensureFolder(root: string, dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw fileSystemError(err, relative(root, dir) || dir, "create the folder") ?? err;
   }
 }
 

@@ -1,8 +1,8 @@
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname, join } from "node:path";
-import { LockTimeoutError } from "../core/errors.js";
-import { BRAIN_DIR, fileSystemNow } from "./fs.js";
+import { basename, dirname, join } from "node:path";
+import { fileSystemError, LockTimeoutError } from "../core/errors.js";
+import { BRAIN_DIR, ensureFolder, fileSystemNow } from "./fs.js";
 
 /** What a lock file says about its holder. */
 export interface LockHolder {
@@ -52,7 +52,7 @@ export async function withLock<T>(root: string, fn: () => Promise<T> | T, option
   const queue = lockQueuePath(root);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const started = Date.now();
-  mkdirSync(queue, { recursive: true });
+  ensureFolder(root, queue);
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: options.command };
   // Nobody waiting and the lock free: take it at once.
   if (!(ticketsIn(queue).length === 0 && tryAcquire(path, me))) {
@@ -174,6 +174,8 @@ export function readHolder(path: string): LockHolder | null | "missing" {
     text = readFileSync(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    // A folder where the lock file should be is nobody's lock, and no lock can be taken over it.
+    if ((err as NodeJS.ErrnoException).code === "EISDIR") throw fileSystemError(err, `${BRAIN_DIR}/${basename(path)}`, "take the lock") ?? err;
     return null;
   }
   try {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { BrainError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
-import { BRAIN_DIR, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
+import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
 import { commitPaths, findRepositoryRoot } from "./git.js";
 import { withLock } from "./lock.js";
 import { assertSchema } from "./schema.js";
@@ -216,7 +216,7 @@ export class WorkspaceTx {
       return;
     }
     const dir = join(this.ws.root, BRAIN_DIR, UNCOMMITTED_DIR);
-    mkdirSync(dir, { recursive: true });
+    ensureFolder(this.ws.root, dir);
     this.recordPath = join(dir, `${String(Date.now()).padStart(15, "0")}-${process.pid}-${randomBytes(4).toString("hex")}${RECORD_EXT}`);
     writeFileSync(this.recordPath, `${JSON.stringify({ pid: process.pid, command: this.command })}\n${line}`);
   }
