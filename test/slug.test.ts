@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { shorten } from "../src/core/clip.js";
 import { toSlug } from "../src/core/slug.js";
 
 describe("toSlug", () => {
@@ -33,8 +34,29 @@ describe("toSlug", () => {
         expect(slug).not.toMatch(/[/\\.\0]/);
         expect(slug.length).toBeGreaterThan(0);
         expect(slug.length).toBeLessThanOrEqual(80);
+        expect(slug).toBe(slug.toWellFormed());
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("cuts a long name between characters, never inside one", () => {
+    // 79 letters, then a Gothic letter (two UTF-16 units) across the 80-unit limit.
+    const slug = toSlug("a".repeat(79) + "\u{10300}" + "b");
+    expect(slug).toBe("a".repeat(79));
+    expect(toSlug("a".repeat(78) + "\u{10300}" + "b")).toBe("a".repeat(78) + "\u{10300}");
+    expect(toSlug("\u{10300}".repeat(50))).toBe("\u{10300}".repeat(40));
+  });
+});
+
+describe("shorten", () => {
+  it("keeps a character whole or leaves it out whole", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 80 }), fc.integer({ min: 2, max: 60 }), (s, max) => {
+        const out = shorten(s, max);
+        expect(out).toBe(out.toWellFormed());
+        expect(out.length).toBeLessThanOrEqual(Math.max(max, s.length <= max ? s.length : 0));
+      }),
     );
   });
 });

@@ -18,6 +18,7 @@ import { sourceKey, type SourceRef } from "./provenance.js";
 import { redactSecrets } from "./redact.js";
 import { addRule, parseRules, RULES_FILES, type RulesFile } from "./rules-file.js";
 import { hashSourceText, makeEntryId, matchTokens, normalizedKey, textSimilarity, RESTATEMENT_THRESHOLD } from "./text-match.js";
+import { clip } from "./clip.js";
 
 /**
  * Consolidation, planned and applied as pure functions: daily logs and the
@@ -308,7 +309,7 @@ export function distillText(text: string): string {
   let t = text.replace(/\s+/g, " ").trim();
   t = t.charAt(0).toUpperCase() + t.slice(1);
   if (t.length > MAX_ENTRY_CHARS) {
-    const cut = t.slice(0, MAX_ENTRY_CHARS - 1);
+    const cut = clip(t, MAX_ENTRY_CHARS - 1);
     const space = cut.lastIndexOf(" ");
     t = (space > MAX_ENTRY_CHARS / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, "") + "…";
   }

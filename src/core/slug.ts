@@ -1,4 +1,5 @@
 import { UsageError } from "./errors.js";
+import { clip } from "./clip.js";
 
 const MAX_SLUG = 80;
 
@@ -10,14 +11,13 @@ const MAX_SLUG = 80;
  * Throws a UsageError when nothing usable is left.
  */
 export function toSlug(name: string): string {
-  const slug = name
+  let slug = name
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, MAX_SLUG)
-    .replace(/-+$/g, "");
+    .replace(/^-+|-+$/g, "");
+  slug = clip(slug, MAX_SLUG).replace(/-+$/g, "");
   if (!slug) {
     throw new UsageError(`${JSON.stringify(name.slice(0, 60))} has no letters or digits to make a name from.`);
   }

@@ -3,6 +3,7 @@ import { appendToLog, dailyLogHeader, dailyLogPath, formatEntry, MAX_ENTRY_CHARS
 import { UsageError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { shorten } from "../core/clip.js";
 
 export interface LogOptions extends WriteOptions {
   text: string;
@@ -95,5 +96,5 @@ export function planAppend(tx: WorkspaceTx, date: string, entries: NewEntry[]): 
 /** The first line of an entry, shortened for a commit subject. */
 export function summarize(text: string, max = 60): string {
   const first = text.replace(/^- (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} \[[a-z]+\] /, "").split("\n")[0]!.trim();
-  return first.length > max ? first.slice(0, max - 1).trimEnd() + "…" : first;
+  return shorten(first, max);
 }

@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
 import { baseOptions, plural, printJson, say, warn, type GlobalArgs } from "../output.js";
+import { shorten } from "../../core/clip.js";
 
 interface Args extends GlobalArgs {
   query: string[];
@@ -50,7 +51,7 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
 /** At most four lines of a hit, each at most 200 characters: enough to judge it, with the citation to read more. */
 function snippet(text: string): string[] {
   const lines = text.split("\n");
-  const shown = lines.slice(0, 4).map((l) => (l.length > 200 ? l.slice(0, 199) + "…" : l));
+  const shown = lines.slice(0, 4).map((l) => shorten(l, 200));
   if (lines.length > 4) shown.push("…");
   return shown;
 }
