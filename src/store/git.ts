@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { GitError } from "../core/errors.js";
+import { clip } from "../core/clip.js";
 import { fileSystemNow } from "./fs.js";
 
 /**
@@ -19,9 +20,9 @@ interface GitResult {
   code: number;
 }
 
-function runGit(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<GitResult> {
+function runGit(cwd: string, args: string[], env?: NodeJS.ProcessEnv, input?: string): Promise<GitResult> {
   return new Promise((resolvePromise, reject) => {
-    execFile(
+    const child = execFile(
       "git",
       args,
       {
@@ -37,7 +38,31 @@ function runGit(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<G
         resolvePromise({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 });
       },
     );
+    // git reads a commit message from stdin (`-F -`); a git that exits before reading it closes the pipe, which is no error.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(input ?? "");
   });
+}
+
+/** What a commit body may hold; past it the body says how much more the diff shows. */
+export const MAX_COMMIT_BODY = 32 * 1024;
+
+/**
+ * The commit message `subject` + `body`, as git reads it from stdin with
+ * `-F -`: an argument list is limited (about 128 KB on Linux, `spawn E2BIG`
+ * past it), a message on stdin is not. A body longer than
+ * {@link MAX_COMMIT_BODY} is cut at a line and says how many lines it left out.
+ */
+export function commitMessageText(subject: string, body: string): string {
+  if (!body) return `${subject}\n`;
+  if (body.length <= MAX_COMMIT_BODY) return `${subject}\n\n${body}\n`;
+  // Cut at the last line break that fits, or inside a single overlong line (between characters).
+  const room = MAX_COMMIT_BODY - 200;
+  const lineEnd = body.lastIndexOf("\n", room);
+  const kept = lineEnd > room / 2 ? body.slice(0, lineEnd) : clip(body, room) + "…";
+  const rest = body.slice(kept.replace(/…$/, "").length);
+  const lines = rest.split("\n").filter((l) => l.trim()).length;
+  return `${subject}\n\n${kept}\n\n[${rest.length} more characters${lines > 1 ? ` in ${lines} lines` : ""} left out of this message; the diff holds all of it]\n`;
 }
 
 /** The root of the git work tree containing `dir`, found without spawning git; null outside a repository. */
@@ -78,16 +103,9 @@ export interface CommitResult {
 export async function commitPaths(cwd: string, paths: string[], subject: string, body: string): Promise<CommitResult> {
   if (paths.length === 0) return { committed: false, reason: "nothing changed" };
   // core.abbrev=40 makes the summary line carry the full sha, saving a rev-parse.
-  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--only", "-m", subject, ...(body ? ["-m", body] : []), "--", ...paths];
-  const commit = async () => {
-    let r = await retryOnGitLock(cwd, () => runGit(cwd, args));
-    if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
-      r = await retryOnGitLock(cwd, () =>
-        runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]),
-      );
-    }
-    return r;
-  };
+  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--only", "-F", "-", "--", ...paths];
+  const message = commitMessageText(subject, body);
+  const commit = () => runCommitting(cwd, args, message);
   // Most writes change files git already tracks, so one `git commit --only` is enough;
   // new, moved or deleted paths need a `git add` first.
   let r = await commit();
@@ -238,10 +256,12 @@ export async function hasCommits(dir: string): Promise<boolean> {
 }
 
 /** Runs a committing git command, retrying as brain's own identity when git has none configured. */
-async function runCommitting(cwd: string, args: string[]): Promise<GitResult> {
-  let r = await retryOnGitLock(cwd, () => runGit(cwd, args));
+async function runCommitting(cwd: string, args: string[], input?: string): Promise<GitResult> {
+  let r = await retryOnGitLock(cwd, () => runGit(cwd, args, undefined, input));
   if (r.code !== 0 && /tell me who you are|unable to auto-detect email|empty ident name|no name was given/i.test(r.stderr)) {
-    r = await retryOnGitLock(cwd, () => runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args]));
+    r = await retryOnGitLock(cwd, () =>
+      runGit(cwd, ["-c", `user.name=${FALLBACK_IDENTITY.name}`, "-c", `user.email=${FALLBACK_IDENTITY.email}`, ...args], undefined, input),
+    );
   }
   return r;
 }
@@ -296,7 +316,7 @@ export async function revertCommit(cwd: string, sha: string, subject: string, bo
     await runGit(cwd, ["revert", "--abort"]);
     throw new GitError(`git revert ${sha.slice(0, 7)} failed: ${(r.stderr || r.stdout).trim()}`);
   }
-  const c = await runCommitting(cwd, ["-c", "core.abbrev=40", "commit", "--no-verify", "--allow-empty", "-m", subject, "-m", body]);
+  const c = await runCommitting(cwd, ["-c", "core.abbrev=40", "commit", "--no-verify", "--allow-empty", "-F", "-"], commitMessageText(subject, body));
   if (c.code !== 0) {
     await runGit(cwd, ["revert", "--abort"]);
     throw new GitError(`git commit of the revert failed: ${(c.stderr || c.stdout).trim()}`);
@@ -530,5 +550,5 @@ export async function stagePaths(cwd: string, paths: string[]): Promise<void> {
 
 /** Commits the merge in progress with `message`. */
 export async function commitMerge(cwd: string, message: string): Promise<GitOutcome> {
-  return outcome(await runCommitting(cwd, ["commit", "--no-verify", "-q", "-m", message]));
+  return outcome(await runCommitting(cwd, ["commit", "--no-verify", "-q", "-F", "-"], `${message}\n`));
 }
