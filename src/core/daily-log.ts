@@ -341,7 +341,7 @@ function toEntry(b: RawBlock): LogEntry | null {
 
 /** Workspace-relative path of the daily log of `date` (`YYYY-MM-DD`). */
 export function dailyLogPath(date: string): string {
-  return `memory/${date}.md`;
+  return `${MEMORY_DIR}/${date}.md`;
 }
 
 /** Upper bound on one entry's text; a larger text is refused rather than bloating a log. */
@@ -350,17 +350,14 @@ export const MAX_ENTRY_CHARS = 64 * 1024;
 // ---------------------------------------------------------------------------
 // Which files are daily logs (the one place their names are defined)
 
-/** The folder of the daily logs, and its archive, relative to the workspace. */
+/**
+ * The folder of the daily logs, and its archive, relative to the workspace.
+ * Daily logs are the markdown files directly in `memory/` and the markdown
+ * or gzipped markdown (`*.md.gz`, Mjolnir-Brain's archives) files anywhere
+ * under `memory/archive/` whose name carries a date ({@link dailyLogOfPath}).
+ */
 export const MEMORY_DIR = "memory";
 export const MEMORY_ARCHIVE_DIR = "memory/archive";
-
-/**
- * Globs (relative to the workspace) of every file that may be a daily log or
- * a dated memory file: markdown directly in `memory/`, and markdown or
- * gzipped markdown (`*.md.gz`, Mjolnir-Brain's archives) anywhere under
- * `memory/archive/`. {@link dailyLogName} then decides by the file's name.
- */
-export const DAILY_LOG_GLOBS: readonly string[] = [`${MEMORY_DIR}/*.md`, `${MEMORY_ARCHIVE_DIR}/**/*.md`, `${MEMORY_ARCHIVE_DIR}/**/*.md.gz`];
 
 /** What a file name says about a daily log. */
 export interface DailyLogName {
@@ -401,7 +398,7 @@ export function dailyLogName(name: string): DailyLogName | null {
 
 /** A workspace-relative path that may hold a daily log: directly in `memory/`, or anywhere under `memory/archive/`. */
 function inLogFolder(path: string): boolean {
-  if (path.startsWith(`${MEMORY_ARCHIVE_DIR}/`)) return !path.slice(MEMORY_ARCHIVE_DIR.length + 1).split("/").includes("..");
+  if (path.startsWith(`${MEMORY_ARCHIVE_DIR}/`)) return !path.split("/").includes("..");
   return path.startsWith(`${MEMORY_DIR}/`) && !path.slice(MEMORY_DIR.length + 1).includes("/");
 }
 

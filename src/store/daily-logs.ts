@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import fg from "fast-glob";
 import { BrainError, CorruptFileError } from "../core/errors.js";
-import { DAILY_LOG_GLOBS, dailyLogOfPath } from "../core/daily-log.js";
+import { MEMORY_ARCHIVE_DIR, MEMORY_DIR, dailyLogOfPath } from "../core/daily-log.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 
 /** One daily log or dated memory file of the workspace. */
@@ -20,18 +20,38 @@ export interface DailyLogFile {
 }
 
 /**
- * Every daily log and dated memory file of the workspace — `memory/*.md`
- * and everything under `memory/archive/` (markdown and `*.md.gz`) whose name
- * carries a date (see `dailyLogName`) — sorted by path. Symlinks are not
- * followed. The one listing recall, context, consolidation, playbook
- * detection, stats and doctor share.
+ * Every daily log and dated memory file of the workspace — markdown files
+ * directly in `memory/`, and markdown or `*.md.gz` files anywhere under
+ * `memory/archive/`, whose name carries a date (see `dailyLogOfPath`) —
+ * sorted by path. Symlinks and dot-files are skipped. The one listing
+ * recall, context, consolidation, playbook detection, stats and doctor share.
+ *
+ * Plain readdir rather than a glob library: recall runs on every prompt, and
+ * loading a matcher would cost more than listing a year of logs.
  */
 export function listDailyLogs(root: string): DailyLogFile[] {
   const out: DailyLogFile[] = [];
-  for (const path of fg.sync([...DAILY_LOG_GLOBS], { cwd: root, onlyFiles: true, followSymbolicLinks: false, dot: false })) {
-    const name = dailyLogOfPath(path);
-    if (name) out.push({ path, date: name.date, daily: name.daily, archived: name.archived, gzipped: name.gzipped });
-  }
+  const visit = (dir: string, deep: boolean) => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const ent of entries) {
+      if (ent.name.startsWith(".")) continue;
+      const path = `${dir}/${ent.name}`;
+      if (ent.isDirectory()) {
+        if (deep) visit(path, true);
+        continue;
+      }
+      if (!ent.isFile()) continue;
+      const name = dailyLogOfPath(path);
+      if (name) out.push({ path, date: name.date, daily: name.daily, archived: name.archived, gzipped: name.gzipped });
+    }
+  };
+  visit(MEMORY_DIR, false);
+  visit(MEMORY_ARCHIVE_DIR, true);
   // Code-unit order, as `.sort()` gives: the live logs, then memory/archive/.
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
