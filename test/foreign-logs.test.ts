@@ -282,6 +282,18 @@ describe("through the CLI, on a workspace written by Mjolnir-Brain and OpenClaw"
     expect(added.find((a) => a.text.startsWith("Competitor pricing"))?.sources).toEqual(["memory/2026-03-30-market-intel.md:6"]);
   });
 
+  it("context includes the day's dated memory files after its daily log", async () => {
+    const dir = foreignWorkspace();
+    writeFileSync(join(dir, "memory/2026-03-30.md"), "# 2026-03-30\n\n- 08:00 [note] Started the weekly scrape\n");
+    const r = await runBrain(["context", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-03-31T09:00" }) });
+    expect(r.code, r.stderr).toBe(0);
+    const sections = (JSON.parse(r.stdout) as { sections: Array<{ title: string; source: string }> }).sections;
+    expect(sections.filter((x) => x.source.startsWith("memory/"))).toEqual([
+      expect.objectContaining({ title: "Yesterday's log (2026-03-30)", source: "memory/2026-03-30.md" }),
+      expect.objectContaining({ title: "Yesterday's log (2026-03-30): 2026-03-30-market-intel.md", source: "memory/2026-03-30-market-intel.md" }),
+    ]);
+  });
+
   it("doctor does not flag dated memory files or gzipped archives, and still flags a file without a date", async () => {
     const dir = foreignWorkspace();
     const r = await runBrain(["doctor", "--json"], { cwd: dir, env: env() });
