@@ -1,4 +1,4 @@
-import { parseDailyLog, type EntryKind, type LogEntry } from "./daily-log.js";
+import { dailyLogName, entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } from "./daily-log.js";
 import { addDays, isIsoDate } from "./dates.js";
 import { UsageError } from "./errors.js";
 import { setFrontmatterField } from "./frontmatter-edit.js";
@@ -46,7 +46,7 @@ export interface LogInput {
   /** Workspace-relative path, e.g. `memory/2026-11-18.md`; cited in provenance and reports. */
   path: string;
   source: string;
-  /** The log's day; by default taken from a `YYYY-MM-DD` file name. The queue has none. */
+  /** The log's day; by default taken from the file name (`YYYY-MM-DD.md`, or a dated name such as `2026-03-29-market-intel.md`). The queue has none. */
   date?: string | null;
   /** True for the learnings queue: always read, and drained instead of marked. */
   queue?: boolean;
@@ -73,8 +73,13 @@ export interface ConsolidationInput {
   options: ConsolidationOptions;
 }
 
-/** The kinds a candidate conclusion can have; `cause` is a root cause waiting to join its error. */
-export type CandidateKind = "lesson" | "decision" | "error" | "fix" | "cause" | "rule";
+/**
+ * The kinds a candidate conclusion can have; `cause` is a root cause waiting
+ * to join its error; `note` is free-form log text without a cue, offered to a
+ * summarizer (which may find a conclusion in it) and never distilled
+ * deterministically.
+ */
+export type CandidateKind = "lesson" | "decision" | "error" | "fix" | "cause" | "rule" | "note";
 
 /** One conclusion found in a log. */
 export interface Candidate {
@@ -96,7 +101,7 @@ export interface Candidate {
 /** A distilled memory entry: what goes into MEMORY.md. */
 export interface DistilledEntry {
   text: string;
-  kind: Exclude<CandidateKind, "cause" | "fix">;
+  kind: Exclude<CandidateKind, "cause" | "fix" | "note">;
   tags: string[];
   /** The candidates it stands for. */
   sources: Candidate[];
@@ -161,6 +166,11 @@ export interface ConsolidationPlan {
   skipped: Array<{ path: string; reason: "consolidated" | "today" | "future" | "empty-queue" }>;
   /** Every conclusion found, including ones already counted. */
   candidates: Candidate[];
+  /**
+   * Free-form entries without a cue (kind `note`) not yet counted: offered to
+   * a summarizer with the candidates, never distilled deterministically.
+   */
+  notes: Candidate[];
   /** Refs of candidates whose source entry MEMORY.md already counted. */
   alreadyCounted: string[];
   /** Conclusions distilled from the new candidates. */
@@ -174,13 +184,10 @@ export interface ConsolidationPlan {
 // ---------------------------------------------------------------------------
 // Selection and extraction
 
-const DATE_NAME_RE = /(\d{4}-\d{2}-\d{2})\.md$/;
-
 function logDate(log: LogInput, today: string): string | null {
   if (log.queue) return today;
   if (log.date) return log.date;
-  const m = DATE_NAME_RE.exec(log.path);
-  return m && isIsoDate(m[1]!) ? m[1]! : null;
+  return dailyLogName(log.path.slice(log.path.lastIndexOf("/") + 1))?.date ?? null;
 }
 
 interface Cue {
@@ -190,11 +197,15 @@ interface Cue {
   keep?: boolean;
 }
 
-const SEP = String.raw`\s*(?::|\s[—–-]\s)\s*`;
+/** The separator after a cue word: a colon (ASCII or full-width) or a spaced dash. */
+const SEP = String.raw`\s*(?:[:：]|\s[—–-]\s)\s*`;
+/** After a Chinese cue word: a colon, ASCII or full-width. */
+const ZH_SEP = String.raw`\s*[:：]\s*`;
 /**
  * Lines that state a conclusion in free-form logs, matched at the start of a
- * sentence, case-insensitively. Everything else in a free-form log is a note
- * or transcript and is not copied.
+ * sentence (or of a clause after `;`), case-insensitively, in English and
+ * Chinese. Everything else in a free-form log is a note or transcript: it is
+ * never copied, only offered to a summarizer.
  */
 const CUES: Cue[] = [
   { kind: "lesson", re: new RegExp(String.raw`^(?:lessons? learned|lesson|learned|learning|takeaway|til|insight)${SEP}(.+)`, "i") },
@@ -205,31 +216,93 @@ const CUES: Cue[] = [
   { kind: "fix", re: /^(?:fixed by|resolved by|solved by)\s+(.+)/i },
   { kind: "error", re: new RegExp(String.raw`^(?:error|failure|bug|problem)${SEP}(.+)`, "i") },
   { kind: "rule", re: new RegExp(String.raw`^rule${SEP}(.+)`, "i") },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得)${ZH_SEP}(.+)`) },
+  { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
+  { kind: "cause", re: new RegExp(String.raw`^(?:根本原因|根因|原因)${ZH_SEP}(.+)`) },
+  { kind: "fix", re: new RegExp(String.raw`^(?:解决方案|解决办法|解决|修复)${ZH_SEP}(.+)`) },
+  { kind: "error", re: new RegExp(String.raw`^(?:错误|报错)${ZH_SEP}(.+)`) },
+  // 问题 is a problem, or a question: a question is not an error.
+  { kind: "error", re: new RegExp(String.raw`^问题${ZH_SEP}(.*[^？?\s])\s*$`) },
+  { kind: "rule", re: new RegExp(String.raw`^规则${ZH_SEP}(.+)`) },
   { kind: "lesson", re: /^(?:always|never)\s+\S.*/i, keep: true },
   { kind: "decision", re: /\bchose\s+\S.*?\s+because\s+\S.*/i, keep: true },
 ];
 
-/** Removes decoration people put around a cue: `**Lesson:**`, `_Fix_:`, a leading emoji or quote marker. */
+/**
+ * Cues that also work in the middle of a sentence: words that name a
+ * conclusion and little else ("…, lesson: …", "…后的教训：…"), and "we decided
+ * to …". Words that also label transcripts (error, fix, cause, problem) count
+ * only at the start of a sentence or clause, so pasted output such as
+ * `npm failed with error: EACCES` stays a note.
+ */
+const MID_CUES: Array<{ kind: CandidateKind; re: RegExp }> = [
+  { kind: "lesson", re: new RegExp(String.raw`(?:^|[\s,(—–])(lessons? learned|lesson|takeaway)${SEP}(\S.*)`, "i") },
+  { kind: "decision", re: new RegExp(String.raw`(?:^|[\s,(—–])(decision)${SEP}(\S.*)`, "i") },
+  { kind: "cause", re: new RegExp(String.raw`(?:^|[\s,(—–])(root[ -]cause)${SEP}(\S.*)`, "i") },
+  { kind: "rule", re: new RegExp(String.raw`(?:^|[\s,(—–])(rule of thumb)${SEP}(\S.*)`, "i") },
+  { kind: "decision", re: /\b((?:we|i|they|the team|so we|and we)(?:\s+(?:have|had|then|finally|eventually|also|all))?\s+decided\s+to)\s+(\S.*)/i },
+  { kind: "lesson", re: new RegExp(String.raw`(经验教训|教训|心得)${ZH_SEP}(\S.*)`) },
+  { kind: "decision", re: new RegExp(String.raw`(决定|决策)${ZH_SEP}(\S.*)`) },
+  { kind: "cause", re: new RegExp(String.raw`(根本原因|根因)${ZH_SEP}(\S.*)`) },
+  { kind: "rule", re: new RegExp(String.raw`(规则)${ZH_SEP}(\S.*)`) },
+];
+
+/** Removes decoration people put around a cue: `**Lesson:**`, `**教训：**`, `_Fix_:`, a leading emoji or quote marker. */
 function cleanSentence(s: string): string {
   return s
     .replace(/^[\s>\p{So}\p{Sk}]+/u, "")
-    .replace(/^([*_]{1,2})([\p{L} -]+?:)\1\s*/u, "$2 ")
-    .replace(/^([*_]{1,2})([\p{L} -]+?)\1(\s*:)/u, "$2$3")
+    .replace(/^([*_]{1,2})([\p{L} -]+?[:：])\1\s*/u, "$2 ")
+    .replace(/^([*_]{1,2})([\p{L} -]+?)\1(\s*[:：])/u, "$2$3")
     .trim();
 }
 
+/** Removes bold or italic markers around a cue word inside a sentence (`…; **lesson:** …`). */
+function unwrapCueWords(s: string): string {
+  return s.replace(/([*_]{1,2})([\p{L} -]{1,30}?[:：])\1/gu, "$2").replace(/([*_]{1,2})([\p{L} -]{1,30}?)\1(\s*[:：])/gu, "$2$3");
+}
+
+/** Sentences: after `.`, `!` or `?` and a space, or after `。`, `！`, `？`. */
 function splitSentences(line: string): string[] {
-  return line.split(/(?<=[.!?])\s+(?=\S)/).filter((s) => s.trim() !== "");
+  return line.split(/(?<=[.!?])\s+(?=\S)|(?<=[。！？])\s*(?=\S)/).filter((s) => s.trim() !== "");
 }
 
 /** Finds the conclusion in one sentence, or null. */
 export function matchCue(sentence: string): { kind: CandidateKind; text: string; cue: string } | null {
+  return matchCueAt(sentence)?.match ?? null;
+}
+
+/**
+ * A sentence's conclusion and whether its cue started the sentence: a cue at
+ * the start, else at the start of a clause after `;`, else a mid-sentence cue
+ * (see MID_CUES).
+ */
+function matchCueAt(sentence: string): { match: { kind: CandidateKind; text: string; cue: string }; start: boolean } | null {
   const s = cleanSentence(sentence);
+  const atStart = matchStart(s);
+  if (atStart) return { match: atStart, start: true };
+  const clauses = s.split(/\s*[;；]\s*/);
+  for (const clause of clauses.slice(1)) {
+    const m = matchStart(cleanSentence(clause));
+    // "always"/"never" open many clauses that are not rules; after `;` only a named cue counts.
+    if (m && !/^(always|never|chose)$/i.test(m.cue)) return { match: m, start: false };
+  }
+  const plain = unwrapCueWords(s);
+  for (const cue of MID_CUES) {
+    const m = cue.re.exec(plain);
+    if (!m) continue;
+    const text = m[2]!.trim();
+    if (text === "") continue;
+    return { match: { kind: cue.kind, text, cue: m[1]!.replace(/^(?:so|and)\s+/i, "") }, start: false };
+  }
+  return null;
+}
+
+function matchStart(s: string): { kind: CandidateKind; text: string; cue: string } | null {
   for (const cue of CUES) {
     const m = cue.re.exec(s);
     if (!m) continue;
     const text = cue.keep ? s : m[1]!;
-    const cueWord = cue.keep ? (m[0].split(/\s+/)[0] ?? "") : s.slice(0, s.length - m[1]!.length).replace(/[\s:—–-]+$/, "");
+    const cueWord = cue.keep ? (m[0].split(/\s+/)[0] ?? "") : s.slice(0, s.length - m[1]!.length).replace(/[\s:：—–-]+$/, "");
     if (text.trim() === "") continue;
     return { kind: cue.kind, text: text.trim(), cue: cueWord };
   }
@@ -238,19 +311,30 @@ export function matchCue(sentence: string): { kind: CandidateKind; text: string;
 
 /** Strips a cue a brain entry repeats (`[lesson] Lesson: x` → `x`). */
 function stripOwnCue(text: string): string {
-  const m = matchCue(text);
-  return m && !/^(always|never|chose)/i.test(m.cue) ? m.text : text;
+  const m = matchCueAt(text);
+  return m && m.start && !/^(always|never|chose)/i.test(m.match.cue) ? m.match.text : text;
 }
 
 const CANDIDATE_KINDS = new Set<EntryKind>(["lesson", "decision", "error", "fix", "rule"]);
+/** Longest note offered to a summarizer, in characters; a longer entry is cut (marked `…`). */
+export const MAX_NOTE_CHARS = 2000;
 
 /**
  * The conclusions in one log: brain entries of kind lesson, decision,
- * error, fix and rule; and, in notes and free-form text, sentences that
- * start with a cue (see {@link matchCue}). `lineOffset` shifts cited lines
- * (the lines the log will have once marked consolidated).
+ * error, fix and rule; and, in notes and free-form text, sentences with a
+ * cue (see {@link matchCue}), in English or Chinese. An entry of free-form
+ * text with no cue at all is a `note` candidate: only a summarizer sees it.
+ * Bookkeeping lines (`**文件：**`, `**状态：**`, `**创建时间:**`) are never
+ * candidates. Notes are left out here; planning offers them to a summarizer
+ * (see {@link ConsolidationPlan.notes}). `lineOffset` shifts cited lines (the lines the log will have
+ * once marked consolidated).
  */
 export function extractCandidates(log: { path: string; source: string; date: string; queue?: boolean }, lineOffset = 0): Candidate[] {
+  return extractAll(log, lineOffset).filter((c) => c.kind !== "note");
+}
+
+/** {@link extractCandidates} with the `note` candidates, in the order of the log. */
+function extractAll(log: { path: string; source: string; date: string; queue?: boolean }, lineOffset: number): Candidate[] {
   const parsed = parseDailyLog(log.source);
   const rawLines = log.source.replace(/^\uFEFF/, "").split(/\r?\n/);
   const out: Candidate[] = [];
@@ -270,7 +354,7 @@ export function extractCandidates(log: { path: string; source: string; date: str
       cue,
     });
   };
-  for (const entry of parsed.entries) {
+  for (const entry of entriesWorthReading(parsed)) {
     // The queue's items are its learnings; its paragraphs explain the file.
     if (log.queue && entry.block !== "item") continue;
     if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
@@ -278,6 +362,7 @@ export function extractCandidates(log: { path: string; source: string; date: str
       continue;
     }
     if (entry.structured && entry.kind !== "note") continue;
+    const before = out.length;
     const textLines = entry.text.split("\n");
     for (const textLine of textLines) {
       for (const sentence of splitSentences(textLine)) {
@@ -286,8 +371,14 @@ export function extractCandidates(log: { path: string; source: string; date: str
         push(entry, findLine(rawLines, entry, sentence), m.kind, m.text, m.cue, sentence);
       }
     }
+    if (out.length === before && !log.queue) push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
   }
   return out;
+}
+
+function clipNote(text: string): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length <= MAX_NOTE_CHARS ? t : `${t.slice(0, MAX_NOTE_CHARS - 1)}…`;
 }
 
 /** The source line (1-based) of a sentence inside an entry, for citations. */
@@ -332,6 +423,8 @@ export function distillCandidates(candidates: readonly Candidate[]): DistilledEn
   const groupsByLog = new Map<string, Group[]>();
   const order: Array<Group | DistilledEntry> = [];
   for (const c of candidates) {
+    // A note has no cue saying what it concludes; only a model may distill it.
+    if (c.kind === "note") continue;
     if (c.kind === "error" || c.kind === "cause" || c.kind === "fix") {
       const groups = groupsByLog.get(c.path) ?? [];
       groupsByLog.set(c.path, groups);
@@ -422,13 +515,15 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
   const logs: SelectedLog[] = [];
   const skipped: ConsolidationPlan["skipped"] = [];
   const candidates: Candidate[] = [];
+  const found: Candidate[] = [];
   let done = 0;
   for (const log of input.logs) {
     input.options.onLog?.(++done, input.logs.length);
     const date = logDate(log, today) ?? today;
     const source = log.queue ? queueAsLog(log.source) : log.source;
     const parsed = parseDailyLog(source);
-    const entries = log.queue ? parsed.entries.filter((e) => e.block === "item").length : parsed.entries.length;
+    const worth = entriesWorthReading(parsed);
+    const entries = log.queue ? worth.filter((e) => e.block === "item").length : worth.length;
     if (!log.queue && parsed.consolidated) {
       skipped.push({ path: log.path, reason: "consolidated" });
       continue;
@@ -446,7 +541,9 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
       continue;
     }
     logs.push({ path: log.path, date, queue: !!log.queue, entries });
-    candidates.push(...extractCandidates({ path: log.path, source, date, queue: !!log.queue }, log.queue ? 0 : markShift(log.source, today)));
+    for (const c of extractAll({ path: log.path, source, date, queue: !!log.queue }, log.queue ? 0 : markShift(log.source, today))) {
+      (c.kind === "note" ? found : candidates).push(c);
+    }
   }
 
   const memory = parseMemory(input.memory);
@@ -461,7 +558,15 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
     return true;
   });
 
-  const distilled = summary ? distilledFromSummary(summary, fresh) : distillCandidates(fresh);
+  const notes = found.filter((c) => {
+    if (counted.has(countedKey(c.source, isQueuePath(c.path, input)))) {
+      alreadyCounted.push(c.ref);
+      return false;
+    }
+    return true;
+  });
+
+  const distilled = summary ? distilledFromSummary(summary, [...fresh, ...notes]) : distillCandidates(fresh);
   const { actions, targets } = mergeDistilled(distilled, memory.entries, input);
   const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input);
   return {
@@ -471,6 +576,7 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
     logs,
     skipped,
     candidates,
+    notes,
     alreadyCounted,
     distilled,
     distiller: summary ? "summarizer" : "deterministic",
@@ -814,17 +920,23 @@ export const SUMMARIZER_INSTRUCTIONS = [
   "- sources: the refs of every candidate it covers (each candidate at most once; leave noise out);",
   "- reinforces: the id of an existing memory entry it restates, if any (then keep that entry's meaning);",
   "- tags: optional, e.g. tools, env, preference.",
+  "Candidates of kind note are free-form log text without a cue word: distill one only when it states a lasting conclusion, and leave the rest out.",
   "Merge candidates that say the same thing into one entry. Do not invent conclusions the candidates do not support.",
 ].join("\n");
 
 /** The JSON a `--summarizer` command receives on stdin. */
 export function buildSummarizerInput(plan: ConsolidationPlan): SummarizerInput {
-  const fresh = new Set(plan.alreadyCounted);
+  const counted = new Set(plan.alreadyCounted);
+  // In the order of the logs, so a note sits beside the conclusions around it.
+  const logOrder = new Map(plan.logs.map((l, i) => [l.path, i]));
+  const offered = [...plan.candidates.filter((c) => !counted.has(c.ref)), ...plan.notes].sort(
+    (a, b) => (logOrder.get(a.path) ?? 0) - (logOrder.get(b.path) ?? 0) || a.line - b.line,
+  );
   return {
     version: 1,
     today: plan.today,
     instructions: SUMMARIZER_INSTRUCTIONS,
-    candidates: plan.candidates.filter((c) => !fresh.has(c.ref)).map((c) => ({ ref: c.ref, kind: c.kind, text: c.text, date: c.date, tags: c.tags })),
+    candidates: offered.map((c) => ({ ref: c.ref, kind: c.kind, text: c.text, date: c.date, tags: c.tags })),
     memory: parseMemory(plan.input.memory).entries.map((e) => ({ id: e.id, section: e.section, kind: e.kind, text: e.text, seen: e.seen })),
   };
 }

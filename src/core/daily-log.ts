@@ -1,3 +1,4 @@
+import { isIsoDate } from "./dates.js";
 import { UsageError } from "./errors.js";
 import { toTag } from "./slug.js";
 
@@ -41,7 +42,11 @@ export interface LogEntry {
 export interface ParsedLog {
   /** Raw YAML between the leading `---` fences, or null when there is none. */
   frontmatter: string | null;
-  /** The `consolidated: YYYY-MM-DD` date from the frontmatter, or null. */
+  /**
+   * The day the log was consolidated, or null: `consolidated: YYYY-MM-DD` in
+   * the frontmatter (brain's mark), else a line `# consolidated: YYYY-MM-DD`
+   * in the body (Mjolnir-Brain's mark).
+   */
   consolidated: string | null;
   /** 1-based line where the body (after frontmatter) starts. */
   bodyLine: number;
@@ -139,8 +144,8 @@ export function parseDailyLog(source: string): ParsedLog {
     }
   }
   const consolidatedMatch = frontmatter ? /^consolidated:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$/m.exec(frontmatter) : null;
-  const { entries } = scanBlocks(lines, start);
-  return { frontmatter, consolidated: consolidatedMatch?.[1] ?? null, bodyLine: start + 1, entries };
+  const { entries, consolidatedLine } = scanBlocks(lines, start);
+  return { frontmatter, consolidated: consolidatedMatch?.[1] ?? consolidatedLine, bodyLine: start + 1, entries };
 }
 
 interface RawBlock {
@@ -158,10 +163,13 @@ const SETEXT_RE = /^ {0,3}(=+|-+)[ \t]*$/;
 const THEMATIC_RE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const ITEM_RE = /^( *)([-*+]|\d{1,9}[.)])( {1,4}|$)(.*)$/;
 const HTML_START_RE = /^ {0,3}<(?:!--|\/?[A-Za-z][A-Za-z0-9-]*(?:\s|\/?>|$)|\?|![A-Z]|!\[CDATA\[)/;
+/** Mjolnir-Brain's consolidation mark: a line `# consolidated: YYYY-MM-DD` (a comment to its scripts, a heading to markdown). */
+const CONSOLIDATED_LINE_RE = /^ {0,3}#+[ \t]*consolidated[ \t]*[:：][ \t]*["']?(\d{4}-\d{2}-\d{2})["']?[ \t]*$/i;
 
 /** Line scanner for the block structure brain needs; tested against remark's parse. */
-function scanBlocks(lines: string[], start = 0): { entries: LogEntry[]; openFence: boolean } {
+function scanBlocks(lines: string[], start = 0): { entries: LogEntry[]; openFence: boolean; consolidatedLine: string | null } {
   const blocks: RawBlock[] = [];
+  let consolidatedLine: string | null = null;
   let section: string | null = null;
   let sectionTime: string | null = null;
   let cur: RawBlock | null = null;
@@ -226,6 +234,14 @@ function scanBlocks(lines: string[], start = 0): { entries: LogEntry[]; openFenc
       blankBefore = false;
       continue;
     }
+    const mark = itemIndents.length === 0 ? CONSOLIDATED_LINE_RE.exec(line) : null;
+    if (mark && isIsoDate(mark[1]!)) {
+      // A mark, not a section: the entries after it keep the heading they had.
+      close();
+      consolidatedLine ??= mark[1]!;
+      blankBefore = false;
+      continue;
+    }
     const atx = rel <= 3 ? ATX_RE.exec(line) : null;
     if (atx) {
       close();
@@ -285,7 +301,7 @@ function scanBlocks(lines: string[], start = 0): { entries: LogEntry[]; openFenc
     blankBefore = false;
   }
   close();
-  return { entries: blocks.map(toEntry).filter((e): e is LogEntry => e !== null), openFence: fence !== null };
+  return { entries: blocks.map(toEntry).filter((e): e is LogEntry => e !== null), openFence: fence !== null, consolidatedLine };
 }
 
 function startsBlock(line: string): boolean {
@@ -325,8 +341,127 @@ function toEntry(b: RawBlock): LogEntry | null {
 
 /** Workspace-relative path of the daily log of `date` (`YYYY-MM-DD`). */
 export function dailyLogPath(date: string): string {
-  return `memory/${date}.md`;
+  return `${MEMORY_DIR}/${date}.md`;
 }
 
 /** Upper bound on one entry's text; a larger text is refused rather than bloating a log. */
 export const MAX_ENTRY_CHARS = 64 * 1024;
+
+// ---------------------------------------------------------------------------
+// Which files are daily logs (the one place their names are defined)
+
+/**
+ * The folder of the daily logs, and its archive, relative to the workspace.
+ * Daily logs are the markdown files directly in `memory/` and the markdown
+ * or gzipped markdown (`*.md.gz`, Mjolnir-Brain's archives) files anywhere
+ * under `memory/archive/` whose name carries a date ({@link dailyLogOfPath}).
+ */
+export const MEMORY_DIR = "memory";
+export const MEMORY_ARCHIVE_DIR = "memory/archive";
+
+/** What a file name says about a daily log. */
+export interface DailyLogName {
+  /** The day it records, `YYYY-MM-DD`. */
+  date: string;
+  /** True for brain's own name, `YYYY-MM-DD.md` (or `.md.gz`); false for a dated memory file such as `2026-03-29-market-intel.md`. */
+  daily: boolean;
+  /** True for a gzipped archive (`*.md.gz`): read, never written. */
+  gzipped: boolean;
+}
+
+const DAILY_NAME_RE = /^(\d{4}-\d{2}-\d{2})\.md(\.gz)?$/;
+const DASHED_DATE_RE = /(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)/;
+const COMPACT_DATE_RE = /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/;
+/** Names under memory/ that are never daily logs, whatever they contain. */
+const NOT_LOGS = new Set(["learnings-queue.md", "MEMORY-archive.md"]);
+
+/**
+ * The date a file under `memory/` records, from its name: brain's
+ * `YYYY-MM-DD.md`, or a dated memory file whose name carries a real date as
+ * `YYYY-MM-DD` or `YYYYMMDD` anywhere (`2026-03-30-market-intel.md`,
+ * `session_20260317_deployment.md`, `2026-04-14-0303.md`), in markdown or
+ * gzipped markdown. Null for any other name, and for the learnings queue.
+ */
+export function dailyLogName(name: string): DailyLogName | null {
+  const gzipped = name.endsWith(".md.gz");
+  if (!gzipped && !name.endsWith(".md")) return null;
+  if (NOT_LOGS.has(name)) return null;
+  const own = DAILY_NAME_RE.exec(name);
+  if (own) return isIsoDate(own[1]!) ? { date: own[1]!, daily: true, gzipped } : null;
+  const stem = name.slice(0, name.length - (gzipped ? 6 : 3));
+  const dashed = DASHED_DATE_RE.exec(stem);
+  if (dashed && isIsoDate(dashed[1]!)) return { date: dashed[1]!, daily: false, gzipped };
+  const compact = COMPACT_DATE_RE.exec(stem);
+  const date = compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : null;
+  return date && isIsoDate(date) ? { date, daily: false, gzipped } : null;
+}
+
+/** A workspace-relative path that may hold a daily log: directly in `memory/`, or anywhere under `memory/archive/`. */
+function inLogFolder(path: string): boolean {
+  if (path.startsWith(`${MEMORY_ARCHIVE_DIR}/`)) return !path.split("/").includes("..");
+  return path.startsWith(`${MEMORY_DIR}/`) && !path.slice(MEMORY_DIR.length + 1).includes("/");
+}
+
+/** {@link dailyLogName} of a workspace-relative path, or null when the path is not where daily logs live. */
+export function dailyLogOfPath(path: string): (DailyLogName & { archived: boolean }) | null {
+  if (!inLogFolder(path)) return null;
+  const name = dailyLogName(path.slice(path.lastIndexOf("/") + 1));
+  if (!name) return null;
+  const archived = path.startsWith(`${MEMORY_ARCHIVE_DIR}/`);
+  // Gzipped logs are archives: a `.md.gz` directly in memory/ is not read.
+  return name.gzipped && !archived ? null : { ...name, archived };
+}
+
+/**
+ * A name shaped like brain's own (`YYYY-MM-DD.md`) whose date is not a real
+ * calendar day (`2026-02-30.md`): the date it claims, else null.
+ */
+export function impossibleLogDate(name: string): string | null {
+  const m = DAILY_NAME_RE.exec(name);
+  return m && !isIsoDate(m[1]!) ? m[1]! : null;
+}
+
+// ---------------------------------------------------------------------------
+// Boilerplate: lines a log-writing script adds to every task
+
+/**
+ * Fields Mjolnir-Brain's `log_work.sh` writes into every log and task block
+ * (`**创建时间:** 09:12`, `**文件：** path`, `**状态：** 完成`): bookkeeping,
+ * never a conclusion, so not an entry worth recalling or distilling.
+ */
+const BOILERPLATE_LINE_RE = /^\s*(?:[-*+]\s+)?(?:\*\*|__)(?:创建时间|文件|状态)(?:\s*[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])/;
+
+/** True for one of the bookkeeping lines a log-writing script adds (see {@link entriesWorthReading}). */
+export function isBoilerplateLine(line: string): boolean {
+  return BOILERPLATE_LINE_RE.test(line);
+}
+
+/**
+ * The entries of a parsed log that say something: boilerplate lines
+ * (`**文件：**`, `**状态：**`, `**创建时间:**`) are taken out of each entry's
+ * text, and an entry of nothing else is dropped. An entry whose first lines
+ * were boilerplate starts (and is cited) at its first other line. Brain's own
+ * entries are never boilerplate. (Titles such as `# 2026-03-20 Daily Log` are
+ * headings, never entries.)
+ */
+export function entriesWorthReading(parsed: ParsedLog): LogEntry[] {
+  const out: LogEntry[] = [];
+  for (const e of parsed.entries) {
+    if (e.structured) {
+      out.push(e);
+      continue;
+    }
+    const lines = e.text.split("\n");
+    if (!lines.some(isBoilerplateLine)) {
+      out.push(e);
+      continue;
+    }
+    let lead = 0;
+    while (lead < lines.length && (isBoilerplateLine(lines[lead]!) || lines[lead]!.trim() === "")) lead++;
+    const kept = lines.filter((l) => !isBoilerplateLine(l));
+    const text = kept.join("\n").trim();
+    if (text === "") continue;
+    out.push({ ...e, text, line: Math.min(e.line + lead, e.endLine) });
+  }
+  return out;
+}

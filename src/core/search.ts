@@ -1,4 +1,4 @@
-import { parseDailyLog } from "./daily-log.js";
+import { entriesWorthReading, parseDailyLog } from "./daily-log.js";
 import { daysBetween, isIsoDate } from "./dates.js";
 import { UsageError } from "./errors.js";
 import { tokenize } from "./search-tokenize.js";
@@ -435,7 +435,8 @@ const NEIGHBOUR_CHARS = 400;
  * continues the one next to it. A leading `Name:` becomes the unit's speaker.
  */
 export function unitsFromDailyLog(path: string, date: string | null, source: string, unitSource: UnitSource = "log"): MemoryUnit[] {
-  const { entries } = parseDailyLog(source);
+  // Bookkeeping lines a log-writing script adds (`**状态：** 完成`) are not memory.
+  const entries = entriesWorthReading(parseDailyLog(source));
   const split = entries.map((e) => {
     const m = SPEAKER_RE.exec(e.text);
     return m ? { speaker: m[1]!, body: e.text.slice(m[0].length) } : { speaker: null, body: e.text };

@@ -1,5 +1,5 @@
 import { addDays, daysBetween } from "./dates.js";
-import { ENTRY_KINDS, type EntryKind, type ParsedLog } from "./daily-log.js";
+import { ENTRY_KINDS, entriesWorthReading, type EntryKind, type ParsedLog } from "./daily-log.js";
 import { parsedLogOf, playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
 import { createProblemMatcher, errorSignature } from "./signature.js";
 import {
@@ -352,7 +352,7 @@ export function computeStats(input: StatsInput): Stats {
   entries.total = 0;
   for (const { log, parsed: p } of parsed) {
     if (log.date < since || log.date > today) continue;
-    for (const e of p.entries) {
+    for (const e of entriesWorthReading(p)) {
       entries[e.kind]++;
       entries.total++;
     }

@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import fg from "fast-glob";
 import {
   applyConsolidationPlan,
   applySummarizerOutput,
@@ -18,6 +17,7 @@ import {
   type LogInput,
   type SummarizerInput,
 } from "../core/consolidate.js";
+import { MEMORY_ARCHIVE_DIR } from "../core/daily-log.js";
 import { localDate } from "../core/dates.js";
 import { errorSignature } from "../core/signature.js";
 import { createRegistry, parseStrategies, recordOutcome, serializeStrategies } from "../core/strategies.js";
@@ -25,6 +25,7 @@ import { STRATEGIES_PATH } from "./strategies.js";
 import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";
 import { appendArchiveChunk } from "../core/memory-file.js";
 import { RULES_FILES, type RulesFile } from "../core/rules-file.js";
+import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { diffTexts, moveTracked } from "./git.js";
 import { schemaProblems } from "./schema.js";
@@ -32,11 +33,9 @@ import { validateSummarizerOutput } from "../generated/summarizer-output.js";
 import { CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, consolidationInterrupted, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 
 /** Where consolidated logs past retention go, and where the size cap moves MEMORY.md entries. */
-export const ARCHIVE_DIR = "memory/archive";
+export const ARCHIVE_DIR = MEMORY_ARCHIVE_DIR;
 export const MEMORY_ARCHIVE_PATH = `${ARCHIVE_DIR}/MEMORY-archive.md`;
 /** The redo log of a consolidation being written (see {@link consolidate}); under `.brain/`, never committed. */
-/** Daily logs are `memory/YYYY-MM-DD.md`; other files under memory/ are a person's and are left alone. */
-const DAILY_LOG_RE = /^memory\/\d{4}-\d{2}-\d{2}\.md$/;
 
 /** Progress of a long run, for a caller that wants to show it (the CLI prints it on stderr). */
 export interface ConsolidateProgress {
@@ -232,11 +231,10 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
 function readInputs(ws: Workspace, now: Date): Inputs {
   // Consolidation writes these files back, so they are read strictly (see readTextIfExists).
   const read = (rel: string) => readTextIfExists(join(ws.root, rel), rel, { strict: true });
-  const paths = fg
-    .sync("memory/*.md", { cwd: ws.root, onlyFiles: true, dot: false })
-    .filter((p) => DAILY_LOG_RE.test(p))
-    .sort();
-  const logs: LogInput[] = paths.map((path) => ({ path, source: read(path) ?? "" }));
+  // The live logs and dated memory files; those in memory/archive/ are past retention, already consolidated.
+  const logs: LogInput[] = listDailyLogs(ws.root)
+    .filter((l) => !l.archived)
+    .map((l) => ({ path: l.path, date: l.date, source: readDailyLog(ws.root, l, { strict: true }) ?? "" }));
   const queue = read(QUEUE_PATH);
   if (queue !== null) logs.push({ path: QUEUE_PATH, source: queue, queue: true });
   const rules: Partial<Record<RulesFile, string>> = {};
@@ -254,7 +252,8 @@ function sameInputs(a: Inputs, b: Inputs): boolean {
 }
 
 function hasFreshCandidates(p: ConsolidationPlan): boolean {
-  return p.candidates.length > p.alreadyCounted.length;
+  // Notes count: a model may find a conclusion where no cue word marked one.
+  return buildSummarizerInput(p).candidates.length > 0;
 }
 
 // ---------------------------------------------------------------------------

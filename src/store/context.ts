@@ -1,9 +1,9 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { dailyLogPath } from "../core/daily-log.js";
 import { addDays, localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
 import { QUEUE_PATH, parseQueue } from "../core/queue.js";
+import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists } from "./fs.js";
 import { recall } from "./recall.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
@@ -92,13 +92,19 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
     candidates.push(fileCandidate("MEMORY.md", "MEMORY.md", stripProvenance(memory), "head"));
   }
   const today = localDate(options.now ?? new Date());
+  // The day's log first, then the day's other dated memory files (`memory/2026-03-29-market-intel.md`).
+  const live = listDailyLogs(ws.root)
+    .filter((l) => !l.archived)
+    .sort((a, b) => Number(b.daily) - Number(a.daily));
   for (const [label, date] of [
     ["Today's log", today],
     ["Yesterday's log", addDays(today, -1)],
   ] as const) {
-    const path = dailyLogPath(date);
-    const log = read(path);
-    if (log && log.trim()) candidates.push(fileCandidate(`${label} (${date})`, path, log, "tail"));
+    for (const file of live.filter((l) => l.date === date)) {
+      const log = readDailyLog(ws.root, file);
+      const title = file.daily ? `${label} (${date})` : `${label} (${date}): ${file.path.slice(file.path.lastIndexOf("/") + 1)}`;
+      if (log && log.trim()) candidates.push(fileCandidate(title, file.path, log, "tail"));
+    }
   }
   const queue = read(QUEUE_PATH);
   const items = queue ? parseQueue(queue) : [];

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { isIsoDate } from "../core/dates.js";
-import { parseDailyLog } from "../core/daily-log.js";
+import { impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
 import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory-file.js";
 import { parsePlaybook } from "../core/playbooks.js";
@@ -10,6 +9,7 @@ import { assignSolutionIds, parseStrategies, serializeStrategies, listProblems, 
 import { validateConfig } from "../generated/config.js";
 import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
 import { validateStrategies } from "../generated/strategies.js";
+import { listDailyLogs } from "./daily-logs.js";
 import { BRAIN_DIR, fileSystemNow, readTextIfExists } from "./fs.js";
 import { findRepositoryRoot, isDetachedHead, uncommittedPaths } from "./git.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
@@ -60,7 +60,6 @@ export const STALE_TMP_MS = 60_000;
 /** Files brain writes and commits; uncommitted changes in them are worth a finding. */
 const BRAIN_FILES = [MEMORY_PATH, STRATEGIES_PATH, CONFIG_FILE, "memory", PLAYBOOKS_DIR, ...RULES_FILES];
 const REQUIRED_FOLDERS = ["memory", PLAYBOOKS_DIR];
-const LOG_FILE_RE = /^(\d{4}-\d{2}-\d{2})\.md$/;
 
 /**
  * Checks the workspace: JSON files and frontmatter against the schemas,
@@ -268,32 +267,36 @@ function checkPlaybooks(ws: Workspace, out: DoctorFinding[]): void {
   }
 }
 
-/** Daily logs: real dates in their names, and a leading `# date` heading (when there is one) that agrees. */
+/**
+ * Daily logs: every markdown file in memory/ is a daily log or a dated memory
+ * file (its name carries a real date), the queue, or a finding; a leading
+ * `# date` heading (when there is one) agrees with the name.
+ */
 function checkLogs(ws: Workspace, out: DoctorFinding[]): void {
   const dir = join(ws.root, "memory");
   if (!existsSync(dir)) return;
+  const logs = new Map(listDailyLogs(ws.root).filter((l) => !l.archived).map((l) => [l.path, l]));
   let waiting = 0;
   for (const ent of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!ent.isFile() || !ent.name.endsWith(".md") || ent.name === "learnings-queue.md") continue;
     const rel = `memory/${ent.name}`;
-    const m = LOG_FILE_RE.exec(ent.name);
-    if (!m) {
-      out.push({ id: "log-name", severity: "warning", file: rel, message: "Not named like a daily log (memory/YYYY-MM-DD.md), so no command reads it.", fix: "Rename it to the day it records, or move it out of memory/.", fixable: false });
-      continue;
-    }
-    if (!isIsoDate(m[1]!)) {
-      out.push({ id: "log-date", severity: "warning", file: rel, message: `${m[1]} is not a real calendar date.`, fix: "Rename it to the day it records (`git mv`).", fixable: false });
+    const log = logs.get(rel);
+    if (!log) {
+      const impossible = impossibleLogDate(ent.name);
+      if (impossible) out.push({ id: "log-date", severity: "warning", file: rel, message: `${impossible} is not a real calendar date.`, fix: "Rename it to the day it records (`git mv`).", fixable: false });
+      else out.push({ id: "log-name", severity: "warning", file: rel, message: "Its name carries no date (memory/YYYY-MM-DD.md, or a dated name such as memory/2026-03-29-notes.md), so no command reads it.", fix: "Rename it to carry the day it records, or move it out of memory/.", fixable: false });
       continue;
     }
     const text = read(ws, rel, out);
     if (text === null) continue;
     const parsed = parseDailyLog(text);
     if (parsed.consolidated === null) waiting++;
+    if (!log.daily) continue;
     const lines = text.split(/\r?\n/);
     const headingIndex = lines.findIndex((l, i) => i >= parsed.bodyLine - 1 && l.trim() !== "");
-    const heading = headingIndex >= 0 ? /^#\s+(\d{4}-\d{2}-\d{2})\s*$/.exec(lines[headingIndex]!) : null;
-    if (heading && heading[1] !== m[1]) {
-      out.push({ id: "log-heading", severity: "warning", file: `${rel}:${headingIndex + 1}`, message: `The heading says ${heading[1]} but the file is ${m[1]}.`, fix: "Move the entries to the log of the day they belong to, or correct the heading.", fixable: false });
+    const heading = headingIndex >= 0 ? /^#\s+(\d{4}-\d{2}-\d{2})(?:\s+daily log)?\s*$/i.exec(lines[headingIndex]!) : null;
+    if (heading && heading[1] !== log.date) {
+      out.push({ id: "log-heading", severity: "warning", file: `${rel}:${headingIndex + 1}`, message: `The heading says ${heading[1]} but the file is ${log.date}.`, fix: "Move the entries to the log of the day they belong to, or correct the heading.", fixable: false });
     }
   }
   if (waiting > BACKLOG_LIMIT) {

@@ -20,6 +20,7 @@ import {
   type PlaybookSuggestion,
 } from "../core/playbooks.js";
 import { toSlug } from "../core/slug.js";
+import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { packageRoot } from "./package-files.js";
 import { assertSchema } from "./schema.js";
@@ -31,7 +32,6 @@ export const PLAYBOOKS_DIR = "playbooks";
 
 /** Slugs that name something else in playbooks/ (its README), never a playbook. */
 const RESERVED_SLUGS = new Set(["readme"]);
-const LOG_NAME_RE = /^(\d{4}-\d{2}-\d{2})\.md$/;
 
 // ---------------------------------------------------------------------------
 // suggest
@@ -432,19 +432,20 @@ export function readPlaybooks(root: string, warnings: string[]): { playbooks: Pl
   return { playbooks, files };
 }
 
-/** The daily logs, live and archived (`memory/**` files named `YYYY-MM-DD.md`), oldest first. */
-export function readLogSources(root: string, warnings: string[]): LogSource[] {
-  const files = fg.sync(["memory/*.md", "memory/archive/**/*.md"], { cwd: root, onlyFiles: true, followSymbolicLinks: false, dot: false });
-  const logs: LogSource[] = [];
-  for (const path of files) {
-    const m = LOG_NAME_RE.exec(basename(path));
-    if (!m) continue;
+/**
+ * The daily logs and dated memory files, live and archived (gzipped
+ * archives included; see listDailyLogs), oldest first, each with whether it
+ * is archived. A file that cannot be read is skipped with a warning.
+ */
+export function readLogSources(root: string, warnings: string[]): Array<LogSource & { archived: boolean }> {
+  const logs: Array<LogSource & { archived: boolean }> = [];
+  for (const log of listDailyLogs(root)) {
     try {
-      const source = readTextIfExists(resolveInside(root, path), path);
-      if (source !== null) logs.push({ path, date: m[1]!, source });
+      const source = readDailyLog(root, log);
+      if (source !== null) logs.push({ path: log.path, date: log.date, source, archived: log.archived });
     } catch (err) {
       if (!(err instanceof BrainError)) throw err;
-      warnings.push(`${path} skipped: ${err.message}`);
+      warnings.push(`${log.path} skipped: ${err.message}`);
     }
   }
   return logs.sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));

@@ -1,4 +1,4 @@
-import { parseDailyLog } from "../core/daily-log.js";
+import { dailyLogOfPath, parseDailyLog } from "../core/daily-log.js";
 import { isIsoDate } from "../core/dates.js";
 import { QUEUE_PATH, parseQueue } from "../core/queue.js";
 import { unitsFromDailyLog, type MemoryUnit, type UnitSource } from "../core/search.js";
@@ -16,7 +16,6 @@ export interface RecallFile {
   source: UnitSource;
 }
 
-const LOG_NAME_RE = /^(\d{4}-\d{2}-\d{2})\.md$/;
 /** Files with permanent rules. */
 const RULES_PATHS = new Set(["AGENTS.md", "TOOLS.md", "SOUL.md"]);
 const MEMORY_PATHS = new Set(["MEMORY.md", "memory/archive/MEMORY-archive.md"]);
@@ -29,14 +28,14 @@ export function sourceOfPath(path: string): UnitSource | null {
   if (path === "strategies.json") return "strategy";
   // The folder's README (from `brain init`) explains playbooks; it is not one.
   if (/^playbooks\/[^/]+\.md$/.test(path) && !/^playbooks\/readme\.md$/i.test(path)) return "playbook";
-  if (/^memory\/(archive\/)?\d{4}-\d{2}-\d{2}\.md$/.test(path)) return "log";
+  // Daily logs and dated memory files, live or archived, gzipped archives included.
+  if (dailyLogOfPath(path)) return "log";
   return null;
 }
 
-/** The date a daily log is about, from its file name. */
+/** The date a daily log or dated memory file is about, from its file name. */
 export function logDate(path: string): string | null {
-  const m = LOG_NAME_RE.exec(path.slice(path.lastIndexOf("/") + 1));
-  return m && isIsoDate(m[1]!) ? m[1]! : null;
+  return dailyLogOfPath(path)?.date ?? null;
 }
 
 /**

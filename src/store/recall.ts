@@ -13,6 +13,9 @@ import {
   type SearchOptions,
   type UnitSource,
 } from "../core/search.js";
+import { MEMORY_ARCHIVE_DIR } from "../core/daily-log.js";
+import { QUEUE_PATH } from "../core/queue.js";
+import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
@@ -125,16 +128,28 @@ function listFiles(root: string): Array<RecallFile & { stamp: string }> {
     }
   };
   for (const f of ["MEMORY.md", "strategies.json", "AGENTS.md", "TOOLS.md", "SOUL.md"]) add(f);
-  for (const dir of ["memory", "memory/archive", "playbooks"]) {
-    let names: string[];
-    try {
-      names = readdirSync(join(root, dir));
-    } catch {
-      continue;
-    }
-    for (const name of names.sort()) if (name.endsWith(".md")) add(`${dir}/${name}`);
+  // memory/ and memory/archive/: the daily logs and dated memory files, the queue and the MEMORY.md archive, folder by folder.
+  const memory = [...listDailyLogs(root).map((l) => l.path), QUEUE_PATH, `${MEMORY_ARCHIVE_DIR}/MEMORY-archive.md`];
+  const folder = (p: string) => p.slice(0, p.lastIndexOf("/"));
+  memory.sort((a, b) => compare(folder(a), folder(b)) || compare(a, b));
+  for (const rel of memory) add(rel);
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(root, "playbooks"));
+  } catch {
+    // No playbooks folder: nothing to add.
   }
+  for (const name of names.sort()) if (name.endsWith(".md")) add(`playbooks/${name}`);
   return out;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The text of a file recall reads; a gzipped archive (`*.md.gz`) is gunzipped. */
+function readRecallFile(root: string, path: string): string | null {
+  return path.endsWith(".gz") ? readDailyLog(root, { path, gzipped: true }) : readTextIfExists(join(root, path), path);
 }
 
 /** Reads the cache; null when missing, corrupt, truncated or of another version. */
@@ -195,11 +210,10 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
       continue;
     }
     changed = true;
-    const text = readTextIfExists(join(root, f.path), f.path) ?? "";
     let units: MemoryUnit[] = [];
     let error: string | undefined;
     try {
-      units = await unitsOfFile(f, text);
+      units = await unitsOfFile(f, readRecallFile(root, f.path) ?? "");
     } catch (err) {
       error = `${f.path} left out of recall: ${(err as Error).message}`;
       warnings.push(error);
@@ -209,6 +223,8 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
     kept.push(file);
     blocks.push(block);
   }
+  // The same files in another order need the blocks in that order.
+  if (!changed && old!.files.some((f, i) => f.path !== kept[i]!.path)) changed = true;
   // Unchanged, the body read from disk serves as is: no copy of megabytes.
   const cache: Cache = { files: kept, body: changed ? Buffer.concat(blocks) : old!.body };
   if (changed) {
@@ -345,7 +361,12 @@ async function fillHitText(root: string, hits: SearchHit[]): Promise<SearchHit[]
   for (const h of hits) {
     if (byPath.has(h.path)) continue;
     const source = sourceOfPath(h.path);
-    const text = source ? readTextIfExists(join(root, h.path), h.path) : null;
+    let text: string | null = null;
+    try {
+      text = source ? readRecallFile(root, h.path) : null;
+    } catch {
+      // Unreadable since it was indexed: the hit keeps its raw line, if any.
+    }
     const units = source && text !== null ? await unitsOfFile({ path: h.path, source }, text).catch(() => []) : [];
     byPath.set(h.path, new Map(units.map((u) => [u.line, u.text])));
   }
@@ -355,7 +376,7 @@ async function fillHitText(root: string, hits: SearchHit[]): Promise<SearchHit[]
 /** The raw line, should a file change between indexing and reading the hit. */
 function readLine(root: string, path: string, line: number): string {
   try {
-    return readFileSync(join(root, path), "utf8").split("\n")[line - 1]?.trim() ?? "";
+    return (readRecallFile(root, path) ?? "").split("\n")[line - 1]?.trim() ?? "";
   } catch {
     return "";
   }

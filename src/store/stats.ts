@@ -46,7 +46,7 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
   const registry = strategiesText === null ? createRegistry() : parseStrategies(strategiesText, STRATEGIES_PATH);
   assertSchema(validateStrategies, registry, STRATEGIES_PATH);
 
-  const logs = readLogSources(ws.root, warnings).map((l) => ({ ...l, archived: l.path.startsWith("memory/archive/") }));
+  const logs = readLogSources(ws.root, warnings);
   const commits: StatsCommit[] = ws.gitRoot
     ? (await brainCommits(ws.root)).map((c) => ({ date: c.date.slice(0, 10), subject: c.subject, files: c.files }))
     : [];
