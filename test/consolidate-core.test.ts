@@ -212,7 +212,14 @@ describe("selection, rules kind, queue, options", () => {
     const r = applyConsolidationPlan(plan);
     expect(parseMemory(r.memory).entries.map((e) => [e.section, e.text])).toEqual([["Rules", "Never force-push shared branches"]]);
     expect(r.report.promoted).toHaveLength(1);
-    expect(r.logs).toEqual([{ path: "memory/learnings-queue.md", text: "# Queue\n" }]);
+    // Every queued item lands in today's log (as `queue drain` would move it) as the queue is emptied; none leaves for nowhere.
+    expect(r.logs).toEqual([
+      { path: `memory/${TODAY}.md`, text: "- 09:00 [lesson] Today's lesson\n- 10:00 [rule] Never force-push shared branches\n- 10:05 [note] sub-task finished\n" },
+      { path: "memory/learnings-queue.md", text: "# Queue\n" },
+    ]);
+    expect(r.report.drained).toEqual([{ path: "memory/learnings-queue.md", entries: 2, into: `memory/${TODAY}.md` }]);
+    // Cited where it now stands, so reading today's log later does not count it again.
+    expect(plan.candidates.map((c) => c.ref)).toEqual([`memory/${TODAY}.md:2`]);
     const withToday = planConsolidation({ ...input(logs), options: { today: TODAY, includeToday: true, noPromote: true } });
     expect(withToday.logs.map((l) => l.path)).toContain(`memory/${TODAY}.md`);
     expect(withToday.promotions).toEqual([]);

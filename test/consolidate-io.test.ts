@@ -104,6 +104,8 @@ describe("brain consolidate on three weeks of logs", () => {
     // Logs marked, the queue drained but its explanation kept.
     for (const p of ["memory/2026-11-03.md", "memory/2026-11-10.md", "memory/2026-11-17.md"]) expect(read(dir, p)).toMatch(/^---\nconsolidated: 2026-11-21\n---\n/);
     expect(read(dir, "memory/learnings-queue.md")).toBe("# Learnings queue\n\nSub-tasks append what they learn here.\n");
+    // …its item moved into today's log, as `brain queue drain` would.
+    expect(read(dir, "memory/2026-11-21.md")).toBe("# 2026-11-21\n\n- 16:00 [decision] Chose Postgres over SQLite because we need concurrent writers (queued 2026-11-20)\n");
 
     expect(commitSubjects(dir)[0]).toBe("brain: consolidate 4 logs → 3 added, 0 reinforced, 1 promoted");
     expect(git(dir, "status", "--porcelain")).toBe("");
@@ -141,7 +143,7 @@ describe("brain consolidate on three weeks of logs", () => {
     expect(r.diff).toMatch(/^-- 2026-11-20 16:00 \[decision\] Chose Postgres/m);
     // The real run then does exactly what the dry run showed.
     await consolidate({ cwd: dir, now: NOW });
-    expect(git(dir, "diff", "HEAD~1", "--stat")).toContain("7 files changed");
+    expect(git(dir, "diff", "HEAD~1", "--stat")).toContain("8 files changed");
   });
 
   it("reports progress every 50 logs through the callback, and stays quiet without one", async () => {
@@ -413,5 +415,34 @@ describe("the CLI", () => {
     expect(data).toMatchObject({ changed: true, dryRun: false, promoted: [], commit: { committed: true } });
     expect(data.changes[0]).toMatchObject({ kind: "added", target: "Lessons", source: "memory/2026-11-03.md:7" });
     expect(read(dir, "AGENTS.md")).toBe(AGENTS);
+  });
+
+  it("moves every queued item into a daily log as it distils them: different facts stay apart, notes and ops are kept", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:00" });
+    for (const args of [
+      ["queue", "add", "The staging database listens on port 5432"],
+      ["queue", "add", "The production database listens on port 6543"],
+      ["queue", "add", "--kind", "note", "Sub-task 3 finished the import"],
+      ["queue", "add", "--kind", "op", "deploy-api host=web2"],
+    ]) expect((await runBrain(args, { cwd: dir, env })).code).toBe(0);
+    const r = await runBrain(["consolidate", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T18:00" }) });
+    expect(r.code).toBe(0);
+    const memory = read(dir, "MEMORY.md");
+    // Two facts that differ in a number are two entries, not a restatement.
+    expect(memory).toMatch(/^- The staging database listens on port 5432 <!-- brain /m);
+    expect(memory).toMatch(/^- The production database listens on port 6543 <!-- brain /m);
+    // Every item is in today's log, in the same commit that emptied the queue.
+    const log = git(dir, "show", "HEAD:memory/2026-11-21.md");
+    for (const text of ["[lesson] The staging database listens on port 5432", "[lesson] The production database listens on port 6543", "[note] Sub-task 3 finished the import", "[op] deploy-api host=web2"]) {
+      expect(log).toContain(`- 09:00 ${text}\n`);
+    }
+    expect(read(dir, "memory/learnings-queue.md")).not.toMatch(/^- /m);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    // Consolidating today's log later does not count the drained items a second time.
+    const later = await runBrain(["consolidate", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-22T09:00" }) });
+    expect(later.code).toBe(0);
+    expect(JSON.parse(later.stdout).reinforced).toEqual([]);
+    expect(read(dir, "MEMORY.md")).toBe(memory);
   });
 });

@@ -215,12 +215,17 @@ describe("ids and similarity", () => {
       ["Use the internal npm mirror when installing packages", "Install packages using the internal npm mirror"],
       ["Never push directly to main", "Don't push directly to main!"],
       ["Pin the Node version in CI", "CI: pin the node version"],
+      ["Pin Node 20 in CI", "CI: pin node 20"],
+      ["The database listens on port 5432", "The database listens on the default port"],
     ];
     const different: Array<[string, string]> = [
       ["Run migrations before seeding", "Run the linter before committing"],
       ["Always push to main", "Never push to main"],
       ["Use pnpm for the web app", "Use poetry for the Python service"],
       ["Restart the dev server after changing env vars", "Clear the cache after changing dependencies"],
+      // The same words with other numbers are another fact.
+      ["The staging database listens on port 5432", "The production database listens on port 6543"],
+      ["Pin Node 20 in CI", "Pin Node 22 in CI"],
     ];
     for (const [a, b] of same) expect([a, b, textSimilarity(a, b) >= 0.6]).toEqual([a, b, true]);
     for (const [a, b] of different) expect([a, b, isRestatement(a, b)]).toEqual([a, b, false]);

@@ -1,4 +1,5 @@
-import { dailyLogName, entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } from "./daily-log.js";
+import { appendToLog, dailyLogHeader, dailyLogName, dailyLogPath, entriesWorthReading, formatEntry, parseDailyLog, type EntryKind, type LogEntry } from "./daily-log.js";
+import { drainedEntries, parseQueue, QUEUE_PATH } from "./queue.js";
 import { addDays, isIsoDate } from "./dates.js";
 import { UsageError } from "./errors.js";
 import { setFrontmatterField } from "./frontmatter-edit.js";
@@ -37,8 +38,7 @@ import { clip } from "./clip.js";
 export const DEFAULT_PROMOTE_AFTER = 3;
 /** Default MEMORY.md size cap in bytes (20 KB). */
 export const DEFAULT_MEMORY_CAP = 20 * 1024;
-/** The learnings queue's path inside the workspace. */
-export const QUEUE_PATH = "memory/learnings-queue.md";
+export { QUEUE_PATH };
 /** Longest distilled entry, in characters: about three lines of prose. */
 export const MAX_ENTRY_CHARS = 280;
 
@@ -62,6 +62,8 @@ export interface ConsolidationOptions {
   capBytes?: number;
   /** Called after each log is read for conclusions, so a caller can show progress on long runs. */
   onLog?: (done: number, total: number) => void;
+  /** The time now, `HH:MM`: hand-written queue items without a time are drained into today's log at it (default 00:00). */
+  time?: string;
 }
 
 export interface ConsolidationInput {
@@ -173,6 +175,12 @@ export interface ConsolidationPlan {
   notes: Candidate[];
   /** Refs of candidates whose source entry MEMORY.md already counted. */
   alreadyCounted: string[];
+  /**
+   * Today's log with the queued items drained into it, as `brain queue drain`
+   * would leave it: no queued item is distilled from anywhere but a daily log,
+   * so none leaves the queue for nowhere.
+   */
+  drain: { path: string; text: string } | null;
   /** Conclusions distilled from the new candidates. */
   distilled: DistilledEntry[];
   /** "deterministic" or "summarizer". */
@@ -333,8 +341,8 @@ export function extractCandidates(log: { path: string; source: string; date: str
   return extractAll(log, lineOffset).filter((c) => c.kind !== "note");
 }
 
-/** {@link extractCandidates} with the `note` candidates, in the order of the log. */
-function extractAll(log: { path: string; source: string; date: string; queue?: boolean }, lineOffset: number): Candidate[] {
+/** {@link extractCandidates} with the `note` candidates, in the order of the log; only entries from line `fromLine` on. */
+function extractAll(log: { path: string; source: string; date: string; queue?: boolean }, lineOffset: number, fromLine = 1): Candidate[] {
   const parsed = parseDailyLog(log.source);
   const rawLines = log.source.replace(/^\uFEFF/, "").split(/\r?\n/);
   const out: Candidate[] = [];
@@ -355,6 +363,7 @@ function extractAll(log: { path: string; source: string; date: string; queue?: b
     });
   };
   for (const entry of entriesWorthReading(parsed)) {
+    if (entry.line < fromLine) continue;
     // The queue's items are its learnings; its paragraphs explain the file.
     if (log.queue && entry.block !== "item") continue;
     if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
@@ -517,31 +526,48 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
   const candidates: Candidate[] = [];
   const found: Candidate[] = [];
   let done = 0;
-  for (const log of input.logs) {
+  // The queue is read after the logs: its items join today's log, whose lines are known only then.
+  const ordered = [...input.logs.filter((l) => !l.queue), ...input.logs.filter((l) => l.queue)];
+  let drain: ConsolidationPlan["drain"] = null;
+  for (const log of ordered) {
     input.options.onLog?.(++done, input.logs.length);
     const date = logDate(log, today) ?? today;
-    const source = log.queue ? queueAsLog(log.source) : log.source;
+    if (log.queue) {
+      const items = parseQueue(log.source);
+      if (!items.length) {
+        skipped.push({ path: log.path, reason: "empty-queue" });
+        continue;
+      }
+      const path = dailyLogPath(today);
+      const base: string = (drain?.text ?? input.logs.find((l) => !l.queue && l.path === path)?.source) ?? dailyLogHeader(today);
+      let text: string = base;
+      for (const e of drainedEntries(items, today, input.options.time ?? "00:00")) text = appendToLog(text, formatEntry(e));
+      drain = { path, text };
+      logs.push({ path: log.path, date, queue: true, entries: items.length });
+      // Cited where they land: today's log, below its frontmatter if this run marks it.
+      const shift = logs.some((l) => !l.queue && l.path === path) ? markShift(text, today) : 0;
+      const from = base.split("\n").length;
+      for (const c of extractAll({ path, source: text, date }, shift, from)) (c.kind === "note" ? found : candidates).push(c);
+      continue;
+    }
+    const source = log.source;
     const parsed = parseDailyLog(source);
     const worth = entriesWorthReading(parsed);
-    const entries = log.queue ? worth.filter((e) => e.block === "item").length : worth.length;
-    if (!log.queue && parsed.consolidated) {
+    const entries = worth.length;
+    if (parsed.consolidated) {
       skipped.push({ path: log.path, reason: "consolidated" });
       continue;
     }
-    if (!log.queue && date > today) {
+    if (date > today) {
       skipped.push({ path: log.path, reason: "future" });
       continue;
     }
-    if (!log.queue && date === today && !input.options.includeToday) {
+    if (date === today && !input.options.includeToday) {
       skipped.push({ path: log.path, reason: "today" });
       continue;
     }
-    if (log.queue && entries === 0) {
-      skipped.push({ path: log.path, reason: "empty-queue" });
-      continue;
-    }
-    logs.push({ path: log.path, date, queue: !!log.queue, entries });
-    for (const c of extractAll({ path: log.path, source, date, queue: !!log.queue }, log.queue ? 0 : markShift(log.source, today))) {
+    logs.push({ path: log.path, date, queue: false, entries });
+    for (const c of extractAll({ path: log.path, source, date }, markShift(log.source, today))) {
       (c.kind === "note" ? found : candidates).push(c);
     }
   }
@@ -578,6 +604,7 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
     candidates,
     notes,
     alreadyCounted,
+    drain,
     distilled,
     distiller: summary ? "summarizer" : "deterministic",
     actions,
@@ -745,7 +772,8 @@ export interface ConsolidationReport {
   alreadyCounted: string[];
   /** Files marked `consolidated:`; the queue is drained instead. */
   marked: string[];
-  drained: Array<{ path: string; entries: number }>;
+  /** The queue drained, and the daily log its items moved into. */
+  drained: Array<{ path: string; entries: number; into: string }>;
   /** Set when MEMORY.md stays over the cap because the rest is written by people. */
   capWarning: string | null;
 }
@@ -820,22 +848,27 @@ export function applyConsolidationPlan(plan: ConsolidationPlan): ConsolidationRe
   }
 
   const logs: Array<{ path: string; text: string }> = [];
+  const drain = plan.drain;
   for (const sel of plan.logs) {
     const log = input.logs.find((l) => l.path === sel.path)!;
     if (sel.queue) {
       const text = drainQueue(log.source);
       if (text !== log.source) {
         logs.push({ path: sel.path, text });
-        report.drained.push({ path: sel.path, entries: sel.entries });
+        report.drained.push({ path: sel.path, entries: sel.entries, into: drain?.path ?? "" });
       }
     } else {
-      const text = setFrontmatterField(log.source, "consolidated", today);
+      // Today's log, marked this run, is marked with the queued items in it.
+      const before = drain?.path === sel.path ? drain.text : log.source;
+      const text = setFrontmatterField(before, "consolidated", today);
       if (text !== log.source) {
         logs.push({ path: sel.path, text });
         report.marked.push(sel.path);
       }
     }
   }
+  // The queued items land in today's log before (or as) the queue is emptied: see stepsOf in the store.
+  if (drain && !logs.some((l) => l.path === drain.path)) logs.unshift({ path: drain.path, text: drain.text });
   const changed = memory !== input.memory || Object.keys(rules).length > 0 || logs.length > 0 || archive !== "";
   return { memory, rules, logs, archive, report, commitMessage: formatConsolidationCommit(report), changed };
 }
@@ -880,7 +913,7 @@ export function formatConsolidationCommit(report: ConsolidationReport): string {
   section("Promoted to permanent rules:", report.promoted.map((p) => `- ${p.target}: ${p.text} (id ${p.id}${p.alreadyThere ? ", already there" : ""})`));
   section("Moved to memory/archive/MEMORY-archive.md (size cap):", report.archived.map((a) => `- [${a.section ?? "Memory"}] ${a.text} (id ${a.id})`));
   section("Marked consolidated:", report.marked.map((p) => `- ${p}`));
-  section("Drained:", report.drained.map((d) => `- ${d.path} (${d.entries} entries)`));
+  section("Drained:", report.drained.map((d) => `- ${d.path} (${d.entries} entries, moved into ${d.into})`));
   if (report.alreadyCounted.length) body.push("", `Skipped ${report.alreadyCounted.length} source entries already counted.`);
   if (report.capWarning) body.push("", `Warning: ${report.capWarning}`);
   return [head, ...body].join("\n") + "\n";

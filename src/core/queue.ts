@@ -30,7 +30,8 @@ const ITEM_HEAD_RE = /^(\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2})\s+\[([a-z]+)\]\s?([\s
 
 /**
  * The queued items: every list item of the queue file. Items written by hand
- * (without date, time or kind) are queued learnings too. Headings and
+ * (without date, time or kind) are queued learnings too; an item in a daily
+ * log's form keeps its kind. Headings and
  * paragraphs (the file's explanation) are not items.
  */
 export function parseQueue(source: string): QueueItem[] {
@@ -41,8 +42,23 @@ export function parseQueue(source: string): QueueItem[] {
       if (m && isEntryKind(m[3]!)) {
         return { line: e.line, endLine: e.endLine, date: m[1]!, time: m[2]!, kind: m[3] as EntryKind, text: m[4]!, tags: e.tags };
       }
-      return { line: e.line, endLine: e.endLine, date: null, time: e.time, kind: DEFAULT_QUEUE_KIND, text: e.text, tags: e.tags };
+      // An item in a daily log's own form (`- HH:MM [kind] text`) keeps its kind; a bare one is a learning.
+      return { line: e.line, endLine: e.endLine, date: null, time: e.time, kind: e.structured ? e.kind : DEFAULT_QUEUE_KIND, text: e.text, tags: e.tags };
     });
+}
+
+/**
+ * The daily-log entries queued items become when they are drained into the
+ * log of `today`: each keeps its time (hand-written items without one take
+ * `time`) and notes the day it was queued when that was another day.
+ */
+export function drainedEntries(items: readonly QueueItem[], today: string, time: string): NewEntry[] {
+  return items.map((it) => ({
+    time: it.time ?? time,
+    kind: it.kind,
+    text: it.date && it.date !== today ? `${it.text} (queued ${it.date})` : it.text,
+    tags: it.tags,
+  }));
 }
 
 /** `source` without the lines of `items`; every other byte (heading, explanation) is kept. */

@@ -125,17 +125,32 @@ export const RESTATEMENT_THRESHOLD = 0.6;
 /**
  * Dice coefficient `2|A∩B| / (|A|+|B|)` of the two texts' match tokens, or
  * 0 when exactly one of them is negated (never merges "always X" into
- * "never X"). 1 means the same tokens.
+ * "never X") or when they name different numbers. 1 means the same tokens.
  */
 export function textSimilarity(a: string | MatchTokens, b: string | MatchTokens): number {
   const ta = typeof a === "string" ? matchTokens(a) : a;
   const tb = typeof b === "string" ? matchTokens(b) : b;
   if (ta.negated !== tb.negated) return 0;
   if (ta.tokens.length === 0 || tb.tokens.length === 0) return 0;
+  if (numbersDiffer(ta.tokens, tb.tokens)) return 0;
   const set = new Set(ta.tokens);
   let common = 0;
   for (const t of tb.tokens) if (set.has(t)) common++;
   return (2 * common) / (ta.tokens.length + tb.tokens.length);
+}
+
+/**
+ * True when both texts name numbers (a port, a version, a count) and not the
+ * same ones: "staging listens on 5432" and "production listens on 6543" are
+ * two facts however alike their words. A text with no number may still
+ * restate one with a number.
+ */
+function numbersDiffer(a: readonly string[], b: readonly string[]): boolean {
+  const na = a.filter((t) => /\d/.test(t));
+  const nb = b.filter((t) => /\d/.test(t));
+  if (!na.length || !nb.length) return false;
+  const set = new Set(na);
+  return na.length !== nb.length || nb.some((t) => !set.has(t)) || new Set(nb).size !== set.size;
 }
 
 /** True when `b` restates `a` (similarity at or above {@link RESTATEMENT_THRESHOLD}). */

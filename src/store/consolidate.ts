@@ -18,7 +18,7 @@ import {
   type SummarizerInput,
 } from "../core/consolidate.js";
 import { MEMORY_ARCHIVE_DIR } from "../core/daily-log.js";
-import { localDate } from "../core/dates.js";
+import { localDate, localTime } from "../core/dates.js";
 import { errorSignature } from "../core/signature.js";
 import { createRegistry, parseStrategies, recordOutcome, serializeStrategies } from "../core/strategies.js";
 import { STRATEGIES_PATH } from "./strategies.js";
@@ -162,6 +162,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
         noPromote: options.noPromote,
         promoteAfter: ws.config.promoteAfter,
         capBytes: ws.config.memoryCapBytes,
+        time: localTime(now),
         onLog: progress ? (done, total) => (done % 50 === 0 || done === total) && progress({ phase: "read", done, total }) : undefined,
       },
     });

@@ -1,7 +1,7 @@
 import { localDate, localTime } from "../core/dates.js";
 import type { EntryKind } from "../core/daily-log.js";
 import { redactSecrets } from "../core/redact.js";
-import { DEFAULT_QUEUE_KIND, formatQueueItem, parseQueue, QUEUE_PATH, removeQueueItems, type QueueItem } from "../core/queue.js";
+import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, parseQueue, QUEUE_PATH, removeQueueItems, type QueueItem } from "../core/queue.js";
 import { readTextIfExists } from "./fs.js";
 import { appendEntries, checkEntryText, summarize, type WrittenEntry } from "./log.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
@@ -76,16 +76,7 @@ export async function queueDrain(options: WriteOptions = {}): Promise<QueueDrain
     const source = tx.read(QUEUE_PATH);
     const items = source ? parseQueue(source) : [];
     if (!source || items.length === 0) return { result: [] as WrittenEntry[] };
-    const entries = appendEntries(
-      tx,
-      today,
-      items.map((it) => ({
-        time: it.time ?? localTime(now),
-        kind: it.kind,
-        text: it.date && it.date !== today ? `${it.text} (queued ${it.date})` : it.text,
-        tags: it.tags,
-      })),
-    );
+    const entries = appendEntries(tx, today, drainedEntries(items, today, localTime(now)));
     tx.write(QUEUE_PATH, removeQueueItems(source, items));
     const body = [`Moved ${items.length} item(s) from ${QUEUE_PATH} into ${entries[0]!.path}:`, "", ...entries.map((e) => e.entry.trimEnd())].join("\n");
     return { result: entries, message: { subject: `brain: queue drain ${items.length} item${items.length === 1 ? "" : "s"}`, body } };
