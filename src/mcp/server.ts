@@ -277,7 +277,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
     run: async (a, ctx) => (await import("../store/playbooks.js")).suggestPlaybooks({ ...ctx, min: a.min }),
     text: (r) =>
       lines(
-        r.suggestions.map((s) => `${s.name}: done ${s.occurrences.length} times; params ${Object.keys(s.params).join(", ") || "none"}`),
+        r.suggestions.map((s) => `${s.name}: done ${s.count} times; params ${Object.keys(s.params).join(", ") || "none"}`),
         `No operation repeated ${r.min}+ times without a playbook.`,
       ),
   }),
