@@ -131,6 +131,8 @@ export function readPlaybookBody(body: string): PlaybookBody {
 
   // Bold labels: an inline value, or the list that follows the label line.
   const labels = new Map<SectionKey, string[]>();
+  const nextFilled: number[] = new Array<number>(lines.length + 1).fill(lines.length);
+  for (let i = lines.length - 1; i >= 0; i--) nextFilled[i] = lines[i]!.text.trim() !== "" ? i : nextFilled[i + 1]!;
   for (let i = 0; i < lines.length; i++) {
     const label = labelOf(lines[i]!);
     if (!label?.key) continue;
@@ -142,7 +144,7 @@ export function readPlaybookBody(body: string): PlaybookBody {
       const l = lines[j]!;
       if (l.heading || labelOf(l)) break;
       if (!l.fenced && l.text.trim() === "") {
-        const next = lines.slice(j + 1).find((x) => x.text.trim() !== "");
+        const next = lines[nextFilled[j + 1]!];
         if (!next || (!LIST_ITEM_RE.test(next.text) && !/^\s/.test(next.text))) break;
       }
       if (following.length === 0 && !l.fenced && l.text.trim() !== "" && !LIST_ITEM_RE.test(l.text)) break;
@@ -223,9 +225,14 @@ function headingSteps(lines: BodyLine[]): string[] {
 /** Each step heading with the text under it (up to the next heading of its level or above, or the next step), and the `##`-or-deeper heading it sits under. */
 function chunkSteps(lines: BodyLine[], isStep: (l: BodyLine) => boolean): Array<{ text: string; group: string | null }> {
   const out: Array<{ text: string; group: string | null }> = [];
+  const lastAt: number[] = new Array<number>(7).fill(-1);
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    if (!l.heading || !isStep(l)) continue;
+    if (!l.heading) continue;
+    if (!isStep(l)) {
+      lastAt[l.heading.level] = i;
+      continue;
+    }
     const level = l.heading.level;
     const body: string[] = [];
     let j = i + 1;
@@ -234,14 +241,11 @@ function chunkSteps(lines: BodyLine[], isStep: (l: BodyLine) => boolean): Array<
       if (h && (h.level <= level || isStep(lines[j]!))) break;
       body.push(lines[j]!.text);
     }
-    let group: string | null = null;
-    for (let k = i - 1; k >= 0; k--) {
-      const h = lines[k]!.heading;
-      if (h && h.level < level) {
-        if (h.level > 1) group = plainText(h.text);
-        break;
-      }
-    }
+    // The nearest heading above it of a higher rank names its group (the title does not).
+    let nearest = -1;
+    for (let k = 1; k < level; k++) if (lastAt[k]! > nearest) nearest = lastAt[k]!;
+    const group = nearest >= 0 && lines[nearest]!.heading!.level > 1 ? plainText(lines[nearest]!.heading!.text) : null;
+    lastAt[level] = i;
     const raw = plainText(l.heading.text);
     const m = STEP_HEADING_RE.exec(raw);
     const title = (m ? m[1]! : raw.replace(/^\d{1,9}[.)]\s*/, "")).trim();
