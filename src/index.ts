@@ -36,7 +36,8 @@ export {
   type PlaybookCoverageOptions,
   type PlaybookCoverageResult,
 } from "./store/playbooks.js";
-export { parsePlaybook, renderPlaybook, renderSteps, type Playbook, type PlaybookDraft, type PlaybookParam, type PlaybookSuggestion, type PlaybookCoverage } from "./core/playbooks.js";
+export { parsePlaybook, renderPlaybook, renderSteps, type Playbook, type PlaybookDraft, type PlaybookFormat, type PlaybookParam, type PlaybookSuggestion, type PlaybookCoverage } from "./core/playbooks.js";
+export type { FrequencyRecord } from "./core/playbook-frequency.js";
 export { formatOpText, parseOpEntry, type OpText, type OpEntry } from "./core/op-entry.js";
 export { consolidate, ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, type ConsolidateOptions, type ConsolidateResult, type ConsolidateChange, type ConsolidateProgress } from "./store/consolidate.js";
 export { rollback, type RollbackOptions, type RollbackResult } from "./store/rollback.js";

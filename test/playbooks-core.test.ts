@@ -401,9 +401,10 @@ describe("parsePlaybook", () => {
     expect((err as Error).message).toMatch(field);
   });
 
-  it("rejects a file without frontmatter or with an unclosed block", () => {
-    expect(() => parsePlaybook("# Deploy\n", "p.md")).toThrow(CorruptFileError);
+  it("reads a file without frontmatter as a markdown playbook, and rejects an unclosed or non-YAML block", () => {
+    expect(parsePlaybook("# Deploy\n", "p.md")).toMatchObject({ name: "Deploy", format: "markdown", steps: [] });
     expect(() => parsePlaybook("---\nname: x\n", "p.md")).toThrow(/not closed/);
+    expect(() => parsePlaybook("---js\nname: x\n---\n", "p.md")).toThrow(/YAML frontmatter only/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { parseDailyLog, type ParsedLog } from "./daily-log.js";
 import { parseOpEntry } from "./op-entry.js";
+import type { FrequencyRecord } from "./playbook-frequency.js";
 import type { Playbook, PlaybookDraft } from "./playbooks.js";
 import { codeSpan } from "./playbooks.js";
 import { toSlug } from "./slug.js";
@@ -26,9 +27,17 @@ export interface PlaybookSuggestion {
   name: string;
   slug: string;
   description: string;
-  /** `op` for grouped `[op]` entries, `commands` for command sequences found in free-form logs. */
-  source: "op" | "commands";
+  /**
+   * `op` for grouped `[op]` entries, `commands` for command sequences found
+   * in free-form logs, `frequency` for an operation known only from
+   * `playbooks/frequency.json` (no steps then).
+   */
+  source: "op" | "commands" | "frequency";
   occurrences: PlaybookOccurrence[];
+  /** Times it was done: the logged occurrences, or the frequency file's count when that is higher. */
+  count: number;
+  /** The frequency file's record of it, when it has one. */
+  frequency?: { count: number; lastUsed: string | null };
   /** The commands or actions done every time, with `{{param}}` where they varied. */
   steps: string[];
   /** Each parameter's default (the most common value) and every value seen, most common first. */
@@ -38,6 +47,12 @@ export interface PlaybookSuggestion {
 export interface SuggestOptions {
   /** Repetitions needed before an operation is suggested. Default 3. */
   min?: number;
+  /**
+   * Counts kept in `playbooks/frequency.json`: an operation counted there is
+   * repeated evidence too. The same operation in the logs and in the file
+   * counts once, with the higher of the two counts.
+   */
+  frequency?: readonly FrequencyRecord[];
 }
 
 /** Share of repeated operations that have a playbook (Mjolnir's playbook coverage). */
@@ -75,19 +90,20 @@ export function suggestPlaybooks(
   options: SuggestOptions = {},
 ): PlaybookSuggestion[] {
   const isCovered = coverageTest(existing);
-  return detectOperations(logs, options.min ?? 3).filter((s) => !isCovered(s));
+  return detectOperations(logs, options.min ?? 3, options.frequency ?? []).filter((s) => !isCovered(s));
 }
 
 /**
  * Playbook coverage: of the operations repeated at least `min` times
- * (default 3), how many have a playbook (same name slug, or the same steps).
+ * (default 3) in the logs or the frequency file, how many have a playbook
+ * (same name slug, or the same steps).
  */
 export function playbookCoverage(
   logs: readonly LogSource[],
   playbooks: readonly KnownPlaybook[],
   options: SuggestOptions = {},
 ): PlaybookCoverage {
-  const ops = detectOperations(logs, options.min ?? 3);
+  const ops = detectOperations(logs, options.min ?? 3, options.frequency ?? []);
   const isCovered = coverageTest(playbooks);
   const uncovered = ops.filter((s) => !isCovered(s)).map((s) => s.name);
   const covered = ops.length - uncovered.length;
@@ -185,7 +201,7 @@ function operationsOf(log: LogSource): LogOperations {
   return result;
 }
 
-function detectOperations(logs: readonly LogSource[], min: number): PlaybookSuggestion[] {
+function detectOperations(logs: readonly LogSource[], min: number, frequency: readonly FrequencyRecord[]): PlaybookSuggestion[] {
   const threshold = Math.max(1, Math.floor(min));
   const sorted = [...logs].sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));
   const ops = new Map<string, { names: string[]; episodes: Episode[] }>();
@@ -200,17 +216,46 @@ function detectOperations(logs: readonly LogSource[], min: number): PlaybookSugg
     }
     freeform.push(...found.freeform);
   }
+  const counted = new Map(frequency.map((r) => [r.slug, r]));
+  const merged = new Set<string>();
+  /** The logged count, raised to the frequency file's when that is higher. */
+  const withFrequency = (s: PlaybookSuggestion): PlaybookSuggestion => {
+    const f = counted.get(s.slug);
+    if (!f) return s;
+    merged.add(s.slug);
+    return { ...s, count: Math.max(s.count, f.count), frequency: { count: f.count, lastUsed: f.lastUsed } };
+  };
 
   const out: PlaybookSuggestion[] = [];
   for (const [slug, group] of ops) {
-    if (group.episodes.length < threshold) continue;
-    out.push(buildOpSuggestion(slug, mostCommon(group.names)!, group.episodes));
+    if (group.episodes.length < threshold && (counted.get(slug)?.count ?? 0) < threshold) {
+      if (counted.has(slug)) merged.add(slug);
+      continue;
+    }
+    out.push(withFrequency(buildOpSuggestion(slug, mostCommon(group.names)!, group.episodes)));
   }
   for (const cluster of clusterEpisodes(freeform)) {
-    if (cluster.length < threshold) continue;
-    const s = buildCommandSuggestion(cluster);
+    if (cluster.length < threshold && counted.size === 0) continue;
+    const built = buildCommandSuggestion(cluster);
+    if (!built) continue;
+    const s = withFrequency(built);
+    if (s.count < threshold) continue;
     // The same work logged with `brain op` is already suggested under its own name.
-    if (s && !out.some((o) => sameSteps(o.steps, s.steps))) out.push(s);
+    if (!out.some((o) => sameSteps(o.steps, s.steps))) out.push(s);
+  }
+  for (const f of frequency) {
+    if (merged.has(f.slug) || f.count < threshold) continue;
+    out.push({
+      name: f.name,
+      slug: f.slug,
+      description: `${f.name.replace(/[-_]+/g, " ")}, done ${f.count} times (counted in playbooks/frequency.json)`,
+      source: "frequency",
+      occurrences: [],
+      count: f.count,
+      frequency: { count: f.count, lastUsed: f.lastUsed },
+      steps: [],
+      params: {},
+    });
   }
   return uniqueSlugs(out);
 }
@@ -599,6 +644,7 @@ function buildOpSuggestion(slug: string, name: string, episodes: Episode[]): Pla
     description: `${name.replace(/[-_]+/g, " ")}, logged ${episodes.length} times with brain op`,
     source: "op",
     occurrences: episodes.map(occurrence),
+    count: episodes.length,
     steps,
     params,
   };
@@ -624,6 +670,7 @@ function buildCommandSuggestion(cluster: Episode[]): PlaybookSuggestion | null {
     description: `${capitalize(label)}: ${keys.join(", ")} (repeated ${cluster.length} times in the logs)`,
     source: "commands",
     occurrences: cluster.map(occurrence),
+    count: cluster.length,
     steps,
     params,
   };

@@ -1,7 +1,19 @@
 import matter from "gray-matter";
 import { isIsoDate } from "./dates.js";
 import { CorruptFileError, UsageError } from "./errors.js";
+import {
+  historyKeyValue,
+  isLastUsedKey,
+  isParamName,
+  readBodyHistory,
+  readPlaybookBody,
+  scanBody,
+  sectionKey,
+  type PlaybookBody,
+} from "./playbook-body.js";
 import { toSlug } from "./slug.js";
+
+export { isParamName } from "./playbook-body.js";
 
 export {
   draftFromSuggestion,
@@ -20,10 +32,19 @@ export {
  * or null / `{}` (no default: the parameter is required).
  */
 export interface PlaybookParam {
-  /** Used when no value is given; a parameter without one is required. */
+  /** Used when no value is given; a parameter without one is required unless `optional`. */
   default?: string;
   description?: string;
+  /** Optional with no default: its placeholders stay as written when no value is given. */
+  optional?: boolean;
 }
+
+/**
+ * Where a playbook keeps its metadata: `frontmatter` (brain's own files, a
+ * YAML block) or `markdown` (Mjolnir-Brain's and hand-written playbooks: the
+ * title, `## Parameters` and `## History` of the markdown itself).
+ */
+export type PlaybookFormat = "frontmatter" | "markdown";
 
 /** What a new playbook file is made from. */
 export interface PlaybookDraft {
@@ -61,8 +82,13 @@ export interface Playbook {
   steps: string[];
   rollback: string[];
   history: string[];
-  /** The frontmatter as plain JSON data (dates as `YYYY-MM-DD`), unknown keys kept: what the schema checks. */
+  /**
+   * The frontmatter as plain JSON data (dates as `YYYY-MM-DD`), unknown keys
+   * kept: what the schema checks. For a `markdown` playbook, the same fields
+   * as read from its markdown.
+   */
   frontmatter: Record<string, unknown>;
+  format: PlaybookFormat;
 }
 
 /** Options for recordPlaybookUse. */
@@ -75,6 +101,12 @@ export interface RecordUseOptions {
   note?: string;
   /** File name used in error messages. */
   file?: string;
+  /**
+   * For a `markdown` playbook: give it frontmatter first (its name,
+   * description, parameters and uses as read), then record as for any
+   * frontmatter playbook. Without it, only the History section changes.
+   */
+  frontmatter?: boolean;
 }
 
 /** A playbook that fits a task, with why. */
@@ -85,15 +117,9 @@ export interface PlaybookMatch<T> {
   matched: string[];
 }
 
-const PARAM_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const PLACEHOLDER_RE = /\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g;
 const SECTION_ORDER = ["Parameters", "Prerequisites", "Steps", "Rollback", "History"] as const;
 const NONE = "_None recorded yet._";
-
-/** True for a parameter name a playbook accepts (`{{name}}`). */
-export function isParamName(name: string): boolean {
-  return PARAM_NAME_RE.test(name);
-}
 
 /** The `{{name}}` placeholders in `text`, in order of first use. */
 export function placeholdersIn(text: string): string[] {
@@ -107,38 +133,14 @@ export function placeholdersIn(text: string): string[] {
  */
 export function renderPlaybook(draft: PlaybookDraft): string {
   const name = draft.name.trim();
-  if (!name) throw new UsageError("A playbook needs a name.");
   const params = draft.params ?? {};
-  for (const key of Object.keys(params)) {
-    if (!isParamName(key)) {
-      throw new UsageError(`Parameter name ${JSON.stringify(key)} is not valid; use letters, digits, _ and -, e.g. host.`);
-    }
-  }
-  const description = oneLine(draft.description ?? "");
-  const fm: string[] = ["---", `name: ${yamlString(name)}`, `description: ${yamlString(description)}`];
   const keys = Object.keys(params);
-  if (keys.length === 0) fm.push("params: {}");
-  else {
-    fm.push("params:");
-    for (const key of keys) {
-      const p = params[key]!;
-      const fields: string[] = [];
-      if (p.default !== undefined) fields.push(`    default: ${yamlString(p.default)}`);
-      if (p.description) fields.push(`    description: ${yamlString(oneLine(p.description))}`);
-      if (fields.length) fm.push(`  ${key}:`, ...fields);
-      else fm.push(`  ${key}: {}`);
-    }
-  }
-  const triggers = (draft.triggers ?? []).map(oneLine).filter(Boolean);
-  if (triggers.length === 0) fm.push("triggers: []");
-  else fm.push("triggers:", ...triggers.map((t) => `  - ${yamlString(t)}`));
-  fm.push(`uses: ${draft.uses ?? 0}`);
-  fm.push(`successRate: ${draft.successRate == null ? "null" : plainNumber(draft.successRate)}`);
-  fm.push(`lastUsed: ${draft.lastUsed ? yamlString(draft.lastUsed) : "null"}`, "---");
+  const description = oneLine(draft.description ?? "");
+  const fm = renderFrontmatter(draft);
 
   const paramLines = keys.map((key) => {
     const p = params[key]!;
-    const how = p.default !== undefined ? `default ${codeSpan(p.default)}` : "required";
+    const how = p.default !== undefined ? `default ${codeSpan(p.default)}` : p.optional ? "optional" : "required";
     return `- ${codeSpan(key)} (${how})${p.description ? ` — ${oneLine(p.description)}` : ""}`;
   });
   const body = [
@@ -168,6 +170,41 @@ export function renderPlaybook(draft: PlaybookDraft): string {
   return [...fm, ...body].join("\n");
 }
 
+/** The frontmatter block of a draft, `---` to `---`, one array item per line. */
+function renderFrontmatter(draft: PlaybookDraft): string[] {
+  const name = draft.name.trim();
+  if (!name) throw new UsageError("A playbook needs a name.");
+  const params = draft.params ?? {};
+  for (const key of Object.keys(params)) {
+    if (!isParamName(key)) {
+      throw new UsageError(`Parameter name ${JSON.stringify(key)} is not valid; use letters, digits, _ and -, e.g. host.`);
+    }
+  }
+  const description = oneLine(draft.description ?? "");
+  const fm: string[] = ["---", `name: ${yamlString(name)}`, `description: ${yamlString(description)}`];
+  const keys = Object.keys(params);
+  if (keys.length === 0) fm.push("params: {}");
+  else {
+    fm.push("params:");
+    for (const key of keys) {
+      const p = params[key]!;
+      const fields: string[] = [];
+      if (p.default !== undefined) fields.push(`    default: ${yamlString(p.default)}`);
+      else if (p.optional) fields.push("    optional: true");
+      if (p.description) fields.push(`    description: ${yamlString(oneLine(p.description))}`);
+      if (fields.length) fm.push(`  ${key}:`, ...fields);
+      else fm.push(`  ${key}: {}`);
+    }
+  }
+  const triggers = (draft.triggers ?? []).map(oneLine).filter(Boolean);
+  if (triggers.length === 0) fm.push("triggers: []");
+  else fm.push("triggers:", ...triggers.map((t) => `  - ${yamlString(t)}`));
+  fm.push(`uses: ${draft.uses ?? 0}`);
+  fm.push(`successRate: ${draft.successRate == null ? "null" : plainNumber(draft.successRate)}`);
+  fm.push(`lastUsed: ${draft.lastUsed ? yamlString(draft.lastUsed) : "null"}`, "---");
+  return fm;
+}
+
 function listOrNone(items: readonly string[] | undefined, marker: "- " | "1. "): string[] {
   const list = (items ?? []).map((s) => s.replace(/\r\n?/g, "\n").trim()).filter(Boolean);
   if (list.length === 0) return [NONE];
@@ -179,16 +216,29 @@ function listOrNone(items: readonly string[] | undefined, marker: "- " | "1. "):
 }
 
 /**
- * Reads a playbook file. Broken YAML, a missing or unclosed frontmatter
- * block, or a field of the wrong type is a CorruptFileError naming `file`
- * and the field. Steps come from the `## Steps` list (numbered or bulleted),
- * with code spans and fenced blocks inside a step kept as written.
+ * Reads a playbook file. A file opening with a `---` line is a frontmatter
+ * playbook: broken YAML, an unclosed block or a field of the wrong type is a
+ * CorruptFileError naming `file` and the field. Any other file is a
+ * `markdown` playbook (Mjolnir-Brain's format), read from the markdown
+ * itself: name from the `# ` title (else the file name), description from
+ * `**Purpose**:` or the first paragraph, parameters from `## Parameters`,
+ * uses and last use from `## History`. In both, steps come from the
+ * `## Steps` list (numbered or bulleted) or its `###` headings, or from
+ * `### Step N: …` headings anywhere, with code spans and fenced blocks kept
+ * as written.
  */
 export function parsePlaybook(text: string, file: string): Playbook {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  if (lines[0]?.trimEnd() !== "---") {
-    throw new CorruptFileError(file, "no frontmatter; a playbook starts with a `---` block holding at least `name:`");
+  const clean = text.replace(/^\uFEFF/, "");
+  const first = clean.split(/\r?\n/, 1)[0] ?? "";
+  if (first.trimEnd() === "---") return parseFrontmatterPlaybook(clean, file);
+  if (/^---[A-Za-z]/.test(first)) {
+    throw new CorruptFileError(file, `the frontmatter opens with \`${first.trim().slice(0, 20)}\`; brain reads YAML frontmatter only, opened by a bare \`---\` line`);
   }
+  return parseMarkdownPlaybook(clean, file);
+}
+
+function parseFrontmatterPlaybook(text: string, file: string): Playbook {
+  const lines = text.split(/\r?\n/);
   if (!lines.slice(1).some((l) => /^(---|\.\.\.)\s*$/.test(l))) {
     throw new CorruptFileError(file, "the frontmatter block is not closed by a `---` line");
   }
@@ -196,7 +246,7 @@ export function parsePlaybook(text: string, file: string): Playbook {
   let content: string;
   try {
     // Options are passed so gray-matter does not serve a cached object that another caller mutated.
-    const parsed = matter(text.replace(/^\uFEFF/, ""), {});
+    const parsed = matter(text, {});
     data = parsed.data as Record<string, unknown>;
     content = parsed.content;
   } catch (err) {
@@ -228,11 +278,8 @@ export function parsePlaybook(text: string, file: string): Playbook {
   const lastUsed = fm.lastUsed ?? null;
   if (lastUsed !== null && (typeof lastUsed !== "string" || !isIsoDate(lastUsed))) bad("lastUsed", "a date YYYY-MM-DD or null", "2026-11-20");
 
-  const sections = readSections(content);
-  const steps = listItems(sections.get("steps") ?? []);
-  for (const step of steps) {
-    for (const ph of placeholdersIn(step)) if (!(ph in params)) params[ph] = {};
-  }
+  const body = readPlaybookBody(content);
+  addPlaceholderParams(params, body.steps);
   return {
     file,
     name,
@@ -243,12 +290,56 @@ export function parsePlaybook(text: string, file: string): Playbook {
     uses: uses as number,
     successRate: rate as number | null,
     lastUsed: lastUsed as string | null,
-    prerequisites: listItems(sections.get("prerequisites") ?? []),
-    steps,
-    rollback: listItems(sections.get("rollback") ?? []),
-    history: listItems(sections.get("history") ?? []),
+    prerequisites: body.prerequisites,
+    steps: body.steps,
+    rollback: body.rollback,
+    history: body.history,
     frontmatter: fm,
+    format: "frontmatter",
   };
+}
+
+function parseMarkdownPlaybook(text: string, file: string): Playbook {
+  const body: PlaybookBody = readPlaybookBody(text);
+  const base = file.split(/[\\/]/).pop()?.replace(/\.md$/i, "") ?? "";
+  const name = body.title || base.replace(/[-_]+/g, " ").trim() || "playbook";
+  const params: Record<string, PlaybookParam> = {};
+  for (const [key, p] of body.params) params[key] = { ...p };
+  addPlaceholderParams(params, body.steps);
+  const history = readBodyHistory(body.history);
+  const data: Record<string, unknown> = {
+    name,
+    description: body.description,
+    params: Object.fromEntries(Object.entries(params).map(([k, p]) => [k, { ...p }])),
+    triggers: [],
+    uses: history.uses,
+    successRate: history.successRate,
+    lastUsed: history.lastUsed,
+  };
+  return {
+    file,
+    name,
+    slug: slugForFile(file, name),
+    description: body.description,
+    params,
+    triggers: [],
+    uses: history.uses,
+    successRate: history.successRate,
+    lastUsed: history.lastUsed,
+    prerequisites: body.prerequisites,
+    steps: body.steps,
+    rollback: body.rollback,
+    history: body.history,
+    frontmatter: data,
+    format: "markdown",
+  };
+}
+
+/** `{{name}}` placeholders used in the steps but not declared are required parameters. */
+function addPlaceholderParams(params: Record<string, PlaybookParam>, steps: readonly string[]): void {
+  for (const step of steps) {
+    for (const ph of placeholdersIn(step)) if (!(ph in params)) params[ph] = {};
+  }
 }
 
 function readParams(raw: unknown, file: string): Record<string, PlaybookParam> {
@@ -272,6 +363,10 @@ function readParams(raw: unknown, file: string): Record<string, PlaybookParam> {
       if (v.description != null) {
         if (typeof v.description !== "string") throw new CorruptFileError(file, `field \`${field}.description\` must be a string`);
         p.description = v.description;
+      }
+      if (v.optional != null) {
+        if (typeof v.optional !== "boolean") throw new CorruptFileError(file, `field \`${field}.optional\` must be true or false`);
+        if (v.optional && p.default === undefined) p.optional = true;
       }
       out[key] = p;
     } else {
@@ -316,92 +411,16 @@ function slugForFile(file: string, name: string): string {
 }
 
 /**
- * Lines of each `## ` section of a markdown body, keyed by lower-cased
- * heading text. Headings inside fenced code do not count.
- */
-function readSections(body: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  let current: string[] | null = null;
-  let fence: string | null = null;
-  for (const line of body.split(/\r?\n/)) {
-    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-    if (fence) {
-      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length && line.trim() === f[1]) fence = null;
-    } else if (f) {
-      fence = f[1]!;
-    } else {
-      const h = /^ {0,3}(#{1,2})\s+(.*?)\s*#*\s*$/.exec(line);
-      if (h) {
-        current = h[1] === "##" ? [] : null;
-        if (current) out.set(h[2]!.toLowerCase(), current);
-        continue;
-      }
-    }
-    current?.push(line);
-  }
-  return out;
-}
-
-/**
- * Top-level list items of a section, each with its marker removed and its
- * continuation lines (including fenced blocks) dedented to the item's
- * content. A fenced block outside any item belongs to the item before it.
- */
-function listItems(lines: readonly string[]): string[] {
-  const items: string[][] = [];
-  let cur: string[] | null = null;
-  let indent = 0;
-  let fence: string | null = null;
-  for (const line of lines) {
-    const f = /^\s*(`{3,}|~{3,})/.exec(line);
-    if (fence) {
-      cur?.push(dedent(line, indent));
-      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length && line.trim() === f[1]) fence = null;
-      continue;
-    }
-    const item = /^( {0,3})([-*+]|\d{1,9}[.)])( +)(.*)$/.exec(line);
-    if (item) {
-      cur = [item[4]!];
-      items.push(cur);
-      indent = item[1]!.length + item[2]!.length + Math.min(item[3]!.length, 4);
-      if (/^(`{3,}|~{3,})/.test(item[4]!)) fence = /^(`{3,}|~{3,})/.exec(item[4]!)![1]!;
-      continue;
-    }
-    if (f) {
-      fence = f[1]!;
-      if (!cur) {
-        cur = [];
-        items.push(cur);
-        indent = 0;
-      }
-      cur.push(dedent(line, indent));
-      continue;
-    }
-    if (line.trim() === "") {
-      cur?.push("");
-      continue;
-    }
-    const lead = line.length - line.trimStart().length;
-    if (cur && lead >= Math.min(indent, 2)) cur.push(dedent(line, indent));
-    else if (cur && lead === 0 && cur[cur.length - 1] !== "") cur.push(line.trim());
-    else cur = null; // A paragraph between items is commentary, not a step.
-  }
-  return items.map((it) => it.join("\n").trim()).filter(Boolean);
-}
-
-function dedent(line: string, n: number): string {
-  const lead = line.length - line.trimStart().length;
-  return line.slice(Math.min(lead, n));
-}
-
-/**
  * The steps with `{{param}}` replaced by the given values or the defaults.
- * An unknown parameter, or a required one not given, is a UsageError that
- * lists the playbook's parameters. Values are inserted as they are: a
- * `{{…}}` inside a value is not expanded again.
+ * In a `markdown` playbook a declared parameter is also filled where the
+ * steps write it as `<name>`, `${name}` or `$NAME` (its shell spelling). An
+ * unknown parameter, or a required one not given, is a UsageError that
+ * lists the playbook's parameters; an optional one not given stays as
+ * written. Values are inserted as they are: a `{{…}}` inside a value is not
+ * expanded again.
  */
 export function renderSteps(
-  playbook: Pick<Playbook, "name" | "params" | "steps">,
+  playbook: Pick<Playbook, "name" | "params" | "steps"> & { format?: PlaybookFormat },
   values: Readonly<Record<string, string>> = {},
 ): string[] {
   const params: Record<string, PlaybookParam> = { ...playbook.params };
@@ -409,7 +428,9 @@ export function renderSteps(
   const listing = () =>
     Object.keys(params).length
       ? `Parameters of ${playbook.name}: ${Object.entries(params)
-          .map(([k, p]) => (p.default !== undefined ? `${k} (default ${JSON.stringify(p.default)})` : `${k} (required)`))
+          .map(([k, p]) =>
+            p.default !== undefined ? `${k} (default ${JSON.stringify(p.default)})` : p.optional ? `${k} (optional)` : `${k} (required)`,
+          )
           .join(", ")}.`
       : `${playbook.name} takes no parameters.`;
   const unknown = Object.keys(values).filter((k) => !Object.hasOwn(params, k));
@@ -420,25 +441,58 @@ export function renderSteps(
   const missing: string[] = [];
   for (const [k, p] of Object.entries(params)) {
     const v = Object.hasOwn(values, k) ? values[k] : p.default;
-    if (v === undefined) missing.push(k);
-    else resolved.set(k, v);
+    if (v !== undefined) resolved.set(k, v);
+    else if (!p.optional) missing.push(k);
   }
   if (missing.length) {
     throw new UsageError(
       `Missing required parameter${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (give each as key=value). ${listing()}`,
     );
   }
+  const { re, nameOf } = placeholderPattern(Object.keys(params), playbook.format === "markdown");
   // One replace pass over the original text, so inserted values are never scanned again.
-  return playbook.steps.map((step) => step.replace(PLACEHOLDER_RE, (_, k: string) => resolved.get(k)!));
+  return playbook.steps.map((step) => step.replace(re, (m: string) => resolved.get(nameOf(m)) ?? m));
+}
+
+/** One regex matching every spelling of the parameters' placeholders, and the parameter a match names. */
+function placeholderPattern(names: string[], markdown: boolean): { re: RegExp; nameOf: (m: string) => string } {
+  const spelled = new Map<string, string>();
+  const alternatives: string[] = [PLACEHOLDER_RE.source];
+  if (markdown) {
+    for (const name of names) {
+      const upper = name.toUpperCase().replace(/-/g, "_");
+      for (const n of new Set([name, upper])) {
+        spelled.set(`<${n}>`, name);
+        if (/^[A-Za-z_]\w*$/.test(n)) {
+          spelled.set(`\${${n}}`, name);
+          spelled.set(`$${n}`, name);
+        }
+      }
+    }
+    // Longest first, so `$HOST_DIR` is not read as `$HOST` followed by `_DIR`.
+    const keys = [...spelled.keys()].sort((a, b) => b.length - a.length);
+    for (const k of keys) alternatives.push(k.startsWith("$") && !k.startsWith("${") ? `${escapeRe(k)}(?![A-Za-z0-9_])` : escapeRe(k));
+  }
+  const nameOf = (m: string) => spelled.get(m) ?? new RegExp(PLACEHOLDER_RE.source).exec(m)?.[1] ?? m;
+  return { re: new RegExp(alternatives.join("|"), "g"), nameOf };
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
- * Records one use of a playbook and returns the new file text: `uses` + 1,
- * `successRate` = `(old * uses + result) / (uses + 1)` at full precision
- * (the first use sets it to `result`), `lastUsed`, and one line appended to
- * `## History` (the section is added at the end when missing). Every other
- * byte of the file is kept. Throws a UsageError for a result outside [0, 1]
- * or a bad date, and a CorruptFileError for a broken file.
+ * Records one use of a playbook and returns the new file text. A frontmatter
+ * playbook gets `uses` + 1, `successRate` = `(old * uses + result) / (uses + 1)`
+ * at full precision (the first use sets it to `result`), `lastUsed`, and one
+ * line appended to `## History` (the section is added at the end when
+ * missing). A `markdown` playbook keeps its record in `## History` alone:
+ * its `Last used:` date is updated in place (added when missing) and a
+ * `- Used: YYYY-MM-DD — success (use N, success rate P%)` line is appended in
+ * the section's own list marker, key case and colon; with `frontmatter` it is
+ * given frontmatter first instead. Every other byte of the file is kept.
+ * Throws a UsageError for a result outside [0, 1] or a bad date, and a
+ * CorruptFileError for a broken file.
  */
 export function recordPlaybookUse(text: string, options: RecordUseOptions): string {
   const { result, date } = options;
@@ -447,9 +501,14 @@ export function recordPlaybookUse(text: string, options: RecordUseOptions): stri
     throw new UsageError(`A result is 1 (success), 0 (failure) or a number between; got ${String(result)}.`);
   }
   if (!isIsoDate(date)) throw new UsageError(`A date is YYYY-MM-DD; got ${JSON.stringify(date)}.`);
-  const pb = parsePlaybook(text, file);
+  let pb = parsePlaybook(text, file);
+  if (pb.format === "markdown") {
+    if (!options.frontmatter) return recordInHistory(text, pb, options);
+    text = addFrontmatter(text, pb);
+    pb = parsePlaybook(text, file);
+  }
   const uses = pb.uses + 1;
-  const rate = pb.successRate === null ? result : (pb.successRate * pb.uses + result) / (pb.uses + 1);
+  const rate = nextRate(pb, result);
 
   const lines = text.split("\n");
   const eol = lines[0]!.endsWith("\r") ? "\r" : "";
@@ -468,9 +527,7 @@ export function recordPlaybookUse(text: string, options: RecordUseOptions): stri
   }
   lines.splice(close, 0, ...missing);
 
-  const label = result === 1 ? "success" : result === 0 ? "failure" : `result ${plainNumber(result)}`;
-  const note = options.note ? ` — ${oneLine(options.note)}` : "";
-  const entry = `- ${date} ${label}: uses ${uses}, success rate ${Math.round(rate * 100)}%${note}${eol}`;
+  const entry = `- ${date} ${resultWord(result)}: uses ${uses}, success rate ${Math.round(rate * 100)}%${noteText(options.note)}${eol}`;
   const bodyStart = close + missing.length + 1;
   const history = findHistory(lines, bodyStart);
   if (!history) {
@@ -483,6 +540,107 @@ export function recordPlaybookUse(text: string, options: RecordUseOptions): stri
   if (last === history.heading) lines.splice(last + 1, 0, eol, entry);
   else lines.splice(last + 1, 0, entry);
   return lines.join("\n");
+}
+
+function nextRate(pb: Pick<Playbook, "uses" | "successRate">, result: number): number {
+  return pb.successRate === null ? result : (pb.successRate * pb.uses + result) / (pb.uses + 1);
+}
+
+function resultWord(result: number): string {
+  return result === 1 ? "success" : result === 0 ? "failure" : `result ${plainNumber(result)}`;
+}
+
+function noteText(note: string | undefined): string {
+  return note && note.trim() ? ` — ${oneLine(note)}` : "";
+}
+
+/**
+ * A `markdown` playbook's use, recorded in its `## History` in the file's
+ * own style (see recordPlaybookUse). No frontmatter is added.
+ */
+function recordInHistory(text: string, pb: Playbook, options: RecordUseOptions): string {
+  const { result, date } = options;
+  const uses = pb.uses + 1;
+  const rate = nextRate(pb, result);
+  const lines = text.split("\n");
+  const cr = lines[0]!.endsWith("\r") ? "\r" : "";
+  const scanned = scanBody(text);
+  const heading = scanned.find((l) => l.heading?.level === 2 && sectionKey(l.heading.text) === "history");
+
+  // The section's style: list marker and indent, bold keys, key case, colon.
+  let marker = "-";
+  let indent = "";
+  let bold = "";
+  let lower = false;
+  let colon = ": ";
+  let lastUsedAt = -1;
+  let end = lines.length;
+  if (heading) {
+    const after = scanned.slice(heading.index + 1);
+    end = after.find((l) => l.heading && l.heading.level <= 2)?.index ?? lines.length;
+    let styled = false;
+    for (const l of after.filter((x) => x.index < end && !x.fenced)) {
+      const item = /^( {0,3})([-*+])[ \t]+(.*?)\r?$/.exec(l.text);
+      if (!item) continue;
+      const kv = historyKeyValue(item[3]!);
+      if (!styled) {
+        [indent, marker] = [item[1]!, item[2]!];
+        if (kv) {
+          bold = item[3]!.startsWith("**") ? "**" : "";
+          lower = /^[a-z]/.test(kv.key);
+          colon = /^[^：]*：/.test(item[3]!) && !/^[^:]*:/.test(item[3]!) ? "：" : ": ";
+          styled = true;
+        }
+      }
+      if (kv && isLastUsedKey(kv.key) && lastUsedAt < 0) lastUsedAt = l.index;
+    }
+  }
+  const line = (key: string, value: string) => `${indent}${marker} ${bold}${lower ? key.toLowerCase() : key}${bold}${colon}${value}${cr}`;
+  const used = line("Used", `${date} — ${resultWord(result)} (use ${uses}, success rate ${Math.round(rate * 100)}%)${noteText(options.note)}`);
+
+  if (!heading) {
+    const nl = `${cr}\n`;
+    const sep = text === "" || text.endsWith("\n") ? "" : nl;
+    return `${text}${sep}${text === "" ? "" : nl}## History${nl}${nl}${line("Last used", date)}\n${used}\n`;
+  }
+  const added: string[] = [];
+  if (lastUsedAt >= 0) {
+    lines[lastUsedAt] = lines[lastUsedAt]!.replace(
+      /^( {0,3}[-*+][ \t]+(?:\*\*)?[^:*：]+?(?:\*\*)?[ \t]*[:：](?:\*\*)?[ \t]*)(.*?)([ \t]*\r?)$/,
+      (_m, pre: string, value: string, tail: string) => `${pre}${/\d{4}-\d{2}-\d{2}/.test(value) ? value.replace(/\d{4}-\d{2}-\d{2}/, date) : date}${tail}`,
+    );
+  } else {
+    added.push(line("Last used", date));
+  }
+  added.push(used);
+  let last = heading.index;
+  for (let i = heading.index + 1; i < end; i++) if (lines[i]!.trim() !== "") last = i;
+  const prev = lines[last]!;
+  // After the heading, or after a paragraph, the new items start a list of their own.
+  const needsBlank = last === heading.index || !(/^ {0,3}([-*+]|\d{1,9}[.)])[ \t]/.test(prev) || /^\s/.test(prev));
+  lines.splice(last + 1, 0, ...(needsBlank ? [cr] : []), ...added);
+  return lines.join("\n");
+}
+
+/**
+ * A `markdown` playbook with frontmatter put before it: its name,
+ * description, parameters, uses, success rate and last use as read. The
+ * markdown after it is kept byte for byte.
+ */
+export function addFrontmatter(text: string, pb: Playbook): string {
+  const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
+  const rest = text.slice(bom.length);
+  const nl = rest.split("\n", 1)[0]!.endsWith("\r") ? "\r\n" : "\n";
+  const fm = renderFrontmatter({
+    name: pb.name,
+    description: pb.description,
+    params: pb.params,
+    triggers: pb.triggers,
+    uses: pb.uses,
+    successRate: pb.successRate,
+    lastUsed: pb.lastUsed,
+  });
+  return `${bom}${fm.join(nl)}${nl}${rest.startsWith("\n") || rest.startsWith("\r\n") ? "" : nl}${rest}`;
 }
 
 /** The `## History` heading line and the line where its section ends (exclusive). */
@@ -503,7 +661,7 @@ function findHistory(lines: string[], from: number): { heading: number; end: num
     const h = /^ {0,3}(#{1,2})\s+(.*?)\s*#*\s*$/.exec(line);
     if (!h) continue;
     if (heading >= 0) return { heading, end: i };
-    if (h[1] === "##" && h[2]!.toLowerCase() === "history") heading = i;
+    if (h[1] === "##" && sectionKey(h[2]!) === "history") heading = i;
   }
   return heading >= 0 ? { heading, end: lines.length } : null;
 }

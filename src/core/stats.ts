@@ -1,6 +1,7 @@
 import { addDays, daysBetween } from "./dates.js";
 import { ENTRY_KINDS, entriesWorthReading, type EntryKind, type ParsedLog } from "./daily-log.js";
 import { parsedLogOf, playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
+import type { FrequencyRecord } from "./playbook-frequency.js";
 import { createProblemMatcher, errorSignature } from "./signature.js";
 import {
   effectiveStatus,
@@ -54,6 +55,12 @@ export interface StatsInput {
   registry: StrategyRegistry;
   thresholds?: StrategyThresholds;
   playbooks: readonly StatsPlaybook[];
+  /**
+   * Operations counted in `playbooks/frequency.json`. Each counts as of its
+   * `lastUsed` day (when its count is known to have been reached), or always
+   * when it has none.
+   */
+  frequency?: readonly FrequencyRecord[];
   /** brain's commits (any order). Empty outside git: dates then come from the files alone. */
   commits: readonly StatsCommit[];
   memoryBytes: number;
@@ -267,7 +274,8 @@ function lastConsolidation(dates: readonly string[], day: string): string | null
 function playbookCoverageAt(input: StatsInput, day: string) {
   const logs = input.logs.filter((l) => l.date <= day);
   const playbooks = input.playbooks.filter((p) => p.since === null || p.since <= day);
-  return playbookCoverage(logs, playbooks);
+  const frequency = (input.frequency ?? []).filter((f) => f.lastUsed === null || f.lastUsed <= day);
+  return playbookCoverage(logs, playbooks, { frequency });
 }
 
 /** Consecutive weeks from `since` to `today`; the last may be shorter. */

@@ -277,7 +277,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
     run: async (a, ctx) => (await import("../store/playbooks.js")).suggestPlaybooks({ ...ctx, min: a.min }),
     text: (r) =>
       lines(
-        r.suggestions.map((s) => `${s.name}: done ${s.occurrences.length} times; params ${Object.keys(s.params).join(", ") || "none"}`),
+        r.suggestions.map((s) => `${s.name}: done ${s.count} times; params ${Object.keys(s.params).join(", ") || "none"}`),
         `No operation repeated ${r.min}+ times without a playbook.`,
       ),
   }),
@@ -303,9 +303,14 @@ export const BRAIN_TOOLS: BrainTool[] = [
       name: nonEmpty("The playbook's name").describe("The playbook's name or slug"),
       result: resultSchema,
       note: z.string().optional().describe("What happened, for the History section"),
+      frontmatter: z
+        .boolean()
+        .optional()
+        .describe("Only when the person asks: give a playbook without frontmatter a frontmatter block (otherwise only its History changes)"),
     },
     readOnly: false,
-    run: async (a, ctx) => (await import("../store/playbooks.js")).recordPlaybook({ ...ctx, name: a.name, result: a.result, note: a.note }),
+    run: async (a, ctx) =>
+      (await import("../store/playbooks.js")).recordPlaybook({ ...ctx, name: a.name, result: a.result, note: a.note, frontmatter: a.frontmatter }),
     text: (r) => `Recorded ${r.name}: ${pct(r.successRate)} over ${r.uses} uses (${commitText(r.commit)}).`,
   }),
   defineTool({

@@ -19,6 +19,7 @@ import {
   type PlaybookCoverage,
   type PlaybookSuggestion,
 } from "../core/playbooks.js";
+import { parseFrequency, type FrequencyRecord } from "../core/playbook-frequency.js";
 import { toSlug } from "../core/slug.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
@@ -29,6 +30,9 @@ import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, 
 
 /** Folder of the playbooks, relative to the workspace. */
 export const PLAYBOOKS_DIR = "playbooks";
+
+/** Mjolnir-Brain's operation counts, read as evidence of repeated operations and never written. */
+export const FREQUENCY_PATH = `${PLAYBOOKS_DIR}/frequency.json`;
 
 /** Slugs that name something else in playbooks/ (its README), never a playbook. */
 const RESERVED_SLUGS = new Set(["readme"]);
@@ -49,24 +53,27 @@ export interface SuggestPlaybooksResult {
   warnings: string[];
 }
 
-/** The daily logs (archive included) and the playbooks that operation detection reads, with `min` checked. */
+/** The daily logs (archive included), the frequency file and the playbooks that operation detection reads, with `min` checked. */
 function readOperations(options: WorkspaceOptions & { min?: number }) {
   const min = checkMin(options.min);
   const ws = openWorkspace(options);
   const warnings: string[] = [];
   const logs = readLogSources(ws.root, warnings);
+  const frequency = readFrequency(ws.root, warnings);
   const { playbooks } = readPlaybooks(ws.root, warnings);
-  return { min, logs, playbooks, warnings };
+  return { min, logs, frequency, playbooks, warnings };
 }
 
 /**
- * Operations repeated at least `min` times across the daily logs and the
- * archive that no playbook covers yet, each drafted as a playbook: the steps
- * done every time, and what varied as named parameters.
+ * Operations repeated at least `min` times across the daily logs, the
+ * archive and `playbooks/frequency.json` that no playbook covers yet, each
+ * drafted as a playbook: the steps done every time, and what varied as
+ * named parameters (an operation known only from the frequency file has no
+ * steps to draft).
  */
 export function suggestPlaybooks(options: SuggestPlaybooksOptions = {}): SuggestPlaybooksResult {
-  const { min, logs, playbooks, warnings } = readOperations(options);
-  const suggestions = detectSuggestions(logs, playbooks, { min });
+  const { min, logs, frequency, playbooks, warnings } = readOperations(options);
+  const suggestions = detectSuggestions(logs, playbooks, { min, frequency });
   return { min, suggestions: rankSuggestions(suggestions), warnings };
 }
 
@@ -117,8 +124,9 @@ export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlayb
     let source: NewPlaybookResult["source"];
     if (options.fromSuggestion) {
       const logs = readLogSources(ws.root, readWarnings);
+      const frequency = readFrequency(ws.root, readWarnings);
       const { playbooks } = readPlaybooks(ws.root, readWarnings);
-      const suggestions = detectSuggestions(logs, playbooks, { min });
+      const suggestions = detectSuggestions(logs, playbooks, { min, frequency });
       const found = suggestions.find((s) => s.slug === slug);
       if (!found) throw noSuggestion(options.name, suggestions, min);
       const draft = draftFromSuggestion(found);
@@ -226,12 +234,21 @@ export interface RecordPlaybookOptions extends WriteOptions {
   result: string | number;
   /** A short remark for the History line. */
   note?: string;
+  /**
+   * A playbook without frontmatter (Mjolnir-Brain's format) is given
+   * frontmatter first; without this only its `## History` changes.
+   */
+  frontmatter?: boolean;
 }
 
 export interface RecordPlaybookResult {
   path: string;
   slug: string;
   name: string;
+  /** Where the use was recorded: the frontmatter, or the History section of a markdown playbook. */
+  format: "frontmatter" | "markdown";
+  /** True when this record gave the playbook its frontmatter (`frontmatter` on a markdown playbook). */
+  converted: boolean;
   /** The result recorded, in [0, 1]. */
   result: number;
   uses: number;
@@ -244,7 +261,10 @@ export interface RecordPlaybookResult {
 /**
  * Records one use of a playbook: `uses`, `successRate` (the weighted average
  * strategies use), `lastUsed` and a History line. Only those frontmatter
- * lines change and one line is added; every other byte stays. One commit.
+ * lines change and one line is added; every other byte stays. A playbook
+ * without frontmatter keeps its record in `## History` alone (its
+ * `Last used:` updated in place, one `Used:` line appended) unless
+ * `frontmatter` asks to convert it. One commit.
  */
 export async function recordPlaybook(options: RecordPlaybookOptions): Promise<RecordPlaybookResult> {
   const result = parsePlaybookResult(options.result);
@@ -255,18 +275,25 @@ export async function recordPlaybook(options: RecordPlaybookOptions): Promise<Re
     const path = locatePlaybook(ws.root, options.name);
     const before = tx.read(path) ?? "";
     // Checked before editing too, so a file the schema rejects is reported as it is, not as edited.
-    checkPlaybook(before, path);
-    const after = recordPlaybookUse(before, { result, date, note: options.note, file: path });
+    const was = checkPlaybook(before, path);
+    const after = recordPlaybookUse(before, { result, date, note: options.note, file: path, frontmatter: options.frontmatter });
     const pb = checkPlaybook(after, path);
     tx.write(path, after);
     const label = resultLabel(result);
     const rate = pb.successRate ?? result;
+    const converted = was.format === "markdown" && pb.format === "frontmatter";
+    const where = converted
+      ? "Gave it frontmatter (its name, description, parameters and uses as read from the markdown); the markdown below is unchanged.\n\n"
+      : pb.format === "markdown"
+        ? "Recorded in its History section (the file has no frontmatter).\n\n"
+        : "";
     return {
-      result: { path, slug: pb.slug, name: pb.name, result, uses: pb.uses, successRate: rate, lastUsed: date },
+      result: { path, slug: pb.slug, name: pb.name, format: pb.format, converted, result, uses: pb.uses, successRate: rate, lastUsed: date },
       message: {
         subject: `brain: playbook record ${pb.slug} ${label}`,
         body:
           `Recorded a use of ${path}: ${label}${options.note ? ` (${options.note.trim()})` : ""}.\n\n` +
+          where +
           `uses ${pb.uses}, success rate ${plainNumber(rate)}, last used ${date}.`,
       },
     };
@@ -346,12 +373,13 @@ export interface PlaybookCoverageResult extends PlaybookCoverage {
 
 /**
  * Playbook coverage (healthy above 50%): of the operations repeated at least
- * `min` times in the logs and the archive, the share that has a playbook.
+ * `min` times in the logs, the archive and the frequency file, the share
+ * that has a playbook.
  * `ratio` is null when nothing repeats yet. Used by `brain stats`.
  */
 export function playbookCoverageOf(options: PlaybookCoverageOptions = {}): PlaybookCoverageResult {
-  const { min, logs, playbooks, warnings } = readOperations(options);
-  return { ...playbookCoverage(logs, playbooks, { min }), min, warnings };
+  const { min, logs, frequency, playbooks, warnings } = readOperations(options);
+  return { ...playbookCoverage(logs, playbooks, { min, frequency }), min, warnings };
 }
 
 // ---------------------------------------------------------------------------
@@ -451,7 +479,28 @@ export function readLogSources(root: string, warnings: string[]): Array<LogSourc
   return logs.sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));
 }
 
+/**
+ * The operations counted in `playbooks/frequency.json`, or none when it is
+ * missing. A file that cannot be read, or entries in it that make no sense,
+ * are reported in `warnings` naming the file and skipped; brain never
+ * rewrites it.
+ */
+export function readFrequency(root: string, warnings: string[]): FrequencyRecord[] {
+  let text: string | null;
+  try {
+    text = readTextIfExists(resolveInside(root, FREQUENCY_PATH), FREQUENCY_PATH);
+  } catch (err) {
+    if (!(err instanceof BrainError)) throw err;
+    warnings.push(`${FREQUENCY_PATH} skipped: ${err.message}`);
+    return [];
+  }
+  if (text === null) return [];
+  const { records, problems } = parseFrequency(text);
+  for (const p of problems) warnings.push(`${FREQUENCY_PATH}: ${p}${records.length ? "" : "; its counts are left out"}.`);
+  return records;
+}
+
 /** Most repeated first, then by name, so the list reads as a to-do list. */
 function rankSuggestions(list: PlaybookSuggestion[]): PlaybookSuggestion[] {
-  return [...list].sort((a, b) => b.occurrences.length - a.occurrences.length || a.slug.localeCompare(b.slug));
+  return [...list].sort((a, b) => b.count - a.count || a.slug.localeCompare(b.slug));
 }

@@ -8,7 +8,7 @@ import { createRegistry, parseStrategies, resolveThresholds } from "../core/stra
 import { validateStrategies } from "../generated/strategies.js";
 import { readTextIfExists } from "./fs.js";
 import { brainCommits } from "./git.js";
-import { readLogSources, readPlaybooks } from "./playbooks.js";
+import { readFrequency, readLogSources, readPlaybooks } from "./playbooks.js";
 import { assertSchema } from "./schema.js";
 import { MEMORY_PATH, STRATEGIES_PATH } from "./strategies.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
@@ -60,6 +60,8 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
     since: firstWritten.get(pb.file) ?? null,
   }));
 
+  const frequency = readFrequency(ws.root, warnings);
+
   let rules = 0;
   for (const file of RULES_FILES) {
     const text = readTextIfExists(join(ws.root, file), file);
@@ -77,6 +79,7 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
     registry,
     thresholds: resolveThresholds(ws.config.thresholds),
     playbooks,
+    frequency,
     commits,
     memoryBytes: utf8Bytes(memory),
     memoryCapBytes: ws.config.memoryCapBytes,

@@ -20,11 +20,15 @@ const suggestCommand: CommandModule<GlobalArgs, SuggestArgs> = {
     report(args, result, (r) => {
       if (!r.suggestions.length) say(args, `No operation repeated ${r.min}+ times is missing a playbook.`);
       for (const s of r.suggestions) {
-        const where = s.occurrences.map((o) => `${o.path}:${o.line}`).join(", ");
-        say(args, `${s.slug}  (${plural(s.occurrences.length, "time")}: ${where})`);
+        const where = [
+          ...s.occurrences.map((o) => `${o.path}:${o.line}`),
+          ...(s.frequency && s.frequency.count >= s.occurrences.length ? [`counted ${s.frequency.count} in playbooks/frequency.json`] : []),
+        ].join(", ");
+        say(args, `${s.slug}  (${plural(s.count, "time")}: ${where})`);
         say(args, `  ${s.description}`);
         for (const [key, p] of Object.entries(s.params)) say(args, `  param ${key}: default ${JSON.stringify(p.default)}; seen ${p.values.join(", ")}`);
         s.steps.forEach((step, i) => say(args, `  ${i + 1}. ${step.split("\n").join("\n     ")}`));
+        if (!s.steps.length) say(args, "  (no steps logged: log the next run with `brain op` to have them drafted)");
         say(args, `  Create it: brain playbook new ${s.slug} --from-suggestion`);
         say(args);
       }
@@ -75,7 +79,12 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     report(args, result, (r) => {
       if (!r.playbooks.length) say(args, "No playbooks yet. `brain playbook suggest` finds operations worth one.");
       for (const pb of r.playbooks) {
-        const rate = pb.successRate === null ? "no uses yet" : `${plural(pb.uses, "use")}, ${Math.round(pb.successRate * 100)}% success`;
+        const rate =
+          pb.successRate !== null
+            ? `${plural(pb.uses, "use")}, ${Math.round(pb.successRate * 100)}% success`
+            : pb.lastUsed
+              ? `last used ${pb.lastUsed}`
+              : "no uses yet";
         say(args, `${pb.slug}  ${pb.description || pb.name}  (${rate})`);
       }
     });
@@ -123,6 +132,7 @@ interface RecordArgs extends GlobalArgs {
   name: string;
   result: string;
   note?: string;
+  frontmatter?: boolean;
 }
 
 const recordCommand: CommandModule<GlobalArgs, RecordArgs> = {
@@ -133,13 +143,28 @@ const recordCommand: CommandModule<GlobalArgs, RecordArgs> = {
       .positional("name", { type: "string", demandOption: true, describe: "Name or slug of the playbook" })
       .option("result", { alias: "r", type: "string", demandOption: true, describe: "success, failure, or a number from 0 to 1" })
       .option("note", { type: "string", describe: "A short remark for the History line" })
+      .option("frontmatter", {
+        type: "boolean",
+        describe: "For a playbook without frontmatter (Mjolnir-Brain's format): add frontmatter first. Without it only ## History changes",
+      })
       .example("brain playbook record deploy-api --result success", "It worked")
-      .example('brain playbook record deploy-api -r failure --note "web2 disk full"', "It failed, and why"),
+      .example('brain playbook record deploy-api -r failure --note "web2 disk full"', "It failed, and why")
+      .example("brain playbook record deploy-to-server -r success --frontmatter", "Also give a markdown-only playbook frontmatter"),
   handler: async (args) => {
     const { recordPlaybook } = await import("../../store/playbooks.js");
-    const result = await recordPlaybook({ ...baseOptions(args), name: args.name, result: args.result, note: args.note });
+    const result = await recordPlaybook({
+      ...baseOptions(args),
+      name: args.name,
+      result: args.result,
+      note: args.note,
+      frontmatter: args.frontmatter,
+    });
     report(args, result, (r) =>
-      say(args, `Recorded ${r.slug}: ${plural(r.uses, "use")}, ${Math.round(r.successRate * 100)}% success (${commitNote(r.commit)})`),
+      say(
+        args,
+        `Recorded ${r.slug}: ${plural(r.uses, "use")}, ${Math.round(r.successRate * 100)}% success` +
+          `${r.converted ? "; gave it frontmatter" : r.format === "markdown" ? " in its History section" : ""} (${commitNote(r.commit)})`,
+      ),
     );
   },
 };
