@@ -405,7 +405,7 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
       now: inputs.now.toISOString(),
     }).registry;
   }
-  return serializeStrategies(registry);
+  return serializeStrategies(registry, inputs.strategies);
 }
 
 // ---------------------------------------------------------------------------

@@ -109,7 +109,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           if (text === null) continue;
           const r = assignSolutionIds(parseStrategies(text, STRATEGIES_PATH));
           if (r.assigned.length && !schemaProblems(validateStrategies, r.registry).length) {
-            tx.write(STRATEGIES_PATH, serializeStrategies(r.registry));
+            tx.write(STRATEGIES_PATH, serializeStrategies(r.registry, text));
             done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})` });
           }
         } else if (f.id === "gitignore-brain") {
