@@ -1,4 +1,5 @@
 import { isIsoDate, daysBetween } from "./dates.js";
+import { needsConsent } from "./consent.js";
 import { editJsonText, type JsonPathSegment } from "./json-edit.js";
 import { CorruptFileError, UsageError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
@@ -41,7 +42,7 @@ export interface Solution {
   status?: SolutionStatus | (string & {});
   /** The last results, oldest first, for drift detection. */
   recent?: number[];
-  /** True (any value but false or null) when a person must approve the action before it is run. */
+  /** True (any value but false) when a person must approve the action before it is run; see needsConsent. */
   requires_consent?: boolean;
   /** Where the solution applies, e.g. "behind firewall" (some files hold a list, e.g. ["ci"]). */
   env?: string | string[];
@@ -710,16 +711,6 @@ function envOf(s: Solution): string | null {
   return text.trim() ? text : null;
 }
 
-/**
- * True when a person must approve `solution` before it is run: its own
- * `requires_consent` says so, or, when it says nothing, its problem's does.
- * Any value but `false` or `null` counts as yes, so a hand-written `"yes"`
- * is never read as permission.
- */
-export function needsConsent(problem: Problem, solution: Solution): boolean {
-  const flag = (v: unknown): boolean | undefined => (v === undefined ? undefined : v !== false && v !== null);
-  return flag(solution.requires_consent) ?? flag(problem.requires_consent) ?? false;
-}
 
 function requireProblem(registry: StrategyRegistry, key: string): Problem {
   const problem = getProblem(registry, key);
