@@ -196,3 +196,17 @@ describe("editJsonText", () => {
     expect(editJsonText('\ufeff{"a": 1}', { a: 2 })).toBe('\ufeff{"a": 2}');
   });
 });
+
+describe("editJsonText, as JSON.stringify reads values", () => {
+  it("leaves out properties whose value is undefined, and removes them from the file", () => {
+    expect(editJsonText('{"a": 1, "b": 2}\n', { a: 1, b: undefined, c: undefined })).toBe('{"a": 1}\n');
+    expect(editJsonText('{\n  "a": 1\n}\n', { a: 1, d: { e: undefined, f: 2 } })).toBe('{\n  "a": 1,\n  "d": {\n    "f": 2\n  }\n}\n');
+  });
+
+  it("a __proto__ key is an ordinary key", () => {
+    const before = JSON.parse('{"__proto__": {"x": 1}, "a": 1}');
+    const after = JSON.parse('{"a": 2}');
+    expect(Object.keys(before)).toContain("__proto__");
+    expect(editJsonText('{"__proto__": {"x": 1}, "a": 1}', after)).toBe('{"a": 2}');
+  });
+});

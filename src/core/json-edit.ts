@@ -123,7 +123,7 @@ class JsonEditor {
     // JSON.parse keeps the last of repeated keys, so the last one is the one to edit.
     const byKey = new Map<string, Node>();
     for (const p of props) if (p.children?.[0]) byKey.set(p.children[0].value as string, p);
-    const keys = Object.keys(value);
+    const keys = definedKeys(value);
     const kept = keys.filter((k) => byKey.has(k));
     if (kept.length === 0 && props.length > 0 && keys.length > 0) {
       // Nothing to anchor new keys to: the object is written anew, in its own layout.
@@ -131,7 +131,7 @@ class JsonEditor {
       return;
     }
     for (const [k, p] of byKey) {
-      if (!Object.hasOwn(value, k)) edits.push(removal(props, props.indexOf(p), node));
+      if (!Object.hasOwn(value, k) || value[k] === undefined) edits.push(removal(props, props.indexOf(p), node));
     }
     for (const k of kept) this.diff(byKey.get(k)!.children![1]!, value[k], [...path, k], edits);
     // New keys go after the nearest key before them (in the new order) that the file has.
@@ -228,7 +228,7 @@ class JsonEditor {
     if (value === undefined) return "null";
     if (value === null || typeof value !== "object") return JSON.stringify(value);
     const isArray = Array.isArray(value);
-    const entries: Array<[string | number, unknown]> = isArray ? value.map((v, i) => [i, v]) : Object.entries(value);
+    const entries: Array<[string | number, unknown]> = isArray ? value.map((v, i) => [i, v]) : definedKeys(value as Record<string, unknown>).map((k) => [k, (value as Record<string, unknown>)[k]]);
     if (entries.length === 0) return isArray ? "[]" : "{}";
     const inline = oneLine || (this.layouts.get(this.shapeOf(path)) ?? false);
     const [open, close] = isArray ? ["[", "]"] : ["{", "}"];
@@ -323,7 +323,7 @@ function nodeEquals(node: Node, value: unknown): boolean {
       if (!isPlainObject(value)) return false;
       const seen = new Map<string, Node>();
       for (const p of node.children ?? []) if (p.children?.[0] && p.children[1]) seen.set(p.children[0].value as string, p.children[1]);
-      const keys = Object.keys(value);
+      const keys = definedKeys(value);
       if (keys.length !== seen.size) return false;
       return keys.every((k) => seen.has(k) && nodeEquals(seen.get(k)!, value[k]));
     }
@@ -347,6 +347,11 @@ function inferIndentUnit(text: string, root: Node): string {
     if (/^[ \t]+$/.test(lead)) return lead;
   }
   return "  ";
+}
+
+/** The keys JSON.stringify writes: those whose value is not undefined. */
+function definedKeys(o: Record<string, unknown>): string[] {
+  return Object.keys(o).filter((k) => o[k] !== undefined);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
