@@ -182,6 +182,13 @@ describe("editJsonText", () => {
         const out = editJsonText(text, after);
         expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(after)));
         if (JSON.stringify(before) === JSON.stringify(after)) expect(out).toBe(text);
+        // Told what the text held, the quick outline of a top-level object gives the same text.
+        expect(editJsonText(text, after, { previous: before })).toBe(out);
+        if (before !== null && typeof before === "object" && !Array.isArray(before)) {
+          // Top-level values shared with the old value are skipped unread, and stay as they were.
+          const shared = { ...(before as Record<string, unknown>), ...(after !== null && typeof after === "object" && !Array.isArray(after) ? after : {}) };
+          expect(JSON.parse(editJsonText(text, shared, { previous: before }))).toEqual(JSON.parse(JSON.stringify(shared)));
+        }
       }),
       { numRuns: 300 },
     );

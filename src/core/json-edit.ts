@@ -25,6 +25,13 @@ export interface JsonEditOptions {
    * replaced by `#`.
    */
   shapeOf?: (path: readonly JsonPathSegment[]) => string;
+  /**
+   * The value `text` holds, as parsed by the caller. Top-level properties
+   * whose value is the very same object in `value` are then known to be
+   * unchanged and are neither parsed nor compared, which keeps a record in
+   * a 4 MB registry from parsing the whole file a second time.
+   */
+  previous?: unknown;
 }
 
 /**
@@ -36,12 +43,150 @@ export function editJsonText(text: string | null, value: unknown, options: JsonE
   if (text === null || !text.trim()) return `${JSON.stringify(value, null, 2)}\n`;
   const bom = text.charCodeAt(0) === 0xfeff ? "\ufeff" : "";
   const source = bom ? text.slice(1) : text;
-  const root = parseTree(source, [], { disallowComments: false, allowTrailingComma: true });
+  const skipped = new Set<Node>();
+  const root = (isPlainObject(options.previous) && isPlainObject(value) && outline(source, options.previous, value, skipped)) || parseTree(source, [], { disallowComments: false, allowTrailingComma: true });
   if (!root) return `${bom}${JSON.stringify(value, null, 2)}\n`;
-  const editor = new JsonEditor(source, root, options.shapeOf ?? defaultShape);
+  const editor = new JsonEditor(source, root, options.shapeOf ?? defaultShape, skipped);
   const edits: Edit[] = [];
   editor.diff(root, value, [], edits);
   return bom + applyEdits(source, edits);
+}
+
+/** How many top-level values an outline parses fully to learn the file's layout from. */
+const LAYOUT_SAMPLES = 3;
+
+/**
+ * The tree of a top-level object found by one quick scan: every property
+ * with its key, and its value parsed only when it changed (or is one of the
+ * first few, for the layout). Unchanged values are placeholders listed in
+ * `skipped`. Undefined when the text is not a plain object as expected.
+ */
+function outline(text: string, previous: Record<string, unknown>, value: Record<string, unknown>, skipped: Set<Node>): Node | undefined {
+  const spans = scanTopLevel(text);
+  if (!spans) return undefined;
+  const root = { type: "object", offset: spans.start, length: spans.end - spans.start, children: [] as Node[] } as Node;
+  spans.props.forEach((p, i) => {
+    const prop = { type: "property", offset: p.keyStart, length: p.valueEnd - p.keyStart, parent: root, colonOffset: p.colon, children: [] as Node[] } as Node;
+    const key = { type: "string", offset: p.keyStart, length: p.keyEnd - p.keyStart, value: p.key, parent: prop } as Node;
+    const unchanged = Object.hasOwn(previous, p.key) && Object.hasOwn(value, p.key) && previous[p.key] === value[p.key] && spans.last.get(p.key) === i;
+    let val: Node;
+    if (unchanged && i >= LAYOUT_SAMPLES) {
+      val = { type: "null", offset: p.valueStart, length: p.valueEnd - p.valueStart, parent: prop } as Node;
+      skipped.add(val);
+    } else {
+      const parsed = parseTree(text.slice(p.valueStart, p.valueEnd));
+      if (!parsed) return;
+      val = shift(parsed, p.valueStart, prop);
+      if (unchanged) skipped.add(val);
+    }
+    prop.children!.push(key, val);
+    root.children!.push(prop);
+  });
+  return root.children!.length === spans.props.length ? root : undefined;
+}
+
+/** Moves a tree parsed from a slice to the slice's place in the whole text. */
+function shift(node: Node, by: number, parent: Node): Node {
+  const n = node as { offset: number; parent?: Node; colonOffset?: number; children?: Node[] };
+  n.offset += by;
+  if (n.colonOffset !== undefined) n.colonOffset += by;
+  n.parent = parent;
+  for (const c of n.children ?? []) shift(c, by, node);
+  return node;
+}
+
+interface TopLevelSpans {
+  start: number;
+  end: number;
+  props: Array<{ key: string; keyStart: number; keyEnd: number; colon: number; valueStart: number; valueEnd: number }>;
+  /** Index of the last property of each key (JSON.parse keeps the last of repeated keys). */
+  last: Map<string, number>;
+}
+
+/** Offsets of every top-level property of a JSON object, found without parsing the values. */
+function scanTopLevel(text: string): TopLevelSpans | undefined {
+  const n = text.length;
+  let i = 0;
+  const ws = (): void => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+  };
+  // Strings and containers are skipped by searching for the next interesting character, not
+  // by stepping through every one: a 4 MB registry is outlined in a few milliseconds.
+  const string = (): boolean => {
+    if (text.charCodeAt(i) !== 0x22) return false;
+    let q = i;
+    for (;;) {
+      q = text.indexOf('"', q + 1);
+      if (q < 0) return false;
+      let slashes = 0;
+      while (text.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
+      if (slashes % 2 === 0) break;
+    }
+    i = q + 1;
+    return true;
+  };
+  const skipValue = (): boolean => {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return string();
+    if (c === 0x7b || c === 0x5b) {
+      let depth = 0;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 0x22) {
+          if (!string()) return false;
+          continue;
+        }
+        if (d === 0x7b || d === 0x5b) depth++;
+        else if ((d === 0x7d || d === 0x5d) && --depth === 0) {
+          i++;
+          return true;
+        }
+        i++;
+      }
+      return false;
+    }
+    const from = i;
+    while (i < n && !/[\s,}\]]/.test(text[i]!)) i++;
+    return i > from;
+  };
+  ws();
+  if (text.charCodeAt(i) !== 0x7b) return undefined;
+  const spans: TopLevelSpans = { start: i, end: 0, props: [], last: new Map() };
+  i++;
+  ws();
+  if (text.charCodeAt(i) === 0x7d) {
+    spans.end = i + 1;
+    return spans;
+  }
+  for (;;) {
+    ws();
+    const keyStart = i;
+    if (!string()) return undefined;
+    const keyEnd = i;
+    ws();
+    if (text.charCodeAt(i) !== 0x3a) return undefined;
+    const colon = i;
+    i++;
+    ws();
+    const valueStart = i;
+    if (!skipValue()) return undefined;
+    const raw = text.slice(keyStart + 1, keyEnd - 1);
+    const key = raw.includes("\\") ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw;
+    spans.last.set(key, spans.props.length);
+    spans.props.push({ key, keyStart, keyEnd, colon, valueStart, valueEnd: i });
+    ws();
+    const c = text.charCodeAt(i);
+    i++;
+    if (c === 0x7d) break;
+    if (c !== 0x2c) return undefined;
+  }
+  spans.end = i;
+  ws();
+  return i === n ? spans : undefined;
 }
 
 function defaultShape(path: readonly JsonPathSegment[]): string {
@@ -70,6 +215,8 @@ class JsonEditor {
     private readonly text: string,
     root: Node,
     private readonly shapeOf: (path: readonly JsonPathSegment[]) => string,
+    /** Values known to be unchanged (see outline): never walked or compared. */
+    private readonly skipped: ReadonlySet<Node> = new Set(),
   ) {
     this.eol = text.includes("\r\n") ? "\r\n" : "\n";
     this.unit = inferIndentUnit(text, root);
@@ -111,7 +258,9 @@ class JsonEditor {
 
   /** Adds to `edits` what turns `node` into `value`. */
   diff(node: Node, value: unknown, path: JsonPathSegment[], edits: Edit[]): void {
-    if (nodeEquals(node, value)) return;
+    if (this.skipped.has(node)) return;
+    // Containers are compared as they are walked; only the changed parts make edits.
+    if (node.type !== "object" && node.type !== "array" && nodeEquals(node, value)) return;
     if (node.type === "object" && isPlainObject(value)) return this.diffObject(node, value, path, edits);
     if (node.type === "array" && Array.isArray(value)) return this.diffArray(node, value, path, edits);
     const parentOneLine = node.parent ? this.isOneLine(containerOf(node)) : false;
@@ -130,10 +279,13 @@ class JsonEditor {
       edits.push({ offset: node.offset, length: node.length, content: this.render(value, path, this.lineIndent(node.offset), this.isOneLineOrParent(node)) });
       return;
     }
-    for (const [k, p] of byKey) {
-      if (!Object.hasOwn(value, k) || value[k] === undefined) edits.push(removal(props, props.indexOf(p), node));
+    const removed = new Set<Node>();
+    for (const [k, p] of byKey) if (!Object.hasOwn(value, k) || value[k] === undefined) removed.add(p);
+    if (removed.size) edits.push(...removals(props, removed, node));
+    for (const k of kept) {
+      const child = byKey.get(k)!.children![1]!;
+      if (!this.skipped.has(child)) this.diff(child, value[k], [...path, k], edits);
     }
-    for (const k of kept) this.diff(byKey.get(k)!.children![1]!, value[k], [...path, k], edits);
     // New keys go after the nearest key before them (in the new order) that the file has.
     const groups = new Map<string, string[]>();
     let anchor = "";
@@ -160,6 +312,7 @@ class JsonEditor {
 
   private diffArray(node: Node, value: unknown[], path: JsonPathSegment[], edits: Edit[]): void {
     const items = node.children ?? [];
+    if (items.length === 0 && value.length === 0) return;
     if (items.length === 0) {
       edits.push({ offset: node.offset, length: node.length, content: this.render(value, path, this.lineIndent(node.offset), this.isOneLineOrParent(node)) });
       return;
@@ -270,15 +423,21 @@ function containerOf(node: Node): Node {
   return parent.type === "property" ? parent.parent! : parent;
 }
 
-/** The edit that removes child `index` of `parent` with one of the commas around it. */
-function removal(children: Node[], index: number, parent: Node): Edit {
-  const child = children[index]!;
-  if (index > 0) {
-    const previous = children[index - 1]!;
-    return { offset: end(previous), length: end(child) - end(previous), content: "" };
+/**
+ * The edits that remove the `removed` children of `parent`, each with one of
+ * the commas around it: a child after another goes with the text since that
+ * one's end; a leading run goes up to the first child that stays.
+ */
+function removals(children: Node[], removed: ReadonlySet<Node>, parent: Node): Edit[] {
+  const firstKept = children.findIndex((c) => !removed.has(c));
+  if (firstKept < 0) return [{ offset: parent.offset + 1, length: parent.length - 2, content: "" }];
+  const edits: Edit[] = [];
+  if (firstKept > 0) edits.push({ offset: children[0]!.offset, length: children[firstKept]!.offset - children[0]!.offset, content: "" });
+  for (let i = firstKept + 1; i < children.length; i++) {
+    const child = children[i]!;
+    if (removed.has(child)) edits.push({ offset: end(children[i - 1]!), length: end(child) - end(children[i - 1]!), content: "" });
   }
-  if (children.length > 1) return { offset: child.offset, length: children[1]!.offset - child.offset, content: "" };
-  return { offset: parent.offset + 1, length: parent.length - 2, content: "" };
+  return edits;
 }
 
 /**

@@ -317,9 +317,12 @@ function describeValue(v: unknown): string {
  * strategies.json goes through here. Without a previous text: 2-space JSON
  * with a trailing newline. (JSON objects list integer-like keys such as
  * "404" first, so a new file with such problem keys lists them first.)
+ * `previousRegistry`, the registry parsed from `previous` (every change here
+ * shares the untouched problems), lets a write skip the unchanged problems.
  */
-export function serializeStrategies(registry: StrategyRegistry, previous: string | null = null): string {
-  return editJsonText(previous, registry, { shapeOf: strategiesShape });
+export function serializeStrategies(registry: StrategyRegistry, previous: string | null = null, previousRegistry?: StrategyRegistry): string {
+  // With the registry parsed from `previous`, problems that are the same object were not changed and are skipped.
+  return editJsonText(previous, registry, { shapeOf: strategiesShape, previous: previousRegistry });
 }
 
 /** Problems share one layout, whatever their key: a new one is laid out like those in the file. */

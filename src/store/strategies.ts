@@ -60,16 +60,26 @@ function loadRegistry(text: string | null): StrategyRegistry {
  * problems that changed (and `_meta`) are validated again, which keeps a
  * record on a 10,000-problem registry from paying for a second full pass.
  */
-function writeRegistry(tx: WorkspaceTx, previous: string | null, registry: StrategyRegistry, changed: readonly string[]): void {
+function writeRegistry(tx: WorkspaceTx, previous: Loaded, registry: StrategyRegistry, changed: readonly string[]): void {
   tx.write(STRATEGIES_PATH, checkedRegistryText(previous, registry, changed));
 }
 
+/** strategies.json as read: its text (null when missing) and the registry parsed from it. */
+interface Loaded {
+  text: string | null;
+  registry: StrategyRegistry;
+}
+
+function loadText(text: string | null): Loaded {
+  return { text, registry: loadRegistry(text) };
+}
+
 /** The registry's file text (an edit of `previous`), after validating the problems that changed. */
-function checkedRegistryText(previous: string | null, registry: StrategyRegistry, changed: readonly string[]): string {
+function checkedRegistryText(previous: Loaded, registry: StrategyRegistry, changed: readonly string[]): string {
   const part: StrategyRegistry = { _meta: registry._meta };
   for (const key of changed) part[key] = registry[key];
   assertSchema(validateStrategies, part, STRATEGIES_PATH);
-  return serializeStrategies(registry, previous);
+  return serializeStrategies(registry, previous.text, previous.registry);
 }
 
 function readRegistry(ws: Workspace): StrategyRegistry {
@@ -118,9 +128,8 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
   const now = options.now ?? new Date();
   const ws = openWorkspace(options);
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy record" }, (tx) => {
-    const before = tx.read(STRATEGIES_PATH);
-    const registry = loadRegistry(before);
-    const r = recordOutcome(registry, {
+    const before = loadText(tx.read(STRATEGIES_PATH));
+    const r = recordOutcome(before.registry, {
       problem: options.problem,
       action: options.action,
       id: options.id,
@@ -256,8 +265,8 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   const text = formatErrorFix({ error, cause: options.cause ? redactSecrets(options.cause).text : null, fix: redactSecrets(options.fix).text });
   const capNotes: string[] = [];
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain error" }, (tx) => {
-    const registryBefore = tx.read(STRATEGIES_PATH);
-    const registry = loadRegistry(registryBefore);
+    const registryBefore = loadText(tx.read(STRATEGIES_PATH));
+    const registry = registryBefore.registry;
     const memoryBefore = tx.read(MEMORY_PATH) ?? "# Memory\n";
     // Every file is computed and checked before any is written, so a refusal leaves nothing behind.
     const log = planAppend(tx, date, [{ time: localTime(now), kind: "error", text }]);
@@ -315,8 +324,8 @@ export async function retireStrategy(options: WriteOptions & { problem: string; 
   const now = options.now ?? new Date();
   const ws = openWorkspace(options);
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy retire" }, (tx) => {
-    const before = tx.read(STRATEGIES_PATH);
-    const r = retireSolution(loadRegistry(before), options.problem, options.id, { now: now.toISOString() });
+    const before = loadText(tx.read(STRATEGIES_PATH));
+    const r = retireSolution(before.registry, options.problem, options.id, { now: now.toISOString() });
     if (r.changed) writeRegistry(tx, before, r.registry, [r.problemKey]);
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === options.id)!;
     return {
@@ -349,8 +358,8 @@ export async function pruneStrategies(options: PruneStrategiesOptions = {}): Pro
     return { retired: planPrune(readRegistry(ws), opts).retire, dryRun: true, commit: { committed: false, reason: "dry run" }, warnings: [] };
   }
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy prune" }, (tx) => {
-    const before = tx.read(STRATEGIES_PATH);
-    const plan = planPrune(loadRegistry(before), opts);
+    const before = loadText(tx.read(STRATEGIES_PATH));
+    const plan = planPrune(before.registry, opts);
     if (!plan.retire.length) return { result: plan.retire };
     writeRegistry(tx, before, plan.registry, [...new Set(plan.retire.map((p) => p.problem))]);
     return {
