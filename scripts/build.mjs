@@ -86,6 +86,18 @@ const skipUnusedMcpParts = {
   },
 };
 
+/**
+ * jsonc-parser's "main" is a UMD build whose inner require() calls esbuild
+ * cannot follow (the bundled CLI would fail to load ./impl/format at run
+ * time); its ES module build bundles cleanly.
+ */
+const jsoncParserEsm = {
+  name: "jsonc-parser-esm",
+  setup(b) {
+    b.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: join(root, "node_modules/jsonc-parser/lib/esm/main.js") }));
+  },
+};
+
 async function bundleCli() {
   rmSync(join(root, "dist/cli"), { recursive: true, force: true });
   await build({
@@ -99,7 +111,7 @@ async function bundleCli() {
     chunkNames: "chunks/[name]-[hash]",
     legalComments: "none",
     logLevel: "warning",
-    plugins: [skipUnusedMcpParts],
+    plugins: [skipUnusedMcpParts, jsoncParserEsm],
     define: { __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version) },
     // Bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: "import { createRequire as __brainCreateRequire } from 'node:module'; const require = __brainCreateRequire(import.meta.url);" },

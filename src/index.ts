@@ -70,10 +70,13 @@ export {
   wilsonLowerBound,
   DEFAULT_THRESHOLDS,
   type StrategyRegistry,
+  type StrategyMeta,
   type Solution,
   type Problem,
   type StrategyThresholds,
 } from "./core/strategies.js";
+export { needsConsent, describeAction, CONSENT_NOTE } from "./core/consent.js";
+export { editJsonText, type JsonEditOptions, type JsonPathSegment } from "./core/json-edit.js";
 export { createProblemMatcher, errorSignature, matchProblems } from "./core/signature.js";
 export type { BrainCommit } from "./store/git.js";
 export {

@@ -437,3 +437,42 @@ describe("brain mcp: concurrency and workspace selection", () => {
     expect(todaysEntries(elsewhere)).toEqual(["found after init"]);
   });
 });
+
+describe("brain mcp: consent", () => {
+  it("brain_check and brain_strategy_show say which solutions need the person's consent, in text and data", async () => {
+    const dir = await initWorkspaceDir();
+    writeFileSync(
+      join(dir, "strategies.json"),
+      `{
+  "_meta": {"version": "2.0", "updated": "2026-10-02"},
+
+  "disk_full": {
+    "description": "No space left on the build host",
+    "match": ["No space left on device"],
+    "solutions": [
+      {"action": "Clear the build cache", "successRate": 0.90, "tries": 10, "env": "CI runner"},
+      {"action": "sudo journalctl --vacuum-size=200M", "successRate": 0.95, "tries": 20, "requires_consent": true}
+    ]
+  }
+}
+`,
+    );
+    const c = await connect(dir);
+    try {
+      const check = await call(c, "brain_check", { error: "write /tmp/x: No space left on device" });
+      expect(check.isError).toBeFalsy();
+      // The best-rated solution needs consent: it is never shown as a plain fix.
+      expect(textOf(check)).toMatch(/\(validated\): needs consent \(privileged or remote: ask the person before running it\): sudo journalctl --vacuum-size=200M\n/);
+      expect(textOf(check)).toMatch(/\(validated\): Clear the build cache \[env: CI runner\]/);
+      expect(check.structuredContent.matches[0].solutions.map((s: { requiresConsent: boolean; env: string | null }) => [s.requiresConsent, s.env])).toEqual([
+        [true, null],
+        [false, "CI runner"],
+      ]);
+      const show = await call(c, "brain_strategy_show", { problem: "disk_full" });
+      expect(textOf(show)).toContain("needs consent (privileged or remote: ask the person before running it): sudo journalctl");
+      expect(show.structuredContent.solutions[0]).toMatchObject({ requiresConsent: true });
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+});

@@ -51,7 +51,8 @@ export function mergeStrategies(base: string, ours: string, theirs: string): Mer
   const t = theirs.trim() ? parseStrategies(theirs, "strategies.json (theirs)") : {};
   const notes: string[] = [];
   const merged = mergeRegistries(b, o, t, notes);
-  return { text: serializeStrategies(merged), conflict: false, notes };
+  // The merge is written as an edit of ours, which is what the working tree holds.
+  return { text: serializeStrategies(merged, ours.trim() ? ours : null), conflict: false, notes };
 }
 
 function mergeRegistries(b: StrategyRegistry, o: StrategyRegistry, t: StrategyRegistry, notes: string[]): StrategyRegistry {
@@ -85,15 +86,28 @@ function mergeMeta(b: unknown, o: unknown, t: unknown, notes: string[]): Strateg
       continue;
     }
     if (k === "version") {
-      // A newer format on either side must not be written back as the older one.
-      const v = Math.max(Number(o.version ?? 0), Number(t.version ?? 0));
-      if (v) out.version = v;
+      // A newer format on either side must not be written back as the older one; the newer is kept as
+      // written ("2.0" stays a string), and equal versions keep ours.
+      const v = o.version === undefined ? t.version : t.version === undefined ? o.version : compareVersions(t.version, o.version) > 0 ? t.version : o.version;
+      if (v !== undefined) out.version = v;
       continue;
     }
     const v = mergeValue(bo[k], o[k], t[k], `_meta.${k}`, notes);
     if (v !== undefined) out[k] = v;
   }
   return out;
+}
+
+/** Orders format versions written as numbers or dotted strings: 2 = "2.0" < "2.1" < 10. Unreadable parts count as 0. */
+function compareVersions(a: unknown, b: unknown): number {
+  const parts = (v: unknown): number[] => String(v).split(".").map((p) => Number.parseFloat(p) || 0);
+  const pa = parts(a);
+  const pb = parts(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 function mergeProblem(key: string, b: Problem | undefined, o: Problem | undefined, t: Problem | undefined, notes: string[]): Problem | undefined {

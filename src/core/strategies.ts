@@ -1,4 +1,6 @@
 import { isIsoDate, daysBetween } from "./dates.js";
+import { needsConsent } from "./consent.js";
+import { editJsonText, type JsonPathSegment } from "./json-edit.js";
 import { CorruptFileError, UsageError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
 import { createPatternMatcher, patternsOf } from "./signature.js";
@@ -21,7 +23,12 @@ export type SolutionStatus = "pending" | "validated" | "quarantined" | "retired"
 /** Every status brain writes, in lifecycle order. */
 export const SOLUTION_STATUSES: readonly SolutionStatus[] = ["pending", "validated", "quarantined", "retired"];
 
-/** One way of solving a problem. Unknown keys (e.g. `requires_consent`, `env`) are kept as they are. */
+/**
+ * One way of solving a problem. Unknown keys are kept as they are. Two keys
+ * of Mjolnir-Brain files are read: `requires_consent` (the action is
+ * privileged or remote, e.g. sudo, ssh, scp: a person must approve it before
+ * it is run) and `env` (where the solution applies, e.g. "behind firewall").
+ */
 export interface Solution {
   /** Stable address, `s-` + base36; assigned on the first write when missing. */
   id?: string;
@@ -35,6 +42,10 @@ export interface Solution {
   status?: SolutionStatus | (string & {});
   /** The last results, oldest first, for drift detection. */
   recent?: number[];
+  /** True (any value but false) when a person must approve the action before it is run; see needsConsent. */
+  requires_consent?: boolean;
+  /** Where the solution applies, e.g. "behind firewall" (some files hold a list, e.g. ["ci"]). */
+  env?: string | string[];
   [key: string]: unknown;
 }
 
@@ -44,12 +55,15 @@ export interface Problem {
   /** Substrings, regular expressions or error signatures that identify the problem. */
   match?: string[] | string;
   solutions?: Solution[];
+  /** Every solution of the problem needs a person's approval, unless the solution says `"requires_consent": false`. */
+  requires_consent?: boolean;
   [key: string]: unknown;
 }
 
 /** The `_meta` block. */
 export interface StrategyMeta {
-  version?: number;
+  /** Format version: brain writes 2; Mjolnir-Brain files hold strings such as "2.0". Kept as written. */
+  version?: number | string;
   /** ISO timestamp of the last change brain made. */
   updated?: string;
   [key: string]: unknown;
@@ -206,8 +220,9 @@ function checkMeta(value: unknown, errors: string[]): void {
     errors.push(`_meta: expected an object, like {"version": 2}; got ${describeValue(value)}`);
     return;
   }
-  if ("version" in value && !(Number.isInteger(value.version) && (value.version as number) >= 1)) {
-    errors.push(`_meta.version: expected a whole number ≥ 1, like 2; got ${describeValue(value.version)}`);
+  const v = value.version;
+  if ("version" in value && !(typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) {
+    errors.push(`_meta.version: expected a number or a string, like 2 or "2.0"; got ${describeValue(v)}`);
   }
   if ("updated" in value && typeof value.updated !== "string") {
     errors.push(`_meta.updated: expected an ISO timestamp string, like "2026-11-21T09:14:00Z"; got ${describeValue(value.updated)}`);
@@ -294,13 +309,25 @@ function describeValue(v: unknown): string {
 }
 
 /**
- * Writes a registry as brain stores it: 2-space JSON with a trailing
- * newline, keys in their original order, so a diff shows only what changed.
- * (JSON objects list integer-like keys such as "404" first; a file with such
- * problem keys is reordered once, on its first write.)
+ * The file text of a registry. Given the text it was read from (`previous`),
+ * only what changed is edited in that text, in the file's own layout: a
+ * one-line solution stays on one line, a number nobody changed keeps its
+ * spelling (`0.90` stays `0.90`), a new problem or solution looks like its
+ * neighbours, so `git diff` shows only the recorded change. Every writer of
+ * strategies.json goes through here. Without a previous text: 2-space JSON
+ * with a trailing newline. (JSON objects list integer-like keys such as
+ * "404" first, so a new file with such problem keys lists them first.)
+ * `previousRegistry`, the registry parsed from `previous` (every change here
+ * shares the untouched problems), lets a write skip the unchanged problems.
  */
-export function serializeStrategies(registry: StrategyRegistry): string {
-  return `${JSON.stringify(registry, null, 2)}\n`;
+export function serializeStrategies(registry: StrategyRegistry, previous: string | null = null, previousRegistry?: StrategyRegistry): string {
+  // With the registry parsed from `previous`, problems that are the same object were not changed and are skipped.
+  return editJsonText(previous, registry, { shapeOf: strategiesShape, previous: previousRegistry });
+}
+
+/** Problems share one layout, whatever their key: a new one is laid out like those in the file. */
+function strategiesShape(path: readonly JsonPathSegment[]): string {
+  return path.map((s, i) => (typeof s === "number" ? "#" : i === 0 && !s.startsWith("_") ? "*" : s)).join("\u0000");
 }
 
 // ---------------------------------------------------------------------------
@@ -648,6 +675,14 @@ export interface SolutionView {
   status: SolutionStatus;
   drifting: boolean;
   wilson: number;
+  /**
+   * A person must approve the action before it is run (`requires_consent`
+   * on the solution, or on its problem): privileged or remote operations
+   * such as sudo, ssh, scp. Never to be run as a plain fix.
+   */
+  requiresConsent: boolean;
+  /** Where the solution applies (its `env`; a list joined with commas), or null. */
+  env: string | null;
   /** The solution object as stored, with any unknown keys. */
   solution: Solution;
 }
@@ -666,9 +701,19 @@ export function viewSolutions(registry: StrategyRegistry, problemKey: string, op
     status: effectiveStatus(s, thresholds),
     drifting: isDrifting(s, thresholds),
     wilson: wilsonLowerBound(s.successRate ?? 0, s.tries ?? 0),
+    requiresConsent: needsConsent(problem, s),
+    env: envOf(s),
     solution: s,
   }));
 }
+
+/** A solution's `env` as text: a string as written, a list joined with commas; null when there is none. */
+function envOf(s: Solution): string | null {
+  const env: unknown = s.env;
+  const text = typeof env === "string" ? env : Array.isArray(env) ? env.filter((e) => typeof e === "string" || typeof e === "number").join(", ") : "";
+  return text.trim() ? text : null;
+}
+
 
 function requireProblem(registry: StrategyRegistry, key: string): Problem {
   const problem = getProblem(registry, key);

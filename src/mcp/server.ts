@@ -8,6 +8,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { ENTRY_KINDS, dailyLogPath } from "../core/daily-log.js";
+import { describeAction } from "../core/consent.js";
 import { localDate } from "../core/dates.js";
 import { fileSystemError, isBrainError, UsageError } from "../core/errors.js";
 import type { WorkspaceOptions } from "../store/workspace.js";
@@ -168,7 +169,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "Call this as soon as a command, build or test FAILS, before reasoning about the error: known problems matching the " +
       "error text, each with its solutions best first. Try them in order; after each attempt call brain_strategy_record, " +
-      "and once it is fixed call brain_error.",
+      "and once it is fixed call brain_error. A solution marked \"needs consent\" is privileged or remote (sudo, ssh, scp): " +
+      "ask the person and wait for their yes before running it.",
     input: {
       error: nonEmpty("The error text").describe("The error text, or its key lines"),
       limit: z.number().int().positive().optional().describe("Most problems (default 5)"),
@@ -181,7 +183,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
         r.matches.map(
           (m) =>
             `${m.problem} (match ${pct(m.score)})${m.description ? ` — ${m.description}` : ""}\n` +
-            lines(m.solutions.map((s) => `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}): ${s.action}`), "  (no solutions yet)"),
+            lines(m.solutions.map((s) => `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}): ${describeAction(s)}`), "  (no solutions yet)"),
         ),
         "No known fix. Once you have one, record it with brain_error.",
       ),
@@ -245,7 +247,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
     text: (r) =>
       `${r.problem}${r.description ? ` — ${r.description}` : ""}\n` +
       lines(
-        r.solutions.map((s) => `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}${s.drifting ? ", drifting" : ""}): ${s.action}`),
+        r.solutions.map((s) => `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}${s.drifting ? ", drifting" : ""}): ${describeAction(s)}`),
         "  (no solutions yet)",
       ),
   }),

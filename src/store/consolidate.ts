@@ -393,7 +393,8 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
     return m ? [{ error: m[1]!, fix: m[3]! }] : [];
   });
   if (!fixes.length) return null;
-  let registry = inputs.strategies === null ? createRegistry() : parseStrategies(inputs.strategies, STRATEGIES_PATH);
+  const previous = inputs.strategies === null ? createRegistry() : parseStrategies(inputs.strategies, STRATEGIES_PATH);
+  let registry = previous;
   for (const { error, fix } of fixes) {
     registry = recordOutcome(registry, {
       problem: error,
@@ -405,7 +406,7 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
       now: inputs.now.toISOString(),
     }).registry;
   }
-  return serializeStrategies(registry);
+  return serializeStrategies(registry, inputs.strategies, previous);
 }
 
 // ---------------------------------------------------------------------------

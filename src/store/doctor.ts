@@ -106,9 +106,10 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
         } else if (f.id === "strategies-ids") {
           const text = tx.read(STRATEGIES_PATH);
           if (text === null) continue;
-          const r = assignSolutionIds(parseStrategies(text, STRATEGIES_PATH));
+          const previous = parseStrategies(text, STRATEGIES_PATH);
+          const r = assignSolutionIds(previous);
           if (r.assigned.length && !schemaProblems(validateStrategies, r.registry).length) {
-            tx.write(STRATEGIES_PATH, serializeStrategies(r.registry));
+            tx.write(STRATEGIES_PATH, serializeStrategies(r.registry, text, previous));
             done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})` });
           }
         } else if (f.id === "gitignore-brain") {

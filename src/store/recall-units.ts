@@ -132,6 +132,7 @@ async function rulesUnits(path: string, text: string): Promise<MemoryUnit[]> {
 
 async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> {
   const { parseStrategies, listProblems, viewSolutions } = await import("../core/strategies.js");
+  const { describeAction } = await import("../core/consent.js");
   const registry = parseStrategies(text, path);
   const units: MemoryUnit[] = [];
   const keyLines = topLevelKeyLines(text);
@@ -142,7 +143,7 @@ async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> 
     const description = typeof problem.description === "string" ? problem.description : "";
     const match = Array.isArray(problem.match) ? problem.match.map(String) : typeof problem.match === "string" ? [problem.match] : [];
     const lines = [description ? `${key}: ${description}` : key];
-    for (const s of solutions) lines.push(`→ ${s.action} (${s.status}, ${Math.round(s.successRate * 100)}% of ${s.tries})`);
+    for (const s of solutions) lines.push(`→ ${describeAction(s)} (${s.status}, ${Math.round(s.successRate * 100)}% of ${s.tries})`);
     const dates = solutions.map((s) => s.lastTried?.slice(0, 10)).filter((d): d is string => !!d && isIsoDate(d)).sort();
     units.push({
       id: `${path}:${line}`,

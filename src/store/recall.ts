@@ -82,7 +82,7 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
 // (`\nterm\t`), so a warm recall never parses the whole index.
 
 /** Changes whenever the cache layout or the search settings change. */
-const CACHE_VERSION = `recall-cache-1|${INDEX_VERSION}`;
+const CACHE_VERSION = `recall-cache-2|${INDEX_VERSION}`;
 
 interface CachedFile {
   path: string;

@@ -54,21 +54,32 @@ function loadRegistry(text: string | null): StrategyRegistry {
 }
 
 /**
- * Validates and writes the registry. The whole file was validated when it was
- * read; before writing, the problems that changed (and `_meta`) are validated
- * again, which keeps a record on a 10,000-problem registry from paying for a
- * second full pass.
+ * Validates and writes the registry as an edit of the file's text
+ * (`previous`, as read): only what changed is rewritten, in the file's own
+ * layout. The whole file was validated when it was read; before writing, the
+ * problems that changed (and `_meta`) are validated again, which keeps a
+ * record on a 10,000-problem registry from paying for a second full pass.
  */
-function writeRegistry(tx: WorkspaceTx, registry: StrategyRegistry, changed: readonly string[]): void {
-  tx.write(STRATEGIES_PATH, checkedRegistryText(registry, changed));
+function writeRegistry(tx: WorkspaceTx, previous: Loaded, registry: StrategyRegistry, changed: readonly string[]): void {
+  tx.write(STRATEGIES_PATH, checkedRegistryText(previous, registry, changed));
 }
 
-/** The registry's file text, after validating the problems that changed. */
-function checkedRegistryText(registry: StrategyRegistry, changed: readonly string[]): string {
+/** strategies.json as read: its text (null when missing) and the registry parsed from it. */
+interface Loaded {
+  text: string | null;
+  registry: StrategyRegistry;
+}
+
+function loadText(text: string | null): Loaded {
+  return { text, registry: loadRegistry(text) };
+}
+
+/** The registry's file text (an edit of `previous`), after validating the problems that changed. */
+function checkedRegistryText(previous: Loaded, registry: StrategyRegistry, changed: readonly string[]): string {
   const part: StrategyRegistry = { _meta: registry._meta };
   for (const key of changed) part[key] = registry[key];
   assertSchema(validateStrategies, part, STRATEGIES_PATH);
-  return serializeStrategies(registry);
+  return serializeStrategies(registry, previous.text, previous.registry);
 }
 
 function readRegistry(ws: Workspace): StrategyRegistry {
@@ -117,8 +128,8 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
   const now = options.now ?? new Date();
   const ws = openWorkspace(options);
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy record" }, (tx) => {
-    const registry = loadRegistry(tx.read(STRATEGIES_PATH));
-    const r = recordOutcome(registry, {
+    const before = loadText(tx.read(STRATEGIES_PATH));
+    const r = recordOutcome(before.registry, {
       problem: options.problem,
       action: options.action,
       id: options.id,
@@ -129,7 +140,7 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
       now: now.toISOString(),
       thresholds: ws.config.thresholds,
     });
-    writeRegistry(tx, r.registry, [r.problemKey]);
+    writeRegistry(tx, before, r.registry, [r.problemKey]);
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
     return {
       result: { problem: r.problemKey, solution: view, created: r.created, resolution: r.resolution, redactions: r.redactions },
@@ -254,7 +265,8 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   const text = formatErrorFix({ error, cause: options.cause ? redactSecrets(options.cause).text : null, fix: redactSecrets(options.fix).text });
   const capNotes: string[] = [];
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain error" }, (tx) => {
-    const registry = loadRegistry(tx.read(STRATEGIES_PATH));
+    const registryBefore = loadText(tx.read(STRATEGIES_PATH));
+    const registry = registryBefore.registry;
     const memoryBefore = tx.read(MEMORY_PATH) ?? "# Memory\n";
     // Every file is computed and checked before any is written, so a refusal leaves nothing behind.
     const log = planAppend(tx, date, [{ time: localTime(now), kind: "error", text }]);
@@ -277,7 +289,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
       now: now.toISOString(),
       thresholds: ws.config.thresholds,
     });
-    const registryText = checkedRegistryText(r.registry, [r.problemKey]);
+    const registryText = checkedRegistryText(registryBefore, r.registry, [r.problemKey]);
     // The size cap holds for every write to MEMORY.md, not only consolidation's: agents that record
     // many errors between consolidations would otherwise grow it past the cap that sessions load.
     const cap = planMemoryCap(edit.text, ws.config.memoryCapBytes);
@@ -312,9 +324,9 @@ export async function retireStrategy(options: WriteOptions & { problem: string; 
   const now = options.now ?? new Date();
   const ws = openWorkspace(options);
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy retire" }, (tx) => {
-    const registry = loadRegistry(tx.read(STRATEGIES_PATH));
-    const r = retireSolution(registry, options.problem, options.id, { now: now.toISOString() });
-    if (r.changed) writeRegistry(tx, r.registry, [r.problemKey]);
+    const before = loadText(tx.read(STRATEGIES_PATH));
+    const r = retireSolution(before.registry, options.problem, options.id, { now: now.toISOString() });
+    if (r.changed) writeRegistry(tx, before, r.registry, [r.problemKey]);
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === options.id)!;
     return {
       result: { problem: r.problemKey, solution: view, changed: r.changed },
@@ -346,9 +358,10 @@ export async function pruneStrategies(options: PruneStrategiesOptions = {}): Pro
     return { retired: planPrune(readRegistry(ws), opts).retire, dryRun: true, commit: { committed: false, reason: "dry run" }, warnings: [] };
   }
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy prune" }, (tx) => {
-    const plan = planPrune(loadRegistry(tx.read(STRATEGIES_PATH)), opts);
+    const before = loadText(tx.read(STRATEGIES_PATH));
+    const plan = planPrune(before.registry, opts);
     if (!plan.retire.length) return { result: plan.retire };
-    writeRegistry(tx, plan.registry, [...new Set(plan.retire.map((p) => p.problem))]);
+    writeRegistry(tx, before, plan.registry, [...new Set(plan.retire.map((p) => p.problem))]);
     return {
       result: plan.retire,
       message: {

@@ -1,15 +1,16 @@
 import type { Argv, CommandModule } from "yargs";
+import { describeAction } from "../../core/consent.js";
 import type { ProblemSummary, SolutionSummary } from "../../store/strategies.js";
 import { asList, baseOptions, commitNote, report, say, warn, type GlobalArgs } from "../output.js";
 
 const STATUSES = ["pending", "validated", "quarantined", "retired"] as const;
 const RANKS = ["rate", "wilson"] as const;
 
-/** One solution as a table row: id, rate, tries, status, last tried, action. */
+/** One solution as a table row: id, rate, tries, status, last tried, action (after "needs consent" when it does, with its env). */
 export function solutionRow(s: SolutionSummary): string {
   const rate = `${(s.successRate * 100).toFixed(0)}%`.padStart(4);
   const flags = s.drifting ? " (drifting)" : "";
-  return `  ${s.id.padEnd(8)} ${rate} ${String(s.tries).padStart(4)} ${s.tries === 1 ? "try  " : "tries"}  ${(s.status + flags).padEnd(12)} ${(s.lastTried ?? "-").slice(0, 10).padEnd(10)}  ${s.action}`;
+  return `  ${s.id.padEnd(8)} ${rate} ${String(s.tries).padStart(4)} ${s.tries === 1 ? "try  " : "tries"}  ${(s.status + flags).padEnd(12)} ${(s.lastTried ?? "-").slice(0, 10).padEnd(10)}  ${describeAction(s)}`;
 }
 
 /** A problem and its ranked solutions, for people. */
