@@ -429,7 +429,12 @@ function findPrivateKeys(text: string, spans: Span[], rank: number): void {
   }
 }
 
-/** Where base64 lines (and PEM headers) that follow `at` stop, lines split by newlines or `\n` escapes. */
+/**
+ * Where the key material after `at` stops: whole lines of base64 (or PEM
+ * headers), lines split by newlines or `\\n` escapes; a line that is not all
+ * base64 ends it, after its leading run if that run is long enough to be key
+ * material rather than a word.
+ */
 function keyMaterialEnd(text: string, at: number): number {
   let i = at;
   for (;;) {
@@ -440,7 +445,7 @@ function keyMaterialEnd(text: string, at: number): number {
     }
     if (text[j] === "\n") i = j + 1;
     else if (text[j] === "\\" && text[j + 1] === "n") i = j + 2;
-    else return j;
+    else return j === text.length || j - i >= 16 ? j : Math.max(at, i - 1);
   }
 }
 
@@ -516,10 +521,18 @@ export function redactSecrets(text: string): RedactResult {
  * `value`, or `value` as a whole is a bare token, the whole value becomes
  * `[REDACTED:kind]` and `kind` says which; otherwise the value comes back
  * unchanged with `kind: null`. A caller that needs a safe slug can refuse the
- * name when `kind` is set, or slugify the marker (`redacted-kind`).
+ * name when `kind` is set, or slugify the marker (`redacted-kind`). Meant
+ * for short values: besides the whole value, the part after each of the first
+ * 64 separators (`-_./:`) is scanned, since a slug joins words with them.
  */
 export function redactName(value: string): { value: string; kind: string | null } {
-  const spans = findSpans(value);
-  if (spans.length === 0) return { value, kind: null };
-  return { value: `[REDACTED:${spans[0]!.kind}]`, kind: spans[0]!.kind };
+  // In a slug a token may follow a separator it would not follow in prose
+  // (`deploy-with-ghp_…`, `fix_sk-ant-…`): each part after one is looked at too.
+  const starts = [0];
+  for (let i = 0; i < value.length && starts.length <= 64; i++) if ("-_./:".includes(value[i]!)) starts.push(i + 1);
+  for (const start of starts) {
+    const spans = findSpans(value.slice(start));
+    if (spans.length) return { value: `[REDACTED:${spans[0]!.kind}]`, kind: spans[0]!.kind };
+  }
+  return { value, kind: null };
 }
