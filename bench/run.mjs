@@ -183,6 +183,10 @@ if (!process.env.BENCH_SKIP_CONSOLIDATE) {
   const { benchConsolidation } = await import("./consolidate.mjs");
   lines.push(benchConsolidation());
 }
+if (!process.env.BENCH_SKIP_REDACT) {
+  const { benchRedaction } = await import("./redact.mjs");
+  lines.push(benchRedaction());
+}
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/latest.md"), lines.join("\n"));
 process.stdout.write(lines.join("\n"));
