@@ -8,7 +8,7 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const BRAIN_BIN = join(REPO, "bin", "brain.js");
 
 /** A fresh temporary folder holding `files` (path → content). */
-export function tmpWorkspace(files: Record<string, string> = {}): string {
+export function tmpWorkspace(files: Record<string, string | Uint8Array> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "brain-test-"));
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
@@ -37,7 +37,7 @@ export function git(dir: string, ...args: string[]): string {
 }
 
 /** A temporary git repository holding `files`, committed by a person. */
-export function gitWorkspace(files: Record<string, string> = {}): string {
+export function gitWorkspace(files: Record<string, string | Uint8Array> = {}): string {
   const dir = tmpWorkspace(files);
   git(dir, "init", "-q", "-b", "main");
   if (Object.keys(files).length) {
