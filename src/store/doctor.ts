@@ -33,6 +33,11 @@ export interface DoctorFinding {
   fixable: boolean;
 }
 
+/** A finding `brain doctor --fix` could not repair, and why. */
+export interface UnfixedFinding extends DoctorFinding {
+  reason: string;
+}
+
 export interface DoctorOptions extends WorkspaceOptions {
   /** Repair what is safe to repair (stale lock and temp files, missing folders and ids, .gitignore), in one commit. */
   fix?: boolean;
@@ -48,6 +53,8 @@ export interface DoctorResult {
   findings: DoctorFinding[];
   /** What --fix repaired. */
   fixed: DoctorFinding[];
+  /** What --fix set out to repair and could not, each with the reason; these are still among `findings`. */
+  unfixed: UnfixedFinding[];
   commit: CommitInfo;
   warnings: string[];
 }
@@ -75,6 +82,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
   const ws = openTolerant(options);
   let findings = await diagnose(ws);
   const fixed: DoctorFinding[] = [];
+  const unfixed: UnfixedFinding[] = [];
   let commit: CommitInfo = { committed: false, reason: "nothing to fix" };
   const warnings: string[] = [];
   if (options.fix && findings.some((f) => f.fixable)) {
@@ -88,12 +96,13 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
       }
     }
     const out = await writeWorkspace(ws, { commit: options.commit, command: "brain doctor --fix" }, (tx) => {
-      const done: DoctorFinding[] = [];
+      const done: Array<DoctorFinding & { original?: DoctorFinding }> = [];
       for (const f of findings) {
         if (!f.fixable || f.id === "lock-stale") continue;
         if (f.id === "write-interrupted") {
-          // Taking the lock to write committed it already.
-          done.push(f);
+          // Taking the lock to write committed it already (checked below: the finding counts as fixed once its record is gone).
+          const how = ws.gitRoot && (options.commit ?? ws.config.commit) ? "committed in a recovery commit of its own, except what git ignores" : "commits are off here";
+          done.push({ ...f, message: `${f.message} Nothing of it is pending any more (${how}).`, original: f });
         } else if (f.id === "tmp-stale") {
           // Under the lock no brain writer of this workspace is mid-write, so an old temp file is garbage.
           for (const file of staleTempFiles(ws.root)) rmSync(join(ws.root, BRAIN_DIR, "tmp", file), { force: true });
@@ -110,7 +119,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           const r = assignSolutionIds(parseStrategies(text, STRATEGIES_PATH));
           if (r.assigned.length && !schemaProblems(validateStrategies, r.registry).length) {
             tx.write(STRATEGIES_PATH, serializeStrategies(r.registry));
-            done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})` });
+            done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})`, original: f });
           }
         } else if (f.id === "gitignore-brain") {
           const existing = tx.read(".gitignore") ?? "";
@@ -129,12 +138,36 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           : undefined,
       };
     });
-    fixed.push(...out.result);
     commit = out.commit;
     warnings.push(...out.warnings);
+    const before = findings;
     findings = await diagnose(ws);
+    // A repair counts only once the finding is gone: a claim is checked, never assumed.
+    const still = (f: DoctorFinding) => {
+      const record = recordOf.get(f);
+      return record ? existsSync(join(ws.root, record)) : findings.some((n) => sameFinding(n, f));
+    };
+    for (const { original, ...f } of out.result) if (!still(original ?? f)) fixed.push(f);
+    for (const f of before) {
+      if (f.fixable && f.id !== "lock-stale" && still(f)) unfixed.push({ ...f, reason: unfixedReason(f, warnings) });
+    }
   }
-  return { root: ws.root, healthy: findings.length === 0, findings, fixed, commit, warnings };
+  return { root: ws.root, healthy: findings.length === 0, findings, fixed, unfixed, commit, warnings };
+}
+
+/** The same finding before and after a repair: same check, same place, same words. */
+function sameFinding(a: DoctorFinding, b: DoctorFinding): boolean {
+  return a.id === b.id && a.file === b.file && a.message === b.message;
+}
+
+/** Why a finding --fix set out to repair is still there, in the words of the warning that says so when there is one. */
+function unfixedReason(f: DoctorFinding, warnings: string[]): string {
+  if (f.id === "write-interrupted") {
+    // git's own words run to several lines; the warning carries them all, the reason their first.
+    const said = warnings.find((w) => /Written but not committed: /.test(w));
+    if (said) return `Its commit failed again: ${said.replace(/^.*?Written but not committed: /s, "").split("\n")[0]}`;
+  }
+  return "brain doctor --fix could not repair it; see what to do.";
 }
 
 /** The workspace, with the default config when brain.config.json is invalid: that is a finding, not a reason to stop. */
@@ -373,6 +406,9 @@ function checkLock(ws: Workspace, out: DoctorFinding[]): void {
   });
 }
 
+/** The uncommitted-paths record (workspace-relative) each write-interrupted finding is about: it is fixed once that record is gone. */
+const recordOf = new WeakMap<DoctorFinding, string>();
+
 /** Writes left uncommitted by writers killed before their commits or whose commits failed (while a live writer holds the lock, a record may be its own). */
 function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
   const path = lockPath(ws.root);
@@ -384,7 +420,9 @@ function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
     if (consolidating && left.command === CONSOLIDATE_COMMAND) {
       out.push({ id: "consolidate-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Run `brain consolidate`: it finishes that consolidation and commits it.", fixable: false });
     } else {
-      out.push({ id: "write-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Commit those files as that write (`brain doctor --fix` does, and so does the next brain write).", fixable: true });
+      const finding: DoctorFinding = { id: "write-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Commit those files as that write (`brain doctor --fix` does, and so does the next brain write).", fixable: true };
+      recordOf.set(finding, left.record);
+      out.push(finding);
     }
   }
 }

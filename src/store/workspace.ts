@@ -403,10 +403,12 @@ function noticeOnceIgnored(ws: Workspace, ignored: string[]): string | undefined
   }
   const example = ignored.find((p) => fresh.includes(ignoredPlace(p)))!;
   const list = fresh.length === 1 ? fresh[0]! : `${fresh.slice(0, -1).join(", ")} and ${fresh[fresh.length - 1]}`;
+  const one = fresh.length === 1;
+  const what = one ? (fresh[0]!.endsWith("/") ? "the files in it" : "it") : "those files";
   return (
-    `${list} ${fresh.length === 1 && !fresh[0]!.endsWith("/") ? "is" : "are"} kept out of git by this workspace's own ignore rules: ` +
-    `brain writes ${fresh.length === 1 && !fresh[0]!.endsWith("/") ? "it" : "those files"} and does not commit them, and will not mention it again. ` +
-    `\`git check-ignore -v ${example}\` shows the rule; remove it to have brain commit them.`
+    `${list} ${one ? "is" : "are"} kept out of git by this workspace's own ignore rules: ` +
+    `brain writes ${what} and does not commit ${one && what === "it" ? "it" : "them"}, and will not mention it again. ` +
+    `\`git check-ignore -v ${example}\` shows the rule; remove the rule to have brain commit ${one && what === "it" ? "it" : "them"}.`
   );
 }
 
