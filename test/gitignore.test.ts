@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bareGitEnv, commitSubjects, git, gitWorkspace, runBrain, until } from "./helpers.js";
@@ -109,6 +109,31 @@ describe("a workspace that keeps memory out of git", () => {
     expect(log.stdout).toMatch(/\(committed [0-9a-f]{7}\)\n$/);
     expect(lastCommitFiles(dir)).toEqual(["memory/2026-11-21.md"]);
     expect(status(dir)).toEqual(PERSONS_CHANGES);
+  }, 60_000);
+
+  it("doctor --fix settles writes an earlier brain left pending with ignored paths, and says what it committed and what git ignores", async () => {
+    const dir = personsWorkspace("memory/\n*.json\n");
+    expect((await runBrain(["init"], { cwd: dir, env: env() })).code).toBe(0);
+    // Records as an earlier brain left them: it kept ignored paths pending, with one file git does not ignore.
+    writeFileSync(join(dir, "TOOLS.md"), "# TOOLS.md\n\n- ssh staging: use the bastion.\n");
+    writeFileSync(join(dir, "memory", "2026-11-20.md"), "- 09:00 [note] written by the earlier brain\n");
+    const folder = join(dir, ".brain", "uncommitted");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "000000000000001-41-aa.jsonl"), '{"pid":41,"command":"brain log"}\n"memory/2026-11-20.md"\n');
+    writeFileSync(join(folder, "000000000000002-42-bb.jsonl"), '{"pid":42,"command":"brain init"}\n"TOOLS.md"\n"strategies.json"\n');
+    const before = await runBrain(["doctor", "--json"], { cwd: dir, env: env() });
+    expect(JSON.parse(before.stdout).findings.map((f: { id: string }) => f.id)).toEqual(["write-interrupted", "write-interrupted", "git-uncommitted"]);
+
+    const fix = await runBrain(["doctor", "--fix"], { cwd: dir, env: env() });
+    expect(fix).toMatchObject({ code: 0, stderr: "" });
+    const lines = fix.stdout.split("\n");
+    expect(lines.find((l) => l.includes("(pid 41)"))).toMatch(/Nothing to commit: git ignores it, by the workspace's own rules; nothing is pending any more\.$/);
+    expect(lines.find((l) => l.includes("(pid 42)"))).toMatch(/Committed now \([0-9a-f]{7}\); strategies\.json is ignored by git and stays uncommitted\.$/);
+    expect(fix.stdout).not.toMatch(/not committed|not fixed/);
+    expect(commitSubjects(dir)[0]).toBe("brain: recover 2 files brain init left uncommitted");
+    expect(lastCommitFiles(dir)).toEqual(["TOOLS.md"]);
+    expect(status(dir)).toEqual(PERSONS_CHANGES);
+    expect(pendingRecords(dir)).toEqual([]);
   }, 60_000);
 
   it("a commit git refuses puts back what brain staged, keeps no ignored path pending, and doctor --fix says it could not fix it until it can", async () => {

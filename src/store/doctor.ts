@@ -101,8 +101,8 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
         if (!f.fixable || f.id === "lock-stale") continue;
         if (f.id === "write-interrupted") {
           // Taking the lock to write committed it already (checked below: the finding counts as fixed once its record is gone).
-          const how = ws.gitRoot && (options.commit ?? ws.config.commit) ? "committed in a recovery commit of its own, except what git ignores" : "commits are off here";
-          done.push({ ...f, message: `${f.message} Nothing of it is pending any more (${how}).`, original: f });
+          const commit = tx.recovered.find((r) => r.record === recordOf.get(f))?.commit;
+          if (commit) done.push({ ...f, message: `${f.message} ${recoveredText(commit)}`, original: f });
         } else if (f.id === "tmp-stale") {
           // Under the lock no brain writer of this workspace is mid-write, so an old temp file is garbage.
           for (const file of staleTempFiles(ws.root)) rmSync(join(ws.root, BRAIN_DIR, "tmp", file), { force: true });
@@ -153,6 +153,14 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
     }
   }
   return { root: ws.root, healthy: findings.length === 0, findings, fixed, unfixed, commit, warnings };
+}
+
+/** What became of a write left uncommitted, once the lock was taken. */
+function recoveredText(commit: CommitInfo): string {
+  const ignored = commit.ignored?.length ? `; ${commit.ignored.join(", ")} ${commit.ignored.length === 1 ? "is" : "are"} ignored by git and stay${commit.ignored.length === 1 ? "s" : ""} uncommitted` : "";
+  if (commit.committed) return `Committed now (${commit.sha?.slice(0, 7)})${ignored}.`;
+  if (commit.ignored?.length) return `Nothing to commit: git ignores ${commit.ignored.length === 1 ? "it" : "them all"}, by the workspace's own rules; nothing is pending any more.`;
+  return `Nothing to commit (${commit.reason}); nothing is pending any more.`;
 }
 
 /** The same finding before and after a repair: same check, same place, same words. */

@@ -207,6 +207,8 @@ export class WorkspaceTx {
   readonly written: string[] = [];
   /** Interrupted runs of this same command whose paths this one commits. */
   readonly adopted: InterruptedWrite[] = [];
+  /** Earlier writes left uncommitted that this one committed (or found nothing to commit of) before it began, by record. */
+  readonly recovered: Array<{ record: string; commit: CommitInfo }> = [];
   constructor(
     readonly ws: Workspace,
     readonly command = "brain",
@@ -327,9 +329,12 @@ async function commitInterrupted(ws: Workspace, tx: WorkspaceTx, enabled: boolea
       continue;
     }
     const said: string[] = [];
-    const { failed, ignored } = await commitWritten(ws, paths, recoveryMessage({ ...left, paths }), enabled, said);
+    const { commit, failed, ignored } = await commitWritten(ws, paths, recoveryMessage({ ...left, paths }), enabled, said);
     warnings.push(...said.map((w) => `An earlier ${left.command}: ${w}`));
-    if (!failed) rmSync(join(ws.root, left.record), { force: true });
+    if (!failed) {
+      rmSync(join(ws.root, left.record), { force: true });
+      tx.recovered.push({ record: left.record, commit });
+    }
     else dropFromRecord(ws.root, join(ws.root, left.record), ignored);
   }
 }
