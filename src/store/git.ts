@@ -126,7 +126,8 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
 /**
  * Prepares the paths git does not track yet for a commit: new files are
  * staged unless git ignores them, removed files git tracks are staged as
- * removals, and files that were never tracked and are gone are dropped.
+ * removals (those `git mv` took out of the index already are committed as
+ * such), and files that were never tracked and are gone are dropped.
  * `restore` puts every index entry touched here back as it was.
  */
 async function stageNewPaths(cwd: string, paths: string[]): Promise<{ commit: string[]; ignored: string[]; restore: () => Promise<void> }> {
@@ -136,6 +137,9 @@ async function stageNewPaths(cwd: string, paths: string[]): Promise<{ commit: st
   const ignored = untracked.length ? await ignoredPaths(cwd, untracked) : [];
   const added = untracked.filter((p) => !ignored.includes(p));
   const removed = paths.filter((p) => tracked.has(p) && !present.includes(p));
+  // A path moved or removed with `git mv`/`git rm` is gone from the index already; its removal is committed if HEAD has it.
+  const gone = paths.filter((p) => !tracked.has(p) && !present.includes(p));
+  const unstaged = gone.length ? await pathsAtHead(cwd, gone) : [];
   const restore = async () => {
     // --index-info takes repository-relative paths; an entry with mode 0 removes the path from the index.
     const prefix = relative(findRepositoryRoot(cwd) ?? cwd, cwd).split(sep).filter(Boolean);
@@ -156,7 +160,13 @@ async function stageNewPaths(cwd: string, paths: string[]): Promise<{ commit: st
     await restore();
     throw err;
   }
-  return { commit: paths.filter((p) => tracked.has(p) || added.includes(p)), ignored, restore };
+  return { commit: paths.filter((p) => tracked.has(p) || added.includes(p) || unstaged.includes(p)), ignored, restore };
+}
+
+/** The paths among `paths` (relative to `cwd`) that HEAD holds; none before the first commit. */
+async function pathsAtHead(cwd: string, paths: string[]): Promise<string[]> {
+  const r = await runGit(cwd, ["-c", "core.quotePath=false", "ls-tree", "-z", "--name-only", "HEAD", "--", ...paths]);
+  return r.code === 0 ? r.stdout.split("\0").filter(Boolean) : [];
 }
 
 /** The index entries (`<mode> <object> <stage>`) of `paths`, keyed by the path as given (relative to `cwd`). */
