@@ -111,6 +111,24 @@ describe("a workspace that keeps memory out of git", () => {
     expect(status(dir)).toEqual(PERSONS_CHANGES);
   }, 60_000);
 
+  it("consolidation in a workspace that ignores memory/ commits MEMORY.md and the rules, archives the logs outside git, and leaves the index as it was", async () => {
+    const dir = personsWorkspace("memory/\n");
+    expect((await runBrain(["init"], { cwd: dir, env: env() })).code).toBe(0);
+    for (const day of ["01", "02", "03"]) {
+      const r = await runBrain(["log", "--kind", "lesson", "Run migrations before seeding the database"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: `2026-09-${day}T10:00` }) });
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+    }
+    const r = await runBrain(["consolidate", "--json"], { cwd: dir, env: env() });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    const data = JSON.parse(r.stdout);
+    expect(data.commit).toMatchObject({ committed: true, ignored: ["memory/archive/2026-09-01.md", "memory/archive/2026-09-02.md", "memory/archive/2026-09-03.md"] });
+    expect(data.commit.notice).toBeUndefined();
+    expect(lastCommitFiles(dir)).toEqual(["AGENTS.md", "MEMORY.md"]);
+    expect(existsSync(join(dir, "memory", "archive", "2026-09-01.md"))).toBe(true);
+    expect(status(dir)).toEqual(PERSONS_CHANGES);
+    expect(pendingRecords(dir)).toEqual([]);
+  }, 60_000);
+
   it("doctor --fix settles writes an earlier brain left pending with ignored paths, and says what it committed and what git ignores", async () => {
     const dir = personsWorkspace("memory/\n*.json\n");
     expect((await runBrain(["init"], { cwd: dir, env: env() })).code).toBe(0);
