@@ -90,6 +90,39 @@ describe("brain doctor", () => {
     ]);
   });
 
+  it("takes no command flag, sed or regex fragment, slash-joined list of files, or retired path for a path", () => {
+    expect(pathTokens("- Read AGENTS.md/SOUL.md/TOOLS.md at session start, then memory/YYYY-MM-DD.md.")).toEqual([]);
+    expect(pathTokens("- Edit in place with `sed -i/tee/` or `sed -i 's/foo.md/bar.md/g' notes/today.md`.")).toEqual(["notes/today.md"]);
+    expect(pathTokens("- Write with --output=dist/x.json or -o out/y.md; match `s|a|b|` and y/abc/xyz/.")).toEqual(["out/y.md"]);
+    expect(pathTokens("- `scripts/old.sh` is deprecated, use `scripts/new.sh`.")).toEqual(["scripts/new.sh"]);
+    expect(pathTokens("- Never use scripts/old.sh, it was removed.")).toEqual([]);
+    expect(pathTokens("- Use scripts/new.sh instead of scripts/old.sh.")).toEqual(["scripts/new.sh"]);
+    expect(pathTokens("- The old tools/build.sh was replaced by tools/make.sh.")).toEqual(["tools/make.sh"]);
+    expect(pathTokens("- scripts/gone.sh no longer exists; run scripts/here.sh. Deprecated: lib/a.py. Now run src/b.py")).toEqual(["scripts/here.sh", "src/b.py"]);
+    // A path is a path even where its own name says old, and a folder whose name has a dot is still a folder.
+    expect(pathTokens("- Rotate logs with scripts/old-logs.sh into node.js/archive/ and docs/v1.2/notes.md")).toEqual(["scripts/old-logs.sh", "node.js/archive/", "docs/v1.2/notes.md"]);
+  });
+
+  it("reports only rule lines naming real paths that are missing, not lists, flags, sed fragments or paths the rule retires", async () => {
+    const dir = await freshWorkspace({
+      "AGENTS.md": [
+        "# AGENTS.md",
+        "",
+        "- Every session, read AGENTS.md/SOUL.md/TOOLS.md first.",
+        "- Append with `sed -i/tee/` when the file is large; never `sed -i 's/api.md/v2.md/'`.",
+        "- `scripts/old.sh` is deprecated, use `scripts/deploy.sh` (it lives next to tools/missing.sh).",
+        "- The legacy cron/job.sh was replaced by cron/new-job.sh.",
+        "",
+      ].join("\n"),
+      "scripts/deploy.sh": "#!/bin/sh\n",
+    });
+    const r = await doctor({ cwd: dir });
+    expect(r.findings.filter((f) => f.id === "rule-path").map((f) => `${f.file} ${f.message}`)).toEqual([
+      "AGENTS.md:5 Mentions tools/missing.sh, which is not in the repository.",
+      "AGENTS.md:6 Mentions cron/new-job.sh, which is not in the repository.",
+    ]);
+  });
+
   it("reports the git state: outside git, detached HEAD, uncommitted changes in brain's files", async () => {
     const plain = tmpWorkspace();
     await initWorkspace({ cwd: plain, commit: false });

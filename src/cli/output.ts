@@ -34,11 +34,19 @@ export function warn(message: string): void {
   process.stderr.write(`brain: warning: ${message}\n`);
 }
 
-/** Prints the data for --json, or runs `human` to print it for people; warnings go to stderr either way. */
+/**
+ * Prints the data for --json, or runs `human` to print it for people;
+ * warnings go to stderr either way. A commit's one-time notice (files the
+ * workspace keeps out of git) follows the human output; --json carries it as data.
+ */
 export function report<T extends object>(args: GlobalArgs, data: T, human: (data: T) => void): void {
   for (const w of (data as { warnings?: string[] }).warnings ?? []) warn(w);
   if (args.json) printJson(data);
-  else if (!args.quiet) human(data);
+  else if (!args.quiet) {
+    human(data);
+    const notice = (data as { commit?: { notice?: string } }).commit?.notice;
+    if (notice) say(args, `Note: ${notice}`);
+  }
 }
 
 /** Library options from the global flags: the workspace, commit on/off, and the clock (BRAIN_NOW, for scripted replays). */
@@ -55,9 +63,12 @@ export function baseOptions(args: GlobalArgs): { workspace?: string; commit?: bo
   return opts;
 }
 
-/** "committed 1a2b3c4" or why not, for one-line confirmations. */
-export function commitNote(commit: { committed: boolean; sha?: string; reason?: string }): string {
-  return commit.committed ? `committed ${commit.sha?.slice(0, 7)}` : `not committed: ${commit.reason}`;
+/** "committed 1a2b3c4" or why not, for one-line confirmations; files git ignores are named when some were committed. */
+export function commitNote(commit: { committed: boolean; sha?: string; reason?: string; ignored?: string[] }): string {
+  if (!commit.committed) return `not committed: ${commit.reason}`;
+  const ignored = commit.ignored ?? [];
+  const except = ignored.length > 3 ? `${ignored.slice(0, 3).join(", ")} and ${ignored.length - 3} more` : ignored.join(", ");
+  return `committed ${commit.sha?.slice(0, 7)}${ignored.length ? `, except ${except} (ignored by git)` : ""}`;
 }
 
 export function plural(n: number, word: string): string {

@@ -83,6 +83,22 @@ export class GitError extends BrainError {
   override readonly code = "BRAIN_GIT";
 }
 
+/**
+ * git refused a commit of files brain wrote. The files are written and safe,
+ * and the index is as it was before; `ignored` names the paths that were
+ * never going to be committed because the workspace's ignore rules keep them
+ * out of git.
+ */
+export class CommitFailedError extends GitError {
+  constructor(
+    message: string,
+    readonly ignored: string[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** `brain sync` could not finish; the message says what was kept and what to do. */
 export class SyncError extends BrainError {
   override readonly code: string = "BRAIN_SYNC";

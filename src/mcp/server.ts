@@ -77,8 +77,10 @@ function lines(items: string[], empty: string): string {
   return items.length ? items.join("\n") : empty;
 }
 
-function commitText(commit: { committed: boolean; sha?: string; reason?: string }): string {
-  return commit.committed ? `committed ${commit.sha?.slice(0, 7)}` : `not committed: ${commit.reason}`;
+function commitText(commit: { committed: boolean; sha?: string; reason?: string; ignored?: string[]; notice?: string }): string {
+  const ignored = commit.committed && commit.ignored?.length ? `, except ${commit.ignored.join(", ")} (ignored by git)` : "";
+  const text = commit.committed ? `committed ${commit.sha?.slice(0, 7)}${ignored}` : `not committed: ${commit.reason}`;
+  return commit.notice ? `${text}. Note: ${commit.notice.replace(/\.$/, "")}` : text;
 }
 
 function redactedText(redacted: string[]): string {

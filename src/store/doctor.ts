@@ -33,6 +33,11 @@ export interface DoctorFinding {
   fixable: boolean;
 }
 
+/** A finding `brain doctor --fix` could not repair, and why. */
+export interface UnfixedFinding extends DoctorFinding {
+  reason: string;
+}
+
 export interface DoctorOptions extends WorkspaceOptions {
   /** Repair what is safe to repair (stale lock and temp files, missing folders and ids, .gitignore), in one commit. */
   fix?: boolean;
@@ -48,6 +53,8 @@ export interface DoctorResult {
   findings: DoctorFinding[];
   /** What --fix repaired. */
   fixed: DoctorFinding[];
+  /** What --fix set out to repair and could not, each with the reason; these are still among `findings`. */
+  unfixed: UnfixedFinding[];
   commit: CommitInfo;
   warnings: string[];
 }
@@ -74,6 +81,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
   const ws = openTolerant(options);
   let findings = await diagnose(ws);
   const fixed: DoctorFinding[] = [];
+  const unfixed: UnfixedFinding[] = [];
   let commit: CommitInfo = { committed: false, reason: "nothing to fix" };
   const warnings: string[] = [];
   if (options.fix && findings.some((f) => f.fixable)) {
@@ -87,12 +95,13 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
       }
     }
     const out = await writeWorkspace(ws, { commit: options.commit, command: "brain doctor --fix" }, (tx) => {
-      const done: DoctorFinding[] = [];
+      const done: Array<DoctorFinding & { original?: DoctorFinding }> = [];
       for (const f of findings) {
         if (!f.fixable || f.id === "lock-stale") continue;
         if (f.id === "write-interrupted") {
-          // Taking the lock to write committed it already.
-          done.push(f);
+          // Taking the lock to write committed it already (checked below: the finding counts as fixed once its record is gone).
+          const commit = tx.recovered.find((r) => r.record === recordOf.get(f))?.commit;
+          if (commit) done.push({ ...f, message: `${f.message} ${recoveredText(commit)}`, original: f });
         } else if (f.id === "tmp-stale") {
           // Under the lock no brain writer of this workspace is mid-write, so an old temp file is garbage.
           for (const file of staleTempFiles(ws.root)) rmSync(join(ws.root, BRAIN_DIR, "tmp", file), { force: true });
@@ -110,7 +119,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           const r = assignSolutionIds(previous);
           if (r.assigned.length && !schemaProblems(validateStrategies, r.registry).length) {
             tx.write(STRATEGIES_PATH, serializeStrategies(r.registry, text, previous));
-            done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})` });
+            done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})`, original: f });
           }
         } else if (f.id === "gitignore-brain") {
           const existing = tx.read(".gitignore") ?? "";
@@ -129,12 +138,44 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           : undefined,
       };
     });
-    fixed.push(...out.result);
     commit = out.commit;
     warnings.push(...out.warnings);
+    const before = findings;
     findings = await diagnose(ws);
+    // A repair counts only once the finding is gone: a claim is checked, never assumed.
+    const still = (f: DoctorFinding) => {
+      const record = recordOf.get(f);
+      return record ? existsSync(join(ws.root, record)) : findings.some((n) => sameFinding(n, f));
+    };
+    for (const { original, ...f } of out.result) if (!still(original ?? f)) fixed.push(f);
+    for (const f of before) {
+      if (f.fixable && f.id !== "lock-stale" && still(f)) unfixed.push({ ...f, reason: unfixedReason(f, warnings) });
+    }
   }
-  return { root: ws.root, healthy: findings.length === 0, findings, fixed, commit, warnings };
+  return { root: ws.root, healthy: findings.length === 0, findings, fixed, unfixed, commit, warnings };
+}
+
+/** What became of a write left uncommitted, once the lock was taken. */
+function recoveredText(commit: CommitInfo): string {
+  const ignored = commit.ignored?.length ? `; ${commit.ignored.join(", ")} ${commit.ignored.length === 1 ? "is" : "are"} ignored by git and stay${commit.ignored.length === 1 ? "s" : ""} uncommitted` : "";
+  if (commit.committed) return `Committed now (${commit.sha?.slice(0, 7)})${ignored}.`;
+  if (commit.ignored?.length) return `Nothing to commit: git ignores ${commit.ignored.length === 1 ? "it" : "them all"}, by the workspace's own rules; nothing is pending any more.`;
+  return `Nothing to commit (${commit.reason}); nothing is pending any more.`;
+}
+
+/** The same finding before and after a repair: same check, same place, same words. */
+function sameFinding(a: DoctorFinding, b: DoctorFinding): boolean {
+  return a.id === b.id && a.file === b.file && a.message === b.message;
+}
+
+/** Why a finding --fix set out to repair is still there, in the words of the warning that says so when there is one. */
+function unfixedReason(f: DoctorFinding, warnings: string[]): string {
+  if (f.id === "write-interrupted") {
+    // git's own words run to several lines; the warning carries them all, the reason their first.
+    const said = warnings.find((w) => /Written but not committed: /.test(w));
+    if (said) return `Its commit failed again: ${said.replace(/^.*?Written but not committed: /s, "").split("\n")[0]}`;
+  }
+  return "brain doctor --fix could not repair it; see what to do.";
 }
 
 /** The workspace, with the default config when brain.config.json is invalid: that is a finding, not a reason to stop. */
@@ -321,20 +362,77 @@ function checkMemorySize(ws: Workspace, out: DoctorFinding[]): void {
 }
 
 /**
- * A token that reads as a repository path: relative, with a slash, and
- * either a file extension or a trailing slash. Placeholders, globs, URLs,
- * home and absolute paths are not paths of this repository.
+ * Tokens of a rule that read as repository paths: relative, with a slash,
+ * and either a file extension or a trailing slash. Placeholders, globs,
+ * URLs, home and absolute paths are not paths of this repository; neither
+ * are command flags (`-i/tee/`), sed and regex fragments (`s/old/new/g`),
+ * slash-joined lists of files (`AGENTS.md/SOUL.md/TOOLS.md`), nor paths the
+ * same sentence says are deprecated, removed or replaced (`scripts/old.sh is
+ * deprecated, use scripts/new.sh` names only scripts/new.sh).
  */
 export function pathTokens(line: string): string[] {
-  const out: string[] = [];
-  for (const raw of line.split(/[\s`"'()[\]<>,;|]+/)) {
-    const t = raw.replace(/[.:!?]+$/, "");
-    if (!t.includes("/") || /[*{}$%<>]|:\/\/|^\/|^~|(?:^|\/)\.\.(?:\/|$)|YYYY|^\.(?:git|brain)\//.test(t)) continue;
-    if (!/^(?:\.\/)?[\w@.-]+(?:\/[\w@.-]+)*\/?$/.test(t)) continue;
-    const last = t.endsWith("/") ? "" : t.slice(t.lastIndexOf("/") + 1);
-    if (t.endsWith("/") || /^[\w@-][\w@.-]*\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(last)) out.push(t);
+  const found: Array<{ token: string; at: number; end: number }> = [];
+  for (const m of line.matchAll(/[^\s`"'()[\]<>,;|]+/g)) {
+    const t = m[0].replace(/[.:!?]+$/, "");
+    if (isPathToken(t)) found.push({ token: t, at: m.index, end: m.index + t.length });
   }
-  return out;
+  if (!found.length) return [];
+  // Marker words are looked for in the line with its paths blanked out, so `scripts/old.sh` does not call itself old.
+  let prose = line;
+  for (const f of found) prose = prose.slice(0, f.at) + " ".repeat(f.end - f.at) + prose.slice(f.end);
+  return found.filter((f) => !retiredAt(prose, f.at)).map((f) => f.token);
+}
+
+/** Extensions of files: a token whose every segment ends in one (`AGENTS.md/SOUL.md`) is a list of files, not a path. */
+const FILE_EXT_RE = /\.(?:md|markdown|mdx|txt|json|jsonl|ya?ml|toml|sh|bash|zsh|ps1|js|mjs|cjs|ts|tsx|jsx|py|rb|go|rs|java|kt|c|h|cpp|hpp|cs|php|swift|css|scss|html?|xml|csv|sql|ini|cfg|conf|env|lock|log|pdf|png|jpe?g|svg)$/i;
+
+function isPathToken(t: string): boolean {
+  if (!t.includes("/") || /[*{}$%<>=\\^]|:\/\/|^\/|^~|(?:^|\/)\.\.(?:\/|$)|YYYY|^\.(?:git|brain)\//.test(t)) return false;
+  // A command flag (`-i/tee/`, `--out=dir/x.md`) is an argument of a command, not a path.
+  if (t.startsWith("-")) return false;
+  // sed's s/…/…/ and y/…/…/, with or without flags.
+  if (/^[sy]\/[^/]*\/[^/]*\/[gimpIM0-9]*$/.test(t)) return false;
+  if (!/^(?:\.\/)?[\w@.-]+(?:\/[\w@.-]+)*\/?$/.test(t)) return false;
+  const segments = t.replace(/^\.\//, "").replace(/\/$/, "").split("/");
+  if (segments.length > 1 && segments.every((seg) => FILE_EXT_RE.test(seg))) return false;
+  const last = t.endsWith("/") ? "" : segments[segments.length - 1]!;
+  return t.endsWith("/") || /^[\w@-][\w@.-]*\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(last);
+}
+
+/** Words that say what follows (or the sentence's subject) is no longer there. */
+const RETIRED_WORD_RE = /\b(?:deprecated|obsolete|removed|deleted|retired|legacy|old|gone|no longer|superseded|replaced|renamed|moved|dropped|unused)\b/i;
+/**
+ * Markers that switch what follows: to the retired side (`instead of X`,
+ * `never use X`) or to the current side (`use X`, `replaced by X`, `→ X`).
+ */
+const SWITCH_RE = /\b(?:instead of|never use|don'?t use|do not use|no longer use|stop using|avoid)\b|\b(?:use|replaced (?:by|with)|superseded by|renamed to|moved to|in favou?r of|now (?:in|at|lives in))\b|→|->|=>/gi;
+const TO_RETIRED_RE = /^(?:instead of|never use|don'?t use|do not use|no longer use|stop using|avoid)$/i;
+
+/**
+ * True when the sentence holding position `at` says the path there is
+ * retired: a sentence with a word such as "deprecated" or "removed" is about
+ * old paths until a marker such as "use" or "replaced by" turns to the new
+ * one, and "instead of" or "never use" turn back.
+ */
+function retiredAt(prose: string, at: number): boolean {
+  // Sentences end at `;`, a full stop or a dash between words; commas stay inside (", use X").
+  let start = 0;
+  let end = prose.length;
+  for (const m of prose.matchAll(/;|\.\s|\s[—–-]\s/g)) {
+    if (m.index < at) start = m.index + m[0].length;
+    else {
+      end = m.index;
+      break;
+    }
+  }
+  const sentence = prose.slice(start, end);
+  const pos = at - start;
+  let retired = RETIRED_WORD_RE.test(sentence.replace(SWITCH_RE, " "));
+  for (const m of sentence.matchAll(SWITCH_RE)) {
+    if (m.index >= pos) break;
+    retired = TO_RETIRED_RE.test(m[0]);
+  }
+  return retired;
 }
 
 function checkRulePaths(ws: Workspace, out: DoctorFinding[]): void {
@@ -377,6 +475,9 @@ function checkLock(ws: Workspace, out: DoctorFinding[]): void {
   });
 }
 
+/** The uncommitted-paths record (workspace-relative) each write-interrupted finding is about: it is fixed once that record is gone. */
+const recordOf = new WeakMap<DoctorFinding, string>();
+
 /** Writes left uncommitted by writers killed before their commits or whose commits failed (while a live writer holds the lock, a record may be its own). */
 function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
   const path = lockPath(ws.root);
@@ -388,7 +489,9 @@ function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
     if (consolidating && left.command === CONSOLIDATE_COMMAND) {
       out.push({ id: "consolidate-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Run `brain consolidate`: it finishes that consolidation and commits it.", fixable: false });
     } else {
-      out.push({ id: "write-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Commit those files as that write (`brain doctor --fix` does, and so does the next brain write).", fixable: true });
+      const finding: DoctorFinding = { id: "write-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Commit those files as that write (`brain doctor --fix` does, and so does the next brain write).", fixable: true };
+      recordOf.set(finding, left.record);
+      out.push(finding);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve, sep } from "node:path";
-import { GitError } from "../core/errors.js";
+import { basename, dirname, join, posix, relative, resolve, sep } from "node:path";
+import { CommitFailedError, GitError } from "../core/errors.js";
 import { clip } from "../core/clip.js";
 import { fileSystemNow } from "./fs.js";
 
@@ -92,44 +92,131 @@ export interface CommitResult {
   sha?: string;
   /** Why nothing was committed, when nothing was. */
   reason?: string;
+  /**
+   * Paths asked for that git ignores (untracked, and matched by the
+   * repository's .gitignore, .git/info/exclude or core.excludesFile): they
+   * are written and stay out of git, as the person's rules say.
+   */
+  ignored?: string[];
 }
+
+/** Why nothing was committed when every path asked for is ignored by git. */
+export const IGNORED_REASON = "kept out of git by the workspace's ignore rules";
 
 /**
  * Commits exactly `paths` (relative to `cwd`) with `subject` and `body`.
  * Whatever else is staged or modified in the work tree stays as it was: the
  * commit is made with `--only`, so a person's unrelated changes are never
  * swept in. Hooks are skipped: these are machine commits of memory files.
+ *
+ * Paths git ignores are left out of the commit and named in `ignored`; the
+ * rest is committed. Nothing that cannot be committed is ever staged, and
+ * when the commit fails the index entries brain staged are put back as they
+ * were, so a failure never leaves the person's index changed.
  */
 export async function commitPaths(cwd: string, paths: string[], subject: string, body: string): Promise<CommitResult> {
   if (paths.length === 0) return { committed: false, reason: "nothing changed" };
-  // core.abbrev=40 makes the summary line carry the full sha, saving a rev-parse.
-  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--only", "-F", "-", "--", ...paths];
-  const message = commitMessageText(subject, body);
-  const commit = () => runCommitting(cwd, args, message);
+  const commit = (only: string[], ignored: string[]) => {
+    const note = ignored.length ? `Written and left out of this commit (ignored by git):\n${ignored.map((p) => `  ${p}`).join("\n")}` : "";
+    // The note follows the (capped) body, so a long body never cuts it off.
+    const message = commitMessageText(subject, body) + (note ? `\n${note}\n` : "");
+    // core.abbrev=40 makes the summary line carry the full sha, saving a rev-parse.
+    return runCommitting(cwd, ["-c", "core.abbrev=40", "commit", "--no-verify", "--only", "-F", "-", "--", ...only], message);
+  };
   // Most writes change files git already tracks, so one `git commit --only` is enough;
-  // new, moved or deleted paths need a `git add` first.
-  let r = await commit();
+  // only a path git does not know yet (new, or ignored) costs the look-ups below.
+  let r = await commit(paths, []);
+  let ignored: string[] = [];
   if (r.code !== 0 && /did not match any file|pathspec/i.test(r.stderr)) {
-    // Paths that still exist are added; paths that are gone (moved or deleted) are staged as removals.
-    const present = paths.filter((p) => existsSync(join(cwd, p)));
-    const gone = paths.filter((p) => !existsSync(join(cwd, p)));
-    if (present.length) {
-      const add = await retryOnGitLock(cwd, () => runGit(cwd, ["add", "-A", "--", ...present]));
-      if (add.code !== 0) throw new GitError(`git add failed: ${add.stderr.trim()}`);
+    const staged = await stageNewPaths(cwd, paths);
+    ignored = staged.ignored;
+    if (!staged.commit.length) return { committed: false, reason: ignored.length ? IGNORED_REASON : "nothing changed", ...(ignored.length ? { ignored } : {}) };
+    try {
+      r = await commit(staged.commit, ignored);
+    } catch (err) {
+      await staged.restore();
+      throw new CommitFailedError((err as Error).message, ignored, { cause: err });
     }
-    if (gone.length) {
-      const rm = await retryOnGitLock(cwd, () => runGit(cwd, ["rm", "-q", "--cached", "--ignore-unmatch", "--", ...gone]));
-      if (rm.code !== 0) throw new GitError(`git rm --cached failed: ${rm.stderr.trim()}`);
-    }
-    r = await commit();
+    if (r.code !== 0) await staged.restore();
   }
+  const withIgnored = ignored.length ? { ignored } : {};
   if (r.code !== 0) {
     const out = `${r.stdout}\n${r.stderr}`;
-    if (/nothing to commit|no changes added|nothing added/i.test(out)) return { committed: false, reason: "nothing changed" };
-    throw new GitError(`git commit failed: ${r.stderr.trim() || r.stdout.trim()}`);
+    if (/nothing to commit|no changes added|nothing added/i.test(out)) return { committed: false, reason: "nothing changed", ...withIgnored };
+    throw new CommitFailedError(`git commit failed: ${r.stderr.trim() || r.stdout.trim()}`, ignored);
   }
   const sha = /^\[[^\]]*?([0-9a-f]{40})\]/m.exec(r.stdout)?.[1];
-  return { committed: true, sha: sha ?? (await runGit(cwd, ["rev-parse", "HEAD"])).stdout.trim() };
+  return { committed: true, sha: sha ?? (await runGit(cwd, ["rev-parse", "HEAD"])).stdout.trim(), ...withIgnored };
+}
+
+/**
+ * Prepares the paths git does not track yet for a commit: new files are
+ * staged unless git ignores them, removed files git tracks are staged as
+ * removals (those `git mv` took out of the index already are committed as
+ * such), and files that were never tracked and are gone are dropped.
+ * `restore` puts every index entry touched here back as it was.
+ */
+async function stageNewPaths(cwd: string, paths: string[]): Promise<{ commit: string[]; ignored: string[]; restore: () => Promise<void> }> {
+  const tracked = await indexEntries(cwd, paths);
+  const present = paths.filter((p) => existsSync(join(cwd, p)));
+  const untracked = present.filter((p) => !tracked.has(p));
+  const ignored = untracked.length ? await ignoredPaths(cwd, untracked) : [];
+  const added = untracked.filter((p) => !ignored.includes(p));
+  const removed = paths.filter((p) => tracked.has(p) && !present.includes(p));
+  // A path moved or removed with `git mv`/`git rm` is gone from the index already; its removal is committed if HEAD has it.
+  const gone = paths.filter((p) => !tracked.has(p) && !present.includes(p));
+  const unstaged = gone.length ? await pathsAtHead(cwd, gone) : [];
+  const restore = async () => {
+    // --index-info takes repository-relative paths; an entry with mode 0 removes the path from the index.
+    const prefix = relative(findRepositoryRoot(cwd) ?? cwd, cwd).split(sep).filter(Boolean);
+    const full = (p: string) => posix.join(...prefix, p);
+    const lines = [...added.map((p) => `0 ${"0".repeat(40)}\t${full(p)}`), ...removed.map((p) => `${tracked.get(p)!}\t${full(p)}`)];
+    if (lines.length) await retryOnGitLock(cwd, () => runGit(cwd, ["update-index", "-z", "--index-info"], undefined, lines.join("\0") + "\0"));
+  };
+  try {
+    if (added.length) {
+      const add = await retryOnGitLock(cwd, () => runGit(cwd, ["add", "--", ...added]));
+      if (add.code !== 0) throw new CommitFailedError(`git add failed: ${add.stderr.trim()}`, ignored);
+    }
+    if (removed.length) {
+      const rm = await retryOnGitLock(cwd, () => runGit(cwd, ["rm", "-q", "--cached", "--ignore-unmatch", "--", ...removed]));
+      if (rm.code !== 0) throw new CommitFailedError(`git rm --cached failed: ${rm.stderr.trim()}`, ignored);
+    }
+  } catch (err) {
+    await restore();
+    throw err;
+  }
+  return { commit: paths.filter((p) => tracked.has(p) || added.includes(p) || unstaged.includes(p)), ignored, restore };
+}
+
+/** The paths among `paths` (relative to `cwd`) that HEAD holds; none before the first commit. */
+async function pathsAtHead(cwd: string, paths: string[]): Promise<string[]> {
+  const r = await runGit(cwd, ["-c", "core.quotePath=false", "ls-tree", "-z", "--name-only", "HEAD", "--", ...paths]);
+  return r.code === 0 ? r.stdout.split("\0").filter(Boolean) : [];
+}
+
+/** The index entries (`<mode> <object> <stage>`) of `paths`, keyed by the path as given (relative to `cwd`). */
+async function indexEntries(cwd: string, paths: string[]): Promise<Map<string, string>> {
+  const r = await runGit(cwd, ["-c", "core.quotePath=false", "ls-files", "-s", "-z", "--", ...paths]);
+  if (r.code !== 0) throw new GitError(`git ls-files failed: ${r.stderr.trim()}`);
+  const out = new Map<string, string>();
+  for (const line of r.stdout.split("\0")) {
+    const tab = line.indexOf("\t");
+    if (tab > 0) out.set(line.slice(tab + 1), line.slice(0, tab));
+  }
+  return out;
+}
+
+/**
+ * The paths among `paths` (relative to `cwd`, not tracked) that git ignores,
+ * by any of its rules: .gitignore files, .git/info/exclude, core.excludesFile.
+ */
+export async function ignoredPaths(cwd: string, paths: string[]): Promise<string[]> {
+  if (!paths.length) return [];
+  const r = await runGit(cwd, ["check-ignore", "-z", "--stdin"], undefined, paths.join("\0") + "\0");
+  // 0: some are ignored, 1: none is.
+  if (r.code > 1) throw new GitError(`git check-ignore failed: ${r.stderr.trim()}`);
+  return r.stdout.split("\0").filter(Boolean);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { BrainError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
+import { BrainError, CommitFailedError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
 import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
 import { commitPaths, findRepositoryRoot } from "./git.js";
 import { withLock } from "./lock.js";
@@ -111,8 +111,16 @@ export function readConfig(root: string): BrainConfig {
 export interface CommitInfo {
   committed: boolean;
   sha?: string;
-  /** Why there is no commit: commits turned off, not a git repository, nothing changed. */
+  /** Why there is no commit: commits turned off, not a git repository, nothing changed, ignored by git. */
   reason?: string;
+  /**
+   * Files this command wrote that the workspace's own ignore rules keep out
+   * of git (its .gitignore, .git/info/exclude, core.excludesFile): written,
+   * not versioned, by the person's choice. Present on every such write.
+   */
+  ignored?: string[];
+  /** The one-time explanation of `ignored`, present the first time brain meets files ignored in that place. */
+  notice?: string;
 }
 
 /** The commit message a changing command asks for: `brain: <verb> <summary>` plus a body. */
@@ -199,6 +207,8 @@ export class WorkspaceTx {
   readonly written: string[] = [];
   /** Interrupted runs of this same command whose paths this one commits. */
   readonly adopted: InterruptedWrite[] = [];
+  /** Earlier writes left uncommitted that this one committed (or found nothing to commit of) before it began, by record. */
+  readonly recovered: Array<{ record: string; commit: CommitInfo }> = [];
   constructor(
     readonly ws: Workspace,
     readonly command = "brain",
@@ -224,6 +234,11 @@ export class WorkspaceTx {
   /** The write is committed (or meant to stay uncommitted): nothing is left for the next writer. */
   settled(): void {
     if (this.recordPath) rmSync(this.recordPath, { force: true });
+  }
+
+  /** Takes `paths` off this write's record: git ignores them, so no later write is to commit them. */
+  unrecord(paths: string[]): void {
+    if (this.recordPath) dropFromRecord(this.ws.root, this.recordPath, paths);
   }
 
   /** Absolute path of `rel`, refused when it would leave the workspace. */
@@ -273,9 +288,10 @@ export async function writeWorkspace<T>(
       const { result, message } = await fn(tx);
       // Paths taken over from an interrupted run are committed even when this run changed nothing.
       const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
-      const { commit, failed } = await commitWritten(ws, tx.written, message ?? adopted, enabled, warnings);
-      // A commit that failed stays on record, so the next write commits these files.
+      const { commit, failed, ignored } = await commitWritten(ws, tx.written, message ?? adopted, enabled, warnings);
+      // A commit that failed stays on record, so the next write commits these files; what git ignores is not pending.
       if (!failed) tx.settled();
+      else tx.unrecord(ignored);
       return { result, commit, warnings };
     },
     { timeoutMs: ws.config.lockTimeoutMs, command: options.command },
@@ -313,9 +329,13 @@ async function commitInterrupted(ws: Workspace, tx: WorkspaceTx, enabled: boolea
       continue;
     }
     const said: string[] = [];
-    const { failed } = await commitWritten(ws, paths, recoveryMessage({ ...left, paths }), enabled, said);
+    const { commit, failed, ignored } = await commitWritten(ws, paths, recoveryMessage({ ...left, paths }), enabled, said);
     warnings.push(...said.map((w) => `An earlier ${left.command}: ${w}`));
-    if (!failed) rmSync(join(ws.root, left.record), { force: true });
+    if (!failed) {
+      rmSync(join(ws.root, left.record), { force: true });
+      tx.recovered.push({ record: left.record, commit });
+    }
+    else dropFromRecord(ws.root, join(ws.root, left.record), ignored);
   }
 }
 
@@ -329,26 +349,96 @@ function recoveryMessage(left: InterruptedWrite): CommitMessage {
 /** The command name consolidation writes under. */
 export const CONSOLIDATE_COMMAND = "brain consolidate";
 
-/** Commits the written paths; `failed` when git refused (the files are written and safe, a warning says so). */
+/**
+ * Commits the written paths; `failed` when git refused (the files are
+ * written and safe, a warning says so). Paths git ignores are left out of
+ * the commit by the workspace's own rules, which is no failure: `ignored`
+ * names them, and the first time brain meets them it says so once.
+ */
 async function commitWritten(
   ws: Workspace,
   paths: string[],
   message: CommitMessage | undefined,
   enabled: boolean,
   warnings: string[],
-): Promise<{ commit: CommitInfo; failed: boolean }> {
-  if (!paths.length || !message) return { commit: { committed: false, reason: "nothing changed" }, failed: false };
-  if (!enabled) return { commit: { committed: false, reason: "commits are turned off" }, failed: false };
+): Promise<{ commit: CommitInfo; failed: boolean; ignored: string[] }> {
+  if (!paths.length || !message) return { commit: { committed: false, reason: "nothing changed" }, failed: false, ignored: [] };
+  if (!enabled) return { commit: { committed: false, reason: "commits are turned off" }, failed: false, ignored: [] };
   if (!ws.gitRoot) {
     warnOnceOutsideGit(ws, warnings);
-    return { commit: { committed: false, reason: "not a git repository" }, failed: false };
+    return { commit: { committed: false, reason: "not a git repository" }, failed: false, ignored: [] };
   }
   try {
-    return { commit: await commitPaths(ws.root, paths, message.subject, message.body), failed: false };
+    const commit: CommitInfo = await commitPaths(ws.root, paths, message.subject, message.body);
+    const ignored = commit.ignored ?? [];
+    const notice = ignored.length ? noticeOnceIgnored(ws, ignored) : undefined;
+    return { commit: notice ? { ...commit, notice } : commit, failed: false, ignored };
   } catch (err) {
     // The files are written and safe; only the audit commit failed. Say so, don't pretend.
+    const ignored = err instanceof CommitFailedError ? err.ignored : [];
     warnings.push(`Written but not committed: ${(err as BrainError).message} The next brain write commits these files.`);
-    return { commit: { committed: false, reason: (err as Error).message }, failed: true };
+    return { commit: { committed: false, reason: (err as Error).message, ...(ignored.length ? { ignored } : {}) }, failed: true, ignored };
+  }
+}
+
+/** Where brain remembers the places whose ignored files it has explained, one per line (`memory/`, `strategies.json`). */
+const IGNORED_TOLD = "git-ignored";
+
+/**
+ * The explanation of files git ignores, given once for each place they are
+ * in (a top-level folder, or a file at the top): a person who keeps
+ * `memory/` out of git hears it once, not on every log entry.
+ */
+function noticeOnceIgnored(ws: Workspace, ignored: string[]): string | undefined {
+  const marker = join(ws.root, BRAIN_DIR, IGNORED_TOLD);
+  let told: string[] = [];
+  try {
+    told = readFileSync(marker, "utf8").split("\n").filter(Boolean);
+  } catch {
+    // Nothing told yet.
+  }
+  const places = [...new Set(ignored.map(ignoredPlace))];
+  const fresh = places.filter((p) => !told.includes(p));
+  if (!fresh.length) return undefined;
+  try {
+    mkdirSync(dirname(marker), { recursive: true });
+    appendFileSync(marker, fresh.map((p) => `${p}\n`).join(""));
+  } catch {
+    // Not being able to remember only means it is said again.
+  }
+  const example = ignored.find((p) => fresh.includes(ignoredPlace(p)))!;
+  const list = fresh.length === 1 ? fresh[0]! : `${fresh.slice(0, -1).join(", ")} and ${fresh[fresh.length - 1]}`;
+  const one = fresh.length === 1;
+  const what = one ? (fresh[0]!.endsWith("/") ? "the files in it" : "it") : "those files";
+  return (
+    `${list} ${one ? "is" : "are"} kept out of git by this workspace's own ignore rules: ` +
+    `brain writes ${what} and does not commit ${one && what === "it" ? "it" : "them"}, and will not mention it again. ` +
+    `\`git check-ignore -v ${example}\` shows the rule; remove the rule to have brain commit ${one && what === "it" ? "it" : "them"}.`
+  );
+}
+
+/** The place an ignored path is in: its top-level folder (`memory/`), or the path itself when it is a top-level file. */
+function ignoredPlace(path: string): string {
+  const slash = path.indexOf("/");
+  return slash === -1 ? path : path.slice(0, slash + 1);
+}
+
+/** Rewrites an uncommitted-paths record without `paths`. */
+function dropFromRecord(root: string, record: string, paths: string[]): void {
+  if (!paths.length) return;
+  try {
+    const lines = readFileSync(record, "utf8").split("\n").slice(0, -1);
+    const kept = lines.filter((line, i) => {
+      if (i === 0) return true;
+      try {
+        return !paths.includes(JSON.parse(line) as string);
+      } catch {
+        return false;
+      }
+    });
+    writeFileAtomic(root, record, kept.map((l) => `${l}\n`).join(""));
+  } catch {
+    // A record that cannot be rewritten only means the next write looks at these paths again, and finds them ignored.
   }
 }
 

@@ -10,7 +10,7 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
   describe: "Are the files healthy? Checks schemas, logs, size cap, lock, backlog, rules and git; says what to do (exit 1 on findings)",
   builder: (y) =>
     y
-      .option("fix", { type: "boolean", describe: "Repair what is safe (stale lock and temp files, missing folders and ids, .gitignore) in one commit" })
+      .option("fix", { type: "boolean", describe: "Repair what is safe (stale lock and temp files, writes left uncommitted, missing folders and ids, .gitignore) in one commit; what it could not repair is shown as `not fixed`, with why" })
       .example("brain doctor", "Every finding with what to do about it; exit 0 when healthy")
       .example("brain doctor --fix", "Repair the safe ones; never touches text a person wrote")
       .example("brain doctor --json", "Findings as data, for a CI check"),
@@ -23,11 +23,15 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
     const tty = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const paint = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
     report(args, result, (r) => {
-      for (const f of r.fixed) say(args, `${paint("32", "fixed")}    ${f.file ? `${f.file}: ` : ""}${f.message}`);
-      if (r.fixed.length) say(args, commitNote(r.commit));
+      for (const f of r.fixed) say(args, `${paint("32", "fixed")}      ${f.file ? `${f.file}: ` : ""}${f.message}`);
+      // Repairs outside git (a lock, temp files) and recovered writes (committed on their own) need no commit of doctor's.
+      if (r.fixed.length && (r.commit.committed || r.commit.reason !== "nothing changed")) say(args, commitNote(r.commit));
       for (const f of r.findings) {
-        say(args, `${f.severity === "error" ? paint("31", "error  ") : paint("33", "warning")}  ${f.file ? `${f.file}: ` : ""}${f.message}`);
-        say(args, `         → ${f.fix}${f.fixable && !args.fix ? " [--fix]" : ""}`);
+        const unfixed = r.unfixed.find((u) => u.id === f.id && u.file === f.file && u.message === f.message);
+        const label = unfixed ? paint("31", "not fixed") : f.severity === "error" ? paint("31", "error    ") : paint("33", "warning  ");
+        say(args, `${label}  ${f.file ? `${f.file}: ` : ""}${f.message}`);
+        if (unfixed) say(args, `           ✗ ${unfixed.reason}`);
+        say(args, `           → ${f.fix}${f.fixable && !args.fix ? " [--fix]" : ""}`);
       }
       if (r.healthy) say(args, "Healthy: nothing to report.");
       else {

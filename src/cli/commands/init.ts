@@ -13,7 +13,8 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
       .positional("dir", { type: "string", describe: "Folder to initialize (default: the current folder)" })
       .example("brain init", "Scaffold MEMORY.md, strategies.json, playbooks/, memory/ here, git init if needed, commit")
       .example("brain init ~/agent-memory", "Make a new workspace in another folder")
-      .example("cd existing-openclaw-workspace && brain init", "Add only the missing files; report what was kept"),
+      .example("cd existing-openclaw-workspace && brain init", "Add only the missing files; report what was kept")
+      .example("brain init --json", "Files git ignores by the workspace's own rules (say memory/) are written, not committed: commit.ignored"),
   handler: async (args) => {
     const { initWorkspace } = await import("../../store/init.js");
     const { commit } = baseOptions(args);
