@@ -99,6 +99,11 @@ export class CommitFailedError extends GitError {
   }
 }
 
+/** A person's git is in the middle of an operation (a rebase, a merge, a detached HEAD…) and this command would commit into it. */
+export class GitBusyError extends BrainError {
+  override readonly code = "BRAIN_GIT_BUSY";
+}
+
 /** `brain sync` could not finish; the message says what was kept and what to do. */
 export class SyncError extends BrainError {
   override readonly code: string = "BRAIN_SYNC";

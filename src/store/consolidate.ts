@@ -30,7 +30,7 @@ import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { diffTexts, moveTracked } from "./git.js";
 import { schemaProblems } from "./schema.js";
 import { validateSummarizerOutput } from "../generated/summarizer-output.js";
-import { CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, consolidationInterrupted, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { assertGitIdle, CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, consolidationInterrupted, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 
 /** Where consolidated logs past retention go, and where the size cap moves MEMORY.md entries. */
 export const ARCHIVE_DIR = MEMORY_ARCHIVE_DIR;
@@ -196,6 +196,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     };
   }
 
+  if ((options.commit ?? ws.config.commit) !== false) assertGitIdle(ws.gitRoot, "consolidate");
   const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND }, async (tx) => {
     const replayed = await replayJournal(ws, tx);
     const inputs = readInputs(ws, now);

@@ -11,7 +11,7 @@ import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.j
 import { validateStrategies } from "../generated/strategies.js";
 import { listDailyLogs } from "./daily-logs.js";
 import { BRAIN_DIR, fileSystemNow, readTextIfExists } from "./fs.js";
-import { findRepositoryRoot, isDetachedHead, uncommittedPaths } from "./git.js";
+import { findRepositoryRoot, gitOperationInProgress, uncommittedPaths } from "./git.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
 import { PLAYBOOKS_DIR } from "./playbooks.js";
@@ -528,8 +528,17 @@ async function checkGit(ws: Workspace, out: DoctorFinding[]): Promise<void> {
     out.push({ id: "git-none", severity: "warning", message: "The workspace is not in a git repository, so brain keeps no audit trail.", fix: 'Run `git init` there (or `brain init`), or set "commit": false in brain.config.json.', fixable: false });
     return;
   }
-  if (await isDetachedHead(ws.root)) {
-    out.push({ id: "git-detached", severity: "warning", message: "HEAD is detached: brain's commits would belong to no branch.", fix: "Check out a branch (`git switch main`) before brain writes again.", fixable: false });
+  const busy = gitOperationInProgress(ws.gitRoot);
+  if (busy?.startsWith("HEAD is detached")) {
+    out.push({ id: "git-detached", severity: "warning", message: "HEAD is detached: brain writes but does not commit until a branch is checked out.", fix: "Check out a branch (`git switch main`); brain's next write then commits what it wrote meanwhile.", fixable: false });
+  } else if (busy) {
+    out.push({
+      id: "git-in-progress",
+      severity: "warning",
+      message: `${busy[0]!.toUpperCase()}${busy.slice(1)}: brain writes but does not commit, and consolidate, rollback and sync wait, until it is finished.`,
+      fix: "Finish or abort it (`git status` says how); brain's next write then commits what it wrote meanwhile.",
+      fixable: false,
+    });
   }
   // Pathspecs are relative to the folder git runs in, the workspace; git answers relative to the repository root.
   const present = BRAIN_FILES.filter((f) => existsSync(join(ws.root, f)));

@@ -76,6 +76,50 @@ export function findRepositoryRoot(dir: string): string | null {
   }
 }
 
+/**
+ * The git folder of the work tree rooted at `root`, found without spawning
+ * git: `.git` itself, or where a `.git` file (a linked worktree, a
+ * submodule) points.
+ */
+export function gitFolderOf(root: string): string {
+  const dotGit = join(root, ".git");
+  try {
+    if (statSync(dotGit).isFile()) {
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, "utf8"));
+      if (m) return resolve(root, m[1]!);
+    }
+  } catch {
+    // No .git: the caller found none either.
+  }
+  return dotGit;
+}
+
+/**
+ * What a person's git is in the middle of, in words, or null when the
+ * repository is on a branch with nothing under way: a rebase, `git am`, a
+ * merge, a cherry-pick, a revert, a bisect, or a detached HEAD. brain does
+ * not commit then: its commit would land in the person's operation and be
+ * dropped or rewritten with it. Read from the files git keeps, without
+ * spawning git (a worktree's own HEAD and state live in its own git folder).
+ */
+export function gitOperationInProgress(root: string): string | null {
+  const dir = gitFolderOf(root);
+  const has = (name: string) => existsSync(join(dir, name));
+  if (has("rebase-merge")) return "a rebase is in progress";
+  if (has("rebase-apply")) return has("rebase-apply/applying") ? "`git am` is applying patches" : "a rebase is in progress";
+  if (has("MERGE_HEAD")) return "a merge is in progress";
+  if (has("CHERRY_PICK_HEAD")) return "a cherry-pick is in progress";
+  if (has("REVERT_HEAD")) return "a revert is in progress";
+  if (has("BISECT_LOG")) return "a bisect is in progress";
+  let head = "";
+  try {
+    head = readFileSync(join(dir, "HEAD"), "utf8");
+  } catch {
+    return null;
+  }
+  return head.startsWith("ref:") ? null : "HEAD is detached (no branch is checked out)";
+}
+
 export function isRepository(dir: string): boolean {
   return findRepositoryRoot(dir) !== null;
 }
@@ -435,12 +479,6 @@ export async function diffTexts(scratch: string, files: Array<{ label: string; b
   if (r.code > 1) throw new GitError(`git diff failed: ${r.stderr.trim()}`);
   // The temp folders are named a/ and b/, so with empty prefixes the headers read like git's own.
   return r.stdout;
-}
-
-/** True when HEAD points at a commit rather than a branch (a checkout of a tag or sha). */
-export async function isDetachedHead(cwd: string): Promise<boolean> {
-  const r = await runGit(cwd, ["symbolic-ref", "-q", "HEAD"]);
-  return r.code === 1;
 }
 
 /**

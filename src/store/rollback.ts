@@ -1,7 +1,7 @@
 import { GitError, UsageError } from "../core/errors.js";
 import { brainCommits, describeCommit, hasStagedChanges, revertCommit } from "./git.js";
 import { withLock } from "./lock.js";
-import { openWorkspace, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
+import { assertGitIdle, openWorkspace, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
 
 export interface RollbackOptions extends WorkspaceOptions {
   /** The brain commit to revert (sha or any git revision); default: the last brain commit. */
@@ -31,6 +31,7 @@ export async function rollback(options: RollbackOptions = {}): Promise<RollbackR
   return withLock(
     ws.root,
     async () => {
+      assertGitIdle(ws.gitRoot, "roll back");
       let target;
       if (options.target) {
         target = await describeCommit(ws.root, options.target);

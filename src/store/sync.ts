@@ -30,7 +30,7 @@ import {
 } from "./git.js";
 import { withLock } from "./lock.js";
 import { configureMergeDrivers, ensureMergeAttributes, withMergeAttributes } from "./merge-driver.js";
-import { openWorkspace, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
+import { assertGitIdle, openWorkspace, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
 
 /** The files and folders of a workspace that are brain's to commit before a sync. */
 export const SYNCED_PATHS = [
@@ -140,6 +140,7 @@ async function syncLocked(root: string, gitRoot: string, options: SyncOptions): 
   };
   const gitDir = await gitDirectory(gitRoot);
   result.recovered = await recoverInterruptedSync(root, gitRoot, gitDir, dryRun);
+  if (!dryRun) assertGitIdle(gitRoot, "sync");
 
   if (dryRun) {
     const attrs = readIfExists(join(root, ".gitattributes"));

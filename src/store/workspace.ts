@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { BrainError, CommitFailedError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
+import { BrainError, CommitFailedError, GitBusyError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
 import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
-import { commitPaths, findRepositoryRoot } from "./git.js";
+import { commitPaths, findRepositoryRoot, gitOperationInProgress } from "./git.js";
 import { withLock } from "./lock.js";
 import { assertSchema } from "./schema.js";
 import { validateConfig } from "../generated/config.js";
@@ -152,6 +152,8 @@ export interface InterruptedWrite {
   pid: number;
   command: string;
   paths: string[];
+  /** Why the writer left its files uncommitted on purpose (a rebase was in progress…); absent when it was killed or its commit failed. */
+  reason?: string;
 }
 
 /**
@@ -187,6 +189,8 @@ export function interruptedWrites(root: string): InterruptedWrite[] {
           const head = value as Partial<InterruptedWrite>;
           if (typeof head.pid === "number") left.pid = head.pid;
           if (typeof head.command === "string") left.command = head.command;
+        } else if (value && typeof value === "object" && typeof (value as { reason?: unknown }).reason === "string") {
+          left.reason = (value as { reason: string }).reason;
         }
       } catch {
         // A line cut short by a kill names nothing.
@@ -234,6 +238,11 @@ export class WorkspaceTx {
   /** The write is committed (or meant to stay uncommitted): nothing is left for the next writer. */
   settled(): void {
     if (this.recordPath) rmSync(this.recordPath, { force: true });
+  }
+
+  /** Leaves this write's paths on record on purpose, saying why, for the next write to commit. */
+  leftFor(reason: string): void {
+    if (this.recordPath) appendFileSync(this.recordPath, `${JSON.stringify({ reason })}\n`);
   }
 
   /** Takes `paths` off this write's record: git ignores them, so no later write is to commit them. */
@@ -284,6 +293,18 @@ export async function writeWorkspace<T>(
       const enabled = options.commit ?? ws.config.commit;
       const warnings: string[] = [];
       const tx = new WorkspaceTx(ws, options.command);
+      // In the middle of a person's rebase, merge or bisect, or on a detached HEAD, brain writes and does not commit.
+      const busy = enabled && ws.gitRoot ? gitOperationInProgress(ws.gitRoot) : null;
+      if (busy) {
+        const { result } = await fn(tx);
+        if (!tx.written.length) return { result, commit: { committed: false, reason: "nothing changed" }, warnings };
+        tx.leftFor(busy);
+        warnings.push(
+          `Written but not committed: ${busy} in ${ws.gitRoot}, and a commit now would land in it and be lost with it. ` +
+            "brain commits these files with its first write once the repository is back on a branch (or run `brain doctor --fix` then).",
+        );
+        return { result, commit: { committed: false, reason: `${busy}; brain commits once the repository is back on a branch` }, warnings };
+      }
       await commitInterrupted(ws, tx, enabled, warnings);
       const { result, message } = await fn(tx);
       // Paths taken over from an interrupted run are committed even when this run changed nothing.
@@ -342,8 +363,23 @@ async function commitInterrupted(ws: Workspace, tx: WorkspaceTx, enabled: boolea
 function recoveryMessage(left: InterruptedWrite): CommitMessage {
   return {
     subject: `brain: recover ${left.paths.length} file${left.paths.length === 1 ? "" : "s"} ${left.command} left uncommitted`,
-    body: [`${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote these files and did not commit them (it was killed first, or its commit failed):`, ...left.paths.map((p) => `- ${p}`)].join("\n"),
+    body: [
+      `${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote these files and did not commit them (${left.reason ? `it had nothing to commit to: ${left.reason}` : "it was killed first, or its commit failed"}):`,
+      ...left.paths.map((p) => `- ${p}`),
+    ].join("\n"),
   };
+}
+
+/**
+ * Refuses a command that cannot write without committing (a consolidation,
+ * a rollback, a sync) while a person's git is in the middle of an operation.
+ */
+export function assertGitIdle(gitRoot: string | null, what: string): void {
+  if (!gitRoot) return;
+  const busy = gitOperationInProgress(gitRoot);
+  if (busy) {
+    throw new GitBusyError(`${busy} in ${gitRoot}; brain does not ${what} in the middle of it. Finish or abort it (\`git status\` says how), then run the command again. Nothing was changed.`);
+  }
 }
 
 /** The command name consolidation writes under. */

@@ -1,0 +1,98 @@
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
+
+const env = (now = "2026-11-21T10:00") => bareGitEnv({ BRAIN_NOW: now });
+
+/** A workspace with three commits of a person's on main. */
+async function workspace(): Promise<string> {
+  const dir = gitWorkspace({ "MEMORY.md": "# Memory\n", "notes.txt": "one\n" });
+  expect((await runBrain(["init", "-q"], { cwd: dir, env: env("2026-11-20T09:00") })).code).toBe(0);
+  for (const n of ["two", "three"]) {
+    git(dir, "commit", "-q", "--allow-empty", "-m", `person: ${n}`);
+  }
+  return dir;
+}
+
+/** Runs the person's git with extra environment (an editor for `rebase -i`). */
+function gitWith(dir: string, extra: NodeJS.ProcessEnv, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=Test Person", "-c", "user.email=person@example.com", ...args], { cwd: dir, encoding: "utf8", env: bareGitEnv(extra), stdio: "pipe" });
+}
+
+const head = (dir: string) => git(dir, "rev-parse", "HEAD").trim();
+
+describe("brain never commits into a person's git operation", () => {
+  it("during a rebase: the write is kept and said, doctor reports it, and the first write back on the branch commits it", async () => {
+    const dir = await workspace();
+    gitWith(dir, { GIT_SEQUENCE_EDITOR: "sed -i '1s/^pick/edit/'" }, "rebase", "-q", "-i", "HEAD~2");
+    const stopped = head(dir);
+    const r = await runBrain(["log", "written mid-rebase"], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/committed [0-9a-f]/);
+    expect(r.stderr).toMatch(/Written but not committed: a rebase is in progress in .*, and a commit now would land in it and be lost with it\./);
+    expect(head(dir)).toBe(stopped);
+    expect(read(dir, "memory/2026-11-21.md")).toContain("[note] written mid-rebase");
+
+    const doctor = JSON.parse((await runBrain(["doctor", "--json"], { cwd: dir, env: env() })).stdout);
+    expect(doctor.findings.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(["git-in-progress", "write-interrupted"]));
+    // Commands that must commit refuse, and change nothing.
+    const cons = await runBrain(["consolidate", "--json"], { cwd: dir, env: env() });
+    expect(cons.code).toBe(1);
+    expect(JSON.parse(cons.stdout).error.code).toBe("BRAIN_GIT_BUSY");
+    expect(cons.stderr).toMatch(/a rebase is in progress in .*; brain does not consolidate in the middle of it\. Finish or abort it/);
+
+    gitWith(dir, {}, "rebase", "--abort");
+    const next = await runBrain(["log", "back on main"], { cwd: dir, env: env("2026-11-21T11:00") });
+    expect(next).toMatchObject({ code: 0, stderr: "" });
+    expect(commitSubjects(dir).slice(0, 2)).toEqual(["brain: log [note] back on main", "brain: recover 1 file brain log left uncommitted"]);
+    expect(git(dir, "show", "-s", "--format=%b", "HEAD~1")).toMatch(/it had nothing to commit to: a rebase is in progress/);
+    expect(git(dir, "show", "HEAD:memory/2026-11-21.md")).toContain("[note] written mid-rebase");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(git(dir, "symbolic-ref", "HEAD").trim()).toBe("refs/heads/main");
+  });
+
+  it("on a detached HEAD: nothing is committed to no branch, and the write is committed on main once it is checked out", async () => {
+    const dir = await workspace();
+    const main = head(dir);
+    git(dir, "checkout", "-q", "HEAD~1");
+    const r = await runBrain(["log", "written detached"], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Written but not committed: HEAD is detached \(no branch is checked out\)/);
+    expect(git(dir, "rev-parse", "main").trim()).toBe(main);
+    git(dir, "checkout", "-q", "main");
+    expect((await runBrain(["queue", "add", "next"], { cwd: dir, env: env() })).code).toBe(0);
+    expect(git(dir, "show", "HEAD~1:memory/2026-11-21.md")).toContain("written detached");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+  });
+
+  it("during a merge with a conflict and during a bisect: writes are kept uncommitted, rollback refuses", async () => {
+    const dir = await workspace();
+    // Both branches change notes.txt: the merge stops on the conflict.
+    git(dir, "checkout", "-q", "-b", "side");
+    writeFileSync(join(dir, "notes.txt"), "side\n");
+    git(dir, "commit", "-q", "-am", "person: side");
+    git(dir, "checkout", "-q", "main");
+    writeFileSync(join(dir, "notes.txt"), "main\n");
+    git(dir, "commit", "-q", "-am", "person: main");
+    expect(() => gitWith(dir, {}, "merge", "-q", "side")).toThrow();
+    const before = head(dir);
+    const rec = await runBrain(["strategy", "record", "pg down", "start postgres", "--result", "success"], { cwd: dir, env: env() });
+    expect(rec.code).toBe(0);
+    expect(rec.stderr).toMatch(/Written but not committed: a merge is in progress/);
+    const rb = await runBrain(["rollback", "--json"], { cwd: dir, env: env() });
+    expect(JSON.parse(rb.stdout).error.code).toBe("BRAIN_GIT_BUSY");
+    expect(head(dir)).toBe(before);
+    gitWith(dir, {}, "merge", "--abort");
+
+    gitWith(dir, {}, "bisect", "start");
+    const during = await runBrain(["log", "during bisect"], { cwd: dir, env: env() });
+    expect(during.stderr).toMatch(/Written but not committed: a bisect is in progress/);
+    gitWith(dir, {}, "bisect", "reset");
+    expect((await runBrain(["doctor", "--fix", "--json"], { cwd: dir, env: env() })).code).toBe(0);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(git(dir, "show", "HEAD:strategies.json")).toContain("start postgres");
+    expect(git(dir, "show", "HEAD:memory/2026-11-21.md")).toContain("during bisect");
+  });
+});
