@@ -305,6 +305,33 @@ describe("crash safety", () => {
     "memory/2026-09-01.md": "---\nconsolidated: 2026-09-02\n---\n- 09:00 [note] old day\n",
   });
 
+  it("a run killed right after its commit: later writes, consolidate and doctor finish it without a person", async () => {
+    const dir = gitWorkspace(fixture());
+    // Killed once the old log is moved, then its commit made (by hand here): what a kill between
+    // the commit and the clean-up leaves is a committed tree with the journal and the record still there.
+    expect(await killWhen(dir, (d) => existsSync(join(d, "memory/archive/2026-09-01.md")))).toBe("killed");
+    git(dir, "add", "-A", "--", ".", ":!.brain");
+    git(dir, "commit", "-q", "-m", "brain: consolidate (the killed run's commit)");
+    expect(existsSync(join(dir, ".brain/consolidate-journal.json"))).toBe(true);
+    expect(readdirSync(join(dir, ".brain/uncommitted"))).toHaveLength(1);
+    const commits = headCount(dir);
+
+    const log = await runBrain(["log", "after the crash"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T12:00" }) });
+    expect(log).toMatchObject({ code: 0, stderr: "" });
+    const again = await runBrain(["consolidate", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    // Nothing was left to do: no second summary of the same change.
+    expect(JSON.parse(again.stdout)).toMatchObject({ changed: false, added: [], reinforced: [] });
+    expect(headCount(dir)).toBe(commits + 1);
+    expect(existsSync(join(dir, ".brain/consolidate-journal.json"))).toBe(false);
+    expect(readdirSync(join(dir, ".brain/uncommitted"))).toEqual([]);
+    const doctor = await runBrain(["doctor", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    const ids = JSON.parse(doctor.stdout).findings.map((f: { id: string }) => f.id);
+    expect(ids.filter((id: string) => /interrupted|uncommitted/.test(id))).toEqual([]);
+    expect(git(dir, "status", "--porcelain", "--", ".", ":!.brain")).toBe("");
+  });
+
   it("a run killed at any point, run again, ends as one uninterrupted run", async () => {
     const reference = gitWorkspace(fixture());
     const ref = await runBrain(["consolidate"], { cwd: reference, env: bareGitEnv({ BRAIN_NOW }) });

@@ -27,7 +27,7 @@ import { appendArchiveChunk } from "../core/memory-file.js";
 import { RULES_FILES, type RulesFile } from "../core/rules-file.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
-import { diffTexts, moveTracked } from "./git.js";
+import { diffTexts, moveTracked, uncommittedPaths } from "./git.js";
 import { schemaProblems } from "./schema.js";
 import { validateSummarizerOutput } from "../generated/summarizer-output.js";
 import { assertGitIdle, CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, consolidationInterrupted, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
@@ -198,7 +198,9 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
 
   if ((options.commit ?? ws.config.commit) !== false) assertGitIdle(ws.gitRoot, "consolidate");
   const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND }, async (tx) => {
-    const replayed = await replayJournal(ws, tx);
+    let replayed = await replayJournal(ws, tx);
+    // Killed after its commit and before its clean-up: the files are as it committed them, and there is nothing to finish.
+    if (replayed && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length) replayed = null;
     const inputs = readInputs(ws, now);
     const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
     const applied = applyConsolidationPlan(p);
