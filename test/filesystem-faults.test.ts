@@ -31,7 +31,7 @@ function noStackTrace(r: RunResult): void {
 
 describe("the file system in the way: a clear message naming the path, and nothing left behind", () => {
   it.each([
-    [".brain", "file", /Cannot create the folder \.brain\/lock-queue: a file stands where a folder is expected/],
+    [".brain", "file", /Cannot create the folder \.brain: a file stands where brain keeps a folder \(EEXIST\)/],
     [".brain/tmp", "file", /Cannot create the folder \.brain\/tmp: a file stands where brain keeps a folder \(EEXIST\)/],
     [".brain/uncommitted", "file", /Cannot create the folder \.brain\/uncommitted: a file stands where brain keeps a folder/],
     [".brain/lock-queue", "file", /Cannot create the folder \.brain\/lock-queue: a file stands where brain keeps a folder/],

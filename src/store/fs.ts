@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, lstatSync } from "node:fs";
+import { closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, lstatSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { BrainError, CorruptFileError, fileSystemError, UnsafePathError } from "../core/errors.js";
@@ -119,6 +119,22 @@ export function writeFileAtomic(root: string, path: string, content: string | Ui
     }
   } catch {
     // Some file systems refuse fsync on folders; the rename itself is still atomic.
+  }
+}
+
+/**
+ * Creates `.brain/` with a `.gitignore` of its own holding `*`, so its caches
+ * and records stay out of git even in a workspace whose own .gitignore does
+ * not name it (one brain did not init).
+ */
+export function ensureBrainFolder(root: string): void {
+  const marker = join(root, BRAIN_DIR, ".gitignore");
+  if (existsSync(marker)) return;
+  ensureFolder(root, join(root, BRAIN_DIR));
+  try {
+    writeFileSync(marker, "# brain's caches, locks and records: never committed.\n*\n", { flag: "wx" });
+  } catch {
+    // Written by another process meanwhile, or not writable: git then shows .brain/, nothing is lost.
   }
 }
 

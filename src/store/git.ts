@@ -233,6 +233,133 @@ async function stageNewPaths(cwd: string, paths: string[]): Promise<{ commit: st
   return { commit: paths.filter((p) => tracked.has(p) || added.includes(p) || unstaged.includes(p)), ignored, restore };
 }
 
+/**
+ * What HEAD holds at each of `paths` (relative to `cwd`): the text, or null
+ * where HEAD has no such file (or there is no commit yet). One `git cat-file`.
+ */
+export async function headTexts(cwd: string, paths: string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>(paths.map((p) => [p, null]));
+  if (!paths.length) return out;
+  const r = await new Promise<Buffer>((resolvePromise) => {
+    const child = execFile("git", ["cat-file", "--batch"], { cwd, encoding: "buffer", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } }, (_err, stdout) =>
+      resolvePromise(stdout as Buffer),
+    );
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(paths.map((p) => `HEAD:./${p}\n`).join(""));
+  });
+  let at = 0;
+  for (const p of paths) {
+    const nl = r.indexOf(10, at);
+    if (nl < 0) break;
+    const header = r.subarray(at, nl).toString("utf8");
+    at = nl + 1;
+    const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
+    if (!m) continue;
+    const size = Number(m[1]);
+    out.set(p, r.subarray(at, at + size).toString("utf8"));
+    at += size + 1;
+  }
+  return out;
+}
+
+/**
+ * Merges into `head` the change from `base` to `ours` (`git merge-file`):
+ * what HEAD holds plus brain's own change, without the person's edit that
+ * `base` carries. Null when the two overlap and cannot be merged cleanly.
+ */
+export async function mergeChange(cwd: string, tmpDir: string, head: string, base: string, ours: string): Promise<string | null> {
+  // brain only appended (a log entry, a new section): what it appended goes after `head`, whatever changed above.
+  if (ours.startsWith(base) && base.endsWith("\n") && head.endsWith("\n")) return head + ours.slice(base.length);
+  const stem = join(tmpDir, `merge-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const files = [`${stem}.head`, `${stem}.base`, `${stem}.ours`];
+  try {
+    mkdirSync(tmpDir, { recursive: true });
+    [head, base, ours].forEach((t, i) => writeFileSync(files[i]!, t));
+    const r = await runGit(cwd, ["merge-file", "-p", "--quiet", ...files]);
+    return r.code === 0 ? r.stdout : null;
+  } finally {
+    for (const f of files) rmSync(f, { force: true });
+  }
+}
+
+/**
+ * Commits `paths` as brain wrote them, except those in `contents`, which are
+ * committed with the given text while the work tree keeps what it holds (a
+ * person's uncommitted edit stays theirs, uncommitted). The commit is built
+ * in an index of its own from HEAD, so nothing else the person staged or
+ * changed goes in; afterwards the person's index takes the committed
+ * entries of the paths it had no staged change in. Ignored paths are left
+ * out, as by {@link commitPaths}.
+ */
+export async function commitWithContents(
+  cwd: string,
+  tmpDir: string,
+  paths: string[],
+  contents: Map<string, string>,
+  subject: string,
+  body: string,
+): Promise<CommitResult> {
+  // Plumbing takes repository-relative paths: everything runs at the top of the work tree.
+  const top = findRepositoryRoot(cwd) ?? cwd;
+  const up = (p: string) => relative(top, join(cwd, p)).split(sep).join("/");
+  const back = new Map(paths.map((p) => [up(p), p]));
+  const own = new Map([...contents].map(([p, t]) => [up(p), t]));
+  const index = join(tmpDir, `index-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const temp = { GIT_INDEX_FILE: index };
+  const run = async (args: string[], env?: NodeJS.ProcessEnv, input?: string) => {
+    const r = await retryOnGitLock(top, () => runGit(top, args, env, input));
+    if (r.code !== 0) throw new CommitFailedError(`git ${args[0]} failed: ${(r.stderr || r.stdout).trim()}`, []);
+    return r.stdout;
+  };
+  mkdirSync(tmpDir, { recursive: true });
+  try {
+    const parent = (await run(["rev-parse", "--verify", "-q", "HEAD"])).trim();
+    await run(["read-tree", parent], temp);
+    const fromTree = [...back.keys()].filter((p) => !own.has(p));
+    const present = fromTree.filter((p) => existsSync(join(top, p)));
+    const known = await indexEntries(top, present);
+    const ignored = await ignoredPaths(top, present.filter((p) => !known.has(p)));
+    const add = present.filter((p) => !ignored.includes(p));
+    if (add.length) await run(["add", "--", ...add], temp);
+    const gone = fromTree.filter((p) => !present.includes(p));
+    if (gone.length) await run(["rm", "-q", "--cached", "--ignore-unmatch", "--", ...gone], temp);
+    const atHead = await indexEntries(top, [...own.keys()], temp);
+    for (const [p, text] of own) {
+      const blob = (await run(["hash-object", "-w", "--stdin", "--path", p], undefined, text)).trim();
+      await run(["update-index", "--add", "--cacheinfo", `${atHead.get(p)?.split(" ")[0] ?? "100644"},${blob},${p}`], temp);
+    }
+    const tree = (await run(["write-tree"], temp)).trim();
+    const shown = ignored.map((p) => back.get(p) ?? p);
+    const note = shown.length ? `\nWritten and left out of this commit (ignored by git):\n${shown.map((p) => `  ${p}`).join("\n")}\n` : "";
+    const c = await runCommitting(top, ["commit-tree", tree, "-p", parent, "-F", "-"], commitMessageText(subject, body) + note);
+    if (c.code !== 0) throw new CommitFailedError(`git commit-tree failed: ${c.stderr.trim()}`, shown);
+    const sha = c.stdout.trim();
+    await run(["update-ref", "-m", `commit: ${subject}`, "HEAD", sha, parent]);
+    // The person's index takes brain's committed entries, except where the person had staged a change of their own.
+    const committed = await indexEntries(top, [...add, ...own.keys()], temp);
+    const staged = await indexEntries(top, [...own.keys()]);
+    const lines: string[] = [];
+    for (const [p, entry] of committed) {
+      let [mode, object] = entry.split(" ");
+      const theirs = staged.get(p);
+      if (own.has(p) && theirs !== undefined && theirs !== atHead.get(p)) {
+        // The person staged an edit of their own: brain's change joins it there too, or the index is left as they had it.
+        const [, stagedObject] = theirs.split(" ");
+        const stagedText = (await run(["cat-file", "blob", stagedObject!])).toString();
+        const headText = (await run(["cat-file", "blob", atHead.get(p)!.split(" ")[1]!])).toString();
+        const merged = await mergeChange(top, tmpDir, stagedText, headText, own.get(p)!);
+        if (merged === null) continue;
+        object = (await run(["hash-object", "-w", "--stdin", "--path", p], undefined, merged)).trim();
+      }
+      lines.push(`${mode} ${object}\t${p}`);
+    }
+    if (lines.length) await run(["update-index", "--index-info"], undefined, lines.join("\n") + "\n");
+    return { committed: true, sha, ...(shown.length ? { ignored: shown } : {}) };
+  } finally {
+    rmSync(index, { force: true });
+  }
+}
+
 /** The paths among `paths` (relative to `cwd`) that HEAD holds; none before the first commit. */
 async function pathsAtHead(cwd: string, paths: string[]): Promise<string[]> {
   const r = await runGit(cwd, ["-c", "core.quotePath=false", "ls-tree", "-z", "--name-only", "HEAD", "--", ...paths]);
@@ -240,8 +367,9 @@ async function pathsAtHead(cwd: string, paths: string[]): Promise<string[]> {
 }
 
 /** The index entries (`<mode> <object> <stage>`) of `paths`, keyed by the path as given (relative to `cwd`). */
-async function indexEntries(cwd: string, paths: string[]): Promise<Map<string, string>> {
-  const r = await runGit(cwd, ["-c", "core.quotePath=false", "ls-files", "-s", "-z", "--", ...paths]);
+async function indexEntries(cwd: string, paths: string[], env?: NodeJS.ProcessEnv): Promise<Map<string, string>> {
+  if (!paths.length) return new Map();
+  const r = await runGit(cwd, ["-c", "core.quotePath=false", "ls-files", "-s", "-z", "--", ...paths], env);
   if (r.code !== 0) throw new GitError(`git ls-files failed: ${r.stderr.trim()}`);
   const out = new Map<string, string>();
   for (const line of r.stdout.split("\0")) {

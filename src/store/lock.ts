@@ -2,7 +2,7 @@ import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, r
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileSystemError, LockTimeoutError } from "../core/errors.js";
-import { BRAIN_DIR, ensureFolder, fileSystemNow } from "./fs.js";
+import { BRAIN_DIR, ensureBrainFolder, ensureFolder, fileSystemNow } from "./fs.js";
 
 /** What a lock file says about its holder. */
 export interface LockHolder {
@@ -52,6 +52,7 @@ export async function withLock<T>(root: string, fn: () => Promise<T> | T, option
   const queue = lockQueuePath(root);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const started = Date.now();
+  ensureBrainFolder(root);
   ensureFolder(root, queue);
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: options.command };
   // Nobody waiting and the lock free: take it at once.

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { dirname, join, relative, resolve } from "node:path";
 import { BrainError, CommitFailedError, GitBusyError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
 import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
-import { commitPaths, findRepositoryRoot, gitOperationInProgress } from "./git.js";
+import { commitPaths, commitWithContents, findRepositoryRoot, gitOperationInProgress, headTexts, mergeChange } from "./git.js";
 import { withLock } from "./lock.js";
 import { assertSchema } from "./schema.js";
 import { validateConfig } from "../generated/config.js";
@@ -257,12 +257,31 @@ export class WorkspaceTx {
 
   /** Reads a file this command may write back; invalid UTF-8 is refused, never rewritten lossily. */
   read(rel: string): string | null {
-    return readTextIfExists(this.path(rel), rel, { strict: true });
+    const text = readTextIfExists(this.path(rel), rel, { strict: true });
+    const norm = relative(this.ws.root, this.path(rel));
+    if (!this.changes.has(norm)) this.lastRead.set(norm, text);
+    return text;
   }
 
+  /**
+   * Each path's text before this command first wrote it, its file signature
+   * then, and what the command left in it: how brain tells its own change
+   * from a person's uncommitted edit when it commits.
+   */
+  readonly changes = new Map<string, { before: string | null; signature: string | null; after: string }>();
+  private readonly lastRead = new Map<string, string | null>();
+
   write(rel: string, content: string): void {
-    this.record(relative(this.ws.root, this.path(rel)));
-    writeFileAtomic(this.ws.root, this.path(rel), content);
+    const full = this.path(rel);
+    const norm = relative(this.ws.root, full);
+    this.record(norm);
+    const known = this.changes.get(norm);
+    if (known) known.after = content;
+    else {
+      const before = this.lastRead.has(norm) ? this.lastRead.get(norm)! : readTextIfExists(full, norm);
+      this.changes.set(norm, { before, signature: fileSignature(full), after: content });
+    }
+    writeFileAtomic(this.ws.root, full, content);
   }
 
   /** Records a path changed by other means (a move), so it is part of the commit. */
@@ -309,7 +328,9 @@ export async function writeWorkspace<T>(
       const { result, message } = await fn(tx);
       // Paths taken over from an interrupted run are committed even when this run changed nothing.
       const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
-      const { commit, failed, ignored } = await commitWritten(ws, tx.written, message ?? adopted, enabled, warnings);
+      // What an interrupted run of this command wrote is brain's own too, not a person's edit.
+      const own = new Set(tx.adopted.flatMap((a) => a.paths));
+      const { commit, failed, ignored } = await commitWritten(ws, tx.written, message ?? adopted, enabled, warnings, tx.changes, own);
       // A commit that failed stays on record, so the next write commits these files; what git ignores is not pending.
       if (!failed) tx.settled();
       else tx.unrecord(ignored);
@@ -397,6 +418,8 @@ async function commitWritten(
   message: CommitMessage | undefined,
   enabled: boolean,
   warnings: string[],
+  changes: WorkspaceTx["changes"] = new Map(),
+  own: ReadonlySet<string> = new Set(),
 ): Promise<{ commit: CommitInfo; failed: boolean; ignored: string[] }> {
   if (!paths.length || !message) return { commit: { committed: false, reason: "nothing changed" }, failed: false, ignored: [] };
   if (!enabled) return { commit: { committed: false, reason: "commits are turned off" }, failed: false, ignored: [] };
@@ -405,7 +428,7 @@ async function commitWritten(
     return { commit: { committed: false, reason: "not a git repository" }, failed: false, ignored: [] };
   }
   try {
-    const commit: CommitInfo = await commitPaths(ws.root, paths, message.subject, message.body);
+    const commit: CommitInfo = await commitOwnChanges(ws, paths, message, changes, own, warnings);
     const ignored = commit.ignored ?? [];
     const notice = ignored.length ? noticeOnceIgnored(ws, ignored) : undefined;
     return { commit: notice ? { ...commit, notice } : commit, failed: false, ignored };
@@ -414,6 +437,102 @@ async function commitWritten(
     const ignored = err instanceof CommitFailedError ? err.ignored : [];
     warnings.push(`Written but not committed: ${(err as BrainError).message} The next brain write commits these files.`);
     return { commit: { committed: false, reason: (err as Error).message, ...(ignored.length ? { ignored } : {}) }, failed: true, ignored };
+  }
+}
+
+/**
+ * Commits `paths` with brain's own changes only. A file that held changes
+ * brain did not make before it wrote (a person's edit, staged or not) is
+ * committed as HEAD had it plus brain's change, and the person's edit stays
+ * in the work tree, uncommitted, as theirs; where the two overlap and cannot
+ * be told apart, that file is written and not committed, and a warning says
+ * so. Whether a file was clean is known without git when its signature is
+ * the one brain recorded after its own last commit of it.
+ */
+async function commitOwnChanges(
+  ws: Workspace,
+  paths: string[],
+  message: CommitMessage,
+  changes: WorkspaceTx["changes"],
+  own: ReadonlySet<string>,
+  warnings: string[],
+): Promise<CommitInfo> {
+  const signatures = readSignatures(ws.root);
+  const unsure = paths.filter((p) => {
+    const c = changes.get(p);
+    return c !== undefined && c.before !== null && !own.has(p) && (c.signature === null || signatures[p] !== c.signature);
+  });
+  const head = unsure.length ? await headTexts(ws.root, unsure) : new Map<string, string | null>();
+  // A file HEAD does not hold is committed whole, as brain found it: there is no committed text to keep apart from.
+  const edited = unsure.filter((p) => head.get(p) != null && head.get(p) !== changes.get(p)!.before);
+  const committedWhole = paths.filter((p) => !edited.includes(p));
+  let commit: CommitInfo;
+  if (!edited.length) commit = await commitPaths(ws.root, paths, message.subject, message.body);
+  else {
+    const tmp = join(ws.root, BRAIN_DIR, "tmp");
+    const contents = new Map<string, string>();
+    const left: string[] = [];
+    for (const p of edited) {
+      const c = changes.get(p)!;
+      const merged = await mergeChange(ws.root, tmp, head.get(p)!, c.before!, c.after);
+      if (merged === null) left.push(p);
+      else contents.set(p, merged);
+    }
+    const kept = edited.filter((p) => contents.has(p));
+    const note = kept.length ? `Changes in ${kept.join(", ")} that brain did not make are left uncommitted in the work tree; this commit holds brain's own.` : "";
+    const body = [message.body, note].filter(Boolean).join("\n\n");
+    const toCommit = paths.filter((p) => !left.includes(p));
+    commit = toCommit.length
+      ? await commitWithContents(ws.root, tmp, toCommit, contents, message.subject, body)
+      : { committed: false, reason: "nothing brain could commit apart from a person's edits" };
+    for (const p of left) {
+      warnings.push(
+        `${p} held changes brain did not make (a person's uncommitted edit) where brain wrote too; brain wrote its change and did not commit ${p}, ` +
+          "so the edit stays the person's to commit (with brain's change in it).",
+      );
+    }
+  }
+  if (commit.committed) rememberSignatures(ws.root, signatures, committedWhole.filter((p) => !(commit.ignored ?? []).includes(p)));
+  return commit;
+}
+
+/** Where brain keeps each file's signature as of its own last commit of it: a cache, rebuilt by asking git. */
+const SIGNATURES = "committed-signatures.json";
+
+function readSignatures(root: string): Record<string, string> {
+  try {
+    const data: unknown = JSON.parse(readFileSync(join(root, BRAIN_DIR, SIGNATURES), "utf8"));
+    return data && typeof data === "object" && !Array.isArray(data) ? Object.assign(Object.create(null), data) : Object.create(null);
+  } catch {
+    return Object.create(null);
+  }
+}
+
+function rememberSignatures(root: string, known: Record<string, string>, paths: string[]): void {
+  let changed = false;
+  for (const p of paths) {
+    const sig = fileSignature(join(root, p));
+    if (sig === null) delete known[p];
+    else if (known[p] !== sig) known[p] = sig;
+    else continue;
+    changed = true;
+  }
+  if (!changed) return;
+  try {
+    // A cache: no fsync on the hot path; a torn one fails to parse and git is asked instead.
+    writeFileSync(join(root, BRAIN_DIR, SIGNATURES), JSON.stringify(known));
+  } catch {
+    // A cache that cannot be written only means git is asked next time.
+  }
+}
+
+/** Size, modification time and inode of a file, or null when there is none: they change whenever its content may have. */
+function fileSignature(path: string): string | null {
+  try {
+    const st = statSync(path, { bigint: true });
+    return `${st.size}:${st.mtimeNs}:${st.ino}`;
+  } catch {
+    return null;
   }
 }
 
