@@ -1,6 +1,7 @@
 import { isIsoDate } from "./dates.js";
 import { CorruptFileError, UsageError } from "./errors.js";
 import { readFrontmatter } from "./frontmatter.js";
+import { ownRecord } from "./own-record.js";
 import {
   historyKeyValue,
   isLastUsedKey,
@@ -289,7 +290,7 @@ function parseMarkdownPlaybook(text: string, file: string): Playbook {
   const body: PlaybookBody = readPlaybookBody(text);
   const base = file.split(/[\\/]/).pop()?.replace(/\.md$/i, "") ?? "";
   const name = body.title || base.replace(/[-_]+/g, " ").trim() || "playbook";
-  const params: Record<string, PlaybookParam> = {};
+  const params = ownRecord<PlaybookParam>();
   for (const [key, p] of body.params) params[key] = { ...p };
   addPlaceholderParams(params, body.steps);
   const history = readBodyHistory(body.history);
@@ -324,12 +325,12 @@ function parseMarkdownPlaybook(text: string, file: string): Playbook {
 /** `{{name}}` placeholders used in the steps but not declared are required parameters. */
 function addPlaceholderParams(params: Record<string, PlaybookParam>, steps: readonly string[]): void {
   for (const step of steps) {
-    for (const ph of placeholdersIn(step)) if (!(ph in params)) params[ph] = {};
+    for (const ph of placeholdersIn(step)) if (!Object.hasOwn(params, ph)) params[ph] = {};
   }
 }
 
 function readParams(raw: unknown, file: string): Record<string, PlaybookParam> {
-  const out: Record<string, PlaybookParam> = {};
+  const out = ownRecord<PlaybookParam>();
   if (raw == null) return out;
   if (typeof raw !== "object" || Array.isArray(raw)) {
     throw new CorruptFileError(file, "field `params` must be a mapping of parameter names, e.g. `params: { host: { default: web1 } }`");
@@ -396,7 +397,7 @@ export function renderSteps(
   playbook: Pick<Playbook, "name" | "params" | "steps"> & { format?: PlaybookFormat },
   values: Readonly<Record<string, string>> = {},
 ): string[] {
-  const params: Record<string, PlaybookParam> = { ...playbook.params };
+  const params = Object.assign(ownRecord<PlaybookParam>(), playbook.params);
   for (const step of playbook.steps) for (const ph of placeholdersIn(step)) params[ph] ??= {};
   const listing = () =>
     Object.keys(params).length

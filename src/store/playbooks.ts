@@ -19,6 +19,7 @@ import {
   type PlaybookCoverage,
   type PlaybookSuggestion,
 } from "../core/playbooks.js";
+import { ownRecord } from "../core/own-record.js";
 import { parseFrequency, type FrequencyRecord } from "../core/playbook-frequency.js";
 import { toSlug } from "../core/slug.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
@@ -216,7 +217,7 @@ export function showPlaybook(options: ShowPlaybookOptions): ShowPlaybookResult {
   const playbook = checkPlaybook(readTextIfExists(resolveInside(ws.root, path), path) ?? "", path);
   const given = options.set ?? {};
   const steps = renderSteps(playbook, given);
-  const values: Record<string, string> = {};
+  const values = ownRecord<string>();
   for (const [key, p] of Object.entries(playbook.params)) {
     const v = Object.hasOwn(given, key) ? given[key] : p.default;
     if (v !== undefined) values[key] = v;

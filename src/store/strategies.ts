@@ -10,6 +10,7 @@ import {
   parseStrategies,
   planPrune,
   recordOutcome,
+  resolveProblem,
   resolveThresholds,
   retireSolution,
   serializeStrategies,
@@ -183,7 +184,11 @@ export function listStrategies(options: StrategyListOptions = {}): { problems: P
   };
 }
 
-/** One problem with its solutions best first; an unknown problem is a usage error listing known ones. */
+/**
+ * One problem with its solutions best first, named by its key, the slug of
+ * the name it was recorded under, or its description; an unknown problem is
+ * a usage error listing known ones.
+ */
 export function showStrategy(options: WorkspaceOptions & { problem: string; rank?: RankBy }): ProblemSummary {
   const ws = openWorkspace(options);
   const registry = readRegistry(ws);
@@ -191,7 +196,20 @@ export function showStrategy(options: WorkspaceOptions & { problem: string; rank
   return summarizeProblem(registry, key, ws, options.rank);
 }
 
+/**
+ * The existing problem `text` names: its key, the key its slug makes (as
+ * `strategy record` stored it, so `__proto__` finds `proto`), or its
+ * description. Matching patterns is left to `brain check`.
+ */
 function resolveKnown(registry: StrategyRegistry, text: string): string {
+  let resolution: ProblemResolution | null = null;
+  try {
+    resolution = resolveProblem(registry, text);
+  } catch (err) {
+    // Text with no letters or digits names no problem; the error below says which exist.
+    if (!(err instanceof UsageError)) throw err;
+  }
+  if (resolution?.exists && resolution.via !== "match") return resolution.key;
   // viewSolutions throws the helpful "No problem … Known problems: …" error.
   viewSolutions(registry, text);
   return text;
