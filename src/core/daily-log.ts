@@ -1,4 +1,5 @@
 import { isIsoDate } from "./dates.js";
+import { detectEol, withEol } from "./eol.js";
 import { UsageError } from "./errors.js";
 import { toTag } from "./slug.js";
 
@@ -102,16 +103,18 @@ export function dailyLogHeader(date: string): string {
 /**
  * Returns `existing` with `entryText` appended so that it reads as one more
  * list item: a missing final newline is added, and a blank line separates it
- * from a preceding paragraph, heading or code block. Existing bytes are kept.
+ * from a preceding paragraph, heading or code block. What is added takes the
+ * file's own line ending (CRLF stays CRLF). Existing bytes are kept.
  */
 export function appendToLog(existing: string, entryText: string): string {
   if (existing === "") return entryText;
-  let out = existing.endsWith("\n") ? existing : existing + "\n";
+  const eol = detectEol(existing);
+  let out = existing.endsWith("\n") ? existing : existing + eol;
   const lines = out.slice(0, -1).split("\n");
   const last = lines[lines.length - 1] ?? "";
   const lastBlock = lastTopLevelBlock(out);
-  if (last.trim() !== "" && lastBlock !== "item") out += "\n";
-  return out + entryText;
+  if (last.trim() !== "" && lastBlock !== "item") out += eol;
+  return out + withEol(entryText, eol);
 }
 
 function lastTopLevelBlock(text: string): "item" | "other" {

@@ -1,5 +1,6 @@
 import { fromMarkdown } from "mdast-util-from-markdown";
 import type { Nodes, Root, RootContent } from "mdast";
+import { detectEol } from "./eol.js";
 
 /**
  * Helpers for editing markdown by splicing text: remark finds positions, and
@@ -32,12 +33,6 @@ export function startOf(node: Nodes): number {
 /** End offset (exclusive) of a node. */
 export function endOf(node: Nodes): number {
   return node.position?.end.offset ?? 0;
-}
-
-/** The line ending a file already uses, so inserted lines match it: CRLF when its first line break is CRLF. */
-export function detectEol(source: string): "\n" | "\r\n" {
-  const i = source.indexOf("\n");
-  return i > 0 && source[i - 1] === "\r" ? "\r\n" : "\n";
 }
 
 /** Offset of the start of the line holding `offset`. */

@@ -2,9 +2,9 @@ import type { List, ListItem, Paragraph, Root } from "mdast";
 import type { EntryKind } from "./daily-log.js";
 import { BrainError, UsageError } from "./errors.js";
 import { isIsoDate } from "./dates.js";
+import { detectEol, withEol } from "./eol.js";
 import {
   appendBlock,
-  detectEol,
   endOf,
   lineEndAfter,
   lineNumberAt,
@@ -429,10 +429,11 @@ export function formatArchiveChunk(source: string, moved: readonly MemoryEntry[]
   return lines.join("\n") + "\n";
 }
 
-/** memory/archive/MEMORY-archive.md with `chunk` (from {@link formatArchiveChunk}) appended; created with a heading when new. */
+/** memory/archive/MEMORY-archive.md with `chunk` (from {@link formatArchiveChunk}) appended in the file's own line ending; created with a heading when new. */
 export function appendArchiveChunk(before: string | null, chunk: string): string {
   if (!before) return `# MEMORY.md archive\n\nEntries brain moved out of MEMORY.md to keep it under its size cap, oldest and least-evidenced first.\n\n${chunk}`;
-  return `${before}${before.endsWith("\n") ? "" : "\n"}\n${chunk}`;
+  const eol = detectEol(before);
+  return `${before}${before.endsWith("\n") ? "" : eol}${eol}${withEol(chunk, eol)}`;
 }
 
 /**

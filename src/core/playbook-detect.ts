@@ -1,5 +1,6 @@
 import { parseDailyLog, type ParsedLog } from "./daily-log.js";
 import { parseOpEntry } from "./op-entry.js";
+import { ownRecord } from "./own-record.js";
 import type { FrequencyRecord } from "./playbook-frequency.js";
 import type { Playbook, PlaybookDraft } from "./playbooks.js";
 import { codeSpan } from "./playbooks.js";
@@ -494,7 +495,7 @@ function templateSteps(
   // One parameter per distinct value vector; an `[op]` key wins over a guessed name.
   const names = new Map<string, string>();
   const taken = new Set<string>();
-  const params: Record<string, { default: string; values: string[] }> = {};
+  const params = ownRecord<{ default: string; values: string[] }>();
   if (opParams) {
     for (const key of Object.keys(opParams[0] ?? {})) {
       const values = opParams.map((p) => p[key] ?? "");
@@ -628,7 +629,7 @@ function buildOpSuggestion(slug: string, name: string, episodes: Episode[]): Pla
   // Parameters of op entries that logged no steps still belong to the operation.
   for (const ep of episodes) {
     for (const key of Object.keys(ep.params ?? {})) {
-      if (params[key]) continue;
+      if (Object.hasOwn(params, key)) continue;
       const values = episodes.map((e) => e.params?.[key]).filter((v): v is string => v !== undefined && v !== "");
       params[key] = { default: mostCommon(values) ?? "", values: byFrequency(values) };
     }

@@ -1,6 +1,7 @@
-import matter from "gray-matter";
 import { isIsoDate } from "./dates.js";
 import { CorruptFileError, UsageError } from "./errors.js";
+import { readFrontmatter } from "./frontmatter.js";
+import { ownRecord } from "./own-record.js";
 import {
   historyKeyValue,
   isLastUsedKey,
@@ -242,21 +243,7 @@ function parseFrontmatterPlaybook(text: string, file: string): Playbook {
   if (!lines.slice(1).some((l) => /^(---|\.\.\.)\s*$/.test(l))) {
     throw new CorruptFileError(file, "the frontmatter block is not closed by a `---` line");
   }
-  let data: Record<string, unknown>;
-  let content: string;
-  try {
-    // Options are passed so gray-matter does not serve a cached object that another caller mutated.
-    const parsed = matter(text, {});
-    data = parsed.data as Record<string, unknown>;
-    content = parsed.content;
-  } catch (err) {
-    const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    throw new CorruptFileError(file, `the frontmatter is not valid YAML (${msg})`, { cause: err });
-  }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new CorruptFileError(file, "the frontmatter must be a mapping of fields");
-  }
-  const fm = toJsonData(data) as Record<string, unknown>;
+  const { data: fm, content } = readFrontmatter(text, file);
   const bad = (field: string, expected: string, example: string): never => {
     throw new CorruptFileError(file, `field \`${field}\` must be ${expected} (e.g. \`${field}: ${example}\`), got ${describe(fm[field])}`);
   };
@@ -303,7 +290,7 @@ function parseMarkdownPlaybook(text: string, file: string): Playbook {
   const body: PlaybookBody = readPlaybookBody(text);
   const base = file.split(/[\\/]/).pop()?.replace(/\.md$/i, "") ?? "";
   const name = body.title || base.replace(/[-_]+/g, " ").trim() || "playbook";
-  const params: Record<string, PlaybookParam> = {};
+  const params = ownRecord<PlaybookParam>();
   for (const [key, p] of body.params) params[key] = { ...p };
   addPlaceholderParams(params, body.steps);
   const history = readBodyHistory(body.history);
@@ -338,12 +325,12 @@ function parseMarkdownPlaybook(text: string, file: string): Playbook {
 /** `{{name}}` placeholders used in the steps but not declared are required parameters. */
 function addPlaceholderParams(params: Record<string, PlaybookParam>, steps: readonly string[]): void {
   for (const step of steps) {
-    for (const ph of placeholdersIn(step)) if (!(ph in params)) params[ph] = {};
+    for (const ph of placeholdersIn(step)) if (!Object.hasOwn(params, ph)) params[ph] = {};
   }
 }
 
 function readParams(raw: unknown, file: string): Record<string, PlaybookParam> {
-  const out: Record<string, PlaybookParam> = {};
+  const out = ownRecord<PlaybookParam>();
   if (raw == null) return out;
   if (typeof raw !== "object" || Array.isArray(raw)) {
     throw new CorruptFileError(file, "field `params` must be a mapping of parameter names, e.g. `params: { host: { default: web1 } }`");
@@ -380,19 +367,6 @@ function isScalar(v: unknown): v is string | number | boolean {
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 }
 
-/** YAML dates become `YYYY-MM-DD` strings so the data is plain JSON, as the schema expects. */
-function toJsonData(v: unknown): unknown {
-  if (v instanceof Date) {
-    const iso = Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
-    return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
-  }
-  if (Array.isArray(v)) return v.map(toJsonData);
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toJsonData(x)]));
-  }
-  return v;
-}
-
 function describe(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
@@ -423,7 +397,7 @@ export function renderSteps(
   playbook: Pick<Playbook, "name" | "params" | "steps"> & { format?: PlaybookFormat },
   values: Readonly<Record<string, string>> = {},
 ): string[] {
-  const params: Record<string, PlaybookParam> = { ...playbook.params };
+  const params = Object.assign(ownRecord<PlaybookParam>(), playbook.params);
   for (const step of playbook.steps) for (const ph of placeholdersIn(step)) params[ph] ??= {};
   const listing = () =>
     Object.keys(params).length

@@ -19,6 +19,8 @@ import {
   type PlaybookCoverage,
   type PlaybookSuggestion,
 } from "../core/playbooks.js";
+import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/lookalike.js";
+import { ownRecord } from "../core/own-record.js";
 import { parseFrequency, type FrequencyRecord } from "../core/playbook-frequency.js";
 import { toSlug } from "../core/slug.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
@@ -156,7 +158,29 @@ export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlayb
       },
     };
   });
-  return { ...result, commit, warnings: [...readWarnings, ...warnings] };
+  return { ...result, commit, warnings: [...readWarnings, ...lookalikeWarnings(ws.root, slug), ...warnings] };
+}
+
+/**
+ * A warning for each other playbook whose file name reads like `slug`'s
+ * (`dеploy` with a Cyrillic `е` beside `deploy`), saying which letters differ.
+ */
+function lookalikeWarnings(root: string, slug: string): string[] {
+  const slugs = playbookFiles(root).map((f) => basename(f, ".md"));
+  const mine = findLookalikes(slugs.includes(slug) ? slugs : [...slugs, slug]).find((l) => l.name === slug);
+  if (!mine?.like.length) return [];
+  return mine.like.map((other) => {
+    const theirs = findLookalikes([other]).find((l) => l.name === other)?.mixedScript ?? [];
+    const differs = mine.mixedScript.length
+      ? `${JSON.stringify(slug)} has ${describeForeignLetters(mine.mixedScript)}`
+      : theirs.length
+        ? `${JSON.stringify(other)} has ${describeForeignLetters(theirs)}`
+        : "they differ only in look-alike letters";
+    return (
+      `${playbookPath(slug)} looks like ${playbookPath(other)} (${differs}); both are kept, and \`brain playbook list\` marks them. ` +
+      `If you meant the existing one, remove ${playbookPath(slug)} and use \`brain playbook show ${other}\`.`
+    );
+  });
 }
 
 function noSuggestion(name: string, suggestions: PlaybookSuggestion[], min: number): UsageError {
@@ -174,6 +198,11 @@ function noSuggestion(name: string, suggestions: PlaybookSuggestion[], min: numb
 export interface ListPlaybooksResult {
   /** Every readable playbook, by slug. `file` is workspace-relative. */
   playbooks: Playbook[];
+  /**
+   * Playbooks whose slug mixes scripts in a word (`dеploy` with a Cyrillic
+   * `е`) or reads like another's, so two that list alike can be told apart.
+   */
+  lookalikes: PlaybookLookalike[];
   /** Playbooks that could not be read, each naming the file and the field at fault. */
   warnings: string[];
 }
@@ -186,7 +215,16 @@ export function listPlaybooks(options: WorkspaceOptions = {}): ListPlaybooksResu
   const ws = openWorkspace(options);
   const warnings: string[] = [];
   const { playbooks } = readPlaybooks(ws.root, warnings);
-  return { playbooks, warnings };
+  const lookalikes = findLookalikes(playbooks.map((pb) => pb.slug)).map(({ name, mixedScript, like }) => ({ slug: name, mixedScript, like }));
+  return { playbooks, lookalikes, warnings };
+}
+
+/** A playbook slug worth pointing out in a list; see {@link ListPlaybooksResult.lookalikes}. */
+export interface PlaybookLookalike {
+  slug: string;
+  mixedScript: Lookalike["mixedScript"];
+  /** Slugs of the other playbooks that read the same. */
+  like: string[];
 }
 
 export interface ShowPlaybookOptions extends WorkspaceOptions {
@@ -216,7 +254,7 @@ export function showPlaybook(options: ShowPlaybookOptions): ShowPlaybookResult {
   const playbook = checkPlaybook(readTextIfExists(resolveInside(ws.root, path), path) ?? "", path);
   const given = options.set ?? {};
   const steps = renderSteps(playbook, given);
-  const values: Record<string, string> = {};
+  const values = ownRecord<string>();
   for (const [key, p] of Object.entries(playbook.params)) {
     const v = Object.hasOwn(given, key) ? given[key] : p.default;
     if (v !== undefined) values[key] = v;
@@ -442,10 +480,7 @@ function safeSlug(name: string): string | null {
  * slug. Files that fail are reported in `warnings` and left out.
  */
 export function readPlaybooks(root: string, warnings: string[]): { playbooks: Playbook[]; files: string[] } {
-  const files = fg
-    .sync(`${PLAYBOOKS_DIR}/*.md`, { cwd: root, onlyFiles: true, followSymbolicLinks: false, dot: false })
-    .filter((f) => basename(f).toLowerCase() !== "readme.md")
-    .sort();
+  const files = playbookFiles(root);
   const playbooks: Playbook[] = [];
   for (const file of files) {
     try {
@@ -458,6 +493,14 @@ export function readPlaybooks(root: string, warnings: string[]): { playbooks: Pl
   }
   playbooks.sort((a, b) => a.slug.localeCompare(b.slug) || a.file.localeCompare(b.file));
   return { playbooks, files };
+}
+
+/** The workspace-relative paths of `playbooks/*.md` but the README, sorted. */
+function playbookFiles(root: string): string[] {
+  return fg
+    .sync(`${PLAYBOOKS_DIR}/*.md`, { cwd: root, onlyFiles: true, followSymbolicLinks: false, dot: false })
+    .filter((f) => basename(f).toLowerCase() !== "readme.md")
+    .sort();
 }
 
 /**

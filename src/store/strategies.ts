@@ -1,5 +1,6 @@
 import { localDate, localTime } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
+import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/lookalike.js";
 import { redactSecrets } from "../core/redact.js";
 import { errorSignature, matchProblems, type MatchReason } from "../core/signature.js";
 import {
@@ -10,6 +11,7 @@ import {
   parseStrategies,
   planPrune,
   recordOutcome,
+  resolveProblem,
   resolveThresholds,
   retireSolution,
   serializeStrategies,
@@ -127,6 +129,7 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
   const result = typeof options.result === "number" ? options.result : parseOutcomeResult(options.result);
   const now = options.now ?? new Date();
   const ws = openWorkspace(options);
+  let lookalikes: Lookalike | undefined;
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain strategy record" }, (tx) => {
     const before = loadText(tx.read(STRATEGIES_PATH));
     const r = recordOutcome(before.registry, {
@@ -141,6 +144,7 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
       thresholds: ws.config.thresholds,
     });
     writeRegistry(tx, before, r.registry, [r.problemKey]);
+    if (r.created.problem) lookalikes = findLookalikes(listProblems(r.registry)).find((l) => l.name === r.problemKey);
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
     return {
       result: { problem: r.problemKey, solution: view, created: r.created, resolution: r.resolution, redactions: r.redactions },
@@ -159,6 +163,13 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
   if (r.redactions) warnings.push(`redacted ${r.redactions} credential-looking value(s) before writing`);
   if (r.resolution.ambiguous?.length) {
     warnings.push(`"${options.problem}" matched several problems equally (${r.resolution.ambiguous.join(", ")}); recorded under a new key ${r.problem}. Pass a problem key to choose.`);
+  }
+  if (lookalikes?.like.length) {
+    const letters = lookalikes.mixedScript.length ? ` (it has ${describeForeignLetters(lookalikes.mixedScript)})` : "";
+    warnings.push(
+      `new problem ${JSON.stringify(r.problem)}${letters} looks like ${lookalikes.like.map((k) => JSON.stringify(k)).join(", ")}; ` +
+        "if you meant that one, record under its key instead, and delete the new problem from strategies.json by hand",
+    );
   }
   if (r.solution.status === "retired") warnings.push(`solution ${r.solution.id} is retired; the attempt was recorded but it stays retired`);
   if (r.solution.drifting) warnings.push(`solution ${r.solution.id} is drifting: its recent results are well below its earlier rate`);
@@ -183,7 +194,11 @@ export function listStrategies(options: StrategyListOptions = {}): { problems: P
   };
 }
 
-/** One problem with its solutions best first; an unknown problem is a usage error listing known ones. */
+/**
+ * One problem with its solutions best first, named by its key, the slug of
+ * the name it was recorded under, or its description; an unknown problem is
+ * a usage error listing known ones.
+ */
 export function showStrategy(options: WorkspaceOptions & { problem: string; rank?: RankBy }): ProblemSummary {
   const ws = openWorkspace(options);
   const registry = readRegistry(ws);
@@ -191,7 +206,20 @@ export function showStrategy(options: WorkspaceOptions & { problem: string; rank
   return summarizeProblem(registry, key, ws, options.rank);
 }
 
+/**
+ * The existing problem `text` names: its key, the key its slug makes (as
+ * `strategy record` stored it, so `__proto__` finds `proto`), or its
+ * description. Matching patterns is left to `brain check`.
+ */
 function resolveKnown(registry: StrategyRegistry, text: string): string {
+  let resolution: ProblemResolution | null = null;
+  try {
+    resolution = resolveProblem(registry, text);
+  } catch (err) {
+    // Text with no letters or digits names no problem; the error below says which exist.
+    if (!(err instanceof UsageError)) throw err;
+  }
+  if (resolution?.exists && resolution.via !== "match") return resolution.key;
   // viewSolutions throws the helpful "No problem … Known problems: …" error.
   viewSolutions(registry, text);
   return text;

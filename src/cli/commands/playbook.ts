@@ -75,6 +75,7 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   builder: (y) => y.example("brain playbook list", "What playbooks exist").example("brain playbook list --json", "Every playbook, parsed, as data"),
   handler: async (args) => {
     const { listPlaybooks } = await import("../../store/playbooks.js");
+    const { describeForeignLetters } = await import("../../core/lookalike.js");
     const result = listPlaybooks(baseOptions(args));
     report(args, result, (r) => {
       if (!r.playbooks.length) say(args, "No playbooks yet. `brain playbook suggest` finds operations worth one.");
@@ -85,7 +86,14 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs> = {
             : pb.lastUsed
               ? `last used ${pb.lastUsed}`
               : "no uses yet";
-        say(args, `${pb.slug}  ${pb.description || pb.name}  (${rate})`);
+        const look = r.lookalikes.find((l) => l.slug === pb.slug);
+        const marks = look
+          ? [
+              ...(look.mixedScript.length ? [`mixed scripts: ${describeForeignLetters(look.mixedScript)}`] : []),
+              ...(look.like.length ? [`looks like ${look.like.join(", ")}`] : []),
+            ]
+          : [];
+        say(args, `${pb.slug}  ${pb.description || pb.name}  (${rate})${marks.length ? `  [${marks.join("; ")}]` : ""}`);
       }
     });
   },
