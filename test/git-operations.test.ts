@@ -36,7 +36,7 @@ describe("brain never commits into a person's git operation", () => {
     expect(read(dir, "memory/2026-11-21.md")).toContain("[note] written mid-rebase");
 
     const doctor = JSON.parse((await runBrain(["doctor", "--json"], { cwd: dir, env: env() })).stdout);
-    expect(doctor.findings.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(["git-in-progress", "write-interrupted"]));
+    expect(doctor.findings.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(["git-in-progress", "write-held"]));
     // Commands that must commit refuse, and change nothing.
     const cons = await runBrain(["consolidate", "--json"], { cwd: dir, env: env() });
     expect(cons.code).toBe(1);
@@ -46,11 +46,33 @@ describe("brain never commits into a person's git operation", () => {
     gitWith(dir, {}, "rebase", "--abort");
     const next = await runBrain(["log", "back on main"], { cwd: dir, env: env("2026-11-21T11:00") });
     expect(next).toMatchObject({ code: 0, stderr: "" });
-    expect(commitSubjects(dir).slice(0, 2)).toEqual(["brain: log [note] back on main", "brain: recover 1 file brain log left uncommitted"]);
-    expect(git(dir, "show", "-s", "--format=%b", "HEAD~1")).toMatch(/it had nothing to commit to: a rebase is in progress/);
+    expect(commitSubjects(dir).slice(0, 2)).toEqual(["brain: log [note] back on main", "brain: recover 1 file written while a rebase was in progress"]);
+    expect(git(dir, "show", "-s", "--format=%b", "HEAD~1")).toMatch(/^brain log wrote these files while a rebase is in progress, and did not commit them then:\n- memory\/2026-11-21\.md/);
     expect(git(dir, "show", "HEAD:memory/2026-11-21.md")).toContain("[note] written mid-rebase");
     expect(git(dir, "status", "--porcelain")).toBe("");
     expect(git(dir, "symbolic-ref", "HEAD").trim()).toBe("refs/heads/main");
+  });
+
+  it("a write to a tracked file that rebase --abort takes back is applied again and committed", async () => {
+    const dir = await workspace();
+    expect((await runBrain(["log", "before the rebase"], { cwd: dir, env: env("2026-11-21T09:00") })).code).toBe(0);
+    git(dir, "commit", "-q", "--allow-empty", "-m", "person: four");
+    gitWith(dir, { GIT_SEQUENCE_EDITOR: "sed -i '1s/^pick/edit/'" }, "rebase", "-q", "-i", "HEAD~2");
+    expect((await runBrain(["log", "during the rebase"], { cwd: dir, env: env("2026-11-21T10:00") })).code).toBe(0);
+    expect((await runBrain(["strategy", "record", "pg down", "start postgres", "--result", "success"], { cwd: dir, env: env("2026-11-21T10:05") })).code).toBe(0);
+    gitWith(dir, {}, "rebase", "--abort");
+    // git reset the tracked log: the entry is gone from the file…
+    expect(read(dir, "memory/2026-11-21.md")).not.toContain("during the rebase");
+    // …and brain's next write puts it back, once, and commits it.
+    const next = await runBrain(["log", "after the rebase"], { cwd: dir, env: env("2026-11-21T11:00") });
+    expect(next).toMatchObject({ code: 0, stderr: "" });
+    const log = git(dir, "show", "HEAD:memory/2026-11-21.md");
+    expect(log.match(/during the rebase/g)).toHaveLength(1);
+    expect(log).toMatch(/before the rebase\n- 10:00 \[note\] during the rebase\n- 11:00 \[note\] after the rebase\n$/);
+    expect(git(dir, "show", "HEAD:strategies.json")).toContain("start postgres");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    const doctor = JSON.parse((await runBrain(["doctor", "--json"], { cwd: dir, env: env() })).stdout);
+    expect(doctor.findings).toEqual([]);
   });
 
   it("on a detached HEAD: nothing is committed to no branch, and the write is committed on main once it is checked out", async () => {

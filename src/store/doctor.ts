@@ -10,6 +10,7 @@ import { validateConfig } from "../generated/config.js";
 import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
 import { validateStrategies } from "../generated/strategies.js";
 import { listDailyLogs } from "./daily-logs.js";
+import { readHeldWrites } from "./held-writes.js";
 import { BRAIN_DIR, fileSystemNow, readTextIfExists } from "./fs.js";
 import { findRepositoryRoot, gitOperationInProgress, uncommittedPaths } from "./git.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
@@ -102,6 +103,9 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           // Taking the lock to write committed it already (checked below: the finding counts as fixed once its record is gone).
           const commit = tx.recovered.find((r) => r.record === recordOf.get(f))?.commit;
           if (commit) done.push({ ...f, message: `${f.message} ${recoveredText(commit)}`, original: f });
+        } else if (f.id === "write-held") {
+          // Taking the lock to write applied and committed them already, when git allowed it (checked below).
+          if (!readHeldWrites(ws.root)) done.push(f);
         } else if (f.id === "tmp-stale") {
           // Under the lock no brain writer of this workspace is mid-write, so an old temp file is garbage.
           for (const file of staleTempFiles(ws.root)) rmSync(join(ws.root, BRAIN_DIR, "tmp", file), { force: true });
@@ -483,6 +487,18 @@ function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
   const path = lockPath(ws.root);
   const holder = readHolder(path);
   if (holder !== "missing" && !isStale(path, holder)) return;
+  const held = readHeldWrites(ws.root);
+  if (held) {
+    const paths = Object.keys(held.changes);
+    out.push({
+      id: "write-held",
+      severity: "warning",
+      file: paths[0],
+      message: `${held.commands.join(", ")} wrote ${paths.join(", ")} while ${held.reason}, and brain has not committed ${paths.length === 1 ? "it" : "them"} yet.`,
+      fix: "Once the repository is back on a branch, `brain doctor --fix` (or any brain write) applies the change again where git took it back, and commits it.",
+      fixable: true,
+    });
+  }
   const consolidating = consolidationInterrupted(ws.root);
   for (const left of interruptedWrites(ws.root)) {
     const what = `${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote and did not commit (it was killed first, or its commit failed): ${left.paths.join(", ") || "no file named"}.`;

@@ -269,7 +269,11 @@ export async function headTexts(cwd: string, paths: string[]): Promise<Map<strin
  */
 export async function mergeChange(cwd: string, tmpDir: string, head: string, base: string, ours: string): Promise<string | null> {
   // brain only appended (a log entry, a new section): what it appended goes after `head`, whatever changed above.
-  if (ours.startsWith(base) && base.endsWith("\n") && head.endsWith("\n")) return head + ours.slice(base.length);
+  if (ours.startsWith(base) && base.endsWith("\n") && head.endsWith("\n")) {
+    const added = ours.slice(base.length);
+    // Already there (a change git did not take back, applied again): nothing to add.
+    return head.includes(added) ? head : head + added;
+  }
   const stem = join(tmpDir, `merge-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const files = [`${stem}.head`, `${stem}.base`, `${stem}.ours`];
   try {

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { dirname, join, relative, resolve } from "node:path";
 import { BrainError, CommitFailedError, GitBusyError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
 import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
+import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
 import { commitPaths, commitWithContents, findRepositoryRoot, gitOperationInProgress, headTexts, mergeChange } from "./git.js";
 import { withLock } from "./lock.js";
 import { assertSchema } from "./schema.js";
@@ -152,8 +153,6 @@ export interface InterruptedWrite {
   pid: number;
   command: string;
   paths: string[];
-  /** Why the writer left its files uncommitted on purpose (a rebase was in progress…); absent when it was killed or its commit failed. */
-  reason?: string;
 }
 
 /**
@@ -189,8 +188,6 @@ export function interruptedWrites(root: string): InterruptedWrite[] {
           const head = value as Partial<InterruptedWrite>;
           if (typeof head.pid === "number") left.pid = head.pid;
           if (typeof head.command === "string") left.command = head.command;
-        } else if (value && typeof value === "object" && typeof (value as { reason?: unknown }).reason === "string") {
-          left.reason = (value as { reason: string }).reason;
         }
       } catch {
         // A line cut short by a kill names nothing.
@@ -238,11 +235,6 @@ export class WorkspaceTx {
   /** The write is committed (or meant to stay uncommitted): nothing is left for the next writer. */
   settled(): void {
     if (this.recordPath) rmSync(this.recordPath, { force: true });
-  }
-
-  /** Leaves this write's paths on record on purpose, saying why, for the next write to commit. */
-  leftFor(reason: string): void {
-    if (this.recordPath) appendFileSync(this.recordPath, `${JSON.stringify({ reason })}\n`);
   }
 
   /** Takes `paths` off this write's record: git ignores them, so no later write is to commit them. */
@@ -317,13 +309,16 @@ export async function writeWorkspace<T>(
       if (busy) {
         const { result } = await fn(tx);
         if (!tx.written.length) return { result, commit: { committed: false, reason: "nothing changed" }, warnings };
-        tx.leftFor(busy);
+        // git may take the files back (a rebase --abort resets them): the change is kept to be applied again.
+        holdWrites(ws, tx.changes, busy, options.command);
+        tx.settled();
         warnings.push(
           `Written but not committed: ${busy} in ${ws.gitRoot}, and a commit now would land in it and be lost with it. ` +
             "brain commits these files with its first write once the repository is back on a branch (or run `brain doctor --fix` then).",
         );
         return { result, commit: { committed: false, reason: `${busy}; brain commits once the repository is back on a branch` }, warnings };
       }
+      if (enabled && ws.gitRoot) await commitHeld(ws, warnings);
       await commitInterrupted(ws, tx, enabled, warnings);
       const { result, message } = await fn(tx);
       // Paths taken over from an interrupted run are committed even when this run changed nothing.
@@ -381,11 +376,20 @@ async function commitInterrupted(ws: Workspace, tx: WorkspaceTx, enabled: boolea
   }
 }
 
+/** Applies and commits, in a commit of their own, the changes brain held while a person's git operation was in progress. */
+async function commitHeld(ws: Workspace, warnings: string[]): Promise<void> {
+  const held = await reapplyHeldWrites(ws, warnings);
+  if (!held) return;
+  const said: string[] = [];
+  await commitWritten(ws, held.paths, { subject: held.subject, body: held.body }, true, said, undefined, new Set(held.paths));
+  warnings.push(...said);
+}
+
 function recoveryMessage(left: InterruptedWrite): CommitMessage {
   return {
     subject: `brain: recover ${left.paths.length} file${left.paths.length === 1 ? "" : "s"} ${left.command} left uncommitted`,
     body: [
-      `${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote these files and did not commit them (${left.reason ? `it had nothing to commit to: ${left.reason}` : "it was killed first, or its commit failed"}):`,
+      `${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote these files and did not commit them (it was killed first, or its commit failed):`,
       ...left.paths.map((p) => `- ${p}`),
     ].join("\n"),
   };

@@ -1,0 +1,78 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { mergeChange } from "./git.js";
+import type { Workspace } from "./workspace.js";
+
+/**
+ * Changes brain made while a person's git was in the middle of an operation
+ * (a rebase, a merge, a bisect, a detached HEAD), kept until it can commit
+ * them. The files are written at once, but git may take them back (a
+ * `rebase --abort` resets tracked files), so each path's text before brain's
+ * first change and after its last is kept here, and brain's change is applied
+ * again to whatever the file holds once the repository is back on a branch.
+ */
+export const HELD_WRITES = "held-writes.json";
+
+export interface HeldWrites {
+  /** What was in progress when the first change was held. */
+  reason: string;
+  /** Commands that made the changes, in order. */
+  commands: string[];
+  changes: Record<string, { before: string | null; after: string }>;
+}
+
+export function readHeldWrites(root: string): HeldWrites | null {
+  try {
+    const data = JSON.parse(readFileSync(join(root, BRAIN_DIR, HELD_WRITES), "utf8")) as HeldWrites;
+    return data && typeof data.changes === "object" && data.changes !== null ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Adds one command's changes: a path already held keeps its first `before` and takes the new `after`. */
+export function holdWrites(ws: Workspace, changes: ReadonlyMap<string, { before: string | null; after: string }>, reason: string, command: string): void {
+  const held = readHeldWrites(ws.root) ?? { reason, commands: [], changes: Object.create(null) as HeldWrites["changes"] };
+  held.commands.push(command);
+  for (const [path, c] of changes) held.changes[path] = { before: held.changes[path]?.before ?? c.before, after: c.after };
+  writeFileAtomic(ws.root, join(ws.root, BRAIN_DIR, HELD_WRITES), JSON.stringify(held));
+}
+
+/**
+ * Applies the held changes to the files as they are now: a file that still
+ * holds brain's text is left as it is; one git took back gets brain's change
+ * again (merged with whatever else changed in it). Returns the paths to
+ * commit and the message; changes that can no longer be merged stay held,
+ * with a warning.
+ */
+export async function reapplyHeldWrites(ws: Workspace, warnings: string[]): Promise<{ paths: string[]; subject: string; body: string } | null> {
+  const held = readHeldWrites(ws.root);
+  if (!held) return null;
+  const paths: string[] = [];
+  const stuck: HeldWrites["changes"] = Object.create(null);
+  for (const [path, c] of Object.entries(held.changes)) {
+    const full = join(ws.root, path);
+    const now = readTextIfExists(full, path, { strict: true });
+    let text: string | null;
+    if (now === c.after) text = now;
+    else if (c.before === null) text = now === null ? c.after : await mergeChange(ws.root, join(ws.root, BRAIN_DIR, "tmp"), now, "", c.after);
+    else text = now === null ? null : await mergeChange(ws.root, join(ws.root, BRAIN_DIR, "tmp"), now, c.before, c.after);
+    if (text === null) {
+      stuck[path] = c;
+      warnings.push(`${path}: brain's change made while ${held.reason} no longer fits the file as it is now; it is kept in ${BRAIN_DIR}/${HELD_WRITES} for a person to apply.`);
+      continue;
+    }
+    if (text !== now) writeFileAtomic(ws.root, full, text);
+    paths.push(path);
+  }
+  if (Object.keys(stuck).length) writeFileAtomic(ws.root, join(ws.root, BRAIN_DIR, HELD_WRITES), JSON.stringify({ ...held, changes: stuck }));
+  else rmSync(join(ws.root, BRAIN_DIR, HELD_WRITES), { force: true });
+  if (!paths.length) return null;
+  const commands = [...new Set(held.commands)];
+  return {
+    paths,
+    subject: `brain: recover ${paths.length} file${paths.length === 1 ? "" : "s"} written while ${held.reason.replace(/ is in progress$/, " was in progress").replace(/^HEAD is detached.*/, "HEAD was detached")}`,
+    body: [`${commands.join(", ")} wrote these files while ${held.reason}, and did not commit them then:`, ...paths.map((p) => `- ${p}`)].join("\n"),
+  };
+}
