@@ -582,3 +582,34 @@ export function redactName(value: string): { value: string; kind: string | null 
   }
   return { value, kind: null };
 }
+
+/**
+ * Redacts what `after` adds to `before`, for a file brain writes back: each
+ * run of lines of `after` that `before` does not hold is redacted as one
+ * text (so a key block over several lines is seen whole); lines `before`
+ * already holds are kept byte for byte, as is everything when nothing new
+ * holds a credential. Offsets in `redactions` are those in `after`.
+ */
+export function redactAddedLines(before: string | null, after: string): RedactResult {
+  const key = (line: string) => line.replace(/\r?\n$/, "");
+  const old = new Set(before ? before.split(/(?<=\n)/).map(key) : []);
+  const lines = after.split(/(?<=\n)/);
+  const redactions: Redaction[] = [];
+  let out = "";
+  let at = 0;
+  for (let i = 0; i < lines.length; ) {
+    if (old.has(key(lines[i]!))) {
+      out += lines[i]!;
+      at += lines[i]!.length;
+      i++;
+      continue;
+    }
+    let run = "";
+    while (i < lines.length && !old.has(key(lines[i]!))) run += lines[i++]!;
+    const r = redactSecrets(run);
+    out += r.text;
+    for (const x of r.redactions) redactions.push({ kind: x.kind, index: x.index + at });
+    at += run.length;
+  }
+  return redactions.length ? { text: out, redactions } : { text: after, redactions };
+}

@@ -1,5 +1,6 @@
 import { localDate, localTime } from "../core/dates.js";
 import { formatOpText } from "../core/op-entry.js";
+import { redactName } from "../core/redact.js";
 import { appendEntries, checkEntryText, summarize, type WrittenEntry } from "./log.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WriteOptions } from "./workspace.js";
 
@@ -26,8 +27,11 @@ export interface OpResult extends WrittenEntry {
  */
 export async function logOp(options: OpOptions): Promise<OpResult> {
   const now = options.now ?? new Date();
+  // The name is a name: holding a credential anywhere, it is redacted whole (the params and steps are text, redacted with the entry).
+  const safeName = redactName(options.name.trim());
+  const name = safeName.value;
   // Formatting first: a bad key or an empty step is refused before the lock is taken.
-  const text = formatOpText({ name: options.name, params: options.params, steps: options.steps });
+  const text = formatOpText({ name, params: options.params, steps: options.steps });
   checkEntryText(text);
   const ws = openWorkspace(options);
   const date = localDate(now);
@@ -36,12 +40,12 @@ export async function logOp(options: OpOptions): Promise<OpResult> {
     const [written] = appendEntries(tx, date, [{ time, kind: "op", text }]);
     const w = written!;
     return {
-      result: w,
+      result: safeName.kind ? { ...w, redacted: [safeName.kind, ...w.redacted] } : w,
       message: {
-        subject: `brain: op ${summarize(options.name.trim())}`,
-        body: `Logged operation ${JSON.stringify(options.name.trim())} in ${w.path}:${w.line}\n\n${w.entry.trimEnd()}`,
+        subject: `brain: op ${summarize(name)}`,
+        body: `Logged operation ${JSON.stringify(name)} in ${w.path}:${w.line}\n\n${w.entry.trimEnd()}`,
       },
     };
   });
-  return { ...result, date, time, name: options.name.trim(), commit, warnings };
+  return { ...result, date, time, name, commit, warnings };
 }

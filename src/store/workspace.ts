@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { BrainError, CommitFailedError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
+import { BrainError, CommitFailedError, CorruptFileError, UnsafePathError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
+import { redactAddedLines, redactName, redactSecrets } from "../core/redact.js";
 import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
 import { commitPaths, findRepositoryRoot } from "./git.js";
 import { withLock } from "./lock.js";
@@ -251,14 +252,57 @@ export class WorkspaceTx {
     return readTextIfExists(this.path(rel), rel, { strict: true });
   }
 
+  /**
+   * Credentials redacted by `write` itself, by file: what the command's own
+   * redaction let through (a name or text it did not redact), or what a
+   * person's text brought along into lines brain rewrote.
+   */
+  readonly redacted: Array<{ path: string; kinds: string[] }> = [];
+
+  /**
+   * Writes `content` to `rel`, the one way a changing command writes a file.
+   * The safety net under every command's own redaction: a path whose name
+   * holds a credential is refused, and the lines `content` adds to the file
+   * go through redactSecrets (lines already there are kept byte for byte).
+   */
   write(rel: string, content: string): void {
-    this.record(relative(this.ws.root, this.path(rel)));
-    writeFileAtomic(this.ws.root, this.path(rel), content);
+    const abs = this.path(rel);
+    const norm = relative(this.ws.root, abs);
+    const parts = norm.split(/[\\/]/).map(redactName);
+    const kind = parts.find((p) => p.kind)?.kind;
+    if (kind) throw new UnsafePathError(parts.map((p) => p.value).join("/"), `its name holds a credential (${kind})`);
+    const safe = redactAddedLines(this.previous(abs, rel), content);
+    if (safe.redactions.length) {
+      if (norm.endsWith(".json") && parsesAsJson(content) && !parsesAsJson(safe.text)) {
+        throw new BrainError(`Refusing to write ${norm}: it would hold a credential (${safe.redactions[0]!.kind}), and redacting it would break the JSON. Nothing was written.`);
+      }
+      this.redacted.push({ path: norm, kinds: safe.redactions.map((r) => r.kind) });
+    }
+    this.record(norm);
+    writeFileAtomic(this.ws.root, abs, safe.text);
+  }
+
+  /** What `abs` holds before a write, to tell the lines a write adds; unreadable counts as empty, so all of it is new. */
+  private previous(abs: string, rel: string): string | null {
+    try {
+      return readTextIfExists(abs, rel);
+    } catch {
+      return null;
+    }
   }
 
   /** Records a path changed by other means (a move), so it is part of the commit. */
   touched(rel: string): void {
     this.record(relative(this.ws.root, this.path(rel)));
+  }
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -286,6 +330,7 @@ export async function writeWorkspace<T>(
       const tx = new WorkspaceTx(ws, options.command);
       await commitInterrupted(ws, tx, enabled, warnings);
       const { result, message } = await fn(tx);
+      for (const r of tx.redacted) warnings.push(`redacted ${[...new Set(r.kinds)].join(", ")} in ${r.path} before writing`);
       // Paths taken over from an interrupted run are committed even when this run changed nothing.
       const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
       const { commit, failed, ignored } = await commitWritten(ws, tx.written, message ?? adopted, enabled, warnings);
@@ -346,6 +391,16 @@ function recoveryMessage(left: InterruptedWrite): CommitMessage {
   };
 }
 
+/**
+ * The commit message as git is to record it, with credentials redacted:
+ * the one place every commit message of a changing command passes through
+ * (git history is the hardest place to take a secret back out of), under
+ * the redaction each command does at the source.
+ */
+export function redactCommitMessage(message: CommitMessage): CommitMessage {
+  return { subject: redactSecrets(message.subject).text, body: redactSecrets(message.body).text };
+}
+
 /** The command name consolidation writes under. */
 export const CONSOLIDATE_COMMAND = "brain consolidate";
 
@@ -369,7 +424,8 @@ async function commitWritten(
     return { commit: { committed: false, reason: "not a git repository" }, failed: false, ignored: [] };
   }
   try {
-    const commit: CommitInfo = await commitPaths(ws.root, paths, message.subject, message.body);
+    const safe = redactCommitMessage(message);
+    const commit: CommitInfo = await commitPaths(ws.root, paths, safe.subject, safe.body);
     const ignored = commit.ignored ?? [];
     const notice = ignored.length ? noticeOnceIgnored(ws, ignored) : undefined;
     return { commit: notice ? { ...commit, notice } : commit, failed: false, ignored };
