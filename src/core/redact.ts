@@ -457,8 +457,8 @@ function keyMaterialEnd(text: string, at: number): number {
 const ANSI = /\x1b(?:\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\][^\x07\x1b\n]{0,512}(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
 const MARKER = /\[REDACTED:[a-z0-9-]{1,64}\]/g;
 
-/** Separators a name joins its words with (`deploy-api`, `fix_ci`, `v1.2`, `a/b`, `ns:key`). */
-const JOINERS = /[-_./:]/;
+/** Separators a name joins its words with (`deploy-api`, `fix_ci`, `v1.2`, `a/b`, `ns:key`), and `=` of a `key=value` pair. */
+const JOINERS = /[-_./:=]/;
 /** A word of prose: what lies between whitespace, quotes, brackets and list punctuation. */
 const PROSE_WORD = /[^\s"'`<>()[\]{},;|]+/g;
 /** Longest word searched for joined tokens: tokens run to a few hundred characters; a longer run is no joined name. */
@@ -473,7 +473,7 @@ function passes(rule: TokenRule, secret: string): boolean {
 
 /**
  * Tokens joined to the word before them by a separator (`deploy-ghp_…`,
- * `fix_sk-ant-…`, `#release-xoxb-…`), which a rule's own leading edge
+ * `fix_sk-ant-…`, `#release-xoxb-…`, `host=<token with = in it>`), which a rule's own leading edge
  * excludes (the edge is what makes a run such as `sk-sk-sk-…` tried once).
  * In each word of at most MAX_JOINED_WORD characters, each active rule is
  * tried, anchored, right after each of the word's first MAX_JOINS
@@ -581,35 +581,4 @@ export function redactName(value: string): { value: string; kind: string | null 
     if (spans.length) return { value: `[REDACTED:${spans[0]!.kind}]`, kind: spans[0]!.kind };
   }
   return { value, kind: null };
-}
-
-/**
- * Redacts what `after` adds to `before`, for a file brain writes back: each
- * run of lines of `after` that `before` does not hold is redacted as one
- * text (so a key block over several lines is seen whole); lines `before`
- * already holds are kept byte for byte, as is everything when nothing new
- * holds a credential. Offsets in `redactions` are those in `after`.
- */
-export function redactAddedLines(before: string | null, after: string): RedactResult {
-  const key = (line: string) => line.replace(/\r?\n$/, "");
-  const old = new Set(before ? before.split(/(?<=\n)/).map(key) : []);
-  const lines = after.split(/(?<=\n)/);
-  const redactions: Redaction[] = [];
-  let out = "";
-  let at = 0;
-  for (let i = 0; i < lines.length; ) {
-    if (old.has(key(lines[i]!))) {
-      out += lines[i]!;
-      at += lines[i]!.length;
-      i++;
-      continue;
-    }
-    let run = "";
-    while (i < lines.length && !old.has(key(lines[i]!))) run += lines[i++]!;
-    const r = redactSecrets(run);
-    out += r.text;
-    for (const x of r.redactions) redactions.push({ kind: x.kind, index: x.index + at });
-    at += run.length;
-  }
-  return redactions.length ? { text: out, redactions } : { text: after, redactions };
 }

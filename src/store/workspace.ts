@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { BrainError, CommitFailedError, CorruptFileError, UnsafePathError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
-import { redactAddedLines, redactName, redactSecrets } from "../core/redact.js";
+import { redactName, redactSecrets } from "../core/redact.js";
 import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
 import { commitPaths, findRepositoryRoot } from "./git.js";
 import { withLock } from "./lock.js";
@@ -254,16 +254,18 @@ export class WorkspaceTx {
 
   /**
    * Credentials redacted by `write` itself, by file: what the command's own
-   * redaction let through (a name or text it did not redact), or what a
-   * person's text brought along into lines brain rewrote.
+   * redaction let through, or what a person's text in a file brain rewrites
+   * (a log consolidation marks, a playbook it records a use in) held.
    */
   readonly redacted: Array<{ path: string; kinds: string[] }> = [];
 
   /**
    * Writes `content` to `rel`, the one way a changing command writes a file.
    * The safety net under every command's own redaction: a path whose name
-   * holds a credential is refused, and the lines `content` adds to the file
-   * go through redactSecrets (lines already there are kept byte for byte).
+   * holds a credential is refused, and the content goes through
+   * redactSecrets, so brain never writes (and then commits) a credential,
+   * not even one a person pasted into a file brain rewrites. Every byte but
+   * a credential's stays as it is.
    */
   write(rel: string, content: string): void {
     const abs = this.path(rel);
@@ -271,7 +273,7 @@ export class WorkspaceTx {
     const parts = norm.split(/[\\/]/).map(redactName);
     const kind = parts.find((p) => p.kind)?.kind;
     if (kind) throw new UnsafePathError(parts.map((p) => p.value).join("/"), `its name holds a credential (${kind})`);
-    const safe = redactAddedLines(this.previous(abs, rel), content);
+    const safe = redactSecrets(content);
     if (safe.redactions.length) {
       if (norm.endsWith(".json") && parsesAsJson(content) && !parsesAsJson(safe.text)) {
         throw new BrainError(`Refusing to write ${norm}: it would hold a credential (${safe.redactions[0]!.kind}), and redacting it would break the JSON. Nothing was written.`);
@@ -280,15 +282,6 @@ export class WorkspaceTx {
     }
     this.record(norm);
     writeFileAtomic(this.ws.root, abs, safe.text);
-  }
-
-  /** What `abs` holds before a write, to tell the lines a write adds; unreadable counts as empty, so all of it is new. */
-  private previous(abs: string, rel: string): string | null {
-    try {
-      return readTextIfExists(abs, rel);
-    } catch {
-      return null;
-    }
   }
 
   /** Records a path changed by other means (a move), so it is part of the commit. */
