@@ -93,6 +93,17 @@ describe("redactSecrets", () => {
     expect(text).toBe("\x1b[32m[REDACTED:github-token]\x1b[0m done");
   });
 
+  it("redacts a token joined to the word before it by a separator, and only the token", () => {
+    const gh = j("ghp_", "0123456789abcdefghijABCDEFGHIJ012345");
+    const ant = j("sk-ant-", "api03-abcdefghijklmnopqrstuvwxyz0123456789");
+    expect(redactSecrets(`ran deploy-${gh} host=web1`).text).toBe("ran deploy-[REDACTED:github-token] host=web1");
+    expect(redactSecrets(`#release_${gh}`).text).toBe("#release_[REDACTED:github-token]");
+    expect(redactSecrets(`"fix:${ant}"`).text).toBe('"fix:[REDACTED:anthropic-key]"');
+    for (const s of SECRET_SAMPLES.filter((x) => redactSecrets(x.secret).redactions.length)) {
+      expect(leaks(redactSecrets(`op deploy-with-${s.secret} done`).text, s.secret), s.rule).toBe(false);
+    }
+  });
+
   it("redacts a truncated private key up to the end of its key material, not the prose after it", () => {
     const text = j("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7", "bq9Zx\nQ2hvd3MgdGhlIGtl\nand then the deploy went fine");
     expect(redactSecrets(text).text).toBe("[REDACTED:private-key]\nand then the deploy went fine");
@@ -138,6 +149,8 @@ describe("redaction time", () => {
     "one long token": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODkw",
     bearer: "Bearer ",
     "telegram-ish": "1:A",
+    "joined words": "x-ghp_sk-ant-",
+    "joined short words": "a-sk-b_ya29.c ",
   };
   const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
   /** Fastest of `runs` timings of redacting `text`, in ms. */

@@ -20,7 +20,9 @@ export async function runCli(argv: string[]): Promise<number> {
     if (fast) await fast.handler(fast.args);
     else await (await import("./yargs-cli.js")).runYargs(argv);
   } catch (err) {
-    return reportFailure(err, wantsJson(argv));
+    // An error message may quote what was given (a name, a key, a path): it is redacted like everything brain writes.
+    const { redactSecrets } = await import("../core/redact.js");
+    return reportFailure(err, wantsJson(argv), (text) => redactSecrets(text).text);
   }
   return pendingExitCode();
 }
@@ -37,20 +39,21 @@ function wantsJson(argv: string[]): boolean {
  * so a caller that reads only stdout still learns what went wrong; `code`
  * is the error's stable `BRAIN_*` code.
  */
-function reportFailure(thrown: unknown, json: boolean): number {
+function reportFailure(thrown: unknown, json: boolean, redact: (text: string) => string): number {
   // The file system's refusals (a full disk, a file where a folder should be) are the person's to fix, not bugs.
   const err = isBrainError(thrown) ? thrown : (fileSystemError(thrown) ?? thrown);
   const known = isBrainError(err);
   const exitCode = known ? err.exitCode : 1;
+  const message = redact(known ? err.message : String((err as Error)?.message ?? err));
   if (known) {
-    process.stderr.write(`brain: ${err.message}\n`);
+    process.stderr.write(`brain: ${message}\n`);
     if (exitCode === 2) process.stderr.write("Run `brain --help` (or `brain <command> --help`) for usage.\n");
   } else {
     // A bug, not bad input: keep the stack, it is what a maintainer needs.
-    process.stderr.write(`brain: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`brain: unexpected error: ${redact((err as Error)?.stack ?? String(err))}\n`);
   }
   if (json) {
-    const error = known ? { code: err.code, message: err.message, exitCode } : { code: "BRAIN_INTERNAL", message: String((err as Error)?.message ?? err), exitCode };
+    const error = known ? { code: err.code, message, exitCode } : { code: "BRAIN_INTERNAL", message, exitCode };
     process.stdout.write(`${JSON.stringify({ error })}\n`);
   }
   return exitCode;

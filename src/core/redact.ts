@@ -59,6 +59,8 @@ interface TokenRule {
   group?: number;
   /** Further test of the secret; default: enough variety not to be a placeholder. */
   check?: (secret: string) => boolean;
+  /** The rule without its leading edge, sticky: tried right after a separator inside a word (see findJoinedTokens). */
+  head?: RegExp;
 }
 
 const WORD = "A-Za-z0-9_";
@@ -69,7 +71,7 @@ const WORD = "A-Za-z0-9_";
  * such characters is attempted once, at its start).
  */
 function token(kind: string, source: string, edge = `${WORD}-`, check?: (s: string) => boolean, keywords = literalPrefixes(source)): TokenRule {
-  return { kind, re: new RegExp(`(?<![${edge}])(?:${source})(?![${edge}])`, "g"), check, keywords };
+  return { kind, re: new RegExp(`(?<![${edge}])(?:${source})(?![${edge}])`, "g"), check, keywords, head: new RegExp(`(?:${source})(?![${edge}])`, "y") };
 }
 
 /** A rule with a capture group for the secret (context before or after it). */
@@ -455,20 +457,64 @@ function keyMaterialEnd(text: string, at: number): number {
 const ANSI = /\x1b(?:\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\][^\x07\x1b\n]{0,512}(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
 const MARKER = /\[REDACTED:[a-z0-9-]{1,64}\]/g;
 
+/** Separators a name joins its words with (`deploy-api`, `fix_ci`, `v1.2`, `a/b`, `ns:key`), and `=` of a `key=value` pair. */
+const JOINERS = /[-_./:=]/;
+/** A word of prose: what lies between whitespace, quotes, brackets and list punctuation. */
+const PROSE_WORD = /[^\s"'`<>()[\]{},;|]+/g;
+/** Longest word searched for joined tokens: tokens run to a few hundred characters; a longer run is no joined name. */
+const MAX_JOINED_WORD = 320;
+/** Most separators of one word after which a token is looked for, as in redactName. */
+const MAX_JOINS = 64;
+
+/** A token rule's default test: enough variety not to be a placeholder. */
+function passes(rule: TokenRule, secret: string): boolean {
+  return rule.check ? rule.check(secret) : variety(secret) >= 6 && !/x{4}|X{4}/.test(secret);
+}
+
+/**
+ * Tokens joined to the word before them by a separator (`deploy-ghp_…`,
+ * `fix_sk-ant-…`, `#release-xoxb-…`, `host=<token with = in it>`), which a rule's own leading edge
+ * excludes (the edge is what makes a run such as `sk-sk-sk-…` tried once).
+ * In each word of at most MAX_JOINED_WORD characters, each active rule is
+ * tried, anchored, right after each of the word's first MAX_JOINS
+ * separators, and never reads past the word: time stays linear.
+ */
+function findJoinedTokens(scan: string, active: number[], spans: Span[]): void {
+  if (!JOINERS.test(scan)) return;
+  for (const w of scan.matchAll(PROSE_WORD)) {
+    const word = w[0];
+    if (word.length < 4 || word.length > MAX_JOINED_WORD || !JOINERS.test(word)) continue;
+    let joins = 0;
+    for (let k = 0; k < word.length - 1 && joins < MAX_JOINS; k++) {
+      if (!JOINERS.test(word[k]!) || JOINERS.test(word[k + 1]!)) continue;
+      joins++;
+      for (const r of active) {
+        const rule = TOKEN_RULES[r]!;
+        rule.head!.lastIndex = k + 1;
+        const m = rule.head!.exec(word);
+        if (m && passes(rule, m[0])) spans.push({ start: w.index + k + 1, end: w.index + k + 1 + m[0].length, kind: rule.kind, rank: r + 1 });
+      }
+    }
+  }
+}
+
 function findSpans(text: string): Span[] {
   const scan = text.includes("\x1b") ? text.replace(ANSI, (s) => " ".repeat(s.length)) : text;
   const spans: Span[] = [];
   findPrivateKeys(scan, spans, 0);
+  const active: number[] = [];
   TOKEN_RULES.forEach((rule, r) => {
     if (rule.keywords.length && !rule.keywords.some((k) => scan.includes(k))) return;
+    if (rule.head) active.push(r);
     for (const m of scan.matchAll(rule.re)) {
       const secret = rule.group ? m[rule.group] : m[0];
       if (!secret) continue;
-      if (!(rule.check ? rule.check(secret) : variety(secret) >= 6 && !/x{4}|X{4}/.test(secret))) continue;
+      if (!passes(rule, secret)) continue;
       const start = rule.group ? m.indices![rule.group]![0] : m.index;
       spans.push({ start, end: start + secret.length, kind: rule.kind, rank: r + 1 });
     }
   });
+  findJoinedTokens(scan, active, spans);
   findAssignments(scan, spans, TOKEN_RULES.length + 1);
   if (spans.length === 0) return spans;
   // Text already redacted stays as it is, so redacting twice changes nothing more.

@@ -1,5 +1,6 @@
 import { UsageError } from "./errors.js";
 import { clip } from "./clip.js";
+import { redactName } from "./redact.js";
 
 const MAX_SLUG = 80;
 
@@ -8,10 +9,14 @@ const MAX_SLUG = 80;
  * single dashes, no dots, no separators, at most 80 characters. Letters of
  * any script are kept (accents folded), so `Déploiement staging` becomes
  * `deploiement-staging` and `部署` stays `部署`.
+ * A name holding a credential becomes the slug of its redaction marker
+ * (`redacted-github-token`, see redactName), so no file name, tag or key
+ * brain makes from a name carries a secret, nor any part of one.
  * Throws a UsageError when nothing usable is left.
  */
 export function toSlug(name: string): string {
-  let slug = name
+  const safe = redactName(name).value;
+  let slug = safe
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
@@ -19,7 +24,7 @@ export function toSlug(name: string): string {
     .replace(/^-+|-+$/g, "");
   slug = clip(slug, MAX_SLUG).replace(/-+$/g, "");
   if (!slug) {
-    throw new UsageError(`${JSON.stringify(name.slice(0, 60))} has no letters or digits to make a name from.`);
+    throw new UsageError(`${JSON.stringify(safe.slice(0, 60))} has no letters or digits to make a name from.`);
   }
   return slug;
 }

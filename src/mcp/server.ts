@@ -11,6 +11,7 @@ import { ENTRY_KINDS, dailyLogPath } from "../core/daily-log.js";
 import { describeAction } from "../core/consent.js";
 import { localDate } from "../core/dates.js";
 import { fileSystemError, isBrainError, UsageError } from "../core/errors.js";
+import { redactSecrets } from "../core/redact.js";
 import type { WorkspaceOptions } from "../store/workspace.js";
 
 declare const __BRAIN_VERSION__: string;
@@ -315,7 +316,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
     readOnly: false,
     run: async (a, ctx) =>
       (await import("../store/playbooks.js")).recordPlaybook({ ...ctx, name: a.name, result: a.result, note: a.note, frontmatter: a.frontmatter }),
-    text: (r) => `Recorded ${r.name}: ${pct(r.successRate)} over ${r.uses} uses (${commitText(r.commit)}).`,
+    text: (r) => `Recorded ${r.name}: ${pct(r.successRate)} over ${r.uses} uses (${commitText(r.commit)}).${redactedText(r.redacted)}`,
   }),
   defineTool({
     name: "brain_consolidate",
@@ -385,13 +386,15 @@ function clockOf(env: NodeJS.ProcessEnv): Date | undefined {
 /** The error result an agent sees: the BrainError's message and code; the server goes on serving. */
 function errorResult(err: unknown, tool: string, log: (line: string) => void): CallToolResult {
   err = isBrainError(err) ? err : (fileSystemError(err) ?? err);
+  // A message may quote the arguments (a name, a key): redacted like everything brain writes.
   if (isBrainError(err)) {
-    log(`${tool}: ${err.message}`);
-    return { isError: true, content: [{ type: "text", text: err.message }], structuredContent: { error: { code: err.code, message: err.message } } };
+    const message = redactSecrets(err.message).text;
+    log(`${tool}: ${message}`);
+    return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { code: err.code, message } } };
   }
   // A bug, not bad input: the stack goes to stderr for a maintainer, the agent gets the message.
-  log(`${tool}: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
-  const message = `Unexpected error in ${tool}: ${(err as Error)?.message ?? String(err)}`;
+  log(`${tool}: unexpected error: ${redactSecrets((err as Error)?.stack ?? String(err)).text}`);
+  const message = redactSecrets(`Unexpected error in ${tool}: ${(err as Error)?.message ?? String(err)}`).text;
   return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { code: "BRAIN_UNEXPECTED", message } } };
 }
 
@@ -432,8 +435,10 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
       async (args: object): Promise<CallToolResult> => {
         try {
           const result = await tool.run(args as never, context());
-          for (const w of (result as { warnings?: string[] }).warnings ?? []) log(`${tool.name}: warning: ${w}`);
-          const text = (tool.text as (r: object) => string)(result);
+          for (const w of (result as { warnings?: string[] }).warnings ?? []) log(`${tool.name}: warning: ${redactSecrets(w).text}`);
+          const said = (tool.text as (r: object) => string)(result);
+          // What a writing tool reports was redacted at the source; its text is checked once more on the way out.
+          const text = tool.readOnly ? said : redactSecrets(said).text;
           return { content: [{ type: "text", text }], structuredContent: result as Record<string, unknown> };
         } catch (err) {
           return errorResult(err, tool.name, log);

@@ -1,7 +1,7 @@
 import { localDate, localTime } from "../core/dates.js";
 import { appendToLog, dailyLogHeader, dailyLogPath, formatEntry, MAX_ENTRY_CHARS, normalizeText, type EntryKind, type NewEntry } from "../core/daily-log.js";
 import { UsageError } from "../core/errors.js";
-import { redactSecrets } from "../core/redact.js";
+import { redactName, redactSecrets } from "../core/redact.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 import { shorten } from "../core/clip.js";
 
@@ -84,13 +84,29 @@ export function planAppend(tx: WorkspaceTx, date: string, entries: NewEntry[]): 
   let content = tx.read(path) ?? dailyLogHeader(date);
   const written: WrittenEntry[] = [];
   for (const e of entries) {
-    const { text, redactions } = redactSecrets(e.text);
-    const entry = formatEntry({ ...e, text });
+    const { entry: safe, redacted } = redactEntry(e);
+    const entry = formatEntry(safe);
     content = appendToLog(content, entry);
     const line = content.split("\n").length - entry.split("\n").length + 1;
-    written.push({ path, line, entry, redacted: redactions.map((r) => r.kind) });
+    written.push({ path, line, entry, redacted });
   }
   return { path, content, written };
+}
+
+/**
+ * An entry with credentials redacted from its text (redactSecrets) and its
+ * tags (redactName: a tag holding one becomes `#redacted-<kind>`), and the
+ * kinds redacted. Every command that writes an entry or a queue item calls it.
+ */
+export function redactEntry<E extends { text: string; tags?: readonly string[] }>(e: E): { entry: E; redacted: string[] } {
+  const { text, redactions } = redactSecrets(e.text);
+  const redacted = redactions.map((r) => r.kind);
+  const tags = e.tags?.map((tag) => {
+    const r = redactName(tag);
+    if (r.kind) redacted.push(r.kind);
+    return r.value;
+  });
+  return { entry: { ...e, text, ...(tags ? { tags } : {}) }, redacted };
 }
 
 /** The first line of an entry, shortened for a commit subject. */

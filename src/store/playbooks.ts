@@ -23,6 +23,7 @@ import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/
 import { ownRecord } from "../core/own-record.js";
 import { parseFrequency, type FrequencyRecord } from "../core/playbook-frequency.js";
 import { toSlug } from "../core/slug.js";
+import { redactName, redactSecrets } from "../core/redact.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { packageRoot } from "./package-files.js";
@@ -102,6 +103,8 @@ export interface NewPlaybookResult {
   source: "suggestion" | "template";
   /** The parameters the new playbook declares. */
   params: string[];
+  /** Kinds of credentials redacted from the name and description before writing. */
+  redacted: string[];
   commit: CommitInfo;
   warnings: string[];
 }
@@ -112,7 +115,11 @@ export interface NewPlaybookResult {
  * frontmatter is checked against its schema before anything is written.
  */
 export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlaybookResult> {
-  const slug = playbookSlug(options.name);
+  // The name becomes a file name, a heading and a commit subject: holding a credential, it is redacted whole.
+  const given = redactName(options.name);
+  const description = options.description === undefined ? undefined : redactSecrets(options.description);
+  const redacted = [...(given.kind ? [given.kind] : []), ...(description?.redactions.map((r) => r.kind) ?? [])];
+  const slug = playbookSlug(given.value);
   const path = playbookPath(slug);
   const min = checkMin(options.min);
   const ws = openWorkspace(options);
@@ -130,18 +137,18 @@ export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlayb
       const { playbooks } = readPlaybooks(ws.root, readWarnings);
       const suggestions = detectSuggestions(logs, playbooks, { min, frequency });
       const found = suggestions.find((s) => s.slug === slug);
-      if (!found) throw noSuggestion(options.name, suggestions, min);
+      if (!found) throw noSuggestion(given.value, suggestions, min);
       const draft = draftFromSuggestion(found);
-      if (options.description !== undefined) draft.description = options.description;
+      if (description !== undefined) draft.description = description.text;
       content = renderPlaybook(draft);
-      name = found.name;
+      name = redactName(found.name).value;
       source = "suggestion";
     } else {
       const template = readFileSync(join(packageRoot(), "templates", "playbook.md"), "utf8");
-      content = fillPlaybookTemplate(template, { name: options.name, description: options.description });
+      content = fillPlaybookTemplate(template, { name: given.value, description: description?.text });
       // Without a description the template's description line is empty: keep one blank line, not three.
-      if (!options.description?.trim()) content = content.replace(/\n{4,}/g, "\n\n");
-      name = options.name.trim();
+      if (!description?.text.trim()) content = content.replace(/\n{4,}/g, "\n\n");
+      name = given.value.trim();
       source = "template";
     }
     // The file must read back as a valid playbook before it may land in the workspace.
@@ -149,7 +156,7 @@ export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlayb
     tx.write(path, content);
     const params = Object.keys(pb.params);
     return {
-      result: { path, slug, name, source, params },
+      result: { path, slug, name, source, params, redacted },
       message: {
         subject: `brain: playbook new ${slug}`,
         body:
@@ -289,6 +296,8 @@ export interface RecordPlaybookResult {
   converted: boolean;
   /** The result recorded, in [0, 1]. */
   result: number;
+  /** Kinds of credentials redacted from the note before writing. */
+  redacted: string[];
   uses: number;
   successRate: number;
   lastUsed: string;
@@ -309,12 +318,13 @@ export async function recordPlaybook(options: RecordPlaybookOptions): Promise<Re
   const now = options.now ?? new Date();
   const date = localDate(now);
   const ws = openWorkspace(options);
+  const note = options.note === undefined ? undefined : redactSecrets(options.note);
   const written = await writeWorkspace(ws, { commit: options.commit, command: "brain playbook record" }, (tx) => {
     const path = locatePlaybook(ws.root, options.name);
     const before = tx.read(path) ?? "";
     // Checked before editing too, so a file the schema rejects is reported as it is, not as edited.
     const was = checkPlaybook(before, path);
-    const after = recordPlaybookUse(before, { result, date, note: options.note, file: path, frontmatter: options.frontmatter });
+    const after = recordPlaybookUse(before, { result, date, note: note?.text, file: path, frontmatter: options.frontmatter });
     const pb = checkPlaybook(after, path);
     tx.write(path, after);
     const label = resultLabel(result);
@@ -326,11 +336,22 @@ export async function recordPlaybook(options: RecordPlaybookOptions): Promise<Re
         ? "Recorded in its History section (the file has no frontmatter).\n\n"
         : "";
     return {
-      result: { path, slug: pb.slug, name: pb.name, format: pb.format, converted, result, uses: pb.uses, successRate: rate, lastUsed: date },
+      result: {
+        path,
+        slug: pb.slug,
+        name: pb.name,
+        format: pb.format,
+        converted,
+        result,
+        redacted: note?.redactions.map((r) => r.kind) ?? [],
+        uses: pb.uses,
+        successRate: rate,
+        lastUsed: date,
+      },
       message: {
         subject: `brain: playbook record ${pb.slug} ${label}`,
         body:
-          `Recorded a use of ${path}: ${label}${options.note ? ` (${options.note.trim()})` : ""}.\n\n` +
+          `Recorded a use of ${path}: ${label}${note?.text.trim() ? ` (${note.text.trim()})` : ""}.\n\n` +
           where +
           `uses ${pb.uses}, success rate ${plainNumber(rate)}, last used ${date}.`,
       },
@@ -453,7 +474,9 @@ function checkPlaybook(text: string, path: string): Playbook {
  * when it exists, else the playbook whose own name has that slug (a file a
  * person named differently). A UsageError listing the playbooks otherwise.
  */
-function locatePlaybook(root: string, name: string): string {
+function locatePlaybook(root: string, given: string): string {
+  // Named in the error below, and made into a slug: a name holding a credential is looked up, and shown, as its marker.
+  const name = redactName(given).value;
   const slug = playbookSlug(name);
   const direct = playbookPath(slug);
   if (readTextIfExists(resolveInside(root, direct), direct) !== null) return direct;

@@ -1,9 +1,8 @@
 import { localDate, localTime } from "../core/dates.js";
 import type { EntryKind } from "../core/daily-log.js";
-import { redactSecrets } from "../core/redact.js";
 import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, parseQueue, QUEUE_PATH, removeQueueItems, type QueueItem } from "../core/queue.js";
 import { readTextIfExists } from "./fs.js";
-import { appendEntries, checkEntryText, summarize, type WrittenEntry } from "./log.js";
+import { appendEntries, checkEntryText, redactEntry, summarize, type WrittenEntry } from "./log.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
 import { appendToLog } from "../core/daily-log.js";
 import { join } from "node:path";
@@ -34,13 +33,13 @@ export async function queueAdd(options: QueueAddOptions): Promise<QueueAddResult
   const now = options.now ?? new Date();
   const ws = openWorkspace(options);
   const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: "brain queue add" }, (tx) => {
-    const { text, redactions } = redactSecrets(options.text);
-    const entry = formatQueueItem({ date: localDate(now), time: localTime(now), kind: options.kind ?? DEFAULT_QUEUE_KIND, text, tags: options.tags });
+    const { entry: item, redacted } = redactEntry({ date: localDate(now), time: localTime(now), kind: options.kind ?? DEFAULT_QUEUE_KIND, text: options.text, tags: options.tags });
+    const entry = formatQueueItem(item);
     const content = appendToLog(tx.read(QUEUE_PATH) ?? QUEUE_HEADER, entry);
     tx.write(QUEUE_PATH, content);
     const line = content.split("\n").length - entry.split("\n").length + 1;
     return {
-      result: { path: QUEUE_PATH, line, entry, redacted: redactions.map((r) => r.kind) },
+      result: { path: QUEUE_PATH, line, entry, redacted },
       message: { subject: `brain: queue add ${summarize(entry)}`, body: `Queued in ${QUEUE_PATH}:${line}\n\n${entry.trimEnd()}` },
     };
   });

@@ -1,7 +1,7 @@
 import { GitError, UsageError } from "../core/errors.js";
 import { brainCommits, describeCommit, hasStagedChanges, revertCommit } from "./git.js";
 import { withLock } from "./lock.js";
-import { assertGitIdle, openWorkspace, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
+import { assertGitIdle, openWorkspace, redactCommitMessage, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
 
 export interface RollbackOptions extends WorkspaceOptions {
   /** The brain commit to revert (sha or any git revision); default: the last brain commit. */
@@ -56,8 +56,9 @@ export async function rollback(options: RollbackOptions = {}): Promise<RollbackR
       const what = target.subject.slice(BRAIN_PREFIX.length);
       const subject = `brain: rollback ${short} (${what})`;
       const body = `This reverts commit ${target.sha}.\n\nUndone: ${target.subject}`;
-      const commit = await revertCommit(ws.root, target.sha, subject, body);
-      return { reverted: { sha: target.sha, subject: target.subject }, commit, subject };
+      const safe = redactCommitMessage({ subject, body });
+      const commit = await revertCommit(ws.root, target.sha, safe.subject, safe.body);
+      return { reverted: { sha: target.sha, subject: target.subject }, commit, subject: safe.subject };
     },
     { timeoutMs: ws.config.lockTimeoutMs, command: "brain rollback" },
   );

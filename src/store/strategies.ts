@@ -162,7 +162,7 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
   const r = out.result;
   if (r.redactions) warnings.push(`redacted ${r.redactions} credential-looking value(s) before writing`);
   if (r.resolution.ambiguous?.length) {
-    warnings.push(`"${options.problem}" matched several problems equally (${r.resolution.ambiguous.join(", ")}); recorded under a new key ${r.problem}. Pass a problem key to choose.`);
+    warnings.push(`"${redactSecrets(options.problem).text}" matched several problems equally (${r.resolution.ambiguous.join(", ")}); recorded under a new key ${r.problem}. Pass a problem key to choose.`);
   }
   if (lookalikes?.like.length) {
     const letters = lookalikes.mixedScript.length ? ` (it has ${describeForeignLetters(lookalikes.mixedScript)})` : "";

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { BrainError, CommitFailedError, GitBusyError, CorruptFileError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
+import { BrainError, CommitFailedError, CorruptFileError, GitBusyError, UnsafePathError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
+import { redactName, redactSecrets } from "../core/redact.js";
 import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
 import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
 import { commitPaths, commitWithContents, findRepositoryRoot, gitOperationInProgress, headTexts, mergeChange } from "./git.js";
@@ -263,22 +264,56 @@ export class WorkspaceTx {
   readonly changes = new Map<string, { before: string | null; signature: string | null; after: string }>();
   private readonly lastRead = new Map<string, string | null>();
 
+  /**
+   * Credentials redacted by `write` itself, by file: what the command's own
+   * redaction let through, or what a person's text in a file brain rewrites
+   * (a log consolidation marks, a playbook it records a use in) held.
+   */
+  readonly redacted: Array<{ path: string; kinds: string[] }> = [];
+
+  /**
+   * Writes `content` to `rel`, the one way a changing command writes a file.
+   * The safety net under every command's own redaction: a path whose name
+   * holds a credential is refused, and the content goes through
+   * redactSecrets, so brain never writes (and then commits) a credential,
+   * not even one a person pasted into a file brain rewrites. Every byte but
+   * a credential's stays as it is.
+   */
   write(rel: string, content: string): void {
-    const full = this.path(rel);
-    const norm = relative(this.ws.root, full);
+    const abs = this.path(rel);
+    const norm = relative(this.ws.root, abs);
+    const parts = norm.split(/[\\/]/).map(redactName);
+    const kind = parts.find((p) => p.kind)?.kind;
+    if (kind) throw new UnsafePathError(parts.map((p) => p.value).join("/"), `its name holds a credential (${kind})`);
+    const safe = redactSecrets(content);
+    if (safe.redactions.length) {
+      if (norm.endsWith(".json") && parsesAsJson(content) && !parsesAsJson(safe.text)) {
+        throw new BrainError(`Refusing to write ${norm}: it would hold a credential (${safe.redactions[0]!.kind}), and redacting it would break the JSON. Nothing was written.`);
+      }
+      this.redacted.push({ path: norm, kinds: safe.redactions.map((r) => r.kind) });
+    }
     this.record(norm);
     const known = this.changes.get(norm);
-    if (known) known.after = content;
+    if (known) known.after = safe.text;
     else {
-      const before = this.lastRead.has(norm) ? this.lastRead.get(norm)! : readTextIfExists(full, norm);
-      this.changes.set(norm, { before, signature: fileSignature(full), after: content });
+      const before = this.lastRead.has(norm) ? this.lastRead.get(norm)! : readTextIfExists(abs, norm);
+      this.changes.set(norm, { before, signature: fileSignature(abs), after: safe.text });
     }
-    writeFileAtomic(this.ws.root, full, content);
+    writeFileAtomic(this.ws.root, abs, safe.text);
   }
 
   /** Records a path changed by other means (a move), so it is part of the commit. */
   touched(rel: string): void {
     this.record(relative(this.ws.root, this.path(rel)));
+  }
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -321,6 +356,7 @@ export async function writeWorkspace<T>(
       if (enabled && ws.gitRoot) await commitHeld(ws, warnings);
       await commitInterrupted(ws, tx, enabled, warnings);
       const { result, message } = await fn(tx);
+      for (const r of tx.redacted) warnings.push(`redacted ${[...new Set(r.kinds)].join(", ")} in ${r.path} before writing`);
       // Paths taken over from an interrupted run are committed even when this run changed nothing.
       const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
       // What an interrupted run of this command wrote is brain's own too, not a person's edit.
@@ -407,6 +443,16 @@ export function assertGitIdle(gitRoot: string | null, what: string): void {
   }
 }
 
+/**
+ * The commit message as git is to record it, with credentials redacted:
+ * the one place every commit message of a changing command passes through
+ * (git history is the hardest place to take a secret back out of), under
+ * the redaction each command does at the source.
+ */
+export function redactCommitMessage(message: CommitMessage): CommitMessage {
+  return { subject: redactSecrets(message.subject).text, body: redactSecrets(message.body).text };
+}
+
 /** The command name consolidation writes under. */
 export const CONSOLIDATE_COMMAND = "brain consolidate";
 
@@ -432,7 +478,7 @@ async function commitWritten(
     return { commit: { committed: false, reason: "not a git repository" }, failed: false, ignored: [] };
   }
   try {
-    const commit: CommitInfo = await commitOwnChanges(ws, paths, message, changes, own, warnings);
+    const commit: CommitInfo = await commitOwnChanges(ws, paths, redactCommitMessage(message), changes, own, warnings);
     const ignored = commit.ignored ?? [];
     const notice = ignored.length ? noticeOnceIgnored(ws, ignored) : undefined;
     return { commit: notice ? { ...commit, notice } : commit, failed: false, ignored };

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { parseKeyValues } from "../key-values.js";
-import { asList, baseOptions, commitNote, plural, report, say, type GlobalArgs } from "../output.js";
+import { asList, baseOptions, commitNote, plural, report, say, warn, type GlobalArgs } from "../output.js";
 
 interface SuggestArgs extends GlobalArgs {
   min: number;
@@ -63,6 +63,7 @@ const newCommand: CommandModule<GlobalArgs, NewArgs> = {
       description: args.description,
       min: args.min,
     });
+    if (result.redacted.length) warn(`redacted ${result.redacted.join(", ")} before writing`);
     report(args, result, (r) =>
       say(args, `Wrote ${r.path} from the ${r.source}${r.params.length ? ` (parameters: ${r.params.join(", ")})` : ""} (${commitNote(r.commit)})`),
     );
@@ -167,6 +168,7 @@ const recordCommand: CommandModule<GlobalArgs, RecordArgs> = {
       note: args.note,
       frontmatter: args.frontmatter,
     });
+    if (result.redacted.length) warn(`redacted ${result.redacted.join(", ")} before writing`);
     report(args, result, (r) =>
       say(
         args,
