@@ -154,9 +154,13 @@ function tryAcquire(path: string, me: LockHolder): boolean {
   }
   try {
     writeSync(fd, JSON.stringify(me));
-  } finally {
+  } catch (err) {
+    // A lock file that could not say whose it is (a full disk) would hold everyone up: it goes, and the error names it.
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw fileSystemError(err, `${BRAIN_DIR}/${basename(path)}`, "take the lock") ?? err;
   }
+  closeSync(fd);
   return true;
 }
 

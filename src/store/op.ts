@@ -1,3 +1,4 @@
+import { ownRecord } from "../core/own-record.js";
 import { localDate, localTime } from "../core/dates.js";
 import { formatOpText } from "../core/op-entry.js";
 import { redactName, redactSecrets } from "../core/redact.js";
@@ -68,7 +69,7 @@ function redactOp(op: OpOptions): { name: string; params: Record<string, string>
     return r.text;
   };
   const name = asName(op.name.trim());
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = ownRecord();
   for (const [key, value] of Object.entries(op.params ?? {})) {
     // A key holding a credential is still a key: the slug of its marker, which formatOpText accepts.
     const { kind } = redactName(key);

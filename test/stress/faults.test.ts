@@ -35,6 +35,19 @@ async function whenIndexLocked(dir: string, maxMs: number): Promise<boolean> {
   return false;
 }
 
+/** Resolves once the branch moves (a commit has landed), or after `maxMs`. */
+async function whenHeadMoves(dir: string, maxMs: number): Promise<boolean> {
+  const ref = join(dir, ".git", "refs", "heads", "main");
+  const read = () => (existsSync(ref) ? readFileSync(ref, "utf8") : "");
+  const start = read();
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    if (read() !== start) return true;
+    await new Promise((r) => setImmediate(r));
+  }
+  return false;
+}
+
 /** What a crash left behind in the repository and the workspace. */
 function leftovers(dir: string): string[] {
   const out: string[] = [];
@@ -78,8 +91,10 @@ describe("writers killed with SIGKILL", () => {
         }),
       );
       await sleep(300 + Math.random() * 700);
-      // Even rounds: kill the moment a commit is under way. Odd rounds: at a random moment.
+      // Even rounds: kill the moment a commit is under way. Every fourth round from the second: the moment a
+      // commit has landed (before the writer clears its records). The others: at a random moment.
       if (round % 2 === 0) await whenIndexLocked(dir, 3000);
+      else if (round % 4 === 1) await whenHeadMoves(dir, 3000);
       for (const w of workers) killGroup(w);
       killed += workers.length;
       const results = await Promise.all(workers.map((w) => w.done));
