@@ -90,6 +90,8 @@ describe("writers killed with SIGKILL", () => {
           detached: true,
         }),
       );
+      // The writers are at work (one has finished a write, however loaded the machine), then the kill comes.
+      await Promise.race([Promise.any(workers.map((w) => w.firstReport)), sleep(60_000)]);
       await sleep(300 + Math.random() * 700);
       // Even rounds: kill the moment a commit is under way. Every fourth round from the second: the moment a
       // commit has landed (before the writer clears its records). The others: at a random moment.
