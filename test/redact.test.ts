@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { redactName, redactSecrets } from "../src/core/redact.js";
+import fc from "fast-check";
+import { redactChanged, redactName, redactSecrets } from "../src/core/redact.js";
 import { LOOK_ALIKES, SECRET_SAMPLES } from "./fixtures/secrets-corpus.js";
 
 // Real-looking samples assembled at run time so this file holds no literal credential.
@@ -179,5 +180,36 @@ describe("redaction time", () => {
     }
     console.log(`redaction time ratio 1 MB / 256 KB, ${name}: ${ratios.map((r) => r.toFixed(1)).join(", ")}`);
     expect(Math.min(...ratios)).toBeLessThan(10);
+  });
+});
+
+describe("redactChanged", () => {
+  it("gives what redacting the whole new text gives, when the old text was already redacted", () => {
+    const base = redactSecrets(
+      ["# 2026-11-21", "", "- 09:00 [note] deployed api 1.4.2", ...LOOK_ALIKES.map((l, i) => `- 10:${String(i % 60).padStart(2, "0")} [note] ${l}`), ""].join("\n"),
+    ).text;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: SECRET_SAMPLES.length - 1 }),
+        fc.integer({ min: 0, max: base.length }),
+        fc.constantFrom("", "\n", " ", "- 11:00 [note] "),
+        fc.boolean(),
+        (which, at, lead, replace) => {
+          const sample = SECRET_SAMPLES[which]!;
+          // Inserted anywhere, or replacing what follows: a secret split across the edge of the change is still seen.
+          const tail = replace ? base.slice(Math.min(base.length, at + 5)) : base.slice(at);
+          const after = base.slice(0, at) + lead + sample.text + "\n" + tail;
+          expect(redactChanged(base, after).text).toBe(redactSecrets(after).text);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("scans only the change: unchanged text is left as it is, even a credential in it", () => {
+    const old = `token ${j("ghp_", "0123456789abcdefghijABCDEFGHIJ012345")}\n${"- 09:00 [note] filler line\n".repeat(50)}`;
+    const r = redactChanged(old, `${old}- 10:00 [note] new entry\n`);
+    expect(r).toEqual({ text: `${old}- 10:00 [note] new entry\n`, redactions: [] });
+    expect(redactChanged(old, old)).toEqual({ text: old, redactions: [] });
   });
 });

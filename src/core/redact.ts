@@ -582,3 +582,32 @@ export function redactName(value: string): { value: string; kind: string | null 
   }
   return { value, kind: null };
 }
+
+/**
+ * {@link redactSecrets} over only what changed from `before` to `after`:
+ * the text between their common start and common end, widened to whole
+ * lines (and the line before, so a credential split at the edge is seen
+ * whole). For a file whose earlier text was already redacted (brain wrote it
+ * and nobody changed it since), this gives the result of redacting all of
+ * `after` at the cost of the change, not of the file: a record in a 4 MB
+ * registry scans a line, not 4 MB.
+ */
+export function redactChanged(before: string, after: string): RedactResult {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  if (start === after.length && start === before.length) return { text: after, redactions: [] };
+  // Whole lines, and the one before.
+  let from = after.lastIndexOf("\n", start - 1);
+  from = from <= 0 ? 0 : after.lastIndexOf("\n", from - 1) + 1;
+  let to = after.indexOf("\n", after.length - end);
+  to = to < 0 ? after.length : to;
+  const middle = redactSecrets(after.slice(from, to));
+  if (!middle.redactions.length) return { text: after, redactions: [] };
+  return {
+    text: after.slice(0, from) + middle.text + after.slice(to),
+    redactions: middle.redactions.map((r) => ({ ...r, index: r.index + from })),
+  };
+}

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { BrainError, CommitFailedError, CorruptFileError, GitBusyError, UnsafePathError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
-import { redactName, redactSecrets } from "../core/redact.js";
+import { redactChanged, redactName, redactSecrets } from "../core/redact.js";
 import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
 import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
 import { commitPaths, commitWithContents, findRepositoryRoot, gitOperationInProgress, headTexts, mergeChange } from "./git.js";
@@ -285,7 +285,12 @@ export class WorkspaceTx {
     const parts = norm.split(/[\\/]/).map(redactName);
     const kind = parts.find((p) => p.kind)?.kind;
     if (kind) throw new UnsafePathError(parts.map((p) => p.value).join("/"), `its name holds a credential (${kind})`);
-    const safe = redactSecrets(content);
+    const known = this.changes.get(norm);
+    const before = known ? known.after : this.lastRead.has(norm) ? this.lastRead.get(norm)! : readTextIfExists(abs, norm);
+    const signature = known ? null : fileSignature(abs);
+    // Text brain wrote (and redacted) and nobody changed since needs only its change scanned; anything else, all of it.
+    const trusted = before !== null && (known !== undefined || (signature !== null && this.signatures()[norm] === signature));
+    const safe = trusted ? redactChanged(before, content) : redactSecrets(content);
     if (safe.redactions.length) {
       if (norm.endsWith(".json") && parsesAsJson(content) && !parsesAsJson(safe.text)) {
         throw new BrainError(`Refusing to write ${norm}: it would hold a credential (${safe.redactions[0]!.kind}), and redacting it would break the JSON. Nothing was written.`);
@@ -293,13 +298,15 @@ export class WorkspaceTx {
       this.redacted.push({ path: norm, kinds: safe.redactions.map((r) => r.kind) });
     }
     this.record(norm);
-    const known = this.changes.get(norm);
     if (known) known.after = safe.text;
-    else {
-      const before = this.lastRead.has(norm) ? this.lastRead.get(norm)! : readTextIfExists(abs, norm);
-      this.changes.set(norm, { before, signature: fileSignature(abs), after: safe.text });
-    }
+    else this.changes.set(norm, { before, signature, after: safe.text });
     writeFileAtomic(this.ws.root, abs, safe.text);
+  }
+
+  /** Each file's signature as of brain's last commit of it, read once per command. */
+  private signatureCache: Record<string, string> | null = null;
+  signatures(): Record<string, string> {
+    return (this.signatureCache ??= readSignatures(this.ws.root));
   }
 
   /** Records a path changed by other means (a move), so it is part of the commit. */
