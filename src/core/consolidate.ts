@@ -18,7 +18,7 @@ import {
 import { sourceKey, type SourceRef } from "./provenance.js";
 import { redactSecrets } from "./redact.js";
 import { addRule, parseRules, RULES_FILES, type RulesFile } from "./rules-file.js";
-import { hashSourceText, makeEntryId, matchTokens, normalizedKey, textSimilarity, RESTATEMENT_THRESHOLD } from "./text-match.js";
+import { hashSourceText, makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "./text-match.js";
 import { clip } from "./clip.js";
 
 /**
@@ -661,7 +661,8 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       for (const t of targets) {
         if (t.section.toLowerCase() !== section.toLowerCase()) continue;
         const score = textSimilarity(tokens, t.tokens);
-        if (score >= RESTATEMENT_THRESHOLD && score > bestScore) {
+        // A fact with other numbers is another fact; an error with another build number or port is the same failure.
+        if (score >= RESTATEMENT_THRESHOLD && score > bestScore && (d.kind === "error" || !numbersDiffer(tokens.tokens, t.tokens.tokens))) {
           best = t;
           bestScore = score;
         }

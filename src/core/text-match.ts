@@ -125,14 +125,13 @@ export const RESTATEMENT_THRESHOLD = 0.6;
 /**
  * Dice coefficient `2|A∩B| / (|A|+|B|)` of the two texts' match tokens, or
  * 0 when exactly one of them is negated (never merges "always X" into
- * "never X") or when they name different numbers. 1 means the same tokens.
+ * "never X"). 1 means the same tokens.
  */
 export function textSimilarity(a: string | MatchTokens, b: string | MatchTokens): number {
   const ta = typeof a === "string" ? matchTokens(a) : a;
   const tb = typeof b === "string" ? matchTokens(b) : b;
   if (ta.negated !== tb.negated) return 0;
   if (ta.tokens.length === 0 || tb.tokens.length === 0) return 0;
-  if (numbersDiffer(ta.tokens, tb.tokens)) return 0;
   const set = new Set(ta.tokens);
   let common = 0;
   for (const t of tb.tokens) if (set.has(t)) common++;
@@ -140,12 +139,13 @@ export function textSimilarity(a: string | MatchTokens, b: string | MatchTokens)
 }
 
 /**
- * True when both texts name numbers (a port, a version, a count) and not the
- * same ones: "staging listens on 5432" and "production listens on 6543" are
- * two facts however alike their words. A text with no number may still
- * restate one with a number.
+ * True when both token lists name numbers (a port, a version, a count) and
+ * not the same ones: "staging listens on 5432" and "production listens on
+ * 6543" are two facts however alike their words. A text with no number may
+ * still restate one with a number. Errors are another matter: "build 17
+ * failed" and "build 18 failed" are one failure (see consolidation).
  */
-function numbersDiffer(a: readonly string[], b: readonly string[]): boolean {
+export function numbersDiffer(a: readonly string[], b: readonly string[]): boolean {
   const na = a.filter((t) => /\d/.test(t));
   const nb = b.filter((t) => /\d/.test(t));
   if (!na.length || !nb.length) return false;
@@ -155,7 +155,9 @@ function numbersDiffer(a: readonly string[], b: readonly string[]): boolean {
 
 /** True when `b` restates `a` (similarity at or above {@link RESTATEMENT_THRESHOLD}). */
 export function isRestatement(a: string | MatchTokens, b: string | MatchTokens): boolean {
-  return textSimilarity(a, b) >= RESTATEMENT_THRESHOLD;
+  const ta = typeof a === "string" ? matchTokens(a) : a;
+  const tb = typeof b === "string" ? matchTokens(b) : b;
+  return textSimilarity(ta, tb) >= RESTATEMENT_THRESHOLD && !numbersDiffer(ta.tokens, tb.tokens);
 }
 
 /** Text compared for "the same rule": match tokens in order plus negation, so punctuation and casing do not matter. */
