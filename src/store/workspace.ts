@@ -261,7 +261,7 @@ export class WorkspaceTx {
    * then, and what the command left in it: how brain tells its own change
    * from a person's uncommitted edit when it commits.
    */
-  readonly changes = new Map<string, { before: string | null; signature: string | null; after: string }>();
+  readonly changes = new Map<string, { before: string | null; signature: string | null; after: string; foreign?: boolean }>();
   private readonly lastRead = new Map<string, string | null>();
 
   /**
@@ -303,10 +303,16 @@ export class WorkspaceTx {
     writeFileAtomic(this.ws.root, abs, safe.text);
   }
 
-  /** Each file's signature as of brain's last commit of it, read once per command. */
+  /** Each file's signature as brain last left it, read once per command. */
   private signatureCache: Record<string, string> | null = null;
   signatures(): Record<string, string> {
     return (this.signatureCache ??= readSignatures(this.ws.root));
+  }
+
+  /** Remembers the files this command wrote as brain left them, except those that also hold a person's edit. */
+  rememberWritten(): void {
+    const mine = [...this.changes].filter(([, c]) => !c.foreign).map(([p]) => p);
+    if (mine.length) rememberSignatures(this.ws.root, this.signatures(), mine);
   }
 
   /** Records a path changed by other means (a move), so it is part of the commit. */
@@ -354,6 +360,7 @@ export async function writeWorkspace<T>(
         // git may take the files back (a rebase --abort resets them): the change is kept to be applied again.
         holdWrites(ws, tx.changes, busy, options.command);
         tx.settled();
+        tx.rememberWritten();
         warnings.push(
           `Written but not committed: ${busy} in ${ws.gitRoot}, and a commit now would land in it and be lost with it. ` +
             "brain commits these files with its first write once the repository is back on a branch (or run `brain doctor --fix` then).",
@@ -372,6 +379,7 @@ export async function writeWorkspace<T>(
       // A commit that failed stays on record, so the next write commits these files; what git ignores is not pending.
       if (!failed) tx.settled();
       else tx.unrecord(ignored);
+      tx.rememberWritten();
       return { result, commit, warnings };
     },
     { timeoutMs: ws.config.lockTimeoutMs, command: options.command },
@@ -503,8 +511,8 @@ async function commitWritten(
  * committed as HEAD had it plus brain's change, and the person's edit stays
  * in the work tree, uncommitted, as theirs; where the two overlap and cannot
  * be told apart, that file is written and not committed, and a warning says
- * so. Whether a file was clean is known without git when its signature is
- * the one brain recorded after its own last commit of it.
+ * so. Whether a file holds only brain's changes is known without git when
+ * its signature is the one brain recorded when it last wrote it.
  */
 async function commitOwnChanges(
   ws: Workspace,
@@ -522,7 +530,8 @@ async function commitOwnChanges(
   const head = unsure.length ? await headTexts(ws.root, unsure) : new Map<string, string | null>();
   // A file HEAD does not hold is committed whole, as brain found it: there is no committed text to keep apart from.
   const edited = unsure.filter((p) => head.get(p) != null && head.get(p) !== changes.get(p)!.before);
-  const committedWhole = paths.filter((p) => !edited.includes(p));
+  // Files holding a person's edit are not as brain left them: their signatures are not remembered.
+  for (const p of edited) changes.get(p)!.foreign = true;
   let commit: CommitInfo;
   if (!edited.length) commit = await commitPaths(ws.root, paths, message.subject, message.body);
   else {
@@ -549,11 +558,15 @@ async function commitOwnChanges(
       );
     }
   }
-  if (commit.committed) rememberSignatures(ws.root, signatures, committedWhole.filter((p) => !(commit.ignored ?? []).includes(p)));
   return commit;
 }
 
-/** Where brain keeps each file's signature as of its own last commit of it: a cache, rebuilt by asking git. */
+/**
+ * Where brain keeps each file's signature as it last left it (committed or
+ * not): a file that still has it holds only brain's own changes (already
+ * redacted), so neither git nor a full redaction pass is needed. A cache,
+ * rebuilt by asking git.
+ */
 const SIGNATURES = "committed-signatures.json";
 
 function readSignatures(root: string): Record<string, string> {
