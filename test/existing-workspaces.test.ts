@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mjolnirWorkspace } from "./fixtures/existing-workspaces.js";
-import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
+import { bareGitEnv, commitSubjects, diffLines, git, gitWorkspace, read, runBrain } from "./helpers.js";
 
 const env = (now: string) => bareGitEnv({ BRAIN_NOW: now });
 
@@ -42,8 +42,7 @@ describe("a Mjolnir-Brain workspace, end to end through the CLI", () => {
       env: env("2026-03-19T09:00"),
     });
     expect(rec.code).toBe(0);
-    const diff = git(dir, "diff", "--unified=0", "HEAD~1", "HEAD", "--", "strategies.json");
-    const changed = diff.split("\n").filter((l) => /^[-+](?![-+])/.test(l));
+    const changed = diffLines(dir, "HEAD~1", "HEAD", "--", "strategies.json");
     expect(changed).toHaveLength(4);
     expect(changed.filter((l) => l.startsWith("-"))).toEqual([
       '-    "updated": "2026-03-19",',

@@ -71,6 +71,13 @@ export function read(dir: string, rel: string): string {
   return readFileSync(join(dir, rel), "utf8");
 }
 
+/** The lines a `git diff --unified=0 <args>` removes (`-…`) and adds (`+…`), without its headers. */
+export function diffLines(dir: string, ...args: string[]): string[] {
+  return git(dir, "diff", "--unified=0", ...args)
+    .split("\n")
+    .filter((l) => /^[-+](?![-+]{2} )/.test(l) && !/^(---|\+\+\+) /.test(l));
+}
+
 /** Subjects of the commits in `dir`, newest first. */
 export function commitSubjects(dir: string): string[] {
   const out = git(dir, "log", "--format=%s");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mergeStrategies } from "../src/index.js";
-import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
+import { bareGitEnv, commitSubjects, diffLines, git, gitWorkspace, read, runBrain } from "./helpers.js";
 
 const NOW = "2026-11-21T09:30";
 const env = () => bareGitEnv({ BRAIN_NOW: NOW });
@@ -45,11 +45,8 @@ const REGISTRY = `{
 
 /** Lines removed and added by the last commit in `file`, without the diff header. */
 function lastDiff(dir: string, file: string): { removed: string[]; added: string[] } {
-  const diff = git(dir, "diff", "--unified=0", "HEAD~1", "HEAD", "--", file).split("\n");
-  return {
-    removed: diff.filter((l) => l.startsWith("-") && !l.startsWith("---")).map((l) => l.slice(1)),
-    added: diff.filter((l) => l.startsWith("+") && !l.startsWith("+++")).map((l) => l.slice(1)),
-  };
+  const lines = diffLines(dir, "HEAD~1", "HEAD", "--", file);
+  return { removed: lines.filter((l) => l.startsWith("-")).map((l) => l.slice(1)), added: lines.filter((l) => l.startsWith("+")).map((l) => l.slice(1)) };
 }
 
 describe("a Mjolnir-Brain workspace", () => {

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bareGitEnv, git, gitWorkspace, read, runBrain } from "./helpers.js";
+import { bareGitEnv, diffLines, git, gitWorkspace, read, runBrain } from "./helpers.js";
 
 const env = (time: string) => bareGitEnv({ BRAIN_NOW: `2026-11-21T${time}` });
 
@@ -16,11 +16,8 @@ async function workspace(): Promise<string> {
 }
 
 const LOG = "memory/2026-11-21.md";
-/** Lines the last commit removed (-) and added (+), without headers. */
-const lastChange = (dir: string, ...paths: string[]) =>
-  git(dir, "show", "--format=", "--unified=0", "HEAD", "--", ...paths)
-    .split("\n")
-    .filter((l) => /^[-+](?![-+]{2})/.test(l));
+/** Lines the last commit removed (-) and added (+). */
+const lastChange = (dir: string) => diffLines(dir, "HEAD~1", "HEAD");
 
 describe("a person's uncommitted edits are never swept into brain's commit", () => {
   it("an unstaged edit of today's log stays the person's: brain's commit holds only its own entry", async () => {
@@ -33,7 +30,7 @@ describe("a person's uncommitted edits are never swept into brain's commit", () 
     // The work tree has both; the only uncommitted change is the person's.
     expect(read(dir, LOG)).toContain("entry one (corrected by a person)");
     expect(read(dir, LOG)).toContain("entry three");
-    expect(git(dir, "diff", "--unified=0", "--", LOG).split("\n").filter((l) => /^[-+](?![-+]{2})/.test(l))).toEqual([
+    expect(diffLines(dir, "--", LOG)).toEqual([
       "-- 09:00 [note] entry one",
       "+- 09:00 [note] entry one (corrected by a person)",
     ]);
@@ -51,7 +48,7 @@ describe("a person's uncommitted edits are never swept into brain's commit", () 
     const r = await runBrain(["log", "entry three"], { cwd: dir, env: env("11:00") });
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(lastChange(dir)).toEqual(["+- 11:00 [note] entry three"]);
-    const staged = git(dir, "diff", "--cached", "--unified=0").split("\n").filter((l) => /^[-+](?![-+]{2})/.test(l));
+    const staged = diffLines(dir, "--cached");
     expect(staged).toEqual(["-- 10:00 [note] entry two", "+- 10:00 [note] entry two, staged by a person"]);
     expect(git(dir, "diff")).toBe("");
   });

@@ -202,7 +202,7 @@ describe("redactChanged", () => {
           expect(redactChanged(base, after).text).toBe(redactSecrets(after).text);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 2000 },
     );
   });
 

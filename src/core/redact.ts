@@ -590,7 +590,8 @@ export function redactName(value: string): { value: string; kind: string | null 
  * whole). For a file whose earlier text was already redacted (brain wrote it
  * and nobody changed it since), this gives the result of redacting all of
  * `after` at the cost of the change, not of the file: a record in a 4 MB
- * registry scans a line, not 4 MB.
+ * registry scans a line, not 4 MB. When the change holds something to
+ * redact, the whole text is redacted, as a match may reach past the change.
  */
 export function redactChanged(before: string, after: string): RedactResult {
   const max = Math.min(before.length, after.length);
@@ -604,10 +605,8 @@ export function redactChanged(before: string, after: string): RedactResult {
   from = from <= 0 ? 0 : after.lastIndexOf("\n", from - 1) + 1;
   let to = after.indexOf("\n", after.length - end);
   to = to < 0 ? after.length : to;
-  const middle = redactSecrets(after.slice(from, to));
-  if (!middle.redactions.length) return { text: after, redactions: [] };
-  return {
-    text: after.slice(0, from) + middle.text + after.slice(to),
-    redactions: middle.redactions.map((r) => ({ ...r, index: r.index + from })),
-  };
+  // Nothing credential-like in the change: the rest was redacted before. Something there: a match may reach
+  // past the window (a truncated key block runs to the end of its material), so the whole text is redacted.
+  if (!redactSecrets(after.slice(from, to)).redactions.length) return { text: after, redactions: [] };
+  return redactSecrets(after);
 }

@@ -375,7 +375,7 @@ export async function writeWorkspace<T>(
       const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
       // What an interrupted run of this command wrote is brain's own too, not a person's edit.
       const own = new Set(tx.adopted.flatMap((a) => a.paths));
-      const { commit, failed, ignored } = await commitWritten(ws, tx.written, message ?? adopted, enabled, warnings, tx.changes, own);
+      const { commit, failed, ignored } = await commitWritten(ws, tx.written, message ?? adopted, enabled, warnings, tx.changes, own, tx.signatures());
       // A commit that failed stays on record, so the next write commits these files; what git ignores is not pending.
       if (!failed) tx.settled();
       else tx.unrecord(ignored);
@@ -485,6 +485,7 @@ async function commitWritten(
   warnings: string[],
   changes: WorkspaceTx["changes"] = new Map(),
   own: ReadonlySet<string> = new Set(),
+  signatures?: Record<string, string>,
 ): Promise<{ commit: CommitInfo; failed: boolean; ignored: string[] }> {
   if (!paths.length || !message) return { commit: { committed: false, reason: "nothing changed" }, failed: false, ignored: [] };
   if (!enabled) return { commit: { committed: false, reason: "commits are turned off" }, failed: false, ignored: [] };
@@ -493,7 +494,7 @@ async function commitWritten(
     return { commit: { committed: false, reason: "not a git repository" }, failed: false, ignored: [] };
   }
   try {
-    const commit: CommitInfo = await commitOwnChanges(ws, paths, redactCommitMessage(message), changes, own, warnings);
+    const commit: CommitInfo = await commitOwnChanges(ws, paths, redactCommitMessage(message), changes, own, warnings, signatures ?? readSignatures(ws.root));
     const ignored = commit.ignored ?? [];
     const notice = ignored.length ? noticeOnceIgnored(ws, ignored) : undefined;
     return { commit: notice ? { ...commit, notice } : commit, failed: false, ignored };
@@ -521,8 +522,8 @@ async function commitOwnChanges(
   changes: WorkspaceTx["changes"],
   own: ReadonlySet<string>,
   warnings: string[],
+  signatures: Record<string, string>,
 ): Promise<CommitInfo> {
-  const signatures = readSignatures(ws.root);
   const unsure = paths.filter((p) => {
     const c = changes.get(p);
     return c !== undefined && c.before !== null && !own.has(p) && (c.signature === null || signatures[p] !== c.signature);
