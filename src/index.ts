@@ -3,10 +3,10 @@
  * options (with `cwd`) and returning plain data.
  */
 export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, SyncError, SyncNoRemoteError, SyncAuthError, SyncConflictError, GitBusyError, FileSystemError, fileSystemError, isBrainError } from "./core/errors.js";
-export { ENTRY_KINDS, formatEntry, parseDailyLog, dailyLogPath, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
+export { ENTRY_KINDS, formatEntry, parseDailyLog, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
 export { redactSecrets, type RedactResult } from "./core/redact.js";
 export { toSlug } from "./core/slug.js";
-export { QUEUE_PATH, parseQueue, type QueueItem } from "./core/queue.js";
+export { parseQueue, type QueueItem } from "./core/queue.js";
 export { initWorkspace, type InitOptions, type InitResult } from "./store/init.js";
 export { logEntry, type LogOptions, type LogResult, type WrittenEntry } from "./store/log.js";
 export { queueAdd, queueList, queueDrain, type QueueAddOptions, type QueueAddResult, type QueueDrainResult } from "./store/queue.js";
@@ -20,7 +20,6 @@ export {
   parsePlaybookResult,
   matchPlaybooksFor,
   playbookCoverageOf,
-  PLAYBOOKS_DIR,
   type SuggestPlaybooksOptions,
   type SuggestPlaybooksResult,
   type NewPlaybookOptions,
@@ -39,7 +38,7 @@ export {
 export { parsePlaybook, renderPlaybook, renderSteps, type Playbook, type PlaybookDraft, type PlaybookFormat, type PlaybookParam, type PlaybookSuggestion, type PlaybookCoverage } from "./core/playbooks.js";
 export type { FrequencyRecord } from "./core/playbook-frequency.js";
 export { formatOpText, parseOpEntry, type OpText, type OpEntry } from "./core/op-entry.js";
-export { consolidate, ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, type ConsolidateOptions, type ConsolidateResult, type ConsolidateChange, type ConsolidateProgress } from "./store/consolidate.js";
+export { consolidate, type ConsolidateOptions, type ConsolidateResult, type ConsolidateChange, type ConsolidateProgress } from "./store/consolidate.js";
 export { rollback, type RollbackOptions, type RollbackResult } from "./store/rollback.js";
 export { syncWorkspace, type SyncOptions, type SyncResult } from "./store/sync.js";
 export { runMergeDriver, type MergeDriverOptions, type MergeDriverResult } from "./store/merge-driver.js";
@@ -83,8 +82,6 @@ export {
   openWorkspace,
   findWorkspaceRoot,
   readConfig,
-  DEFAULT_CONFIG,
-  type BrainConfig,
   type Workspace,
   type WorkspaceOptions,
   type WriteOptions,
@@ -104,3 +101,5 @@ export {
 export { stats, DEFAULT_STATS_DAYS, type StatsOptions, type StatsResult } from "./store/stats.js";
 export { computeStats, HEALTHY, type Stats, type Metric, type MetricKey, type StatsWeek, type StatsInput } from "./core/stats.js";
 export { doctor, type DoctorOptions, type DoctorResult, type DoctorFinding } from "./store/doctor.js";
+/** The workspace layout: paths, the daily-log name, config defaults. */
+export { dailyLogPath, QUEUE_PATH, PLAYBOOKS_DIR, MEMORY_ARCHIVE_DIR as ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, DEFAULT_CONFIG, type BrainConfig } from "./core/layout.js";

@@ -1,5 +1,5 @@
-import { appendToLog, dailyLogHeader, dailyLogName, dailyLogPath, entriesWorthReading, formatEntry, parseDailyLog, type EntryKind, type LogEntry } from "./daily-log.js";
-import { drainedEntries, parseQueue, QUEUE_PATH } from "./queue.js";
+import { appendToLog, dailyLogHeader, dailyLogName, entriesWorthReading, formatEntry, parseDailyLog, type EntryKind, type LogEntry } from "./daily-log.js";
+import { drainedEntries, parseQueue } from "./queue.js";
 import { addDays, isIsoDate } from "./dates.js";
 import { UsageError } from "./errors.js";
 import { setFrontmatterField } from "./frontmatter-edit.js";
@@ -17,9 +17,10 @@ import {
 } from "./memory-file.js";
 import { sourceKey, type SourceRef } from "./provenance.js";
 import { redactSecrets } from "./redact.js";
-import { addRule, parseRules, RULES_FILES, type RulesFile } from "./rules-file.js";
+import { addRule, parseRules, type RulesFile } from "./rules-file.js";
 import { hashSourceText, makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "./text-match.js";
 import { clip } from "./clip.js";
+import { RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "./layout.js";
 
 /**
  * Consolidation, planned and applied as pure functions: daily logs and the
@@ -34,10 +35,6 @@ import { clip } from "./clip.js";
  * state as one uninterrupted run.
  */
 
-/** Default number of distinct logs that must state a conclusion before it becomes a permanent rule. */
-export const DEFAULT_PROMOTE_AFTER = 3;
-/** Default MEMORY.md size cap in bytes (20 KB). */
-export const DEFAULT_MEMORY_CAP = 20 * 1024;
 export { QUEUE_PATH };
 /** Longest distilled entry, in characters: about three lines of prose. */
 export const MAX_ENTRY_CHARS = 280;
@@ -58,7 +55,7 @@ export interface ConsolidationOptions {
   promoteAfter?: number;
   includeToday?: boolean;
   noPromote?: boolean;
-  /** MEMORY.md cap in bytes; default {@link DEFAULT_MEMORY_CAP}. */
+  /** MEMORY.md cap in bytes; default DEFAULT_CONFIG.memoryCapBytes. */
   capBytes?: number;
   /** Called after each log is read for conclusions, so a caller can show progress on long runs. */
   onLog?: (done: number, total: number) => void;
@@ -518,7 +515,7 @@ interface Target {
 export function planConsolidation(input: ConsolidationInput, summary?: SummarizerOutput): ConsolidationPlan {
   const { today } = input.options;
   if (!isIsoDate(today)) throw new UsageError(`today must be YYYY-MM-DD, got ${JSON.stringify(today)}.`);
-  const promoteAfter = input.options.promoteAfter ?? DEFAULT_PROMOTE_AFTER;
+  const promoteAfter = input.options.promoteAfter ?? DEFAULT_CONFIG.promoteAfter;
   if (!Number.isInteger(promoteAfter) || promoteAfter < 1) throw new UsageError(`promoteAfter must be a whole number ≥ 1, got ${promoteAfter}.`);
 
   const logs: SelectedLog[] = [];
@@ -840,7 +837,7 @@ export function applyConsolidationPlan(plan: ConsolidationPlan): ConsolidationRe
     }
     memory = setMemoryEntryField(memory, p.id, "promoted", p.target).text;
   }
-  const cap = planMemoryCap(memory, input.options.capBytes ?? DEFAULT_MEMORY_CAP);
+  const cap = planMemoryCap(memory, input.options.capBytes ?? DEFAULT_CONFIG.memoryCapBytes);
   const archive = formatArchiveChunk(memory, cap.moved, today);
   memory = cap.text;
   report.archived = cap.moved.map((e) => ({ id: e.id, section: e.section, text: e.text }));

@@ -2,6 +2,7 @@ import { isIsoDate } from "./dates.js";
 import { detectEol, withEol } from "./eol.js";
 import { UsageError } from "./errors.js";
 import { toTag } from "./slug.js";
+import { MEMORY_DIR, MEMORY_ARCHIVE_DIR, NOT_DAILY_LOGS, DAILY_LOG_NAME_RE } from "./layout.js";
 
 /** The kinds of entry brain writes, in DESIGN.md order. */
 export const ENTRY_KINDS = ["note", "lesson", "decision", "error", "fix", "rule", "op", "outcome"] as const;
@@ -342,25 +343,12 @@ function toEntry(b: RawBlock): LogEntry | null {
   return { line: b.line, endLine: b.endLine, time, kind, structured, text, tags, section: b.section, block: b.block };
 }
 
-/** Workspace-relative path of the daily log of `date` (`YYYY-MM-DD`). */
-export function dailyLogPath(date: string): string {
-  return `${MEMORY_DIR}/${date}.md`;
-}
 
 /** Upper bound on one entry's text; a larger text is refused rather than bloating a log. */
 export const MAX_ENTRY_CHARS = 64 * 1024;
 
 // ---------------------------------------------------------------------------
 // Which files are daily logs (the one place their names are defined)
-
-/**
- * The folder of the daily logs, and its archive, relative to the workspace.
- * Daily logs are the markdown files directly in `memory/` and the markdown
- * or gzipped markdown (`*.md.gz`, Mjolnir-Brain's archives) files anywhere
- * under `memory/archive/` whose name carries a date ({@link dailyLogOfPath}).
- */
-export const MEMORY_DIR = "memory";
-export const MEMORY_ARCHIVE_DIR = "memory/archive";
 
 /** What a file name says about a daily log. */
 export interface DailyLogName {
@@ -372,11 +360,8 @@ export interface DailyLogName {
   gzipped: boolean;
 }
 
-const DAILY_NAME_RE = /^(\d{4}-\d{2}-\d{2})\.md(\.gz)?$/;
 const DASHED_DATE_RE = /(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)/;
 const COMPACT_DATE_RE = /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/;
-/** Names under memory/ that are never daily logs, whatever they contain. */
-const NOT_LOGS = new Set(["learnings-queue.md", "MEMORY-archive.md"]);
 
 /**
  * The date a file under `memory/` records, from its name: brain's
@@ -388,8 +373,8 @@ const NOT_LOGS = new Set(["learnings-queue.md", "MEMORY-archive.md"]);
 export function dailyLogName(name: string): DailyLogName | null {
   const gzipped = name.endsWith(".md.gz");
   if (!gzipped && !name.endsWith(".md")) return null;
-  if (NOT_LOGS.has(name)) return null;
-  const own = DAILY_NAME_RE.exec(name);
+  if (NOT_DAILY_LOGS.has(name)) return null;
+  const own = DAILY_LOG_NAME_RE.exec(name);
   if (own) return isIsoDate(own[1]!) ? { date: own[1]!, daily: true, gzipped } : null;
   const stem = name.slice(0, name.length - (gzipped ? 6 : 3));
   const dashed = DASHED_DATE_RE.exec(stem);
@@ -420,7 +405,7 @@ export function dailyLogOfPath(path: string): (DailyLogName & { archived: boolea
  * calendar day (`2026-02-30.md`): the date it claims, else null.
  */
 export function impossibleLogDate(name: string): string | null {
-  const m = DAILY_NAME_RE.exec(name);
+  const m = DAILY_LOG_NAME_RE.exec(name);
   return m && !isIsoDate(m[1]!) ? m[1]! : null;
 }
 

@@ -1,8 +1,5 @@
 import { formatEntry, isEntryKind, parseDailyLog, type EntryKind, type NewEntry } from "./daily-log.js";
 
-/** The write-through queue sub-tasks append to and the main session drains. */
-export const QUEUE_PATH = "memory/learnings-queue.md";
-
 /** Kind of a queued item when none is given: the queue exists for learnings. */
 export const DEFAULT_QUEUE_KIND: EntryKind = "lesson";
 

@@ -6,6 +6,7 @@ import { appendBlock, endOf, lineEndAfter, lineNumberAt, lineStartAt, nodeText, 
 import { sanitizeEntryText } from "./memory-file.js";
 import { formatProvenance, parseProvenance, type Provenance, type ProvenanceField } from "./provenance.js";
 import { normalizedKey } from "./text-match.js";
+import { RULES_FILES } from "./layout.js";
 
 /**
  * Blocks brain owns inside files people also edit (AGENTS.md, TOOLS.md,
@@ -16,7 +17,6 @@ import { normalizedKey } from "./text-match.js";
  */
 
 /** The three files permanent rules are promoted into. */
-export const RULES_FILES = ["AGENTS.md", "TOOLS.md", "SOUL.md"] as const;
 export type RulesFile = (typeof RULES_FILES)[number];
 
 /** Name of the block holding promoted rules. */

@@ -5,6 +5,7 @@ import { CorruptFileError, UsageError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
 import { createPatternMatcher, patternsOf } from "./signature.js";
 import { toSlug } from "./slug.js";
+import { STRATEGIES_PATH } from "./layout.js";
 
 /**
  * The strategy registry, `strategies.json`: problems mapped to solutions
@@ -126,7 +127,7 @@ export function createRegistry(): StrategyRegistry {
  * JSON path of every fault (up to ten), e.g.
  * `strategies.json: "pip-install-fail".solutions[2].tries: expected a whole number ≥ 0, like 3; got -1`.
  */
-export function parseStrategies(text: string, file = "strategies.json"): StrategyRegistry {
+export function parseStrategies(text: string, file = STRATEGIES_PATH): StrategyRegistry {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (!source.trim()) {
     throw new CorruptFileError(file, "the file is empty (expected a JSON object); delete it to start a new registry");

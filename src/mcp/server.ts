@@ -7,12 +7,13 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
-import { ENTRY_KINDS, dailyLogPath } from "../core/daily-log.js";
+import { ENTRY_KINDS } from "../core/daily-log.js";
 import { describeAction } from "../core/consent.js";
 import { localDate } from "../core/dates.js";
 import { fileSystemError, isBrainError, UsageError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
 import type { WorkspaceOptions } from "../store/workspace.js";
+import { dailyLogPath, MEMORY_PATH } from "../core/layout.js";
 
 declare const __BRAIN_VERSION__: string;
 
@@ -363,7 +364,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
 
 /** Files an agent may read as MCP resources: the distilled memory, the rules, and today's log. */
 export const BRAIN_RESOURCES = [
-  { name: "memory", uri: "brain://memory", title: "MEMORY.md", description: "Distilled long-term memory (with brain's provenance comments)", path: () => "MEMORY.md" },
+  { name: "memory", uri: "brain://memory", title: "MEMORY.md", description: "Distilled long-term memory (with brain's provenance comments)", path: () => MEMORY_PATH },
   { name: "agents", uri: "brain://agents", title: "AGENTS.md", description: "Permanent rules for agents, with the memory protocol", path: () => "AGENTS.md" },
   {
     name: "today",

@@ -17,25 +17,21 @@ import {
   type LogInput,
   type SummarizerInput,
 } from "../core/consolidate.js";
-import { MEMORY_ARCHIVE_DIR } from "../core/daily-log.js";
+
 import { localDate, localTime } from "../core/dates.js";
 import { errorSignature } from "../core/signature.js";
 import { createRegistry, parseStrategies, recordOutcome, serializeStrategies } from "../core/strategies.js";
-import { STRATEGIES_PATH } from "./strategies.js";
+
 import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";
 import { appendArchiveChunk } from "../core/memory-file.js";
-import { RULES_FILES, type RulesFile } from "../core/rules-file.js";
+import { type RulesFile } from "../core/rules-file.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
-import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { readTextIfExists, writeFileAtomic } from "./fs.js";
 import { diffTexts, moveTracked, uncommittedPaths } from "./git.js";
 import { schemaProblems } from "./schema.js";
 import { validateSummarizerOutput } from "../generated/summarizer-output.js";
-import { assertGitIdle, CONSOLIDATE_COMMAND, CONSOLIDATE_JOURNAL, consolidationInterrupted, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
-
-/** Where consolidated logs past retention go, and where the size cap moves MEMORY.md entries. */
-export const ARCHIVE_DIR = MEMORY_ARCHIVE_DIR;
-export const MEMORY_ARCHIVE_PATH = `${ARCHIVE_DIR}/MEMORY-archive.md`;
-/** The redo log of a consolidation being written (see {@link consolidate}); under `.brain/`, never committed. */
+import { assertGitIdle, CONSOLIDATE_COMMAND, consolidationInterrupted, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { BRAIN_FILES, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../core/layout.js";
 
 /** Progress of a long run, for a caller that wants to show it (the CLI prints it on stderr). */
 export interface ConsolidateProgress {
@@ -246,7 +242,7 @@ function readInputs(ws: Workspace, now: Date): Inputs {
     const t = read(f);
     if (t !== null) rules[f] = t;
   }
-  return { logs, memory: read("MEMORY.md") ?? "", rules, archive: read(MEMORY_ARCHIVE_PATH), strategies: read(STRATEGIES_PATH), now };
+  return { logs, memory: read(MEMORY_PATH) ?? "", rules, archive: read(MEMORY_ARCHIVE_PATH), strategies: read(STRATEGIES_PATH), now };
 }
 
 function sameInputs(a: Inputs, b: Inputs): boolean {
@@ -357,7 +353,7 @@ function plannedMoves(inputs: Inputs, applied: ConsolidationResult, today: strin
   const moves: Array<{ from: string; to: string }> = [];
   const warnings: string[] = [];
   for (const from of logsPastRetention(after, today, ws.config.retentionDays)) {
-    const to = `${ARCHIVE_DIR}/${basename(from)}`;
+    const to = `${MEMORY_ARCHIVE_DIR}/${basename(from)}`;
     if (existsSync(join(ws.root, to))) {
       warnings.push(`${from} is past retention but ${to} already exists; left it where it is.`);
       continue;
@@ -373,7 +369,7 @@ function stepsOf(inputs: Inputs, applied: ConsolidationResult, moves: Array<{ fr
     const text = applied.rules[f];
     if (text !== undefined) steps.push({ path: f, before: inputs.rules[f] ?? null, text });
   }
-  if (applied.memory !== inputs.memory) steps.push({ path: "MEMORY.md", before: inputs.memory, text: applied.memory });
+  if (applied.memory !== inputs.memory) steps.push({ path: MEMORY_PATH, before: inputs.memory, text: applied.memory });
   const strategies = strategiesText(inputs, applied);
   if (strategies !== null) steps.push({ path: STRATEGIES_PATH, before: inputs.strategies, text: strategies });
   if (applied.archive) steps.push({ path: MEMORY_ARCHIVE_PATH, before: inputs.archive, text: appendArchiveChunk(inputs.archive, applied.archive) });
@@ -416,9 +412,8 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
 // Writing, journal and replay
 
 function journalPath(ws: Workspace): string {
-  return join(ws.root, BRAIN_DIR, CONSOLIDATE_JOURNAL);
+  return join(ws.root, BRAIN_FILES.consolidateJournal);
 }
-
 
 function interruptedNote(): string {
   return "An earlier consolidation was interrupted; the next `brain consolidate` finishes it.";
@@ -465,9 +460,9 @@ async function moveLogs(ws: Workspace, tx: WorkspaceTx, moves: Array<{ from: str
     tx.path(m.to);
   }
   const pending = moves.filter((m) => existsSync(join(ws.root, m.from)) && !existsSync(join(ws.root, m.to)));
-  if (ws.gitRoot) await moveTracked(ws.root, pending.map((m) => m.from), ARCHIVE_DIR);
+  if (ws.gitRoot) await moveTracked(ws.root, pending.map((m) => m.from), MEMORY_ARCHIVE_DIR);
   else {
-    mkdirSync(join(ws.root, ARCHIVE_DIR), { recursive: true });
+    mkdirSync(join(ws.root, MEMORY_ARCHIVE_DIR), { recursive: true });
     for (const m of pending) renameSync(join(ws.root, m.from), join(ws.root, m.to));
   }
   for (const m of moves) {
@@ -483,7 +478,7 @@ async function moveLogs(ws: Workspace, tx: WorkspaceTx, moves: Array<{ from: str
  * changed meanwhile is left alone; planning from the current files repairs it.
  */
 async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Journal | null> {
-  const text = readTextIfExists(journalPath(ws), CONSOLIDATE_JOURNAL);
+  const text = readTextIfExists(journalPath(ws), BRAIN_FILES.consolidateJournal);
   if (text === null) return null;
   let journal: Journal;
   try {
@@ -539,7 +534,7 @@ function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]
 
 function entryLine(memory: string, id: string): string {
   const at = memory.indexOf(`<!-- brain id=${id} `);
-  return at < 0 ? "MEMORY.md" : `MEMORY.md:${memory.slice(0, at).split("\n").length}`;
+  return at < 0 ? MEMORY_PATH : `${MEMORY_PATH}:${memory.slice(0, at).split("\n").length}`;
 }
 
 function resultOf(
@@ -563,7 +558,7 @@ function resultOf(
     ...r.added.map((a) => change("added", a.section, a.text, a.sources)),
     ...r.reinforced.map((a) => change("reinforced", a.section, a.text, a.sources)),
     ...r.promoted.filter((p) => !p.alreadyThere).map((p) => change("promoted", p.target, p.text, [entryLine(applied.memory, p.id)])),
-    ...r.archived.map((a) => change("archived", MEMORY_ARCHIVE_PATH, a.text, ["MEMORY.md"])),
+    ...r.archived.map((a) => change("archived", MEMORY_ARCHIVE_PATH, a.text, [MEMORY_PATH])),
     ...movedLogs.map((m) => change("moved-log", m.to, `${m.from} → ${m.to}`, [m.from])),
   ];
   const warn = r.capWarning ? [r.capWarning] : [];

@@ -2,11 +2,12 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { addDays, localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
-import { QUEUE_PATH, parseQueue } from "../core/queue.js";
+import { parseQueue } from "../core/queue.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists } from "./fs.js";
 import { recall } from "./recall.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
+import { QUEUE_PATH, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR } from "../core/layout.js";
 
 export interface ContextOptions extends WorkspaceOptions {
   /** Most tokens the bundle may take (default 4,000), estimated as characters / 4. */
@@ -86,10 +87,10 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   const warnings: string[] = [];
   const candidates: Candidate[] = [];
 
-  const memory = read("MEMORY.md");
+  const memory = read(MEMORY_PATH);
   if (memory && memory.trim()) {
     const { stripProvenance } = await import("../core/memory-file.js");
-    candidates.push(fileCandidate("MEMORY.md", "MEMORY.md", stripProvenance(memory), "head"));
+    candidates.push(fileCandidate(MEMORY_PATH, MEMORY_PATH, stripProvenance(memory), "head"));
   }
   const today = localDate(options.now ?? new Date());
   // The day's log first, then the day's other dated memory files (`memory/2026-03-29-market-intel.md`).
@@ -117,7 +118,7 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   const query = options.query?.trim();
   if (query) {
     for (const [title, source, kindSource, limit] of [
-      ["Relevant strategies", "strategies.json", "strategy", 5],
+      ["Relevant strategies", STRATEGIES_PATH, "strategy", 5],
       ["Relevant playbooks", "playbooks/", "playbook", 3],
     ] as const) {
       const found = await recall({ cwd: ws.root, workspace: ws.root, query, source: kindSource, limit });
@@ -151,7 +152,7 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
     // Not cut, but worth saying: the relevant strategies need to know the task.
     candidates.push({
       title: "Relevant strategies and playbooks",
-      source: "strategies.json",
+      source: STRATEGIES_PATH,
       parts: [],
       keep: "head",
       rest: () => ({ reason: "no --query given", hint: "brain context --query <task>, or brain recall <task>" }),
@@ -179,7 +180,7 @@ function fileCandidate(title: string, path: string, text: string, keep: "head" |
 async function playbookIndex(root: string, warnings: string[]): Promise<string[]> {
   let names: string[];
   try {
-    names = readdirSync(join(root, "playbooks"))
+    names = readdirSync(join(root, PLAYBOOKS_DIR))
       .filter((n) => n.endsWith(".md") && n.toLowerCase() !== "readme.md")
       .sort();
   } catch {

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { BrainError, CorruptFileError } from "../core/errors.js";
-import { MEMORY_ARCHIVE_DIR, MEMORY_DIR, dailyLogOfPath } from "../core/daily-log.js";
+import { dailyLogOfPath } from "../core/daily-log.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
+import { MEMORY_ARCHIVE_DIR, MEMORY_DIR } from "../core/layout.js";
 
 /** One daily log or dated memory file of the workspace. */
 export interface DailyLogFile {

@@ -4,21 +4,22 @@ import { impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
 import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory-file.js";
 import { parsePlaybook } from "../core/playbooks.js";
-import { RULES_FILES } from "../core/rules-file.js";
+
 import { assignSolutionIds, parseStrategies, serializeStrategies, listProblems, type Problem, type StrategyRegistry } from "../core/strategies.js";
 import { validateConfig } from "../generated/config.js";
 import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
 import { validateStrategies } from "../generated/strategies.js";
 import { listDailyLogs } from "./daily-logs.js";
 import { readHeldWrites } from "./held-writes.js";
-import { BRAIN_DIR, fileSystemNow, readTextIfExists } from "./fs.js";
+import { fileSystemNow, readTextIfExists } from "./fs.js";
 import { findRepositoryRoot, gitOperationInProgress, uncommittedPaths } from "./git.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
-import { PLAYBOOKS_DIR } from "./playbooks.js";
+
 import { schemaProblems } from "./schema.js";
-import { MEMORY_PATH, STRATEGIES_PATH } from "./strategies.js";
-import { CONFIG_FILE, DEFAULT_CONFIG, CONSOLIDATE_COMMAND, consolidationInterrupted, findWorkspaceRoot, interruptedWrites, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
+
+import { CONSOLIDATE_COMMAND, consolidationInterrupted, findWorkspaceRoot, interruptedWrites, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
+import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
 
 /** One thing doctor found, with what to do about it. */
 export interface DoctorFinding {
@@ -66,8 +67,8 @@ export const BACKLOG_LIMIT = 7;
 export const STALE_TMP_MS = 60_000;
 
 /** Files brain writes and commits; uncommitted changes in them are worth a finding. */
-const BRAIN_FILES = [MEMORY_PATH, STRATEGIES_PATH, CONFIG_FILE, "memory", PLAYBOOKS_DIR, ...RULES_FILES];
-const REQUIRED_FOLDERS = ["memory", PLAYBOOKS_DIR];
+const WORKSPACE_FILES = [MEMORY_PATH, STRATEGIES_PATH, CONFIG_FILE, MEMORY_DIR, PLAYBOOKS_DIR, ...RULES_FILES];
+const REQUIRED_FOLDERS = [MEMORY_DIR, PLAYBOOKS_DIR];
 
 /**
  * Checks the workspace: JSON files and frontmatter against the schemas,
@@ -108,7 +109,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           if (!readHeldWrites(ws.root)) done.push(f);
         } else if (f.id === "tmp-stale") {
           // Under the lock no brain writer of this workspace is mid-write, so an old temp file is garbage.
-          for (const file of staleTempFiles(ws.root)) rmSync(join(ws.root, BRAIN_DIR, "tmp", file), { force: true });
+          for (const file of staleTempFiles(ws.root)) rmSync(join(ws.root, BRAIN_FILES.tmp, file), { force: true });
           done.push(f);
         } else if (f.id === "folder-missing") {
           const folder = f.file!.replace(/\/$/, "");
@@ -319,7 +320,7 @@ function checkPlaybooks(ws: Workspace, out: DoctorFinding[]): void {
  * `# date` heading (when there is one) agrees with the name.
  */
 function checkLogs(ws: Workspace, out: DoctorFinding[]): void {
-  const dir = join(ws.root, "memory");
+  const dir = join(ws.root, MEMORY_DIR);
   if (!existsSync(dir)) return;
   const logs = new Map(listDailyLogs(ws.root).filter((l) => !l.archived).map((l) => [l.path, l]));
   let waiting = 0;
@@ -513,7 +514,7 @@ function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
 }
 
 function staleTempFiles(root: string): string[] {
-  const dir = join(root, BRAIN_DIR, "tmp");
+  const dir = join(root, BRAIN_FILES.tmp);
   if (!existsSync(dir)) return [];
   const now = fileSystemNow(dir);
   return readdirSync(dir).filter((f) => {
@@ -531,7 +532,7 @@ function checkTemp(ws: Workspace, out: DoctorFinding[]): void {
   out.push({
     id: "tmp-stale",
     severity: "warning",
-    file: `${BRAIN_DIR}/tmp/`,
+    file: `${BRAIN_FILES.tmp}/`,
     message: `${stale.length} temp file${stale.length === 1 ? "" : "s"} left by writers that stopped mid-write (the files they were writing are intact).`,
     fix: "Delete them (`brain doctor --fix` does).",
     fixable: true,
@@ -557,7 +558,7 @@ async function checkGit(ws: Workspace, out: DoctorFinding[]): Promise<void> {
     });
   }
   // Pathspecs are relative to the folder git runs in, the workspace; git answers relative to the repository root.
-  const present = BRAIN_FILES.filter((f) => existsSync(join(ws.root, f)));
+  const present = WORKSPACE_FILES.filter((f) => existsSync(join(ws.root, f)));
   const changed = present.length ? await uncommittedPaths(ws.root, present) : [];
   if (changed.length) {
     const shown = changed.map((p) => relative(ws.root, join(ws.gitRoot!, p)));

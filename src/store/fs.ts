@@ -2,9 +2,9 @@ import { closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, read
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { BrainError, CorruptFileError, fileSystemError, UnsafePathError } from "../core/errors.js";
+import { BRAIN_DIR, BRAIN_FILES } from "../core/layout.js";
 
 /** Folder for caches, locks and temp files; gitignored and always rebuildable. */
-export const BRAIN_DIR = ".brain";
 
 /**
  * Resolves `rel` inside `root`, refusing anything that would land outside it:
@@ -91,7 +91,7 @@ export function writeFileAtomic(root: string, path: string, content: string | Ui
       `${display} is read-only (mode ${mode.toString(8)}), so brain leaves it as it is. Make it writable (\`chmod u+w ${display}\`) for brain to write it.`,
     );
   }
-  const tmpDir = join(root, BRAIN_DIR, "tmp");
+  const tmpDir = join(root, BRAIN_FILES.tmp);
   ensureFolder(root, dirname(path));
   ensureFolder(root, tmpDir);
   const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
@@ -128,7 +128,7 @@ export function writeFileAtomic(root: string, path: string, content: string | Ui
  * not name it (one brain did not init).
  */
 export function ensureBrainFolder(root: string): void {
-  const marker = join(root, BRAIN_DIR, ".gitignore");
+  const marker = join(root, BRAIN_FILES.gitignore);
   if (existsSync(marker)) return;
   ensureFolder(root, join(root, BRAIN_DIR));
   try {

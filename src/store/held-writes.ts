@@ -1,8 +1,9 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { readTextIfExists, writeFileAtomic } from "./fs.js";
 import { mergeChange } from "./git.js";
 import type { Workspace } from "./workspace.js";
+import { BRAIN_FILES } from "../core/layout.js";
 
 /**
  * Changes brain made while a person's git was in the middle of an operation
@@ -12,7 +13,6 @@ import type { Workspace } from "./workspace.js";
  * first change and after its last is kept here, and brain's change is applied
  * again to whatever the file holds once the repository is back on a branch.
  */
-export const HELD_WRITES = "held-writes.json";
 
 export interface HeldWrites {
   /** What was in progress when the first change was held. */
@@ -24,7 +24,7 @@ export interface HeldWrites {
 
 export function readHeldWrites(root: string): HeldWrites | null {
   try {
-    const data = JSON.parse(readFileSync(join(root, BRAIN_DIR, HELD_WRITES), "utf8")) as HeldWrites;
+    const data = JSON.parse(readFileSync(join(root, BRAIN_FILES.heldWrites), "utf8")) as HeldWrites;
     return data && typeof data.changes === "object" && data.changes !== null ? data : null;
   } catch {
     return null;
@@ -36,7 +36,7 @@ export function holdWrites(ws: Workspace, changes: ReadonlyMap<string, { before:
   const held = readHeldWrites(ws.root) ?? { reason, commands: [], changes: Object.create(null) as HeldWrites["changes"] };
   held.commands.push(command);
   for (const [path, c] of changes) held.changes[path] = { before: held.changes[path]?.before ?? c.before, after: c.after };
-  writeFileAtomic(ws.root, join(ws.root, BRAIN_DIR, HELD_WRITES), JSON.stringify(held));
+  writeFileAtomic(ws.root, join(ws.root, BRAIN_FILES.heldWrites), JSON.stringify(held));
 }
 
 /**
@@ -56,18 +56,18 @@ export async function reapplyHeldWrites(ws: Workspace, warnings: string[]): Prom
     const now = readTextIfExists(full, path, { strict: true });
     let text: string | null;
     if (now === c.after) text = now;
-    else if (c.before === null) text = now === null ? c.after : await mergeChange(ws.root, join(ws.root, BRAIN_DIR, "tmp"), now, "", c.after);
-    else text = now === null ? null : await mergeChange(ws.root, join(ws.root, BRAIN_DIR, "tmp"), now, c.before, c.after);
+    else if (c.before === null) text = now === null ? c.after : await mergeChange(ws.root, join(ws.root, BRAIN_FILES.tmp), now, "", c.after);
+    else text = now === null ? null : await mergeChange(ws.root, join(ws.root, BRAIN_FILES.tmp), now, c.before, c.after);
     if (text === null) {
       stuck[path] = c;
-      warnings.push(`${path}: brain's change made while ${held.reason} no longer fits the file as it is now; it is kept in ${BRAIN_DIR}/${HELD_WRITES} for a person to apply.`);
+      warnings.push(`${path}: brain's change made while ${held.reason} no longer fits the file as it is now; it is kept in ${BRAIN_FILES.heldWrites} for a person to apply.`);
       continue;
     }
     if (text !== now) writeFileAtomic(ws.root, full, text);
     paths.push(path);
   }
-  if (Object.keys(stuck).length) writeFileAtomic(ws.root, join(ws.root, BRAIN_DIR, HELD_WRITES), JSON.stringify({ ...held, changes: stuck }));
-  else rmSync(join(ws.root, BRAIN_DIR, HELD_WRITES), { force: true });
+  if (Object.keys(stuck).length) writeFileAtomic(ws.root, join(ws.root, BRAIN_FILES.heldWrites), JSON.stringify({ ...held, changes: stuck }));
+  else rmSync(join(ws.root, BRAIN_FILES.heldWrites), { force: true });
   if (!paths.length) return null;
   const commands = [...new Set(held.commands)];
   return {

@@ -2,7 +2,8 @@ import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, r
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileSystemError, LockTimeoutError } from "../core/errors.js";
-import { BRAIN_DIR, ensureBrainFolder, ensureFolder, fileSystemNow } from "./fs.js";
+import { ensureBrainFolder, ensureFolder, fileSystemNow } from "./fs.js";
+import { BRAIN_DIR, BRAIN_FILES } from "../core/layout.js";
 
 /** What a lock file says about its holder. */
 export interface LockHolder {
@@ -23,12 +24,12 @@ export interface LockOptions {
 const FOREIGN_STALE_MS = 10 * 60_000;
 
 export function lockPath(root: string): string {
-  return join(root, BRAIN_DIR, "lock");
+  return join(root, BRAIN_FILES.lock);
 }
 
 /** Where writers waiting for the lock line up, one ticket each. */
 export function lockQueuePath(root: string): string {
-  return join(root, BRAIN_DIR, "lock-queue");
+  return join(root, BRAIN_FILES.lockQueue);
 }
 
 /** A ticket its owner has not touched for this long is passed over: the owner is stopped, or gone from another host. */

@@ -1,9 +1,10 @@
 import { localDate, localTime } from "../core/dates.js";
-import { appendToLog, dailyLogHeader, dailyLogPath, formatEntry, MAX_ENTRY_CHARS, normalizeText, type EntryKind, type NewEntry } from "../core/daily-log.js";
+import { appendToLog, dailyLogHeader, formatEntry, MAX_ENTRY_CHARS, normalizeText, type EntryKind, type NewEntry } from "../core/daily-log.js";
 import { UsageError } from "../core/errors.js";
 import { redactName, redactSecrets } from "../core/redact.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 import { shorten } from "../core/clip.js";
+import { dailyLogPath } from "../core/layout.js";
 
 export interface LogOptions extends WriteOptions {
   text: string;

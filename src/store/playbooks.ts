@@ -30,12 +30,7 @@ import { packageRoot } from "./package-files.js";
 import { assertSchema } from "./schema.js";
 import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
-
-/** Folder of the playbooks, relative to the workspace. */
-export const PLAYBOOKS_DIR = "playbooks";
-
-/** Mjolnir-Brain's operation counts, read as evidence of repeated operations and never written. */
-export const FREQUENCY_PATH = `${PLAYBOOKS_DIR}/frequency.json`;
+import { PLAYBOOKS_DIR, FREQUENCY_PATH } from "../core/layout.js";
 
 /** Slugs that name something else in playbooks/ (its README), never a playbook. */
 const RESERVED_SLUGS = new Set(["readme"]);

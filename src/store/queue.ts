@@ -1,11 +1,12 @@
 import { localDate, localTime } from "../core/dates.js";
 import type { EntryKind } from "../core/daily-log.js";
-import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, parseQueue, QUEUE_PATH, removeQueueItems, type QueueItem } from "../core/queue.js";
+import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, parseQueue, removeQueueItems, type QueueItem } from "../core/queue.js";
 import { readTextIfExists } from "./fs.js";
 import { appendEntries, checkEntryText, redactEntry, summarize, type WrittenEntry } from "./log.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
 import { appendToLog } from "../core/daily-log.js";
 import { join } from "node:path";
+import { QUEUE_PATH } from "../core/layout.js";
 
 /** Heading and explanation of a new queue file. */
 export const QUEUE_HEADER =

@@ -1,7 +1,8 @@
 import { dailyLogOfPath, parseDailyLog } from "../core/daily-log.js";
 import { isIsoDate } from "../core/dates.js";
-import { QUEUE_PATH, parseQueue } from "../core/queue.js";
+import { parseQueue } from "../core/queue.js";
 import { unitsFromDailyLog, type MemoryUnit, type UnitSource } from "../core/search.js";
+import { QUEUE_PATH, RULES_FILES, MEMORY_PATH, MEMORY_ARCHIVE_PATH, STRATEGIES_PATH } from "../core/layout.js";
 
 /**
  * Which memory units each workspace file holds. Parsers that need remark or
@@ -17,15 +18,15 @@ export interface RecallFile {
 }
 
 /** Files with permanent rules. */
-const RULES_PATHS = new Set(["AGENTS.md", "TOOLS.md", "SOUL.md"]);
-const MEMORY_PATHS = new Set(["MEMORY.md", "memory/archive/MEMORY-archive.md"]);
+const RULES_PATHS = new Set<string>(RULES_FILES);
+const MEMORY_PATHS = new Set([MEMORY_PATH, MEMORY_ARCHIVE_PATH]);
 
 /** The unit source of a workspace-relative path, or null when recall does not read that file. */
 export function sourceOfPath(path: string): UnitSource | null {
   if (path === QUEUE_PATH) return "queue";
   if (MEMORY_PATHS.has(path)) return "memory";
   if (RULES_PATHS.has(path)) return "rule";
-  if (path === "strategies.json") return "strategy";
+  if (path === STRATEGIES_PATH) return "strategy";
   // The folder's README (from `brain init`) explains playbooks; it is not one.
   if (/^playbooks\/[^/]+\.md$/.test(path) && !/^playbooks\/readme\.md$/i.test(path)) return "playbook";
   // Daily logs and dated memory files, live or archived, gzipped archives included.

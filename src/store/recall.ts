@@ -13,17 +13,17 @@ import {
   type SearchOptions,
   type UnitSource,
 } from "../core/search.js";
-import { MEMORY_ARCHIVE_DIR } from "../core/daily-log.js";
-import { QUEUE_PATH } from "../core/queue.js";
+
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
-import { BRAIN_DIR, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { readTextIfExists, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
+import { BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES, PLAYBOOKS_DIR } from "../core/layout.js";
 
 export type { SearchHit } from "../core/search.js";
 
 /** The index cache, inside the gitignored `.brain/`: deleting it only costs one rebuild. */
-export const RECALL_INDEX_PATH = `${BRAIN_DIR}/recall-index.json`;
+export const RECALL_INDEX_PATH = BRAIN_FILES.recallIndex;
 
 export interface RecallOptions extends WorkspaceOptions {
   query: string;
@@ -127,15 +127,15 @@ function listFiles(root: string): Array<RecallFile & { stamp: string }> {
       // Gone between listing and stat: it is simply not part of this search.
     }
   };
-  for (const f of ["MEMORY.md", "strategies.json", "AGENTS.md", "TOOLS.md", "SOUL.md"]) add(f);
+  for (const f of [MEMORY_PATH, STRATEGIES_PATH, ...RULES_FILES]) add(f);
   // memory/ and memory/archive/: the daily logs and dated memory files, the queue and the MEMORY.md archive, folder by folder.
-  const memory = [...listDailyLogs(root).map((l) => l.path), QUEUE_PATH, `${MEMORY_ARCHIVE_DIR}/MEMORY-archive.md`];
+  const memory = [...listDailyLogs(root).map((l) => l.path), QUEUE_PATH, MEMORY_ARCHIVE_PATH];
   const folder = (p: string) => p.slice(0, p.lastIndexOf("/"));
   memory.sort((a, b) => compare(folder(a), folder(b)) || compare(a, b));
   for (const rel of memory) add(rel);
   let names: string[] = [];
   try {
-    names = readdirSync(join(root, "playbooks"));
+    names = readdirSync(join(root, PLAYBOOKS_DIR));
   } catch {
     // No playbooks folder: nothing to add.
   }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { addDays, isIsoDate, localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory-file.js";
-import { RULES_FILES, parseRules } from "../core/rules-file.js";
+import { parseRules } from "../core/rules-file.js";
 import { computeStats, type Stats, type StatsCommit, type StatsPlaybook } from "../core/stats.js";
 import { createRegistry, parseStrategies, resolveThresholds } from "../core/strategies.js";
 import { validateStrategies } from "../generated/strategies.js";
@@ -10,8 +10,9 @@ import { readTextIfExists } from "./fs.js";
 import { brainCommits } from "./git.js";
 import { readFrequency, readLogSources, readPlaybooks } from "./playbooks.js";
 import { assertSchema } from "./schema.js";
-import { MEMORY_PATH, STRATEGIES_PATH } from "./strategies.js";
+
 import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
+import { MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
 export interface StatsOptions extends WorkspaceOptions {
   /** First day of the period, `YYYY-MM-DD` (default: four weeks ending today). */

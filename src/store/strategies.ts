@@ -31,11 +31,7 @@ import { assertSchema } from "./schema.js";
 import { validateStrategies } from "../generated/strategies.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 import { join } from "node:path";
-
-export const STRATEGIES_PATH = "strategies.json";
-export const MEMORY_PATH = "MEMORY.md";
-/** Where the size cap moves MEMORY.md entries (the same file consolidation uses). */
-const MEMORY_ARCHIVE_PATH = "memory/archive/MEMORY-archive.md";
+import { STRATEGIES_PATH, MEMORY_PATH, MEMORY_ARCHIVE_PATH } from "../core/layout.js";
 
 /** A solution as commands report it: the ranked view without the raw stored object. */
 export type SolutionSummary = Omit<SolutionView, "solution">;

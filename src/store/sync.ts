@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { SyncAuthError, SyncConflictError, SyncError, SyncNoRemoteError, isBrainError } from "../core/errors.js";
 import { parseStrategies } from "../core/strategies.js";
-import { BRAIN_DIR, writeFileAtomic } from "./fs.js";
+import { writeFileAtomic } from "./fs.js";
 import { mergeMemory, mergeStrategies, type MergeOutcome } from "../core/merge.js";
 import {
   abortMerge,
@@ -31,20 +31,10 @@ import {
 import { withLock } from "./lock.js";
 import { configureMergeDrivers, ensureMergeAttributes, withMergeAttributes } from "./merge-driver.js";
 import { assertGitIdle, openWorkspace, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
+import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, MEMORY_DIR, PLAYBOOKS_DIR, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
 /** The files and folders of a workspace that are brain's to commit before a sync. */
-export const SYNCED_PATHS = [
-  "MEMORY.md",
-  "strategies.json",
-  "memory",
-  "playbooks",
-  "AGENTS.md",
-  "TOOLS.md",
-  "SOUL.md",
-  "brain.config.json",
-  ".gitattributes",
-  ".gitignore",
-];
+export const SYNCED_PATHS = [MEMORY_PATH, STRATEGIES_PATH, MEMORY_DIR, PLAYBOOKS_DIR, ...RULES_FILES, CONFIG_FILE, ".gitattributes", ".gitignore"];
 
 /** How often a push rejected because another clone pushed first is retried (fetch, merge, push again). */
 export const SYNC_ATTEMPTS = 5;
@@ -99,7 +89,7 @@ interface SyncState {
 }
 
 function statePath(root: string): string {
-  return join(root, BRAIN_DIR, "sync-state.json");
+  return join(root, BRAIN_FILES.syncState);
 }
 
 /**
@@ -300,8 +290,8 @@ async function mergeRemote(root: string, gitRoot: string, gitDir: string, head: 
 async function countIdenticalChanges(root: string, gitRoot: string, base: string | null, head: string, tip: string): Promise<void> {
   if (!base) return;
   const files: Array<[string, (b: string, o: string, t: string) => MergeOutcome]> = [
-    ["strategies.json", mergeStrategies],
-    ["MEMORY.md", mergeMemory],
+    [STRATEGIES_PATH, mergeStrategies],
+    [MEMORY_PATH, mergeMemory],
   ];
   const redo: string[] = [];
   for (const [name, merge] of files) {
@@ -369,7 +359,7 @@ async function recoverInterruptedSync(root: string, gitRoot: string, gitDir: str
 /** A light check of the merged files: the registry parses and no conflict markers were left in brain's files. */
 function checkHealth(root: string): string[] {
   const problems: string[] = [];
-  const registry = readIfExists(join(root, "strategies.json"));
+  const registry = readIfExists(join(root, STRATEGIES_PATH));
   if (registry !== null) {
     try {
       parseStrategies(registry);
@@ -377,7 +367,7 @@ function checkHealth(root: string): string[] {
       problems.push(isBrainError(err) ? err.message : String(err));
     }
   }
-  for (const f of ["MEMORY.md", "strategies.json", "AGENTS.md", "TOOLS.md", "SOUL.md"]) {
+  for (const f of [MEMORY_PATH, STRATEGIES_PATH, ...RULES_FILES]) {
     const text = readIfExists(join(root, f));
     if (text !== null && /^<{7} |^>{7} /m.test(text)) problems.push(`${f} holds conflict markers`);
   }

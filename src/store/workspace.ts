@@ -3,38 +3,13 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { dirname, join, relative, resolve } from "node:path";
 import { BrainError, CommitFailedError, CorruptFileError, GitBusyError, UnsafePathError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
 import { redactChanged, redactName, redactSecrets } from "../core/redact.js";
-import { BRAIN_DIR, ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
+import { ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
 import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
 import { commitPaths, commitWithContents, findRepositoryRoot, gitOperationInProgress, headTexts, mergeChange } from "./git.js";
 import { withLock } from "./lock.js";
 import { assertSchema } from "./schema.js";
 import { validateConfig } from "../generated/config.js";
-import type { StrategyThresholds } from "../core/strategies.js";
-
-export const CONFIG_FILE = "brain.config.json";
-
-/** Settings from `brain.config.json`, with defaults filled in. */
-export interface BrainConfig {
-  commit: boolean;
-  lockTimeoutMs: number;
-  memoryCapBytes: number;
-  promoteAfter: number;
-  retentionDays: number;
-  summarizer?: string;
-  summarizerTimeoutMs: number;
-  /** Overrides of the strategy lifecycle thresholds (see DEFAULT_THRESHOLDS in core/strategies). */
-  thresholds: Partial<StrategyThresholds>;
-}
-
-export const DEFAULT_CONFIG: BrainConfig = {
-  commit: true,
-  lockTimeoutMs: 30_000,
-  memoryCapBytes: 20 * 1024,
-  promoteAfter: 3,
-  retentionDays: 30,
-  summarizerTimeoutMs: 120_000,
-  thresholds: {},
-};
+import { BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, type BrainConfig, WORKSPACE_MARKERS } from "../core/layout.js";
 
 /** Options every library function accepts. */
 export interface WorkspaceOptions {
@@ -63,7 +38,7 @@ export interface Workspace {
 }
 
 /** Markers of a workspace, as `.git` marks a repository. */
-const MARKERS = ["MEMORY.md", "strategies.json"];
+const MARKERS = WORKSPACE_MARKERS;
 
 /**
  * Finds the workspace folder: `workspace` option, else BRAIN_WORKSPACE, else
@@ -137,14 +112,12 @@ export interface CommitMessage {
  * so whoever takes the lock and finds one knows that writer was killed (or
  * failed) between writing and committing, and commits those paths for it.
  */
-const UNCOMMITTED_DIR = "uncommitted";
 
 /** Consolidation's redo journal: an interrupted consolidation is finished, and committed, by the next `brain consolidate`. */
-export const CONSOLIDATE_JOURNAL = "consolidate-journal.json";
 
 /** True while a consolidation's journal waits for the next `brain consolidate` to finish it. */
 export function consolidationInterrupted(root: string): boolean {
-  return existsSync(join(root, BRAIN_DIR, CONSOLIDATE_JOURNAL));
+  return existsSync(join(root, BRAIN_FILES.consolidateJournal));
 }
 
 /** A write that stopped before its commit: who made it and what it wrote. */
@@ -163,7 +136,7 @@ export interface InterruptedWrite {
  * the first). A line cut short by a kill is skipped.
  */
 export function interruptedWrites(root: string): InterruptedWrite[] {
-  const dir = join(root, BRAIN_DIR, UNCOMMITTED_DIR);
+  const dir = join(root, BRAIN_FILES.uncommitted);
   let names: string[];
   try {
     names = readdirSync(dir)
@@ -173,7 +146,7 @@ export function interruptedWrites(root: string): InterruptedWrite[] {
     return [];
   }
   return names.map((name) => {
-    const left: InterruptedWrite = { record: `${BRAIN_DIR}/${UNCOMMITTED_DIR}/${name}`, pid: 0, command: "brain", paths: [] };
+    const left: InterruptedWrite = { record: `${BRAIN_FILES.uncommitted}/${name}`, pid: 0, command: "brain", paths: [] };
     let text = "";
     try {
       text = readFileSync(join(dir, name), "utf8");
@@ -227,7 +200,7 @@ export class WorkspaceTx {
       appendFileSync(this.recordPath, line);
       return;
     }
-    const dir = join(this.ws.root, BRAIN_DIR, UNCOMMITTED_DIR);
+    const dir = join(this.ws.root, BRAIN_FILES.uncommitted);
     ensureFolder(this.ws.root, dir);
     this.recordPath = join(dir, `${String(Date.now()).padStart(15, "0")}-${process.pid}-${randomBytes(4).toString("hex")}${RECORD_EXT}`);
     writeFileSync(this.recordPath, `${JSON.stringify({ pid: process.pid, command: this.command })}\n${line}`);
@@ -536,7 +509,7 @@ async function commitOwnChanges(
   let commit: CommitInfo;
   if (!edited.length) commit = await commitPaths(ws.root, paths, message.subject, message.body);
   else {
-    const tmp = join(ws.root, BRAIN_DIR, "tmp");
+    const tmp = join(ws.root, BRAIN_FILES.tmp);
     const contents = new Map<string, string>();
     const left: string[] = [];
     for (const p of edited) {
@@ -568,11 +541,10 @@ async function commitOwnChanges(
  * redacted), so neither git nor a full redaction pass is needed. A cache,
  * rebuilt by asking git.
  */
-const SIGNATURES = "committed-signatures.json";
 
 function readSignatures(root: string): Record<string, string> {
   try {
-    const data: unknown = JSON.parse(readFileSync(join(root, BRAIN_DIR, SIGNATURES), "utf8"));
+    const data: unknown = JSON.parse(readFileSync(join(root, BRAIN_FILES.committedSignatures), "utf8"));
     return data && typeof data === "object" && !Array.isArray(data) ? Object.assign(Object.create(null), data) : Object.create(null);
   } catch {
     return Object.create(null);
@@ -591,7 +563,7 @@ function rememberSignatures(root: string, known: Record<string, string>, paths: 
   if (!changed) return;
   try {
     // A cache: no fsync on the hot path; a torn one fails to parse and git is asked instead.
-    writeFileSync(join(root, BRAIN_DIR, SIGNATURES), JSON.stringify(known));
+    writeFileSync(join(root, BRAIN_FILES.committedSignatures), JSON.stringify(known));
   } catch {
     // A cache that cannot be written only means git is asked next time.
   }
@@ -608,7 +580,6 @@ function fileSignature(path: string): string | null {
 }
 
 /** Where brain remembers the places whose ignored files it has explained, one per line (`memory/`, `strategies.json`). */
-const IGNORED_TOLD = "git-ignored";
 
 /**
  * The explanation of files git ignores, given once for each place they are
@@ -616,7 +587,7 @@ const IGNORED_TOLD = "git-ignored";
  * `memory/` out of git hears it once, not on every log entry.
  */
 function noticeOnceIgnored(ws: Workspace, ignored: string[]): string | undefined {
-  const marker = join(ws.root, BRAIN_DIR, IGNORED_TOLD);
+  const marker = join(ws.root, BRAIN_FILES.gitIgnored);
   let told: string[] = [];
   try {
     told = readFileSync(marker, "utf8").split("\n").filter(Boolean);
@@ -669,7 +640,7 @@ function dropFromRecord(root: string, record: string, paths: string[]): void {
 }
 
 function warnOnceOutsideGit(ws: Workspace, warnings: string[]): void {
-  const marker = join(ws.root, BRAIN_DIR, "warned-no-git");
+  const marker = join(ws.root, BRAIN_FILES.warnedNoGit);
   if (existsSync(marker)) return;
   warnings.push(
     `${ws.root} is not in a git repository: brain writes the files but keeps no audit trail. ` +

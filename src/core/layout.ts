@@ -1,0 +1,92 @@
+import type { StrategyThresholds } from "./strategies.js";
+
+/**
+ * The workspace layout of DESIGN.md in one place: every path brain reads or
+ * writes, relative to the workspace root and `/`-separated, the daily-log
+ * file name, and the settings `brain.config.json` may override with their
+ * defaults. Other modules import these names; none spells a path itself.
+ */
+
+/** Distilled memory: one markdown file, sections of entries. */
+export const MEMORY_PATH = "MEMORY.md";
+/** The problem → solution registry. */
+export const STRATEGIES_PATH = "strategies.json";
+/** Optional workspace settings (schemas/config.schema.json). */
+export const CONFIG_FILE = "brain.config.json";
+/** Files whose presence marks a folder as a brain workspace. */
+export const WORKSPACE_MARKERS = [MEMORY_PATH, STRATEGIES_PATH] as const;
+/** Agent rules files consolidation may promote rules into. */
+export const RULES_FILES = ["AGENTS.md", "TOOLS.md", "SOUL.md"] as const;
+
+/** The daily logs, and its archive (logs past retention, `*.md.gz` archives). */
+export const MEMORY_DIR = "memory";
+export const MEMORY_ARCHIVE_DIR = `${MEMORY_DIR}/archive`;
+/** Where the size cap moves MEMORY.md entries. */
+export const MEMORY_ARCHIVE_PATH = `${MEMORY_ARCHIVE_DIR}/MEMORY-archive.md`;
+/** Learnings queued between consolidations. */
+export const QUEUE_PATH = `${MEMORY_DIR}/learnings-queue.md`;
+/** Names under `memory/` that are never daily logs, whatever they contain. */
+export const NOT_DAILY_LOGS: ReadonlySet<string> = new Set(["learnings-queue.md", "MEMORY-archive.md"]);
+
+/** Brain's own daily-log file name, `YYYY-MM-DD.md` (or a gzipped archive, `YYYY-MM-DD.md.gz`). */
+export const DAILY_LOG_NAME_RE = /^(\d{4}-\d{2}-\d{2})\.md(\.gz)?$/;
+/** The daily log of `date` (`YYYY-MM-DD`). */
+export function dailyLogPath(date: string): string {
+  return `${MEMORY_DIR}/${date}.md`;
+}
+
+/** Playbooks, one markdown file each, and the operation counts that crystallize them. */
+export const PLAYBOOKS_DIR = "playbooks";
+export const FREQUENCY_PATH = `${PLAYBOOKS_DIR}/frequency.json`;
+
+/** Brain's private folder: caches, locks, journals, temp files; gitignored, never committed. */
+export const BRAIN_DIR = ".brain";
+export const BRAIN_FILES = {
+  /** Temp files of atomic writes. */
+  tmp: `${BRAIN_DIR}/tmp`,
+  /** The workspace lock (O_EXCL) and the tickets of its waiters. */
+  lock: `${BRAIN_DIR}/lock`,
+  lockQueue: `${BRAIN_DIR}/lock-queue`,
+  /** Records of writes not yet committed (a writer killed mid-write leaves one). */
+  uncommitted: `${BRAIN_DIR}/uncommitted`,
+  /** The redo log of a consolidation being written. */
+  consolidateJournal: `${BRAIN_DIR}/consolidate-journal.json`,
+  /** Writes held while a person's git operation (rebase, merge…) is in progress. */
+  heldWrites: `${BRAIN_DIR}/held-writes.json`,
+  /** Signatures of the file contents brain last committed. */
+  committedSignatures: `${BRAIN_DIR}/committed-signatures.json`,
+  /** Marker: the person was told their .gitignore hides memory files. */
+  gitIgnored: `${BRAIN_DIR}/git-ignored`,
+  /** Marker: the person was told the workspace has no git. */
+  warnedNoGit: `${BRAIN_DIR}/warned-no-git`,
+  /** The recall index cache; deleting it only costs one rebuild. */
+  recallIndex: `${BRAIN_DIR}/recall-index.json`,
+  /** What the last sync saw. */
+  syncState: `${BRAIN_DIR}/sync-state.json`,
+  /** Keeps `.brain/` out of git even where the workspace's .gitignore does not. */
+  gitignore: `${BRAIN_DIR}/.gitignore`,
+} as const;
+
+/** Settings from `brain.config.json`, with defaults filled in. */
+export interface BrainConfig {
+  commit: boolean;
+  lockTimeoutMs: number;
+  memoryCapBytes: number;
+  promoteAfter: number;
+  retentionDays: number;
+  summarizer?: string;
+  summarizerTimeoutMs: number;
+  /** Overrides of the strategy lifecycle thresholds (see DEFAULT_THRESHOLDS in core/strategies). */
+  thresholds: Partial<StrategyThresholds>;
+}
+
+/** The defaults; schemas/config.schema.json states the same values as `default` (a test keeps them equal). */
+export const DEFAULT_CONFIG: Readonly<BrainConfig> = Object.freeze({
+  commit: true,
+  lockTimeoutMs: 30_000,
+  memoryCapBytes: 20 * 1024,
+  promoteAfter: 3,
+  retentionDays: 30,
+  summarizerTimeoutMs: 120_000,
+  thresholds: {},
+});
