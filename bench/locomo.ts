@@ -16,7 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { appendToLog, dailyLogHeader, formatEntry } from "../src/core/daily-log.js";
 import { recall } from "../src/store/recall.js";
-import type { SearchHit } from "../src/core/search.js";
+import type { SearchHit } from "../src/core/search/search.js";
 
 interface Turn {
   speaker: string;

@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatEntry, dailyLogHeader, ENTRY_KINDS } from "../src/core/daily-log.js";
 import { addDays } from "../src/core/dates.js";
-import { buildIndex, loadIndex, searchIndex, serializeIndex, unitsFromDailyLog, type MemoryUnit } from "../src/core/search.js";
+import { buildIndex, loadIndex, searchIndex, serializeIndex, unitsFromDailyLog, type MemoryUnit } from "../src/core/search/search.js";
 
 const WORDS = (
   "deploy staging production database migration seed schema index cache server client request timeout retry " +

@@ -5,7 +5,7 @@
 export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, SyncError, SyncNoRemoteError, SyncAuthError, SyncConflictError, GitBusyError, FileSystemError, fileSystemError, isBrainError } from "./core/errors.js";
 export { ENTRY_KINDS, formatEntry, parseDailyLog, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
 export { redactSecrets, type RedactResult } from "./core/redact.js";
-export { toSlug } from "./core/slug.js";
+export { toSlug } from "./core/text/slug.js";
 export { parseQueue, type QueueItem } from "./core/queue.js";
 export { initWorkspace, type InitOptions, type InitResult } from "./store/init.js";
 export { logEntry, type LogOptions, type LogResult, type WrittenEntry } from "./store/log.js";
@@ -76,7 +76,8 @@ export {
 } from "./core/strategies.js";
 export { needsConsent, describeAction, CONSENT_NOTE } from "./core/consent.js";
 export { editJsonText, type JsonEditOptions, type JsonPathSegment } from "./core/json-edit.js";
-export { createProblemMatcher, errorSignature, matchProblems } from "./core/signature.js";
+export { createProblemMatcher, matchProblems } from "./core/signature/matcher.js";
+export { errorSignature } from "./core/signature/signature.js";
 export type { BrainCommit } from "./store/git.js";
 export {
   openWorkspace,
@@ -88,7 +89,7 @@ export {
   type CommitInfo,
 } from "./store/workspace.js";
 export { recall, RECALL_INDEX_PATH, type RecallOptions, type RecallResult } from "./store/recall.js";
-export type { SearchHit, UnitSource } from "./core/search.js";
+export type { SearchHit, UnitSource } from "./core/search/search.js";
 export {
   buildContext,
   estimateTokens,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findLookalikes, lookalikeSkeleton, mixedScriptLetters } from "../src/core/lookalike.js";
+import { findLookalikes, lookalikeSkeleton, mixedScriptLetters } from "../src/core/text/lookalike.js";
 import { bareGitEnv, gitWorkspace, runBrain } from "./helpers.js";
 
 /**

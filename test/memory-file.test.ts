@@ -14,7 +14,7 @@ import {
   utf8Bytes,
 } from "../src/core/memory-file.js";
 import { formatProvenance, formatSourceRef, parseProvenance, parseSourceList } from "../src/core/provenance.js";
-import { isRestatement, makeEntryId, matchTokens, textSimilarity } from "../src/core/text-match.js";
+import { isRestatement, makeEntryId, matchTokens, textSimilarity } from "../src/core/text/match.js";
 import { isBrainMemoryLine, removeAddedLines } from "./helpers/bytes.js";
 
 const SRC = (path: string, line: number, hash = "abc123") => ({ path, line, hash });

@@ -6,11 +6,11 @@ import {
   loadIndex,
   searchIndex,
   serializeIndex,
-  tokenize,
   unitsFromDailyLog,
   updateIndexFile,
   type MemoryUnit,
-} from "../src/core/search.js";
+} from "../src/core/search/search.js";
+import { tokenize } from "../src/core/search/tokenize.js";
 
 const LOG_NOV_19 = `# 2026-11-19
 

@@ -1,16 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  SIGNATURE_MAX_LENGTH,
-  compilePattern,
-  createProblemMatcher,
-  errorSignature,
-  looksLikeRegex,
-  matchPattern,
-  matchProblems,
-  signatureSimilarity,
-  textWords,
-} from "../src/core/signature.js";
+import { createProblemMatcher, matchPattern, matchProblems, textWords } from "../src/core/signature/matcher.js";
+import { compilePattern, looksLikeRegex } from "../src/core/signature/pattern-safety.js";
+import { SIGNATURE_MAX_LENGTH, errorSignature, signatureSimilarity } from "../src/core/signature/signature.js";
 import { parseStrategies } from "../src/core/strategies.js";
 
 describe("errorSignature", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { shorten } from "../src/core/clip.js";
-import { toSlug } from "../src/core/slug.js";
+import { shorten } from "../src/core/text/clip.js";
+import { toSlug } from "../src/core/text/slug.js";
 
 describe("toSlug", () => {
   it.each([

@@ -1,20 +1,25 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../src/core/errors.js";
 import { initWorkspace, recordError } from "../src/index.js";
-import { errorSignature, textWords } from "../src/core/signature.js";
-import { foldText, tokenize } from "../src/core/search-tokenize.js";
-import { hashSourceText, makeEntryId, matchTokens, normalizedKey } from "../src/core/text-match.js";
+import { tokenize } from "../src/core/search/tokenize.js";
+import { textWords } from "../src/core/signature/matcher.js";
+import { errorSignature } from "../src/core/signature/signature.js";
+import { hashSourceText, makeEntryId, matchTokens, normalizedKey } from "../src/core/text/match.js";
+import { toSlug } from "../src/core/text/slug.js";
+import { foldText } from "../src/core/text/words.js";
 import { tmpWorkspace } from "./helpers.js";
 
 /*
  * The words of a text are read three ways (see src/core/text/words.ts), and
  * some of what they yield is stored: MEMORY.md entry ids and the rule keys
- * come from the memory variant, `src=…@hash` from the folded text, and the
+ * come from the memory variant, `src=…@hash` from the folded text, the
  * `match` patterns `brain error` writes to strategies.json from the error
- * signature. A change to any of them would orphan what workspaces already
- * hold, so these tables were computed once and are pinned as literals.
- * Non-ASCII expectations are written as escapes so no editor can
+ * signature, and problem keys, playbook names and tags are slugs. A change
+ * to any of them would orphan what workspaces already hold, so these tables
+ * were computed once, before the words module existed, and are pinned as
+ * literals. Non-ASCII expectations are written as escapes so no editor can
  * renormalize them.
  */
 
@@ -22,7 +27,7 @@ const PINNED_ERROR_ENTRY_ID = "o6bx";
 
 const LONG = "Always run the database migrations before seeding, then restart the worker pool. ".repeat(120);
 
-const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entryIdTaken: string; normalizedKey: string; sourceHash: string; signature: string }> = [
+const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entryIdTaken: string; normalizedKey: string; sourceHash: string; signature: string; slug: string | null }> = [
   {
     name: "ascii",
     text: "Run migrations before seeding the database",
@@ -31,6 +36,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "run migration befor seed databas",
     sourceHash: "crxsuz",
     signature: "run migrations before seeding the database",
+    slug: "run-migrations-before-seeding-the-database",
   },
   {
     name: "ascii restated",
@@ -40,6 +46,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "run migration befor seed",
     sourceHash: "ozdsqe",
     signature: "always run the migrations, before seeding!",
+    slug: "always-run-the-migrations-before-seeding",
   },
   {
     name: "negated",
@@ -49,6 +56,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "!run migration befor seed databas",
     sourceHash: "nvsdgx",
     signature: "never run migrations before seeding the database",
+    slug: "never-run-migrations-before-seeding-the-database",
   },
   {
     name: "contraction",
@@ -58,6 +66,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "!commit env fil carolin key",
     sourceHash: "aoqtqo",
     signature: "don't commit the .env file; it's caroline's key",
+    slug: "don-t-commit-the-env-file-it-s-caroline-s-key",
   },
   {
     name: "accents",
@@ -67,6 +76,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "deploiement echou caf naiv resum",
     sourceHash: "l2v5hj",
     signature: "d\u00e9ploiement \u00e9chou\u00e9 : caf\u00e9 na\u00efve r\u00e9sum\u00e9",
+    slug: "deploiement-echoue-cafe-naive-resume",
   },
   {
     name: "ligatures and letters",
@@ -76,6 +86,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "stra\u00df \u0153uvr fil \u00e6r\u00f8 \u0142odz \u0131",
     sourceHash: "xjo69i",
     signature: "stra\u00dfe \u0153uvre \ufb01le \u00e6r\u00f8 \u0142\u00f3d\u017a \u0131",
+    slug: "stra\u00dfe-\u0153uvre-file-\u00e6r\u00f8-\u0142odz-\u0131",
   },
   {
     name: "full width",
@@ -85,6 +96,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "full width abc123",
     sourceHash: "sf4fvk",
     signature: "\uff46\uff55\uff4c\uff4c \uff57\uff49\uff44\uff54\uff48 \uff41\uff42\uff43\uff11\uff12\uff13",
+    slug: "full-width-abc123",
   },
   {
     name: "cjk chinese",
@@ -94,6 +106,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "\u6570\u636e\u5e93\u8fc1\u79fb\u5fc5\u987b\u5728\u79cd\u5b50\u6570\u636e\u4e4b\u524d\u8fd0\u884c",
     sourceHash: "xih6on",
     signature: "\u6570\u636e\u5e93\u8fc1\u79fb\u5fc5\u987b\u5728\u79cd\u5b50\u6570\u636e\u4e4b\u524d\u8fd0\u884c",
+    slug: "\u6570\u636e\u5e93\u8fc1\u79fb\u5fc5\u987b\u5728\u79cd\u5b50\u6570\u636e\u4e4b\u524d\u8fd0\u884c",
   },
   {
     name: "chinese mixed",
@@ -103,6 +116,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "\u90e8\u7f72\u5931\u8d25 npm install \u62a5\u9519 econnrefus 127 0 1 5432",
     sourceHash: "jfsf5f",
     signature: "\u90e8\u7f72\u5931\u8d25: npm install \u62a5\u9519 econnrefused <num>:<num>",
+    slug: "\u90e8\u7f72\u5931\u8d25-npm-install-\u62a5\u9519-econnrefused-127-0-0-1-5432",
   },
   {
     name: "japanese voiced",
@@ -112,6 +126,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "\u30c6\u30fc\u30bf\u30d8\u30fc\u30b9\u304b\u30bf\u30a6\u30f3\u3057\u307e\u3057\u305f",
     sourceHash: "nlkqtt",
     signature: "\u30c7\u30fc\u30bf\u30d9\u30fc\u30b9\u304c\u30c0\u30a6\u30f3\u3057\u307e\u3057\u305f",
+    slug: "\u30c6\u30fc\u30bf\u30d8\u30fc\u30b9\u304b\u30bf\u30a6\u30f3\u3057\u307e\u3057\u305f",
   },
   {
     name: "korean",
@@ -121,6 +136,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "\u1103\u1166\u110b\u1175\u1110\u1165\u1107\u1166\u110b\u1175\u1109\u1173 \u1106\u1161\u110b\u1175\u1100\u1173\u1105\u1166\u110b\u1175\u1109\u1167\u11ab\u110b\u1173\u11af \u1106\u1165\u11ab\u110c\u1165 \u1109\u1175\u11af\u1112\u1162\u11bc\u1112\u1161\u1109\u1166\u110b\u116d",
     sourceHash: "p2a9fe",
     signature: "\ub370\uc774\ud130\ubca0\uc774\uc2a4 \ub9c8\uc774\uadf8\ub808\uc774\uc158\uc744 \uba3c\uc800 \uc2e4\ud589\ud558\uc138\uc694",
+    slug: "\u1103\u1166\u110b\u1175\u1110\u1165\u1107\u1166\u110b\u1175\u1109\u1173-\u1106\u1161\u110b\u1175\u1100\u1173\u1105\u1166\u110b\u1175\u1109\u1167\u11ab\u110b\u1173\u11af-\u1106\u1165\u11ab\u110c\u1165-\u1109\u1175\u11af\u1112\u1162\u11bc\u1112\u1161\u1109\u1166\u110b\u116d",
   },
   {
     name: "emoji",
@@ -130,6 +146,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "deploy succeed after fix",
     sourceHash: "sp3m2t",
     signature: "deploy \ud83d\ude80 succeeded \ud83c\udf89 after fixing the \ud83d\udc1b",
+    slug: "deploy-succeeded-after-fixing-the",
   },
   {
     name: "punctuation",
@@ -139,6 +156,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "!use npm ci install",
     sourceHash: "bjrsfu",
     signature: "--- fix: (use) <str> [not] {npm install}!!! ... ?? #tag #ops/deploy",
+    slug: "fix-use-npm-ci-not-npm-install-tag-ops-deploy",
   },
   {
     name: "numbers",
@@ -148,6 +166,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "port 5432 stag version 1 2 3 build 2026 11 21t09 30 00z",
     sourceHash: "80fjkb",
     signature: "port <num> on staging, version <num>, build #<num> at <time>",
+    slug: "port-5432-on-staging-version-1-2-3-build-17-at-2026-11-21t09-30-00z",
   },
   {
     name: "error path",
@@ -157,6 +176,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "!enoent fil directory open hom ann app config json object opensync nod fs 601 3",
     sourceHash: "m9rtts",
     signature: "error: enoent: no such file or directory, open <str> at object.opensync (node:fs:<num>:<num>)",
+    slug: "error-enoent-no-such-file-or-directory-open-home-ann-app-config-json-at-object-o",
   },
   {
     name: "error url",
@@ -166,6 +186,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "fetcherror request http registry npmj org left pad fail reason connect etimedout 104 16 0 35 443",
     sourceHash: "u3w8wp",
     signature: "fetcherror: request to <url> failed, reason: connect etimedout <num>:<num>",
+    slug: "fetcherror-request-to-https-registry-npmjs-org-left-pad-failed-reason-connect-et",
   },
   {
     name: "error uuid hex",
@@ -175,6 +196,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "container 3f9a2b7c1d4e fail job 123e4567 e89b 12d3 a456 426614174000 exit 0x1f after 12 5s",
     sourceHash: "qmftxk",
     signature: "container <hex> failed: job <uuid> exited with <hex> after <num>s",
+    slug: "container-3f9a2b7c1d4e-failed-job-123e4567-e89b-12d3-a456-426614174000-exited-wi",
   },
   {
     name: "error windows",
@@ -184,6 +206,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "!find modul c user ann proj index js ts2304 e0432",
     sourceHash: "5ehk8r",
     signature: "cannot find module <str> ts2304 e0432",
+    slug: "cannot-find-module-c-users-ann-proj-index-js-ts2304-e0432",
   },
   {
     name: "error email quoted",
@@ -193,6 +216,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "permission deni ann exampl com secret th cmd flag",
     sourceHash: "ecpxhh",
     signature: "permission denied for <email>: <str> and <str>",
+    slug: "permission-denied-for-ann-example-com-secret-thing-and-cmd-flag",
   },
   {
     name: "multiline",
@@ -202,6 +226,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "!traceback most recent call last fil usr lib python3 11 sit py lin 12 modul modulenotfounderror nam request",
     sourceHash: "056tr9",
     signature: "traceback (most recent call last): file <str>, line <num>, in <module> modulenotfounderror: no module named <str>",
+    slug: "traceback-most-recent-call-last-file-usr-lib-python3-11-site-py-line-12-in-modul",
   },
   {
     name: "stop words only",
@@ -211,6 +236,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "",
     sourceHash: "i9ftxp",
     signature: "the and for with from it is a an",
+    slug: "the-and-for-with-from-it-is-a-an",
   },
   {
     name: "empty",
@@ -220,6 +246,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "",
     sourceHash: "ztntfp",
     signature: "",
+    slug: null,
   },
   {
     name: "whitespace",
@@ -229,6 +256,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "",
     sourceHash: "ztntfp",
     signature: "",
+    slug: null,
   },
   {
     name: "very long",
@@ -238,6 +266,7 @@ const STORED: ReadonlyArray<{ name: string; text: string; entryId: string; entry
     normalizedKey: "run databas migration befor seed restart worker pool",
     sourceHash: "eg55dz",
     signature: "always run the database migrations before seeding, then restart the worker pool. always run the database migrations before seeding, then restart the worker pool. always run the database migrations before seeding, then restart the worker",
+    slug: "always-run-the-database-migrations-before-seeding-then-restart-the-worker-pool-a",
   },
 ];
 
@@ -458,6 +487,8 @@ describe("stored ids and signatures", () => {
     expect(normalizedKey(row.text)).toBe(row.normalizedKey);
     expect(hashSourceText(row.text)).toBe(row.sourceHash);
     expect(errorSignature(row.text)).toBe(row.signature);
+    if (row.slug === null) expect(() => toSlug(row.text)).toThrow(UsageError);
+    else expect(toSlug(row.text)).toBe(row.slug);
   });
 
   it("writes the same signature to strategies.json and the same id to MEMORY.md through brain error", async () => {

@@ -18,8 +18,8 @@ import {
 import { sourceKey, type SourceRef } from "./provenance.js";
 import { redactSecrets } from "./redact.js";
 import { addRule, parseRules, type RulesFile } from "./rules-file.js";
-import { hashSourceText, makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "./text-match.js";
-import { clip } from "./clip.js";
+import { hashSourceText, makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "./text/match.js";
+import { clip } from "./text/clip.js";
 import { RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "./layout.js";
 
 /**

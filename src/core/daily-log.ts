@@ -1,7 +1,7 @@
 import { isIsoDate } from "./dates.js";
-import { detectEol, withEol } from "./eol.js";
+import { detectEol, withEol } from "./text/eol.js";
 import { UsageError } from "./errors.js";
-import { toTag } from "./slug.js";
+import { toTag } from "./text/slug.js";
 import { MEMORY_DIR, MEMORY_ARCHIVE_DIR, NOT_DAILY_LOGS, DAILY_LOG_NAME_RE } from "./layout.js";
 
 /** The kinds of entry brain writes, in DESIGN.md order. */

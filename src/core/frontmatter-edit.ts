@@ -1,5 +1,5 @@
 import { UsageError } from "./errors.js";
-import { detectEol } from "./eol.js";
+import { detectEol } from "./text/eol.js";
 
 /**
  * Sets one top-level `key: value` line in a markdown file's YAML frontmatter

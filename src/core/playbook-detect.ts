@@ -4,7 +4,7 @@ import { ownRecord } from "./own-record.js";
 import type { FrequencyRecord } from "./playbook-frequency.js";
 import type { Playbook, PlaybookDraft } from "./playbooks.js";
 import { codeSpan } from "./playbooks.js";
-import { toSlug } from "./slug.js";
+import { toSlug } from "./text/slug.js";
 
 /** One daily log (or archived log) as the detector reads it. Not changed once made: what is read from it is kept per object. */
 export interface LogSource {

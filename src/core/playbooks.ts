@@ -12,7 +12,7 @@ import {
   sectionKey,
   type PlaybookBody,
 } from "./playbook-body.js";
-import { toSlug } from "./slug.js";
+import { toSlug } from "./text/slug.js";
 
 export { isParamName } from "./playbook-body.js";
 

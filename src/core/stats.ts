@@ -2,7 +2,8 @@ import { addDays, daysBetween } from "./dates.js";
 import { ENTRY_KINDS, entriesWorthReading, type EntryKind, type ParsedLog } from "./daily-log.js";
 import { parsedLogOf, playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
 import type { FrequencyRecord } from "./playbook-frequency.js";
-import { createProblemMatcher, errorSignature } from "./signature.js";
+import { createProblemMatcher } from "./signature/matcher.js";
+import { errorSignature } from "./signature/signature.js";
 import {
   effectiveStatus,
   isDrifting,

@@ -3,8 +3,9 @@ import { needsConsent } from "./consent.js";
 import { editJsonText, type JsonPathSegment } from "./json-edit.js";
 import { CorruptFileError, UsageError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
-import { createPatternMatcher, patternsOf } from "./signature.js";
-import { toSlug } from "./slug.js";
+import { createPatternMatcher, patternsOf } from "./signature/matcher.js";
+import { toSlug } from "./text/slug.js";
+import { foldMarks } from "./text/words.js";
 import { STRATEGIES_PATH } from "./layout.js";
 
 /**
@@ -398,10 +399,7 @@ export function resolveProblem(registry: StrategyRegistry, text: string): Proble
 
 /** Lower case, accents folded, punctuation and spacing collapsed: "Pip install fails!" equals "pip install  fails". */
 function normalizePhrase(s: string): string {
-  return s
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
+  return foldMarks(s)
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 }

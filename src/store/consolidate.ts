@@ -19,7 +19,7 @@ import {
 } from "../core/consolidate.js";
 
 import { localDate, localTime } from "../core/dates.js";
-import { errorSignature } from "../core/signature.js";
+import { errorSignature } from "../core/signature/signature.js";
 import { createRegistry, parseStrategies, recordOutcome, serializeStrategies } from "../core/strategies.js";
 
 import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";

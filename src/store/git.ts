@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, posix, relative, resolve, sep } from "node:path";
 import { CommitFailedError, GitError } from "../core/errors.js";
-import { clip } from "../core/clip.js";
+import { clip } from "../core/text/clip.js";
 import { fileSystemNow } from "./fs.js";
 
 /**

@@ -3,7 +3,7 @@ import { appendToLog, dailyLogHeader, formatEntry, MAX_ENTRY_CHARS, normalizeTex
 import { UsageError } from "../core/errors.js";
 import { redactName, redactSecrets } from "../core/redact.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceTx, type WriteOptions } from "./workspace.js";
-import { shorten } from "../core/clip.js";
+import { shorten } from "../core/text/clip.js";
 import { dailyLogPath } from "../core/layout.js";
 
 export interface LogOptions extends WriteOptions {

@@ -19,10 +19,10 @@ import {
   type PlaybookCoverage,
   type PlaybookSuggestion,
 } from "../core/playbooks.js";
-import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/lookalike.js";
+import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { ownRecord } from "../core/own-record.js";
 import { parseFrequency, type FrequencyRecord } from "../core/playbook-frequency.js";
-import { toSlug } from "../core/slug.js";
+import { toSlug } from "../core/text/slug.js";
 import { redactName, redactSecrets } from "../core/redact.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, resolveInside } from "./fs.js";

@@ -1,7 +1,7 @@
 import { dailyLogOfPath, parseDailyLog } from "../core/daily-log.js";
 import { isIsoDate } from "../core/dates.js";
 import { parseQueue } from "../core/queue.js";
-import { unitsFromDailyLog, type MemoryUnit, type UnitSource } from "../core/search.js";
+import { unitsFromDailyLog, type MemoryUnit, type UnitSource } from "../core/search/search.js";
 import { QUEUE_PATH, RULES_FILES, MEMORY_PATH, MEMORY_ARCHIVE_PATH, STRATEGIES_PATH } from "../core/layout.js";
 
 /**

@@ -5,14 +5,14 @@ import {
   createIndex,
   INDEX_VERSION,
   searchIndex,
-  tokenize,
   type IndexSegment,
   type MemoryUnit,
   type SearchHit,
   type SearchIndex,
   type SearchOptions,
   type UnitSource,
-} from "../core/search.js";
+} from "../core/search/search.js";
+import { tokenize } from "../core/search/tokenize.js";
 
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, writeFileAtomic } from "./fs.js";
@@ -20,7 +20,7 @@ import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
 import { BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES, PLAYBOOKS_DIR } from "../core/layout.js";
 
-export type { SearchHit } from "../core/search.js";
+export type { SearchHit } from "../core/search/search.js";
 
 /** The index cache, inside the gitignored `.brain/`: deleting it only costs one rebuild. */
 export const RECALL_INDEX_PATH = BRAIN_FILES.recallIndex;

@@ -1,8 +1,9 @@
 import { localDate, localTime } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
-import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/lookalike.js";
+import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redact.js";
-import { errorSignature, matchProblems, type MatchReason } from "../core/signature.js";
+import { errorSignature } from "../core/signature/signature.js";
+import { matchProblems, type MatchReason } from "../core/signature/matcher.js";
 import {
   createRegistry,
   getProblem,
@@ -281,7 +282,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   checkEntryText(options.fix);
   // MEMORY.md editing needs the markdown parser; only this command loads it.
   const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, formatErrorFix, parseMemory, planMemoryCap, reinforceMemoryEntry } = await import("../core/memory-file.js");
-  const { hashSourceText, isRestatement } = await import("../core/text-match.js");
+  const { hashSourceText, isRestatement } = await import("../core/text/match.js");
   const now = options.now ?? new Date();
   const date = localDate(now);
   const ws = openWorkspace(options);

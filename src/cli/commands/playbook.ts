@@ -76,7 +76,7 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   builder: (y) => y.example("brain playbook list", "What playbooks exist").example("brain playbook list --json", "Every playbook, parsed, as data"),
   handler: async (args) => {
     const { listPlaybooks } = await import("../../store/playbooks.js");
-    const { describeForeignLetters } = await import("../../core/lookalike.js");
+    const { describeForeignLetters } = await import("../../core/text/lookalike.js");
     const result = listPlaybooks(baseOptions(args));
     report(args, result, (r) => {
       if (!r.playbooks.length) say(args, "No playbooks yet. `brain playbook suggest` finds operations worth one.");

@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
 import { baseOptions, plural, printJson, say, warn, type GlobalArgs } from "../output.js";
-import { shorten } from "../../core/clip.js";
+import { shorten } from "../../core/text/clip.js";
 
 interface Args extends GlobalArgs {
   query: string[];

@@ -1,181 +1,21 @@
-import type { Problem, StrategyRegistry } from "./strategies.js";
+import type { Problem, StrategyRegistry } from "../strategies.js";
+import { ERROR_STOP_WORDS, foldMarks, stemErrorWord } from "../text/words.js";
+import { compilePattern } from "./pattern-safety.js";
+import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords } from "./signature.js";
 
 /**
- * Error signatures and problem matching: the lookup an agent does when an
- * operation fails. Pure string work; the same error seen twice with a
- * different port, path, id or timestamp gives the same signature.
+ * Problem matching: the lookup an agent does when an operation fails. A
+ * `match` pattern hits an error text as a substring, a regular expression or
+ * a signature; a problem also matches by its key and description words; the
+ * registry's problems are ranked by the combined weight of their reasons.
  */
 
-/** Longest signature kept; the head of an error names it, the tail is stack noise. */
-export const SIGNATURE_MAX_LENGTH = 240;
-
-/** Only the head of an error is read, so a megabyte of log costs the same as a line. */
-const INPUT_MAX_LENGTH = 8_000;
-
-/**
- * Masks, in the order they are applied: wider shapes first so a URL is not
- * eaten as a path. Each names what a text must hold for it to apply (a
- * string, or a digit), so a mask is skipped at the cost of an `includes`.
- */
-const DIGIT = 0;
-const MASKS: ReadonlyArray<readonly [RegExp, string, string | typeof DIGIT]> = [
-  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()]+/gi, "<url>", "://"],
-  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b/gi, "<email>", "@"],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>", "-"],
-  // Quoted values: an apostrophe inside a word (can't) does not open a quote.
-  [/"[^"\n]{0,200}"/g, "<str>", '"'],
-  [/(?<![\p{L}\p{N}])'[^'\n]{0,200}'(?![\p{L}\p{N}])/gu, "<str>", "'"],
-  [/`[^`\n]{0,200}`/g, "<str>", "`"],
-  // Windows paths, then absolute, home and dot-relative paths, then relative
-  // paths that are clearly paths (two separators, or a file extension).
-  [/\b[a-z]:\\[^\s"'`<>|:*?]+(?::\d+)*/gi, "<path>", ":\\"],
-  [/(?<![\w.<>/-])(?:~|\.{1,2})?(?:\/[\w.@+~-]+)+\/?(?::\d+)*/g, "<path>", "/"],
-  [/(?<![\w.<>/-])[\w.@+-]+(?:\/[\w.@+-]+){2,}\/?(?::\d+)*/g, "<path>", "/"],
-  [/(?<![\w.<>/-])[\w.@+-]+\/[\w@+-]+\.[a-z][a-z0-9]{0,5}(?::\d+)*\b/gi, "<path>", "/"],
-  // ISO and log-style timestamps, then bare dates and clock times.
-  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b/gi, "<time>", DIGIT],
-  [/\b\d{4}-\d{2}-\d{2}\b/g, "<time>", DIGIT],
-  [/\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, "<time>", DIGIT],
-  [/\b0x[0-9a-f]+\b/gi, "<hex>", DIGIT],
-  // Bare hex ids (commit hashes, container ids) hold at least one digit, so words like "facade" stay.
-  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, "<hex>", DIGIT],
-  // Numbers not glued to a letter: error codes like TS2304 or E0432 name the error and stay.
-  [/(?<![\p{L}\d])\d+(?:[.,]\d+)*/gu, "<num>", DIGIT],
-];
-
-/**
- * A normalized error signature: URLs, e-mail addresses, UUIDs, timestamps,
- * quoted values, paths, hex ids and numbers are masked (`<url>`, `<email>`,
- * `<uuid>`, `<time>`, `<str>`, `<path>`, `<hex>`, `<num>`), whitespace is
- * folded, the text lower-cased and cut to {@link SIGNATURE_MAX_LENGTH}
- * characters at a word boundary. Applying it to a signature changes nothing.
- */
-export function errorSignature(text: string): string {
-  let s = text.slice(0, INPUT_MAX_LENGTH);
-  // Folding lines can join what a mask left apart (a quote around a line break), so mask until nothing changes.
-  for (let pass = 0; pass < 4; pass++) {
-    const before = s;
-    s = maskOnce(s);
-    if (s === before) break;
-  }
-  return s;
-}
-
-function maskOnce(text: string): string {
-  let s = text;
-  // Masks only ever remove digits, so a text without one stays without.
-  const digits = /\d/.test(s);
-  for (const [re, mask, needs] of MASKS) {
-    if (needs === DIGIT ? digits : s.includes(needs)) s = s.replace(re, mask);
-  }
-  s = s.replace(/\s+/g, " ").trim().toLowerCase();
-  if (s.length > SIGNATURE_MAX_LENGTH) {
-    const cut = s.lastIndexOf(" ", SIGNATURE_MAX_LENGTH);
-    s = s.slice(0, cut > SIGNATURE_MAX_LENGTH / 2 ? cut : SIGNATURE_MAX_LENGTH);
-    // A cut must not leave half a placeholder.
-    s = s.replace(/<[a-z]*$/, "").trimEnd();
-  }
-  return s;
-}
-
-/** Similarity of two signatures from 0 to 1: the Jaccard index of their word sets. */
-export function signatureSimilarity(a: string, b: string): number {
-  return jaccard(new Set(signatureWords(a)), new Set(signatureWords(b)));
-}
-
-function jaccard(wa: ReadonlySet<string>, wb: ReadonlySet<string>): number {
-  if (wa.size === 0 || wb.size === 0) return 0;
-  let shared = 0;
-  for (const w of wa) if (wb.has(w)) shared++;
-  return shared / (wa.size + wb.size - shared);
-}
-
-function signatureWords(sig: string): string[] {
-  return sig.match(/<[a-z]+>|[\p{L}\p{N}_]+/gu) ?? [];
-}
-
-/** Longest `match` pattern tried as a regular expression. */
-const PATTERN_MAX_LENGTH = 200;
 /** Regular expressions run on single lines of at most this length, which bounds backtracking. */
 const LINE_MAX_LENGTH = 300;
 const LINES_MAX = 40;
-/** More unbounded quantifiers than this can backtrack polynomially past any useful time. */
-const UNBOUNDED_QUANTIFIERS_MAX = 3;
 
 /** How a `match` pattern hit a text. */
 export type PatternHit = "substring" | "regex" | "signature";
-
-const regexCache = new Map<string, RegExp | null>();
-
-/**
- * True when a `match` pattern is meant as a regular expression: written
- * `/…/flags`, or using regex syntax no error message would contain literally
- * (`.*`, `\d`, `[…]`, `(?`, `^…`, `…$`).
- */
-export function looksLikeRegex(pattern: string): boolean {
-  if (/^\/.+\/[a-z]*$/s.test(pattern)) return true;
-  return /\.[*+?]|\\[dwsbDWSB.()[\]]|\[[^\]]+\]|\(\?|^\^|[^\\]\$$|\|/.test(pattern);
-}
-
-/**
- * Compiles a `match` pattern as a case-insensitive regular expression, or
- * returns null when it does not look like one, is invalid, is too long, or
- * could backtrack catastrophically (nested quantifiers, quantified
- * alternations, back-references, too many unbounded quantifiers). Such
- * patterns still match as plain substrings.
- */
-export function compilePattern(pattern: string): RegExp | null {
-  const cached = regexCache.get(pattern);
-  if (cached !== undefined) return cached;
-  const compiled = compileUncached(pattern);
-  // The cache only holds patterns from strategy files, which are few; the bound guards against misuse.
-  if (regexCache.size > 5_000) regexCache.clear();
-  regexCache.set(pattern, compiled);
-  return compiled;
-}
-
-function compileUncached(pattern: string): RegExp | null {
-  if (pattern.length > PATTERN_MAX_LENGTH || !looksLikeRegex(pattern)) return null;
-  let source = pattern;
-  let flags = "i";
-  const slashed = /^\/(.+)\/([a-z]*)$/s.exec(pattern);
-  if (slashed) {
-    source = slashed[1] ?? "";
-    // Only flags that cannot change the cost or the statefulness of matching are honoured.
-    flags = `i${(slashed[2] ?? "").replace(/[^msu]/g, "")}`;
-    flags = [...new Set(flags)].join("");
-  }
-  if (!isSafeRegexSource(source)) return null;
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    return null;
-  }
-}
-
-/** Static screen for the regex shapes that backtrack exponentially or badly polynomially. */
-function isSafeRegexSource(source: string): boolean {
-  // Back-references make matching NP-hard in general.
-  if (/\\[1-9]|\\k</.test(source)) return false;
-  const stripped = source.replace(/\\./g, "e").replace(/\[(?:[^\]\\]|\\.)*\]/g, "c");
-  const unbounded = stripped.match(/[*+]|\{\d*,\}/g)?.length ?? 0;
-  if (unbounded > UNBOUNDED_QUANTIFIERS_MAX) return false;
-  // A quantified group that itself repeats or alternates: (a+)+, (a|ab)*, (x*){2,}.
-  const stack: number[] = [];
-  for (let i = 0; i < stripped.length; i++) {
-    const ch = stripped[i];
-    if (ch === "(") stack.push(i);
-    else if (ch === ")") {
-      const start = stack.pop();
-      if (start === undefined) return false;
-      const after = stripped.slice(i + 1, i + 2);
-      const quantified = after === "*" || after === "+" || after === "{";
-      const body = stripped.slice(start + 1, i);
-      if (quantified && /[*+{|?]/.test(body.replace(/^\?(?:[:=!]|<[=!]|<\w+>)/, ""))) return false;
-    }
-  }
-  return stack.length === 0;
-}
 
 /** An error text read once for matching against many patterns. */
 interface PreparedText {
@@ -265,8 +105,6 @@ function nearSignature(p: PreparedPattern, text: PreparedText): string {
   if (p.sig === null) p.sig = errorSignature(p.text);
   return p.sig;
 }
-
-const PLACEHOLDERS = new Set(["url", "email", "uuid", "str", "path", "time", "hex", "num"]);
 
 /** Why a problem matched an error text, with the weight that reason carries. */
 export interface MatchReason {
@@ -615,35 +453,19 @@ export function patternsOf(problem: Problem): string[] {
   return Array.isArray(m) ? m.filter((p): p is string => typeof p === "string") : [];
 }
 
-const STOP_WORDS = new Set(
-  "the and for with from into onto that this was were are not but its has have had when then than while did does".split(" "),
-);
-
 /**
  * Significant words of a text for description and key matching: lower case,
  * accents folded, stop words and words under 3 letters dropped, and a light
- * stemming so "failed", "fails" and "failing" all read as "fail".
+ * stemming so "failed", "fails" and "failing" all read as "fail" (the error
+ * reading of text/words.ts).
  */
 export function textWords(text: string): string[] {
-  const raw = text
-    .slice(0, INPUT_MAX_LENGTH)
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
-    .match(/[\p{L}\p{N}]+/gu);
+  const raw = foldMarks(text.slice(0, INPUT_MAX_LENGTH)).match(/[\p{L}\p{N}]+/gu);
   if (!raw) return [];
   const out: string[] = [];
   for (const w of raw) {
-    if (w.length < 3 || STOP_WORDS.has(w)) continue;
-    out.push(stemWord(w));
+    if (w.length < 3 || ERROR_STOP_WORDS.has(w)) continue;
+    out.push(stemErrorWord(w));
   }
   return out;
-}
-
-function stemWord(w: string): string {
-  if (w.length > 6 && w.endsWith("ing")) return w.slice(0, -3);
-  if (w.length > 4 && w.endsWith("ed")) return w.slice(0, -2);
-  if (w.length > 4 && /(?:s|x|z|ch|sh)es$/.test(w)) return w.slice(0, -2);
-  if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) return w.slice(0, -1);
-  return w;
 }

@@ -1,6 +1,7 @@
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { clip } from "./clip.js";
-import { redactName } from "./redact.js";
+import { redactName } from "../redact.js";
+import { foldMarks } from "./words.js";
 
 const MAX_SLUG = 80;
 
@@ -16,10 +17,7 @@ const MAX_SLUG = 80;
  */
 export function toSlug(name: string): string {
   const safe = redactName(name).value;
-  let slug = safe
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
+  let slug = foldMarks(safe)
     .replace(/[^\p{L}\p{N}]+/gu, "-")
     .replace(/^-+|-+$/g, "");
   slug = clip(slug, MAX_SLUG).replace(/-+$/g, "");

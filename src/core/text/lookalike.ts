@@ -1,3 +1,5 @@
+import { foldMarks } from "./words.js";
+
 /**
  * Names that look alike but are different strings: `dеploy` with a Cyrillic
  * `е` beside `deploy`. Both are valid slugs, so brain would keep two files
@@ -30,12 +32,8 @@ const LOOKALIKES: Record<string, string> = {
  * `-` (as in slugs). Two names with the same skeleton read the same.
  */
 export function lookalikeSkeleton(name: string): string {
-  return [...name.normalize("NFKC")]
-    .map((c) => LOOKALIKES[c] ?? c)
-    .join("")
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
+  const drawnLatin = [...name.normalize("NFKC")].map((c) => LOOKALIKES[c] ?? c).join("");
+  return foldMarks(drawnLatin)
     .replace(/[^\p{L}\p{N}]+/gu, "-")
     .replace(/^-+|-+$/g, "");
 }

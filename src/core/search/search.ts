@@ -1,10 +1,7 @@
-import { entriesWorthReading, parseDailyLog } from "./daily-log.js";
-import { daysBetween, isIsoDate } from "./dates.js";
-import { UsageError } from "./errors.js";
-import { tokenize } from "./search-tokenize.js";
-
-export { foldText, isStopWord, tokenize } from "./search-tokenize.js";
-export type { TokenMode } from "./search-tokenize.js";
+import { entriesWorthReading, parseDailyLog } from "../daily-log.js";
+import { daysBetween, isIsoDate } from "../dates.js";
+import { UsageError } from "../errors.js";
+import { tokenize } from "./tokenize.js";
 
 /** Where a memory unit comes from; the I/O layer adds units of each source. */
 export type UnitSource = "log" | "memory" | "strategy" | "playbook" | "rule" | "queue";

@@ -1,3 +1,5 @@
+import { foldMarks, MEMORY_STOP_WORDS, stemMemoryWord } from "./words.js";
+
 /**
  * Text identity for distilled memory: ids, source hashes and the similarity
  * that decides whether a new conclusion restates one brain already keeps.
@@ -49,17 +51,6 @@ export function makeEntryId(text: string, taken: ReadonlySet<string>): string {
   }
 }
 
-// Function words and the labels brain itself writes ("Error:", "Fix:") carry no meaning for matching.
-const STOPWORDS = new Set(
-  (
-    "a an the and or but to of in on for with at by from into onto is are was were be been being it its this that these those " +
-    "we i you he she they them our your my me us as so then than also just very really always should must do does did done " +
-    "can could will would shall may might have has had there here when while which who whom what how why all any each every " +
-    "some such only own same too lesson lessons learned learnt takeaway til decision decided decide error errors cause root " +
-    "fix fixed fixes rule rules note notes todo because"
-  ).split(" "),
-);
-
 // Negation flips a lesson's meaning ("always X" vs "never X"), so it is tracked apart from the tokens.
 const NEGATIONS = new Set(["not", "no", "never", "dont", "don't", "doesnt", "doesn't", "avoid", "without", "nor", "cannot", "cant", "can't", "won't", "wont", "isn't", "isnt"]);
 
@@ -73,13 +64,11 @@ export interface MatchTokens {
  * Normalizes text for matching: accents folded, lower case, `#tags` and
  * markup dropped, split on anything that is not a letter or digit, stopwords
  * removed, and a light English stemmer applied (`migrations`→`migration`,
- * `seeding`/`seeded`→`seed`, `using`/`uses`/`used`→`us`).
+ * `seeding`/`seeded`→`seed`, `using`/`uses`/`used`→`us`): the memory reading
+ * of text/words.ts, frozen because entry ids are hashes of its tokens.
  */
 export function matchTokens(text: string): MatchTokens {
-  const words = text
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
+  const words = foldMarks(text)
     .replace(/(^|\s)#[\p{L}\p{N}_/-]+/gu, " ")
     .replace(/[’']/g, "'")
     .split(/[^\p{L}\p{N}']+/u)
@@ -93,25 +82,10 @@ export function matchTokens(text: string): MatchTokens {
       continue;
     }
     const bare = w.replace(/'s$/, "").replace(/'/g, "");
-    if (!bare || STOPWORDS.has(bare)) continue;
-    tokens.push(stemLight(bare));
+    if (!bare || MEMORY_STOP_WORDS.has(bare)) continue;
+    tokens.push(stemMemoryWord(bare));
   }
   return { tokens: [...new Set(tokens)], negated };
-}
-
-/** A deliberately small suffix stripper: enough to match plurals and tenses, predictable enough to test. */
-export function stemLight(word: string): string {
-  if (word.length <= 3 || /\d/.test(word)) return word;
-  let w = word;
-  if (w.endsWith("ies") && w.length > 4) w = w.slice(0, -3) + "y";
-  else if (/(?:ss|x|ch|sh|z)es$/.test(w)) w = w.slice(0, -2);
-  else if (w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) w = w.slice(0, -1);
-  else if (w.endsWith("ing") && w.length - 3 >= 2) w = w.slice(0, -3);
-  else if (w.endsWith("ed") && !w.endsWith("eed") && w.length - 2 >= 2) w = w.slice(0, -2);
-  // "running" → "runn" → "run"; "fixing" stays "fix".
-  if (/([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
-  if (w.endsWith("e") && w.length > 3) w = w.slice(0, -1);
-  return w;
 }
 
 /**

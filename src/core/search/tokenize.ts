@@ -1,54 +1,4 @@
-import { stemmer } from "stemmer";
-
-/**
- * English words that carry no topic on their own. Question words are in the
- * list because recall queries are often phrased as questions ("when did we…").
- * "may", "march" and "will" are left out: they are also months and names.
- */
-const STOP_WORDS = new Set(
-  (
-    "a about above after again against all also am an and any are aren't as at be because been before being below " +
-    "between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each " +
-    "else ever few for from further get gets got had hadn't has hasn't have haven't having he he'd he'll he's her " +
-    "here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself " +
-    "just let's me might more most much must mustn't my myself no nor not now of off on once only or other ought our " +
-    "ours ourselves out over own same shall shan't she she'd she'll she's should shouldn't so some such than that " +
-    "that's the their theirs them themselves then there there's these they they'd they'll they're they've this those " +
-    "through to too under until up upon us very was wasn't we we'd we'll we're we've were weren't what what's when " +
-    "when's where where's which while who who's whom whose why why's with won't would wouldn't yet you you'd you'll " +
-    "you're you've your yours yourself yourselves"
-  )
-    .split(" ")
-    .flatMap((w) => (w.includes("'") ? [w, w.replace(/'/g, "")] : [w])),
-);
-
-/** Letters with no canonical decomposition that people still type without their accent. */
-const LETTER_FOLDS: Record<string, string> = {
-  ß: "ss", æ: "ae", Æ: "AE", œ: "oe", Œ: "OE", ø: "o", Ø: "O", ł: "l", Ł: "L", đ: "d", Đ: "D", ð: "d", þ: "th", ı: "i",
-};
-
-const MARKS_AFTER_ALPHABETIC_RE = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
-// eslint-disable-next-line no-control-regex
-const ASCII_RE = /^[\u0000-\u007f]*$/;
-const FOLD_RE = /[ßæÆœŒøØłŁđĐðþı]/g;
-
-/**
- * Normalizes text for matching: compatibility forms (full-width letters,
- * ligatures) become plain ones and accents are dropped from Latin, Greek and
- * Cyrillic letters, so "café" and "cafe" match. Marks in other scripts carry
- * meaning (Japanese voicing, Indic vowels) and are kept. Case is kept here so
- * camelCase can still be split; tokens are lower-cased later.
- */
-export function foldText(text: string): string {
-  // Plain ASCII has nothing to fold; skipping normalization keeps indexing fast.
-  if (ASCII_RE.test(text)) return text;
-  return text
-    .normalize("NFKC")
-    .normalize("NFD")
-    .replace(MARKS_AFTER_ALPHABETIC_RE, "$1")
-    .normalize("NFC")
-    .replace(FOLD_RE, (c) => LETTER_FOLDS[c] ?? c);
-}
+import { foldText, QUERY_STOP_WORDS, stemQueryWord } from "../text/words.js";
 
 /**
  * Scripts written without spaces between words: a run of them is indexed as
@@ -132,12 +82,8 @@ function wordTerms(raw: string): string[] {
 
 function normalizeWord(word: string): string | null {
   const lower = word.toLowerCase();
-  if (STOP_WORDS.has(lower)) return null;
+  if (QUERY_STOP_WORDS.has(lower)) return null;
   if (CJK_TEST_RE.test(lower)) return lower;
-  return ASCII_WORD_RE.test(lower) && lower.length > 2 ? stemmer(lower) : lower;
+  return ASCII_WORD_RE.test(lower) && lower.length > 2 ? stemQueryWord(lower) : lower;
 }
 
-/** True when `word` (any case) is an English stop word brain ignores in queries. */
-export function isStopWord(word: string): boolean {
-  return STOP_WORDS.has(word.toLowerCase());
-}

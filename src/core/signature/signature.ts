@@ -1,0 +1,100 @@
+/**
+ * Error signatures: an error text with what changes between two sightings
+ * of the same failure (ports, paths, ids, timestamps, quoted values) masked,
+ * so the same error seen twice gives the same signature. `brain error`
+ * stores signatures as `match` patterns in strategies.json, so the masks are
+ * part of the format. Pure string work.
+ */
+
+/** Longest signature kept; the head of an error names it, the tail is stack noise. */
+export const SIGNATURE_MAX_LENGTH = 240;
+
+/** Only the head of an error is read, so a megabyte of log costs the same as a line. */
+export const INPUT_MAX_LENGTH = 8_000;
+
+/**
+ * Masks, in the order they are applied: wider shapes first so a URL is not
+ * eaten as a path. Each names what a text must hold for it to apply (a
+ * string, or a digit), so a mask is skipped at the cost of an `includes`.
+ */
+const DIGIT = 0;
+const MASKS: ReadonlyArray<readonly [RegExp, string, string | typeof DIGIT]> = [
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()]+/gi, "<url>", "://"],
+  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b/gi, "<email>", "@"],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>", "-"],
+  // Quoted values: an apostrophe inside a word (can't) does not open a quote.
+  [/"[^"\n]{0,200}"/g, "<str>", '"'],
+  [/(?<![\p{L}\p{N}])'[^'\n]{0,200}'(?![\p{L}\p{N}])/gu, "<str>", "'"],
+  [/`[^`\n]{0,200}`/g, "<str>", "`"],
+  // Windows paths, then absolute, home and dot-relative paths, then relative
+  // paths that are clearly paths (two separators, or a file extension).
+  [/\b[a-z]:\\[^\s"'`<>|:*?]+(?::\d+)*/gi, "<path>", ":\\"],
+  [/(?<![\w.<>/-])(?:~|\.{1,2})?(?:\/[\w.@+~-]+)+\/?(?::\d+)*/g, "<path>", "/"],
+  [/(?<![\w.<>/-])[\w.@+-]+(?:\/[\w.@+-]+){2,}\/?(?::\d+)*/g, "<path>", "/"],
+  [/(?<![\w.<>/-])[\w.@+-]+\/[\w@+-]+\.[a-z][a-z0-9]{0,5}(?::\d+)*\b/gi, "<path>", "/"],
+  // ISO and log-style timestamps, then bare dates and clock times.
+  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b/gi, "<time>", DIGIT],
+  [/\b\d{4}-\d{2}-\d{2}\b/g, "<time>", DIGIT],
+  [/\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, "<time>", DIGIT],
+  [/\b0x[0-9a-f]+\b/gi, "<hex>", DIGIT],
+  // Bare hex ids (commit hashes, container ids) hold at least one digit, so words like "facade" stay.
+  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, "<hex>", DIGIT],
+  // Numbers not glued to a letter: error codes like TS2304 or E0432 name the error and stay.
+  [/(?<![\p{L}\d])\d+(?:[.,]\d+)*/gu, "<num>", DIGIT],
+];
+
+/**
+ * A normalized error signature: URLs, e-mail addresses, UUIDs, timestamps,
+ * quoted values, paths, hex ids and numbers are masked (`<url>`, `<email>`,
+ * `<uuid>`, `<time>`, `<str>`, `<path>`, `<hex>`, `<num>`), whitespace is
+ * folded, the text lower-cased and cut to {@link SIGNATURE_MAX_LENGTH}
+ * characters at a word boundary. Applying it to a signature changes nothing.
+ */
+export function errorSignature(text: string): string {
+  let s = text.slice(0, INPUT_MAX_LENGTH);
+  // Folding lines can join what a mask left apart (a quote around a line break), so mask until nothing changes.
+  for (let pass = 0; pass < 4; pass++) {
+    const before = s;
+    s = maskOnce(s);
+    if (s === before) break;
+  }
+  return s;
+}
+
+function maskOnce(text: string): string {
+  let s = text;
+  // Masks only ever remove digits, so a text without one stays without.
+  const digits = /\d/.test(s);
+  for (const [re, mask, needs] of MASKS) {
+    if (needs === DIGIT ? digits : s.includes(needs)) s = s.replace(re, mask);
+  }
+  s = s.replace(/\s+/g, " ").trim().toLowerCase();
+  if (s.length > SIGNATURE_MAX_LENGTH) {
+    const cut = s.lastIndexOf(" ", SIGNATURE_MAX_LENGTH);
+    s = s.slice(0, cut > SIGNATURE_MAX_LENGTH / 2 ? cut : SIGNATURE_MAX_LENGTH);
+    // A cut must not leave half a placeholder.
+    s = s.replace(/<[a-z]*$/, "").trimEnd();
+  }
+  return s;
+}
+
+/** Similarity of two signatures from 0 to 1: the Jaccard index of their word sets. */
+export function signatureSimilarity(a: string, b: string): number {
+  return jaccard(new Set(signatureWords(a)), new Set(signatureWords(b)));
+}
+
+/** The Jaccard index of two word sets; 0 when either is empty. */
+export function jaccard(wa: ReadonlySet<string>, wb: ReadonlySet<string>): number {
+  if (wa.size === 0 || wb.size === 0) return 0;
+  let shared = 0;
+  for (const w of wa) if (wb.has(w)) shared++;
+  return shared / (wa.size + wb.size - shared);
+}
+
+/** Words of a signature: its placeholders and its letter-and-digit runs. */
+export function signatureWords(sig: string): string[] {
+  return sig.match(/<[a-z]+>|[\p{L}\p{N}_]+/gu) ?? [];
+}
+
+/** The names of the masks (`url`, `path`, `num`, …), as they appear inside `<…>`. */
+export const PLACEHOLDERS: ReadonlySet<string> = new Set(MASKS.map(([, mask]) => mask.slice(1, -1)));
