@@ -8,7 +8,7 @@ import { textWords } from "../src/core/signature/matcher.js";
 import { errorSignature } from "../src/core/signature/signature.js";
 import { hashSourceText, makeEntryId, matchTokens, normalizedKey } from "../src/core/text/match.js";
 import { toSlug } from "../src/core/text/slug.js";
-import { foldText } from "../src/core/text/words.js";
+import { ERROR_STOP_WORDS, foldMarks, foldText, MEMORY_STOP_WORDS, QUERY_STOP_WORDS, stemErrorWord, stemMemoryWord, stemQueryWord } from "../src/core/text/words.js";
 import { tmpWorkspace } from "./helpers.js";
 
 /*
@@ -512,5 +512,27 @@ describe("the three readings of words", () => {
     expect(tokenize(row.text, "index")).toEqual(row.index);
     expect(tokenize(row.text, "query")).toEqual(row.query);
     expect(foldText(row.text)).toBe(row.folded);
+  });
+});
+
+describe("the words module's variants", () => {
+  it("folds every mark for ids and slugs, but keeps the marks of other scripts for search", () => {
+    expect(foldMarks("Café ＡＢＣ ガ")).toBe("cafe abc \u30ab");
+    expect(foldText("Café ＡＢＣ ガ")).toBe("Cafe ABC \u30ac");
+  });
+
+  it("keeps the words an error is made of out of the error stop list only", () => {
+    for (const word of ["error", "cannot", "no", "fix"]) {
+      expect(ERROR_STOP_WORDS.has(word)).toBe(false);
+      expect(MEMORY_STOP_WORDS.has(word) || QUERY_STOP_WORDS.has(word)).toBe(true);
+    }
+    expect(QUERY_STOP_WORDS.has("don't") && QUERY_STOP_WORDS.has("dont")).toBe(true);
+    expect(QUERY_STOP_WORDS.has("may") || QUERY_STOP_WORDS.has("march") || QUERY_STOP_WORDS.has("will")).toBe(false);
+  });
+
+  it("stems lightly for memory and errors and hard for queries", () => {
+    expect(["migrations", "seeding", "running", "failure"].map(stemMemoryWord)).toEqual(["migration", "seed", "run", "failur"]);
+    expect(["failed", "fails", "failing", "failure"].map(stemErrorWord)).toEqual(["fail", "fail", "fail", "failure"]);
+    expect(["migrations", "migrate"].map(stemQueryWord)).toEqual(["migrat", "migrat"]);
   });
 });
