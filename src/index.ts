@@ -42,7 +42,10 @@ export { consolidate, type ConsolidateOptions, type ConsolidateResult, type Cons
 export { rollback, type RollbackOptions, type RollbackResult } from "./store/rollback.js";
 export { syncWorkspace, type SyncOptions, type SyncResult } from "./store/sync.js";
 export { runMergeDriver, type MergeDriverOptions, type MergeDriverResult } from "./store/merge-driver.js";
-export { mergeStrategies, mergeLogs, mergeMemory, type MergeOutcome } from "./core/merge.js";
+export { mergeStrategies } from "./core/merge/strategies.js";
+export { mergeLogs } from "./core/merge/logs.js";
+export { mergeMemory } from "./core/merge/memory.js";
+export type { MergeOutcome } from "./core/merge/outcome.js";
 export { history, type HistoryOptions, type HistoryResult } from "./store/history.js";
 export {
   recordStrategy,

@@ -4,7 +4,9 @@ import { join, relative } from "node:path";
 import { SyncAuthError, SyncConflictError, SyncError, SyncNoRemoteError, isBrainError } from "../core/errors.js";
 import { parseStrategies } from "../core/strategies.js";
 import { writeFileAtomic } from "./fs.js";
-import { mergeMemory, mergeStrategies, type MergeOutcome } from "../core/merge.js";
+import { mergeMemory } from "../core/merge/memory.js";
+import type { MergeOutcome } from "../core/merge/outcome.js";
+import { mergeStrategies } from "../core/merge/strategies.js";
 import {
   abortMerge,
   changedFilesBetween,
