@@ -80,7 +80,7 @@ export {
 export { needsConsent, describeAction, CONSENT_NOTE } from "./core/consent.js";
 export { editJsonText, type JsonEditOptions, type JsonPathSegment } from "./core/json-edit.js";
 export { createProblemMatcher, errorSignature, matchProblems } from "./core/signature.js";
-export type { BrainCommit } from "./store/git.js";
+export type { BrainCommit } from "./store/git/history.js";
 export {
   openWorkspace,
   findWorkspaceRoot,

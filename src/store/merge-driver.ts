@@ -6,7 +6,8 @@ import type { MergeOutcome } from "../core/merge/outcome.js";
 import { mergeStrategies } from "../core/merge/strategies.js";
 import { isBrainError, UsageError } from "../core/errors.js";
 import { writeFileAtomic } from "./fs.js";
-import { getConfig, mergeFileWithMarkers, setLocalConfig } from "./git.js";
+import { mergeFileWithMarkers } from "./git/contents.js";
+import { getConfig, setLocalConfig } from "./git/repository.js";
 import { packageRoot, workspaceTemplates } from "./package-files.js";
 
 /** The files brain merges itself, by driver kind. */
