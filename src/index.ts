@@ -42,7 +42,10 @@ export { consolidate, type ConsolidateOptions, type ConsolidateResult, type Cons
 export { rollback, type RollbackOptions, type RollbackResult } from "./store/rollback.js";
 export { syncWorkspace, type SyncOptions, type SyncResult } from "./store/sync.js";
 export { runMergeDriver, type MergeDriverOptions, type MergeDriverResult } from "./store/merge-driver.js";
-export { mergeStrategies, mergeLogs, mergeMemory, type MergeOutcome } from "./core/merge.js";
+export { mergeStrategies } from "./core/merge/strategies.js";
+export { mergeLogs } from "./core/merge/logs.js";
+export { mergeMemory } from "./core/merge/memory.js";
+export type { MergeOutcome } from "./core/merge/outcome.js";
 export { history, type HistoryOptions, type HistoryResult } from "./store/history.js";
 export {
   recordStrategy,
@@ -78,7 +81,7 @@ export { needsConsent, describeAction, CONSENT_NOTE } from "./core/consent.js";
 export { editJsonText, type JsonEditOptions, type JsonPathSegment } from "./core/json-edit.js";
 export { createProblemMatcher, matchProblems } from "./core/signature/matcher.js";
 export { errorSignature } from "./core/signature/signature.js";
-export type { BrainCommit } from "./store/git.js";
+export type { BrainCommit } from "./store/git/history.js";
 export {
   openWorkspace,
   findWorkspaceRoot,

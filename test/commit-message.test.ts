@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { initWorkspace, logEntry } from "../src/index.js";
-import { commitMessageText, MAX_COMMIT_BODY } from "../src/store/git.js";
+import { commitMessageText, MAX_COMMIT_BODY } from "../src/store/git/commit.js";
 import { commitSubjects, git, tmpWorkspace } from "./helpers.js";
 
 describe("commit messages", () => {

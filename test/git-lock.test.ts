@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initWorkspace, logEntry } from "../src/index.js";
-import { isStaleGitLock } from "../src/store/git.js";
+import { isStaleGitLock } from "../src/store/git/locks.js";
 import { commitSubjects, personHoldingIndex, tmpWorkspace, until } from "./helpers.js";
 
 const at = (iso: string) => new Date(iso);

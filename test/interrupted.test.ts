@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initWorkspace } from "../src/index.js";
-import { GIT_LOCK_WAIT_MS } from "../src/store/git.js";
+import { GIT_LOCK_WAIT_MS } from "../src/store/git/locks.js";
 import { interruptedWrites } from "../src/store/workspace.js";
 import { bareGitEnv, commitSubjects, git, personHoldingIndex, REPO, runBrain, tmpWorkspace, until } from "./helpers.js";
 

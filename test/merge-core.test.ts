@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { mergeLogs, mergeMemory, mergeStrategies } from "../src/core/merge.js";
+import { mergeLogs } from "../src/core/merge/logs.js";
+import { mergeMemory } from "../src/core/merge/memory.js";
+import { mergeStrategies } from "../src/core/merge/strategies.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
 import { parseMemory } from "../src/core/memory-file.js";
 import { parseStrategies, recordOutcome, serializeStrategies, type Problem, type StrategyRegistry } from "../src/core/strategies.js";

@@ -12,7 +12,8 @@ import { validateStrategies } from "../generated/strategies.js";
 import { listDailyLogs } from "./daily-logs.js";
 import { readHeldWrites } from "./held-writes.js";
 import { fileSystemNow, readTextIfExists } from "./fs.js";
-import { findRepositoryRoot, gitOperationInProgress, uncommittedPaths } from "./git.js";
+import { findRepositoryRoot } from "./git/repository.js";
+import { gitOperationInProgress, uncommittedPaths } from "./git/status.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
 

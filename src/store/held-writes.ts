@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { readTextIfExists, writeFileAtomic } from "./fs.js";
-import { mergeChange } from "./git.js";
+import { mergeChange } from "./git/contents.js";
 import type { Workspace } from "./workspace.js";
 import { BRAIN_FILES } from "../core/layout.js";
 

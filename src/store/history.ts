@@ -1,7 +1,7 @@
 import { relative } from "node:path";
 import { UsageError } from "../core/errors.js";
 import { resolveInside } from "./fs.js";
-import { brainCommits, type BrainCommit } from "./git.js";
+import { brainCommits, type BrainCommit } from "./git/history.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
 
 export interface HistoryOptions extends WorkspaceOptions {

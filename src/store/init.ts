@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
-import { findRepositoryRoot, initRepository } from "./git.js";
+import { findRepositoryRoot, initRepository } from "./git/repository.js";
 import { configureMergeDrivers, withMergeAttributes } from "./merge-driver.js";
 import { workspaceTemplates } from "./package-files.js";
 import { readConfig, writeWorkspace, type CommitInfo, type Workspace } from "./workspace.js";

@@ -1,9 +1,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { mergeLogs, mergeMemory, mergeStrategies, type MergeOutcome } from "../core/merge.js";
+import { mergeLogs } from "../core/merge/logs.js";
+import { mergeMemory } from "../core/merge/memory.js";
+import type { MergeOutcome } from "../core/merge/outcome.js";
+import { mergeStrategies } from "../core/merge/strategies.js";
 import { isBrainError, UsageError } from "../core/errors.js";
 import { writeFileAtomic } from "./fs.js";
-import { getConfig, mergeFileWithMarkers, setLocalConfig } from "./git.js";
+import { mergeFileWithMarkers } from "./git/contents.js";
+import { getConfig, setLocalConfig } from "./git/repository.js";
 import { packageRoot, workspaceTemplates } from "./package-files.js";
 
 /** The files brain merges itself, by driver kind. */

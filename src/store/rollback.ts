@@ -1,5 +1,7 @@
 import { GitError, UsageError } from "../core/errors.js";
-import { brainCommits, describeCommit, hasStagedChanges, revertCommit } from "./git.js";
+import { revertCommit } from "./git/commit.js";
+import { brainCommits, describeCommit } from "./git/history.js";
+import { hasStagedChanges } from "./git/status.js";
 import { withLock } from "./lock.js";
 import { assertGitIdle, openWorkspace, redactCommitMessage, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
 

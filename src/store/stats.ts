@@ -7,7 +7,7 @@ import { computeStats, type Stats, type StatsCommit, type StatsPlaybook } from "
 import { createRegistry, parseStrategies, resolveThresholds } from "../core/strategies.js";
 import { validateStrategies } from "../generated/strategies.js";
 import { readTextIfExists } from "./fs.js";
-import { brainCommits } from "./git.js";
+import { brainCommits } from "./git/history.js";
 import { readFrequency, readLogSources, readPlaybooks } from "./playbooks.js";
 import { assertSchema } from "./schema.js";
 

@@ -4,30 +4,25 @@ import { join, relative } from "node:path";
 import { SyncAuthError, SyncConflictError, SyncError, SyncNoRemoteError, isBrainError } from "../core/errors.js";
 import { parseStrategies } from "../core/strategies.js";
 import { writeFileAtomic } from "./fs.js";
-import { mergeMemory, mergeStrategies, type MergeOutcome } from "../core/merge.js";
+import { mergeMemory } from "../core/merge/memory.js";
+import type { MergeOutcome } from "../core/merge/outcome.js";
+import { mergeStrategies } from "../core/merge/strategies.js";
 import {
   abortMerge,
-  changedFilesBetween,
-  commitPaths,
-  countCommits,
+  commitMerge,
   createBranch,
   currentBranch,
   fastForward,
   fetchBranch,
-  getConfig,
-  gitDirectory,
-  blobId,
-  commitMerge,
-  mergeBaseOf,
-  showFile,
-  stagePaths,
   listRemotes,
   mergeRev,
   pushBranch,
-  resolveRev,
-  uncommittedFiles,
-  unmergedFiles,
-} from "./git.js";
+  stagePaths,
+} from "./git/branches.js";
+import { commitPaths } from "./git/commit.js";
+import { blobId, changedFilesBetween, countCommits, mergeBaseOf, resolveRev, showFile } from "./git/history.js";
+import { getConfig, gitDirectory } from "./git/repository.js";
+import { uncommittedFiles, unmergedFiles } from "./git/status.js";
 import { withLock } from "./lock.js";
 import { configureMergeDrivers, ensureMergeAttributes, withMergeAttributes } from "./merge-driver.js";
 import { assertGitIdle, openWorkspace, type CommitInfo, type WorkspaceOptions } from "./workspace.js";

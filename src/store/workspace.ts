@@ -5,7 +5,11 @@ import { BrainError, CommitFailedError, CorruptFileError, GitBusyError, UnsafePa
 import { redactChanged, redactName, redactSecrets } from "../core/redact.js";
 import { ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
 import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
-import { commitPaths, commitWithContents, findRepositoryRoot, gitOperationInProgress, headTexts, mergeChange } from "./git.js";
+import { commitPaths, commitWithContents } from "./git/commit.js";
+import { mergeChange } from "./git/contents.js";
+import { headTexts } from "./git/history.js";
+import { findRepositoryRoot } from "./git/repository.js";
+import { gitOperationInProgress } from "./git/status.js";
 import { withLock } from "./lock.js";
 import { assertSchema } from "./schema.js";
 import { validateConfig } from "../generated/config.js";
