@@ -1,12 +1,12 @@
 import { appendToLog, dailyLogHeader, dailyLogName, entriesWorthReading, formatEntry, parseDailyLog, type EntryKind, type LogEntry } from "./daily-log.js";
 import { drainedEntries, parseQueue } from "./queue.js";
 import { addDays, isIsoDate } from "./dates.js";
+import { formatErrorFix } from "./error-fix.js";
 import { UsageError } from "./errors.js";
 import { setFrontmatterField } from "./frontmatter-edit.js";
 import {
   addMemoryEntry,
   formatArchiveChunk,
-  formatErrorFix,
   mergeSources,
   parseMemory,
   planMemoryCap,

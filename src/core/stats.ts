@@ -1,4 +1,5 @@
 import { addDays, daysBetween } from "./dates.js";
+import { errorPartOf, mentionsFix, parseErrorFix } from "./error-fix.js";
 import { ENTRY_KINDS, entriesWorthReading, type EntryKind, type ParsedLog } from "./daily-log.js";
 import { parsedLogOf, playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
 import type { FrequencyRecord } from "./playbook-frequency.js";
@@ -116,15 +117,7 @@ export interface Stats {
 /** Healthy thresholds, as DESIGN.md states them. */
 export const HEALTHY = Object.freeze({ repeatRate: 0, strategyCoverage: 0.7, freshnessDays: 7, playbookCoverage: 0.5 });
 
-const FIX_RE = /(?:^|\s)Fix:\s*\S/;
-const ERROR_PART_RE = /^Error:\s*([\s\S]*?)(?:\s+—\s+(?:Cause|Fix):[\s\S]*)?$/;
 const RECORD_RE = /^brain: strategy record (\S+) (\S+) (\S+)$/;
-
-/** The error a log entry names: the `Error:` part of a `brain error` entry, else the whole text. */
-export function errorPartOf(text: string): string {
-  const m = ERROR_PART_RE.exec(text.trim());
-  return (m ? m[1]! : text).trim();
-}
 
 interface Occurrence {
   date: string;
@@ -146,10 +139,10 @@ function errorOccurrences(logs: ReadonlyArray<{ log: LogSource; parsed: ParsedLo
     const inPeriod = log.date >= since && log.date <= today;
     for (const e of parsed.entries) {
       if (e.kind !== "error" && e.kind !== "fix") continue;
-      const fix = FIX_RE.test(e.text);
+      const fix = mentionsFix(e.text);
       if (!fix && !inPeriod) continue;
       // A `[fix]` entry that does not say which error it fixes cannot be tied to a signature.
-      if (e.kind === "fix" && !ERROR_PART_RE.test(e.text.trim())) continue;
+      if (e.kind === "fix" && parseErrorFix(e.text)?.error == null) continue;
       const text = errorPartOf(e.text);
       if (!text) continue;
       out.push({ date: log.date, signature: errorSignature(text), text, fix, inPeriod });
