@@ -1,3 +1,4 @@
+import { commitVerb, parseCommitSubject } from "./commit-subject.js";
 import { addDays, daysBetween } from "./dates.js";
 import { errorPartOf, mentionsFix, parseErrorFix } from "./error-fix.js";
 import { ENTRY_KINDS, entriesWorthReading, type EntryKind, type ParsedLog } from "./daily-log.js";
@@ -117,7 +118,6 @@ export interface Stats {
 /** Healthy thresholds, as DESIGN.md states them. */
 export const HEALTHY = Object.freeze({ repeatRate: 0, strategyCoverage: 0.7, freshnessDays: 7, playbookCoverage: 0.5 });
 
-const RECORD_RE = /^brain: strategy record (\S+) (\S+) (\S+)$/;
 
 interface Occurrence {
   date: string;
@@ -170,10 +170,10 @@ const MIN_DATE = "0000-00-00";
 function problemDates(commits: readonly StatsCommit[]): Map<string, { since: string; success: string | null }> {
   const out = new Map<string, { since: string; success: string | null }>();
   for (const c of commits) {
-    const m = RECORD_RE.exec(c.subject);
-    if (!m) continue;
-    const key = m[1]!;
-    const result = m[3]!;
+    const m = parseCommitSubject(c.subject);
+    if (m?.kind !== "strategy record") continue;
+    const key = m.problem;
+    const result = m.result;
     const success = result === "success" || (Number.isFinite(Number(result)) && Number(result) >= 0.5);
     const cur = out.get(key) ?? { since: c.date, success: null };
     if (c.date < cur.since) cur.since = c.date;
@@ -295,7 +295,7 @@ export function computeStats(input: StatsInput): Stats {
   const coverage = ratio(now.covered.length, now.seen.length);
   const consolidations = [
     ...parsed.map((p) => p.parsed.consolidated).filter((d): d is string => d !== null),
-    ...input.commits.filter((c) => c.subject.startsWith("brain: consolidate")).map((c) => c.date),
+    ...input.commits.filter((c) => commitVerb(c.subject) === "consolidate").map((c) => c.date),
   ];
   const last = lastConsolidation(consolidations, today);
   const freshness = last === null ? null : daysBetween(last, today);
