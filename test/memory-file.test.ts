@@ -4,7 +4,6 @@ import spec from "commonmark-spec";
 import {
   addMemoryEntry,
   formatArchiveChunk,
-  formatErrorFix,
   parseMemory,
   planMemoryCap,
   reinforceMemoryEntry,
@@ -230,15 +229,6 @@ describe("ids and similarity", () => {
     for (const [a, b] of same) expect([a, b, textSimilarity(a, b) >= 0.6]).toEqual([a, b, true]);
     for (const [a, b] of different) expect([a, b, isRestatement(a, b)]).toEqual([a, b, false]);
     expect(matchTokens("Seeding migrations").tokens).toEqual(["seed", "migration"]);
-  });
-});
-
-describe("Errors & Fixes text", () => {
-  it("joins error, cause and fix", () => {
-    expect(formatErrorFix({ error: "npm ci fails with EINTEGRITY.", cause: "stale lockfile", fix: "regenerate package-lock.json" })).toBe(
-      "Error: npm ci fails with EINTEGRITY — Cause: stale lockfile — Fix: regenerate package-lock.json",
-    );
-    expect(() => formatErrorFix({})).toThrow();
   });
 });
 

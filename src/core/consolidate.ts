@@ -1,12 +1,13 @@
 import { appendToLog, dailyLogHeader, dailyLogName, entriesWorthReading, formatEntry, parseDailyLog, type EntryKind, type LogEntry } from "./daily-log.js";
+import { formatCommitSubject } from "./commit-subject.js";
 import { drainedEntries, parseQueue } from "./queue.js";
 import { addDays, isIsoDate } from "./dates.js";
+import { formatErrorFix } from "./error-fix.js";
 import { UsageError } from "./errors.js";
 import { setFrontmatterField } from "./frontmatter-edit.js";
 import {
   addMemoryEntry,
   formatArchiveChunk,
-  formatErrorFix,
   mergeSources,
   parseMemory,
   planMemoryCap,
@@ -901,7 +902,7 @@ export function drainQueue(source: string): string {
 export function formatConsolidationCommit(report: ConsolidationReport): string {
   const n = report.logs.length;
   const promoted = report.promoted.filter((p) => !p.alreadyThere).length;
-  const head = `brain: consolidate ${n} log${n === 1 ? "" : "s"} → ${report.added.length} added, ${report.reinforced.length} reinforced, ${promoted} promoted`;
+  const head = formatCommitSubject({ kind: "consolidate", logs: n, added: report.added.length, reinforced: report.reinforced.length, promoted });
   const body: string[] = [];
   const section = (title: string, lines: string[]) => {
     if (lines.length) body.push("", title, ...lines);

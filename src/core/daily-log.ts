@@ -1,3 +1,4 @@
+import { splitFrontmatter } from "./frontmatter-split.js";
 import { isIsoDate } from "./dates.js";
 import { detectEol, withEol } from "./text/eol.js";
 import { UsageError } from "./errors.js";
@@ -137,16 +138,11 @@ const HEADING_TIME_RE = /\((\d{1,2}:\d{2})\)\s*$|^(\d{1,2}:\d{2})\b|\b(\d{1,2}:\
  * lists) parse too. Never throws: any text is a valid log.
  */
 export function parseDailyLog(source: string): ParsedLog {
-  const lines = source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").split("\n");
-  let frontmatter: string | null = null;
-  let start = 0;
-  if (lines[0] === "---") {
-    const end = lines.findIndex((l, i) => i > 0 && (l === "---" || l === "..."));
-    if (end > 0) {
-      frontmatter = lines.slice(1, end).join("\n");
-      start = end + 1;
-    }
-  }
+  const normalized = source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const lines = normalized.split("\n");
+  const split = splitFrontmatter(normalized);
+  const frontmatter = split.yaml;
+  const start = split.close + 1;
   const consolidatedMatch = frontmatter ? /^consolidated:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$/m.exec(frontmatter) : null;
   const { entries, consolidatedLine } = scanBlocks(lines, start);
   return { frontmatter, consolidated: consolidatedMatch?.[1] ?? consolidatedLine, bodyLine: start + 1, entries };

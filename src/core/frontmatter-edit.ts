@@ -1,5 +1,6 @@
 import { UsageError } from "./errors.js";
 import { detectEol } from "./text/eol.js";
+import { splitFrontmatter } from "./frontmatter-split.js";
 
 /**
  * Sets one top-level `key: value` line in a markdown file's YAML frontmatter
@@ -11,25 +12,19 @@ import { detectEol } from "./text/eol.js";
 export function setFrontmatterField(source: string, key: string, value: string): string {
   if (!/^[A-Za-z_][\w-]*$/.test(key)) throw new UsageError(`Frontmatter key must be a plain word, got ${JSON.stringify(key)}.`);
   if (/[\r\n]/.test(value)) throw new UsageError("Frontmatter value must be one line.");
-  const bom = source.startsWith("\uFEFF") ? "\uFEFF" : "";
-  const text = source.slice(bom.length);
-  const eol = detectEol(text);
-  const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-  const bare = (l: string) => l.replace(/\r?\n$/, "");
-  if (lines.length && bare(lines[0]!) === "---") {
-    const close = lines.findIndex((l, i) => i > 0 && (bare(l) === "---" || bare(l) === "..."));
-    if (close > 0) {
-      const keyRe = new RegExp(`^${key}\\s*:`);
-      const at = lines.findIndex((l, i) => i > 0 && i < close && keyRe.test(l));
-      if (at !== -1) {
-        const ending = lines[at]!.slice(bare(lines[at]!).length);
-        lines[at] = `${key}: ${value}${ending}`;
-      } else {
-        const lineEol = lines[0]!.endsWith("\r\n") ? "\r\n" : "\n";
-        lines.splice(close, 0, `${key}: ${value}${lineEol}`);
-      }
-      return bom + lines.join("");
-    }
+  const { bom, lines, close, body } = splitFrontmatter(source);
+  if (close < 0) {
+    const eol = detectEol(body);
+    return `${bom}---${eol}${key}: ${value}${eol}---${eol}${body}`;
   }
-  return `${bom}---${eol}${key}: ${value}${eol}---${eol}${text}`;
+  const keyRe = new RegExp(`^${key}\\s*:`);
+  const at = lines.findIndex((l, i) => i > 0 && i < close && keyRe.test(l));
+  if (at !== -1) {
+    const ending = /\r?\n$/.exec(lines[at]!)?.[0] ?? "";
+    lines[at] = `${key}: ${value}${ending}`;
+  } else {
+    const lineEol = lines[0]!.endsWith("\r\n") ? "\r\n" : "\n";
+    lines.splice(close, 0, `${key}: ${value}${lineEol}`);
+  }
+  return bom + lines.join("");
 }

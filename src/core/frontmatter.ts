@@ -1,5 +1,6 @@
-import matter from "gray-matter";
+import yaml from "js-yaml";
 import { CorruptFileError } from "./errors.js";
+import { splitFrontmatter } from "./frontmatter-split.js";
 
 /** A frontmatter block read as plain JSON data, and the text after it. */
 export interface ReadFrontmatter {
@@ -19,7 +20,8 @@ const ALLOWANCE = 10_000;
 const PER_CHARACTER = 4;
 
 /**
- * Reads the YAML frontmatter of `text` (which opens with a `---` line). Every
+ * Reads the YAML frontmatter of `text` (fenced as {@link splitFrontmatter}
+ * finds it; a file without a closed block is a CorruptFileError). Every
  * frontmatter brain reads goes through here, because js-yaml resolves an
  * alias (`*a`) to the very object its anchor (`&a`) names: nine lines of
  * nested aliases (a "billion laughs") parse in a millisecond into a value
@@ -31,15 +33,15 @@ const PER_CHARACTER = 4;
  * repeat a small value stay allowed.
  */
 export function readFrontmatter(text: string, file: string): ReadFrontmatter {
+  const split = splitFrontmatter(text);
+  if (split.yaml === null) {
+    throw new CorruptFileError(file, split.unclosed ? "the frontmatter block is not closed by a `---` line" : "the file has no frontmatter (a first line `---`)");
+  }
+  const source = split.yaml;
   let raw: unknown;
-  let content: string;
-  let source: string;
   try {
-    // Options are passed so gray-matter does not serve a cached object that another caller mutated.
-    const parsed = matter(text, {});
-    raw = parsed.data;
-    content = parsed.content;
-    source = parsed.matter;
+    // A block of comments and blank lines only is empty frontmatter: no fields.
+    raw = source.replace(/^\s*#[^\n]+/gm, "").trim() === "" ? {} : yaml.safeLoad(source);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new CorruptFileError(file, `the frontmatter is not valid YAML (${msg})`, { cause: err });
@@ -49,7 +51,7 @@ export function readFrontmatter(text: string, file: string): ReadFrontmatter {
   }
   const limit = ALLOWANCE + PER_CHARACTER * source.length;
   const data = toPlainTree(raw, limit, file) as Record<string, unknown>;
-  return { data, content };
+  return { data, content: split.body };
 }
 
 /**

@@ -435,18 +435,3 @@ export function appendArchiveChunk(before: string | null, chunk: string): string
   const eol = detectEol(before);
   return `${before}${before.endsWith("\n") ? "" : eol}${eol}${withEol(chunk, eol)}`;
 }
-
-/**
- * The text of an `## Errors & Fixes` entry, shared by `brain error` and
- * consolidation so both read alike: `Error: <error> — Cause: <cause> — Fix: <fix>`
- * (cause and fix left out when unknown).
- */
-export function formatErrorFix(parts: { error?: string | null; cause?: string | null; fix?: string | null }): string {
-  const clean = (s: string | null | undefined) => (s ?? "").replace(/\s+/g, " ").trim().replace(/[.;,]+$/, "");
-  const out: string[] = [];
-  if (clean(parts.error)) out.push(`Error: ${clean(parts.error)}`);
-  if (clean(parts.cause)) out.push(`Cause: ${clean(parts.cause)}`);
-  if (clean(parts.fix)) out.push(`Fix: ${clean(parts.fix)}`);
-  if (!out.length) throw new UsageError("An Errors & Fixes entry needs an error, a cause or a fix.");
-  return out.join(" — ");
-}

@@ -1,6 +1,7 @@
 import { isIsoDate } from "./dates.js";
 import { CorruptFileError, UsageError } from "./errors.js";
 import { readFrontmatter } from "./frontmatter.js";
+import { isOpeningFence, splitFrontmatter } from "./frontmatter-split.js";
 import { ownRecord } from "./own-record.js";
 import {
   historyKeyValue,
@@ -231,7 +232,7 @@ function listOrNone(items: readonly string[] | undefined, marker: "- " | "1. "):
 export function parsePlaybook(text: string, file: string): Playbook {
   const clean = text.replace(/^\uFEFF/, "");
   const first = clean.split(/\r?\n/, 1)[0] ?? "";
-  if (first.trimEnd() === "---") return parseFrontmatterPlaybook(clean, file);
+  if (isOpeningFence(first)) return parseFrontmatterPlaybook(clean, file);
   if (/^---[A-Za-z]/.test(first)) {
     throw new CorruptFileError(file, `the frontmatter opens with \`${first.trim().slice(0, 20)}\`; brain reads YAML frontmatter only, opened by a bare \`---\` line`);
   }
@@ -239,10 +240,7 @@ export function parsePlaybook(text: string, file: string): Playbook {
 }
 
 function parseFrontmatterPlaybook(text: string, file: string): Playbook {
-  const lines = text.split(/\r?\n/);
-  if (!lines.slice(1).some((l) => /^(---|\.\.\.)\s*$/.test(l))) {
-    throw new CorruptFileError(file, "the frontmatter block is not closed by a `---` line");
-  }
+  // readFrontmatter refuses an unclosed block, naming the file.
   const { data: fm, content } = readFrontmatter(text, file);
   const bad = (field: string, expected: string, example: string): never => {
     throw new CorruptFileError(file, `field \`${field}\` must be ${expected} (e.g. \`${field}: ${example}\`), got ${describe(fm[field])}`);
@@ -486,7 +484,7 @@ export function recordPlaybookUse(text: string, options: RecordUseOptions): stri
 
   const lines = text.split("\n");
   const eol = lines[0]!.endsWith("\r") ? "\r" : "";
-  const close = lines.findIndex((l, i) => i > 0 && /^(---|\.\.\.)\s*$/.test(l));
+  const { close } = splitFrontmatter(text);
   const updates: [string, string][] = [
     ["uses", String(uses)],
     ["successRate", plainNumber(rate)],
@@ -737,7 +735,7 @@ export function fillPlaybookTemplate(template: string, fields: { name: string; d
   if (!name) throw new UsageError("A playbook needs a name.");
   const description = oneLine(fields.description ?? "");
   const lines = template.split("\n");
-  const close = lines[0]?.trimEnd() === "---" ? lines.findIndex((l, i) => i > 0 && /^(---|\.\.\.)\s*$/.test(l)) : -1;
+  const { close } = splitFrontmatter(template);
   return lines
     .map((line, i) => {
       const inFrontmatter = i > 0 && i < close;

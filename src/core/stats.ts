@@ -1,4 +1,6 @@
+import { commitVerb, parseCommitSubject } from "./commit-subject.js";
 import { addDays, daysBetween } from "./dates.js";
+import { errorPartOf, mentionsFix, parseErrorFix } from "./error-fix.js";
 import { ENTRY_KINDS, entriesWorthReading, type EntryKind, type ParsedLog } from "./daily-log.js";
 import { parsedLogOf, playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
 import type { FrequencyRecord } from "./playbook-frequency.js";
@@ -117,15 +119,6 @@ export interface Stats {
 /** Healthy thresholds, as DESIGN.md states them. */
 export const HEALTHY = Object.freeze({ repeatRate: 0, strategyCoverage: 0.7, freshnessDays: 7, playbookCoverage: 0.5 });
 
-const FIX_RE = /(?:^|\s)Fix:\s*\S/;
-const ERROR_PART_RE = /^Error:\s*([\s\S]*?)(?:\s+—\s+(?:Cause|Fix):[\s\S]*)?$/;
-const RECORD_RE = /^brain: strategy record (\S+) (\S+) (\S+)$/;
-
-/** The error a log entry names: the `Error:` part of a `brain error` entry, else the whole text. */
-export function errorPartOf(text: string): string {
-  const m = ERROR_PART_RE.exec(text.trim());
-  return (m ? m[1]! : text).trim();
-}
 
 interface Occurrence {
   date: string;
@@ -147,10 +140,10 @@ function errorOccurrences(logs: ReadonlyArray<{ log: LogSource; parsed: ParsedLo
     const inPeriod = log.date >= since && log.date <= today;
     for (const e of parsed.entries) {
       if (e.kind !== "error" && e.kind !== "fix") continue;
-      const fix = FIX_RE.test(e.text);
+      const fix = mentionsFix(e.text);
       if (!fix && !inPeriod) continue;
       // A `[fix]` entry that does not say which error it fixes cannot be tied to a signature.
-      if (e.kind === "fix" && !ERROR_PART_RE.test(e.text.trim())) continue;
+      if (e.kind === "fix" && parseErrorFix(e.text)?.error == null) continue;
       const text = errorPartOf(e.text);
       if (!text) continue;
       out.push({ date: log.date, signature: errorSignature(text), text, fix, inPeriod });
@@ -178,10 +171,10 @@ const MIN_DATE = "0000-00-00";
 function problemDates(commits: readonly StatsCommit[]): Map<string, { since: string; success: string | null }> {
   const out = new Map<string, { since: string; success: string | null }>();
   for (const c of commits) {
-    const m = RECORD_RE.exec(c.subject);
-    if (!m) continue;
-    const key = m[1]!;
-    const result = m[3]!;
+    const m = parseCommitSubject(c.subject);
+    if (m?.kind !== "strategy record") continue;
+    const key = m.problem;
+    const result = m.result;
     const success = result === "success" || (Number.isFinite(Number(result)) && Number(result) >= 0.5);
     const cur = out.get(key) ?? { since: c.date, success: null };
     if (c.date < cur.since) cur.since = c.date;
@@ -303,7 +296,7 @@ export function computeStats(input: StatsInput): Stats {
   const coverage = ratio(now.covered.length, now.seen.length);
   const consolidations = [
     ...parsed.map((p) => p.parsed.consolidated).filter((d): d is string => d !== null),
-    ...input.commits.filter((c) => c.subject.startsWith("brain: consolidate")).map((c) => c.date),
+    ...input.commits.filter((c) => commitVerb(c.subject) === "consolidate").map((c) => c.date),
   ];
   const last = lastConsolidation(consolidations, today);
   const freshness = last === null ? null : daysBetween(last, today);

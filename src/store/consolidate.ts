@@ -22,6 +22,7 @@ import { localDate, localTime } from "../core/dates.js";
 import { errorSignature } from "../core/signature/signature.js";
 import { createRegistry, parseStrategies, recordOutcome, serializeStrategies } from "../core/strategies.js";
 
+import { parseErrorFix } from "../core/error-fix.js";
 import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";
 import { appendArchiveChunk } from "../core/memory-file.js";
 import { type RulesFile } from "../core/rules-file.js";
@@ -205,7 +206,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const moves = plannedMoves(inputs, applied, today, ws);
     const changed = applied.changed || moves.moves.length > 0;
     const message = splitMessage(applied.commitMessage);
-    const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && ERROR_FIX_RE.test(a.text)).length;
+    const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && errorAndFix(a.text) !== null).length;
     if (learned) message.body += `${message.body ? "\n\n" : ""}Recorded ${learned} fix${learned === 1 ? "" : "es"} as successful solutions in ${STRATEGIES_PATH}.`;
     if (changed) {
       progress?.({ phase: "write", done: 0, total: applied.logs.length });
@@ -380,7 +381,11 @@ function stepsOf(inputs: Inputs, applied: ConsolidationResult, moves: Array<{ fr
   return steps;
 }
 
-const ERROR_FIX_RE = /^Error: (.+?)(?: — Cause: (.+?))? — Fix: (.+)$/s;
+/** The error and fix of an Errors & Fixes entry that names both, else null. */
+function errorAndFix(text: string): { error: string; fix: string } | null {
+  const parts = parseErrorFix(text);
+  return parts?.error != null && parts.fix != null ? { error: parts.error, fix: parts.fix } : null;
+}
 
 /**
  * strategies.json after recording, as a success, the fix of each Errors &
@@ -390,8 +395,8 @@ const ERROR_FIX_RE = /^Error: (.+?)(?: — Cause: (.+?))? — Fix: (.+)$/s;
  */
 function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | null {
   const fixes = applied.report.added.flatMap((a) => {
-    const m = a.section === "Errors & Fixes" ? ERROR_FIX_RE.exec(a.text) : null;
-    return m ? [{ error: m[1]!, fix: m[3]! }] : [];
+    const m = a.section === "Errors & Fixes" ? errorAndFix(a.text) : null;
+    return m ? [m] : [];
   });
   if (!fixes.length) return null;
   const previous = inputs.strategies === null ? createRegistry() : parseStrategies(inputs.strategies, STRATEGIES_PATH);

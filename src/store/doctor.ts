@@ -1,3 +1,4 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
@@ -138,7 +139,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
         result: done,
         message: committed.length
           ? {
-              subject: `brain: doctor --fix ${[...new Set(committed.map((d) => d.id))].join(", ")}`,
+              subject: formatCommitSubject({ kind: "doctor --fix", checks: [...new Set(committed.map((d) => d.id))] }),
               body: ["Repaired what was safe to repair; no text a person wrote was changed.", ...committed.map((d) => `- ${d.file ? `${d.file}: ` : ""}${d.message}`)].join("\n"),
             }
           : undefined,

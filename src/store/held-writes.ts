@@ -1,3 +1,4 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { readTextIfExists, writeFileAtomic } from "./fs.js";
@@ -72,7 +73,7 @@ export async function reapplyHeldWrites(ws: Workspace, warnings: string[]): Prom
   const commands = [...new Set(held.commands)];
   return {
     paths,
-    subject: `brain: recover ${paths.length} file${paths.length === 1 ? "" : "s"} written while ${held.reason.replace(/ is in progress$/, " was in progress").replace(/^HEAD is detached.*/, "HEAD was detached")}`,
+    subject: formatCommitSubject({ kind: "recover held", files: paths.length, reason: held.reason.replace(/ is in progress$/, " was in progress").replace(/^HEAD is detached.*/, "HEAD was detached") }),
     body: [`${commands.join(", ")} wrote these files while ${held.reason}, and did not commit them then:`, ...paths.map((p) => `- ${p}`)].join("\n"),
   };
 }

@@ -1,3 +1,4 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
@@ -102,7 +103,7 @@ export async function initWorkspace(options: InitOptions = {}): Promise<InitResu
     return {
       result: { created, kept, updated },
       message: changed.length
-        ? { subject: `brain: init workspace (${created.length} file${created.length === 1 ? "" : "s"} created)`, body }
+        ? { subject: formatCommitSubject({ kind: "init", created: created.length }), body }
         : undefined,
     };
   });

@@ -1,3 +1,4 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { localDate, localTime } from "../core/dates.js";
 import { appendToLog, dailyLogHeader, formatEntry, MAX_ENTRY_CHARS, normalizeText, type EntryKind, type NewEntry } from "../core/daily-log.js";
 import { UsageError } from "../core/errors.js";
@@ -48,7 +49,7 @@ export async function logEntry(options: LogOptions): Promise<LogResult> {
     const w = written!;
     return {
       result: w,
-      message: { subject: `brain: log [${kind}] ${summarize(w.entry)}`, body: `Appended to ${w.path}:${w.line}\n\n${w.entry.trimEnd()}` },
+      message: { subject: formatCommitSubject({ kind: "log", entryKind: kind, summary: summarize(w.entry) }), body: `Appended to ${w.path}:${w.line}\n\n${w.entry.trimEnd()}` },
     };
   });
   return { ...result, date, time, kind, commit, warnings };

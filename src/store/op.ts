@@ -1,3 +1,4 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { ownRecord } from "../core/own-record.js";
 import { localDate, localTime } from "../core/dates.js";
 import { formatOpText } from "../core/op-entry.js";
@@ -41,7 +42,7 @@ export async function logOp(options: OpOptions): Promise<OpResult> {
     return {
       result: { ...w, redacted: [...redacted, ...w.redacted] },
       message: {
-        subject: `brain: op ${summarize(name)}`,
+        subject: formatCommitSubject({ kind: "op", summary: summarize(name) }),
         body: `Logged operation ${JSON.stringify(name)} in ${w.path}:${w.line}\n\n${w.entry.trimEnd()}`,
       },
     };

@@ -1,3 +1,4 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import fg from "fast-glob";
@@ -153,7 +154,7 @@ export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlayb
     return {
       result: { path, slug, name, source, params, redacted },
       message: {
-        subject: `brain: playbook new ${slug}`,
+        subject: formatCommitSubject({ kind: "playbook new", slug }),
         body:
           `Wrote ${path} from ${source === "suggestion" ? "the suggestion of the same name" : "templates/playbook.md"}.` +
           (params.length ? `\n\nParameters: ${params.join(", ")}` : ""),
@@ -344,7 +345,7 @@ export async function recordPlaybook(options: RecordPlaybookOptions): Promise<Re
         lastUsed: date,
       },
       message: {
-        subject: `brain: playbook record ${pb.slug} ${label}`,
+        subject: formatCommitSubject({ kind: "playbook record", slug: pb.slug, result: label }),
         body:
           `Recorded a use of ${path}: ${label}${note?.text.trim() ? ` (${note.text.trim()})` : ""}.\n\n` +
           where +

@@ -1,3 +1,4 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { localDate, localTime } from "../core/dates.js";
 import type { EntryKind } from "../core/daily-log.js";
 import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, parseQueue, removeQueueItems, type QueueItem } from "../core/queue.js";
@@ -41,7 +42,7 @@ export async function queueAdd(options: QueueAddOptions): Promise<QueueAddResult
     const line = content.split("\n").length - entry.split("\n").length + 1;
     return {
       result: { path: QUEUE_PATH, line, entry, redacted },
-      message: { subject: `brain: queue add ${summarize(entry)}`, body: `Queued in ${QUEUE_PATH}:${line}\n\n${entry.trimEnd()}` },
+      message: { subject: formatCommitSubject({ kind: "queue add", summary: summarize(entry) }), body: `Queued in ${QUEUE_PATH}:${line}\n\n${entry.trimEnd()}` },
     };
   });
   return { ...result, commit, warnings };
@@ -79,7 +80,7 @@ export async function queueDrain(options: WriteOptions = {}): Promise<QueueDrain
     const entries = appendEntries(tx, today, drainedEntries(items, today, localTime(now)));
     tx.write(QUEUE_PATH, removeQueueItems(source, items));
     const body = [`Moved ${items.length} item(s) from ${QUEUE_PATH} into ${entries[0]!.path}:`, "", ...entries.map((e) => e.entry.trimEnd())].join("\n");
-    return { result: entries, message: { subject: `brain: queue drain ${items.length} item${items.length === 1 ? "" : "s"}`, body } };
+    return { result: entries, message: { subject: formatCommitSubject({ kind: "queue drain", items: items.length }), body } };
   });
   return { drained: result.length, entries: result, commit, warnings };
 }

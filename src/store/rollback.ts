@@ -1,3 +1,4 @@
+import { BRAIN_SUBJECT_PREFIX, formatCommitSubject, isBrainSubject } from "../core/commit-subject.js";
 import { GitError, UsageError } from "../core/errors.js";
 import { revertCommit } from "./git/commit.js";
 import { brainCommits, describeCommit } from "./git/history.js";
@@ -17,9 +18,6 @@ export interface RollbackResult {
   commit: CommitInfo;
   subject: string;
 }
-
-/** Subject prefix of every commit brain makes. */
-const BRAIN_PREFIX = "brain: ";
 
 /**
  * Reverts one brain commit with `git revert` (default: the last one), as a
@@ -45,9 +43,9 @@ export async function rollback(options: RollbackOptions = {}): Promise<RollbackR
         if (!target) throw new GitError(`Cannot read commit ${last.sha}.`);
       }
       const short = target.sha.slice(0, 7);
-      if (!target.subject.startsWith(BRAIN_PREFIX)) {
+      if (!isBrainSubject(target.subject)) {
         throw new UsageError(
-          `Commit ${short} ("${target.subject}") was not made by brain: its subject does not start with "${BRAIN_PREFIX}". ` +
+          `Commit ${short} ("${target.subject}") was not made by brain: its subject does not start with "${BRAIN_SUBJECT_PREFIX}". ` +
             `brain only rolls back its own commits; undo this one yourself with \`git revert ${short}\`.`,
         );
       }
@@ -55,8 +53,7 @@ export async function rollback(options: RollbackOptions = {}): Promise<RollbackR
       if (await hasStagedChanges(ws.root)) {
         throw new UsageError("The git index holds staged changes; commit or unstage them first, so the rollback commit holds only the rollback.");
       }
-      const what = target.subject.slice(BRAIN_PREFIX.length);
-      const subject = `brain: rollback ${short} (${what})`;
+      const subject = formatCommitSubject({ kind: "rollback", sha: short, undoes: target.subject.slice(BRAIN_SUBJECT_PREFIX.length) });
       const body = `This reverts commit ${target.sha}.\n\nUndone: ${target.subject}`;
       const safe = redactCommitMessage({ subject, body });
       const commit = await revertCommit(ws.root, target.sha, safe.subject, safe.body);

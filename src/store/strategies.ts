@@ -1,4 +1,6 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { localDate, localTime } from "../core/dates.js";
+import { formatErrorFix } from "../core/error-fix.js";
 import { UsageError } from "../core/errors.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redact.js";
@@ -146,7 +148,7 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
     return {
       result: { problem: r.problemKey, solution: view, created: r.created, resolution: r.resolution, redactions: r.redactions },
       message: {
-        subject: `brain: strategy record ${r.problemKey} ${view.id} ${formatResult(result)}`,
+        subject: formatCommitSubject({ kind: "strategy record", problem: r.problemKey, solution: view.id, result: formatResult(result) }),
         body: [
           `${r.created.problem ? "New problem" : "Problem"} ${r.problemKey}${r.resolution.via !== "key" && r.resolution.via !== "new" ? ` (matched by ${r.resolution.via})` : ""}.`,
           `${r.created.solution ? "New solution" : "Solution"} ${view.id}: ${view.action}`,
@@ -281,7 +283,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   checkEntryText(options.error);
   checkEntryText(options.fix);
   // MEMORY.md editing needs the markdown parser; only this command loads it.
-  const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, formatErrorFix, parseMemory, planMemoryCap, reinforceMemoryEntry } = await import("../core/memory-file.js");
+  const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry } = await import("../core/memory-file.js");
   const { hashSourceText, isRestatement } = await import("../core/text/match.js");
   const now = options.now ?? new Date();
   const date = localDate(now);
@@ -330,7 +332,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     return {
       result: { problem: r.problemKey, solution: view, memory: { id: edit.entry.id, line, reinforced: Boolean(existing) }, log: source },
       message: {
-        subject: `brain: error ${summarize(error)}`,
+        subject: formatCommitSubject({ kind: "error", summary: summarize(error) }),
         body: [
           `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${MEMORY_PATH}:${line}:`,
           `  ${text}`,
@@ -355,7 +357,7 @@ export async function retireStrategy(options: WriteOptions & { problem: string; 
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === options.id)!;
     return {
       result: { problem: r.problemKey, solution: view, changed: r.changed },
-      message: r.changed ? { subject: `brain: strategy retire ${r.problemKey} ${options.id}`, body: `Retired ${options.id}: ${view.action}\nRetired solutions stay in the file and rank last.` } : undefined,
+      message: r.changed ? { subject: formatCommitSubject({ kind: "strategy retire", problem: r.problemKey, solution: options.id }), body: `Retired ${options.id}: ${view.action}\nRetired solutions stay in the file and rank last.` } : undefined,
     };
   });
   return { ...out.result, commit: out.commit, warnings: out.warnings };
@@ -390,7 +392,7 @@ export async function pruneStrategies(options: PruneStrategiesOptions = {}): Pro
     return {
       result: plan.retire,
       message: {
-        subject: `brain: strategy prune ${plan.retire.length} solution${plan.retire.length === 1 ? "" : "s"} retired`,
+        subject: formatCommitSubject({ kind: "strategy prune", retired: plan.retire.length }),
         body: plan.retire.map((p) => `${p.problem} ${p.id}: ${p.action} (${p.reasons.join(", ")})`).join("\n"),
       },
     };

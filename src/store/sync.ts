@@ -1,3 +1,4 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
@@ -136,7 +137,7 @@ async function syncLocked(root: string, gitRoot: string, options: SyncOptions): 
   }
   if (options.setup) {
     if (result.attributesChanged && !dryRun) {
-      result.commit = await commitPaths(gitRoot, [relative(gitRoot, join(root, ".gitattributes"))], "brain: sync setup merge drivers", "Concurrent edits from several clones of this workspace now merge with brain's drivers (see docs/sync.md).");
+      result.commit = await commitPaths(gitRoot, [relative(gitRoot, join(root, ".gitattributes"))], formatCommitSubject({ kind: "sync setup" }), "Concurrent edits from several clones of this workspace now merge with brain's drivers (see docs/sync.md).");
     }
     return result;
   }
@@ -160,7 +161,7 @@ async function syncLocked(root: string, gitRoot: string, options: SyncOptions): 
     result.commit = await commitPaths(
       gitRoot,
       result.pending,
-      `brain: sync commit ${result.pending.length} pending file${result.pending.length === 1 ? "" : "s"}`,
+      formatCommitSubject({ kind: "sync commit", files: result.pending.length }),
       `Uncommitted changes in brain's files, committed before syncing with ${remote}/${remoteBranch}:\n${result.pending.map((f) => `  ${f}`).join("\n")}`,
     );
   }
@@ -246,7 +247,7 @@ async function mergeRemote(root: string, gitRoot: string, gitDir: string, head: 
   writeFileSync(statePath(root), JSON.stringify(state) + "\n");
   try {
     const base = await mergeBaseOf(gitRoot, head, tip);
-    const message = `brain: sync merge ${label}`;
+    const message = formatCommitSubject({ kind: "sync merge", label });
     const merged = await mergeRev(gitRoot, tip, message, { allowUnrelated: !base, noCommit: true });
     if (merged.ok) {
       await countIdenticalChanges(root, gitRoot, base, head, tip);

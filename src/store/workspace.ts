@@ -1,3 +1,4 @@
+import { formatCommitSubject } from "../core/commit-subject.js";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -415,7 +416,7 @@ async function commitHeld(ws: Workspace, warnings: string[]): Promise<void> {
 
 function recoveryMessage(left: InterruptedWrite): CommitMessage {
   return {
-    subject: `brain: recover ${left.paths.length} file${left.paths.length === 1 ? "" : "s"} ${left.command} left uncommitted`,
+    subject: formatCommitSubject({ kind: "recover", files: left.paths.length, command: left.command }),
     body: [
       `${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote these files and did not commit them (it was killed first, or its commit failed):`,
       ...left.paths.map((p) => `- ${p}`),
