@@ -7,7 +7,7 @@ import { ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "
 import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
 import { commitPaths, commitWithContents, findRepositoryRoot, gitOperationInProgress, headTexts, mergeChange } from "./git.js";
 import { withLock } from "./lock.js";
-import { assertSchema } from "./schema.js";
+import { checkSchema, schemaMismatchError } from "../core/schema.js";
 import { validateConfig } from "../generated/config.js";
 import { BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, type BrainConfig, WORKSPACE_MARKERS } from "../core/layout.js";
 
@@ -79,8 +79,10 @@ export function readConfig(root: string): BrainConfig {
   } catch (err) {
     throw new CorruptFileError(CONFIG_FILE, `invalid JSON (${(err as Error).message})`);
   }
-  assertSchema(validateConfig, data, CONFIG_FILE);
-  const given = data as Partial<BrainConfig>;
+  // Every rule of the file is in schemas/config.schema.json.
+  const checked = checkSchema<Partial<BrainConfig>>(validateConfig, data, CONFIG_FILE);
+  if (!checked.ok) throw schemaMismatchError(validateConfig, checked.faults, CONFIG_FILE);
+  const given = checked.value;
   return { ...DEFAULT_CONFIG, ...given, thresholds: { ...given.thresholds } };
 }
 
