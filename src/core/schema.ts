@@ -117,8 +117,35 @@ export function toPointer(segments: ReadonlyArray<string | number>): string {
 /** How a found value is shown: its JSON, cut at 40 characters; "nothing" when absent. */
 export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
-  const json = JSON.stringify(v);
+  const json = boundedJson(v, 41);
   return json.length > 40 ? `${json.slice(0, 37)}...` : json;
+}
+
+/** JSON text of `v`, stopped once it is `max` characters long, so a value nested thousands deep costs no more than a short one. */
+function boundedJson(v: unknown, max: number): string {
+  let out = "";
+  const walk = (x: unknown): void => {
+    if (out.length >= max) return;
+    if (Array.isArray(x)) {
+      out += "[";
+      x.forEach((item, i) => {
+        if (out.length >= max) return;
+        if (i) out += ",";
+        walk(item === undefined ? null : item);
+      });
+      out += "]";
+    } else if (x !== null && typeof x === "object") {
+      out += "{";
+      Object.entries(x).forEach(([k, item], i) => {
+        if (out.length >= max) return;
+        out += `${i ? "," : ""}${JSON.stringify(k)}:`;
+        walk(item);
+      });
+      out += "}";
+    } else out += JSON.stringify(x) ?? "null";
+  };
+  walk(v);
+  return out;
 }
 
 /** An example as it reads in a message: JSON with a space after each `,` and `:`. */
