@@ -16,6 +16,7 @@ import {
   type LogInput,
 } from "../src/core/consolidate.js";
 import { parseMemory } from "../src/core/memory-file.js";
+import { EXPECTED_KEYWORD } from "../src/core/schema.js";
 import { addRule, findBlock, parseRules, readBlock, upsertBlock } from "../src/core/rules-file.js";
 import { setFrontmatterField } from "../src/core/frontmatter-edit.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
@@ -305,7 +306,7 @@ describe("frontmatter marking", () => {
 
 describe("summarizer contract", () => {
   const plan = planConsolidation(input(weeks()));
-  const ajv = new Ajv2020({ allErrors: true });
+  const ajv = new Ajv2020({ allErrors: true }).addKeyword(EXPECTED_KEYWORD);
   const inputSchema = JSON.parse(readFileSync(new URL("../schemas/summarizer-input.schema.json", import.meta.url), "utf8"));
   const outputSchema = JSON.parse(readFileSync(new URL("../schemas/summarizer-output.schema.json", import.meta.url), "utf8"));
 
@@ -338,12 +339,15 @@ describe("summarizer contract", () => {
       { nope: true },
     ];
     for (const b of bad) {
-      expect(validateSummarizerOutput(b, plan).errors?.length).toBeGreaterThan(0);
+      const checked = validateSummarizerOutput(b, plan);
+      expect(checked.ok).toBe(false);
+      expect(checked.ok ? [] : checked.faults).not.toEqual([]);
       expect(ajv.validate(outputSchema, b)).toBe(false);
     }
-    expect(validateSummarizerOutput({ entries: [{ text: "x", kind: "lesson", sources: ["memory/nope.md:1"] }] }, plan).errors).toEqual([
-      '/entries/0/sources/0: "memory/nope.md:1" is not a candidate ref of this run',
-    ]);
+    expect(validateSummarizerOutput({ entries: [{ text: "x", kind: "lesson", sources: ["memory/nope.md:1"] }] }, plan)).toEqual({
+      ok: false,
+      faults: [{ file: "the summarizer's answer", path: "/entries/0/sources/0", message: '"memory/nope.md:1" is not a candidate ref of this run' }],
+    });
     expect(() => applySummarizerOutput(plan, { entries: "no" })).toThrow(/\/entries: expected an array/);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { formatEntry } from "../src/core/daily-log.js";
 import { CorruptFileError, UsageError } from "../src/core/errors.js";
 import { formatOpText } from "../src/core/op-entry.js";
+import { EXPECTED_KEYWORD } from "../src/core/schema.js";
 import {
   draftFromSuggestion,
   fillPlaybookTemplate,
@@ -524,7 +525,7 @@ describe("matchPlaybooks", () => {
 });
 
 describe("schema and template", () => {
-  const ajv = new Ajv2020({ allErrors: true });
+  const ajv = new Ajv2020({ allErrors: true }).addKeyword(EXPECTED_KEYWORD);
   const validate = ajv.compile(schema);
 
   it("accepts valid frontmatter and rejects invalid samples", () => {

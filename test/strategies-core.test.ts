@@ -3,6 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CorruptFileError, UsageError } from "../src/core/errors.js";
+import { EXPECTED_KEYWORD } from "../src/core/schema.js";
 import {
   DEFAULT_THRESHOLDS,
   type Problem,
@@ -604,7 +605,7 @@ describe("properties", () => {
   it("round trip of any valid file keeps every key and value", () => {
     fc.assert(
       fc.property(registryArb, (registry) => {
-        expect(checkStrategies(registry)).toEqual([]);
+        expect(checkStrategies(registry)).toEqual({ ok: true, value: registry });
         const text = serializeStrategies(registry);
         const back = parseStrategies(text);
         expect(serializeStrategies(back)).toBe(text);
@@ -639,7 +640,7 @@ describe("properties", () => {
 
 describe("strategies.schema.json", () => {
   const schema = JSON.parse(readFileSync(new URL("../schemas/strategies.schema.json", import.meta.url), "utf8"));
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  const ajv = new Ajv2020({ strict: true, allErrors: true }).addKeyword(EXPECTED_KEYWORD);
   const validate = ajv.compile(schema);
 
   it("is a draft 2020-12 schema", () => {
@@ -668,7 +669,9 @@ describe("strategies.schema.json", () => {
   ];
   it.each(invalid)("rejects %s, as parseStrategies does", (_name, data) => {
     expect(validate(data)).toBe(false);
-    expect(checkStrategies(data).length).toBeGreaterThan(0);
+    const checked = checkStrategies(data);
+    expect(checked.ok).toBe(false);
+    expect(checked.ok ? [] : checked.faults).not.toEqual([]);
   });
 
   it("agrees with parseStrategies on generated valid files", () => {
@@ -676,7 +679,7 @@ describe("strategies.schema.json", () => {
       fc.property(registryArb, (registry) => {
         const data = JSON.parse(serializeStrategies(registry));
         expect(validate(data), JSON.stringify(validate.errors)).toBe(true);
-        expect(checkStrategies(data)).toEqual([]);
+        expect(checkStrategies(data)).toEqual({ ok: true, value: data });
       }),
       { numRuns: 200 },
     );

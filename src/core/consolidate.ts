@@ -4,6 +4,8 @@ import { drainedEntries, parseQueue } from "./queue.js";
 import { addDays, isIsoDate } from "./dates.js";
 import { formatErrorFix } from "./error-fix.js";
 import { UsageError } from "./errors.js";
+import { checkSchema, toPointer, type Checked, type Fault } from "./schema.js";
+import { validateSummarizerOutput as summarizerOutputSchema } from "../generated/summarizer-output.js";
 import { setFrontmatterField } from "./frontmatter-edit.js";
 import {
   addMemoryEntry,
@@ -990,44 +992,42 @@ export function buildSummarizerPrompt(plan: ConsolidationPlan): string {
   ].join("\n");
 }
 
-type Checked<T> = { value: T; errors: undefined } | { value: undefined; errors: string[] };
-
-const OUTPUT_KINDS = new Set(["lesson", "decision", "error", "rule"]);
+/** What a summarizer's answer is called in its faults when the caller names no file. */
+const SUMMARIZER_ANSWER = "the summarizer's answer";
 
 /**
- * Checks a summarizer's answer against the contract and against the plan:
- * every source must be a candidate ref of this plan, used once, and a
- * `reinforces` id must exist in MEMORY.md. Errors name the JSON path.
+ * Checks a summarizer's answer against schemas/summarizer-output.schema.json,
+ * which holds all of its structure. Faults name the JSON path.
  */
-export function validateSummarizerOutput(data: unknown, plan: ConsolidationPlan): Checked<SummarizerOutput> {
-  const errors: string[] = [];
+export function checkSummarizerOutput(data: unknown, file = SUMMARIZER_ANSWER): Checked<SummarizerOutput> {
+  return checkSchema<SummarizerOutput>(summarizerOutputSchema, data, file);
+}
+
+/**
+ * Checks a summarizer's answer against the contract (its schema) and then
+ * against the plan, the rules no schema can say: every source must be a
+ * candidate ref of this plan, used once, and a `reinforces` id must exist
+ * in MEMORY.md. Faults name the JSON path.
+ */
+export function validateSummarizerOutput(data: unknown, plan: ConsolidationPlan, file = SUMMARIZER_ANSWER): Checked<SummarizerOutput> {
+  const checked = checkSummarizerOutput(data, file);
+  if (!checked.ok) return checked;
+  const faults: Fault[] = [];
   const refs = new Set(buildSummarizerInput(plan).candidates.map((c) => c.ref));
   const ids = new Set(parseMemory(plan.input.memory).entries.map((e) => e.id));
   const used = new Set<string>();
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    return { value: undefined, errors: ['(root): expected an object like {"entries": [{"text": "...", "kind": "lesson", "sources": ["memory/2026-11-18.md:12"]}]}'] };
-  }
-  const entries = (data as { entries?: unknown }).entries;
-  if (!Array.isArray(entries)) return { value: undefined, errors: ["/entries: expected an array"] };
-  entries.forEach((e: unknown, i) => {
-    const at = `/entries/${i}`;
-    if (typeof e !== "object" || e === null) return void errors.push(`${at}: expected an object`);
-    const o = e as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!["text", "kind", "sources", "tags", "reinforces"].includes(k)) errors.push(`${at}/${k}: unknown field`);
-    if (typeof o.text !== "string" || o.text.trim() === "") errors.push(`${at}/text: expected a non-empty string`);
-    else if (o.text.length > 1000) errors.push(`${at}/text: longer than 1000 characters; distill it to 1–3 lines`);
-    if (typeof o.kind !== "string" || !OUTPUT_KINDS.has(o.kind)) errors.push(`${at}/kind: expected one of lesson, decision, error, rule`);
-    if (!Array.isArray(o.sources) || o.sources.length === 0) errors.push(`${at}/sources: expected a non-empty array of refs like "memory/2026-11-18.md:12"`);
-    else
-      o.sources.forEach((s: unknown, j) => {
-        if (typeof s !== "string" || !refs.has(s)) errors.push(`${at}/sources/${j}: ${JSON.stringify(s)} is not a candidate ref of this run`);
-        else if (used.has(s)) errors.push(`${at}/sources/${j}: ${s} is already covered by another entry`);
-        else used.add(s);
-      });
-    if (o.tags !== undefined && (!Array.isArray(o.tags) || o.tags.some((t) => typeof t !== "string"))) errors.push(`${at}/tags: expected an array of strings`);
-    if (o.reinforces !== undefined && (typeof o.reinforces !== "string" || !ids.has(o.reinforces))) errors.push(`${at}/reinforces: no MEMORY.md entry has id ${JSON.stringify(o.reinforces)}`);
+  checked.value.entries.forEach((e, i) => {
+    e.sources.forEach((s, j) => {
+      const path = toPointer(["entries", i, "sources", j]);
+      if (!refs.has(s)) faults.push({ file, path, message: `${JSON.stringify(s)} is not a candidate ref of this run` });
+      else if (used.has(s)) faults.push({ file, path, message: `${s} is already covered by another entry` });
+      else used.add(s);
+    });
+    if (e.reinforces !== undefined && !ids.has(e.reinforces)) {
+      faults.push({ file, path: toPointer(["entries", i, "reinforces"]), message: `no MEMORY.md entry has id ${JSON.stringify(e.reinforces)}` });
+    }
   });
-  return errors.length ? { value: undefined, errors } : { value: data as SummarizerOutput, errors: undefined };
+  return faults.length ? { ok: false, faults } : checked;
 }
 
 function distilledFromSummary(summary: SummarizerOutput, fresh: readonly Candidate[]): DistilledEntry[] {
@@ -1051,7 +1051,10 @@ function distilledFromSummary(summary: SummarizerOutput, fresh: readonly Candida
  */
 export function applySummarizerOutput(plan: ConsolidationPlan, data: unknown): ConsolidationPlan {
   const checked = validateSummarizerOutput(data, plan);
-  if (checked.errors) throw new UsageError(`The summarizer's answer does not fit schemas/summarizer-output.schema.json:\n${checked.errors.join("\n")}`);
+  if (!checked.ok) {
+    const lines = checked.faults.map((f) => `${f.path || "(root)"}: ${f.message}`);
+    throw new UsageError(`The summarizer's answer does not fit schemas/summarizer-output.schema.json:\n${lines.join("\n")}`);
+  }
   return planConsolidation(plan.input, checked.value);
 }
 

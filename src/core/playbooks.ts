@@ -2,6 +2,8 @@ import { isIsoDate } from "./dates.js";
 import { CorruptFileError, UsageError } from "./errors.js";
 import { readFrontmatter } from "./frontmatter.js";
 import { isOpeningFence, splitFrontmatter } from "./frontmatter-split.js";
+import { dottedPath, exampleText, pointerSegments, schemaFaults, type Checked, type Fault } from "./schema.js";
+import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
 import { ownRecord } from "./own-record.js";
 import {
   historyKeyValue,
@@ -242,26 +244,14 @@ export function parsePlaybook(text: string, file: string): Playbook {
 function parseFrontmatterPlaybook(text: string, file: string): Playbook {
   // readFrontmatter refuses an unclosed block, naming the file.
   const { data: fm, content } = readFrontmatter(text, file);
-  const bad = (field: string, expected: string, example: string): never => {
-    throw new CorruptFileError(file, `field \`${field}\` must be ${expected} (e.g. \`${field}: ${example}\`), got ${describe(fm[field])}`);
-  };
-  if (typeof fm.name !== "string" || fm.name.trim() === "") bad("name", "a non-empty string", "deploy-api");
+  const checked = checkPlaybookFrontmatter(fm, file);
+  if (!checked.ok) throw new CorruptFileError(file, checked.faults.slice(0, 5).map(playbookFaultText).join("; "));
   const name = (fm.name as string).trim();
-  if (fm.description != null && typeof fm.description !== "string") bad("description", "a string", "Deploy the API");
-  const params = readParams(fm.params, file);
-  let triggers: string[] = [];
-  if (fm.triggers != null) {
-    if (!Array.isArray(fm.triggers) || fm.triggers.some((t) => typeof t !== "string")) {
-      bad("triggers", "a list of strings", '["deploy api"]');
-    }
-    triggers = fm.triggers as string[];
-  }
-  const uses = fm.uses ?? 0;
-  if (typeof uses !== "number" || !Number.isInteger(uses) || uses < 0) bad("uses", "a whole number ≥ 0", "3");
-  const rate = fm.successRate ?? null;
-  if (rate !== null && (typeof rate !== "number" || !(rate >= 0 && rate <= 1))) bad("successRate", "a number from 0 to 1 or null", "0.75");
-  const lastUsed = fm.lastUsed ?? null;
-  if (lastUsed !== null && (typeof lastUsed !== "string" || !isIsoDate(lastUsed))) bad("lastUsed", "a date YYYY-MM-DD or null", "2026-11-20");
+  const params = readParams(fm.params);
+  const triggers = (fm.triggers as string[] | null | undefined) ?? [];
+  const uses = (fm.uses as number | undefined) ?? 0;
+  const rate = (fm.successRate as number | null | undefined) ?? null;
+  const lastUsed = (fm.lastUsed as string | null | undefined) ?? null;
 
   const body = readPlaybookBody(content);
   addPlaceholderParams(params, body.steps);
@@ -301,6 +291,9 @@ function parseMarkdownPlaybook(text: string, file: string): Playbook {
     successRate: history.successRate,
     lastUsed: history.lastUsed,
   };
+  // What the markdown says is held to the same contract as a frontmatter block.
+  const checked = checkPlaybookFrontmatter(data, file);
+  if (!checked.ok) throw new CorruptFileError(file, checked.faults.slice(0, 5).map(playbookFaultText).join("; "));
   return {
     file,
     name,
@@ -327,35 +320,44 @@ function addPlaceholderParams(params: Record<string, PlaybookParam>, steps: read
   }
 }
 
-function readParams(raw: unknown, file: string): Record<string, PlaybookParam> {
+/**
+ * Checks a playbook's frontmatter: its structure is
+ * schemas/playbook-frontmatter.schema.json; the rule the schema cannot say
+ * is here (`lastUsed` is a real calendar date). Faults name the field's JSON path.
+ */
+export function checkPlaybookFrontmatter(data: unknown, file: string): Checked<Record<string, unknown>> {
+  const faults = schemaFaults(validatePlaybookFrontmatter, data, file);
+  const lastUsed = (data as Record<string, unknown> | null)?.lastUsed;
+  if (!faults.length && typeof lastUsed === "string" && !isIsoDate(lastUsed)) {
+    const expected = "a date YYYY-MM-DD or null";
+    faults.push({ file, path: "/lastUsed", message: `expected ${expected}, like "2026-11-20"; got ${JSON.stringify(lastUsed)} (no such day)`, expected, examples: ["2026-11-20"], found: lastUsed });
+  }
+  return faults.length ? { ok: false, faults } : { ok: true, value: data as Record<string, unknown> };
+}
+
+/** A frontmatter fault as playbook messages say it: ``field `uses` must be a whole number ≥ 0 (e.g. `uses: 3`), got string "many"``. */
+function playbookFaultText(f: Fault): string {
+  const field = dottedPath(f.path);
+  if (f.expected === undefined) return `field \`${field}\`: ${f.message}`;
+  const example = f.examples?.[0];
+  const eg = example === undefined ? "" : ` (e.g. \`${pointerSegments(f.path).at(-1)}: ${typeof example === "string" ? example : exampleText(example)}\`)`;
+  return `field \`${field}\` must be ${f.expected}${eg}, got ${describe(f.found)}`;
+}
+
+/** The declared parameters of checked frontmatter; a bare value is the default. */
+function readParams(raw: unknown): Record<string, PlaybookParam> {
   const out = ownRecord<PlaybookParam>();
   if (raw == null) return out;
-  if (typeof raw !== "object" || Array.isArray(raw)) {
-    throw new CorruptFileError(file, "field `params` must be a mapping of parameter names, e.g. `params: { host: { default: web1 } }`");
-  }
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    const field = `params.${key}`;
-    if (!isParamName(key)) throw new CorruptFileError(file, `field \`${field}\`: a parameter name uses letters, digits, _ and - only`);
     if (value == null) out[key] = {};
     else if (isScalar(value)) out[key] = { default: String(value) };
-    else if (typeof value === "object" && !Array.isArray(value)) {
+    else {
       const v = value as Record<string, unknown>;
       const p: PlaybookParam = {};
-      if (v.default != null) {
-        if (!isScalar(v.default)) throw new CorruptFileError(file, `field \`${field}.default\` must be a string, number or boolean`);
-        p.default = String(v.default);
-      }
-      if (v.description != null) {
-        if (typeof v.description !== "string") throw new CorruptFileError(file, `field \`${field}.description\` must be a string`);
-        p.description = v.description;
-      }
-      if (v.optional != null) {
-        if (typeof v.optional !== "boolean") throw new CorruptFileError(file, `field \`${field}.optional\` must be true or false`);
-        if (v.optional && p.default === undefined) p.optional = true;
-      }
+      if (v.default != null) p.default = String(v.default);
+      if (typeof v.description === "string") p.description = v.description;
+      if (v.optional === true && p.default === undefined) p.optional = true;
       out[key] = p;
-    } else {
-      throw new CorruptFileError(file, `field \`${field}\` must be a default value or a mapping { default, description }`);
     }
   }
   return out;

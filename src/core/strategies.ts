@@ -7,6 +7,8 @@ import { createPatternMatcher, patternsOf } from "./signature/matcher.js";
 import { toSlug } from "./text/slug.js";
 import { foldMarks } from "./text/words.js";
 import { STRATEGIES_PATH } from "./layout.js";
+import { describeValue, pointerSegments, schemaFaults, toPointer, type Checked, type Fault } from "./schema.js";
+import { validateStrategies } from "../generated/strategies.js";
 
 /**
  * The strategy registry, `strategies.json`: problems mapped to solutions
@@ -144,13 +146,14 @@ export function parseStrategies(text: string, file = STRATEGIES_PATH): StrategyR
   } catch (err) {
     throw new CorruptFileError(file, `invalid JSON: ${describeJsonError(err, source)}`, { cause: err });
   }
-  const errors = checkStrategies(data);
-  if (errors.length > 0) {
-    const shown = errors.slice(0, 10).join("; ");
-    const more = errors.length > 10 ? `; and ${errors.length - 10} more` : "";
+  const checked = checkStrategies(data, file);
+  if (!checked.ok) {
+    const { faults } = checked;
+    const shown = faults.slice(0, 10).map((f) => `${strategiesPath(f.path)}: ${f.message}`).join("; ");
+    const more = faults.length > 10 ? `; and ${faults.length - 10} more` : "";
     throw new CorruptFileError(file, shown + more);
   }
-  return data as StrategyRegistry;
+  return checked.value;
 }
 
 const MAX_JSON_DEPTH = 64;
@@ -185,115 +188,44 @@ function describeJsonError(err: unknown, source: string): string {
 }
 
 /**
- * Checks parsed JSON against the strategies.json format and returns every
- * fault as `path: expected …; got …`, or an empty list when it is valid.
- * Solution ids must be unique in the whole file.
+ * Checks parsed JSON against the strategies.json format: its structure is
+ * schemas/strategies.schema.json; the one rule the schema cannot say is here
+ * (solution ids unique across the whole file). Each fault names `file` and
+ * the JSON path (a JSON Pointer such as `/pip-install-fail/solutions/2/tries`).
  */
-export function checkStrategies(data: unknown): string[] {
-  const errors: string[] = [];
-  if (!isPlainObject(data)) {
-    return [`top level: expected a JSON object of problems, like {"_meta": {"version": 2}}; got ${describeValue(data)}`];
-  }
-  const ids = new Map<string, string>();
-  for (const [key, value] of Object.entries(data)) {
-    if (key === "_meta") {
-      checkMeta(value, errors);
-      continue;
-    }
-    if (key.startsWith("_")) continue;
-    const at = JSON.stringify(key);
-    if (!key.trim()) {
-      errors.push(`${at}: expected a problem key with letters or digits, like "pip-install-fail"`);
-      continue;
-    }
-    if (!isPlainObject(value)) {
-      errors.push(
-        `${at}: expected a problem object with "description", "match" and "solutions" (keys for other data start with _); got ${describeValue(value)}`,
-      );
-      continue;
-    }
-    checkProblem(at, value, ids, errors);
-  }
-  return errors;
+export function checkStrategies(data: unknown, file = STRATEGIES_PATH): Checked<StrategyRegistry> {
+  const faults = schemaFaults(validateStrategies, data, file);
+  if (!faults.length) faults.push(...duplicateIdFaults(data as StrategyRegistry, file));
+  return faults.length ? { ok: false, faults } : { ok: true, value: data as StrategyRegistry };
 }
 
-function checkMeta(value: unknown, errors: string[]): void {
-  if (!isPlainObject(value)) {
-    errors.push(`_meta: expected an object, like {"version": 2}; got ${describeValue(value)}`);
-    return;
+/** A solution id used twice in the file: the second use is the fault, naming the first. */
+function duplicateIdFaults(registry: StrategyRegistry, file: string): Fault[] {
+  const faults: Fault[] = [];
+  const first = new Map<string, string>();
+  for (const key of listProblems(registry)) {
+    (registry[key] as Problem).solutions?.forEach((s, i) => {
+      if (typeof s.id !== "string") return;
+      const path = toPointer([key, "solutions", i, "id"]);
+      const at = first.get(s.id);
+      if (at === undefined) first.set(s.id, path.slice(0, -"/id".length));
+      else faults.push({ file, path, message: `"${s.id}" is already used at ${strategiesPath(at)}; ids must be unique in the file` });
+    });
   }
-  const v = value.version;
-  if ("version" in value && !(typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) {
-    errors.push(`_meta.version: expected a number or a string, like 2 or "2.0"; got ${describeValue(v)}`);
-  }
-  if ("updated" in value && typeof value.updated !== "string") {
-    errors.push(`_meta.updated: expected an ISO timestamp string, like "2026-11-21T09:14:00Z"; got ${describeValue(value.updated)}`);
-  }
+  return faults;
 }
 
-function checkProblem(at: string, problem: Record<string, unknown>, ids: Map<string, string>, errors: string[]): void {
-  if ("description" in problem && typeof problem.description !== "string") {
-    errors.push(`${at}.description: expected a string; got ${describeValue(problem.description)}`);
-  }
-  if ("match" in problem) {
-    const m = problem.match;
-    if (Array.isArray(m)) {
-      m.forEach((p, i) => {
-        if (typeof p !== "string") errors.push(`${at}.match[${i}]: expected a string pattern; got ${describeValue(p)}`);
-      });
-    } else if (typeof m !== "string") {
-      errors.push(`${at}.match: expected a list of patterns, like ["pip install"]; got ${describeValue(m)}`);
-    }
-  }
-  if (!("solutions" in problem)) return;
-  if (!Array.isArray(problem.solutions)) {
-    errors.push(`${at}.solutions: expected a list of solutions; got ${describeValue(problem.solutions)}`);
-    return;
-  }
-  problem.solutions.forEach((s: unknown, i: number) => {
-    const sat = `${at}.solutions[${i}]`;
-    if (!isPlainObject(s)) {
-      errors.push(`${sat}: expected a solution object, like {"action": "retry with -i mirror"}; got ${describeValue(s)}`);
-      return;
-    }
-    checkSolution(sat, s, ids, errors);
-  });
-}
-
-function checkSolution(at: string, s: Record<string, unknown>, ids: Map<string, string>, errors: string[]): void {
-  if (typeof s.action !== "string" || !s.action.trim()) {
-    errors.push(`${at}.action: expected a non-empty string saying what to do; got ${describeValue(s.action)}`);
-  }
-  if ("id" in s) {
-    if (typeof s.id !== "string" || !s.id.trim()) {
-      errors.push(`${at}.id: expected a non-empty string, like "s-7k2p"; got ${describeValue(s.id)}`);
-    } else {
-      const first = ids.get(s.id);
-      if (first) errors.push(`${at}.id: "${s.id}" is already used at ${first}; ids must be unique in the file`);
-      else ids.set(s.id, at);
-    }
-  }
-  if ("successRate" in s && !isUnitNumber(s.successRate)) {
-    errors.push(`${at}.successRate: expected a number from 0 to 1, like 0.75; got ${describeValue(s.successRate)}`);
-  }
-  if ("tries" in s && !(Number.isInteger(s.tries) && (s.tries as number) >= 0)) {
-    errors.push(`${at}.tries: expected a whole number ≥ 0, like 3; got ${describeValue(s.tries)}`);
-  }
-  if ("lastTried" in s && s.lastTried !== null && typeof s.lastTried !== "string") {
-    errors.push(`${at}.lastTried: expected a date string, like "2026-11-20"; got ${describeValue(s.lastTried)}`);
-  }
-  if ("status" in s && typeof s.status !== "string") {
-    errors.push(`${at}.status: expected one of ${SOLUTION_STATUSES.join(", ")}; got ${describeValue(s.status)}`);
-  }
-  if ("recent" in s) {
-    if (!Array.isArray(s.recent)) {
-      errors.push(`${at}.recent: expected a list of results from 0 to 1, like [1, 0, 1]; got ${describeValue(s.recent)}`);
-    } else {
-      s.recent.forEach((r: unknown, i: number) => {
-        if (!isUnitNumber(r)) errors.push(`${at}.recent[${i}]: expected a result from 0 to 1; got ${describeValue(r)}`);
-      });
-    }
-  }
+/**
+ * A JSON Pointer inside strategies.json as the file's messages spell it:
+ * problem keys are free text, so quoted (`"pip-install-fail".solutions[2].tries`);
+ * `_meta.version`; `top level` for the whole file.
+ */
+export function strategiesPath(pointer: string): string {
+  const segments = pointerSegments(pointer);
+  if (!segments.length) return "top level";
+  return segments
+    .map((s, i) => (i === 0 ? (s.startsWith("_") ? s : JSON.stringify(s)) : /^\d+$/.test(s) ? `[${s}]` : `.${s}`))
+    .join("");
 }
 
 function isUnitNumber(v: unknown): v is number {
@@ -302,12 +234,6 @@ function isUnitNumber(v: unknown): v is number {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function describeValue(v: unknown): string {
-  if (v === undefined) return "nothing";
-  const json = JSON.stringify(v);
-  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
 }
 
 /**

@@ -6,6 +6,7 @@ import { basename, join, resolve } from "node:path";
 import {
   applyConsolidationPlan,
   applySummarizerOutput,
+  checkSummarizerOutput,
   buildSummarizerInput,
   buildSummarizerPrompt,
   logsPastRetention,
@@ -31,8 +32,8 @@ import { readTextIfExists, writeFileAtomic } from "./fs.js";
 import { moveTracked } from "./git/commit.js";
 import { diffTexts } from "./git/contents.js";
 import { uncommittedPaths } from "./git/status.js";
-import { schemaProblems } from "./schema.js";
-import { validateSummarizerOutput } from "../generated/summarizer-output.js";
+import { schemaMismatchText } from "../core/schema.js";
+import { validateSummarizerOutput as summarizerOutputSchema } from "../generated/summarizer-output.js";
 import { assertGitIdle, CONSOLIDATE_COMMAND, consolidationInterrupted, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 import { BRAIN_FILES, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../core/layout.js";
 
@@ -274,10 +275,8 @@ function readAnswer(file: string): { file: string; data: unknown } {
 
 /** Re-plans with a distiller's answer, after checking it against the schema and the run. */
 function withAnswer(plan: ConsolidationPlan, data: unknown, who: string): ConsolidationPlan {
-  const problems = schemaProblems(validateSummarizerOutput, data);
-  if (problems.length) {
-    throw new SummarizerError(`${who} does not match schemas/summarizer-output.schema.json: ${problems.slice(0, 5).join("; ")}. Nothing was written.`);
-  }
+  const checked = checkSummarizerOutput(data, who);
+  if (!checked.ok) throw new SummarizerError(`${who} ${schemaMismatchText(summarizerOutputSchema, checked.faults)}. Nothing was written.`);
   try {
     return applySummarizerOutput(plan, data);
   } catch (err) {

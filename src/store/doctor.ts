@@ -6,10 +6,9 @@ import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory-file.js";
 import { parsePlaybook } from "../core/playbooks.js";
 
-import { assignSolutionIds, parseStrategies, serializeStrategies, listProblems, type Problem, type StrategyRegistry } from "../core/strategies.js";
+import { assignSolutionIds, checkStrategies, parseStrategies, serializeStrategies, listProblems, type Problem, type StrategyRegistry } from "../core/strategies.js";
+import { dottedFaultText, schemaFaults } from "../core/schema.js";
 import { validateConfig } from "../generated/config.js";
-import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
-import { validateStrategies } from "../generated/strategies.js";
 import { listDailyLogs } from "./daily-logs.js";
 import { readHeldWrites } from "./held-writes.js";
 import { fileSystemNow, readTextIfExists } from "./fs.js";
@@ -17,8 +16,6 @@ import { findRepositoryRoot } from "./git/repository.js";
 import { gitOperationInProgress, uncommittedPaths } from "./git/status.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
-
-import { schemaProblems } from "./schema.js";
 
 import { CONSOLIDATE_COMMAND, consolidationInterrupted, findWorkspaceRoot, interruptedWrites, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
 import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
@@ -124,7 +121,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           if (text === null) continue;
           const previous = parseStrategies(text, STRATEGIES_PATH);
           const r = assignSolutionIds(previous);
-          if (r.assigned.length && !schemaProblems(validateStrategies, r.registry).length) {
+          if (r.assigned.length && checkStrategies(r.registry).ok) {
             tx.write(STRATEGIES_PATH, serializeStrategies(r.registry, text, previous));
             done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})`, original: f });
           }
@@ -261,8 +258,8 @@ function checkConfig(ws: Workspace, out: DoctorFinding[]): void {
     out.push({ id: "schema-config", severity: "error", file: CONFIG_FILE, message: `Invalid JSON: ${(err as Error).message}.`, fix: `Correct ${CONFIG_FILE} by hand (or delete it to use the defaults).`, fixable: false });
     return;
   }
-  for (const p of schemaProblems(validateConfig, data)) {
-    out.push({ id: "schema-config", severity: "error", file: CONFIG_FILE, message: `${p} (schemas/config.schema.json).`, fix: `Correct that key in ${CONFIG_FILE}; see docs/formats.md.`, fixable: false });
+  for (const fault of schemaFaults(validateConfig, data, CONFIG_FILE)) {
+    out.push({ id: "schema-config", severity: "error", file: CONFIG_FILE, message: `${dottedFaultText(fault)} (schemas/config.schema.json).`, fix: `Correct that key in ${CONFIG_FILE}; see docs/formats.md.`, fixable: false });
   }
 }
 
@@ -276,12 +273,6 @@ function checkStrategiesFile(ws: Workspace, out: DoctorFinding[]): void {
     out.push({ id: "schema-strategies", severity: "error", file: STRATEGIES_PATH, message: (err as BrainError).message, fix: "Correct the file by hand, or restore it with `git checkout -- strategies.json`; brain will not write over it.", fixable: false });
     return;
   }
-  // parseStrategies has checked the format; the schema checks what it leaves open.
-  const problems = schemaProblems(validateStrategies, registry);
-  for (const p of problems) {
-    out.push({ id: "schema-strategies", severity: "error", file: STRATEGIES_PATH, message: `${p} (schemas/strategies.schema.json).`, fix: "Correct that entry by hand; brain will not write over an invalid file.", fixable: false });
-  }
-  if (problems.length) return;
   const missing = listProblems(registry).flatMap((key) => {
     const solutions = (registry[key] as Problem).solutions ?? [];
     return solutions.filter((s) => !(typeof s.id === "string" && s.id)).map(() => key);
@@ -306,10 +297,8 @@ function checkPlaybooks(ws: Workspace, out: DoctorFinding[]): void {
     const text = read(ws, rel, out);
     if (text === null) continue;
     try {
-      const pb = parsePlaybook(text, rel);
-      for (const p of schemaProblems(validatePlaybookFrontmatter, pb.frontmatter)) {
-        out.push({ id: "schema-playbook", severity: "error", file: rel, message: `Frontmatter ${p} (schemas/playbook-frontmatter.schema.json).`, fix: "Correct the frontmatter by hand; see docs/formats.md.", fixable: false });
-      }
+      // parsePlaybook checks the frontmatter against schemas/playbook-frontmatter.schema.json.
+      parsePlaybook(text, rel);
     } catch (err) {
       out.push({ id: "schema-playbook", severity: "error", file: rel, message: (err as Error).message, fix: "Correct the playbook by hand; `brain playbook new` shows the expected shape.", fixable: false });
     }

@@ -28,8 +28,6 @@ import { redactName, redactSecrets } from "../core/redact.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { packageRoot } from "./package-files.js";
-import { assertSchema } from "./schema.js";
-import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
 import { PLAYBOOKS_DIR, FREQUENCY_PATH } from "../core/layout.js";
 
@@ -148,7 +146,7 @@ export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlayb
       source = "template";
     }
     // The file must read back as a valid playbook before it may land in the workspace.
-    const pb = checkPlaybook(content, path);
+    const pb = parsePlaybook(content, path);
     tx.write(path, content);
     const params = Object.keys(pb.params);
     return {
@@ -254,7 +252,7 @@ export interface ShowPlaybookResult {
 export function showPlaybook(options: ShowPlaybookOptions): ShowPlaybookResult {
   const ws = openWorkspace(options);
   const path = locatePlaybook(ws.root, options.name);
-  const playbook = checkPlaybook(readTextIfExists(resolveInside(ws.root, path), path) ?? "", path);
+  const playbook = parsePlaybook(readTextIfExists(resolveInside(ws.root, path), path) ?? "", path);
   const given = options.set ?? {};
   const steps = renderSteps(playbook, given);
   const values = ownRecord<string>();
@@ -319,9 +317,9 @@ export async function recordPlaybook(options: RecordPlaybookOptions): Promise<Re
     const path = locatePlaybook(ws.root, options.name);
     const before = tx.read(path) ?? "";
     // Checked before editing too, so a file the schema rejects is reported as it is, not as edited.
-    const was = checkPlaybook(before, path);
+    const was = parsePlaybook(before, path);
     const after = recordPlaybookUse(before, { result, date, note: note?.text, file: path, frontmatter: options.frontmatter });
-    const pb = checkPlaybook(after, path);
+    const pb = parsePlaybook(after, path);
     tx.write(path, after);
     const label = resultLabel(result);
     const rate = pb.successRate ?? result;
@@ -458,13 +456,6 @@ function playbookPath(slug: string): string {
   return `${PLAYBOOKS_DIR}/${slug}.md`;
 }
 
-/** Parses a playbook and checks its frontmatter against the schema; both failures name the file. */
-function checkPlaybook(text: string, path: string): Playbook {
-  const pb = parsePlaybook(text, path);
-  assertSchema(validatePlaybookFrontmatter, pb.frontmatter, path);
-  return pb;
-}
-
 /**
  * The workspace-relative path of the playbook called `name`: `playbooks/<slug>.md`
  * when it exists, else the playbook whose own name has that slug (a file a
@@ -504,7 +495,7 @@ export function readPlaybooks(root: string, warnings: string[]): { playbooks: Pl
   for (const file of files) {
     try {
       const text = readTextIfExists(resolveInside(root, file), file);
-      if (text !== null) playbooks.push(checkPlaybook(text, file));
+      if (text !== null) playbooks.push(parsePlaybook(text, file));
     } catch (err) {
       if (!(err instanceof BrainError)) throw err;
       warnings.push(err.message);

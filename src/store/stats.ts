@@ -5,11 +5,9 @@ import { utf8Bytes } from "../core/memory-file.js";
 import { parseRules } from "../core/rules-file.js";
 import { computeStats, type Stats, type StatsCommit, type StatsPlaybook } from "../core/stats.js";
 import { createRegistry, parseStrategies, resolveThresholds } from "../core/strategies.js";
-import { validateStrategies } from "../generated/strategies.js";
 import { readTextIfExists } from "./fs.js";
 import { brainCommits } from "./git/history.js";
 import { readFrequency, readLogSources, readPlaybooks } from "./playbooks.js";
-import { assertSchema } from "./schema.js";
 
 import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
 import { MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
@@ -45,7 +43,6 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
 
   const strategiesText = readTextIfExists(join(ws.root, STRATEGIES_PATH), STRATEGIES_PATH);
   const registry = strategiesText === null ? createRegistry() : parseStrategies(strategiesText, STRATEGIES_PATH);
-  assertSchema(validateStrategies, registry, STRATEGIES_PATH);
 
   const logs = readLogSources(ws.root, warnings);
   const commits: StatsCommit[] = ws.gitRoot

@@ -30,7 +30,7 @@ import {
 import { parseDailyLog } from "../core/daily-log.js";
 import { readTextIfExists } from "./fs.js";
 import { checkEntryText, planAppend, summarize } from "./log.js";
-import { assertSchema } from "./schema.js";
+import { schemaFaults, schemaMismatchError } from "../core/schema.js";
 import { validateStrategies } from "../generated/strategies.js";
 import { openWorkspace, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 import { join } from "node:path";
@@ -49,9 +49,7 @@ export interface ProblemSummary {
 /** Reads strategies.json (a missing file is an empty registry); a corrupt file is an error and is never written over. */
 function loadRegistry(text: string | null): StrategyRegistry {
   if (text === null) return createRegistry();
-  const registry = parseStrategies(text, STRATEGIES_PATH);
-  assertSchema(validateStrategies, registry, STRATEGIES_PATH);
-  return registry;
+  return parseStrategies(text, STRATEGIES_PATH);
 }
 
 /**
@@ -79,7 +77,8 @@ function loadText(text: string | null): Loaded {
 function checkedRegistryText(previous: Loaded, registry: StrategyRegistry, changed: readonly string[]): string {
   const part: StrategyRegistry = { _meta: registry._meta };
   for (const key of changed) part[key] = registry[key];
-  assertSchema(validateStrategies, part, STRATEGIES_PATH);
+  const faults = schemaFaults(validateStrategies, part, STRATEGIES_PATH);
+  if (faults.length) throw schemaMismatchError(validateStrategies, faults, STRATEGIES_PATH);
   return serializeStrategies(registry, previous.text, previous.registry);
 }
 

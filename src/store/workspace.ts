@@ -12,7 +12,7 @@ import { headTexts } from "./git/history.js";
 import { findRepositoryRoot } from "./git/repository.js";
 import { gitOperationInProgress } from "./git/status.js";
 import { withLock } from "./lock.js";
-import { assertSchema } from "./schema.js";
+import { checkSchema, schemaMismatchError } from "../core/schema.js";
 import { validateConfig } from "../generated/config.js";
 import { BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, type BrainConfig, WORKSPACE_MARKERS } from "../core/layout.js";
 
@@ -84,8 +84,10 @@ export function readConfig(root: string): BrainConfig {
   } catch (err) {
     throw new CorruptFileError(CONFIG_FILE, `invalid JSON (${(err as Error).message})`);
   }
-  assertSchema(validateConfig, data, CONFIG_FILE);
-  const given = data as Partial<BrainConfig>;
+  // Every rule of the file is in schemas/config.schema.json.
+  const checked = checkSchema<Partial<BrainConfig>>(validateConfig, data, CONFIG_FILE);
+  if (!checked.ok) throw schemaMismatchError(validateConfig, checked.faults, CONFIG_FILE);
+  const given = checked.value;
   return { ...DEFAULT_CONFIG, ...given, thresholds: { ...given.thresholds } };
 }
 
