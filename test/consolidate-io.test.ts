@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkError, consolidate, rollback, type ConsolidateProgress } from "../src/index.js";
@@ -314,6 +314,10 @@ describe("crash safety", () => {
     git(dir, "commit", "-q", "-m", "brain: consolidate (the killed run's commit)");
     expect(existsSync(join(dir, ".brain/consolidate-journal.json"))).toBe(true);
     expect(readdirSync(join(dir, ".brain/uncommitted"))).toHaveLength(1);
+    // The record says who finishes it: the write layer reads that, and knows no command.
+    const [record] = readdirSync(join(dir, ".brain/uncommitted"));
+    const head = JSON.parse(readFileSync(join(dir, ".brain/uncommitted", record!), "utf8").split("\n")[0]!);
+    expect(head).toMatchObject({ command: "brain consolidate", resumedBy: "brain consolidate", journal: ".brain/consolidate-journal.json" });
     const commits = headCount(dir);
 
     const log = await runBrain(["log", "after the crash"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T12:00" }) });

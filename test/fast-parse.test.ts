@@ -89,6 +89,9 @@ const COMMON: string[][] = [
   ["recall", "seed", "order", "--limit", "3", "--since", "2026-01-01", "--kind", "lesson"],
   ["context", "--budget", "100", "--query", "deploy"],
   ["rollback"],
+  ["consolidate", "--dry-run", "--no-promote"],
+  ["consolidate", "--apply", "answer.json", "--json"],
+  ["op", "deploy-api"],
   // Global options before the command, as agents write them.
   ["--json", "log", "x"],
   ["--workspace", "/tmp/w", "--no-commit", "-q", "queue", "add", "x"],
@@ -114,8 +117,9 @@ const LEFT_TO_YARGS: string[][] = [
   ["--no-workspace", "log", "x"],
   ["log", "-5", "degrees"],
   ["strategy", "show", "p", "extra"],
-  // Its --apply option declares `conflicts`, which only yargs enforces.
-  ["consolidate", "--dry-run", "--no-promote"],
+  // Options declared mutually exclusive (`conflicts`), both given: yargs reports it.
+  ["consolidate", "--apply", "answer.json", "--prompt"],
+  ["consolidate", "--apply", "answer.json", "--no-prompt"],
 ];
 
 describe("the fast argument parser", () => {
@@ -146,5 +150,110 @@ describe("the fast argument parser", () => {
     expect(fastParse(["odd", "1"], [odd])).toBeNull();
     const plain: AnyCommand = { command: "plain <x>", describe: "", builder: (y) => y.positional("x", { type: "string" }), handler: () => {} };
     expect(fastParse(["plain", "1"], [plain])).toMatchObject({ kind: "command", args: { x: "1" } });
+  });
+});
+
+/** What `brain <path> --help` prints, from the real yargs definitions. */
+function helpOf(path: string[]): Promise<string> {
+  const argv = [...path, "--help"];
+  return new Promise((resolve, reject) => {
+    buildYargs(argv).parse(argv, {}, (err: Error | undefined, _args: unknown, output: string) => (err ? reject(err) : resolve(output)));
+  });
+}
+
+interface HelpEntry {
+  name: string;
+  short?: string;
+  type?: string;
+  choices: string[];
+  required: boolean;
+}
+
+/** The entries of one section (`Options:`, `Positionals:`) of a help text, with their tags. */
+function helpSection(help: string, title: string): HelpEntry[] {
+  const lines = help.split("\n");
+  const start = lines.indexOf(`${title}:`);
+  if (start < 0) return [];
+  const blocks: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.trim()) break;
+    // A new entry starts two spaces in; its wrapped description lines are indented further.
+    if (/^ {2}[-\w]/.test(line) || /^ {6}--/.test(line)) blocks.push(line);
+    else blocks[blocks.length - 1] += ` ${line.trim()}`;
+  }
+  return blocks.map((block) => {
+    const head = /^\s+(?:-(\w), )?(?:--)?([\w-]+)/.exec(block);
+    if (!head) throw new Error(`unreadable help entry in ${title}: ${JSON.stringify(block)}`);
+    const choices = /\[choices: ([^\]]*)\]/.exec(block);
+    return {
+      name: head[2]!,
+      short: head[1],
+      type: /\[(string|boolean|number|array|count)\]/.exec(block)?.[1],
+      choices: choices ? [...choices[1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!) : [],
+      required: block.includes("[required]"),
+    };
+  });
+}
+
+/** Every command `brain --help` lists, down to the leaves of `brain <group> --help`, as paths. */
+async function listedCommands(path: string[] = []): Promise<string[][]> {
+  const help = await helpOf(path);
+  const lines = help.split("\n");
+  const start = lines.indexOf("Commands:");
+  if (start < 0) return [path];
+  const out: string[][] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.trim()) break;
+    const m = /^ {2}brain ((?:[\w-]+ )*?[\w-]+)(?: [<[]|\s{2,}|$)/.exec(line);
+    if (!m) continue;
+    const words = m[1]!.split(" ");
+    out.push(...(await listedCommands(words)));
+  }
+  return out;
+}
+
+/** A value a parser must accept for `entry`: its first choice, a number, or a word. */
+function sampleValue(entry: HelpEntry): string {
+  return entry.choices[0] ?? (entry.type === "number" ? "2" : "word");
+}
+
+/** Each command with its required positionals, once with every option given each way its --help names it. */
+async function helpInvocations(): Promise<string[][]> {
+  const out: string[][] = [];
+  for (const path of await listedCommands()) {
+    const help = await helpOf(path);
+    const positionals = helpSection(help, "Positionals");
+    const options = helpSection(help, "Options");
+    const required = positionals.filter((p) => p.required).map(sampleValue);
+    // Options --help marks required are given in every invocation, as a caller must.
+    const demanded = (but?: string) => options.filter((d) => d.required && d.name !== but).flatMap((d) => [`--${d.name}`, sampleValue(d)]);
+    out.push([...path, ...required, ...demanded()]);
+    if (positionals.some((p) => !p.required)) out.push([...path, ...positionals.map(sampleValue), ...demanded()]);
+    for (const o of options) {
+      if (o.name === "help" || o.name === "version") continue; // yargs prints those, by design
+      const value = sampleValue(o);
+      const forms = o.type === "boolean" ? [[`--${o.name}`], [`--no-${o.name}`], ...(o.short ? [[`-${o.short}`]] : [])] : [[`--${o.name}`, value], [`--${o.name}=${value}`], ...(o.short ? [[`-${o.short}`, value]] : [])];
+      for (const form of forms) out.push([...path, ...required, ...demanded(o.name), ...form]);
+    }
+  }
+  return out;
+}
+
+const FROM_HELP = await helpInvocations();
+
+describe("every command and option its --help lists", () => {
+  it("covers every command `brain --help` lists", async () => {
+    const top = helpSection((await helpOf([])).replace("Commands:", "Positionals:"), "Positionals").length;
+    expect(new Set(FROM_HELP.map((a) => a[0])).size).toBe(top);
+    expect(FROM_HELP.length).toBeGreaterThan(100);
+  });
+
+  it.each(FROM_HELP.map((argv) => [argv.join(" "), argv] as const))("takes the fast path and agrees with yargs: brain %s", async (_line, argv) => {
+    const fast = fastParse(argv, commands);
+    expect(fast?.kind).toBe("command");
+    if (fast?.kind !== "command") return;
+    const slow = await parseWithYargs(argv);
+    expect(slow.path).toEqual(fast.path);
+    expect(canonical(fast.args)).toEqual(canonical(slow.args!));
   });
 });

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initWorkspace } from "../src/index.js";
 import { GIT_LOCK_WAIT_MS } from "../src/store/git/locks.js";
 import { interruptedWrites } from "../src/store/workspace.js";
-import { bareGitEnv, commitSubjects, git, personHoldingIndex, REPO, runBrain, tmpWorkspace, until } from "./helpers.js";
+import { bareGitEnv, commitSubjects, git, gitWorkspace, personHoldingIndex, REPO, runBrain, tmpWorkspace, until } from "./helpers.js";
 
 const WRITER = join(REPO, "test/fixtures/log-writer.mjs");
 
@@ -91,5 +92,61 @@ describe("the record of uncommitted paths", () => {
       { record: ".brain/uncommitted/000000000000001-42-aa.jsonl", pid: 42, command: "brain log", paths: ["memory/2026-11-21.md", "MEMORY.md"] },
       { record: ".brain/uncommitted/000000000000002-43-bb.jsonl", pid: 0, command: "brain", paths: [] },
     ]);
+  });
+});
+
+describe("a consolidation's record of uncommitted paths", () => {
+  const BRAIN_NOW = "2026-11-21T10:00";
+  const before = "# Memory\n";
+  const after = "# Memory\n\n## Lessons\n\n- Run migrations before seeding. <!-- brain id=k3f2 seen=1 last=2026-11-20 -->\n";
+
+  /** A consolidation killed after writing MEMORY.md and before its commit: its journal and a record with `head` as first line. */
+  function killedConsolidation(head: object): string {
+    const dir = gitWorkspace({ ".gitignore": ".brain/\n", "MEMORY.md": before });
+    writeFileSync(join(dir, "MEMORY.md"), after);
+    mkdirSync(join(dir, ".brain", "uncommitted"), { recursive: true });
+    const step = { path: "MEMORY.md", before: createHash("sha256").update(before).digest("hex"), text: after };
+    writeFileSync(join(dir, ".brain", "consolidate-journal.json"), JSON.stringify({ version: 1, message: { subject: "brain: consolidate 1 log (killed run)", body: "Added 1 lesson." }, steps: [step] }));
+    writeFileSync(join(dir, ".brain", "uncommitted", "000000000000001-42-aa.jsonl"), `${JSON.stringify(head)}\n"MEMORY.md"\n`);
+    return dir;
+  }
+
+  it.each([
+    ["as this version writes it", { pid: 42, command: "brain consolidate", resumedBy: "brain consolidate", journal: ".brain/consolidate-journal.json" }],
+    ["as earlier versions wrote it, without resumedBy", { pid: 42, command: "brain consolidate" }],
+  ])("waits for `brain consolidate`, which finishes it in its own commit: a record %s", async (_shape, head) => {
+    const dir = killedConsolidation(head);
+    expect(interruptedWrites(dir)).toEqual([
+      { record: ".brain/uncommitted/000000000000001-42-aa.jsonl", pid: 42, command: "brain consolidate", resumedBy: "brain consolidate", journal: ".brain/consolidate-journal.json", paths: ["MEMORY.md"] },
+    ]);
+    const env = bareGitEnv({ BRAIN_NOW });
+
+    // Another write leaves the half-finished consolidation alone: no recovery commit of it.
+    expect(await runBrain(["log", "after the crash"], { cwd: dir, env })).toMatchObject({ code: 0, stderr: "" });
+    expect(commitSubjects(dir)).toEqual(["brain: log [note] after the crash", "person: initial files"]);
+    expect(git(dir, "status", "--porcelain", "MEMORY.md")).toBe(" M MEMORY.md\n");
+    const doctor = await runBrain(["doctor", "--json"], { cwd: dir, env });
+    const findings = JSON.parse(doctor.stdout).findings as Array<{ id: string; fixable: boolean; fix: string; file?: string }>;
+    expect(findings.filter((f) => /interrupted/.test(f.id))).toEqual([
+      expect.objectContaining({ id: "consolidate-interrupted", fixable: false, file: "MEMORY.md", fix: expect.stringContaining("`brain consolidate`") }),
+    ]);
+
+    const run = await runBrain(["consolidate", "--json"], { cwd: dir, env });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(commitSubjects(dir)[0]).toBe("brain: consolidate 1 log (killed run)");
+    expect(git(dir, "show", "--name-only", "--format=", "HEAD")).toContain("MEMORY.md");
+    expect(readFileSync(join(dir, "MEMORY.md"), "utf8")).toBe(after);
+    expect(readdirSync(join(dir, ".brain", "uncommitted"))).toEqual([]);
+    expect(existsSync(join(dir, ".brain", "consolidate-journal.json"))).toBe(false);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+  });
+
+  it("is an ordinary interrupted write once its journal is gone: the next write commits it", async () => {
+    const dir = killedConsolidation({ pid: 42, command: "brain consolidate", resumedBy: "brain consolidate", journal: ".brain/consolidate-journal.json" });
+    rmSync(join(dir, ".brain", "consolidate-journal.json"));
+    expect(await runBrain(["log", "after the crash"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) })).toMatchObject({ code: 0, stderr: "" });
+    expect(commitSubjects(dir).slice(0, 2)).toEqual(["brain: log [note] after the crash", "brain: recover 1 file brain consolidate left uncommitted"]);
+    expect(git(dir, "status", "--porcelain")).toBe("");
   });
 });

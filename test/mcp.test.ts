@@ -245,6 +245,24 @@ describe("brain mcp: tools", () => {
 });
 
 describe("brain mcp: errors never stop the server", () => {
+  it("reads the clock and reports the version as the CLI does: one BRAIN_NOW check, one version", async () => {
+    const dir = await initWorkspaceDir();
+    const env = bareGitEnv({ BRAIN_NOW: "next tuesday" });
+    const c = await connect(dir, [], env);
+    try {
+      const cli = await runBrain(["log", "--json", "x"], { cwd: dir, env });
+      expect(cli.code).toBe(2);
+      const { error } = JSON.parse(cli.stdout) as { error: { code: string; message: string } };
+      expect(error).toMatchObject({ code: "BRAIN_USAGE", message: 'BRAIN_NOW must be a date-time such as 2026-11-21T09:30, got "next tuesday".' });
+      const r = await call(c, "brain_log", { text: "x" });
+      expect(r.isError).toBe(true);
+      expect(r.structuredContent.error).toEqual({ code: error.code, message: error.message });
+      expect(c.client.getServerVersion()?.version).toBe((await runBrain(["--version"], { cwd: dir })).stdout.trim());
+    } finally {
+      await c.close();
+    }
+  });
+
   it("bad arguments are an error result naming the problem; the next call works", async () => {
     const dir = await initWorkspaceDir();
     const c = await connect(dir);

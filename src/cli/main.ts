@@ -1,9 +1,8 @@
-import { fileSystemError, isBrainError } from "../core/errors.js";
+import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError } from "../core/errors.js";
+import { VERSION } from "../core/version.js";
 import { commands } from "./commands/index.js";
 import { fastParse } from "./fast-parse.js";
 import { pendingExitCode } from "./output.js";
-
-declare const __BRAIN_VERSION__: string;
 
 /**
  * Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error.
@@ -14,7 +13,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     const fast = fastParse(argv, commands);
     if (fast?.kind === "version") {
-      process.stdout.write(`${typeof __BRAIN_VERSION__ === "string" ? __BRAIN_VERSION__ : "dev"}\n`);
+      process.stdout.write(`${VERSION}\n`);
       return 0;
     }
     if (fast) await fast.handler(fast.args);
@@ -53,7 +52,7 @@ function reportFailure(thrown: unknown, json: boolean, redact: (text: string) =>
     process.stderr.write(`brain: unexpected error: ${redact((err as Error)?.stack ?? String(err))}\n`);
   }
   if (json) {
-    const error = known ? { code: err.code, message, exitCode } : { code: "BRAIN_INTERNAL", message, exitCode };
+    const error = known ? { code: err.code, message, exitCode } : { code: INTERNAL_ERROR_CODE, message, exitCode };
     process.stdout.write(`${JSON.stringify({ error })}\n`);
   }
   return exitCode;

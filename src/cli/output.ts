@@ -1,4 +1,4 @@
-import { UsageError } from "../core/errors.js";
+import { clockFromEnv } from "../core/dates.js";
 
 /** Options every command accepts (defined once in main.ts). */
 export interface GlobalArgs {
@@ -54,21 +54,9 @@ export function baseOptions(args: GlobalArgs): { workspace?: string; commit?: bo
   const opts: { workspace?: string; commit?: boolean; now?: Date } = {};
   if (args.workspace) opts.workspace = args.workspace;
   if (args.commit === false) opts.commit = false;
-  const fixed = process.env.BRAIN_NOW;
-  if (fixed) {
-    const d = new Date(fixed);
-    if (Number.isNaN(d.getTime())) throw new UsageError(`BRAIN_NOW must be a date-time such as 2026-11-21T09:30, got ${JSON.stringify(fixed)}.`);
-    opts.now = d;
-  }
+  const now = clockFromEnv(process.env);
+  if (now) opts.now = now;
   return opts;
-}
-
-/** "committed 1a2b3c4" or why not, for one-line confirmations; files git ignores are named when some were committed. */
-export function commitNote(commit: { committed: boolean; sha?: string; reason?: string; ignored?: string[] }): string {
-  if (!commit.committed) return `not committed: ${commit.reason}`;
-  const ignored = commit.ignored ?? [];
-  const except = ignored.length > 3 ? `${ignored.slice(0, 3).join(", ")} and ${ignored.length - 3} more` : ignored.join(", ");
-  return `committed ${commit.sha?.slice(0, 7)}${ignored.length ? `, except ${except} (ignored by git)` : ""}`;
 }
 
 export function plural(n: number, word: string): string {

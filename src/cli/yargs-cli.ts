@@ -1,12 +1,8 @@
 import yargs from "yargs";
 import { UsageError } from "../core/errors.js";
+import { VERSION } from "../core/version.js";
 import { commands } from "./commands/index.js";
 import { GLOBAL_OPTIONS } from "./fast-parse.js";
-
-declare const __BRAIN_VERSION__: string;
-
-/** The CLI's version, injected at build time. */
-export const VERSION = typeof __BRAIN_VERSION__ === "string" ? __BRAIN_VERSION__ : "dev";
 
 /**
  * The full yargs CLI: help, completion of usage errors, and every invocation

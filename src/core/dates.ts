@@ -1,3 +1,5 @@
+import { UsageError } from "./errors.js";
+
 /** Local calendar date `YYYY-MM-DD` of `d` (daily logs follow the agent's local day). */
 export function localDate(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -36,4 +38,17 @@ export function daysBetween(a: string, b: string): number {
 
 function pad(n: number): string {
   return String(n).padStart(2, "0");
+}
+
+/**
+ * The clock `env` sets: BRAIN_NOW (a date-time such as 2026-11-21T09:30, for
+ * scripted replays and tests), or undefined for the real time. Both fronts
+ * read it here and pass it on as the library's `now` option.
+ */
+export function clockFromEnv(env: NodeJS.ProcessEnv): Date | undefined {
+  const fixed = env.BRAIN_NOW;
+  if (!fixed) return undefined;
+  const d = new Date(fixed);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`BRAIN_NOW must be a date-time such as 2026-11-21T09:30, got ${JSON.stringify(fixed)}.`);
+  return d;
 }

@@ -194,3 +194,6 @@ export function isBrainError(err: unknown): err is BrainError {
       String((err as { code: string }).code).startsWith("BRAIN_"))
   );
 }
+
+/** The code both fronts give a failure that is no BrainError: a bug in brain, not bad input. */
+export const INTERNAL_ERROR_CODE = "BRAIN_INTERNAL";

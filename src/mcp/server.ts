@@ -9,13 +9,13 @@ import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/s
 import * as z from "zod";
 import { ENTRY_KINDS } from "../core/daily-log.js";
 import { describeAction } from "../core/consent.js";
-import { localDate } from "../core/dates.js";
-import { fileSystemError, isBrainError, UsageError } from "../core/errors.js";
+import { clockFromEnv, localDate } from "../core/dates.js";
+import { commitNote } from "../core/commit-note.js";
+import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError } from "../core/errors.js";
+import { VERSION } from "../core/version.js";
 import { redactSecrets } from "../core/redact.js";
 import type { WorkspaceOptions } from "../store/workspace.js";
 import { dailyLogPath, MEMORY_PATH } from "../core/layout.js";
-
-declare const __BRAIN_VERSION__: string;
 
 /** Where and how the server works; every field is read again on each call. */
 export interface BrainServerOptions {
@@ -80,8 +80,7 @@ function lines(items: string[], empty: string): string {
 }
 
 function commitText(commit: { committed: boolean; sha?: string; reason?: string; ignored?: string[]; notice?: string }): string {
-  const ignored = commit.committed && commit.ignored?.length ? `, except ${commit.ignored.join(", ")} (ignored by git)` : "";
-  const text = commit.committed ? `committed ${commit.sha?.slice(0, 7)}${ignored}` : `not committed: ${commit.reason}`;
+  const text = commitNote(commit);
   return commit.notice ? `${text}. Note: ${commit.notice.replace(/\.$/, "")}` : text;
 }
 
@@ -375,15 +374,6 @@ export const BRAIN_RESOURCES = [
   },
 ] as const;
 
-/** The clock of one call: BRAIN_NOW (scripted replays, tests) or the real time. */
-function clockOf(env: NodeJS.ProcessEnv): Date | undefined {
-  const fixed = env.BRAIN_NOW;
-  if (!fixed) return undefined;
-  const d = new Date(fixed);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`BRAIN_NOW must be a date-time such as 2026-11-21T09:30, got ${JSON.stringify(fixed)}.`);
-  return d;
-}
-
 /** The error result an agent sees: the BrainError's message and code; the server goes on serving. */
 function errorResult(err: unknown, tool: string, log: (line: string) => void): CallToolResult {
   err = isBrainError(err) ? err : (fileSystemError(err) ?? err);
@@ -396,7 +386,7 @@ function errorResult(err: unknown, tool: string, log: (line: string) => void): C
   // A bug, not bad input: the stack goes to stderr for a maintainer, the agent gets the message.
   log(`${tool}: unexpected error: ${redactSecrets((err as Error)?.stack ?? String(err)).text}`);
   const message = redactSecrets(`Unexpected error in ${tool}: ${(err as Error)?.message ?? String(err)}`).text;
-  return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { code: "BRAIN_UNEXPECTED", message } } };
+  return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { code: INTERNAL_ERROR_CODE, message } } };
 }
 
 /**
@@ -409,12 +399,12 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
   const log = options.log ?? ((line: string) => process.stderr.write(`brain mcp: ${line}\n`));
   const env = options.env ?? process.env;
   const context = (): CallContext => {
-    const ctx: CallContext = { cwd: options.cwd, workspace: options.workspace, env, now: clockOf(env) };
+    const ctx: CallContext = { cwd: options.cwd, workspace: options.workspace, env, now: clockFromEnv(env) };
     if (options.commit === false) ctx.commit = false;
     return ctx;
   };
   const server = new McpServer(
-    { name: "brain", version: typeof __BRAIN_VERSION__ === "string" ? __BRAIN_VERSION__ : "dev" },
+    { name: "brain", version: VERSION },
     {
       instructions:
         "brain is this agent's memory. Session start: call brain_context. A failure: brain_check, then brain_strategy_record " +

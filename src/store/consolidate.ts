@@ -34,7 +34,7 @@ import { diffTexts } from "./git/contents.js";
 import { uncommittedPaths } from "./git/status.js";
 import { schemaMismatchText } from "../core/schema.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../generated/summarizer-output.js";
-import { assertGitIdle, CONSOLIDATE_COMMAND, consolidationInterrupted, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { assertGitIdle, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
 import { BRAIN_FILES, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../core/layout.js";
 
 /** Progress of a long run, for a caller that wants to show it (the CLI prints it on stderr). */
@@ -177,7 +177,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   const snapshot = readInputs(ws, now);
   if (options.prompt) {
     const p = await plan(snapshot);
-    const warnings = consolidationInterrupted(ws.root) ? [interruptedNote()] : [];
+    const warnings = consolidationInterrupted(ws) ? [interruptedNote()] : [];
     return {
       ...emptyResult(p, "--prompt writes nothing", warnings),
       prompt: { text: buildSummarizerPrompt(p), input: buildSummarizerInput(p) },
@@ -188,7 +188,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   if (options.dryRun) {
     const applied = applyConsolidationPlan(firstPlan);
     const moves = plannedMoves(snapshot, applied, today, ws);
-    const warnings = [...moves.warnings, ...(consolidationInterrupted(ws.root) ? [interruptedNote()] : [])];
+    const warnings = [...moves.warnings, ...(consolidationInterrupted(ws) ? [interruptedNote()] : [])];
     const changed = applied.changed || moves.moves.length > 0;
     return {
       ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
@@ -197,7 +197,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   }
 
   if ((options.commit ?? ws.config.commit) !== false) assertGitIdle(ws.gitRoot, "consolidate");
-  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND }, async (tx) => {
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND, resumable: { resumedBy: CONSOLIDATE_COMMAND, journal: BRAIN_FILES.consolidateJournal } }, async (tx) => {
     let replayed = await replayJournal(ws, tx);
     // Killed after its commit and before its clean-up: the files are as it committed them, and there is nothing to finish.
     if (replayed && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length) replayed = null;
@@ -417,8 +417,16 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
 // ---------------------------------------------------------------------------
 // Writing, journal and replay
 
+/** The command consolidation writes under, which also finishes an interrupted one by replaying its journal. */
+const CONSOLIDATE_COMMAND = "brain consolidate";
+
 function journalPath(ws: Workspace): string {
   return join(ws.root, BRAIN_FILES.consolidateJournal);
+}
+
+/** True while a consolidation's journal waits for the next `brain consolidate` to finish it. */
+function consolidationInterrupted(ws: Workspace): boolean {
+  return existsSync(journalPath(ws));
 }
 
 function interruptedNote(): string {

@@ -17,7 +17,7 @@ import { gitOperationInProgress, uncommittedPaths } from "./git/status.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
 
-import { CONSOLIDATE_COMMAND, consolidationInterrupted, findWorkspaceRoot, interruptedWrites, readConfig, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
+import { findWorkspaceRoot, interruptedWrites, readConfig, waitsForJournal, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
 import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
 
 /** One thing doctor found, with what to do about it. */
@@ -491,11 +491,12 @@ function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
       fixable: true,
     });
   }
-  const consolidating = consolidationInterrupted(ws.root);
   for (const left of interruptedWrites(ws.root)) {
     const what = `${left.command}${left.pid ? ` (pid ${left.pid})` : ""} wrote and did not commit (it was killed first, or its commit failed): ${left.paths.join(", ") || "no file named"}.`;
-    if (consolidating && left.command === CONSOLIDATE_COMMAND) {
-      out.push({ id: "consolidate-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Run `brain consolidate`: it finishes that consolidation and commits it.", fixable: false });
+    if (waitsForJournal(ws.root, left)) {
+      // Named for the command that finishes it: `brain consolidate` → consolidate-interrupted.
+      const id = `${left.resumedBy.replace(/^brain\s+/, "").trim().split(/\s+/).join("-")}-interrupted`;
+      out.push({ id, severity: "warning", file: left.paths[0], message: what, fix: `Run \`${left.resumedBy}\`: it finishes that write from its journal and commits it.`, fixable: false });
     } else {
       const finding: DoctorFinding = { id: "write-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Commit those files as that write (`brain doctor --fix` does, and so does the next brain write).", fixable: true };
       recordOf.set(finding, left.record);

@@ -120,15 +120,38 @@ export interface CommitMessage {
  * failed) between writing and committing, and commits those paths for it.
  */
 
-/** Consolidation's redo journal: an interrupted consolidation is finished, and committed, by the next `brain consolidate`. */
+/**
+ * A write that a command finishes by replaying its own journal, rather than
+ * the next write by committing its paths: the caller says so (writeWorkspace's
+ * `resumable`), and it is written into the write's record, so the write layer
+ * and `brain doctor` read it as data and know no command.
+ */
+export interface Resumable {
+  /** The command that finishes the write (`brain consolidate`), as people run it. */
+  resumedBy: string;
+  /** Its journal, relative to the workspace: while the journal is there, the record waits for that command. */
+  journal: string;
+}
 
-/** True while a consolidation's journal waits for the next `brain consolidate` to finish it. */
-export function consolidationInterrupted(root: string): boolean {
-  return existsSync(join(root, BRAIN_FILES.consolidateJournal));
+/**
+ * Records written before `resumedBy` existed name only their command; the one
+ * write then finished by its own journal was consolidation's, with this journal.
+ */
+const RESUMABLE_BEFORE_THE_FIELD: Readonly<Record<string, string>> = { "brain consolidate": BRAIN_FILES.consolidateJournal };
+
+/** True while `left`'s journal waits for its command to finish it (and so the next write is not to commit it). */
+export function waitsForJournal(root: string, left: InterruptedWrite): left is InterruptedWrite & Resumable {
+  if (left.resumedBy === undefined || left.journal === undefined) return false;
+  try {
+    return existsSync(resolveInside(root, left.journal));
+  } catch {
+    // A journal outside the workspace is no journal of brain's: the record is an ordinary interrupted write.
+    return false;
+  }
 }
 
 /** A write that stopped before its commit: who made it and what it wrote. */
-export interface InterruptedWrite {
+export interface InterruptedWrite extends Partial<Resumable> {
   /** The record, relative to the workspace. */
   record: string;
   pid: number;
@@ -138,7 +161,8 @@ export interface InterruptedWrite {
 
 /**
  * Writes left uncommitted by interrupted writers, oldest first. A record is
- * JSON lines: `{pid, command}`, then one path per line, appended as each is
+ * JSON lines: `{pid, command}` (plus `resumedBy` and `journal` for a write
+ * its own journal finishes), then one path per line, appended as each is
  * first written (so recording costs the same for the thousandth path as for
  * the first). A line cut short by a kill is skipped.
  */
@@ -169,6 +193,13 @@ export function interruptedWrites(root: string): InterruptedWrite[] {
           const head = value as Partial<InterruptedWrite>;
           if (typeof head.pid === "number") left.pid = head.pid;
           if (typeof head.command === "string") left.command = head.command;
+          if (typeof head.resumedBy === "string" && typeof head.journal === "string") {
+            left.resumedBy = head.resumedBy;
+            left.journal = head.journal;
+          } else if (head.resumedBy === undefined && Object.hasOwn(RESUMABLE_BEFORE_THE_FIELD, left.command)) {
+            left.resumedBy = left.command;
+            left.journal = RESUMABLE_BEFORE_THE_FIELD[left.command];
+          }
         }
       } catch {
         // A line cut short by a kill names nothing.
@@ -194,6 +225,8 @@ export class WorkspaceTx {
   constructor(
     readonly ws: Workspace,
     readonly command = "brain",
+    /** Set when this write is finished by replaying its own journal, should it stop before its commit. */
+    readonly resumable?: Resumable,
   ) {}
 
   /** This write's record of uncommitted paths, named so records sort oldest first. */
@@ -210,7 +243,7 @@ export class WorkspaceTx {
     const dir = join(this.ws.root, BRAIN_FILES.uncommitted);
     ensureFolder(this.ws.root, dir);
     this.recordPath = join(dir, `${String(Date.now()).padStart(15, "0")}-${process.pid}-${randomBytes(4).toString("hex")}${RECORD_EXT}`);
-    writeFileSync(this.recordPath, `${JSON.stringify({ pid: process.pid, command: this.command })}\n${line}`);
+    writeFileSync(this.recordPath, `${JSON.stringify({ pid: process.pid, command: this.command, ...this.resumable })}\n${line}`);
   }
 
   /** The write is committed (or meant to stay uncommitted): nothing is left for the next writer. */
@@ -323,7 +356,7 @@ export interface WriteResult<T> {
  */
 export async function writeWorkspace<T>(
   ws: Workspace,
-  options: { commit?: boolean; command: string },
+  options: { commit?: boolean; command: string; resumable?: Resumable },
   fn: (tx: WorkspaceTx) => Promise<{ result: T; message?: CommitMessage }> | { result: T; message?: CommitMessage },
 ): Promise<WriteResult<T>> {
   return withLock(
@@ -331,7 +364,7 @@ export async function writeWorkspace<T>(
     async () => {
       const enabled = options.commit ?? ws.config.commit;
       const warnings: string[] = [];
-      const tx = new WorkspaceTx(ws, options.command);
+      const tx = new WorkspaceTx(ws, options.command, options.resumable);
       // In the middle of a person's rebase, merge or bisect, or on a detached HEAD, brain writes and does not commit.
       const busy = enabled && ws.gitRoot ? gitOperationInProgress(ws.gitRoot) : null;
       if (busy) {
@@ -370,14 +403,13 @@ export async function writeWorkspace<T>(
  * Commits what earlier writers wrote and did not commit (killed between
  * writing and committing, or their commit failed), each in a commit of its
  * own, before this write starts. Nobody else holds the lock, so every record
- * is an orphan. A consolidation's record is left while its journal is: the
- * next `brain consolidate` replays the journal and makes the one commit the
- * interrupted run would have made. A commit that fails again is a warning
+ * is an orphan. A record that names a journal (`resumedBy`) is left while
+ * that journal is there: the command it names replays the journal and makes
+ * the one commit the interrupted run would have made. A commit that fails again is a warning
  * and stays on record for the next write. The commit sweeps in whatever
  * those files hold now, including any edit made to them since.
  */
 async function commitInterrupted(ws: Workspace, tx: WorkspaceTx, enabled: boolean, warnings: string[]): Promise<void> {
-  const consolidating = consolidationInterrupted(ws.root);
   for (const left of interruptedWrites(ws.root)) {
     const paths = left.paths.filter((p) => {
       try {
@@ -387,10 +419,10 @@ async function commitInterrupted(ws: Workspace, tx: WorkspaceTx, enabled: boolea
         return false;
       }
     });
-    if (consolidating && left.command === CONSOLIDATE_COMMAND) {
-      // The consolidation about to run finishes that one: its paths join this run's record and commit
+    if (waitsForJournal(ws.root, left)) {
+      // A write replaying that journal finishes that one: its paths join this write's record and commit
       // (the journal may not name them all, when that run was itself finishing an earlier one).
-      if (tx.command !== CONSOLIDATE_COMMAND) continue;
+      if (tx.resumable?.journal !== left.journal) continue;
       for (const p of paths) tx.touched(p);
       tx.adopted.push({ ...left, paths });
       rmSync(join(ws.root, left.record), { force: true });
@@ -447,9 +479,6 @@ export function assertGitIdle(gitRoot: string | null, what: string): void {
 export function redactCommitMessage(message: CommitMessage): CommitMessage {
   return { subject: redactSecrets(message.subject).text, body: redactSecrets(message.body).text };
 }
-
-/** The command name consolidation writes under. */
-export const CONSOLIDATE_COMMAND = "brain consolidate";
 
 /**
  * Commits the written paths; `failed` when git refused (the files are

@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
-import { baseOptions, commitNote, printJson, report, say, type GlobalArgs } from "../output.js";
+import { commitNote } from "../../core/commit-note.js";
+import { baseOptions, printJson, report, say, type GlobalArgs } from "../output.js";
 
 interface Args extends GlobalArgs {
   includeToday?: boolean;
