@@ -120,6 +120,14 @@ describe("mergeStrategies", () => {
 });
 
 describe("mergeLogs", () => {
+  it("reads a log's frontmatter by the one fence rule: a byte order mark is kept and its frontmatter still merged", () => {
+    const bom = "\uFEFF";
+    const base = `${bom}---\nconsolidated: 2026-11-01\n---\n- 09:00 [note] a\n`;
+    const ours = `${bom}---\nconsolidated: 2026-11-01\nsource: cli\n---\n- 09:00 [note] a\n- 10:00 [note] b\n`;
+    const theirs = `${bom}---\nconsolidated: 2026-11-05\n---\n- 09:00 [note] a\n- 11:00 [note] c\n`;
+    expect(mergeLogs(base, ours, theirs).text).toBe(`${bom}---\nconsolidated: 2026-11-05\nsource: cli\n---\n- 09:00 [note] a\n- 10:00 [note] b\n- 11:00 [note] c\n`);
+  });
+
   const log = (...lines: string[]) => `# ${DAY}\n\n${lines.map((l) => l + "\n").join("")}`;
 
   it("unions both sides' entries in time order, each once", () => {

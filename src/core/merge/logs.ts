@@ -1,4 +1,5 @@
 import { parseDailyLog } from "../daily-log.js";
+import { splitFrontmatter } from "../frontmatter-split.js";
 import type { MergeOutcome } from "./outcome.js";
 
 /**
@@ -17,6 +18,8 @@ interface LogBlock {
 }
 
 interface SplitLog {
+  /** A byte order mark the text opened with, kept in front of the merged text. */
+  bom: string;
   frontmatter: string[] | null;
   /** Text after the frontmatter. */
   body: string;
@@ -26,18 +29,9 @@ interface SplitLog {
 const QUEUE_TIME_RE = /^\s*[-*+]\s+(\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2})\s/;
 
 function splitLog(text: string): SplitLog {
-  const src = text.replace(/\r\n?/g, "\n");
-  const lines = src.split("\n");
-  let frontmatter: string[] | null = null;
-  let bodyStart = 0;
-  if (lines[0] === "---") {
-    const end = lines.findIndex((l, i) => i > 0 && (l === "---" || l === "..."));
-    if (end > 0) {
-      frontmatter = lines.slice(1, end);
-      bodyStart = lines.slice(0, end + 1).join("\n").length + 1;
-    }
-  }
-  const body = src.slice(Math.min(bodyStart, src.length));
+  const split = splitFrontmatter(text.replace(/\r\n?/g, "\n"));
+  const frontmatter = split.yaml === null ? null : split.yaml === "" ? [] : split.yaml.split("\n");
+  const body = split.body;
   const bodyLines = body.split("\n");
   const offsets: number[] = [];
   let pos = 0;
@@ -52,7 +46,7 @@ function splitLog(text: string): SplitLog {
     const q = QUEUE_TIME_RE.exec(raw);
     return { raw: raw.endsWith("\n") ? raw : raw + "\n", time: q ? `${q[1]} ${q[2]}` : e.time, start, end };
   });
-  return { frontmatter, body, blocks };
+  return { bom: split.bom, frontmatter, body, blocks };
 }
 
 /** Identity of an entry: its text with trailing whitespace ignored, so an entry that lost its final newline is still the same. */
@@ -133,7 +127,7 @@ export function mergeLogs(base: string, ours: string, theirs: string): MergeOutc
   if (!body.endsWith("\n") && body !== "") body += "\n";
   if (added.length) notes.push(`added ${added.length} entr${added.length === 1 ? "y" : "ies"} from the other side`);
   const fm = mergeFrontmatter(b.frontmatter, main.frontmatter, other.frontmatter);
-  return { text: fm === null ? body : `---\n${fm.join("\n")}\n---\n${body}`, conflict: false, notes };
+  return { text: main.bom + (fm === null ? body : `---\n${fm.join("\n")}\n---\n${body}`), conflict: false, notes };
 }
 
 function stripBlocks(body: string, blocks: LogBlock[]): string {

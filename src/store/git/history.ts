@@ -1,5 +1,6 @@
 import { GitError } from "../../core/errors.js";
 import { runGit, runGitBytes } from "./run.js";
+import { BRAIN_SUBJECT_PREFIX } from "../../core/commit-subject.js";
 
 /** Reading history: brain's commits, one commit, files and revisions at a commit, and how two commits relate. */
 
@@ -22,7 +23,7 @@ export async function brainCommits(cwd: string, options: { file?: string; limit?
     "--no-color",
     "--name-only",
     `--format=${SEP}%H%n%aI%n%an <%ae>%n%s%n%b${END}`,
-    "--grep=^brain: ",
+    `--grep=^${BRAIN_SUBJECT_PREFIX}`,
     "--relative",
   ];
   if (options.limit) args.push(`-n${options.limit}`);
