@@ -64,21 +64,13 @@ export {
   type ErrorRecordOptions,
   type ErrorRecordResult,
 } from "./store/strategies.js";
-export {
-  parseStrategies,
-  serializeStrategies,
-  recordOutcome,
-  rankSolutions,
-  wilsonLowerBound,
-  DEFAULT_THRESHOLDS,
-  type StrategyRegistry,
-  type StrategyMeta,
-  type Solution,
-  type Problem,
-  type StrategyThresholds,
-} from "./core/strategies.js";
-export { needsConsent, describeAction, CONSENT_NOTE } from "./core/consent.js";
-export { editJsonText, type JsonEditOptions, type JsonPathSegment } from "./core/json-edit.js";
+export { recordOutcome } from "./core/strategies/changes.js";
+export { parseStrategies, serializeStrategies } from "./core/strategies/file.js";
+export { DEFAULT_THRESHOLDS, type StrategyThresholds } from "./core/strategies/lifecycle.js";
+export { rankSolutions, wilsonLowerBound } from "./core/strategies/ranking.js";
+export type { StrategyRegistry, StrategyMeta, Solution, Problem } from "./core/strategies/registry.js";
+export { needsConsent, describeAction, CONSENT_NOTE } from "./core/strategies/consent.js";
+export { editJsonText, type JsonEditOptions, type JsonPathSegment } from "./core/strategies/json-edit.js";
 export { createProblemMatcher, matchProblems } from "./core/signature/matcher.js";
 export { errorSignature } from "./core/signature/signature.js";
 export type { BrainCommit } from "./store/git/history.js";

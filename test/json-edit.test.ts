@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { editJsonText } from "../src/core/json-edit.js";
-import { parseStrategies, recordOutcome, serializeStrategies, assignSolutionIds, retireSolution } from "../src/core/strategies.js";
+import { editJsonText } from "../src/core/strategies/json-edit.js";
+import { recordOutcome, retireSolution } from "../src/core/strategies/changes.js";
+import { parseStrategies, serializeStrategies } from "../src/core/strategies/file.js";
+import { assignSolutionIds } from "../src/core/strategies/ids.js";
 
 const NOW = "2026-11-21T09:30:00.000Z";
 

@@ -5,7 +5,9 @@ import { mergeMemory } from "../src/core/merge/memory.js";
 import { mergeStrategies } from "../src/core/merge/strategies.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
 import { parseMemory } from "../src/core/memory-file.js";
-import { parseStrategies, recordOutcome, serializeStrategies, type Problem, type StrategyRegistry } from "../src/core/strategies.js";
+import { recordOutcome } from "../src/core/strategies/changes.js";
+import { parseStrategies, serializeStrategies } from "../src/core/strategies/file.js";
+import type { Problem, StrategyRegistry } from "../src/core/strategies/registry.js";
 
 const DAY = "2026-11-21";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildSummarizerInput, checkSummarizerOutput, planConsolidation, validateSummarizerOutput } from "../src/core/consolidate.js";
 import { checkPlaybookFrontmatter, parsePlaybook } from "../src/core/playbooks.js";
 import { EXPECTED_KEYWORD, checkSchema, schemaFaults, type SchemaValidator } from "../src/core/schema.js";
-import { checkStrategies, parseStrategies } from "../src/core/strategies.js";
+import { checkStrategies, parseStrategies } from "../src/core/strategies/file.js";
 import { validateConfig } from "../src/generated/config.js";
 import { validatePlaybookFrontmatter } from "../src/generated/playbook-frontmatter.js";
 import { validateStrategies } from "../src/generated/strategies.js";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createProblemMatcher, matchPattern, matchProblems, textWords } from "../src/core/signature/matcher.js";
 import { compilePattern, looksLikeRegex } from "../src/core/signature/pattern-safety.js";
 import { SIGNATURE_MAX_LENGTH, errorSignature, signatureSimilarity } from "../src/core/signature/signature.js";
-import { parseStrategies } from "../src/core/strategies.js";
+import { parseStrategies } from "../src/core/strategies/file.js";
 
 describe("errorSignature", () => {
   const masks: Array<[string, string]> = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeStats, weeksOf, type StatsInput } from "../src/core/stats.js";
-import type { StrategyRegistry } from "../src/core/strategies.js";
+import type { StrategyRegistry } from "../src/core/strategies/registry.js";
 
 const EMPTY: StrategyRegistry = { _meta: { version: 2 } };
 

@@ -4,30 +4,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CorruptFileError, UsageError } from "../src/core/errors.js";
 import { EXPECTED_KEYWORD } from "../src/core/schema.js";
-import {
-  DEFAULT_THRESHOLDS,
-  type Problem,
-  type Solution,
-  type StrategyRegistry,
-  checkStrategies,
-  computeStatus,
-  createRegistry,
-  getProblem,
-  isDrifting,
-  listProblems,
-  parseOutcomeResult,
-  parseStrategies,
-  planPrune,
-  rankSolutions,
-  recordOutcome,
-  resolveProblem,
-  resolveThresholds,
-  retireSolution,
-  serializeStrategies,
-  solutionIds,
-  viewSolutions,
-  wilsonLowerBound,
-} from "../src/core/strategies.js";
+import { parseOutcomeResult, planPrune, recordOutcome, retireSolution } from "../src/core/strategies/changes.js";
+import { checkStrategies, createRegistry, parseStrategies, serializeStrategies } from "../src/core/strategies/file.js";
+import { solutionIds } from "../src/core/strategies/ids.js";
+import { DEFAULT_THRESHOLDS, computeStatus, isDrifting, resolveThresholds } from "../src/core/strategies/lifecycle.js";
+import { getProblem, listProblems, resolveProblem } from "../src/core/strategies/problems.js";
+import { rankSolutions, viewSolutions, wilsonLowerBound } from "../src/core/strategies/ranking.js";
+import type { Problem, Solution, StrategyRegistry } from "../src/core/strategies/registry.js";
 
 const NOW = "2026-11-21T09:14:00Z";
 const DAY = "2026-11-21";

@@ -10,7 +10,8 @@ import { initWorkspace, logEntry, recordError, recordStrategy } from "../src/ind
 import { syncWorkspace } from "../src/store/sync.js";
 import { parseMemory } from "../src/core/memory-file.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
-import { parseStrategies, type Problem } from "../src/core/strategies.js";
+import { parseStrategies } from "../src/core/strategies/file.js";
+import type { Problem } from "../src/core/strategies/registry.js";
 import { bareGitEnv, BRAIN_BIN, git, gitWorkspace, read, runBrain, until } from "./helpers.js";
 
 const NOW = new Date("2026-11-21T09:00:00");

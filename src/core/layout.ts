@@ -1,4 +1,4 @@
-import type { StrategyThresholds } from "./strategies.js";
+import type { StrategyThresholds } from "./strategies/lifecycle.js";
 
 /**
  * The workspace layout of DESIGN.md in one place: every path brain reads or
@@ -76,7 +76,7 @@ export interface BrainConfig {
   retentionDays: number;
   summarizer?: string;
   summarizerTimeoutMs: number;
-  /** Overrides of the strategy lifecycle thresholds (see DEFAULT_THRESHOLDS in core/strategies). */
+  /** Overrides of the strategy lifecycle thresholds (see DEFAULT_THRESHOLDS in core/strategies/lifecycle.ts). */
   thresholds: Partial<StrategyThresholds>;
 }
 

@@ -6,18 +6,10 @@ import { parsedLogOf, playbookCoverage, type KnownPlaybook, type LogSource } fro
 import type { FrequencyRecord } from "./playbook-frequency.js";
 import { createProblemMatcher } from "./signature/matcher.js";
 import { errorSignature } from "./signature/signature.js";
-import {
-  effectiveStatus,
-  isDrifting,
-  listProblems,
-  solutionIds,
-  SOLUTION_STATUSES,
-  DEFAULT_THRESHOLDS,
-  type Problem,
-  type SolutionStatus,
-  type StrategyRegistry,
-  type StrategyThresholds,
-} from "./strategies.js";
+import { solutionIds } from "./strategies/ids.js";
+import { effectiveStatus, isDrifting, DEFAULT_THRESHOLDS, type StrategyThresholds } from "./strategies/lifecycle.js";
+import { listProblems } from "./strategies/problems.js";
+import { SOLUTION_STATUSES, type Problem, type SolutionStatus, type StrategyRegistry } from "./strategies/registry.js";
 
 /**
  * The learning metrics of DESIGN.md ("Measurement"), computed from the

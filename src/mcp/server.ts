@@ -8,7 +8,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { ENTRY_KINDS } from "../core/daily-log.js";
-import { describeAction } from "../core/consent.js";
+import { describeAction } from "../core/strategies/consent.js";
 import { clockFromEnv, localDate } from "../core/dates.js";
 import { commitNote } from "../core/commit-note.js";
 import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError } from "../core/errors.js";

@@ -21,7 +21,8 @@ import {
 
 import { localDate, localTime } from "../core/dates.js";
 import { errorSignature } from "../core/signature/signature.js";
-import { createRegistry, parseStrategies, recordOutcome, serializeStrategies } from "../core/strategies.js";
+import { recordOutcome } from "../core/strategies/changes.js";
+import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
 
 import { parseErrorFix } from "../core/error-fix.js";
 import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";

@@ -6,7 +6,10 @@ import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory-file.js";
 import { parsePlaybook } from "../core/playbooks.js";
 
-import { assignSolutionIds, checkStrategies, parseStrategies, serializeStrategies, listProblems, type Problem, type StrategyRegistry } from "../core/strategies.js";
+import { checkStrategies, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
+import { assignSolutionIds } from "../core/strategies/ids.js";
+import { listProblems } from "../core/strategies/problems.js";
+import type { Problem, StrategyRegistry } from "../core/strategies/registry.js";
 import { dottedFaultText, schemaFaults } from "../core/schema.js";
 import { validateConfig } from "../generated/config.js";
 import { listDailyLogs } from "./daily-logs.js";

@@ -132,8 +132,10 @@ async function rulesUnits(path: string, text: string): Promise<MemoryUnit[]> {
 }
 
 async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> {
-  const { parseStrategies, listProblems, viewSolutions } = await import("../core/strategies.js");
-  const { describeAction } = await import("../core/consent.js");
+  const { parseStrategies } = await import("../core/strategies/file.js");
+  const { listProblems } = await import("../core/strategies/problems.js");
+  const { viewSolutions } = await import("../core/strategies/ranking.js");
+  const { describeAction } = await import("../core/strategies/consent.js");
   const registry = parseStrategies(text, path);
   const units: MemoryUnit[] = [];
   const keyLines = topLevelKeyLines(text);

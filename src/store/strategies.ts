@@ -6,27 +6,12 @@ import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/
 import { redactSecrets } from "../core/redact.js";
 import { errorSignature } from "../core/signature/signature.js";
 import { matchProblems, type MatchReason } from "../core/signature/matcher.js";
-import {
-  createRegistry,
-  getProblem,
-  listProblems,
-  parseOutcomeResult,
-  parseStrategies,
-  planPrune,
-  recordOutcome,
-  resolveProblem,
-  resolveThresholds,
-  retireSolution,
-  serializeStrategies,
-  viewSolutions,
-  DEFAULT_PRUNE,
-  type ProblemResolution,
-  type RankBy,
-  type SolutionStatus,
-  type SolutionView,
-  type StrategyRegistry,
-  type PruneItem,
-} from "../core/strategies.js";
+import { parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type PruneItem } from "../core/strategies/changes.js";
+import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
+import { resolveThresholds } from "../core/strategies/lifecycle.js";
+import { getProblem, listProblems, resolveProblem, type ProblemResolution } from "../core/strategies/problems.js";
+import { viewSolutions, type RankBy, type SolutionView } from "../core/strategies/ranking.js";
+import type { SolutionStatus, StrategyRegistry } from "../core/strategies/registry.js";
 import { parseDailyLog } from "../core/daily-log.js";
 import { readTextIfExists } from "./fs.js";
 import { checkEntryText, planAppend, summarize } from "./log.js";

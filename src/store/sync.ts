@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } 
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { SyncAuthError, SyncConflictError, SyncError, SyncNoRemoteError, isBrainError } from "../core/errors.js";
-import { parseStrategies } from "../core/strategies.js";
+import { parseStrategies } from "../core/strategies/file.js";
 import { writeFileAtomic } from "./fs.js";
 import { mergeMemory } from "../core/merge/memory.js";
 import type { MergeOutcome } from "../core/merge/outcome.js";

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from "yargs";
-import { describeAction } from "../../core/consent.js";
+import { describeAction } from "../../core/strategies/consent.js";
 import type { ProblemSummary, SolutionSummary } from "../../store/strategies.js";
 import { commitNote } from "../../core/commit-note.js";
 import { asList, baseOptions, report, say, warn, type GlobalArgs } from "../output.js";

@@ -1,12 +1,6 @@
-import {
-  DEFAULT_THRESHOLDS,
-  computeStatus,
-  parseStrategies,
-  serializeStrategies,
-  type Problem,
-  type Solution,
-  type StrategyRegistry,
-} from "../strategies.js";
+import { parseStrategies, serializeStrategies } from "../strategies/file.js";
+import { DEFAULT_THRESHOLDS, computeStatus } from "../strategies/lifecycle.js";
+import type { Problem, Solution, StrategyRegistry } from "../strategies/registry.js";
 import type { MergeOutcome } from "./outcome.js";
 
 /**

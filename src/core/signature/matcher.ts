@@ -1,4 +1,4 @@
-import type { Problem, StrategyRegistry } from "../strategies.js";
+import type { Problem, StrategyRegistry } from "../strategies/registry.js";
 import { ERROR_STOP_WORDS, foldMarks, stemErrorWord } from "../text/words.js";
 import { compilePattern } from "./pattern-safety.js";
 import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords } from "./signature.js";

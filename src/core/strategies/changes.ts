@@ -1,0 +1,300 @@
+import { isIsoDate, daysBetween } from "../dates.js";
+import { UsageError } from "../errors.js";
+import { redactSecrets } from "../redact.js";
+import { describeValue } from "../schema.js";
+import { patternsOf } from "../signature/matcher.js";
+import { toSlug } from "../text/slug.js";
+import { freeId, problemIds, solutionIds } from "./ids.js";
+import { computeStatus, isUnitNumber, resolveThresholds, type StrategyThresholds } from "./lifecycle.js";
+import { getProblem, listProblems, normalizeAction, requireProblem, resolveProblem, solutionsOf, type ProblemResolution } from "./problems.js";
+import { STRATEGIES_VERSION, type Problem, type Solution, type StrategyMeta, type StrategyRegistry } from "./registry.js";
+
+/**
+ * The edits brain makes to a registry: recording an attempt, retiring a
+ * solution, and pruning (retiring what is stale or keeps failing). Each
+ * returns a new registry sharing the untouched problems with the old one.
+ */
+
+/** Forgetting defaults of `brain strategy prune`. */
+export const DEFAULT_PRUNE = Object.freeze({ olderThanDays: 90, below: 0.3, minTries: 5 });
+
+/** One attempt to record; see {@link recordOutcome}. */
+export interface RecordOutcomeOptions {
+  /** A problem key, or free text resolved with {@link resolveProblem}. */
+  problem: string;
+  /** What was tried. Matched to an existing solution regardless of case and spacing. */
+  action: string;
+  /** Address an existing solution by id instead of by action. */
+  id?: string;
+  /** 1 success, 0 failure, or anything between. */
+  result: number;
+  /** Set on a problem that has no description yet. */
+  description?: string;
+  /** Patterns added to the problem's `match` list when not already there. */
+  match?: readonly string[];
+  /** `YYYY-MM-DD`, stored in `lastTried`. */
+  date: string;
+  /** ISO timestamp, stored in `_meta.updated`. */
+  now: string;
+  thresholds?: Partial<StrategyThresholds>;
+}
+
+/** What {@link recordOutcome} changed. */
+export interface RecordOutcomeResult {
+  registry: StrategyRegistry;
+  problemKey: string;
+  /** The solution as written. */
+  solution: Solution & { id: string };
+  created: { problem: boolean; solution: boolean };
+  /** How the problem text was resolved (by key, slug, description, match, or new; with any ambiguity). */
+  resolution: ProblemResolution;
+  /** How many credential-looking spans were redacted from the texts written. */
+  redactions: number;
+}
+
+/**
+ * Records one attempt: the solution's rate becomes exactly
+ * `(rate * tries + result) / (tries + 1)`, `tries` grows by one, `lastTried`
+ * is `date`, `recent` keeps the last results, the status is recomputed, and
+ * `_meta.updated` is `now`. Creates the problem and the solution when they
+ * are new and gives the solution its id if it has none. Texts are redacted
+ * of credentials before they are stored. Throws a UsageError for a result
+ * outside [0, 1], an empty action or an unknown id.
+ */
+export function recordOutcome(registry: StrategyRegistry, options: RecordOutcomeOptions): RecordOutcomeResult {
+  const thresholds = resolveThresholds(options.thresholds);
+  const result = checkResult(options.result);
+  checkDate(options.date, options.now);
+  let redactions = 0;
+  const clean = (text: string): string => {
+    const r = redactSecrets(text);
+    redactions += r.redactions.length;
+    return r.text;
+  };
+  const action = clean(options.action ?? "").trim();
+  if (!options.id && !action) {
+    throw new UsageError("The action is empty: say what was tried, e.g. `brain strategy record pip-install-fail \"use the -i mirror\" --result success`.");
+  }
+  const rawProblem = clean(options.problem ?? "");
+  const problemText = rawProblem.trim();
+  if (!problemText) throw new UsageError("The problem is empty: name it by key or describe it in a few words.");
+
+  const resolution = resolveProblem(registry, rawProblem);
+  const key = resolution.key;
+  const old = getProblem(registry, key);
+  const problem: Problem = old ? { ...old } : {};
+  if (typeof problem.description !== "string") {
+    const description = options.description?.trim() ? clean(options.description.trim()) : !old && problemText !== key ? problemText : undefined;
+    if (description) problem.description = description;
+  }
+  const patterns = (options.match ?? []).map((p) => clean(p).trim()).filter((p) => p.length > 0);
+  if (patterns.length > 0) {
+    const existing = patternsOf(problem);
+    const added = patterns.filter((p, i) => !existing.includes(p) && patterns.indexOf(p) === i);
+    if (added.length > 0) problem.match = [...existing, ...added];
+  }
+
+  const solutions = [...solutionsOf(problem)];
+  const ids = old ? problemIds(registry, key) : new Map<Solution, string>();
+  let index: number;
+  if (options.id) {
+    index = solutions.findIndex((s) => ids.get(s) === options.id);
+    if (index < 0) {
+      const known = solutions.map((s) => ids.get(s)).join(", ") || "none";
+      throw new UsageError(`No solution ${JSON.stringify(options.id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`);
+    }
+  } else {
+    const wanted = normalizeAction(action);
+    index = solutions.findIndex((s) => normalizeAction(s.action) === wanted);
+  }
+
+  const createdSolution = index < 0;
+  const before: Solution | undefined = createdSolution ? undefined : solutions[index];
+  const id = before ? (ids.get(before) as string) : freeId(registry, `${key}\u0000${normalizeAction(action)}\u00000`);
+  const tries = before?.tries ?? 0;
+  const rate = before?.successRate ?? 0;
+  const successRate = (rate * tries + result) / (tries + 1);
+  const recent = [...(Array.isArray(before?.recent) ? before.recent : []), result].slice(-thresholds.recentLimit);
+  // `id` leads a solution that gets one now, as in files brain writes; other keys keep their places.
+  const solution = {
+    ...(before && typeof before.id === "string" ? {} : { id }),
+    ...(before ?? { action }),
+    successRate,
+    tries: tries + 1,
+    lastTried: options.date,
+    status: computeStatus(typeof before?.status === "string" ? before.status : undefined, successRate, tries + 1, thresholds),
+    recent,
+  } as Solution & { id: string };
+  if (createdSolution) solutions.push(solution);
+  else solutions[index] = solution;
+  problem.solutions = solutions;
+
+  return {
+    registry: withChanges(registry, key, problem, options.now),
+    problemKey: key,
+    solution,
+    created: { problem: !old, solution: createdSolution },
+    resolution,
+    redactions,
+  };
+}
+
+/** A copy of `registry` with `problem` under `key` (in place, or appended) and `_meta.updated` set. */
+function withChanges(registry: StrategyRegistry, key: string, problem: Problem, now: string): StrategyRegistry {
+  const meta: StrategyMeta = isPlainObject(registry._meta) ? { ...registry._meta, updated: now } : { version: STRATEGIES_VERSION, updated: now };
+  // A file without `_meta` gets one at the top, where new files have it.
+  const next: StrategyRegistry = "_meta" in registry ? { ...registry } : { _meta: meta, ...registry };
+  next._meta = meta;
+  // defineProperty, because plain assignment to a key like "__proto__" would not create a key.
+  Object.defineProperty(next, key, { value: problem, enumerable: true, writable: true, configurable: true });
+  return next;
+}
+
+/**
+ * Parses a result as the CLI takes it: `success`/`ok`/`pass` is 1,
+ * `failure`/`fail` is 0, or a number from 0 to 1. Throws a UsageError otherwise.
+ */
+export function parseOutcomeResult(text: string): number {
+  const t = text.trim().toLowerCase();
+  if (["success", "succeeded", "ok", "pass", "passed"].includes(t)) return 1;
+  if (["failure", "failed", "fail", "error"].includes(t)) return 0;
+  const n = t === "" ? Number.NaN : Number(t);
+  return checkResult(n, text);
+}
+
+function checkResult(result: unknown, shown: unknown = result): number {
+  if (typeof result !== "number" || !Number.isFinite(result) || result < 0 || result > 1) {
+    throw new UsageError(
+      `The result must be success, failure or a number from 0 to 1 (like 0.5); got ${typeof shown === "string" ? JSON.stringify(shown) : describeValue(shown)}.`,
+    );
+  }
+  return result;
+}
+
+function checkDate(date: string, now: string): void {
+  if (typeof date !== "string" || !isIsoDate(date)) throw new UsageError(`The date must be YYYY-MM-DD; got ${describeValue(date)}.`);
+  checkNow(now);
+}
+
+function checkNow(now: string): void {
+  if (typeof now !== "string" || Number.isNaN(Date.parse(now))) {
+    throw new UsageError(`The time must be an ISO timestamp like 2026-11-21T09:14:00Z; got ${describeValue(now)}.`);
+  }
+}
+
+/** What {@link retireSolution} changed. */
+export interface RetireResult {
+  registry: StrategyRegistry;
+  problemKey: string;
+  solution: Solution & { id: string };
+  /** False when the solution was already retired (the registry is returned as it was). */
+  changed: boolean;
+}
+
+/**
+ * Marks one solution `retired`: it stays in the file and ranks last.
+ * `problem` is a key (or its slug); `id` a solution id as shown by `show`.
+ * Throws a UsageError for an unknown problem or id.
+ */
+export function retireSolution(registry: StrategyRegistry, problem: string, id: string, options: { now: string }): RetireResult {
+  checkNow(options.now);
+  const key = getProblem(registry, problem) ? problem : getProblem(registry, toSlug(problem)) ? toSlug(problem) : problem;
+  const p = requireProblem(registry, key);
+  const ids = problemIds(registry, key);
+  const solutions = solutionsOf(p);
+  const index = solutions.findIndex((s) => ids.get(s) === id);
+  if (index < 0) {
+    const known = solutions.map((s) => ids.get(s)).join(", ") || "none";
+    throw new UsageError(`No solution ${JSON.stringify(id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`);
+  }
+  const before = solutions[index] as Solution;
+  if (before.status === "retired") {
+    return { registry, problemKey: key, solution: { ...before, id }, changed: false };
+  }
+  const solution = { ...(typeof before.id === "string" ? {} : { id }), ...before, status: "retired" } as Solution & { id: string };
+  const nextSolutions = [...solutions];
+  nextSolutions[index] = solution;
+  return { registry: withChanges(registry, key, { ...p, solutions: nextSolutions }, options.now), problemKey: key, solution, changed: true };
+}
+
+/** Forgetting rules of {@link planPrune}, as `brain strategy prune` takes them. */
+export interface PruneOptions {
+  /** Retire solutions last tried more than this many days before `today`; default 90. */
+  olderThanDays?: number;
+  /** Retire solutions with at least `minTries` tries whose rate is below this; default 0.3. */
+  below?: number;
+  /** Default 5. */
+  minTries?: number;
+  /** `YYYY-MM-DD`. */
+  today: string;
+  /** ISO timestamp for `_meta.updated`. */
+  now: string;
+}
+
+/** One solution a prune retires, and why. */
+export interface PruneItem {
+  problem: string;
+  id: string;
+  action: string;
+  successRate: number;
+  tries: number;
+  lastTried: string | null;
+  /** `stale`: not tried within the window; `failing`: enough tries and a low rate. Both may apply. */
+  reasons: Array<"stale" | "failing">;
+}
+
+/** What a prune retires, and the registry after it. */
+export interface PrunePlan {
+  retire: PruneItem[];
+  /** The registry with those solutions retired; the input itself when there is nothing to retire. */
+  registry: StrategyRegistry;
+}
+
+/**
+ * Plans forgetting: every solution not yet retired that is stale (last
+ * tried more than `olderThanDays` ago) or keeps failing (at least `minTries`
+ * tries and a rate below `below`). A solution with no `lastTried` is never
+ * stale. Returns the list and the registry with them retired, for the caller
+ * to write or, on a dry run, only to report.
+ */
+export function planPrune(registry: StrategyRegistry, options: PruneOptions): PrunePlan {
+  const olderThanDays = options.olderThanDays ?? DEFAULT_PRUNE.olderThanDays;
+  const below = options.below ?? DEFAULT_PRUNE.below;
+  const minTries = options.minTries ?? DEFAULT_PRUNE.minTries;
+  if (!(Number.isInteger(olderThanDays) && olderThanDays >= 0)) {
+    throw new UsageError(`--older-than must be a whole number of days ≥ 0, like 90d; got ${describeValue(olderThanDays)}.`);
+  }
+  if (!isUnitNumber(below)) throw new UsageError(`--below must be a rate from 0 to 1, like 0.3; got ${describeValue(below)}.`);
+  if (!(Number.isInteger(minTries) && minTries >= 0)) {
+    throw new UsageError(`--min-tries must be a whole number ≥ 0, like 5; got ${describeValue(minTries)}.`);
+  }
+  checkDate(options.today, options.now);
+
+  const ids = solutionIds(registry);
+  const retire: PruneItem[] = [];
+  let next = registry;
+  for (const key of listProblems(registry)) {
+    const problem = registry[key] as Problem;
+    const solutions = solutionsOf(problem);
+    let changed: Solution[] | undefined;
+    solutions.forEach((s, i) => {
+      if (s.status === "retired") return;
+      const reasons: PruneItem["reasons"] = [];
+      const last = typeof s.lastTried === "string" ? s.lastTried.slice(0, 10) : null;
+      if (last && isIsoDate(last) && daysBetween(last, options.today) > olderThanDays) reasons.push("stale");
+      const tries = s.tries ?? 0;
+      if (tries >= minTries && (s.successRate ?? 0) < below) reasons.push("failing");
+      if (reasons.length === 0) return;
+      const id = ids.get(s) as string;
+      retire.push({ problem: key, id, action: s.action, successRate: s.successRate ?? 0, tries, lastTried: last, reasons });
+      changed ??= [...solutions];
+      changed[i] = { ...(typeof s.id === "string" ? {} : { id }), ...s, status: "retired" };
+    });
+    if (changed) next = withChanges(next, key, { ...problem, solutions: changed }, options.now);
+  }
+  return { retire, registry: next };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
