@@ -8,7 +8,7 @@ import {
   parseCommitSubject,
   type CommitSubject,
   type CommitSubjectKind,
-} from "../src/core/commit-subject.js";
+} from "../src/core/commit/subject.js";
 import { redactCommitMessage } from "../src/store/workspace.js";
 import { bareGitEnv, commitSubjects, gitWorkspace, runBrain } from "./helpers.js";
 

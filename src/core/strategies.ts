@@ -2,7 +2,7 @@ import { isIsoDate, daysBetween } from "./dates.js";
 import { needsConsent } from "./consent.js";
 import { editJsonText, type JsonPathSegment } from "./json-edit.js";
 import { CorruptFileError, UsageError } from "./errors.js";
-import { redactSecrets } from "./redact.js";
+import { redactSecrets } from "./redaction/redact.js";
 import { createPatternMatcher, patternsOf } from "./signature/matcher.js";
 import { toSlug } from "./text/slug.js";
 import { foldMarks } from "./text/words.js";

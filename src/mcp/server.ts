@@ -10,10 +10,10 @@ import * as z from "zod";
 import { ENTRY_KINDS } from "../core/daily-log.js";
 import { describeAction } from "../core/consent.js";
 import { clockFromEnv, localDate } from "../core/dates.js";
-import { commitNote } from "../core/commit-note.js";
+import { commitNote } from "../core/commit/note.js";
 import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
-import { redactSecrets } from "../core/redact.js";
+import { redactSecrets } from "../core/redaction/redact.js";
 import type { WorkspaceOptions } from "../store/workspace.js";
 import { dailyLogPath, MEMORY_PATH } from "../core/layout.js";
 

@@ -1,4 +1,4 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import fg from "fast-glob";
@@ -24,7 +24,7 @@ import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/
 import { ownRecord } from "../core/own-record.js";
 import { parseFrequency, type FrequencyRecord } from "../core/playbook-frequency.js";
 import { toSlug } from "../core/text/slug.js";
-import { redactName, redactSecrets } from "../core/redact.js";
+import { redactName, redactSecrets } from "../core/redaction/redact.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { packageRoot } from "./package-files.js";

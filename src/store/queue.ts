@@ -1,4 +1,4 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
 import type { EntryKind } from "../core/daily-log.js";
 import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, parseQueue, removeQueueItems, type QueueItem } from "../core/queue.js";

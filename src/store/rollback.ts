@@ -1,4 +1,4 @@
-import { BRAIN_SUBJECT_PREFIX, formatCommitSubject, isBrainSubject } from "../core/commit-subject.js";
+import { BRAIN_SUBJECT_PREFIX, formatCommitSubject, isBrainSubject } from "../core/commit/subject.js";
 import { GitError, UsageError } from "../core/errors.js";
 import { revertCommit } from "./git/commit.js";
 import { brainCommits, describeCommit } from "./git/history.js";

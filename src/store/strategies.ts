@@ -1,9 +1,9 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
 import { formatErrorFix } from "../core/error-fix.js";
 import { UsageError } from "../core/errors.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
-import { redactSecrets } from "../core/redact.js";
+import { redactSecrets } from "../core/redaction/redact.js";
 import { errorSignature } from "../core/signature/signature.js";
 import { matchProblems, type MatchReason } from "../core/signature/matcher.js";
 import {

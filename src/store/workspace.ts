@@ -1,9 +1,9 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { BrainError, CommitFailedError, CorruptFileError, GitBusyError, UnsafePathError, UsageError, WorkspaceNotFoundError } from "../core/errors.js";
-import { redactChanged, redactName, redactSecrets } from "../core/redact.js";
+import { redactChanged, redactName, redactSecrets } from "../core/redaction/redact.js";
 import { ensureFolder, readTextIfExists, resolveInside, writeFileAtomic } from "./fs.js";
 import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
 import { commitPaths, commitWithContents } from "./git/commit.js";
