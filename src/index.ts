@@ -89,8 +89,8 @@ export {
   type Workspace,
   type WorkspaceOptions,
   type WriteOptions,
-  type CommitInfo,
-} from "./store/workspace.js";
+} from "./store/workspace/open.js";
+export type { CommitInfo } from "./store/workspace/commit.js";
 export { recall, RECALL_INDEX_PATH, type RecallOptions, type RecallResult } from "./store/recall.js";
 export type { SearchHit, UnitSource } from "./core/search/search.js";
 export {

@@ -9,7 +9,7 @@ import {
   type CommitSubject,
   type CommitSubjectKind,
 } from "../src/core/commit/subject.js";
-import { redactCommitMessage } from "../src/store/workspace.js";
+import { redactCommitMessage } from "../src/store/workspace/commit.js";
 import { bareGitEnv, commitSubjects, gitWorkspace, runBrain } from "./helpers.js";
 
 // One row per kind, typed so that a new kind without examples does not compile.

@@ -28,7 +28,9 @@ import { redactName, redactSecrets } from "../core/redaction/redact.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { packageRoot } from "./package-files.js";
-import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
+import { openWorkspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";
+import { writeWorkspace } from "./workspace/transaction.js";
+import type { CommitInfo } from "./workspace/commit.js";
 import { PLAYBOOKS_DIR, FREQUENCY_PATH } from "../core/layout.js";
 
 /** Slugs that name something else in playbooks/ (its README), never a playbook. */

@@ -32,7 +32,9 @@ import { readTextIfExists } from "./fs.js";
 import { checkEntryText, planAppend, summarize } from "./log.js";
 import { schemaFaults, schemaMismatchError } from "../core/schema.js";
 import { validateStrategies } from "../generated/strategies.js";
-import { openWorkspace, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { openWorkspace, type Workspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";
+import { writeWorkspace, type WorkspaceTx } from "./workspace/transaction.js";
+import type { CommitInfo } from "./workspace/commit.js";
 import { join } from "node:path";
 import { STRATEGIES_PATH, MEMORY_PATH, MEMORY_ARCHIVE_PATH } from "../core/layout.js";
 
