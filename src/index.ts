@@ -4,7 +4,7 @@
  */
 export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, SyncError, SyncNoRemoteError, SyncAuthError, SyncConflictError, GitBusyError, FileSystemError, fileSystemError, isBrainError } from "./core/errors.js";
 export { ENTRY_KINDS, formatEntry, parseDailyLog, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
-export { redactSecrets, type RedactResult } from "./core/redact.js";
+export { redactSecrets, type RedactResult } from "./core/redaction/redact.js";
 export { toSlug } from "./core/text/slug.js";
 export { parseQueue, type QueueItem } from "./core/queue.js";
 export { initWorkspace, type InitOptions, type InitResult } from "./store/init.js";
@@ -81,8 +81,8 @@ export {
   type Workspace,
   type WorkspaceOptions,
   type WriteOptions,
-  type CommitInfo,
-} from "./store/workspace.js";
+} from "./store/workspace/open.js";
+export type { CommitInfo } from "./store/workspace/commit.js";
 export { recall, RECALL_INDEX_PATH, type RecallOptions, type RecallResult } from "./store/recall.js";
 export type { SearchHit, UnitSource } from "./core/search/search.js";
 export {

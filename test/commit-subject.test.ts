@@ -8,8 +8,8 @@ import {
   parseCommitSubject,
   type CommitSubject,
   type CommitSubjectKind,
-} from "../src/core/commit-subject.js";
-import { redactCommitMessage } from "../src/store/workspace.js";
+} from "../src/core/commit/subject.js";
+import { redactCommitMessage } from "../src/store/workspace/commit.js";
 import { bareGitEnv, commitSubjects, gitWorkspace, runBrain } from "./helpers.js";
 
 // One row per kind, typed so that a new kind without examples does not compile.

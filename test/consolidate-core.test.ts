@@ -18,7 +18,7 @@ import {
 import { parseMemory } from "../src/core/memory-file.js";
 import { EXPECTED_KEYWORD } from "../src/core/schema.js";
 import { addRule, findBlock, parseRules, readBlock, upsertBlock } from "../src/core/rules-file.js";
-import { setFrontmatterField } from "../src/core/frontmatter-edit.js";
+import { setFrontmatterField } from "../src/core/markdown/frontmatter-edit.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
 import { isBrainMemoryLine, removeAddedLines } from "./helpers/bytes.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { splitFrontmatter } from "../src/core/frontmatter-split.js";
-import { readFrontmatter } from "../src/core/frontmatter.js";
-import { setFrontmatterField } from "../src/core/frontmatter-edit.js";
+import { splitFrontmatter } from "../src/core/markdown/frontmatter-split.js";
+import { readFrontmatter } from "../src/core/markdown/frontmatter.js";
+import { setFrontmatterField } from "../src/core/markdown/frontmatter-edit.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
 
 describe("one frontmatter splitter", () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initWorkspace } from "../src/index.js";
 import { GIT_LOCK_WAIT_MS } from "../src/store/git/locks.js";
-import { interruptedWrites } from "../src/store/workspace.js";
+import { interruptedWrites } from "../src/store/workspace/uncommitted.js";
 import { bareGitEnv, commitSubjects, git, gitWorkspace, personHoldingIndex, REPO, runBrain, tmpWorkspace, until } from "./helpers.js";
 
 const WRITER = join(REPO, "test/fixtures/log-writer.mjs");

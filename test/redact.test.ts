@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { redactChanged, redactName, redactSecrets } from "../src/core/redact.js";
+import { redactChanged, redactName, redactSecrets } from "../src/core/redaction/redact.js";
 import { LOOK_ALIKES, SECRET_SAMPLES } from "./fixtures/secrets-corpus.js";
 
 // Real-looking samples assembled at run time so this file holds no literal credential.

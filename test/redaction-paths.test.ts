@@ -13,7 +13,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
-import { redactName, redactSecrets } from "../src/core/redact.js";
+import { redactName, redactSecrets } from "../src/core/redaction/redact.js";
 import { logEntry } from "../src/store/log.js";
 import { LOOK_ALIKES, SECRET_SAMPLES, type SecretSample } from "./fixtures/secrets-corpus.js";
 import { BRAIN_BIN, bareGitEnv, git, gitWorkspace, read, runBrain, tmpWorkspace, type RunResult } from "./helpers.js";

@@ -20,7 +20,7 @@ export async function runCli(argv: string[]): Promise<number> {
     else await (await import("./yargs-cli.js")).runYargs(argv);
   } catch (err) {
     // An error message may quote what was given (a name, a key, a path): it is redacted like everything brain writes.
-    const { redactSecrets } = await import("../core/redact.js");
+    const { redactSecrets } = await import("../core/redaction/redact.js");
     return reportFailure(err, wantsJson(argv), (text) => redactSecrets(text).text);
   }
   return pendingExitCode();

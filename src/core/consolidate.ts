@@ -1,12 +1,12 @@
 import { appendToLog, dailyLogHeader, dailyLogName, entriesWorthReading, formatEntry, parseDailyLog, type EntryKind, type LogEntry } from "./daily-log.js";
-import { formatCommitSubject } from "./commit-subject.js";
+import { formatCommitSubject } from "./commit/subject.js";
 import { drainedEntries, parseQueue } from "./queue.js";
 import { addDays, isIsoDate } from "./dates.js";
 import { formatErrorFix } from "./error-fix.js";
 import { UsageError } from "./errors.js";
 import { checkSchema, toPointer, type Checked, type Fault } from "./schema.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../generated/summarizer-output.js";
-import { setFrontmatterField } from "./frontmatter-edit.js";
+import { setFrontmatterField } from "./markdown/frontmatter-edit.js";
 import {
   addMemoryEntry,
   formatArchiveChunk,
@@ -19,7 +19,7 @@ import {
   type MemoryEntry,
 } from "./memory-file.js";
 import { sourceKey, type SourceRef } from "./provenance.js";
-import { redactSecrets } from "./redact.js";
+import { redactSecrets } from "./redaction/redact.js";
 import { addRule, parseRules, type RulesFile } from "./rules-file.js";
 import { hashSourceText, makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "./text/match.js";
 import { clip } from "./text/clip.js";

@@ -1,4 +1,4 @@
-import { splitFrontmatter } from "./frontmatter-split.js";
+import { splitFrontmatter } from "./markdown/frontmatter-split.js";
 import { isIsoDate } from "./dates.js";
 import { detectEol, withEol } from "./text/eol.js";
 import { UsageError } from "./errors.js";

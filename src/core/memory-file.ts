@@ -13,7 +13,7 @@ import {
   parseMarkdown,
   splice,
   startOf,
-} from "./markdown-splice.js";
+} from "./markdown/splice.js";
 import {
   formatProvenance,
   formatSourceRef,

@@ -1,7 +1,7 @@
 import { isIsoDate } from "./dates.js";
 import { CorruptFileError, UsageError } from "./errors.js";
-import { readFrontmatter } from "./frontmatter.js";
-import { isOpeningFence, splitFrontmatter } from "./frontmatter-split.js";
+import { readFrontmatter } from "./markdown/frontmatter.js";
+import { isOpeningFence, splitFrontmatter } from "./markdown/frontmatter-split.js";
 import { dottedPath, exampleText, pointerSegments, schemaFaults, type Checked, type Fault } from "./schema.js";
 import { validatePlaybookFrontmatter } from "../generated/playbook-frontmatter.js";
 import { ownRecord } from "./own-record.js";

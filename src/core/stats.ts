@@ -1,4 +1,4 @@
-import { commitVerb, parseCommitSubject } from "./commit-subject.js";
+import { commitVerb, parseCommitSubject } from "./commit/subject.js";
 import { addDays, daysBetween } from "./dates.js";
 import { errorPartOf, mentionsFix, parseErrorFix } from "./error-fix.js";
 import { ENTRY_KINDS, entriesWorthReading, type EntryKind, type ParsedLog } from "./daily-log.js";

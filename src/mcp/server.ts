@@ -10,11 +10,11 @@ import * as z from "zod";
 import { ENTRY_KINDS } from "../core/daily-log.js";
 import { describeAction } from "../core/strategies/consent.js";
 import { clockFromEnv, localDate } from "../core/dates.js";
-import { commitNote } from "../core/commit-note.js";
+import { commitNote } from "../core/commit/note.js";
 import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
-import { redactSecrets } from "../core/redact.js";
-import type { WorkspaceOptions } from "../store/workspace.js";
+import { redactSecrets } from "../core/redaction/redact.js";
+import type { WorkspaceOptions } from "../store/workspace/open.js";
 import { dailyLogPath, MEMORY_PATH } from "../core/layout.js";
 
 /** Where and how the server works; every field is read again on each call. */
@@ -441,7 +441,7 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
   for (const res of BRAIN_RESOURCES) {
     server.registerResource(res.name, res.uri, { title: res.title, description: res.description, mimeType: "text/markdown" }, async (uri): Promise<ReadResourceResult> => {
       // Loaded on first use, like the tools' library modules, so the server answers `initialize` without them.
-      const [{ findWorkspaceRoot }, { readTextIfExists, resolveInside }] = await Promise.all([import("../store/workspace.js"), import("../store/fs.js")]);
+      const [{ findWorkspaceRoot }, { readTextIfExists, resolveInside }] = await Promise.all([import("../store/workspace/open.js"), import("../store/fs.js")]);
       const ctx = context();
       const root = findWorkspaceRoot(ctx);
       const rel = res.path(ctx.now ?? new Date());

@@ -35,7 +35,9 @@ import { diffTexts } from "./git/contents.js";
 import { uncommittedPaths } from "./git/status.js";
 import { schemaMismatchText } from "../core/schema.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../generated/summarizer-output.js";
-import { assertGitIdle, openWorkspace, writeWorkspace, type CommitInfo, type CommitMessage, type Workspace, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { assertGitIdle, writeWorkspace, type WorkspaceTx } from "./workspace/transaction.js";
+import { openWorkspace, type Workspace, type WriteOptions } from "./workspace/open.js";
+import type { CommitInfo, CommitMessage } from "./workspace/commit.js";
 import { BRAIN_FILES, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../core/layout.js";
 
 /** Progress of a long run, for a caller that wants to show it (the CLI prints it on stderr). */

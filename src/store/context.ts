@@ -6,7 +6,7 @@ import { parseQueue } from "../core/queue.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists } from "./fs.js";
 import { recall } from "./recall.js";
-import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
+import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { QUEUE_PATH, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR } from "../core/layout.js";
 
 export interface ContextOptions extends WorkspaceOptions {

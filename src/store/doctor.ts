@@ -1,4 +1,4 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
@@ -13,14 +13,17 @@ import type { Problem, StrategyRegistry } from "../core/strategies/registry.js";
 import { dottedFaultText, schemaFaults } from "../core/schema.js";
 import { validateConfig } from "../generated/config.js";
 import { listDailyLogs } from "./daily-logs.js";
-import { readHeldWrites } from "./held-writes.js";
+import { readHeldWrites } from "./workspace/held-writes.js";
 import { fileSystemNow, readTextIfExists } from "./fs.js";
 import { findRepositoryRoot } from "./git/repository.js";
 import { gitOperationInProgress, uncommittedPaths } from "./git/status.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
 
-import { findWorkspaceRoot, interruptedWrites, readConfig, waitsForJournal, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions } from "./workspace.js";
+import { findWorkspaceRoot, readConfig, type Workspace, type WorkspaceOptions } from "./workspace/open.js";
+import { interruptedWrites, waitsForJournal } from "./workspace/uncommitted.js";
+import { writeWorkspace } from "./workspace/transaction.js";
+import type { CommitInfo } from "./workspace/commit.js";
 import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
 
 /** One thing doctor found, with what to do about it. */

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { UsageError } from "../core/errors.js";
 import { resolveInside } from "./fs.js";
 import { brainCommits, type BrainCommit } from "./git/history.js";
-import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
+import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 
 export interface HistoryOptions extends WorkspaceOptions {
   /** Only commits touching this workspace-relative path. */

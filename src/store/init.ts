@@ -1,11 +1,13 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
 import { findRepositoryRoot, initRepository } from "./git/repository.js";
 import { configureMergeDrivers, withMergeAttributes } from "./merge-driver.js";
 import { workspaceTemplates } from "./package-files.js";
-import { readConfig, writeWorkspace, type CommitInfo, type Workspace } from "./workspace.js";
+import { readConfig, type Workspace } from "./workspace/open.js";
+import { writeWorkspace } from "./workspace/transaction.js";
+import type { CommitInfo } from "./workspace/commit.js";
 
 const AGENTS_FILE = "AGENTS.md";
 const PROTOCOL_BLOCK = "protocol";

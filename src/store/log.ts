@@ -1,9 +1,11 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
 import { appendToLog, dailyLogHeader, formatEntry, MAX_ENTRY_CHARS, normalizeText, type EntryKind, type NewEntry } from "../core/daily-log.js";
 import { UsageError } from "../core/errors.js";
-import { redactName, redactSecrets } from "../core/redact.js";
-import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { redactName, redactSecrets } from "../core/redaction/redact.js";
+import { openWorkspace, type WriteOptions } from "./workspace/open.js";
+import { writeWorkspace, type WorkspaceTx } from "./workspace/transaction.js";
+import type { CommitInfo } from "./workspace/commit.js";
 import { shorten } from "../core/text/clip.js";
 import { dailyLogPath } from "../core/layout.js";
 

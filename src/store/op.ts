@@ -1,10 +1,12 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { ownRecord } from "../core/own-record.js";
 import { localDate, localTime } from "../core/dates.js";
 import { formatOpText } from "../core/op-entry.js";
-import { redactName, redactSecrets } from "../core/redact.js";
+import { redactName, redactSecrets } from "../core/redaction/redact.js";
 import { appendEntries, checkEntryText, summarize, type WrittenEntry } from "./log.js";
-import { openWorkspace, writeWorkspace, type CommitInfo, type WriteOptions } from "./workspace.js";
+import { openWorkspace, type WriteOptions } from "./workspace/open.js";
+import { writeWorkspace } from "./workspace/transaction.js";
+import type { CommitInfo } from "./workspace/commit.js";
 
 export interface OpOptions extends WriteOptions {
   /** The operation's name, e.g. `deploy-api`; repetitions are grouped by its slug. */

@@ -1,4 +1,4 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import fg from "fast-glob";
@@ -24,11 +24,13 @@ import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/
 import { ownRecord } from "../core/own-record.js";
 import { parseFrequency, type FrequencyRecord } from "../core/playbook-frequency.js";
 import { toSlug } from "../core/text/slug.js";
-import { redactName, redactSecrets } from "../core/redact.js";
+import { redactName, redactSecrets } from "../core/redaction/redact.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { packageRoot } from "./package-files.js";
-import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
+import { openWorkspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";
+import { writeWorkspace } from "./workspace/transaction.js";
+import type { CommitInfo } from "./workspace/commit.js";
 import { PLAYBOOKS_DIR, FREQUENCY_PATH } from "../core/layout.js";
 
 /** Slugs that name something else in playbooks/ (its README), never a playbook. */

@@ -1,10 +1,12 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
 import type { EntryKind } from "../core/daily-log.js";
 import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, parseQueue, removeQueueItems, type QueueItem } from "../core/queue.js";
 import { readTextIfExists } from "./fs.js";
 import { appendEntries, checkEntryText, redactEntry, summarize, type WrittenEntry } from "./log.js";
-import { openWorkspace, writeWorkspace, type CommitInfo, type WorkspaceOptions, type WriteOptions } from "./workspace.js";
+import { openWorkspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";
+import { writeWorkspace } from "./workspace/transaction.js";
+import type { CommitInfo } from "./workspace/commit.js";
 import { appendToLog } from "../core/daily-log.js";
 import { join } from "node:path";
 import { QUEUE_PATH } from "../core/layout.js";

@@ -17,7 +17,7 @@ import { tokenize } from "../core/search/tokenize.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
-import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
+import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES, PLAYBOOKS_DIR } from "../core/layout.js";
 
 export type { SearchHit } from "../core/search/search.js";

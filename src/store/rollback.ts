@@ -1,10 +1,12 @@
-import { BRAIN_SUBJECT_PREFIX, formatCommitSubject, isBrainSubject } from "../core/commit-subject.js";
+import { BRAIN_SUBJECT_PREFIX, formatCommitSubject, isBrainSubject } from "../core/commit/subject.js";
 import { GitError, UsageError } from "../core/errors.js";
 import { revertCommit } from "./git/commit.js";
 import { brainCommits, describeCommit } from "./git/history.js";
 import { hasStagedChanges } from "./git/status.js";
 import { withLock } from "./lock.js";
-import { assertGitIdle, openWorkspace, redactCommitMessage, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
+import { assertGitIdle } from "./workspace/transaction.js";
+import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
+import { redactCommitMessage, type CommitInfo } from "./workspace/commit.js";
 
 export interface RollbackOptions extends WorkspaceOptions {
   /** The brain commit to revert (sha or any git revision); default: the last brain commit. */

@@ -10,7 +10,7 @@ import { readTextIfExists } from "./fs.js";
 import { brainCommits } from "./git/history.js";
 import { readFrequency, readLogSources, readPlaybooks } from "./playbooks.js";
 
-import { openWorkspace, type WorkspaceOptions } from "./workspace.js";
+import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
 export interface StatsOptions extends WorkspaceOptions {

@@ -1,9 +1,9 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
 import { formatErrorFix } from "../core/error-fix.js";
 import { UsageError } from "../core/errors.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
-import { redactSecrets } from "../core/redact.js";
+import { redactSecrets } from "../core/redaction/redact.js";
 import { errorSignature } from "../core/signature/signature.js";
 import { matchProblems, type MatchReason } from "../core/signature/matcher.js";
 import { parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type PruneItem } from "../core/strategies/changes.js";
@@ -17,7 +17,9 @@ import { readTextIfExists } from "./fs.js";
 import { checkEntryText, planAppend, summarize } from "./log.js";
 import { schemaFaults, schemaMismatchError } from "../core/schema.js";
 import { validateStrategies } from "../generated/strategies.js";
-import { openWorkspace, writeWorkspace, type CommitInfo, type Workspace, type WorkspaceOptions, type WorkspaceTx, type WriteOptions } from "./workspace.js";
+import { openWorkspace, type Workspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";
+import { writeWorkspace, type WorkspaceTx } from "./workspace/transaction.js";
+import type { CommitInfo } from "./workspace/commit.js";
 import { join } from "node:path";
 import { STRATEGIES_PATH, MEMORY_PATH, MEMORY_ARCHIVE_PATH } from "../core/layout.js";
 

@@ -1,4 +1,4 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../core/commit/subject.js";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
@@ -26,7 +26,9 @@ import { getConfig, gitDirectory } from "./git/repository.js";
 import { uncommittedFiles, unmergedFiles } from "./git/status.js";
 import { withLock } from "./lock.js";
 import { configureMergeDrivers, ensureMergeAttributes, withMergeAttributes } from "./merge-driver.js";
-import { assertGitIdle, openWorkspace, type CommitInfo, type WorkspaceOptions } from "./workspace.js";
+import { assertGitIdle } from "./workspace/transaction.js";
+import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
+import type { CommitInfo } from "./workspace/commit.js";
 import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, MEMORY_DIR, PLAYBOOKS_DIR, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
 /** The files and folders of a workspace that are brain's to commit before a sync. */

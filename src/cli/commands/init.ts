@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { commitNote } from "../../core/commit-note.js";
+import { commitNote } from "../../core/commit/note.js";
 import { baseOptions, report, say, type GlobalArgs } from "../output.js";
 
 interface Args extends GlobalArgs {

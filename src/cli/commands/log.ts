@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
 import { ENTRY_KINDS, type EntryKind } from "../../core/daily-log.js";
-import { commitNote } from "../../core/commit-note.js";
+import { commitNote } from "../../core/commit/note.js";
 import { asList, baseOptions, report, say, warn, type GlobalArgs } from "../output.js";
 
 interface Args extends GlobalArgs {

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { ENTRY_KINDS, type EntryKind } from "../../core/daily-log.js";
-import { commitNote } from "../../core/commit-note.js";
+import { commitNote } from "../../core/commit/note.js";
 import { asList, baseOptions, plural, report, say, warn, type GlobalArgs } from "../output.js";
 
 interface AddArgs extends GlobalArgs {

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { describeAction } from "../../core/strategies/consent.js";
 import type { ProblemSummary, SolutionSummary } from "../../store/strategies.js";
-import { commitNote } from "../../core/commit-note.js";
+import { commitNote } from "../../core/commit/note.js";
 import { asList, baseOptions, report, say, warn, type GlobalArgs } from "../output.js";
 
 const STATUSES = ["pending", "validated", "quarantined", "retired"] as const;

@@ -1,5 +1,5 @@
 import { parseDailyLog } from "../daily-log.js";
-import { splitFrontmatter } from "../frontmatter-split.js";
+import { splitFrontmatter } from "../markdown/frontmatter-split.js";
 import type { MergeOutcome } from "./outcome.js";
 
 /**

@@ -1,6 +1,6 @@
 import { parseMemory, mergeSources, type MemoryEntry } from "../memory-file.js";
 import { formatProvenance, formatSourceRef, setField } from "../provenance.js";
-import { splice } from "../markdown-splice.js";
+import { splice } from "../markdown/splice.js";
 import type { MergeOutcome } from "./outcome.js";
 
 /**

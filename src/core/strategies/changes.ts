@@ -1,6 +1,6 @@
 import { isIsoDate, daysBetween } from "../dates.js";
 import { UsageError } from "../errors.js";
-import { redactSecrets } from "../redact.js";
+import { redactSecrets } from "../redaction/redact.js";
 import { describeValue } from "../schema.js";
 import { patternsOf } from "../signature/matcher.js";
 import { toSlug } from "../text/slug.js";

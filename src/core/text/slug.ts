@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 import { clip } from "./clip.js";
-import { redactName } from "../redact.js";
+import { redactName } from "../redaction/redact.js";
 import { foldMarks } from "./words.js";
 
 const MAX_SLUG = 80;

@@ -1,6 +1,6 @@
 import { GitError } from "../../core/errors.js";
 import { runGit, runGitBytes } from "./run.js";
-import { BRAIN_SUBJECT_PREFIX } from "../../core/commit-subject.js";
+import { BRAIN_SUBJECT_PREFIX } from "../../core/commit/subject.js";
 
 /** Reading history: brain's commits, one commit, files and revisions at a commit, and how two commits relate. */
 

@@ -1,6 +1,6 @@
 import { fromMarkdown } from "mdast-util-from-markdown";
 import type { Nodes, Root, RootContent } from "mdast";
-import { detectEol } from "./text/eol.js";
+import { detectEol } from "../text/eol.js";
 
 /**
  * Helpers for editing markdown by splicing text: remark finds positions, and

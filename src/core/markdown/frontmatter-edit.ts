@@ -1,5 +1,5 @@
-import { UsageError } from "./errors.js";
-import { detectEol } from "./text/eol.js";
+import { UsageError } from "../errors.js";
+import { detectEol } from "../text/eol.js";
 import { splitFrontmatter } from "./frontmatter-split.js";
 
 /**

@@ -1,10 +1,10 @@
-import { formatCommitSubject } from "../core/commit-subject.js";
+import { formatCommitSubject } from "../../core/commit/subject.js";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { readTextIfExists, writeFileAtomic } from "./fs.js";
-import { mergeChange } from "./git/contents.js";
-import type { Workspace } from "./workspace.js";
-import { BRAIN_FILES } from "../core/layout.js";
+import { readTextIfExists, writeFileAtomic } from "../fs.js";
+import { mergeChange } from "../git/contents.js";
+import type { Workspace } from "./open.js";
+import { BRAIN_FILES } from "../../core/layout.js";
 
 /**
  * Changes brain made while a person's git was in the middle of an operation

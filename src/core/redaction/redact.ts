@@ -1,5 +1,5 @@
-import { TOKEN_RULES, type TokenRule } from "./redact-rules.js";
-import { classes, isPlaceholder, isProse, isWordIdentifier, looksGenerated, variety } from "./redact-values.js";
+import { TOKEN_RULES, type TokenRule } from "./token-rules.js";
+import { classes, isPlaceholder, isProse, isWordIdentifier, looksGenerated, variety } from "./values.js";
 
 /**
  * Credential redaction, applied to every text brain writes.
@@ -9,8 +9,8 @@ import { classes, isPlaceholder, isProse, isWordIdentifier, looksGenerated, vari
  *
  * - Token rules: credentials recognisable by their own shape (a provider
  *   prefix such as `ghp_`, `xoxb-`, `AKIA`, `sk-ant-`, a JWT, a PEM block),
- *   modelled on gitleaks' default rules. The rule table is redact-rules.ts;
- *   the tests of a value (generated, placeholder, prose) are redact-values.ts.
+ *   modelled on gitleaks' default rules. The rule table is token-rules.ts;
+ *   the tests of a value (generated, placeholder, prose) are values.ts.
  * - Context rules: a secret recognisable by what stands before it
  *   (`Authorization: Bearer …`, `Basic …`, `user:password@` in a URL,
  *   `curl -u user:pass`, `mysql -pSECRET`).

@@ -1,5 +1,5 @@
 import yaml from "js-yaml";
-import { CorruptFileError } from "./errors.js";
+import { CorruptFileError } from "../errors.js";
 import { splitFrontmatter } from "./frontmatter-split.js";
 
 /** A frontmatter block read as plain JSON data, and the text after it. */

@@ -1,4 +1,4 @@
-import { classes, isBasicCredential, isPlaceholder, isWordIdentifier, looksGenerated, variety } from "./redact-values.js";
+import { classes, isBasicCredential, isPlaceholder, isWordIdentifier, looksGenerated, variety } from "./values.js";
 
 /**
  * The token and context rules of credential redaction: credentials

@@ -1,7 +1,7 @@
 /**
  * Tests of a candidate value for credential redaction: does it look
  * machine-generated, or is it a placeholder, a name or prose a person wrote.
- * Shared by the token rules (redact-rules.ts) and the assignment scan (redact.ts).
+ * Shared by the token rules (token-rules.ts) and the assignment scan (redact.ts).
  */
 
 export function variety(s: string): number {
