@@ -154,33 +154,17 @@ describe("redaction time", () => {
     "joined short words": "a-sk-b_ya29.c ",
   };
   const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
-  /** Fastest of `runs` timings of redacting `text`, in ms. */
-  const fastest = (text: string, runs: number) => {
-    let best = Infinity;
-    for (let i = 0; i < runs; i++) {
-      const t = performance.now();
-      redactSecrets(text);
-      best = Math.min(best, performance.now() - t);
-    }
-    return best;
-  };
 
-  it.each(Object.entries(SHAPES))("grows linearly on crafted input: %s", (name, unit) => {
-    // Time for 1 MB against time for 256 KB: linear work gives about 4 (up to 6 or 7
-    // when the larger text no longer fits the processor's cache), quadratic 16.
-    // The machine is shared, so a ratio above the bound is measured again before it counts.
-    const small = fill(unit, 256 * 1024);
-    const large = fill(unit, 1024 * 1024);
-    fastest(small, 1);
-    const ratios: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const ratio = fastest(large, 3) / Math.max(fastest(small, 5), 0.5);
-      ratios.push(ratio);
-      if (ratio < 10) break;
-    }
-    console.log(`redaction time ratio 1 MB / 256 KB, ${name}: ${ratios.map((r) => r.toFixed(1)).join(", ")}`);
-    expect(Math.min(...ratios)).toBeLessThan(10);
-  });
+  // No timing here (the machine may be loaded; `node bench/redact.mjs` reports the
+  // 1 MB / 256 KB time ratios). 4 MB of each shape: linear work takes well under a
+  // second, while the backtracking this guards against (8 s for 64 KB) would need
+  // hours, far past the deadline.
+  it.each(Object.entries(SHAPES))("redacts 4 MB of crafted input within the deadline: %s", (_name, unit) => {
+    const text = fill(unit, 4 * 1024 * 1024);
+    const { text: out } = redactSecrets(text);
+    expect(out.length).toBeGreaterThan(0);
+    expect(redactSecrets(out).text).toBe(out);
+  }, 60_000);
 });
 
 describe("redactChanged", () => {
