@@ -15,7 +15,7 @@ import {
   type ConsolidationInput,
   type LogInput,
 } from "../src/core/consolidate.js";
-import { parseMemory } from "../src/core/memory-file.js";
+import { parseMemory } from "../src/core/memory/memory-file.js";
 import { EXPECTED_KEYWORD } from "../src/core/schema.js";
 import { addRule, findBlock, parseRules, readBlock, upsertBlock } from "../src/core/rules-file.js";
 import { setFrontmatterField } from "../src/core/frontmatter-edit.js";

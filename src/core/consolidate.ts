@@ -2,7 +2,7 @@ import { appendToLog, dailyLogHeader, dailyLogName, entriesWorthReading, formatE
 import { formatCommitSubject } from "./commit-subject.js";
 import { drainedEntries, parseQueue } from "./queue.js";
 import { addDays, isIsoDate } from "./dates.js";
-import { formatErrorFix } from "./error-fix.js";
+import { formatErrorFix } from "./memory/error-fix.js";
 import { UsageError } from "./errors.js";
 import { checkSchema, toPointer, type Checked, type Fault } from "./schema.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../generated/summarizer-output.js";
@@ -17,8 +17,8 @@ import {
   sectionForKind,
   setMemoryEntryField,
   type MemoryEntry,
-} from "./memory-file.js";
-import { sourceKey, type SourceRef } from "./provenance.js";
+} from "./memory/memory-file.js";
+import { sourceKey, type SourceRef } from "./memory/provenance.js";
 import { redactSecrets } from "./redact.js";
 import { addRule, parseRules, type RulesFile } from "./rules-file.js";
 import { hashSourceText, makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "./text/match.js";

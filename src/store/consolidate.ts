@@ -23,9 +23,9 @@ import { localDate, localTime } from "../core/dates.js";
 import { errorSignature } from "../core/signature/signature.js";
 import { createRegistry, parseStrategies, recordOutcome, serializeStrategies } from "../core/strategies.js";
 
-import { parseErrorFix } from "../core/error-fix.js";
+import { parseErrorFix } from "../core/memory/error-fix.js";
 import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";
-import { appendArchiveChunk } from "../core/memory-file.js";
+import { appendArchiveChunk } from "../core/memory/memory-file.js";
 import { type RulesFile } from "../core/rules-file.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, writeFileAtomic } from "./fs.js";

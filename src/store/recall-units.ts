@@ -75,7 +75,7 @@ function queueUnits(path: string, text: string): MemoryUnit[] {
 const BRAIN_COMMENT_RE = /\s*<!-- brain[\s\S]*?-->/g;
 
 async function memoryUnits(path: string, text: string): Promise<MemoryUnit[]> {
-  const { parseMemory, MEMORY_SECTIONS } = await import("../core/memory-file.js");
+  const { parseMemory, MEMORY_SECTIONS } = await import("../core/memory/memory-file.js");
   const kindOfSection = new Map(Object.entries(MEMORY_SECTIONS).map(([kind, title]) => [title.toLowerCase(), kind]));
   const { entries } = parseMemory(text);
   const brainLines = new Set<number>();
