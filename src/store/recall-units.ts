@@ -104,7 +104,7 @@ async function memoryUnits(path: string, text: string): Promise<MemoryUnit[]> {
 }
 
 async function rulesUnits(path: string, text: string): Promise<MemoryUnit[]> {
-  const { parseRules } = await import("../core/rules-file.js");
+  const { parseRules } = await import("../core/consolidation/rules-file.js");
   let promoted = new Map<number, string | null>();
   try {
     promoted = new Map(parseRules(text).map((r) => [r.line, r.provenance?.last ?? r.provenance?.fields.find((f) => f.key === "date")?.value ?? null]));
