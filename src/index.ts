@@ -38,7 +38,7 @@ export {
 export { parsePlaybook, renderPlaybook, renderSteps, type Playbook, type PlaybookDraft, type PlaybookFormat, type PlaybookParam, type PlaybookSuggestion, type PlaybookCoverage } from "./core/playbooks.js";
 export type { FrequencyRecord } from "./core/playbook-frequency.js";
 export { formatOpText, parseOpEntry, type OpText, type OpEntry } from "./core/op-entry.js";
-export { consolidate, type ConsolidateOptions, type ConsolidateResult, type ConsolidateChange, type ConsolidateProgress } from "./store/consolidate.js";
+export { consolidate, type ConsolidateOptions, type ConsolidateResult, type ConsolidateChange, type ConsolidateProgress } from "./store/consolidation/consolidate.js";
 export { rollback, type RollbackOptions, type RollbackResult } from "./store/rollback.js";
 export { syncWorkspace, type SyncOptions, type SyncResult } from "./store/sync.js";
 export { runMergeDriver, type MergeDriverOptions, type MergeDriverResult } from "./store/merge-driver.js";

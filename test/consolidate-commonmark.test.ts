@@ -1,6 +1,7 @@
 import spec from "commonmark-spec";
 import { describe, expect, it } from "vitest";
-import { applyConsolidationPlan, planConsolidation } from "../src/core/consolidate.js";
+import { applyConsolidationPlan } from "../src/core/consolidation/apply.js";
+import { planConsolidation } from "../src/core/consolidation/plan.js";
 import { isBrainMemoryLine, removeAddedLines } from "./helpers/bytes.js";
 
 // Logs with a lesson three times (so it is added, then promoted), an error with

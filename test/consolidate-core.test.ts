@@ -1,23 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import {
-  applyConsolidationPlan,
-  applySummarizerOutput,
-  buildSummarizerInput,
-  buildSummarizerPrompt,
-  chooseRulesFile,
-  drainQueue,
-  extractCandidates,
-  matchCue,
-  planConsolidation,
-  validateSummarizerOutput,
-  type ConsolidationInput,
-  type LogInput,
-} from "../src/core/consolidate.js";
-import { parseMemory } from "../src/core/memory-file.js";
+import { applyConsolidationPlan, drainQueue } from "../src/core/consolidation/apply.js";
+import { extractCandidates } from "../src/core/consolidation/candidates.js";
+import { matchCue } from "../src/core/consolidation/cues.js";
+import type { LogInput } from "../src/core/consolidation/logs.js";
+import { planConsolidation, type ConsolidationInput } from "../src/core/consolidation/plan.js";
+import { chooseRulesFile } from "../src/core/consolidation/promotion.js";
+import { applySummarizerOutput, buildSummarizerInput, buildSummarizerPrompt, validateSummarizerOutput } from "../src/core/consolidation/summarizer.js";
+import { parseMemory } from "../src/core/memory/memory-file.js";
 import { EXPECTED_KEYWORD } from "../src/core/schema.js";
-import { addRule, findBlock, parseRules, readBlock, upsertBlock } from "../src/core/rules-file.js";
+import { addRule, findBlock, parseRules, readBlock, upsertBlock } from "../src/core/consolidation/rules-file.js";
 import { setFrontmatterField } from "../src/core/markdown/frontmatter-edit.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
 import { isBrainMemoryLine, removeAddedLines } from "./helpers/bytes.js";

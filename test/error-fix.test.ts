@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { errorPartOf, formatErrorFix, parseErrorFix } from "../src/core/error-fix.js";
+import { errorPartOf, formatErrorFix, parseErrorFix } from "../src/core/memory/error-fix.js";
 import { bareGitEnv, gitWorkspace, read, runBrain } from "./helpers.js";
 
 describe("Errors & Fixes text", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appendToLog } from "../src/core/daily-log.js";
 import { detectEol, withEol } from "../src/core/text/eol.js";
-import { appendArchiveChunk } from "../src/core/memory-file.js";
+import { appendArchiveChunk } from "../src/core/memory/memory-file.js";
 import { bareGitEnv, gitWorkspace, read, runBrain } from "./helpers.js";
 
 /**

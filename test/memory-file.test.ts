@@ -11,8 +11,8 @@ import {
   setMemoryEntryField,
   stripProvenance,
   utf8Bytes,
-} from "../src/core/memory-file.js";
-import { formatProvenance, formatSourceRef, parseProvenance, parseSourceList } from "../src/core/provenance.js";
+} from "../src/core/memory/memory-file.js";
+import { formatProvenance, formatSourceRef, parseProvenance, parseSourceList } from "../src/core/memory/provenance.js";
 import { isRestatement, makeEntryId, matchTokens, textSimilarity } from "../src/core/text/match.js";
 import { isBrainMemoryLine, removeAddedLines } from "./helpers/bytes.js";
 

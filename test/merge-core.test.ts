@@ -4,7 +4,7 @@ import { mergeLogs } from "../src/core/merge/logs.js";
 import { mergeMemory } from "../src/core/merge/memory.js";
 import { mergeStrategies } from "../src/core/merge/strategies.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
-import { parseMemory } from "../src/core/memory-file.js";
+import { parseMemory } from "../src/core/memory/memory-file.js";
 import { recordOutcome } from "../src/core/strategies/changes.js";
 import { parseStrategies, serializeStrategies } from "../src/core/strategies/file.js";
 import type { Problem, StrategyRegistry } from "../src/core/strategies/registry.js";

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { buildSummarizerInput, checkSummarizerOutput, planConsolidation, validateSummarizerOutput } from "../src/core/consolidate.js";
+import { planConsolidation } from "../src/core/consolidation/plan.js";
+import { buildSummarizerInput, checkSummarizerOutput, validateSummarizerOutput } from "../src/core/consolidation/summarizer.js";
 import { checkPlaybookFrontmatter, parsePlaybook } from "../src/core/playbooks.js";
 import { EXPECTED_KEYWORD, checkSchema, schemaFaults, type SchemaValidator } from "../src/core/schema.js";
 import { checkStrategies, parseStrategies } from "../src/core/strategies/file.js";

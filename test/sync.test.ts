@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { initWorkspace, logEntry, recordError, recordStrategy } from "../src/index.js";
 import { syncWorkspace } from "../src/store/sync.js";
-import { parseMemory } from "../src/core/memory-file.js";
+import { parseMemory } from "../src/core/memory/memory-file.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
 import { parseStrategies } from "../src/core/strategies/file.js";
 import type { Problem } from "../src/core/strategies/registry.js";

@@ -1,6 +1,6 @@
 import { commitVerb, parseCommitSubject } from "./commit/subject.js";
 import { addDays, daysBetween } from "./dates.js";
-import { errorPartOf, mentionsFix, parseErrorFix } from "./error-fix.js";
+import { errorPartOf, mentionsFix, parseErrorFix } from "./memory/error-fix.js";
 import { ENTRY_KINDS, entriesWorthReading, type EntryKind, type ParsedLog } from "./daily-log.js";
 import { parsedLogOf, playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
 import type { FrequencyRecord } from "./playbook-frequency.js";

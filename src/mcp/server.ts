@@ -331,7 +331,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
     },
     readOnly: false,
     run: async (a, ctx) =>
-      (await import("../store/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false }),
+      (await import("../store/consolidation/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false }),
     text: (r) =>
       !r.changed
         ? r.logs.length

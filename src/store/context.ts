@@ -89,7 +89,7 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
 
   const memory = read(MEMORY_PATH);
   if (memory && memory.trim()) {
-    const { stripProvenance } = await import("../core/memory-file.js");
+    const { stripProvenance } = await import("../core/memory/memory-file.js");
     candidates.push(fileCandidate(MEMORY_PATH, MEMORY_PATH, stripProvenance(memory), "head"));
   }
   const today = localDate(options.now ?? new Date());

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
 import { BrainError } from "../core/errors.js";
-import { utf8Bytes } from "../core/memory-file.js";
+import { utf8Bytes } from "../core/memory/memory-file.js";
 import { parsePlaybook } from "../core/playbooks.js";
 
 import { checkStrategies, parseStrategies, serializeStrategies } from "../core/strategies/file.js";

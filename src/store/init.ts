@@ -19,7 +19,7 @@ const PROTOCOL_START = `<!-- brain:${PROTOCOL_BLOCK}:start -->`;
  * has none. The markdown parser is loaded only when AGENTS.md lacks the block.
  */
 async function addProtocol(source: string, template: string): Promise<string | null> {
-  const { readBlock, upsertBlock } = await import("../core/rules-file.js");
+  const { readBlock, upsertBlock } = await import("../core/consolidation/rules-file.js");
   const block = readBlock(template, PROTOCOL_BLOCK);
   return block === null ? null : upsertBlock(source, PROTOCOL_BLOCK, block);
 }

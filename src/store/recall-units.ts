@@ -75,7 +75,7 @@ function queueUnits(path: string, text: string): MemoryUnit[] {
 const BRAIN_COMMENT_RE = /\s*<!-- brain[\s\S]*?-->/g;
 
 async function memoryUnits(path: string, text: string): Promise<MemoryUnit[]> {
-  const { parseMemory, MEMORY_SECTIONS } = await import("../core/memory-file.js");
+  const { parseMemory, MEMORY_SECTIONS } = await import("../core/memory/memory-file.js");
   const kindOfSection = new Map(Object.entries(MEMORY_SECTIONS).map(([kind, title]) => [title.toLowerCase(), kind]));
   const { entries } = parseMemory(text);
   const brainLines = new Set<number>();
@@ -104,7 +104,7 @@ async function memoryUnits(path: string, text: string): Promise<MemoryUnit[]> {
 }
 
 async function rulesUnits(path: string, text: string): Promise<MemoryUnit[]> {
-  const { parseRules } = await import("../core/rules-file.js");
+  const { parseRules } = await import("../core/consolidation/rules-file.js");
   let promoted = new Map<number, string | null>();
   try {
     promoted = new Map(parseRules(text).map((r) => [r.line, r.provenance?.last ?? r.provenance?.fields.find((f) => f.key === "date")?.value ?? null]));

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { addDays, isIsoDate, localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
-import { utf8Bytes } from "../core/memory-file.js";
-import { parseRules } from "../core/rules-file.js";
+import { utf8Bytes } from "../core/memory/memory-file.js";
+import { parseRules } from "../core/consolidation/rules-file.js";
 import { computeStats, type Stats, type StatsCommit, type StatsPlaybook } from "../core/stats.js";
 import { createRegistry, parseStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";

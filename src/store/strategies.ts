@@ -1,6 +1,6 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
-import { formatErrorFix } from "../core/error-fix.js";
+import { formatErrorFix } from "../core/memory/error-fix.js";
 import { UsageError } from "../core/errors.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redaction/redact.js";
@@ -269,7 +269,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   checkEntryText(options.error);
   checkEntryText(options.fix);
   // MEMORY.md editing needs the markdown parser; only this command loads it.
-  const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry } = await import("../core/memory-file.js");
+  const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry } = await import("../core/memory/memory-file.js");
   const { hashSourceText, isRestatement } = await import("../core/text/match.js");
   const now = options.now ?? new Date();
   const date = localDate(now);

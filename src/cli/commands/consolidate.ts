@@ -29,7 +29,7 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       .example('brain consolidate --summarizer "llm -m haiku --json"', "Let a model distill the candidates")
       .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies"),
   handler: async (args) => {
-    const { consolidate } = await import("../../store/consolidate.js");
+    const { consolidate } = await import("../../store/consolidation/consolidate.js");
     const result = await consolidate({
       ...baseOptions(args),
       includeToday: args.includeToday,

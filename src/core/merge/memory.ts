@@ -1,5 +1,5 @@
-import { parseMemory, mergeSources, type MemoryEntry } from "../memory-file.js";
-import { formatProvenance, formatSourceRef, setField } from "../provenance.js";
+import { parseMemory, mergeSources, type MemoryEntry } from "../memory/memory-file.js";
+import { formatProvenance, formatSourceRef, setField } from "../memory/provenance.js";
 import { splice } from "../markdown/splice.js";
 import type { MergeOutcome } from "./outcome.js";
 

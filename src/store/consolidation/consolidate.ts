@@ -1,44 +1,28 @@
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import {
-  applyConsolidationPlan,
-  applySummarizerOutput,
-  checkSummarizerOutput,
-  buildSummarizerInput,
-  buildSummarizerPrompt,
-  logsPastRetention,
-  planConsolidation,
-  QUEUE_PATH,
-  type ConsolidationPlan,
-  type ConsolidationReport,
-  type ConsolidationResult,
-  type LogInput,
-  type SummarizerInput,
-} from "../core/consolidate.js";
-
-import { localDate, localTime } from "../core/dates.js";
-import { errorSignature } from "../core/signature/signature.js";
-import { recordOutcome } from "../core/strategies/changes.js";
-import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
-
-import { parseErrorFix } from "../core/error-fix.js";
-import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../core/errors.js";
-import { appendArchiveChunk } from "../core/memory-file.js";
-import { type RulesFile } from "../core/rules-file.js";
-import { listDailyLogs, readDailyLog } from "./daily-logs.js";
-import { readTextIfExists, writeFileAtomic } from "./fs.js";
-import { moveTracked } from "./git/commit.js";
-import { diffTexts } from "./git/contents.js";
-import { uncommittedPaths } from "./git/status.js";
-import { schemaMismatchText } from "../core/schema.js";
-import { validateSummarizerOutput as summarizerOutputSchema } from "../generated/summarizer-output.js";
-import { assertGitIdle, writeWorkspace, type WorkspaceTx } from "./workspace/transaction.js";
-import { openWorkspace, type Workspace, type WriteOptions } from "./workspace/open.js";
-import type { CommitInfo, CommitMessage } from "./workspace/commit.js";
-import { BRAIN_FILES, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../core/layout.js";
+import { applyConsolidationPlan, type ConsolidationReport, type ConsolidationResult } from "../../core/consolidation/apply.js";
+import { logsPastRetention, type LogInput } from "../../core/consolidation/logs.js";
+import { planConsolidation, type ConsolidationPlan } from "../../core/consolidation/plan.js";
+import type { RulesFile } from "../../core/consolidation/rules-file.js";
+import { buildSummarizerInput, buildSummarizerPrompt, type SummarizerInput } from "../../core/consolidation/summarizer.js";
+import { localDate, localTime } from "../../core/dates.js";
+import { errorSignature } from "../../core/signature/signature.js";
+import { recordOutcome } from "../../core/strategies/changes.js";
+import { createRegistry, parseStrategies, serializeStrategies } from "../../core/strategies/file.js";
+import { parseErrorFix } from "../../core/memory/error-fix.js";
+import { UsageError } from "../../core/errors.js";
+import { appendArchiveChunk } from "../../core/memory/memory-file.js";
+import { listDailyLogs, readDailyLog } from "../daily-logs.js";
+import { readTextIfExists } from "../fs.js";
+import { diffTexts } from "../git/contents.js";
+import { uncommittedPaths } from "../git/status.js";
+import { assertGitIdle, writeWorkspace } from "../workspace/transaction.js";
+import { openWorkspace, type Workspace, type WriteOptions } from "../workspace/open.js";
+import type { CommitInfo, CommitMessage } from "../workspace/commit.js";
+import { BRAIN_FILES, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH, QUEUE_PATH } from "../../core/layout.js";
+import { consolidationInterrupted, interruptedNote, pauseForTests, removeJournal, replayJournal, runSteps, writeJournal, type Step } from "./journal.js";
+import { readAnswer, runSummarizer, withAnswer } from "./summarizer.js";
 
 /** Progress of a long run, for a caller that wants to show it (the CLI prints it on stderr). */
 export interface ConsolidateProgress {
@@ -117,14 +101,6 @@ interface Inputs {
   now: Date;
 }
 
-/** What a consolidation writes, in the order that makes a crash repairable: rules, MEMORY.md, archive, logs, moves. */
-type Step = { path: string; before: string | null; text: string } | { from: string; to: string };
-
-interface Journal {
-  version: 1;
-  message: CommitMessage;
-  steps: Step[];
-}
 
 /**
  * Consolidates the workspace: the daily logs not yet consolidated (not
@@ -263,92 +239,8 @@ function hasFreshCandidates(p: ConsolidationPlan): boolean {
   return buildSummarizerInput(p).candidates.length > 0;
 }
 
-// ---------------------------------------------------------------------------
-// Summarizer
-
-function readAnswer(file: string): { file: string; data: unknown } {
-  const text = readTextIfExists(file, file);
-  if (text === null) throw new UsageError(`--apply ${file}: no such file. Save the distilled JSON answer there first (see \`brain consolidate --prompt\`).`);
-  try {
-    return { file, data: JSON.parse(text) };
-  } catch (err) {
-    throw new CorruptFileError(file, `invalid JSON (${(err as Error).message})`);
-  }
-}
-
-/** Re-plans with a distiller's answer, after checking it against the schema and the run. */
-function withAnswer(plan: ConsolidationPlan, data: unknown, who: string): ConsolidationPlan {
-  const checked = checkSummarizerOutput(data, who);
-  if (!checked.ok) throw new SummarizerError(`${who} ${schemaMismatchText(summarizerOutputSchema, checked.faults)}. Nothing was written.`);
-  try {
-    return applySummarizerOutput(plan, data);
-  } catch (err) {
-    if (err instanceof BrainError) throw new SummarizerError(`${who} cannot be used: ${err.message.replace(/^The summarizer's answer /, "it ")}\nNothing was written.`, { cause: err });
-    throw err;
-  }
-}
-
-/** Most of a summarizer's stdout brain will hold; an LLM's answer is far smaller. */
-const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
-
-/**
- * Runs the summarizer command in a shell in the workspace, the input as JSON
- * on stdin, and parses its stdout as JSON. It runs in its own process group
- * so a timeout kills the whole pipeline, not just the shell.
- */
-function runSummarizer(command: string, input: SummarizerInput, ws: Workspace): Promise<unknown> {
-  const timeoutMs = ws.config.summarizerTimeoutMs;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, { shell: true, cwd: ws.root, stdio: ["pipe", "pipe", "pipe"], detached: process.platform !== "win32" });
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let err = "";
-    let timedOut = false;
-    let tooBig = false;
-    const kill = () => {
-      try {
-        if (child.pid && process.platform !== "win32") process.kill(-child.pid, "SIGKILL");
-        else child.kill("SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, timeoutMs);
-    child.stdout.on("data", (d: Buffer) => {
-      outBytes += d.length;
-      if (outBytes > MAX_ANSWER_BYTES) {
-        tooBig = true;
-        kill();
-      } else out.push(d);
-    });
-    child.stderr.on("data", (d: Buffer) => (err = (err + d.toString("utf8")).slice(-2000)));
-    // A summarizer that exits without reading its input is judged by its answer, not by EPIPE.
-    child.stdin.on("error", () => {});
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new SummarizerError(`Cannot start the summarizer \`${command}\`: ${e.message}. Nothing was written.`, { cause: e }));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const fail = (what: string) => reject(new SummarizerError(`The summarizer \`${command}\` ${what}. Nothing was written.`));
-      if (timedOut) return fail(`did not answer within ${timeoutMs / 1000} s and was stopped; raise "summarizerTimeoutMs" in brain.config.json if it needs longer`);
-      if (tooBig) return fail(`printed more than ${MAX_ANSWER_BYTES / 1024 / 1024} MB and was stopped`);
-      const stderr = err.trim() ? `: ${err.trim().split("\n").slice(-5).join("\n")}` : "";
-      if (code !== 0) return fail(`failed (${signal ? `killed by ${signal}` : `exit code ${code}`})${stderr}`);
-      const text = Buffer.concat(out).toString("utf8").trim();
-      if (!text) return fail(`printed nothing; it must print JSON like {"entries": [...]} on stdout`);
-      try {
-        resolvePromise(JSON.parse(text));
-      } catch (e) {
-        fail(`answered invalid JSON (${(e as Error).message}); it began ${JSON.stringify(text.slice(0, 80))}`);
-      }
-    });
-    child.stdin.end(JSON.stringify(input));
-  });
-}
+/** The command consolidation writes under, which also finishes an interrupted one by replaying its journal. */
+const CONSOLIDATE_COMMAND = "brain consolidate";
 
 // ---------------------------------------------------------------------------
 // Planning the file changes
@@ -415,105 +307,6 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
     }).registry;
   }
   return serializeStrategies(registry, inputs.strategies, previous);
-}
-
-// ---------------------------------------------------------------------------
-// Writing, journal and replay
-
-/** The command consolidation writes under, which also finishes an interrupted one by replaying its journal. */
-const CONSOLIDATE_COMMAND = "brain consolidate";
-
-function journalPath(ws: Workspace): string {
-  return join(ws.root, BRAIN_FILES.consolidateJournal);
-}
-
-/** True while a consolidation's journal waits for the next `brain consolidate` to finish it. */
-function consolidationInterrupted(ws: Workspace): boolean {
-  return existsSync(journalPath(ws));
-}
-
-function interruptedNote(): string {
-  return "An earlier consolidation was interrupted; the next `brain consolidate` finishes it.";
-}
-
-function writeJournal(ws: Workspace, journal: Journal): void {
-  writeFileAtomic(ws.root, journalPath(ws), JSON.stringify({ ...journal, steps: journal.steps.map(hashBefore) }));
-}
-
-function removeJournal(ws: Workspace): void {
-  rmSync(journalPath(ws), { force: true });
-}
-
-/** The journal keeps a hash of each file's old text, enough to tell whether someone changed it since. */
-function hashBefore(step: Step): Step {
-  return "path" in step ? { ...step, before: step.before === null ? null : hashText(step.before) } : step;
-}
-
-function hashText(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-/** Test hook, for crash tests only: BRAIN_TEST_PAUSE_AFTER_WRITE=<ms> sleeps after each write so a test can kill the process between writes. */
-async function pauseForTests(): Promise<void> {
-  const ms = Number(process.env.BRAIN_TEST_PAUSE_AFTER_WRITE ?? 0);
-  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
-}
-
-async function runSteps(ws: Workspace, tx: WorkspaceTx, steps: Step[]): Promise<void> {
-  for (const step of steps) {
-    if (!("path" in step)) continue;
-    tx.write(step.path, step.text);
-    await pauseForTests();
-  }
-  // One `git mv` for every log past retention: a process per file would dominate a year's run.
-  await moveLogs(ws, tx, steps.filter((s): s is { from: string; to: string } => !("path" in s)));
-  await pauseForTests();
-}
-
-async function moveLogs(ws: Workspace, tx: WorkspaceTx, moves: Array<{ from: string; to: string }>): Promise<void> {
-  // Path checks first: both ends must stay inside the workspace.
-  for (const m of moves) {
-    tx.path(m.from);
-    tx.path(m.to);
-  }
-  const pending = moves.filter((m) => existsSync(join(ws.root, m.from)) && !existsSync(join(ws.root, m.to)));
-  if (ws.gitRoot) await moveTracked(ws.root, pending.map((m) => m.from), MEMORY_ARCHIVE_DIR);
-  else {
-    mkdirSync(join(ws.root, MEMORY_ARCHIVE_DIR), { recursive: true });
-    for (const m of pending) renameSync(join(ws.root, m.from), join(ws.root, m.to));
-  }
-  for (const m of moves) {
-    tx.touched(m.from);
-    tx.touched(m.to);
-  }
-}
-
-/**
- * Finishes a consolidation a crash interrupted: each recorded write whose
- * file still holds the old text (or already the new one) is made, moves not
- * yet done are done, and all of them join this run's commit. A file someone
- * changed meanwhile is left alone; planning from the current files repairs it.
- */
-async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Journal | null> {
-  const text = readTextIfExists(journalPath(ws), BRAIN_FILES.consolidateJournal);
-  if (text === null) return null;
-  let journal: Journal;
-  try {
-    journal = JSON.parse(text) as Journal;
-    if (journal.version !== 1 || !Array.isArray(journal.steps)) throw new Error("unknown journal version");
-  } catch {
-    // A torn journal means the crash came before any write (it is written atomically first): nothing to finish.
-    removeJournal(ws);
-    return null;
-  }
-  for (const step of journal.steps) {
-    if (!("path" in step)) continue;
-    const current = tx.read(step.path);
-    if (current === step.text) tx.touched(step.path);
-    else if ((current === null ? null : hashText(current)) === step.before) tx.write(step.path, step.text);
-  }
-  await moveLogs(ws, tx, journal.steps.filter((s): s is { from: string; to: string } => !("path" in s)));
-  return journal;
 }
 
 // ---------------------------------------------------------------------------

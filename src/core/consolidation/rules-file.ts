@@ -1,12 +1,12 @@
 import type { List, Paragraph, Root } from "mdast";
-import { BrainError, UsageError } from "./errors.js";
-import { isIsoDate } from "./dates.js";
-import { detectEol } from "./text/eol.js";
-import { appendBlock, endOf, lineEndAfter, lineNumberAt, lineStartAt, nodeText, parseMarkdown, splice, startOf } from "./markdown/splice.js";
-import { sanitizeEntryText } from "./memory-file.js";
-import { formatProvenance, parseProvenance, type Provenance, type ProvenanceField } from "./provenance.js";
-import { normalizedKey } from "./text/match.js";
-import { RULES_FILES } from "./layout.js";
+import { BrainError, UsageError } from "../errors.js";
+import { isIsoDate } from "../dates.js";
+import { detectEol } from "../text/eol.js";
+import { appendBlock, endOf, lineEndAfter, lineNumberAt, lineStartAt, nodeText, parseMarkdown, splice, startOf } from "../markdown/splice.js";
+import { sanitizeEntryText } from "../memory/memory-file.js";
+import { formatProvenance, parseProvenance, type Provenance, type ProvenanceField } from "../memory/provenance.js";
+import { normalizedKey } from "../text/match.js";
+import { RULES_FILES } from "../layout.js";
 
 /**
  * Blocks brain owns inside files people also edit (AGENTS.md, TOOLS.md,

@@ -1,8 +1,8 @@
 import type { List, ListItem, Paragraph, Root } from "mdast";
-import type { EntryKind } from "./daily-log.js";
-import { BrainError, UsageError } from "./errors.js";
-import { isIsoDate } from "./dates.js";
-import { detectEol, withEol } from "./text/eol.js";
+import type { EntryKind } from "../daily-log.js";
+import { BrainError, UsageError } from "../errors.js";
+import { isIsoDate } from "../dates.js";
+import { detectEol, withEol } from "../text/eol.js";
 import {
   appendBlock,
   endOf,
@@ -13,7 +13,7 @@ import {
   parseMarkdown,
   splice,
   startOf,
-} from "./markdown/splice.js";
+} from "../markdown/splice.js";
 import {
   formatProvenance,
   formatSourceRef,
@@ -24,7 +24,7 @@ import {
   type ProvenanceField,
   type SourceRef,
 } from "./provenance.js";
-import { makeEntryId } from "./text/match.js";
+import { makeEntryId } from "../text/match.js";
 
 /**
  * MEMORY.md as brain sees it: whatever a person wrote, plus brain's own

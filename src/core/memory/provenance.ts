@@ -1,4 +1,4 @@
-import { isIsoDate } from "./dates.js";
+import { isIsoDate } from "../dates.js";
 
 /**
  * The provenance comment brain puts at the end of every line it owns in

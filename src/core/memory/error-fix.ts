@@ -1,4 +1,4 @@
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 /**
  * The Errors & Fixes entry text, `Error: <error> — Cause: <cause> — Fix: <fix>`,

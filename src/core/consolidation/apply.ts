@@ -1,0 +1,157 @@
+import { parseDailyLog } from "../daily-log.js";
+import { formatCommitSubject } from "../commit/subject.js";
+import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
+import { addMemoryEntry, formatArchiveChunk, mergeSources, planMemoryCap, reinforceMemoryEntry, setMemoryEntryField } from "../memory/memory-file.js";
+import { DEFAULT_CONFIG } from "../layout.js";
+import type { ConsolidationPlan } from "./plan.js";
+import { addRule, type RulesFile } from "./rules-file.js";
+
+/** Applying a plan: the new texts of MEMORY.md, the rules files and the logs, the report and the commit message. */
+
+export interface ConsolidationReport {
+  logs: string[];
+  added: Array<{ id: string; section: string; text: string; seen: number; sources: string[] }>;
+  reinforced: Array<{ id: string; section: string; text: string; seenBefore: number; seen: number; sources: string[] }>;
+  promoted: Array<{ id: string; text: string; target: RulesFile; alreadyThere: boolean }>;
+  archived: Array<{ id: string; section: string | null; text: string }>;
+  /** Source entries skipped because MEMORY.md already counted them. */
+  alreadyCounted: string[];
+  /** Files marked `consolidated:`; the queue is drained instead. */
+  marked: string[];
+  /** The queue drained, and the daily log its items moved into. */
+  drained: Array<{ path: string; entries: number; into: string }>;
+  /** Set when MEMORY.md stays over the cap because the rest is written by people. */
+  capWarning: string | null;
+}
+
+export interface ConsolidationResult {
+  /** New MEMORY.md text. */
+  memory: string;
+  /** New texts of the rules files that changed (only those). */
+  rules: Partial<Record<RulesFile, string>>;
+  /** New texts of the logs that changed: marked `consolidated:`, or the queue drained. */
+  logs: Array<{ path: string; text: string }>;
+  /** Text to append to `memory/archive/MEMORY-archive.md` ("" when nothing moved). */
+  archive: string;
+  report: ConsolidationReport;
+  commitMessage: string;
+  /** False when nothing would change (then the store writes nothing and makes no commit). */
+  changed: boolean;
+}
+
+/**
+ * Applies a plan to the texts it was made from. Returns the new file texts,
+ * a report and the commit message; nothing is written. The store should
+ * write, under the workspace lock: rules files, then MEMORY.md (and the
+ * archive), then the logs — so a crash at any point is repaired by running
+ * again.
+ */
+export function applyConsolidationPlan(plan: ConsolidationPlan): ConsolidationResult {
+  const { input, today } = plan;
+  let memory = input.memory;
+  const report: ConsolidationReport = {
+    logs: plan.logs.map((l) => l.path),
+    added: [],
+    reinforced: [],
+    promoted: [],
+    archived: [],
+    alreadyCounted: plan.alreadyCounted,
+    marked: [],
+    drained: [],
+    capWarning: null,
+  };
+  for (const a of plan.actions) {
+    const refs = a.sources.map((s) => s.ref);
+    if (a.type === "add") {
+      const extra = a.tags.length ? [{ key: "tags", value: a.tags.join(",") }] : [];
+      const sources = mergeSources([], a.sources.map((s) => s.source));
+      memory = addMemoryEntry(memory, { section: a.section, text: a.text, kind: a.kind, id: a.id, date: a.first, seen: a.seen, sources, extra }).text;
+      if (a.last !== a.first) memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: 0 }).text;
+      report.added.push({ id: a.id, section: a.section, text: a.text, seen: a.seen, sources: refs });
+    } else {
+      memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: a.by, sources: a.sources.map((s) => s.source) }).text;
+      report.reinforced.push({ id: a.id, section: a.section, text: a.text, seenBefore: a.seenBefore, seen: a.seenBefore + a.by, sources: refs });
+    }
+  }
+  const rules: Partial<Record<RulesFile, string>> = {};
+  for (const p of plan.promotions) {
+    if (!p.alreadyThere) {
+      const before = rules[p.target] ?? input.rules[p.target] ?? "";
+      const r = addRule(before, { id: p.id, text: p.text, kind: p.kind, seen: p.seen, date: today });
+      if (r.added) rules[p.target] = r.text;
+      report.promoted.push({ id: p.id, text: p.text, target: p.target, alreadyThere: !r.added });
+    } else {
+      report.promoted.push({ id: p.id, text: p.text, target: p.target, alreadyThere: true });
+    }
+    memory = setMemoryEntryField(memory, p.id, "promoted", p.target).text;
+  }
+  const cap = planMemoryCap(memory, input.options.capBytes ?? DEFAULT_CONFIG.memoryCapBytes);
+  const archive = formatArchiveChunk(memory, cap.moved, today);
+  memory = cap.text;
+  report.archived = cap.moved.map((e) => ({ id: e.id, section: e.section, text: e.text }));
+  if (cap.stillOver) {
+    report.capWarning = `MEMORY.md is ${cap.bytesAfter} bytes, over the ${cap.capBytes}-byte cap, after moving every brain entry it could; the rest is text people wrote, which brain never cuts.`;
+  }
+
+  const logs: Array<{ path: string; text: string }> = [];
+  const drain = plan.drain;
+  for (const sel of plan.logs) {
+    const log = input.logs.find((l) => l.path === sel.path)!;
+    if (sel.queue) {
+      const text = drainQueue(log.source);
+      if (text !== log.source) {
+        logs.push({ path: sel.path, text });
+        report.drained.push({ path: sel.path, entries: sel.entries, into: drain?.path ?? "" });
+      }
+    } else {
+      // Today's log, marked this run, is marked with the queued items in it.
+      const before = drain?.path === sel.path ? drain.text : log.source;
+      const text = setFrontmatterField(before, "consolidated", today);
+      if (text !== log.source) {
+        logs.push({ path: sel.path, text });
+        report.marked.push(sel.path);
+      }
+    }
+  }
+  // The queued items land in today's log before (or as) the queue is emptied: see stepsOf in the store.
+  if (drain && !logs.some((l) => l.path === drain.path)) logs.unshift({ path: drain.path, text: drain.text });
+  const changed = memory !== input.memory || Object.keys(rules).length > 0 || logs.length > 0 || archive !== "";
+  return { memory, rules, logs, archive, report, commitMessage: formatConsolidationCommit(report), changed };
+}
+
+/**
+ * The learnings queue after draining: every item's lines removed, anything
+ * else (a heading, the explanation paragraph, frontmatter, comments) kept,
+ * so sub-tasks keep appending to the same file.
+ */
+export function drainQueue(source: string): string {
+  const parsed = parseDailyLog(source);
+  parsed.entries = parsed.entries.filter((e) => e.block === "item");
+  if (!parsed.entries.length) return source;
+  const lines = source.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  const drop = new Set<number>();
+  for (const e of parsed.entries) for (let n = e.line; n <= e.endLine; n++) drop.add(n);
+  const kept = lines.filter((_, i) => !drop.has(i + 1));
+  // Collapse the blank lines the removed entries leave behind.
+  return kept.join("").replace(/(\r?\n)(?:[ \t]*\r?\n){2,}/g, "$1$1").replace(/(?:^|(?<=\n))[ \t]*\r?\n$/, "");
+}
+
+/** `brain: consolidate N logs → A added, R reinforced, P promoted`, with a body listing every change and its sources. */
+export function formatConsolidationCommit(report: ConsolidationReport): string {
+  const n = report.logs.length;
+  const promoted = report.promoted.filter((p) => !p.alreadyThere).length;
+  const head = formatCommitSubject({ kind: "consolidate", logs: n, added: report.added.length, reinforced: report.reinforced.length, promoted });
+  const body: string[] = [];
+  const section = (title: string, lines: string[]) => {
+    if (lines.length) body.push("", title, ...lines);
+  };
+  section("Added to MEMORY.md:", report.added.map((a) => `- [${a.section}] ${a.text} (id ${a.id}, seen ${a.seen}) ← ${a.sources.join(", ")}`));
+  section("Reinforced in MEMORY.md:", report.reinforced.map((r) => `- [${r.section}] ${r.text} (id ${r.id}, seen ${r.seenBefore} → ${r.seen}) ← ${r.sources.join(", ")}`));
+  section("Promoted to permanent rules:", report.promoted.map((p) => `- ${p.target}: ${p.text} (id ${p.id}${p.alreadyThere ? ", already there" : ""})`));
+  section("Moved to memory/archive/MEMORY-archive.md (size cap):", report.archived.map((a) => `- [${a.section ?? "Memory"}] ${a.text} (id ${a.id})`));
+  section("Marked consolidated:", report.marked.map((p) => `- ${p}`));
+  section("Drained:", report.drained.map((d) => `- ${d.path} (${d.entries} entries, moved into ${d.into})`));
+  if (report.alreadyCounted.length) body.push("", `Skipped ${report.alreadyCounted.length} source entries already counted.`);
+  if (report.capWarning) body.push("", `Warning: ${report.capWarning}`);
+  return [head, ...body].join("\n") + "\n";
+}

@@ -1,0 +1,106 @@
+import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } from "../daily-log.js";
+import type { SourceRef } from "../memory/provenance.js";
+import { hashSourceText } from "../text/match.js";
+import { matchCue, splitSentences, stripOwnCue } from "./cues.js";
+
+/** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
+
+/**
+ * The kinds a candidate conclusion can have; `cause` is a root cause waiting
+ * to join its error; `note` is free-form log text without a cue, offered to a
+ * summarizer (which may find a conclusion in it) and never distilled
+ * deterministically.
+ */
+export type CandidateKind = "lesson" | "decision" | "error" | "fix" | "cause" | "rule" | "note";
+
+/** One conclusion found in a log. */
+export interface Candidate {
+  /** `path:line`, the citation used in reports and by a summarizer. */
+  ref: string;
+  source: SourceRef;
+  path: string;
+  line: number;
+  /** Day of the log (for the queue: today). */
+  date: string;
+  kind: CandidateKind;
+  /** The conclusion, cue ("Lesson:", "Fix:") removed, whitespace folded. */
+  text: string;
+  tags: string[];
+  /** The cue that made a free-form line a candidate, or null for a brain `[kind]` entry. */
+  cue: string | null;
+}
+
+const CANDIDATE_KINDS = new Set<EntryKind>(["lesson", "decision", "error", "fix", "rule"]);
+/** Longest note offered to a summarizer, in characters; a longer entry is cut (marked `…`). */
+export const MAX_NOTE_CHARS = 2000;
+
+/**
+ * The conclusions in one log: brain entries of kind lesson, decision,
+ * error, fix and rule; and, in notes and free-form text, sentences with a
+ * cue (see {@link matchCue}), in English or Chinese. An entry of free-form
+ * text with no cue at all is a `note` candidate: only a summarizer sees it.
+ * Bookkeeping lines (`**文件：**`, `**状态：**`, `**创建时间:**`) are never
+ * candidates. Notes are left out here; planning offers them to a summarizer
+ * (see {@link ConsolidationPlan.notes}). `lineOffset` shifts cited lines (the lines the log will have
+ * once marked consolidated).
+ */
+export function extractCandidates(log: { path: string; source: string; date: string; queue?: boolean }, lineOffset = 0): Candidate[] {
+  return extractAll(log, lineOffset).filter((c) => c.kind !== "note");
+}
+
+
+/** {@link extractCandidates} with the `note` candidates, in the order of the log; only entries from line `fromLine` on. */
+export function extractAll(log: { path: string; source: string; date: string; queue?: boolean }, lineOffset: number, fromLine = 1): Candidate[] {
+  const parsed = parseDailyLog(log.source);
+  const rawLines = log.source.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const out: Candidate[] = [];
+  const push = (entry: LogEntry, line: number, kind: CandidateKind, text: string, cue: string | null, hashText: string) => {
+    const folded = text.replace(/\s+/g, " ").trim();
+    if (!folded) return;
+    const cited = line + lineOffset;
+    out.push({
+      ref: `${log.path}:${cited}`,
+      source: { path: log.path, line: cited, hash: hashSourceText(hashText) },
+      path: log.path,
+      line: cited,
+      date: log.date,
+      kind,
+      text: folded,
+      tags: entry.tags,
+      cue,
+    });
+  };
+  for (const entry of entriesWorthReading(parsed)) {
+    if (entry.line < fromLine) continue;
+    // The queue's items are its learnings; its paragraphs explain the file.
+    if (log.queue && entry.block !== "item") continue;
+    if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
+      push(entry, entry.line, entry.kind as CandidateKind, stripOwnCue(entry.text.replace(/\s+/g, " ")), null, `${entry.kind} ${entry.text}`);
+      continue;
+    }
+    if (entry.structured && entry.kind !== "note") continue;
+    const before = out.length;
+    const textLines = entry.text.split("\n");
+    for (const textLine of textLines) {
+      for (const sentence of splitSentences(textLine)) {
+        const m = matchCue(sentence);
+        if (!m) continue;
+        push(entry, findLine(rawLines, entry, sentence), m.kind, m.text, m.cue, sentence);
+      }
+    }
+    if (out.length === before && !log.queue) push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
+  }
+  return out;
+}
+
+function clipNote(text: string): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length <= MAX_NOTE_CHARS ? t : `${t.slice(0, MAX_NOTE_CHARS - 1)}…`;
+}
+
+/** The source line (1-based) of a sentence inside an entry, for citations. */
+function findLine(rawLines: string[], entry: LogEntry, sentence: string): number {
+  const probe = sentence.trim().slice(0, 24);
+  for (let n = entry.line; n <= entry.endLine; n++) if ((rawLines[n - 1] ?? "").includes(probe)) return n;
+  return entry.line;
+}

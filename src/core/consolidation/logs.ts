@@ -1,0 +1,33 @@
+import { dailyLogName, parseDailyLog } from "../daily-log.js";
+import { addDays } from "../dates.js";
+
+/** The logs a consolidation reads: a daily log or the learnings queue, the day it belongs to, and which consolidated logs are past retention. */
+
+export interface LogInput {
+  /** Workspace-relative path, e.g. `memory/2026-11-18.md`; cited in provenance and reports. */
+  path: string;
+  source: string;
+  /** The log's day; by default taken from the file name (`YYYY-MM-DD.md`, or a dated name such as `2026-03-29-market-intel.md`). The queue has none. */
+  date?: string | null;
+  /** True for the learnings queue: always read, and drained instead of marked. */
+  queue?: boolean;
+}
+
+/** The day a log belongs to: its `date`, else the one in its file name; the queue's is today. */
+export function logDate(log: LogInput, today: string): string | null {
+  if (log.queue) return today;
+  if (log.date) return log.date;
+  return dailyLogName(log.path.slice(log.path.lastIndexOf("/") + 1))?.date ?? null;
+}
+
+/** Logs older than `retentionDays` that are consolidated: the ones the store moves to `memory/archive/` with `git mv`. */
+export function logsPastRetention(logs: readonly LogInput[], today: string, retentionDays: number): string[] {
+  const cutoff = addDays(today, -retentionDays);
+  return logs
+    .filter((l) => !l.queue && parseDailyLog(l.source).consolidated)
+    .filter((l) => {
+      const d = logDate(l, today);
+      return d !== null && d < cutoff;
+    })
+    .map((l) => l.path);
+}

@@ -1,0 +1,364 @@
+import { appendToLog, dailyLogHeader, entriesWorthReading, formatEntry, parseDailyLog, type EntryKind } from "../daily-log.js";
+import { drainedEntries, parseQueue } from "../queue.js";
+import { isIsoDate } from "../dates.js";
+import { UsageError } from "../errors.js";
+import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
+import { parseMemory, sectionForKind, type MemoryEntry } from "../memory/memory-file.js";
+import { sourceKey, type SourceRef } from "../memory/provenance.js";
+import { makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "../text/match.js";
+import { RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "../layout.js";
+import { extractAll, type Candidate } from "./candidates.js";
+import { distillCandidates, distilledFromSummary, type DistilledEntry } from "./distill.js";
+import { logDate, type LogInput } from "./logs.js";
+import { planPromotions, safeRules, type Promotion } from "./promotion.js";
+import type { RulesFile } from "./rules-file.js";
+import type { SummarizerOutput } from "./summarizer.js";
+
+/**
+ * Consolidation, planned and applied as pure functions: daily logs and the
+ * learnings queue in, the new texts of MEMORY.md, the rules files and the
+ * logs out, plus a report and a commit message. The store does the reading,
+ * locking, writing, archiving and committing.
+ *
+ * Idempotence comes from provenance: every MEMORY.md entry lists in `src`
+ * the source entries it already counted (`path:line@hash`). A source entry
+ * whose path and text hash are already listed is never counted again, so a
+ * second run, or a run restarted after a crash half-way, ends in the same
+ * state as one uninterrupted run.
+ */
+
+export interface ConsolidationOptions {
+  /** Today's local date, `YYYY-MM-DD`: the `consolidated:` mark, and the log left out unless `includeToday`. */
+  today: string;
+  promoteAfter?: number;
+  includeToday?: boolean;
+  noPromote?: boolean;
+  /** MEMORY.md cap in bytes; default DEFAULT_CONFIG.memoryCapBytes. */
+  capBytes?: number;
+  /** Called after each log is read for conclusions, so a caller can show progress on long runs. */
+  onLog?: (done: number, total: number) => void;
+  /** The time now, `HH:MM`: hand-written queue items without a time are drained into today's log at it (default 00:00). */
+  time?: string;
+}
+
+export interface ConsolidationInput {
+  logs: readonly LogInput[];
+  /** Current MEMORY.md text ("" when missing). */
+  memory: string;
+  /** Current texts of the rules files; a missing key means the file does not exist yet. */
+  rules: Partial<Record<RulesFile, string>>;
+  options: ConsolidationOptions;
+}
+
+export interface SourceCitation {
+  ref: string;
+  source: SourceRef;
+  date: string;
+}
+
+/** A change to MEMORY.md. */
+export type MemoryAction =
+  | {
+      type: "add";
+      id: string;
+      section: string;
+      kind: EntryKind;
+      text: string;
+      tags: string[];
+      seen: number;
+      first: string;
+      last: string;
+      sources: SourceCitation[];
+    }
+  | {
+      type: "reinforce";
+      id: string;
+      section: string;
+      text: string;
+      /** Added to `seen`: distinct logs not counted before (0 when only another line of an already-counted log). */
+      by: number;
+      seenBefore: number;
+      last: string;
+      sources: SourceCitation[];
+    };
+
+export interface SelectedLog {
+  path: string;
+  date: string;
+  queue: boolean;
+  entries: number;
+}
+
+export interface ConsolidationPlan {
+  input: ConsolidationInput;
+  today: string;
+  promoteAfter: number;
+  logs: SelectedLog[];
+  skipped: Array<{ path: string; reason: "consolidated" | "today" | "future" | "empty-queue" }>;
+  /** Every conclusion found, including ones already counted. */
+  candidates: Candidate[];
+  /**
+   * Free-form entries without a cue (kind `note`) not yet counted: offered to
+   * a summarizer with the candidates, never distilled deterministically.
+   */
+  notes: Candidate[];
+  /** Refs of candidates whose source entry MEMORY.md already counted. */
+  alreadyCounted: string[];
+  /**
+   * Today's log with the queued items drained into it, as `brain queue drain`
+   * would leave it: no queued item is distilled from anywhere but a daily log,
+   * so none leaves the queue for nowhere.
+   */
+  drain: { path: string; text: string } | null;
+  /** Conclusions distilled from the new candidates. */
+  distilled: DistilledEntry[];
+  /** "deterministic" or "summarizer". */
+  distiller: "deterministic" | "summarizer";
+  actions: MemoryAction[];
+  promotions: Promotion[];
+}
+
+/** What the merge step tracks per MEMORY.md entry, existing or new. */
+interface Target {
+  id: string;
+  section: string;
+  kind: string;
+  text: string;
+  tokens: ReturnType<typeof matchTokens>;
+  tags: string[];
+  seen: number;
+  promoted: string | null;
+  /** Paths already counted for `seen`. */
+  paths: Set<string>;
+  isNew: boolean;
+  action: MemoryAction | null;
+}
+
+/**
+ * Plans a consolidation: selects the logs (not yet consolidated, not today
+ * unless `includeToday`, never future days; the queue always), extracts the
+ * conclusions, drops those MEMORY.md already counted, distills the rest
+ * (deterministically, or from a summarizer's answer), merges them into
+ * MEMORY.md entries by similarity (≥ {@link RESTATEMENT_THRESHOLD}: a
+ * restatement reinforces, anything else is added) and picks the entries to
+ * promote. `seen` counts distinct logs; the queue's items each count once.
+ * Pure; nothing is written.
+ */
+export function planConsolidation(input: ConsolidationInput, summary?: SummarizerOutput): ConsolidationPlan {
+  const { today } = input.options;
+  if (!isIsoDate(today)) throw new UsageError(`today must be YYYY-MM-DD, got ${JSON.stringify(today)}.`);
+  const promoteAfter = input.options.promoteAfter ?? DEFAULT_CONFIG.promoteAfter;
+  if (!Number.isInteger(promoteAfter) || promoteAfter < 1) throw new UsageError(`promoteAfter must be a whole number ≥ 1, got ${promoteAfter}.`);
+
+  const logs: SelectedLog[] = [];
+  const skipped: ConsolidationPlan["skipped"] = [];
+  const candidates: Candidate[] = [];
+  const found: Candidate[] = [];
+  let done = 0;
+  // The queue is read after the logs: its items join today's log, whose lines are known only then.
+  const ordered = [...input.logs.filter((l) => !l.queue), ...input.logs.filter((l) => l.queue)];
+  let drain: ConsolidationPlan["drain"] = null;
+  for (const log of ordered) {
+    input.options.onLog?.(++done, input.logs.length);
+    const date = logDate(log, today) ?? today;
+    if (log.queue) {
+      const items = parseQueue(log.source);
+      if (!items.length) {
+        skipped.push({ path: log.path, reason: "empty-queue" });
+        continue;
+      }
+      const path = dailyLogPath(today);
+      const base: string = (drain?.text ?? input.logs.find((l) => !l.queue && l.path === path)?.source) ?? dailyLogHeader(today);
+      let text: string = base;
+      for (const e of drainedEntries(items, today, input.options.time ?? "00:00")) text = appendToLog(text, formatEntry(e));
+      drain = { path, text };
+      logs.push({ path: log.path, date, queue: true, entries: items.length });
+      // Cited where they land: today's log, below its frontmatter if this run marks it.
+      const shift = logs.some((l) => !l.queue && l.path === path) ? markShift(text, today) : 0;
+      const from = base.split("\n").length;
+      for (const c of extractAll({ path, source: text, date }, shift, from)) (c.kind === "note" ? found : candidates).push(c);
+      continue;
+    }
+    const source = log.source;
+    const parsed = parseDailyLog(source);
+    const worth = entriesWorthReading(parsed);
+    const entries = worth.length;
+    if (parsed.consolidated) {
+      skipped.push({ path: log.path, reason: "consolidated" });
+      continue;
+    }
+    if (date > today) {
+      skipped.push({ path: log.path, reason: "future" });
+      continue;
+    }
+    if (date === today && !input.options.includeToday) {
+      skipped.push({ path: log.path, reason: "today" });
+      continue;
+    }
+    logs.push({ path: log.path, date, queue: false, entries });
+    for (const c of extractAll({ path: log.path, source, date }, markShift(log.source, today))) {
+      (c.kind === "note" ? found : candidates).push(c);
+    }
+  }
+
+  const memory = parseMemory(input.memory);
+  const counted = new Set<string>();
+  for (const e of memory.entries) for (const s of e.sources) counted.add(countedKey(s, isQueuePath(s.path, input)));
+  const alreadyCounted: string[] = [];
+  const fresh = candidates.filter((c) => {
+    if (counted.has(countedKey(c.source, isQueuePath(c.path, input)))) {
+      alreadyCounted.push(c.ref);
+      return false;
+    }
+    return true;
+  });
+
+  const notes = found.filter((c) => {
+    if (counted.has(countedKey(c.source, isQueuePath(c.path, input)))) {
+      alreadyCounted.push(c.ref);
+      return false;
+    }
+    return true;
+  });
+
+  const distilled = summary ? distilledFromSummary(summary, [...fresh, ...notes]) : distillCandidates(fresh);
+  const { actions, targets } = mergeDistilled(distilled, memory.entries, input);
+  const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input.rules);
+  return {
+    input,
+    today,
+    promoteAfter,
+    logs,
+    skipped,
+    candidates,
+    notes,
+    alreadyCounted,
+    drain,
+    distilled,
+    distiller: summary ? "summarizer" : "deterministic",
+    actions,
+    promotions,
+  };
+}
+
+/** Lines the `consolidated:` mark will add above a log's body, so citations point at the lines as committed. */
+function markShift(source: string, today: string): number {
+  const count = (s: string) => s.split("\n").length;
+  return count(setFrontmatterField(source, "consolidated", today)) - count(source);
+}
+
+function isQueuePath(path: string, input: ConsolidationInput): boolean {
+  return path === QUEUE_PATH || input.logs.some((l) => l.queue && l.path === path);
+}
+
+/**
+ * When a source entry counts as already counted. A daily log is append-only
+ * and gets frontmatter when marked, which moves its lines; so there the key
+ * is path and text hash. The queue is drained and refilled, so a later item
+ * may repeat an old text: there the line is part of the key too.
+ */
+function countedKey(s: SourceRef, queue: boolean): string {
+  return queue ? sourceKey(s) : `${s.path}@${s.hash}`;
+}
+
+function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly MemoryEntry[], input: ConsolidationInput) {
+  const targets: Target[] = existing.map((e) => ({
+    id: e.id,
+    section: e.section ?? sectionForKind(toEntryKind(e.kind)),
+    kind: e.kind ?? "lesson",
+    text: e.text,
+    tokens: matchTokens(e.text),
+    tags: (e.fields.find((f) => f.key === "tags")?.value ?? "").split(",").filter(Boolean),
+    seen: e.seen,
+    promoted: e.promoted,
+    paths: new Set(e.sources.map((s) => s.path)),
+    isNew: false,
+    action: null,
+  }));
+  const ruleIds = new Map<string, string>();
+  for (const file of RULES_FILES) {
+    const src = input.rules[file];
+    if (src) for (const r of safeRules(src)) if (r.id) ruleIds.set(r.id, normalizedKey(r.text));
+  }
+  const actions: MemoryAction[] = [];
+  for (const d of distilled) {
+    const section = sectionForKind(d.kind);
+    const tokens = matchTokens(d.text);
+    let best: Target | undefined = d.reinforces ? targets.find((t) => t.id === d.reinforces) : undefined;
+    if (!best) {
+      let bestScore = 0;
+      for (const t of targets) {
+        if (t.section.toLowerCase() !== section.toLowerCase()) continue;
+        const score = textSimilarity(tokens, t.tokens);
+        // A fact with other numbers is another fact; an error with another build number or port is the same failure.
+        if (score >= RESTATEMENT_THRESHOLD && score > bestScore && (d.kind === "error" || !numbersDiffer(tokens.tokens, t.tokens.tokens))) {
+          best = t;
+          bestScore = score;
+        }
+      }
+    }
+    const cites = d.sources.map((c) => ({ ref: c.ref, source: c.source, date: c.date }));
+    const dates = d.sources.map((c) => c.date).sort();
+    const last = dates[dates.length - 1] ?? input.options.today;
+    const newPaths = (t: Target | null) => {
+      let n = 0;
+      const seenHere = new Set<string>();
+      for (const c of d.sources) {
+        const queue = isQueuePath(c.path, input);
+        const key = queue ? c.ref : c.path;
+        if (seenHere.has(key) || (!queue && t?.paths.has(c.path))) continue;
+        seenHere.add(key);
+        n++;
+        if (t && !queue) t.paths.add(c.path);
+      }
+      return n;
+    };
+    if (best) {
+      const by = newPaths(best);
+      best.seen += by;
+      best.tags = [...new Set([...best.tags, ...d.tags])];
+      const a = best.action;
+      if (a?.type === "add") {
+        a.seen += by;
+        a.sources.push(...cites);
+        a.last = a.last > last ? a.last : last;
+        a.tags = best.tags;
+      } else if (a?.type === "reinforce") {
+        a.by += by;
+        a.sources.push(...cites);
+        a.last = a.last > last ? a.last : last;
+      } else {
+        const r: MemoryAction = { type: "reinforce", id: best.id, section: best.section, text: best.text, by, seenBefore: best.seen - by, last, sources: cites };
+        best.action = r;
+        actions.push(r);
+      }
+      continue;
+    }
+    const key = normalizedKey(d.text);
+    const taken = new Set([...targets.map((t) => t.id), ...[...ruleIds].filter(([, k]) => k !== key).map(([id]) => id)]);
+    const id = makeEntryId(d.text, taken);
+    const t: Target = {
+      id,
+      section,
+      kind: d.kind,
+      text: d.text,
+      tokens,
+      tags: [...d.tags],
+      seen: 0,
+      promoted: null,
+      paths: new Set(),
+      isNew: true,
+      action: null,
+    };
+    t.seen = Math.max(1, newPaths(t));
+    const a: MemoryAction = { type: "add", id, section, kind: d.kind, text: d.text, tags: t.tags, seen: t.seen, first: dates[0] ?? last, last, sources: cites };
+    t.action = a;
+    targets.push(t);
+    actions.push(a);
+  }
+  return { actions, targets };
+}
+
+function toEntryKind(kind: string | null): EntryKind {
+  return kind === "lesson" || kind === "decision" || kind === "error" || kind === "fix" || kind === "rule" || kind === "note" || kind === "op" || kind === "outcome" ? kind : "lesson";
+}

@@ -1,0 +1,79 @@
+import { normalizedKey } from "../text/match.js";
+import { RULES_FILES } from "../layout.js";
+import { parseRules, type RulesFile } from "./rules-file.js";
+
+/** Promotion targets: which MEMORY.md entries become permanent rules, and in which rules file each lands. */
+
+export interface Promotion {
+  id: string;
+  text: string;
+  kind: string;
+  target: RulesFile;
+  seen: number;
+  /** True when the rule is already in the file (a run interrupted after writing it): only the mark in MEMORY.md is missing. */
+  alreadyThere: boolean;
+}
+
+/** What promotion needs to know of a MEMORY.md entry, existing or added this run. */
+export interface PromotionCandidate {
+  id: string;
+  kind: string;
+  text: string;
+  tags: string[];
+  /** Distinct logs it was seen in, this run's included. */
+  seen: number;
+  /** The rules file it was promoted to, or null. */
+  promoted: string | null;
+}
+
+const TOOL_TAGS = new Set("tool tools cli command commands cmd env environment shell terminal bash zsh npm pnpm yarn pip docker git ci build install config setup infra deploy".split(" "));
+const SOUL_TAGS = new Set("value values preference preferences prefer soul style tone principle principles ethics persona".split(" "));
+const TOOL_TEXT_RE = /`[^`]+`|\b(?:npm|pnpm|yarn|npx|pip|pipx|poetry|uv|docker|kubectl|git|make|cargo|brew|apt|apt-get|env vars?|environment variables?|PATH|CLI|commands?|flags?|shell|terminal)\b|(?:^|\s)--[a-z]/i;
+const SOUL_TEXT_RE = /\b(?:i prefer|we prefer|the user prefers|prefers?|preferences?|values?|tone|be honest|be concise|be direct)\b/i;
+
+/**
+ * The rules file a promoted entry goes to: SOUL.md for values and
+ * preferences, TOOLS.md for tools, commands and environments, AGENTS.md for
+ * every other behaviour. Tags decide first (`#preference` → SOUL.md,
+ * `#tools`/`#env`/`#cli`/… → TOOLS.md), then the text (code spans, command
+ * names and flags → TOOLS.md; "prefer", "value", "tone" → SOUL.md).
+ */
+export function chooseRulesFile(kind: string, tags: readonly string[], text: string): RulesFile {
+  if (tags.some((t) => SOUL_TAGS.has(t))) return "SOUL.md";
+  if (tags.some((t) => TOOL_TAGS.has(t))) return "TOOLS.md";
+  if (TOOL_TEXT_RE.test(text)) return "TOOLS.md";
+  if (SOUL_TEXT_RE.test(text) && kind !== "error") return "SOUL.md";
+  return "AGENTS.md";
+}
+
+/** The rules in a rules file; none when its rules block is broken (an unclosed marker), which promotion then leaves alone. */
+export function safeRules(source: string) {
+  try {
+    return parseRules(source);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The entries to promote: each not yet promoted that was seen in at least
+ * `promoteAfter` logs, or written as a rule. `alreadyThere` marks one a run
+ * interrupted after writing it to its rules file.
+ */
+export function planPromotions(targets: readonly PromotionCandidate[], promoteAfter: number, rules: Partial<Record<RulesFile, string>>): Promotion[] {
+  const out: Promotion[] = [];
+  for (const t of targets) {
+    if (t.promoted) continue;
+    if (t.seen < promoteAfter && t.kind !== "rule") continue;
+    const target = chooseRulesFile(t.kind, t.tags, t.text);
+    const key = normalizedKey(t.text);
+    let alreadyThere = false;
+    for (const file of RULES_FILES) {
+      const src = rules[file];
+      if (!src) continue;
+      if (safeRules(src).some((r) => (r.id === t.id && normalizedKey(r.text) === key) || (file === target && normalizedKey(r.text) === key))) alreadyThere = true;
+    }
+    out.push({ id: t.id, text: t.text, kind: t.kind, target, seen: t.seen, alreadyThere });
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { BRAIN_FILES, MEMORY_ARCHIVE_DIR } from "../../core/layout.js";
+import { readTextIfExists, writeFileAtomic } from "../fs.js";
+import { moveTracked } from "../git/commit.js";
+import type { CommitMessage } from "../workspace/commit.js";
+import type { Workspace } from "../workspace/open.js";
+import type { WorkspaceTx } from "../workspace/transaction.js";
+
+/**
+ * Consolidation's redo journal under `.brain/`: the writes a run is about to
+ * make, recorded before the first one, so the next run finishes a run a
+ * crash interrupted (replaying each write whose file still holds the old
+ * text) and ends in the state, and the commit, of one uninterrupted run.
+ */
+
+/** What a consolidation writes, in the order that makes a crash repairable: rules, MEMORY.md, archive, logs, moves. */
+export type Step = { path: string; before: string | null; text: string } | { from: string; to: string };
+
+export interface Journal {
+  version: 1;
+  message: CommitMessage;
+  steps: Step[];
+}
+
+function journalPath(ws: Workspace): string {
+  return join(ws.root, BRAIN_FILES.consolidateJournal);
+}
+
+/** True while a consolidation's journal waits for the next `brain consolidate` to finish it. */
+export function consolidationInterrupted(ws: Workspace): boolean {
+  return existsSync(journalPath(ws));
+}
+
+export function interruptedNote(): string {
+  return "An earlier consolidation was interrupted; the next `brain consolidate` finishes it.";
+}
+
+export function writeJournal(ws: Workspace, journal: Journal): void {
+  writeFileAtomic(ws.root, journalPath(ws), JSON.stringify({ ...journal, steps: journal.steps.map(hashBefore) }));
+}
+
+export function removeJournal(ws: Workspace): void {
+  rmSync(journalPath(ws), { force: true });
+}
+
+/** The journal keeps a hash of each file's old text, enough to tell whether someone changed it since. */
+function hashBefore(step: Step): Step {
+  return "path" in step ? { ...step, before: step.before === null ? null : hashText(step.before) } : step;
+}
+
+function hashText(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Test hook, for crash tests only: BRAIN_TEST_PAUSE_AFTER_WRITE=<ms> sleeps after each write so a test can kill the process between writes. */
+export async function pauseForTests(): Promise<void> {
+  const ms = Number(process.env.BRAIN_TEST_PAUSE_AFTER_WRITE ?? 0);
+  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+}
+
+export async function runSteps(ws: Workspace, tx: WorkspaceTx, steps: Step[]): Promise<void> {
+  for (const step of steps) {
+    if (!("path" in step)) continue;
+    tx.write(step.path, step.text);
+    await pauseForTests();
+  }
+  // One `git mv` for every log past retention: a process per file would dominate a year's run.
+  await moveLogs(ws, tx, steps.filter((s): s is { from: string; to: string } => !("path" in s)));
+  await pauseForTests();
+}
+
+async function moveLogs(ws: Workspace, tx: WorkspaceTx, moves: Array<{ from: string; to: string }>): Promise<void> {
+  // Path checks first: both ends must stay inside the workspace.
+  for (const m of moves) {
+    tx.path(m.from);
+    tx.path(m.to);
+  }
+  const pending = moves.filter((m) => existsSync(join(ws.root, m.from)) && !existsSync(join(ws.root, m.to)));
+  if (ws.gitRoot) await moveTracked(ws.root, pending.map((m) => m.from), MEMORY_ARCHIVE_DIR);
+  else {
+    mkdirSync(join(ws.root, MEMORY_ARCHIVE_DIR), { recursive: true });
+    for (const m of pending) renameSync(join(ws.root, m.from), join(ws.root, m.to));
+  }
+  for (const m of moves) {
+    tx.touched(m.from);
+    tx.touched(m.to);
+  }
+}
+
+/**
+ * Finishes a consolidation a crash interrupted: each recorded write whose
+ * file still holds the old text (or already the new one) is made, moves not
+ * yet done are done, and all of them join this run's commit. A file someone
+ * changed meanwhile is left alone; planning from the current files repairs it.
+ */
+export async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Journal | null> {
+  const text = readTextIfExists(journalPath(ws), BRAIN_FILES.consolidateJournal);
+  if (text === null) return null;
+  let journal: Journal;
+  try {
+    journal = JSON.parse(text) as Journal;
+    if (journal.version !== 1 || !Array.isArray(journal.steps)) throw new Error("unknown journal version");
+  } catch {
+    // A torn journal means the crash came before any write (it is written atomically first): nothing to finish.
+    removeJournal(ws);
+    return null;
+  }
+  for (const step of journal.steps) {
+    if (!("path" in step)) continue;
+    const current = tx.read(step.path);
+    if (current === step.text) tx.touched(step.path);
+    else if ((current === null ? null : hashText(current)) === step.before) tx.write(step.path, step.text);
+  }
+  await moveLogs(ws, tx, journal.steps.filter((s): s is { from: string; to: string } => !("path" in s)));
+  return journal;
+}
