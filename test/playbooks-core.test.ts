@@ -2,22 +2,17 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatEntry } from "../src/core/daily-log.js";
+import { formatEntry, type LogSource } from "../src/core/daily-log.js";
 import { CorruptFileError, UsageError } from "../src/core/errors.js";
-import { formatOpText } from "../src/core/op-entry.js";
+import { formatOpText } from "../src/core/playbooks/op-entry.js";
 import { EXPECTED_KEYWORD } from "../src/core/schema.js";
-import {
-  draftFromSuggestion,
-  fillPlaybookTemplate,
-  matchPlaybooks,
-  parsePlaybook,
-  playbookCoverage,
-  recordPlaybookUse,
-  renderPlaybook,
-  renderSteps,
-  suggestPlaybooks,
-  type LogSource,
-} from "../src/core/playbooks.js";
+import { playbookCoverage, suggestPlaybooks } from "../src/core/playbooks/detect.js";
+import { fillPlaybookTemplate, renderPlaybook } from "../src/core/playbooks/format.js";
+import { matchPlaybooks } from "../src/core/playbooks/match.js";
+import { parsePlaybook } from "../src/core/playbooks/parse.js";
+import { recordPlaybookUse } from "../src/core/playbooks/record-use.js";
+import { renderSteps } from "../src/core/playbooks/render-steps.js";
+import { draftFromSuggestion } from "../src/core/playbooks/suggestion.js";
 
 const root = new URL("..", import.meta.url);
 const schema = JSON.parse(readFileSync(new URL("schemas/playbook-frontmatter.schema.json", root), "utf8")) as object;

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { buildSummarizerInput, checkSummarizerOutput, planConsolidation, validateSummarizerOutput } from "../src/core/consolidate.js";
-import { checkPlaybookFrontmatter, parsePlaybook } from "../src/core/playbooks.js";
+import { checkPlaybookFrontmatter, parsePlaybook } from "../src/core/playbooks/parse.js";
 import { EXPECTED_KEYWORD, checkSchema, schemaFaults, type SchemaValidator } from "../src/core/schema.js";
 import { checkStrategies, parseStrategies } from "../src/core/strategies.js";
 import { validateConfig } from "../src/generated/config.js";

@@ -4,12 +4,13 @@ import { join, relative } from "node:path";
 import { impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
 import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory-file.js";
-import { parsePlaybook } from "../core/playbooks.js";
+import { parsePlaybook } from "../core/playbooks/parse.js";
 
 import { assignSolutionIds, checkStrategies, parseStrategies, serializeStrategies, listProblems, type Problem, type StrategyRegistry } from "../core/strategies.js";
 import { dottedFaultText, schemaFaults } from "../core/schema.js";
 import { validateConfig } from "../generated/config.js";
 import { listDailyLogs } from "./daily-logs.js";
+import { listPlaybookFiles } from "./playbook-files.js";
 import { readHeldWrites } from "./held-writes.js";
 import { fileSystemNow, readTextIfExists } from "./fs.js";
 import { findRepositoryRoot } from "./git/repository.js";
@@ -290,10 +291,7 @@ function checkStrategiesFile(ws: Workspace, out: DoctorFinding[]): void {
 }
 
 function checkPlaybooks(ws: Workspace, out: DoctorFinding[]): void {
-  const dir = join(ws.root, PLAYBOOKS_DIR);
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir).filter((f) => f.endsWith(".md") && f.toLowerCase() !== "readme.md").sort()) {
-    const rel = `${PLAYBOOKS_DIR}/${name}`;
+  for (const rel of listPlaybookFiles(ws.root)) {
     const text = read(ws, rel, out);
     if (text === null) continue;
     try {
