@@ -1,6 +1,8 @@
 import { UsageError } from "../errors.js";
 import { splitFrontmatter } from "../frontmatter-split.js";
+import { ownRecord } from "../own-record.js";
 import { codeSpan } from "../text/code-span.js";
+import { yamlEngine } from "../yaml.js";
 import { isParamName } from "./body.js";
 import { oneLine, type Playbook, type PlaybookDraft } from "./playbook.js";
 
@@ -51,39 +53,49 @@ export function renderPlaybook(draft: PlaybookDraft): string {
   return [...fm, ...body].join("\n");
 }
 
-/** The frontmatter block of a draft, `---` to `---`, one array item per line. */
+/**
+ * The frontmatter block of a draft, `---` to `---`, written by the YAML
+ * engine that reads it back (see YAML_OPTIONS): keys in the order name,
+ * description, params, triggers, uses, successRate, lastUsed; one array item
+ * or field per line; strings quoted only where YAML would misread them.
+ */
 function renderFrontmatter(draft: PlaybookDraft): string[] {
   const name = draft.name.trim();
   if (!name) throw new UsageError("A playbook needs a name.");
-  const params = draft.params ?? {};
-  for (const key of Object.keys(params)) {
+  const draftParams = draft.params ?? {};
+  const params = ownRecord<Record<string, unknown>>();
+  for (const [key, p] of Object.entries(draftParams)) {
     if (!isParamName(key)) {
       throw new UsageError(`Parameter name ${JSON.stringify(key)} is not valid; use letters, digits, _ and -, e.g. host.`);
     }
+    const fields: Record<string, unknown> = {};
+    if (p.default !== undefined) fields.default = p.default;
+    else if (p.optional) fields.optional = true;
+    if (p.description) fields.description = oneLine(p.description);
+    params[key] = fields;
   }
-  const description = oneLine(draft.description ?? "");
-  const fm: string[] = ["---", `name: ${yamlString(name)}`, `description: ${yamlString(description)}`];
-  const keys = Object.keys(params);
-  if (keys.length === 0) fm.push("params: {}");
-  else {
-    fm.push("params:");
-    for (const key of keys) {
-      const p = params[key]!;
-      const fields: string[] = [];
-      if (p.default !== undefined) fields.push(`    default: ${yamlString(p.default)}`);
-      else if (p.optional) fields.push("    optional: true");
-      if (p.description) fields.push(`    description: ${yamlString(oneLine(p.description))}`);
-      if (fields.length) fm.push(`  ${key}:`, ...fields);
-      else fm.push(`  ${key}: {}`);
-    }
-  }
-  const triggers = (draft.triggers ?? []).map(oneLine).filter(Boolean);
-  if (triggers.length === 0) fm.push("triggers: []");
-  else fm.push("triggers:", ...triggers.map((t) => `  - ${yamlString(t)}`));
-  fm.push(`uses: ${draft.uses ?? 0}`);
-  fm.push(`successRate: ${draft.successRate == null ? "null" : plainNumber(draft.successRate)}`);
-  fm.push(`lastUsed: ${draft.lastUsed ? yamlString(draft.lastUsed) : "null"}`, "---");
-  return fm;
+  const data = {
+    name,
+    description: oneLine(draft.description ?? ""),
+    params,
+    triggers: (draft.triggers ?? []).map(oneLine).filter(Boolean),
+    uses: draft.uses ?? 0,
+    successRate: draft.successRate ?? null,
+    lastUsed: draft.lastUsed || null,
+  };
+  return ["---", ...yamlEngine.stringify(data, YAML_OPTIONS).replace(/\n$/, "").split("\n"), "---"];
+}
+
+/**
+ * How brain writes YAML: no line folding (a long description stays one
+ * line), no `&anchor`/`*alias` for repeated values (readers budget aliases),
+ * keys in the order given.
+ */
+const YAML_OPTIONS = { lineWidth: -1, noRefs: true, sortKeys: false } as const;
+
+/** A YAML scalar for `s`, as the engine writes it: plain when that cannot be misread, else quoted. */
+function yamlScalar(s: string): string {
+  return yamlEngine.stringify(s, YAML_OPTIONS).replace(/\n$/, "");
 }
 
 function listOrNone(items: readonly string[] | undefined, marker: "- " | "1. "): string[] {
@@ -118,13 +130,6 @@ export function addFrontmatter(text: string, pb: Playbook): string {
 }
 
 
-/** A YAML scalar for `s`: plain when that cannot be misread, else a double-quoted (JSON) string. */
-export function yamlString(s: string): string {
-  const plain = /^[A-Za-z_][A-Za-z0-9 _./()-]*$/.test(s) && !/ $/.test(s) &&
-    !/^(true|false|yes|no|on|off|null|y|n|~)$/i.test(s);
-  return plain ? s : JSON.stringify(s);
-}
-
 /** A number written without exponent, so YAML 1.1 readers see a float; digits as JS's shortest round-trip form. */
 export function plainNumber(n: number): string {
   const s = String(n);
@@ -157,7 +162,7 @@ export function fillPlaybookTemplate(template: string, fields: { name: string; d
       const inFrontmatter = i > 0 && i < close;
       return line.replace(/\{\{(name|description)\}\}/g, (_m, field: string) => {
         const v = field === "name" ? name : description;
-        return inFrontmatter ? yamlString(v) : v;
+        return inFrontmatter ? yamlScalar(v) : v;
       });
     })
     .join("\n");

@@ -2,7 +2,7 @@ import { isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
 import { splitFrontmatter } from "../frontmatter-split.js";
 import { historyKeyValue, isLastUsedKey, scanBody, sectionKey } from "./body.js";
-import { addFrontmatter, plainNumber, yamlString } from "./format.js";
+import { addFrontmatter, plainNumber } from "./format.js";
 import { parsePlaybook } from "./parse.js";
 import { oneLine, type Playbook } from "./playbook.js";
 
@@ -60,7 +60,8 @@ export function recordPlaybookUse(text: string, options: RecordUseOptions): stri
   const updates: [string, string][] = [
     ["uses", String(uses)],
     ["successRate", plainNumber(rate)],
-    ["lastUsed", yamlString(date)],
+    // Quoted, so a YAML 1.1 reader keeps the day a string rather than a timestamp.
+    ["lastUsed", JSON.stringify(date)],
   ];
   const missing: string[] = [];
   for (const [key, value] of updates) {
