@@ -35,9 +35,13 @@ export {
   type PlaybookCoverageOptions,
   type PlaybookCoverageResult,
 } from "./store/playbooks.js";
-export { parsePlaybook, renderPlaybook, renderSteps, type Playbook, type PlaybookDraft, type PlaybookFormat, type PlaybookParam, type PlaybookSuggestion, type PlaybookCoverage } from "./core/playbooks.js";
-export type { FrequencyRecord } from "./core/playbook-frequency.js";
-export { formatOpText, parseOpEntry, type OpText, type OpEntry } from "./core/op-entry.js";
+export { parsePlaybook } from "./core/playbooks/parse.js";
+export { renderPlaybook } from "./core/playbooks/format.js";
+export { renderSteps } from "./core/playbooks/render-steps.js";
+export type { Playbook, PlaybookDraft, PlaybookFormat, PlaybookParam } from "./core/playbooks/playbook.js";
+export type { PlaybookSuggestion, PlaybookCoverage } from "./core/playbooks/suggestion.js";
+export type { FrequencyRecord } from "./core/playbooks/frequency.js";
+export { formatOpText, parseOpEntry, type OpText, type OpEntry } from "./core/playbooks/op-entry.js";
 export { consolidate, type ConsolidateOptions, type ConsolidateResult, type ConsolidateChange, type ConsolidateProgress } from "./store/consolidation/consolidate.js";
 export { rollback, type RollbackOptions, type RollbackResult } from "./store/rollback.js";
 export { syncWorkspace, type SyncOptions, type SyncResult } from "./store/sync.js";

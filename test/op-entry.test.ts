@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatEntry, parseDailyLog } from "../src/core/daily-log.js";
 import { UsageError } from "../src/core/errors.js";
-import { formatOpText, parseOpEntry, type OpText } from "../src/core/op-entry.js";
+import { formatOpText, parseOpEntry, type OpText } from "../src/core/playbooks/op-entry.js";
 
 /** Writes an op the way `brain op` does and reads it back from a whole log. */
 function roundTrip(op: OpText, tags: string[] = []) {

@@ -2,22 +2,17 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatEntry } from "../src/core/daily-log.js";
+import { formatEntry, type LogSource } from "../src/core/daily-log.js";
 import { CorruptFileError, UsageError } from "../src/core/errors.js";
-import { formatOpText } from "../src/core/op-entry.js";
+import { formatOpText } from "../src/core/playbooks/op-entry.js";
 import { EXPECTED_KEYWORD } from "../src/core/schema.js";
-import {
-  draftFromSuggestion,
-  fillPlaybookTemplate,
-  matchPlaybooks,
-  parsePlaybook,
-  playbookCoverage,
-  recordPlaybookUse,
-  renderPlaybook,
-  renderSteps,
-  suggestPlaybooks,
-  type LogSource,
-} from "../src/core/playbooks.js";
+import { playbookCoverage, suggestPlaybooks } from "../src/core/playbooks/detect.js";
+import { fillPlaybookTemplate, renderPlaybook } from "../src/core/playbooks/format.js";
+import { matchPlaybooks } from "../src/core/playbooks/match.js";
+import { parsePlaybook } from "../src/core/playbooks/parse.js";
+import { recordPlaybookUse } from "../src/core/playbooks/record-use.js";
+import { renderSteps } from "../src/core/playbooks/render-steps.js";
+import { draftFromSuggestion } from "../src/core/playbooks/suggestion.js";
 
 const root = new URL("..", import.meta.url);
 const schema = JSON.parse(readFileSync(new URL("schemas/playbook-frontmatter.schema.json", root), "utf8")) as object;
@@ -552,5 +547,79 @@ describe("schema and template", () => {
       expect(validate(pb.frontmatter)).toBe(true);
       expect(text).toContain(`# ${name}\n`);
     }
+  });
+});
+
+describe("new playbook frontmatter, written by gray-matter's YAML engine", () => {
+  const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+  const tricky = ["deploy: now", "# not a comment", "a # b", "'single'", '"double"', "it's", "-leading dash", "- item", "日本語の手順 ✓", "yes", "n", "null", "~", "3", "0.5", "2026-11-20", "", "  padded  ", "line one\nline two", "tab\there", "{braces}", "[list]", "&anchor *alias", "@at `tick`", "%percent", "!tag"];
+  const text = fc.oneof(fc.constantFrom(...tricky), fc.string({ unit: "grapheme", maxLength: 30 }));
+
+  it("every field brain writes reads back equal: quotes, `: `, `#`, leading `-`, unicode, multi-line", () => {
+    fc.assert(
+      fc.property(
+        text.filter((s) => s.trim() !== ""),
+        text,
+        fc.array(text, { maxLength: 4 }),
+        fc.dictionary(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,8}$/), fc.record({ default: fc.option(text, { nil: undefined }), description: fc.option(text, { nil: undefined }) }), { maxKeys: 4 }),
+        fc.nat({ max: 10_000 }),
+        fc.option(fc.oneof(fc.constantFrom(0, 1, 0.5, 1 / 3, 1e-7, 2 / 3), fc.double({ min: 0, max: 1, noNaN: true })), { nil: null }),
+        fc.option(fc.constantFrom("2026-11-20", "2024-02-29"), { nil: null }),
+        (name, description, triggers, rawParams, uses, successRate, lastUsed) => {
+          const params = Object.fromEntries(
+            Object.entries(rawParams).map(([k, p]) => [k, { ...(p.default !== undefined ? { default: p.default } : {}), ...(p.description !== undefined ? { description: p.description } : {}) }]),
+          );
+          const pb = parsePlaybook(renderPlaybook({ name, description, params, triggers, uses, successRate, lastUsed }), "playbooks/x.md");
+          expect(pb.name).toBe(name.trim());
+          expect(pb.description).toBe(oneLine(description));
+          expect(pb.triggers).toEqual(triggers.map(oneLine).filter(Boolean));
+          expect(pb).toMatchObject({ uses, successRate: successRate === null ? null : successRate, lastUsed });
+          for (const [k, p] of Object.entries(params)) {
+            const want: Record<string, string> = {};
+            if (p.default !== undefined) want.default = p.default;
+            if (p.description && oneLine(p.description)) want.description = oneLine(p.description);
+            expect(pb.params[k], k).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("quotes only where YAML would misread, single-quoted, keeps long lines whole and a tiny rate a float", () => {
+    const text = renderPlaybook({
+      name: "yes",
+      description: `Roll out: ${"step ".repeat(30).trim()} # safely`,
+      params: { n: { default: "3" }, cmd: { default: "make\nmake install" } },
+      triggers: ["say \"hi\"", "-dash", "日本語"],
+      uses: 1,
+      successRate: 1e-7,
+      lastUsed: "2026-11-20",
+    });
+    const fm = text.split("\n---\n")[0]!;
+    expect(fm).toBe(
+      [
+        "---",
+        "name: 'yes'",
+        `description: 'Roll out: ${"step ".repeat(30).trim()} # safely'`,
+        "params:",
+        "  'n':",
+        "    default: '3'",
+        "  cmd:",
+        "    default: |-",
+        "      make",
+        "      make install",
+        "triggers:",
+        '  - say "hi"',
+        "  - '-dash'",
+        "  - 日本語",
+        "uses: 1",
+        // js-yaml's float form: a YAML 1.1 float needs the dot, which `1e-7` lacks.
+        "successRate: 1.e-7",
+        "lastUsed: '2026-11-20'",
+      ].join("\n"),
+    );
+    expect(/^[-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?$/.test("1.e-7")).toBe(true);
+    expect(parsePlaybook(text, "playbooks/yes.md")).toMatchObject({ name: "yes", successRate: 1e-7, lastUsed: "2026-11-20", params: { n: { default: "3" }, cmd: { default: "make\nmake install" } } });
   });
 });

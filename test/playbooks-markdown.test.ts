@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readParamItem } from "../src/core/playbook-body.js";
-import { parseFrequency } from "../src/core/playbook-frequency.js";
-import { parsePlaybook, recordPlaybookUse, renderSteps } from "../src/core/playbooks.js";
+import { readParamItem } from "../src/core/playbooks/body.js";
+import { parseFrequency } from "../src/core/playbooks/frequency.js";
+import { parsePlaybook } from "../src/core/playbooks/parse.js";
+import { recordPlaybookUse } from "../src/core/playbooks/record-use.js";
+import { renderSteps } from "../src/core/playbooks/render-steps.js";
 import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
 
 /*

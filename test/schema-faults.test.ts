@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { planConsolidation } from "../src/core/consolidation/plan.js";
 import { buildSummarizerInput, checkSummarizerOutput, validateSummarizerOutput } from "../src/core/consolidation/summarizer.js";
-import { checkPlaybookFrontmatter, parsePlaybook } from "../src/core/playbooks.js";
+import { checkPlaybookFrontmatter, parsePlaybook } from "../src/core/playbooks/parse.js";
 import { EXPECTED_KEYWORD, checkSchema, schemaFaults, type SchemaValidator } from "../src/core/schema.js";
 import { checkStrategies, parseStrategies } from "../src/core/strategies/file.js";
 import { validateConfig } from "../src/generated/config.js";

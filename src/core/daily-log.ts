@@ -56,6 +56,15 @@ export interface ParsedLog {
   entries: LogEntry[];
 }
 
+/** One daily log (or archived log) as read from the workspace. Not changed once made: what is read from it is kept per object. */
+export interface LogSource {
+  /** Workspace-relative path, for citations, e.g. `memory/2026-11-20.md`. */
+  path: string;
+  /** `YYYY-MM-DD` of the log. */
+  date: string;
+  source: string;
+}
+
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** True for a `HH:MM` 24-hour time. */
@@ -155,6 +164,21 @@ interface RawBlock {
   lines: string[];
   section: string | null;
   sectionTime: string | null;
+}
+
+/*
+ * Each log is parsed once however often it is read: stats reads every log for
+ * its errors and counts, then playbook detection reads it again for coverage
+ * as of each week of its period. Log sources are not changed once made, so
+ * the object is the key.
+ */
+const parsedByLog = new WeakMap<LogSource, ParsedLog>();
+
+/** {@link parseDailyLog} of a log source, parsed on first use and kept for as long as the source is. */
+export function parsedLogOf(log: LogSource): ParsedLog {
+  let parsed = parsedByLog.get(log);
+  if (!parsed) parsedByLog.set(log, (parsed = parseDailyLog(log.source)));
+  return parsed;
 }
 
 const FENCE_RE = /^( *)(`{3,}|~{3,})(.*)$/;

@@ -1,9 +1,10 @@
 import { commitVerb, parseCommitSubject } from "./commit/subject.js";
 import { addDays, daysBetween } from "./dates.js";
 import { errorPartOf, mentionsFix, parseErrorFix } from "./memory/error-fix.js";
-import { ENTRY_KINDS, entriesWorthReading, type EntryKind, type ParsedLog } from "./daily-log.js";
-import { parsedLogOf, playbookCoverage, type KnownPlaybook, type LogSource } from "./playbook-detect.js";
-import type { FrequencyRecord } from "./playbook-frequency.js";
+import { ENTRY_KINDS, entriesWorthReading, parsedLogOf, type EntryKind, type LogSource, type ParsedLog } from "./daily-log.js";
+import { playbookCoverage } from "./playbooks/detect.js";
+import type { FrequencyRecord } from "./playbooks/frequency.js";
+import type { KnownPlaybook } from "./playbooks/suggestion.js";
 import { createProblemMatcher } from "./signature/matcher.js";
 import { errorSignature } from "./signature/signature.js";
 import { solutionIds } from "./strategies/ids.js";

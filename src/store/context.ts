@@ -1,13 +1,13 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { addDays, localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
 import { parseQueue } from "../core/queue.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
+import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists } from "./fs.js";
 import { recall } from "./recall.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
-import { QUEUE_PATH, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR } from "../core/layout.js";
+import { QUEUE_PATH, MEMORY_PATH, STRATEGIES_PATH } from "../core/layout.js";
 
 export interface ContextOptions extends WorkspaceOptions {
   /** Most tokens the bundle may take (default 4,000), estimated as characters / 4. */
@@ -178,19 +178,11 @@ function fileCandidate(title: string, path: string, text: string, keep: "head" |
 
 /** One line per playbook: name, description and file. */
 async function playbookIndex(root: string, warnings: string[]): Promise<string[]> {
-  let names: string[];
-  try {
-    names = readdirSync(join(root, PLAYBOOKS_DIR))
-      .filter((n) => n.endsWith(".md") && n.toLowerCase() !== "readme.md")
-      .sort();
-  } catch {
-    return [];
-  }
-  if (!names.length) return [];
-  const { parsePlaybook } = await import("../core/playbooks.js");
+  const files = listPlaybookFiles(root);
+  if (!files.length) return [];
+  const { parsePlaybook } = await import("../core/playbooks/parse.js");
   const out: string[] = [];
-  for (const name of names) {
-    const rel = `playbooks/${name}`;
+  for (const rel of files) {
     try {
       const pb = parsePlaybook(readTextIfExists(join(root, rel), rel) ?? "", rel);
       out.push(`- ${pb.name}${pb.description ? ` — ${pb.description}` : ""} (${rel})`);

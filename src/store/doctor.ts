@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
 import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory/memory-file.js";
-import { parsePlaybook } from "../core/playbooks.js";
+import { parsePlaybook } from "../core/playbooks/parse.js";
 
 import { checkStrategies, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
 import { assignSolutionIds } from "../core/strategies/ids.js";
@@ -13,6 +13,7 @@ import type { Problem, StrategyRegistry } from "../core/strategies/registry.js";
 import { dottedFaultText, schemaFaults } from "../core/schema.js";
 import { validateConfig } from "../generated/config.js";
 import { listDailyLogs } from "./daily-logs.js";
+import { listPlaybookFiles } from "./playbook-files.js";
 import { readHeldWrites } from "./workspace/held-writes.js";
 import { fileSystemNow, readTextIfExists } from "./fs.js";
 import { findRepositoryRoot } from "./git/repository.js";
@@ -296,10 +297,7 @@ function checkStrategiesFile(ws: Workspace, out: DoctorFinding[]): void {
 }
 
 function checkPlaybooks(ws: Workspace, out: DoctorFinding[]): void {
-  const dir = join(ws.root, PLAYBOOKS_DIR);
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir).filter((f) => f.endsWith(".md") && f.toLowerCase() !== "readme.md").sort()) {
-    const rel = `${PLAYBOOKS_DIR}/${name}`;
+  for (const rel of listPlaybookFiles(ws.root)) {
     const text = read(ws, rel, out);
     if (text === null) continue;
     try {

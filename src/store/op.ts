@@ -1,7 +1,7 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { ownRecord } from "../core/own-record.js";
 import { localDate, localTime } from "../core/dates.js";
-import { formatOpText } from "../core/op-entry.js";
+import { formatOpText } from "../core/playbooks/op-entry.js";
 import { redactName, redactSecrets } from "../core/redaction/redact.js";
 import { appendEntries, checkEntryText, summarize, type WrittenEntry } from "./log.js";
 import { openWorkspace, type WriteOptions } from "./workspace/open.js";

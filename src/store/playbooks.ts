@@ -1,31 +1,24 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import fg from "fast-glob";
 import { localDate } from "../core/dates.js";
 import { BrainError, FileExistsError, UsageError } from "../core/errors.js";
-import {
-  draftFromSuggestion,
-  fillPlaybookTemplate,
-  matchPlaybooks,
-  parsePlaybook,
-  playbookCoverage,
-  plainNumber,
-  recordPlaybookUse,
-  renderPlaybook,
-  renderSteps,
-  suggestPlaybooks as detectSuggestions,
-  type LogSource,
-  type Playbook,
-  type PlaybookCoverage,
-  type PlaybookSuggestion,
-} from "../core/playbooks.js";
+import type { LogSource } from "../core/daily-log.js";
+import { playbookCoverage, suggestPlaybooks as detectSuggestions } from "../core/playbooks/detect.js";
+import { fillPlaybookTemplate, plainNumber, renderPlaybook } from "../core/playbooks/format.js";
+import { matchPlaybooks } from "../core/playbooks/match.js";
+import { parsePlaybook } from "../core/playbooks/parse.js";
+import type { Playbook } from "../core/playbooks/playbook.js";
+import { recordPlaybookUse } from "../core/playbooks/record-use.js";
+import { renderSteps } from "../core/playbooks/render-steps.js";
+import { draftFromSuggestion, type PlaybookCoverage, type PlaybookSuggestion } from "../core/playbooks/suggestion.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { ownRecord } from "../core/own-record.js";
-import { parseFrequency, type FrequencyRecord } from "../core/playbook-frequency.js";
+import { parseFrequency, type FrequencyRecord } from "../core/playbooks/frequency.js";
 import { toSlug } from "../core/text/slug.js";
 import { redactName, redactSecrets } from "../core/redaction/redact.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
+import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { packageRoot } from "./package-files.js";
 import { openWorkspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";
@@ -169,7 +162,7 @@ export async function newPlaybook(options: NewPlaybookOptions): Promise<NewPlayb
  * (`dеploy` with a Cyrillic `е` beside `deploy`), saying which letters differ.
  */
 function lookalikeWarnings(root: string, slug: string): string[] {
-  const slugs = playbookFiles(root).map((f) => basename(f, ".md"));
+  const slugs = listPlaybookFiles(root).map((f) => basename(f, ".md"));
   const mine = findLookalikes(slugs.includes(slug) ? slugs : [...slugs, slug]).find((l) => l.name === slug);
   if (!mine?.like.length) return [];
   return mine.like.map((other) => {
@@ -492,7 +485,7 @@ function safeSlug(name: string): string | null {
  * slug. Files that fail are reported in `warnings` and left out.
  */
 export function readPlaybooks(root: string, warnings: string[]): { playbooks: Playbook[]; files: string[] } {
-  const files = playbookFiles(root);
+  const files = listPlaybookFiles(root);
   const playbooks: Playbook[] = [];
   for (const file of files) {
     try {
@@ -505,14 +498,6 @@ export function readPlaybooks(root: string, warnings: string[]): { playbooks: Pl
   }
   playbooks.sort((a, b) => a.slug.localeCompare(b.slug) || a.file.localeCompare(b.file));
   return { playbooks, files };
-}
-
-/** The workspace-relative paths of `playbooks/*.md` but the README, sorted. */
-function playbookFiles(root: string): string[] {
-  return fg
-    .sync(`${PLAYBOOKS_DIR}/*.md`, { cwd: root, onlyFiles: true, followSymbolicLinks: false, dot: false })
-    .filter((f) => basename(f).toLowerCase() !== "readme.md")
-    .sort();
 }
 
 /**

@@ -200,7 +200,7 @@ export function topLevelKeyLines(text: string): Map<string, number> {
 }
 
 async function playbookUnits(path: string, text: string): Promise<MemoryUnit[]> {
-  const { parsePlaybook } = await import("../core/playbooks.js");
+  const { parsePlaybook } = await import("../core/playbooks/parse.js");
   const pb = parsePlaybook(text, path);
   const nameLine = text.split("\n").findIndex((l) => /^name\s*:/.test(l));
   return [

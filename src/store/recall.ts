@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   buildIndex,
@@ -15,10 +15,11 @@ import {
 import { tokenize } from "../core/search/tokenize.js";
 
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
+import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
-import { BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES, PLAYBOOKS_DIR } from "../core/layout.js";
+import { BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
 export type { SearchHit } from "../core/search/search.js";
 
@@ -133,13 +134,7 @@ function listFiles(root: string): Array<RecallFile & { stamp: string }> {
   const folder = (p: string) => p.slice(0, p.lastIndexOf("/"));
   memory.sort((a, b) => compare(folder(a), folder(b)) || compare(a, b));
   for (const rel of memory) add(rel);
-  let names: string[] = [];
-  try {
-    names = readdirSync(join(root, PLAYBOOKS_DIR));
-  } catch {
-    // No playbooks folder: nothing to add.
-  }
-  for (const name of names.sort()) if (name.endsWith(".md")) add(`playbooks/${name}`);
+  for (const rel of listPlaybookFiles(root)) add(rel);
   return out;
 }
 

@@ -1,6 +1,6 @@
-import yaml from "js-yaml";
 import { CorruptFileError } from "../errors.js";
 import { splitFrontmatter } from "./frontmatter-split.js";
+import { yamlEngine } from "./yaml.js";
 
 /** A frontmatter block read as plain JSON data, and the text after it. */
 export interface ReadFrontmatter {
@@ -22,7 +22,8 @@ const PER_CHARACTER = 4;
 /**
  * Reads the YAML frontmatter of `text` (fenced as {@link splitFrontmatter}
  * finds it; a file without a closed block is a CorruptFileError). Every
- * frontmatter brain reads goes through here, because js-yaml resolves an
+ * frontmatter brain reads goes through here (parsed by gray-matter's YAML
+ * engine, js-yaml's safeLoad), because js-yaml resolves an
  * alias (`*a`) to the very object its anchor (`&a`) names: nine lines of
  * nested aliases (a "billion laughs") parse in a millisecond into a value
  * that anything walking it — conversion, schema checks, JSON output — sees as
@@ -41,7 +42,7 @@ export function readFrontmatter(text: string, file: string): ReadFrontmatter {
   let raw: unknown;
   try {
     // A block of comments and blank lines only is empty frontmatter: no fields.
-    raw = source.replace(/^\s*#[^\n]+/gm, "").trim() === "" ? {} : yaml.safeLoad(source);
+    raw = source.replace(/^\s*#[^\n]+/gm, "").trim() === "" ? {} : yamlEngine.parse(source);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new CorruptFileError(file, `the frontmatter is not valid YAML (${msg})`, { cause: err });

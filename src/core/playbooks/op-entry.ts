@@ -1,5 +1,5 @@
-import type { LogEntry } from "./daily-log.js";
-import { UsageError } from "./errors.js";
+import type { LogEntry } from "../daily-log.js";
+import { UsageError } from "../errors.js";
 
 /**
  * The text of an `[op]` entry, as `brain op <name> [key=value]... [--step "..."]...`

@@ -1,5 +1,5 @@
-import { isIsoDate } from "./dates.js";
-import { toSlug } from "./text/slug.js";
+import { isIsoDate } from "../dates.js";
+import { toSlug } from "../text/slug.js";
 
 /**
  * One operation counted in Mjolnir-Brain's `playbooks/frequency.json`
