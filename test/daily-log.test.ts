@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { fromMarkdown } from "mdast-util-from-markdown";
-import { appendToLog, ENTRY_KINDS, formatEntry, parseDailyLog } from "../src/core/daily-log.js";
+import { appendToLog, dailyLogHeader, dailyLogHeaderDate, ENTRY_KINDS, formatEntry, parseDailyLog } from "../src/core/daily-log.js";
 
 describe("formatEntry", () => {
   it("writes brain's one-line entry with slugged tags", () => {
@@ -38,6 +38,14 @@ describe("formatEntry", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("the daily log's heading", () => {
+  it("reads back the date brain writes, and the `daily log` heading other tools write; nothing else", () => {
+    expect(dailyLogHeaderDate(dailyLogHeader("2026-11-21").split("\n")[0]!)).toBe("2026-11-21");
+    expect(dailyLogHeaderDate("# 2026-11-21 Daily Log")).toBe("2026-11-21");
+    for (const other of ["## 2026-11-21", "# 2026-11-21 deploy notes", "2026-11-21", "# Nov 21"]) expect(dailyLogHeaderDate(other)).toBeNull();
   });
 });
 

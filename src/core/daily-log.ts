@@ -111,6 +111,11 @@ export function dailyLogHeader(date: string): string {
   return `# ${date}\n\n`;
 }
 
+/** The date a daily log's heading line names: brain's `# YYYY-MM-DD`, or the `# YYYY-MM-DD daily log` other tools write; null for any other line. */
+export function dailyLogHeaderDate(line: string): string | null {
+  return /^#\s+(\d{4}-\d{2}-\d{2})(?:\s+daily log)?\s*$/i.exec(line)?.[1] ?? null;
+}
+
 /**
  * Returns `existing` with `entryText` appended so that it reads as one more
  * list item: a missing final newline is added, and a blank line separates it

@@ -1,7 +1,7 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
+import { dailyLogHeaderDate, impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
 import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory/memory-file.js";
 import { parsePlaybook } from "../core/playbooks/parse.js";
@@ -336,13 +336,13 @@ function checkLogs(ws: Workspace, out: DoctorFinding[]): void {
     if (!log.daily) continue;
     const lines = text.split(/\r?\n/);
     const headingIndex = lines.findIndex((l, i) => i >= parsed.bodyLine - 1 && l.trim() !== "");
-    const heading = headingIndex >= 0 ? /^#\s+(\d{4}-\d{2}-\d{2})(?:\s+daily log)?\s*$/i.exec(lines[headingIndex]!) : null;
-    if (heading && heading[1] !== log.date) {
-      out.push({ id: "log-heading", severity: "warning", file: `${rel}:${headingIndex + 1}`, message: `The heading says ${heading[1]} but the file is ${log.date}.`, fix: "Move the entries to the log of the day they belong to, or correct the heading.", fixable: false });
+    const headed = headingIndex >= 0 ? dailyLogHeaderDate(lines[headingIndex]!) : null;
+    if (headed && headed !== log.date) {
+      out.push({ id: "log-heading", severity: "warning", file: `${rel}:${headingIndex + 1}`, message: `The heading says ${headed} but the file is ${log.date}.`, fix: "Move the entries to the log of the day they belong to, or correct the heading.", fixable: false });
     }
   }
   if (waiting > BACKLOG_LIMIT) {
-    out.push({ id: "backlog", severity: "warning", file: "memory/", message: `${waiting} daily logs are waiting for consolidation (more than ${BACKLOG_LIMIT}).`, fix: "Run `brain consolidate`, and schedule it daily (docs/agents.md).", fixable: false });
+    out.push({ id: "backlog", severity: "warning", file: `${MEMORY_DIR}/`, message: `${waiting} daily logs are waiting for consolidation (more than ${BACKLOG_LIMIT}).`, fix: "Run `brain consolidate`, and schedule it daily (docs/agents.md).", fixable: false });
   }
 }
 
