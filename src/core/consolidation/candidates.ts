@@ -1,7 +1,7 @@
 import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } from "../daily-log.js";
 import type { SourceRef } from "../memory/provenance.js";
 import { hashSourceText } from "../text/match.js";
-import { matchCue, splitSentences, stripOwnCue } from "./cues.js";
+import { isSectionFiller, matchCue, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -26,7 +26,7 @@ export interface Candidate {
   /** The conclusion, cue ("Lesson:", "Fix:") removed, whitespace folded. */
   text: string;
   tags: string[];
-  /** The cue that made a free-form line a candidate, or null for a brain `[kind]` entry. */
+  /** The cue that made a free-form line a candidate (`"section"` when the heading above it named its kind), or null for a brain `[kind]` entry. */
   cue: string | null;
 }
 
@@ -53,6 +53,7 @@ export function extractCandidates(log: { path: string; source: string; date: str
 export function extractAll(log: { path: string; source: string; date: string; queue?: boolean }, lineOffset: number, fromLine = 1): Candidate[] {
   const parsed = parseDailyLog(log.source);
   const rawLines = log.source.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const sections = sectionKinds(rawLines);
   const out: Candidate[] = [];
   const push = (entry: LogEntry, line: number, kind: CandidateKind, text: string, cue: string | null, hashText: string) => {
     const folded = text.replace(/\s+/g, " ").trim();
@@ -88,7 +89,11 @@ export function extractAll(log: { path: string; source: string; date: string; qu
         push(entry, findLine(rawLines, entry, sentence), m.kind, m.text, m.cue, sentence);
       }
     }
-    if (out.length === before && !log.queue) push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
+    if (out.length > before || log.queue) continue;
+    // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude.
+    const section = sections[entry.line] ?? null;
+    if (section && section !== "none" && !isSectionFiller(entry.text)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
+    else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
   }
   return out;
 }

@@ -130,3 +130,103 @@ export function stripOwnCue(text: string): string {
   const m = matchCueAt(text);
   return m && m.start && !/^(always|never|chose)/i.test(m.match.cue) ? m.match.text : text;
 }
+
+// ---------------------------------------------------------------------------
+// Sections: conclusions written under a heading that names their kind
+
+/** What a heading says of the items under it: a kind of conclusion, "none" (a section of something else), or null (says nothing). */
+export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "none";
+
+const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
+  { kind: "lesson", re: /^(?:key |main |important |new |today'?s )?(?:lessons?(?: learned)?|learnings?|takeaways?|insights?|what (?:i|we) learned|gotchas)(?: (?:today|learned|made|[&+].*|and .*))?$/i },
+  { kind: "decision", re: /^(?:key |main |important |technical |architecture |architectural |design )?(?:decisions?(?: made| taken)?|decided)(?: today)?$/i },
+  { kind: "rule", re: /^(?:important |key |new )?rules?$/i },
+  { kind: "lesson", re: /^(?:关键|重要|今日|本次|主要|新)?(?:经验教训|教训|经验|心得|踩坑(?:记录)?|收获)(?:总结|延续|沉淀|记录)?$/ },
+  { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
+  { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
+  {
+    kind: "none",
+    re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|status|context|background|tasks?|stats|notes?|summary|open questions|blockers?|待办|下一步|明日(?:计划)?|计划|背景|状态|总结|备注)$/i,
+  },
+];
+
+/** A heading's text reduced to its words: no emoji, numbering, emphasis, trailing colon or time. */
+function headingWords(text: string): string {
+  return text
+    .replace(/[*_`]/g, "")
+    .replace(/[（(][^)）]*[)）]/g, " ")
+    .replace(/^[\s\p{So}\p{Sk}\p{Cn}\uFE0F\u200D#>|-]+/u, "")
+    .replace(/^(?:\d+[.)、]|[一二三四五六七八九十]+、)\s*/, "")
+    .replace(/[\s:：—–-]+$/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The kind a section heading (`## Key Decisions`, `### 教训`) gives the items under it, or null. */
+export function headingKind(text: string): HeadingKind | null {
+  const words = headingWords(text);
+  for (const h of HEADING_KINDS) if (h.re.test(words)) return h.kind;
+  return null;
+}
+
+/**
+ * A line that is only a label and works as a heading: `**Key Lesson:**`,
+ * `**Lessons learned**`, `Lessons learned:` (plain text needs its colon),
+ * optionally as a list item. The label's text, or null.
+ */
+export function labelLine(line: string): string | null {
+  const m = /^\s*(?:[-*+]\s+)?(?:(\*\*|__)([^*_]{1,60}?)(?:\s*[:：])?\1\s*[:：]?|([^\s*_#>|`][^:：*_`]{0,40}?)\s*[:：])\s*$/.exec(line);
+  if (!m) return null;
+  return (m[2] ?? m[3] ?? "").trim() || null;
+}
+
+/**
+ * For each line of a log (1-based, index 0 unused), the kind of the section
+ * it is in: a heading's kind holds for the lines under it until the next
+ * heading of the same or a higher level; a deeper heading of no kind keeps
+ * it, one of another kind (or "none") replaces it. A label line that names a
+ * kind (`**Key Lesson:**`) holds until the next heading or label line.
+ * Lines in fenced code are in no section of their own.
+ */
+export function sectionKinds(lines: readonly string[]): Array<HeadingKind | null> {
+  const out: Array<HeadingKind | null> = [null];
+  const stack: Array<{ level: number; kind: HeadingKind | null }> = [];
+  let label: HeadingKind | null | undefined;
+  let fence: string | null = null;
+  for (const line of lines) {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = null;
+    } else if (f) {
+      fence = f[1]!;
+    } else {
+      const atx = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
+      if (atx) {
+        const level = atx[1]!.length;
+        while (stack.length && stack[stack.length - 1]!.level >= level) stack.pop();
+        stack.push({ level, kind: headingKind(atx[2] ?? "") });
+        label = undefined;
+      } else {
+        const l = labelLine(line);
+        if (l !== null) label = headingKind(l) ?? (/^\s*(?:\*\*|__)/.test(line.replace(/^\s*[-*+]\s+/, "")) ? "none" : label);
+      }
+    }
+    let kind: HeadingKind | null = label ?? null;
+    if (label === undefined) for (let i = stack.length - 1; i >= 0 && kind === null; i--) kind = stack[i]!.kind;
+    out.push(kind);
+  }
+  return out;
+}
+
+/**
+ * Text under a heading that is not a conclusion of the heading's kind: a
+ * template placeholder (`[Key insight 1]`), an empty marker (`None`, `N/A`,
+ * `暂无`), a label line, or a field of a record (`**Why**: …`, `**理由**：…`).
+ */
+export function isSectionFiller(text: string): boolean {
+  const t = text.replace(/\s+/g, " ").trim();
+  if (t === "" || /^\[[^\]]*\]\.?$/.test(t)) return true;
+  if (/^(?:none|n\/a|na|tbd|todo|nothing|-+|—|无|暂无|没有)\.?$/i.test(t)) return true;
+  if (labelLine(t) !== null) return true;
+  return /^(?:\*\*|__)?(?:why|rationale|reason|context|alternatives(?: considered)?|options(?: considered)?|outcome|status|date|impact|理由|原因|背景|状态|时间|影响|结果)(?:\*\*|__)?\s*(?:\*\*|__)?[:：]/i.test(t);
+}

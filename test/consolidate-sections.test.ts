@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { planConsolidation } from "../src/core/consolidation/plan.js";
+import type { LogInput } from "../src/core/consolidation/logs.js";
+
+const TODAY = "2026-11-21";
+
+function plan(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
+  return planConsolidation({ logs, memory: "", rules: {}, options: { today: TODAY, ...options } });
+}
+
+function added(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
+  return plan(logs, options).actions.filter((a) => a.type === "add").map((a) => ({ section: a.section, text: a.text, line: a.type === "add" ? a.sources.map((s) => s.source.line) : [] }));
+}
+
+describe("conclusions written as sections", () => {
+  it("takes the kind of a heading for the items under it, until the next heading of the same or higher level", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18 Daily Log",
+        "",
+        "## Model routing",
+        "- Compared three orchestrators on the nightly run",
+        "",
+        "## Key Decisions Made",
+        "- GLM-5.1 remains primary orchestrator model",
+        "- **JSON as source of truth** - Prevents grade inconsistency",
+        "",
+        "### Details",
+        "- Switched the nightly job to the new queue",
+        "",
+        "## Next Steps",
+        "- Watch the queue latency tomorrow",
+        "",
+        "### Lessons Learned",
+        "1. Cold starts of the batch worker take a minute; give it a 300s timeout",
+        "",
+        "**Key Lesson:**",
+        "- Verify the schema before writing INSERT statements",
+        "",
+        "**Follow-up:**",
+        "- Ask about the billing export",
+        "",
+      ].join("\n"),
+    };
+    const out = added([log]);
+    expect(out.map((a) => [a.section, a.text])).toEqual([
+      ["Decisions", "GLM-5.1 remains primary orchestrator model"],
+      ["Decisions", "**JSON as source of truth** - Prevents grade inconsistency"],
+      ["Decisions", "Switched the nightly job to the new queue"],
+      ["Lessons", "Cold starts of the batch worker take a minute; give it a 300s timeout"],
+      ["Lessons", "Verify the schema before writing INSERT statements"],
+    ]);
+    // Cited as committed: the `consolidated:` frontmatter adds three lines above line 7.
+    expect(out[0]!.line).toEqual([10]);
+  });
+
+  it("reads Chinese section headings: 教训 and 决策", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-19.md",
+      source: [
+        "# 2026-11-19",
+        "",
+        "## 上午 09:00 - 数据同步",
+        "- 同步了三个表",
+        "",
+        "### 教训",
+        "- Python脚本冷启动>60s是正常的，timeout要给300s",
+        "- 复用已有实例时，不仅要检查进程名，还要确认端口",
+        "",
+        "### 决策",
+        "- 飞书通知统一走机器人，不再用个人账号",
+        "",
+        "## 下午 - 明日计划",
+        "- 继续整理文档",
+        "",
+      ].join("\n"),
+    };
+    expect(added([log]).map((a) => [a.section, a.text])).toEqual([
+      ["Lessons", "Python脚本冷启动>60s是正常的，timeout要给300s"],
+      ["Lessons", "复用已有实例时，不仅要检查进程名，还要确认端口"],
+      ["Decisions", "飞书通知统一走机器人，不再用个人账号"],
+    ]);
+  });
+
+  it("leaves template placeholders, field labels and a cue of another kind alone", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-17.md",
+      source: [
+        "# 2026-11-17",
+        "",
+        "## Decisions Made",
+        "- [Log all important decisions for future reference]",
+        "- None",
+        "- **Why**: balance of quality and cost",
+        "- Fix: reran the migration with --force after the lock timed out",
+        "",
+      ].join("\n"),
+    };
+    expect(added([log]).filter((a) => a.section !== "Errors & Fixes")).toEqual([]);
+  });
+});
+
