@@ -82,12 +82,24 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     if (entry.structured && entry.kind !== "note") continue;
     const before = out.length;
     const textLines = entry.text.split("\n");
+    let hasError = false;
     for (const textLine of textLines) {
-      for (const sentence of splitSentences(textLine)) {
-        const m = matchCue(sentence);
-        if (!m) continue;
+      const sentences = splitSentences(textLine);
+      const matches = sentences.map((sentence) => matchCue(sentence));
+      if (matches.some((m) => m?.kind === "error")) hasError = true;
+      sentences.forEach((sentence, i) => {
+        const m = matches[i];
+        if (!m) return;
+        // `UnknownError: … failed. Fix: …`: the error of a fix is often the uncued sentence before it on its line.
+        if (!hasError && (m.kind === "fix" || m.kind === "cause") && i > 0) {
+          const error = sentences.slice(0, i).filter((x, j) => !matches[j] && looksLikeError(x)).join(" ");
+          if (error) {
+            push(entry, findLine(rawLines, entry, sentences[0]!), "error", error, "same-line", error);
+            hasError = true;
+          }
+        }
         push(entry, findLine(rawLines, entry, sentence), m.kind, m.text, m.cue, sentence);
-      }
+      });
     }
     if (out.length > before || log.queue) continue;
     // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude.
@@ -96,6 +108,13 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
   }
   return out;
+}
+
+/** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
+const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|timed? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,})\b|报错|失败|错误|异常|超时|无法|崩溃/;
+
+function looksLikeError(sentence: string): boolean {
+  return sentence.length <= 400 && ERROR_WORDS_RE.test(sentence);
 }
 
 function clipNote(text: string): string {

@@ -36,10 +36,19 @@ export function distillText(text: string): string {
   return redactSecrets(t).text;
 }
 
+/** How far below an error (or the piece before it) a free-form cause or fix may stand to join it, in lines. */
+export const MAX_ERROR_FIX_GAP = 8;
+
 /**
  * The deterministic distiller: each conclusion becomes one entry; an error,
  * the root cause and the fix that follow it in the same log become one
- * Errors & Fixes entry (`Error: … — Cause: … — Fix: …`).
+ * Errors & Fixes entry (`Error: … — Cause: … — Fix: …`). Pieces a person
+ * wrote (`Error:`, `Cause:`, `Fix:` cues) make an entry only as an error with
+ * its fix (or a root cause with its fix), from the same line, the same block or the lines just after (at
+ * most {@link MAX_ERROR_FIX_GAP} lines apart); a lone fix (often a principle),
+ * a lone cause or a lone error (often a mood) makes none and is left to a
+ * summarizer, which sees every candidate. Brain's own `[error]` and `[fix]`
+ * entries were recorded as such and always make one.
  */
 export function distillCandidates(candidates: readonly Candidate[]): DistilledEntry[] {
   const out: DistilledEntry[] = [];
@@ -47,6 +56,8 @@ export function distillCandidates(candidates: readonly Candidate[]): DistilledEn
     error?: Candidate;
     cause?: Candidate;
     fix?: Candidate;
+    /** The piece added last, for the distance to the next. */
+    last?: Candidate;
     open: boolean;
   }
   const groupsByLog = new Map<string, Group[]>();
@@ -57,14 +68,17 @@ export function distillCandidates(candidates: readonly Candidate[]): DistilledEn
     if (c.kind === "error" || c.kind === "cause" || c.kind === "fix") {
       const groups = groupsByLog.get(c.path) ?? [];
       groupsByLog.set(c.path, groups);
-      const open = [...groups].reverse().find((g) => g.open && !g[c.kind as "error" | "cause" | "fix"]);
+      const last = groups[groups.length - 1];
+      const near = (g: Group) => c.cue === null || (!!g.last && c.line - g.last.line <= MAX_ERROR_FIX_GAP);
+      const open = last && last.open && !last[c.kind as "error" | "cause" | "fix"] && near(last) ? last : c.cue === null ? [...groups].reverse().find((g) => g.open && !g[c.kind as "error" | "cause" | "fix"]) : undefined;
       if (c.kind === "error" || !open) {
-        const g: Group = { open: true, [c.kind]: c };
+        const g: Group = { open: true, last: c, [c.kind]: c };
         groups.push(g);
         order.push(g);
         if (c.kind === "fix") g.open = false;
       } else {
         open[c.kind as "cause" | "fix"] = c;
+        open.last = c;
         if (c.kind === "fix") open.open = false;
       }
       continue;
@@ -77,6 +91,8 @@ export function distillCandidates(candidates: readonly Candidate[]): DistilledEn
       continue;
     }
     const parts = [item.error, item.cause, item.fix].filter((x): x is Candidate => !!x);
+    // A root cause says what went wrong, so a cause with its fix is a pair too (`根因：… 修复：…`).
+    if (parts.some((p) => p.cue !== null) && !(item.fix && (item.error || item.cause))) continue;
     const text = formatErrorFix({ error: item.error?.text, cause: item.cause?.text, fix: item.fix?.text });
     out.push({ text: distillText(text), kind: "error", tags: [...new Set(parts.flatMap((p) => p.tags))], sources: parts });
   }

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { planConsolidation } from "../src/core/consolidation/plan.js";
+import type { LogInput } from "../src/core/consolidation/logs.js";
+
+const TODAY = "2026-11-21";
+
+function plan(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
+  return planConsolidation({ logs, memory: "", rules: {}, options: { today: TODAY, ...options } });
+}
+
+function added(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
+  return plan(logs, options).actions.filter((a) => a.type === "add").map((a) => ({ section: a.section, text: a.text, line: a.type === "add" ? a.sources.map((s) => s.source.line) : [] }));
+}
+
+describe("Errors & Fixes assembly", () => {
+  it("joins a Fix to the error written before it on the same line", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: ["# 2026-11-18", "", "- UnknownError: Failed to read large IndexedDB value. Fix: clear IndexedDB for telegram.org in the browser, then re-login", ""].join("\n"),
+    };
+    const out = added([log]);
+    expect(out).toEqual([
+      {
+        section: "Errors & Fixes",
+        text: "Error: UnknownError: Failed to read large IndexedDB value — Fix: clear IndexedDB for telegram.org in the browser, then re-login",
+        // Cited as committed, below the three lines of the `consolidated:` mark.
+        line: [6, 6],
+      },
+    ]);
+  });
+
+  it("joins an error to the fix on the lines after it, and leaves lone pieces to a summarizer", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "## Build",
+        "- Error: vite build fails with ENOSPC on the runner",
+        "- Cause: the cache volume was full",
+        "- Fix: prune the docker cache before the build",
+        "",
+        "## Design",
+        "- Fix: TDS-first, strict testing, proper separation of concerns",
+        "- Cause: resolver walking up to parent directory",
+        "",
+        "## Mood",
+        "- Error: User frustrated that today's earnings email reverted to the old format",
+        "",
+      ].join("\n"),
+    };
+    const p = plan([log]);
+    const adds = p.actions.filter((a) => a.type === "add");
+    expect(adds.map((a) => a.text)).toEqual(["Error: vite build fails with ENOSPC on the runner — Cause: the cache volume was full — Fix: prune the docker cache before the build"]);
+    // The pieces that make no entry are still offered to a summarizer as candidates.
+    expect(p.candidates.map((c) => [c.kind, c.line])).toEqual([
+      ["error", 7],
+      ["cause", 8],
+      ["fix", 9],
+      ["fix", 12],
+      ["cause", 13],
+      ["error", 16],
+    ]);
+  });
+
+  it("does not join a fix to an error far above it in another section", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "## Morning",
+        "- Error: the nightly export timed out",
+        ...Array.from({ length: 14 }, (_, i) => `- worked on ticket ${i + 1}`),
+        "",
+        "## Evening",
+        "- Fix: TDS-first, strict testing, proper separation of concerns",
+        "",
+      ].join("\n"),
+    };
+    expect(added([log])).toEqual([]);
+  });
+});
+
