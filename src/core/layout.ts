@@ -71,6 +71,8 @@ export const BRAIN_FILES = {
 export interface BrainConfig {
   commit: boolean;
   lockTimeoutMs: number;
+  /** Mask e-mail addresses and phone numbers (`<email>`, `<phone>`) in what consolidation writes to MEMORY.md and the rules files; logs keep what was written. */
+  maskPersonalData: boolean;
   memoryCapBytes: number;
   promoteAfter: number;
   retentionDays: number;
@@ -84,6 +86,7 @@ export interface BrainConfig {
 export const DEFAULT_CONFIG: Readonly<BrainConfig> = Object.freeze({
   commit: true,
   lockTimeoutMs: 30_000,
+  maskPersonalData: true,
   memoryCapBytes: 20 * 1024,
   promoteAfter: 3,
   retentionDays: 30,

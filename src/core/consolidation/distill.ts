@@ -1,5 +1,7 @@
 import { formatErrorFix } from "../memory/error-fix.js";
+import { maskPersonalData } from "../redaction/personal-data.js";
 import { redactSecrets } from "../redaction/redact.js";
+import { DEFAULT_CONFIG } from "../layout.js";
 import { clip } from "../text/clip.js";
 import type { Candidate, CandidateKind } from "./candidates.js";
 import type { SummarizerOutput } from "./summarizer.js";
@@ -20,13 +22,21 @@ export interface DistilledEntry {
   reinforces?: string;
 }
 
+/** How distilled text is written: with personal data masked (the default, `maskPersonalData` in brain.config.json) or as logged. */
+export interface DistillOptions {
+  maskPersonalData?: boolean;
+}
+
 /**
  * One concise entry text: whitespace folded, first letter capitalised, at
- * most {@link MAX_ENTRY_CHARS} characters (cut at a word, marked `…`), and
- * credential-looking spans redacted.
+ * most {@link MAX_ENTRY_CHARS} characters (cut at a word, marked `…`),
+ * credential-looking spans redacted, and e-mail addresses and phone numbers
+ * masked (`<email>`, `<phone>`) unless `maskPersonalData` is false.
  */
-export function distillText(text: string): string {
+export function distillText(text: string, options: DistillOptions = {}): string {
   let t = text.replace(/\s+/g, " ").trim();
+  // Masked before the cut, so an address is never half kept.
+  if (options.maskPersonalData ?? DEFAULT_CONFIG.maskPersonalData) t = maskPersonalData(t).text;
   t = t.charAt(0).toUpperCase() + t.slice(1);
   if (t.length > MAX_ENTRY_CHARS) {
     const cut = clip(t, MAX_ENTRY_CHARS - 1);
@@ -50,7 +60,7 @@ export const MAX_ERROR_FIX_GAP = 8;
  * summarizer, which sees every candidate. Brain's own `[error]` and `[fix]`
  * entries were recorded as such and always make one.
  */
-export function distillCandidates(candidates: readonly Candidate[]): DistilledEntry[] {
+export function distillCandidates(candidates: readonly Candidate[], options: DistillOptions = {}): DistilledEntry[] {
   const out: DistilledEntry[] = [];
   interface Group {
     error?: Candidate;
@@ -83,7 +93,7 @@ export function distillCandidates(candidates: readonly Candidate[]): DistilledEn
       }
       continue;
     }
-    order.push({ text: distillText(c.text), kind: c.kind as DistilledEntry["kind"], tags: [...c.tags], sources: [c] });
+    order.push({ text: distillText(c.text, options), kind: c.kind as DistilledEntry["kind"], tags: [...c.tags], sources: [c] });
   }
   for (const item of order) {
     if ("sources" in item) {
@@ -94,18 +104,18 @@ export function distillCandidates(candidates: readonly Candidate[]): DistilledEn
     // A root cause says what went wrong, so a cause with its fix is a pair too (`根因：… 修复：…`).
     if (parts.some((p) => p.cue !== null) && !(item.fix && (item.error || item.cause))) continue;
     const text = formatErrorFix({ error: item.error?.text, cause: item.cause?.text, fix: item.fix?.text });
-    out.push({ text: distillText(text), kind: "error", tags: [...new Set(parts.flatMap((p) => p.tags))], sources: parts });
+    out.push({ text: distillText(text, options), kind: "error", tags: [...new Set(parts.flatMap((p) => p.tags))], sources: parts });
   }
   return out;
 }
 
 /** The entries of a summarizer's answer, each with the fresh candidates it cites (an entry citing none is dropped). */
-export function distilledFromSummary(summary: SummarizerOutput, fresh: readonly Candidate[]): DistilledEntry[] {
+export function distilledFromSummary(summary: SummarizerOutput, fresh: readonly Candidate[], options: DistillOptions = {}): DistilledEntry[] {
   const byRef = new Map(fresh.map((c) => [c.ref, c]));
   return summary.entries.map((e) => {
     const sources = e.sources.map((r) => byRef.get(r)).filter((c): c is Candidate => !!c);
     return {
-      text: distillText(e.text),
+      text: distillText(e.text, options),
       kind: e.kind,
       tags: [...new Set([...(e.tags ?? []).map((t) => t.toLowerCase()), ...sources.flatMap((s) => s.tags)])],
       sources,

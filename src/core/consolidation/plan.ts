@@ -37,6 +37,8 @@ export interface ConsolidationOptions {
   capBytes?: number;
   /** Called after each log is read for conclusions, so a caller can show progress on long runs. */
   onLog?: (done: number, total: number) => void;
+  /** Mask e-mail addresses and phone numbers in distilled entries and promoted rules; default DEFAULT_CONFIG.maskPersonalData. */
+  maskPersonalData?: boolean;
   /** The time now, `HH:MM`: hand-written queue items without a time are drained into today's log at it (default 00:00). */
   time?: string;
 }
@@ -221,9 +223,10 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
     return true;
   });
 
-  const distilled = summary ? distilledFromSummary(summary, [...fresh, ...notes]) : distillCandidates(fresh);
+  const mask = { maskPersonalData: input.options.maskPersonalData ?? DEFAULT_CONFIG.maskPersonalData };
+  const distilled = summary ? distilledFromSummary(summary, [...fresh, ...notes], mask) : distillCandidates(fresh, mask);
   const { actions, targets } = mergeDistilled(distilled, memory.entries, input);
-  const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input.rules);
+  const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input.rules, mask);
   return {
     input,
     today,

@@ -1,4 +1,5 @@
 import { normalizedKey } from "../text/match.js";
+import { maskPersonalData } from "../redaction/personal-data.js";
 import { RULES_FILES } from "../layout.js";
 import { parseRules, type RulesFile } from "./rules-file.js";
 
@@ -58,22 +59,25 @@ export function safeRules(source: string) {
 /**
  * The entries to promote: each not yet promoted that was seen in at least
  * `promoteAfter` logs, or written as a rule. `alreadyThere` marks one a run
- * interrupted after writing it to its rules file.
+ * interrupted after writing it to its rules file. A rule carries no e-mail
+ * address or phone number (masked as `<email>`, `<phone>`, also when a person
+ * wrote one into the MEMORY.md entry) unless `maskPersonalData` is false.
  */
-export function planPromotions(targets: readonly PromotionCandidate[], promoteAfter: number, rules: Partial<Record<RulesFile, string>>): Promotion[] {
+export function planPromotions(targets: readonly PromotionCandidate[], promoteAfter: number, rules: Partial<Record<RulesFile, string>>, options: { maskPersonalData?: boolean } = {}): Promotion[] {
   const out: Promotion[] = [];
   for (const t of targets) {
     if (t.promoted) continue;
     if (t.seen < promoteAfter && t.kind !== "rule") continue;
-    const target = chooseRulesFile(t.kind, t.tags, t.text);
-    const key = normalizedKey(t.text);
+    const text = options.maskPersonalData === false ? t.text : maskPersonalData(t.text).text;
+    const target = chooseRulesFile(t.kind, t.tags, text);
+    const key = normalizedKey(text);
     let alreadyThere = false;
     for (const file of RULES_FILES) {
       const src = rules[file];
       if (!src) continue;
       if (safeRules(src).some((r) => (r.id === t.id && normalizedKey(r.text) === key) || (file === target && normalizedKey(r.text) === key))) alreadyThere = true;
     }
-    out.push({ id: t.id, text: t.text, kind: t.kind, target, seen: t.seen, alreadyThere });
+    out.push({ id: t.id, text, kind: t.kind, target, seen: t.seen, alreadyThere });
   }
   return out;
 }
