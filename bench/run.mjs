@@ -187,6 +187,12 @@ if (!process.env.BENCH_SKIP_REDACT) {
   const { benchRedaction } = await import("./redact.mjs");
   lines.push(benchRedaction());
 }
+if (!process.env.BENCH_SKIP_QUALITY) {
+  // Precision and recall of consolidation on real daily logs (pure core code, run from source).
+  const q = spawnSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "bench/consolidation-quality.ts")], { cwd: root, env, encoding: "utf8" });
+  if (q.status !== 0) throw new Error(`bench/consolidation-quality.ts failed: ${q.stderr}`);
+  lines.push(q.stdout);
+}
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/latest.md"), lines.join("\n"));
 process.stdout.write(lines.join("\n"));

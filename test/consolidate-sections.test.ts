@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planConsolidation } from "../src/core/consolidation/plan.js";
+import { headingKind } from "../src/core/consolidation/cues.js";
 import type { LogInput } from "../src/core/consolidation/logs.js";
 
 const TODAY = "2026-11-21";
@@ -99,5 +100,8 @@ describe("conclusions written as sections", () => {
     };
     expect(added([log]).filter((a) => a.section !== "Errors & Fixes")).toEqual([]);
   });
-});
 
+  it("names a heading's kind with a topic before it, and ignores emoji, numbering and a time", () => {
+    expect(["GPIO Learnings", "⚠️ 重要规则", "2. Key Decisions (14:30)", "**教训延续**", "Next Steps", "Deploy notes"].map(headingKind)).toEqual(["lesson", "rule", "decision", "lesson", "none", null]);
+  });
+});

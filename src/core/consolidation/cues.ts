@@ -138,6 +138,8 @@ export function stripOwnCue(text: string): string {
 export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "none";
 
 const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
+  // A topic may lead (`GPIO Learnings`, `Deploy lessons`).
+  { kind: "lesson", re: /^(?:[\p{L}\p{N}./+-]+ ){0,2}(?:learnings|lessons(?: learned)?)$/iu },
   { kind: "lesson", re: /^(?:key |main |important |new |today'?s )?(?:lessons?(?: learned)?|learnings?|takeaways?|insights?|what (?:i|we) learned|gotchas)(?: (?:today|learned|made|[&+].*|and .*))?$/i },
   { kind: "decision", re: /^(?:key |main |important |technical |architecture |architectural |design )?(?:decisions?(?: made| taken)?|decided)(?: today)?$/i },
   { kind: "rule", re: /^(?:important |key |new )?rules?$/i },
