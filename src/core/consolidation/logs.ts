@@ -20,11 +20,16 @@ export function logDate(log: LogInput, today: string): string | null {
   return dailyLogName(log.path.slice(log.path.lastIndexOf("/") + 1))?.date ?? null;
 }
 
-/** Logs older than `retentionDays` that are consolidated: the ones the store moves to `memory/archive/` with `git mv`. */
-export function logsPastRetention(logs: readonly LogInput[], today: string, retentionDays: number): string[] {
+/**
+ * Logs older than `retentionDays` that are consolidated, or that this run
+ * marks consolidated (`marking`): the ones the store moves to
+ * `memory/archive/` with `git mv`. Known before the plan is applied, so the
+ * entries it adds cite a moved log where it lands.
+ */
+export function logsPastRetention(logs: readonly LogInput[], today: string, retentionDays: number, marking: ReadonlySet<string> = new Set()): string[] {
   const cutoff = addDays(today, -retentionDays);
   return logs
-    .filter((l) => !l.queue && parseDailyLog(l.source).consolidated)
+    .filter((l) => !l.queue && (marking.has(l.path) || parseDailyLog(l.source).consolidated))
     .filter((l) => {
       const d = logDate(l, today);
       return d !== null && d < cutoff;
