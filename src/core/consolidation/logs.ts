@@ -1,5 +1,7 @@
 import { dailyLogName, parseDailyLog } from "../daily-log.js";
 import { addDays } from "../dates.js";
+import { parseMemory } from "../memory/memory-file.js";
+import { extractAll, type Candidate } from "./candidates.js";
 
 /** The logs a consolidation reads: a daily log or the learnings queue, the day it belongs to, and which consolidated logs are past retention. */
 
@@ -35,4 +37,20 @@ export function logsPastRetention(logs: readonly LogInput[], today: string, rete
       return d !== null && d < cutoff;
     })
     .map((l) => l.path);
+}
+
+/** The text hashes of every source MEMORY.md's brain entries cite (see {@link entriesLeftInLog}). */
+export function citedHashes(memory: string): Set<string> {
+  return new Set(parseMemory(memory).entries.flatMap((e) => e.sources.map((s) => s.hash)));
+}
+
+/**
+ * What consolidation left in a log: the conclusions and notes of the log
+ * (as {@link extractAll} finds them) whose text no MEMORY.md entry cites
+ * (`cited`, from {@link citedHashes}). Citations are matched by text hash,
+ * not path, so a log that moved to `memory/archive/` (or an entry citing it
+ * where it was) still matches. Lines are the log's own.
+ */
+export function entriesLeftInLog(log: { path: string; source: string; date: string }, cited: ReadonlySet<string>): Candidate[] {
+  return extractAll(log, 0).filter((c) => !cited.has(c.source.hash));
 }
