@@ -1,6 +1,6 @@
 import { dailyLogName, parseDailyLog } from "../daily-log.js";
 import { addDays } from "../dates.js";
-import { parseMemory } from "../memory/memory-file.js";
+import { parseProvenance } from "../memory/provenance.js";
 import { extractAll, type Candidate } from "./candidates.js";
 
 /** The logs a consolidation reads: a daily log or the learnings queue, the day it belongs to, and which consolidated logs are past retention. */
@@ -39,9 +39,16 @@ export function logsPastRetention(logs: readonly LogInput[], today: string, rete
     .map((l) => l.path);
 }
 
-/** The text hashes of every source MEMORY.md's brain entries cite (see {@link entriesLeftInLog}). */
+/**
+ * The text hashes of every source MEMORY.md's brain comments cite (see
+ * {@link entriesLeftInLog}). A scan of the comments, not a markdown parse:
+ * context runs on every session start, and a look-alike comment in a code
+ * block could at worst hide one entry that has the very same text.
+ */
 export function citedHashes(memory: string): Set<string> {
-  return new Set(parseMemory(memory).entries.flatMap((e) => e.sources.map((s) => s.hash)));
+  const out = new Set<string>();
+  for (const m of memory.matchAll(/<!-- brain [^\n]*?-->/g)) for (const s of parseProvenance(m[0])?.sources ?? []) out.add(s.hash);
+  return out;
 }
 
 /**
