@@ -3,6 +3,7 @@ import { addDays, localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
 import { parseQueue } from "../core/queue.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
+import { entriesLeftInRecentLogs, logsOfDay, type LeftEntry } from "./context-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists } from "./fs.js";
 import { recall } from "./recall.js";
@@ -74,10 +75,11 @@ const OMITTED_HEADING = "## Not included\n\n";
 
 /**
  * What an agent reads at the start of a session, within a token budget:
- * MEMORY.md without provenance comments, today's and yesterday's logs, the
- * learnings queue, the strategies and playbooks most relevant to `query`,
- * and an index of playbooks. Whatever does not fit is listed in `omitted`
- * with a way to get it; nothing is cut silently.
+ * MEMORY.md without provenance comments, today's and yesterday's logs
+ * (archived or not), the learnings queue, the strategies and playbooks most
+ * relevant to `query`, what consolidation left in the last week's logs (see
+ * `context-logs.ts`), and an index of playbooks. Whatever does not fit is
+ * listed in `omitted` with a way to get it; nothing is cut silently.
  */
 export async function buildContext(options: ContextOptions = {}): Promise<ContextResult> {
   const budget = options.budget ?? DEFAULT_CONTEXT_BUDGET;
@@ -93,15 +95,15 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
     candidates.push(fileCandidate(MEMORY_PATH, MEMORY_PATH, stripProvenance(memory), "head"));
   }
   const today = localDate(options.now ?? new Date());
-  // The day's log first, then the day's other dated memory files (`memory/2026-03-29-market-intel.md`).
-  const live = listDailyLogs(ws.root)
-    .filter((l) => !l.archived)
-    .sort((a, b) => Number(b.daily) - Number(a.daily));
+  // The day's log first, then the day's other dated memory files (`memory/2026-03-29-market-intel.md`), archived or not.
+  const logs = listDailyLogs(ws.root);
+  const shown = new Set<string>();
   for (const [label, date] of [
     ["Today's log", today],
     ["Yesterday's log", addDays(today, -1)],
   ] as const) {
-    for (const file of live.filter((l) => l.date === date)) {
+    for (const file of logsOfDay(logs, date)) {
+      shown.add(file.path);
       const log = readDailyLog(ws.root, file);
       const title = file.daily ? `${label} (${date})` : `${label} (${date}): ${file.path.slice(file.path.lastIndexOf("/") + 1)}`;
       if (log && log.trim()) candidates.push(fileCandidate(title, file.path, log, "tail"));
@@ -138,6 +140,10 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
     }
   }
 
+  // After what the task needs: a week of notes must not crowd out the strategies for it.
+  const left = entriesLeftInRecentLogs(ws.root, today, memory ?? "", shown);
+  if (left.length) candidates.push(leftCandidate(left));
+
   const index = await playbookIndex(ws.root, warnings);
   if (index.length) {
     candidates.push({
@@ -172,6 +178,20 @@ function fileCandidate(title: string, path: string, text: string, keep: "head" |
     rest: (from, to, all) => ({
       reason: all ? `all ${to - from} lines are over the budget` : `lines ${firstLine + from}–${firstLine + to - 1} are over the budget`,
       hint: all ? `read ${path}` : `read ${path} lines ${firstLine + from}–${firstLine + to - 1}, or brain recall <topic>`,
+    }),
+  };
+}
+
+/** What consolidation left in the recent logs, one line per entry, the newest kept when it does not all fit. */
+function leftCandidate(left: readonly LeftEntry[]): Candidate {
+  return {
+    title: `Left in recent logs (not in ${MEMORY_PATH})`,
+    source: "memory/",
+    parts: left.map((e) => `- ${e.date}: ${e.kind === "note" ? "" : `[${e.kind}] `}${e.text} (${e.path}:${e.line})`),
+    keep: "tail",
+    rest: (from, to, all) => ({
+      reason: `${all ? "all " : ""}${to - from} ${all ? "" : "older "}entr${to - from === 1 ? "y" : "ies"} over the budget`,
+      hint: "brain recall <topic> (it reads memory/archive/ too)",
     }),
   };
 }

@@ -1,7 +1,7 @@
 import { parseDailyLog } from "../daily-log.js";
 import { formatCommitSubject } from "../commit/subject.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
-import { addMemoryEntry, formatArchiveChunk, mergeSources, planMemoryCap, reinforceMemoryEntry, setMemoryEntryField } from "../memory/memory-file.js";
+import { addMemoryEntry, formatArchiveChunk, mergeSources, planMemoryCap, reinforceMemoryEntry, relocateSource, relocateSources, setMemoryEntryField } from "../memory/memory-file.js";
 import { DEFAULT_CONFIG } from "../layout.js";
 import type { ConsolidationPlan } from "./plan.js";
 import { addRule, type RulesFile } from "./rules-file.js";
@@ -39,16 +39,26 @@ export interface ConsolidationResult {
   changed: boolean;
 }
 
+export interface ApplyOptions {
+  /**
+   * Logs the same change moves (`memory/2026-05-18.md` → `memory/archive/2026-05-18.md`):
+   * every source that cites one, new or already in MEMORY.md, names where it lands.
+   */
+  moves?: ReadonlyArray<{ from: string; to: string }>;
+}
+
 /**
  * Applies a plan to the texts it was made from. Returns the new file texts,
  * a report and the commit message; nothing is written. The store should
  * write, under the workspace lock: rules files, then MEMORY.md (and the
  * archive), then the logs — so a crash at any point is repaired by running
- * again.
+ * again. Sources are cited as committed: at the line a log has once marked,
+ * and at the path it has once moved (`options.moves`).
  */
-export function applyConsolidationPlan(plan: ConsolidationPlan): ConsolidationResult {
+export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOptions = {}): ConsolidationResult {
   const { input, today } = plan;
-  let memory = input.memory;
+  const moved = new Map((options.moves ?? []).map((m) => [m.from, m.to] as const));
+  let memory = relocateSources(input.memory, moved);
   const report: ConsolidationReport = {
     logs: plan.logs.map((l) => l.path),
     added: [],
@@ -61,15 +71,16 @@ export function applyConsolidationPlan(plan: ConsolidationPlan): ConsolidationRe
     capWarning: null,
   };
   for (const a of plan.actions) {
-    const refs = a.sources.map((s) => s.ref);
+    const cited = a.sources.map((s) => relocateSource(s.source, moved));
+    const refs = a.sources.map((s, i) => (moved.has(s.source.path) ? `${cited[i]!.path}:${cited[i]!.line}` : s.ref));
     if (a.type === "add") {
       const extra = a.tags.length ? [{ key: "tags", value: a.tags.join(",") }] : [];
-      const sources = mergeSources([], a.sources.map((s) => s.source));
+      const sources = mergeSources([], cited);
       memory = addMemoryEntry(memory, { section: a.section, text: a.text, kind: a.kind, id: a.id, date: a.first, seen: a.seen, sources, extra }).text;
       if (a.last !== a.first) memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: 0 }).text;
       report.added.push({ id: a.id, section: a.section, text: a.text, seen: a.seen, sources: refs });
     } else {
-      memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: a.by, sources: a.sources.map((s) => s.source) }).text;
+      memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: a.by, sources: cited }).text;
       report.reinforced.push({ id: a.id, section: a.section, text: a.text, seenBefore: a.seenBefore, seen: a.seenBefore + a.by, sources: refs });
     }
   }

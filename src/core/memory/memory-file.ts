@@ -323,6 +323,31 @@ export function setMemoryEntryField(source: string, id: string, key: string, val
   return rewriteComment(source, entry, setField(entry.fields, key, value));
 }
 
+/**
+ * Points the sources of every brain entry that cites a moved file at where
+ * it moved (`moved`: old path → new path), so `src` names the file as
+ * committed. Only the provenance comments that cite a moved file change;
+ * the line numbers stay (a move keeps the file's lines).
+ */
+export function relocateSources(source: string, moved: ReadonlyMap<string, string>): string {
+  if (!moved.size) return source;
+  let text = source;
+  // From the end, so the offsets of the entries not yet rewritten stay valid.
+  for (const entry of [...parseMemory(source).entries].reverse()) {
+    if (!entry.sources.some((s) => moved.has(s.path))) continue;
+    const sources = entry.sources.map((s) => relocateSource(s, moved));
+    const fields = setField(entry.fields, "src", sources.map(formatSourceRef).join(","));
+    text = splice(text, entry.commentStart, entry.commentEnd, formatProvenance(fields));
+  }
+  return text;
+}
+
+/** A source at the path its file moved to, if it moved. */
+export function relocateSource(ref: SourceRef, moved: ReadonlyMap<string, string>): SourceRef {
+  const to = moved.get(ref.path);
+  return to === undefined ? ref : { ...ref, path: to };
+}
+
 function findEntry(source: string, id: string): MemoryEntry {
   const entry = parseMemory(source).entries.find((e) => e.id === id);
   if (!entry) throw new UsageError(`MEMORY.md has no brain entry with id ${id}.`);

@@ -166,8 +166,8 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   const firstPlan = await plan(snapshot);
 
   if (options.dryRun) {
-    const applied = applyConsolidationPlan(firstPlan);
-    const moves = plannedMoves(snapshot, applied, today, ws);
+    const moves = plannedMoves(snapshot, firstPlan, today, ws);
+    const applied = applyConsolidationPlan(firstPlan, { moves: moves.moves });
     const warnings = [...moves.warnings, ...(consolidationInterrupted(ws) ? [interruptedNote()] : [])];
     const changed = applied.changed || moves.moves.length > 0;
     return {
@@ -183,8 +183,8 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     if (replayed && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length) replayed = null;
     const inputs = readInputs(ws, now);
     const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
-    const applied = applyConsolidationPlan(p);
-    const moves = plannedMoves(inputs, applied, today, ws);
+    const moves = plannedMoves(inputs, p, today, ws);
+    const applied = applyConsolidationPlan(p, { moves: moves.moves });
     const changed = applied.changed || moves.moves.length > 0;
     const message = splitMessage(applied.commitMessage);
     const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && errorAndFix(a.text) !== null).length;
@@ -246,11 +246,12 @@ const CONSOLIDATE_COMMAND = "brain consolidate";
 // ---------------------------------------------------------------------------
 // Planning the file changes
 
-function plannedMoves(inputs: Inputs, applied: ConsolidationResult, today: string, ws: Workspace) {
-  const after = inputs.logs.map((l) => ({ ...l, source: applied.logs.find((x) => x.path === l.path)?.text ?? l.source }));
+/** The logs this run moves to memory/archive/: consolidated before or by this run, and past retention. */
+function plannedMoves(inputs: Inputs, plan: ConsolidationPlan, today: string, ws: Workspace) {
+  const marking = new Set(plan.logs.filter((l) => !l.queue).map((l) => l.path));
   const moves: Array<{ from: string; to: string }> = [];
   const warnings: string[] = [];
-  for (const from of logsPastRetention(after, today, ws.config.retentionDays)) {
+  for (const from of logsPastRetention(inputs.logs, today, ws.config.retentionDays, marking)) {
     const to = `${MEMORY_ARCHIVE_DIR}/${basename(from)}`;
     if (existsSync(join(ws.root, to))) {
       warnings.push(`${from} is past retention but ${to} already exists; left it where it is.`);
