@@ -187,6 +187,17 @@ if (!process.env.BENCH_SKIP_REDACT) {
   const { benchRedaction } = await import("./redact.mjs");
   lines.push(benchRedaction());
 }
+if (!process.env.BENCH_SKIP_ERRORS) {
+  // Needs ../shared/data/errors-dev/ beside the repository; without it the section says so instead of failing the run.
+  const { benchErrors, errorsTable } = await import("./errors.mjs");
+  try {
+    const r = await benchErrors();
+    rmSync(r.ws, { recursive: true, force: true });
+    lines.push(errorsTable(r));
+  } catch (err) {
+    lines.push("## Error matching on real errors", "", `Not run: ${err.message}`, "");
+  }
+}
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/latest.md"), lines.join("\n"));
 process.stdout.write(lines.join("\n"));
