@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { adaptFix } from "../src/core/signature/adapt.js";
 import { errorKeyText } from "../src/core/signature/key-lines.js";
 import { matchPattern, matchProblems } from "../src/core/signature/matcher.js";
 import { errorSignature, textSignature } from "../src/core/signature/signature.js";
@@ -119,5 +120,41 @@ describe("brain error then brain check on the error line alone", () => {
     const other = await runBrain(["check", "--json", OTHER_TRACEBACK], { cwd: dir, env });
     expect(other.code).toBe(1);
     expect(JSON.parse(other.stdout).matches).toEqual([]);
+  });
+});
+
+describe("fixes adapted to the error looked up", () => {
+  const cases: Array<[string, string, string, string, string | null]> = [
+    ["a quoted module name", "pip install numpy", "ModuleNotFoundError: No module named 'numpy'", "ModuleNotFoundError: No module named 'pandas'", "pip install pandas"],
+    ["a port", "lsof -ti :3000 | xargs kill", "Error: listen EADDRINUSE: address already in use :::3000", "Error: listen EADDRINUSE: address already in use :::8080", "lsof -ti :8080 | xargs kill"],
+    ["a host", "ssh-keygen -R build-01.lan", "Host key for build-01.lan has changed and you have requested strict checking.", "Host key for 10.2.0.7 has changed and you have requested strict checking.", "ssh-keygen -R 10.2.0.7"],
+    ["a path", "sudo chown -R $USER /usr/local/lib/node_modules", "EACCES: permission denied, mkdir '/usr/local/lib/node_modules'", "EACCES: permission denied, mkdir '/opt/homebrew/lib/node_modules'", "sudo chown -R $USER /opt/homebrew/lib/node_modules"],
+    ["no value of the error in the fix", "restart the docker daemon", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock", "Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock", null],
+    ["the same value", "pip install numpy", "No module named 'numpy'", "No module named 'numpy'", null],
+  ];
+  it.each(cases)("%s", (_, fix, recorded, seen, adapted) => {
+    expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
+  });
+
+  it("shows the recorded fix and the adapted one, in text and in --json (issue 17 repros)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "brain-adapt-"));
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+    expect((await runBrain(["init", "-q"], { cwd: dir, env })).code).toBe(0);
+    expect((await runBrain(["error", "ModuleNotFoundError: No module named 'numpy'", "--fix", "pip install numpy"], { cwd: dir, env })).code).toBe(0);
+    expect((await runBrain(["error", "Error: listen EADDRINUSE: address already in use :::3000", "--fix", "lsof -ti :3000 | xargs kill"], { cwd: dir, env })).code).toBe(0);
+
+    const text = await runBrain(["check", "ModuleNotFoundError: No module named 'pandas'"], { cwd: dir, env });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/ pip install numpy\n/);
+    expect(text.stdout).toContain("adapted to this error: pip install pandas  (numpy → pandas)");
+
+    const json = await runBrain(["check", "--json", "Error: listen EADDRINUSE: address already in use :::8080"], { cwd: dir, env });
+    const sol = JSON.parse(json.stdout).matches[0].solutions[0];
+    expect(sol.action).toBe("lsof -ti :3000 | xargs kill");
+    expect(sol.adapted).toEqual({ action: "lsof -ti :8080 | xargs kill", values: [{ from: "3000", to: "8080" }] });
+
+    // The error it was recorded for gets the fix as recorded, with nothing adapted.
+    const same = JSON.parse((await runBrain(["check", "--json", "Error: listen EADDRINUSE: address already in use :::3000"], { cwd: dir, env })).stdout);
+    expect(same.matches[0].solutions[0].adapted).toBeUndefined();
   });
 });
