@@ -15,9 +15,11 @@
 // held-out part's).
 //
 //   node bench/errors.mjs [--data DIR] [--misses] [--cli N]
+//
+// Writes bench/results/errors.md; `npm run bench` includes the same table.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -137,7 +139,7 @@ async function cliAgreement(ws, set, n) {
   const ms = [];
   for (const text of texts) {
     const t = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [brain, "check", "--json", "--", text], { cwd: ws, env, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [brain, "check", "--json", text], { cwd: ws, env, encoding: "utf8" });
     ms.push(Number(process.hrtime.bigint() - t) / 1e6);
     const cli = JSON.parse(r.stdout || "{}");
     const lib = checkError({ cwd: ws, text });
@@ -163,7 +165,7 @@ export function errorsTable(r, cli) {
     "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
     "",
-    `One \`checkError\` (library, ${Object.keys(r.set.families).length} problems): median ${r.latencyMs.toFixed(2)} ms.` +
+    `One \`checkError\` (library, a registry of the ${r.set.families.length} recorded families): median ${r.latencyMs.toFixed(2)} ms.` +
       (cli ? ` \`brain check --json\` (CLI, whole process): median ${cli.medianMs.toFixed(0)} ms; its results agree with the library's on ${cli.agree} of ${cli.runs} texts.` : ""),
     "",
   ].join("\n");
@@ -176,7 +178,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const r = await benchErrors({ data: at("--data") ?? DEFAULT_DATA });
     const cli = await cliAgreement(r.ws, r.set, Number(at("--cli") ?? 5));
     if (args.includes("--misses")) process.stderr.write(JSON.stringify(r.misses, null, 1) + "\n");
-    process.stdout.write(errorsTable(r, cli));
+    const table = errorsTable(r, cli);
+    mkdirSync(join(root, "bench/results"), { recursive: true });
+    writeFileSync(join(root, "bench/results/errors.md"), `# brain error matching\n\nOne run of \`npm run bench:errors\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}.\n\n${table}`);
+    process.stdout.write(table);
     rmSync(r.ws, { recursive: true, force: true });
   } catch (err) {
     process.stderr.write(`${err.message}\n`);
