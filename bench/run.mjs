@@ -193,6 +193,18 @@ if (!process.env.BENCH_SKIP_QUALITY) {
   if (q.status !== 0) throw new Error(`bench/consolidation-quality.ts failed: ${q.stderr}`);
   lines.push(q.stdout);
 }
+
+if (!process.env.BENCH_SKIP_ERRORS) {
+  // Needs ../shared/data/errors-dev/ beside the repository; without it the section says so instead of failing the run.
+  const { benchErrors, errorsTable } = await import("./errors.mjs");
+  try {
+    const r = await benchErrors();
+    rmSync(r.ws, { recursive: true, force: true });
+    lines.push(errorsTable(r));
+  } catch (err) {
+    lines.push("## Error matching on real errors", "", `Not run: ${err.message}`, "");
+  }
+}
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/latest.md"), lines.join("\n"));
 process.stdout.write(lines.join("\n"));

@@ -65,6 +65,7 @@ export {
   type SolutionSummary,
   type CheckResult,
   type CheckMatch,
+  type CheckSolution,
   type ErrorRecordOptions,
   type ErrorRecordResult,
 } from "./store/strategies.js";
@@ -77,6 +78,7 @@ export { needsConsent, describeAction, CONSENT_NOTE } from "./core/strategies/co
 export { editJsonText, type JsonEditOptions, type JsonPathSegment } from "./core/strategies/json-edit.js";
 export { createProblemMatcher, matchProblems } from "./core/signature/matcher.js";
 export { errorSignature } from "./core/signature/signature.js";
+export type { AdaptedFix } from "./core/signature/adapt.js";
 export type { BrainCommit } from "./store/git/history.js";
 export {
   openWorkspace,

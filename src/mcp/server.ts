@@ -186,7 +186,14 @@ export const BRAIN_TOOLS: BrainTool[] = [
         r.matches.map(
           (m) =>
             `${m.problem} (match ${pct(m.score)})${m.description ? ` — ${m.description}` : ""}\n` +
-            lines(m.solutions.map((s) => `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}): ${describeAction(s)}`), "  (no solutions yet)"),
+            lines(
+              m.solutions.map(
+                (s) =>
+                  `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}): ${describeAction(s)}` +
+                  (s.adapted ? `\n    adapted to this error: ${s.adapted.action} (${s.adapted.values.map((v) => `${v.from} → ${v.to}`).join(", ")})` : ""),
+              ),
+              "  (no solutions yet)",
+            ),
         ),
         "No known fix. Once you have one, record it with brain_error.",
       ),

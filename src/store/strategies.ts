@@ -1,6 +1,7 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
-import { formatErrorFix } from "../core/memory/error-fix.js";
+import { formatErrorFix, parseErrorFix } from "../core/memory/error-fix.js";
+import { adaptFix, type AdaptedFix } from "../core/signature/adapt.js";
 import { UsageError } from "../core/errors.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redaction/redact.js";
@@ -210,9 +211,16 @@ function resolveKnown(registry: StrategyRegistry, text: string): string {
   return text;
 }
 
+/** A solution as `check` shows it: with the fix adapted to the error looked up, when it names a value of the error it was recorded for. */
+export interface CheckSolution extends SolutionSummary {
+  /** The fix with this error's values put in (`pip install pandas` for `pip install numpy`); the recorded fix stays in `action`. */
+  adapted?: AdaptedFix;
+}
+
 export interface CheckMatch extends ProblemSummary {
   score: number;
   reasons: MatchReason[];
+  solutions: CheckSolution[];
 }
 
 export interface CheckResult {
@@ -232,12 +240,54 @@ export function checkError(options: WorkspaceOptions & { text: string; limit?: n
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of at least 1, got ${options.limit}.`);
   const ws = openWorkspace(options);
   const registry = readRegistry(ws);
-  const matches = matchProblems(registry, options.text, { limit }).map((m) => ({
-    ...summarizeProblem(registry, m.problem, ws, options.rank),
-    score: m.score,
-    reasons: m.reasons,
-  }));
+  let recorded: Map<string, string[]> | null = null;
+  const matches = matchProblems(registry, options.text, { limit }).map((m) => {
+    const summary = summarizeProblem(registry, m.problem, ws, options.rank);
+    recorded ??= recordedErrors(ws);
+    const solutions = summary.solutions.map((sol) => withAdaptedFix(sol, options.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]));
+    return { ...summary, solutions, score: m.score, reasons: m.reasons };
+  });
   return { signature: errorSignature(options.text), matches };
+}
+
+/** A fix as an Errors & Fixes entry holds it, for finding the entries of a solution. */
+function fixKey(action: string): string {
+  try {
+    return formatErrorFix({ fix: action });
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The errors each fix was recorded for, from MEMORY.md's Errors & Fixes
+ * entries (`Error: … — Fix: …`, as `brain error` and consolidation write
+ * them), keyed by the fix as the entry holds it.
+ */
+function recordedErrors(ws: Workspace): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const text = readTextIfExists(join(ws.root, MEMORY_PATH), MEMORY_PATH);
+  if (!text) return out;
+  for (const line of text.split("\n")) {
+    if (!line.includes("Fix:") || !line.includes("Error:")) continue;
+    const parts = parseErrorFix(line.replace(/^\s*[-*+]\s+/, "").replace(/\s*<!--[\s\S]*$/, ""));
+    if (!parts?.error || !parts.fix) continue;
+    const key = fixKey(parts.fix);
+    const list = out.get(key) ?? [];
+    list.push(parts.error);
+    out.set(key, list);
+  }
+  return out;
+}
+
+/** The solution with its fix adapted to `error` from the first recorded error that gives an adaptation. */
+function withAdaptedFix(solution: SolutionSummary, error: string, recordedFor: string[]): CheckSolution {
+  for (const before of recordedFor) {
+    if (!before) continue;
+    const adapted = adaptFix(solution.action, before, error);
+    if (adapted) return { ...solution, adapted };
+  }
+  return solution;
 }
 
 export interface ErrorRecordOptions extends WriteOptions {

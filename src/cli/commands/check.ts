@@ -17,7 +17,11 @@ export const checkCommand: CommandModule<GlobalArgs, Args> = {
       .option("limit", { alias: "n", type: "number", default: 5, describe: "How many problems at most" })
       .option("rank", { choices: ["rate", "wilson"] as const, default: "rate" as const, describe: "Ranking of solutions" })
       .example('brain check "npm ERR! ERESOLVE unable to resolve dependency tree"', "Look up a failure before reasoning about it")
-      .example("brain check --json \"$(tail -5 build.log)\"", "As data; exit 1 when nothing is known"),
+      .example("brain check --json \"$(tail -5 build.log)\"", "As data; exit 1 when nothing is known")
+      .epilog(
+        "A pasted log is read from the line that names the error (a traceback's last exception line, a compiler's error line, the first error past prompts and progress). " +
+          "When a recorded fix names a value of the error it was recorded for (a quoted name, a port, a path, a host, a version), the fix is also shown adapted to this error's value, marked \"adapted to this error\" (--json: solutions[].adapted).",
+      ),
   handler: async (args) => {
     const { checkError } = await import("../../store/strategies.js");
     const r = checkError({ ...baseOptions(args), text: args.error.join(" "), limit: args.limit, rank: args.rank });
@@ -29,7 +33,11 @@ export const checkCommand: CommandModule<GlobalArgs, Args> = {
       }
       for (const m of d.matches) {
         say(args, `${m.problem} (match ${(m.score * 100).toFixed(0)}%: ${m.reasons.map((x) => x.kind).join(", ")})${m.description ? ` — ${m.description}` : ""}`);
-        for (const s of m.solutions) say(args, solutionRow(s));
+        for (const s of m.solutions) {
+          say(args, solutionRow(s));
+          // The fix as recorded stays on the row above; the adapted one names what it changed.
+          if (s.adapted) say(args, `             adapted to this error: ${s.adapted.action}  (${s.adapted.values.map((v) => `${v.from} → ${v.to}`).join(", ")})`);
+        }
       }
     });
   },

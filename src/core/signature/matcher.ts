@@ -1,7 +1,8 @@
 import type { Problem, StrategyRegistry } from "../strategies/registry.js";
 import { ERROR_STOP_WORDS, foldMarks, stemErrorWord } from "../text/words.js";
 import { compilePattern } from "./pattern-safety.js";
-import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords } from "./signature.js";
+import { errorContentLines, isNoiseLine } from "./key-lines.js";
+import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords, textSignature } from "./signature.js";
 
 /**
  * Problem matching: the lookup an agent does when an operation fails. A
@@ -13,6 +14,8 @@ import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords
 /** Regular expressions run on single lines of at most this length, which bounds backtracking. */
 const LINE_MAX_LENGTH = 300;
 const LINES_MAX = 40;
+/** Characters of a long text's end read besides its head. */
+const TAIL_MAX_LENGTH = 4_000;
 
 /** How a `match` pattern hit a text. */
 export type PatternHit = "substring" | "regex" | "signature";
@@ -21,24 +24,39 @@ export type PatternHit = "substring" | "regex" | "signature";
 interface PreparedText {
   lower: string;
   lines: string[];
+  /** The signature of the error's key lines (what `brain error` stores). */
   signature: string;
   /** Words of the signature, for similarity. */
   signatureWords: Set<string>;
+  /** The signature of the whole head, as signatures were before key lines: patterns stored then match it as they did. */
+  headSignature: string;
+  headSignatureWords: Set<string>;
+  /** The signature of every line that is not noise, longer than a stored one: a key line found anywhere in it. */
+  contentSignature: string;
   words: Set<string>;
 }
 
-function prepareText(text: string, signature?: string): PreparedText {
+/** Longest content signature searched; a key line further down a paste is not searched for. */
+const CONTENT_SIGNATURE_MAX = 2_000;
+
+function prepareText(text: string): PreparedText {
   const head = text.slice(0, INPUT_MAX_LENGTH);
-  const sig = signature ?? errorSignature(head);
+  // A long traceback names its error at the end: its tail is searched as well.
+  const read = text.length > INPUT_MAX_LENGTH ? `${head}\n${text.slice(-TAIL_MAX_LENGTH)}` : head;
+  const sig = errorSignature(text);
+  const headSig = textSignature(head);
   return {
-    lower: head.toLowerCase(),
+    lower: read.toLowerCase(),
     lines: head
       .split(/\r?\n/)
       .slice(0, LINES_MAX)
       .map((l) => l.slice(0, LINE_MAX_LENGTH)),
     signature: sig,
     signatureWords: new Set(signatureWords(sig)),
-    words: new Set(textWords(head)),
+    headSignature: headSig,
+    headSignatureWords: new Set(signatureWords(headSig)),
+    contentSignature: textSignature(errorContentLines(text).join("\n"), CONTENT_SIGNATURE_MAX),
+    words: new Set(textWords(read)),
   };
 }
 
@@ -93,9 +111,9 @@ function hitPrepared(p: PreparedPattern, text: PreparedText): PatternHit | null 
   if (!p.re && p.words && !p.words.some((w) => text.lower.includes(w))) return null;
   if (text.lower.includes(p.lower)) return "substring";
   const re = p.re;
-  if (re && (text.lines.some((line) => re.test(line)) || re.test(text.signature))) return "regex";
+  if (re && (text.lines.some((line) => re.test(line)) || re.test(text.headSignature) || re.test(text.signature))) return "regex";
   const sig = nearSignature(p, text);
-  if (sig && text.signature.includes(sig)) return "signature";
+  if (sig && (text.headSignature.includes(sig) || text.contentSignature.includes(sig))) return "signature";
   return null;
 }
 
@@ -285,6 +303,8 @@ function substringKeys(text: string, counter: KeyCounter): Set<string> {
 /** Weight of a key hit, and of a description hit at full coverage. */
 const KEY_SCORE = 0.6;
 const DESCRIPTION_SCORE = 0.6;
+/** Share of a description hit's weight kept when the problem's patterns all miss. */
+const DESCRIPTION_WITHOUT_PATTERN = 0.5;
 
 /** The registry indexed by the words each kind of match needs; see {@link createProblemMatcher}. */
 class ProblemIndex {
@@ -352,13 +372,15 @@ class ProblemIndex {
     this.byDescription.query(text.words, (i, count) => (problem(i).desc = count));
     for (const n of this.always) pattern(n);
     this.bySubstring.query(substringKeys(text.lower, this.bySubstring), pattern);
-    this.bySignature.query(substringKeys(text.signature, this.bySignature), pattern);
-    const a = text.signatureWords.size;
-    this.bySimilarity.query(text.signatureWords, (n) => {
-      const b = this.sigSizes[n]!;
-      // Jaccard can be no more than the smaller set over the larger.
-      if (Math.min(a, b) / Math.max(a, b) >= SIMILAR_SIGNATURE) pattern(n);
-    });
+    this.bySignature.query(substringKeys(`${text.headSignature} ${text.contentSignature}`, this.bySignature), pattern);
+    for (const words of [text.signatureWords, text.headSignatureWords]) {
+      const a = words.size;
+      this.bySimilarity.query(words, (n) => {
+        const b = this.sigSizes[n]!;
+        // Jaccard can be no more than the smaller set over the larger.
+        if (Math.min(a, b) / Math.max(a, b) >= SIMILAR_SIGNATURE) pattern(n);
+      });
+    }
     return [...out].map(([i, c]) => {
       // The same noisy-or, in the same order, as the score: key, description, patterns.
       let miss = 1;
@@ -383,7 +405,8 @@ function prepareProblem(problem: Problem): PreparedProblem {
   let p = preparedProblems.get(problem);
   if (!p) {
     p = {
-      descWords: typeof problem.description === "string" ? distinct(textWords(problem.description)) : [],
+      // A description that is boilerplate (`Traceback (most recent call last):`, `npm ERR! code E…`) names no error.
+      descWords: typeof problem.description === "string" && !isNoiseLine(problem.description) ? distinct(textWords(problem.description)) : [],
       patterns: patternsOf(problem).map(preparePattern),
     };
     preparedProblems.set(problem, p);
@@ -435,15 +458,33 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
     const patternSig = nearSignature(pattern, text);
     if (!patternSig) continue;
     pattern.sigWords ??= new Set(signatureWords(patternSig));
-    const similarity = jaccard(text.signatureWords, pattern.sigWords);
-    if (similarity >= SIMILAR_SIGNATURE) {
+    const similarity = Math.max(jaccard(text.signatureWords, pattern.sigWords), jaccard(text.headSignatureWords, pattern.sigWords));
+    // Alike in wording is not the same error when the error's own name differs (UnicodeDecodeError / UnicodeEncodeError).
+    if (similarity >= SIMILAR_SIGNATURE && namesAgree(pattern.sigWords, text)) {
       const reason: MatchReason = { kind: "signature", detail: patternSig, score: 0.85 * similarity };
       if (!bestSimilar || reason.score > bestSimilar.score) bestSimilar = reason;
     }
   }
   if (bestPattern) reasons.push(bestPattern);
   if (bestSimilar) reasons.push(bestSimilar);
+  // A problem that names its errors by patterns, none of which is like this one, is at most a weak
+  // guess from its description's words (they are often the first line of a paste: "Error acquiring the state lock").
+  if (!bestPattern && !bestSimilar && prepared.patterns.some((p) => p.text)) {
+    const d = reasons.find((r) => r.kind === "description");
+    if (d) d.score *= DESCRIPTION_WITHOUT_PATTERN;
+  }
   return reasons;
+}
+
+/** An exception or error class named in a signature (`unicodedecodeerror`, `outofmemoryerror`), not the bare word. */
+const ERROR_NAME = /^[a-z_]\w*(?:error|exception)$/;
+
+/** True when every error class the pattern names is named in the text too. */
+function namesAgree(patternWords: ReadonlySet<string>, text: PreparedText): boolean {
+  for (const w of patternWords) {
+    if (w.length > 9 && ERROR_NAME.test(w) && !text.signatureWords.has(w) && !text.headSignatureWords.has(w) && !text.lower.includes(w)) return false;
+  }
+  return true;
 }
 
 /** A problem's `match` patterns; a single string is read as a one-pattern list. */

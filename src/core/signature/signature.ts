@@ -6,6 +6,8 @@
  * part of the format. Pure string work.
  */
 
+import { errorKeyText } from "./key-lines.js";
+
 /** Longest signature kept; the head of an error names it, the tail is stack noise. */
 export const SIGNATURE_MAX_LENGTH = 240;
 
@@ -44,24 +46,37 @@ const MASKS: ReadonlyArray<readonly [RegExp, string, string | typeof DIGIT]> = [
 ];
 
 /**
- * A normalized error signature: URLs, e-mail addresses, UUIDs, timestamps,
+ * A normalized error signature of the lines that name the error (see
+ * `errorKeyText`: a one-line text is read whole; a paste of many lines is
+ * read from its key line, past prompts, progress, frames and boilerplate):
+ * URLs, e-mail addresses, UUIDs, timestamps,
  * quoted values, paths, hex ids and numbers are masked (`<url>`, `<email>`,
  * `<uuid>`, `<time>`, `<str>`, `<path>`, `<hex>`, `<num>`), whitespace is
  * folded, the text lower-cased and cut to {@link SIGNATURE_MAX_LENGTH}
  * characters at a word boundary. Applying it to a signature changes nothing.
  */
 export function errorSignature(text: string): string {
+  return textSignature(errorKeyText(text));
+}
+
+/**
+ * The signature of the whole head of a text, whatever its lines: what
+ * {@link errorSignature} was before it read the key lines, so patterns
+ * stored then still match what they matched. `maxLength` allows a longer
+ * signature for matching inside (never for storing).
+ */
+export function textSignature(text: string, maxLength = SIGNATURE_MAX_LENGTH): string {
   let s = text.slice(0, INPUT_MAX_LENGTH);
   // Folding lines can join what a mask left apart (a quote around a line break), so mask until nothing changes.
   for (let pass = 0; pass < 4; pass++) {
     const before = s;
-    s = maskOnce(s);
+    s = maskOnce(s, maxLength);
     if (s === before) break;
   }
   return s;
 }
 
-function maskOnce(text: string): string {
+function maskOnce(text: string, max: number): string {
   let s = text;
   // Masks only ever remove digits, so a text without one stays without.
   const digits = /\d/.test(s);
@@ -69,9 +84,9 @@ function maskOnce(text: string): string {
     if (needs === DIGIT ? digits : s.includes(needs)) s = s.replace(re, mask);
   }
   s = s.replace(/\s+/g, " ").trim().toLowerCase();
-  if (s.length > SIGNATURE_MAX_LENGTH) {
-    const cut = s.lastIndexOf(" ", SIGNATURE_MAX_LENGTH);
-    s = s.slice(0, cut > SIGNATURE_MAX_LENGTH / 2 ? cut : SIGNATURE_MAX_LENGTH);
+  if (s.length > max) {
+    const cut = s.lastIndexOf(" ", max);
+    s = s.slice(0, cut > max / 2 ? cut : max);
     // A cut must not leave half a placeholder.
     s = s.replace(/<[a-z]*$/, "").trimEnd();
   }

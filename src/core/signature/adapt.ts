@@ -1,0 +1,97 @@
+/**
+ * Fixes that generalize: a fix recorded for one error often names a value of
+ * that error that its signature masks (`pip install numpy` for
+ * `No module named 'numpy'`, `lsof -ti :3000` for a port). For a new error of
+ * the same kind, the fix is shown with the new error's value put in. A value
+ * of the recorded error is matched to a value of the new one by where it
+ * stands: the same kind of value after the same two tokens (or between the
+ * same token before and after). Pure string work.
+ */
+
+export interface AdaptedFix {
+  /** The fix with the new error's values put in. */
+  action: string;
+  /** Each value replaced, as recorded and as in the new error. */
+  values: Array<{ from: string; to: string }>;
+}
+
+type Kind = "str" | "url" | "uuid" | "host" | "path" | "version" | "num";
+
+interface Token {
+  /** A value's kind, or null for a word. */
+  kind: Kind | null;
+  /** The value (a quoted value without its quotes), or the word in lower case. */
+  text: string;
+}
+
+// One pass over the text: values first, widest shapes first, then words; anything else is skipped.
+const TOKEN =
+  /'([^'\n]{1,200})'|"([^"\n]{1,200})"|`([^`\n]{1,200})`|(\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()]+)|(\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)|((?:~|\.{1,2})?(?:\/[\w.@+~-]+){2,}\/?|\b[a-z]:\\[^\s"'`<>|:*?]+)|(\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(\b\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?\b)|(\b\d+\b)|([\p{L}_][\p{L}\p{N}_-]*)/giu;
+const KINDS: Kind[] = ["str", "str", "str", "url", "uuid", "path", "host", "version", "num"];
+
+function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.slice(0, 8_000).matchAll(TOKEN)) {
+    const group = m.slice(1).findIndex((g) => g !== undefined);
+    if (group < 0) continue;
+    const kind = KINDS[group] ?? null;
+    out.push({ kind, text: kind ? m[group + 1]! : m[group + 1]!.toLowerCase() });
+  }
+  return out;
+}
+
+/** What stands around a value: the two tokens before it, and the one before with the one after (values by their kind). */
+function contexts(tokens: Token[], i: number): string[] {
+  const t = (j: number) => (j < 0 || j >= tokens.length ? "^" : tokens[j]!.kind ? `<${tokens[j]!.kind}>` : tokens[j]!.text);
+  return [`${t(i - 2)} ${t(i - 1)} _`, `${t(i - 1)} _ ${t(i + 1)}`];
+}
+
+/** True when `value` stands in `fix` as a whole token, not inside a longer word or number. */
+function occurrences(fix: string, value: string): RegExp | null {
+  if (value.length < 2 || !fix.includes(value)) return null;
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp(`(?<![\\p{L}\\p{N}_.-])${escaped}(?![\\p{L}\\p{N}_]|[.-][\\p{L}\\p{N}])`, "gu");
+  return re.test(fix) ? new RegExp(re.source, "gu") : null;
+}
+
+/**
+ * The fix adapted to a new error, or null when it names no value of the
+ * recorded error that the new error holds differently. `recordedError` is
+ * the error the fix was recorded for, as written.
+ */
+export function adaptFix(fix: string, recordedError: string, newError: string): AdaptedFix | null {
+  const before = tokenize(recordedError);
+  const after = tokenize(newError);
+  // Where each value of the new error stands; a place that holds two different values says nothing.
+  const places = new Map<string, string | null>();
+  after.forEach((tok, i) => {
+    if (!tok.kind) return;
+    for (const c of contexts(after, i)) {
+      const key = `${tok.kind} ${c}`;
+      const seen = places.get(key);
+      places.set(key, seen === undefined || seen === tok.text ? tok.text : null);
+    }
+  });
+  const replace = new Map<string, string>();
+  before.forEach((tok, i) => {
+    if (!tok.kind || replace.has(tok.text) || !occurrences(fix, tok.text)) return;
+    for (const c of contexts(before, i)) {
+      const to = places.get(`${tok.kind} ${c}`);
+      if (to && to !== tok.text) {
+        replace.set(tok.text, to);
+        return;
+      }
+    }
+  });
+  if (!replace.size) return null;
+  let action = fix;
+  const values: AdaptedFix["values"] = [];
+  // Longer values first, so a value inside another is not replaced twice.
+  for (const [from, to] of [...replace].sort((a, b) => b[0].length - a[0].length)) {
+    const re = occurrences(action, from);
+    if (!re) continue;
+    action = action.replace(re, () => to);
+    values.push({ from, to });
+  }
+  return values.length ? { action, values } : null;
+}

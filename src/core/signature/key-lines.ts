@@ -1,0 +1,197 @@
+/**
+ * The lines of a pasted error that name it. Real pastes carry noise before
+ * and around the error: shell prompts and echoed commands, CI step headers,
+ * progress lines, tool prefixes (`npm ERR!`, `#14 0.794`, `[INFO]:`), stack
+ * frames, and boilerplate every error of a kind shares
+ * (`Traceback (most recent call last):`, `node:internal/modules/cjs/loader:1078`,
+ * `npm ERR! code ERESOLVE`, `FAILURE: Build failed with an exception.`).
+ * The key text is the line that matters, with the lines that continue it:
+ * the last exception line of a Python traceback, else the first line with
+ * an error cue (`Error:`, `error[E0432]:`, `fatal:`, `SomeError:`), else the
+ * first line that reads as a failure ("cannot", "refused", "denied", …).
+ * Pure string work.
+ */
+
+/** Lines read; a traceback's tail is read as well as its head. */
+const HEAD_CHARS = 8_000;
+const TAIL_CHARS = 4_000;
+const LINES_MAX = 400;
+const TAIL_LINES = 100;
+/** Raw characters of key text kept: a little more than a signature holds. */
+const KEY_MAX = 400;
+const CONTINUATION_LINES_MAX = 3;
+
+// ANSI colour codes and the like.
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/** Prefixes tools put before each line; stripped until none is left. */
+const LINE_PREFIXES: RegExp[] = [
+  // Box drawing (terraform's │), and a container name column (`web-1  | `).
+  /^\s*[│┃╷╵║]\s?/,
+  /^[\w.-]{1,40}\s+\|\s+/,
+  // Docker BuildKit step timers (`#14 0.794 `) and bare elapsed seconds (`3.026 `).
+  /^#\d+\s+\d+(?:\.\d+)?\s+/,
+  /^\d+\.\d+\s+(?=\S)/,
+  // Package managers' per-line tags.
+  /^(?:npm|gyp|yarn|pnpm)\s+(?:ERR!|WARN|warn|info|http|verb|sill|notice)(?:\s+stack)?\s*/,
+  // Log levels other than errors, and CI annotations.
+  /^\[(?:INFO|WARN|WARNING|DEBUG|NOTICE|TRACE)\]:?\s*/i,
+  /^(?:INFO|WARN|WARNING|DEBUG)(?:\[\d+\])?:?\s+/,
+  /^##\[(?:error|warning|group|endgroup)\]\s*/i,
+  // A quoted Python list of lines (`STDOUT: ['Traceback …\n', '  File …`).
+  /^\s*',?\s*'/,
+];
+
+/** Lines that never name an error: frames, carets, boilerplate, prompts with the command they ran. */
+const NOISE: RegExp[] = [
+  /^\s*$/,
+  /^\s*at\s+\S/,
+  /^\s*File\s+".*",\s+line\s+\d+/,
+  /^\s*\.\.\.\s+\d+\s+more\s*$/,
+  /^\s*[\^~]+\s*$/,
+  /^\s*\d+(?:\.\d+)?\s*$/,
+  /^\s*\d+:\s+(?:0x)?[0-9a-fA-F]{6,}\s/,
+  /^[@#=*_-]{5,}\s*$/,
+  /^\s*-{3,}\s.*\s-{3,}\s*$/,
+  /^\s*-->\s/,
+  /^Traceback \(most recent call last\):?/,
+  /^During handling of the above exception|^The above exception was the direct cause/,
+  /^(?:node:)?internal\/[\w/.-]+:\d+\s*$/,
+  /^[\w./\\-]+\.(?:js|cjs|mjs|ts):\d+\s*$/,
+  /^\s*throw\s+(?:er|err|e|error)\b/,
+  /^Require stack:/,
+  /^code\s+E[A-Z0-9]+\s*$/,
+  /^A complete log of this run can be found in/,
+  /^FAILURE: Build failed with an exception/,
+  /^BUILD FAIL(?:ED|URE)\b/,
+  /^\*\s*(?:What went wrong|Try|Where|Get more help|Exception is):?/,
+  /^Execution failed for task\b/,
+  /\b(?:exit(?:ed)?|failed)\s+with\s+(?:exit\s+)?(?:code|status)\s+-?\d+\.?\s*$/i,
+  /^(?:Error: )?Process completed with exit code\b/,
+  /^make(?:\[\d+\])?: \*\*\*/,
+  /^ERROR: executor failed running\b/,
+  /^Uncaught Exception:?\s*$/,
+  // A location header whose message is on the next line (`ERROR in src/app.ts:1:51`).
+  /^ERROR in \S+\s*$/,
+  // Shell prompts with the command after them: `$ npm ci`, `user@host:~/app$ make`, `C:\app>npm i`, `PS C:\> psql`, `❯ pip …`.
+  /^\s*(?:[$%❯»▸]|PS\s+[A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|bash-[\d.]+[$#]|[\w.-]+@[\w.-]+(?::[^\s$#%]*)?(?:\s+[^$#%]*)?\s*[$#%])\s*\S/,
+];
+
+/** A cue that opens an error message: `Error:`, `fatal:`, `error[E0432]:`, `error TS7016:`, `SomeError:`, `pkg.SomeTimeout:`, `panic:`. */
+const CUE =
+  /(?:^|[\s:>({[,])(\[(?:ERROR|FATAL|error|fatal)\]|(?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Timeout|Failure|Fault|Interrupt|Exit)(?:\s*\[[\w-]+\])?:|(?:FATAL\s+ERROR|[Ff]atal(?:\s+error)?|[Ee]rror(?:\[[A-Z]?\d+\])?|ERROR|ERR!|[Pp]anic)(?=:|\s+(?:TS\d+:|in\s|[A-Z])):?|error\s+TS\d+:)/;
+
+/** Words that make a line read as a failure. */
+const FAILURE_WORDS =
+  /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed)?|segmentation fault|can only|needs to be)\b/i;
+/** POSIX error codes (`EADDRINUSE`, `ENOENT`) and npm's (`ERESOLVE`), in capitals only. */
+const ERROR_CODE = /\bE[A-Z]{4,}\b/;
+
+/** A Python exception line: an exception name at the start of a line, then its message. */
+const PY_EXCEPTION = /^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Timeout|Exit|Interrupt|Failure|Fault)?(?::\s|:?$)/;
+
+function cleanLine(line: string): string {
+  let s = line.replace(ANSI, "").replace(/\t/g, "    ");
+  for (let pass = 0; pass < 4; pass++) {
+    const before = s;
+    for (const re of LINE_PREFIXES) s = s.replace(re, "");
+    if (s === before) break;
+  }
+  // A quoted line of a Python list ends with `\n',` or `\n"]`.
+  return s.replace(/\\n['"],?\]?\s*$/, "").trimEnd();
+}
+
+function isNoise(line: string): boolean {
+  return NOISE.some((re) => re.test(line));
+}
+
+/** The message from its cue on, or null when the line has no cue with words after it. */
+function fromCue(line: string): string | null {
+  const m = CUE.exec(line);
+  if (!m) return null;
+  const start = m.index + m[0].indexOf(m[1]!);
+  const rest = line.slice(start + m[1]!.length);
+  // "there is error:" names nothing; a cue needs a message after it.
+  if ((rest.match(/[\p{L}]{2,}/gu)?.length ?? 0) < 1 && !/^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Timeout)/.test(m[1]!)) return null;
+  return line.slice(start).trim();
+}
+
+function readLines(text: string): string[] {
+  const split = (s: string) => s.split(/\r\n|\r|\n/);
+  if (text.length <= HEAD_CHARS + TAIL_CHARS) {
+    const lines = split(text);
+    return lines.length <= LINES_MAX ? lines : [...lines.slice(0, LINES_MAX - TAIL_LINES), ...lines.slice(-TAIL_LINES)];
+  }
+  // The tail's first line may be cut mid-way; it is dropped.
+  return [...split(text.slice(0, HEAD_CHARS)).slice(0, LINES_MAX - TAIL_LINES), ...split(text.slice(-TAIL_CHARS)).slice(1).slice(-TAIL_LINES)];
+}
+
+/**
+ * The key text of an error: for a one-line text, the text itself; for a
+ * paste of many lines, the line that names the error (see the module
+ * comment) with up to three lines that continue its sentence. When no line
+ * reads as an error, the lines that are not noise, or the text as given.
+ */
+export function errorKeyText(text: string): string {
+  const raw = readLines(text);
+  if (raw.filter((l) => l.trim()).length <= 1) return text;
+  const lines = raw.map(cleanLine);
+  const keep = lines.map((l) => !isNoise(l));
+  let start = -1;
+  let first = "";
+  // A Python traceback names its error on the last exception line after the frames.
+  if (lines.some((l) => /Traceback \(most recent call last\)/.test(l))) {
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const l = lines[i]!;
+      if (!keep[i] || /^\s/.test(l) || !PY_EXCEPTION.test(l)) continue;
+      start = i;
+      first = l.trim();
+      break;
+    }
+  }
+  if (start < 0) {
+    // The first line that reads as an error: one with a cue, or one with failure words. A line that
+    // ends with a colon introduces the error below it (`TSError: ⨯ Unable to compile TypeScript:`),
+    // so it is taken only when nothing follows.
+    let header: [number, string] | null = null;
+    for (let i = 0; i < lines.length && start < 0; i++) {
+      if (!keep[i]) continue;
+      const line = lines[i]!;
+      const found = fromCue(line) ?? (FAILURE_WORDS.test(line) || ERROR_CODE.test(line) ? line.trim() : null);
+      if (!found) continue;
+      if (/:\s*$/.test(found)) header ??= [i, found];
+      else [start, first] = [i, found];
+    }
+    if (start < 0 && header) [start, first] = header;
+  }
+  if (start < 0) {
+    const kept = lines.filter((_, i) => keep[i]).join("\n");
+    return kept.trim() ? kept : text;
+  }
+  const parts = [first];
+  let length = first.length;
+  for (let i = start + 1; i < lines.length && parts.length <= CONTINUATION_LINES_MAX && length < KEY_MAX; i++) {
+    const prev = parts[parts.length - 1]!;
+    const line = lines[i]!;
+    // A sentence that ended, a blank or noise line, or a new cued error ends the message; a
+    // continuation is indented, goes on in lower case (`Error: The module '…'` / `was compiled against …`),
+    // or follows a line that stopped mid-sentence (`… using` / `NODE_MODULE_VERSION 108.`).
+    if (/[.!?)\]>]\s*$/.test(prev) || !keep[i] || fromCue(line)) break;
+    if (!/^(?:\s|\p{Ll})/u.test(line) && !/\p{Ll}\s*$/u.test(prev)) break;
+    parts.push(line.trim());
+    length += line.length;
+  }
+  return parts.join("\n").slice(0, KEY_MAX);
+}
+
+/** The lines of a paste that are not noise, cleaned of tool prefixes: what matching searches in. */
+export function errorContentLines(text: string): string[] {
+  return readLines(text)
+    .map(cleanLine)
+    .filter((l) => !isNoise(l));
+}
+
+/** True when a line is noise every error of its kind shares (a prompt, a frame, `Traceback (most recent call last):`). */
+export function isNoiseLine(line: string): boolean {
+  return isNoise(cleanLine(line));
+}
