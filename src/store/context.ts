@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { addDays, localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
+import { estimateTokens, tokenWeight } from "../core/text/tokens.js";
 import { parseQueue } from "../core/queue.js";
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
@@ -9,8 +10,10 @@ import { recall } from "./recall.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { QUEUE_PATH, MEMORY_PATH, STRATEGIES_PATH } from "../core/layout.js";
 
+export { estimateTokens } from "../core/text/tokens.js";
+
 export interface ContextOptions extends WorkspaceOptions {
-  /** Most tokens the bundle may take (default 4,000), estimated as characters / 4. */
+  /** Most tokens the bundle may take (default 4,000), as `estimateTokens` counts them (about one per CJK character, one per four Latin). */
   budget?: number;
   /** What the session is about: picks the strategies and playbooks to include. */
   query?: string;
@@ -48,15 +51,6 @@ export interface ContextResult {
 
 /** Default budget of `brain context`, in estimated tokens. */
 export const DEFAULT_CONTEXT_BUDGET = 4000;
-
-/**
- * Estimated tokens of a text: one per four characters, rounded up. Real
- * tokenizers differ by model; this errs on the generous side for English
- * prose and keeps brain free of a tokenizer download.
- */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
 
 /** A section before the budget is applied: its text in parts that can be cut off one by one. */
 interface Candidate {
@@ -235,14 +229,7 @@ function fitBudget(candidates: Candidate[], budget: number, warnings: string[]):
     }
     // Cut whole parts off the end it keeps least, leaving room for its own notice.
     const room = budget - used - reserve - noticeCost[i]!;
-    let n = 0;
-    let chars = renderSection(c.title, "").length;
-    const order = c.keep === "head" ? c.parts : [...c.parts].reverse();
-    for (const part of order) {
-      if (Math.ceil((chars + part.length + 1) / 4) > room) break;
-      chars += part.length + 1;
-      n++;
-    }
+    const n = partsThatFit(c.parts, c.keep, room - tokenWeight(renderSection(c.title, "")));
     // A heading with a line or two says little; below that, leave the section to its notice.
     if (n === 0) {
       omitted.push({ title: c.title, ...c.rest(0, c.parts.length, true) });
@@ -259,6 +246,44 @@ function fitBudget(candidates: Candidate[], budget: number, warnings: string[]):
   const markdown =
     TITLE + sections.map((s) => renderSection(s.title, s.text)).join("") + (omitted.length ? OMITTED_HEADING + omitted.map(renderOmission).join("") : "");
   return { budget, used: estimateTokens(markdown), sections, omitted, markdown: markdown.replace(/\n+$/, "\n"), warnings };
+}
+
+/** A markdown heading line (`## Lessons`, `### 教训`) or a line that is only bold text (`**Key Lesson:**`), which titles the lines after it. */
+const HEADING_RE = /^ {0,3}(#{1,6}(\s|$)|\*\*[^*]+\*\*[:：]?\s*$)/;
+const isBlank = (line: string) => line.trim() === "";
+
+/**
+ * How many parts fit in `room` tokens, taken from the start (`head`) or the
+ * end (`tail`), one line break between parts. A cut never falls right after
+ * a heading: a heading is kept with its first lines or left out with them,
+ * so `### 教训` is never the last line shown while its lessons are not.
+ */
+function partsThatFit(parts: readonly string[], keep: "head" | "tail", room: number): number {
+  const cost = (p: string) => tokenWeight(p) + tokenWeight("\n");
+  let n = 0;
+  let used = 0;
+  const order = keep === "head" ? parts : [...parts].reverse();
+  for (const part of order) {
+    if (Math.ceil(used + cost(part)) > room) break;
+    used += cost(part);
+    n++;
+  }
+  if (n === parts.length) return n;
+  if (keep === "head") {
+    // Drop trailing blank lines and headings whose first lines did not fit.
+    while (n > 0 && (isBlank(parts[n - 1]!) || HEADING_RE.test(parts[n - 1]!))) n--;
+    return n;
+  }
+  // Keeping the end: when the cut falls right after a heading, take the heading too, or else leave its lines out with it.
+  const start = parts.length - n;
+  let h = start - 1;
+  while (h >= 0 && isBlank(parts[h]!)) h--;
+  if (h < 0 || !HEADING_RE.test(parts[h]!)) return n;
+  const extra = parts.slice(h, start).reduce((a, p) => a + cost(p), 0);
+  if (Math.ceil(used + extra) <= room) return parts.length - h;
+  let s = start;
+  while (s < parts.length && !HEADING_RE.test(parts[s]!)) s++;
+  return parts.length - s;
 }
 
 /** Quotes a query for a shell command line a person can paste. */
