@@ -3,7 +3,9 @@ import { addDays, localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
 import { estimateTokens, tokenWeight } from "../core/text/tokens.js";
 import { parseQueue } from "../core/queue.js";
-import { listDailyLogs, readDailyLog } from "./daily-logs.js";
+import { listDailyLogs, readDailyLog, type DailyLogFile } from "./daily-logs.js";
+import { parseDailyLog } from "../core/daily-log.js";
+import { workspaceTemplates } from "./package-files.js";
 import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists } from "./fs.js";
 import { recall } from "./recall.js";
@@ -82,25 +84,35 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   const candidates: Candidate[] = [];
 
   const memory = read(MEMORY_PATH);
+  const memoryTexts: string[] = [];
   if (memory && memory.trim()) {
     const { stripProvenance } = await import("../core/memory/memory-file.js");
-    candidates.push(fileCandidate(MEMORY_PATH, MEMORY_PATH, stripProvenance(memory), "head"));
+    const stripped = stripProvenance(memory);
+    // brain's entries and every line a person wrote: what MEMORY.md already says.
+    memoryTexts.push(...parseDailyLog(stripped).entries.map((e) => e.text));
+    const shown = withoutTemplateText(stripped, memoryTemplate());
+    if (shown.parts.some((p) => p.trim() && !HEADING_RE.test(p))) candidates.push(linesCandidate(MEMORY_PATH, MEMORY_PATH, shown, "head"));
   }
   const today = localDate(options.now ?? new Date());
-  // The day's log first, then the day's other dated memory files (`memory/2026-03-29-market-intel.md`).
-  const live = listDailyLogs(ws.root)
-    .filter((l) => !l.archived)
-    .sort((a, b) => Number(b.daily) - Number(a.daily));
-  for (const [label, date] of [
-    ["Today's log", today],
-    ["Yesterday's log", addDays(today, -1)],
-  ] as const) {
-    for (const file of live.filter((l) => l.date === date)) {
+  const live = listDailyLogs(ws.root).filter((l) => !l.archived);
+  const { recent, earlier, unshown } = logsForContext(live, today, (f) => {
+    const text = readDailyLog(ws.root, f);
+    return text === null ? true : parseDailyLog(text).consolidated !== null;
+  });
+  const repeats = await restatementFinder(memoryTexts);
+  const logCandidates = (logs: ContextLog[]) => {
+    const out: Candidate[] = [];
+    for (const { file, label } of logs) {
       const log = readDailyLog(ws.root, file);
-      const title = file.daily ? `${label} (${date})` : `${label} (${date}): ${file.path.slice(file.path.lastIndexOf("/") + 1)}`;
-      if (log && log.trim()) candidates.push(fileCandidate(title, file.path, log, "tail"));
+      if (!log || !log.trim()) continue;
+      const { lines, dropped } = withoutRepeats(log, repeats);
+      const note = dropped ? `, ${dropped} ${dropped === 1 ? "entry" : "entries"} already in MEMORY.md left out` : "";
+      const title = (file.daily ? label : `${label}: ${file.path.slice(file.path.lastIndexOf("/") + 1)}`) + note;
+      out.push(linesCandidate(title, file.path, lines, "tail"));
     }
-  }
+    return out;
+  };
+  candidates.push(...logCandidates(recent));
   const queue = read(QUEUE_PATH);
   const items = queue ? parseQueue(queue) : [];
   if (queue && items.length) {
@@ -115,7 +127,7 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
       ["Relevant strategies", STRATEGIES_PATH, "strategy", 5],
       ["Relevant playbooks", "playbooks/", "playbook", 3],
     ] as const) {
-      const found = await recall({ cwd: ws.root, workspace: ws.root, query, source: kindSource, limit });
+      const found = await recall({ cwd: ws.root, workspace: ws.root, query, source: kindSource, limit, minTermShare: RELEVANCE_TERM_SHARE });
       warnings.push(...found.warnings);
       if (!found.hits.length) continue;
       const parts = found.hits.map((h) => `- ${h.text.split("\n").join("\n  ")} (${h.path}:${h.line})`);
@@ -132,6 +144,17 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
     }
   }
 
+  candidates.push(...logCandidates(earlier));
+  if (unshown.length) {
+    const dates = unshown.map((f) => f.date);
+    candidates.push({
+      title: `${unshown.length} older log${unshown.length === 1 ? "" : "s"} not consolidated yet (${dates[dates.length - 1]} to ${dates[0]})`,
+      source: "memory/",
+      parts: [],
+      keep: "head",
+      rest: () => ({ reason: `more than ${MAX_EARLIER_LOGS} earlier logs wait for consolidation`, hint: "brain consolidate, or brain recall <topic>" }),
+    });
+  }
   const index = await playbookIndex(ws.root, warnings);
   if (index.length) {
     candidates.push({
@@ -155,19 +178,177 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   return fitBudget(candidates, budget, warnings);
 }
 
-/** A file as a section cut by lines; `firstLine` is the file line of the first part. */
-function fileCandidate(title: string, path: string, text: string, keep: "head" | "tail", firstLine = 1): Candidate {
+/** Lines of a file to show, each with its 1-based line number in the file. */
+interface NumberedLines {
+  parts: string[];
+  lines: number[];
+}
+
+/** A text's lines from `firstLine` on, trailing blank lines dropped. */
+function numbered(text: string, firstLine = 1): NumberedLines {
   const parts = text.replace(/\s+$/, "").split("\n");
+  return { parts, lines: parts.map((_, i) => firstLine + i) };
+}
+
+/** A file as a section cut by lines; the notice names the file lines left out. */
+function linesCandidate(title: string, path: string, shown: NumberedLines, keep: "head" | "tail"): Candidate {
+  const { parts, lines } = shown;
   return {
     title,
     source: path,
     parts,
     keep,
-    rest: (from, to, all) => ({
-      reason: all ? `all ${to - from} lines are over the budget` : `lines ${firstLine + from}–${firstLine + to - 1} are over the budget`,
-      hint: all ? `read ${path}` : `read ${path} lines ${firstLine + from}–${firstLine + to - 1}, or brain recall <topic>`,
-    }),
+    rest: (from, to, all) => {
+      const first = lines[from] ?? 1;
+      const last = lines[to - 1] ?? first;
+      return {
+        reason: all ? `all ${to - from} lines are over the budget` : `lines ${first}–${last} are over the budget`,
+        hint: all ? `read ${path}` : `read ${path} lines ${first}–${last}, or brain recall <topic>`,
+      };
+    },
   };
+}
+
+/** A file as a section cut by lines; `firstLine` is the file line of the text's first line. */
+function fileCandidate(title: string, path: string, text: string, keep: "head" | "tail", firstLine = 1): Candidate {
+  return linesCandidate(title, path, numbered(text, firstLine), keep);
+}
+
+/**
+ * Share of the query's words a strategy or playbook must contain to be shown
+ * as relevant: both words of "deploy the api", two of three, three of four.
+ * One shared word ("api" in a TypeScript error) is not relevance.
+ */
+const RELEVANCE_TERM_SHARE = 0.6;
+
+/** A log context shows, and the title it goes under. */
+interface ContextLog {
+  file: DailyLogFile;
+  label: string;
+}
+
+/** Most earlier logs shown besides today's and the last session's, when they are not consolidated yet. */
+const MAX_EARLIER_LOGS = 3;
+
+/**
+ * Which logs context shows: sessions, not the calendar. Today's logs; the
+ * last session's (the newest day before today, however long ago: Friday's
+ * on a Monday); then the other days not consolidated yet, newest first, at
+ * most MAX_EARLIER_LOGS days — their conclusions are in no MEMORY.md entry
+ * yet. Older unconsolidated logs are returned as `unshown`, to be named.
+ * Within a day, its daily log comes before its dated memory files.
+ */
+function logsForContext(
+  logs: readonly DailyLogFile[],
+  today: string,
+  isConsolidated: (file: DailyLogFile) => boolean,
+): { recent: ContextLog[]; earlier: ContextLog[]; unshown: DailyLogFile[] } {
+  const byDate = new Map<string, DailyLogFile[]>();
+  for (const f of logs) if (f.date <= today) byDate.set(f.date, [...(byDate.get(f.date) ?? []), f]);
+  const dates = [...byDate.keys()].sort().reverse();
+  const day = (date: string) => byDate.get(date)!.sort((a, b) => Number(b.daily) - Number(a.daily));
+  const recent: ContextLog[] = [];
+  const earlier: ContextLog[] = [];
+  const unshown: DailyLogFile[] = [];
+  const yesterday = addDays(today, -1);
+  let last: string | undefined;
+  for (const date of dates) {
+    if (date === today) {
+      for (const file of day(date)) recent.push({ file, label: `Today's log (${date})` });
+      continue;
+    }
+    if (last === undefined) {
+      last = date;
+      const label = date === yesterday ? `Yesterday's log (${date})` : `Last session's log (${date}, ${weekday(date)})`;
+      for (const file of day(date)) recent.push({ file, label });
+      continue;
+    }
+    const open = day(date).filter((f) => !isConsolidated(f));
+    if (!open.length) continue;
+    if (new Set(earlier.map((l) => l.file.date)).size >= MAX_EARLIER_LOGS) unshown.push(...open);
+    else for (const file of open) earlier.push({ file, label: `Log of ${date} (${weekday(date)}, not consolidated yet)` });
+  }
+  return { recent, earlier, unshown };
+}
+
+function weekday(date: string): string {
+  return new Date(`${date}T12:00:00Z`).toLocaleDateString("en-US", { weekday: "long", timeZone: "UTC" });
+}
+
+/** MEMORY.md as `brain init` writes it, whose explanation is for people, not worth an agent's budget. */
+function memoryTemplate(): string | null {
+  try {
+    return workspaceTemplates().get(MEMORY_PATH) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * MEMORY.md's lines without the paragraphs that are the template's own
+ * (its explanation of the file), each with a blank line after it. A person's
+ * text is kept, even beside the template's.
+ */
+function withoutTemplateText(text: string, template: string | null): NumberedLines {
+  const all = numbered(text);
+  if (!template) return all;
+  const fold = (t: string) => t.replace(/\s+/g, " ").trim();
+  const boilerplate = new Set(
+    template
+      .split(/\n\s*\n/)
+      .filter((p) => p.trim() && !HEADING_RE.test(p.trim()))
+      .map(fold),
+  );
+  const out: NumberedLines = { parts: [], lines: [] };
+  for (let i = 0; i < all.parts.length; ) {
+    if (!isBlank(all.parts[i]!)) {
+      let j = i;
+      while (j < all.parts.length && !isBlank(all.parts[j]!)) j++;
+      if (boilerplate.has(fold(all.parts.slice(i, j).join("\n")))) {
+        i = j < all.parts.length ? j + 1 : j;
+        continue;
+      }
+      for (; i < j; i++) {
+        out.parts.push(all.parts[i]!);
+        out.lines.push(all.lines[i]!);
+      }
+      continue;
+    }
+    out.parts.push(all.parts[i]!);
+    out.lines.push(all.lines[i]!);
+    i++;
+  }
+  while (out.parts.length && isBlank(out.parts[out.parts.length - 1]!)) {
+    out.parts.pop();
+    out.lines.pop();
+  }
+  return out;
+}
+
+/** Whether a text restates one of MEMORY.md's entries (the test consolidation uses). */
+async function restatementFinder(memoryTexts: readonly string[]): Promise<(text: string) => boolean> {
+  if (!memoryTexts.length) return () => false;
+  const { isRestatement, matchTokens } = await import("../core/text/match.js");
+  const known = memoryTexts.map((t) => matchTokens(t));
+  return (text) => {
+    const t = matchTokens(text);
+    return known.some((k) => isRestatement(k, t));
+  };
+}
+
+/** A log's lines without the entries MEMORY.md already says, and how many were left out. */
+function withoutRepeats(log: string, repeats: (text: string) => boolean): { lines: NumberedLines; dropped: number } {
+  const all = numbered(log);
+  const skip = new Set<number>();
+  let dropped = 0;
+  for (const e of parseDailyLog(log).entries) {
+    if (!repeats(e.text)) continue;
+    dropped++;
+    for (let l = e.line; l <= e.endLine; l++) skip.add(l);
+  }
+  if (!dropped) return { lines: all, dropped };
+  const keep = all.lines.map((l) => !skip.has(l));
+  return { lines: { parts: all.parts.filter((_, i) => keep[i]), lines: all.lines.filter((_, i) => keep[i]) }, dropped };
 }
 
 /** One line per playbook: name, description and file. */
@@ -179,12 +360,18 @@ async function playbookIndex(root: string, warnings: string[]): Promise<string[]
   for (const rel of files) {
     try {
       const pb = parsePlaybook(readTextIfExists(join(root, rel), rel) ?? "", rel);
-      out.push(`- ${pb.name}${pb.description ? ` — ${pb.description}` : ""} (${rel})`);
+      out.push(`- ${pb.name}${pb.description ? ` — ${pb.description}` : ""} (${rel}${playbookRecord(pb)})`);
     } catch (err) {
       warnings.push(`${rel} left out of the playbook index: ${(err as Error).message}`);
     }
   }
   return out;
+}
+
+/** How a playbook has fared: ", 80% success over 5 uses", or nothing before its first recorded use. */
+function playbookRecord(pb: { uses: number; successRate: number | null }): string {
+  if (!pb.uses || pb.successRate === null) return pb.uses ? `, ${pb.uses} use${pb.uses === 1 ? "" : "s"}` : "";
+  return `, ${Math.round(pb.successRate * 100)}% success over ${pb.uses} use${pb.uses === 1 ? "" : "s"}`;
 }
 
 function renderSection(title: string, text: string): string {

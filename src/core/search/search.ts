@@ -65,6 +65,12 @@ export interface SearchOptions {
   recency?: boolean | { weight?: number; halfLifeDays?: number };
   /** The date recency counts from (default: the newest unit's date). */
   today?: string;
+  /**
+   * Only units whose own text holds at least this share (0–1, rounded up) of
+   * the query's distinct terms that occur anywhere in the index: a relevance
+   * cut-off for callers that show only what is about the query (`context --query`).
+   */
+  minTermShare?: number;
 }
 
 export interface SearchResult {
@@ -312,7 +318,7 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
   const weights = new Map<string, number>();
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
   const accept = makeFilter(options);
-  const scored = scoreTerms(index, stats, weights, accept);
+  const scored = scoreTerms(index, stats, weights, accept, options.minTermShare ?? 0);
 
   if (options.recency) applyRecency(scored, options, stats);
   scored.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
@@ -351,14 +357,18 @@ function idfOf(index: SearchIndex, stats: IndexStats, term: string): number {
   return df === 0 ? 0 : Math.log(1 + (stats.units - df + 0.5) / (df + 0.5));
 }
 
-function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, number>, accept: (u: StoredUnit) => boolean): Scored[] {
+function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, number>, accept: (u: StoredUnit) => boolean, minTermShare: number): Scored[] {
   const { k1, b } = SEARCH_SETTINGS;
   const idf = new Map<string, number>();
   for (const t of weights.keys()) idf.set(t, idfOf(index, stats, t));
+  const known = [...idf.values()].filter((v) => v > 0).length;
+  const required = Math.ceil(minTermShare * known - 1e-9);
   const out: Scored[] = [];
   for (const path of stats.paths) {
     const seg = index.segments[path]!;
     const acc = new Map<number, number>();
+    /** How many of the query's distinct terms each unit holds itself. */
+    const held = new Map<number, number>();
     for (const [term, qw] of weights) {
       const w = idf.get(term)! * qw;
       if (w === 0) continue;
@@ -370,10 +380,12 @@ function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, 
         const unit = seg.units[ui]!;
         const norm = k1 * (1 - b + (b * unit.len) / stats.avgLen);
         acc.set(ui, (acc.get(ui) ?? 0) + (w * tf * (k1 + 1)) / (tf + norm));
+        held.set(ui, (held.get(ui) ?? 0) + 1);
       }
     }
     for (const [ui, s] of smoothNeighbours(seg, acc)) {
       const unit = seg.units[ui]!;
+      if ((held.get(ui) ?? 0) < required) continue;
       if (accept(unit)) out.push({ path, unit, score: s * unit.boost });
     }
   }
