@@ -159,3 +159,17 @@ describe("context follows sessions, not the calendar", () => {
     expect(r.stdout).toContain("- rotate-logs — Rotate the logs on the web hosts (playbooks/rotate-logs.md)");
   });
 });
+
+describe("context shows a log without what MEMORY.md holds", () => {
+  it("drops the consolidation mark and headings left empty, and a log with nothing new", async () => {
+    const dir = tmpWorkspace({
+      "MEMORY.md": "# Memory\n\n## Lessons\n\n- Run migrations before seeding the database <!-- brain id=k3f2 kind=lesson seen=1 last=2026-11-20 -->\n- Chose pnpm for workspace support <!-- brain id=k3f3 kind=decision seen=1 last=2026-11-20 -->\n",
+      "memory/2026-11-20.md":
+        "---\nconsolidated: 2026-11-20\n---\n# 2026-11-20\n\n## Deploy (16:00)\n\n- 16:00 [lesson] Run migrations before seeding the database\n\n## Later (18:00)\n\n- 18:00 [note] Left the export job running\n",
+      "memory/2026-11-23.md": "# 2026-11-23\n\n- 08:00 [decision] Chose pnpm for workspace support\n",
+    });
+    const c = await buildContext({ cwd: dir, now: new Date("2026-11-23T09:00:00") });
+    expect(c.sections.map((s) => s.title)).toEqual(["MEMORY.md", "Last session's log (2026-11-20, Friday), 1 entry already in MEMORY.md left out"]);
+    expect(c.sections[1]!.text).toBe("# 2026-11-20\n\n## Later (18:00)\n\n- 18:00 [note] Left the export job running");
+  });
+});

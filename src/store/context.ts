@@ -106,6 +106,8 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
       const log = readDailyLog(ws.root, file);
       if (!log || !log.trim()) continue;
       const { lines, dropped } = withoutRepeats(log, repeats);
+      // Everything in it is in MEMORY.md already.
+      if (!lines.parts.some((p) => !isBlank(p) && !HEADING_RE.test(p))) continue;
       const note = dropped ? `, ${dropped} ${dropped === 1 ? "entry" : "entries"} already in MEMORY.md left out` : "";
       const title = (file.daily ? label : `${label}: ${file.path.slice(file.path.lastIndexOf("/") + 1)}`) + note;
       out.push(linesCandidate(title, file.path, lines, "tail"));
@@ -336,19 +338,56 @@ async function restatementFinder(memoryTexts: readonly string[]): Promise<(text:
   };
 }
 
-/** A log's lines without the entries MEMORY.md already says, and how many were left out. */
+/**
+ * A log's lines without its frontmatter (brain's consolidation mark) and the
+ * entries MEMORY.md already says, headings left with nothing under them
+ * dropped too; and how many entries were left out.
+ */
 function withoutRepeats(log: string, repeats: (text: string) => boolean): { lines: NumberedLines; dropped: number } {
   const all = numbered(log);
+  const parsed = parseDailyLog(log);
   const skip = new Set<number>();
+  for (let l = 1; l < parsed.bodyLine; l++) skip.add(l);
   let dropped = 0;
-  for (const e of parseDailyLog(log).entries) {
+  for (const e of parsed.entries) {
     if (!repeats(e.text)) continue;
     dropped++;
     for (let l = e.line; l <= e.endLine; l++) skip.add(l);
   }
-  if (!dropped) return { lines: all, dropped };
-  const keep = all.lines.map((l) => !skip.has(l));
-  return { lines: { parts: all.parts.filter((_, i) => keep[i]), lines: all.lines.filter((_, i) => keep[i]) }, dropped };
+  const kept: NumberedLines = { parts: [], lines: [] };
+  all.parts.forEach((p, i) => {
+    if (skip.has(all.lines[i]!)) return;
+    // One blank line between blocks is enough.
+    if (isBlank(p) && (!kept.parts.length || isBlank(kept.parts[kept.parts.length - 1]!))) return;
+    kept.parts.push(p);
+    kept.lines.push(all.lines[i]!);
+  });
+  return { lines: dropped ? withoutEmptyHeadings(kept) : kept, dropped };
+}
+
+/** Level of an ATX heading line, or 7 for a bold-only line, or 0 for any other line. */
+function headingLevel(line: string): number {
+  const m = /^ {0,3}(#{1,6})(\s|$)/.exec(line);
+  return m ? m[1]!.length : HEADING_RE.test(line) ? 7 : 0;
+}
+
+/** Lines without the headings nothing is left under (the next line is a heading as high, or the end). */
+function withoutEmptyHeadings(shown: NumberedLines): NumberedLines {
+  const { parts, lines } = shown;
+  const drop = new Set<number>();
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const level = headingLevel(parts[i]!);
+    if (!level) continue;
+    let j = i + 1;
+    while (j < parts.length && (isBlank(parts[j]!) || drop.has(j))) j++;
+    const next = j < parts.length ? headingLevel(parts[j]!) : -1;
+    if (next === -1 || (next > 0 && next <= level)) {
+      drop.add(i);
+      // Its blank line goes with it.
+      if (i + 1 < parts.length && isBlank(parts[i + 1]!)) drop.add(i + 1);
+    }
+  }
+  return { parts: parts.filter((_, i) => !drop.has(i)), lines: lines.filter((_, i) => !drop.has(i)) };
 }
 
 /** One line per playbook: name, description and file. */
