@@ -54,7 +54,7 @@ describe("unitsFromDailyLog", () => {
     expect(lesson.date).toBe("2026-11-19");
     expect(lesson.source).toBe("log");
     expect(lesson.tags).toEqual(["db", "migrations"]);
-    expect(lesson.context).toContain("npm run seed");
+    expect(lesson.neighbours).toContain("npm run seed");
   });
 
   it("takes a leading Name: as the speaker and keeps it in the shown text", () => {

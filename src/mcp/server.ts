@@ -105,7 +105,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "the learnings queue and the strategies and playbooks relevant to the task, within a token budget. " +
       "Pass `query` (the task at hand) to pick the relevant strategies and playbooks.",
     input: {
-      budget: z.number().int().positive().optional().describe("Most tokens to use (estimated as characters / 4); default 4000"),
+      budget: z.number().int().positive().optional().describe("Most tokens to use (estimated: about one per CJK character, one per four Latin characters); default 4000"),
       query: z.string().optional().describe("The task at hand"),
     },
     readOnly: true,

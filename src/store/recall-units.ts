@@ -67,7 +67,7 @@ function queueUnits(path: string, text: string): MemoryUnit[] {
   );
   // Like a log, a queued error and its fix sit next to each other.
   units.forEach((u, i) => {
-    u.context = [units[i - 1]?.text, units[i + 1]?.text].filter(Boolean).map((t) => t!.slice(0, 400)).join("\n") || null;
+    u.neighbours = [units[i - 1]?.text, units[i + 1]?.text].filter(Boolean).map((t) => t!.slice(0, 400)).join("\n") || null;
   });
   return units;
 }

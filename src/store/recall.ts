@@ -38,6 +38,8 @@ export interface RecallOptions extends WorkspaceOptions {
   source?: UnitSource | readonly UnitSource[];
   /** Favour recent units (see SearchOptions.recency). */
   recency?: SearchOptions["recency"];
+  /** Only units holding at least this share of the query's terms (see SearchOptions.minTermShare). */
+  minTermShare?: number;
 }
 
 export interface RecallResult {
@@ -59,7 +61,7 @@ export interface RecallResult {
  * from another version.
  */
 export async function recall(options: RecallOptions): Promise<RecallResult> {
-  const search: SearchOptions = { limit: options.limit, kind: options.kind, since: options.since, source: options.source, recency: options.recency };
+  const search: SearchOptions = { limit: options.limit, kind: options.kind, since: options.since, source: options.source, recency: options.recency, minTermShare: options.minTermShare };
   // The core checks the query and options before any file is read: a stop-word
   // query or a bad --since costs nothing, a huge query is refused up front.
   const checked = searchIndex(createIndex(), options.query, search);

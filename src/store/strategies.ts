@@ -3,6 +3,7 @@ import { localDate, localTime } from "../core/dates.js";
 import { formatErrorFix, parseErrorFix } from "../core/memory/error-fix.js";
 import { adaptFix, type AdaptedFix } from "../core/signature/adapt.js";
 import { UsageError } from "../core/errors.js";
+import { shorten } from "../core/text/clip.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redaction/redact.js";
 import { errorSignature } from "../core/signature/signature.js";
@@ -346,7 +347,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
       problem: options.problem ?? error,
       action: options.fix,
       result: 1,
-      description: error.split("\n")[0]!.slice(0, 200),
+      description: shorten(error.split("\n")[0]!, 200),
       match: [errorSignature(error)],
       date,
       now: now.toISOString(),

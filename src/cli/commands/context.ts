@@ -11,7 +11,7 @@ export const contextCommand: CommandModule<GlobalArgs, Args> = {
   describe: "What an agent reads at session start: MEMORY.md, recent logs, queue, relevant strategies, within a token budget",
   builder: (y) =>
     y
-      .option("budget", { alias: "b", type: "number", default: 4000, describe: "Most tokens to use (estimated as characters / 4)" })
+      .option("budget", { alias: "b", type: "number", default: 4000, describe: "Most tokens to use (estimated: about one per CJK character, one per four Latin characters)" })
       .option("query", { type: "string", describe: "The task at hand: picks the strategies and playbooks to include" })
       .example("brain context", "The session-start bundle, within 4,000 tokens")
       .example('brain context --budget 1500 --query "deploy the api"', "A smaller bundle focused on one task")

@@ -38,8 +38,10 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
     if (args.json) return printJson(result.hits);
     if (args.quiet) return;
     if (result.reason) return say(args, `No results: ${result.reason}`);
-    if (!result.hits.length) return say(args, `No results for ${result.terms.join(" ")}.`);
-    say(args, `${plural(result.hits.length, "hit")} for ${result.terms.join(" ")}:`);
+    // The query as typed: its stemmed terms ("prisma gener") read as a typo.
+    const typed = JSON.stringify(args.query.map(String).join(" "));
+    if (!result.hits.length) return say(args, `No results for ${typed}.`);
+    say(args, `${plural(result.hits.length, "hit")} for ${typed}:`);
     for (const h of result.hits) {
       say(args, "");
       say(args, `${h.path}:${h.line}  [${h.kind}]${h.date ? ` ${h.date}` : ""}  score ${h.score}`);

@@ -1,5 +1,6 @@
 import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } from "../daily-log.js";
 import type { SourceRef } from "../memory/provenance.js";
+import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
 import { isSectionFiller, matchCue, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
 
@@ -118,8 +119,7 @@ function looksLikeError(sentence: string): boolean {
 }
 
 function clipNote(text: string): string {
-  const t = text.replace(/\s+/g, " ").trim();
-  return t.length <= MAX_NOTE_CHARS ? t : `${t.slice(0, MAX_NOTE_CHARS - 1)}…`;
+  return shorten(text.replace(/\s+/g, " ").trim(), MAX_NOTE_CHARS);
 }
 
 /** The source line (1-based) of a sentence inside an entry, for citations. */

@@ -33,8 +33,14 @@ export interface MemoryUnit {
    * transcript, an agent's name); that prefix is then indexed as this field.
    */
   speaker?: string | null;
-  /** Surrounding text (section heading, neighbouring entries) that helps find the unit but is not shown. */
+  /** Surrounding text of the unit's own (a section heading, a strategy's patterns, a playbook's steps) that helps find it but is not shown. */
   context?: string | null;
+  /**
+   * Text of the entries next to it (a log's previous and next entry), weighed
+   * like `context`, but a unit that matches a query only here is not a hit of
+   * its own: it ranks below every unit whose own text matches.
+   */
+  neighbours?: string | null;
   /** Multiplier on the unit's score, e.g. for rules a person has confirmed; 1 when absent. */
   boost?: number;
 }
@@ -65,6 +71,12 @@ export interface SearchOptions {
   recency?: boolean | { weight?: number; halfLifeDays?: number };
   /** The date recency counts from (default: the newest unit's date). */
   today?: string;
+  /**
+   * Only units whose own text holds at least this share (0–1, rounded up) of
+   * the query's distinct terms that occur anywhere in the index: a relevance
+   * cut-off for callers that show only what is about the query (`context --query`).
+   */
+  minTermShare?: number;
 }
 
 export interface SearchResult {
@@ -106,7 +118,7 @@ export interface SearchSettings {
 }
 
 /** Changes whenever the serialized layout or the settings change, so stale caches are ignored. */
-export const INDEX_VERSION = `brain-search-1:${JSON.stringify(SEARCH_SETTINGS)}`;
+export const INDEX_VERSION = `brain-search-2:${JSON.stringify(SEARCH_SETTINGS)}`;
 
 /** A unit as the index keeps it: everything a hit needs, plus the unit's weighted length. */
 interface StoredUnit {
@@ -120,7 +132,10 @@ interface StoredUnit {
   len: number;
 }
 
-/** The units of one file, with postings `term → [unit, weighted tf, unit, weighted tf, …]`. */
+/**
+ * The units of one file, with postings `term → [unit, weighted tf, unit, weighted tf, …]`;
+ * a negative tf means the unit holds the term only through its neighbours.
+ */
 export interface IndexSegment {
   /** Whatever the I/O layer uses to tell the file changed (mtime and size); opaque here. */
   stamp: string;
@@ -224,12 +239,14 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
   };
   units.forEach((u, i) => {
     const tf = new Map<string, number>();
+    const own = new Set<string>();
     let len = 0;
-    const add = (text: string | null | undefined, weight: number) => {
+    const add = (text: string | null | undefined, weight: number, direct = true) => {
       if (!text) return;
       for (const line of text.split("\n")) {
         for (const t of tokensOf(line)) {
           tf.set(t, (tf.get(t) ?? 0) + weight);
+          if (direct) own.add(t);
           len += weight;
         }
       }
@@ -241,11 +258,13 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     if (u.tags?.length) add(u.tags.join(" "), f.tags);
     add(u.speaker, f.speaker);
     add(u.context, f.context);
+    add(u.neighbours, f.context, false);
     add(u.date ? dateWords(u.date) : null, f.date);
-    for (const [t, w] of tf) {
+    for (const [t, weight] of tf) {
+      const w = own.has(t) ? round(weight) : -round(weight);
       const list = postings[t];
-      if (list) list.push(i, round(w));
-      else postings[t] = [i, round(w)];
+      if (list) list.push(i, w);
+      else postings[t] = [i, w];
     }
     stored.push({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: round(len) });
   });
@@ -312,10 +331,10 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
   const weights = new Map<string, number>();
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
   const accept = makeFilter(options);
-  const scored = scoreTerms(index, stats, weights, accept);
+  const scored = scoreTerms(index, stats, weights, accept, options.minTermShare ?? 0);
 
   if (options.recency) applyRecency(scored, options, stats);
-  scored.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
+  scored.sort((a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
   const hits = scored.slice(0, limit).map(({ path, unit, score }) => ({
     path,
     line: unit.line,
@@ -331,6 +350,8 @@ interface Scored {
   path: string;
   unit: StoredUnit;
   score: number;
+  /** Holds a query term in its own fields, not only through its neighbours. */
+  direct: boolean;
 }
 
 function makeFilter(options: SearchOptions): (u: StoredUnit) => boolean {
@@ -351,14 +372,18 @@ function idfOf(index: SearchIndex, stats: IndexStats, term: string): number {
   return df === 0 ? 0 : Math.log(1 + (stats.units - df + 0.5) / (df + 0.5));
 }
 
-function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, number>, accept: (u: StoredUnit) => boolean): Scored[] {
+function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, number>, accept: (u: StoredUnit) => boolean, minTermShare: number): Scored[] {
   const { k1, b } = SEARCH_SETTINGS;
   const idf = new Map<string, number>();
   for (const t of weights.keys()) idf.set(t, idfOf(index, stats, t));
+  const known = [...idf.values()].filter((v) => v > 0).length;
+  const required = Math.ceil(minTermShare * known - 1e-9);
   const out: Scored[] = [];
   for (const path of stats.paths) {
     const seg = index.segments[path]!;
     const acc = new Map<number, number>();
+    /** How many of the query's distinct terms each unit holds itself. */
+    const held = new Map<number, number>();
     for (const [term, qw] of weights) {
       const w = idf.get(term)! * qw;
       if (w === 0) continue;
@@ -366,18 +391,31 @@ function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, 
       if (!list) continue;
       for (let i = 0; i < list.length; i += 2) {
         const ui = list[i]!;
-        const tf = list[i + 1]!;
+        const signed = list[i + 1]!;
+        const tf = Math.abs(signed);
         const unit = seg.units[ui]!;
         const norm = k1 * (1 - b + (b * unit.len) / stats.avgLen);
         acc.set(ui, (acc.get(ui) ?? 0) + (w * tf * (k1 + 1)) / (tf + norm));
+        if (signed > 0) held.set(ui, (held.get(ui) ?? 0) + 1);
       }
     }
     for (const [ui, s] of smoothNeighbours(seg, acc)) {
       const unit = seg.units[ui]!;
-      if (accept(unit)) out.push({ path, unit, score: s * unit.boost });
+      const own = held.get(ui) ?? 0;
+      if (own < required) continue;
+      if (accept(unit)) out.push({ path, unit, score: s * unit.boost, direct: own > 0 });
     }
   }
-  return out.sort((x, y) => y.score - x.score);
+  return out.sort(byRank);
+}
+
+/**
+ * Units holding a query term themselves first, then those found only
+ * through their neighbours: a neighbour lifts a direct hit, it never puts a
+ * hit of its own above one.
+ */
+function byRank(x: Scored, y: Scored): number {
+  return Number(y.direct) - Number(x.direct) || y.score - x.score;
 }
 
 /** Sources whose adjacent units belong together (a log's question and answer, error and fix). */
@@ -441,7 +479,7 @@ export function unitsFromDailyLog(path: string, date: string | null, source: str
   return entries.map((e, i) => {
     const prev = split[i - 1];
     const next = split[i + 1];
-    const context = [e.section, prev ? clip(prev.body) : null, next ? clip(next.body) : null].filter(Boolean).join("\n");
+    const neighbours = [prev ? clip(prev.body) : null, next ? clip(next.body) : null].filter(Boolean).join("\n");
     return {
       id: `${path}:${e.line}`,
       path,
@@ -452,7 +490,8 @@ export function unitsFromDailyLog(path: string, date: string | null, source: str
       text: e.text,
       tags: e.tags,
       speaker: split[i]!.speaker,
-      context: context || null,
+      context: e.section || null,
+      neighbours: neighbours || null,
     };
   });
 }

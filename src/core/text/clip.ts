@@ -10,9 +10,21 @@ export function clip(text: string, max: number): string {
   return text.slice(0, Math.max(0, end));
 }
 
-/** `text` shortened to `max` code units with a trailing "…" when it was longer; never splits a character. */
+/**
+ * `text` shortened to at most `max` code units, ending in "…" when it was
+ * longer: cut at the last space that keeps at least half of it, so no word
+ * is cut in two ("…to reuse that nam" was), with trailing punctuation
+ * dropped before the "…". Text without spaces there (CJK, one long token)
+ * is cut between characters, never inside one. The one way brain shortens
+ * text a reader sees: descriptions, snippets, commit subjects.
+ */
 export function shorten(text: string, max: number): string {
-  return text.length > max ? clip(text, max - 1).trimEnd() + "…" : text;
+  if (text.length <= max) return text;
+  const cut = clip(text, max - 1);
+  const atWordEnd = /\s/.test(text.charAt(cut.length));
+  const space = cut.search(/\s\S*$/);
+  const kept = atWordEnd || space < max / 2 ? cut : cut.slice(0, space);
+  return kept.replace(/[\s,;:(\[{"'\-–—]+$/u, "") + "…";
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -23,6 +23,7 @@ import type { CommitInfo, CommitMessage } from "../workspace/commit.js";
 import { BRAIN_FILES, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH, QUEUE_PATH } from "../../core/layout.js";
 import { consolidationInterrupted, interruptedNote, pauseForTests, removeJournal, replayJournal, runSteps, writeJournal, type Step } from "./journal.js";
 import { readAnswer, runSummarizer, withAnswer } from "./summarizer.js";
+import { shorten } from "../../core/text/clip.js";
 
 /** Progress of a long run, for a caller that wants to show it (the CLI prints it on stderr). */
 export interface ConsolidateProgress {
@@ -302,7 +303,7 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
       problem: error,
       action: fix,
       result: 1,
-      description: error.slice(0, 200),
+      description: shorten(error, 200),
       match: [errorSignature(error)],
       date: localDate(inputs.now),
       now: inputs.now.toISOString(),
