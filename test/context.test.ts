@@ -86,7 +86,7 @@ describe("context follows sessions, not the calendar", () => {
   it("shows earlier logs not consolidated yet, and names the ones beyond its limit under Not included", async () => {
     const files: Record<string, string> = { "MEMORY.md": "# Memory\n" };
     for (const day of ["10", "11", "12", "13", "16", "17", "18"]) files[`memory/2026-11-${day}.md`] = `# 2026-11-${day}\n\n- 10:00 [lesson] Lesson of day ${day}\n`;
-    // A consolidated log is in MEMORY.md already: not shown again.
+    // A consolidated log is not shown as a log again; what MEMORY.md does not cite of it is among the week's leftovers.
     files["memory/2026-11-19.md"] = "---\nconsolidated: 2026-11-19\n---\n# 2026-11-19\n\n- 10:00 [lesson] Lesson of day 19\n";
     files["memory/2026-11-20.md"] = "# 2026-11-20\n\n- 17:00 [lesson] Lesson of day 20\n";
     const dir = tmpWorkspace(files);
@@ -98,8 +98,10 @@ describe("context follows sessions, not the calendar", () => {
       "Log of 2026-11-18 (Wednesday, not consolidated yet)",
       "Log of 2026-11-17 (Tuesday, not consolidated yet)",
       "Log of 2026-11-16 (Monday, not consolidated yet)",
+      "Left in recent logs (not in MEMORY.md)",
     ]);
-    expect(data.markdown).not.toContain("Lesson of day 19");
+    expect(data.markdown.match(/Lesson of day 19/g)).toHaveLength(1);
+    expect(data.sections.at(-1)!.text).toContain("Lesson of day 19 (memory/2026-11-19.md:");
     expect(data.omitted).toContainEqual(
       expect.objectContaining({ title: "4 older logs not consolidated yet (2026-11-10 to 2026-11-13)", hint: "brain consolidate, or brain recall <topic>" }),
     );
