@@ -4,7 +4,7 @@ import { isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
 import { parseMemory, sectionForKind, type MemoryEntry } from "../memory/memory-file.js";
-import { sourceKey, type SourceRef } from "../memory/provenance.js";
+import { provenanceIdsInUse, sourceKey, type SourceRef } from "../memory/provenance.js";
 import { makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "../text/match.js";
 import { RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "../layout.js";
 import { extractAll, type Candidate } from "./candidates.js";
@@ -280,6 +280,8 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
     const src = input.rules[file];
     if (src) for (const r of safeRules(src)) if (r.id) ruleIds.set(r.id, normalizedKey(r.text));
   }
+  // Ids in comments a person broke are not entries brain can reinforce, but they are not free either.
+  const inUse = provenanceIdsInUse(input.memory);
   const actions: MemoryAction[] = [];
   for (const d of distilled) {
     const section = sectionForKind(d.kind);
@@ -335,7 +337,7 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       continue;
     }
     const key = normalizedKey(d.text);
-    const taken = new Set([...targets.map((t) => t.id), ...[...ruleIds].filter(([, k]) => k !== key).map(([id]) => id)]);
+    const taken = new Set([...inUse, ...targets.map((t) => t.id), ...[...ruleIds].filter(([, k]) => k !== key).map(([id]) => id)]);
     const id = makeEntryId(d.text, taken);
     const t: Target = {
       id,

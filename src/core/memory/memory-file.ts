@@ -18,6 +18,7 @@ import {
   formatProvenance,
   formatSourceRef,
   parseProvenance,
+  provenanceIdsInUse,
   setField,
   sourceKey,
   type Provenance,
@@ -227,7 +228,8 @@ function newEntryFields(entry: NewMemoryEntry, id: string): ProvenanceField[] {
 export function addMemoryEntry(source: string, entry: NewMemoryEntry): MemoryEdit {
   if (!isIsoDate(entry.date)) throw new UsageError(`Entry date must be YYYY-MM-DD, got ${JSON.stringify(entry.date)}.`);
   const parsed = parseMemory(source);
-  const taken = new Set(parsed.entries.map((e) => e.id));
+  // Ids still legible in comments a person broke are taken too: a second entry with one would be a duplicate once the comment is mended.
+  const taken = new Set([...parsed.entries.map((e) => e.id), ...provenanceIdsInUse(source)]);
   const clean = sanitizeEntryText(entry.text);
   if (!clean) throw new UsageError("Memory entry text is empty.");
   const id = entry.id ?? makeEntryId(clean, taken);
