@@ -26,7 +26,7 @@ import { findWorkspaceRoot, readConfig, type Workspace, type WorkspaceOptions } 
 import { interruptedWrites, waitsForJournal } from "./workspace/uncommitted.js";
 import { writeWorkspace } from "./workspace/transaction.js";
 import type { CommitInfo } from "./workspace/commit.js";
-import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
+import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, NOT_DAILY_LOGS, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
 
 /** One thing doctor found, with what to do about it. */
 export interface DoctorFinding {
@@ -322,7 +322,7 @@ function checkLogs(ws: Workspace, out: DoctorFinding[]): void {
   const logs = new Map(listDailyLogs(ws.root).filter((l) => !l.archived).map((l) => [l.path, l]));
   let waiting = 0;
   for (const ent of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!ent.isFile() || !ent.name.endsWith(".md") || ent.name === "learnings-queue.md") continue;
+    if (!ent.isFile() || !ent.name.endsWith(".md") || NOT_DAILY_LOGS.has(ent.name)) continue;
     const rel = `memory/${ent.name}`;
     const log = logs.get(rel);
     if (!log) {
