@@ -25,8 +25,10 @@ export const MEMORY_ARCHIVE_DIR = `${MEMORY_DIR}/archive`;
 export const MEMORY_ARCHIVE_PATH = `${MEMORY_ARCHIVE_DIR}/MEMORY-archive.md`;
 /** Learnings queued between consolidations. */
 export const QUEUE_PATH = `${MEMORY_DIR}/learnings-queue.md`;
+/** Brain entries people deleted from MEMORY.md, which consolidation does not add again (committed, so clones remember). */
+export const FORGOTTEN_PATH = `${MEMORY_DIR}/forgotten.md`;
 /** Names under `memory/` that are never daily logs, whatever they contain. */
-export const NOT_DAILY_LOGS: ReadonlySet<string> = new Set(["learnings-queue.md", "MEMORY-archive.md"]);
+export const NOT_DAILY_LOGS: ReadonlySet<string> = new Set(["learnings-queue.md", "MEMORY-archive.md", "forgotten.md"]);
 
 /** Brain's own daily-log file name, `YYYY-MM-DD.md` (or a gzipped archive, `YYYY-MM-DD.md.gz`). */
 export const DAILY_LOG_NAME_RE = /^(\d{4}-\d{2}-\d{2})\.md(\.gz)?$/;

@@ -4,6 +4,7 @@ import { join, relative } from "node:path";
 import { dailyLogHeaderDate, impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
 import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory/memory-file.js";
+import { scanProvenanceMarks } from "../core/memory/provenance.js";
 import { parsePlaybook } from "../core/playbooks/parse.js";
 
 import { checkStrategies, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
@@ -25,7 +26,7 @@ import { findWorkspaceRoot, readConfig, type Workspace, type WorkspaceOptions } 
 import { interruptedWrites, waitsForJournal } from "./workspace/uncommitted.js";
 import { writeWorkspace } from "./workspace/transaction.js";
 import type { CommitInfo } from "./workspace/commit.js";
-import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
+import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, NOT_DAILY_LOGS, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
 
 /** One thing doctor found, with what to do about it. */
 export interface DoctorFinding {
@@ -211,6 +212,7 @@ async function diagnose(ws: Workspace): Promise<DoctorFinding[]> {
   checkPlaybooks(ws, out);
   checkLogs(ws, out);
   checkMemorySize(ws, out);
+  checkProvenance(ws, out);
   checkRulePaths(ws, out);
   checkLock(ws, out);
   checkInterrupted(ws, out);
@@ -320,7 +322,7 @@ function checkLogs(ws: Workspace, out: DoctorFinding[]): void {
   const logs = new Map(listDailyLogs(ws.root).filter((l) => !l.archived).map((l) => [l.path, l]));
   let waiting = 0;
   for (const ent of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!ent.isFile() || !ent.name.endsWith(".md") || ent.name === "learnings-queue.md") continue;
+    if (!ent.isFile() || !ent.name.endsWith(".md") || NOT_DAILY_LOGS.has(ent.name)) continue;
     const rel = `memory/${ent.name}`;
     const log = logs.get(rel);
     if (!log) {
@@ -359,6 +361,54 @@ function checkMemorySize(ws: Workspace, out: DoctorFinding[]): void {
     fix: "Run `brain consolidate`: it moves the oldest, least-evidenced brain entries to memory/archive/. Text you wrote is never cut; trim it by hand or raise memoryCapBytes.",
     fixable: false,
   });
+}
+
+const BROKEN_TEXT = {
+  unclosed: "has no closing `-->`",
+  malformed: "does not read as `<!-- brain key=value … -->`",
+  "no-id": "has no `id=`",
+} as const;
+
+/**
+ * brain's provenance comments in MEMORY.md and the rules files: one a person
+ * broke (brain no longer reads the line as its entry, and would add the same
+ * knowledge again beside it), and two entries with the same id (brain would
+ * reinforce, promote and move only the first).
+ */
+function checkProvenance(ws: Workspace, out: DoctorFinding[]): void {
+  for (const file of [MEMORY_PATH, ...RULES_FILES]) {
+    const text = read(ws, file, out);
+    if (text === null || !text.includes("<!-- brain")) continue;
+    const marks = scanProvenanceMarks(text);
+    for (const m of marks) {
+      if (!m.broken) continue;
+      out.push({
+        id: "provenance-broken",
+        severity: "warning",
+        file: `${file}:${m.line}`,
+        message: `The brain comment on this line ${BROKEN_TEXT[m.broken]}${m.id ? ` (entry ${m.id})` : ""}, so brain no longer reads the line as its entry; its id stays taken.`,
+        fix: "Mend the comment so the line ends in `<!-- brain id=… kind=… … -->` (`git log -p " + file + "` shows it as brain wrote it), or delete the whole comment to make the line yours.",
+        fixable: false,
+      });
+    }
+    const firstLine = new Map<string, number>();
+    for (const m of marks) {
+      if (!m.id) continue;
+      const first = firstLine.get(m.id);
+      if (first === undefined) {
+        firstLine.set(m.id, m.line);
+        continue;
+      }
+      out.push({
+        id: "provenance-duplicate-id",
+        severity: "warning",
+        file: `${file}:${m.line}`,
+        message: `Entry id ${m.id} is also used on line ${first}: brain reinforces, promotes and moves only the first of the two.`,
+        fix: `Keep one of the two lines (merge their text and \`src=\` sources by hand), or delete this line's comment to make the line yours.`,
+        fixable: false,
+      });
+    }
+  }
 }
 
 /**

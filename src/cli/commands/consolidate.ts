@@ -62,6 +62,10 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
         say(args, `  ${LABELS[c.kind].padEnd(10)} ${c.kind === "moved-log" ? "" : `[${c.target}] `}${c.text}`);
         if (c.kind !== "moved-log") say(args, `             ← ${c.sources.join(", ")}`);
       }
+      for (const f of r.forgotten) {
+        say(args, `  ${"skipped".padEnd(10)} ${f.text} (id ${f.id}: a person deleted it from MEMORY.md; see memory/forgotten.md)`);
+        say(args, `             ← ${f.sources.join(", ")}`);
+      }
       if (r.dryRun) {
         if (r.diff) say(args, "\n" + r.diff.trimEnd());
       } else say(args, commitNote(r.commit));

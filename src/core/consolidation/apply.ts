@@ -22,6 +22,8 @@ export interface ConsolidationReport {
   drained: Array<{ path: string; entries: number; into: string }>;
   /** Set when MEMORY.md stays over the cap because the rest is written by people. */
   capWarning: string | null;
+  /** Conclusions not added again because a person deleted that entry from MEMORY.md (see memory/forgotten.md). */
+  forgotten: Array<{ id: string; text: string; sources: string[] }>;
 }
 
 export interface ConsolidationResult {
@@ -69,6 +71,7 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
     marked: [],
     drained: [],
     capWarning: null,
+    forgotten: plan.forgotten.map((f) => ({ id: f.id, text: f.text, sources: f.sources.map((s) => s.ref) })),
   };
   for (const a of plan.actions) {
     const cited = a.sources.map((s) => relocateSource(s.source, moved));
@@ -162,6 +165,7 @@ export function formatConsolidationCommit(report: ConsolidationReport): string {
   section("Moved to memory/archive/MEMORY-archive.md (size cap):", report.archived.map((a) => `- [${a.section ?? "Memory"}] ${a.text} (id ${a.id})`));
   section("Marked consolidated:", report.marked.map((p) => `- ${p}`));
   section("Drained:", report.drained.map((d) => `- ${d.path} (${d.entries} entries, moved into ${d.into})`));
+  section("Not added again (a person deleted it from MEMORY.md):", report.forgotten.map((f) => `- ${f.text} (id ${f.id}) ← ${f.sources.join(", ")}`));
   if (report.alreadyCounted.length) body.push("", `Skipped ${report.alreadyCounted.length} source entries already counted.`);
   if (report.capWarning) body.push("", `Warning: ${report.capWarning}`);
   return [head, ...body].join("\n") + "\n";

@@ -4,7 +4,8 @@ import { isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
 import { parseMemory, sectionForKind, type MemoryEntry } from "../memory/memory-file.js";
-import { sourceKey, type SourceRef } from "../memory/provenance.js";
+import { provenanceIdsInUse, sourceKey, type SourceRef } from "../memory/provenance.js";
+import type { ForgottenEntry } from "../memory/forgotten.js";
 import { makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "../text/match.js";
 import { RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "../layout.js";
 import { extractAll, type Candidate } from "./candidates.js";
@@ -49,6 +50,8 @@ export interface ConsolidationInput {
   memory: string;
   /** Current texts of the rules files; a missing key means the file does not exist yet. */
   rules: Partial<Record<RulesFile, string>>;
+  /** Brain entries people deleted from MEMORY.md (`memory/forgotten.md` and what the store found since): never added again. */
+  forgotten?: readonly ForgottenEntry[];
   options: ConsolidationOptions;
 }
 
@@ -118,6 +121,8 @@ export interface ConsolidationPlan {
   distiller: "deterministic" | "summarizer";
   actions: MemoryAction[];
   promotions: Promotion[];
+  /** Conclusions not added because a person had deleted the same entry (the id it had). */
+  forgotten: Array<{ id: string; text: string; sources: SourceCitation[] }>;
 }
 
 /** What the merge step tracks per MEMORY.md entry, existing or new. */
@@ -225,7 +230,7 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
 
   const mask = { maskPersonalData: input.options.maskPersonalData ?? DEFAULT_CONFIG.maskPersonalData };
   const distilled = summary ? distilledFromSummary(summary, [...fresh, ...notes], mask) : distillCandidates(fresh, mask);
-  const { actions, targets } = mergeDistilled(distilled, memory.entries, input);
+  const { actions, targets, forgotten } = mergeDistilled(distilled, memory.entries, input);
   const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input.rules, mask);
   return {
     input,
@@ -241,6 +246,7 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
     distiller: summary ? "summarizer" : "deterministic",
     actions,
     promotions,
+    forgotten,
   };
 }
 
@@ -283,7 +289,10 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
     const src = input.rules[file];
     if (src) for (const r of safeRules(src)) if (r.id) ruleIds.set(r.id, normalizedKey(r.text));
   }
+  // Ids in comments a person broke are not entries brain can reinforce, but they are not free either.
+  const inUse = provenanceIdsInUse(input.memory);
   const actions: MemoryAction[] = [];
+  const forgotten: ConsolidationPlan["forgotten"] = [];
   for (const d of distilled) {
     const section = sectionForKind(d.kind);
     const tokens = matchTokens(d.text);
@@ -338,7 +347,13 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       continue;
     }
     const key = normalizedKey(d.text);
-    const taken = new Set([...targets.map((t) => t.id), ...[...ruleIds].filter(([, k]) => k !== key).map(([id]) => id)]);
+    const taken = new Set([...inUse, ...targets.map((t) => t.id), ...[...ruleIds].filter(([, k]) => k !== key).map(([id]) => id)]);
+    const gone = deletedByPerson(d.text, taken, input.forgotten ?? []);
+    if (gone) {
+      forgotten.push({ id: gone.id, text: d.text, sources: cites });
+      continue;
+    }
+    for (const f of input.forgotten ?? []) taken.add(f.id);
     const id = makeEntryId(d.text, taken);
     const t: Target = {
       id,
@@ -359,7 +374,19 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
     targets.push(t);
     actions.push(a);
   }
-  return { actions, targets };
+  return { actions, targets, forgotten };
+}
+
+/**
+ * The deleted entry a new conclusion would bring back: one with the id the
+ * conclusion would get, or with the same words. A forgotten id is never
+ * given to another text either (the caller adds them to `taken`).
+ */
+function deletedByPerson(text: string, taken: ReadonlySet<string>, forgotten: readonly ForgottenEntry[]): ForgottenEntry | undefined {
+  if (!forgotten.length) return undefined;
+  const id = makeEntryId(text, taken);
+  const key = normalizedKey(text);
+  return forgotten.find((f) => f.id === id || normalizedKey(f.text) === key);
 }
 
 function toEntryKind(kind: string | null): EntryKind {

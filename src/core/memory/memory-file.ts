@@ -18,6 +18,7 @@ import {
   formatProvenance,
   formatSourceRef,
   parseProvenance,
+  provenanceIdsInUse,
   setField,
   sourceKey,
   type Provenance,
@@ -227,7 +228,8 @@ function newEntryFields(entry: NewMemoryEntry, id: string): ProvenanceField[] {
 export function addMemoryEntry(source: string, entry: NewMemoryEntry): MemoryEdit {
   if (!isIsoDate(entry.date)) throw new UsageError(`Entry date must be YYYY-MM-DD, got ${JSON.stringify(entry.date)}.`);
   const parsed = parseMemory(source);
-  const taken = new Set(parsed.entries.map((e) => e.id));
+  // Ids still legible in comments a person broke are taken too: a second entry with one would be a duplicate once the comment is mended.
+  const taken = new Set([...parsed.entries.map((e) => e.id), ...provenanceIdsInUse(source)]);
   const clean = sanitizeEntryText(entry.text);
   if (!clean) throw new UsageError("Memory entry text is empty.");
   const id = entry.id ?? makeEntryId(clean, taken);
@@ -459,4 +461,36 @@ export function appendArchiveChunk(before: string | null, chunk: string): string
   if (!before) return `# MEMORY.md archive\n\nEntries brain moved out of MEMORY.md to keep it under its size cap, oldest and least-evidenced first.\n\n${chunk}`;
   const eol = detectEol(before);
   return `${before}${before.endsWith("\n") ? "" : eol}${eol}${withEol(chunk, eol)}`;
+}
+
+/**
+ * MEMORY.md with brain's section headings (`## Lessons`, `## Decisions`, …)
+ * removed where they hold nothing — no text, no sub-heading — and `earlier`
+ * (the file before brain added them) did not have them: what undoing the
+ * commit that created a section leaves when the section's entries were
+ * already gone. A heading a person wrote, or one with anything under it,
+ * stays. Only the heading line and the blank lines around it go.
+ */
+export function dropEmptiedSections(source: string, earlier: string): string {
+  const brainTitles = new Set(Object.values(MEMORY_SECTIONS).map((t) => t.toLowerCase()));
+  const had = new Map<string, number>();
+  for (const s of parseMemory(earlier).sections) if (s.depth === 2) had.set(s.title.toLowerCase(), (had.get(s.title.toLowerCase()) ?? 0) + 1);
+  const sections = parseMemory(source).sections;
+  const drop = sections.filter((s, i) => {
+    const title = s.title.toLowerCase();
+    if (s.depth !== 2 || !brainTitles.has(title)) return false;
+    const next = sections[i + 1];
+    if (next && next.depth > s.depth) return false;
+    const body = source.slice(lineEndAfter(source, s.start), s.end);
+    if (body.trim() !== "") return false;
+    const count = sections.filter((x) => x.depth === 2 && x.title.toLowerCase() === title).length;
+    return count > (had.get(title) ?? 0);
+  });
+  let out = source;
+  for (const s of [...drop].reverse()) {
+    const before = out.slice(0, s.start).replace(/(\r?\n)(?:[ \t]*\r?\n)*$/, "$1");
+    const after = out.slice(s.end);
+    out = after && before ? `${before}${detectEol(source)}${after}` : before + after;
+  }
+  return out;
 }

@@ -132,3 +132,54 @@ export function setField(fields: readonly ProvenanceField[], key: string, value:
   else out[i]!.value = value;
   return out;
 }
+
+/** One `<!-- brain` comment found on a list-item line, whether or not it reads. */
+export interface ProvenanceMark {
+  /** 1-based line. */
+  line: number;
+  /** The `id=` it carries (read even from a broken comment), or null. */
+  id: string | null;
+  /** Null when the comment reads; else what is wrong with it. */
+  broken: "unclosed" | "malformed" | "no-id" | null;
+}
+
+/**
+ * Every brain comment on a list-item line outside fenced code, read line by
+ * line (not through markdown), so a comment a person broke is still found:
+ * one missing its `-->`, one whose fields no longer read, one without `id=`.
+ * Text after a whole comment does not count as broken (a person continuing
+ * the line makes it theirs), but its id is still reported, because it is in
+ * use.
+ */
+export function scanProvenanceMarks(source: string): ProvenanceMark[] {
+  const out: ProvenanceMark[] = [];
+  let fence: string | null = null;
+  source.split(/\r?\n/).forEach((text, i) => {
+    const open = /^ {0,3}(`{3,}|~{3,})/.exec(text);
+    if (fence) {
+      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
+      if (close && close[1]![0] === fence[0] && close[1]!.length >= fence.length) fence = null;
+      return;
+    }
+    if (open) {
+      fence = open[1]!;
+      return;
+    }
+    if (!/^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]/.test(text)) return;
+    const at = text.indexOf("<!-- brain");
+    if (at < 0 || !/^<!-- brain(?:[ \t]|$)/.test(text.slice(at))) return;
+    const rest = text.slice(at);
+    const close = rest.indexOf("-->");
+    const comment = close < 0 ? rest : rest.slice(0, close + 3);
+    const id = /[ \t]id=([^\s>]+?)(?=[ \t]|-->|$)/.exec(comment)?.[1] ?? null;
+    const parsed = close < 0 ? null : parseProvenance(comment);
+    const broken = close < 0 ? "unclosed" : parsed ? null : id ? "malformed" : "no-id";
+    out.push({ line: i + 1, id: parsed?.id ?? id, broken });
+  });
+  return out;
+}
+
+/** Ids a new brain comment must not take: those of readable comments and those still legible in broken ones. */
+export function provenanceIdsInUse(source: string): Set<string> {
+  return new Set(scanProvenanceMarks(source).flatMap((m) => (m.id ? [m.id] : [])));
+}

@@ -20,7 +20,8 @@ import { uncommittedPaths } from "../git/status.js";
 import { assertGitIdle, writeWorkspace } from "../workspace/transaction.js";
 import { openWorkspace, type Workspace, type WriteOptions } from "../workspace/open.js";
 import type { CommitInfo, CommitMessage } from "../workspace/commit.js";
-import { BRAIN_FILES, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH, QUEUE_PATH } from "../../core/layout.js";
+import { personDeletions } from "./forgotten.js";
+import { BRAIN_FILES, FORGOTTEN_PATH, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH, QUEUE_PATH } from "../../core/layout.js";
 import { consolidationInterrupted, interruptedNote, pauseForTests, removeJournal, replayJournal, runSteps, writeJournal, type Step } from "./journal.js";
 import { readAnswer, runSummarizer, withAnswer } from "./summarizer.js";
 import { shorten } from "../../core/text/clip.js";
@@ -76,6 +77,8 @@ export interface ConsolidateResult {
   /** Every change with its source `path:line`, in the order of the commit body. */
   changes: ConsolidateChange[];
   capWarning: string | null;
+  /** Conclusions not added again because a person deleted that entry from MEMORY.md (listed in memory/forgotten.md). */
+  forgotten: ConsolidationReport["forgotten"];
   distiller: "deterministic" | "summarizer";
   /** False when there was nothing to do: then nothing was written and no commit made. */
   changed: boolean;
@@ -100,6 +103,8 @@ interface Inputs {
   strategies: string | null;
   /** The run's clock, for the strategies' `lastTried` and `_meta.updated`. */
   now: Date;
+  /** memory/forgotten.md: brain entries people deleted. */
+  forgotten: string | null;
 }
 
 
@@ -131,11 +136,15 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   const answer = options.apply ? readAnswer(resolve(options.cwd ?? process.cwd(), options.apply)) : undefined;
   const progress = options.onProgress;
 
+  /** The record of deletions each plan was made with, as it will be written (null: unchanged). */
+  const records = new WeakMap<ConsolidationPlan, string | null>();
   const plan = async (inputs: Inputs): Promise<ConsolidationPlan> => {
+    const deleted = await personDeletions(ws, { memory: inputs.memory, record: inputs.forgotten, archive: inputs.archive }, today);
     let p = planConsolidation({
       logs: inputs.logs,
       memory: inputs.memory,
       rules: inputs.rules,
+      forgotten: deleted.entries,
       options: {
         today,
         includeToday: options.includeToday,
@@ -152,6 +161,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
       progress?.({ phase: "summarize", done: 0, total: 1 });
       p = withAnswer(p, await runSummarizer(summarizer, buildSummarizerInput(p), ws), `The summarizer \`${summarizer}\``);
     }
+    records.set(p, deleted.record);
     return p;
   };
 
@@ -193,6 +203,8 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     if (changed) {
       progress?.({ phase: "write", done: 0, total: applied.logs.length });
       const steps = stepsOf(inputs, applied, moves.moves);
+      const record = records.get(p);
+      if (record) steps.push({ path: FORGOTTEN_PATH, before: inputs.forgotten, text: record });
       // A run that only finishes an interrupted one keeps that run's message: it is the same change.
       const finalMessage = replayed && !hasNews(applied.report) ? replayed.message : message;
       writeJournal(ws, { version: 1, message: finalMessage, steps });
@@ -227,11 +239,11 @@ function readInputs(ws: Workspace, now: Date): Inputs {
     const t = read(f);
     if (t !== null) rules[f] = t;
   }
-  return { logs, memory: read(MEMORY_PATH) ?? "", rules, archive: read(MEMORY_ARCHIVE_PATH), strategies: read(STRATEGIES_PATH), now };
+  return { logs, memory: read(MEMORY_PATH) ?? "", rules, archive: read(MEMORY_ARCHIVE_PATH), strategies: read(STRATEGIES_PATH), now, forgotten: read(FORGOTTEN_PATH) };
 }
 
 function sameInputs(a: Inputs, b: Inputs): boolean {
-  if (a.memory !== b.memory || a.archive !== b.archive || a.logs.length !== b.logs.length) return false;
+  if (a.memory !== b.memory || a.archive !== b.archive || a.forgotten !== b.forgotten || a.logs.length !== b.logs.length) return false;
   if (a.logs.some((l, i) => l.path !== b.logs[i]!.path || l.source !== b.logs[i]!.source)) return false;
   return RULES_FILES.every((f) => a.rules[f] === b.rules[f]);
 }
@@ -336,6 +348,7 @@ function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]
     drained: [],
     changes: [],
     capWarning: null,
+    forgotten: [],
     distiller: plan.distiller,
     changed: false,
     dryRun: false,
@@ -386,6 +399,7 @@ function resultOf(
     drained: r.drained,
     changes,
     capWarning: r.capWarning,
+    forgotten: r.forgotten,
     distiller: plan.distiller,
     changed,
     dryRun,

@@ -231,11 +231,28 @@ export async function commitWithContents(
  * message `subject` + `body`, so the audit trail keeps both the change and
  * its undoing. On a conflict the revert is aborted and nothing changes.
  */
-export async function revertCommit(cwd: string, sha: string, subject: string, body: string): Promise<CommitResult> {
+export async function revertCommit(
+  cwd: string,
+  sha: string,
+  subject: string,
+  body: string,
+  beforeCommit?: () => Promise<void>,
+): Promise<CommitResult> {
   const r = await runCommitting(cwd, ["revert", "--no-edit", "--no-commit", sha]);
   if (r.code !== 0) {
+    const unmerged = await runGit(cwd, ["diff", "--name-only", "--relative", "--diff-filter=U"]);
     await runGit(cwd, ["revert", "--abort"]);
+    const files = unmerged.code === 0 ? unmerged.stdout.split("\n").filter(Boolean) : [];
+    if (files.length) throw new RevertConflictError(sha, files);
     throw new GitError(`git revert ${sha.slice(0, 7)} failed: ${(r.stderr || r.stdout).trim()}`);
+  }
+  if (beforeCommit) {
+    try {
+      await beforeCommit();
+    } catch (err) {
+      await runGit(cwd, ["revert", "--abort"]);
+      throw err;
+    }
   }
   const c = await runCommitting(cwd, ["-c", "core.abbrev=40", "commit", "--no-verify", "--allow-empty", "-F", "-"], commitMessageText(subject, body));
   if (c.code !== 0) {
@@ -244,6 +261,16 @@ export async function revertCommit(cwd: string, sha: string, subject: string, bo
   }
   const out = /^\[[^\]]*?([0-9a-f]{40})\]/m.exec(c.stdout)?.[1];
   return { committed: true, sha: out ?? (await runGit(cwd, ["rev-parse", "HEAD"])).stdout.trim() };
+}
+
+/** `git revert` of `sha` would conflict with later changes of `files` (workspace-relative); the revert was aborted. */
+export class RevertConflictError extends GitError {
+  constructor(
+    readonly sha: string,
+    readonly files: string[],
+  ) {
+    super(`Reverting ${sha.slice(0, 7)} conflicts with later changes of ${files.join(", ")}.`);
+  }
 }
 
 /**

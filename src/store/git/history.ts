@@ -132,3 +132,63 @@ export async function changedFilesBetween(cwd: string, from: string, to: string)
   const r = await runGit(cwd, ["diff", "--name-only", "--no-renames", from, to]);
   return r.code === 0 ? r.stdout.split("\n").filter(Boolean) : [];
 }
+
+/** What one commit removed from and added to a file: its `-` and `+` lines, without the markers. */
+export interface LineChanges {
+  sha: string;
+  subject: string;
+  removed: string;
+  added: string;
+}
+
+/**
+ * The lines each commit not made by brain (subject not `brain: …`, merges
+ * left out) removed from and added to `file` (relative to `cwd`), oldest
+ * first: how a person's edits of a file brain writes are told from brain's.
+ */
+export async function changesByOthers(cwd: string, file: string): Promise<LineChanges[]> {
+  const list = await runGit(cwd, ["log", "--no-merges", "--no-color", "--format=%H%x09%s", "--", file]);
+  if (list.code !== 0) return [];
+  const others = list.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => ({ sha: l.slice(0, l.indexOf("\t")), subject: l.slice(l.indexOf("\t") + 1) }))
+    .filter((c) => !c.subject.startsWith(BRAIN_SUBJECT_PREFIX));
+  if (!others.length) return [];
+  const r = await runGit(cwd, ["show", "--no-color", "--no-ext-diff", "--no-renames", "-U0", `--format=${SEP}%H`, ...others.map((c) => c.sha), "--", file]);
+  if (r.code !== 0) throw new GitError(`git show failed: ${r.stderr.trim()}`);
+  const bySha = new Map<string, LineChanges>();
+  for (const chunk of r.stdout.split(SEP).filter((c) => c.trim())) {
+    const lines = chunk.split("\n");
+    const sha = lines[0]!.trim();
+    const removed: string[] = [];
+    const added: string[] = [];
+    let inHunk = false;
+    for (const l of lines.slice(1)) {
+      if (l.startsWith("@@")) inHunk = true;
+      else if (!inHunk) continue;
+      else if (l.startsWith("-")) removed.push(l.slice(1));
+      else if (l.startsWith("+")) added.push(l.slice(1));
+    }
+    bySha.set(sha, { sha, subject: others.find((c) => c.sha === sha)?.subject ?? "", removed: removed.join("\n"), added: added.join("\n") });
+  }
+  return others.flatMap((c) => bySha.get(c.sha) ?? []).reverse();
+}
+
+/** Commits after `sha` up to HEAD that touch any of `files` (relative to `cwd`), newest first, as `<short sha> <subject>`. */
+export async function laterCommitsTouching(cwd: string, sha: string, files: string[]): Promise<string[]> {
+  const r = await runGit(cwd, ["log", "--no-color", "--format=%h %s", `${sha}..HEAD`, "--", ...files]);
+  return r.code === 0 ? r.stdout.split("\n").filter(Boolean) : [];
+}
+
+/** The text of `path` (relative to `cwd`) at `rev`, or null when the file is not there. */
+export async function fileAt(cwd: string, rev: string, path: string): Promise<string | null> {
+  const r = await runGit(cwd, ["show", `${rev}:./${path}`]);
+  return r.code === 0 ? r.stdout : null;
+}
+
+/** Files one commit changed, relative to `cwd` (renames as delete + add). */
+export async function filesOfCommit(cwd: string, sha: string): Promise<string[]> {
+  const r = await runGit(cwd, ["show", "--no-color", "--name-only", "--no-renames", "--relative", "--format=", sha]);
+  return r.code === 0 ? r.stdout.split("\n").filter(Boolean) : [];
+}
