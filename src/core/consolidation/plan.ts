@@ -5,7 +5,8 @@ import { UsageError } from "../errors.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
 import { parseMemory, sectionForKind, type MemoryEntry } from "../memory/memory-file.js";
 import { sourceKey, type SourceRef } from "../memory/provenance.js";
-import { makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "../text/match.js";
+import { factsDiffer, makeEntryId, matchTokens, normalizedKey, textSimilarity, RESTATEMENT_THRESHOLD, type MatchTokens } from "../text/match.js";
+import { errorRestatement, parseErrorFix } from "../memory/error-fix.js";
 import { RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "../layout.js";
 import { extractAll, type Candidate } from "./candidates.js";
 import { distillCandidates, distilledFromSummary, type DistilledEntry } from "./distill.js";
@@ -289,9 +290,10 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       let bestScore = 0;
       for (const t of targets) {
         if (t.section.toLowerCase() !== section.toLowerCase()) continue;
-        const score = textSimilarity(tokens, t.tokens);
-        // A fact with other numbers is another fact; an error with another build number or port is the same failure.
-        if (score >= RESTATEMENT_THRESHOLD && score > bestScore && (d.kind === "error" || !numbersDiffer(tokens.tokens, t.tokens.tokens))) {
+        // An error is matched on its error part, so a sighting without a fix reinforces the entry that has one;
+        // anything else on its words, and texts naming other numbers, hosts, environments or names are other facts.
+        const score = d.kind === "error" ? errorRestatement(t.text, d.text) + (parseErrorFix(t.text)?.fix ? 0.001 : 0) : restatementScore(tokens, t.tokens);
+        if (score >= RESTATEMENT_THRESHOLD && score > bestScore) {
           best = t;
           bestScore = score;
         }
@@ -357,6 +359,12 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
     actions.push(a);
   }
   return { actions, targets };
+}
+
+/** Similarity of a restatement, or 0 when the texts are not one (other facts, too few words in common). */
+function restatementScore(a: MatchTokens, b: MatchTokens): number {
+  const score = textSimilarity(a, b);
+  return score >= RESTATEMENT_THRESHOLD && !factsDiffer(a, b) ? score : 0;
 }
 
 function toEntryKind(kind: string | null): EntryKind {
