@@ -120,3 +120,39 @@ describe("a recurrence reinforces the entry that has the fix", () => {
     expect(entries(dir).map((e) => e.seen)).toEqual([3]);
   });
 });
+
+describe("text as written, dates as sourced", () => {
+  it("keeps the first letter as the agent wrote it", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
+    await ok(runBrain(["log", "--kind", "lesson", "kubectl drain needs --ignore-daemonsets on nodes running DaemonSets"], at(dir, "03")));
+    await ok(runBrain(["log", "--kind", "decision", "k3s instead of full Kubernetes on the edge boxes"], at(dir, "03", "10:00")));
+    await ok(runBrain(["log", "Lesson: iptables rules are lost on reboot unless saved"], at(dir, "03", "11:00")));
+    await ok(runBrain(["consolidate"], at(dir, "04")));
+    expect(entries(dir).map((e) => e.text)).toEqual([
+      "kubectl drain needs --ignore-daemonsets on nodes running DaemonSets",
+      "iptables rules are lost on reboot unless saved",
+      "k3s instead of full Kubernetes on the edge boxes",
+    ]);
+  });
+
+  it("dates first= and last= by the earliest and latest source, whatever order they are read in", async () => {
+    const library = await import("../src/core/consolidation/plan.js");
+    const { applyConsolidationPlan } = await import("../src/core/consolidation/apply.js");
+    const log = (day: string) => ({ path: `memory/2026-11-${day}.md`, source: `# 2026-11-${day}\n\n- 10:00 [lesson] Run migrations before seeding the database\n` });
+    // A later log read first: the entry it adds still starts on the earlier day.
+    const plan = library.planConsolidation({ logs: [log("09"), log("02"), log("05")], memory: "# Memory\n", rules: {}, options: { today: "2026-11-21", noPromote: true } });
+    const [added] = parseMemory(applyConsolidationPlan(plan).memory).entries;
+    expect([added!.seen, added!.first, added!.last]).toEqual([3, "2026-11-02", "2026-11-09"]);
+
+    // Through the CLI: an older log arrives (synced from another machine) after the entry was made.
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
+    await ok(runBrain(["log", "--kind", "lesson", "Run migrations before seeding the database"], at(dir, "10")));
+    await ok(runBrain(["consolidate"], at(dir, "11")));
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(`${dir}/memory/2026-11-04.md`, "# 2026-11-04\n\n- 16:20 [lesson] always run the migrations before seeding\n");
+    await ok(runBrain(["consolidate"], at(dir, "12")));
+    const [entry, ...rest] = entries(dir);
+    expect(rest).toEqual([]);
+    expect([entry!.text, entry!.seen, entry!.first, entry!.last]).toEqual(["Run migrations before seeding the database", 2, "2026-11-04", "2026-11-10"]);
+  });
+});

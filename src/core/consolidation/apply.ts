@@ -69,7 +69,7 @@ export function applyConsolidationPlan(plan: ConsolidationPlan): ConsolidationRe
       if (a.last !== a.first) memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: 0 }).text;
       report.added.push({ id: a.id, section: a.section, text: a.text, seen: a.seen, sources: refs });
     } else {
-      memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: a.by, sources: a.sources.map((s) => s.source) }).text;
+      memory = reinforceMemoryEntry(memory, a.id, { date: a.last, first: a.first, by: a.by, sources: a.sources.map((s) => s.source) }).text;
       report.reinforced.push({ id: a.id, section: a.section, text: a.text, seenBefore: a.seenBefore, seen: a.seenBefore + a.by, sources: refs });
     }
   }

@@ -21,13 +21,13 @@ export interface DistilledEntry {
 }
 
 /**
- * One concise entry text: whitespace folded, first letter capitalised, at
- * most {@link MAX_ENTRY_CHARS} characters (cut at a word, marked `…`), and
- * credential-looking spans redacted.
+ * One concise entry text: whitespace folded, at most {@link MAX_ENTRY_CHARS}
+ * characters (cut at a word, marked `…`), and credential-looking spans
+ * redacted. The characters are kept as written: `kubectl drain` and `k3s`
+ * are names, never capitalised.
  */
 export function distillText(text: string): string {
   let t = text.replace(/\s+/g, " ").trim();
-  t = t.charAt(0).toUpperCase() + t.slice(1);
   if (t.length > MAX_ENTRY_CHARS) {
     const cut = clip(t, MAX_ENTRY_CHARS - 1);
     const space = cut.lastIndexOf(" ");

@@ -79,6 +79,8 @@ export type MemoryAction =
       /** Added to `seen`: distinct logs not counted before (0 when only another line of an already-counted log). */
       by: number;
       seenBefore: number;
+      /** Earliest source date: the entry's `first` moves back to it when it is earlier. */
+      first: string;
       last: string;
       sources: SourceCitation[];
     };
@@ -302,6 +304,7 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
     const cites = d.sources.map((c) => ({ ref: c.ref, source: c.source, date: c.date }));
     const dates = d.sources.map((c) => c.date).sort();
     const last = dates[dates.length - 1] ?? input.options.today;
+    const first = dates[0] ?? last;
     const newPaths = (t: Target | null) => {
       let n = 0;
       const seenHere = new Set<string>();
@@ -323,14 +326,16 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       if (a?.type === "add") {
         a.seen += by;
         a.sources.push(...cites);
+        a.first = a.first < first ? a.first : first;
         a.last = a.last > last ? a.last : last;
         a.tags = best.tags;
       } else if (a?.type === "reinforce") {
         a.by += by;
         a.sources.push(...cites);
+        a.first = a.first < first ? a.first : first;
         a.last = a.last > last ? a.last : last;
       } else {
-        const r: MemoryAction = { type: "reinforce", id: best.id, section: best.section, text: best.text, by, seenBefore: best.seen - by, last, sources: cites };
+        const r: MemoryAction = { type: "reinforce", id: best.id, section: best.section, text: best.text, by, seenBefore: best.seen - by, first, last, sources: cites };
         best.action = r;
         actions.push(r);
       }
@@ -353,7 +358,7 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       action: null,
     };
     t.seen = Math.max(1, newPaths(t));
-    const a: MemoryAction = { type: "add", id, section, kind: d.kind, text: d.text, tags: t.tags, seen: t.seen, first: dates[0] ?? last, last, sources: cites };
+    const a: MemoryAction = { type: "add", id, section, kind: d.kind, text: d.text, tags: t.tags, seen: t.seen, first, last, sources: cites };
     t.action = a;
     targets.push(t);
     actions.push(a);

@@ -281,14 +281,16 @@ function verifyAdded(text: string, id: string, section: string, before: number):
 export interface Reinforcement {
   /** Day of the new evidence, `YYYY-MM-DD`; becomes `last` when later than it. */
   date: string;
+  /** Day of the earliest new evidence when it is not `date`; becomes `first` when earlier than it. */
+  first?: string;
   sources?: readonly SourceRef[];
   /** How much to add to `seen`; default 1. */
   by?: number;
 }
 
 /**
- * Records new evidence for an entry: `seen` grows, `last` moves forward,
- * sources are added (already-listed ones are not repeated). Only the
+ * Records new evidence for an entry: `seen` grows, `last` moves forward
+ * (and `first` back, for evidence older than it), sources are added (already-listed ones are not repeated). Only the
  * entry's provenance comment changes.
  */
 export function reinforceMemoryEntry(source: string, id: string, reinforcement: Reinforcement): MemoryEdit {
@@ -298,7 +300,9 @@ export function reinforceMemoryEntry(source: string, id: string, reinforcement: 
   let fields = setField(entry.fields, "seen", String(entry.seen + by));
   const last = entry.last && entry.last > reinforcement.date ? entry.last : reinforcement.date;
   fields = setField(fields, "last", last);
-  if (!entry.first) fields = setField(fields, "first", reinforcement.date);
+  // `first` and `last` are the earliest and latest evidence, in whatever order the evidence arrives.
+  const earliest = reinforcement.first && reinforcement.first < reinforcement.date ? reinforcement.first : reinforcement.date;
+  if (!entry.first || earliest < entry.first) fields = setField(fields, "first", earliest);
   const added = reinforcement.sources ?? [];
   if (added.length) fields = setField(fields, "src", mergeSources(entry.sources, added).map(formatSourceRef).join(","));
   return rewriteComment(source, entry, fields);

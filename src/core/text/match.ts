@@ -234,6 +234,8 @@ export function textFacts(text: string): TextFacts {
     else if (KNOWN_NAMES.has(bare)) names.add(bare);
   }
   for (const h of hosts) names.delete(h);
+  // A word shouted or opening a clause ("ALWAYS", "Never") names nothing.
+  for (const n of names) if (MEMORY_STOP_WORDS.has(n) || NEGATIONS.has(n)) names.delete(n);
   return { ports: [...new Set(ports)], environments, hosts, names: [...names], words };
 }
 
