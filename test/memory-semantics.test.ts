@@ -156,3 +156,48 @@ describe("text as written, dates as sourced", () => {
     expect([entry!.text, entry!.seen, entry!.first, entry!.last]).toEqual(["Run migrations before seeding the database", 2, "2026-11-04", "2026-11-10"]);
   });
 });
+
+describe("what a person wrote is not written again", () => {
+  const MEMORY = "# Memory\n\n## Lessons\n\n- Deploys go through the staging cluster first.\n- **Never** run migrations by hand on production.\n\n## Errors & Fixes\n\n";
+  const TOOLS = "# Tools\n\n- Use `uv` for Python, never pip directly.\n- In CI, always run `pnpm install --frozen-lockfile`.\n";
+
+  it("skips restatements of MEMORY.md lines and of rules in TOOLS.md, saying which line they matched", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": MEMORY, "TOOLS.md": TOOLS });
+    await ok(runBrain(["log", "--kind", "lesson", "deploys go through the staging cluster first"], at(dir, "03")));
+    await ok(runBrain(["log", "--kind", "rule", "Always use uv for Python environments"], at(dir, "03", "10:00")));
+    await ok(runBrain(["log", "--kind", "lesson", "Deploys go through the production cluster on Fridays only"], at(dir, "03", "11:00")));
+    await ok(runBrain(["log", "--kind", "lesson", "Never run migrations by hand on production"], at(dir, "03", "12:00")));
+    const r = await ok(runBrain(["consolidate", "--json"], at(dir, "04")));
+    const report = JSON.parse(r.stdout);
+    expect(report.added.map((a: { text: string }) => a.text)).toEqual(["Deploys go through the production cluster on Fridays only"]);
+    expect(report.restated.map((x: { text: string; matched: string; sources: string[] }) => [x.text, x.matched, x.sources])).toEqual([
+      ["deploys go through the staging cluster first", "MEMORY.md:5", ["memory/2026-11-03.md:6"]],
+      ["Always use uv for Python environments", "TOOLS.md:3", ["memory/2026-11-03.md:7"]],
+      ["Never run migrations by hand on production", "MEMORY.md:6", ["memory/2026-11-03.md:9"]],
+    ]);
+    expect(report.promoted).toEqual([]);
+    expect(read(dir, "TOOLS.md")).toBe(TOOLS);
+    expect(entries(dir).map((e) => e.text)).toEqual(["Deploys go through the production cluster on Fridays only"]);
+    expect(report.changes.filter((c: { kind: string }) => c.kind === "restated").map((c: { matched: string }) => c.matched)).toEqual(["MEMORY.md:5", "TOOLS.md:3", "MEMORY.md:6"]);
+
+    // The text report names the line too, and a reinforced entry says where it is.
+    await ok(runBrain(["log", "--kind", "lesson", "Deploys go through the production cluster on Fridays only."], at(dir, "05")));
+    await ok(runBrain(["log", "--kind", "lesson", "Deploys go through the staging cluster first!"], at(dir, "05", "10:00")));
+    const text = await ok(runBrain(["consolidate"], at(dir, "06")));
+    const line = entries(dir)[0]!.line;
+    expect(text.stdout).toContain(`= MEMORY.md:${line}\n`);
+    expect(text.stdout).toContain("= MEMORY.md:5 (a person wrote it already)");
+  });
+
+  it("does not promote a rule a person wrote in other words, and marks the entry as in that file", async () => {
+    // An entry brain kept before the person wrote the rule in TOOLS.md.
+    const entry = "- Run `pnpm install --frozen-lockfile` in CI so the lockfile is never rewritten <!-- brain id=p3lf kind=lesson seen=1 first=2026-11-01 last=2026-11-01 src=memory/2026-11-01.md:3@abc123 -->\n";
+    const dir = gitWorkspace({ "MEMORY.md": `# Memory\n\n## Lessons\n\n${entry}`, "TOOLS.md": TOOLS, "brain.config.json": JSON.stringify({ promoteAfter: 2 }) });
+    await ok(runBrain(["log", "--kind", "lesson", "run `pnpm install --frozen-lockfile` in CI so the lockfile is never rewritten"], at(dir, "05")));
+    const r = await ok(runBrain(["consolidate", "--json"], at(dir, "06")));
+    const report = JSON.parse(r.stdout);
+    expect(report.promoted.map((p: { target: string; alreadyThere: boolean; matched: string }) => [p.target, p.alreadyThere, p.matched])).toEqual([["TOOLS.md", true, "TOOLS.md:4"]]);
+    expect(read(dir, "TOOLS.md")).toBe(TOOLS);
+    expect(entries(dir).map((e) => [e.seen, e.promoted])).toEqual([[2, "TOOLS.md"]]);
+  });
+});

@@ -3,15 +3,15 @@ import { drainedEntries, parseQueue } from "../queue.js";
 import { isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
-import { parseMemory, sectionForKind, type MemoryEntry } from "../memory/memory-file.js";
+import { parseMemory, personLines, sectionForKind, type MemoryEntry } from "../memory/memory-file.js";
 import { sourceKey, type SourceRef } from "../memory/provenance.js";
 import { factsDiffer, makeEntryId, matchTokens, normalizedKey, textSimilarity, RESTATEMENT_THRESHOLD, type MatchTokens } from "../text/match.js";
 import { errorRestatement, parseErrorFix } from "../memory/error-fix.js";
-import { RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "../layout.js";
+import { MEMORY_PATH, RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "../layout.js";
 import { extractAll, type Candidate } from "./candidates.js";
 import { distillCandidates, distilledFromSummary, type DistilledEntry } from "./distill.js";
 import { logDate, type LogInput } from "./logs.js";
-import { planPromotions, safeRules, type Promotion } from "./promotion.js";
+import { planPromotions, safePersonRules, safeRules, type Promotion } from "./promotion.js";
 import type { RulesFile } from "./rules-file.js";
 import type { SummarizerOutput } from "./summarizer.js";
 
@@ -118,7 +118,28 @@ export interface ConsolidationPlan {
   /** "deterministic" or "summarizer". */
   distiller: "deterministic" | "summarizer";
   actions: MemoryAction[];
+  /** Conclusions left out because a person already wrote them: a line of MEMORY.md or a rule in AGENTS.md / TOOLS.md / SOUL.md. */
+  restated: RestatedEntry[];
   promotions: Promotion[];
+}
+
+/** A conclusion a person already wrote, so nothing was added for it. */
+export interface RestatedEntry {
+  section: string;
+  text: string;
+  sources: SourceCitation[];
+  /** The line it restates, `path:line` (`MEMORY.md:4`, `TOOLS.md:12`). */
+  matched: string;
+  /** What that line says. */
+  matchedText: string;
+}
+
+/** A line a person wrote: in MEMORY.md, or a rule in a rules file. */
+export interface PersonText {
+  path: string;
+  line: number;
+  text: string;
+  tokens: MatchTokens;
 }
 
 /** What the merge step tracks per MEMORY.md entry, existing or new. */
@@ -225,8 +246,9 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
   });
 
   const distilled = summary ? distilledFromSummary(summary, [...fresh, ...notes]) : distillCandidates(fresh);
-  const { actions, targets } = mergeDistilled(distilled, memory.entries, input);
-  const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input.rules);
+  const people = personWritten(input, memory);
+  const { actions, targets, restated } = mergeDistilled(distilled, memory.entries, input, people);
+  const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input.rules, people.filter((p) => p.path !== MEMORY_PATH));
   return {
     input,
     today,
@@ -240,6 +262,7 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
     distilled,
     distiller: summary ? "summarizer" : "deterministic",
     actions,
+    restated,
     promotions,
   };
 }
@@ -264,7 +287,17 @@ function countedKey(s: SourceRef, queue: boolean): string {
   return queue ? sourceKey(s) : `${s.path}@${s.hash}`;
 }
 
-function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly MemoryEntry[], input: ConsolidationInput) {
+/** The lines people wrote in MEMORY.md and the rules they wrote in the rules files, ready to compare. */
+function personWritten(input: ConsolidationInput, memory: ReturnType<typeof parseMemory>): PersonText[] {
+  const out: PersonText[] = personLines(input.memory, memory).map((l) => ({ path: MEMORY_PATH, line: l.line, text: l.text, tokens: matchTokens(l.text) }));
+  for (const file of RULES_FILES) {
+    const src = input.rules[file];
+    if (src) for (const r of safePersonRules(src)) out.push({ path: file, line: r.line, text: r.text, tokens: matchTokens(r.text) });
+  }
+  return out;
+}
+
+function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly MemoryEntry[], input: ConsolidationInput, people: readonly PersonText[]) {
   const targets: Target[] = existing.map((e) => ({
     id: e.id,
     section: e.section ?? sectionForKind(toEntryKind(e.kind)),
@@ -284,6 +317,7 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
     if (src) for (const r of safeRules(src)) if (r.id) ruleIds.set(r.id, normalizedKey(r.text));
   }
   const actions: MemoryAction[] = [];
+  const restated: RestatedEntry[] = [];
   for (const d of distilled) {
     const section = sectionForKind(d.kind);
     const tokens = matchTokens(d.text);
@@ -302,6 +336,14 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       }
     }
     const cites = d.sources.map((c) => ({ ref: c.ref, source: c.source, date: c.date }));
+    if (!best) {
+      // What a person already wrote is not added again beside it, in MEMORY.md or as a rule.
+      const said = restatedByPerson(d, tokens, people);
+      if (said) {
+        restated.push({ section, text: d.text, sources: cites, matched: `${said.path}:${said.line}`, matchedText: said.text });
+        continue;
+      }
+    }
     const dates = d.sources.map((c) => c.date).sort();
     const last = dates[dates.length - 1] ?? input.options.today;
     const first = dates[0] ?? last;
@@ -363,7 +405,18 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
     targets.push(t);
     actions.push(a);
   }
-  return { actions, targets };
+  return { actions, targets, restated };
+}
+
+/** The person-written line `d` restates best, or undefined. */
+function restatedByPerson(d: DistilledEntry, tokens: MatchTokens, people: readonly PersonText[]): PersonText | undefined {
+  let found: PersonText | undefined;
+  let bestScore = 0;
+  for (const p of people) {
+    const score = d.kind === "error" && parseErrorFix(p.text) ? errorRestatement(p.text, d.text) : restatementScore(tokens, p.tokens);
+    if (score > bestScore) [found, bestScore] = [p, score];
+  }
+  return found;
 }
 
 /** Similarity of a restatement, or 0 when the texts are not one (other facts, too few words in common). */

@@ -160,6 +160,45 @@ function readEntry(source: string, item: ListItem, section: string | null): Memo
   };
 }
 
+/** A line of MEMORY.md a person wrote, as text to compare with: list marker, quote marker and emphasis dropped. */
+export interface PersonLine {
+  /** 1-based line number. */
+  line: number;
+  text: string;
+}
+
+/**
+ * The lines of MEMORY.md a person wrote (outside brain's entries): each
+ * non-blank line that is not a heading, a code fence or inside one, an HTML
+ * comment or a table rule. Consolidation adds nothing that restates one.
+ */
+export function personLines(source: string, parsed: ParsedMemory = parseMemory(source)): PersonLine[] {
+  const out: PersonLine[] = [];
+  for (const [start, end] of parsed.userRanges) {
+    const first = lineNumberAt(source, start);
+    let fence: string | null = null;
+    source.slice(start, end).split("\n").forEach((raw, i) => {
+      const line = raw.replace(/\r$/, "");
+      const opener = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+      if (fence) {
+        if (opener && opener[1]!.startsWith(fence)) fence = null;
+        return;
+      }
+      if (opener) {
+        fence = opener[1]!;
+        return;
+      }
+      if (/^\s{0,3}#/.test(line) || /^\s*<!--/.test(line) || /^\s*[|:\s-]*$/.test(line)) return;
+      const text = line
+        .replace(/^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])?\s+(?:\[[ xX]\]\s+)?/, "")
+        .replace(/[*_]{1,3}([^*_]+)[*_]{1,3}/g, "$1")
+        .trim();
+      if (text) out.push({ line: first + i, text });
+    });
+  }
+  return out;
+}
+
 /** What a caller gives to add one entry. */
 export interface NewMemoryEntry {
   /** Section title, e.g. `Lessons` (see {@link sectionForKind}). */
