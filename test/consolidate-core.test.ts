@@ -130,7 +130,7 @@ describe("planConsolidation scenario over three weeks", () => {
   it("copies no noise and keeps the decision", () => {
     const texts = mem.entries.map((e) => e.text).join("\n");
     for (const noise of ["Coffee", "roadmap", "weekly demos", "imported 3 files", "billing service", "ran the test suite", "uneventful"]) expect(texts).not.toContain(noise);
-    expect(mem.entries.filter((e) => e.section === "Decisions").map((e) => e.text)).toEqual(["Chose Postgres over SQLite because we need concurrent writers"]);
+    expect(mem.entries.filter((e) => e.section === "Decisions").map((e) => e.text)).toEqual(["chose Postgres over SQLite because we need concurrent writers"]);
     expect(mem.entries).toHaveLength(3);
   });
 

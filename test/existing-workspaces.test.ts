@@ -78,7 +78,7 @@ describe("a Mjolnir-Brain workspace, end to end through the CLI", () => {
     expect(cons.code).toBe(0);
     const memory = read(dir, "MEMORY.md");
     expect(memory).toMatch(/^- 部署前先备份数据库 <!-- brain /m);
-    expect(memory).toMatch(/^- Keep the bastion route for every deploy\. <!-- brain /m);
+    expect(memory).toMatch(/^- keep the bastion route for every deploy\. <!-- brain /m);
     expect(memory).not.toContain("不能再算一次");
     expect(memory).not.toMatch(/创建时间|文件：|状态：/);
     expect(memory.startsWith(files["MEMORY.md"] as string)).toBe(true);

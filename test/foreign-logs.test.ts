@@ -233,8 +233,8 @@ describe("through the CLI, on a workspace written by Mjolnir-Brain and OpenClaw"
     expect(out.added.map((a) => [a.section, a.text])).toEqual([
       ["Lessons", "改完 nginx 配置先跑 nginx -t 再重载"],
       ["Errors & Fixes", "Cause: upstream 端口写错了。 — Fix: 端口改回 8080 并重载。"],
-      ["Decisions", "Keep the streaming parser because it copes with 2 GB exports."],
-      ["Lessons", "Take a screenshot before every submit so a failed run can be read afterwards."],
+      ["Decisions", "keep the streaming parser because it copes with 2 GB exports."],
+      ["Lessons", "take a screenshot before every submit so a failed run can be read afterwards."],
       ["Decisions", "生产环境只用蓝绿部署，不再原地升级。"],
     ]);
     const memory = read(dir, "MEMORY.md");

@@ -346,7 +346,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
           : "Nothing to consolidate."
         : [
             (r.dryRun ? "Dry run — would commit: " : "") + (r.message.split("\n")[0] ?? ""),
-            ...r.changes.map((c) => `  ${c.kind} ${c.kind === "moved-log" ? "" : `[${c.target}] `}${c.text}`),
+            ...r.changes.map((c) => `  ${c.kind} ${c.kind === "moved-log" ? "" : `[${c.target}] `}${c.text}${c.matched ? ` (= ${c.matched})` : ""}`),
             r.dryRun ? (r.diff ?? "").trimEnd() : commitText(r.commit),
           ].join("\n"),
   }),

@@ -1,6 +1,6 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
-import { formatErrorFix, parseErrorFix } from "../core/memory/error-fix.js";
+import { errorRestatement, formatErrorFix, parseErrorFix } from "../core/memory/error-fix.js";
 import { adaptFix, type AdaptedFix } from "../core/signature/adapt.js";
 import { UsageError } from "../core/errors.js";
 import { shorten } from "../core/text/clip.js";
@@ -321,7 +321,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   checkEntryText(options.fix);
   // MEMORY.md editing needs the markdown parser; only this command loads it.
   const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry } = await import("../core/memory/memory-file.js");
-  const { hashSourceText, isRestatement } = await import("../core/text/match.js");
+  const { hashSourceText } = await import("../core/text/match.js");
   const now = options.now ?? new Date();
   const date = localDate(now);
   const ws = openWorkspace(options);
@@ -339,7 +339,13 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     // The same path and hash consolidation computes for this log entry, so it is never counted twice.
     const written = parseDailyLog(logged!.entry).entries[0]!;
     const ref = { ...source, hash: hashSourceText(`${written.kind} ${written.text}`) };
-    const existing = parseMemory(memoryBefore).entries.find((e) => e.section === "Errors & Fixes" && isRestatement(e.text, text));
+    // The same error, with the same fix or none: the entry is reinforced (see errorRestatement).
+    let existing: ReturnType<typeof parseMemory>["entries"][number] | undefined;
+    let bestScore = 0;
+    for (const e of parseMemory(memoryBefore).entries) {
+      const score = e.section === "Errors & Fixes" ? errorRestatement(e.text, text) : 0;
+      if (score > bestScore) [existing, bestScore] = [e, score];
+    }
     const edit = existing
       ? reinforceMemoryEntry(memoryBefore, existing.id, { date, sources: [ref] })
       : addMemoryEntry(memoryBefore, { section: "Errors & Fixes", kind: "error", text, date, sources: [ref] });

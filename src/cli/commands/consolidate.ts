@@ -11,7 +11,7 @@ interface Args extends GlobalArgs {
   apply?: string;
 }
 
-const LABELS = { added: "added", reinforced: "reinforced", promoted: "promoted", archived: "archived", "moved-log": "moved" } as const;
+const LABELS = { added: "added", reinforced: "reinforced", restated: "not added", promoted: "promoted", archived: "archived", "moved-log": "moved" } as const;
 
 export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
   command: "consolidate",
@@ -61,6 +61,9 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       for (const c of r.changes) {
         say(args, `  ${LABELS[c.kind].padEnd(10)} ${c.kind === "moved-log" ? "" : `[${c.target}] `}${c.text}`);
         if (c.kind !== "moved-log") say(args, `             ← ${c.sources.join(", ")}`);
+        // Which line it matched: the entry reinforced, or the line a person wrote that already says it.
+        if (c.kind === "restated") say(args, `             = ${c.matched} (a person wrote it already)`);
+        else if (c.kind === "reinforced" && c.matched) say(args, `             = ${c.matched}`);
       }
       for (const f of r.forgotten) {
         say(args, `  ${"skipped".padEnd(10)} ${f.text} (id ${f.id}: a person deleted it from MEMORY.md; see memory/forgotten.md)`);

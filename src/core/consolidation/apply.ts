@@ -1,8 +1,8 @@
 import { parseDailyLog } from "../daily-log.js";
 import { formatCommitSubject } from "../commit/subject.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
-import { addMemoryEntry, formatArchiveChunk, mergeSources, planMemoryCap, reinforceMemoryEntry, relocateSource, relocateSources, setMemoryEntryField } from "../memory/memory-file.js";
-import { DEFAULT_CONFIG } from "../layout.js";
+import { addMemoryEntry, formatArchiveChunk, mergeSources, parseMemory, planMemoryCap, reinforceMemoryEntry, relocateSource, relocateSources, setMemoryEntryField } from "../memory/memory-file.js";
+import { DEFAULT_CONFIG, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../layout.js";
 import type { ConsolidationPlan } from "./plan.js";
 import { addRule, type RulesFile } from "./rules-file.js";
 
@@ -11,8 +11,12 @@ import { addRule, type RulesFile } from "./rules-file.js";
 export interface ConsolidationReport {
   logs: string[];
   added: Array<{ id: string; section: string; text: string; seen: number; sources: string[] }>;
-  reinforced: Array<{ id: string; section: string; text: string; seenBefore: number; seen: number; sources: string[] }>;
-  promoted: Array<{ id: string; text: string; target: RulesFile; alreadyThere: boolean }>;
+  /** `matched`: the entry reinforced, `MEMORY.md:line` as committed. */
+  reinforced: Array<{ id: string; section: string; text: string; seenBefore: number; seen: number; sources: string[]; matched: string }>;
+  /** `matched`: the person's rule it restates (`TOOLS.md:3`), when that is why it was not added. */
+  promoted: Array<{ id: string; text: string; target: RulesFile; alreadyThere: boolean; matched?: string }>;
+  /** Conclusions not added because a person already wrote them; `matched` is that line, `path:line`. */
+  restated: Array<{ section: string; text: string; sources: string[]; matched: string; matchedText: string }>;
   archived: Array<{ id: string; section: string | null; text: string }>;
   /** Source entries skipped because MEMORY.md already counted them. */
   alreadyCounted: string[];
@@ -66,6 +70,7 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
     added: [],
     reinforced: [],
     promoted: [],
+    restated: plan.restated.map((r) => ({ section: r.section, text: r.text, sources: r.sources.map((c) => c.ref), matched: r.matched, matchedText: r.matchedText })),
     archived: [],
     alreadyCounted: plan.alreadyCounted,
     marked: [],
@@ -83,8 +88,8 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
       if (a.last !== a.first) memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: 0 }).text;
       report.added.push({ id: a.id, section: a.section, text: a.text, seen: a.seen, sources: refs });
     } else {
-      memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: a.by, sources: cited }).text;
-      report.reinforced.push({ id: a.id, section: a.section, text: a.text, seenBefore: a.seenBefore, seen: a.seenBefore + a.by, sources: refs });
+      memory = reinforceMemoryEntry(memory, a.id, { date: a.last, first: a.first, by: a.by, sources: cited }).text;
+      report.reinforced.push({ id: a.id, section: a.section, text: a.text, seenBefore: a.seenBefore, seen: a.seenBefore + a.by, sources: refs, matched: MEMORY_PATH });
     }
   }
   const rules: Partial<Record<RulesFile, string>> = {};
@@ -95,13 +100,16 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
       if (r.added) rules[p.target] = r.text;
       report.promoted.push({ id: p.id, text: p.text, target: p.target, alreadyThere: !r.added });
     } else {
-      report.promoted.push({ id: p.id, text: p.text, target: p.target, alreadyThere: true });
+      report.promoted.push({ id: p.id, text: p.text, target: p.target, alreadyThere: true, ...(p.matched ? { matched: p.matched } : {}) });
     }
     memory = setMemoryEntryField(memory, p.id, "promoted", p.target).text;
   }
   const cap = planMemoryCap(memory, input.options.capBytes ?? DEFAULT_CONFIG.memoryCapBytes);
   const archive = formatArchiveChunk(memory, cap.moved, today);
   memory = cap.text;
+  // Where each reinforced entry is once everything is written.
+  const lines = new Map(parseMemory(memory).entries.map((e) => [e.id, e.line]));
+  for (const r of report.reinforced) r.matched = lines.has(r.id) ? `${MEMORY_PATH}:${lines.get(r.id)}` : MEMORY_ARCHIVE_PATH;
   report.archived = cap.moved.map((e) => ({ id: e.id, section: e.section, text: e.text }));
   if (cap.stillOver) {
     report.capWarning = `MEMORY.md is ${cap.bytesAfter} bytes, over the ${cap.capBytes}-byte cap, after moving every brain entry it could; the rest is text people wrote, which brain never cuts.`;
@@ -161,7 +169,14 @@ export function formatConsolidationCommit(report: ConsolidationReport): string {
   };
   section("Added to MEMORY.md:", report.added.map((a) => `- [${a.section}] ${a.text} (id ${a.id}, seen ${a.seen}) ← ${a.sources.join(", ")}`));
   section("Reinforced in MEMORY.md:", report.reinforced.map((r) => `- [${r.section}] ${r.text} (id ${r.id}, seen ${r.seenBefore} → ${r.seen}) ← ${r.sources.join(", ")}`));
-  section("Promoted to permanent rules:", report.promoted.map((p) => `- ${p.target}: ${p.text} (id ${p.id}${p.alreadyThere ? ", already there" : ""})`));
+  section("Promoted to permanent rules:", report.promoted.filter((p) => !p.matched).map((p) => `- ${p.target}: ${p.text} (id ${p.id}${p.alreadyThere ? ", already there" : ""})`));
+  section(
+    "Already written by a person, not added:",
+    [
+      ...report.restated.map((r) => `- [${r.section}] ${r.text} = ${r.matched} ← ${r.sources.join(", ")}`),
+      ...report.promoted.filter((p) => p.matched).map((p) => `- [rule] ${p.text} (id ${p.id}) = ${p.matched}, not promoted`),
+    ],
+  );
   section("Moved to memory/archive/MEMORY-archive.md (size cap):", report.archived.map((a) => `- [${a.section ?? "Memory"}] ${a.text} (id ${a.id})`));
   section("Marked consolidated:", report.marked.map((p) => `- ${p}`));
   section("Drained:", report.drained.map((d) => `- ${d.path} (${d.entries} entries, moved into ${d.into})`));

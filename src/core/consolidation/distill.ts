@@ -28,16 +28,16 @@ export interface DistillOptions {
 }
 
 /**
- * One concise entry text: whitespace folded, first letter capitalised, at
- * most {@link MAX_ENTRY_CHARS} characters (cut at a word, marked `…`),
- * credential-looking spans redacted, and e-mail addresses and phone numbers
- * masked (`<email>`, `<phone>`) unless `maskPersonalData` is false.
+ * One concise entry text: whitespace folded, at most {@link MAX_ENTRY_CHARS}
+ * characters (cut at a word, marked `…`), credential-looking spans redacted,
+ * and e-mail addresses and phone numbers masked (`<email>`, `<phone>`) unless
+ * `maskPersonalData` is false. The characters are kept as written:
+ * `kubectl drain` and `k3s` are names, never capitalised.
  */
 export function distillText(text: string, options: DistillOptions = {}): string {
   let t = text.replace(/\s+/g, " ").trim();
   // Masked before the cut, so an address is never half kept.
   if (options.maskPersonalData ?? DEFAULT_CONFIG.maskPersonalData) t = maskPersonalData(t).text;
-  t = t.charAt(0).toUpperCase() + t.slice(1);
   if (t.length > MAX_ENTRY_CHARS) {
     const cut = clip(t, MAX_ENTRY_CHARS - 1);
     const space = cut.lastIndexOf(" ");

@@ -3,15 +3,16 @@ import { drainedEntries, parseQueue } from "../queue.js";
 import { isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
-import { parseMemory, sectionForKind, type MemoryEntry } from "../memory/memory-file.js";
+import { parseMemory, personLines, sectionForKind, type MemoryEntry } from "../memory/memory-file.js";
 import { provenanceIdsInUse, sourceKey, type SourceRef } from "../memory/provenance.js";
 import type { ForgottenEntry } from "../memory/forgotten.js";
-import { makeEntryId, matchTokens, normalizedKey, numbersDiffer, textSimilarity, RESTATEMENT_THRESHOLD } from "../text/match.js";
-import { RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "../layout.js";
+import { factsDiffer, makeEntryId, matchTokens, normalizedKey, textSimilarity, RESTATEMENT_THRESHOLD, type MatchTokens } from "../text/match.js";
+import { errorRestatement, parseErrorFix } from "../memory/error-fix.js";
+import { MEMORY_PATH, RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "../layout.js";
 import { extractAll, type Candidate } from "./candidates.js";
 import { distillCandidates, distilledFromSummary, type DistilledEntry } from "./distill.js";
 import { logDate, type LogInput } from "./logs.js";
-import { planPromotions, safeRules, type Promotion } from "./promotion.js";
+import { planPromotions, safePersonRules, safeRules, type Promotion } from "./promotion.js";
 import type { RulesFile } from "./rules-file.js";
 import type { SummarizerOutput } from "./summarizer.js";
 
@@ -83,6 +84,8 @@ export type MemoryAction =
       /** Added to `seen`: distinct logs not counted before (0 when only another line of an already-counted log). */
       by: number;
       seenBefore: number;
+      /** Earliest source date: the entry's `first` moves back to it when it is earlier. */
+      first: string;
       last: string;
       sources: SourceCitation[];
     };
@@ -120,9 +123,30 @@ export interface ConsolidationPlan {
   /** "deterministic" or "summarizer". */
   distiller: "deterministic" | "summarizer";
   actions: MemoryAction[];
+  /** Conclusions left out because a person already wrote them: a line of MEMORY.md or a rule in AGENTS.md / TOOLS.md / SOUL.md. */
+  restated: RestatedEntry[];
   promotions: Promotion[];
   /** Conclusions not added because a person had deleted the same entry (the id it had). */
   forgotten: Array<{ id: string; text: string; sources: SourceCitation[] }>;
+}
+
+/** A conclusion a person already wrote, so nothing was added for it. */
+export interface RestatedEntry {
+  section: string;
+  text: string;
+  sources: SourceCitation[];
+  /** The line it restates, `path:line` (`MEMORY.md:4`, `TOOLS.md:12`). */
+  matched: string;
+  /** What that line says. */
+  matchedText: string;
+}
+
+/** A line a person wrote: in MEMORY.md, or a rule in a rules file. */
+export interface PersonText {
+  path: string;
+  line: number;
+  text: string;
+  tokens: MatchTokens;
 }
 
 /** What the merge step tracks per MEMORY.md entry, existing or new. */
@@ -230,8 +254,9 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
 
   const mask = { maskPersonalData: input.options.maskPersonalData ?? DEFAULT_CONFIG.maskPersonalData };
   const distilled = summary ? distilledFromSummary(summary, [...fresh, ...notes], mask) : distillCandidates(fresh, mask);
-  const { actions, targets, forgotten } = mergeDistilled(distilled, memory.entries, input);
-  const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input.rules, mask);
+  const people = personWritten(input, memory);
+  const { actions, targets, forgotten, restated } = mergeDistilled(distilled, memory.entries, input, people);
+  const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input.rules, people.filter((p) => p.path !== MEMORY_PATH), mask);
   return {
     input,
     today,
@@ -245,6 +270,7 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
     distilled,
     distiller: summary ? "summarizer" : "deterministic",
     actions,
+    restated,
     promotions,
     forgotten,
   };
@@ -270,7 +296,17 @@ function countedKey(s: SourceRef, queue: boolean): string {
   return queue ? sourceKey(s) : `${s.path}@${s.hash}`;
 }
 
-function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly MemoryEntry[], input: ConsolidationInput) {
+/** The lines people wrote in MEMORY.md and the rules they wrote in the rules files, ready to compare. */
+function personWritten(input: ConsolidationInput, memory: ReturnType<typeof parseMemory>): PersonText[] {
+  const out: PersonText[] = personLines(input.memory, memory).map((l) => ({ path: MEMORY_PATH, line: l.line, text: l.text, tokens: matchTokens(l.text) }));
+  for (const file of RULES_FILES) {
+    const src = input.rules[file];
+    if (src) for (const r of safePersonRules(src)) out.push({ path: file, line: r.line, text: r.text, tokens: matchTokens(r.text) });
+  }
+  return out;
+}
+
+function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly MemoryEntry[], input: ConsolidationInput, people: readonly PersonText[]) {
   const targets: Target[] = existing.map((e) => ({
     id: e.id,
     section: e.section ?? sectionForKind(toEntryKind(e.kind)),
@@ -293,6 +329,7 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
   const inUse = provenanceIdsInUse(input.memory);
   const actions: MemoryAction[] = [];
   const forgotten: ConsolidationPlan["forgotten"] = [];
+  const restated: RestatedEntry[] = [];
   for (const d of distilled) {
     const section = sectionForKind(d.kind);
     const tokens = matchTokens(d.text);
@@ -301,17 +338,27 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       let bestScore = 0;
       for (const t of targets) {
         if (t.section.toLowerCase() !== section.toLowerCase()) continue;
-        const score = textSimilarity(tokens, t.tokens);
-        // A fact with other numbers is another fact; an error with another build number or port is the same failure.
-        if (score >= RESTATEMENT_THRESHOLD && score > bestScore && (d.kind === "error" || !numbersDiffer(tokens.tokens, t.tokens.tokens))) {
+        // An error is matched on its error part, so a sighting without a fix reinforces the entry that has one;
+        // anything else on its words, and texts naming other numbers, hosts, environments or names are other facts.
+        const score = d.kind === "error" ? errorRestatement(t.text, d.text) + (parseErrorFix(t.text)?.fix ? 0.001 : 0) : restatementScore(tokens, t.tokens);
+        if (score >= RESTATEMENT_THRESHOLD && score > bestScore) {
           best = t;
           bestScore = score;
         }
       }
     }
     const cites = d.sources.map((c) => ({ ref: c.ref, source: c.source, date: c.date }));
+    if (!best) {
+      // What a person already wrote is not added again beside it, in MEMORY.md or as a rule.
+      const said = restatedByPerson(d, tokens, people);
+      if (said) {
+        restated.push({ section, text: d.text, sources: cites, matched: `${said.path}:${said.line}`, matchedText: said.text });
+        continue;
+      }
+    }
     const dates = d.sources.map((c) => c.date).sort();
     const last = dates[dates.length - 1] ?? input.options.today;
+    const first = dates[0] ?? last;
     const newPaths = (t: Target | null) => {
       let n = 0;
       const seenHere = new Set<string>();
@@ -333,14 +380,16 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       if (a?.type === "add") {
         a.seen += by;
         a.sources.push(...cites);
+        a.first = a.first < first ? a.first : first;
         a.last = a.last > last ? a.last : last;
         a.tags = best.tags;
       } else if (a?.type === "reinforce") {
         a.by += by;
         a.sources.push(...cites);
+        a.first = a.first < first ? a.first : first;
         a.last = a.last > last ? a.last : last;
       } else {
-        const r: MemoryAction = { type: "reinforce", id: best.id, section: best.section, text: best.text, by, seenBefore: best.seen - by, last, sources: cites };
+        const r: MemoryAction = { type: "reinforce", id: best.id, section: best.section, text: best.text, by, seenBefore: best.seen - by, first, last, sources: cites };
         best.action = r;
         actions.push(r);
       }
@@ -369,12 +418,12 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       action: null,
     };
     t.seen = Math.max(1, newPaths(t));
-    const a: MemoryAction = { type: "add", id, section, kind: d.kind, text: d.text, tags: t.tags, seen: t.seen, first: dates[0] ?? last, last, sources: cites };
+    const a: MemoryAction = { type: "add", id, section, kind: d.kind, text: d.text, tags: t.tags, seen: t.seen, first, last, sources: cites };
     t.action = a;
     targets.push(t);
     actions.push(a);
   }
-  return { actions, targets, forgotten };
+  return { actions, targets, forgotten, restated };
 }
 
 /**
@@ -387,6 +436,23 @@ function deletedByPerson(text: string, taken: ReadonlySet<string>, forgotten: re
   const id = makeEntryId(text, taken);
   const key = normalizedKey(text);
   return forgotten.find((f) => f.id === id || normalizedKey(f.text) === key);
+}
+
+/** The person-written line `d` restates best, or undefined. */
+function restatedByPerson(d: DistilledEntry, tokens: MatchTokens, people: readonly PersonText[]): PersonText | undefined {
+  let found: PersonText | undefined;
+  let bestScore = 0;
+  for (const p of people) {
+    const score = d.kind === "error" && parseErrorFix(p.text) ? errorRestatement(p.text, d.text) : restatementScore(tokens, p.tokens);
+    if (score > bestScore) [found, bestScore] = [p, score];
+  }
+  return found;
+}
+
+/** Similarity of a restatement, or 0 when the texts are not one (other facts, too few words in common). */
+function restatementScore(a: MatchTokens, b: MatchTokens): number {
+  const score = textSimilarity(a, b);
+  return score >= RESTATEMENT_THRESHOLD && !factsDiffer(a, b) ? score : 0;
 }
 
 function toEntryKind(kind: string | null): EntryKind {

@@ -1,7 +1,7 @@
-import { normalizedKey } from "../text/match.js";
+import { isRestatement, normalizedKey, type MatchTokens } from "../text/match.js";
 import { maskPersonalData } from "../redaction/personal-data.js";
 import { RULES_FILES } from "../layout.js";
-import { parseRules, type RulesFile } from "./rules-file.js";
+import { parseRules, personRules, type RulesFile } from "./rules-file.js";
 
 /** Promotion targets: which MEMORY.md entries become permanent rules, and in which rules file each lands. */
 
@@ -11,8 +11,14 @@ export interface Promotion {
   kind: string;
   target: RulesFile;
   seen: number;
-  /** True when the rule is already in the file (a run interrupted after writing it): only the mark in MEMORY.md is missing. */
+  /**
+   * True when the rule is already in the file (a run interrupted after
+   * writing it, or a person's rule saying the same): only the mark in
+   * MEMORY.md is missing.
+   */
   alreadyThere: boolean;
+  /** The person's rule it restates, `path:line`; `target` is then that rule's file. */
+  matched?: string;
 }
 
 /** What promotion needs to know of a MEMORY.md entry, existing or added this run. */
@@ -47,6 +53,15 @@ export function chooseRulesFile(kind: string, tags: readonly string[], text: str
   return "AGENTS.md";
 }
 
+/** The rules a person wrote in a rules file (see {@link personRules}); none when the file cannot be read as markdown lists. */
+export function safePersonRules(source: string) {
+  try {
+    return personRules(source);
+  } catch {
+    return [];
+  }
+}
+
 /** The rules in a rules file; none when its rules block is broken (an unclosed marker), which promotion then leaves alone. */
 export function safeRules(source: string) {
   try {
@@ -63,13 +78,19 @@ export function safeRules(source: string) {
  * address or phone number (masked as `<email>`, `<phone>`, also when a person
  * wrote one into the MEMORY.md entry) unless `maskPersonalData` is false.
  */
-export function planPromotions(targets: readonly PromotionCandidate[], promoteAfter: number, rules: Partial<Record<RulesFile, string>>, options: { maskPersonalData?: boolean } = {}): Promotion[] {
+export function planPromotions(
+  targets: readonly PromotionCandidate[],
+  promoteAfter: number,
+  rules: Partial<Record<RulesFile, string>>,
+  people: ReadonlyArray<{ path: string; line: number; text: string; tokens: MatchTokens }> = [],
+  options: { maskPersonalData?: boolean } = {},
+): Promotion[] {
   const out: Promotion[] = [];
   for (const t of targets) {
     if (t.promoted) continue;
     if (t.seen < promoteAfter && t.kind !== "rule") continue;
     const text = options.maskPersonalData === false ? t.text : maskPersonalData(t.text).text;
-    const target = chooseRulesFile(t.kind, t.tags, text);
+    let target = chooseRulesFile(t.kind, t.tags, text);
     const key = normalizedKey(text);
     let alreadyThere = false;
     for (const file of RULES_FILES) {
@@ -77,7 +98,10 @@ export function planPromotions(targets: readonly PromotionCandidate[], promoteAf
       if (!src) continue;
       if (safeRules(src).some((r) => (r.id === t.id && normalizedKey(r.text) === key) || (file === target && normalizedKey(r.text) === key))) alreadyThere = true;
     }
-    out.push({ id: t.id, text, kind: t.kind, target, seen: t.seen, alreadyThere });
+    // A rule a person wrote in any of the files, in other words, is the same rule: it is not promoted beside it.
+    const person = alreadyThere ? undefined : people.find((p) => isRestatement(p.tokens, text));
+    if (person) target = person.path as RulesFile;
+    out.push({ id: t.id, text, kind: t.kind, target, seen: t.seen, alreadyThere: alreadyThere || !!person, ...(person ? { matched: `${person.path}:${person.line}` } : {}) });
   }
   return out;
 }

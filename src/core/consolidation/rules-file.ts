@@ -130,6 +130,15 @@ export function parseRules(source: string): RuleItem[] {
   return listItems(source, tree).filter((r) => r.start >= block.contentStart && r.start < block.contentEnd).map(({ start: _s, ...r }) => r);
 }
 
+/**
+ * The rules a person wrote in a rules file: every top-level list item
+ * without brain's provenance comment, inside or outside brain's block.
+ * Consolidation promotes nothing that restates one.
+ */
+export function personRules(source: string): RuleItem[] {
+  return listItems(source, parseMarkdown(source)).filter((r) => !r.provenance).map(({ start: _s, ...r }) => r);
+}
+
 function listItems(source: string, tree: Root): Array<RuleItem & { start: number }> {
   const out: Array<RuleItem & { start: number }> = [];
   for (const node of tree.children) {

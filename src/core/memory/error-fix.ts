@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { factsDiffer, RESTATEMENT_THRESHOLD, textSimilarity } from "../text/match.js";
 
 /**
  * The Errors & Fixes entry text, `Error: <error> — Cause: <cause> — Fix: <fix>`,
@@ -77,4 +78,34 @@ export function mentionsFix(text: string): boolean {
 export function errorPartOf(text: string): string {
   const parsed = parseErrorFix(text);
   return (parsed && parsed.error !== null ? parsed.error : text).trim();
+}
+
+/**
+ * How well `incoming` (an Errors & Fixes text, or an error message) restates
+ * the Errors & Fixes entry `existing`, from 0 (another error) to 1:
+ * - a sighting without a fix (the error came back) is the same error when
+ *   the error parts restate each other: it reinforces the entry that holds
+ *   the fix, whatever cause and fix that entry carries;
+ * - a sighting with a fix restates an entry with a fix when the whole texts
+ *   do; an entry without a fix never takes in one with a fix (that would
+ *   lose the fix).
+ * Facts decide as in {@link factsDiffer} (ports, hosts, environment words
+ * and names, never build or line numbers): "connection refused on port
+ * 6379 — Fix: start redis" is not "connection refused — Fix: start postgres".
+ */
+export function errorRestatement(existing: string, incoming: string): number {
+  const e = parseErrorFix(existing) ?? { error: existing, cause: null, fix: null };
+  const i = parseErrorFix(incoming) ?? { error: incoming, cause: null, fix: null };
+  const errors = { errors: true };
+  if (e.error !== null && i.error !== null) {
+    if (factsDiffer(e.error, i.error, errors)) return 0;
+    if (!i.fix) {
+      const score = textSimilarity(e.error, i.error);
+      return score >= RESTATEMENT_THRESHOLD ? score : 0;
+    }
+  }
+  if (i.fix && !e.fix) return 0;
+  if (factsDiffer(existing, incoming, errors)) return 0;
+  const score = textSimilarity(existing, incoming);
+  return score >= RESTATEMENT_THRESHOLD ? score : 0;
 }

@@ -161,6 +161,45 @@ function readEntry(source: string, item: ListItem, section: string | null): Memo
   };
 }
 
+/** A line of MEMORY.md a person wrote, as text to compare with: list marker, quote marker and emphasis dropped. */
+export interface PersonLine {
+  /** 1-based line number. */
+  line: number;
+  text: string;
+}
+
+/**
+ * The lines of MEMORY.md a person wrote (outside brain's entries): each
+ * non-blank line that is not a heading, a code fence or inside one, an HTML
+ * comment or a table rule. Consolidation adds nothing that restates one.
+ */
+export function personLines(source: string, parsed: ParsedMemory = parseMemory(source)): PersonLine[] {
+  const out: PersonLine[] = [];
+  for (const [start, end] of parsed.userRanges) {
+    const first = lineNumberAt(source, start);
+    let fence: string | null = null;
+    source.slice(start, end).split("\n").forEach((raw, i) => {
+      const line = raw.replace(/\r$/, "");
+      const opener = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+      if (fence) {
+        if (opener && opener[1]!.startsWith(fence)) fence = null;
+        return;
+      }
+      if (opener) {
+        fence = opener[1]!;
+        return;
+      }
+      if (/^\s{0,3}#/.test(line) || /^\s*<!--/.test(line) || /^\s*[|:\s-]*$/.test(line)) return;
+      const text = line
+        .replace(/^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])?\s+(?:\[[ xX]\]\s+)?/, "")
+        .replace(/[*_]{1,3}([^*_]+)[*_]{1,3}/g, "$1")
+        .trim();
+      if (text) out.push({ line: first + i, text });
+    });
+  }
+  return out;
+}
+
 /** What a caller gives to add one entry. */
 export interface NewMemoryEntry {
   /** Section title, e.g. `Lessons` (see {@link sectionForKind}). */
@@ -283,14 +322,16 @@ function verifyAdded(text: string, id: string, section: string, before: number):
 export interface Reinforcement {
   /** Day of the new evidence, `YYYY-MM-DD`; becomes `last` when later than it. */
   date: string;
+  /** Day of the earliest new evidence when it is not `date`; becomes `first` when earlier than it. */
+  first?: string;
   sources?: readonly SourceRef[];
   /** How much to add to `seen`; default 1. */
   by?: number;
 }
 
 /**
- * Records new evidence for an entry: `seen` grows, `last` moves forward,
- * sources are added (already-listed ones are not repeated). Only the
+ * Records new evidence for an entry: `seen` grows, `last` moves forward
+ * (and `first` back, for evidence older than it), sources are added (already-listed ones are not repeated). Only the
  * entry's provenance comment changes.
  */
 export function reinforceMemoryEntry(source: string, id: string, reinforcement: Reinforcement): MemoryEdit {
@@ -300,7 +341,9 @@ export function reinforceMemoryEntry(source: string, id: string, reinforcement: 
   let fields = setField(entry.fields, "seen", String(entry.seen + by));
   const last = entry.last && entry.last > reinforcement.date ? entry.last : reinforcement.date;
   fields = setField(fields, "last", last);
-  if (!entry.first) fields = setField(fields, "first", reinforcement.date);
+  // `first` and `last` are the earliest and latest evidence, in whatever order the evidence arrives.
+  const earliest = reinforcement.first && reinforcement.first < reinforcement.date ? reinforcement.first : reinforcement.date;
+  if (!entry.first || earliest < entry.first) fields = setField(fields, "first", earliest);
   const added = reinforcement.sources ?? [];
   if (added.length) fields = setField(fields, "src", mergeSources(entry.sources, added).map(formatSourceRef).join(","));
   return rewriteComment(source, entry, fields);

@@ -52,7 +52,7 @@ export interface ConsolidateOptions extends WriteOptions {
 
 /** One line of the report: a change and where it came from. */
 export interface ConsolidateChange {
-  kind: "added" | "reinforced" | "promoted" | "archived" | "moved-log";
+  kind: "added" | "reinforced" | "restated" | "promoted" | "archived" | "moved-log";
   /** MEMORY.md section, rules file, or archive file the change went to. */
   target: string;
   text: string;
@@ -60,6 +60,12 @@ export interface ConsolidateChange {
   source: string;
   /** Every source, `path:line`. */
   sources: string[];
+  /**
+   * The line the conclusion was matched to, `path:line`: the MEMORY.md entry
+   * it reinforced, or the line or rule a person wrote that it restates
+   * (`restated`: nothing was added).
+   */
+  matched?: string;
 }
 
 export interface ConsolidateResult {
@@ -68,6 +74,8 @@ export interface ConsolidateResult {
   added: ConsolidationReport["added"];
   reinforced: ConsolidationReport["reinforced"];
   promoted: ConsolidationReport["promoted"];
+  /** Conclusions not added because a person already wrote them (a line of MEMORY.md, a rule in AGENTS.md / TOOLS.md / SOUL.md). */
+  restated: ConsolidationReport["restated"];
   /** MEMORY.md entries moved to the archive by the size cap. */
   archived: ConsolidationReport["archived"];
   /** Consolidated logs past retention moved into memory/archive/ with git mv. */
@@ -342,6 +350,7 @@ function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]
     added: [],
     reinforced: [],
     promoted: [],
+    restated: [],
     archived: [],
     movedLogs: [],
     marked: [],
@@ -373,16 +382,19 @@ function resultOf(
   warnings: string[],
 ): ConsolidateResult {
   const r = applied.report;
-  const change = (kind: ConsolidateChange["kind"], target: string, text: string, sources: string[]): ConsolidateChange => ({
+  const change = (kind: ConsolidateChange["kind"], target: string, text: string, sources: string[], matched?: string): ConsolidateChange => ({
     kind,
     target,
     text,
     source: sources[0] ?? "",
     sources,
+    ...(matched ? { matched } : {}),
   });
   const changes: ConsolidateChange[] = [
     ...r.added.map((a) => change("added", a.section, a.text, a.sources)),
-    ...r.reinforced.map((a) => change("reinforced", a.section, a.text, a.sources)),
+    ...r.reinforced.map((a) => change("reinforced", a.section, a.text, a.sources, a.matched)),
+    ...r.restated.map((a) => change("restated", a.section, a.text, a.sources, a.matched)),
+    ...r.promoted.filter((p) => p.matched).map((p) => change("restated", "rule", p.text, [entryLine(applied.memory, p.id)], p.matched)),
     ...r.promoted.filter((p) => !p.alreadyThere).map((p) => change("promoted", p.target, p.text, [entryLine(applied.memory, p.id)])),
     ...r.archived.map((a) => change("archived", MEMORY_ARCHIVE_PATH, a.text, [MEMORY_PATH])),
     ...movedLogs.map((m) => change("moved-log", m.to, `${m.from} → ${m.to}`, [m.from])),
@@ -393,6 +405,7 @@ function resultOf(
     added: r.added,
     reinforced: r.reinforced,
     promoted: r.promoted,
+    restated: r.restated,
     archived: r.archived,
     movedLogs,
     marked: r.marked,
