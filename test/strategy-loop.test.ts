@@ -1,5 +1,12 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { describe, expect, it } from "vitest";
-import { bareGitEnv, gitWorkspace, read, runBrain } from "./helpers.js";
+import { BRAIN_BIN, bareGitEnv, gitWorkspace, read, runBrain } from "./helpers.js";
+
+interface Shown {
+  problem: string;
+  solutions: Array<{ id: string; action: string; tries: number; successRate: number }>;
+}
 
 /** A fresh git workspace made by `brain init`, and a `brain` runner pinned to `now` (local time). */
 async function workspace(): Promise<{ dir: string; brain: (now: string, ...args: string[]) => ReturnType<typeof runBrain> }> {
@@ -36,5 +43,84 @@ describe("brain error with an error text that opens with `Error:`", () => {
     await brain("2026-11-23T09:30", "log", "--kind", "error", "listen EADDRINUSE: address already in use :::3000");
     const stats = await brain("2026-11-23T10:00", "stats");
     expect(stats.stdout).toContain("1 of 1 distinct errors came back on a later day after their fix was recorded");
+  });
+});
+
+describe("solution ids as actions", () => {
+  /** Two problems with one solution each; returns their ids. */
+  async function twoProblems() {
+    const ws = await workspace();
+    expect((await ws.brain("2026-11-21T09:30", "strategy", "record", "flaky-test", "rerun with --runInBand", "--result", "failure")).code).toBe(0);
+    expect((await ws.brain("2026-11-21T09:31", "strategy", "record", "disk-full", "docker system prune -af", "--result", "success")).code).toBe(0);
+    const show = async (p: string) => JSON.parse((await ws.brain("2026-11-21T09:32", "strategy", "show", p, "--json")).stdout) as Shown;
+    const flaky = (await show("flaky-test")).solutions[0]!.id;
+    const disk = (await show("disk-full")).solutions[0]!.id;
+    return { ...ws, show, flaky, disk };
+  }
+
+  it("an action that is the id of one of the problem's solutions records a try of it", async () => {
+    const { brain, show, flaky } = await twoProblems();
+    const r = await brain("2026-11-21T10:00", "strategy", "record", "flaky-test", flaky, "--result", "success", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ problem: "flaky-test", created: { problem: false, solution: false }, solution: { id: flaky, action: "rerun with --runInBand", tries: 2, successRate: 0.5 } });
+    expect((await show("flaky-test")).solutions.map((s) => s.action)).toEqual(["rerun with --runInBand"]);
+  });
+
+  it("--id needs no action", async () => {
+    const { brain, show, flaky } = await twoProblems();
+    const r = await brain("2026-11-21T10:00", "strategy", "record", "flaky-test", "--id", flaky, "--result", "success");
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toMatch(new RegExp(`^Problem flaky-test, solution ${flaky}: 50\\.0% over 2 tries`));
+    expect((await show("flaky-test")).solutions).toHaveLength(1);
+  });
+
+  it("--id with an action naming another solution is a usage error", async () => {
+    const { dir, brain, flaky } = await twoProblems();
+    const before = read(dir, "strategies.json");
+    const r = await brain("2026-11-21T10:00", "strategy", "record", "flaky-test", "something else", "--id", flaky, "--result", "success");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--id ${flaky} is solution "rerun with --runInBand" of problem "flaky-test", but the action says "something else"`);
+    expect(read(dir, "strategies.json")).toBe(before);
+  });
+
+  it("the id of another problem's solution as an action is a usage error naming its problem", async () => {
+    const { dir, brain, disk } = await twoProblems();
+    const before = read(dir, "strategies.json");
+    const r = await brain("2026-11-21T10:00", "strategy", "record", "flaky-test", disk, "--result", "success");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`"${disk}" is the id of solution "docker system prune -af" of problem "disk-full", not of "flaky-test"`);
+    expect(read(dir, "strategies.json")).toBe(before);
+    // Under a problem that does not exist yet, too: no new problem is made from the slip.
+    const fresh = await brain("2026-11-21T10:00", "strategy", "record", "tests hang on CI", disk, "--result", "success");
+    expect(fresh.code).toBe(2);
+    expect(fresh.stderr).toContain(`of problem "disk-full"`);
+    expect(read(dir, "strategies.json")).toBe(before);
+  });
+
+  it("an id-shaped action no solution has is a usage error listing the problem's ids", async () => {
+    const { brain, flaky } = await twoProblems();
+    const r = await brain("2026-11-21T10:00", "strategy", "record", "flaky-test", "s-0000000000", "--result", "success");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`No solution "s-0000000000" under problem "flaky-test" (its ids: ${flaky})`);
+  });
+
+  it("the MCP tool takes an id as the action, or an id alone", async () => {
+    const { dir, show, flaky } = await twoProblems();
+    const transport = new StdioClientTransport({ command: process.execPath, args: [BRAIN_BIN, "mcp"], cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T10:00" }) as Record<string, string>, stderr: "pipe" });
+    const client = new Client({ name: "brain-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const byAction = await client.callTool({ name: "brain_strategy_record", arguments: { problem: "flaky-test", action: flaky, result: "success" } });
+      expect(byAction.isError).toBeFalsy();
+      const byId = await client.callTool({ name: "brain_strategy_record", arguments: { problem: "flaky-test", id: flaky, result: "success" } });
+      expect(byId.isError).toBeFalsy();
+      expect(byId.structuredContent).toMatchObject({ created: { solution: false }, solution: { id: flaky, tries: 3 } });
+      const neither = await client.callTool({ name: "brain_strategy_record", arguments: { problem: "flaky-test", result: "success" } });
+      expect(neither.isError).toBe(true);
+      expect(JSON.stringify(neither.content)).toContain("The action is empty");
+    } finally {
+      await client.close();
+    }
+    expect((await show("flaky-test")).solutions).toHaveLength(1);
   });
 });

@@ -216,9 +216,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "((rate*tries + result)/(tries + 1)) in strategies.json, creating the problem or solution when new.",
     input: {
       problem: nonEmpty("The problem").describe("Problem key, or free text matched to a known problem"),
-      action: nonEmpty("The action").describe("What was tried"),
+      action: nonEmpty("The action").optional().describe("What was tried, or the id of one of the problem's solutions (as brain_strategy_show lists it); leave out when id is given"),
       result: resultSchema,
-      id: z.string().optional().describe("Address an existing solution by id instead of by action"),
+      id: z.string().optional().describe("Address an existing solution by id (then action may be left out)"),
       description: z.string().optional().describe("Description of a new problem"),
       match: z.array(nonEmpty("A pattern")).optional().describe("Patterns (substring or /regex/) that identify the problem"),
     },

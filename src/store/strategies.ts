@@ -87,7 +87,8 @@ function summarizeProblem(registry: StrategyRegistry, key: string, ws: Workspace
 export interface StrategyRecordOptions extends WriteOptions {
   /** Problem key, or free text matched to a known problem (else a new one). */
   problem: string;
-  action: string;
+  /** What was tried, or the id of one of the problem's solutions; may be left out when `id` is given. */
+  action?: string;
   /** `success`, `failure`, or a number from 0 to 1. */
   result: string | number;
   /** Address an existing solution by id rather than by action text. */
