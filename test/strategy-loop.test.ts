@@ -124,3 +124,80 @@ describe("solution ids as actions", () => {
     expect((await show("flaky-test")).solutions).toHaveLength(1);
   });
 });
+
+describe("one problem per error family", () => {
+  const NODE_ERROR = "Error: Cannot find module '/home/dev/app/node_modules/.pnpm/left-pad@1.3.0/node_modules/left-pad/index.js'";
+
+  it("brain error joins the problem the fix was just recorded under, with its tries, and adds the signature as a pattern", async () => {
+    const { dir, brain } = await workspace();
+    expect((await brain("2026-11-21T09:30", "strategy", "record", "Cannot find module after install", "pnpm install", "--result", "failure")).code).toBe(0);
+    expect((await brain("2026-11-21T09:35", "strategy", "record", "Cannot find module after install", "pnpm install --force", "--result", "success")).code).toBe(0);
+    const r = await brain("2026-11-21T09:40", "error", NODE_ERROR, "--fix", "pnpm install --force", "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ problem: "cannot-find-module-after-install", resolution: { via: "action", exists: true }, counted: false, solution: { action: "pnpm install --force", tries: 1, successRate: 1 } });
+    const registry = JSON.parse(read(dir, "strategies.json"));
+    expect(Object.keys(registry).filter((k) => k !== "_meta")).toEqual(["cannot-find-module-after-install"]);
+    const problem = registry["cannot-find-module-after-install"];
+    expect(problem.match).toEqual(["cannot find module <str>"]);
+    expect(problem.solutions.map((s: { action: string; tries: number }) => [s.action, s.tries])).toEqual([["pnpm install", 1], ["pnpm install --force", 1]]);
+
+    // The next sighting of the family, with another path, finds that one problem, by `check` and by `error`.
+    const check = await brain("2026-11-22T09:00", "check", "Error: Cannot find module '/srv/api/node_modules/express/index.js'", "--json");
+    expect(JSON.parse(check.stdout).matches[0].problem).toBe("cannot-find-module-after-install");
+    const again = await brain("2026-11-22T09:10", "error", "Error: Cannot find module 'express'", "--fix", "pnpm install --force", "--json");
+    expect(JSON.parse(again.stdout)).toMatchObject({ problem: "cannot-find-module-after-install", resolution: { via: "match" }, counted: true, solution: { tries: 2 } });
+    expect(Object.keys(JSON.parse(read(dir, "strategies.json"))).filter((k) => k !== "_meta")).toEqual(["cannot-find-module-after-install"]);
+  });
+
+  it("a fix brain error already recorded today counts again when it fixes the error again", async () => {
+    const { brain } = await workspace();
+    await brain("2026-11-21T09:40", "error", NODE_ERROR, "--fix", "pnpm install --force");
+    const again = await brain("2026-11-21T15:00", "error", NODE_ERROR, "--fix", "pnpm install --force", "--json");
+    expect(JSON.parse(again.stdout)).toMatchObject({ problem: "cannot-find-module", counted: true, solution: { tries: 2 } });
+  });
+
+  it("a new problem's key comes from the masked signature: no path, version, address or port", async () => {
+    const { dir, brain } = await workspace();
+    const keys = [];
+    for (const [error, fix] of [
+      [NODE_ERROR, "pnpm install --force"],
+      ["Error: connect ECONNREFUSED 10.0.0.12:5432 at /srv/app/db.js:14", "start postgres"],
+      ["Error: listen EADDRINUSE: address already in use 127.0.0.1:8080", "lsof -ti :8080 | xargs kill"],
+      ["ModuleNotFoundError: No module named 'numpy'", "pip install numpy"],
+    ]) {
+      const r = await brain("2026-11-21T09:40", "error", error!, "--fix", fix!, "--json");
+      expect(r.code).toBe(0);
+      keys.push(JSON.parse(r.stdout).problem);
+    }
+    expect(keys).toEqual(["cannot-find-module", "connect-econnrefused", "listen-eaddrinuse-address-already-in-use", "modulenotfounderror-no-module-named"]);
+    expect(JSON.parse(read(dir, "strategies.json"))["connect-econnrefused"]).toMatchObject({
+      description: "connect ECONNREFUSED 10.0.0.12:5432 at /srv/app/db.js:14",
+      match: ["connect econnrefused <num>:<num> at <path>"],
+    });
+  });
+
+  it("the same fix recorded under another family today is not joined: that problem's patterns miss this error", async () => {
+    const { dir, brain } = await workspace();
+    await brain("2026-11-21T09:00", "error", "Error: listen EADDRINUSE: address already in use :::3000", "--fix", "restart the dev server");
+    const r = await brain("2026-11-21T09:40", "error", "TypeError: fetch failed", "--fix", "restart the dev server", "--json");
+    expect(JSON.parse(r.stdout)).toMatchObject({ problem: "typeerror-fetch-failed", resolution: { via: "new" }, counted: true });
+    expect(Object.keys(JSON.parse(read(dir, "strategies.json"))).filter((k) => k !== "_meta")).toEqual(["listen-eaddrinuse-address-already-in-use", "typeerror-fetch-failed"]);
+  });
+
+  it("existing keys never change: a problem recorded under an old key is joined by its description", async () => {
+    const dir = gitWorkspace({
+      "MEMORY.md": "# Memory\n",
+      "strategies.json": `${JSON.stringify({
+        _meta: { version: 2, updated: "2026-11-01T00:00:00Z" },
+        "error-cannot-find-module-home-dev-app-node-modules-pnpm-left-pad-1-3-0-node-modu": {
+          description: "Error: Cannot find module '/home/dev/app/node_modules/.pnpm/left-pad@1.3.0/node_modules/left-pad/index.js'",
+          solutions: [{ id: "s-0a1b2c3d4e", action: "pnpm install --force", successRate: 1, tries: 1, lastTried: "2026-11-01", status: "pending", recent: [1] }],
+        },
+      }, null, 2)}\n`,
+    });
+    const r = await runBrain(["error", NODE_ERROR, "--fix", "pnpm install --force", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T09:40" }) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ problem: "error-cannot-find-module-home-dev-app-node-modules-pnpm-left-pad-1-3-0-node-modu", solution: { id: "s-0a1b2c3d4e", tries: 2 } });
+  });
+});

@@ -1,6 +1,6 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
-import { formatErrorFix } from "../core/memory/error-fix.js";
+import { formatErrorFix, parseErrorFix, stripErrorCue } from "../core/memory/error-fix.js";
 import { UsageError } from "../core/errors.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redaction/redact.js";
@@ -9,7 +9,7 @@ import { matchProblems, type MatchReason } from "../core/signature/matcher.js";
 import { parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type PruneItem } from "../core/strategies/changes.js";
 import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
-import { getProblem, listProblems, resolveProblem, type ProblemResolution } from "../core/strategies/problems.js";
+import { getProblem, listProblems, normalizeAction, resolveErrorProblem, resolveProblem, solutionsOf, type ProblemResolution } from "../core/strategies/problems.js";
 import { viewSolutions, type RankBy, type SolutionView } from "../core/strategies/ranking.js";
 import type { SolutionStatus, StrategyRegistry } from "../core/strategies/registry.js";
 import { parseDailyLog } from "../core/daily-log.js";
@@ -252,6 +252,10 @@ export interface ErrorRecordOptions extends WriteOptions {
 export interface ErrorRecordResult {
   problem: string;
   solution: SolutionSummary;
+  /** How the problem was found: by key, slug, description, `match` patterns, the same action tried today, or new. */
+  resolution: ProblemResolution;
+  /** False when the fix had already been recorded as today's success (by `strategy record`), so it was not counted twice. */
+  counted: boolean;
   /** The Errors & Fixes entry in MEMORY.md: added, or reinforced when the same error and fix were already there. */
   memory: { id: string; line: number; reinforced: boolean };
   log: { path: string; line: number };
@@ -293,12 +297,19 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const edit = existing
       ? reinforceMemoryEntry(memoryBefore, existing.id, { date, sources: [ref] })
       : addMemoryEntry(memoryBefore, { section: "Errors & Fixes", kind: "error", text, date, sources: [ref] });
+    const fix = redactSecrets(options.fix).text;
+    // The signature `brain check` will compute next time: of the error as given, less a leading `Error:`.
+    const signature = errorSignature(stripErrorCue(error));
+    const resolution = options.problem === undefined ? resolveErrorProblem(registry, { error, signature, action: fix, date }) : undefined;
+    const countTry = !(resolution?.exists && fixCountedToday(registry, resolution.key, fix, date, tx.read(log.path)));
     const r = recordOutcome(registry, {
-      problem: options.problem ?? error,
+      problem: resolution?.key ?? options.problem!,
+      resolution,
+      countTry,
       action: options.fix,
       result: 1,
-      description: error.split("\n")[0]!.slice(0, 200),
-      match: [errorSignature(error)],
+      description: stripErrorCue(error).split("\n")[0]!.slice(0, 200),
+      match: [signature],
       date,
       now: now.toISOString(),
       thresholds: ws.config.thresholds,
@@ -317,20 +328,46 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const line = cap.moved.length ? (parseMemory(cap.text).entries.find((e) => e.id === edit.entry.id)?.line ?? edit.entry.line) : edit.entry.line;
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
     return {
-      result: { problem: r.problemKey, solution: view, memory: { id: edit.entry.id, line, reinforced: Boolean(existing) }, log: source },
+      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, line, reinforced: Boolean(existing) }, log: source },
       message: {
         subject: formatCommitSubject({ kind: "error", summary: summarize(error) }),
         body: [
           `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${MEMORY_PATH}:${line}:`,
           `  ${text}`,
           ...capNotes.map((n) => `${n}.`),
-          `Recorded the fix as solution ${view.id} of ${r.problemKey} (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
+          `${countTry ? "Recorded the fix as" : "The fix was already recorded today as"} solution ${view.id} of ${r.created.problem ? "new problem " : ""}${r.problemKey}` +
+            `${r.resolution.via === "action" ? " (the problem it was tried under today)" : r.resolution.via === "match" ? " (matched by its patterns)" : ""}` +
+            ` (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
           `Logged in ${source.path}:${source.line}.`,
         ].join("\n"),
       },
     };
   });
-  return { ...out.result, commit: out.commit, warnings: [...capNotes, ...out.warnings] };
+  const warnings = [...capNotes, ...out.warnings];
+  const { resolution } = out.result;
+  if (resolution.ambiguous?.length) {
+    warnings.push(
+      `the error fits several problems equally (${resolution.ambiguous.join(", ")}); recorded under a new key ${out.result.problem}. Pass --problem to choose.`,
+    );
+  }
+  return { ...out.result, commit: out.commit, warnings };
+}
+
+/**
+ * True when `fix` was already recorded as a success of problem `key` today
+ * by `strategy record` (its last result is a success from today), and not by
+ * an earlier `brain error` (today's log holds no error entry with this fix):
+ * following the protocol, the attempt that worked is recorded once, not twice.
+ */
+function fixCountedToday(registry: StrategyRegistry, key: string, fix: string, date: string, logText: string | null): boolean {
+  const wanted = normalizeAction(fix);
+  const problem = getProblem(registry, key);
+  const solution = problem && solutionsOf(problem).find((s) => typeof s.action === "string" && normalizeAction(s.action) === wanted);
+  if (!solution || typeof solution.lastTried !== "string" || solution.lastTried.slice(0, 10) !== date) return false;
+  const recent = Array.isArray(solution.recent) ? solution.recent : [];
+  if (recent.length ? recent[recent.length - 1] !== 1 : solution.successRate !== 1) return false;
+  const logged = logText ? parseDailyLog(logText).entries : [];
+  return !logged.some((e) => e.kind === "error" && normalizeAction(parseErrorFix(e.text)?.fix ?? "") === wanted);
 }
 
 /** Retires one solution by id: it stays in the file, marked, and ranks last. One commit. */

@@ -30,6 +30,14 @@ export interface RecordOutcomeOptions {
   action?: string;
   /** Address an existing solution by id instead of by action. */
   id?: string;
+  /** How `problem` was already resolved (by {@link resolveErrorProblem}); `problem` is then its key. */
+  resolution?: ProblemResolution;
+  /**
+   * False when this attempt was already recorded (the fix `brain error`
+   * files was recorded as a success that day): the solution's numbers stay
+   * as they are, and only the problem's description and patterns are added.
+   */
+  countTry?: boolean;
   /** 1 success, 0 failure, or anything between. */
   result: number;
   /** Set on a problem that has no description yet. */
@@ -84,7 +92,7 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
   const problemText = rawProblem.trim();
   if (!problemText) throw new UsageError("The problem is empty: name it by key or describe it in a few words.");
 
-  const resolution = resolveProblem(registry, rawProblem);
+  const resolution = options.resolution ?? resolveProblem(registry, rawProblem);
   const key = resolution.key;
   const old = getProblem(registry, key);
   if (!givenId) givenId = actionAsId(registry, key, action);
@@ -120,15 +128,19 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
   const successRate = (rate * tries + result) / (tries + 1);
   const recent = [...(Array.isArray(before?.recent) ? before.recent : []), result].slice(-thresholds.recentLimit);
   // `id` leads a solution that gets one now, as in files brain writes; other keys keep their places.
-  const solution = {
-    ...(before && typeof before.id === "string" ? {} : { id }),
-    ...(before ?? { action }),
-    successRate,
-    tries: tries + 1,
-    lastTried: options.date,
-    status: computeStatus(typeof before?.status === "string" ? before.status : undefined, successRate, tries + 1, thresholds),
-    recent,
-  } as Solution & { id: string };
+  const solution = (
+    before && options.countTry === false
+      ? { ...(typeof before.id === "string" ? {} : { id }), ...before }
+      : {
+          ...(before && typeof before.id === "string" ? {} : { id }),
+          ...(before ?? { action }),
+          successRate,
+          tries: tries + 1,
+          lastTried: options.date,
+          status: computeStatus(typeof before?.status === "string" ? before.status : undefined, successRate, tries + 1, thresholds),
+          recent,
+        }
+  ) as Solution & { id: string };
   if (createdSolution) solutions.push(solution);
   else solutions[index] = solution;
   problem.solutions = solutions;
