@@ -201,3 +201,35 @@ describe("one problem per error family", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ problem: "error-cannot-find-module-home-dev-app-node-modules-pnpm-left-pad-1-3-0-node-modu", solution: { id: "s-0a1b2c3d4e", tries: 2 } });
   });
 });
+
+describe("brain error over MEMORY.md's size cap", () => {
+  it("says where an entry too large for the cap really is, and keeps MEMORY.md's other entries", async () => {
+    const { dir, brain } = await workspace();
+    expect((await brain("2026-11-21T09:00", "error", "disk full on /var", "--fix", "rotate the logs")).code).toBe(0);
+    // A 38 KB build log pasted whole, as agents do.
+    const huge = `webpack build failed: ${Array.from({ length: 1150 }, (_, i) => `module${i} could not be compiled;`).join(" ")}`;
+    expect(huge.length).toBeGreaterThan(38_000);
+    const text = await brain("2026-11-21T09:30", "error", huge, "--fix", "clear the webpack cache");
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Added memory\/archive\/MEMORY-archive\.md:7 \(over MEMORY\.md's size cap\), solution /);
+    expect(text.stderr).toMatch(/the entry is \d+ bytes, more than MEMORY\.md's 20480-byte cap: it was written to memory\/archive\/MEMORY-archive\.md:7 instead/);
+    const archive = read(dir, "memory/archive/MEMORY-archive.md").split("\n");
+    expect(archive[6]).toMatch(/^- \[Errors & Fixes\] Error: webpack build failed: module0 could not be compiled;/);
+    // Nothing else was pushed out to make room for an entry that could never fit.
+    expect(read(dir, "MEMORY.md")).toContain("- Error: disk full on /var — Fix: rotate the logs <!--");
+    expect(read(dir, "MEMORY.md")).not.toContain("webpack");
+
+    const json = await brain("2026-11-21T09:40", "error", huge.replace("webpack", "vite"), "--fix", "clear the vite cache", "--json");
+    const memory = JSON.parse(json.stdout).memory;
+    expect(memory).toMatchObject({ path: "memory/archive/MEMORY-archive.md", archived: true, reinforced: false });
+    expect(read(dir, "memory/archive/MEMORY-archive.md").split("\n")[memory.line - 1]).toMatch(/^- \[Errors & Fixes\] Error: vite build failed/);
+  });
+
+  it("an entry that fits says MEMORY.md and its line", async () => {
+    const { dir, brain } = await workspace();
+    const r = await brain("2026-11-21T09:30", "error", "disk full on /var", "--fix", "rotate the logs", "--json");
+    const memory = JSON.parse(r.stdout).memory;
+    expect(memory).toMatchObject({ path: "MEMORY.md", archived: false, reinforced: false });
+    expect(read(dir, "MEMORY.md").split("\n")[memory.line - 1]).toMatch(/^- Error: disk full on \/var/);
+  });
+});

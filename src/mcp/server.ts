@@ -206,7 +206,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
     readOnly: false,
     run: async (a, ctx) => (await import("../store/strategies.js")).recordError({ ...ctx, error: a.error, fix: a.fix, cause: a.cause, problem: a.problem }),
     text: (r) =>
-      `${r.memory.reinforced ? "Reinforced" : "Added"} MEMORY.md:${r.memory.line}, solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).`,
+      `${r.memory.reinforced ? "Reinforced" : "Added"} ${r.memory.path}:${r.memory.line}${r.memory.archived ? " (over MEMORY.md's size cap)" : ""}, ` +
+      `solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).`,
   }),
   defineTool({
     name: "brain_strategy_record",

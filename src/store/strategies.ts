@@ -256,8 +256,12 @@ export interface ErrorRecordResult {
   resolution: ProblemResolution;
   /** False when the fix had already been recorded as today's success (by `strategy record`), so it was not counted twice. */
   counted: boolean;
-  /** The Errors & Fixes entry in MEMORY.md: added, or reinforced when the same error and fix were already there. */
-  memory: { id: string; line: number; reinforced: boolean };
+  /**
+   * The Errors & Fixes entry: added, or reinforced when the same error and fix
+   * were already there; `path` and `line` say where it is after the write —
+   * MEMORY.md, or the archive (`archived`) when the size cap moved it there.
+   */
+  memory: { id: string; path: string; line: number; reinforced: boolean; archived: boolean };
   log: { path: string; line: number };
   commit: CommitInfo;
   warnings: string[];
@@ -317,22 +321,41 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const registryText = checkedRegistryText(registryBefore, r.registry, [r.problemKey]);
     // The size cap holds for every write to MEMORY.md, not only consolidation's: agents that record
     // many errors between consolidations would otherwise grow it past the cap that sessions load.
-    const cap = planMemoryCap(edit.text, ws.config.memoryCapBytes);
+    // A new entry larger than the whole cap can never stay in MEMORY.md: it goes straight to the
+    // archive, rather than first pushing every older entry out and then following them.
+    const entryBytes = Buffer.byteLength(edit.text.slice(edit.entry.start, edit.entry.end), "utf8");
+    const tooLarge = !existing && entryBytes > ws.config.memoryCapBytes;
+    const cap = planMemoryCap(tooLarge ? memoryBefore : edit.text, ws.config.memoryCapBytes);
     tx.write(STRATEGIES_PATH, registryText);
     tx.write(MEMORY_PATH, cap.text);
     tx.write(log.path, log.content);
-    if (cap.moved.length) {
-      tx.write(MEMORY_ARCHIVE_PATH, appendArchiveChunk(tx.read(MEMORY_ARCHIVE_PATH), formatArchiveChunk(edit.text, cap.moved, date)));
-      capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${cap.moved.length} older brain entr${cap.moved.length === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
+    let archive: string | null = null;
+    if (tooLarge) archive = appendArchiveChunk(tx.read(MEMORY_ARCHIVE_PATH), formatArchiveChunk(edit.text, [edit.entry], date));
+    if (cap.moved.length) archive = appendArchiveChunk(archive ?? tx.read(MEMORY_ARCHIVE_PATH), formatArchiveChunk(tooLarge ? memoryBefore : edit.text, cap.moved, date));
+    if (archive !== null) tx.write(MEMORY_ARCHIVE_PATH, archive);
+    const archived = tooLarge || cap.moved.some((e) => e.id === edit.entry.id);
+    const others = cap.moved.filter((e) => e.id !== edit.entry.id).length;
+    // Where the entry really is: MEMORY.md, or the archive it was moved to in this same write.
+    const where = archived
+      ? { path: MEMORY_ARCHIVE_PATH, line: parseMemory(archive!).entries.filter((e) => e.id === edit.entry.id).at(-1)?.line ?? 1 }
+      : { path: MEMORY_PATH, line: cap.moved.length ? (parseMemory(cap.text).entries.find((e) => e.id === edit.entry.id)?.line ?? edit.entry.line) : edit.entry.line };
+    if (tooLarge) {
+      capNotes.push(
+        `the entry is ${entryBytes} bytes, more than MEMORY.md's ${cap.capBytes}-byte cap: it was written to ${where.path}:${where.line} instead, and MEMORY.md keeps its other entries. ` +
+          "Pass the error's key lines to keep it in MEMORY.md",
+      );
+    } else if (archived) {
+      capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap even without older brain entries: this entry went to ${where.path}:${where.line}`);
     }
-    const line = cap.moved.length ? (parseMemory(cap.text).entries.find((e) => e.id === edit.entry.id)?.line ?? edit.entry.line) : edit.entry.line;
+    if (others) capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${others} older brain entr${others === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
+    const line = where.line;
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
     return {
-      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, line, reinforced: Boolean(existing) }, log: source },
+      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), archived }, log: source },
       message: {
         subject: formatCommitSubject({ kind: "error", summary: summarize(error) }),
         body: [
-          `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${MEMORY_PATH}:${line}:`,
+          `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${where.path}:${line}:`,
           `  ${text}`,
           ...capNotes.map((n) => `${n}.`),
           `${countTry ? "Recorded the fix as" : "The fix was already recorded today as"} solution ${view.id} of ${r.created.problem ? "new problem " : ""}${r.problemKey}` +
