@@ -1,6 +1,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { describe, expect, it } from "vitest";
+import { errorSignature } from "../src/core/signature/signature.js";
+import { problemKeyForError, resolveErrorProblem } from "../src/core/strategies/problems.js";
 import { BRAIN_BIN, bareGitEnv, gitWorkspace, read, runBrain } from "./helpers.js";
 
 interface Shown {
@@ -231,5 +233,28 @@ describe("brain error over MEMORY.md's size cap", () => {
     const memory = JSON.parse(r.stdout).memory;
     expect(memory).toMatchObject({ path: "MEMORY.md", archived: false, reinforced: false });
     expect(read(dir, "MEMORY.md").split("\n")[memory.line - 1]).toMatch(/^- Error: disk full on \/var/);
+  });
+});
+
+describe("problemKeyForError and resolveErrorProblem", () => {
+  const empty = { _meta: { version: 2 } };
+  it("keys are short, readable and free of masked values, and never take an existing key", () => {
+    expect(problemKeyForError(empty, errorSignature("fatal: unable to access 'https://git.example.com/a.git/': Could not resolve host: git.example.com"))).toBe("fatal-unable-to-access");
+    expect(problemKeyForError(empty, errorSignature("Killed process 4242 (node) total-vm:8123456kB"))).toBe("killed-process-node-total");
+    expect(problemKeyForError(empty, errorSignature("'/tmp/x' 10.0.0.1:80"))).toBe("error");
+    expect(problemKeyForError({ ...empty, "cannot-find-module": {}, "cannot-find-module-2": {} }, "cannot find module <str>")).toBe("cannot-find-module-3");
+  });
+
+  it("two problems that tried the same action today, neither with patterns, are no answer", () => {
+    const registry = {
+      _meta: { version: 2 },
+      "build broke": { solutions: [{ id: "s-aaaaaaaaaa", action: "rm -rf node_modules", successRate: 1, tries: 1, lastTried: "2026-11-21" }] },
+      "tests broke": { solutions: [{ id: "s-bbbbbbbbbb", action: "rm -rf node_modules", successRate: 1, tries: 1, lastTried: "2026-11-21" }] },
+    };
+    const r = resolveErrorProblem(registry, { error: "Error: Cannot find module 'x'", signature: "cannot find module <str>", action: "RM -rf  node_modules", date: "2026-11-21" });
+    expect(r).toEqual({ key: "cannot-find-module", exists: false, via: "new", ambiguous: ["build broke", "tests broke"] });
+    // Tried yesterday is not "just now".
+    const yesterday = resolveErrorProblem(registry, { error: "Error: Cannot find module 'x'", signature: "cannot find module <str>", action: "rm -rf node_modules", date: "2026-11-22" });
+    expect(yesterday).toEqual({ key: "cannot-find-module", exists: false, via: "new" });
   });
 });

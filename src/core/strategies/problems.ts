@@ -133,8 +133,11 @@ export function problemKeyForError(registry: StrategyRegistry, signature: string
   return `${key}-${n}`;
 }
 
+/** Words a key does not end on, beside the error reader's glue words: a cut after them reads as half a sentence. */
+const TRAILING_WORDS: ReadonlySet<string> = new Set(["could", "would", "should", "will", "can", "was", "not", "been", "being"]);
+
 function isGlueWord(w: string): boolean {
-  return w.length <= 2 || ERROR_STOP_WORDS.has(w);
+  return w.length <= 2 || ERROR_STOP_WORDS.has(w) || TRAILING_WORDS.has(w);
 }
 
 /** What {@link resolveErrorProblem} needs to know of the error being recorded. */
