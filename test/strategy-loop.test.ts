@@ -152,6 +152,13 @@ describe("one problem per error family", () => {
     expect(Object.keys(JSON.parse(read(dir, "strategies.json"))).filter((k) => k !== "_meta")).toEqual(["cannot-find-module-after-install"]);
   });
 
+  it("--problem names the problem, and the try strategy record counted is not counted again", async () => {
+    const { brain } = await workspace();
+    await brain("2026-11-21T09:35", "strategy", "record", "node-deps", "pnpm install --force", "--result", "success");
+    const r = await brain("2026-11-21T09:40", "error", NODE_ERROR, "--fix", "pnpm install --force", "--problem", "node-deps", "--json");
+    expect(JSON.parse(r.stdout)).toMatchObject({ problem: "node-deps", resolution: { via: "key" }, counted: false, solution: { tries: 1 } });
+  });
+
   it("a fix brain error already recorded today counts again when it fixes the error again", async () => {
     const { brain } = await workspace();
     await brain("2026-11-21T09:40", "error", NODE_ERROR, "--fix", "pnpm install --force");

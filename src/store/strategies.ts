@@ -304,10 +304,10 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const fix = redactSecrets(options.fix).text;
     // The signature `brain check` will compute next time: of the error as given, less a leading `Error:`.
     const signature = errorSignature(stripErrorCue(error));
-    const resolution = options.problem === undefined ? resolveErrorProblem(registry, { error, signature, action: fix, date }) : undefined;
-    const countTry = !(resolution?.exists && fixCountedToday(registry, resolution.key, fix, date, tx.read(log.path)));
+    const resolution = options.problem === undefined ? resolveErrorProblem(registry, { error, signature, action: fix, date }) : resolveProblem(registry, redactSecrets(options.problem).text);
+    const countTry = !(resolution.exists && fixCountedToday(registry, resolution.key, fix, date, tx.read(log.path)));
     const r = recordOutcome(registry, {
-      problem: resolution?.key ?? options.problem!,
+      problem: options.problem === undefined ? resolution.key : options.problem,
       resolution,
       countTry,
       action: options.fix,
