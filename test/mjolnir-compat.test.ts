@@ -72,7 +72,7 @@ describe("a Mjolnir-Brain workspace", () => {
     expect(git(dir, "diff", "--numstat", "HEAD~1", "HEAD").trim()).toBe("2\t2\tstrategies.json");
 
     // A second record of the same solution edits the same line again, and nothing else.
-    const again = await runBrain(["strategy", "record", "apt_lock_busy", "x", "--id", solution.id, "--result", "failure"], { cwd: dir, env: env() });
+    const again = await runBrain(["strategy", "record", "apt_lock_busy", "--id", solution.id, "--result", "failure"], { cwd: dir, env: env() });
     expect(again.code).toBe(0);
     expect(git(dir, "diff", "--numstat", "HEAD~1", "HEAD").trim()).toBe("1\t1\tstrategies.json");
     expect(read(dir, "strategies.json")).toContain(`"recent": [1, 0]},\n      {"action": "sudo kill`);

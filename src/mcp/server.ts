@@ -213,7 +213,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
     readOnly: false,
     run: async (a, ctx) => (await import("../store/strategies.js")).recordError({ ...ctx, error: a.error, fix: a.fix, cause: a.cause, problem: a.problem }),
     text: (r) =>
-      `${r.memory.reinforced ? "Reinforced" : "Added"} MEMORY.md:${r.memory.line}, solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).`,
+      `${r.memory.reinforced ? "Reinforced" : "Added"} ${r.memory.path}:${r.memory.line}${r.memory.archived ? " (over MEMORY.md's size cap)" : ""}, ` +
+      `solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).`,
   }),
   defineTool({
     name: "brain_strategy_record",
@@ -223,9 +224,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "((rate*tries + result)/(tries + 1)) in strategies.json, creating the problem or solution when new.",
     input: {
       problem: nonEmpty("The problem").describe("Problem key, or free text matched to a known problem"),
-      action: nonEmpty("The action").describe("What was tried"),
+      action: nonEmpty("The action").optional().describe("What was tried, or the id of one of the problem's solutions (as brain_strategy_show lists it); leave out when id is given"),
       result: resultSchema,
-      id: z.string().optional().describe("Address an existing solution by id instead of by action"),
+      id: z.string().optional().describe("Address an existing solution by id (then action may be left out)"),
       description: z.string().optional().describe("Description of a new problem"),
       match: z.array(nonEmpty("A pattern")).optional().describe("Patterns (substring or /regex/) that identify the problem"),
     },

@@ -1,6 +1,6 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
-import { errorRestatement, formatErrorFix, parseErrorFix } from "../core/memory/error-fix.js";
+import { errorRestatement, formatErrorFix, parseErrorFix, stripErrorCue } from "../core/memory/error-fix.js";
 import { adaptFix, type AdaptedFix } from "../core/signature/adapt.js";
 import { UsageError } from "../core/errors.js";
 import { shorten } from "../core/text/clip.js";
@@ -11,7 +11,7 @@ import { matchProblems, type MatchReason } from "../core/signature/matcher.js";
 import { parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type PruneItem } from "../core/strategies/changes.js";
 import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
-import { getProblem, listProblems, resolveProblem, type ProblemResolution } from "../core/strategies/problems.js";
+import { getProblem, listProblems, normalizeAction, resolveErrorProblem, resolveProblem, solutionsOf, type ProblemResolution } from "../core/strategies/problems.js";
 import { viewSolutions, type RankBy, type SolutionView } from "../core/strategies/ranking.js";
 import type { SolutionStatus, StrategyRegistry } from "../core/strategies/registry.js";
 import { parseDailyLog } from "../core/daily-log.js";
@@ -89,7 +89,8 @@ function summarizeProblem(registry: StrategyRegistry, key: string, ws: Workspace
 export interface StrategyRecordOptions extends WriteOptions {
   /** Problem key, or free text matched to a known problem (else a new one). */
   problem: string;
-  action: string;
+  /** What was tried, or the id of one of the problem's solutions; may be left out when `id` is given. */
+  action?: string;
   /** `success`, `failure`, or a number from 0 to 1. */
   result: string | number;
   /** Address an existing solution by id rather than by action text. */
@@ -302,8 +303,16 @@ export interface ErrorRecordOptions extends WriteOptions {
 export interface ErrorRecordResult {
   problem: string;
   solution: SolutionSummary;
-  /** The Errors & Fixes entry in MEMORY.md: added, or reinforced when the same error and fix were already there. */
-  memory: { id: string; line: number; reinforced: boolean };
+  /** How the problem was found: by key, slug, description, `match` patterns, the same action tried today, or new. */
+  resolution: ProblemResolution;
+  /** False when the fix had already been recorded as today's success (by `strategy record`), so it was not counted twice. */
+  counted: boolean;
+  /**
+   * The Errors & Fixes entry: added, or reinforced when the same error and fix
+   * were already there; `path` and `line` say where it is after the write —
+   * MEMORY.md, or the archive (`archived`) when the size cap moved it there.
+   */
+  memory: { id: string; path: string; line: number; reinforced: boolean; archived: boolean };
   log: { path: string; line: number };
   commit: CommitInfo;
   warnings: string[];
@@ -349,12 +358,19 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const edit = existing
       ? reinforceMemoryEntry(memoryBefore, existing.id, { date, sources: [ref] })
       : addMemoryEntry(memoryBefore, { section: "Errors & Fixes", kind: "error", text, date, sources: [ref] });
+    const fix = redactSecrets(options.fix).text;
+    // The signature `brain check` will compute next time: of the error as given, less a leading `Error:`.
+    const signature = errorSignature(stripErrorCue(error));
+    const resolution = options.problem === undefined ? resolveErrorProblem(registry, { error, signature, action: fix, date }) : resolveProblem(registry, redactSecrets(options.problem).text);
+    const countTry = !(resolution.exists && fixCountedToday(registry, resolution.key, fix, date, tx.read(log.path)));
     const r = recordOutcome(registry, {
-      problem: options.problem ?? error,
+      problem: options.problem === undefined ? resolution.key : options.problem,
+      resolution,
+      countTry,
       action: options.fix,
       result: 1,
-      description: shorten(error.split("\n")[0]!, 200),
-      match: [errorSignature(error)],
+      description: shorten(stripErrorCue(error).split("\n")[0]!, 200),
+      match: [signature],
       date,
       now: now.toISOString(),
       thresholds: ws.config.thresholds,
@@ -362,31 +378,76 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const registryText = checkedRegistryText(registryBefore, r.registry, [r.problemKey]);
     // The size cap holds for every write to MEMORY.md, not only consolidation's: agents that record
     // many errors between consolidations would otherwise grow it past the cap that sessions load.
-    const cap = planMemoryCap(edit.text, ws.config.memoryCapBytes);
+    // A new entry larger than the whole cap can never stay in MEMORY.md: it goes straight to the
+    // archive, rather than first pushing every older entry out and then following them.
+    const entryBytes = Buffer.byteLength(edit.text.slice(edit.entry.start, edit.entry.end), "utf8");
+    const tooLarge = !existing && entryBytes > ws.config.memoryCapBytes;
+    const cap = planMemoryCap(tooLarge ? memoryBefore : edit.text, ws.config.memoryCapBytes);
     tx.write(STRATEGIES_PATH, registryText);
     tx.write(MEMORY_PATH, cap.text);
     tx.write(log.path, log.content);
-    if (cap.moved.length) {
-      tx.write(MEMORY_ARCHIVE_PATH, appendArchiveChunk(tx.read(MEMORY_ARCHIVE_PATH), formatArchiveChunk(edit.text, cap.moved, date)));
-      capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${cap.moved.length} older brain entr${cap.moved.length === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
+    let archive: string | null = null;
+    if (tooLarge) archive = appendArchiveChunk(tx.read(MEMORY_ARCHIVE_PATH), formatArchiveChunk(edit.text, [edit.entry], date));
+    if (cap.moved.length) archive = appendArchiveChunk(archive ?? tx.read(MEMORY_ARCHIVE_PATH), formatArchiveChunk(tooLarge ? memoryBefore : edit.text, cap.moved, date));
+    if (archive !== null) tx.write(MEMORY_ARCHIVE_PATH, archive);
+    const archived = tooLarge || cap.moved.some((e) => e.id === edit.entry.id);
+    const others = cap.moved.filter((e) => e.id !== edit.entry.id).length;
+    // Where the entry really is: MEMORY.md, or the archive it was moved to in this same write.
+    const where = archived
+      ? { path: MEMORY_ARCHIVE_PATH, line: parseMemory(archive!).entries.filter((e) => e.id === edit.entry.id).at(-1)?.line ?? 1 }
+      : { path: MEMORY_PATH, line: cap.moved.length ? (parseMemory(cap.text).entries.find((e) => e.id === edit.entry.id)?.line ?? edit.entry.line) : edit.entry.line };
+    if (tooLarge) {
+      capNotes.push(
+        `the entry is ${entryBytes} bytes, more than MEMORY.md's ${cap.capBytes}-byte cap: it was written to ${where.path}:${where.line} instead, and MEMORY.md keeps its other entries. ` +
+          "Pass the error's key lines to keep it in MEMORY.md",
+      );
+    } else if (archived) {
+      capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap even without older brain entries: this entry went to ${where.path}:${where.line}`);
     }
-    const line = cap.moved.length ? (parseMemory(cap.text).entries.find((e) => e.id === edit.entry.id)?.line ?? edit.entry.line) : edit.entry.line;
+    if (others) capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${others} older brain entr${others === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
+    const line = where.line;
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
     return {
-      result: { problem: r.problemKey, solution: view, memory: { id: edit.entry.id, line, reinforced: Boolean(existing) }, log: source },
+      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), archived }, log: source },
       message: {
         subject: formatCommitSubject({ kind: "error", summary: summarize(error) }),
         body: [
-          `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${MEMORY_PATH}:${line}:`,
+          `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${where.path}:${line}:`,
           `  ${text}`,
           ...capNotes.map((n) => `${n}.`),
-          `Recorded the fix as solution ${view.id} of ${r.problemKey} (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
+          `${countTry ? "Recorded the fix as" : "The fix was already recorded today as"} solution ${view.id} of ${r.created.problem ? "new problem " : ""}${r.problemKey}` +
+            `${r.resolution.via === "action" ? " (the problem it was tried under today)" : r.resolution.via === "match" ? " (matched by its patterns)" : ""}` +
+            ` (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
           `Logged in ${source.path}:${source.line}.`,
         ].join("\n"),
       },
     };
   });
-  return { ...out.result, commit: out.commit, warnings: [...capNotes, ...out.warnings] };
+  const warnings = [...capNotes, ...out.warnings];
+  const { resolution } = out.result;
+  if (resolution.ambiguous?.length) {
+    warnings.push(
+      `the error fits several problems equally (${resolution.ambiguous.join(", ")}); recorded under a new key ${out.result.problem}. Pass --problem to choose.`,
+    );
+  }
+  return { ...out.result, commit: out.commit, warnings };
+}
+
+/**
+ * True when `fix` was already recorded as a success of problem `key` today
+ * by `strategy record` (its last result is a success from today), and not by
+ * an earlier `brain error` (today's log holds no error entry with this fix):
+ * following the protocol, the attempt that worked is recorded once, not twice.
+ */
+function fixCountedToday(registry: StrategyRegistry, key: string, fix: string, date: string, logText: string | null): boolean {
+  const wanted = normalizeAction(fix);
+  const problem = getProblem(registry, key);
+  const solution = problem && solutionsOf(problem).find((s) => typeof s.action === "string" && normalizeAction(s.action) === wanted);
+  if (!solution || typeof solution.lastTried !== "string" || solution.lastTried.slice(0, 10) !== date) return false;
+  const recent = Array.isArray(solution.recent) ? solution.recent : [];
+  if (recent.length ? recent[recent.length - 1] !== 1 : solution.successRate !== 1) return false;
+  const logged = logText ? parseDailyLog(logText).entries : [];
+  return !logged.some((e) => e.kind === "error" && normalizeAction(parseErrorFix(e.text)?.fix ?? "") === wanted);
 }
 
 /** Retires one solution by id: it stays in the file, marked, and ranks last. One commit. */

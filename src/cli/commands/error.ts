@@ -23,7 +23,11 @@ export const errorCommand: CommandModule<GlobalArgs, Args> = {
     const { recordError } = await import("../../store/strategies.js");
     const r = await recordError({ ...baseOptions(args), error: args.error.join(" "), fix: args.fix, cause: args.cause, problem: args.problem });
     report(args, r, (d) =>
-      say(args, `${d.memory.reinforced ? "Reinforced" : "Added"} MEMORY.md:${d.memory.line}, solution ${d.problem} ${d.solution.id}, ${d.log.path}:${d.log.line} (${commitNote(d.commit)})`),
+      say(
+        args,
+        `${d.memory.reinforced ? "Reinforced" : "Added"} ${d.memory.path}:${d.memory.line}${d.memory.archived ? " (over MEMORY.md's size cap)" : ""}, ` +
+          `solution ${d.problem} ${d.solution.id}, ${d.log.path}:${d.log.line} (${commitNote(d.commit)})`,
+      ),
     );
   },
 };

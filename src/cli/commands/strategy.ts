@@ -24,7 +24,7 @@ export function printProblem(args: GlobalArgs, p: ProblemSummary): void {
 
 interface RecordArgs extends GlobalArgs {
   problem: string;
-  action: string;
+  action?: string;
   result: string;
   id?: string;
   description?: string;
@@ -32,18 +32,19 @@ interface RecordArgs extends GlobalArgs {
 }
 
 const recordCommand: CommandModule<GlobalArgs, RecordArgs> = {
-  command: "record <problem> <action>",
+  command: "record <problem> [action]",
   describe: "Record one attempt: the solution's rate becomes (rate*tries + result)/(tries + 1)",
   builder: (y) =>
     y
       .positional("problem", { type: "string", demandOption: true, describe: "Problem key, or free text matched to a known problem" })
-      .positional("action", { type: "string", demandOption: true, describe: "What was tried" })
+      .positional("action", { type: "string", describe: "What was tried, or the id of one of the problem's solutions (as `strategy show` lists it)" })
       .option("result", { alias: "r", type: "string", demandOption: true, describe: "success, failure, or a number from 0 to 1" })
-      .option("id", { type: "string", describe: "Address an existing solution by id instead of by action" })
+      .option("id", { type: "string", describe: "Address an existing solution by id (then the action may be left out)" })
       .option("description", { alias: "d", type: "string", describe: "Description of a new problem" })
       .option("match", { alias: "m", type: "string", describe: "Pattern (substring or /regex/) that identifies the problem; repeatable" })
       .example('brain strategy record pip-install-fail "Use the internal mirror with -i" --result success', "After an attempt worked")
-      .example('brain strategy record "pip install fails behind the firewall" "pip --trusted-host" -r failure', "Free text finds the known problem"),
+      .example('brain strategy record "pip install fails behind the firewall" "pip --trusted-host" -r failure', "Free text finds the known problem")
+      .example("brain strategy record pip-install-fail s-7k2pq0m3xa -r success", "A solution by the id `strategy show` lists"),
   handler: async (args) => {
     const { recordStrategy } = await import("../../store/strategies.js");
     const r = await recordStrategy({ ...baseOptions(args), problem: args.problem, action: args.action, result: args.result, id: args.id, description: args.description, match: asList(args.match) });

@@ -26,9 +26,21 @@ const SEPARATOR = " — ";
  */
 function cleanPart(s: string | null | undefined, cue: string): string {
   const folded = (s ?? "").replace(/\s+/g, " ").trim();
-  const cueRe = new RegExp(`^(?:${cue}:\\s*)+`);
   // Spaces go with the punctuation, so `fails .` does not leave a space before ` — `.
-  return folded.replace(cueRe, "").replace(/[\s.;,]+$/, "").trim();
+  return stripCue(folded, cue).replace(/[\s.;,]+$/, "").trim();
+}
+
+function stripCue(text: string, cue: string): string {
+  return text.trimStart().replace(new RegExp(`^(?:${cue}:\\s*)+`), "");
+}
+
+/**
+ * An error text without the leading `Error:` cue a caller may have given
+ * (`Error: listen EADDRINUSE …` is `listen EADDRINUSE …`), its lines kept:
+ * the same error, however it was written, has one signature and one key.
+ */
+export function stripErrorCue(text: string): string {
+  return stripCue(text, "Error");
 }
 
 /**

@@ -4,7 +4,7 @@ import { redactSecrets } from "../redaction/redact.js";
 import { describeValue } from "../schema.js";
 import { patternsOf } from "../signature/matcher.js";
 import { toSlug } from "../text/slug.js";
-import { freeId, problemIds, solutionIds } from "./ids.js";
+import { findSolutionById, freeId, looksLikeSolutionId, problemIds, solutionIds } from "./ids.js";
 import { computeStatus, isUnitNumber, resolveThresholds, type StrategyThresholds } from "./lifecycle.js";
 import { getProblem, listProblems, normalizeAction, requireProblem, resolveProblem, solutionsOf, type ProblemResolution } from "./problems.js";
 import { STRATEGIES_VERSION, type Problem, type Solution, type StrategyMeta, type StrategyRegistry } from "./registry.js";
@@ -22,10 +22,22 @@ export const DEFAULT_PRUNE = Object.freeze({ olderThanDays: 90, below: 0.3, minT
 export interface RecordOutcomeOptions {
   /** A problem key, or free text resolved with {@link resolveProblem}. */
   problem: string;
-  /** What was tried. Matched to an existing solution regardless of case and spacing. */
-  action: string;
+  /**
+   * What was tried. Matched to an existing solution regardless of case and
+   * spacing; the id of one of the problem's solutions (as `strategy show`
+   * lists it) addresses that solution. May be left out when `id` is given.
+   */
+  action?: string;
   /** Address an existing solution by id instead of by action. */
   id?: string;
+  /** How `problem` was already resolved (by {@link resolveErrorProblem}); `problem` is then its key. */
+  resolution?: ProblemResolution;
+  /**
+   * False when this attempt was already recorded (the fix `brain error`
+   * files was recorded as a success that day): the solution's numbers stay
+   * as they are, and only the problem's description and patterns are added.
+   */
+  countTry?: boolean;
   /** 1 success, 0 failure, or anything between. */
   result: number;
   /** Set on a problem that has no description yet. */
@@ -72,16 +84,19 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
     return r.text;
   };
   const action = clean(options.action ?? "").trim();
-  if (!options.id && !action) {
-    throw new UsageError("The action is empty: say what was tried, e.g. `brain strategy record pip-install-fail \"use the -i mirror\" --result success`.");
+  let givenId = options.id?.trim() || undefined;
+  if (!givenId && !action) {
+    throw new UsageError("The action is empty: say what was tried, e.g. `brain strategy record pip-install-fail \"use the -i mirror\" --result success`, or address a solution with --id.");
   }
   const rawProblem = clean(options.problem ?? "");
   const problemText = rawProblem.trim();
   if (!problemText) throw new UsageError("The problem is empty: name it by key or describe it in a few words.");
 
-  const resolution = resolveProblem(registry, rawProblem);
+  const resolution = options.resolution ?? resolveProblem(registry, rawProblem);
   const key = resolution.key;
   const old = getProblem(registry, key);
+  if (!givenId) givenId = actionAsId(registry, key, action);
+  else if (action && old) checkIdAgreesWithAction(registry, key, givenId, action);
   const problem: Problem = old ? { ...old } : {};
   if (typeof problem.description !== "string") {
     const description = options.description?.trim() ? clean(options.description.trim()) : !old && problemText !== key ? problemText : undefined;
@@ -97,12 +112,9 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
   const solutions = [...solutionsOf(problem)];
   const ids = old ? problemIds(registry, key) : new Map<Solution, string>();
   let index: number;
-  if (options.id) {
-    index = solutions.findIndex((s) => ids.get(s) === options.id);
-    if (index < 0) {
-      const known = solutions.map((s) => ids.get(s)).join(", ") || "none";
-      throw new UsageError(`No solution ${JSON.stringify(options.id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`);
-    }
+  if (givenId) {
+    index = solutions.findIndex((s) => ids.get(s) === givenId);
+    if (index < 0) throw unknownIdError(registry, key, givenId);
   } else {
     const wanted = normalizeAction(action);
     index = solutions.findIndex((s) => normalizeAction(s.action) === wanted);
@@ -116,15 +128,19 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
   const successRate = (rate * tries + result) / (tries + 1);
   const recent = [...(Array.isArray(before?.recent) ? before.recent : []), result].slice(-thresholds.recentLimit);
   // `id` leads a solution that gets one now, as in files brain writes; other keys keep their places.
-  const solution = {
-    ...(before && typeof before.id === "string" ? {} : { id }),
-    ...(before ?? { action }),
-    successRate,
-    tries: tries + 1,
-    lastTried: options.date,
-    status: computeStatus(typeof before?.status === "string" ? before.status : undefined, successRate, tries + 1, thresholds),
-    recent,
-  } as Solution & { id: string };
+  const solution = (
+    before && options.countTry === false
+      ? { ...(typeof before.id === "string" ? {} : { id }), ...before }
+      : {
+          ...(before && typeof before.id === "string" ? {} : { id }),
+          ...(before ?? { action }),
+          successRate,
+          tries: tries + 1,
+          lastTried: options.date,
+          status: computeStatus(typeof before?.status === "string" ? before.status : undefined, successRate, tries + 1, thresholds),
+          recent,
+        }
+  ) as Solution & { id: string };
   if (createdSolution) solutions.push(solution);
   else solutions[index] = solution;
   problem.solutions = solutions;
@@ -137,6 +153,58 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
     resolution,
     redactions,
   };
+}
+
+/**
+ * The solution id an action names, when it names one: the id of one of
+ * `key`'s solutions addresses it (so `strategy record flaky-test s-aotnad5lkl`
+ * records a try of that solution, not a new solution whose action is the id).
+ * The id of another problem's solution, or an id-shaped action no solution
+ * has, is a UsageError: recording it as an action would only hide the mistake.
+ */
+function actionAsId(registry: StrategyRegistry, key: string, action: string): string | undefined {
+  // Only a word shaped like an id is looked up, so an ordinary action costs nothing here.
+  if (!/^s-[0-9a-z]+$/i.test(action)) return undefined;
+  if (getProblem(registry, key) && [...problemIds(registry, key).values()].includes(action)) return action;
+  const owner = findSolutionById(registry, action);
+  if (owner) {
+    throw new UsageError(
+      `${JSON.stringify(action)} is the id of solution ${JSON.stringify(owner.action)} of problem ${JSON.stringify(owner.problem)}, not of ${JSON.stringify(key)}. ` +
+        `To record a try of it: brain strategy record ${shellWord(owner.problem)} ${action} --result …; to record a new solution, say what was tried.`,
+    );
+  }
+  if (looksLikeSolutionId(action)) throw unknownIdError(registry, key, action);
+  return undefined;
+}
+
+/** With both an id and an action, they must name the same solution. */
+function checkIdAgreesWithAction(registry: StrategyRegistry, key: string, id: string, action: string): void {
+  const index = solutionsOf(getProblem(registry, key) as Problem).findIndex((s) => problemIds(registry, key).get(s) === id);
+  if (index < 0) throw unknownIdError(registry, key, id);
+  const solution = solutionsOf(getProblem(registry, key) as Problem)[index] as Solution;
+  if (action === id || normalizeAction(solution.action) === normalizeAction(action)) return;
+  throw new UsageError(
+    `--id ${id} is solution ${JSON.stringify(solution.action)} of problem ${JSON.stringify(key)}, but the action says ${JSON.stringify(action)}. ` +
+      "Give the id alone to record a try of that solution, or the action alone to record another.",
+  );
+}
+
+function unknownIdError(registry: StrategyRegistry, key: string, id: string): UsageError {
+  const owner = findSolutionById(registry, id);
+  if (owner && owner.problem !== key) {
+    return new UsageError(`Solution ${JSON.stringify(id)} belongs to problem ${JSON.stringify(owner.problem)} (${JSON.stringify(owner.action)}), not to ${JSON.stringify(key)}.`);
+  }
+  const known = getProblem(registry, key) ? [...problemIds(registry, key).values()].join(", ") || "none" : null;
+  return new UsageError(
+    known === null
+      ? `No solution ${JSON.stringify(id)}: problem ${JSON.stringify(key)} is new and has no solutions yet. Say what was tried as the action.`
+      : `No solution ${JSON.stringify(id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`,
+  );
+}
+
+/** A word as a shell command would need it quoted. */
+function shellWord(s: string): string {
+  return /^[\w.:@%+/-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 /** A copy of `registry` with `problem` under `key` (in place, or appended) and `_meta.updated` set. */

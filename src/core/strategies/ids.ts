@@ -119,3 +119,26 @@ function deriveId(seed: string): string {
   const h = 4294967296 * (2097151 & h2) + (h1 >>> 0);
   return `s-${(h % 36 ** 10).toString(36).padStart(10, "0")}`;
 }
+
+/** The shape of the ids brain gives solutions: `s-` and ten base36 characters. */
+const BRAIN_ID = /^s-[0-9a-z]{10}$/;
+
+/** True when `text` has the shape of an id brain gives (see {@link freeId}), whether or not a solution has it. */
+export function looksLikeSolutionId(text: string): boolean {
+  return BRAIN_ID.test(text.trim());
+}
+
+/**
+ * The solution whose id (stored, or shown for a solution without one) is
+ * `id`, with the problem it belongs to; the first in file order, or null.
+ */
+export function findSolutionById(registry: StrategyRegistry, id: string): { problem: string; index: number; action: string } | null {
+  const wanted = id.trim();
+  for (const key of listProblems(registry)) {
+    const solutions = solutionsOf(registry[key] as Problem);
+    for (let i = 0; i < solutions.length; i++) {
+      if (solutionIds(registry).get(solutions[i] as Solution) === wanted) return { problem: key, index: i, action: String(solutions[i]!.action) };
+    }
+  }
+  return null;
+}
