@@ -26,7 +26,7 @@ export function buildYargs(argv: string[], modules: typeof commands = commands) 
     .recommendCommands()
     .demandCommand(1, "Name a command; `brain --help` lists them.")
     .wrap(Math.min(100, process.stdout.columns || 100))
-    .epilogue("Exit codes: 0 ok, 1 failure (a message says what and where), 2 usage error.\nDocs: README.md, docs/agents.md")
+    .epilogue("Exit codes: 0 ok, 1 failure or not found (a message says what and where; a lookup that finds nothing also exits 1), 2 usage error.\nDocs: README.md, docs/agents.md")
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { baseOptions, plural, printJson, say, warn, type GlobalArgs } from "../output.js";
+import { baseOptions, plural, printJson, say, setExitCode, warn, type GlobalArgs } from "../output.js";
 import { shorten } from "../../core/text/clip.js";
 
 interface Args extends GlobalArgs {
@@ -22,7 +22,7 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
       .option("recent", { type: "boolean", describe: "Favour recent entries" })
       .example('brain recall "pip install SSL error"', "What did we learn about this error?")
       .example("brain recall deploy staging --kind lesson --since 2026-11-01", "Recent lessons about deploying")
-      .example("brain recall migrations --json", "Hits as [{ path, line, score, kind, date, text }]"),
+      .example("brain recall migrations --json", "Hits as [{ path, line, score, kind, date, text }]; exit 1 when none"),
   handler: async (args) => {
     const { recall } = await import("../../store/recall.js");
     const result = await recall({
@@ -34,6 +34,8 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
       recency: args.recent,
     });
     for (const w of result.warnings) warn(w);
+    // A lookup that finds nothing exits 1, as `check` and `playbook match` do (and grep).
+    if (!result.hits.length) setExitCode(1);
     // The --json output is exactly the hit list: a stable contract other tools parse.
     if (args.json) return printJson(result.hits);
     if (args.quiet) return;

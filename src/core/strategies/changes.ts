@@ -1,5 +1,5 @@
 import { isIsoDate, daysBetween } from "../dates.js";
-import { UsageError } from "../errors.js";
+import { NotFoundError, UsageError } from "../errors.js";
 import { redactSecrets } from "../redaction/redact.js";
 import { describeValue } from "../schema.js";
 import { patternsOf } from "../signature/matcher.js";
@@ -101,7 +101,7 @@ export function recordOutcome(registry: StrategyRegistry, options: RecordOutcome
     index = solutions.findIndex((s) => ids.get(s) === options.id);
     if (index < 0) {
       const known = solutions.map((s) => ids.get(s)).join(", ") || "none";
-      throw new UsageError(`No solution ${JSON.stringify(options.id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`);
+      throw new NotFoundError(`No solution ${JSON.stringify(options.id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`);
     }
   } else {
     const wanted = normalizeAction(action);
@@ -194,7 +194,7 @@ export interface RetireResult {
 /**
  * Marks one solution `retired`: it stays in the file and ranks last.
  * `problem` is a key (or its slug); `id` a solution id as shown by `show`.
- * Throws a UsageError for an unknown problem or id.
+ * Throws a NotFoundError for an unknown problem or id.
  */
 export function retireSolution(registry: StrategyRegistry, problem: string, id: string, options: { now: string }): RetireResult {
   checkNow(options.now);
@@ -205,7 +205,7 @@ export function retireSolution(registry: StrategyRegistry, problem: string, id: 
   const index = solutions.findIndex((s) => ids.get(s) === id);
   if (index < 0) {
     const known = solutions.map((s) => ids.get(s)).join(", ") || "none";
-    throw new UsageError(`No solution ${JSON.stringify(id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`);
+    throw new NotFoundError(`No solution ${JSON.stringify(id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`);
   }
   const before = solutions[index] as Solution;
   if (before.status === "retired") {
