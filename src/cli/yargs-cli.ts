@@ -2,7 +2,7 @@ import yargs from "yargs";
 import { UsageError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { commands } from "./commands/index.js";
-import { GLOBAL_OPTIONS } from "./fast-parse.js";
+import { badNumberInParsed, GLOBAL_OPTIONS } from "./fast-parse.js";
 
 /**
  * The full yargs CLI: help, completion of usage errors, and every invocation
@@ -32,6 +32,11 @@ export function buildYargs(argv: string[], modules: typeof commands = commands) 
       if (err) throw err;
       throw new UsageError(msg);
     });
+  // A number option given a word reaches the command as NaN; say what was given instead, as the fast parser does.
+  cli.middleware((parsed) => {
+    const message = badNumberInParsed(parsed, argv, modules);
+    if (message) throw new UsageError(message);
+  });
   for (const command of modules) cli.command(command);
   return cli;
 }
