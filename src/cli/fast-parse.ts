@@ -20,7 +20,7 @@ export const GLOBAL_OPTIONS: Record<string, Options> = {
   workspace: { alias: "w", type: "string", describe: "Workspace folder (else BRAIN_WORKSPACE, else the nearest folder above with MEMORY.md or strategies.json)" },
   json: { type: "boolean", describe: "Print the result as JSON for machines (a failure as {\"error\": {code, message, exitCode}})" },
   commit: { type: "boolean", describe: "Commit changes to git (--no-commit to only write files)" },
-  quiet: { alias: "q", type: "boolean", describe: "Print nothing on success (errors and warnings still go to stderr)" },
+  quiet: { alias: "q", type: "boolean", describe: "Print nothing on success, warnings included (errors still go to stderr; --json keeps warnings as data)" },
 };
 
 interface PositionalSpec {

@@ -64,7 +64,7 @@ const newCommand: CommandModule<GlobalArgs, NewArgs> = {
       description: args.description,
       min: args.min,
     });
-    if (result.redacted.length) warn(`redacted ${result.redacted.join(", ")} before writing`);
+    if (result.redacted.length) warn(args, `redacted ${result.redacted.join(", ")} before writing`);
     report(args, result, (r) =>
       say(args, `Wrote ${r.path} from the ${r.source}${r.params.length ? ` (parameters: ${r.params.join(", ")})` : ""} (${commitNote(r.commit)})`),
     );
@@ -169,7 +169,7 @@ const recordCommand: CommandModule<GlobalArgs, RecordArgs> = {
       note: args.note,
       frontmatter: args.frontmatter,
     });
-    if (result.redacted.length) warn(`redacted ${result.redacted.join(", ")} before writing`);
+    if (result.redacted.length) warn(args, `redacted ${result.redacted.join(", ")} before writing`);
     report(args, result, (r) =>
       say(
         args,

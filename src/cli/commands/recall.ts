@@ -43,7 +43,7 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
     if (!result.hits.length) setExitCode(1);
     // The whole result, as the MCP tool gives it: the reason and the warnings are data here.
     if (args.json && args.object) return printJson(result);
-    for (const w of result.warnings) warn(w);
+    for (const w of result.warnings) warn(args, w);
     // The --json output is exactly the hit list, a stable contract other tools parse; why it is empty goes beside it.
     if (args.json) {
       if (result.reason && !args.quiet) process.stderr.write(`brain: no results: ${result.reason}\n`);

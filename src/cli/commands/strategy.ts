@@ -19,7 +19,7 @@ export function printProblem(args: GlobalArgs, p: ProblemSummary): void {
   say(args, `${p.problem}${p.description ? ` — ${p.description}` : ""}`);
   if (!p.solutions.length) say(args, "  (no solutions yet)");
   for (const s of p.solutions) say(args, solutionRow(s));
-  for (const s of p.solutions.filter((x) => x.drifting)) warn(`${p.problem} ${s.id} is drifting: its last results are well below its earlier rate`);
+  for (const s of p.solutions.filter((x) => x.drifting)) warn(args, `${p.problem} ${s.id} is drifting: its last results are well below its earlier rate`);
 }
 
 interface RecordArgs extends GlobalArgs {
