@@ -2,7 +2,7 @@
  * brain's library API: the same operations as the CLI, each taking plain
  * options (with `cwd`) and returning plain data.
  */
-export { BrainError, UsageError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, SyncError, SyncNoRemoteError, SyncAuthError, SyncConflictError, GitBusyError, FileSystemError, fileSystemError, isBrainError } from "./core/errors.js";
+export { BrainError, UsageError, NotFoundError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, SyncError, SyncNoRemoteError, SyncAuthError, SyncConflictError, GitBusyError, FileSystemError, fileSystemError, isBrainError } from "./core/errors.js";
 export { ENTRY_KINDS, formatEntry, parseDailyLog, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
 export { redactSecrets, type RedactResult } from "./core/redaction/redact.js";
 export { toSlug } from "./core/text/slug.js";

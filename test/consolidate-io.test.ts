@@ -271,7 +271,7 @@ describe("summarizer", () => {
     expect(cli.stdout).toMatch(/^brain: consolidate 4 logs → 1 added, 0 reinforced, 1 promoted\n/);
     expect(read(dir, "MEMORY.md")).toMatch(/^- Run migrations, then seed <!-- brain id=\w+ kind=lesson seen=3/m);
     const bad = await runBrain(["consolidate", "--apply", "missing.json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("no such file");
   });
 });

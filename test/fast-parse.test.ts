@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Argv, CommandModule } from "yargs";
 import { commands } from "../src/cli/commands/index.js";
-import { fastParse } from "../src/cli/fast-parse.js";
+import { attachDashValues, fastParse } from "../src/cli/fast-parse.js";
 import { buildYargs } from "../src/cli/yargs-cli.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -110,8 +110,6 @@ const LEFT_TO_YARGS: string[][] = [
   ["queue"],
   ["strategy", "record", "p"],
   ["strategy", "record", "p", "a"],
-  ["recall", "x", "--limit", "abc"],
-  ["recall", "x", "--limit", ""],
   ["--workspace"],
   ["--json=yes", "log", "x"],
   ["--no-workspace", "log", "x"],
@@ -144,6 +142,35 @@ describe("the fast argument parser", () => {
   it("reads the words after `--` as text, also after global options (yargs loses them there)", () => {
     const fast = fastParse(["--workspace", "/tmp/w", "--json", "log", "--kind", "lesson", "--", "-x", "--kind", "y"], commands);
     expect(fast).toMatchObject({ kind: "command", path: ["log"], args: { workspace: "/tmp/w", json: true, kind: "lesson", text: ["-x", "--kind", "y"] } });
+  });
+
+  it.each([
+    [["recall", "x", "--limit", "abc"], '--limit takes a number such as 10; got "abc".'],
+    [["recall", "x", "--limit", ""], '--limit takes a number such as 10; got "".'],
+    [["recall", "x", "-n", "ten"], '--limit takes a number such as 10; got "ten".'],
+    [["--json", "history", "--limit=1e"], '--limit takes a number such as 20; got "1e".'],
+    [["strategy", "prune", "--below", "high", "--min-tries", "4"], '--below takes a number such as 0.3; got "high".'],
+  ])("a number option given a word %j: both parsers give the same usage error, saying what was given", async (argv, message) => {
+    expect(fastParse(argv, commands)).toEqual({ kind: "usage", message });
+    await expect(parseWithYargs(argv)).rejects.toThrow(message);
+  });
+
+  it("attaches a value starting with a dash to its option, so both parsers read it as the value", async () => {
+    expect(attachDashValues(["strategy", "prune", "--older-than", "-5d", "--dry-run"], commands)).toEqual(["strategy", "prune", "--older-than=-5d", "--dry-run"]);
+    expect(attachDashValues(["-w", "/tmp/w", "recall", "x", "-n", "-3"], commands)).toEqual(["-w", "/tmp/w", "recall", "x", "--limit=-3"]);
+    // An option word is never taken as a value, booleans take none, and words after `--` are text.
+    expect(attachDashValues(["recall", "x", "--kind", "--json"], commands)).toEqual(["recall", "x", "--kind", "--json"]);
+    expect(attachDashValues(["recall", "x", "--kind", "-q"], commands)).toEqual(["recall", "x", "--kind", "-q"]);
+    expect(attachDashValues(["strategy", "prune", "--dry-run", "-5d"], commands)).toEqual(["strategy", "prune", "--dry-run", "-5d"]);
+    expect(attachDashValues(["log", "--kind", "note", "--", "--tag", "-x"], commands)).toEqual(["log", "--kind", "note", "--", "--tag", "-x"]);
+    for (const argv of [
+      attachDashValues(["strategy", "prune", "--older-than", "-5d"], commands),
+      attachDashValues(["strategy", "prune", "--below", "-0.5"], commands),
+      attachDashValues(["log", "x", "--tag", "-dash"], commands),
+    ]) {
+      await expectFastPathAgrees(argv);
+    }
+    expect(fastParse(attachDashValues(["strategy", "prune", "--older-than", "-5d"], commands), commands)).toMatchObject({ args: { "older-than": "-5d" } });
   });
 
   it("answers --version by itself", () => {

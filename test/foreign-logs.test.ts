@@ -203,8 +203,10 @@ describe("through the CLI, on a workspace written by Mjolnir-Brain and OpenClaw"
     const dir = foreignWorkspace();
     const hits = async (query: string) => {
       const r = await runBrain(["recall", query, "--json"], { cwd: dir, env: env() });
-      expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout) as Array<{ path: string; line: number; text: string; date: string | null }>;
+      const found = JSON.parse(r.stdout) as Array<{ path: string; line: number; text: string; date: string | null }>;
+      // Nothing found is exit 1, as for every lookup.
+      expect(r.code, r.stderr).toBe(found.length ? 0 : 1);
+      return found;
     };
     expect((await hits("certbot firewall"))[0]).toMatchObject({ path: "memory/archive/2026-01-05.md.gz", line: 4, date: "2026-01-05" });
     expect((await hits("headless browser screenshot"))[0]).toMatchObject({ path: "memory/2026-03-29-capability-evolution.md", line: 3, date: "2026-03-29" });

@@ -326,6 +326,27 @@ describe("brain mcp: errors never stop the server", () => {
     }
   });
 
+  it("a name that does not exist is an error with code BRAIN_NOT_FOUND, as the CLI's exit 1; a search that finds nothing is an ordinary result that says why", async () => {
+    const dir = await initWorkspaceDir();
+    const c = await connect(dir);
+    try {
+      const show = await call(c, "brain_strategy_show", { problem: "nope" });
+      expect(show.isError).toBe(true);
+      expect(show.structuredContent.error).toEqual({ code: "BRAIN_NOT_FOUND", message: expect.stringMatching(/^No problem "nope" in the strategy registry/) });
+      const playbook = await call(c, "brain_playbook_show", { name: "nope" });
+      expect(playbook.structuredContent.error.code).toBe("BRAIN_NOT_FOUND");
+      // The same structured result `brain recall --json --object` prints.
+      const recall = await call(c, "brain_recall", { query: "the and of" });
+      expect(recall.isError).toBeFalsy();
+      expect(recall.structuredContent).toEqual({ hits: [], terms: [], reason: expect.stringMatching(/only common words/), warnings: [] });
+      expect(textOf(recall)).toMatch(/^No results: /);
+      const cli = await runBrain(["recall", "the", "and", "of", "--json", "--object"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: NOW }) });
+      expect(JSON.parse(cli.stdout)).toEqual(recall.structuredContent);
+    } finally {
+      await c.close();
+    }
+  });
+
   it("stdout carries only JSON-RPC messages; logs go to stderr", async () => {
     const dir = await initWorkspaceDir();
     writeFileSync(join(dir, "strategies.json"), "[broken");

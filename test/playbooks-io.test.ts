@@ -201,6 +201,7 @@ describe("brain op and brain playbook through the real CLI", () => {
     expect(data.matches[0].matched).toEqual(["api", "deploy"]);
     const none = await runBrain(["playbook", "match", "water", "the", "plants"], { cwd: dir });
     expect(none.stdout).toBe("No playbook fits that task.\n");
+    expect(none.code).toBe(1);
   });
 
   it("an op with a word that is not key=value is a usage error and writes nothing", async () => {
@@ -320,10 +321,10 @@ describe("bad playbooks and hostile names", () => {
     await expect(newPlaybook({ cwd: dir, name: "restart-worker" })).rejects.toThrow(FileExistsError);
   });
 
-  it("new without a suggestion of that name is a usage error naming the suggestions", async () => {
+  it("new without a suggestion of that name is not found (exit 1), naming the suggestions", async () => {
     const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
     const r = await runBrain(["playbook", "new", "deploy-api", "--from-suggestion"], { cwd: dir });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No suggestion named "deploy-api"/);
     expect(existsSync(join(dir, "playbooks"))).toBe(false);
   });
@@ -367,12 +368,12 @@ describe("bad playbooks and hostile names", () => {
     expect(readdirSync(outside)).toEqual([]);
   });
 
-  it("names with nothing to make a slug from, and unknown playbooks, are usage errors", async () => {
+  it("names with nothing to make a slug from are usage errors; unknown playbooks are not found (exit 1)", async () => {
     const dir = gitWorkspace({ "MEMORY.md": "# Memory\n", "playbooks/restart-worker.md": HAND_WRITTEN });
     const dots = await runBrain(["playbook", "new", "../.."], { cwd: dir });
     expect(dots.code).toBe(2);
     const missing = await runBrain(["playbook", "show", "../../etc/passwd"], { cwd: dir });
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/No playbook named "\.\.\/\.\.\/etc\/passwd" \(looked for playbooks\/etc-passwd\.md\)\. Playbooks: restart-worker\./);
     const readme = await runBrain(["playbook", "new", "README"], { cwd: dir });
     expect(readme.code).toBe(2);

@@ -34,7 +34,7 @@ describe("names that are properties of every object", () => {
     expect(registry[key].solutions[0].tries).toBe(2);
     // A name for no problem still says which exist.
     const none = await runBrain(["strategy", "show", "toString"], { cwd: dir, env: env() });
-    expect(none.code).toBe(2);
+    expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/No problem "toString" in the strategy registry. Known problems: /);
   });
 

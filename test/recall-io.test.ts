@@ -193,10 +193,10 @@ describe("brain recall (CLI)", () => {
     expect(r.stdout).toContain("Always run the linter before committing.");
   });
 
-  it("a stop-word query is a clear empty result with exit 0; a huge query is exit 2", async () => {
+  it("a stop-word query is a clear empty result with exit 1 (nothing found); a huge query is exit 2", async () => {
     const dir = fullWorkspace();
     const empty = await runBrain(["recall", "the", "of", "and"], { cwd: dir });
-    expect(empty.code).toBe(0);
+    expect(empty.code).toBe(1);
     expect(empty.stdout).toMatch(/No results: .*common words/);
     const emptyJson = await runBrain(["recall", "the", "--json"], { cwd: dir });
     expect(JSON.parse(emptyJson.stdout)).toEqual([]);

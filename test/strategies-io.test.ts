@@ -241,7 +241,6 @@ describe("bad input", () => {
     [["strategy", "record", "p", "a", "--result", "1.5"], /number from 0 to 1/],
     [["strategy", "record", "p", "a", "--result", "maybe"], /success, failure or a number/],
     [["strategy", "record", "p", "", "--result", "success"], /action/i],
-    [["strategy", "show", "nope"], /No problem "nope"/],
     [["strategy", "prune", "--older-than", "soon"], /--older-than/],
   ])("%j → exit 2", async (args, message) => {
     const dir = gitWorkspace({ "strategies.json": MJOLNIR });

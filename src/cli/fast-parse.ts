@@ -20,7 +20,7 @@ export const GLOBAL_OPTIONS: Record<string, Options> = {
   workspace: { alias: "w", type: "string", describe: "Workspace folder (else BRAIN_WORKSPACE, else the nearest folder above with MEMORY.md or strategies.json)" },
   json: { type: "boolean", describe: "Print the result as JSON for machines (a failure as {\"error\": {code, message, exitCode}})" },
   commit: { type: "boolean", describe: "Commit changes to git (--no-commit to only write files)" },
-  quiet: { alias: "q", type: "boolean", describe: "Print nothing on success (errors and warnings still go to stderr)" },
+  quiet: { alias: "q", type: "boolean", describe: "Print nothing on success, warnings included (errors still go to stderr; --json keeps warnings as data)" },
 };
 
 interface PositionalSpec {
@@ -122,7 +122,137 @@ function onlyKnownKeys(options: Options): boolean {
 
 export type FastParse =
   | { kind: "version" }
-  | { kind: "command"; path: string[]; args: Record<string, unknown>; handler: (args: Record<string, unknown>) => unknown };
+  | { kind: "command"; path: string[]; args: Record<string, unknown>; handler: (args: Record<string, unknown>) => unknown }
+  /** The words parse, but a value has the wrong form (a number option given a word): the CLI's usage error. */
+  | { kind: "usage"; message: string };
+
+/**
+ * The usage error for a number option given something else. yargs turns such
+ * a value into NaN and the command would say "got NaN"; this says what was
+ * given and what is expected. Both parse paths use it.
+ */
+export function badNumberMessage(name: string, given: string, o: Options): string {
+  const example = o.default !== undefined ? ` such as ${String(o.default)}` : "";
+  return `--${name} takes a number${example}; got ${JSON.stringify(given)}.`;
+}
+
+function isNumberText(v: string): boolean {
+  return v.trim() !== "" && Number.isFinite(Number(v));
+}
+
+/** The command `argv` names and where its own words start, after global options written first; null when none is named. */
+function locateCommand(argv: readonly string[], commands: readonly AnyCommand[]): { spec: CommandSpec; path: string[]; leading: string[]; start: number } | null {
+  let specs = commands.map(recordCommand);
+  let spec: CommandSpec | undefined;
+  const path: string[] = [];
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const word = argv[i]!;
+    const name = globalOptionName(word);
+    if (name === null) break;
+    leading.push(word);
+    i++;
+    if (GLOBAL_OPTIONS[name]!.type === "string" && !word.includes("=")) {
+      if (i >= argv.length) return null;
+      leading.push(argv[i]!);
+      i++;
+    }
+  }
+  for (;;) {
+    const word = argv[i];
+    const next = specs.find((s) => s.name === word);
+    if (!next) break;
+    spec = next;
+    path.push(word!);
+    i++;
+    if (!next.subcommands.length) break;
+    specs = next.subcommands;
+  }
+  return spec ? { spec, path, leading, start: i } : null;
+}
+
+/**
+ * `argv` with a value that starts with a dash attached to its option
+ * (`--older-than -5d` → `--older-than=-5d`), when the option takes a value
+ * and the dash word is none of the command's options. Both parsers would
+ * otherwise read `-5d` as the flags -5 and -d ("Unknown arguments: 5, d");
+ * attached, the command sees the value and says what is wrong with it.
+ * Words after `--` are left alone.
+ */
+export function attachDashValues(argv: readonly string[], commands: readonly AnyCommand[]): string[] {
+  try {
+    const found = locateCommand(argv, commands);
+    if (!found) return [...argv];
+    const all: Record<string, Options> = { ...GLOBAL_OPTIONS, ...found.spec.options };
+    const named = new Map<string, string>();
+    for (const [name, o] of Object.entries(all)) {
+      named.set(`--${name}`, name);
+      for (const alias of ([] as string[]).concat(o.alias ?? [])) named.set(alias.length === 1 ? `-${alias}` : `--${alias}`, name);
+    }
+    const isOption = (word: string): boolean => {
+      if (["--help", "-h", "--version", "-V"].includes(word)) return true;
+      const m = /^--(?:no-)?([^=]+)(?:=.*)?$/.exec(word);
+      return m ? named.has(`--${m[1]}`) : named.has(word);
+    };
+    const out = argv.slice(0, found.start);
+    for (let i = found.start; i < argv.length; i++) {
+      const word = argv[i]!;
+      if (word === "--") return [...out, ...argv.slice(i)];
+      const name = named.get(word);
+      const value = argv[i + 1];
+      if (name && all[name]!.type !== "boolean" && value !== undefined && value.startsWith("-") && value !== "--" && !isOption(value)) {
+        out.push(`${word.startsWith("--") ? word : `--${name}`}=${value}`);
+        i++;
+      } else out.push(word);
+    }
+    return out;
+  } catch {
+    return [...argv];
+  }
+}
+
+/**
+ * For the yargs path: the usage error for a number option given something
+ * that is not a number in `argv` (yargs makes a word NaN and an empty value
+ * 0), or null when there is none.
+ */
+export function badNumberInParsed(parsed: Record<string, unknown>, argv: readonly string[], commands: readonly AnyCommand[]): string | null {
+  const words = Array.isArray(parsed._) ? parsed._.map(String) : [];
+  let specs = commands.map(recordCommand);
+  let options: Record<string, Options> = { ...GLOBAL_OPTIONS };
+  for (const word of words) {
+    const next = specs.find((x) => x.name === word);
+    if (!next) break;
+    options = { ...GLOBAL_OPTIONS, ...next.options };
+    specs = next.subcommands;
+  }
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== "number") continue;
+    const bad = givenValue(argv, name, o).find((v) => !isNumberText(v));
+    if (bad !== undefined) return badNumberMessage(name, bad, o);
+  }
+  return null;
+}
+
+/** Every value `argv` gives the option (`--name v`, `--name=v`, `-a v`, `-av`), before any `--`. */
+function givenValue(argv: readonly string[], name: string, o: Options): string[] {
+  const longs = [name, ...([] as string[]).concat(o.alias ?? []).filter((a) => a.length > 1)];
+  const shorts = ([] as string[]).concat(o.alias ?? []).filter((a) => a.length === 1);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length && argv[i] !== "--"; i++) {
+    const word = argv[i]!;
+    for (const long of longs) {
+      if (word === `--${long}`) out.push(argv[i + 1] ?? "");
+      else if (word.startsWith(`--${long}=`)) out.push(word.slice(long.length + 3));
+    }
+    for (const short of shorts) {
+      if (word === `-${short}`) out.push(argv[i + 1] ?? "");
+      else if (word.startsWith(`-${short}`) && !word.startsWith("--")) out.push(word.slice(2).replace(/^=/, ""));
+    }
+  }
+  return out;
+}
 
 /**
  * Parses `argv` for the common case, or returns null when yargs should decide
@@ -138,37 +268,13 @@ export function fastParse(argv: readonly string[], commands: readonly AnyCommand
 
 function parseOrNull(argv: readonly string[], commands: readonly AnyCommand[]): FastParse | null {
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) return { kind: "version" };
-  let specs = commands.map(recordCommand);
-  let spec: CommandSpec | undefined;
-  const path: string[] = [];
   // Agents put the global options first (`brain --workspace W --json log …`): those are read here
   // too, since yargs loses positionals written after `--` once it handles the call.
-  const leading: string[] = [];
-  let i = 0;
-  while (i < argv.length) {
-    const word = argv[i]!;
-    const name = globalOptionName(word);
-    if (name === null) break;
-    leading.push(word);
-    i++;
-    if (GLOBAL_OPTIONS[name]!.type === "string" && !word.includes("=")) {
-      if (i >= argv.length) return null;
-      leading.push(argv[i]!);
-      i++;
-    }
-  }
   // Command words come next; anything else before them is left to yargs.
-  for (;;) {
-    const word = argv[i];
-    const next = specs.find((s) => s.name === word);
-    if (!next) break;
-    spec = next;
-    path.push(word!);
-    i++;
-    if (!next.subcommands.length) break;
-    specs = next.subcommands;
-  }
-  if (!spec || spec.unsupported || spec.subcommands.length || !spec.handler) return null;
+  const found = locateCommand(argv, commands);
+  if (!found) return null;
+  const { spec, path, leading, start: i } = found;
+  if (spec.unsupported || spec.subcommands.length || !spec.handler) return null;
 
   const all: Record<string, Options> = { ...GLOBAL_OPTIONS, ...spec.options };
   const parseOptions: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
@@ -199,6 +305,8 @@ function parseOrNull(argv: readonly string[], commands: readonly AnyCommand[]): 
   if (values.help || values.version) return null;
 
   const args: Record<string, unknown> = { _: [...path], $0: "brain" };
+  // Said once the rest of the words are known to parse; otherwise yargs reports what it finds first.
+  let badNumber: string | null = null;
   const given = new Map<string, unknown>();
   for (const [key, value] of Object.entries(values)) {
     const name = longAliases.get(key) ?? key;
@@ -213,7 +321,8 @@ function parseOrNull(argv: readonly string[], commands: readonly AnyCommand[]): 
       value = o.default;
     } else if (o.type !== "boolean") {
       const raw = value as string[];
-      if (o.type === "number" && raw.some((v) => v.trim() === "" || !Number.isFinite(Number(v)))) return null;
+      const notNumber = o.type === "number" ? raw.find((v) => !isNumberText(v)) : undefined;
+      if (notNumber !== undefined) badNumber ??= badNumberMessage(name, notNumber, o);
       const list = raw.map((v) => (o.type === "number" ? Number(v) : v));
       if (o.choices && list.some((v) => !(o.choices as unknown[]).includes(v))) return null;
       value = list.length === 1 && !o.array ? list[0] : list;
@@ -249,6 +358,7 @@ function parseOrNull(argv: readonly string[], commands: readonly AnyCommand[]): 
     p++;
   }
   if (p < positionals.length) return null; // extra words: yargs reports them
+  if (badNumber) return { kind: "usage", message: badNumber };
   return { kind: "command", path, args, handler: spec.handler };
 }
 

@@ -1,7 +1,7 @@
-import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError } from "../core/errors.js";
+import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError, UsageError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { commands } from "./commands/index.js";
-import { fastParse } from "./fast-parse.js";
+import { attachDashValues, fastParse } from "./fast-parse.js";
 import { pendingExitCode } from "./output.js";
 
 /**
@@ -9,13 +9,16 @@ import { pendingExitCode } from "./output.js";
  * The only place that decides how the process ends. Ordinary invocations are
  * parsed by the fast parser; help and usage errors load yargs.
  */
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(given: string[]): Promise<number> {
+  // Both parsers read the same words: a value starting with a dash (`--older-than -5d`) is attached to its option first.
+  const argv = attachDashValues(given, commands);
   try {
     const fast = fastParse(argv, commands);
     if (fast?.kind === "version") {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     }
+    if (fast?.kind === "usage") throw new UsageError(fast.message);
     if (fast) await fast.handler(fast.args);
     else await (await import("./yargs-cli.js")).runYargs(argv);
   } catch (err) {

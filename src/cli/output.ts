@@ -29,18 +29,21 @@ export function printJson(data: unknown): void {
   process.stdout.write(JSON.stringify(data, null, 2) + "\n");
 }
 
-/** Warnings go to stderr so they never mix with --json output. */
-export function warn(message: string): void {
-  process.stderr.write(`brain: warning: ${message}\n`);
+/**
+ * A warning on stderr, so it never mixes with --json output. --quiet silences
+ * it: a warning is not an error, and --json carries it as data (`warnings`).
+ */
+export function warn(args: GlobalArgs, message: string): void {
+  if (!args.quiet) process.stderr.write(`brain: warning: ${message}\n`);
 }
 
 /**
  * Prints the data for --json, or runs `human` to print it for people;
- * warnings go to stderr either way. A commit's one-time notice (files the
+ * warnings go to stderr either way, unless --quiet. A commit's one-time notice (files the
  * workspace keeps out of git) follows the human output; --json carries it as data.
  */
 export function report<T extends object>(args: GlobalArgs, data: T, human: (data: T) => void): void {
-  for (const w of (data as { warnings?: string[] }).warnings ?? []) warn(w);
+  for (const w of (data as { warnings?: string[] }).warnings ?? []) warn(args, w);
   if (args.json) printJson(data);
   else if (!args.quiet) {
     human(data);

@@ -1,7 +1,8 @@
 /**
  * Every failure brain reports on purpose is a BrainError with a stable `code`
- * that scripts can match on, and an exit code: 1 for a failure, 2 for a usage
- * error. Messages name the file or argument at fault and say what to do.
+ * that scripts can match on, and an exit code: 1 for a failure (a thing named
+ * that does not exist included), 2 for a usage error only — the words of the
+ * command are wrong. Messages name the file or argument at fault and say what to do.
  */
 export class BrainError extends Error {
   readonly code: string = "BRAIN_ERROR";
@@ -19,11 +20,26 @@ export class UsageError extends BrainError {
   override readonly exitCode = 2;
 }
 
+/**
+ * Something the caller named does not exist: a problem, a solution id, a
+ * playbook, a suggestion, a commit, a file. Not a usage error (the words
+ * were right), so exit 1; the message lists what does exist.
+ */
+export class NotFoundError extends BrainError {
+  override readonly code = "BRAIN_NOT_FOUND";
+}
+
+/**
+ * No workspace: none at or above `dir`, or, when `explicit` is given (the
+ * --workspace or BRAIN_WORKSPACE value), no folder `dir` where it points.
+ */
 export class WorkspaceNotFoundError extends BrainError {
   override readonly code = "BRAIN_WORKSPACE_NOT_FOUND";
-  constructor(dir: string, options?: ErrorOptions) {
+  constructor(dir: string, options?: ErrorOptions & { explicit?: string }) {
     super(
-      `No brain workspace at or above ${dir}. Run \`brain init\` first, or pass --workspace DIR (or set BRAIN_WORKSPACE).`,
+      options?.explicit !== undefined
+        ? `Workspace folder ${dir} does not exist. Run \`brain init ${options.explicit}\` to create it.`
+        : `No brain workspace at or above ${dir}. Run \`brain init\` first, or pass --workspace DIR (or set BRAIN_WORKSPACE).`,
       options,
     );
   }

@@ -57,12 +57,26 @@ export async function logEntry(options: LogOptions): Promise<LogResult> {
   return { ...result, date, time, kind, commit, warnings };
 }
 
-/** Refuses text that cannot make an entry: empty, or larger than MAX_ENTRY_CHARS. */
-export function checkEntryText(text: string): void {
-  if (typeof text !== "string" || normalizeText(text) === "") throw new UsageError("The entry text is empty; say what was learned.");
+/** What a text is called in a refusal, and what to write instead of nothing. */
+export interface EntryField {
+  /** The argument as the person typed it: `--fix`, "The error text". */
+  name: string;
+  /** What belongs there, said after "is empty; ". */
+  hint: string;
+}
+
+const ENTRY_TEXT: EntryField = { name: "The entry text", hint: "say what was learned" };
+
+/**
+ * Refuses text that cannot make an entry: empty, or larger than
+ * MAX_ENTRY_CHARS. `field` names the argument at fault when a command takes
+ * more than one text (`brain error`'s error and `--fix`).
+ */
+export function checkEntryText(text: string, field: EntryField = ENTRY_TEXT): void {
+  if (typeof text !== "string" || normalizeText(text) === "") throw new UsageError(`${field.name} is empty; ${field.hint}.`);
   if (text.length > MAX_ENTRY_CHARS) {
     throw new UsageError(
-      `The entry text is ${text.length} characters; the limit is ${MAX_ENTRY_CHARS}. Log the conclusion, not the transcript.`,
+      `${field.name} is ${text.length} characters; the limit is ${MAX_ENTRY_CHARS}. Log the conclusion, not the transcript.`,
     );
   }
 }

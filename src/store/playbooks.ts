@@ -2,7 +2,7 @@ import { formatCommitSubject } from "../core/commit/subject.js";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { localDate } from "../core/dates.js";
-import { BrainError, FileExistsError, UsageError } from "../core/errors.js";
+import { BrainError, FileExistsError, NotFoundError, UsageError } from "../core/errors.js";
 import type { LogSource } from "../core/daily-log.js";
 import { playbookCoverage, suggestPlaybooks as detectSuggestions } from "../core/playbooks/detect.js";
 import { fillPlaybookTemplate, plainNumber, renderPlaybook } from "../core/playbooks/format.js";
@@ -179,9 +179,9 @@ function lookalikeWarnings(root: string, slug: string): string[] {
   });
 }
 
-function noSuggestion(name: string, suggestions: PlaybookSuggestion[], min: number): UsageError {
+function noSuggestion(name: string, suggestions: PlaybookSuggestion[], min: number): NotFoundError {
   const known = suggestions.map((s) => s.slug);
-  return new UsageError(
+  return new NotFoundError(
     `No suggestion named ${JSON.stringify(name)} (operations repeated at least ${min} times with no playbook yet). ` +
       (known.length ? `Suggestions: ${known.join(", ")}.` : "There are none; `brain playbook suggest` shows them once an operation repeats.") +
       " Drop --from-suggestion to start from the template.",
@@ -454,7 +454,7 @@ function playbookPath(slug: string): string {
 /**
  * The workspace-relative path of the playbook called `name`: `playbooks/<slug>.md`
  * when it exists, else the playbook whose own name has that slug (a file a
- * person named differently). A UsageError listing the playbooks otherwise.
+ * person named differently). A NotFoundError listing the playbooks otherwise.
  */
 function locatePlaybook(root: string, given: string): string {
   // Named in the error below, and made into a slug: a name holding a credential is looked up, and shown, as its marker.
@@ -466,7 +466,7 @@ function locatePlaybook(root: string, given: string): string {
   const byName = playbooks.find((pb) => pb.slug === slug || safeSlug(pb.name) === slug);
   if (byName) return byName.file;
   const known = files.map((f) => basename(f, ".md"));
-  throw new UsageError(
+  throw new NotFoundError(
     `No playbook named ${JSON.stringify(name)} (looked for ${direct}). ` +
       (known.length ? `Playbooks: ${known.join(", ")}.` : "There are none yet; `brain playbook new <name>` writes one."),
   );

@@ -1,7 +1,7 @@
 import { BRAIN_SUBJECT_PREFIX, formatCommitSubject, isBrainSubject } from "../core/commit/subject.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BrainError, GitError, UsageError } from "../core/errors.js";
+import { BrainError, GitError, NotFoundError, UsageError } from "../core/errors.js";
 import { parseDailyLog } from "../core/daily-log.js";
 import { MEMORY_DIR, MEMORY_PATH } from "../core/layout.js";
 import { setFrontmatterField } from "../core/markdown/frontmatter-edit.js";
@@ -45,10 +45,10 @@ export async function rollback(options: RollbackOptions = {}): Promise<RollbackR
       let target;
       if (options.target) {
         target = await describeCommit(ws.root, options.target);
-        if (!target) throw new UsageError(`No commit ${JSON.stringify(options.target)} in ${ws.gitRoot}. \`brain history\` lists brain's commits.`);
+        if (!target) throw new NotFoundError(`No commit ${JSON.stringify(options.target)} in ${ws.gitRoot}. \`brain history\` lists brain's commits.`);
       } else {
         const [last] = await brainCommits(ws.root, { limit: 1 });
-        if (!last) throw new UsageError("There is no brain commit to roll back yet.");
+        if (!last) throw new NotFoundError("There is no brain commit to roll back yet.");
         target = await describeCommit(ws.root, last.sha);
         if (!target) throw new GitError(`Cannot read commit ${last.sha}.`);
       }

@@ -326,8 +326,8 @@ export interface ErrorRecordResult {
  * entry in today's log. One commit.
  */
 export async function recordError(options: ErrorRecordOptions): Promise<ErrorRecordResult> {
-  checkEntryText(options.error);
-  checkEntryText(options.fix);
+  checkEntryText(options.error, { name: "The error text", hint: 'pass the error message, e.g. brain error "ERESOLVE unable to resolve dependency tree" --fix "…"' });
+  checkEntryText(options.fix, { name: "--fix", hint: 'say what fixed the error, e.g. --fix "pnpm install from the repo root"' });
   // MEMORY.md editing needs the markdown parser; only this command loads it.
   const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry } = await import("../core/memory/memory-file.js");
   const { hashSourceText } = await import("../core/text/match.js");

@@ -20,7 +20,7 @@ export const contextCommand: CommandModule<GlobalArgs, Args> = {
     const { buildContext } = await import("../../store/context.js");
     const { now } = baseOptions(args);
     const result = await buildContext({ workspace: args.workspace, budget: args.budget, query: args.query, now });
-    for (const w of result.warnings) warn(w);
+    for (const w of result.warnings) warn(args, w);
     if (args.json) return printJson(result);
     if (!args.quiet) process.stdout.write(result.markdown);
   },

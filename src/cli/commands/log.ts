@@ -23,7 +23,7 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const { logEntry } = await import("../../store/log.js");
     const result = await logEntry({ ...baseOptions(args), text: args.text.join(" "), kind: args.kind, tags: asList(args.tag) });
-    if (result.redacted.length) warn(`redacted ${result.redacted.join(", ")} before writing`);
+    if (result.redacted.length) warn(args, `redacted ${result.redacted.join(", ")} before writing`);
     report(args, result, (r) => say(args, `Logged to ${r.path}:${r.line} (${commitNote(r.commit)})`));
   },
 };

@@ -25,7 +25,7 @@ export const mergeDriverCommand: CommandModule<GlobalArgs, Args> = {
     const { runMergeDriver } = await import("../../store/merge-driver.js");
     const result = await runMergeDriver({ kind: args.kind, base: args.O, ours: args.A, theirs: args.B, path: args.P });
     // git shows a driver's output next to its own; notes go to stderr so they never land in a file.
-    for (const note of result.notes) warn(`${result.path}: ${note}`);
+    for (const note of result.notes) warn(args, `${result.path}: ${note}`);
     if (result.conflict) {
       setExitCode(1);
       process.stderr.write(`brain: ${result.path}: both sides changed text written by people; conflict markers left for a person to resolve.\n`);

@@ -23,7 +23,7 @@ export const opCommand: CommandModule<GlobalArgs, Args> = {
     const params = parseKeyValues(asList(args.params), "Operation parameters");
     const { logOp } = await import("../../store/op.js");
     const result = await logOp({ ...baseOptions(args), name: args.name, params, steps: asList(args.step) });
-    if (result.redacted.length) warn(`redacted ${result.redacted.join(", ")} before writing`);
+    if (result.redacted.length) warn(args, `redacted ${result.redacted.join(", ")} before writing`);
     report(args, result, (r) => say(args, `Logged operation ${r.name} to ${r.path}:${r.line} (${commitNote(r.commit)})`));
   },
 };

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { parseKeyValues } from "../key-values.js";
 import { commitNote } from "../../core/commit/note.js";
-import { asList, baseOptions, plural, report, say, warn, type GlobalArgs } from "../output.js";
+import { asList, baseOptions, plural, report, say, setExitCode, warn, type GlobalArgs } from "../output.js";
 
 interface SuggestArgs extends GlobalArgs {
   min: number;
@@ -64,7 +64,7 @@ const newCommand: CommandModule<GlobalArgs, NewArgs> = {
       description: args.description,
       min: args.min,
     });
-    if (result.redacted.length) warn(`redacted ${result.redacted.join(", ")} before writing`);
+    if (result.redacted.length) warn(args, `redacted ${result.redacted.join(", ")} before writing`);
     report(args, result, (r) =>
       say(args, `Wrote ${r.path} from the ${r.source}${r.params.length ? ` (parameters: ${r.params.join(", ")})` : ""} (${commitNote(r.commit)})`),
     );
@@ -169,7 +169,7 @@ const recordCommand: CommandModule<GlobalArgs, RecordArgs> = {
       note: args.note,
       frontmatter: args.frontmatter,
     });
-    if (result.redacted.length) warn(`redacted ${result.redacted.join(", ")} before writing`);
+    if (result.redacted.length) warn(args, `redacted ${result.redacted.join(", ")} before writing`);
     report(args, result, (r) =>
       say(
         args,
@@ -190,10 +190,12 @@ const matchCommand: CommandModule<GlobalArgs, MatchArgs> = {
   builder: (y) =>
     y
       .positional("text", { type: "string", array: true, demandOption: true, describe: "The task, in words" })
-      .example("brain playbook match deploy the api to web2", "Before doing a task, look for its playbook"),
+      .example("brain playbook match deploy the api to web2", "Before doing a task, look for its playbook; exit 1 when none fits"),
   handler: async (args) => {
     const { matchPlaybooksFor } = await import("../../store/playbooks.js");
     const result = matchPlaybooksFor({ ...baseOptions(args), text: args.text.join(" ") });
+    // A lookup that finds nothing exits 1, as `check` and `recall` do (and grep).
+    if (!result.matches.length) setExitCode(1);
     report(args, result, (r) => {
       if (!r.matches.length) say(args, "No playbook fits that task.");
       for (const m of r.matches) say(args, `${m.slug}  ${m.description || m.name}  (score ${m.score}: ${m.matched.join(", ")})`);

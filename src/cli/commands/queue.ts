@@ -21,7 +21,7 @@ const addCommand: CommandModule<GlobalArgs, AddArgs> = {
   handler: async (args) => {
     const { queueAdd } = await import("../../store/queue.js");
     const result = await queueAdd({ ...baseOptions(args), text: args.text.join(" "), kind: args.kind, tags: asList(args.tag) });
-    if (result.redacted.length) warn(`redacted ${result.redacted.join(", ")} before writing`);
+    if (result.redacted.length) warn(args, `redacted ${result.redacted.join(", ")} before writing`);
     report(args, result, (r) => say(args, `Queued in ${r.path}:${r.line} (${commitNote(r.commit)})`));
   },
 };

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { baseOptions, plural, printJson, say, warn, type GlobalArgs } from "../output.js";
+import { baseOptions, plural, printJson, say, setExitCode, warn, type GlobalArgs } from "../output.js";
 import { shorten } from "../../core/text/clip.js";
 
 interface Args extends GlobalArgs {
@@ -8,6 +8,7 @@ interface Args extends GlobalArgs {
   kind?: string;
   since?: string;
   recent?: boolean;
+  object?: boolean;
 }
 
 export const recallCommand: CommandModule<GlobalArgs, Args> = {
@@ -20,9 +21,14 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
       .option("kind", { alias: "k", type: "string", describe: "Only this kind: lesson, error, fix, decision, note, rule, op, outcome, strategy, playbook" })
       .option("since", { type: "string", describe: "Only entries dated on or after YYYY-MM-DD" })
       .option("recent", { type: "boolean", describe: "Favour recent entries" })
+      .option("object", {
+        type: "boolean",
+        describe: "With --json: print { hits, terms, reason, warnings } (what the MCP tool returns) instead of the bare hit list, so an empty result says why",
+      })
       .example('brain recall "pip install SSL error"', "What did we learn about this error?")
       .example("brain recall deploy staging --kind lesson --since 2026-11-01", "Recent lessons about deploying")
-      .example("brain recall migrations --json", "Hits as [{ path, line, score, kind, date, text }]"),
+      .example("brain recall migrations --json", "Hits as [{ path, line, score, kind, date, text }]; exit 1 when none")
+      .example("brain recall the --json --object", "The hits with the query's terms and, when there are none, why"),
   handler: async (args) => {
     const { recall } = await import("../../store/recall.js");
     const result = await recall({
@@ -33,9 +39,16 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
       since: args.since,
       recency: args.recent,
     });
-    for (const w of result.warnings) warn(w);
-    // The --json output is exactly the hit list: a stable contract other tools parse.
-    if (args.json) return printJson(result.hits);
+    // A lookup that finds nothing exits 1, as `check` and `playbook match` do (and grep).
+    if (!result.hits.length) setExitCode(1);
+    // The whole result, as the MCP tool gives it: the reason and the warnings are data here.
+    if (args.json && args.object) return printJson(result);
+    for (const w of result.warnings) warn(args, w);
+    // The --json output is exactly the hit list, a stable contract other tools parse; why it is empty goes beside it.
+    if (args.json) {
+      if (result.reason && !args.quiet) process.stderr.write(`brain: no results: ${result.reason}\n`);
+      return printJson(result.hits);
+    }
     if (args.quiet) return;
     if (result.reason) return say(args, `No results: ${result.reason}`);
     // The query as typed: its stemmed terms ("prisma gener") read as a typo.

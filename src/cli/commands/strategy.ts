@@ -19,7 +19,7 @@ export function printProblem(args: GlobalArgs, p: ProblemSummary): void {
   say(args, `${p.problem}${p.description ? ` — ${p.description}` : ""}`);
   if (!p.solutions.length) say(args, "  (no solutions yet)");
   for (const s of p.solutions) say(args, solutionRow(s));
-  for (const s of p.solutions.filter((x) => x.drifting)) warn(`${p.problem} ${s.id} is drifting: its last results are well below its earlier rate`);
+  for (const s of p.solutions.filter((x) => x.drifting)) warn(args, `${p.problem} ${s.id} is drifting: its last results are well below its earlier rate`);
 }
 
 interface RecordArgs extends GlobalArgs {
@@ -134,11 +134,9 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
       .example("brain strategy prune --dry-run", "What would be forgotten")
       .example("brain strategy prune --older-than 180d --below 0.2", "Be more forgiving"),
   handler: async (args) => {
-    const { UsageError } = await import("../../core/errors.js");
-    const m = /^(\d+)d?$/.exec(String(args["older-than"]));
-    if (!m) throw new UsageError(`--older-than takes a number of days such as 90d, got ${JSON.stringify(args["older-than"])}.`);
+    const olderThanDays = await parseDays(String(args["older-than"]));
     const { pruneStrategies } = await import("../../store/strategies.js");
-    const r = await pruneStrategies({ ...baseOptions(args), olderThanDays: Number(m[1]), below: args.below, minTries: args["min-tries"], dryRun: args["dry-run"] });
+    const r = await pruneStrategies({ ...baseOptions(args), olderThanDays, below: args.below, minTries: args["min-tries"], dryRun: args["dry-run"] });
     report(args, r, (d) => {
       if (!d.retired.length) say(args, "Nothing to prune.");
       for (const p of d.retired) say(args, `${d.dryRun ? "would retire" : "retired"} ${p.problem} ${p.id} (${p.reasons.join(", ")}): ${p.action}`);
@@ -146,6 +144,15 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
     });
   },
 };
+
+/** `--older-than`: a whole number of days, `90d` or `90`. A negative age, or any other form, is a usage error that says which. */
+async function parseDays(given: string): Promise<number> {
+  const m = /^(\d+)d?$/.exec(given);
+  if (m) return Number(m[1]);
+  const { UsageError } = await import("../../core/errors.js");
+  if (/^-\d/.test(given)) throw new UsageError(`--older-than ${given} is negative; give an age in days such as 90d (solutions not tried in the last 90 days).`);
+  throw new UsageError(`--older-than takes a number of days such as 90d (or 90); got ${JSON.stringify(given)}.`);
+}
 
 export const strategyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "strategy <command>",

@@ -1,5 +1,5 @@
 import { isIsoDate, daysBetween } from "../dates.js";
-import { UsageError } from "../errors.js";
+import { NotFoundError, UsageError } from "../errors.js";
 import { redactSecrets } from "../redaction/redact.js";
 import { describeValue } from "../schema.js";
 import { patternsOf } from "../signature/matcher.js";
@@ -189,13 +189,14 @@ function checkIdAgreesWithAction(registry: StrategyRegistry, key: string, id: st
   );
 }
 
-function unknownIdError(registry: StrategyRegistry, key: string, id: string): UsageError {
+/** A usage error when the id is another problem's solution; otherwise the id names nothing here (not found). */
+function unknownIdError(registry: StrategyRegistry, key: string, id: string): UsageError | NotFoundError {
   const owner = findSolutionById(registry, id);
   if (owner && owner.problem !== key) {
     return new UsageError(`Solution ${JSON.stringify(id)} belongs to problem ${JSON.stringify(owner.problem)} (${JSON.stringify(owner.action)}), not to ${JSON.stringify(key)}.`);
   }
   const known = getProblem(registry, key) ? [...problemIds(registry, key).values()].join(", ") || "none" : null;
-  return new UsageError(
+  return new NotFoundError(
     known === null
       ? `No solution ${JSON.stringify(id)}: problem ${JSON.stringify(key)} is new and has no solutions yet. Say what was tried as the action.`
       : `No solution ${JSON.stringify(id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`,
@@ -262,7 +263,7 @@ export interface RetireResult {
 /**
  * Marks one solution `retired`: it stays in the file and ranks last.
  * `problem` is a key (or its slug); `id` a solution id as shown by `show`.
- * Throws a UsageError for an unknown problem or id.
+ * Throws a NotFoundError for an unknown problem or id.
  */
 export function retireSolution(registry: StrategyRegistry, problem: string, id: string, options: { now: string }): RetireResult {
   checkNow(options.now);
@@ -273,7 +274,7 @@ export function retireSolution(registry: StrategyRegistry, problem: string, id: 
   const index = solutions.findIndex((s) => ids.get(s) === id);
   if (index < 0) {
     const known = solutions.map((s) => ids.get(s)).join(", ") || "none";
-    throw new UsageError(`No solution ${JSON.stringify(id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`);
+    throw new NotFoundError(`No solution ${JSON.stringify(id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`);
   }
   const before = solutions[index] as Solution;
   if (before.status === "retired") {

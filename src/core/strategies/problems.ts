@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { NotFoundError, UsageError } from "../errors.js";
 import { createPatternMatcher, patternsOf } from "../signature/matcher.js";
 import { toSlug } from "../text/slug.js";
 import { ERROR_STOP_WORDS, foldMarks } from "../text/words.js";
@@ -89,13 +89,13 @@ export function solutionsOf(problem: Problem): Solution[] {
   return Array.isArray(problem.solutions) ? problem.solutions : [];
 }
 
-/** The problem stored under `key`. Throws a UsageError naming known problems for an unknown key. */
+/** The problem stored under `key`. Throws a NotFoundError naming known problems for an unknown key. */
 export function requireProblem(registry: StrategyRegistry, key: string): Problem {
   const problem = getProblem(registry, key);
   if (!problem) {
     const known = listProblems(registry);
     const hint = known.length ? ` Known problems: ${known.slice(0, 8).join(", ")}${known.length > 8 ? ", …" : ""}.` : "";
-    throw new UsageError(`No problem ${JSON.stringify(key)} in the strategy registry.${hint}`);
+    throw new NotFoundError(`No problem ${JSON.stringify(key)} in the strategy registry.${hint}`);
   }
   return problem;
 }

@@ -78,7 +78,7 @@ export interface SolutionView {
   solution: Solution;
 }
 
-/** A problem's solutions as views, best first. Throws a UsageError for an unknown problem key. */
+/** A problem's solutions as views, best first. Throws a NotFoundError for an unknown problem key. */
 export function viewSolutions(registry: StrategyRegistry, problemKey: string, options: RankOptions = {}): SolutionView[] {
   const problem = requireProblem(registry, problemKey);
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { applySummarizerOutput, checkSummarizerOutput, type SummarizerInput } from "../../core/consolidation/summarizer.js";
 import type { ConsolidationPlan } from "../../core/consolidation/plan.js";
-import { BrainError, CorruptFileError, SummarizerError, UsageError } from "../../core/errors.js";
+import { BrainError, CorruptFileError, NotFoundError, SummarizerError, UsageError } from "../../core/errors.js";
 import { schemaMismatchText } from "../../core/schema.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../../generated/summarizer-output.js";
 import { readTextIfExists } from "../fs.js";
@@ -11,7 +11,7 @@ import type { Workspace } from "../workspace/open.js";
 
 export function readAnswer(file: string): { file: string; data: unknown } {
   const text = readTextIfExists(file, file);
-  if (text === null) throw new UsageError(`--apply ${file}: no such file. Save the distilled JSON answer there first (see \`brain consolidate --prompt\`).`);
+  if (text === null) throw new NotFoundError(`--apply ${file}: no such file. Save the distilled JSON answer there first (see \`brain consolidate --prompt\`).`);
   try {
     return { file, data: JSON.parse(text) };
   } catch (err) {

@@ -46,7 +46,7 @@ export function findWorkspaceRoot(options: WorkspaceOptions = {}): string {
   if (explicit) {
     const dir = resolve(cwd, explicit);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new UsageError(`Workspace folder ${dir} does not exist. Run \`brain init ${explicit}\` to create it.`);
+      throw new WorkspaceNotFoundError(dir, { explicit });
     }
     return dir;
   }
