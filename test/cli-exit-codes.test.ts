@@ -81,7 +81,7 @@ describe("not found is exit 1", () => {
   it.each([
     ["check", ["check", "segfault in libfoo.so"], /No known fix/, (d: { matches: unknown[] }) => expect(d.matches).toEqual([])],
     ["playbook match", ["playbook", "match", "water", "the", "plants"], /No playbook fits that task/, (d: { matches: unknown[] }) => expect(d.matches).toEqual([])],
-    ["recall, no hit", ["recall", "zebrafish"], /No results for zebrafish/, (d: unknown[]) => expect(d).toEqual([])],
+    ["recall, no hit", ["recall", "zebrafish"], /No results for "zebrafish"/, (d: unknown[]) => expect(d).toEqual([])],
     ["recall, only common words", ["recall", "the", "and"], /only common words/, (d: unknown[]) => expect(d).toEqual([])],
   ] as const)("%s with nothing found: exit 1, the empty result as data", async (_name, args, message, shape) => {
     const dir = workspace();

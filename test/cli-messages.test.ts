@@ -113,19 +113,19 @@ describe("recall says why there is nothing, in --json too", () => {
     expect(data).not.toHaveProperty("reason");
     // Without --json, --object changes nothing.
     const text = await runBrain(["recall", "vacuum", "--object"], { cwd: dir, env: env() });
-    expect(text.stdout).toMatch(/^1 hit for vacuum:/);
+    expect(text.stdout).toMatch(/^1 hit for "vacuum":/);
   });
 });
 
 describe("--quiet silences warnings", () => {
   it("a record on a drifting solution: the warning on stderr without --quiet, none with it, and --json keeps it as data", async () => {
     const dir = workspace({ "strategies.json": DRIFTING });
-    const loud = await runBrain(["strategy", "record", "flaky-test", "--id", "s-rerun", "x", "-r", "failure"], { cwd: dir, env: env() });
+    const loud = await runBrain(["strategy", "record", "flaky-test", "--id", "s-rerun", "-r", "failure"], { cwd: dir, env: env() });
     expect(loud.code, loud.stderr).toBe(0);
     expect(loud.stderr).toMatch(/^brain: warning: solution s-rerun is drifting/);
-    const quiet = await runBrain(["strategy", "record", "flaky-test", "--id", "s-rerun", "x", "-r", "failure", "--quiet"], { cwd: dir, env: env() });
+    const quiet = await runBrain(["strategy", "record", "flaky-test", "--id", "s-rerun", "-r", "failure", "--quiet"], { cwd: dir, env: env() });
     expect(quiet).toMatchObject({ code: 0, stdout: "", stderr: "" });
-    const json = await runBrain(["strategy", "record", "flaky-test", "--id", "s-rerun", "x", "-r", "failure", "--quiet", "--json"], { cwd: dir, env: env() });
+    const json = await runBrain(["strategy", "record", "flaky-test", "--id", "s-rerun", "-r", "failure", "--quiet", "--json"], { cwd: dir, env: env() });
     expect(json).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse(json.stdout).warnings).toEqual([expect.stringMatching(/s-rerun is drifting/)]);
     // strategy show flags drift in its rows; --quiet prints nothing, --json has the flag.

@@ -84,7 +84,7 @@ export function recordCommand(mod: AnyCommand): CommandSpec {
             return stand;
           };
         }
-        if (prop === "example" || prop === "demandCommand") return () => stand;
+        if (prop === "example" || prop === "epilog" || prop === "demandCommand") return () => stand;
         return () => {
           spec.unsupported = true;
           return stand;

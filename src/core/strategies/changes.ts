@@ -173,7 +173,7 @@ function actionAsId(registry: StrategyRegistry, key: string, action: string): st
         `To record a try of it: brain strategy record ${shellWord(owner.problem)} ${action} --result …; to record a new solution, say what was tried.`,
     );
   }
-  if (looksLikeSolutionId(action)) throw unknownIdError(registry, key, action);
+  if (looksLikeSolutionId(action)) throw unknownIdError(registry, key, action, "action");
   return undefined;
 }
 
@@ -189,14 +189,19 @@ function checkIdAgreesWithAction(registry: StrategyRegistry, key: string, id: st
   );
 }
 
-/** A usage error when the id is another problem's solution; otherwise the id names nothing here (not found). */
-function unknownIdError(registry: StrategyRegistry, key: string, id: string): UsageError | NotFoundError {
+/**
+ * The error for an id that names no solution of `key`: a usage error when it
+ * is another problem's solution, or when it was given as the action (an
+ * action shaped like an id is a mistake to correct); otherwise, for `--id`,
+ * the id names nothing (not found).
+ */
+function unknownIdError(registry: StrategyRegistry, key: string, id: string, given: "id" | "action" = "id"): UsageError | NotFoundError {
   const owner = findSolutionById(registry, id);
   if (owner && owner.problem !== key) {
     return new UsageError(`Solution ${JSON.stringify(id)} belongs to problem ${JSON.stringify(owner.problem)} (${JSON.stringify(owner.action)}), not to ${JSON.stringify(key)}.`);
   }
   const known = getProblem(registry, key) ? [...problemIds(registry, key).values()].join(", ") || "none" : null;
-  return new NotFoundError(
+  return new (given === "action" ? UsageError : NotFoundError)(
     known === null
       ? `No solution ${JSON.stringify(id)}: problem ${JSON.stringify(key)} is new and has no solutions yet. Say what was tried as the action.`
       : `No solution ${JSON.stringify(id)} under problem ${JSON.stringify(key)} (its ids: ${known}).`,
