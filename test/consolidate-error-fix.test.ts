@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planConsolidation } from "../src/core/consolidation/plan.js";
+import { addedEntries, planLogs } from "./helpers/consolidation.js";
 import type { LogInput } from "../src/core/consolidation/logs.js";
-
-const TODAY = "2026-11-21";
-
-function plan(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
-  return planConsolidation({ logs, memory: "", rules: {}, options: { today: TODAY, ...options } });
-}
-
-function added(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
-  return plan(logs, options).actions.filter((a) => a.type === "add").map((a) => ({ section: a.section, text: a.text, line: a.type === "add" ? a.sources.map((s) => s.source.line) : [] }));
-}
 
 describe("Errors & Fixes assembly", () => {
   it("joins a Fix to the error written before it on the same line", () => {
@@ -18,7 +8,7 @@ describe("Errors & Fixes assembly", () => {
       path: "memory/2026-11-18.md",
       source: ["# 2026-11-18", "", "- UnknownError: Failed to read large IndexedDB value. Fix: clear IndexedDB for telegram.org in the browser, then re-login", ""].join("\n"),
     };
-    const out = added([log]);
+    const out = addedEntries([log]);
     expect(out).toEqual([
       {
         section: "Errors & Fixes",
@@ -49,7 +39,7 @@ describe("Errors & Fixes assembly", () => {
         "",
       ].join("\n"),
     };
-    const p = plan([log]);
+    const p = planLogs([log]);
     const adds = p.actions.filter((a) => a.type === "add");
     expect(adds.map((a) => a.text)).toEqual(["Error: vite build fails with ENOSPC on the runner — Cause: the cache volume was full — Fix: prune the docker cache before the build"]);
     // The pieces that make no entry are still offered to a summarizer as candidates.
@@ -78,7 +68,7 @@ describe("Errors & Fixes assembly", () => {
         "",
       ].join("\n"),
     };
-    expect(added([log])).toEqual([]);
+    expect(addedEntries([log])).toEqual([]);
   });
 });
 

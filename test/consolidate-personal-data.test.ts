@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { planConsolidation } from "../src/core/consolidation/plan.js";
+import { planLogs } from "./helpers/consolidation.js";
 import type { LogInput } from "../src/core/consolidation/logs.js";
 import { maskPersonalData } from "../src/core/redaction/personal-data.js";
 import { consolidate } from "../src/index.js";
 import { gitWorkspace, read } from "./helpers.js";
 
-const TODAY = "2026-11-21";
 const NOW = new Date("2026-11-21T09:30:00");
-
-function plan(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
-  return planConsolidation({ logs, memory: "", rules: {}, options: { today: TODAY, ...options } });
-}
-
-function added(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
-  return plan(logs, options).actions.filter((a) => a.type === "add").map((a) => ({ section: a.section, text: a.text, line: a.type === "add" ? a.sources.map((s) => s.source.line) : [] }));
-}
 
 describe("personal data in distilled entries", () => {
   it("masks e-mail addresses and phone numbers, and leaves look-alikes alone", () => {
@@ -41,7 +32,7 @@ describe("personal data in distilled entries", () => {
 
   it("masks a promoted rule", () => {
     const log: LogInput = { path: "memory/2026-11-18.md", source: ["# 2026-11-18", "", "- Rule: escalate outages to oncall@example.net", ""].join("\n") };
-    const p = plan([log]);
+    const p = planLogs([log]);
     expect(p.promotions.map((x) => x.text.toLowerCase())).toEqual(["escalate outages to <email>"]);
   });
 });

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { planConsolidation } from "../src/core/consolidation/plan.js";
+import { addedEntries } from "./helpers/consolidation.js";
 import { headingKind } from "../src/core/consolidation/cues.js";
 import type { LogInput } from "../src/core/consolidation/logs.js";
-
-const TODAY = "2026-11-21";
-
-function plan(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
-  return planConsolidation({ logs, memory: "", rules: {}, options: { today: TODAY, ...options } });
-}
-
-function added(logs: LogInput[], options: { maskPersonalData?: boolean } = {}) {
-  return plan(logs, options).actions.filter((a) => a.type === "add").map((a) => ({ section: a.section, text: a.text, line: a.type === "add" ? a.sources.map((s) => s.source.line) : [] }));
-}
 
 describe("conclusions written as sections", () => {
   it("takes the kind of a heading for the items under it, until the next heading of the same or higher level", () => {
@@ -44,7 +34,7 @@ describe("conclusions written as sections", () => {
         "",
       ].join("\n"),
     };
-    const out = added([log]);
+    const out = addedEntries([log]);
     expect(out.map((a) => [a.section, a.text])).toEqual([
       ["Decisions", "GLM-5.1 remains primary orchestrator model"],
       ["Decisions", "**JSON as source of truth** - Prevents grade inconsistency"],
@@ -77,7 +67,7 @@ describe("conclusions written as sections", () => {
         "",
       ].join("\n"),
     };
-    expect(added([log]).map((a) => [a.section, a.text])).toEqual([
+    expect(addedEntries([log]).map((a) => [a.section, a.text])).toEqual([
       ["Lessons", "Python脚本冷启动>60s是正常的，timeout要给300s"],
       ["Lessons", "复用已有实例时，不仅要检查进程名，还要确认端口"],
       ["Decisions", "飞书通知统一走机器人，不再用个人账号"],
@@ -98,7 +88,7 @@ describe("conclusions written as sections", () => {
         "",
       ].join("\n"),
     };
-    expect(added([log]).filter((a) => a.section !== "Errors & Fixes")).toEqual([]);
+    expect(addedEntries([log]).filter((a) => a.section !== "Errors & Fixes")).toEqual([]);
   });
 
   it("names a heading's kind with a topic before it, and ignores emoji, numbering and a time", () => {
