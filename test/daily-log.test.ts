@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { fromMarkdown } from "mdast-util-from-markdown";
-import { appendToLog, dailyLogHeader, dailyLogHeaderDate, ENTRY_KINDS, formatEntry, parseDailyLog } from "../src/core/daily-log.js";
+import { appendToLog, consolidatedOf, dailyLogHeader, dailyLogHeaderDate, ENTRY_KINDS, formatEntry, parseDailyLog } from "../src/core/daily-log.js";
 
 describe("formatEntry", () => {
   it("writes brain's one-line entry with slugged tags", () => {
@@ -46,6 +46,22 @@ describe("the daily log's heading", () => {
     expect(dailyLogHeaderDate(dailyLogHeader("2026-11-21").split("\n")[0]!)).toBe("2026-11-21");
     expect(dailyLogHeaderDate("# 2026-11-21 Daily Log")).toBe("2026-11-21");
     for (const other of ["## 2026-11-21", "# 2026-11-21 deploy notes", "2026-11-21", "# Nov 21"]) expect(dailyLogHeaderDate(other)).toBeNull();
+  });
+});
+
+describe("consolidatedOf", () => {
+  it("reads the consolidation mark as parseDailyLog does, whatever form it takes", () => {
+    const logs = [
+      "---\nconsolidated: 2026-11-20\n---\n# 2026-11-19\n\n- 10:00 [note] a\n",
+      "\uFEFF---\r\nconsolidated: '2026-11-20'\r\n---\r\n- 10:00 [note] a\r\n",
+      "# consolidated: 2026-11-20\n# 2026-11-19\n\n- 10:00 [note] a\n",
+      "# 2026-11-19\n\n```\n# consolidated: 2026-11-20\n```\n",
+      "# 2026-11-19\n\n- 10:00 [note] the log was consolidated yesterday\n",
+      "---\ntags: [x]\n---\n# 2026-11-19\n",
+      "",
+    ];
+    for (const log of logs) expect(consolidatedOf(log), JSON.stringify(log)).toBe(parseDailyLog(log).consolidated);
+    expect(logs.map(consolidatedOf)).toEqual(["2026-11-20", "2026-11-20", "2026-11-20", null, null, null, null]);
   });
 });
 

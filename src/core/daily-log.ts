@@ -157,9 +157,24 @@ export function parseDailyLog(source: string): ParsedLog {
   const split = splitFrontmatter(normalized);
   const frontmatter = split.yaml;
   const start = split.close + 1;
-  const consolidatedMatch = frontmatter ? /^consolidated:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$/m.exec(frontmatter) : null;
+  const consolidatedMatch = frontmatter ? FRONTMATTER_CONSOLIDATED_RE.exec(frontmatter) : null;
   const { entries, consolidatedLine } = scanBlocks(lines, start);
   return { frontmatter, consolidated: consolidatedMatch?.[1] ?? consolidatedLine, bodyLine: start + 1, entries };
+}
+
+/** brain's consolidation mark in a log's frontmatter. */
+const FRONTMATTER_CONSOLIDATED_RE = /^consolidated:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$/m;
+
+/**
+ * The day a log was consolidated, as {@link parseDailyLog} reads it, without
+ * parsing its entries unless a `# consolidated:` line may be in it: for
+ * choosing among many logs.
+ */
+export function consolidatedOf(source: string): string | null {
+  const { yaml } = splitFrontmatter(source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"));
+  const mark = yaml ? FRONTMATTER_CONSOLIDATED_RE.exec(yaml) : null;
+  if (mark) return mark[1]!;
+  return /consolidated/i.test(source) ? parseDailyLog(source).consolidated : null;
 }
 
 interface RawBlock {

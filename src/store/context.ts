@@ -5,7 +5,7 @@ import { estimateTokens, tokenWeight } from "../core/text/tokens.js";
 import { parseQueue } from "../core/queue.js";
 import { listDailyLogs, readDailyLog, type DailyLogFile } from "./daily-logs.js";
 import { entriesLeftInRecentLogs, type LeftEntry } from "./context-logs.js";
-import { parseDailyLog } from "../core/daily-log.js";
+import { consolidatedOf, parseDailyLog } from "../core/daily-log.js";
 import { workspaceTemplates } from "./package-files.js";
 import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists } from "./fs.js";
@@ -101,7 +101,7 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   const { recent, earlier, unshown } = logsForContext(listDailyLogs(ws.root), today, (f) => {
     if (f.archived) return true;
     const text = readDailyLog(ws.root, f);
-    return text === null ? true : parseDailyLog(text).consolidated !== null;
+    return text === null ? true : consolidatedOf(text) !== null;
   });
   const shown = new Set([...recent, ...earlier].map((l) => l.file.path));
   const repeats = await restatementFinder(memoryTexts);
