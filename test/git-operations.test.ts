@@ -75,6 +75,26 @@ describe("brain never commits into a person's git operation", () => {
     expect(doctor.findings).toEqual([]);
   });
 
+  it("a strategy record held during a rebase is merged by counts when the aborted rebase brings back a newer registry", async () => {
+    const dir = await workspace();
+    const record = (result: string, now: string) => runBrain(["strategy", "record", "pg down", "start postgres", "--result", result], { cwd: dir, env: env(now) });
+    expect((await record("success", "2026-11-21T09:00")).code).toBe(0);
+    expect((await record("failure", "2026-11-21T09:30")).code).toBe(0);
+    // The rebase stops at the first record's commit: the registry there has one try.
+    gitWith(dir, { GIT_SEQUENCE_EDITOR: "sed -i '1s/^pick/edit/'" }, "rebase", "-q", "-i", "HEAD~2");
+    expect((await record("success", "2026-11-21T10:00")).code).toBe(0);
+    gitWith(dir, {}, "rebase", "--abort");
+    // Both the held record and the aborted rebase's commit changed the same lines: a text merge
+    // cannot apply it, the registry's merge adds the held try to the two already there.
+    const next = await runBrain(["log", "after the rebase"], { cwd: dir, env: env("2026-11-21T11:00") });
+    expect(next).toMatchObject({ code: 0, stderr: "" });
+    const registry = JSON.parse(git(dir, "show", "HEAD:strategies.json")) as Record<string, { solutions?: Array<{ tries: number; successRate: number }> }>;
+    const solution = Object.values(registry).find((p) => p.solutions?.length)!.solutions![0]!;
+    expect(solution.tries).toBe(3);
+    expect(solution.successRate).toBeCloseTo(2 / 3, 10);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+  });
+
   it("on a detached HEAD: nothing is committed to no branch, and the write is committed on main once it is checked out", async () => {
     const dir = await workspace();
     const main = head(dir);

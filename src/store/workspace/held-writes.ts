@@ -5,6 +5,7 @@ import { readTextIfExists, writeFileAtomic } from "../fs.js";
 import { mergeChange } from "../git/contents.js";
 import type { Workspace } from "./open.js";
 import { BRAIN_FILES } from "../../core/layout.js";
+import { mergeForPath } from "../../core/merge/by-path.js";
 
 /**
  * Changes brain made while a person's git was in the middle of an operation
@@ -57,8 +58,18 @@ export async function reapplyHeldWrites(ws: Workspace, warnings: string[]): Prom
     const now = readTextIfExists(full, path, { strict: true });
     let text: string | null;
     if (now === c.after) text = now;
-    else if (c.before === null) text = now === null ? c.after : await mergeChange(ws.root, join(ws.root, BRAIN_FILES.tmp), now, "", c.after);
-    else text = now === null ? null : await mergeChange(ws.root, join(ws.root, BRAIN_FILES.tmp), now, c.before, c.after);
+    else if (now === null) text = c.before === null ? c.after : null;
+    else {
+      // brain's own files merge by their format (a registry's counts add up where a text merge
+      // would see two edits of one line); what that cannot settle gets a text merge.
+      let byFormat: { text: string; conflict: boolean } | undefined;
+      try {
+        byFormat = mergeForPath(path)?.(c.before ?? "", now, c.after);
+      } catch {
+        byFormat = undefined;
+      }
+      text = byFormat && !byFormat.conflict ? byFormat.text : await mergeChange(ws.root, join(ws.root, BRAIN_FILES.tmp), now, c.before ?? "", c.after);
+    }
     if (text === null) {
       stuck[path] = c;
       warnings.push(`${path}: brain's change made while ${held.reason} no longer fits the file as it is now; it is kept in ${BRAIN_FILES.heldWrites} for a person to apply.`);
