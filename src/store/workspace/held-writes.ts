@@ -5,7 +5,6 @@ import { readTextIfExists, writeFileAtomic } from "../fs.js";
 import { mergeChange } from "../git/contents.js";
 import type { Workspace } from "./open.js";
 import { BRAIN_FILES } from "../../core/layout.js";
-import { mergeForPath } from "../../core/merge/by-path.js";
 
 /**
  * Changes brain made while a person's git was in the middle of an operation
@@ -64,6 +63,8 @@ export async function reapplyHeldWrites(ws: Workspace, warnings: string[]): Prom
       // would see two edits of one line); what that cannot settle gets a text merge.
       let byFormat: { text: string; conflict: boolean } | undefined;
       try {
+        // Loaded only here: the merge drivers pull in the markdown parser, which a write's start-up never needs.
+        const { mergeForPath } = await import("../../core/merge/by-path.js");
         byFormat = mergeForPath(path)?.(c.before ?? "", now, c.after);
       } catch {
         byFormat = undefined;
