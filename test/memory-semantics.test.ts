@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseMemory } from "../src/core/memory/memory-file.js";
-import { errorRestatement } from "../src/core/memory/error-fix.js";
+import { completedErrorFix, errorRestatement } from "../src/core/memory/error-fix.js";
 import { factsDiffer, isRestatement } from "../src/core/text/match.js";
 import { bareGitEnv, gitWorkspace, read, runBrain } from "./helpers.js";
 
@@ -118,6 +118,74 @@ describe("a recurrence reinforces the entry that has the fix", () => {
     const r = await ok(runBrain(["error", "vite build runs out of memory on the CI runner", "--fix", "Set NODE_OPTIONS=--max-old-space-size=4096 for the build step", "--json"], at(dir, "04")));
     expect(JSON.parse(r.stdout).memory.reinforced).toBe(true);
     expect(entries(dir).map((e) => e.seen)).toEqual([3]);
+  });
+});
+
+describe("a fix fills in the entry of its error that had none", () => {
+  it("keeps the entry's words and appends the fix and cause (library)", () => {
+    const entry = "Error: ECONNREFUSED 127.0.0.1:5432 when running migrations";
+    expect(completedErrorFix(entry, "Error: ECONNREFUSED 127.0.0.1:5432 when running the migrations — Cause: db stopped — Fix: pg_ctl start")).toBe(
+      "Error: ECONNREFUSED 127.0.0.1:5432 when running migrations — Cause: db stopped — Fix: pg_ctl start",
+    );
+    // Another port is another failure; an entry that has a fix is not rewritten; a sighting without a fix adds none.
+    expect(completedErrorFix(entry, "Error: ECONNREFUSED 127.0.0.1:6379 when running migrations — Fix: start redis")).toBeNull();
+    expect(completedErrorFix(`${entry} — Fix: pg_ctl start`, `${entry} — Fix: docker start db`)).toBeNull();
+    expect(completedErrorFix(entry, entry)).toBeNull();
+  });
+
+  it("`brain error` with the fix completes the fix-less entry consolidation made, id and place kept", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
+    await ok(runBrain(["log", "--kind", "error", "connect ECONNREFUSED 127.0.0.1:5432 when running migrations"], at(dir, "21")));
+    await ok(runBrain(["consolidate"], at(dir, "22")));
+    const [before] = entries(dir);
+    expect(before!.text).toBe("Error: connect ECONNREFUSED 127.0.0.1:5432 when running migrations");
+    const r = await ok(runBrain(["error", "connect ECONNREFUSED 127.0.0.1:5432 when running migrations", "--fix", "start postgres with pg_ctl start", "--json"], at(dir, "23")));
+    const out = JSON.parse(r.stdout);
+    expect([out.memory.id, out.memory.reinforced, out.memory.completed, out.memory.line]).toEqual([before!.id, true, true, before!.line]);
+    expect(entries(dir).map((e) => [e.id, e.text, e.seen, e.first, e.last])).toEqual([
+      [before!.id, "Error: connect ECONNREFUSED 127.0.0.1:5432 when running migrations — Fix: start postgres with pg_ctl start", 2, "2026-11-21", "2026-11-23"],
+    ]);
+    const subject = (await ok(runBrain(["history", "--json", "--limit", "1"], at(dir, "23")))).stdout;
+    expect(subject).toContain("Completed with the fix Errors & Fixes entry");
+    // The text output says so too, and the error on another port still gets its own entry.
+    const again = await ok(runBrain(["error", "connect ECONNREFUSED 127.0.0.1:6379 when running migrations", "--fix", "start redis"], at(dir, "24")));
+    expect(again.stdout).toMatch(/^Added MEMORY\.md:\d+/);
+    expect(entries(dir)).toHaveLength(2);
+  });
+
+  it("consolidation completes the entry when a later log brings the fix", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
+    await ok(runBrain(["log", "--kind", "error", "vite build runs out of memory on the CI runner"], at(dir, "01")));
+    await ok(runBrain(["consolidate"], at(dir, "02")));
+    const [before] = entries(dir);
+    await ok(runBrain(["log", "--kind", "error", "vite build runs out of memory on the CI runner — Fix: set NODE_OPTIONS=--max-old-space-size=4096"], at(dir, "03")));
+    const r = await ok(runBrain(["consolidate", "--json"], at(dir, "04")));
+    const report = JSON.parse(r.stdout);
+    expect(report.added).toEqual([]);
+    expect(report.reinforced.map((x: { id: string; text: string; seen: number }) => [x.id, x.text, x.seen])).toEqual([
+      [before!.id, "Error: vite build runs out of memory on the CI runner — Fix: set NODE_OPTIONS=--max-old-space-size=4096", 2],
+    ]);
+    expect(entries(dir).map((e) => [e.id, e.text, e.seen])).toEqual([[before!.id, "Error: vite build runs out of memory on the CI runner — Fix: set NODE_OPTIONS=--max-old-space-size=4096", 2]]);
+  });
+});
+
+describe("what a person deleted stays deleted", () => {
+  it("does not bring back a deleted entry in other words, but adds another fact", async () => {
+    const dir = gitWorkspace({
+      "MEMORY.md": "# Memory\n",
+      "memory/forgotten.md":
+        "# Forgotten\n\n- The staging database listens on port 5432 <!-- brain id=o5x2 kind=lesson seen=1 first=2026-11-02 last=2026-11-02 forgotten=2026-11-03 -->\n",
+    });
+    await ok(runBrain(["log", "--kind", "lesson", "the staging database listens on port 5432."], at(dir, "04")));
+    await ok(runBrain(["log", "--kind", "lesson", "The staging DB listens on port 5432 by default"], at(dir, "04", "10:00")));
+    await ok(runBrain(["log", "--kind", "lesson", "The staging database listens on port 6543"], at(dir, "04", "11:00")));
+    const r = await ok(runBrain(["consolidate", "--json"], at(dir, "05")));
+    const report = JSON.parse(r.stdout);
+    expect(report.forgotten.map((f: { id: string; text: string }) => [f.id, f.text])).toEqual([
+      ["o5x2", "the staging database listens on port 5432."],
+      ["o5x2", "The staging DB listens on port 5432 by default"],
+    ]);
+    expect(entries(dir).map((e) => e.text)).toEqual(["The staging database listens on port 6543"]);
   });
 });
 

@@ -11,6 +11,7 @@ import { ENTRY_KINDS } from "../core/daily-log.js";
 import { describeAction } from "../core/strategies/consent.js";
 import { clockFromEnv, localDate } from "../core/dates.js";
 import { commitNote } from "../core/commit/note.js";
+import { describeErrorMemory } from "../core/memory/error-note.js";
 import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { redactSecrets } from "../core/redaction/redact.js";
@@ -213,7 +214,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
     readOnly: false,
     run: async (a, ctx) => (await import("../store/strategies.js")).recordError({ ...ctx, error: a.error, fix: a.fix, cause: a.cause, problem: a.problem }),
     text: (r) =>
-      `${r.memory.reinforced ? "Reinforced" : "Added"} ${r.memory.path}:${r.memory.line}${r.memory.archived ? " (over MEMORY.md's size cap)" : ""}, ` +
+      `${describeErrorMemory(r.memory)}, ` +
       `solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).`,
   }),
   defineTool({

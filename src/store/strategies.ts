@@ -1,6 +1,8 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
-import { errorRestatement, formatErrorFix, parseErrorFix, stripErrorCue } from "../core/memory/error-fix.js";
+import { completedErrorFix, errorRestatement, formatErrorFix, parseErrorFix, stripErrorCue } from "../core/memory/error-fix.js";
+import type { MemoryEdit } from "../core/memory/memory-file.js";
+import type { ErrorMemoryPlace } from "../core/memory/error-note.js";
 import { adaptFix, type AdaptedFix } from "../core/signature/adapt.js";
 import { UsageError } from "../core/errors.js";
 import { shorten } from "../core/text/clip.js";
@@ -311,8 +313,10 @@ export interface ErrorRecordResult {
    * The Errors & Fixes entry: added, or reinforced when the same error and fix
    * were already there; `path` and `line` say where it is after the write —
    * MEMORY.md, or the archive (`archived`) when the size cap moved it there.
+   * `completed`: the entry had this error without a fix and now holds the fix
+   * (reinforced too); its id and position are kept.
    */
-  memory: { id: string; path: string; line: number; reinforced: boolean; archived: boolean };
+  memory: ErrorMemoryPlace & { id: string };
   log: { path: string; line: number };
   commit: CommitInfo;
   warnings: string[];
@@ -329,7 +333,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   checkEntryText(options.error, { name: "The error text", hint: 'pass the error message, e.g. brain error "ERESOLVE unable to resolve dependency tree" --fix "…"' });
   checkEntryText(options.fix, { name: "--fix", hint: 'say what fixed the error, e.g. --fix "pnpm install from the repo root"' });
   // MEMORY.md editing needs the markdown parser; only this command loads it.
-  const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry } = await import("../core/memory/memory-file.js");
+  const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry, replaceMemoryEntryText } = await import("../core/memory/memory-file.js");
   const { hashSourceText } = await import("../core/text/match.js");
   const now = options.now ?? new Date();
   const date = localDate(now);
@@ -355,8 +359,20 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
       const score = e.section === "Errors & Fixes" ? errorRestatement(e.text, text) : 0;
       if (score > bestScore) [existing, bestScore] = [e, score];
     }
+    // Else an entry of the same error still waiting for its fix gets this one, in place.
+    let completed: MemoryEdit | null = null;
+    if (!existing) {
+      for (const e of parseMemory(memoryBefore).entries) {
+        const whole = e.section === "Errors & Fixes" ? completedErrorFix(e.text, text) : null;
+        completed = whole === null ? null : replaceMemoryEntryText(memoryBefore, e.id, whole);
+        if (completed) {
+          existing = e;
+          break;
+        }
+      }
+    }
     const edit = existing
-      ? reinforceMemoryEntry(memoryBefore, existing.id, { date, sources: [ref] })
+      ? reinforceMemoryEntry(completed?.text ?? memoryBefore, existing.id, { date, sources: [ref] })
       : addMemoryEntry(memoryBefore, { section: "Errors & Fixes", kind: "error", text, date, sources: [ref] });
     const fix = redactSecrets(options.fix).text;
     // The signature `brain check` will compute next time: of the error as given, less a leading `Error:`.
@@ -408,12 +424,12 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const line = where.line;
     const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
     return {
-      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), archived }, log: source },
+      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source },
       message: {
         subject: formatCommitSubject({ kind: "error", summary: summarize(error) }),
         body: [
-          `${existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${where.path}:${line}:`,
-          `  ${text}`,
+          `${completed ? "Completed with the fix" : existing ? "Reinforced" : "Added"} Errors & Fixes entry ${edit.entry.id} in ${where.path}:${line}:`,
+          `  ${completed ? edit.entry.text : text}`,
           ...capNotes.map((n) => `${n}.`),
           `${countTry ? "Recorded the fix as" : "The fix was already recorded today as"} solution ${view.id} of ${r.created.problem ? "new problem " : ""}${r.problemKey}` +
             `${r.resolution.via === "action" ? " (the problem it was tried under today)" : r.resolution.via === "match" ? " (matched by its patterns)" : ""}` +

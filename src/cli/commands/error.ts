@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
 import { commitNote } from "../../core/commit/note.js";
+import { describeErrorMemory } from "../../core/memory/error-note.js";
 import { baseOptions, report, say, type GlobalArgs } from "../output.js";
 
 interface Args extends GlobalArgs {
@@ -25,7 +26,7 @@ export const errorCommand: CommandModule<GlobalArgs, Args> = {
     report(args, r, (d) =>
       say(
         args,
-        `${d.memory.reinforced ? "Reinforced" : "Added"} ${d.memory.path}:${d.memory.line}${d.memory.archived ? " (over MEMORY.md's size cap)" : ""}, ` +
+        `${describeErrorMemory(d.memory)}, ` +
           `solution ${d.problem} ${d.solution.id}, ${d.log.path}:${d.log.line} (${commitNote(d.commit)})`,
       ),
     );

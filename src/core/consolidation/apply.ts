@@ -1,7 +1,7 @@
 import { parseDailyLog } from "../daily-log.js";
 import { formatCommitSubject } from "../commit/subject.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
-import { addMemoryEntry, formatArchiveChunk, mergeSources, parseMemory, planMemoryCap, reinforceMemoryEntry, relocateSource, relocateSources, setMemoryEntryField } from "../memory/memory-file.js";
+import { addMemoryEntry, formatArchiveChunk, mergeSources, parseMemory, planMemoryCap, reinforceMemoryEntry, relocateSource, relocateSources, replaceMemoryEntryText, setMemoryEntryField } from "../memory/memory-file.js";
 import { DEFAULT_CONFIG, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../layout.js";
 import type { ConsolidationPlan } from "./plan.js";
 import { addRule, type RulesFile } from "./rules-file.js";
@@ -88,6 +88,8 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
       if (a.last !== a.first) memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: 0 }).text;
       report.added.push({ id: a.id, section: a.section, text: a.text, seen: a.seen, sources: refs });
     } else {
+      // An entry a person made longer than its line keeps its words; it is still reinforced.
+      if (a.completed) memory = replaceMemoryEntryText(memory, a.id, a.completed)?.text ?? memory;
       memory = reinforceMemoryEntry(memory, a.id, { date: a.last, first: a.first, by: a.by, sources: cited }).text;
       report.reinforced.push({ id: a.id, section: a.section, text: a.text, seenBefore: a.seenBefore, seen: a.seenBefore + a.by, sources: refs, matched: MEMORY_PATH });
     }

@@ -7,7 +7,7 @@ import { parseMemory, personLines, sectionForKind, type MemoryEntry } from "../m
 import { provenanceIdsInUse, sourceKey, type SourceRef } from "../memory/provenance.js";
 import type { ForgottenEntry } from "../memory/forgotten.js";
 import { factsDiffer, makeEntryId, matchTokens, normalizedKey, textSimilarity, RESTATEMENT_THRESHOLD, type MatchTokens } from "../text/match.js";
-import { errorRestatement, parseErrorFix } from "../memory/error-fix.js";
+import { completedErrorFix, errorRestatement, parseErrorFix } from "../memory/error-fix.js";
 import { MEMORY_PATH, RULES_FILES, QUEUE_PATH, dailyLogPath, DEFAULT_CONFIG } from "../layout.js";
 import { extractAll, type Candidate } from "./candidates.js";
 import { distillCandidates, distilledFromSummary, type DistilledEntry } from "./distill.js";
@@ -88,6 +88,8 @@ export type MemoryAction =
       first: string;
       last: string;
       sources: SourceCitation[];
+      /** The entry's new text when it was an error without a fix and a source brings the fix (see completedErrorFix). */
+      completed?: string;
     };
 
 export interface SelectedLog {
@@ -347,6 +349,18 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
         }
       }
     }
+    // An error that comes with the fix an entry of the same error was still waiting for completes that entry.
+    let completed: string | null = null;
+    if (!best && d.kind === "error") {
+      for (const t of targets) {
+        if (t.section.toLowerCase() !== section.toLowerCase()) continue;
+        completed = completedErrorFix(t.text, d.text);
+        if (completed !== null) {
+          best = t;
+          break;
+        }
+      }
+    }
     const cites = d.sources.map((c) => ({ ref: c.ref, source: c.source, date: c.date }));
     if (!best) {
       // What a person already wrote is not added again beside it, in MEMORY.md or as a rule.
@@ -376,6 +390,10 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       const by = newPaths(best);
       best.seen += by;
       best.tags = [...new Set([...best.tags, ...d.tags])];
+      if (completed !== null) {
+        best.text = completed;
+        best.tokens = matchTokens(completed);
+      }
       const a = best.action;
       if (a?.type === "add") {
         a.seen += by;
@@ -383,13 +401,15 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
         a.first = a.first < first ? a.first : first;
         a.last = a.last > last ? a.last : last;
         a.tags = best.tags;
+        a.text = best.text;
       } else if (a?.type === "reinforce") {
+        if (completed !== null) a.completed = a.text = completed;
         a.by += by;
         a.sources.push(...cites);
         a.first = a.first < first ? a.first : first;
         a.last = a.last > last ? a.last : last;
       } else {
-        const r: MemoryAction = { type: "reinforce", id: best.id, section: best.section, text: best.text, by, seenBefore: best.seen - by, first, last, sources: cites };
+        const r: MemoryAction = { type: "reinforce", id: best.id, section: best.section, text: best.text, by, seenBefore: best.seen - by, first, last, sources: cites, ...(completed !== null ? { completed } : {}) };
         best.action = r;
         actions.push(r);
       }
@@ -397,7 +417,7 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
     }
     const key = normalizedKey(d.text);
     const taken = new Set([...inUse, ...targets.map((t) => t.id), ...[...ruleIds].filter(([, k]) => k !== key).map(([id]) => id)]);
-    const gone = deletedByPerson(d.text, taken, input.forgotten ?? []);
+    const gone = deletedByPerson(d, tokens, taken, input.forgotten ?? []);
     if (gone) {
       forgotten.push({ id: gone.id, text: d.text, sources: cites });
       continue;
@@ -428,14 +448,15 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
 
 /**
  * The deleted entry a new conclusion would bring back: one with the id the
- * conclusion would get, or with the same words. A forgotten id is never
- * given to another text either (the caller adds them to `taken`).
+ * conclusion would get, or one it restates as merging would (other words for
+ * the same fact; a text naming another number, host or name is another fact
+ * and may be added). A forgotten id is never given to another text either
+ * (the caller adds them to `taken`).
  */
-function deletedByPerson(text: string, taken: ReadonlySet<string>, forgotten: readonly ForgottenEntry[]): ForgottenEntry | undefined {
+function deletedByPerson(d: DistilledEntry, tokens: MatchTokens, taken: ReadonlySet<string>, forgotten: readonly ForgottenEntry[]): ForgottenEntry | undefined {
   if (!forgotten.length) return undefined;
-  const id = makeEntryId(text, taken);
-  const key = normalizedKey(text);
-  return forgotten.find((f) => f.id === id || normalizedKey(f.text) === key);
+  const id = makeEntryId(d.text, taken);
+  return forgotten.find((f) => f.id === id || (d.kind === "error" && parseErrorFix(f.text) ? errorRestatement(f.text, d.text) : restatementScore(tokens, matchTokens(f.text))) > 0);
 }
 
 /** The person-written line `d` restates best, or undefined. */

@@ -121,3 +121,20 @@ export function errorRestatement(existing: string, incoming: string): number {
   const score = textSimilarity(existing, incoming);
   return score >= RESTATEMENT_THRESHOLD ? score : 0;
 }
+
+/**
+ * The text of the fix-less Errors & Fixes entry `existing` completed with the
+ * fix (and the cause, when it has none) that `incoming` brings for the same
+ * error, or null when `incoming` carries no fix, `existing` already has one,
+ * or the two are other errors (see {@link errorRestatement}). The entry's own
+ * error text is kept as written: a sighting that finally comes with a fix
+ * fills in the entry that had been waiting for it instead of adding a second
+ * entry beside it.
+ */
+export function completedErrorFix(existing: string, incoming: string): string | null {
+  const e = parseErrorFix(existing);
+  const i = parseErrorFix(incoming);
+  if (!e || e.fix || e.error === null || !i?.fix || i.error === null) return null;
+  if (!errorRestatement(existing, formatErrorFix({ error: i.error, cause: i.cause }))) return null;
+  return formatErrorFix({ error: e.error, cause: e.cause ?? i.cause, fix: i.fix });
+}

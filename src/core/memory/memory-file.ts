@@ -349,6 +349,24 @@ export function reinforceMemoryEntry(source: string, id: string, reinforcement: 
   return rewriteComment(source, entry, fields);
 }
 
+/**
+ * Puts `text` in place of a brain entry's text, its provenance comment kept:
+ * the one edit of an entry's words brain makes, when an Errors & Fixes entry
+ * without a fix gets the fix (see `completedErrorFix`). Null when the entry
+ * spans more than its own line or a person added content inside it: such an
+ * entry is left as it is.
+ */
+export function replaceMemoryEntryText(source: string, id: string, text: string): MemoryEdit | null {
+  const entry = findEntry(source, id);
+  const clean = sanitizeEntryText(text);
+  if (!clean || !entry.movable || entry.endLine !== entry.line) return null;
+  const marker = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+/.exec(source.slice(entry.start, entry.commentStart));
+  if (!marker) return null;
+  const edited = splice(source, entry.start + marker[0].length, entry.commentStart, `${clean} `);
+  const found = parseMemory(edited).entries.find((e) => e.id === id);
+  return found && found.text === clean ? { text: edited, entry: found } : null;
+}
+
 /** Existing sources plus new ones, de-duplicated; trimmed to {@link MAX_SOURCES} by dropping the oldest existing ones. */
 export function mergeSources(existing: readonly SourceRef[], added: readonly SourceRef[]): SourceRef[] {
   const seen = new Set(existing.map(sourceKey));
