@@ -14,7 +14,12 @@
 // while changing the matcher (`--misses` prints its misses, never the
 // held-out part's).
 //
-//   node bench/errors.mjs [--data DIR] [--misses] [--cli N]
+// A third part, "fresh (never tuned on)", runs the same protocol in its own
+// workspace on bench/data/errors-fresh/families.json: families collected from
+// public threads before any tuning, for judging only. Only its totals are
+// printed, never its misses (not even with --misses).
+//
+//   node bench/errors.mjs [--data DIR] [--fresh DIR | --no-fresh] [--misses] [--cli N]
 //
 // Writes bench/results/errors.md; `npm run bench` includes the same table.
 import { spawnSync } from "node:child_process";
@@ -26,6 +31,9 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEFAULT_DATA = join(root, "..", "shared", "data", "errors-dev");
+/** Collected from public threads before any tuning; only its totals are ever printed. */
+const DEFAULT_FRESH = join(root, "bench", "data", "errors-fresh");
+const FRESH_PART = "fresh (never tuned on)";
 const NOW = new Date("2026-11-21T09:30:00");
 
 /** Held out when the first byte of the id's SHA-256 is divisible by 3: fixed before any tuning. */
@@ -35,6 +43,7 @@ export function isHeldOut(familyId) {
 
 function loadData(dir) {
   const file = join(dir, "families.json");
+  if (!existsSync(file) && dir !== DEFAULT_DATA) throw new Error(`bench:errors found no families.json in ${dir}.`);
   if (!existsSync(file)) {
     throw new Error(`bench:errors needs the error families at ${file} (../shared/data/errors-dev/ next to the repository, or --data DIR); it is not part of the repository.`);
   }
@@ -62,11 +71,13 @@ function shownAction(solution) {
 }
 
 /**
- * Runs the protocol in-process against the built library. Returns per-part
- * metrics, and the tuning part's misses.
+ * Runs the protocol in-process against the built library, in a fresh
+ * workspace of its own for `set`: `partOf(familyId)` names the part a family
+ * (and the distractors near it) counts in, and `showMisses(familyId)` says
+ * whether its misses may be returned. Returns per-part metrics, the allowed
+ * misses, the latencies and the workspace (the caller removes it).
  */
-export async function benchErrors({ data = DEFAULT_DATA } = {}) {
-  const set = loadData(data);
+async function runProtocol(set, { partOf, showMisses }) {
   const { initWorkspace, recordError, checkError } = await import(join(root, "dist/index.js"));
   const ws = mkdtempSync(join(tmpdir(), "brain-bench-errors-"));
   try {
@@ -74,7 +85,8 @@ export async function benchErrors({ data = DEFAULT_DATA } = {}) {
     for (const f of set.families) {
       await recordError({ cwd: ws, error: f.variants[0].text, fix: f.fix, commit: false, now: NOW });
     }
-    const parts = { tuning: newPart(), "held out": newPart() };
+    const parts = {};
+    const part = (name) => (parts[name] ??= newPart());
     const misses = [];
     const latencies = [];
     const check = (text) => {
@@ -84,44 +96,74 @@ export async function benchErrors({ data = DEFAULT_DATA } = {}) {
       return r;
     };
     for (const f of set.families) {
-      const part = parts[isHeldOut(f.id) ? "held out" : "tuning"];
-      part.families++;
+      const p = part(partOf(f.id));
+      p.families++;
       f.variants.slice(1).forEach((v, i) => {
         const r = check(v.text);
         const rank = r.matches.findIndex((m) => m.solutions.some((s) => s.action === f.fix));
-        part.variants++;
-        if (rank === 0) part.hit1++;
-        if (rank >= 0 && rank < 3) part.hit3++;
-        if (!r.matches.length) part.none++;
+        p.variants++;
+        if (rank === 0) p.hit1++;
+        if (rank >= 0 && rank < 3) p.hit3++;
+        if (!r.matches.length) p.none++;
         let adaptedRight = null;
         if (f.template) {
           const want = expectedFix(f.template, v.vars);
           if (want) {
-            part.templated++;
+            p.templated++;
             const sol = rank >= 0 ? r.matches[rank].solutions.find((s) => s.action === f.fix) : null;
             adaptedRight = Boolean(sol && shownAction(sol).includes(want));
-            if (adaptedRight) part.adaptedRight++;
+            if (adaptedRight) p.adaptedRight++;
           }
         }
-        if (!isHeldOut(f.id) && (rank !== 0 || adaptedRight === false)) {
+        if (showMisses(f.id) && (rank !== 0 || adaptedRight === false)) {
           misses.push({ family: f.id, variant: i + 1, rank, adaptedRight, top: r.matches.slice(0, 3).map((m) => `${m.problem} ${(m.score * 100).toFixed(0)}% ${m.reasons.map((x) => x.kind).join("+")}`), shown: rank >= 0 ? r.matches[rank].solutions.map(shownAction) : [] });
         }
       });
     }
     for (const d of set.distractors) {
-      const part = parts[isHeldOut(d.near) ? "held out" : "tuning"];
+      const p = part(partOf(d.near));
       const r = check(d.text);
-      part.distractors++;
+      p.distractors++;
       if (r.matches.length) {
-        part.falsePositives++;
-        if (!isHeldOut(d.near)) misses.push({ distractor: d.near, text: d.text.slice(0, 120), top: r.matches.slice(0, 3).map((m) => `${m.problem} ${(m.score * 100).toFixed(0)}% ${m.reasons.map((x) => `${x.kind}:${x.detail.slice(0, 60)}`).join(" + ")}`) });
+        p.falsePositives++;
+        if (showMisses(d.near)) misses.push({ distractor: d.near, text: d.text.slice(0, 120), top: r.matches.slice(0, 3).map((m) => `${m.problem} ${(m.score * 100).toFixed(0)}% ${m.reasons.map((x) => `${x.kind}:${x.detail.slice(0, 60)}`).join(" + ")}`) });
       }
     }
-    return { parts, misses, latencyMs: median(latencies), ws, set };
+    return { parts, misses, latencies, ws };
   } catch (err) {
     rmSync(ws, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The development set split into its tuning and held-out parts (its tuning
+ * part's misses only), plus the fresh set as a third part with totals only.
+ * The fresh set runs in a workspace of its own, so adding it changes nothing
+ * in the other two parts. `fresh: null` leaves it out.
+ */
+export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH } = {}) {
+  const set = loadData(data);
+  const dev = await runProtocol(set, {
+    partOf: (id) => (isHeldOut(id) ? "held out" : "tuning"),
+    showMisses: (id) => !isHeldOut(id),
+  });
+  // Fixed order in the table even when a part has no family.
+  const parts = { tuning: dev.parts.tuning ?? newPart(), "held out": dev.parts["held out"] ?? newPart() };
+  let freshSet = null;
+  if (fresh) {
+    try {
+      freshSet = loadData(fresh);
+      // Never tuned on: its misses are not even collected.
+      const run = await runProtocol(freshSet, { partOf: () => FRESH_PART, showMisses: () => false });
+      rmSync(run.ws, { recursive: true, force: true });
+      parts[FRESH_PART] = run.parts[FRESH_PART] ?? newPart();
+    } catch (err) {
+      rmSync(dev.ws, { recursive: true, force: true });
+      throw err;
+    }
+  }
+  return { parts, misses: dev.misses, latencyMs: median(dev.latencies), ws: dev.ws, set, freshSet };
 }
 
 function newPart() {
@@ -159,7 +201,8 @@ export function errorsTable(r, cli) {
   return [
     "## Error matching on real errors",
     "",
-    "`brain check` on the error families of `../shared/data/errors-dev/` (real messages from public issue threads): variant 0 of each family recorded with `brain error … --fix …`, every other variant checked; distractors are near misses that need another fix. Families are split by a hash of their id before any tuning (distractors follow the family they are near); only the tuning part's misses were ever printed and studied, while the held-out part's totals were printed on every run. Targets on held-out families: hit@1 ≥ 0.90, near-miss false positives ≤ 0.05, adapted fixes right ≥ 0.80.",
+    "`brain check` on the error families of `../shared/data/errors-dev/` (real messages from public issue threads): variant 0 of each family recorded with `brain error … --fix …`, every other variant checked; distractors are near misses that need another fix. Families are split by a hash of their id before any tuning (distractors follow the family they are near); only the tuning part's misses were ever printed and studied, while the held-out part's totals were printed on every run. Targets on held-out families: hit@1 ≥ 0.90, near-miss false positives ≤ 0.05, adapted fixes right ≥ 0.80." +
+      (r.parts[FRESH_PART] ? ` The fresh part is \`bench/data/errors-fresh/\` (${r.freshSet.families.length} families, ${r.freshSet.distractors.length} near misses from other public threads, collected before any tuning), run the same way in a workspace of its own; it is never tuned on and only its totals are ever printed.` : ""),
     "",
     "| part | families | variants | hit@1 | hit@3 | no result | near-miss false positives | adapted fix right |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -175,7 +218,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const args = process.argv.slice(2);
   const at = (flag) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
   try {
-    const r = await benchErrors({ data: at("--data") ?? DEFAULT_DATA });
+    const r = await benchErrors({ data: at("--data") ?? DEFAULT_DATA, fresh: args.includes("--no-fresh") ? null : (at("--fresh") ?? DEFAULT_FRESH) });
     const cli = await cliAgreement(r.ws, r.set, Number(at("--cli") ?? 5));
     if (args.includes("--misses")) process.stderr.write(JSON.stringify(r.misses, null, 1) + "\n");
     const table = errorsTable(r, cli);
