@@ -84,8 +84,23 @@ const CUE =
 /** Words that make a line read as a failure. */
 const FAILURE_WORDS =
   /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed)?|segmentation fault|can only|needs to be)\b/i;
-/** POSIX error codes (`EADDRINUSE`, `ENOENT`) and npm's (`ERESOLVE`), in capitals only. */
-const ERROR_CODE = /\bE[A-Z]{4,}\b/;
+/**
+ * POSIX error codes (`EADDRINUSE`, `ENOENT`), getaddrinfo's (`ENOTFOUND`, `EAI_AGAIN`) and npm's
+ * (`ERESOLVE`), in capitals only: the known names, since other capitalised words start with E too
+ * (`ECDSA` in ssh's host-key banner, `EXPORT`, `ENV`).
+ */
+const ERROR_CODE = new RegExp(
+  `\\b(?:${[
+    "E2BIG", "EACCES", "EADDRINUSE", "EADDRNOTAVAIL", "EAFNOSUPPORT", "EAGAIN", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EALREADY", "EBADF", "EBADMSG",
+    "EBUSY", "ECANCELED", "ECHILD", "ECONNABORTED", "ECONNREFUSED", "ECONNRESET", "EDEADLK", "EDESTADDRREQ", "EDQUOT", "EEXIST", "EFAULT", "EFBIG",
+    "EHOSTDOWN", "EHOSTUNREACH", "EILSEQ", "EINPROGRESS", "EINTR", "EINVAL", "EIO", "EISCONN", "EISDIR", "ELOOP", "EMFILE", "EMLINK", "EMSGSIZE",
+    "ENAMETOOLONG", "ENETDOWN", "ENETRESET", "ENETUNREACH", "ENFILE", "ENOBUFS", "ENODATA", "ENODEV", "ENOENT", "ENOEXEC", "ENOLCK", "ENOMEM",
+    "ENOSPC", "ENOSYS", "ENOTCONN", "ENOTDIR", "ENOTEMPTY", "ENOTFOUND", "ENOTSOCK", "ENOTSUP", "ENOTTY", "ENXIO", "EOPNOTSUPP", "EOVERFLOW",
+    "EPERM", "EPIPE", "EPROTO", "ERANGE", "EROFS", "ESPIPE", "ESRCH", "ESTALE", "ETIMEDOUT", "ETXTBSY", "EWOULDBLOCK", "EXDEV",
+    // npm's own codes.
+    "ERESOLVE", "ELIFECYCLE", "EINTEGRITY", "EBADENGINE", "EBADPLATFORM", "ETARGET", "ENOVERSIONS", "ENEEDAUTH", "EJSONPARSE", "EUSAGE", "ENOLOCK", "ENOAUDIT", "EUNSUPPORTEDPROTOCOL", "E4\\d\\d", "E5\\d\\d",
+  ].join("|")})\\b`,
+);
 
 /** A Python exception line: an exception name at the start of a line, then its message. */
 const PY_EXCEPTION = /^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Timeout|Exit|Interrupt|Failure|Fault)?(?::\s|:?$)/;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { checkError, initWorkspace, recordError } from "../src/index.js";
+import { errorKeyText } from "../src/core/signature/key-lines.js";
+import { tmpWorkspace } from "./helpers.js";
+
+// Error messages as people pasted them into public issue threads (each cites its thread):
+// `brain error` records one sighting with its fix, `brain check` looks up another.
+
+const NOW = new Date("2026-11-21T09:30:00");
+
+/** A fresh workspace with `recorded` stored by `brain error` (error → fix). */
+async function workspaceWith(recorded: Array<[string, string]>): Promise<string> {
+  const cwd = tmpWorkspace();
+  await initWorkspace({ cwd });
+  for (const [error, fix] of recorded) await recordError({ cwd, error, fix, commit: false, now: NOW });
+  return cwd;
+}
+
+/** The fixes `check` shows for its first result (adapted where it adapts one), or [] when nothing matched. */
+function topFixes(cwd: string, text: string): string[] {
+  const r = checkError({ cwd, text });
+  return r.matches[0]?.solutions.map((s) => s.adapted?.action ?? s.action) ?? [];
+}
+
+// OpenSSH's banner when a host key changed (RTXteam/RTX#455).
+const SSH_CHANGED_ECDSA = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @
+@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
+Someone could be eavesdropping on you right now (man-in-the-middle attack)!
+It is also possible that a host key has just been changed.
+The fingerprint for the ECDSA key sent by the remote host is
+SHA256:+1tMZ/lCYVpxs2KoR1MykTz1jYhGTa6bTe+QDN9Owbk.
+Please contact your system administrator.
+Add correct host key in /Users/sramsey/.ssh/known_hosts to get rid of this message.
+Offending ECDSA key in /Users/sramsey/.ssh/known_hosts:322
+ECDSA host key for kg2dev.rtx.ai has changed and you have requested strict checking.
+Host key verification failed.`;
+// The same banner for an ED25519 key (5calV/BytesOfProgress#24).
+const SSH_CHANGED_ED25519 = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @
+@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
+Someone could be eavesdropping on you right now (man-in-the-middle attack)!
+It is also possible that a host key has just been changed.
+The fingerprint for the ED25519 key sent by the remote host is
+SHA256:
+Please contact your system administrator.
+Add correct host key in /home/user/.ssh/known_hosts to get rid of this message.
+Offending ED25519 key in /home/user/.ssh/known_hosts:67
+Host key for 10.0.0.2 has changed and you have requested strict checking.
+Host key verification failed.`;
+
+describe("an error code is a known code, not any capitalised word starting with E", () => {
+  it("reads `ECDSA` as a key type: the key line of the ssh banner is its failure line", () => {
+    expect(errorKeyText(SSH_CHANGED_ECDSA)).toBe("Host key verification failed.");
+    expect(errorKeyText(SSH_CHANGED_ED25519)).toBe("Host key verification failed.");
+  });
+
+  it("still reads POSIX and npm codes as errors", () => {
+    // Written in the shape Node prints: a stack head whose message line names only the code.
+    expect(errorKeyText("node:events:491\n      throw er; // Unhandled 'error' event\n      ^\n\nlisten EADDRINUSE 0.0.0.0:3000")).toBe("listen EADDRINUSE 0.0.0.0:3000");
+  });
+
+  it("finds the fix for another key type and adapts the host", async () => {
+    const cwd = await workspaceWith([[SSH_CHANGED_ECDSA, "ssh-keygen -R kg2dev.rtx.ai"]]);
+    expect(topFixes(cwd, SSH_CHANGED_ED25519)).toEqual(["ssh-keygen -R 10.0.0.2"]);
+  });
+});
