@@ -67,3 +67,33 @@ describe("an error code is a known code, not any capitalised word starting with 
     expect(topFixes(cwd, SSH_CHANGED_ED25519)).toEqual(["ssh-keygen -R 10.0.0.2"]);
   });
 });
+
+// Python's SSL failure as the exception (ageitgey/medium_to_ghost#9) and as urllib reports it (jarun/ddgr#66, linode/linode-cli#193).
+const SSL_EXCEPTION = `self._sslobj.do_handshake()
+ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1056)`;
+const SSL_URLOPEN = "[ERROR] <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1045)>";
+const SSL_BARE = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1108)";
+const SSL_FIX = "run '/Applications/Python 3.x/Install Certificates.command'";
+// A UnicodeDecodeError on Windows (Ge0rg3/sans-index-creator#3) and a UnicodeEncodeError worded alike (collective/mr.bob#86).
+const CHARMAP_DECODE = `Traceback (most recent call last):
+  File "C:\\Users\\Blah\\Downloads\\sans-index-creator-master\\sans_indexer.py", line 69, in <module>
+    data = f.read()
+  File "C:\\Python\\Python3\\lib\\encodings\\cp1252.py", line 23, in decode
+    return codecs.charmap_decode(input,self.errors,decoding_table)[0]
+UnicodeDecodeError: 'charmap' codec can't decode byte 0x9d in position 1015: character maps to <undefined>`;
+const CHARMAP_ENCODE = "UnicodeEncodeError: 'charmap' codec can't encode character '\\u030c' in position 50: character maps to <undefined>";
+const CHARMAP_FIX = "pass encoding='utf-8' to open()";
+
+describe("an exception class the text does not name", () => {
+  it("does not keep the same message apart when the text names no class of its own", async () => {
+    const cwd = await workspaceWith([[SSL_EXCEPTION, SSL_FIX]]);
+    expect(topFixes(cwd, SSL_URLOPEN)).toEqual([SSL_FIX]);
+    expect(topFixes(cwd, SSL_BARE)).toEqual([SSL_FIX]);
+  });
+
+  it("keeps it apart when the text names another class", async () => {
+    const cwd = await workspaceWith([[CHARMAP_DECODE, CHARMAP_FIX]]);
+    expect(topFixes(cwd, "UnicodeDecodeError: 'charmap' codec can't decode byte 0x8f in position 1021: character maps to <undefined>")).toEqual([CHARMAP_FIX]);
+    expect(topFixes(cwd, CHARMAP_ENCODE)).toEqual([]);
+  });
+});

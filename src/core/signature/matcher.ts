@@ -479,10 +479,23 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
 /** An exception or error class named in a signature (`unicodedecodeerror`, `outofmemoryerror`), not the bare word. */
 const ERROR_NAME = /^[a-z_]\w*(?:error|exception)$/;
 
-/** True when every error class the pattern names is named in the text too. */
+/** An error class named in a signature: long enough to name one failure (`TypeError`, `OSError` are too general to tell two apart). */
+function isErrorName(w: string): boolean {
+  return w.length > 9 && ERROR_NAME.test(w);
+}
+
+/**
+ * False when the text names an error class of its own and not the one the pattern names: the
+ * same wording under another class is another error (UnicodeDecodeError / UnicodeEncodeError).
+ * A text that names no class (the message alone, or as a wrapper prints it:
+ * `<urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] …>`) is judged by its message.
+ */
 function namesAgree(patternWords: ReadonlySet<string>, text: PreparedText): boolean {
+  let textNames: boolean | null = null;
   for (const w of patternWords) {
-    if (w.length > 9 && ERROR_NAME.test(w) && !text.signatureWords.has(w) && !text.headSignatureWords.has(w) && !text.lower.includes(w)) return false;
+    if (!isErrorName(w) || text.signatureWords.has(w) || text.headSignatureWords.has(w) || text.lower.includes(w)) continue;
+    textNames ??= [...text.signatureWords].some(isErrorName);
+    if (textNames) return false;
   }
   return true;
 }
