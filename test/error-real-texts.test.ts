@@ -97,3 +97,33 @@ describe("an exception class the text does not name", () => {
     expect(topFixes(cwd, CHARMAP_ENCODE)).toEqual([]);
   });
 });
+
+// The same exception for another reason: a UTF-8 file that is not UTF-8 (skavngr/rapidscan#54).
+const UTF8_INVALID_START = `Traceback (most recent call last):
+  File "/home/akihiko/rapidscan/rapidscan.py", line 1514, in <module>
+    rs_tool_output_file = open(temp_file).read()
+                          ^^^^^^^^^^^^^^^^^^^^^^
+  File "<frozen codecs>", line 322, in decode
+UnicodeDecodeError: 'utf-8' codec can't decode byte 0x99 in position 404: invalid start byte`;
+
+describe("the same error for another reason", () => {
+  it("is another error: the clause after the shared one differs in every word", async () => {
+    const cwd = await workspaceWith([[CHARMAP_DECODE, CHARMAP_FIX]]);
+    expect(checkError({ cwd, text: UTF8_INVALID_START }).matches).toEqual([]);
+    // What changes between sightings is masked, and still matches.
+    expect(topFixes(cwd, "UnicodeDecodeError: 'charmap' codec can't decode byte 0x81 in position 41: character maps to <undefined>")).toEqual([CHARMAP_FIX]);
+  });
+});
+
+// Maven's compiler failure, and the same with javac's `error:` put in between (jitpack/jitpack.io#5440, GoogleCloudPlatform/bank-of-anthos#874).
+const MAVEN_TARGET =
+  "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project common-utils: Fatal error compiling: invalid target release: 17 -> [Help 1]";
+const MAVEN_TARGET_JAVAC =
+  "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project ledgermonolith: Fatal error compiling: error: invalid target release: 17 -> [Help 1]";
+
+describe("a clause put in between", () => {
+  it("is no other reason", async () => {
+    const cwd = await workspaceWith([[MAVEN_TARGET, "run Maven on a JDK at least as new as the release"]]);
+    expect(topFixes(cwd, MAVEN_TARGET_JAVAC)).toEqual(["run Maven on a JDK at least as new as the release"]);
+  });
+});
