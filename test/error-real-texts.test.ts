@@ -127,3 +127,42 @@ describe("a clause put in between", () => {
     expect(topFixes(cwd, MAVEN_TARGET_JAVAC)).toEqual(["run Maven on a JDK at least as new as the release"]);
   });
 });
+
+// libpq's refusal with its indented hint, as psql (EnterpriseDB/edb-installers#563), as psycopg2
+// (Django-CRM/Django-CRM#447) and as a Rails adapter (tines/rails-pg-adapter#15) print it, and pasted
+// inside quotes (PostgresApp/PostgresApp#546).
+const PSQL_REFUSED = `PS C:\\Users\\Manish Mahato\\OneDrive\\Desktop> psql -U postgres
+psql: error: connection to server at "localhost" (::1), port 5432 failed: Connection refused (0x0000274D/10061)
+        Is the server running on that host and accepting TCP/IP connections?
+connection to server at "localhost" (127.0.0.1), port 5432 failed: Connection refused (0x0000274D/10061)
+        Is the server running on that host and accepting TCP/IP connections?`;
+const PSYCOPG_REFUSED = `  conn = _connect(dsn, connection_factory=connection_factory, **kwasync)
+psycopg2.OperationalError: could not connect to server: Connection refused (0x0000274D/10061)
+        Is the server running on host "localhost" (::1) and accepting
+        TCP/IP connections on port 5432?`;
+const RAILS_REFUSED = `connection to server at "10.1.209.231", port 5432 failed: Connection refused
+\tIs the server running on that host and accepting TCP/IP connections?`;
+const QUOTED_REFUSED = '"Connection refused Is the server running on host "localhost" (127.0.0.1) and accepting TCP/IP connections on port 5432"';
+const PG_FIX = "start the PostgreSQL server";
+
+describe("the lines of an error message", () => {
+  it("take the indented hint under the error line, even after a full stop or a parenthesis", () => {
+    expect(errorKeyText(PSQL_REFUSED)).toBe(
+      'error: connection to server at "localhost" (::1), port 5432 failed: Connection refused (0x0000274D/10061)\nIs the server running on that host and accepting TCP/IP connections?',
+    );
+    // An indented dump of the error object is not a hint (shape of akkii922/google-meet-clone#1).
+    expect(errorKeyText("Error: connect ECONNREFUSED 127.0.0.1:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (net.js:1146:16) {\n  errno: -4078,\n  code: 'ECONNREFUSED',")).toBe(
+      "Error: connect ECONNREFUSED 127.0.0.1:6379",
+    );
+  });
+
+  it("read a one-line error pasted inside quotes without them, and keep a text's own quoted values", () => {
+    expect(errorKeyText(QUOTED_REFUSED)).toBe('Connection refused Is the server running on host "localhost" (127.0.0.1) and accepting TCP/IP connections on port 5432');
+    expect(errorKeyText('"left-pad" conflicts with "right-pad"')).toBe('"left-pad" conflicts with "right-pad"');
+  });
+
+  it("find the fix across the clients that print the same refusal", async () => {
+    const cwd = await workspaceWith([[PSQL_REFUSED, PG_FIX]]);
+    for (const text of [PSYCOPG_REFUSED, RAILS_REFUSED, QUOTED_REFUSED]) expect(topFixes(cwd, text)).toEqual([PG_FIX]);
+  });
+});

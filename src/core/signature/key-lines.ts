@@ -142,6 +142,20 @@ function readLines(text: string): string[] {
 }
 
 /**
+ * A one-line error pasted inside quotes, without them: the quotes are not part of the message. Not
+ * a text that merely starts and ends with a quoted value (`"a" and "b"`): there the first quote
+ * inside closes one, right after a word.
+ */
+function unquoted(text: string): string {
+  const m = /^\s*(["'`])([\s\S]*)\1\s*$/.exec(text);
+  if (!m || !m[2]!.trim()) return text;
+  const inner = m[2]!;
+  const k = inner.indexOf(m[1]!);
+  if (k > 0 && /[\p{L}\p{N}]/u.test(inner[k - 1]!)) return text;
+  return (inner.split(m[1]!).length - 1) % 2 === 0 ? inner : text;
+}
+
+/**
  * The key text of an error: for a one-line text, the text itself; for a
  * paste of many lines, the line that names the error (see the module
  * comment) with up to three lines that continue its sentence. When no line
@@ -149,7 +163,7 @@ function readLines(text: string): string[] {
  */
 export function errorKeyText(text: string): string {
   const raw = readLines(text);
-  if (raw.filter((l) => l.trim()).length <= 1) return text;
+  if (raw.filter((l) => l.trim()).length <= 1) return unquoted(text);
   const lines = raw.map(cleanLine);
   const keep = lines.map((l) => !isNoise(l));
   let start = -1;
@@ -191,7 +205,12 @@ export function errorKeyText(text: string): string {
     // A sentence that ended, a blank or noise line, or a new cued error ends the message; a
     // continuation is indented, goes on in lower case (`Error: The module '…'` / `was compiled against …`),
     // or follows a line that stopped mid-sentence (`… using` / `NODE_MODULE_VERSION 108.`).
-    if (/[.!?)\]>]\s*$/.test(prev) || !keep[i] || fromCue(line)) break;
+    if (!keep[i] || fromCue(line)) break;
+    // An indented sentence under the error line is the tool's hint, part of the message however the line
+    // above ended (libpq's `\tIs the server running on that host and accepting TCP/IP connections?`);
+    // an indented `key: value` is a dump of the error object, not a sentence.
+    const hint = /^\s+\p{L}+\s+\p{L}+/u.test(line) && !/^\s*[\w.$-]+:\s/.test(line);
+    if (/[.!?)\]>]\s*$/.test(prev) && !hint) break;
     if (!/^(?:\s|\p{Ll})/u.test(line) && !/\p{Ll}\s*$/u.test(prev)) break;
     parts.push(line.trim());
     length += line.length;
