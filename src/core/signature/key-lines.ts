@@ -84,8 +84,23 @@ const CUE =
 /** Words that make a line read as a failure. */
 const FAILURE_WORDS =
   /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed)?|segmentation fault|can only|needs to be)\b/i;
-/** POSIX error codes (`EADDRINUSE`, `ENOENT`) and npm's (`ERESOLVE`), in capitals only. */
-const ERROR_CODE = /\bE[A-Z]{4,}\b/;
+/**
+ * POSIX error codes (`EADDRINUSE`, `ENOENT`), getaddrinfo's (`ENOTFOUND`, `EAI_AGAIN`) and npm's
+ * (`ERESOLVE`), in capitals only: the known names, since other capitalised words start with E too
+ * (`ECDSA` in ssh's host-key banner, `EXPORT`, `ENV`).
+ */
+const ERROR_CODE = new RegExp(
+  `\\b(?:${[
+    "E2BIG", "EACCES", "EADDRINUSE", "EADDRNOTAVAIL", "EAFNOSUPPORT", "EAGAIN", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EALREADY", "EBADF", "EBADMSG",
+    "EBUSY", "ECANCELED", "ECHILD", "ECONNABORTED", "ECONNREFUSED", "ECONNRESET", "EDEADLK", "EDESTADDRREQ", "EDQUOT", "EEXIST", "EFAULT", "EFBIG",
+    "EHOSTDOWN", "EHOSTUNREACH", "EILSEQ", "EINPROGRESS", "EINTR", "EINVAL", "EIO", "EISCONN", "EISDIR", "ELOOP", "EMFILE", "EMLINK", "EMSGSIZE",
+    "ENAMETOOLONG", "ENETDOWN", "ENETRESET", "ENETUNREACH", "ENFILE", "ENOBUFS", "ENODATA", "ENODEV", "ENOENT", "ENOEXEC", "ENOLCK", "ENOMEM",
+    "ENOSPC", "ENOSYS", "ENOTCONN", "ENOTDIR", "ENOTEMPTY", "ENOTFOUND", "ENOTSOCK", "ENOTSUP", "ENOTTY", "ENXIO", "EOPNOTSUPP", "EOVERFLOW",
+    "EPERM", "EPIPE", "EPROTO", "ERANGE", "EROFS", "ESPIPE", "ESRCH", "ESTALE", "ETIMEDOUT", "ETXTBSY", "EWOULDBLOCK", "EXDEV",
+    // npm's own codes.
+    "ERESOLVE", "ELIFECYCLE", "EINTEGRITY", "EBADENGINE", "EBADPLATFORM", "ETARGET", "ENOVERSIONS", "ENEEDAUTH", "EJSONPARSE", "EUSAGE", "ENOLOCK", "ENOAUDIT", "EUNSUPPORTEDPROTOCOL", "E4\\d\\d", "E5\\d\\d",
+  ].join("|")})\\b`,
+);
 
 /** A Python exception line: an exception name at the start of a line, then its message. */
 const PY_EXCEPTION = /^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Timeout|Exit|Interrupt|Failure|Fault)?(?::\s|:?$)/;
@@ -127,6 +142,20 @@ function readLines(text: string): string[] {
 }
 
 /**
+ * A one-line error pasted inside quotes, without them: the quotes are not part of the message. Not
+ * a text that merely starts and ends with a quoted value (`"a" and "b"`): there the first quote
+ * inside closes one, right after a word.
+ */
+function unquoted(text: string): string {
+  const m = /^\s*(["'`])([\s\S]*)\1\s*$/.exec(text);
+  if (!m || !m[2]!.trim()) return text;
+  const inner = m[2]!;
+  const k = inner.indexOf(m[1]!);
+  if (k > 0 && /[\p{L}\p{N}]/u.test(inner[k - 1]!)) return text;
+  return (inner.split(m[1]!).length - 1) % 2 === 0 ? inner : text;
+}
+
+/**
  * The key text of an error: for a one-line text, the text itself; for a
  * paste of many lines, the line that names the error (see the module
  * comment) with up to three lines that continue its sentence. When no line
@@ -134,7 +163,7 @@ function readLines(text: string): string[] {
  */
 export function errorKeyText(text: string): string {
   const raw = readLines(text);
-  if (raw.filter((l) => l.trim()).length <= 1) return text;
+  if (raw.filter((l) => l.trim()).length <= 1) return unquoted(text);
   const lines = raw.map(cleanLine);
   const keep = lines.map((l) => !isNoise(l));
   let start = -1;
@@ -176,7 +205,12 @@ export function errorKeyText(text: string): string {
     // A sentence that ended, a blank or noise line, or a new cued error ends the message; a
     // continuation is indented, goes on in lower case (`Error: The module '…'` / `was compiled against …`),
     // or follows a line that stopped mid-sentence (`… using` / `NODE_MODULE_VERSION 108.`).
-    if (/[.!?)\]>]\s*$/.test(prev) || !keep[i] || fromCue(line)) break;
+    if (!keep[i] || fromCue(line)) break;
+    // An indented sentence under the error line is the tool's hint, part of the message however the line
+    // above ended (libpq's `\tIs the server running on that host and accepting TCP/IP connections?`);
+    // an indented `key: value` is a dump of the error object, not a sentence.
+    const hint = /^\s+\p{L}+\s+\p{L}+/u.test(line) && !/^\s*[\w.$-]+:\s/.test(line);
+    if (/[.!?)\]>]\s*$/.test(prev) && !hint) break;
     if (!/^(?:\s|\p{Ll})/u.test(line) && !/\p{Ll}\s*$/u.test(prev)) break;
     parts.push(line.trim());
     length += line.length;

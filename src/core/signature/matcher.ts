@@ -465,6 +465,9 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
       if (!bestSimilar || reason.score > bestSimilar.score) bestSimilar = reason;
     }
   }
+  // Without a pattern of its own words in the text, a problem whose error says something else right
+  // after the same words is another failure, however alike the rest (see `reasonsDiffer`).
+  if (!bestPattern && prepared.patterns.some((p) => p.text && reasonsDiffer(nearSignature(p, text), text.signature))) return [];
   if (bestPattern) reasons.push(bestPattern);
   if (bestSimilar) reasons.push(bestSimilar);
   // A problem that names its errors by patterns, none of which is like this one, is at most a weak
@@ -476,13 +479,65 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
   return reasons;
 }
 
+/** The clauses of a signature: what `: ` separates (`class: detail: reason`, `outer: inner: reason`). */
+function clauses(sig: string): string[] {
+  return sig.split(/:\s+/).map((c) => c.trim());
+}
+
+/** The letter words of a clause, without masks: what it says. */
+function clauseWords(clause: string): Set<string> {
+  return new Set((clause.replace(/<[a-z]+>/g, " ").match(/[\p{L}][\p{L}\p{N}_]*/gu) ?? []).filter((w) => w.length > 1));
+}
+
+/**
+ * True when two signatures hold the same clause (two words or more, or an error class) and then go
+ * on with clauses of which neither shares a word with what the other says after it: the same error
+ * for another reason.
+ * `unicodedecodeerror: <str> codec can't decode byte <hex> in position <num>: character maps to <undefined>`
+ * and `…: invalid start byte` need different fixes; `error response from daemon: driver failed …` and
+ * `error response from daemon: pull access denied …` are two errors of one tool.
+ */
+function reasonsDiffer(patternSig: string, textSig: string): boolean {
+  if (!patternSig || !textSig) return false;
+  const p = clauses(patternSig);
+  const t = clauses(textSig);
+  for (let i = 0; i + 1 < p.length; i++) {
+    const shared = p[i]!;
+    const words = clauseWords(shared);
+    if (words.size < 2 && ![...words].some(isErrorName)) continue;
+    const j = t.indexOf(shared);
+    if (j < 0 || j + 1 >= t.length) continue;
+    // Each next clause against all the other goes on with, so a clause put in between
+    // (`fatal error compiling: error: invalid target release`) is no other reason.
+    const next = clauseWords(p[i + 1]!);
+    const other = clauseWords(t[j + 1]!);
+    const patternRest = clauseWords(p.slice(i + 1).join(" "));
+    const textRest = clauseWords(t.slice(j + 1).join(" "));
+    if (next.size && other.size && ![...next].some((w) => textRest.has(w)) && ![...other].some((w) => patternRest.has(w))) return true;
+  }
+  return false;
+}
+
 /** An exception or error class named in a signature (`unicodedecodeerror`, `outofmemoryerror`), not the bare word. */
 const ERROR_NAME = /^[a-z_]\w*(?:error|exception)$/;
 
-/** True when every error class the pattern names is named in the text too. */
+/** An error class named in a signature: long enough to name one failure (`TypeError`, `OSError` are too general to tell two apart). */
+function isErrorName(w: string): boolean {
+  return w.length > 9 && ERROR_NAME.test(w);
+}
+
+/**
+ * False when the text names an error class of its own and not the one the pattern names: the
+ * same wording under another class is another error (UnicodeDecodeError / UnicodeEncodeError).
+ * A text that names no class (the message alone, or as a wrapper prints it:
+ * `<urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] …>`) is judged by its message.
+ */
 function namesAgree(patternWords: ReadonlySet<string>, text: PreparedText): boolean {
+  let textNames: boolean | null = null;
   for (const w of patternWords) {
-    if (w.length > 9 && ERROR_NAME.test(w) && !text.signatureWords.has(w) && !text.headSignatureWords.has(w) && !text.lower.includes(w)) return false;
+    if (!isErrorName(w) || text.signatureWords.has(w) || text.headSignatureWords.has(w) || text.lower.includes(w)) continue;
+    textNames ??= [...text.signatureWords].some(isErrorName);
+    if (textNames) return false;
   }
   return true;
 }

@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { checkError, initWorkspace, recordError } from "../src/index.js";
+import { errorKeyText } from "../src/core/signature/key-lines.js";
+import { tmpWorkspace } from "./helpers.js";
+
+// Error messages as people pasted them into public issue threads (each cites its thread):
+// `brain error` records one sighting with its fix, `brain check` looks up another.
+
+const NOW = new Date("2026-11-21T09:30:00");
+
+/** A fresh workspace with `recorded` stored by `brain error` (error → fix). */
+async function workspaceWith(recorded: Array<[string, string]>): Promise<string> {
+  const cwd = tmpWorkspace();
+  await initWorkspace({ cwd });
+  for (const [error, fix] of recorded) await recordError({ cwd, error, fix, commit: false, now: NOW });
+  return cwd;
+}
+
+/** The fixes `check` shows for its first result (adapted where it adapts one), or [] when nothing matched. */
+function topFixes(cwd: string, text: string): string[] {
+  const r = checkError({ cwd, text });
+  return r.matches[0]?.solutions.map((s) => s.adapted?.action ?? s.action) ?? [];
+}
+
+// OpenSSH's banner when a host key changed (RTXteam/RTX#455).
+const SSH_CHANGED_ECDSA = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @
+@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
+Someone could be eavesdropping on you right now (man-in-the-middle attack)!
+It is also possible that a host key has just been changed.
+The fingerprint for the ECDSA key sent by the remote host is
+SHA256:+1tMZ/lCYVpxs2KoR1MykTz1jYhGTa6bTe+QDN9Owbk.
+Please contact your system administrator.
+Add correct host key in /Users/sramsey/.ssh/known_hosts to get rid of this message.
+Offending ECDSA key in /Users/sramsey/.ssh/known_hosts:322
+ECDSA host key for kg2dev.rtx.ai has changed and you have requested strict checking.
+Host key verification failed.`;
+// The same banner for an ED25519 key (5calV/BytesOfProgress#24).
+const SSH_CHANGED_ED25519 = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @
+@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
+Someone could be eavesdropping on you right now (man-in-the-middle attack)!
+It is also possible that a host key has just been changed.
+The fingerprint for the ED25519 key sent by the remote host is
+SHA256:
+Please contact your system administrator.
+Add correct host key in /home/user/.ssh/known_hosts to get rid of this message.
+Offending ED25519 key in /home/user/.ssh/known_hosts:67
+Host key for 10.0.0.2 has changed and you have requested strict checking.
+Host key verification failed.`;
+
+describe("an error code is a known code, not any capitalised word starting with E", () => {
+  it("reads `ECDSA` as a key type: the key line of the ssh banner is its failure line", () => {
+    expect(errorKeyText(SSH_CHANGED_ECDSA)).toBe("Host key verification failed.");
+    expect(errorKeyText(SSH_CHANGED_ED25519)).toBe("Host key verification failed.");
+  });
+
+  it("still reads POSIX and npm codes as errors", () => {
+    // Written in the shape Node prints: a stack head whose message line names only the code.
+    expect(errorKeyText("node:events:491\n      throw er; // Unhandled 'error' event\n      ^\n\nlisten EADDRINUSE 0.0.0.0:3000")).toBe("listen EADDRINUSE 0.0.0.0:3000");
+  });
+
+  it("finds the fix for another key type and adapts the host", async () => {
+    const cwd = await workspaceWith([[SSH_CHANGED_ECDSA, "ssh-keygen -R kg2dev.rtx.ai"]]);
+    expect(topFixes(cwd, SSH_CHANGED_ED25519)).toEqual(["ssh-keygen -R 10.0.0.2"]);
+  });
+});
+
+// Python's SSL failure as the exception (ageitgey/medium_to_ghost#9) and as urllib reports it (jarun/ddgr#66, linode/linode-cli#193).
+const SSL_EXCEPTION = `self._sslobj.do_handshake()
+ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1056)`;
+const SSL_URLOPEN = "[ERROR] <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1045)>";
+const SSL_BARE = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1108)";
+const SSL_FIX = "run '/Applications/Python 3.x/Install Certificates.command'";
+// A UnicodeDecodeError on Windows (Ge0rg3/sans-index-creator#3) and a UnicodeEncodeError worded alike (collective/mr.bob#86).
+const CHARMAP_DECODE = `Traceback (most recent call last):
+  File "C:\\Users\\Blah\\Downloads\\sans-index-creator-master\\sans_indexer.py", line 69, in <module>
+    data = f.read()
+  File "C:\\Python\\Python3\\lib\\encodings\\cp1252.py", line 23, in decode
+    return codecs.charmap_decode(input,self.errors,decoding_table)[0]
+UnicodeDecodeError: 'charmap' codec can't decode byte 0x9d in position 1015: character maps to <undefined>`;
+const CHARMAP_ENCODE = "UnicodeEncodeError: 'charmap' codec can't encode character '\\u030c' in position 50: character maps to <undefined>";
+const CHARMAP_FIX = "pass encoding='utf-8' to open()";
+
+describe("an exception class the text does not name", () => {
+  it("does not keep the same message apart when the text names no class of its own", async () => {
+    const cwd = await workspaceWith([[SSL_EXCEPTION, SSL_FIX]]);
+    expect(topFixes(cwd, SSL_URLOPEN)).toEqual([SSL_FIX]);
+    expect(topFixes(cwd, SSL_BARE)).toEqual([SSL_FIX]);
+  });
+
+  it("keeps it apart when the text names another class", async () => {
+    const cwd = await workspaceWith([[CHARMAP_DECODE, CHARMAP_FIX]]);
+    expect(topFixes(cwd, "UnicodeDecodeError: 'charmap' codec can't decode byte 0x8f in position 1021: character maps to <undefined>")).toEqual([CHARMAP_FIX]);
+    expect(topFixes(cwd, CHARMAP_ENCODE)).toEqual([]);
+  });
+});
+
+// The same exception for another reason: a UTF-8 file that is not UTF-8 (skavngr/rapidscan#54).
+const UTF8_INVALID_START = `Traceback (most recent call last):
+  File "/home/akihiko/rapidscan/rapidscan.py", line 1514, in <module>
+    rs_tool_output_file = open(temp_file).read()
+                          ^^^^^^^^^^^^^^^^^^^^^^
+  File "<frozen codecs>", line 322, in decode
+UnicodeDecodeError: 'utf-8' codec can't decode byte 0x99 in position 404: invalid start byte`;
+
+describe("the same error for another reason", () => {
+  it("is another error: the clause after the shared one differs in every word", async () => {
+    const cwd = await workspaceWith([[CHARMAP_DECODE, CHARMAP_FIX]]);
+    expect(checkError({ cwd, text: UTF8_INVALID_START }).matches).toEqual([]);
+    // What changes between sightings is masked, and still matches.
+    expect(topFixes(cwd, "UnicodeDecodeError: 'charmap' codec can't decode byte 0x81 in position 41: character maps to <undefined>")).toEqual([CHARMAP_FIX]);
+  });
+});
+
+// Maven's compiler failure, and the same with javac's `error:` put in between (jitpack/jitpack.io#5440, GoogleCloudPlatform/bank-of-anthos#874).
+const MAVEN_TARGET =
+  "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project common-utils: Fatal error compiling: invalid target release: 17 -> [Help 1]";
+const MAVEN_TARGET_JAVAC =
+  "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project ledgermonolith: Fatal error compiling: error: invalid target release: 17 -> [Help 1]";
+
+describe("a clause put in between", () => {
+  it("is no other reason", async () => {
+    const cwd = await workspaceWith([[MAVEN_TARGET, "run Maven on a JDK at least as new as the release"]]);
+    expect(topFixes(cwd, MAVEN_TARGET_JAVAC)).toEqual(["run Maven on a JDK at least as new as the release"]);
+  });
+});
+
+// libpq's refusal with its indented hint, as psql (EnterpriseDB/edb-installers#563), as psycopg2
+// (Django-CRM/Django-CRM#447) and as a Rails adapter (tines/rails-pg-adapter#15) print it, and pasted
+// inside quotes (PostgresApp/PostgresApp#546).
+const PSQL_REFUSED = `PS C:\\Users\\Manish Mahato\\OneDrive\\Desktop> psql -U postgres
+psql: error: connection to server at "localhost" (::1), port 5432 failed: Connection refused (0x0000274D/10061)
+        Is the server running on that host and accepting TCP/IP connections?
+connection to server at "localhost" (127.0.0.1), port 5432 failed: Connection refused (0x0000274D/10061)
+        Is the server running on that host and accepting TCP/IP connections?`;
+const PSYCOPG_REFUSED = `  conn = _connect(dsn, connection_factory=connection_factory, **kwasync)
+psycopg2.OperationalError: could not connect to server: Connection refused (0x0000274D/10061)
+        Is the server running on host "localhost" (::1) and accepting
+        TCP/IP connections on port 5432?`;
+const RAILS_REFUSED = `connection to server at "10.1.209.231", port 5432 failed: Connection refused
+\tIs the server running on that host and accepting TCP/IP connections?`;
+const QUOTED_REFUSED = '"Connection refused Is the server running on host "localhost" (127.0.0.1) and accepting TCP/IP connections on port 5432"';
+const PG_FIX = "start the PostgreSQL server";
+
+describe("the lines of an error message", () => {
+  it("take the indented hint under the error line, even after a full stop or a parenthesis", () => {
+    expect(errorKeyText(PSQL_REFUSED)).toBe(
+      'error: connection to server at "localhost" (::1), port 5432 failed: Connection refused (0x0000274D/10061)\nIs the server running on that host and accepting TCP/IP connections?',
+    );
+    // An indented dump of the error object is not a hint (shape of akkii922/google-meet-clone#1).
+    expect(errorKeyText("Error: connect ECONNREFUSED 127.0.0.1:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (net.js:1146:16) {\n  errno: -4078,\n  code: 'ECONNREFUSED',")).toBe(
+      "Error: connect ECONNREFUSED 127.0.0.1:6379",
+    );
+  });
+
+  it("read a one-line error pasted inside quotes without them, and keep a text's own quoted values", () => {
+    expect(errorKeyText(QUOTED_REFUSED)).toBe('Connection refused Is the server running on host "localhost" (127.0.0.1) and accepting TCP/IP connections on port 5432');
+    expect(errorKeyText('"left-pad" conflicts with "right-pad"')).toBe('"left-pad" conflicts with "right-pad"');
+  });
+
+  it("find the fix across the clients that print the same refusal", async () => {
+    const cwd = await workspaceWith([[PSQL_REFUSED, PG_FIX]]);
+    for (const text of [PSYCOPG_REFUSED, RAILS_REFUSED, QUOTED_REFUSED]) expect(topFixes(cwd, text)).toEqual([PG_FIX]);
+  });
+});
