@@ -70,5 +70,35 @@ describe("Errors & Fixes assembly", () => {
     };
     expect(addedEntries([log])).toEqual([]);
   });
+
+  it("makes no entry of a mood written as an error, nor of a principle written as its fix", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "## Session 2 - 15:40",
+        "- Error: User frustrated that the weekly report went out in the old layout again",
+        "- Fix: TDS-first, strict testing, proper separation of concerns",
+        "",
+        "## Session 3 - 18:10",
+        "- Error: user annoyed because the deploy failed with EACCES on /var/www",
+        "- Fix: chown the web root to the deploy user",
+        "",
+      ].join("\n"),
+    };
+    const p = planLogs([log]);
+    // A mood that names a real failure is still an error; the mood alone, with a slogan, is none.
+    expect(p.actions.filter((a) => a.type === "add").map((a) => a.text)).toEqual([
+      "Error: user annoyed because the deploy failed with EACCES on /var/www — Fix: chown the web root to the deploy user",
+    ]);
+    // Both pieces stay candidates, offered to a summarizer (cited below the three lines of the `consolidated:` mark).
+    expect(p.candidates.map((c) => [c.kind, c.line])).toEqual([
+      ["error", 7],
+      ["fix", 8],
+      ["error", 11],
+      ["fix", 12],
+    ]);
+  });
 });
 

@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isSectionFiller, matchCue, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
+import { isSectionFiller, looksLikeError, matchCue, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -109,13 +109,6 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
   }
   return out;
-}
-
-/** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
-const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|timed? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,})\b|报错|失败|错误|异常|超时|无法|崩溃/;
-
-function looksLikeError(sentence: string): boolean {
-  return sentence.length <= 400 && ERROR_WORDS_RE.test(sentence);
 }
 
 function clipNote(text: string): string {

@@ -232,3 +232,40 @@ export function isSectionFiller(text: string): boolean {
   if (labelLine(t) !== null) return true;
   return /^(?:\*\*|__)?(?:why|rationale|reason|context|alternatives(?: considered)?|options(?: considered)?|outcome|status|date|impact|理由|原因|背景|状态|时间|影响|结果)(?:\*\*|__)?\s*(?:\*\*|__)?[:：]/i.test(t);
 }
+
+// ---------------------------------------------------------------------------
+// Shapes of text: what a piece of an Errors & Fixes entry must look like
+
+/** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
+const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|timed? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,})\b|报错|失败|错误|异常|超时|无法|崩溃/;
+
+/** True for a sentence that names a failure (see ERROR_WORDS_RE), short enough to be one. */
+export function looksLikeError(sentence: string): boolean {
+  return sentence.length <= 400 && ERROR_WORDS_RE.test(sentence);
+}
+
+/** A person's mood: someone frustrated, annoyed, upset… (`User frustrated that …`, `用户不满…`). */
+const MOOD_RE = /\b(?:frustrat(?:ed|ing|ion)|annoyed|upset|angry|unhappy|disappointed|irritated|mad at|fed up|complain(?:ed|s|ing)?)\b|不满|生气|沮丧|失望|烦躁|不爽|抱怨|吐槽/i;
+
+/**
+ * True for an "error" that reports how someone feels rather than what failed
+ * (`Error: User frustrated that the email reverted to the old layout`): a mood
+ * word and no word of a failure.
+ */
+export function isMood(text: string): boolean {
+  return MOOD_RE.test(text) && !looksLikeError(text.replace(MOOD_RE, " "));
+}
+
+/** Verbs a fix starts with: what makes a short phrase an action rather than a slogan. */
+const FIX_VERB_RE = /^(?:use|set|add|run|install|uninstall|remove|delete|clear|restart|reboot|switch|change|pin|upgrade|downgrade|update|bump|increase|decrease|raise|lower|enable|disable|re-?login|log ?in|retry|rename|move|replace|revert|roll ?back|reset|configure|export|import|call|pass|wrap|check|kill|stop|start|give|prune|drop|skip|split|merge|escape|quote|mount|chmod|chown|create|edit|fix|patch|extract|strip|trim|take|point|let|make|put|open|close|turn|load|reload|build|rebuild|deploy|redeploy|free|grant|allow|block|limit|cap|wait|sleep|cache|flush|purge|sort|filter|convert|encode|decode|apply|avoid|keep|ensure|always|never|don't|do not)\b/i;
+
+/**
+ * True for a "fix" that is a design principle, not a remedy: two or more
+ * short phrases (`TDS-first, strict testing, proper separation of
+ * concerns`), none of them code, a number or an action.
+ */
+export function isSlogan(text: string): boolean {
+  const parts = text.replace(/[.!。]\s*$/, "").split(/\s*[,;，；、]\s*(?:and\s+)?/).filter((p) => p !== "");
+  if (parts.length < 2 || /[`/\\=()\d]/.test(text)) return false;
+  return parts.every((p) => p.split(/\s+/).length <= 4 && !FIX_VERB_RE.test(p));
+}
