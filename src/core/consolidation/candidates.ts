@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isSectionFiller, looksLikeError, matchCue, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
+import { isOneOffEvent, isSectionFiller, looksLikeError, matchCue, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -103,9 +103,9 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       });
     }
     if (out.length > before || log.queue) continue;
-    // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude.
+    // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude (an incident told as it happened stays a note).
     const section = sections[entry.line] ?? null;
-    if (section && section !== "none" && !isSectionFiller(entry.text)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
+    if (section && section !== "none" && !isSectionFiller(entry.text) && !isOneOffEvent(entry.text)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
     else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
   }
   return out;

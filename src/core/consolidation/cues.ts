@@ -269,3 +269,15 @@ export function isSlogan(text: string): boolean {
   if (parts.length < 2 || /[`/\\=()\d]/.test(text)) return false;
   return parts.every((p) => p.split(/\s+/).length <= 4 && !FIX_VERB_RE.test(p));
 }
+
+/** A past incident and when it happened: `crashed during testing`, `went down again last night`, `测试时死机了`. */
+const EVENT_RE = /\b(?:crashed|froze|hung|died|went (?:down|offline)|rebooted|restarted|broke|disconnected|dropped out|got stuck|ran out of \w+)\b.*\b(?:during|while|today|yesterday|tonight|this (?:morning|afternoon|evening)|last night|again|earlier|mid-\w+)\b|(?:今天|刚才|昨晚|昨天|测试时|测试中|运行中|又)[^，。；]*(?:崩溃了?|崩了|挂了|宕机了?|死机了?|断开了?|重启了)/i;
+
+/**
+ * True for a one-off event told as it happened (`Pi crashed during testing,
+ * needs physical power cycle`): under a heading of lessons it is still what
+ * happened that day, not what was learned.
+ */
+export function isOneOffEvent(text: string): boolean {
+  return EVENT_RE.test(text);
+}
