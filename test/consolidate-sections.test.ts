@@ -92,7 +92,7 @@ describe("conclusions written as sections", () => {
   });
 
   it("names a heading's kind with a topic before it, and ignores emoji, numbering and a time", () => {
-    expect(["GPIO Learnings", "⚠️ 重要规则", "2. Key Decisions (14:30)", "**教训延续**", "Next Steps", "Deploy notes"].map(headingKind)).toEqual(["lesson", "rule", "decision", "lesson", "none", null]);
+    expect(["GPIO Learnings", "⚠️ 重要规则", "2. Key Decisions (14:30)", "**教训延续**", "Next Steps", "Deploy notes"].map(headingKind)).toEqual(["lesson", "rule", "decision", "lesson", "plan", null]);
   });
 
   it("leaves a one-off incident under a lessons heading to a summarizer", () => {

@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isOneOffEvent, isSectionFiller, looksLikeError, matchCue, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
+import { isOneOffEvent, isSectionFiller, looksLikeError, matchCue, matchStatement, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -105,8 +105,22 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     if (out.length > before || log.queue) continue;
     // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude (an incident told as it happened stays a note).
     const section = sections[entry.line] ?? null;
-    if (section && section !== "none" && !isSectionFiller(entry.text) && !isOneOffEvent(entry.text)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
-    else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
+    if (section && section !== "none" && section !== "plan") {
+      if (!isSectionFiller(entry.text) && !isOneOffEvent(entry.text)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
+      else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
+      continue;
+    }
+    // Plain prose that states a conclusion (`The owner prefers rsync over scp`); under `## Next Steps` it is a plan.
+    if (section !== "plan") {
+      for (const textLine of textLines) {
+        for (const sentence of splitSentences(textLine)) {
+          const m = matchStatement(sentence);
+          if (m) push(entry, findLine(rawLines, entry, sentence), m.kind, m.text, m.cue, `${m.kind} ${sentence}`);
+        }
+      }
+      if (out.length > before) continue;
+    }
+    push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
   }
   return out;
 }

@@ -134,8 +134,12 @@ export function stripOwnCue(text: string): string {
 // ---------------------------------------------------------------------------
 // Sections: conclusions written under a heading that names their kind
 
-/** What a heading says of the items under it: a kind of conclusion, "none" (a section of something else), or null (says nothing). */
-export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "none";
+/**
+ * What a heading says of the items under it: a kind of conclusion, "plan"
+ * (things still to do), "none" (a section of something else), or null (says
+ * nothing).
+ */
+export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "plan" | "none";
 
 const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   // A topic may lead (`GPIO Learnings`, `Deploy lessons`).
@@ -146,9 +150,10 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "lesson", re: /^(?:关键|重要|今日|本次|主要|新)?(?:经验教训|教训|经验|心得|踩坑(?:记录)?|收获)(?:总结|延续|沉淀|记录)?$/ },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
+  { kind: "plan", re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|open questions|blockers?|plans?|tomorrow|待办|下一步|明日(?:计划)?|计划|后续)$/i },
   {
     kind: "none",
-    re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|status|context|background|tasks?|stats|notes?|summary|open questions|blockers?|待办|下一步|明日(?:计划)?|计划|背景|状态|总结|备注)$/i,
+    re: /^(?:status|context|background|tasks?|stats|notes?|summary|背景|状态|总结|备注)$/i,
   },
 ];
 
@@ -280,4 +285,45 @@ const EVENT_RE = /\b(?:crashed|froze|hung|died|went (?:down|offline)|rebooted|re
  */
 export function isOneOffEvent(text: string): boolean {
   return EVENT_RE.test(text);
+}
+
+// ---------------------------------------------------------------------------
+// Statements: conclusions written as plain prose, without a cue word
+
+interface Statement {
+  kind: CandidateKind;
+  /** What the statement is, for the candidate's cue (`"preference"`). */
+  cue: string;
+  re: RegExp;
+  /** Text that makes a sentence of this shape something else (a one-off request, a status). */
+  not?: RegExp;
+}
+
+/** Words that tie a sentence to one day: a request or a plan for today is not a standing preference. */
+const ONE_DAY_RE = /\b(?:today|tomorrow|tonight|this (?:morning|afternoon|evening|week)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|asap)\b|今天|明天|今晚|本周|这周/i;
+
+const STATEMENTS: Statement[] = [
+  // `The owner prefers rsync over scp`, `Using rsync (the owner's preference over scp)`, `the human wants one summary`:
+  // anyone's preference; what the person the agent works for (user, owner, human) wants or likes.
+  {
+    kind: "lesson",
+    cue: "preference",
+    re: /\b(?:(?:user|owner|human|boss|operator)(?:'s|’s)? (?:(?:strongly |really |clearly |always )?(?:prefers|preferences?|wants|likes|dislikes|hates|insists on|would rather)\b)|\b(?:prefers|would rather)\b|\bprefer(?:red)? \S.*\b(?:over|to|instead of|rather than) \S|\bpreference (?:for|over|is) \S)/i,
+    not: ONE_DAY_RE,
+  },
+  // `用户偏好：直接推进`, `老板更喜欢一条汇总消息`.
+  { kind: "lesson", cue: "preference", re: /偏好|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
+];
+
+/**
+ * A conclusion written as plain prose, in a sentence with no cue word: a
+ * person's preference (`The owner prefers rsync over scp`, `用户偏好：…`).
+ * The whole sentence is the conclusion. Questions and to-do items are never
+ * statements.
+ */
+export function matchStatement(sentence: string): { kind: CandidateKind; text: string; cue: string } | null {
+  const s = cleanSentence(sentence);
+  if (/[?？]\s*$/.test(s) || /^\[[ xX]\]/.test(s)) return null;
+  for (const st of STATEMENTS) if (st.re.test(s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
+  return null;
 }
