@@ -36,4 +36,49 @@ describe("conclusions written as plain prose", () => {
       ["Lessons", "用户偏好再次确认：做事直接推进，多做少说"],
     ]);
   });
+
+  it("joins a failure to the change written on the next line, or after it on the same line, into one Errors & Fixes entry", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Session 1 - 09:10",
+        "",
+        "**What happened:**",
+        "- Tried qwen2:0.5b for tool calls, kept failing with tool_use errors",
+        "- Switched to qwen2.5:7b and it worked",
+        "- Wrote the cron entry for the morning digest",
+        "",
+        "## 视频渲染",
+        "- 第一版用了外链图片，封面显示不对",
+        "- 第二版换成本地 `public/cover.png`，用 `staticFile()` 引用",
+        "",
+        "## Notes",
+        "- The hosted embeddings endpoint times out on batches over 100, use the local model instead",
+        "- Switched to the dark theme",
+        "- 远程挂载的目录会报权限错误，改用本地目录",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: Tried qwen2:0.5b for tool calls, kept failing with tool_use errors — Fix: Switched to qwen2.5:7b and it worked"],
+      ["Errors & Fixes", "Error: 第一版用了外链图片，封面显示不对 — Fix: 第二版换成本地 `public/cover.png`，用 `staticFile()` 引用"],
+      ["Errors & Fixes", "Error: The hosted embeddings endpoint times out on batches over 100 — Fix: use the local model instead"],
+      ["Errors & Fixes", "Error: 远程挂载的目录会报权限错误 — Fix: 改用本地目录"],
+    ]);
+  });
+
+  it("takes no change as a fix when no failure stands right before it", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Session 2 - 14:00",
+        "- The nightly export failed twice with a timeout",
+        "",
+        "- Wrote the release notes",
+        "- Switched to the release branch",
+        "",
+      ]),
+    ).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isOneOffEvent, isSectionFiller, looksLikeError, matchCue, matchStatement, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
+import { isOneOffEvent, isSectionFiller, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -72,8 +72,12 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       cue,
     });
   };
+  /** The entry just before, when it was pushed as a note: the error a fix on the next line may answer. */
+  let lastNote: LogEntry | null = null;
   for (const entry of entriesWorthReading(parsed)) {
     if (entry.line < fromLine) continue;
+    const prevNote = lastNote;
+    lastNote = null;
     // The queue's items are its learnings; its paragraphs explain the file.
     if (log.queue && entry.block !== "item") continue;
     if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
@@ -112,8 +116,22 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     }
     // Plain prose that states a conclusion (`The owner prefers rsync over scp`); under `## Next Steps` it is a plan.
     if (section !== "plan") {
+      // A failure, then on the next line what was changed (`kept failing with tool_use errors` / `Switched to llama3.1:8b and it worked`).
+      if (prevNote && entry.line - prevNote.endLine <= 1 && out[out.length - 1]?.kind === "note" && out[out.length - 1]!.line === prevNote.line + lineOffset && looksLikeError(prevNote.text) && startsWithSwitch(entry.text)) {
+        out.pop();
+        push(prevNote, prevNote.line, "error", prevNote.text, "before a fix", prevNote.text);
+        push(entry, entry.line, "fix", entry.text, "after an error", entry.text);
+        continue;
+      }
       for (const textLine of textLines) {
         for (const sentence of splitSentences(textLine)) {
+          const pair = splitErrorFix(sentence);
+          if (pair) {
+            const line = findLine(rawLines, entry, sentence);
+            push(entry, line, "error", pair.error, "same-line", pair.error);
+            push(entry, line, "fix", pair.fix, "same-line", pair.fix);
+            continue;
+          }
           const m = matchStatement(sentence);
           if (m) push(entry, findLine(rawLines, entry, sentence), m.kind, m.text, m.cue, `${m.kind} ${sentence}`);
         }
@@ -121,6 +139,7 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       if (out.length > before) continue;
     }
     push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
+    lastNote = entry;
   }
   return out;
 }

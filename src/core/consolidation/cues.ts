@@ -242,7 +242,7 @@ export function isSectionFiller(text: string): boolean {
 // Shapes of text: what a piece of an Errors & Fixes entry must look like
 
 /** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
-const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|timed? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,})\b|报错|失败|错误|异常|超时|无法|崩溃/;
+const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|time[sd]? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,})\b|报错|失败|错误|异常|超时|无法|崩溃|出错|不对|不行|不生效|不工作|用不了|失效/;
 
 /** True for a sentence that names a failure (see ERROR_WORDS_RE), short enough to be one. */
 export function looksLikeError(sentence: string): boolean {
@@ -326,4 +326,27 @@ export function matchStatement(sentence: string): { kind: CandidateKind; text: s
   if (/[?？]\s*$/.test(s) || /^\[[ xX]\]/.test(s)) return null;
   for (const st of STATEMENTS) if (st.re.test(s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
   return null;
+}
+
+/**
+ * A sentence that starts by changing to something else: `Switched to
+ * llama3.1:8b and it worked`, `Moved the job to the new queue`, `改用 local
+ * provider`, `第二版换成本地图片`. Right after a failure it is the fix.
+ */
+const SWITCH_RE = /^(?:(?:then |so |and )?(?:switched|moved|migrated|changed|went|fell back|reverted|downgraded|upgraded)(?: \S+){0,3}? (?:back )?to\b|(?:replaced|swapped)\b.*\bwith\b|(?:used|using|tried) \S+ instead\b)|^[^，,。；;\s]{0,6}(?:换成|改用|换用|改成|改为|切换到|切到|迁移到|回退到)/i;
+
+/** True for a text that starts by changing to something else (see SWITCH_RE), after its list marker, emoji and emphasis. */
+export function startsWithSwitch(text: string): boolean {
+  return SWITCH_RE.test(cleanSentence(text).replace(/^[*_]{1,2}/, ""));
+}
+
+/**
+ * An error and its fix in one sentence, the fix after the failure: `llama3.2
+ * fails tool calls, use llama3.1:8b instead`, `外链图片会出错，要用本地图片`.
+ */
+export function splitErrorFix(sentence: string): { error: string; fix: string } | null {
+  const s = cleanSentence(sentence);
+  const m = /^(.+?)\s*(?:[,;—–→]|\s-)\s*(?:so\s+|just\s+)?((?:use|switch to|go with|pick)\s+\S.*\binstead\b.*)$/i.exec(s) ?? /^(.+?)[，；,;]\s*((?:所以|因此)?(?:要|应该|需要|得|请|就|只能)?(?:改用|换成|换用|用)\S.*)$/.exec(s);
+  if (!m || !looksLikeError(m[1]!) || startsWithSwitch(m[1]!)) return null;
+  return { error: m[1]!.trim(), fix: m[2]!.trim() };
 }
