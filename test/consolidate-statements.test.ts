@@ -81,4 +81,32 @@ describe("conclusions written as plain prose", () => {
       ]),
     ).toEqual([]);
   });
+
+  it("keeps a choice written as a switch or a rejection as a decision, and leaves moving between branches, tabs and folders", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 向量搜索集成（完成）",
+        "- ✅ **改用 `local` provider**：sentence-transformers (all-MiniLM-L6-v2)",
+        "- ✅ 删除旧索引，重置 collection",
+        "",
+        "- 用户否决：依赖手动维护 state.json 的巡检方案，要求删除这套半成品。",
+        "- 新任务：系统学习官方文档；已完成目录扫描。",
+        "",
+        "## Afternoon Session (15:24 - 17:35)",
+        "- Migrated the job queue from Redis to Postgres",
+        "- Switched to the release branch",
+        "- Moved to `docs/archive/` and cleaned up",
+        "- We no longer use the hosted tracker",
+        "",
+      ]),
+    ).toEqual([
+      // The emoji before it is decoration; the rest is kept as written.
+      ["Decisions", "**改用 `local` provider**：sentence-transformers (all-MiniLM-L6-v2)"],
+      ["Decisions", "用户否决：依赖手动维护 state.json 的巡检方案，要求删除这套半成品。"],
+      ["Decisions", "Migrated the job queue from Redis to Postgres"],
+      ["Decisions", "We no longer use the hosted tracker"],
+    ]);
+  });
 });

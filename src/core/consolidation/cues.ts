@@ -313,11 +313,26 @@ const STATEMENTS: Statement[] = [
   },
   // `用户偏好：直接推进`, `老板更喜欢一条汇总消息`.
   { kind: "lesson", cue: "preference", re: /偏好|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
+  // `Switched to the local provider`, `Migrated from MySQL to Postgres`, `改用 local provider`: a choice, unless
+  // what was switched to is a place to work in (a branch, a tab, a folder) or a path.
+  {
+    kind: "decision",
+    cue: "switch",
+    re: /^(?:(?:we|i|they) )?(?:(?:switched|migrated)(?: \S+){0,4}? (?:over )?(?:from \S+(?: \S+)? )?to\b|(?:moved|changed|went) (?:over )?(?:from \S+(?: \S+)? )?to\b|went with\b|(?:replaced|swapped)\b.*\bwith\b)|^[^，,。；;\s]{0,6}(?:改用|换用|切换到|迁移到|改为)/i,
+    not: /\b(?:branch|tab|window|dir(?:ectory)?|folder|terminal|shell|session|page|view|screen|theme|mode|channel|thread|chat)\b|分支|目录|窗口|标签页|\bto `?[\w.-]*\//i,
+  },
+  // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
+  {
+    kind: "decision",
+    cue: "rejection",
+    re: /^(?:rejected|vetoed|ruled out)\s*[:：]|\b(?:user|owner|human|boss|we) (?:rejected|vetoed|ruled out)\b|\bno longer (?:use|using|rely on)\b|\bstopped using\b|否决|弃用|不再(?:使用|用)/i,
+  },
 ];
 
 /**
  * A conclusion written as plain prose, in a sentence with no cue word: a
- * person's preference (`The owner prefers rsync over scp`, `用户偏好：…`).
+ * person's preference (`The owner prefers rsync over scp`, `用户偏好：…`), a
+ * choice (`Switched to …`, `改用 …`, `用户否决：…`).
  * The whole sentence is the conclusion. Questions and to-do items are never
  * statements.
  */
