@@ -109,4 +109,36 @@ describe("conclusions written as plain prose", () => {
       ["Decisions", "We no longer use the hosted tracker"],
     ]);
   });
+
+  it("keeps a limit or a cost stated in a note, and leaves status lines with numbers alone", () => {
+    expect(
+      added([
+        "# 2026-11-18 - Price Alert Check",
+        "",
+        "## Price Snapshot (2:51 PM)",
+        "1. **BTC**: $69,900 (+1.4% 24h)",
+        "",
+        "Note: the free tier returns only daily candles, no hourly data.",
+        "",
+        "### Account Status",
+        "- Credits starting: 1500 → now 1420 (80 credits used = ~20 credits per image)",
+        "- All images: square, NO TEXT",
+        "- Speed: ~3.4MB/s (USB HDD bottleneck)",
+        "",
+        "### Platform Checks",
+        "- **Mail:** no new mail since last check",
+        "- The webhook endpoint doesn't support retries, so failed posts are lost",
+        "- 免费接口只支持日线数据",
+        "",
+        "### Hardware",
+        "- Board hung during flashing, needs a manual reset",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "Note: the free tier returns only daily candles, no hourly data."],
+      ["Lessons", "Credits starting: 1500 → now 1420 (80 credits used = ~20 credits per image)"],
+      ["Lessons", "The webhook endpoint doesn't support retries, so failed posts are lost"],
+      ["Lessons", "免费接口只支持日线数据"],
+    ]);
+  });
 });

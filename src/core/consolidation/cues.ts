@@ -321,6 +321,24 @@ const STATEMENTS: Statement[] = [
     re: /^(?:(?:we|i|they) )?(?:(?:switched|migrated)(?: \S+){0,4}? (?:over )?(?:from \S+(?: \S+)? )?to\b|(?:moved|changed|went) (?:over )?(?:from \S+(?: \S+)? )?to\b|went with\b|(?:replaced|swapped)\b.*\bwith\b)|^[^，,。；;\s]{0,6}(?:改用|换用|切换到|迁移到|改为)/i,
     not: /\b(?:branch|tab|window|dir(?:ectory)?|folder|terminal|shell|session|page|view|screen|theme|mode|channel|thread|chat)\b|分支|目录|窗口|标签页|\bto `?[\w.-]*\//i,
   },
+  // `Note: the free tier gives only 24h changes, no 30min data`: a note that states a limit.
+  {
+    kind: "lesson",
+    cue: "limit",
+    re: /^(?:note|nb|n\.b\.|gotcha|caveat|heads[- ]up|注意|备注)\s*[:：].*(?:\bonly\b|\bno \w|\bnot\b|n't\b|\bneeds?\b|\brequires?\b|\bat most\b|\bmax(?:imum)?\b|\blimit|只|仅|不支持|不能|无法|需要|必须|最多|上限)/i,
+  },
+  // `The free tier gives only 24h changes`, `sysfs doesn't support …`, `requires root`, `只支持 …`: what a tool can and cannot do.
+  {
+    kind: "lesson",
+    cue: "limit",
+    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?) only\b|\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work with|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持/i,
+  },
+  // `80 credits used = ~10 credits per track`, `costs about $3`, `每首约 10 积分`: what something costs.
+  {
+    kind: "lesson",
+    cue: "cost",
+    re: /\bcosts? (?:about |around |roughly |~|≈)?[$€£¥]?\d|(?:~|≈|\babout |\baround |\broughly )[$€£¥]?\d[\d.,]*\s*[\p{L}-]+ (?:per|each|an?) \p{L}+|每[个次条张首篇][^，。,]{0,4}(?:约|大约|大概)?\d/iu,
+  },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
     kind: "decision",
@@ -332,13 +350,16 @@ const STATEMENTS: Statement[] = [
 /**
  * A conclusion written as plain prose, in a sentence with no cue word: a
  * person's preference (`The owner prefers rsync over scp`, `用户偏好：…`), a
- * choice (`Switched to …`, `改用 …`, `用户否决：…`).
+ * choice (`Switched to …`, `改用 …`, `用户否决：…`), a limit or a cost
+ * (`Note: the free tier gives only 24h data`, `~10 credits per track`).
  * The whole sentence is the conclusion. Questions and to-do items are never
  * statements.
  */
 export function matchStatement(sentence: string): { kind: CandidateKind; text: string; cue: string } | null {
   const s = cleanSentence(sentence);
   if (/[?？]\s*$/.test(s) || /^\[[ xX]\]/.test(s)) return null;
+  // `Pi crashed during testing, needs a power cycle` is what happened, not a limit.
+  if (isOneOffEvent(s)) return null;
   for (const st of STATEMENTS) if (st.re.test(s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
   return null;
 }
