@@ -100,5 +100,27 @@ describe("Errors & Fixes assembly", () => {
       ["fix", 12],
     ]);
   });
+
+  it("reads a label naming a bug as its error and a line saying where it was fixed as its fix", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "### Gateway Fixes",
+        "- **Session token bug fixed**: the proxy was forwarding `Bearer Bearer abc` instead of `Bearer abc`",
+        "- Fixed in `proxy.go` and `auth.go` — strip an existing `Bearer ` prefix before adding it",
+        "- Known issue: dashboards load slowly on the first visit",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log])).toEqual([
+      {
+        section: "Errors & Fixes",
+        text: "Error: the proxy was forwarding `Bearer Bearer abc` instead of `Bearer abc` — Fix: Fixed in `proxy.go` and `auth.go` — strip an existing `Bearer ` prefix before adding it",
+        line: [7, 8],
+      },
+    ]);
+  });
 });
 

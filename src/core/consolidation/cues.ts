@@ -30,7 +30,11 @@ const CUES: Cue[] = [
   { kind: "cause", re: new RegExp(String.raw`^(?:root[ -]cause|cause)${SEP}(.+)`, "i") },
   { kind: "fix", re: new RegExp(String.raw`^(?:fix|fixed|solution|resolution|resolved|workaround)${SEP}(.+)`, "i") },
   { kind: "fix", re: /^(?:fixed by|resolved by|solved by)\s+(.+)/i },
+  // `Fixed in orchestrator.go — extract the model id after "/"`: where it was fixed is part of the fix.
+  { kind: "fix", re: /^(?:fixed|patched|resolved) (?:in|with|via)\s+\S.*/i, keep: true },
   { kind: "error", re: new RegExp(String.raw`^(?:error|failure|bug|problem)${SEP}(.+)`, "i") },
+  // `**Model ID bug fixed**: API was receiving …`: a label naming a bug, then what the bug was.
+  { kind: "error", re: new RegExp(String.raw`^(?:[\p{L}\p{N}._/-]+ ){1,4}(?:bug|issue|error|crash|regression)(?: (?:fixed|resolved|solved))?${SEP}(.+)`, "iu") },
   { kind: "rule", re: new RegExp(String.raw`^rule${SEP}(.+)`, "i") },
   { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得)${ZH_SEP}(.+)`) },
   { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
