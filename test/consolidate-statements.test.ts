@@ -141,4 +141,18 @@ describe("conclusions written as plain prose", () => {
       ["Lessons", "免费接口只支持日线数据"],
     ]);
   });
+
+  it("keeps a term defined by a quoted phrase, and leaves quoted settings and code", () => {
+    expect(
+      added([
+        "# 2026-11-18 Daily Log",
+        "",
+        "### Social",
+        "- Replied: memory curation test = \"can the next version pick up without asking\"",
+        "- Set `timeout = \"30s\"` in the runner config",
+        "- Title = \"Weekly notes\"",
+        "",
+      ]),
+    ).toEqual([["Lessons", "Replied: memory curation test = \"can the next version pick up without asking\""]]);
+  });
 });

@@ -343,6 +343,12 @@ const STATEMENTS: Statement[] = [
     cue: "cost",
     re: /\bcosts? (?:about |around |roughly |~|≈)?[$€£¥]?\d|(?:~|≈|\babout |\baround |\broughly )[$€£¥]?\d[\d.,]*\s*[\p{L}-]+ (?:per|each|an?) \p{L}+|每[个次条张首篇][^，。,]{0,4}(?:约|大约|大概)?\d/iu,
   },
+  // `memory curation test = "can the next version pick up without asking"`: a term defined by a quoted phrase.
+  {
+    kind: "lesson",
+    cue: "definition",
+    re: /(?:^|[:：]\s*)(?:[\p{L}-]+ ){1,5}[\p{L}-]+ (?:=|means|is defined as) ["“][^"”]{10,}["”]/u,
+  },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
     kind: "decision",
@@ -355,7 +361,8 @@ const STATEMENTS: Statement[] = [
  * A conclusion written as plain prose, in a sentence with no cue word: a
  * person's preference (`The owner prefers rsync over scp`, `用户偏好：…`), a
  * choice (`Switched to …`, `改用 …`, `用户否决：…`), a limit or a cost
- * (`Note: the free tier gives only 24h data`, `~10 credits per track`).
+ * (`Note: the free tier gives only 24h data`, `~10 credits per track`), a
+ * definition (`curation test = "can the next version pick up"`).
  * The whole sentence is the conclusion. Questions and to-do items are never
  * statements.
  */
