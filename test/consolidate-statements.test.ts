@@ -21,6 +21,7 @@ describe("conclusions written as plain prose", () => {
         "- Speed: ~3.4MB/s (USB HDD bottleneck)",
         "- The human wants one summary message instead of several pings",
         "- The user wants the report by Friday",
+        "- The user wants a summary of yesterday's PRs",
         "- Does the owner prefer tarballs over zips?",
         "",
         "- 用户偏好再次确认：做事直接推进，多做少说",
@@ -77,6 +78,8 @@ describe("conclusions written as plain prose", () => {
         "",
         "- Wrote the release notes",
         "- Switched to the release branch",
+        "- Switched to the staging environment for the smoke test",
+        "- Replaced the old logo with the new one",
         "",
       ]),
     ).toEqual([]);
@@ -97,6 +100,8 @@ describe("conclusions written as plain prose", () => {
         "## Afternoon Session (15:24 - 17:35)",
         "- Migrated the job queue from Redis to Postgres",
         "- Switched to the release branch",
+        "- Switched to the staging environment for the smoke test",
+        "- Replaced the old logo with the new one",
         "- Moved to `docs/archive/` and cleaned up",
         "- We no longer use the hosted tracker",
         "",
@@ -129,6 +134,12 @@ describe("conclusions written as plain prose", () => {
         "- **Mail:** no new mail since last check",
         "- The webhook endpoint doesn't support retries, so failed posts are lost",
         "- 免费接口只支持日线数据",
+        "- Spent about 20 minutes per ticket today",
+        "",
+        "## Notes",
+        "- Postgres needs a restart after changing shared_buffers",
+        "- The staging box has only 2 GB of RAM",
+        "- Only 3 tasks left in the sprint",
         "",
         "### Hardware",
         "- Board hung during flashing, needs a manual reset",
@@ -139,6 +150,8 @@ describe("conclusions written as plain prose", () => {
       ["Lessons", "Credits starting: 1500 → now 1420 (80 credits used = ~20 credits per image)"],
       ["Lessons", "The webhook endpoint doesn't support retries, so failed posts are lost"],
       ["Lessons", "免费接口只支持日线数据"],
+      ["Lessons", "Postgres needs a restart after changing shared_buffers"],
+      ["Lessons", "The staging box has only 2 GB of RAM"],
     ]);
   });
 

@@ -304,7 +304,7 @@ interface Statement {
 }
 
 /** Words that tie a sentence to one day: a request or a plan for today is not a standing preference. */
-const ONE_DAY_RE = /\b(?:today|tomorrow|tonight|this (?:morning|afternoon|evening|week)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|asap)\b|今天|明天|今晚|本周|这周/i;
+const ONE_DAY_RE = /\b(?:today|tomorrow|tonight|yesterday(?:'s)?|last (?:night|week)|this (?:morning|afternoon|evening|week)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|asap)\b|今天|明天|今晚|本周|这周/i;
 
 const STATEMENTS: Statement[] = [
   // `The owner prefers rsync over scp`, `Using rsync (the owner's preference over scp)`, `the human wants one summary`:
@@ -322,8 +322,8 @@ const STATEMENTS: Statement[] = [
   {
     kind: "decision",
     cue: "switch",
-    re: /^(?:(?:we|i|they) )?(?:(?:switched|migrated)(?: \S+){0,4}? (?:over )?(?:from \S+(?: \S+)? )?to\b|(?:moved|changed|went) (?:over )?(?:from \S+(?: \S+)? )?to\b|went with\b|(?:replaced|swapped)\b.*\bwith\b)|^[^，,。；;\s]{0,6}(?:改用|换用|切换到|迁移到|改为)/i,
-    not: /\b(?:branch|tab|window|dir(?:ectory)?|folder|terminal|shell|session|page|view|screen|theme|mode|channel|thread|chat)\b|分支|目录|窗口|标签页|\bto `?[\w.-]*\//i,
+    re: /^(?:(?:we|i|they) )?(?:(?:switched|migrated)(?: \S+){0,4}? (?:over )?(?:from \S+(?: \S+)? )?to\b|(?:moved|went) (?:over )?(?:from \S+(?: \S+)? )?to\b|went with\b)|^[^，,。；;\s]{0,6}(?:改用|换用|切换到|迁移到|改为)/i,
+    not: /\b(?:branch|tab|window|dir(?:ectory)?|folder|terminal|shell|session|page|view|screen|theme|mode|channel|thread|chat|env(?:ironment)?|staging|account|profile|workspace)\b|分支|目录|窗口|标签页|环境|账号|\bto `?[\w.-]*\//i,
   },
   // `Note: the free tier gives only 24h changes, no 30min data`: a note that states a limit.
   {
@@ -331,17 +331,19 @@ const STATEMENTS: Statement[] = [
     cue: "limit",
     re: /^(?:note|nb|n\.b\.|gotcha|caveat|heads[- ]up|注意|备注)\s*[:：].*(?:\bonly\b|\bno \w|\bnot\b|n't\b|\bneeds?\b|\brequires?\b|\bat most\b|\bmax(?:imum)?\b|\blimit|只|仅|不支持|不能|无法|需要|必须|最多|上限)/i,
   },
-  // `The free tier gives only 24h changes`, `sysfs doesn't support …`, `requires root`, `只支持 …`: what a tool can and cannot do.
+  // `The free tier gives only 24h changes`, `sysfs doesn't support …`, `requires root`, `needs a restart after …`,
+  // `expires after 24h`, `只支持 …`: what a tool can and cannot do.
   {
     kind: "lesson",
     cue: "limit",
-    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?) only\b|\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work with|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持/i,
+    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?|ha(?:s|ve)) only\b|\bneeds? (?:a |an |to )?\S+ (?:after|before|when|whenever|if)\b|\bexpires? (?:every|after) |\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work with|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持/i,
   },
   // `80 credits used = ~10 credits per track`, `costs about $3`, `每首约 10 积分`: what something costs.
   {
     kind: "lesson",
     cue: "cost",
     re: /\bcosts? (?:about |around |roughly |~|≈)?[$€£¥]?\d|(?:~|≈|\babout |\baround |\broughly )[$€£¥]?\d[\d.,]*\s*[\p{L}-]+ (?:per|each|an?) \p{L}+|每[个次条张首篇][^，。,]{0,4}(?:约|大约|大概)?\d/iu,
+    not: ONE_DAY_RE,
   },
   // `memory curation test = "can the next version pick up without asking"`: a term defined by a quoted phrase.
   {
@@ -378,9 +380,10 @@ export function matchStatement(sentence: string): { kind: CandidateKind; text: s
 /**
  * A sentence that starts by changing to something else: `Switched to
  * llama3.1:8b and it worked`, `Moved the job to the new queue`, `改用 local
- * provider`, `第二版换成本地图片`. Right after a failure it is the fix.
+ * provider`, `第二版换成本地图片`, `Replaced X with Y`. Right after a failure it is
+ * the fix.
  */
-const SWITCH_RE = /^(?:(?:then |so |and )?(?:switched|moved|migrated|changed|went|fell back|reverted|downgraded|upgraded)(?: \S+){0,3}? (?:back )?to\b|(?:replaced|swapped)\b.*\bwith\b|(?:used|using|tried) \S+ instead\b)|^[^，,。；;\s]{0,6}(?:换成|改用|换用|改成|改为|切换到|切到|迁移到|回退到)/i;
+const SWITCH_RE = /^(?:(?:then |so |and )?(?:switched|moved|migrated|went|fell back|reverted|downgraded|upgraded)(?: \S+){0,3}? (?:back )?to\b|(?:replaced|swapped)\b.*\bwith\b|(?:used|using|tried) \S+ instead\b)|^[^，,。；;\s]{0,6}(?:换成|改用|换用|改成|改为|切换到|切到|迁移到|回退到)/i;
 
 /** True for a text that starts by changing to something else (see SWITCH_RE), after its list marker, emoji and emphasis. */
 export function startsWithSwitch(text: string): boolean {
