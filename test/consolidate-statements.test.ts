@@ -59,12 +59,17 @@ describe("conclusions written as plain prose", () => {
         "- Switched to the dark theme",
         "- 远程挂载的目录会报权限错误，改用本地目录",
         "",
+        "## 巡检",
+        "- 发现 nginx 配置错误，502",
+        "- 改成正确的 upstream 后恢复",
+        "",
       ]),
     ).toEqual([
       ["Errors & Fixes", "Error: Tried qwen2:0.5b for tool calls, kept failing with tool_use errors — Fix: Switched to qwen2.5:7b and it worked"],
       ["Errors & Fixes", "Error: 第一版用了外链图片，封面显示不对 — Fix: 第二版换成本地 `public/cover.png`，用 `staticFile()` 引用"],
       ["Errors & Fixes", "Error: The hosted embeddings endpoint times out on batches over 100 — Fix: use the local model instead"],
       ["Errors & Fixes", "Error: 远程挂载的目录会报权限错误 — Fix: 改用本地目录"],
+      ["Errors & Fixes", "Error: 发现 nginx 配置错误，502 — Fix: 改成正确的 upstream 后恢复"],
     ]);
   });
 
@@ -105,6 +110,10 @@ describe("conclusions written as plain prose", () => {
         "- Moved to `docs/archive/` and cleaned up",
         "- We no longer use the hosted tracker",
         "",
+        "## 上午 09:00 - 巡检",
+        "- 切换到备用线路测试延迟",
+        "- 第二版改为竖屏构图",
+        "",
       ]),
     ).toEqual([
       // The emoji before it is decoration; the rest is kept as written.
@@ -134,6 +143,7 @@ describe("conclusions written as plain prose", () => {
         "- **Mail:** no new mail since last check",
         "- The webhook endpoint doesn't support retries, so failed posts are lost",
         "- 免费接口只支持日线数据",
+        "- 飞书机器人不能发私聊消息，需要用户先添加",
         "- Spent about 20 minutes per ticket today",
         "",
         "## Notes",
@@ -150,6 +160,7 @@ describe("conclusions written as plain prose", () => {
       ["Lessons", "Credits starting: 1500 → now 1420 (80 credits used = ~20 credits per image)"],
       ["Lessons", "The webhook endpoint doesn't support retries, so failed posts are lost"],
       ["Lessons", "免费接口只支持日线数据"],
+      ["Lessons", "飞书机器人不能发私聊消息，需要用户先添加"],
       ["Lessons", "Postgres needs a restart after changing shared_buffers"],
       ["Lessons", "The staging box has only 2 GB of RAM"],
     ]);

@@ -322,8 +322,8 @@ const STATEMENTS: Statement[] = [
   {
     kind: "decision",
     cue: "switch",
-    re: /^(?:(?:we|i|they) )?(?:(?:switched|migrated)(?: \S+){0,4}? (?:over )?(?:from \S+(?: \S+)? )?to\b|(?:moved|went) (?:over )?(?:from \S+(?: \S+)? )?to\b|went with\b)|^[^，,。；;\s]{0,6}(?:改用|换用|切换到|迁移到|改为)/i,
-    not: /\b(?:branch|tab|window|dir(?:ectory)?|folder|terminal|shell|session|page|view|screen|theme|mode|channel|thread|chat|env(?:ironment)?|staging|account|profile|workspace)\b|分支|目录|窗口|标签页|环境|账号|\bto `?[\w.-]*\//i,
+    re: /^(?:(?:we|i|they) )?(?:(?:switched|migrated)(?: \S+){0,4}? (?:over )?(?:from \S+(?: \S+)? )?to\b|(?:moved|went) (?:over )?(?:from \S+(?: \S+)? )?to\b|went with\b)|^[^，,。；;\s]{0,6}(?:改用|换用|切换到|迁移到)/i,
+    not: /\b(?:branch|tab|window|dir(?:ectory)?|folder|terminal|shell|session|page|view|screen|theme|mode|channel|thread|chat|env(?:ironment)?|staging|account|profile|workspace|temporarily|for now)\b|\bfor (?:a |the )?(?:\w+ )?(?:test|testing|debugging)\b|分支|目录|窗口|标签页|环境|账号|测试|调试|临时|暂时|\bto `?[\w.-]*\//i,
   },
   // `Note: the free tier gives only 24h changes, no 30min data`: a note that states a limit.
   {
@@ -332,11 +332,11 @@ const STATEMENTS: Statement[] = [
     re: /^(?:note|nb|n\.b\.|gotcha|caveat|heads[- ]up|注意|备注)\s*[:：].*(?:\bonly\b|\bno \w|\bnot\b|n't\b|\bneeds?\b|\brequires?\b|\bat most\b|\bmax(?:imum)?\b|\blimit|只|仅|不支持|不能|无法|需要|必须|最多|上限)/i,
   },
   // `The free tier gives only 24h changes`, `sysfs doesn't support …`, `requires root`, `needs a restart after …`,
-  // `expires after 24h`, `只支持 …`: what a tool can and cannot do.
+  // `expires after 24h`, `只支持 …`, `不能发私聊，需要先添加`: what a tool can and cannot do.
   {
     kind: "lesson",
     cue: "limit",
-    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?|ha(?:s|ve)) only\b|\bneeds? (?:a |an |to )?\S+ (?:after|before|when|whenever|if)\b|\bexpires? (?:every|after) |\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work with|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持/i,
+    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?|ha(?:s|ve)) only\b|\bneeds? (?:a |an |to )?\S+ (?:after|before|when|whenever|if)\b|\bexpires? (?:every|after) |\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work with|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持|(?:只能|不能|无法)[^，。,；;]*[，,；;]\s*(?:需要|必须|得)/i,
   },
   // `80 credits used = ~10 credits per track`, `costs about $3`, `每首约 10 积分`: what something costs.
   {
