@@ -179,4 +179,28 @@ describe("conclusions written as plain prose", () => {
       ]),
     ).toEqual([["Lessons", "Replied: memory curation test = \"can the next version pick up without asking\""]]);
   });
+
+  it("keeps what was learned and how to act from now on, in English and Chinese", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Heartbeat ~14:20 UTC",
+        "- Learned that the forum API caps replies at 30 per hour",
+        "- **Key insight:** heartbeats every 30 minutes are enough",
+        "- Next time, check the port before restarting the gateway",
+        "- Next, reply to the two open threads",
+        "- 以后所有通知都走机器人，不用个人账号",
+        "- 以后再说",
+        "- 记住：改完配置先跑 nginx -t",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "the forum API caps replies at 30 per hour"],
+      ["Lessons", "heartbeats every 30 minutes are enough"],
+      ["Lessons", "Next time, check the port before restarting the gateway"],
+      ["Lessons", "以后所有通知都走机器人，不用个人账号"],
+      ["Lessons", "改完配置先跑 nginx -t"],
+    ]);
+  });
 });

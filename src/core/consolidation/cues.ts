@@ -24,7 +24,9 @@ const ZH_SEP = String.raw`\s*[:：]\s*`;
  * never copied, only offered to a summarizer.
  */
 const CUES: Cue[] = [
-  { kind: "lesson", re: new RegExp(String.raw`^(?:lessons? learned|lesson|learned|learning|takeaway|til|insight)${SEP}(.+)`, "i") },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:(?:key|main|important|big) )?(?:lessons? learned|lesson|learned|learning|takeaway|til|insight|note to self|remember)${SEP}(.+)`, "i") },
+  // `Learned that the API caps at 60 requests a minute`, `Realized that …`.
+  { kind: "lesson", re: /^(?:(?:i|we) )?(?:learned|reali[sz]ed|found out|figured out) that\s+(.+)/i },
   { kind: "decision", re: new RegExp(String.raw`^(?:decision|decided)${SEP}(.+)`, "i") },
   { kind: "decision", re: /^decided to\s+(.+)/i },
   { kind: "cause", re: new RegExp(String.raw`^(?:root[ -]cause|cause)${SEP}(.+)`, "i") },
@@ -36,7 +38,7 @@ const CUES: Cue[] = [
   // `**Model ID bug fixed**: API was receiving …`: a label naming a bug, then what the bug was.
   { kind: "error", re: new RegExp(String.raw`^(?:[\p{L}\p{N}._/-]+ ){1,4}(?:bug|issue|error|crash|regression)(?: (?:fixed|resolved|solved))?${SEP}(.+)`, "iu") },
   { kind: "rule", re: new RegExp(String.raw`^rule${SEP}(.+)`, "i") },
-  { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得)${ZH_SEP}(.+)`) },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得|记住|切记)${ZH_SEP}(.+)`) },
   { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
   { kind: "cause", re: new RegExp(String.raw`^(?:根本原因|根因|原因)${ZH_SEP}(.+)`) },
   { kind: "fix", re: new RegExp(String.raw`^(?:解决方案|解决办法|解决|修复)${ZH_SEP}(.+)`) },
@@ -350,6 +352,12 @@ const STATEMENTS: Statement[] = [
     kind: "lesson",
     cue: "definition",
     re: /(?:^|[:：]\s*)(?:[\p{L}-]+ ){1,5}[\p{L}-]+ (?:=|means|is defined as) ["“][^"”]{10,}["”]/u,
+  },
+  // `From now on, send one summary`, `Next time, check the port first`, `以后通知都走机器人`, `下次要先检查端口`: conduct for the future.
+  {
+    kind: "lesson",
+    cue: "from now on",
+    re: /^(?:from now on|going forward|in future|in the future|next time)\b[, ]|^(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|必须|先|不要|别|不再|记得)/i,
   },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
