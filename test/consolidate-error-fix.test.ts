@@ -122,5 +122,31 @@ describe("Errors & Fixes assembly", () => {
       },
     ]);
   });
+
+  it("takes the item right above a fix as the problem it answers, when nothing else is its error", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "### Serial Learnings",
+        "- The board uses 3.3V logic on every header pin",
+        "- /dev/ttyUSB0 needs root even with the dialout group",
+        "- Solution: add a udev rule for the adapter (`99-usb-serial.rules`)",
+        "",
+        "### Review",
+        "- Talked through the sprint with the team",
+        "- Fix: TDS-first, strict testing, proper separation of concerns",
+        "- Wrote the summary",
+        "",
+        "- Fix: rerun the flaky job",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log]).map((a) => [a.section, a.text, a.line])).toEqual([
+      ["Lessons", "The board uses 3.3V logic on every header pin", [7]],
+      ["Errors & Fixes", "Error: /dev/ttyUSB0 needs root even with the dialout group — Fix: add a udev rule for the adapter (`99-usb-serial.rules`)", [8, 9]],
+    ]);
+  });
 });
 

@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isOneOffEvent, isSectionFiller, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
+import { isOneOffEvent, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -72,12 +72,26 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       cue,
     });
   };
-  /** The entry just before, when it was pushed as a note: the error a fix on the next line may answer. */
-  let lastNote: LogEntry | null = null;
+  /**
+   * The entry just before, when it made one note or one lesson of its
+   * section, and so may be the problem a fix on the line right after it
+   * answers (see {@link asErrorBefore}).
+   */
+  let lastPlain: LogEntry | null = null;
+  /** Turns the previous entry's one candidate into the error `entry` fixes, when it stands right above `entry` and is a note or a section lesson. */
+  const asErrorBefore = (prev: LogEntry | null, entry: LogEntry, needsFailureWords: boolean): boolean => {
+    const last = out[out.length - 1];
+    if (!prev || !last || entry.line - prev.endLine > 1 || last.line !== prev.line + lineOffset) return false;
+    if (!(last.kind === "note" || (last.kind === "lesson" && last.cue === "section"))) return false;
+    if (needsFailureWords && !looksLikeError(prev.text)) return false;
+    out.pop();
+    push(prev, prev.line, "error", prev.text, "before a fix", prev.text);
+    return true;
+  };
   for (const entry of entriesWorthReading(parsed)) {
     if (entry.line < fromLine) continue;
-    const prevNote = lastNote;
-    lastNote = null;
+    const prevPlain = lastPlain;
+    lastPlain = null;
     // The queue's items are its learnings; its paragraphs explain the file.
     if (log.queue && entry.block !== "item") continue;
     if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
@@ -95,6 +109,9 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       sentences.forEach((sentence, i) => {
         const m = matches[i];
         if (!m) return;
+        // `- sysfs requires root even with the gpio group` / `- Solution: use libgpiod`: a fix opening the line right
+        // after an uncued item answers that item (a principle written as a fix answers nothing).
+        if (!hasError && m.kind === "fix" && i === 0 && textLine === textLines[0] && out.length === before && !isSlogan(m.text) && asErrorBefore(prevPlain, entry, false)) hasError = true;
         // `UnknownError: … failed. Fix: …`: the error of a fix is often the uncued sentence before it on its line.
         if (!hasError && (m.kind === "fix" || m.kind === "cause") && i > 0) {
           const error = sentences.slice(0, i).filter((x, j) => !matches[j] && looksLikeError(x)).join(" ");
@@ -112,14 +129,13 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     if (section && section !== "none" && section !== "plan") {
       if (!isSectionFiller(entry.text) && !isOneOffEvent(entry.text)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
       else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
+      lastPlain = entry;
       continue;
     }
     // Plain prose that states a conclusion (`The owner prefers rsync over scp`); under `## Next Steps` it is a plan.
     if (section !== "plan") {
       // A failure, then on the next line what was changed (`kept failing with tool_use errors` / `Switched to llama3.1:8b and it worked`).
-      if (prevNote && entry.line - prevNote.endLine <= 1 && out[out.length - 1]?.kind === "note" && out[out.length - 1]!.line === prevNote.line + lineOffset && looksLikeError(prevNote.text) && startsWithSwitch(entry.text)) {
-        out.pop();
-        push(prevNote, prevNote.line, "error", prevNote.text, "before a fix", prevNote.text);
+      if (startsWithSwitch(entry.text) && asErrorBefore(prevPlain, entry, true)) {
         push(entry, entry.line, "fix", entry.text, "after an error", entry.text);
         continue;
       }
@@ -139,7 +155,7 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       if (out.length > before) continue;
     }
     push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
-    lastNote = entry;
+    lastPlain = entry;
   }
   return out;
 }
