@@ -141,6 +141,10 @@ describe("Errors & Fixes assembly", () => {
         "",
         "- Fix: rerun the flaky job",
         "",
+        "## Work",
+        "- Fixed the typo in README",
+        "- Fixed with a quick patch to the CSS",
+        "",
       ].join("\n"),
     };
     expect(addedEntries([log]).map((a) => [a.section, a.text, a.line])).toEqual([

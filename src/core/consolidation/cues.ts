@@ -36,7 +36,11 @@ const CUES: Cue[] = [
   { kind: "fix", re: /^(?:fixed|patched|resolved) (?:in|with|via)\s+\S.*/i, keep: true },
   { kind: "error", re: new RegExp(String.raw`^(?:error|failure|bug|problem)${SEP}(.+)`, "i") },
   // `**Model ID bug fixed**: API was receiving …`: a label naming a bug, then what the bug was.
-  { kind: "error", re: new RegExp(String.raw`^(?:[\p{L}\p{N}._/-]+ ){1,4}(?:bug|issue|error|crash|regression)(?: (?:fixed|resolved|solved))?${SEP}(.+)`, "iu") },
+  // A label is a name (`Login issue:`, `Model ID bug fixed:`), not a clause (`npm failed with error: EACCES`).
+  {
+    kind: "error",
+    re: new RegExp(String.raw`^(?!(?:[^\s:：]+ ){0,4}?(?:with|from|of|on|in|at|a|an|the|got|threw|throws|failed|fails|returned|returns)\s)(?:[\p{L}\p{N}._/-]+ ){1,4}(?:(?:bug|issue|error|crash|regression) (?:fixed|resolved|solved)|bug|issue|regression)${SEP}(.+)`, "iu"),
+  },
   { kind: "rule", re: new RegExp(String.raw`^rule${SEP}(.+)`, "i") },
   { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得|记住|切记)${ZH_SEP}(.+)`) },
   { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
@@ -315,7 +319,8 @@ const STATEMENTS: Statement[] = [
     kind: "lesson",
     cue: "preference",
     re: /\b(?:(?:user|owner|human|boss|operator)(?:'s|’s)? (?:(?:strongly |really |clearly |always )?(?:prefers|preferences?|wants|likes|dislikes|hates|insists on|would rather)\b)|\b(?:prefers|would rather)\b|\bprefer(?:red)? \S.*\b(?:over|to|instead of|rather than) \S|\bpreference (?:for|over|is) \S)/i,
-    not: ONE_DAY_RE,
+    // … or a reaction to one thing (`Owner likes the new dashboard`).
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:likes|liked|loves|loved|dislikes|hates) (?:the new|this|that|these|those|today's)\b`, "i"),
   },
   // `用户偏好：直接推进`, `老板更喜欢一条汇总消息`.
   { kind: "lesson", cue: "preference", re: /偏好|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
@@ -324,7 +329,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "decision",
     cue: "switch",
-    re: /^(?:(?:we|i|they) )?(?:(?:switched|migrated)(?: \S+){0,4}? (?:over )?(?:from \S+(?: \S+)? )?to\b|(?:moved|went) (?:over )?(?:from \S+(?: \S+)? )?to\b|went with\b)|^[^，,。；;\s]{0,6}(?:改用|换用|切换到|迁移到)/i,
+    re: /^(?:(?:we|i|they) )?(?:(?:switched|migrated)(?: \S+){0,4}? (?:over )?(?:from \S+(?: \S+)? )?to\b|went (?:over )?(?:from \S+(?: \S+)? )?to\b|went with\b)|^[^，,。；;\s]{0,6}(?:改用|换用|切换到|迁移到)/i,
     not: /\b(?:branch|tab|window|dir(?:ectory)?|folder|terminal|shell|session|page|view|screen|theme|mode|channel|thread|chat|env(?:ironment)?|staging|account|profile|workspace|temporarily|for now)\b|\bfor (?:a |the )?(?:\w+ )?(?:test|testing|debugging)\b|分支|目录|窗口|标签页|环境|账号|测试|调试|临时|暂时|\bto `?[\w.-]*\//i,
   },
   // `Note: the free tier gives only 24h changes, no 30min data`: a note that states a limit.
@@ -332,6 +337,7 @@ const STATEMENTS: Statement[] = [
     kind: "lesson",
     cue: "limit",
     re: /^(?:note|nb|n\.b\.|gotcha|caveat|heads[- ]up|注意|备注)\s*[:：].*(?:\bonly\b|\bno \w|\bnot\b|n't\b|\bneeds?\b|\brequires?\b|\bat most\b|\bmax(?:imum)?\b|\blimit|只|仅|不支持|不能|无法|需要|必须|最多|上限)/i,
+    not: ONE_DAY_RE,
   },
   // `The free tier gives only 24h changes`, `sysfs doesn't support …`, `requires root`, `needs a restart after …`,
   // `expires after 24h`, `只支持 …`, `不能发私聊，需要先添加`: what a tool can and cannot do.
@@ -388,10 +394,10 @@ export function matchStatement(sentence: string): { kind: CandidateKind; text: s
 /**
  * A sentence that starts by changing to something else: `Switched to
  * llama3.1:8b and it worked`, `Moved the job to the new queue`, `改用 local
- * provider`, `第二版换成本地图片`, `Replaced X with Y`. Right after a failure it is
- * the fix.
+ * provider`, `第二版换成本地图片`, `Replaced X with Y`, `Bumped the memory limit to
+ * 2 GB`, `Cleared the cache`. Right after a failure it is the fix.
  */
-const SWITCH_RE = /^(?:(?:then |so |and )?(?:switched|moved|migrated|went|fell back|reverted|downgraded|upgraded)(?: \S+){0,3}? (?:back )?to\b|(?:replaced|swapped)\b.*\bwith\b|(?:used|using|tried) \S+ instead\b)|^[^，,。；;\s]{0,6}(?:换成|改用|换用|改成|改为|切换到|切到|迁移到|回退到)/i;
+const SWITCH_RE = /^(?:(?:then |so |and )?(?:switched|moved|migrated|went|fell back|reverted|rolled back|downgraded|upgraded|bumped|raised|increased|lowered|reduced|pinned|set)(?: \S+){0,3}? (?:back )?to\b|(?:pruned|cleared|purged|flushed) \S|(?:replaced|swapped)\b.*\bwith\b|(?:used|using|tried) \S+ instead\b)|^[^，,。；;\s]{0,6}(?:换成|改用|换用|改成|改为|切换到|切到|迁移到|回退到)/i;
 
 /** True for a text that starts by changing to something else (see SWITCH_RE), after its list marker, emoji and emphasis. */
 export function startsWithSwitch(text: string): boolean {
