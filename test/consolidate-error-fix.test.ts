@@ -70,5 +70,87 @@ describe("Errors & Fixes assembly", () => {
     };
     expect(addedEntries([log])).toEqual([]);
   });
+
+  it("makes no entry of a mood written as an error, nor of a principle written as its fix", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "## Session 2 - 15:40",
+        "- Error: User frustrated that the weekly report went out in the old layout again",
+        "- Fix: TDS-first, strict testing, proper separation of concerns",
+        "",
+        "## Session 3 - 18:10",
+        "- Error: user annoyed because the deploy failed with EACCES on /var/www",
+        "- Fix: chown the web root to the deploy user",
+        "",
+      ].join("\n"),
+    };
+    const p = planLogs([log]);
+    // A mood that names a real failure is still an error; the mood alone, with a slogan, is none.
+    expect(p.actions.filter((a) => a.type === "add").map((a) => a.text)).toEqual([
+      "Error: user annoyed because the deploy failed with EACCES on /var/www — Fix: chown the web root to the deploy user",
+    ]);
+    // Both pieces stay candidates, offered to a summarizer (cited below the three lines of the `consolidated:` mark).
+    expect(p.candidates.map((c) => [c.kind, c.line])).toEqual([
+      ["error", 7],
+      ["fix", 8],
+      ["error", 11],
+      ["fix", 12],
+    ]);
+  });
+
+  it("reads a label naming a bug as its error and a line saying where it was fixed as its fix", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "### Gateway Fixes",
+        "- **Session token bug fixed**: the proxy was forwarding `Bearer Bearer abc` instead of `Bearer abc`",
+        "- Fixed in `proxy.go` and `auth.go` — strip an existing `Bearer ` prefix before adding it",
+        "- Known issue: dashboards load slowly on the first visit",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log])).toEqual([
+      {
+        section: "Errors & Fixes",
+        text: "Error: the proxy was forwarding `Bearer Bearer abc` instead of `Bearer abc` — Fix: Fixed in `proxy.go` and `auth.go` — strip an existing `Bearer ` prefix before adding it",
+        line: [7, 8],
+      },
+    ]);
+  });
+
+  it("takes the item right above a fix as the problem it answers, when nothing else is its error", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "### Serial Learnings",
+        "- The board uses 3.3V logic on every header pin",
+        "- /dev/ttyUSB0 needs root even with the dialout group",
+        "- Solution: add a udev rule for the adapter (`99-usb-serial.rules`)",
+        "",
+        "### Review",
+        "- Talked through the sprint with the team",
+        "- Fix: TDS-first, strict testing, proper separation of concerns",
+        "- Wrote the summary",
+        "",
+        "- Fix: rerun the flaky job",
+        "",
+        "## Work",
+        "- Fixed the typo in README",
+        "- Fixed with a quick patch to the CSS",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log]).map((a) => [a.section, a.text, a.line])).toEqual([
+      ["Lessons", "The board uses 3.3V logic on every header pin", [7]],
+      ["Errors & Fixes", "Error: /dev/ttyUSB0 needs root even with the dialout group — Fix: add a udev rule for the adapter (`99-usb-serial.rules`)", [8, 9]],
+    ]);
+  });
 });
 

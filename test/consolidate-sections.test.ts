@@ -92,6 +92,29 @@ describe("conclusions written as sections", () => {
   });
 
   it("names a heading's kind with a topic before it, and ignores emoji, numbering and a time", () => {
-    expect(["GPIO Learnings", "⚠️ 重要规则", "2. Key Decisions (14:30)", "**教训延续**", "Next Steps", "Deploy notes"].map(headingKind)).toEqual(["lesson", "rule", "decision", "lesson", "none", null]);
+    expect(["GPIO Learnings", "⚠️ 重要规则", "2. Key Decisions (14:30)", "**教训延续**", "Next Steps", "Deploy notes"].map(headingKind)).toEqual(["lesson", "rule", "decision", "lesson", "plan", null]);
+  });
+
+  it("leaves a one-off incident under a lessons heading to a summarizer", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-19.md",
+      source: [
+        "# 2026-11-19",
+        "",
+        "### Serial Port Learnings",
+        "- The board resets when the port opens at 115200 baud",
+        "- The board crashed during flashing, needs a manual reset",
+        "- The relay died again this morning, replaced it",
+        "",
+        "### 教训",
+        "- 测试时树莓派死机了，只能拔电重启",
+        "- 树莓派供电不足时会死机，要用 3A 电源",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log]).map((a) => a.text)).toEqual([
+      "The board resets when the port opens at 115200 baud",
+      "树莓派供电不足时会死机，要用 3A 电源",
+    ]);
   });
 });

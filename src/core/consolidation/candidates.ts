@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isSectionFiller, matchCue, sectionKinds, splitSentences, stripOwnCue } from "./cues.js";
+import { isOneOffEvent, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -72,8 +72,26 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       cue,
     });
   };
+  /**
+   * The entry just before, when it made one note or one lesson of its
+   * section, and so may be the problem a fix on the line right after it
+   * answers (see {@link asErrorBefore}).
+   */
+  let lastPlain: LogEntry | null = null;
+  /** Turns the previous entry's one candidate into the error `entry` fixes, when it stands right above `entry` and is a note or a section lesson. */
+  const asErrorBefore = (prev: LogEntry | null, entry: LogEntry, needsFailureWords: boolean): boolean => {
+    const last = out[out.length - 1];
+    if (!prev || !last || entry.line - prev.endLine > 1 || last.line !== prev.line + lineOffset) return false;
+    if (!(last.kind === "note" || (last.kind === "lesson" && last.cue === "section"))) return false;
+    if (needsFailureWords && !looksLikeError(prev.text)) return false;
+    out.pop();
+    push(prev, prev.line, "error", prev.text, "before a fix", prev.text);
+    return true;
+  };
   for (const entry of entriesWorthReading(parsed)) {
     if (entry.line < fromLine) continue;
+    const prevPlain = lastPlain;
+    lastPlain = null;
     // The queue's items are its learnings; its paragraphs explain the file.
     if (log.queue && entry.block !== "item") continue;
     if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
@@ -91,6 +109,10 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       sentences.forEach((sentence, i) => {
         const m = matches[i];
         if (!m) return;
+        // `- sysfs requires root even with the gpio group` / `- Solution: use libgpiod`: a fix opening the line right
+        // after an uncued item answers that item (a principle written as a fix answers nothing).
+        // Only a fix written as a label (`Fix:`, `Solution:`) answers; `Fixed the typo` / `Fixed with a patch` report work done.
+        if (!hasError && m.kind === "fix" && i === 0 && textLine === textLines[0] && out.length === before && /^(?:fix|solution|workaround|resolution|解决方案|解决办法|解决|修复)$/i.test(m.cue) && !isSlogan(m.text) && !/^\W*fixed\b/i.test(prevPlain?.text ?? "") && asErrorBefore(prevPlain, entry, false)) hasError = true;
         // `UnknownError: … failed. Fix: …`: the error of a fix is often the uncued sentence before it on its line.
         if (!hasError && (m.kind === "fix" || m.kind === "cause") && i > 0) {
           const error = sentences.slice(0, i).filter((x, j) => !matches[j] && looksLikeError(x)).join(" ");
@@ -103,19 +125,40 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       });
     }
     if (out.length > before || log.queue) continue;
-    // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude.
+    // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude (an incident told as it happened stays a note).
     const section = sections[entry.line] ?? null;
-    if (section && section !== "none" && !isSectionFiller(entry.text)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
-    else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
+    if (section && section !== "none" && section !== "plan") {
+      if (!isSectionFiller(entry.text) && !isOneOffEvent(entry.text)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
+      else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
+      lastPlain = entry;
+      continue;
+    }
+    // Plain prose that states a conclusion (`The owner prefers rsync over scp`); under `## Next Steps` it is a plan.
+    if (section !== "plan") {
+      // A failure, then on the next line what was changed (`kept failing with tool_use errors` / `Switched to llama3.1:8b and it worked`).
+      if (startsWithSwitch(entry.text) && asErrorBefore(prevPlain, entry, true)) {
+        push(entry, entry.line, "fix", entry.text, "after an error", entry.text);
+        continue;
+      }
+      for (const textLine of textLines) {
+        for (const sentence of splitSentences(textLine)) {
+          const pair = splitErrorFix(sentence);
+          if (pair) {
+            const line = findLine(rawLines, entry, sentence);
+            push(entry, line, "error", pair.error, "same-line", pair.error);
+            push(entry, line, "fix", pair.fix, "same-line", pair.fix);
+            continue;
+          }
+          const m = matchStatement(sentence);
+          if (m) push(entry, findLine(rawLines, entry, sentence), m.kind, m.text, m.cue, `${m.kind} ${sentence}`);
+        }
+      }
+      if (out.length > before) continue;
+    }
+    push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
+    lastPlain = entry;
   }
   return out;
-}
-
-/** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
-const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|timed? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,})\b|报错|失败|错误|异常|超时|无法|崩溃/;
-
-function looksLikeError(sentence: string): boolean {
-  return sentence.length <= 400 && ERROR_WORDS_RE.test(sentence);
 }
 
 function clipNote(text: string): string {

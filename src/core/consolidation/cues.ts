@@ -24,15 +24,25 @@ const ZH_SEP = String.raw`\s*[:：]\s*`;
  * never copied, only offered to a summarizer.
  */
 const CUES: Cue[] = [
-  { kind: "lesson", re: new RegExp(String.raw`^(?:lessons? learned|lesson|learned|learning|takeaway|til|insight)${SEP}(.+)`, "i") },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:(?:key|main|important|big) )?(?:lessons? learned|lesson|learned|learning|takeaway|til|insight|note to self|remember)${SEP}(.+)`, "i") },
+  // `Learned that the API caps at 60 requests a minute`, `Realized that …`.
+  { kind: "lesson", re: /^(?:(?:i|we) )?(?:learned|reali[sz]ed|found out|figured out) that\s+(.+)/i },
   { kind: "decision", re: new RegExp(String.raw`^(?:decision|decided)${SEP}(.+)`, "i") },
   { kind: "decision", re: /^decided to\s+(.+)/i },
   { kind: "cause", re: new RegExp(String.raw`^(?:root[ -]cause|cause)${SEP}(.+)`, "i") },
   { kind: "fix", re: new RegExp(String.raw`^(?:fix|fixed|solution|resolution|resolved|workaround)${SEP}(.+)`, "i") },
   { kind: "fix", re: /^(?:fixed by|resolved by|solved by)\s+(.+)/i },
+  // `Fixed in orchestrator.go — extract the model id after "/"`: where it was fixed is part of the fix.
+  { kind: "fix", re: /^(?:fixed|patched|resolved) (?:in|with|via)\s+\S.*/i, keep: true },
   { kind: "error", re: new RegExp(String.raw`^(?:error|failure|bug|problem)${SEP}(.+)`, "i") },
+  // `**Model ID bug fixed**: API was receiving …`: a label naming a bug, then what the bug was.
+  // A label is a name (`Login issue:`, `Model ID bug fixed:`), not a clause (`npm failed with error: EACCES`).
+  {
+    kind: "error",
+    re: new RegExp(String.raw`^(?!(?:[^\s:：]+ ){0,4}?(?:with|from|of|on|in|at|a|an|the|got|threw|throws|failed|fails|returned|returns)\s)(?:[\p{L}\p{N}._/-]+ ){1,4}(?:(?:bug|issue|error|crash|regression) (?:fixed|resolved|solved)|bug|issue|regression)${SEP}(.+)`, "iu"),
+  },
   { kind: "rule", re: new RegExp(String.raw`^rule${SEP}(.+)`, "i") },
-  { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得)${ZH_SEP}(.+)`) },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得|记住|切记)${ZH_SEP}(.+)`) },
   { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
   { kind: "cause", re: new RegExp(String.raw`^(?:根本原因|根因|原因)${ZH_SEP}(.+)`) },
   { kind: "fix", re: new RegExp(String.raw`^(?:解决方案|解决办法|解决|修复)${ZH_SEP}(.+)`) },
@@ -134,8 +144,12 @@ export function stripOwnCue(text: string): string {
 // ---------------------------------------------------------------------------
 // Sections: conclusions written under a heading that names their kind
 
-/** What a heading says of the items under it: a kind of conclusion, "none" (a section of something else), or null (says nothing). */
-export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "none";
+/**
+ * What a heading says of the items under it: a kind of conclusion, "plan"
+ * (things still to do), "none" (a section of something else), or null (says
+ * nothing).
+ */
+export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "plan" | "none";
 
 const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   // A topic may lead (`GPIO Learnings`, `Deploy lessons`).
@@ -146,9 +160,10 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "lesson", re: /^(?:关键|重要|今日|本次|主要|新)?(?:经验教训|教训|经验|心得|踩坑(?:记录)?|收获)(?:总结|延续|沉淀|记录)?$/ },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
+  { kind: "plan", re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|open questions|blockers?|plans?|tomorrow|待办|下一步|明日(?:计划)?|计划|后续)$/i },
   {
     kind: "none",
-    re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|status|context|background|tasks?|stats|notes?|summary|open questions|blockers?|待办|下一步|明日(?:计划)?|计划|背景|状态|总结|备注)$/i,
+    re: /^(?:status|context|background|tasks?|stats|notes?|summary|背景|状态|总结|备注)$/i,
   },
 ];
 
@@ -231,4 +246,171 @@ export function isSectionFiller(text: string): boolean {
   if (/^(?:none|n\/a|na|tbd|todo|nothing|-+|—|无|暂无|没有)\.?$/i.test(t)) return true;
   if (labelLine(t) !== null) return true;
   return /^(?:\*\*|__)?(?:why|rationale|reason|context|alternatives(?: considered)?|options(?: considered)?|outcome|status|date|impact|理由|原因|背景|状态|时间|影响|结果)(?:\*\*|__)?\s*(?:\*\*|__)?[:：]/i.test(t);
+}
+
+// ---------------------------------------------------------------------------
+// Shapes of text: what a piece of an Errors & Fixes entry must look like
+
+/** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
+const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|time[sd]? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,})\b|报错|失败|错误|异常|超时|无法|崩溃|出错|不对|不行|不生效|不工作|用不了|失效/;
+
+/** True for a sentence that names a failure (see ERROR_WORDS_RE), short enough to be one. */
+export function looksLikeError(sentence: string): boolean {
+  return sentence.length <= 400 && ERROR_WORDS_RE.test(sentence);
+}
+
+/** A person's mood: someone frustrated, annoyed, upset… (`User frustrated that …`, `用户不满…`). */
+const MOOD_RE = /\b(?:frustrat(?:ed|ing|ion)|annoyed|upset|angry|unhappy|disappointed|irritated|mad at|fed up|complain(?:ed|s|ing)?)\b|不满|生气|沮丧|失望|烦躁|不爽|抱怨|吐槽/i;
+
+/**
+ * True for an "error" that reports how someone feels rather than what failed
+ * (`Error: User frustrated that the email reverted to the old layout`): a mood
+ * word and no word of a failure.
+ */
+export function isMood(text: string): boolean {
+  return MOOD_RE.test(text) && !looksLikeError(text.replace(MOOD_RE, " "));
+}
+
+/** Verbs a fix starts with: what makes a short phrase an action rather than a slogan. */
+const FIX_VERB_RE = /^(?:use|set|add|run|install|uninstall|remove|delete|clear|restart|reboot|switch|change|pin|upgrade|downgrade|update|bump|increase|decrease|raise|lower|enable|disable|re-?login|log ?in|retry|rename|move|replace|revert|roll ?back|reset|configure|export|import|call|pass|wrap|check|kill|stop|start|give|prune|drop|skip|split|merge|escape|quote|mount|chmod|chown|create|edit|fix|patch|extract|strip|trim|take|point|let|make|put|open|close|turn|load|reload|build|rebuild|deploy|redeploy|free|grant|allow|block|limit|cap|wait|sleep|cache|flush|purge|sort|filter|convert|encode|decode|apply|avoid|keep|ensure|always|never|don't|do not)\b/i;
+
+/**
+ * True for a "fix" that is a design principle, not a remedy: two or more
+ * short phrases (`TDS-first, strict testing, proper separation of
+ * concerns`), none of them code, a number or an action.
+ */
+export function isSlogan(text: string): boolean {
+  const parts = text.replace(/[.!。]\s*$/, "").split(/\s*[,;，；、]\s*(?:and\s+)?/).filter((p) => p !== "");
+  if (parts.length < 2 || /[`/\\=()\d]/.test(text)) return false;
+  return parts.every((p) => p.split(/\s+/).length <= 4 && !FIX_VERB_RE.test(p));
+}
+
+/** A past incident and when it happened: `crashed during testing`, `went down again last night`, `测试时死机了`. */
+const EVENT_RE = /\b(?:crashed|froze|hung|died|went (?:down|offline)|rebooted|restarted|broke|disconnected|dropped out|got stuck|ran out of \w+)\b.*\b(?:during|while|today|yesterday|tonight|this (?:morning|afternoon|evening)|last night|again|earlier|mid-\w+)\b|(?:今天|刚才|昨晚|昨天|测试时|测试中|运行中|又)[^，。；]*(?:崩溃了?|崩了|挂了|宕机了?|死机了?|断开了?|重启了)/i;
+
+/**
+ * True for a one-off event told as it happened (`Pi crashed during testing,
+ * needs physical power cycle`): under a heading of lessons it is still what
+ * happened that day, not what was learned.
+ */
+export function isOneOffEvent(text: string): boolean {
+  return EVENT_RE.test(text);
+}
+
+// ---------------------------------------------------------------------------
+// Statements: conclusions written as plain prose, without a cue word
+
+interface Statement {
+  kind: CandidateKind;
+  /** What the statement is, for the candidate's cue (`"preference"`). */
+  cue: string;
+  re: RegExp;
+  /** Text that makes a sentence of this shape something else (a one-off request, a status). */
+  not?: RegExp;
+}
+
+/** Words that tie a sentence to one day: a request or a plan for today is not a standing preference. */
+const ONE_DAY_RE = /\b(?:today|tomorrow|tonight|yesterday(?:'s)?|last (?:night|week)|this (?:morning|afternoon|evening|week)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|asap)\b|今天|明天|今晚|本周|这周/i;
+
+const STATEMENTS: Statement[] = [
+  // `The owner prefers rsync over scp`, `Using rsync (the owner's preference over scp)`, `the human wants one summary`:
+  // anyone's preference; what the person the agent works for (user, owner, human) wants or likes.
+  {
+    kind: "lesson",
+    cue: "preference",
+    re: /\b(?:(?:user|owner|human|boss|operator)(?:'s|’s)? (?:(?:strongly |really |clearly |always )?(?:prefers|preferences?|wants|likes|dislikes|hates|insists on|would rather)\b)|\b(?:prefers|would rather)\b|\bprefer(?:red)? \S.*\b(?:over|to|instead of|rather than) \S|\bpreference (?:for|over|is) \S)/i,
+    // … or a reaction to one thing (`Owner likes the new dashboard`).
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:likes|liked|loves|loved|dislikes|hates) (?:the new|this|that|these|those|today's)\b`, "i"),
+  },
+  // `用户偏好：直接推进`, `老板更喜欢一条汇总消息`.
+  { kind: "lesson", cue: "preference", re: /偏好|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
+  // `Switched to the local provider`, `Migrated from MySQL to Postgres`, `改用 local provider`: a choice, unless
+  // what was switched to is a place to work in (a branch, a tab, a folder) or a path.
+  {
+    kind: "decision",
+    cue: "switch",
+    re: /^(?:(?:we|i|they) )?(?:(?:switched|migrated)(?: \S+){0,4}? (?:over )?(?:from \S+(?: \S+)? )?to\b|went (?:over )?(?:from \S+(?: \S+)? )?to\b|went with\b)|^[^，,。；;\s]{0,6}(?:改用|换用|切换到|迁移到)/i,
+    not: /\b(?:branch|tab|window|dir(?:ectory)?|folder|terminal|shell|session|page|view|screen|theme|mode|channel|thread|chat|env(?:ironment)?|staging|account|profile|workspace|temporarily|for now)\b|\bfor (?:a |the )?(?:\w+ )?(?:test|testing|debugging)\b|分支|目录|窗口|标签页|环境|账号|测试|调试|临时|暂时|\bto `?[\w.-]*\//i,
+  },
+  // `Note: the free tier gives only 24h changes, no 30min data`: a note that states a limit.
+  {
+    kind: "lesson",
+    cue: "limit",
+    re: /^(?:note|nb|n\.b\.|gotcha|caveat|heads[- ]up|注意|备注)\s*[:：].*(?:\bonly\b|\bno \w|\bnot\b|n't\b|\bneeds?\b|\brequires?\b|\bat most\b|\bmax(?:imum)?\b|\blimit|只|仅|不支持|不能|无法|需要|必须|最多|上限)/i,
+    not: ONE_DAY_RE,
+  },
+  // `The free tier gives only 24h changes`, `sysfs doesn't support …`, `requires root`, `needs a restart after …`,
+  // `expires after 24h`, `只支持 …`, `不能发私聊，需要先添加`: what a tool can and cannot do.
+  {
+    kind: "lesson",
+    cue: "limit",
+    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?|ha(?:s|ve)) only\b|\bneeds? (?:a |an |to )?\S+ (?:after|before|when|whenever|if)\b|\bexpires? (?:every|after) |\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work with|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持|(?:只能|不能|无法)[^，。,；;]*[，,；;]\s*(?:需要|必须|得)/i,
+  },
+  // `80 credits used = ~10 credits per track`, `costs about $3`, `每首约 10 积分`: what something costs.
+  {
+    kind: "lesson",
+    cue: "cost",
+    re: /\bcosts? (?:about |around |roughly |~|≈)?[$€£¥]?\d|(?:~|≈|\babout |\baround |\broughly )[$€£¥]?\d[\d.,]*\s*[\p{L}-]+ (?:per|each|an?) \p{L}+|每[个次条张首篇][^，。,]{0,4}(?:约|大约|大概)?\d/iu,
+    not: ONE_DAY_RE,
+  },
+  // `memory curation test = "can the next version pick up without asking"`: a term defined by a quoted phrase.
+  {
+    kind: "lesson",
+    cue: "definition",
+    re: /(?:^|[:：]\s*)(?:[\p{L}-]+ ){1,5}[\p{L}-]+ (?:=|means|is defined as) ["“][^"”]{10,}["”]/u,
+  },
+  // `From now on, send one summary`, `Next time, check the port first`, `以后通知都走机器人`, `下次要先检查端口`: conduct for the future.
+  {
+    kind: "lesson",
+    cue: "from now on",
+    re: /^(?:from now on|going forward|in future|in the future|next time)\b[, ]|^(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|必须|先|不要|别|不再|记得)/i,
+  },
+  // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
+  {
+    kind: "decision",
+    cue: "rejection",
+    re: /^(?:rejected|vetoed|ruled out)\s*[:：]|\b(?:user|owner|human|boss|we) (?:rejected|vetoed|ruled out)\b|\bno longer (?:use|using|rely on)\b|\bstopped using\b|否决|弃用|不再(?:使用|用)/i,
+  },
+];
+
+/**
+ * A conclusion written as plain prose, in a sentence with no cue word: a
+ * person's preference (`The owner prefers rsync over scp`, `用户偏好：…`), a
+ * choice (`Switched to …`, `改用 …`, `用户否决：…`), a limit or a cost
+ * (`Note: the free tier gives only 24h data`, `~10 credits per track`), a
+ * definition (`curation test = "can the next version pick up"`).
+ * The whole sentence is the conclusion. Questions and to-do items are never
+ * statements.
+ */
+export function matchStatement(sentence: string): { kind: CandidateKind; text: string; cue: string } | null {
+  const s = cleanSentence(sentence);
+  if (/[?？]\s*$/.test(s) || /^\[[ xX]\]/.test(s)) return null;
+  // `Pi crashed during testing, needs a power cycle` is what happened, not a limit.
+  if (isOneOffEvent(s)) return null;
+  for (const st of STATEMENTS) if (st.re.test(s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
+  return null;
+}
+
+/**
+ * A sentence that starts by changing to something else: `Switched to
+ * llama3.1:8b and it worked`, `Moved the job to the new queue`, `改用 local
+ * provider`, `第二版换成本地图片`, `Replaced X with Y`, `Bumped the memory limit to
+ * 2 GB`, `Cleared the cache`. Right after a failure it is the fix.
+ */
+const SWITCH_RE = /^(?:(?:then |so |and )?(?:switched|moved|migrated|went|fell back|reverted|rolled back|downgraded|upgraded|bumped|raised|increased|lowered|reduced|pinned|set)(?: \S+){0,3}? (?:back )?to\b|(?:pruned|cleared|purged|flushed) \S|(?:replaced|swapped)\b.*\bwith\b|(?:used|using|tried) \S+ instead\b)|^[^，,。；;\s]{0,6}(?:换成|改用|换用|改成|改为|切换到|切到|迁移到|回退到)/i;
+
+/** True for a text that starts by changing to something else (see SWITCH_RE), after its list marker, emoji and emphasis. */
+export function startsWithSwitch(text: string): boolean {
+  return SWITCH_RE.test(cleanSentence(text).replace(/^[*_]{1,2}/, ""));
+}
+
+/**
+ * An error and its fix in one sentence, the fix after the failure: `llama3.2
+ * fails tool calls, use llama3.1:8b instead`, `外链图片会出错，要用本地图片`.
+ */
+export function splitErrorFix(sentence: string): { error: string; fix: string } | null {
+  const s = cleanSentence(sentence);
+  const m = /^(.+?)\s*(?:[,;—–→]|\s-)\s*(?:so\s+|just\s+)?((?:use|switch to|go with|pick)\s+\S.*\binstead\b.*)$/i.exec(s) ?? /^(.+?)[，；,;]\s*((?:所以|因此)?(?:要|应该|需要|得|请|就|只能)?(?:改用|换成|换用|用)\S.*)$/.exec(s);
+  if (!m || !looksLikeError(m[1]!) || startsWithSwitch(m[1]!)) return null;
+  return { error: m[1]!.trim(), fix: m[2]!.trim() };
 }

@@ -4,6 +4,7 @@ import { redactSecrets } from "../redaction/redact.js";
 import { DEFAULT_CONFIG } from "../layout.js";
 import { clip } from "../text/clip.js";
 import type { Candidate, CandidateKind } from "./candidates.js";
+import { isMood, isSlogan } from "./cues.js";
 import type { SummarizerOutput } from "./summarizer.js";
 
 /** Distilling: candidates (or a summarizer's answer) into concise MEMORY.md entries. */
@@ -57,7 +58,9 @@ export const MAX_ERROR_FIX_GAP = 8;
  * its fix (or a root cause with its fix), from the same line, the same block or the lines just after (at
  * most {@link MAX_ERROR_FIX_GAP} lines apart); a lone fix (often a principle),
  * a lone cause or a lone error (often a mood) makes none and is left to a
- * summarizer, which sees every candidate. Brain's own `[error]` and `[fix]`
+ * summarizer, which sees every candidate. An error that is a mood (`Error:
+ * User frustrated that …`) and a fix that is a principle (`Fix: TDS-first,
+ * strict testing`) are no pieces at all. Brain's own `[error]` and `[fix]`
  * entries were recorded as such and always make one.
  */
 export function distillCandidates(candidates: readonly Candidate[], options: DistillOptions = {}): DistilledEntry[] {
@@ -76,6 +79,8 @@ export function distillCandidates(candidates: readonly Candidate[], options: Dis
     // A note has no cue saying what it concludes; only a model may distill it.
     if (c.kind === "note") continue;
     if (c.kind === "error" || c.kind === "cause" || c.kind === "fix") {
+      // A mood written as an error, a principle written as a fix: no piece of an Errors & Fixes entry.
+      if (c.cue !== null && ((c.kind === "error" && isMood(c.text)) || (c.kind === "fix" && isSlogan(c.text)))) continue;
       const groups = groupsByLog.get(c.path) ?? [];
       groupsByLog.set(c.path, groups);
       const last = groups[groups.length - 1];

@@ -1,0 +1,216 @@
+import { describe, expect, it } from "vitest";
+import { addedEntries } from "./helpers/consolidation.js";
+import type { LogInput } from "../src/core/consolidation/logs.js";
+
+/** The entries consolidation adds from one log: section and text. */
+function added(source: string[]) {
+  const log: LogInput = { path: "memory/2026-11-18.md", source: source.join("\n") };
+  return addedEntries([log]).map((a) => [a.section, a.text]);
+}
+
+describe("conclusions written as plain prose", () => {
+  it("keeps a person's preference, in English and Chinese, and leaves requests for one day, questions and plans", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Evening Session (7:00 PM - 10:00 PM)",
+        "",
+        "### Backup Upload Started",
+        "- Using rsync (the owner's preference over scp)",
+        "- Speed: ~3.4MB/s (USB HDD bottleneck)",
+        "- The human wants one summary message instead of several pings",
+        "- Owner likes the new dashboard",
+        "- The user wants the report by Friday",
+        "- The user wants a summary of yesterday's PRs",
+        "- Does the owner prefer tarballs over zips?",
+        "",
+        "- 用户偏好再次确认：做事直接推进，多做少说",
+        "- 老板希望今天下午发出周报",
+        "",
+        "## Next Steps",
+        "- Ask whether the owner prefers rsync over scp for the archive too",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "Using rsync (the owner's preference over scp)"],
+      ["Lessons", "The human wants one summary message instead of several pings"],
+      ["Lessons", "用户偏好再次确认：做事直接推进，多做少说"],
+    ]);
+  });
+
+  it("joins a failure to the change written on the next line, or after it on the same line, into one Errors & Fixes entry", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Session 1 - 09:10",
+        "",
+        "**What happened:**",
+        "- Tried qwen2:0.5b for tool calls, kept failing with tool_use errors",
+        "- Switched to qwen2.5:7b and it worked",
+        "- Wrote the cron entry for the morning digest",
+        "",
+        "## Deploy",
+        "- Deploy failed with exit code 137",
+        "- Bumped the memory limit to 2 GB and redeployed",
+        "- OOM again on the worker",
+        "- Moved to the next ticket",
+        "",
+        "## 视频渲染",
+        "- 第一版用了外链图片，封面显示不对",
+        "- 第二版换成本地 `public/cover.png`，用 `staticFile()` 引用",
+        "",
+        "## Notes",
+        "- The hosted embeddings endpoint times out on batches over 100, use the local model instead",
+        "- Switched to the dark theme",
+        "- 远程挂载的目录会报权限错误，改用本地目录",
+        "",
+        "## 巡检",
+        "- 发现 nginx 配置错误，502",
+        "- 改成正确的 upstream 后恢复",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: Tried qwen2:0.5b for tool calls, kept failing with tool_use errors — Fix: Switched to qwen2.5:7b and it worked"],
+      ["Errors & Fixes", "Error: Deploy failed with exit code 137 — Fix: Bumped the memory limit to 2 GB and redeployed"],
+      ["Errors & Fixes", "Error: 第一版用了外链图片，封面显示不对 — Fix: 第二版换成本地 `public/cover.png`，用 `staticFile()` 引用"],
+      ["Errors & Fixes", "Error: The hosted embeddings endpoint times out on batches over 100 — Fix: use the local model instead"],
+      ["Errors & Fixes", "Error: 远程挂载的目录会报权限错误 — Fix: 改用本地目录"],
+      ["Errors & Fixes", "Error: 发现 nginx 配置错误，502 — Fix: 改成正确的 upstream 后恢复"],
+    ]);
+  });
+
+  it("takes no change as a fix when no failure stands right before it", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Session 2 - 14:00",
+        "- The nightly export failed twice with a timeout",
+        "",
+        "- Wrote the release notes",
+        "- Switched to the release branch",
+        "- Switched to the staging environment for the smoke test",
+        "- Replaced the old logo with the new one",
+        "",
+      ]),
+    ).toEqual([]);
+  });
+
+  it("keeps a choice written as a switch or a rejection as a decision, and leaves moving between branches, tabs and folders", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 向量搜索集成（完成）",
+        "- ✅ **改用 `local` provider**：sentence-transformers (all-MiniLM-L6-v2)",
+        "- ✅ 删除旧索引，重置 collection",
+        "",
+        "- 用户否决：依赖手动维护 state.json 的巡检方案，要求删除这套半成品。",
+        "- 新任务：系统学习官方文档；已完成目录扫描。",
+        "",
+        "## Afternoon Session (15:24 - 17:35)",
+        "- Migrated the job queue from Redis to Postgres",
+        "- Switched to the release branch",
+        "- Switched to the staging environment for the smoke test",
+        "- Replaced the old logo with the new one",
+        "- Moved to `docs/archive/` and cleaned up",
+        "- We no longer use the hosted tracker",
+        "",
+        "## 上午 09:00 - 巡检",
+        "- 切换到备用线路测试延迟",
+        "- 第二版改为竖屏构图",
+        "",
+      ]),
+    ).toEqual([
+      // The emoji before it is decoration; the rest is kept as written.
+      ["Decisions", "**改用 `local` provider**：sentence-transformers (all-MiniLM-L6-v2)"],
+      ["Decisions", "用户否决：依赖手动维护 state.json 的巡检方案，要求删除这套半成品。"],
+      ["Decisions", "Migrated the job queue from Redis to Postgres"],
+      ["Decisions", "We no longer use the hosted tracker"],
+    ]);
+  });
+
+  it("keeps a limit or a cost stated in a note, and leaves status lines with numbers alone", () => {
+    expect(
+      added([
+        "# 2026-11-18 - Price Alert Check",
+        "",
+        "## Price Snapshot (2:51 PM)",
+        "1. **BTC**: $69,900 (+1.4% 24h)",
+        "",
+        "Note: the free tier returns only daily candles, no hourly data.",
+        "",
+        "Note: no standup today",
+        "",
+        "### Account Status",
+        "- Credits starting: 1500 → now 1420 (80 credits used = ~20 credits per image)",
+        "- All images: square, NO TEXT",
+        "- Speed: ~3.4MB/s (USB HDD bottleneck)",
+        "",
+        "### Platform Checks",
+        "- **Mail:** no new mail since last check",
+        "- The webhook endpoint doesn't support retries, so failed posts are lost",
+        "- 免费接口只支持日线数据",
+        "- 飞书机器人不能发私聊消息，需要用户先添加",
+        "- Spent about 20 minutes per ticket today",
+        "",
+        "## Notes",
+        "- Postgres needs a restart after changing shared_buffers",
+        "- The staging box has only 2 GB of RAM",
+        "- Only 3 tasks left in the sprint",
+        "",
+        "### Hardware",
+        "- Board hung during flashing, needs a manual reset",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "Note: the free tier returns only daily candles, no hourly data."],
+      ["Lessons", "Credits starting: 1500 → now 1420 (80 credits used = ~20 credits per image)"],
+      ["Lessons", "The webhook endpoint doesn't support retries, so failed posts are lost"],
+      ["Lessons", "免费接口只支持日线数据"],
+      ["Lessons", "飞书机器人不能发私聊消息，需要用户先添加"],
+      ["Lessons", "Postgres needs a restart after changing shared_buffers"],
+      ["Lessons", "The staging box has only 2 GB of RAM"],
+    ]);
+  });
+
+  it("keeps a term defined by a quoted phrase, and leaves quoted settings and code", () => {
+    expect(
+      added([
+        "# 2026-11-18 Daily Log",
+        "",
+        "### Social",
+        "- Replied: memory curation test = \"can the next version pick up without asking\"",
+        "- Set `timeout = \"30s\"` in the runner config",
+        "- Title = \"Weekly notes\"",
+        "",
+      ]),
+    ).toEqual([["Lessons", "Replied: memory curation test = \"can the next version pick up without asking\""]]);
+  });
+
+  it("keeps what was learned and how to act from now on, in English and Chinese", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Heartbeat ~14:20 UTC",
+        "- Learned that the forum API caps replies at 30 per hour",
+        "- **Key insight:** heartbeats every 30 minutes are enough",
+        "- Next time, check the port before restarting the gateway",
+        "- Next, reply to the two open threads",
+        "- 以后所有通知都走机器人，不用个人账号",
+        "- 以后再说",
+        "- 记住：改完配置先跑 nginx -t",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "the forum API caps replies at 30 per hour"],
+      ["Lessons", "heartbeats every 30 minutes are enough"],
+      ["Lessons", "Next time, check the port before restarting the gateway"],
+      ["Lessons", "以后所有通知都走机器人，不用个人账号"],
+      ["Lessons", "改完配置先跑 nginx -t"],
+    ]);
+  });
+});
