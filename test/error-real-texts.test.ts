@@ -166,3 +166,31 @@ describe("the lines of an error message", () => {
     for (const text of [PSYCOPG_REFUSED, RAILS_REFUSED, QUOTED_REFUSED]) expect(topFixes(cwd, text)).toEqual([PG_FIX]);
   });
 });
+
+// pip behind a proxy that re-signs TLS: the opening of SSL_EXCEPTION, another reason (meteofrance/mfai#160).
+const SSL_SELF_SIGNED_CHAIN =
+  "Could not fetch URL https://pypi.org/simple/pip/: There was a problem confirming the ssl certificate: HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded with url: /simple/pip/ (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1017)'))) - skipping";
+// Docker's port conflict as the engine reports it (vutrinh274/local_lakehouse#1), and as the userland
+// proxy reports it (woodjme/unifi-hotspot#11): the same opening, and the reason shares a word.
+const DOCKER_PORT_ALLOCATED = `./manage-lakehouse.sh start
+Error response from daemon: driver failed programming external connectivity on endpoint local_lakehouse-main-airflow-apiserver-1 (42ca468f1e0fe73e7f45a4429502a1a72c59cd7ae8b7077dff99dacc6e5d3650): Bind for 0.0.0.0:8081 failed: port is already allocated`;
+const DOCKER_ADDRESS_IN_USE =
+  "docker: Error response from daemon: driver failed programming external connectivity on endpoint elastic_burnell (bbb96e9369be6119024bb5ccfc223fdf92b2a06ecc70c88e1f0397e389a608f5): Error starting userland proxy: listen tcp 0.0.0.0:80: bind: address already in use.";
+
+describe("a text that shares only the opening of a recorded error", () => {
+  it("is another failure when it says none of the words of the error's reason", async () => {
+    const cwd = await workspaceWith([[SSL_EXCEPTION, SSL_FIX]]);
+    // Before, the key's words alone (ssl, sslcertverificationerror, certificate) offered the fix at 60%.
+    expect(checkError({ cwd, text: SSL_SELF_SIGNED_CHAIN }).matches).toEqual([]);
+    expect(topFixes(cwd, "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1129)")).toEqual([
+      SSL_FIX,
+    ]);
+  });
+
+  it("is still the same failure when its reason shares a word of the recorded one", async () => {
+    const cwd = await workspaceWith([[DOCKER_PORT_ALLOCATED, "stop what holds the host port, or publish on another"]]);
+    const r = checkError({ cwd, text: DOCKER_ADDRESS_IN_USE });
+    expect(r.matches.map((m) => m.reasons.map((x) => x.kind))).toEqual([["key"]]);
+    expect(topFixes(cwd, DOCKER_ADDRESS_IN_USE)).toEqual(["stop what holds the host port, or publish on another"]);
+  });
+});
