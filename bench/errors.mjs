@@ -14,6 +14,9 @@
 // while changing the matcher (`--misses` prints its misses, never the
 // held-out part's).
 //
+// The tuning part's near misses also include bench/data/errors-near-misses/
+// (near misses of tuning families only, from other public threads).
+//
 // A third part, "fresh (never tuned on)", runs the same protocol in its own
 // workspace on bench/data/errors-fresh/families.json: families collected from
 // public threads before any tuning, for judging only. Only its totals are
@@ -38,6 +41,8 @@ const DEFAULT_DATA = join(root, "..", "shared", "data", "errors-dev");
 /** Collected from public threads before any tuning; only its totals are ever printed. */
 const DEFAULT_FRESH = join(root, "bench", "data", "errors-fresh");
 const FRESH_PART = "fresh (never tuned on)";
+/** Near misses collected for tuning families only; they count in the tuning part. */
+const NEAR_MISSES = join(root, "bench", "data", "errors-near-misses", "near-misses.json");
 const NOW = new Date("2026-11-21T09:30:00");
 
 /** Held out when the first byte of the id's SHA-256 is divisible by 3: fixed before any tuning. */
@@ -153,6 +158,14 @@ async function runProtocol(set, { partOf, showMisses }) {
  */
 export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH } = {}) {
   const set = loadData(data);
+  // More near misses of the tuning part's families, from other public threads: a near miss of a
+  // held-out family there would be studied, so it is refused rather than counted.
+  if (data === DEFAULT_DATA && existsSync(NEAR_MISSES)) {
+    const extra = JSON.parse(readFileSync(NEAR_MISSES, "utf8")).distractors;
+    const held = extra.filter((d) => isHeldOut(d.near));
+    if (held.length) throw new Error(`${NEAR_MISSES} holds near misses of held-out families (${held.map((d) => d.near).join(", ")}).`);
+    set.distractors = [...set.distractors, ...extra];
+  }
   const dev = await runProtocol(set, {
     partOf: (id) => (isHeldOut(id) ? "held out" : "tuning"),
     showMisses: (id) => !isHeldOut(id),
