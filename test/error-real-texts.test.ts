@@ -121,10 +121,24 @@ const MAVEN_TARGET =
 const MAVEN_TARGET_JAVAC =
   "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project ledgermonolith: Fatal error compiling: error: invalid target release: 17 -> [Help 1]";
 
+// Maven's compiler failure for a compile error in the sources: most words alike, another reason (CoffeeLatte007/slothlog#1).
+const MAVEN_COMPILATION_FAILURE = `[INFO] BUILD FAILURE
+[INFO] ------------------------------------------------------------------------
+[INFO] Total time: 1.125 s
+[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.3:compile (default-compile) on project slothlog: Compilation failure -> [Help 1]
+[ERROR]
+[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.`;
+
 describe("a clause put in between", () => {
   it("is no other reason", async () => {
     const cwd = await workspaceWith([[MAVEN_TARGET, "run Maven on a JDK at least as new as the release"]]);
     expect(topFixes(cwd, MAVEN_TARGET_JAVAC)).toEqual(["run Maven on a JDK at least as new as the release"]);
+  });
+
+  it("is told from a text alike in most words that gives none of the reason's words, whatever trailer follows", async () => {
+    const cwd = await workspaceWith([[MAVEN_TARGET, "run Maven on a JDK at least as new as the release"]]);
+    // Before, a signature 63% alike offered the JDK fix; the reason is `invalid target release`, not `-> [Help 1]`.
+    expect(checkError({ cwd, text: MAVEN_COMPILATION_FAILURE }).matches).toEqual([]);
   });
 });
 

@@ -468,6 +468,8 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
   // Without a pattern of its own words in the text, a problem whose error says something else right
   // after the same words is another failure, however alike the rest (see `reasonsDiffer`).
   if (!bestPattern && prepared.patterns.some((p) => p.text && reasonsDiffer(nearSignature(p, text), text.signature))) return [];
+  // Alike in most words is not enough either when the error's reason is not among them.
+  if (!bestPattern && bestSimilar && !prepared.patterns.some((p) => p.text && reasonAgrees(errorSignatureOf(p), text))) return [];
   if (bestPattern) reasons.push(bestPattern);
   if (bestSimilar) reasons.push(bestSimilar);
   // A problem that names its errors by patterns, none of which is like this one, is at most a weak
@@ -518,12 +520,14 @@ const REASON_WORDS_MIN = 2;
  * for another reason. A reason of fewer words is not judged.
  */
 function reasonAgrees(patternSig: string, text: PreparedText): boolean {
-  const parts = clauses(patternSig).filter((c) => textWords(c.replace(/<[a-z]+>/g, " ")).length > 0);
-  if (parts.length < 2) return true;
-  const before = new Set(textWords(parts.slice(0, -1).join(" ").replace(/<[a-z]+>/g, " ")));
-  const own = distinct(textWords(parts[parts.length - 1]!.replace(/<[a-z]+>/g, " ")).filter((w) => !before.has(w)));
-  if (own.length < REASON_WORDS_MIN) return true;
-  return own.some((w) => text.words.has(w));
+  const parts = clauses(patternSig).map((c) => textWords(c.replace(/<[a-z]+>/g, " ")));
+  // The last clause with words of its own: a tool's trailer (`-> [Help 1]`) gives no reason.
+  for (let i = parts.length - 1; i > 0; i--) {
+    const before = new Set(parts.slice(0, i).flat());
+    const own = distinct(parts[i]!.filter((w) => !before.has(w)));
+    if (own.length >= REASON_WORDS_MIN) return own.some((w) => text.words.has(w));
+  }
+  return true;
 }
 
 /** The clauses of a signature: what `: ` separates (`class: detail: reason`, `outer: inner: reason`). */
