@@ -14,12 +14,19 @@
 // while changing the matcher (`--misses` prints its misses, never the
 // held-out part's).
 //
+// The tuning part's near misses also include bench/data/errors-near-misses/
+// (near misses of tuning families only, from other public threads).
+//
 // A third part, "fresh (never tuned on)", runs the same protocol in its own
 // workspace on bench/data/errors-fresh/families.json: families collected from
 // public threads before any tuning, for judging only. Only its totals are
 // printed, never its misses (not even with --misses).
 //
-//   node bench/errors.mjs [--data DIR] [--fresh DIR | --no-fresh] [--misses] [--cli N]
+// `--scores` prints, for the tuning part only, every result of every check
+// (true variants and near misses) with its score and what matched (the
+// reasons: patterns, key, description words); nothing of the other parts.
+//
+//   node bench/errors.mjs [--data DIR] [--fresh DIR | --no-fresh] [--misses] [--scores] [--cli N]
 //
 // Writes bench/results/errors.md; `npm run bench` includes the same table.
 import { spawnSync } from "node:child_process";
@@ -34,6 +41,8 @@ const DEFAULT_DATA = join(root, "..", "shared", "data", "errors-dev");
 /** Collected from public threads before any tuning; only its totals are ever printed. */
 const DEFAULT_FRESH = join(root, "bench", "data", "errors-fresh");
 const FRESH_PART = "fresh (never tuned on)";
+/** Near misses collected for tuning families only; they count in the tuning part. */
+const NEAR_MISSES = join(root, "bench", "data", "errors-near-misses", "near-misses.json");
 const NOW = new Date("2026-11-21T09:30:00");
 
 /** Held out when the first byte of the id's SHA-256 is divisible by 3: fixed before any tuning. */
@@ -88,7 +97,10 @@ async function runProtocol(set, { partOf, showMisses }) {
     const parts = {};
     const part = (name) => (parts[name] ??= newPart());
     const misses = [];
+    const scores = [];
     const latencies = [];
+    /** What each result of a check was and why it matched: for the parts whose misses may be shown only. */
+    const scored = (r, right) => r.matches.map((m) => ({ problem: m.problem, right: right(m), score: Number(m.score.toFixed(3)), reasons: m.reasons.map((x) => `${x.kind} ${x.score.toFixed(2)}: ${x.detail.slice(0, 90)}`) }));
     const check = (text) => {
       const t = process.hrtime.bigint();
       const r = checkError({ cwd: ws, text, limit: 5 });
@@ -105,6 +117,7 @@ async function runProtocol(set, { partOf, showMisses }) {
         if (rank === 0) p.hit1++;
         if (rank >= 0 && rank < 3) p.hit3++;
         if (!r.matches.length) p.none++;
+        if (showMisses(f.id)) scores.push({ family: f.id, variant: i + 1, results: scored(r, (m) => m.solutions.some((s) => s.action === f.fix)) });
         let adaptedRight = null;
         if (f.template) {
           const want = expectedFix(f.template, v.vars);
@@ -124,12 +137,13 @@ async function runProtocol(set, { partOf, showMisses }) {
       const p = part(partOf(d.near));
       const r = check(d.text);
       p.distractors++;
+      if (showMisses(d.near)) scores.push({ distractor: d.near, text: d.text.slice(0, 120), results: scored(r, () => false) });
       if (r.matches.length) {
         p.falsePositives++;
         if (showMisses(d.near)) misses.push({ distractor: d.near, text: d.text.slice(0, 120), top: r.matches.slice(0, 3).map((m) => `${m.problem} ${(m.score * 100).toFixed(0)}% ${m.reasons.map((x) => `${x.kind}:${x.detail.slice(0, 60)}`).join(" + ")}`) });
       }
     }
-    return { parts, misses, latencies, ws };
+    return { parts, misses, scores, latencies, ws };
   } catch (err) {
     rmSync(ws, { recursive: true, force: true });
     throw err;
@@ -144,6 +158,14 @@ async function runProtocol(set, { partOf, showMisses }) {
  */
 export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH } = {}) {
   const set = loadData(data);
+  // More near misses of the tuning part's families, from other public threads: a near miss of a
+  // held-out family there would be studied, so it is refused rather than counted.
+  if (data === DEFAULT_DATA && existsSync(NEAR_MISSES)) {
+    const extra = JSON.parse(readFileSync(NEAR_MISSES, "utf8")).distractors;
+    const held = extra.filter((d) => isHeldOut(d.near));
+    if (held.length) throw new Error(`${NEAR_MISSES} holds near misses of held-out families (${held.map((d) => d.near).join(", ")}).`);
+    set.distractors = [...set.distractors, ...extra];
+  }
   const dev = await runProtocol(set, {
     partOf: (id) => (isHeldOut(id) ? "held out" : "tuning"),
     showMisses: (id) => !isHeldOut(id),
@@ -163,7 +185,7 @@ export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH }
       throw err;
     }
   }
-  return { parts, misses: dev.misses, latencyMs: median(dev.latencies), ws: dev.ws, set, freshSet };
+  return { parts, misses: dev.misses, scores: dev.scores, latencyMs: median(dev.latencies), ws: dev.ws, set, freshSet };
 }
 
 function newPart() {
@@ -221,6 +243,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const r = await benchErrors({ data: at("--data") ?? DEFAULT_DATA, fresh: args.includes("--no-fresh") ? null : (at("--fresh") ?? DEFAULT_FRESH) });
     const cli = await cliAgreement(r.ws, r.set, Number(at("--cli") ?? 5));
     if (args.includes("--misses")) process.stderr.write(JSON.stringify(r.misses, null, 1) + "\n");
+    // Tuning part only: the score and reasons of every result, for true variants and near misses.
+    if (args.includes("--scores")) process.stderr.write(JSON.stringify(r.scores, null, 1) + "\n");
     const table = errorsTable(r, cli);
     mkdirSync(join(root, "bench/results"), { recursive: true });
     writeFileSync(join(root, "bench/results/errors.md"), `# brain error matching\n\nOne run of \`npm run bench:errors\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}.\n\n${table}`);

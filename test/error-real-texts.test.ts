@@ -121,10 +121,24 @@ const MAVEN_TARGET =
 const MAVEN_TARGET_JAVAC =
   "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project ledgermonolith: Fatal error compiling: error: invalid target release: 17 -> [Help 1]";
 
+// Maven's compiler failure for a compile error in the sources: most words alike, another reason (CoffeeLatte007/slothlog#1).
+const MAVEN_COMPILATION_FAILURE = `[INFO] BUILD FAILURE
+[INFO] ------------------------------------------------------------------------
+[INFO] Total time: 1.125 s
+[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.3:compile (default-compile) on project slothlog: Compilation failure -> [Help 1]
+[ERROR]
+[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.`;
+
 describe("a clause put in between", () => {
   it("is no other reason", async () => {
     const cwd = await workspaceWith([[MAVEN_TARGET, "run Maven on a JDK at least as new as the release"]]);
     expect(topFixes(cwd, MAVEN_TARGET_JAVAC)).toEqual(["run Maven on a JDK at least as new as the release"]);
+  });
+
+  it("is told from a text alike in most words that gives none of the reason's words, whatever trailer follows", async () => {
+    const cwd = await workspaceWith([[MAVEN_TARGET, "run Maven on a JDK at least as new as the release"]]);
+    // Before, a signature 63% alike offered the JDK fix; the reason is `invalid target release`, not `-> [Help 1]`.
+    expect(checkError({ cwd, text: MAVEN_COMPILATION_FAILURE }).matches).toEqual([]);
   });
 });
 
@@ -164,5 +178,33 @@ describe("the lines of an error message", () => {
   it("find the fix across the clients that print the same refusal", async () => {
     const cwd = await workspaceWith([[PSQL_REFUSED, PG_FIX]]);
     for (const text of [PSYCOPG_REFUSED, RAILS_REFUSED, QUOTED_REFUSED]) expect(topFixes(cwd, text)).toEqual([PG_FIX]);
+  });
+});
+
+// pip behind a proxy that re-signs TLS: the opening of SSL_EXCEPTION, another reason (meteofrance/mfai#160).
+const SSL_SELF_SIGNED_CHAIN =
+  "Could not fetch URL https://pypi.org/simple/pip/: There was a problem confirming the ssl certificate: HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded with url: /simple/pip/ (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1017)'))) - skipping";
+// Docker's port conflict as the engine reports it (vutrinh274/local_lakehouse#1), and as the userland
+// proxy reports it (woodjme/unifi-hotspot#11): the same opening, and the reason shares a word.
+const DOCKER_PORT_ALLOCATED = `./manage-lakehouse.sh start
+Error response from daemon: driver failed programming external connectivity on endpoint local_lakehouse-main-airflow-apiserver-1 (42ca468f1e0fe73e7f45a4429502a1a72c59cd7ae8b7077dff99dacc6e5d3650): Bind for 0.0.0.0:8081 failed: port is already allocated`;
+const DOCKER_ADDRESS_IN_USE =
+  "docker: Error response from daemon: driver failed programming external connectivity on endpoint elastic_burnell (bbb96e9369be6119024bb5ccfc223fdf92b2a06ecc70c88e1f0397e389a608f5): Error starting userland proxy: listen tcp 0.0.0.0:80: bind: address already in use.";
+
+describe("a text that shares only the opening of a recorded error", () => {
+  it("is another failure when it says none of the words of the error's reason", async () => {
+    const cwd = await workspaceWith([[SSL_EXCEPTION, SSL_FIX]]);
+    // Before, the key's words alone (ssl, sslcertverificationerror, certificate) offered the fix at 60%.
+    expect(checkError({ cwd, text: SSL_SELF_SIGNED_CHAIN }).matches).toEqual([]);
+    expect(topFixes(cwd, "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1129)")).toEqual([
+      SSL_FIX,
+    ]);
+  });
+
+  it("is still the same failure when its reason shares a word of the recorded one", async () => {
+    const cwd = await workspaceWith([[DOCKER_PORT_ALLOCATED, "stop what holds the host port, or publish on another"]]);
+    const r = checkError({ cwd, text: DOCKER_ADDRESS_IN_USE });
+    expect(r.matches.map((m) => m.reasons.map((x) => x.kind))).toEqual([["key"]]);
+    expect(topFixes(cwd, DOCKER_ADDRESS_IN_USE)).toEqual(["stop what holds the host port, or publish on another"]);
   });
 });

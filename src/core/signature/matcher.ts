@@ -468,15 +468,66 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
   // Without a pattern of its own words in the text, a problem whose error says something else right
   // after the same words is another failure, however alike the rest (see `reasonsDiffer`).
   if (!bestPattern && prepared.patterns.some((p) => p.text && reasonsDiffer(nearSignature(p, text), text.signature))) return [];
+  // Alike in most words is not enough either when the error's reason is not among them.
+  if (!bestPattern && bestSimilar && !prepared.patterns.some((p) => p.text && reasonAgrees(errorSignatureOf(p), text))) return [];
   if (bestPattern) reasons.push(bestPattern);
   if (bestSimilar) reasons.push(bestSimilar);
   // A problem that names its errors by patterns, none of which is like this one, is at most a weak
   // guess from its description's words (they are often the first line of a paste: "Error acquiring the state lock").
   if (!bestPattern && !bestSimilar && prepared.patterns.some((p) => p.text)) {
+    // A key or description made of the opening of its error (`ssl-sslcertverificationerror-ssl-certificate`, as
+    // `brain error` makes them) says no more than that opening: a text that says none of the words of the reason
+    // the error ends on is another failure (see `reasonAgrees`). Words a person chose besides are evidence of their own.
+    if (reasons.length && reasons.every((r) => onlyOpening(r.kind === "key" ? keyWords : r.detail.split(" "), prepared.patterns, text))) return [];
     const d = reasons.find((r) => r.kind === "description");
     if (d) d.score *= DESCRIPTION_WITHOUT_PATTERN;
   }
   return reasons;
+}
+
+/** A pattern's signature, worked out once. */
+function errorSignatureOf(p: PreparedPattern): string {
+  return (p.sig ??= errorSignature(p.text));
+}
+
+/** The words of a pattern's signature as text words (stemmed, without masks), worked out once. */
+const patternTextWords = new WeakMap<PreparedPattern, Set<string>>();
+
+function wordsOfPattern(p: PreparedPattern): Set<string> {
+  let words = patternTextWords.get(p);
+  if (!words) patternTextWords.set(p, (words = new Set(textWords(errorSignatureOf(p).replace(/<[a-z]+>/g, " ")))));
+  return words;
+}
+
+/**
+ * True when `words` (of a key or description hit) are all words of a pattern of the problem, and no
+ * such pattern's reason agrees with the text: the hit holds nothing but the opening of an error the
+ * text goes on to give another reason for.
+ */
+function onlyOpening(words: string[], patterns: PreparedPattern[], text: PreparedText): boolean {
+  const of = patterns.filter((p) => p.text && words.every((w) => wordsOfPattern(p).has(w)));
+  return of.length > 0 && !of.some((p) => reasonAgrees(errorSignatureOf(p), text));
+}
+
+/** Fewest words of its own a reason needs before a text that says none of them is judged another failure. */
+const REASON_WORDS_MIN = 2;
+
+/**
+ * False when the last clause of a pattern's signature, the reason its error gives
+ * (`… certificate verify failed: unable to get local issuer certificate`), has words of its own
+ * (not said in the clauses before it) and the text holds none of them
+ * (`… certificate verify failed: self-signed certificate in certificate chain`): the same opening
+ * for another reason. A reason of fewer words is not judged.
+ */
+function reasonAgrees(patternSig: string, text: PreparedText): boolean {
+  const parts = clauses(patternSig).map((c) => textWords(c.replace(/<[a-z]+>/g, " ")));
+  // The last clause with words of its own: a tool's trailer (`-> [Help 1]`) gives no reason.
+  for (let i = parts.length - 1; i > 0; i--) {
+    const before = new Set(parts.slice(0, i).flat());
+    const own = distinct(parts[i]!.filter((w) => !before.has(w)));
+    if (own.length >= REASON_WORDS_MIN) return own.some((w) => text.words.has(w));
+  }
+  return true;
 }
 
 /** The clauses of a signature: what `: ` separates (`class: detail: reason`, `outer: inner: reason`). */
