@@ -14,7 +14,7 @@ import { parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_P
 import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
 import { getProblem, listProblems, normalizeAction, resolveErrorProblem, resolveProblem, solutionsOf, type ProblemResolution } from "../core/strategies/problems.js";
-import { viewSolutions, type RankBy, type SolutionView } from "../core/strategies/ranking.js";
+import { splitAvoid, viewSolutions, type RankBy, type SolutionView } from "../core/strategies/ranking.js";
 import type { SolutionStatus, StrategyRegistry } from "../core/strategies/registry.js";
 import { parseDailyLog } from "../core/daily-log.js";
 import { readTextIfExists } from "./fs.js";
@@ -34,7 +34,10 @@ export interface ProblemSummary {
   problem: string;
   description: string | null;
   match: string[];
+  /** The fixes to try, best first (anti-patterns are never among them). */
   solutions: SolutionSummary[];
+  /** Anti-patterns: solutions that failed their last tries and never succeeded, to avoid (each with its `antiPattern` facts). */
+  avoid: SolutionSummary[];
 }
 
 /** Reads strategies.json (a missing file is an empty registry); a corrupt file is an error and is never written over. */
@@ -77,15 +80,22 @@ function readRegistry(ws: Workspace): StrategyRegistry {
   return loadRegistry(readTextIfExists(join(ws.root, STRATEGIES_PATH), STRATEGIES_PATH));
 }
 
-function summarizeProblem(registry: StrategyRegistry, key: string, ws: Workspace, rank: RankBy = "rate"): ProblemSummary {
+function summarizeProblem(registry: StrategyRegistry, key: string, ws: Workspace, rank: RankBy = "trust"): ProblemSummary {
   const problem = getProblem(registry, key)!;
   const match = problem.match === undefined ? [] : Array.isArray(problem.match) ? problem.match.map(String) : [String(problem.match)];
+  const views = viewSolutions(registry, key, { rank, thresholds: resolveThresholds(ws.config.thresholds) }).map(({ solution: _raw, ...view }) => view);
   return {
     problem: key,
     description: typeof problem.description === "string" ? problem.description : null,
     match,
-    solutions: viewSolutions(registry, key, { rank, thresholds: resolveThresholds(ws.config.thresholds) }).map(({ solution: _raw, ...view }) => view),
+    ...splitAvoid(views),
   };
+}
+
+/** One solution of a problem as commands report it, whether a fix to try or an anti-pattern. */
+function solutionSummary(registry: StrategyRegistry, key: string, ws: Workspace, id: string): SolutionSummary {
+  const summary = summarizeProblem(registry, key, ws);
+  return [...summary.solutions, ...summary.avoid].find((s) => s.id === id)!;
 }
 
 export interface StrategyRecordOptions extends WriteOptions {
@@ -135,7 +145,7 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
     });
     writeRegistry(tx, before, r.registry, [r.problemKey]);
     if (r.created.problem) lookalikes = findLookalikes(listProblems(r.registry)).find((l) => l.name === r.problemKey);
-    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
+    const view = solutionSummary(r.registry, r.problemKey, ws, r.solution.id);
     return {
       result: { problem: r.problemKey, solution: view, created: r.created, resolution: r.resolution, redactions: r.redactions },
       message: {
@@ -163,6 +173,9 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
   }
   if (r.solution.status === "retired") warnings.push(`solution ${r.solution.id} is retired; the attempt was recorded but it stays retired`);
   if (r.solution.drifting) warnings.push(`solution ${r.solution.id} is drifting: its recent results are well below its earlier rate`);
+  if (r.solution.antiPattern) {
+    warnings.push(`solution ${r.solution.id} is an anti-pattern (failed ${r.solution.antiPattern.failed} of ${r.solution.antiPattern.tries}): brain check lists it to avoid, not as a fix to try`);
+  }
   return { problem: r.problem, solution: r.solution, created: r.created, resolution: r.resolution, commit: out.commit, warnings };
 }
 
@@ -179,8 +192,8 @@ export function listStrategies(options: StrategyListOptions = {}): { problems: P
   if (!options.status) return { problems };
   return {
     problems: problems
-      .map((p) => ({ ...p, solutions: p.solutions.filter((s) => s.status === options.status) }))
-      .filter((p) => p.solutions.length > 0),
+      .map((p) => ({ ...p, solutions: p.solutions.filter((s) => s.status === options.status), avoid: p.avoid.filter((s) => s.status === options.status) }))
+      .filter((p) => p.solutions.length > 0 || p.avoid.length > 0),
   };
 }
 
@@ -422,7 +435,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     }
     if (others) capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${others} older brain entr${others === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
     const line = where.line;
-    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
+    const view = solutionSummary(r.registry, r.problemKey, ws, r.solution.id);
     return {
       result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source },
       message: {
@@ -474,7 +487,7 @@ export async function retireStrategy(options: WriteOptions & { problem: string; 
     const before = loadText(tx.read(STRATEGIES_PATH));
     const r = retireSolution(before.registry, options.problem, options.id, { now: now.toISOString() });
     if (r.changed) writeRegistry(tx, before, r.registry, [r.problemKey]);
-    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === options.id)!;
+    const view = solutionSummary(r.registry, r.problemKey, ws, options.id);
     return {
       result: { problem: r.problemKey, solution: view, changed: r.changed },
       message: r.changed ? { subject: formatCommitSubject({ kind: "strategy retire", problem: r.problemKey, solution: options.id }), body: `Retired ${options.id}: ${view.action}\nRetired solutions stay in the file and rank last.` } : undefined,

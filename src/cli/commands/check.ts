@@ -1,11 +1,12 @@
 import type { CommandModule } from "yargs";
 import { baseOptions, report, say, setExitCode, type GlobalArgs } from "../output.js";
-import { solutionRow } from "./strategy.js";
+import type { RankBy } from "../../core/strategies/labels.js";
+import { avoidRow, RANK_OPTION, solutionRow } from "./strategy.js";
 
 interface Args extends GlobalArgs {
   error: string[];
   limit: number;
-  rank: "rate" | "wilson";
+  rank: RankBy;
 }
 
 export const checkCommand: CommandModule<GlobalArgs, Args> = {
@@ -15,12 +16,14 @@ export const checkCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional("error", { type: "string", array: true, demandOption: true, describe: "The error text (or its key lines)" })
       .option("limit", { alias: "n", type: "number", default: 5, describe: "How many problems at most" })
-      .option("rank", { choices: ["rate", "wilson"] as const, default: "rate" as const, describe: "Ranking of solutions" })
+      .option("rank", RANK_OPTION)
       .example('brain check "npm ERR! ERESOLVE unable to resolve dependency tree"', "Look up a failure before reasoning about it")
       .example("brain check --json \"$(tail -5 build.log)\"", "As data; exit 1 when nothing is known")
       .epilog(
         "A pasted log is read from the line that names the error (a traceback's last exception line, a compiler's error line, the first error past prompts and progress). " +
-          "When a recorded fix names a value of the error it was recorded for (a quoted name, a port, a path, a host, a version), the fix is also shown adapted to this error's value, marked \"adapted to this error\" (--json: solutions[].adapted).",
+          "When a recorded fix names a value of the error it was recorded for (a quoted name, a port, a path, a host, a version), the fix is also shown adapted to this error's value, marked \"adapted to this error\" (--json: solutions[].adapted). " +
+          "Each fix shows its trust: a lower confidence bound of its success rate with recent results weighing more (--json: solutions[].trust). " +
+          "A solution that failed its last tries and never succeeded is an anti-pattern, listed apart as \"avoid: … (failed 2 of 2, last on …)\", never among the fixes (--json: avoid[]; thresholds.antiPatternAfter in brain.config.json).",
       ),
   handler: async (args) => {
     const { checkError } = await import("../../store/strategies.js");
@@ -38,6 +41,7 @@ export const checkCommand: CommandModule<GlobalArgs, Args> = {
           // The fix as recorded stays on the row above; the adapted one names what it changed.
           if (s.adapted) say(args, `             adapted to this error: ${s.adapted.action}  (${s.adapted.values.map((v) => `${v.from} → ${v.to}`).join(", ")})`);
         }
+        for (const s of m.avoid) say(args, avoidRow(s));
       }
     });
   },

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { antiPatternOf, resolveThresholds } from "../src/core/strategies/lifecycle.js";
+import { rankSolutions, trustScore, viewSolutions } from "../src/core/strategies/ranking.js";
+import { parseStrategies } from "../src/core/strategies/file.js";
+import { BRAIN_TOOLS } from "../src/mcp/server.js";
+import { checkError, showStrategy } from "../src/index.js";
+import { bareGitEnv, gitWorkspace, runBrain } from "./helpers.js";
+
+const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+
+// One problem with a proven fix (9 of 10), a lucky newcomer (1 of 1), and a fix that failed twice and never worked.
+const REGISTRY = `{
+  "_meta": { "version": 2, "updated": "2026-11-20T10:00:00Z" },
+  "port-in-use": {
+    "description": "dev server cannot start: port already in use",
+    "match": ["EADDRINUSE"],
+    "solutions": [
+      { "id": "s-lucky00001", "action": "reboot the laptop", "successRate": 1, "tries": 1, "lastTried": "2026-11-19", "recent": [1] },
+      { "id": "s-proven0001", "action": "kill the process holding the port with lsof -ti :3000 | xargs kill", "successRate": 0.9, "tries": 10, "lastTried": "2026-11-18", "recent": [1, 1, 1, 0, 1, 1, 1, 1, 1, 1] },
+      { "id": "s-badidea001", "action": "delete node_modules and reinstall", "successRate": 0, "tries": 2, "lastTried": "2026-11-20", "recent": [0, 0] }
+    ]
+  }
+}
+`;
+
+describe("trust", () => {
+  it("ranks 9 of 10 above 1 of 1 by default, and keeps the raw rate as an option", () => {
+    const lucky = { action: "lucky", successRate: 1, tries: 1, recent: [1] };
+    const proven = { action: "proven", successRate: 0.9, tries: 10, recent: [1, 1, 1, 0, 1, 1, 1, 1, 1, 1] };
+    expect(trustScore(lucky)).toBeCloseTo(0.2065, 3);
+    expect(trustScore(proven)).toBeGreaterThan(0.5);
+    expect(rankSolutions([lucky, proven]).map((s) => s.action)).toEqual(["proven", "lucky"]);
+    expect(rankSolutions([lucky, proven], { rank: "rate" }).map((s) => s.action)).toEqual(["lucky", "proven"]);
+  });
+
+  it("weighs recent results more: the same 6 of 10 is trusted less when the failures are the latest", () => {
+    const failingNow = { successRate: 0.6, tries: 10, recent: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0] };
+    const recovered = { successRate: 0.6, tries: 10, recent: [0, 0, 0, 0, 1, 1, 1, 1, 1, 1] };
+    expect(trustScore(recovered)).toBeGreaterThan(trustScore(failingNow) + 0.05);
+    // A file without `recent` (older Mjolnir-Brain files) is still scored, from its rate and tries.
+    expect(trustScore({ successRate: 0.9, tries: 10 })).toBeCloseTo(trustScore({ successRate: 0.9, tries: 10, recent: [] }), 10);
+    expect(trustScore({ successRate: 0.9, tries: 10 })).toBeGreaterThan(trustScore({ successRate: 1, tries: 1 }));
+    expect(trustScore({ successRate: 0, tries: 0 })).toBe(0);
+    // A longer half-life lets old evidence count for more.
+    expect(trustScore({ successRate: 0.95, tries: 100 }, 50)).toBeGreaterThan(trustScore({ successRate: 0.95, tries: 100 }, 10));
+  });
+});
+
+describe("anti-patterns", () => {
+  it("are solutions that failed their last 2 tries and never succeeded; thresholds come from config", () => {
+    expect(antiPatternOf({ successRate: 0, tries: 2, recent: [0, 0] })).toEqual({ failed: 2, tries: 2 });
+    expect(antiPatternOf({ successRate: 0, tries: 1, recent: [0] })).toBeNull();
+    expect(antiPatternOf({ successRate: 0.5, tries: 4, recent: [1, 1, 0, 0] })).toBeNull();
+    // Without `recent`, a rate of 0 over 3 tries says every try failed.
+    expect(antiPatternOf({ successRate: 0, tries: 3 })).toEqual({ failed: 3, tries: 3 });
+    expect(antiPatternOf({ successRate: 0, tries: 3, status: "retired" })).toBeNull();
+    const strict = resolveThresholds({ antiPatternAfter: 3 });
+    expect(antiPatternOf({ successRate: 0, tries: 2, recent: [0, 0] }, strict)).toBeNull();
+    const lenient = resolveThresholds({ antiPatternMaxRate: 0.2 });
+    expect(antiPatternOf({ successRate: 0.1, tries: 10, recent: [0, 0, 0, 0, 0, 1, 0, 0, 0, 0] }, lenient)).toEqual({ failed: 9, tries: 10 });
+    expect(() => resolveThresholds({ antiPatternAfter: 0 })).toThrow(/antiPatternAfter must be a whole number/);
+    const views = viewSolutions(parseStrategies(REGISTRY), "port-in-use");
+    expect(views.map((v) => [v.id, v.antiPattern !== null])).toEqual([
+      ["s-proven0001", false],
+      ["s-lucky00001", false],
+      ["s-badidea001", true],
+    ]);
+  });
+
+  it("brain check lists them apart as avoid, never among the fixes, with trust shown; --json carries both", async () => {
+    const dir = gitWorkspace({ "strategies.json": REGISTRY });
+    const r = await runBrain(["check", "Error: listen EADDRINUSE: address already in use :::3000"], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    const fixes = lines.filter((l) => /^ {2}s-/.test(l));
+    expect(fixes.map((l) => l.trim().split(/\s+/)[0])).toEqual(["s-proven0001", "s-lucky00001", "s-badidea001"]);
+    expect(fixes[0]).toMatch(/90% +10 tries +trust +\d+%/);
+    expect(fixes[1]).toMatch(/100% +1 try +trust +21%/);
+    expect(fixes[2]).toContain("avoid: delete node_modules and reinstall (failed 2 of 2, last on 2026-11-20)");
+    expect(fixes.slice(0, 2).join("\n")).not.toContain("avoid:");
+
+    const json = JSON.parse((await runBrain(["check", "--json", "listen EADDRINUSE :::3000"], { cwd: dir, env })).stdout);
+    const m = json.matches[0];
+    expect(m.solutions.map((s: { id: string }) => s.id)).toEqual(["s-proven0001", "s-lucky00001"]);
+    expect(m.solutions[0].trust).toBeGreaterThan(m.solutions[1].trust);
+    expect(m.solutions[0].antiPattern).toBeNull();
+    expect(m.avoid).toEqual([expect.objectContaining({ id: "s-badidea001", antiPattern: { failed: 2, tries: 2 }, lastTried: "2026-11-20" })]);
+
+    const byRate = JSON.parse((await runBrain(["check", "--json", "--rank", "rate", "listen EADDRINUSE :::3000"], { cwd: dir, env })).stdout);
+    expect(byRate.matches[0].solutions.map((s: { id: string }) => s.id)).toEqual(["s-lucky00001", "s-proven0001"]);
+  });
+
+  it("strategy show, context and the MCP tools list them apart too", async () => {
+    const dir = gitWorkspace({ "strategies.json": REGISTRY, "MEMORY.md": "# Memory\n" });
+    const show = await runBrain(["strategy", "show", "port-in-use"], { cwd: dir, env });
+    expect(show.code).toBe(0);
+    expect(show.stdout.trimEnd().split("\n").at(-1)).toMatch(/^ {2}s-badidea001 avoid: delete node_modules and reinstall \(failed 2 of 2, last on 2026-11-20\)$/);
+    expect(show.stdout).toMatch(/s-proven0001 +90% +10 tries +trust/);
+    expect(showStrategy({ cwd: dir, problem: "port-in-use" }).avoid.map((s) => s.id)).toEqual(["s-badidea001"]);
+
+    const context = await runBrain(["context", "--query", "port already in use dev server"], { cwd: dir, env });
+    expect(context.code).toBe(0);
+    expect(context.stdout).toContain("avoid: delete node_modules and reinstall (failed 2 of 2, last on 2026-11-20)");
+    expect(context.stdout).not.toContain("→ delete node_modules");
+
+    const tool = (name: string) => BRAIN_TOOLS.find((t) => t.name === name)!;
+    const ctx = { cwd: dir, now: new Date("2026-11-21T09:30:00") };
+    const checked = await tool("brain_check").run({ error: "listen EADDRINUSE :::3000" }, ctx);
+    const text = tool("brain_check").text(checked as never);
+    expect(text).toMatch(/s-proven0001 90% over 10, trust \d+% \(validated\)/);
+    expect(text.split("\n").at(-1)).toBe("  s-badidea001 avoid: delete node_modules and reinstall (failed 2 of 2, last on 2026-11-20)");
+    const shown = await tool("brain_strategy_show").run({ problem: "port-in-use" }, ctx);
+    expect(tool("brain_strategy_show").text(shown as never)).toContain("s-badidea001 avoid: delete node_modules");
+    expect(checkError({ cwd: dir, text: "listen EADDRINUSE :::3000" }).matches[0]!.avoid).toHaveLength(1);
+  });
+
+  it("a record that makes a solution an anti-pattern says so, and config thresholds apply", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n", "brain.config.json": '{"thresholds": {"antiPatternAfter": 3}}\n' });
+    for (const _ of [1, 2]) {
+      const r = await runBrain(["strategy", "record", "flaky-e2e", "rerun the whole suite", "-r", "failure"], { cwd: dir, env });
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+    }
+    const third = await runBrain(["strategy", "record", "flaky-e2e", "rerun the whole suite", "-r", "failure"], { cwd: dir, env });
+    expect(third.code).toBe(0);
+    expect(third.stderr).toMatch(/is an anti-pattern \(failed 3 of 3\): brain check lists it to avoid/);
+    const json = JSON.parse((await runBrain(["strategy", "show", "flaky-e2e", "--json"], { cwd: dir, env })).stdout);
+    expect(json.solutions).toEqual([]);
+    expect(json.avoid[0].antiPattern).toEqual({ failed: 3, tries: 3 });
+  });
+});
