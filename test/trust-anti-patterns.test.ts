@@ -4,7 +4,7 @@ import { rankSolutions, trustScore, viewSolutions } from "../src/core/strategies
 import { parseStrategies } from "../src/core/strategies/file.js";
 import { BRAIN_TOOLS } from "../src/mcp/server.js";
 import { checkError, showStrategy } from "../src/index.js";
-import { bareGitEnv, gitWorkspace, runBrain } from "./helpers.js";
+import { bareGitEnv, git, gitWorkspace, read, runBrain } from "./helpers.js";
 
 const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
 
@@ -126,5 +126,36 @@ describe("anti-patterns", () => {
     const json = JSON.parse((await runBrain(["strategy", "show", "flaky-e2e", "--json"], { cwd: dir, env })).stdout);
     expect(json.solutions).toEqual([]);
     expect(json.avoid[0].antiPattern).toEqual({ failed: 3, tries: 3 });
+  });
+});
+
+describe("an error that recurs after a recorded fix", () => {
+  const error = "Error: listen EADDRINUSE: address already in use :::3000";
+  const on = (day: string) => bareGitEnv({ BRAIN_NOW: `2026-11-${day}T10:00` });
+
+  it("marks that fix's result down; the same fix working again marks nothing; --json carries it", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
+    const first = JSON.parse((await runBrain(["error", "--json", error, "--fix", "restart the dev server"], { cwd: dir, env: on("10") })).stdout);
+    expect(first.markedDown).toBeNull();
+    const fixId = first.solution.id;
+
+    const back = await runBrain(["error", "--json", error, "--fix", "kill the stale node process on port 3000"], { cwd: dir, env: on("12") });
+    expect(back.code).toBe(0);
+    const r = JSON.parse(back.stdout);
+    expect(r.problem).toBe(first.problem);
+    expect(r.markedDown).toEqual({ problem: first.problem, id: fixId, action: "restart the dev server", lastTried: "2026-11-10", from: 1, to: 0 });
+    expect(r.warnings.join("\n")).toContain(`the error came back after fix ${fixId} ("restart the dev server") was recorded as working on 2026-11-10`);
+    const registry = JSON.parse(read(dir, "strategies.json"));
+    const restart = registry[first.problem].solutions.find((s: { id: string }) => s.id === fixId);
+    expect(restart).toMatchObject({ successRate: 0, tries: 1, lastTried: "2026-11-10", recent: [0] });
+    expect(git(dir, "log", "-1", "--format=%B")).toContain("that success now counts as a failure (success rate 100% → 0%)");
+
+    // The newer fix works again the next time: it held as well as it could, nothing is marked down.
+    const again = JSON.parse((await runBrain(["error", "--json", error, "--fix", "kill the stale node process on port 3000"], { cwd: dir, env: on("14") })).stdout);
+    expect(again.markedDown).toBeNull();
+    expect(again.solution).toMatchObject({ successRate: 1, tries: 2 });
+    // check ranks the fix that held first.
+    const check = JSON.parse((await runBrain(["check", "--json", error], { cwd: dir, env: on("15") })).stdout);
+    expect(check.matches[0].solutions[0].action).toBe("kill the stale node process on port 3000");
   });
 });

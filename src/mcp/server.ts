@@ -226,7 +226,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
     run: async (a, ctx) => (await import("../store/strategies.js")).recordError({ ...ctx, error: a.error, fix: a.fix, cause: a.cause, problem: a.problem }),
     text: (r) =>
       `${describeErrorMemory(r.memory)}, ` +
-      `solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).`,
+      `solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).` +
+      (r.markedDown ? ` The error came back after fix ${r.markedDown.id} ("${r.markedDown.action}") was recorded as working: that success now counts as a failure.` : ""),
   }),
   defineTool({
     name: "brain_strategy_record",

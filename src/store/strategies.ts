@@ -10,7 +10,7 @@ import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/
 import { redactSecrets } from "../core/redaction/redact.js";
 import { errorSignature } from "../core/signature/signature.js";
 import { matchProblems, type MatchReason } from "../core/signature/matcher.js";
-import { parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type PruneItem } from "../core/strategies/changes.js";
+import { markDownRecurredFix, parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type MarkedDownFix, type PruneItem } from "../core/strategies/changes.js";
 import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
 import { getProblem, listProblems, normalizeAction, resolveErrorProblem, resolveProblem, solutionsOf, type ProblemResolution } from "../core/strategies/problems.js";
@@ -323,6 +323,12 @@ export interface ErrorRecordResult {
   /** False when the fix had already been recorded as today's success (by `strategy record`), so it was not counted twice. */
   counted: boolean;
   /**
+   * The error came back after another fix was recorded as working for it:
+   * that fix did not hold, and its last success now counts as a failure
+   * (null when no recorded fix was marked down).
+   */
+  markedDown: MarkedDownFix | null;
+  /**
    * The Errors & Fixes entry: added, or reinforced when the same error and fix
    * were already there; `path` and `line` say where it is after the write —
    * MEMORY.md, or the archive (`archived`) when the size cap moved it there.
@@ -392,7 +398,11 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const signature = errorSignature(stripErrorCue(error));
     const resolution = options.problem === undefined ? resolveErrorProblem(registry, { error, signature, action: fix, date }) : resolveProblem(registry, redactSecrets(options.problem).text);
     const countTry = !(resolution.exists && fixCountedToday(registry, resolution.key, fix, date, tx.read(log.path)));
-    const r = recordOutcome(registry, {
+    // The error is back although a fix was recorded for it: that fix did not hold.
+    const recurred = resolution.exists
+      ? markDownRecurredFix(registry, resolution.key, { exceptAction: fix, date, now: now.toISOString(), thresholds: ws.config.thresholds })
+      : { registry, markedDown: null };
+    const r = recordOutcome(recurred.registry, {
       problem: options.problem === undefined ? resolution.key : options.problem,
       resolution,
       countTry,
@@ -437,7 +447,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const line = where.line;
     const view = solutionSummary(r.registry, r.problemKey, ws, r.solution.id);
     return {
-      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source },
+      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, markedDown: recurred.markedDown, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source },
       message: {
         subject: formatCommitSubject({ kind: "error", summary: summarize(error) }),
         body: [
@@ -447,19 +457,29 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
           `${countTry ? "Recorded the fix as" : "The fix was already recorded today as"} solution ${view.id} of ${r.created.problem ? "new problem " : ""}${r.problemKey}` +
             `${r.resolution.via === "action" ? " (the problem it was tried under today)" : r.resolution.via === "match" ? " (matched by its patterns)" : ""}` +
             ` (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
+          ...(recurred.markedDown ? [`${describeMarkedDown(recurred.markedDown)}.`] : []),
           `Logged in ${source.path}:${source.line}.`,
         ].join("\n"),
       },
     };
   });
   const warnings = [...capNotes, ...out.warnings];
-  const { resolution } = out.result;
+  const { resolution, markedDown } = out.result;
+  if (markedDown) warnings.push(describeMarkedDown(markedDown));
   if (resolution.ambiguous?.length) {
     warnings.push(
       `the error fits several problems equally (${resolution.ambiguous.join(", ")}); recorded under a new key ${out.result.problem}. Pass --problem to choose.`,
     );
   }
   return { ...out.result, commit: out.commit, warnings };
+}
+
+/** The line saying a fix was marked down because its error came back. */
+function describeMarkedDown(m: MarkedDownFix): string {
+  return (
+    `the error came back after fix ${m.id} ("${m.action}") was recorded as working on ${m.lastTried}: ` +
+    `that success now counts as a failure (success rate ${formatRate(m.from)} → ${formatRate(m.to)})`
+  );
 }
 
 /**
