@@ -66,6 +66,7 @@ export {
   type CheckResult,
   type CheckMatch,
   type CheckSolution,
+  type CheckOptions,
   type ErrorRecordOptions,
   type ErrorRecordResult,
 } from "./store/strategies.js";

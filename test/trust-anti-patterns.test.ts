@@ -159,3 +159,64 @@ describe("an error that recurs after a recorded fix", () => {
     expect(check.matches[0].solutions[0].action).toBe("kill the stale node process on port 3000");
   });
 });
+
+describe("exploration", () => {
+  // The proven fix, two newer ideas with one try each, and an anti-pattern that is never explored.
+  const EXPLORE = REGISTRY.replace(
+    '{ "id": "s-badidea001"',
+    '{ "id": "s-newidea001", "action": "run the dev server on PORT=0", "successRate": 1, "tries": 1, "lastTried": "2026-11-20", "recent": [1] },\n      { "id": "s-newidea002", "action": "use the next free port with --port auto", "successRate": 0.5, "tries": 2, "lastTried": "2026-11-20", "recent": [0, 1] },\n      { "id": "s-badidea001"',
+  );
+  const text = "listen EADDRINUSE :::3000";
+
+  it("--explore adds one under-tried active fix right after the best one, labelled exploring; --json carries it", async () => {
+    const dir = gitWorkspace({ "strategies.json": EXPLORE });
+    const plain = JSON.parse((await runBrain(["check", "--json", text], { cwd: dir, env })).stdout);
+    expect(plain.exploration).toMatchObject({ explored: false, rate: 0 });
+    expect(plain.matches[0].solutions.every((s: { exploring: boolean }) => s.exploring === false)).toBe(true);
+
+    const r = await runBrain(["check", "--explore", "--seed", "7", text], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split("\n").filter((l) => /^ {2}s-/.test(l));
+    expect(rows[0]).toMatch(/^ {2}s-proven0001 /);
+    expect(rows[1]).toMatch(/^ {2}s-newidea00[12] .*exploring \(under-tried, [12] tr(y|ies)\): /);
+    expect(rows.filter((l) => l.includes("exploring"))).toHaveLength(1);
+    expect(rows.at(-1)).toContain("avoid: delete node_modules");
+
+    const json = JSON.parse((await runBrain(["check", "--json", "--explore", "--seed", "7", text], { cwd: dir, env })).stdout);
+    expect(json.exploration).toEqual({ explored: true, rate: 0, seed: "7" });
+    const picked = json.matches[0].solutions.filter((s: { exploring: boolean }) => s.exploring);
+    expect(picked).toHaveLength(1);
+    expect(json.matches[0].solutions[1].id).toBe(picked[0].id);
+    expect(rows[1]).toContain(picked[0].id);
+  });
+
+  it("is deterministic under a seed, chooses among the under-tried fixes, and follows explorationRate", () => {
+    const dir = gitWorkspace({ "strategies.json": EXPLORE, "brain.config.json": '{"explorationRate": 0.5}\n' });
+    const pick = (seed: string, explore?: boolean) => {
+      const r = checkError({ cwd: dir, text, seed, explore });
+      return r.exploration.explored ? (r.matches[0]!.solutions.find((s) => s.exploring)?.id ?? "none") : "no";
+    };
+    const seeds = Array.from({ length: 40 }, (_, i) => `seed-${i}`);
+    const once = seeds.map((s) => pick(s));
+    expect(seeds.map((s) => pick(s))).toEqual(once);
+    // About half of the lookups explore at a rate of 0.5, and every under-tried fix gets its turn.
+    const explored = once.filter((p) => p !== "no").length;
+    expect(explored).toBeGreaterThan(10);
+    expect(explored).toBeLessThan(30);
+    expect(new Set(seeds.map((s) => pick(s, true)))).toEqual(new Set(["s-lucky00001", "s-newidea001", "s-newidea002"]));
+    expect(seeds.every((s) => pick(s, false) === "no")).toBe(true);
+    // Without a seed the clock seeds the draw: the same pinned clock, the same answer.
+    const now = new Date("2026-11-21T09:30:00");
+    const a = checkError({ cwd: dir, text, now });
+    expect(checkError({ cwd: dir, text, now })).toEqual(a);
+    expect(a.exploration.seed).toContain("2026-11-21T");
+  });
+
+  it("adds nothing when every other fix is well tried, and never explores an anti-pattern", () => {
+    const dir = gitWorkspace({ "strategies.json": REGISTRY.replace('"successRate": 1, "tries": 1, "lastTried": "2026-11-19", "recent": [1]', '"successRate": 0.75, "tries": 4, "lastTried": "2026-11-19", "recent": [1, 1, 0, 1]') });
+    const r = checkError({ cwd: dir, text, explore: true, seed: "1" });
+    expect(r.exploration.explored).toBe(true);
+    expect(r.matches[0]!.solutions.some((s) => s.exploring)).toBe(false);
+    expect(r.matches[0]!.solutions.map((s) => s.id)).toEqual(["s-proven0001", "s-lucky00001"]);
+  });
+});

@@ -9,7 +9,7 @@ import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/s
 import * as z from "zod";
 import { ENTRY_KINDS } from "../core/daily-log.js";
 import { describeAction } from "../core/strategies/consent.js";
-import { describeAvoid, RANK_ORDERS } from "../core/strategies/labels.js";
+import { describeAvoid, describeExploring, RANK_ORDERS } from "../core/strategies/labels.js";
 import { clockFromEnv, localDate } from "../core/dates.js";
 import { commitNote } from "../core/commit/note.js";
 import { describeErrorMemory } from "../core/memory/error-note.js";
@@ -189,9 +189,14 @@ export const BRAIN_TOOLS: BrainTool[] = [
       error: nonEmpty("The error text").describe("The error text, or its key lines"),
       limit: z.number().int().positive().optional().describe("Most problems (default 5)"),
       rank: rankSchema,
+      explore: z
+        .boolean()
+        .optional()
+        .describe("true: add one under-tried fix right after the best one, labelled exploring, so a newer idea gets tried; false: never; default: by explorationRate in brain.config.json"),
+      seed: z.string().optional().describe("Seed of exploration's draw and choice (default: the clock and the error)"),
     },
     readOnly: true,
-    run: async (a, ctx) => (await import("../store/strategies.js")).checkError({ ...ctx, text: a.error, limit: a.limit, rank: a.rank }),
+    run: async (a, ctx) => (await import("../store/strategies.js")).checkError({ ...ctx, text: a.error, limit: a.limit, rank: a.rank, explore: a.explore, seed: a.seed }),
     text: (r) =>
       lines(
         r.matches.map(
@@ -200,7 +205,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
             lines(
               m.solutions.map(
                 (s) =>
-                  `  ${s.id} ${pct(s.successRate)} over ${s.tries}, trust ${pct(s.trust)} (${s.status}): ${describeAction(s)}` +
+                  `  ${s.id} ${pct(s.successRate)} over ${s.tries}, trust ${pct(s.trust)} (${s.status}): ${s.exploring ? describeExploring(s) : ""}${describeAction(s)}` +
                   (s.adapted ? `\n    adapted to this error: ${s.adapted.action} (${s.adapted.values.map((v) => `${v.from} → ${v.to}`).join(", ")})` : ""),
               ),
               m.avoid.length ? "  (no fixes to try yet)" : "  (no solutions yet)",

@@ -14,7 +14,8 @@ import { markDownRecurredFix, parseOutcomeResult, planPrune, recordOutcome, reti
 import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
 import { getProblem, listProblems, normalizeAction, resolveErrorProblem, resolveProblem, solutionsOf, type ProblemResolution } from "../core/strategies/problems.js";
-import { splitAvoid, viewSolutions, type RankBy, type SolutionView } from "../core/strategies/ranking.js";
+import { exploreSolutions, splitAvoid, viewSolutions, type RankBy, type SolutionView } from "../core/strategies/ranking.js";
+import { seededRandom } from "../core/seeded-random.js";
 import type { SolutionStatus, StrategyRegistry } from "../core/strategies/registry.js";
 import { parseDailyLog } from "../core/daily-log.js";
 import { readTextIfExists } from "./fs.js";
@@ -232,6 +233,8 @@ function resolveKnown(registry: StrategyRegistry, text: string): string {
 export interface CheckSolution extends SolutionSummary {
   /** The fix with this error's values put in (`pip install pandas` for `pip install numpy`); the recorded fix stays in `action`. */
   adapted?: AdaptedFix;
+  /** The under-tried fix exploration added after the best one (see {@link CheckResult.exploration}). */
+  exploring: boolean;
 }
 
 export interface CheckMatch extends ProblemSummary {
@@ -244,13 +247,31 @@ export interface CheckResult {
   /** The error text normalized: numbers, ids, paths and quoted values masked. */
   signature: string;
   matches: CheckMatch[];
+  /**
+   * Whether this lookup explored (`--explore`, or a draw under the config's
+   * `explorationRate`), and the seed of the draw and of the choice: the same
+   * seed gives the same answer.
+   */
+  exploration: { explored: boolean; rate: number; seed: string };
+}
+
+export interface CheckOptions extends WorkspaceOptions {
+  text: string;
+  limit?: number;
+  rank?: RankBy;
+  /** true: explore (add one under-tried fix after the best one); false: never; default: by the config's `explorationRate`. */
+  explore?: boolean;
+  /** Seed of exploration's draws (default: the clock and the error's signature). */
+  seed?: string;
+  /** The clock, which seeds exploration by default (the CLI reads BRAIN_NOW). */
+  now?: Date;
 }
 
 /**
  * The lookup an agent does when an operation fails: known problems ranked
  * against the error text, each with its solutions best first.
  */
-export function checkError(options: WorkspaceOptions & { text: string; limit?: number; rank?: RankBy }): CheckResult {
+export function checkError(options: CheckOptions): CheckResult {
   if (!options.text.trim()) throw new UsageError("Give the error text to look up.");
   if (options.text.length > 100_000) throw new UsageError("The error text is over 100,000 characters; pass the relevant lines.");
   const limit = options.limit ?? 5;
@@ -258,13 +279,23 @@ export function checkError(options: WorkspaceOptions & { text: string; limit?: n
   const ws = openWorkspace(options);
   const registry = readRegistry(ws);
   let recorded: Map<string, string[]> | null = null;
+  const signature = errorSignature(options.text);
+  const rate = ws.config.explorationRate;
+  const seed = options.seed ?? `${(options.now ?? new Date()).toISOString()} ${signature}`;
+  const random = seededRandom(seed);
+  const explored = options.explore ?? (rate > 0 && random() < rate);
+  const thresholds = resolveThresholds(ws.config.thresholds);
   const matches = matchProblems(registry, options.text, { limit }).map((m) => {
     const summary = summarizeProblem(registry, m.problem, ws, options.rank);
     recorded ??= recordedErrors(ws);
-    const solutions = summary.solutions.map((sol) => withAdaptedFix(sol, options.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]));
+    const ranked = explored ? exploreSolutions(summary.solutions, random, thresholds) : { solutions: summary.solutions, picked: null };
+    const solutions = ranked.solutions.map((sol) => ({
+      ...withAdaptedFix(sol, options.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]),
+      exploring: sol === ranked.picked,
+    }));
     return { ...summary, solutions, score: m.score, reasons: m.reasons };
   });
-  return { signature: errorSignature(options.text), matches };
+  return { signature, matches, exploration: { explored, rate, seed } };
 }
 
 /** A fix as an Errors & Fixes entry holds it, for finding the entries of a solution. */
@@ -298,7 +329,7 @@ function recordedErrors(ws: Workspace): Map<string, string[]> {
 }
 
 /** The solution with its fix adapted to `error` from the first recorded error that gives an adaptation. */
-function withAdaptedFix(solution: SolutionSummary, error: string, recordedFor: string[]): CheckSolution {
+function withAdaptedFix(solution: SolutionSummary, error: string, recordedFor: string[]): SolutionSummary & { adapted?: AdaptedFix } {
   for (const before of recordedFor) {
     if (!before) continue;
     const adapted = adaptFix(solution.action, before, error);

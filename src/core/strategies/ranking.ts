@@ -166,3 +166,27 @@ function envOf(s: Solution): string | null {
 export function splitAvoid<T extends { antiPattern: AntiPatternFacts | null }>(views: readonly T[]): { solutions: T[]; avoid: T[] } {
   return { solutions: views.filter((v) => !v.antiPattern), avoid: views.filter((v) => v.antiPattern) };
 }
+
+/**
+ * Exploration (epsilon-greedy): the solution `brain check --explore` adds so
+ * a newer idea gets tried instead of the top one forever. One of the fixes
+ * after the best one that is active (validated or pending, never an
+ * anti-pattern or quarantined) and under-tried (fewer than `minTries`
+ * tries), chosen by `random` among them. It is moved to just after the best
+ * fix, labelled as exploring. Returns the list unchanged (and `picked`
+ * null) when there is no such fix.
+ */
+export function exploreSolutions<T extends SolutionStats & { antiPattern: AntiPatternFacts | null }>(
+  ranked: readonly T[],
+  random: () => number,
+  thresholds: StrategyThresholds = DEFAULT_THRESHOLDS,
+): { solutions: T[]; picked: T | null } {
+  const candidates = ranked.slice(1).filter((s) => {
+    const status = effectiveStatus(s, thresholds);
+    return !s.antiPattern && (status === "validated" || status === "pending") && (s.tries ?? 0) < thresholds.minTries;
+  });
+  if (!candidates.length) return { solutions: [...ranked], picked: null };
+  const picked = candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))]!;
+  const rest = ranked.filter((s) => s !== picked);
+  return { solutions: [rest[0]!, picked, ...rest.slice(1)], picked };
+}
