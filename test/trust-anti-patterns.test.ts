@@ -220,3 +220,58 @@ describe("exploration", () => {
     expect(r.matches[0]!.solutions.map((s) => s.id)).toEqual(["s-proven0001", "s-lucky00001"]);
   });
 });
+
+describe("brain stats: diversity of attempts", () => {
+  const DIVERSE = `{
+  "_meta": { "version": 2 },
+  "flaky-login-test": {
+    "solutions": [
+      { "id": "s-rerun00001", "action": "rerun the job", "successRate": 0.2, "tries": 19, "lastTried": "2026-11-20", "status": "quarantined" },
+      { "id": "s-freeze0001", "action": "freeze the clock in the test", "successRate": 1, "tries": 1, "lastTried": "2026-11-02" }
+    ]
+  },
+  "slow-build": {
+    "solutions": [
+      { "id": "s-cache00001", "action": "restore the build cache", "successRate": 1, "tries": 10, "recent": [0, 1, 1, 1, 1, 1, 1, 1, 1, 1] }
+    ]
+  },
+  "deploy-timeout": {
+    "solutions": [
+      { "id": "s-retry00001", "action": "retry the deploy", "successRate": 0.6, "tries": 10, "recent": [1, 1, 1, 1, 1, 1, 0, 0, 0, 0] }
+    ]
+  },
+  "db-lock": {
+    "solutions": [
+      { "id": "s-night00001", "action": "migrate at night", "successRate": 0.75, "tries": 4 },
+      { "id": "s-lockt00001", "action": "set a lock timeout", "successRate": 0.75, "tries": 4 },
+      { "id": "s-small00001", "action": "split the migration", "successRate": 0.75, "tries": 4 },
+      { "id": "s-never00001", "action": "never tried", "successRate": 0, "tries": 0 }
+    ]
+  }
+}
+`;
+
+  it("reports the entropy of attempts per problem and flags those collapsed onto a drifting or failing solution", async () => {
+    const dir = gitWorkspace({ "strategies.json": DIVERSE, "MEMORY.md": "# Memory\n" });
+    const json = JSON.parse((await runBrain(["stats", "--json"], { cwd: dir, env })).stdout);
+    const by = Object.fromEntries(json.diversity.problems.map((p: { problem: string }) => [p.problem, p]));
+    expect(by["db-lock"]).toMatchObject({ attempts: 12, tried: 3, evenness: 1 });
+    expect(by["db-lock"].entropy).toBeCloseTo(Math.log2(3), 10);
+    expect(by["slow-build"]).toMatchObject({ attempts: 10, tried: 1, entropy: 0, evenness: null, collapsed: null });
+    expect(by["flaky-login-test"]).toMatchObject({ attempts: 20, collapsed: "failing", top: expect.objectContaining({ id: "s-rerun00001", share: 0.95 }) });
+    expect(by["deploy-timeout"].collapsed).toBe("drifting");
+    expect(json.diversity.problems.map((p: { problem: string }) => p.problem).at(-1)).toBe("db-lock");
+    expect(json.diversity.collapsed.map((p: { problem: string }) => p.problem).sort()).toEqual(["deploy-timeout", "flaky-login-test"]);
+
+    const text = await runBrain(["stats"], { cwd: dir, env });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("Diversity: 4 problems with 2+ attempts");
+    expect(text.stdout).toContain("Collapsed: flaky-login-test: 95% of 20 attempts on s-rerun00001 rerun the job, which is failing (20% over 19); try another fix: brain check --explore");
+    expect(text.stdout).toContain("Collapsed: deploy-timeout: 100% of 10 attempts on s-retry00001 retry the deploy, which is drifting");
+    expect(text.stdout).not.toContain("Collapsed: slow-build");
+
+    const tool = BRAIN_TOOLS.find((t) => t.name === "brain_stats")!;
+    const r = await tool.run({}, { cwd: dir, now: new Date("2026-11-21T09:30:00") });
+    expect(tool.text(r as never)).toContain("Collapsed: flaky-login-test: 95% of 20 attempts on s-rerun00001 rerun the job, which is failing");
+  });
+});

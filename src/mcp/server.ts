@@ -377,7 +377,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
     title: "Learning metrics",
     description:
       "To see whether memory is working: error repeat rate (healthy 0%), strategy coverage (> 70%), MEMORY.md freshness " +
-      "(< 7 days since consolidation) and playbook coverage (> 50%), with counts and a weekly trend.",
+      "(< 7 days since consolidation) and playbook coverage (> 50%), with counts and a weekly trend, and the problems whose " +
+      "attempts collapsed onto one drifting or failing solution (entropy of attempts per problem).",
     input: {
       since: z.string().optional().describe("First day of the period, YYYY-MM-DD (default: the last four weeks)"),
     },
@@ -386,6 +387,11 @@ export const BRAIN_TOOLS: BrainTool[] = [
     text: (r) =>
       r.metrics
         .map((m) => `${m.name}: ${m.value === null ? "no data" : m.unit === "ratio" ? pct(m.value) : `${m.value} days`} (healthy ${m.range})${m.healthy ? "" : " — needs attention"}`)
+        .concat(
+          r.diversity.collapsed.map(
+            (c) => `Collapsed: ${c.problem}: ${pct(c.top.share)} of ${c.attempts} attempts on ${c.top.id} ${c.top.action}, which is ${c.collapsed}; try another fix (brain_check with explore)`,
+          ),
+        )
         .join("\n"),
   }),
 ];
