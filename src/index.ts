@@ -66,13 +66,15 @@ export {
   type CheckResult,
   type CheckMatch,
   type CheckSolution,
+  type CheckOptions,
   type ErrorRecordOptions,
   type ErrorRecordResult,
 } from "./store/strategies.js";
 export { recordOutcome } from "./core/strategies/changes.js";
 export { parseStrategies, serializeStrategies } from "./core/strategies/file.js";
-export { DEFAULT_THRESHOLDS, type StrategyThresholds } from "./core/strategies/lifecycle.js";
-export { rankSolutions, wilsonLowerBound } from "./core/strategies/ranking.js";
+export { antiPatternOf, DEFAULT_THRESHOLDS, type AntiPatternFacts, type StrategyThresholds } from "./core/strategies/lifecycle.js";
+export { rankSolutions, trustScore, wilsonLowerBound, type RankBy } from "./core/strategies/ranking.js";
+export { describeAvoid } from "./core/strategies/labels.js";
 export type { StrategyRegistry, StrategyMeta, Solution, Problem } from "./core/strategies/registry.js";
 export { needsConsent, describeAction, CONSENT_NOTE } from "./core/strategies/consent.js";
 export { editJsonText, type JsonEditOptions, type JsonPathSegment } from "./core/strategies/json-edit.js";

@@ -333,9 +333,11 @@ describe("lifecycle", () => {
 describe("ranking", () => {
   const s = (action: string, successRate: number, tries: number, status?: string): Solution => ({ action, successRate, tries, ...(status ? { status } : {}) });
 
-  it("ranks by rate then tries, quarantined and retired last", () => {
+  it("ranks by rate then tries (rank: rate), quarantined and retired last; by trust by default", () => {
     const list = [s("low", 0.2, 10), s("retired", 1, 10, "retired"), s("good", 0.9, 10), s("good-more", 0.9, 20), s("new", 1, 1), s("mid", 0.5, 4)];
-    expect(rankSolutions(list).map((x) => x.action)).toEqual(["new", "good-more", "good", "mid", "low", "retired"]);
+    expect(rankSolutions(list, { rank: "rate" }).map((x) => x.action)).toEqual(["new", "good-more", "good", "mid", "low", "retired"]);
+    // Trust: 1 of 1 is too little evidence to outrank 9 of 10; it still beats a coin flip over 4 tries.
+    expect(rankSolutions(list).map((x) => x.action)).toEqual(["good-more", "good", "new", "mid", "low", "retired"]);
     expect(list[0]?.action).toBe("low");
   });
 

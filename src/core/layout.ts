@@ -72,6 +72,12 @@ export const BRAIN_FILES = {
 /** Settings from `brain.config.json`, with defaults filled in. */
 export interface BrainConfig {
   commit: boolean;
+  /**
+   * Share of `brain check` calls (0 to 1) that explore: they add one
+   * under-tried active fix after the best one, labelled as exploring, as
+   * `--explore` does. A seed fixes the draw (`--seed`; default: the clock and the error).
+   */
+  explorationRate: number;
   lockTimeoutMs: number;
   /** Mask e-mail addresses and phone numbers (`<email>`, `<phone>`) in what consolidation writes to MEMORY.md and the rules files; logs keep what was written. */
   maskPersonalData: boolean;
@@ -87,6 +93,7 @@ export interface BrainConfig {
 /** The defaults; schemas/config.schema.json states the same values as `default` (a test keeps them equal). */
 export const DEFAULT_CONFIG: Readonly<BrainConfig> = Object.freeze({
   commit: true,
+  explorationRate: 0,
   lockTimeoutMs: 30_000,
   maskPersonalData: true,
   memoryCapBytes: 20 * 1024,

@@ -8,7 +8,7 @@ import type { KnownPlaybook } from "./playbooks/suggestion.js";
 import { createProblemMatcher } from "./signature/matcher.js";
 import { errorSignature } from "./signature/signature.js";
 import { solutionIds } from "./strategies/ids.js";
-import { effectiveStatus, isDrifting, DEFAULT_THRESHOLDS, type StrategyThresholds } from "./strategies/lifecycle.js";
+import { antiPatternOf, effectiveStatus, isDrifting, DEFAULT_THRESHOLDS, type StrategyThresholds } from "./strategies/lifecycle.js";
 import { listProblems } from "./strategies/problems.js";
 import { SOLUTION_STATUSES, type Problem, type SolutionStatus, type StrategyRegistry } from "./strategies/registry.js";
 
@@ -87,6 +87,34 @@ export interface SolutionRef {
   tries: number;
 }
 
+/**
+ * How a problem's attempts spread over its solutions: the Shannon entropy (in
+ * bits) of the share of tries each solution got, 0 when every attempt went to
+ * one solution; `evenness` is that entropy over its maximum (log2 of the
+ * number of solutions tried), null with fewer than two tried.
+ */
+export interface ProblemDiversity {
+  problem: string;
+  /** Tries over all its solutions (lifetime counts from strategies.json). */
+  attempts: number;
+  /** Solutions with at least one try. */
+  tried: number;
+  entropy: number;
+  evenness: number | null;
+  /** The solution with the most tries and its share of the attempts. */
+  top: SolutionRef & { share: number };
+  /**
+   * Set when the attempts collapsed onto one solution (its share at least
+   * {@link COLLAPSE.share}, with {@link COLLAPSE.minAttempts} attempts or more)
+   * and that solution is drifting or failing (quarantined, or an anti-pattern):
+   * time to try something else (`brain check --explore`).
+   */
+  collapsed: "drifting" | "failing" | null;
+}
+
+/** When a problem's attempts count as collapsed onto one solution. */
+export const COLLAPSE = Object.freeze({ share: 0.9, minAttempts: 5 });
+
 export interface Stats {
   since: string;
   today: string;
@@ -105,6 +133,12 @@ export interface Stats {
   };
   drifting: SolutionRef[];
   quarantined: SolutionRef[];
+  /**
+   * Concentration of attempts per problem (problems with 2 or more attempts,
+   * most concentrated first), and the problems flagged as collapsed onto a
+   * drifting or failing solution.
+   */
+  diversity: { problems: ProblemDiversity[]; collapsed: ProblemDiversity[] };
   memory: { bytes: number; capBytes: number; ratio: number; healthy: boolean };
   trend: StatsWeek[];
 }
@@ -357,16 +391,21 @@ export function computeStats(input: StatsInput): Stats {
   const quarantined: SolutionRef[] = [];
   const ids = solutionIds(input.registry);
   const problems = listProblems(input.registry);
+  const diversity: ProblemDiversity[] = [];
   for (const key of problems) {
     const problem = input.registry[key] as Problem;
-    for (const s of Array.isArray(problem.solutions) ? problem.solutions : []) {
+    const list = Array.isArray(problem.solutions) ? problem.solutions : [];
+    for (const s of list) {
       const status = effectiveStatus(s, thresholds);
       solutions[status]++;
       const ref = { problem: key, id: ids.get(s) ?? "", action: s.action, successRate: s.successRate ?? 0, tries: s.tries ?? 0 };
       if (status === "quarantined") quarantined.push(ref);
       if (status !== "retired" && isDrifting(s, thresholds)) drifting.push(ref);
     }
+    const d = problemDiversity(key, list, ids, thresholds);
+    if (d) diversity.push(d);
   }
+  diversity.sort((a, b) => a.entropy - b.entropy || b.attempts - a.attempts || (a.problem < b.problem ? -1 : a.problem > b.problem ? 1 : 0));
 
   const trend: StatsWeek[] = weeksOf(since, today).map((w) => {
     const e = errorMetrics(facts, w.from, w.to);
@@ -391,7 +430,36 @@ export function computeStats(input: StatsInput): Stats {
     counts: { entries, problems: problems.length, solutions, playbooks: input.playbooks.length, rules: input.rules },
     drifting,
     quarantined,
+    diversity: { problems: diversity, collapsed: diversity.filter((d) => d.collapsed !== null) },
     memory: { bytes: input.memoryBytes, capBytes: input.memoryCapBytes, ratio: memRatio, healthy: memRatio <= 1 },
     trend,
+  };
+}
+
+/** The spread of a problem's attempts over its solutions; null with fewer than 2 attempts. */
+function problemDiversity(problem: string, list: Problem["solutions"] & object, ids: Map<unknown, string>, thresholds: StrategyThresholds): ProblemDiversity | null {
+  const tried = list.filter((s) => (s.tries ?? 0) > 0);
+  const attempts = tried.reduce((n, s) => n + (s.tries ?? 0), 0);
+  if (attempts < 2) return null;
+  let entropy = 0;
+  let top = tried[0]!;
+  for (const s of tried) {
+    const p = (s.tries ?? 0) / attempts;
+    entropy -= p * Math.log2(p);
+    if ((s.tries ?? 0) > (top.tries ?? 0)) top = s;
+  }
+  // Float error must not make one solution's 100% read as a sliver of entropy.
+  entropy = Math.max(0, entropy);
+  const share = (top.tries ?? 0) / attempts;
+  const failing = effectiveStatus(top, thresholds) === "quarantined" || antiPatternOf(top, thresholds) !== null;
+  const concentrated = share >= COLLAPSE.share && attempts >= COLLAPSE.minAttempts && top.status !== "retired";
+  return {
+    problem,
+    attempts,
+    tried: tried.length,
+    entropy,
+    evenness: tried.length >= 2 ? entropy / Math.log2(tried.length) : null,
+    top: { problem, id: ids.get(top) ?? "", action: top.action, successRate: top.successRate ?? 0, tries: top.tries ?? 0, share },
+    collapsed: !concentrated ? null : isDrifting(top, thresholds) ? "drifting" : failing ? "failing" : null,
   };
 }

@@ -9,6 +9,7 @@ import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/s
 import * as z from "zod";
 import { ENTRY_KINDS } from "../core/daily-log.js";
 import { describeAction } from "../core/strategies/consent.js";
+import { describeAvoid, describeExploring, RANK_ORDERS } from "../core/strategies/labels.js";
 import { clockFromEnv, localDate } from "../core/dates.js";
 import { commitNote } from "../core/commit/note.js";
 import { describeErrorMemory } from "../core/memory/error-note.js";
@@ -69,7 +70,10 @@ function defineTool<S extends z.ZodRawShape, R extends object>(tool: {
 
 const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
 const tagsSchema = z.array(nonEmpty("A tag")).optional().describe("Tags, without the #");
-const rankSchema = z.enum(["rate", "wilson"]).optional().describe("rate (default): success rate then tries; wilson: Wilson lower bound, so 1/1 does not outrank 95/100");
+const rankSchema = z
+  .enum(RANK_ORDERS)
+  .optional()
+  .describe("trust (default): recency-weighted lower confidence bound, so 1/1 does not outrank 9/10; rate: raw success rate then tries; wilson: Wilson lower bound of the lifetime rate");
 const resultSchema = z
   .union([z.number().min(0).max(1), z.enum(["success", "failure", "ok", "fail"])])
   .describe('"success", "failure", or a number from 0 to 1 for a partial success');
@@ -91,6 +95,11 @@ function redactedText(redacted: string[]): string {
 
 function pct(rate: number): string {
   return `${(rate * 100).toFixed(0)}%`;
+}
+
+/** A problem's anti-patterns, one `avoid: …` line each, after its fixes. */
+function avoidLines(avoid: Array<{ id: string; action: string; antiPattern: { failed: number; tries: number } | null; lastTried: string | null; env: string | null }>): string {
+  return avoid.map((s) => `\n  ${s.id} ${describeAvoid(s)}`).join("");
 }
 
 /**
@@ -172,16 +181,22 @@ export const BRAIN_TOOLS: BrainTool[] = [
     title: "Look up a failure",
     description:
       "Call this as soon as a command, build or test FAILS, before reasoning about the error: known problems matching the " +
-      "error text, each with its solutions best first. Try them in order; after each attempt call brain_strategy_record, " +
+      "error text, each with its solutions best first (by trust). Try them in order; never run one listed as \"avoid:\" (an anti-pattern that failed " +
+      "its last tries and never succeeded). After each attempt call brain_strategy_record, " +
       "and once it is fixed call brain_error. A solution marked \"needs consent\" is privileged or remote (sudo, ssh, scp): " +
       "ask the person and wait for their yes before running it.",
     input: {
       error: nonEmpty("The error text").describe("The error text, or its key lines"),
       limit: z.number().int().positive().optional().describe("Most problems (default 5)"),
       rank: rankSchema,
+      explore: z
+        .boolean()
+        .optional()
+        .describe("true: add one under-tried fix right after the best one, labelled exploring, so a newer idea gets tried; false: never; default: by explorationRate in brain.config.json"),
+      seed: z.string().optional().describe("Seed of exploration's draw and choice (default: the clock and the error)"),
     },
     readOnly: true,
-    run: async (a, ctx) => (await import("../store/strategies.js")).checkError({ ...ctx, text: a.error, limit: a.limit, rank: a.rank }),
+    run: async (a, ctx) => (await import("../store/strategies.js")).checkError({ ...ctx, text: a.error, limit: a.limit, rank: a.rank, explore: a.explore, seed: a.seed }),
     text: (r) =>
       lines(
         r.matches.map(
@@ -190,11 +205,12 @@ export const BRAIN_TOOLS: BrainTool[] = [
             lines(
               m.solutions.map(
                 (s) =>
-                  `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}): ${describeAction(s)}` +
+                  `  ${s.id} ${pct(s.successRate)} over ${s.tries}, trust ${pct(s.trust)} (${s.status}): ${s.exploring ? describeExploring(s) : ""}${describeAction(s)}` +
                   (s.adapted ? `\n    adapted to this error: ${s.adapted.action} (${s.adapted.values.map((v) => `${v.from} → ${v.to}`).join(", ")})` : ""),
               ),
-              "  (no solutions yet)",
-            ),
+              m.avoid.length ? "  (no fixes to try yet)" : "  (no solutions yet)",
+            ) +
+            avoidLines(m.avoid),
         ),
         "No known fix. Once you have one, record it with brain_error.",
       ),
@@ -215,7 +231,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
     run: async (a, ctx) => (await import("../store/strategies.js")).recordError({ ...ctx, error: a.error, fix: a.fix, cause: a.cause, problem: a.problem }),
     text: (r) =>
       `${describeErrorMemory(r.memory)}, ` +
-      `solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).`,
+      `solution ${r.problem} ${r.solution.id}, ${r.log.path}:${r.log.line} (${commitText(r.commit)}).` +
+      (r.markedDown ? ` The error came back after fix ${r.markedDown.id} ("${r.markedDown.action}") was recorded as working: that success now counts as a failure.` : ""),
   }),
   defineTool({
     name: "brain_strategy_record",
@@ -249,7 +266,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
   defineTool({
     name: "brain_strategy_show",
     title: "Show a problem's solutions",
-    description: "One known problem's solutions, best first, with success rate, tries, status and last try; for choosing what to try next.",
+    description:
+      "One known problem's solutions, best first (by trust), with success rate, tries, trust, status and last try; for choosing what to try next. " +
+      "Anti-patterns (failed their last tries, never succeeded) are listed apart as \"avoid:\".",
     input: {
       problem: nonEmpty("The problem").describe("Problem key, or free text matched to a known problem"),
       rank: rankSchema,
@@ -259,9 +278,10 @@ export const BRAIN_TOOLS: BrainTool[] = [
     text: (r) =>
       `${r.problem}${r.description ? ` — ${r.description}` : ""}\n` +
       lines(
-        r.solutions.map((s) => `  ${s.id} ${pct(s.successRate)} over ${s.tries} (${s.status}${s.drifting ? ", drifting" : ""}): ${describeAction(s)}`),
-        "  (no solutions yet)",
-      ),
+        r.solutions.map((s) => `  ${s.id} ${pct(s.successRate)} over ${s.tries}, trust ${pct(s.trust)} (${s.status}${s.drifting ? ", drifting" : ""}): ${describeAction(s)}`),
+        r.avoid.length ? "  (no fixes to try yet)" : "  (no solutions yet)",
+      ) +
+      avoidLines(r.avoid),
   }),
   defineTool({
     name: "brain_op",
@@ -357,7 +377,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
     title: "Learning metrics",
     description:
       "To see whether memory is working: error repeat rate (healthy 0%), strategy coverage (> 70%), MEMORY.md freshness " +
-      "(< 7 days since consolidation) and playbook coverage (> 50%), with counts and a weekly trend.",
+      "(< 7 days since consolidation) and playbook coverage (> 50%), with counts and a weekly trend, and the problems whose " +
+      "attempts collapsed onto one drifting or failing solution (entropy of attempts per problem).",
     input: {
       since: z.string().optional().describe("First day of the period, YYYY-MM-DD (default: the last four weeks)"),
     },
@@ -366,6 +387,11 @@ export const BRAIN_TOOLS: BrainTool[] = [
     text: (r) =>
       r.metrics
         .map((m) => `${m.name}: ${m.value === null ? "no data" : m.unit === "ratio" ? pct(m.value) : `${m.value} days`} (healthy ${m.range})${m.healthy ? "" : " — needs attention"}`)
+        .concat(
+          r.diversity.collapsed.map(
+            (c) => `Collapsed: ${c.problem}: ${pct(c.top.share)} of ${c.attempts} attempts on ${c.top.id} ${c.top.action}, which is ${c.collapsed}; try another fix (brain_check with explore)`,
+          ),
+        )
         .join("\n"),
   }),
 ];

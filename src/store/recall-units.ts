@@ -136,6 +136,7 @@ async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> 
   const { listProblems } = await import("../core/strategies/problems.js");
   const { viewSolutions } = await import("../core/strategies/ranking.js");
   const { describeAction } = await import("../core/strategies/consent.js");
+  const { describeAvoid } = await import("../core/strategies/labels.js");
   const registry = parseStrategies(text, path);
   const units: MemoryUnit[] = [];
   const keyLines = topLevelKeyLines(text);
@@ -146,7 +147,8 @@ async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> 
     const description = typeof problem.description === "string" ? problem.description : "";
     const match = Array.isArray(problem.match) ? problem.match.map(String) : typeof problem.match === "string" ? [problem.match] : [];
     const lines = [description ? `${key}: ${description}` : key];
-    for (const s of solutions) lines.push(`→ ${describeAction(s)} (${s.status}, ${Math.round(s.successRate * 100)}% of ${s.tries})`);
+    // Anti-patterns rank after every fix to try, and say "avoid:", so they are never read as fixes.
+    for (const s of solutions) lines.push(s.antiPattern ? describeAvoid(s) : `→ ${describeAction(s)} (${s.status}, ${Math.round(s.successRate * 100)}% of ${s.tries})`);
     const dates = solutions.map((s) => s.lastTried?.slice(0, 10)).filter((d): d is string => !!d && isIsoDate(d)).sort();
     units.push({
       id: `${path}:${line}`,

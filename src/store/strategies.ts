@@ -10,11 +10,12 @@ import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/
 import { redactSecrets } from "../core/redaction/redact.js";
 import { errorSignature } from "../core/signature/signature.js";
 import { matchProblems, type MatchReason } from "../core/signature/matcher.js";
-import { parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type PruneItem } from "../core/strategies/changes.js";
+import { markDownRecurredFix, parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type MarkedDownFix, type PruneItem } from "../core/strategies/changes.js";
 import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
 import { getProblem, listProblems, normalizeAction, resolveErrorProblem, resolveProblem, solutionsOf, type ProblemResolution } from "../core/strategies/problems.js";
-import { viewSolutions, type RankBy, type SolutionView } from "../core/strategies/ranking.js";
+import { exploreSolutions, splitAvoid, viewSolutions, type RankBy, type SolutionView } from "../core/strategies/ranking.js";
+import { seededRandom } from "../core/seeded-random.js";
 import type { SolutionStatus, StrategyRegistry } from "../core/strategies/registry.js";
 import { parseDailyLog } from "../core/daily-log.js";
 import { readTextIfExists } from "./fs.js";
@@ -34,7 +35,10 @@ export interface ProblemSummary {
   problem: string;
   description: string | null;
   match: string[];
+  /** The fixes to try, best first (anti-patterns are never among them). */
   solutions: SolutionSummary[];
+  /** Anti-patterns: solutions that failed their last tries and never succeeded, to avoid (each with its `antiPattern` facts). */
+  avoid: SolutionSummary[];
 }
 
 /** Reads strategies.json (a missing file is an empty registry); a corrupt file is an error and is never written over. */
@@ -77,15 +81,22 @@ function readRegistry(ws: Workspace): StrategyRegistry {
   return loadRegistry(readTextIfExists(join(ws.root, STRATEGIES_PATH), STRATEGIES_PATH));
 }
 
-function summarizeProblem(registry: StrategyRegistry, key: string, ws: Workspace, rank: RankBy = "rate"): ProblemSummary {
+function summarizeProblem(registry: StrategyRegistry, key: string, ws: Workspace, rank: RankBy = "trust"): ProblemSummary {
   const problem = getProblem(registry, key)!;
   const match = problem.match === undefined ? [] : Array.isArray(problem.match) ? problem.match.map(String) : [String(problem.match)];
+  const views = viewSolutions(registry, key, { rank, thresholds: resolveThresholds(ws.config.thresholds) }).map(({ solution: _raw, ...view }) => view);
   return {
     problem: key,
     description: typeof problem.description === "string" ? problem.description : null,
     match,
-    solutions: viewSolutions(registry, key, { rank, thresholds: resolveThresholds(ws.config.thresholds) }).map(({ solution: _raw, ...view }) => view),
+    ...splitAvoid(views),
   };
+}
+
+/** One solution of a problem as commands report it, whether a fix to try or an anti-pattern. */
+function solutionSummary(registry: StrategyRegistry, key: string, ws: Workspace, id: string): SolutionSummary {
+  const summary = summarizeProblem(registry, key, ws);
+  return [...summary.solutions, ...summary.avoid].find((s) => s.id === id)!;
 }
 
 export interface StrategyRecordOptions extends WriteOptions {
@@ -135,7 +146,7 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
     });
     writeRegistry(tx, before, r.registry, [r.problemKey]);
     if (r.created.problem) lookalikes = findLookalikes(listProblems(r.registry)).find((l) => l.name === r.problemKey);
-    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
+    const view = solutionSummary(r.registry, r.problemKey, ws, r.solution.id);
     return {
       result: { problem: r.problemKey, solution: view, created: r.created, resolution: r.resolution, redactions: r.redactions },
       message: {
@@ -163,6 +174,9 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
   }
   if (r.solution.status === "retired") warnings.push(`solution ${r.solution.id} is retired; the attempt was recorded but it stays retired`);
   if (r.solution.drifting) warnings.push(`solution ${r.solution.id} is drifting: its recent results are well below its earlier rate`);
+  if (r.solution.antiPattern) {
+    warnings.push(`solution ${r.solution.id} is an anti-pattern (failed ${r.solution.antiPattern.failed} of ${r.solution.antiPattern.tries}): brain check lists it to avoid, not as a fix to try`);
+  }
   return { problem: r.problem, solution: r.solution, created: r.created, resolution: r.resolution, commit: out.commit, warnings };
 }
 
@@ -179,8 +193,8 @@ export function listStrategies(options: StrategyListOptions = {}): { problems: P
   if (!options.status) return { problems };
   return {
     problems: problems
-      .map((p) => ({ ...p, solutions: p.solutions.filter((s) => s.status === options.status) }))
-      .filter((p) => p.solutions.length > 0),
+      .map((p) => ({ ...p, solutions: p.solutions.filter((s) => s.status === options.status), avoid: p.avoid.filter((s) => s.status === options.status) }))
+      .filter((p) => p.solutions.length > 0 || p.avoid.length > 0),
   };
 }
 
@@ -219,6 +233,8 @@ function resolveKnown(registry: StrategyRegistry, text: string): string {
 export interface CheckSolution extends SolutionSummary {
   /** The fix with this error's values put in (`pip install pandas` for `pip install numpy`); the recorded fix stays in `action`. */
   adapted?: AdaptedFix;
+  /** The under-tried fix exploration added after the best one (see {@link CheckResult.exploration}). */
+  exploring: boolean;
 }
 
 export interface CheckMatch extends ProblemSummary {
@@ -231,13 +247,31 @@ export interface CheckResult {
   /** The error text normalized: numbers, ids, paths and quoted values masked. */
   signature: string;
   matches: CheckMatch[];
+  /**
+   * Whether this lookup explored (`--explore`, or a draw under the config's
+   * `explorationRate`), and the seed of the draw and of the choice: the same
+   * seed gives the same answer.
+   */
+  exploration: { explored: boolean; rate: number; seed: string };
+}
+
+export interface CheckOptions extends WorkspaceOptions {
+  text: string;
+  limit?: number;
+  rank?: RankBy;
+  /** true: explore (add one under-tried fix after the best one); false: never; default: by the config's `explorationRate`. */
+  explore?: boolean;
+  /** Seed of exploration's draws (default: the clock and the error's signature). */
+  seed?: string;
+  /** The clock, which seeds exploration by default (the CLI reads BRAIN_NOW). */
+  now?: Date;
 }
 
 /**
  * The lookup an agent does when an operation fails: known problems ranked
  * against the error text, each with its solutions best first.
  */
-export function checkError(options: WorkspaceOptions & { text: string; limit?: number; rank?: RankBy }): CheckResult {
+export function checkError(options: CheckOptions): CheckResult {
   if (!options.text.trim()) throw new UsageError("Give the error text to look up.");
   if (options.text.length > 100_000) throw new UsageError("The error text is over 100,000 characters; pass the relevant lines.");
   const limit = options.limit ?? 5;
@@ -245,13 +279,23 @@ export function checkError(options: WorkspaceOptions & { text: string; limit?: n
   const ws = openWorkspace(options);
   const registry = readRegistry(ws);
   let recorded: Map<string, string[]> | null = null;
+  const signature = errorSignature(options.text);
+  const rate = ws.config.explorationRate;
+  const seed = options.seed ?? `${(options.now ?? new Date()).toISOString()} ${signature}`;
+  const random = seededRandom(seed);
+  const explored = options.explore ?? (rate > 0 && random() < rate);
+  const thresholds = resolveThresholds(ws.config.thresholds);
   const matches = matchProblems(registry, options.text, { limit }).map((m) => {
     const summary = summarizeProblem(registry, m.problem, ws, options.rank);
     recorded ??= recordedErrors(ws);
-    const solutions = summary.solutions.map((sol) => withAdaptedFix(sol, options.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]));
+    const ranked = explored ? exploreSolutions(summary.solutions, random, thresholds) : { solutions: summary.solutions, picked: null };
+    const solutions = ranked.solutions.map((sol) => ({
+      ...withAdaptedFix(sol, options.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]),
+      exploring: sol === ranked.picked,
+    }));
     return { ...summary, solutions, score: m.score, reasons: m.reasons };
   });
-  return { signature: errorSignature(options.text), matches };
+  return { signature, matches, exploration: { explored, rate, seed } };
 }
 
 /** A fix as an Errors & Fixes entry holds it, for finding the entries of a solution. */
@@ -285,7 +329,7 @@ function recordedErrors(ws: Workspace): Map<string, string[]> {
 }
 
 /** The solution with its fix adapted to `error` from the first recorded error that gives an adaptation. */
-function withAdaptedFix(solution: SolutionSummary, error: string, recordedFor: string[]): CheckSolution {
+function withAdaptedFix(solution: SolutionSummary, error: string, recordedFor: string[]): SolutionSummary & { adapted?: AdaptedFix } {
   for (const before of recordedFor) {
     if (!before) continue;
     const adapted = adaptFix(solution.action, before, error);
@@ -309,6 +353,12 @@ export interface ErrorRecordResult {
   resolution: ProblemResolution;
   /** False when the fix had already been recorded as today's success (by `strategy record`), so it was not counted twice. */
   counted: boolean;
+  /**
+   * The error came back after another fix was recorded as working for it:
+   * that fix did not hold, and its last success now counts as a failure
+   * (null when no recorded fix was marked down).
+   */
+  markedDown: MarkedDownFix | null;
   /**
    * The Errors & Fixes entry: added, or reinforced when the same error and fix
    * were already there; `path` and `line` say where it is after the write —
@@ -379,7 +429,11 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const signature = errorSignature(stripErrorCue(error));
     const resolution = options.problem === undefined ? resolveErrorProblem(registry, { error, signature, action: fix, date }) : resolveProblem(registry, redactSecrets(options.problem).text);
     const countTry = !(resolution.exists && fixCountedToday(registry, resolution.key, fix, date, tx.read(log.path)));
-    const r = recordOutcome(registry, {
+    // The error is back although a fix was recorded for it: that fix did not hold.
+    const recurred = resolution.exists
+      ? markDownRecurredFix(registry, resolution.key, { exceptAction: fix, date, now: now.toISOString(), thresholds: ws.config.thresholds })
+      : { registry, markedDown: null };
+    const r = recordOutcome(recurred.registry, {
       problem: options.problem === undefined ? resolution.key : options.problem,
       resolution,
       countTry,
@@ -422,9 +476,9 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     }
     if (others) capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${others} older brain entr${others === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
     const line = where.line;
-    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
+    const view = solutionSummary(r.registry, r.problemKey, ws, r.solution.id);
     return {
-      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source },
+      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, markedDown: recurred.markedDown, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source },
       message: {
         subject: formatCommitSubject({ kind: "error", summary: summarize(error) }),
         body: [
@@ -434,19 +488,29 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
           `${countTry ? "Recorded the fix as" : "The fix was already recorded today as"} solution ${view.id} of ${r.created.problem ? "new problem " : ""}${r.problemKey}` +
             `${r.resolution.via === "action" ? " (the problem it was tried under today)" : r.resolution.via === "match" ? " (matched by its patterns)" : ""}` +
             ` (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
+          ...(recurred.markedDown ? [`${describeMarkedDown(recurred.markedDown)}.`] : []),
           `Logged in ${source.path}:${source.line}.`,
         ].join("\n"),
       },
     };
   });
   const warnings = [...capNotes, ...out.warnings];
-  const { resolution } = out.result;
+  const { resolution, markedDown } = out.result;
+  if (markedDown) warnings.push(describeMarkedDown(markedDown));
   if (resolution.ambiguous?.length) {
     warnings.push(
       `the error fits several problems equally (${resolution.ambiguous.join(", ")}); recorded under a new key ${out.result.problem}. Pass --problem to choose.`,
     );
   }
   return { ...out.result, commit: out.commit, warnings };
+}
+
+/** The line saying a fix was marked down because its error came back. */
+function describeMarkedDown(m: MarkedDownFix): string {
+  return (
+    `the error came back after fix ${m.id} ("${m.action}") was recorded as working on ${m.lastTried}: ` +
+    `that success now counts as a failure (success rate ${formatRate(m.from)} → ${formatRate(m.to)})`
+  );
 }
 
 /**
@@ -474,7 +538,7 @@ export async function retireStrategy(options: WriteOptions & { problem: string; 
     const before = loadText(tx.read(STRATEGIES_PATH));
     const r = retireSolution(before.registry, options.problem, options.id, { now: now.toISOString() });
     if (r.changed) writeRegistry(tx, before, r.registry, [r.problemKey]);
-    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === options.id)!;
+    const view = solutionSummary(r.registry, r.problemKey, ws, options.id);
     return {
       result: { problem: r.problemKey, solution: view, changed: r.changed },
       message: r.changed ? { subject: formatCommitSubject({ kind: "strategy retire", problem: r.problemKey, solution: options.id }), body: `Retired ${options.id}: ${view.action}\nRetired solutions stay in the file and rank last.` } : undefined,

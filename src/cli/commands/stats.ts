@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import type { Metric, MetricKey, StatsWeek } from "../../core/stats.js";
+import type { Metric, MetricKey, ProblemDiversity, StatsWeek } from "../../core/stats.js";
 import { baseOptions, plural, report, say, type GlobalArgs } from "../output.js";
 
 interface Args extends GlobalArgs {
@@ -13,7 +13,11 @@ export const statsCommand: CommandModule<GlobalArgs, Args> = {
     y
       .option("since", { type: "string", describe: "First day of the period, YYYY-MM-DD (default: the last four weeks)" })
       .example("brain stats", "Error repeat rate, strategy coverage, MEMORY.md freshness, playbook coverage")
-      .example("brain stats --since 2026-10-01 --json", "The metrics and their weekly series, as data"),
+      .example("brain stats --since 2026-10-01 --json", "The metrics and their weekly series, as data")
+      .epilog(
+        "Diversity: the entropy (bits) of each problem's attempts over its solutions, 0 when every attempt went to one. " +
+          "A problem whose attempts collapsed onto one solution (90%+ of 5 or more) that is drifting or failing is flagged \"Collapsed\" (--json: diversity.problems, diversity.collapsed).",
+      ),
   handler: async (args) => {
     const { stats } = await import("../../store/stats.js");
     const { now, workspace } = baseOptions(args);
@@ -45,9 +49,24 @@ export const statsCommand: CommandModule<GlobalArgs, Args> = {
       say(args, r.memory.healthy ? mem : paint.red(mem));
       for (const d of r.drifting) say(args, paint.yellow(`Drifting: ${d.problem} ${d.id} ${d.action}`));
       for (const q of r.quarantined) say(args, paint.yellow(`Quarantined: ${q.problem} ${q.id} ${q.action} (${Math.round(q.successRate * 100)}% over ${q.tries})`));
+      const d = r.diversity.problems;
+      if (d.length) {
+        const single = d.filter((p) => p.tried === 1).length;
+        const mean = d.reduce((n, p) => n + p.entropy, 0) / d.length;
+        say(args, `Diversity: ${plural(d.length, "problem")} with 2+ attempts, mean entropy ${mean.toFixed(2)} bits; ${single} tried only one solution`);
+      }
+      for (const c of r.diversity.collapsed) say(args, paint.yellow(`Collapsed: ${describeCollapse(c)}`));
     });
   },
 };
+
+/** A problem whose attempts collapsed onto one drifting or failing solution, in one line. */
+function describeCollapse(c: ProblemDiversity): string {
+  return (
+    `${c.problem}: ${Math.round(c.top.share * 100)}% of ${c.attempts} attempts on ${c.top.id} ${c.top.action}, which is ${c.collapsed} ` +
+    `(${Math.round(c.top.successRate * 100)}% over ${c.top.tries}); try another fix: brain check --explore`
+  );
+}
 
 function formatValue(m: Pick<Metric, "value" | "unit">): string {
   if (m.value === null) return "–";

@@ -1,24 +1,38 @@
 import type { Argv, CommandModule } from "yargs";
 import { describeAction } from "../../core/strategies/consent.js";
+import { describeAvoid, RANK_ORDERS } from "../../core/strategies/labels.js";
 import type { ProblemSummary, SolutionSummary } from "../../store/strategies.js";
 import { commitNote } from "../../core/commit/note.js";
 import { asList, baseOptions, report, say, warn, type GlobalArgs } from "../output.js";
 
 const STATUSES = ["pending", "validated", "quarantined", "retired"] as const;
-const RANKS = ["rate", "wilson"] as const;
+const RANKS = RANK_ORDERS;
+/** The --rank option of check, strategy show and strategy list. */
+export const RANK_OPTION = {
+  choices: RANKS,
+  default: "trust" as const,
+  describe: "trust: recency-weighted lower confidence bound (1/1 does not outrank 9/10, old results count less); rate: raw success rate then tries; wilson: Wilson lower bound of the lifetime rate",
+};
 
-/** One solution as a table row: id, rate, tries, status, last tried, action (after "needs consent" when it does, with its env). */
-export function solutionRow(s: SolutionSummary): string {
+/** One solution as a table row: id, rate, tries, trust, status, last tried, action (after "needs consent" when it does, with its env). */
+export function solutionRow(s: SolutionSummary, label = ""): string {
   const rate = `${(s.successRate * 100).toFixed(0)}%`.padStart(4);
+  const trust = `trust ${`${(s.trust * 100).toFixed(0)}%`.padStart(4)}`;
   const flags = s.drifting ? " (drifting)" : "";
-  return `  ${s.id.padEnd(8)} ${rate} ${String(s.tries).padStart(4)} ${s.tries === 1 ? "try  " : "tries"}  ${(s.status + flags).padEnd(12)} ${(s.lastTried ?? "-").slice(0, 10).padEnd(10)}  ${describeAction(s)}`;
+  return `  ${s.id.padEnd(8)} ${rate} ${String(s.tries).padStart(4)} ${s.tries === 1 ? "try  " : "tries"}  ${trust}  ${(s.status + flags).padEnd(12)} ${(s.lastTried ?? "-").slice(0, 10).padEnd(10)}  ${label}${describeAction(s)}`;
 }
 
-/** A problem and its ranked solutions, for people. */
+/** An anti-pattern as a row: `avoid: <action> (failed 2 of 2, last on …)`, with its id. */
+export function avoidRow(s: SolutionSummary): string {
+  return `  ${s.id.padEnd(8)} ${describeAvoid(s)}`;
+}
+
+/** A problem and its ranked solutions, for people; anti-patterns after them, apart. */
 export function printProblem(args: GlobalArgs, p: ProblemSummary): void {
   say(args, `${p.problem}${p.description ? ` — ${p.description}` : ""}`);
-  if (!p.solutions.length) say(args, "  (no solutions yet)");
+  if (!p.solutions.length) say(args, p.avoid.length ? "  (no fixes to try yet)" : "  (no solutions yet)");
   for (const s of p.solutions) say(args, solutionRow(s));
+  for (const s of p.avoid) say(args, avoidRow(s));
   for (const s of p.solutions.filter((x) => x.drifting)) warn(args, `${p.problem} ${s.id} is drifting: its last results are well below its earlier rate`);
 }
 
@@ -66,7 +80,7 @@ const listCommand: CommandModule<GlobalArgs, ListArgs> = {
   builder: (y) =>
     y
       .option("status", { choices: STATUSES, describe: "Only solutions with this status" })
-      .option("rank", { choices: RANKS, default: "rate" as const, describe: "rate: success rate then tries; wilson: Wilson lower bound (1/1 does not outrank 95/100)" })
+      .option("rank", RANK_OPTION)
       .example("brain strategy list --status quarantined", "Solutions that keep failing"),
   handler: async (args) => {
     const { listStrategies } = await import("../../store/strategies.js");
@@ -89,7 +103,7 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
   builder: (y) =>
     y
       .positional("problem", { type: "string", demandOption: true })
-      .option("rank", { choices: RANKS, default: "rate" as const, describe: "Ranking: rate or wilson" })
+      .option("rank", RANK_OPTION)
       .example("brain strategy show pip-install-fail --json", "As data, drifting flags included"),
   handler: async (args) => {
     const { showStrategy } = await import("../../store/strategies.js");

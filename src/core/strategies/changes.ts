@@ -372,3 +372,68 @@ export function planPrune(registry: StrategyRegistry, options: PruneOptions): Pr
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
+/** The fix {@link markDownRecurredFix} marked down: its last recorded success is now a failure. */
+export interface MarkedDownFix {
+  problem: string;
+  id: string;
+  action: string;
+  /** When that success was recorded. */
+  lastTried: string;
+  /** The rate before and after. */
+  from: number;
+  to: number;
+}
+
+/**
+ * An error that recurs after a recorded fix says the fix did not hold: the
+ * fix recorded last as working for problem `key` (the solution whose last
+ * result is a success, last tried on or before `date`, the latest such; not
+ * retired, and not `exceptAction`, the fix given for the recurrence, since
+ * a fix that works again is not marked down) has that last result revised
+ * to a failure. `tries` and `lastTried` stay; the rate drops by 1/tries and
+ * the status is recomputed. Nothing changes when no such fix exists, when
+ * its last result is unknown (no `recent` and a rate below 1), or when two
+ * fixes were last tried the same day (which one failed is not known).
+ */
+export function markDownRecurredFix(
+  registry: StrategyRegistry,
+  key: string,
+  options: { exceptAction: string; date: string; now: string; thresholds?: Partial<StrategyThresholds> },
+): { registry: StrategyRegistry; markedDown: MarkedDownFix | null } {
+  const problem = getProblem(registry, key);
+  if (!problem) return { registry, markedDown: null };
+  const thresholds = resolveThresholds(options.thresholds);
+  const except = normalizeAction(options.exceptAction);
+  const ids = problemIds(registry, key);
+  const solutions = solutionsOf(problem);
+  const candidates = solutions
+    .map((s, index) => ({ s, index, day: typeof s.lastTried === "string" ? s.lastTried.slice(0, 10) : "" }))
+    .filter(({ s, day }) => {
+      if (s.status === "retired" || !isIsoDate(day) || day > options.date || normalizeAction(s.action) === except) return false;
+      const recent = Array.isArray(s.recent) ? s.recent : [];
+      return recent.length ? recent[recent.length - 1] === 1 : s.successRate === 1 && (s.tries ?? 0) > 0;
+    })
+    .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
+  const latest = candidates[0];
+  if (!latest || candidates[1]?.day === latest.day) return { registry, markedDown: null };
+  const before = latest.s;
+  const tries = Math.max(1, before.tries ?? 1);
+  const from = before.successRate ?? 1;
+  const to = Math.max(0, (from * tries - 1) / tries);
+  const recent = Array.isArray(before.recent) && before.recent.length ? [...before.recent.slice(0, -1), 0] : [0];
+  const id = ids.get(before) as string;
+  const solution = {
+    ...(typeof before.id === "string" ? {} : { id }),
+    ...before,
+    successRate: to,
+    status: computeStatus(typeof before.status === "string" ? before.status : undefined, to, tries, thresholds),
+    recent,
+  } as Solution;
+  const next = [...solutions];
+  next[latest.index] = solution;
+  return {
+    registry: withChanges(registry, key, { ...problem, solutions: next }, options.now),
+    markedDown: { problem: key, id, action: before.action, lastTried: latest.day, from, to },
+  };
+}

@@ -24,6 +24,12 @@ export interface StrategyThresholds {
   driftWindow: number;
   /** A drop of the window's mean this large or larger below the earlier rate flags drift. */
   driftDrop: number;
+  /** A solution whose last this-many results are failures, with a rate at most `antiPatternMaxRate`, is an anti-pattern. */
+  antiPatternAfter: number;
+  /** The highest rate an anti-pattern may have: 0 (the default) means it never succeeded. */
+  antiPatternMaxRate: number;
+  /** Trust weighs each result by its age: a result this many results older counts half. */
+  trustHalfLife: number;
 }
 
 /** The documented defaults: pending under 3 tries, validated at 0.6, quarantined below 0.35 (below 0.3 once validated). */
@@ -35,6 +41,9 @@ export const DEFAULT_THRESHOLDS: Readonly<StrategyThresholds> = Object.freeze({
   recentLimit: 10,
   driftWindow: 5,
   driftDrop: 0.2,
+  antiPatternAfter: 2,
+  antiPatternMaxRate: 0,
+  trustHalfLife: 10,
 });
 
 /** The fields ranking, lifecycle and drift read; solutions and views both have them. */
@@ -51,11 +60,11 @@ export interface SolutionStats {
  */
 export function resolveThresholds(partial: Partial<StrategyThresholds> = {}): StrategyThresholds {
   const t: StrategyThresholds = { ...DEFAULT_THRESHOLDS, ...definedOnly(partial) };
-  const rates = ["validateAt", "quarantineBelow", "demoteBelow", "driftDrop"] as const;
+  const rates = ["validateAt", "quarantineBelow", "demoteBelow", "driftDrop", "antiPatternMaxRate"] as const;
   for (const k of rates) {
     if (!isUnitNumber(t[k])) throw new UsageError(`threshold ${k} must be a number from 0 to 1, like ${DEFAULT_THRESHOLDS[k]}; got ${describeValue(t[k])}`);
   }
-  const counts = ["minTries", "recentLimit", "driftWindow"] as const;
+  const counts = ["minTries", "recentLimit", "driftWindow", "antiPatternAfter", "trustHalfLife"] as const;
   for (const k of counts) {
     if (!(Number.isInteger(t[k]) && t[k] >= 1)) {
       throw new UsageError(`threshold ${k} must be a whole number ≥ 1, like ${DEFAULT_THRESHOLDS[k]}; got ${describeValue(t[k])}`);
@@ -120,6 +129,33 @@ export function isDrifting(solution: SolutionStats, thresholds: StrategyThreshol
   const earlierRate = ((solution.successRate ?? 0) * tries - lastSum) / (tries - window);
   // Float error must not flag a drop of exactly driftDrop as smaller than it.
   return earlierRate - lastSum / window >= thresholds.driftDrop - 1e-9;
+}
+
+/**
+ * How an anti-pattern failed: `failed` of its `tries` (rounded; all of them
+ * when it never succeeded). Null when the solution is not an anti-pattern.
+ */
+export interface AntiPatternFacts {
+  failed: number;
+  tries: number;
+}
+
+/**
+ * An anti-pattern (after ALMA: a solution seen to fail twice is a thing to
+ * avoid, not a fix to try): not retired, at least `antiPatternAfter` tries,
+ * a rate at most `antiPatternMaxRate` (by default 0: it never succeeded), and
+ * its last `antiPatternAfter` results failures (result 0). Without `recent`
+ * (older files), a rate of 0 says every try failed. Null otherwise.
+ */
+export function antiPatternOf(solution: SolutionStats, thresholds: StrategyThresholds = DEFAULT_THRESHOLDS): AntiPatternFacts | null {
+  const tries = solution.tries ?? 0;
+  const rate = solution.successRate ?? 0;
+  const n = thresholds.antiPatternAfter;
+  if (solution.status === "retired" || tries < n || rate > thresholds.antiPatternMaxRate) return null;
+  const recent = Array.isArray(solution.recent) ? solution.recent : [];
+  const lastFailed = recent.length >= n ? recent.slice(-n).every((r) => r === 0) : rate === 0;
+  if (!lastFailed) return null;
+  return { failed: Math.round(tries * (1 - rate)), tries };
 }
 
 /** A number from 0 to 1, as rates and thresholds are. */
