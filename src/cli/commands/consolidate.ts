@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
 import { commitNote } from "../../core/commit/note.js";
+import type { GateReport } from "../../core/consolidation/gates.js";
 import { baseOptions, printJson, report, say, type GlobalArgs } from "../output.js";
 
 interface Args extends GlobalArgs {
@@ -9,6 +10,15 @@ interface Args extends GlobalArgs {
   summarizer?: string;
   prompt?: boolean;
   apply?: string;
+}
+
+/** The entries a summarizer proposed that failed a quality gate: not written, each with its gate and why. */
+function sayRejected(args: GlobalArgs, gates: GateReport | null): void {
+  for (const r of gates?.rejected ?? []) {
+    say(args, `  ${"rejected".padEnd(10)} ${r.text}`);
+    say(args, `             ← ${r.sources.join(", ")}`);
+    for (const f of r.failures) say(args, `             ${f.gate}: ${f.reason}`);
+  }
 }
 
 const LABELS = { added: "added", reinforced: "reinforced", restated: "not added", promoted: "promoted", archived: "archived", "moved-log": "moved" } as const;
@@ -54,6 +64,7 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
     report(args, result, (r) => {
       if (!r.changed) {
         say(args, r.logs.length ? `Nothing to change: ${r.logs.length} log(s) hold nothing new.` : "Nothing to consolidate.");
+        sayRejected(args, r.gates);
         return;
       }
       const [subject = ""] = r.message.split("\n");
@@ -65,6 +76,7 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
         if (c.kind === "restated") say(args, `             = ${c.matched} (a person wrote it already)`);
         else if (c.kind === "reinforced" && c.matched) say(args, `             = ${c.matched}`);
       }
+      sayRejected(args, r.gates);
       for (const f of r.forgotten) {
         say(args, `  ${"skipped".padEnd(10)} ${f.text} (id ${f.id}: a person deleted it from MEMORY.md; see memory/forgotten.md)`);
         say(args, `             ← ${f.sources.join(", ")}`);

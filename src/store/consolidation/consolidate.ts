@@ -5,7 +5,8 @@ import { applyConsolidationPlan, type ConsolidationReport, type ConsolidationRes
 import { logsPastRetention, type LogInput } from "../../core/consolidation/logs.js";
 import { planConsolidation, type ConsolidationPlan } from "../../core/consolidation/plan.js";
 import type { RulesFile } from "../../core/consolidation/rules-file.js";
-import { buildSummarizerInput, buildSummarizerPrompt, type SummarizerInput } from "../../core/consolidation/summarizer.js";
+import { buildSummarizerInput, buildSummarizerPrompt, gateThresholds, type SummarizerInput } from "../../core/consolidation/summarizer.js";
+import type { GateReport } from "../../core/consolidation/gates.js";
 import { localDate, localTime } from "../../core/dates.js";
 import { errorSignature } from "../../core/signature/signature.js";
 import { recordOutcome } from "../../core/strategies/changes.js";
@@ -88,6 +89,12 @@ export interface ConsolidateResult {
   /** Conclusions not added again because a person deleted that entry from MEMORY.md (listed in memory/forgotten.md). */
   forgotten: ConsolidationReport["forgotten"];
   distiller: "deterministic" | "summarizer";
+  /**
+   * The quality gates on a summarizer's (or an `--apply` answer's) entries:
+   * how many were checked and passed, and each rejected entry (not written)
+   * with the gate it failed and why. Null for the deterministic distiller.
+   */
+  gates: GateReport | null;
   /** False when there was nothing to do: then nothing was written and no commit made. */
   changed: boolean;
   dryRun: boolean;
@@ -146,6 +153,9 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
 
   /** The record of deletions each plan was made with, as it will be written (null: unchanged). */
   const records = new WeakMap<ConsolidationPlan, string | null>();
+  /** What the quality gates found in the answer each plan was made from. */
+  const gated = new WeakMap<ConsolidationPlan, GateReport>();
+  const thresholds = gateThresholds(ws.config);
   const plan = async (inputs: Inputs): Promise<ConsolidationPlan> => {
     const deleted = await personDeletions(ws, { memory: inputs.memory, record: inputs.forgotten, archive: inputs.archive }, today);
     let p = planConsolidation({
@@ -164,10 +174,15 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
         onLog: progress ? (done, total) => (done % 50 === 0 || done === total) && progress({ phase: "read", done, total }) : undefined,
       },
     });
-    if (answer) p = withAnswer(p, answer.data, `The answer in ${answer.file}`);
+    let answered: { plan: ConsolidationPlan; gates: GateReport } | null = null;
+    if (answer) answered = withAnswer(p, answer.data, `The answer in ${answer.file}`, thresholds);
     else if (summarizer && hasFreshCandidates(p)) {
       progress?.({ phase: "summarize", done: 0, total: 1 });
-      p = withAnswer(p, await runSummarizer(summarizer, buildSummarizerInput(p), ws), `The summarizer \`${summarizer}\``);
+      answered = withAnswer(p, await runSummarizer(summarizer, buildSummarizerInput(p), ws), `The summarizer \`${summarizer}\``, thresholds);
+    }
+    if (answered) {
+      p = answered.plan;
+      gated.set(p, answered.gates);
     }
     records.set(p, deleted.record);
     return p;
@@ -191,6 +206,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const changed = applied.changed || moves.moves.length > 0;
     return {
       ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
+      gates: gated.get(firstPlan) ?? null,
       diff: await dryRunDiff(snapshot, applied, moves.moves),
     };
   }
@@ -208,6 +224,8 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const message = splitMessage(applied.commitMessage);
     const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && errorAndFix(a.text) !== null).length;
     if (learned) message.body += `${message.body ? "\n\n" : ""}Recorded ${learned} fix${learned === 1 ? "" : "es"} as successful solutions in ${STRATEGIES_PATH}.`;
+    const rejected = gatesText(gated.get(p));
+    if (rejected) message.body += `${message.body ? "\n\n" : ""}${rejected}`;
     if (changed) {
       progress?.({ phase: "write", done: 0, total: applied.logs.length });
       const steps = stepsOf(inputs, applied, moves.moves);
@@ -227,7 +245,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   removeJournal(ws);
   const { p, applied, moves, changed, message } = result;
   const out = resultOf(p, applied, moves.moves, changed, false, commit, [...moves.warnings, ...warnings]);
-  return { ...out, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
+  return { ...out, gates: gated.get(p) ?? null, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
 }
 
 // ---------------------------------------------------------------------------
@@ -340,6 +358,13 @@ function splitMessage(message: string): CommitMessage {
   return { subject, body: rest.join("\n").trim() };
 }
 
+/** The commit body's account of the entries the quality gates kept out, or "" when none was. */
+function gatesText(gates: GateReport | undefined): string {
+  if (!gates?.rejected.length) return "";
+  const lines = gates.rejected.flatMap((r) => [`- ${r.text} (← ${r.sources.join(", ")})`, ...r.failures.map((f) => `  ${f.gate}: ${f.reason}`)]);
+  return `Not written, failed a quality gate (${gates.rejected.length} of ${gates.checked} entries):\n${lines.join("\n")}`;
+}
+
 function hasNews(report: ConsolidationReport): boolean {
   return report.added.length > 0 || report.reinforced.length > 0 || report.promoted.some((p) => !p.alreadyThere) || report.archived.length > 0;
 }
@@ -359,6 +384,7 @@ function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]
     capWarning: null,
     forgotten: [],
     distiller: plan.distiller,
+    gates: null,
     changed: false,
     dryRun: false,
     message: "",
@@ -414,6 +440,7 @@ function resultOf(
     capWarning: r.capWarning,
     forgotten: r.forgotten,
     distiller: plan.distiller,
+    gates: null,
     changed,
     dryRun,
     message: applied.commitMessage,
