@@ -10,6 +10,12 @@ interface Args extends GlobalArgs {
   summarizer?: string;
   prompt?: boolean;
   apply?: string;
+  auto?: boolean;
+}
+
+/** BRAIN_AUTO set to anything but empty, `0`, `false` or `no` marks a run as automatic. */
+function isAutoEnv(value: string | undefined): boolean {
+  return value !== undefined && !/^(|0|false|no)$/i.test(value.trim());
 }
 
 /** The entries a summarizer proposed that failed a quality gate: not written, each with its gate and why. */
@@ -34,10 +40,15 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       .option("summarizer", { type: "string", describe: "Command that distills the candidates: JSON on stdin, JSON on stdout (default: `summarizer` in brain.config.json)" })
       .option("prompt", { type: "boolean", describe: "Print an instruction and the candidates for the calling agent to distill; write nothing" })
       .option("apply", { type: "string", describe: "Apply a distilled answer (JSON) produced from --prompt", conflicts: "prompt" })
+      .option("auto", {
+        type: "boolean",
+        describe: "An automatic run (hook, cron; also BRAIN_AUTO=1): distill at most once per consolidateCooldownHours (default 12), else exit 0 with a note",
+      })
       .example("brain consolidate", "Yesterday's and older logs into MEMORY.md, one commit")
       .example("brain consolidate --dry-run", "What would change, as a report and a diff")
       .example('brain consolidate --summarizer "llm -m haiku --json"', "Let a model distill the candidates")
-      .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies"),
+      .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies")
+      .example("brain consolidate --auto -q", "From a hook or cron: skipped while the last distillation is recent"),
   handler: async (args) => {
     const { consolidate } = await import("../../store/consolidation/consolidate.js");
     const result = await consolidate({
@@ -48,6 +59,8 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       summarizer: args.summarizer,
       prompt: args.prompt,
       apply: args.apply,
+      // Hooks and schedulers say so with --auto or BRAIN_AUTO=1; a person typing the command is never held back.
+      auto: args.auto ?? isAutoEnv(process.env.BRAIN_AUTO),
       onProgress: args.quiet
         ? undefined
         : (p) => {
@@ -62,6 +75,10 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       return;
     }
     report(args, result, (r) => {
+      if (r.cooldown) {
+        say(args, `Skipped: an automatic run, and this workspace last distilled at ${r.cooldown.lastDistilled} (consolidateCooldownHours: ${r.cooldown.hours}); the next automatic run may distill from ${r.cooldown.nextAt}. Run \`brain consolidate\` without --auto (and without BRAIN_AUTO) to consolidate now.`);
+        return;
+      }
       if (!r.changed) {
         say(args, r.logs.length ? `Nothing to change: ${r.logs.length} log(s) hold nothing new.` : "Nothing to consolidate.");
         sayRejected(args, r.gates);

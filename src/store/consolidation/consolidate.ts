@@ -15,7 +15,7 @@ import { parseErrorFix } from "../../core/memory/error-fix.js";
 import { UsageError } from "../../core/errors.js";
 import { appendArchiveChunk } from "../../core/memory/memory-file.js";
 import { listDailyLogs, readDailyLog } from "../daily-logs.js";
-import { readTextIfExists } from "../fs.js";
+import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "../fs.js";
 import { diffTexts } from "../git/contents.js";
 import { uncommittedPaths } from "../git/status.js";
 import { assertGitIdle, writeWorkspace } from "../workspace/transaction.js";
@@ -47,6 +47,13 @@ export interface ConsolidateOptions extends WriteOptions {
   prompt?: boolean;
   /** A file holding a distiller's answer (as produced from `prompt`) to apply instead of running a distiller. */
   apply?: string;
+  /**
+   * The run is automatic (a hook, cron, a timer; the CLI's `--auto` or
+   * BRAIN_AUTO=1): it distills at most once per `consolidateCooldownHours`
+   * and otherwise returns at once with `cooldown` saying until when. A
+   * person's run (not automatic) is never held back.
+   */
+  auto?: boolean;
   /** Called on long runs: every 50 logs read, and before the summarizer and the writes. */
   onProgress?: (progress: ConsolidateProgress) => void;
 }
@@ -100,6 +107,12 @@ export interface ConsolidateResult {
   dryRun: boolean;
   /** The commit message (`brain: consolidate N logs → …` and the body). */
   message: string;
+  /**
+   * Set when an automatic run was held back by `consolidateCooldownHours`:
+   * when the workspace last distilled, and when an automatic run may next.
+   * Nothing was read or written. Absent otherwise.
+   */
+  cooldown?: { lastDistilled: string; hours: number; nextAt: string };
   /** Unified diff of what would change (dry runs only). */
   diff?: string;
   /** With `prompt`: the ready-made instruction and the candidates as data. */
@@ -147,6 +160,12 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   const now = options.now ?? new Date();
   const today = localDate(now);
   const ws = openWorkspace(options);
+  if (options.auto && !options.prompt && !options.dryRun) {
+    const held = cooldownLeft(ws, now);
+    if (held) return { ...emptyResult(null, "in cooldown", []), cooldown: held };
+  }
+  /** Whether this run distilled candidates (or ran a summarizer): the cooldown counts from it. */
+  let distilled = false;
   const summarizer = options.apply || options.prompt ? undefined : (options.summarizer ?? ws.config.summarizer);
   const answer = options.apply ? readAnswer(resolve(options.cwd ?? process.cwd(), options.apply)) : undefined;
   const progress = options.onProgress;
@@ -175,6 +194,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
       },
     });
     let answered: { plan: ConsolidationPlan; gates: GateReport } | null = null;
+    distilled ||= !!answer || (!!summarizer && hasFreshCandidates(p)) || p.distilled.length > 0;
     if (answer) answered = withAnswer(p, answer.data, `The answer in ${answer.file}`, thresholds);
     else if (summarizer && hasFreshCandidates(p)) {
       progress?.({ phase: "summarize", done: 0, total: 1 });
@@ -197,55 +217,100 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
       prompt: { text: buildSummarizerPrompt(p), input: buildSummarizerInput(p) },
     };
   }
-  const firstPlan = await plan(snapshot);
+  // A refused or failed distillation counts too: an automatic run does not call the model again before the period is over.
+  try {
+    const firstPlan = await plan(snapshot);
 
-  if (options.dryRun) {
-    const moves = plannedMoves(snapshot, firstPlan, today, ws);
-    const applied = applyConsolidationPlan(firstPlan, { moves: moves.moves });
-    const warnings = [...moves.warnings, ...(consolidationInterrupted(ws) ? [interruptedNote()] : [])];
-    const changed = applied.changed || moves.moves.length > 0;
-    return {
-      ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
-      gates: gated.get(firstPlan) ?? null,
-      diff: await dryRunDiff(snapshot, applied, moves.moves),
-    };
-  }
-
-  if ((options.commit ?? ws.config.commit) !== false) assertGitIdle(ws.gitRoot, "consolidate");
-  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND, resumable: { resumedBy: CONSOLIDATE_COMMAND, journal: BRAIN_FILES.consolidateJournal } }, async (tx) => {
-    let replayed = await replayJournal(ws, tx);
-    // Killed after its commit and before its clean-up: the files are as it committed them, and there is nothing to finish.
-    if (replayed && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length) replayed = null;
-    const inputs = readInputs(ws, now);
-    const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
-    const moves = plannedMoves(inputs, p, today, ws);
-    const applied = applyConsolidationPlan(p, { moves: moves.moves });
-    const changed = applied.changed || moves.moves.length > 0;
-    const message = splitMessage(applied.commitMessage);
-    const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && errorAndFix(a.text) !== null).length;
-    if (learned) message.body += `${message.body ? "\n\n" : ""}Recorded ${learned} fix${learned === 1 ? "" : "es"} as successful solutions in ${STRATEGIES_PATH}.`;
-    const rejected = gatesText(gated.get(p));
-    if (rejected) message.body += `${message.body ? "\n\n" : ""}${rejected}`;
-    if (changed) {
-      progress?.({ phase: "write", done: 0, total: applied.logs.length });
-      const steps = stepsOf(inputs, applied, moves.moves);
-      const record = records.get(p);
-      if (record) steps.push({ path: FORGOTTEN_PATH, before: inputs.forgotten, text: record });
-      // A run that only finishes an interrupted one keeps that run's message: it is the same change.
-      const finalMessage = replayed && !hasNews(applied.report) ? replayed.message : message;
-      writeJournal(ws, { version: 1, message: finalMessage, steps });
-      await pauseForTests();
-      await runSteps(ws, tx, steps);
-      return { result: { p, applied, moves, changed: true, message: finalMessage }, message: finalMessage };
+    if (options.dryRun) {
+      const moves = plannedMoves(snapshot, firstPlan, today, ws);
+      const applied = applyConsolidationPlan(firstPlan, { moves: moves.moves });
+      const warnings = [...moves.warnings, ...(consolidationInterrupted(ws) ? [interruptedNote()] : [])];
+      const changed = applied.changed || moves.moves.length > 0;
+      return {
+        ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
+        gates: gated.get(firstPlan) ?? null,
+        diff: await dryRunDiff(snapshot, applied, moves.moves),
+      };
     }
-    if (replayed) return { result: { p, applied, moves, changed: true, message: replayed.message }, message: replayed.message };
-    return { result: { p, applied, moves, changed: false, message } };
-  });
-  // Only once the commit is made is the journal done with.
-  removeJournal(ws);
-  const { p, applied, moves, changed, message } = result;
-  const out = resultOf(p, applied, moves.moves, changed, false, commit, [...moves.warnings, ...warnings]);
-  return { ...out, gates: gated.get(p) ?? null, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
+
+    if ((options.commit ?? ws.config.commit) !== false) assertGitIdle(ws.gitRoot, "consolidate");
+    const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND, resumable: { resumedBy: CONSOLIDATE_COMMAND, journal: BRAIN_FILES.consolidateJournal } }, async (tx) => {
+      let replayed = await replayJournal(ws, tx);
+      // Killed after its commit and before its clean-up: the files are as it committed them, and there is nothing to finish.
+      if (replayed && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length) replayed = null;
+      const inputs = readInputs(ws, now);
+      const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
+      const moves = plannedMoves(inputs, p, today, ws);
+      const applied = applyConsolidationPlan(p, { moves: moves.moves });
+      const changed = applied.changed || moves.moves.length > 0;
+      const message = splitMessage(applied.commitMessage);
+      const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && errorAndFix(a.text) !== null).length;
+      if (learned) message.body += `${message.body ? "\n\n" : ""}Recorded ${learned} fix${learned === 1 ? "" : "es"} as successful solutions in ${STRATEGIES_PATH}.`;
+      const rejected = gatesText(gated.get(p));
+      if (rejected) message.body += `${message.body ? "\n\n" : ""}${rejected}`;
+      if (changed) {
+        progress?.({ phase: "write", done: 0, total: applied.logs.length });
+        const steps = stepsOf(inputs, applied, moves.moves);
+        const record = records.get(p);
+        if (record) steps.push({ path: FORGOTTEN_PATH, before: inputs.forgotten, text: record });
+        // A run that only finishes an interrupted one keeps that run's message: it is the same change.
+        const finalMessage = replayed && !hasNews(applied.report) ? replayed.message : message;
+        writeJournal(ws, { version: 1, message: finalMessage, steps });
+        await pauseForTests();
+        await runSteps(ws, tx, steps);
+        return { result: { p, applied, moves, changed: true, message: finalMessage }, message: finalMessage };
+      }
+      if (replayed) return { result: { p, applied, moves, changed: true, message: replayed.message }, message: replayed.message };
+      return { result: { p, applied, moves, changed: false, message } };
+    });
+    // Only once the commit is made is the journal done with.
+    removeJournal(ws);
+    const { p, applied, moves, changed, message } = result;
+    const out = resultOf(p, applied, moves.moves, changed, false, commit, [...moves.warnings, ...warnings]);
+    return { ...out, gates: gated.get(p) ?? null, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
+  } finally {
+    if (distilled && !options.dryRun) recordDistilled(ws, now);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The cooldown of automatic runs
+
+/** `.brain/consolidate-state.json`: when this workspace last distilled (a record brain can lose: then the next automatic run distills). */
+interface ConsolidateState {
+  version: 1;
+  /** ISO time of the last run that distilled candidates or ran a summarizer, accepted or refused. */
+  lastDistilled: string;
+}
+
+function readState(ws: Workspace): ConsolidateState | null {
+  try {
+    const text = readTextIfExists(join(ws.root, BRAIN_FILES.consolidateState), BRAIN_FILES.consolidateState);
+    const data = text === null ? null : (JSON.parse(text) as Partial<ConsolidateState>);
+    return data && typeof data.lastDistilled === "string" && !Number.isNaN(Date.parse(data.lastDistilled)) ? { version: 1, lastDistilled: data.lastDistilled } : null;
+  } catch {
+    // A torn or foreign file is a lost record, not an error: the run distills.
+    return null;
+  }
+}
+
+/** When an automatic run is held back: the last distillation and when the next may be; null when it may run. */
+function cooldownLeft(ws: Workspace, now: Date): ConsolidateResult["cooldown"] | null {
+  const hours = ws.config.consolidateCooldownHours;
+  const state = hours > 0 ? readState(ws) : null;
+  if (!state) return null;
+  const next = Date.parse(state.lastDistilled) + hours * 3_600_000;
+  return now.getTime() < next ? { lastDistilled: state.lastDistilled, hours, nextAt: new Date(next).toISOString() } : null;
+}
+
+function recordDistilled(ws: Workspace, now: Date): void {
+  try {
+    ensureBrainFolder(ws.root);
+    const state: ConsolidateState = { version: 1, lastDistilled: now.toISOString() };
+    writeFileAtomic(ws.root, join(ws.root, BRAIN_FILES.consolidateState), JSON.stringify(state) + "\n");
+  } catch {
+    // Only the cooldown needs it; a read-only .brain/ costs at most one more automatic run.
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -369,9 +434,9 @@ function hasNews(report: ConsolidationReport): boolean {
   return report.added.length > 0 || report.reinforced.length > 0 || report.promoted.some((p) => !p.alreadyThere) || report.archived.length > 0;
 }
 
-function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]): ConsolidateResult {
+function emptyResult(plan: ConsolidationPlan | null, reason: string, warnings: string[]): ConsolidateResult {
   return {
-    logs: plan.logs.map((l) => l.path),
+    logs: plan ? plan.logs.map((l) => l.path) : [],
     added: [],
     reinforced: [],
     promoted: [],
@@ -383,7 +448,7 @@ function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]
     changes: [],
     capWarning: null,
     forgotten: [],
-    distiller: plan.distiller,
+    distiller: plan?.distiller ?? "deterministic",
     gates: null,
     changed: false,
     dryRun: false,
