@@ -67,6 +67,20 @@ describe("the quality gates on one entry", () => {
     expect(gate("Use `npm ci` on port 8080", ["Use `npm ci`"], ["The dev server listens on port 8080"]).failures).toEqual([]);
   });
 
+  it("passes an entry that repeats its source word for word, however its specifics are glued (1B/3B, 10-min, >60s, Chinese quotes)", () => {
+    for (const text of [
+      "Small models (qwen2.5 1B/3B) cannot call tools; use 7b or larger",
+      "Give each review a 15-min timebox",
+      "冷启动>45s是正常的，超时要设成200s",
+      '周报不用"正式"的语气，改用轻松的风格',
+      "Pin Node to 20.x in .github/workflows/ci.yml; `npm ci` fails on 18 with ERR_REQUIRE_ESM",
+    ]) {
+      expect(gate(text, [text]).failures, text).toEqual([]);
+    }
+    // "10-min" names no `-min` flag.
+    expect(keys("Give each review a 15-min timebox")).toEqual(["number:15"]);
+  });
+
   it("requires nothing of a note's sentences the entry does not speak of", () => {
     const note = "Spent the morning on the billing export. Postgres 16 ran the migration in 4 minutes. Lesson: batch the inserts, 500 rows at a time.";
     expect(gate("Batch inserts 500 rows at a time", [note]).failures).toEqual([]);

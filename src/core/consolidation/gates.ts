@@ -94,7 +94,11 @@ export function textEntities(text: string): Entity[] {
     else if (s.mask === "num") add(/^\d+(?:\.\d+){2,}$/.test(raw) ? "version" : "number", raw);
     else add("identifier", raw);
   }
-  for (const m of rest.matchAll(IDENTIFIER)) add(JS_NAME.test(m[0]) ? "name" : "identifier", m[0]);
+  for (const m of rest.matchAll(IDENTIFIER)) {
+    // Judged by the text as written: "10-min" holds no `-min` flag, though its number was blanked.
+    if (/[\p{L}\p{N}_.\/-]/u.test(text[m.index - 1] ?? " ")) continue;
+    add(JS_NAME.test(m[0]) ? "name" : "identifier", m[0]);
+  }
   const facts = textFacts(rest);
   for (const h of facts.hosts) add("identifier", h);
   for (const e of facts.environments) add("environment", e);
@@ -103,20 +107,36 @@ export function textEntities(text: string): Entity[] {
   return [...out.values()];
 }
 
+/** A character that continues a word, for "not inside a longer word": not a CJK character, which words are written without spaces between. */
+const WORD_CHAR = /[\p{N}_]|(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}])\p{L}/u;
+
+/** The keys of a text's specifics, read once per text. */
+const keysCache = new Map<string, ReadonlySet<string>>();
+function entityKeys(text: string): ReadonlySet<string> {
+  let keys = keysCache.get(text);
+  if (!keys) {
+    if (keysCache.size > 1000) keysCache.clear();
+    keys = new Set(textEntities(text).map((e) => e.key));
+    keysCache.set(text, keys);
+  }
+  return keys;
+}
+
 /**
- * Whether `text` states the entity: its key found in the text's key, not
- * inside a longer word or number (`20` is in "Node 20.x", `2` is not in
- * "v20"), or, for a name or an environment, as one of the text's words
- * (`prod` states `production`).
+ * Whether `text` states the entity: as one of the text's own specifics, or
+ * its key found in the text's key not inside a longer word or number (`20`
+ * is in "Node 20.x", `2` is not in "v20"), or, for a name or an
+ * environment, as one of the text's words (`prod` states `production`).
  */
 export function mentions(text: string, entity: Entity): boolean {
+  if (entityKeys(text).has(entity.key)) return true;
   const hay = keyOf(text).replace(/[`"]/g, "");
   const needle = entity.key.replace(/[`"]/g, "");
   let at = hay.indexOf(needle);
   while (at >= 0) {
     const before = hay[at - 1] ?? " ";
     const after = hay[at + needle.length] ?? " ";
-    if (!/[\p{L}\p{N}_]/u.test(before) && !/[\p{L}\p{N}_]/u.test(after)) return true;
+    if (!WORD_CHAR.test(before) && !WORD_CHAR.test(after)) return true;
     at = hay.indexOf(needle, at + 1);
   }
   if (entity.kind === "name" || entity.kind === "environment") {
