@@ -164,8 +164,6 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const held = cooldownLeft(ws, now);
     if (held) return { ...emptyResult(null, "in cooldown", []), cooldown: held };
   }
-  /** Whether this run distilled candidates (or ran a summarizer): the cooldown counts from it. */
-  let distilled = false;
   const summarizer = options.apply || options.prompt ? undefined : (options.summarizer ?? ws.config.summarizer);
   const answer = options.apply ? readAnswer(resolve(options.cwd ?? process.cwd(), options.apply)) : undefined;
   const progress = options.onProgress;
@@ -194,7 +192,8 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
       },
     });
     let answered: { plan: ConsolidationPlan; gates: GateReport } | null = null;
-    distilled ||= !!answer || (!!summarizer && hasFreshCandidates(p)) || p.distilled.length > 0;
+    // The cooldown counts from any distillation that may be written, a refused or failed one included: an automatic run does not call the model again within the period.
+    if (!options.dryRun && !options.prompt && (answer || (summarizer && hasFreshCandidates(p)) || p.distilled.length > 0)) recordDistilled(ws, now);
     if (answer) answered = withAnswer(p, answer.data, `The answer in ${answer.file}`, thresholds);
     else if (summarizer && hasFreshCandidates(p)) {
       progress?.({ phase: "summarize", done: 0, total: 1 });
@@ -217,60 +216,55 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
       prompt: { text: buildSummarizerPrompt(p), input: buildSummarizerInput(p) },
     };
   }
-  // A refused or failed distillation counts too: an automatic run does not call the model again before the period is over.
-  try {
-    const firstPlan = await plan(snapshot);
+  const firstPlan = await plan(snapshot);
 
-    if (options.dryRun) {
-      const moves = plannedMoves(snapshot, firstPlan, today, ws);
-      const applied = applyConsolidationPlan(firstPlan, { moves: moves.moves });
-      const warnings = [...moves.warnings, ...(consolidationInterrupted(ws) ? [interruptedNote()] : [])];
-      const changed = applied.changed || moves.moves.length > 0;
-      return {
-        ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
-        gates: gated.get(firstPlan) ?? null,
-        diff: await dryRunDiff(snapshot, applied, moves.moves),
-      };
-    }
-
-    if ((options.commit ?? ws.config.commit) !== false) assertGitIdle(ws.gitRoot, "consolidate");
-    const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND, resumable: { resumedBy: CONSOLIDATE_COMMAND, journal: BRAIN_FILES.consolidateJournal } }, async (tx) => {
-      let replayed = await replayJournal(ws, tx);
-      // Killed after its commit and before its clean-up: the files are as it committed them, and there is nothing to finish.
-      if (replayed && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length) replayed = null;
-      const inputs = readInputs(ws, now);
-      const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
-      const moves = plannedMoves(inputs, p, today, ws);
-      const applied = applyConsolidationPlan(p, { moves: moves.moves });
-      const changed = applied.changed || moves.moves.length > 0;
-      const message = splitMessage(applied.commitMessage);
-      const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && errorAndFix(a.text) !== null).length;
-      if (learned) message.body += `${message.body ? "\n\n" : ""}Recorded ${learned} fix${learned === 1 ? "" : "es"} as successful solutions in ${STRATEGIES_PATH}.`;
-      const rejected = gatesText(gated.get(p));
-      if (rejected) message.body += `${message.body ? "\n\n" : ""}${rejected}`;
-      if (changed) {
-        progress?.({ phase: "write", done: 0, total: applied.logs.length });
-        const steps = stepsOf(inputs, applied, moves.moves);
-        const record = records.get(p);
-        if (record) steps.push({ path: FORGOTTEN_PATH, before: inputs.forgotten, text: record });
-        // A run that only finishes an interrupted one keeps that run's message: it is the same change.
-        const finalMessage = replayed && !hasNews(applied.report) ? replayed.message : message;
-        writeJournal(ws, { version: 1, message: finalMessage, steps });
-        await pauseForTests();
-        await runSteps(ws, tx, steps);
-        return { result: { p, applied, moves, changed: true, message: finalMessage }, message: finalMessage };
-      }
-      if (replayed) return { result: { p, applied, moves, changed: true, message: replayed.message }, message: replayed.message };
-      return { result: { p, applied, moves, changed: false, message } };
-    });
-    // Only once the commit is made is the journal done with.
-    removeJournal(ws);
-    const { p, applied, moves, changed, message } = result;
-    const out = resultOf(p, applied, moves.moves, changed, false, commit, [...moves.warnings, ...warnings]);
-    return { ...out, gates: gated.get(p) ?? null, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
-  } finally {
-    if (distilled && !options.dryRun) recordDistilled(ws, now);
+  if (options.dryRun) {
+    const moves = plannedMoves(snapshot, firstPlan, today, ws);
+    const applied = applyConsolidationPlan(firstPlan, { moves: moves.moves });
+    const warnings = [...moves.warnings, ...(consolidationInterrupted(ws) ? [interruptedNote()] : [])];
+    const changed = applied.changed || moves.moves.length > 0;
+    return {
+      ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
+      gates: gated.get(firstPlan) ?? null,
+      diff: await dryRunDiff(snapshot, applied, moves.moves),
+    };
   }
+
+  if ((options.commit ?? ws.config.commit) !== false) assertGitIdle(ws.gitRoot, "consolidate");
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND, resumable: { resumedBy: CONSOLIDATE_COMMAND, journal: BRAIN_FILES.consolidateJournal } }, async (tx) => {
+    let replayed = await replayJournal(ws, tx);
+    // Killed after its commit and before its clean-up: the files are as it committed them, and there is nothing to finish.
+    if (replayed && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length) replayed = null;
+    const inputs = readInputs(ws, now);
+    const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
+    const moves = plannedMoves(inputs, p, today, ws);
+    const applied = applyConsolidationPlan(p, { moves: moves.moves });
+    const changed = applied.changed || moves.moves.length > 0;
+    const message = splitMessage(applied.commitMessage);
+    const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && errorAndFix(a.text) !== null).length;
+    if (learned) message.body += `${message.body ? "\n\n" : ""}Recorded ${learned} fix${learned === 1 ? "" : "es"} as successful solutions in ${STRATEGIES_PATH}.`;
+    const rejected = gatesText(gated.get(p));
+    if (rejected) message.body += `${message.body ? "\n\n" : ""}${rejected}`;
+    if (changed) {
+      progress?.({ phase: "write", done: 0, total: applied.logs.length });
+      const steps = stepsOf(inputs, applied, moves.moves);
+      const record = records.get(p);
+      if (record) steps.push({ path: FORGOTTEN_PATH, before: inputs.forgotten, text: record });
+      // A run that only finishes an interrupted one keeps that run's message: it is the same change.
+      const finalMessage = replayed && !hasNews(applied.report) ? replayed.message : message;
+      writeJournal(ws, { version: 1, message: finalMessage, steps });
+      await pauseForTests();
+      await runSteps(ws, tx, steps);
+      return { result: { p, applied, moves, changed: true, message: finalMessage }, message: finalMessage };
+    }
+    if (replayed) return { result: { p, applied, moves, changed: true, message: replayed.message }, message: replayed.message };
+    return { result: { p, applied, moves, changed: false, message } };
+  });
+  // Only once the commit is made is the journal done with.
+  removeJournal(ws);
+  const { p, applied, moves, changed, message } = result;
+  const out = resultOf(p, applied, moves.moves, changed, false, commit, [...moves.warnings, ...warnings]);
+  return { ...out, gates: gated.get(p) ?? null, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
 }
 
 // ---------------------------------------------------------------------------
