@@ -2,7 +2,7 @@
  * brain's library API: the same operations as the CLI, each taking plain
  * options (with `cwd`) and returning plain data.
  */
-export { BrainError, UsageError, NotFoundError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, SyncError, SyncNoRemoteError, SyncAuthError, SyncConflictError, GitBusyError, FileSystemError, fileSystemError, isBrainError } from "./core/errors.js";
+export { BrainError, UsageError, NotFoundError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, DistillationRefusedError, SyncError, SyncNoRemoteError, SyncAuthError, SyncConflictError, GitBusyError, FileSystemError, fileSystemError, isBrainError } from "./core/errors.js";
 export { ENTRY_KINDS, formatEntry, parseDailyLog, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
 export { redactSecrets, type RedactResult } from "./core/redaction/redact.js";
 export { toSlug } from "./core/text/slug.js";
@@ -43,6 +43,7 @@ export type { PlaybookSuggestion, PlaybookCoverage } from "./core/playbooks/sugg
 export type { FrequencyRecord } from "./core/playbooks/frequency.js";
 export { formatOpText, parseOpEntry, type OpText, type OpEntry } from "./core/playbooks/op-entry.js";
 export { consolidate, type ConsolidateOptions, type ConsolidateResult, type ConsolidateChange, type ConsolidateProgress } from "./store/consolidation/consolidate.js";
+export type { GateReport, GatedEntry, GateFailure, GateThresholds } from "./core/consolidation/gates.js";
 export { rollback, type RollbackOptions, type RollbackResult } from "./store/rollback.js";
 export { syncWorkspace, type SyncOptions, type SyncResult } from "./store/sync.js";
 export { runMergeDriver, type MergeDriverOptions, type MergeDriverResult } from "./store/merge-driver.js";

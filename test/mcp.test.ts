@@ -207,6 +207,11 @@ describe("brain mcp: tools", () => {
       const again = await call(c, "brain_consolidate", {});
       expect(again.structuredContent.changed).toBe(false);
 
+      // An automatic call (end of a session) right after a distillation waits for consolidateCooldownHours.
+      const auto = await call(c, "brain_consolidate", { auto: true });
+      expect(auto.structuredContent).toMatchObject({ changed: false, cooldown: { hours: 12 } });
+      expect(textOf(auto)).toMatch(/^Skipped: an automatic run, and this workspace last distilled at /);
+
       const stats = await call(c, "brain_stats", {});
       expect(stats.isError).toBeFalsy();
       expect(stats.structuredContent.metrics.map((m: { key: string }) => m.key)).toEqual(["errorRepeatRate", "strategyCoverage", "memoryFreshness", "playbookCoverage"]);

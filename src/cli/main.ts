@@ -1,4 +1,4 @@
-import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError, UsageError } from "../core/errors.js";
+import { DistillationRefusedError, fileSystemError, INTERNAL_ERROR_CODE, isBrainError, UsageError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { commands } from "./commands/index.js";
 import { attachDashValues, fastParse } from "./fast-parse.js";
@@ -39,7 +39,8 @@ function wantsJson(argv: string[]): boolean {
  * Says why the command failed on stderr and returns the exit code. With
  * `--json`, stdout also gets `{"error": {"code", "message", "exitCode"}}`,
  * so a caller that reads only stdout still learns what went wrong; `code`
- * is the error's stable `BRAIN_*` code.
+ * is the error's stable `BRAIN_*` code. A refused distillation adds its
+ * quality gates' report as `gates`.
  */
 function reportFailure(thrown: unknown, json: boolean, redact: (text: string) => string): number {
   // The file system's refusals (a full disk, a file where a folder should be) are the person's to fix, not bugs.
@@ -55,7 +56,7 @@ function reportFailure(thrown: unknown, json: boolean, redact: (text: string) =>
     process.stderr.write(`brain: unexpected error: ${redact((err as Error)?.stack ?? String(err))}\n`);
   }
   if (json) {
-    const error = known ? { code: err.code, message, exitCode } : { code: INTERNAL_ERROR_CODE, message, exitCode };
+    const error = known ? { code: err.code, message, exitCode, ...(err instanceof DistillationRefusedError ? { gates: err.gates } : {}) } : { code: INTERNAL_ERROR_CODE, message, exitCode };
     process.stdout.write(`${JSON.stringify({ error })}\n`);
   }
   return exitCode;

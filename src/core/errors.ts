@@ -1,3 +1,4 @@
+import type { GateReport } from "./consolidation/gates.js";
 /**
  * Every failure brain reports on purpose is a BrainError with a stable `code`
  * that scripts can match on, and an exit code: 1 for a failure (a thing named
@@ -93,6 +94,26 @@ export class LockTimeoutError extends BrainError {
 /** The summarizer command failed, timed out or answered something brain cannot use; nothing was written. */
 export class SummarizerError extends BrainError {
   override readonly code = "BRAIN_SUMMARIZER";
+}
+
+/**
+ * A summarizer's answer failed the quality gates on too many entries (more
+ * than `summarizerMaxRejectedShare`): nothing of the run was written. The
+ * message lists each rejected entry with its gate and why; `gates` holds the
+ * report as data (the CLI's `--json` error carries it as `details`).
+ */
+export class DistillationRefusedError extends BrainError {
+  override readonly code = "BRAIN_DISTILLATION_REFUSED";
+  readonly gates: GateReport;
+  constructor(gates: GateReport, who = "The summarizer's answer", options?: ErrorOptions) {
+    const share = (n: number) => `${Math.round(n * 100)}%`;
+    const lines = gates.rejected.flatMap((r) => [`  entries/${r.index}: ${JSON.stringify(r.text)} (← ${r.sources.join(", ")})`, ...r.failures.map((f) => `    ${f.gate}: ${f.reason}`)]);
+    super(
+      `${who} was refused by the quality gates: ${gates.rejected.length} of ${gates.checked} entries failed (${share(gates.rejectedShare)}, more than the ${share(gates.thresholds.maxRejectedShare)} "summarizerMaxRejectedShare" allows). Nothing was written; memory is as it was.\n${lines.join("\n")}`,
+      options,
+    );
+    this.gates = gates;
+  }
 }
 
 export class GitError extends BrainError {

@@ -65,6 +65,8 @@ export const BRAIN_FILES = {
   recallIndex: `${BRAIN_DIR}/recall-index.json`,
   /** What the last sync saw. */
   syncState: `${BRAIN_DIR}/sync-state.json`,
+  /** When consolidation last distilled, for the cooldown of automatic runs. */
+  consolidateState: `${BRAIN_DIR}/consolidate-state.json`,
   /** Keeps `.brain/` out of git even where the workspace's .gitignore does not. */
   gitignore: `${BRAIN_DIR}/.gitignore`,
 } as const;
@@ -86,6 +88,14 @@ export interface BrainConfig {
   retentionDays: number;
   summarizer?: string;
   summarizerTimeoutMs: number;
+  /** Quality gate: least share of the specifics a distilled entry is about that must survive in it (core/consolidation/gates.ts). */
+  summarizerMinEntityPreservation: number;
+  /** Quality gate: most share of a distilled entry's specifics that may be in none of its sources. */
+  summarizerMaxFabrication: number;
+  /** Most share of a summarizer's entries that may fail a gate before the whole run is refused. */
+  summarizerMaxRejectedShare: number;
+  /** Automatic runs (`brain consolidate --auto`, BRAIN_AUTO=1) distill at most once per this many hours; 0 turns the cooldown off. */
+  consolidateCooldownHours: number;
   /** Overrides of the strategy lifecycle thresholds (see DEFAULT_THRESHOLDS in core/strategies/lifecycle.ts). */
   thresholds: Partial<StrategyThresholds>;
 }
@@ -100,5 +110,9 @@ export const DEFAULT_CONFIG: Readonly<BrainConfig> = Object.freeze({
   promoteAfter: 3,
   retentionDays: 30,
   summarizerTimeoutMs: 120_000,
+  summarizerMinEntityPreservation: 0.9,
+  summarizerMaxFabrication: 0.05,
+  summarizerMaxRejectedShare: 0.25,
+  consolidateCooldownHours: 12,
   thresholds: {},
 });

@@ -357,18 +357,25 @@ export const BRAIN_TOOLS: BrainTool[] = [
       dryRun: z.boolean().optional().describe("Report and diff only; write nothing"),
       includeToday: z.boolean().optional().describe("Consolidate today's log too (left out by default: it is still being written)"),
       promote: z.boolean().optional().describe("Promote entries seen often enough into AGENTS.md / TOOLS.md / SOUL.md (default true)"),
+      auto: z
+        .boolean()
+        .optional()
+        .describe("Set when no person asked for this run (end of session, a schedule): it then distills at most once per consolidateCooldownHours"),
     },
     readOnly: false,
     run: async (a, ctx) =>
-      (await import("../store/consolidation/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false }),
+      (await import("../store/consolidation/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false, auto: a.auto }),
     text: (r) =>
-      !r.changed
+      r.cooldown
+        ? `Skipped: an automatic run, and this workspace last distilled at ${r.cooldown.lastDistilled}; the next automatic run may distill from ${r.cooldown.nextAt} (consolidateCooldownHours: ${r.cooldown.hours}).`
+        : !r.changed
         ? r.logs.length
           ? `Nothing to change: ${r.logs.length} log(s) hold nothing new.`
           : "Nothing to consolidate."
         : [
             (r.dryRun ? "Dry run — would commit: " : "") + (r.message.split("\n")[0] ?? ""),
             ...r.changes.map((c) => `  ${c.kind} ${c.kind === "moved-log" ? "" : `[${c.target}] `}${c.text}${c.matched ? ` (= ${c.matched})` : ""}`),
+            ...(r.gates?.rejected ?? []).map((g) => `  rejected ${g.text} (${g.failures.map((f) => `${f.gate}: ${f.reason}`).join("; ")})`),
             r.dryRun ? (r.diff ?? "").trimEnd() : commitText(r.commit),
           ].join("\n"),
   }),

@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
 import { commitNote } from "../../core/commit/note.js";
+import type { GateReport } from "../../core/consolidation/gates.js";
 import { baseOptions, printJson, report, say, type GlobalArgs } from "../output.js";
 
 interface Args extends GlobalArgs {
@@ -9,6 +10,21 @@ interface Args extends GlobalArgs {
   summarizer?: string;
   prompt?: boolean;
   apply?: string;
+  auto?: boolean;
+}
+
+/** BRAIN_AUTO set to anything but empty, `0`, `false` or `no` marks a run as automatic. */
+function isAutoEnv(value: string | undefined): boolean {
+  return value !== undefined && !/^(|0|false|no)$/i.test(value.trim());
+}
+
+/** The entries a summarizer proposed that failed a quality gate: not written, each with its gate and why. */
+function sayRejected(args: GlobalArgs, gates: GateReport | null): void {
+  for (const r of gates?.rejected ?? []) {
+    say(args, `  ${"rejected".padEnd(10)} ${r.text}`);
+    say(args, `             ← ${r.sources.join(", ")}`);
+    for (const f of r.failures) say(args, `             ${f.gate}: ${f.reason}`);
+  }
 }
 
 const LABELS = { added: "added", reinforced: "reinforced", restated: "not added", promoted: "promoted", archived: "archived", "moved-log": "moved" } as const;
@@ -24,10 +40,15 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       .option("summarizer", { type: "string", describe: "Command that distills the candidates: JSON on stdin, JSON on stdout (default: `summarizer` in brain.config.json)" })
       .option("prompt", { type: "boolean", describe: "Print an instruction and the candidates for the calling agent to distill; write nothing" })
       .option("apply", { type: "string", describe: "Apply a distilled answer (JSON) produced from --prompt", conflicts: "prompt" })
+      .option("auto", {
+        type: "boolean",
+        describe: "An automatic run (hook, cron; also BRAIN_AUTO=1): distill at most once per consolidateCooldownHours (default 12), else exit 0 with a note",
+      })
       .example("brain consolidate", "Yesterday's and older logs into MEMORY.md, one commit")
       .example("brain consolidate --dry-run", "What would change, as a report and a diff")
       .example('brain consolidate --summarizer "llm -m haiku --json"', "Let a model distill the candidates")
-      .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies"),
+      .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies")
+      .example("brain consolidate --auto -q", "From a hook or cron: skipped while the last distillation is recent"),
   handler: async (args) => {
     const { consolidate } = await import("../../store/consolidation/consolidate.js");
     const result = await consolidate({
@@ -38,6 +59,8 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       summarizer: args.summarizer,
       prompt: args.prompt,
       apply: args.apply,
+      // Hooks and schedulers say so with --auto or BRAIN_AUTO=1; a person typing the command is never held back.
+      auto: args.auto ?? isAutoEnv(process.env.BRAIN_AUTO),
       onProgress: args.quiet
         ? undefined
         : (p) => {
@@ -52,8 +75,13 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       return;
     }
     report(args, result, (r) => {
+      if (r.cooldown) {
+        say(args, `Skipped: an automatic run, and this workspace last distilled at ${r.cooldown.lastDistilled} (consolidateCooldownHours: ${r.cooldown.hours}); the next automatic run may distill from ${r.cooldown.nextAt}. Run \`brain consolidate\` without --auto (and without BRAIN_AUTO) to consolidate now.`);
+        return;
+      }
       if (!r.changed) {
         say(args, r.logs.length ? `Nothing to change: ${r.logs.length} log(s) hold nothing new.` : "Nothing to consolidate.");
+        sayRejected(args, r.gates);
         return;
       }
       const [subject = ""] = r.message.split("\n");
@@ -65,6 +93,7 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
         if (c.kind === "restated") say(args, `             = ${c.matched} (a person wrote it already)`);
         else if (c.kind === "reinforced" && c.matched) say(args, `             = ${c.matched}`);
       }
+      sayRejected(args, r.gates);
       for (const f of r.forgotten) {
         say(args, `  ${"skipped".padEnd(10)} ${f.text} (id ${f.id}: a person deleted it from MEMORY.md; see memory/forgotten.md)`);
         say(args, `             ← ${f.sources.join(", ")}`);

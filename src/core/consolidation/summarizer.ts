@@ -1,9 +1,11 @@
-import { UsageError } from "../errors.js";
+import { DistillationRefusedError, UsageError } from "../errors.js";
+import { DEFAULT_CONFIG } from "../layout.js";
 import { checkSchema, toPointer, type Checked, type Fault } from "../schema.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../../generated/summarizer-output.js";
 import { parseMemory } from "../memory/memory-file.js";
 import type { CandidateKind } from "./candidates.js";
 import type { DistilledEntry } from "./distill.js";
+import { gateEntries, type GateReport, type GateThresholds } from "./gates.js";
 import { planConsolidation, type ConsolidationPlan } from "./plan.js";
 
 /** The summarizer contract: what brain sends a summarizer, what it must answer, and how an answer is checked and planned from. */
@@ -115,17 +117,57 @@ export function validateSummarizerOutput(data: unknown, plan: ConsolidationPlan,
   return faults.length ? { ok: false, faults } : checked;
 }
 
+/** The gates' thresholds as brain.config.json gives them (defaults in core/layout.ts). */
+export function gateThresholds(config: { summarizerMinEntityPreservation?: number; summarizerMaxFabrication?: number; summarizerMaxRejectedShare?: number } = {}): GateThresholds {
+  return {
+    minEntityPreservation: config.summarizerMinEntityPreservation ?? DEFAULT_CONFIG.summarizerMinEntityPreservation,
+    maxFabrication: config.summarizerMaxFabrication ?? DEFAULT_CONFIG.summarizerMaxFabrication,
+    maxRejectedShare: config.summarizerMaxRejectedShare ?? DEFAULT_CONFIG.summarizerMaxRejectedShare,
+  };
+}
+
+/**
+ * Runs the quality gates (core/consolidation/gates.ts) on a checked answer:
+ * each entry against the texts of the candidates it cites, and, for
+ * fabrication, the MEMORY.md entry it reinforces too.
+ */
+export function gateSummarizerOutput(output: SummarizerOutput, plan: ConsolidationPlan, thresholds: GateThresholds = gateThresholds()): GateReport {
+  const texts = new Map(buildSummarizerInput(plan).candidates.map((c) => [c.ref, c.text]));
+  const memory = new Map(parseMemory(plan.input.memory).entries.map((e) => [e.id, e.text]));
+  return gateEntries(
+    output.entries.map((e) => ({
+      text: e.text,
+      kind: e.kind,
+      sources: e.sources,
+      sourceTexts: e.sources.map((r) => texts.get(r) ?? ""),
+      alsoKnown: e.reinforces !== undefined && memory.has(e.reinforces) ? [memory.get(e.reinforces)!] : [],
+    })),
+    thresholds,
+  );
+}
 
 /**
  * Re-plans with a summarizer's answer in place of the deterministic
- * distiller. Throws a UsageError listing every problem when the answer does
- * not fit the contract; nothing is planned from a bad answer.
+ * distiller, after its checks: the contract (a UsageError listing every
+ * problem; nothing is planned from a bad answer), then the quality gates.
+ * Entries failing a gate are left out of the plan and listed in `gates`;
+ * when more than `maxRejectedShare` of them fail, a DistillationRefusedError
+ * refuses the whole answer.
  */
-export function applySummarizerOutput(plan: ConsolidationPlan, data: unknown): ConsolidationPlan {
+export function applyGatedSummarizerOutput(plan: ConsolidationPlan, data: unknown, thresholds: GateThresholds = gateThresholds()): { plan: ConsolidationPlan; gates: GateReport } {
   const checked = validateSummarizerOutput(data, plan);
   if (!checked.ok) {
     const lines = checked.faults.map((f) => `${f.path || "(root)"}: ${f.message}`);
     throw new UsageError(`The summarizer's answer does not fit schemas/summarizer-output.schema.json:\n${lines.join("\n")}`);
   }
-  return planConsolidation(plan.input, checked.value);
+  const gates = gateSummarizerOutput(checked.value, plan, thresholds);
+  if (gates.refused) throw new DistillationRefusedError(gates);
+  const rejected = new Set(gates.rejected.map((r) => r.index));
+  const kept = { ...checked.value, entries: checked.value.entries.filter((_, i) => !rejected.has(i)) };
+  return { plan: planConsolidation(plan.input, kept), gates };
+}
+
+/** {@link applyGatedSummarizerOutput} with the default thresholds, for callers that want the plan only. */
+export function applySummarizerOutput(plan: ConsolidationPlan, data: unknown): ConsolidationPlan {
+  return applyGatedSummarizerOutput(plan, data).plan;
 }

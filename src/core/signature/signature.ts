@@ -113,3 +113,31 @@ export function signatureWords(sig: string): string[] {
 
 /** The names of the masks (`url`, `path`, `num`, …), as they appear inside `<…>`. */
 export const PLACEHOLDERS: ReadonlySet<string> = new Set(MASKS.map(([, mask]) => mask.slice(1, -1)));
+
+/** Where one mask applies in a text: its name (`path`, `num`, `str`…) and its place. */
+export interface MaskedSpan {
+  mask: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Where each mask would apply in `text`, in the masks' order, a span taken
+ * by an earlier mask never matched again: the specifics a text names (URLs,
+ * e-mail addresses, UUIDs, quoted values, paths, timestamps, hex ids,
+ * numbers) with their places in the text as written. The one reading of
+ * "what varies" for both error signatures and distillation's quality gates
+ * (core/consolidation/gates.ts).
+ */
+export function maskedSpans(text: string): MaskedSpan[] {
+  let rest = text;
+  const spans: MaskedSpan[] = [];
+  for (const [re, mask] of MASKS) {
+    for (const m of rest.matchAll(re)) {
+      spans.push({ mask: mask.slice(1, -1), start: m.index, end: m.index + m[0].length });
+    }
+    // Blanked with spaces, so later masks keep the places and never match inside a taken span.
+    rest = rest.replace(re, (m) => " ".repeat(m.length));
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}

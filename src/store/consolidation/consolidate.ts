@@ -5,7 +5,8 @@ import { applyConsolidationPlan, type ConsolidationReport, type ConsolidationRes
 import { logsPastRetention, type LogInput } from "../../core/consolidation/logs.js";
 import { planConsolidation, type ConsolidationPlan } from "../../core/consolidation/plan.js";
 import type { RulesFile } from "../../core/consolidation/rules-file.js";
-import { buildSummarizerInput, buildSummarizerPrompt, type SummarizerInput } from "../../core/consolidation/summarizer.js";
+import { buildSummarizerInput, buildSummarizerPrompt, gateThresholds, type SummarizerInput } from "../../core/consolidation/summarizer.js";
+import type { GateReport } from "../../core/consolidation/gates.js";
 import { localDate, localTime } from "../../core/dates.js";
 import { errorSignature } from "../../core/signature/signature.js";
 import { recordOutcome } from "../../core/strategies/changes.js";
@@ -14,7 +15,7 @@ import { parseErrorFix } from "../../core/memory/error-fix.js";
 import { UsageError } from "../../core/errors.js";
 import { appendArchiveChunk } from "../../core/memory/memory-file.js";
 import { listDailyLogs, readDailyLog } from "../daily-logs.js";
-import { readTextIfExists } from "../fs.js";
+import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "../fs.js";
 import { diffTexts } from "../git/contents.js";
 import { uncommittedPaths } from "../git/status.js";
 import { assertGitIdle, writeWorkspace } from "../workspace/transaction.js";
@@ -46,6 +47,13 @@ export interface ConsolidateOptions extends WriteOptions {
   prompt?: boolean;
   /** A file holding a distiller's answer (as produced from `prompt`) to apply instead of running a distiller. */
   apply?: string;
+  /**
+   * The run is automatic (a hook, cron, a timer; the CLI's `--auto` or
+   * BRAIN_AUTO=1): it distills at most once per `consolidateCooldownHours`
+   * and otherwise returns at once with `cooldown` saying until when. A
+   * person's run (not automatic) is never held back.
+   */
+  auto?: boolean;
   /** Called on long runs: every 50 logs read, and before the summarizer and the writes. */
   onProgress?: (progress: ConsolidateProgress) => void;
 }
@@ -88,11 +96,23 @@ export interface ConsolidateResult {
   /** Conclusions not added again because a person deleted that entry from MEMORY.md (listed in memory/forgotten.md). */
   forgotten: ConsolidationReport["forgotten"];
   distiller: "deterministic" | "summarizer";
+  /**
+   * The quality gates on a summarizer's (or an `--apply` answer's) entries:
+   * how many were checked and passed, and each rejected entry (not written)
+   * with the gate it failed and why. Null for the deterministic distiller.
+   */
+  gates: GateReport | null;
   /** False when there was nothing to do: then nothing was written and no commit made. */
   changed: boolean;
   dryRun: boolean;
   /** The commit message (`brain: consolidate N logs → …` and the body). */
   message: string;
+  /**
+   * Set when an automatic run was held back by `consolidateCooldownHours`:
+   * when the workspace last distilled, and when an automatic run may next.
+   * Nothing was read or written. Absent otherwise.
+   */
+  cooldown?: { lastDistilled: string; hours: number; nextAt: string };
   /** Unified diff of what would change (dry runs only). */
   diff?: string;
   /** With `prompt`: the ready-made instruction and the candidates as data. */
@@ -140,12 +160,19 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   const now = options.now ?? new Date();
   const today = localDate(now);
   const ws = openWorkspace(options);
+  if (options.auto && !options.prompt && !options.dryRun) {
+    const held = cooldownLeft(ws, now);
+    if (held) return { ...emptyResult(null, "in cooldown", []), cooldown: held };
+  }
   const summarizer = options.apply || options.prompt ? undefined : (options.summarizer ?? ws.config.summarizer);
   const answer = options.apply ? readAnswer(resolve(options.cwd ?? process.cwd(), options.apply)) : undefined;
   const progress = options.onProgress;
 
   /** The record of deletions each plan was made with, as it will be written (null: unchanged). */
   const records = new WeakMap<ConsolidationPlan, string | null>();
+  /** What the quality gates found in the answer each plan was made from. */
+  const gated = new WeakMap<ConsolidationPlan, GateReport>();
+  const thresholds = gateThresholds(ws.config);
   const plan = async (inputs: Inputs): Promise<ConsolidationPlan> => {
     const deleted = await personDeletions(ws, { memory: inputs.memory, record: inputs.forgotten, archive: inputs.archive }, today);
     let p = planConsolidation({
@@ -164,10 +191,17 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
         onLog: progress ? (done, total) => (done % 50 === 0 || done === total) && progress({ phase: "read", done, total }) : undefined,
       },
     });
-    if (answer) p = withAnswer(p, answer.data, `The answer in ${answer.file}`);
+    let answered: { plan: ConsolidationPlan; gates: GateReport } | null = null;
+    // The cooldown counts from any distillation that may be written, a refused or failed one included: an automatic run does not call the model again within the period.
+    if (!options.dryRun && !options.prompt && (answer || (summarizer && hasFreshCandidates(p)) || p.distilled.length > 0)) recordDistilled(ws, now);
+    if (answer) answered = withAnswer(p, answer.data, `The answer in ${answer.file}`, thresholds);
     else if (summarizer && hasFreshCandidates(p)) {
       progress?.({ phase: "summarize", done: 0, total: 1 });
-      p = withAnswer(p, await runSummarizer(summarizer, buildSummarizerInput(p), ws), `The summarizer \`${summarizer}\``);
+      answered = withAnswer(p, await runSummarizer(summarizer, buildSummarizerInput(p), ws), `The summarizer \`${summarizer}\``, thresholds);
+    }
+    if (answered) {
+      p = answered.plan;
+      gated.set(p, answered.gates);
     }
     records.set(p, deleted.record);
     return p;
@@ -191,6 +225,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const changed = applied.changed || moves.moves.length > 0;
     return {
       ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
+      gates: gated.get(firstPlan) ?? null,
       diff: await dryRunDiff(snapshot, applied, moves.moves),
     };
   }
@@ -208,6 +243,8 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const message = splitMessage(applied.commitMessage);
     const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && errorAndFix(a.text) !== null).length;
     if (learned) message.body += `${message.body ? "\n\n" : ""}Recorded ${learned} fix${learned === 1 ? "" : "es"} as successful solutions in ${STRATEGIES_PATH}.`;
+    const rejected = gatesText(gated.get(p));
+    if (rejected) message.body += `${message.body ? "\n\n" : ""}${rejected}`;
     if (changed) {
       progress?.({ phase: "write", done: 0, total: applied.logs.length });
       const steps = stepsOf(inputs, applied, moves.moves);
@@ -227,7 +264,47 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   removeJournal(ws);
   const { p, applied, moves, changed, message } = result;
   const out = resultOf(p, applied, moves.moves, changed, false, commit, [...moves.warnings, ...warnings]);
-  return { ...out, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
+  return { ...out, gates: gated.get(p) ?? null, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
+}
+
+// ---------------------------------------------------------------------------
+// The cooldown of automatic runs
+
+/** `.brain/consolidate-state.json`: when this workspace last distilled (a record brain can lose: then the next automatic run distills). */
+interface ConsolidateState {
+  version: 1;
+  /** ISO time of the last run that distilled candidates or ran a summarizer, accepted or refused. */
+  lastDistilled: string;
+}
+
+function readState(ws: Workspace): ConsolidateState | null {
+  try {
+    const text = readTextIfExists(join(ws.root, BRAIN_FILES.consolidateState), BRAIN_FILES.consolidateState);
+    const data = text === null ? null : (JSON.parse(text) as Partial<ConsolidateState>);
+    return data && typeof data.lastDistilled === "string" && !Number.isNaN(Date.parse(data.lastDistilled)) ? { version: 1, lastDistilled: data.lastDistilled } : null;
+  } catch {
+    // A torn or foreign file is a lost record, not an error: the run distills.
+    return null;
+  }
+}
+
+/** When an automatic run is held back: the last distillation and when the next may be; null when it may run. */
+function cooldownLeft(ws: Workspace, now: Date): ConsolidateResult["cooldown"] | null {
+  const hours = ws.config.consolidateCooldownHours;
+  const state = hours > 0 ? readState(ws) : null;
+  if (!state) return null;
+  const next = Date.parse(state.lastDistilled) + hours * 3_600_000;
+  return now.getTime() < next ? { lastDistilled: state.lastDistilled, hours, nextAt: new Date(next).toISOString() } : null;
+}
+
+function recordDistilled(ws: Workspace, now: Date): void {
+  try {
+    ensureBrainFolder(ws.root);
+    const state: ConsolidateState = { version: 1, lastDistilled: now.toISOString() };
+    writeFileAtomic(ws.root, join(ws.root, BRAIN_FILES.consolidateState), JSON.stringify(state) + "\n");
+  } catch {
+    // Only the cooldown needs it; a read-only .brain/ costs at most one more automatic run.
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -340,13 +417,20 @@ function splitMessage(message: string): CommitMessage {
   return { subject, body: rest.join("\n").trim() };
 }
 
+/** The commit body's account of the entries the quality gates kept out, or "" when none was. */
+function gatesText(gates: GateReport | undefined): string {
+  if (!gates?.rejected.length) return "";
+  const lines = gates.rejected.flatMap((r) => [`- ${r.text} (← ${r.sources.join(", ")})`, ...r.failures.map((f) => `  ${f.gate}: ${f.reason}`)]);
+  return `Not written, failed a quality gate (${gates.rejected.length} of ${gates.checked} entries):\n${lines.join("\n")}`;
+}
+
 function hasNews(report: ConsolidationReport): boolean {
   return report.added.length > 0 || report.reinforced.length > 0 || report.promoted.some((p) => !p.alreadyThere) || report.archived.length > 0;
 }
 
-function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]): ConsolidateResult {
+function emptyResult(plan: ConsolidationPlan | null, reason: string, warnings: string[]): ConsolidateResult {
   return {
-    logs: plan.logs.map((l) => l.path),
+    logs: plan ? plan.logs.map((l) => l.path) : [],
     added: [],
     reinforced: [],
     promoted: [],
@@ -358,7 +442,8 @@ function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]
     changes: [],
     capWarning: null,
     forgotten: [],
-    distiller: plan.distiller,
+    distiller: plan?.distiller ?? "deterministic",
+    gates: null,
     changed: false,
     dryRun: false,
     message: "",
@@ -414,6 +499,7 @@ function resultOf(
     capWarning: r.capWarning,
     forgotten: r.forgotten,
     distiller: plan.distiller,
+    gates: null,
     changed,
     dryRun,
     message: applied.commitMessage,

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { applySummarizerOutput, checkSummarizerOutput, type SummarizerInput } from "../../core/consolidation/summarizer.js";
+import { applyGatedSummarizerOutput, checkSummarizerOutput, type SummarizerInput } from "../../core/consolidation/summarizer.js";
+import type { GateReport, GateThresholds } from "../../core/consolidation/gates.js";
 import type { ConsolidationPlan } from "../../core/consolidation/plan.js";
-import { BrainError, CorruptFileError, NotFoundError, SummarizerError, UsageError } from "../../core/errors.js";
+import { BrainError, CorruptFileError, DistillationRefusedError, NotFoundError, SummarizerError, UsageError } from "../../core/errors.js";
 import { schemaMismatchText } from "../../core/schema.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../../generated/summarizer-output.js";
 import { readTextIfExists } from "../fs.js";
@@ -19,13 +20,18 @@ export function readAnswer(file: string): { file: string; data: unknown } {
   }
 }
 
-/** Re-plans with a distiller's answer, after checking it against the schema and the run. */
-export function withAnswer(plan: ConsolidationPlan, data: unknown, who: string): ConsolidationPlan {
+/**
+ * Re-plans with a distiller's answer, after checking it against the schema
+ * and the run, and its entries against their sources (the quality gates):
+ * the plan holds the entries that passed, `gates` says which failed and why.
+ */
+export function withAnswer(plan: ConsolidationPlan, data: unknown, who: string, thresholds: GateThresholds): { plan: ConsolidationPlan; gates: GateReport } {
   const checked = checkSummarizerOutput(data, who);
   if (!checked.ok) throw new SummarizerError(`${who} ${schemaMismatchText(summarizerOutputSchema, checked.faults)}. Nothing was written.`);
   try {
-    return applySummarizerOutput(plan, data);
+    return applyGatedSummarizerOutput(plan, data, thresholds);
   } catch (err) {
+    if (err instanceof DistillationRefusedError) throw new DistillationRefusedError(err.gates, who, { cause: err });
     if (err instanceof BrainError) throw new SummarizerError(`${who} cannot be used: ${err.message.replace(/^The summarizer's answer /, "it ")}\nNothing was written.`, { cause: err });
     throw err;
   }
