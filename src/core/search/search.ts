@@ -331,11 +331,15 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
   const weights = new Map<string, number>();
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
   const accept = makeFilter(options);
-  const scored = scoreTerms(index, stats, weights, accept, options.minTermShare ?? 0);
+  const scored = scoreTerms(index, stats, weights, accept, sourceFilter(options), options.minTermShare ?? 0);
 
-  if (options.recency) applyRecency(scored, options, stats);
-  scored.sort((a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
-  const hits = scored.slice(0, limit).map(({ path, unit, score }) => ({
+  if (options.recency) {
+    // Units recency brings level keep their order by score before it.
+    scored.sort(byRank);
+    applyRecency(scored, options, stats);
+  }
+  const best = firstInOrder(scored, limit, (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
+  const hits = best.map(({ path, unit, score }) => ({
     path,
     line: unit.line,
     score: Math.round(score * 1000) / 1000,
@@ -354,8 +358,35 @@ interface Scored {
   direct: boolean;
 }
 
+/**
+ * The first `n` of `items` as a stable sort by `cmp` would order them, without
+ * sorting them all: a query for common words scores tens of thousands of units.
+ */
+function firstInOrder<T>(items: readonly T[], n: number, cmp: (a: T, b: T) => number): T[] {
+  const best: T[] = [];
+  for (const item of items) {
+    if (best.length === n && cmp(item, best[n - 1]!) >= 0) continue;
+    // After every item it does not come before: equal items keep their order.
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(item, best[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    best.splice(lo, 0, item);
+    if (best.length > n) best.pop();
+  }
+  return best;
+}
+
+/** The sources a search keeps, or null for all. */
+function sourceFilter(options: SearchOptions): ReadonlySet<string> | null {
+  return options.source === undefined ? null : new Set<string>(typeof options.source === "string" ? [options.source] : options.source);
+}
+
 function makeFilter(options: SearchOptions): (u: StoredUnit) => boolean {
-  const sources = options.source === undefined ? null : new Set<string>(typeof options.source === "string" ? [options.source] : options.source);
+  const sources = sourceFilter(options);
   const { kind, since } = options;
   return (u) =>
     (kind === undefined || u.kind === kind) &&
@@ -372,7 +403,14 @@ function idfOf(index: SearchIndex, stats: IndexStats, term: string): number {
   return df === 0 ? 0 : Math.log(1 + (stats.units - df + 0.5) / (df + 0.5));
 }
 
-function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, number>, accept: (u: StoredUnit) => boolean, minTermShare: number): Scored[] {
+function scoreTerms(
+  index: SearchIndex,
+  stats: IndexStats,
+  weights: Map<string, number>,
+  accept: (u: StoredUnit) => boolean,
+  sources: ReadonlySet<string> | null,
+  minTermShare: number,
+): Scored[] {
   const { k1, b } = SEARCH_SETTINGS;
   const idf = new Map<string, number>();
   for (const t of weights.keys()) idf.set(t, idfOf(index, stats, t));
@@ -381,6 +419,8 @@ function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, 
   const out: Scored[] = [];
   for (const path of stats.paths) {
     const seg = index.segments[path]!;
+    // A file of other sources has no unit to keep (neighbours lift only units of their own file).
+    if (sources && !seg.units.some((u) => sources.has(u.source))) continue;
     const acc = new Map<number, number>();
     /** How many of the query's distinct terms each unit holds itself. */
     const held = new Map<number, number>();
@@ -406,7 +446,7 @@ function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, 
       if (accept(unit)) out.push({ path, unit, score: s * unit.boost, direct: own > 0 });
     }
   }
-  return out.sort(byRank);
+  return out;
 }
 
 /**
@@ -432,7 +472,7 @@ function smoothNeighbours(seg: IndexSegment, acc: Map<number, number>): Map<numb
   const out = new Map<number, number>();
   const sequential = (j: number) => SEQUENTIAL_SOURCES.has(seg.units[j]!.source);
   for (const ui of acc.keys()) {
-    for (const j of [ui - 1, ui, ui + 1]) {
+    for (let j = ui - 1; j <= ui + 1; j++) {
       if (j < 0 || j >= seg.units.length || out.has(j)) continue;
       let score = acc.get(j) ?? 0;
       if (sequential(j)) {
