@@ -259,15 +259,18 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
 function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { file: CachedFile; block: Buffer } {
   const seg: IndexSegment | undefined = units.length ? buildIndex(units).segments[f.path] : undefined;
   const stored = seg?.units ?? [];
-  const lines: string[] = [];
+  let text = "";
   if (seg) {
     for (const term in seg.postings) {
       // Tokens never hold whitespace; a term that did could not be looked up by line.
-      if (/[\t\n]/.test(term)) continue;
-      lines.push(`${term}\t${seg.postings[term]!.join(",")}\n`);
+      if (term.includes("\t") || term.includes("\n")) continue;
+      const list = seg.postings[term]!;
+      let line = `${term}\t${list[0]},${numberText(list[1]!)}`;
+      for (let i = 2; i < list.length; i += 2) line += `,${list[i]},${numberText(list[i + 1]!)}`;
+      text += `${line}\n`;
     }
   }
-  const block = Buffer.from(lines.join(""));
+  const block = Buffer.from(text);
   const file: CachedFile = {
     path: f.path,
     stamp: f.stamp,
@@ -280,6 +283,14 @@ function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { f
   };
   if (stored.some((u) => u.boost !== 1)) file.boosts = stored.map((u) => u.boost);
   return { file, block };
+}
+
+/** A weight as `join` writes it; the few weights a workspace has are converted once. */
+const numberTexts = new Map<number, string>();
+function numberText(n: number): string {
+  let t = numberTexts.get(n);
+  if (t === undefined) numberTexts.set(n, (t = String(n)));
+  return t;
 }
 
 /**

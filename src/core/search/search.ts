@@ -1,7 +1,7 @@
 import { entriesWorthReading, parseDailyLog } from "../daily-log.js";
 import { daysBetween, isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
-import { tokenize } from "./tokenize.js";
+import { tokenize, tokenizeMarked, tokenizePrefix, type MarkedTokens } from "./tokenize.js";
 
 /** Where a memory unit comes from; the I/O layer adds units of each source. */
 export type UnitSource = "log" | "memory" | "strategy" | "playbook" | "rule" | "queue";
@@ -226,27 +226,74 @@ export function loadIndex(serialized: string): SearchIndex | null {
   return { version, segments };
 }
 
+/** Length of the start lines are found by (see buildSegment). */
+const START_KEY = 32;
+
 function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment {
   const f = SEARCH_SETTINGS.fields;
   const stored: StoredUnit[] = [];
-  const postings: Record<string, number[]> = Object.create(null);
-  // A unit's context repeats lines of its neighbours' text: tokenize each line once.
-  const lineTokens = new Map<string, string[]>();
-  const tokensOf = (line: string) => {
-    let toks = lineTokens.get(line);
-    if (!toks) lineTokens.set(line, (toks = tokenize(line, "index")));
-    return toks;
+  // Terms are numbered within the segment; the weights are summed per number, not looked up by string per token.
+  const termIds = new Map<string, number>();
+  const terms: string[] = [];
+  const lists: number[][] = [];
+  /** Per term: its weight in the unit being indexed, and that unit's index (the weight is stale for any other). */
+  const weightOf: number[] = [];
+  const unitOf: number[] = [];
+  const idOf = (t: string) => {
+    let id = termIds.get(t);
+    if (id === undefined) {
+      id = terms.length;
+      termIds.set(t, id);
+      terms.push(t);
+      lists.push([]);
+      weightOf.push(0);
+      unitOf.push(-1);
+    }
+    return id;
   };
+  // A unit's context repeats lines of its neighbours' text, or their starts: tokenize each line once.
+  const lineIds = new Map<string, number[]>();
+  const marked = new Map<string, MarkedTokens>();
+  /** Lines of START_KEY characters or more by their start, to find the line a neighbour's clipped text starts. */
+  const byStart = new Map<string, string[]>();
+  const idsOf = (line: string) => {
+    let ids = lineIds.get(line);
+    if (!ids) lineIds.set(line, (ids = (startTokens(line) ?? tokenize(line, "index")).map(idOf)));
+    return ids;
+  };
+  const startTokens = (line: string): string[] | null => {
+    if (line.length < START_KEY) return null;
+    for (const whole of byStart.get(line.slice(0, START_KEY)) ?? []) {
+      if (whole.length > line.length && whole.startsWith(line)) return tokenizePrefix(whole, marked.get(whole)!, line.length, "index");
+    }
+    return null;
+  };
+  for (const u of units) {
+    for (const line of u.text.split("\n")) {
+      if (line.length < START_KEY || marked.has(line)) continue;
+      const m = tokenizeMarked(line, "index");
+      marked.set(line, m);
+      lineIds.set(line, m.tokens.map(idOf));
+      const key = line.slice(0, START_KEY);
+      byStart.set(key, [...(byStart.get(key) ?? []), line]);
+    }
+  }
+  /** Term ids in the order their first posting was made: the order of the postings' keys. */
+  const order: number[] = [];
   units.forEach((u, i) => {
-    const tf = new Map<string, number>();
-    const own = new Set<string>();
+    /** The unit's terms in the order met. */
+    const met: number[] = [];
     let len = 0;
-    const add = (text: string | null | undefined, weight: number, direct = true) => {
+    const add = (text: string | null | undefined, weight: number) => {
       if (!text) return;
       for (const line of text.split("\n")) {
-        for (const t of tokensOf(line)) {
-          tf.set(t, (tf.get(t) ?? 0) + weight);
-          if (direct) own.add(t);
+        for (const id of idsOf(line)) {
+          if (unitOf[id] !== i) {
+            unitOf[id] = i;
+            weightOf[id] = 0;
+            met.push(id);
+          }
+          weightOf[id] = weightOf[id]! + weight;
           len += weight;
         }
       }
@@ -258,16 +305,19 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     if (u.tags?.length) add(u.tags.join(" "), f.tags);
     add(u.speaker, f.speaker);
     add(u.context, f.context);
-    add(u.neighbours, f.context, false);
     add(u.date ? dateWords(u.date) : null, f.date);
-    for (const [t, weight] of tf) {
-      const w = own.has(t) ? round(weight) : -round(weight);
-      const list = postings[t];
-      if (list) list.push(i, w);
-      else postings[t] = [i, w];
-    }
+    // The unit's own fields come first, so the terms met first are its own and those met after them come only from its neighbours.
+    const own = met.length;
+    add(u.neighbours, f.context);
+    met.forEach((id, n) => {
+      const list = lists[id]!;
+      if (!list.length) order.push(id);
+      list.push(i, n < own ? round(weightOf[id]!) : -round(weightOf[id]!));
+    });
     stored.push({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: round(len) });
   });
+  const postings: Record<string, number[]> = Object.create(null);
+  for (const id of order) postings[terms[id]!] = lists[id]!;
   return { stamp, units: stored, postings: { ...postings } };
 }
 
