@@ -289,7 +289,10 @@ function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { f
 const numberTexts = new Map<number, string>();
 function numberText(n: number): string {
   let t = numberTexts.get(n);
-  if (t === undefined) numberTexts.set(n, (t = String(n)));
+  if (t === undefined) {
+    if (numberTexts.size >= 10_000) numberTexts.clear();
+    numberTexts.set(n, (t = String(n)));
+  }
   return t;
 }
 
