@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildContext, estimateTokens, logEntry, queueAdd, recall, RECALL_INDEX_PATH } from "../src/index.js";
+import { recallEach } from "../src/store/recall.js";
 import { bareGitEnv, runBrain, tmpWorkspace } from "./helpers.js";
 
 const STRATEGIES = `{
@@ -147,6 +148,29 @@ describe("the index cache", () => {
     rmSync(join(dir, ".brain"), { recursive: true, force: true });
     expect(await recall({ cwd: dir, query })).toEqual(before);
     expect(existsSync(join(dir, RECALL_INDEX_PATH))).toBe(true);
+  });
+
+  it.each([
+    ["pretty-printed", STRATEGIES, "strategies.json:3"],
+    ["minified", JSON.stringify(JSON.parse(STRATEGIES)), "strategies.json:1"],
+  ])("a %s registry's hit reads the same text from the cache as when it was indexed", async (_name, registry, where) => {
+    const dir = fullWorkspace();
+    writeFileSync(join(dir, "strategies.json"), registry);
+    // Indexed now: the text comes from the units just built; then from the file, at the cited line.
+    const cold = await recall({ cwd: dir, query: "pip firewall" });
+    const warm = await recall({ cwd: dir, query: "pip firewall" });
+    expect(cite(cold.hits)[0]).toBe(where);
+    expect(cold.hits[0]!.text).toBe("pip-install-fail: pip install fails behind a firewall\n→ Use the internal mirror with -i (validated, 90% of 10)");
+    expect(warm).toEqual(cold);
+  });
+
+  it("several searches for one query give what each recall gives alone", async () => {
+    const dir = fullWorkspace();
+    const query = "deploy pip webpack migrations";
+    const variants = [{ source: "strategy" as const, limit: 1 }, { source: "playbook" as const }, { kind: "error" }, {}];
+    const each = await recallEach({ cwd: dir, query }, variants);
+    for (const [i, v] of variants.entries()) expect(each[i]).toEqual(await recall({ cwd: dir, query, ...v }));
+    expect(each.map((r) => r.hits.length)).toEqual([1, 1, 1, 5]);
   });
 
   it("a corrupt strategies.json is left out with a warning, the rest still answers", async () => {

@@ -10,7 +10,8 @@ import {
   updateIndexFile,
   type MemoryUnit,
 } from "../src/core/search/search.js";
-import { tokenize } from "../src/core/search/tokenize.js";
+import fc from "fast-check";
+import { tokenize, tokenizeMarked, tokenizePrefix } from "../src/core/search/tokenize.js";
 
 const LOG_NOV_19 = `# 2026-11-19
 
@@ -177,5 +178,29 @@ describe("index persistence", () => {
     expect(searchIndex(index, "seed database order")).toEqual(searchIndex(fresh, "seed database order"));
     updateIndexFile(index, "memory/2026-11-20.md", []);
     expect(searchIndex(index, "vacuum analytics").hits).toEqual([]);
+  });
+});
+
+describe("the terms of a text's start", () => {
+  it("are the terms of the start tokenized alone, wherever it is cut", () => {
+    const texts = [
+      "Deploy the API: run `kubectl rollout restart` - don't skip the pre-flight checks on node16 (ResolveURL helper)",
+      "Caroline's build failed at step 3; retried with maxOldSpaceSize=4096 and it passed",
+    ];
+    const word = fc.constantFrom("deploy", "don't", "Caroline's", "kubectl", "maxOldSpaceSize", "node16", "v2.3.1", "snake_case", "the", "a", "it's", "HTTPServer", "x");
+    const gen = fc.array(fc.tuple(word, fc.constantFrom(" ", "  ", ", ", ": ", "'", "-")), { maxLength: 30 }).map((ws) => ws.map(([w, sep]) => w + sep).join(""));
+    const check = (text: string) => {
+      const marked = tokenizeMarked(text);
+      expect(marked.tokens).toEqual(tokenize(text));
+      for (let k = 0; k <= text.length; k++) expect(tokenizePrefix(text, marked, k)).toEqual(tokenize(text.slice(0, k)));
+    };
+    texts.forEach(check);
+    fc.assert(fc.property(gen, (text) => check(text)), { numRuns: 200 });
+  });
+
+  it("are not derived from text that folding changes", () => {
+    const marked = tokenizeMarked("café déjà vu");
+    expect(marked.tokens).toEqual(tokenize("café déjà vu"));
+    expect(tokenizePrefix("café déjà vu", marked, 6)).toBeNull();
   });
 });

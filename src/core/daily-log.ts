@@ -171,7 +171,8 @@ const FRONTMATTER_CONSOLIDATED_RE = /^consolidated:\s*["']?(\d{4}-\d{2}-\d{2})["
  * choosing among many logs.
  */
 export function consolidatedOf(source: string): string | null {
-  const { yaml } = splitFrontmatter(source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"));
+  const bare = source.replace(/^\uFEFF/, "");
+  const { yaml } = splitFrontmatter(bare.includes("\r") ? bare.replace(/\r\n?/g, "\n") : bare);
   const mark = yaml ? FRONTMATTER_CONSOLIDATED_RE.exec(yaml) : null;
   if (mark) return mark[1]!;
   return /consolidated/i.test(source) ? parseDailyLog(source).consolidated : null;

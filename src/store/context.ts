@@ -9,7 +9,7 @@ import { consolidatedOf, parseDailyLog } from "../core/daily-log.js";
 import { workspaceTemplates } from "./package-files.js";
 import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists } from "./fs.js";
-import { recall } from "./recall.js";
+import { recallEach } from "./recall.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { QUEUE_PATH, MEMORY_PATH, STRATEGIES_PATH } from "../core/layout.js";
 
@@ -130,11 +130,17 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
 
   const query = options.query?.trim();
   if (query) {
-    for (const [title, source, kindSource, limit] of [
+    const wanted = [
       ["Relevant strategies", STRATEGIES_PATH, "strategy", 5],
       ["Relevant playbooks", "playbooks/", "playbook", 3],
-    ] as const) {
-      const found = await recall({ cwd: ws.root, workspace: ws.root, query, source: kindSource, limit, minTermShare: RELEVANCE_TERM_SHARE });
+    ] as const;
+    // Both searches in one pass over the index.
+    const results = await recallEach(
+      { cwd: ws.root, workspace: ws.root, query, minTermShare: RELEVANCE_TERM_SHARE },
+      wanted.map(([, , source, limit]) => ({ source, limit })),
+    );
+    for (const [i, [title, source, kindSource]] of wanted.entries()) {
+      const found = results[i]!;
       warnings.push(...found.warnings);
       if (!found.hits.length) continue;
       const parts = found.hits.map((h) => `- ${h.text.split("\n").join("\n  ")} (${h.path}:${h.line})`);

@@ -2,6 +2,7 @@ import { dailyLogOfPath, parseDailyLog } from "../core/daily-log.js";
 import { isIsoDate } from "../core/dates.js";
 import { parseQueue } from "../core/queue.js";
 import { unitsFromDailyLog, type MemoryUnit, type UnitSource } from "../core/search/search.js";
+import type { StrategyRegistry } from "../core/strategies/registry.js";
 import { QUEUE_PATH, RULES_FILES, MEMORY_PATH, MEMORY_ARCHIVE_PATH, STRATEGIES_PATH } from "../core/layout.js";
 
 /**
@@ -43,8 +44,12 @@ export function logDate(path: string): string | null {
  * The memory units of one file. A file that cannot be read as its format
  * (broken JSON, broken frontmatter) throws; the caller skips it with a warning
  * rather than failing the whole search.
+ *
+ * `onlyLines`, when given, asks only for the units starting at those lines
+ * (a hit's text, for a file indexed at the same stamp): a file that builds a
+ * unit per record (strategies.json) then builds just those.
  */
-export async function unitsOfFile(file: RecallFile, text: string): Promise<MemoryUnit[]> {
+export async function unitsOfFile(file: RecallFile, text: string, onlyLines?: ReadonlySet<number>): Promise<MemoryUnit[]> {
   switch (file.source) {
     case "log":
       return unitsFromDailyLog(file.path, logDate(file.path), text);
@@ -55,7 +60,7 @@ export async function unitsOfFile(file: RecallFile, text: string): Promise<Memor
     case "rule":
       return rulesUnits(file.path, text);
     case "strategy":
-      return strategyUnits(file.path, text);
+      return strategyUnits(file.path, text, onlyLines);
     case "playbook":
       return playbookUnits(file.path, text);
   }
@@ -131,17 +136,13 @@ async function rulesUnits(path: string, text: string): Promise<MemoryUnit[]> {
   return units;
 }
 
-async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> {
+async function strategyUnits(path: string, text: string, onlyLines?: ReadonlySet<number>): Promise<MemoryUnit[]> {
   const { parseStrategies } = await import("../core/strategies/file.js");
   const { listProblems } = await import("../core/strategies/problems.js");
   const { viewSolutions } = await import("../core/strategies/ranking.js");
   const { describeAction } = await import("../core/strategies/consent.js");
   const { describeAvoid } = await import("../core/strategies/labels.js");
-  const registry = parseStrategies(text, path);
-  const units: MemoryUnit[] = [];
-  const keyLines = topLevelKeyLines(text);
-  for (const key of listProblems(registry)) {
-    const line = keyLines.get(key) ?? 1;
+  const unitOf = (registry: StrategyRegistry, key: string, line: number): MemoryUnit => {
     const problem = registry[key] as { description?: unknown; match?: unknown };
     const solutions = viewSolutions(registry, key);
     const description = typeof problem.description === "string" ? problem.description : "";
@@ -150,7 +151,7 @@ async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> 
     // Anti-patterns rank after every fix to try, and say "avoid:", so they are never read as fixes.
     for (const s of solutions) lines.push(s.antiPattern ? describeAvoid(s) : `→ ${describeAction(s)} (${s.status}, ${Math.round(s.successRate * 100)}% of ${s.tries})`);
     const dates = solutions.map((s) => s.lastTried?.slice(0, 10)).filter((d): d is string => !!d && isIsoDate(d)).sort();
-    units.push({
+    return {
       id: `${path}:${line}`,
       path,
       line,
@@ -160,7 +161,42 @@ async function strategyUnits(path: string, text: string): Promise<MemoryUnit[]> 
       text: lines.join("\n"),
       title: key.replace(/[-_]+/g, " "),
       context: match.join("\n") || null,
-    });
+    };
+  };
+  if (onlyLines) {
+    const some = someStrategyUnits(path, text, onlyLines, unitOf);
+    if (some) return some;
+  }
+  const registry = parseStrategies(text, path);
+  const keyLines = topLevelKeyLines(text);
+  return listProblems(registry).map((key) => unitOf(registry, key, keyLines.get(key) ?? 1));
+}
+
+/**
+ * The strategy units at `wanted` lines, each read from the key on its own
+ * line, or null when a line holds no problem key of the registry (minified
+ * JSON, where every unit is cited at line 1): the caller then builds them
+ * all. The registry is not checked against its format again: it was checked
+ * when its units were indexed, at the same stamp.
+ */
+function someStrategyUnits(
+  path: string,
+  text: string,
+  wanted: ReadonlySet<number>,
+  unitOf: (registry: StrategyRegistry, key: string, line: number) => MemoryUnit,
+): MemoryUnit[] | null {
+  const lines = text.split("\n", Math.max(...wanted));
+  const keys: Array<[string, number]> = [];
+  for (const line of wanted) {
+    const m = /^[ \t]*("(?:[^"\\\n]|\\.)*")[ \t]*:/.exec(lines[line - 1] ?? "");
+    if (!m || line === 1) return null;
+    keys.push([JSON.parse(m[1]!) as string, line]);
+  }
+  const registry = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as StrategyRegistry;
+  const units: MemoryUnit[] = [];
+  for (const [key, line] of keys) {
+    if (key.startsWith("_") || !Object.hasOwn(registry, key)) return null;
+    units.push(unitOf(registry, key, line));
   }
   return units;
 }

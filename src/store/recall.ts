@@ -61,17 +61,34 @@ export interface RecallResult {
  * from another version.
  */
 export async function recall(options: RecallOptions): Promise<RecallResult> {
-  const search: SearchOptions = { limit: options.limit, kind: options.kind, since: options.since, source: options.source, recency: options.recency, minTermShare: options.minTermShare };
+  return (await recallEach(options, [{}]))[0]!;
+}
+
+/** What one of `recallEach`'s searches changes of the shared options. */
+export type RecallVariant = Pick<RecallOptions, "limit" | "kind" | "since" | "source" | "recency" | "minTermShare">;
+
+/**
+ * Several searches for one query (say, its strategies and its playbooks),
+ * each `variant` overriding the search options of `options`: one result per
+ * variant, each exactly what `recall` gives with those options, for the cost
+ * of one: the workspace is listed, the cache read and the query's postings
+ * looked up once, and each file a hit cites is read once.
+ */
+export async function recallEach(options: RecallOptions, variants: readonly RecallVariant[]): Promise<RecallResult[]> {
+  const searches = variants.map((v): SearchOptions => {
+    const o = { ...options, ...v };
+    return { limit: o.limit, kind: o.kind, since: o.since, source: o.source, recency: o.recency, minTermShare: o.minTermShare };
+  });
   // The core checks the query and options before any file is read: a stop-word
   // query or a bad --since costs nothing, a huge query is refused up front.
-  const checked = searchIndex(createIndex(), options.query, search);
-  if (checked.reason) return { ...checked, warnings: [] };
+  const checked = searches.map((search) => searchIndex(createIndex(), options.query, search));
+  if (checked.every((c) => c.reason)) return checked.map((c) => ({ ...c, warnings: [] }));
   const ws = openWorkspace(options);
-  const { cache, warnings } = await refreshCache(ws.root);
+  const { cache, warnings, parsed } = await refreshCache(ws.root);
   const index = indexForTerms(cache, tokenize(options.query, "query"));
-  const result = searchIndex(index, options.query, search);
-  result.hits = await fillHitText(ws.root, result.hits);
-  return { ...result, warnings };
+  const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchIndex(index, options.query, search)));
+  const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed);
+  return results.map((r) => ({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })), warnings: r.reason ? [] : warnings }));
 }
 
 // ---------------------------------------------------------------------------
@@ -183,7 +200,7 @@ function readCache(root: string): Cache | null {
  * stamp changed, drops deleted ones, and writes the cache back (atomically)
  * when anything changed. Never fails for the cache's sake.
  */
-async function refreshCache(root: string): Promise<{ cache: Cache; warnings: string[] }> {
+async function refreshCache(root: string): Promise<{ cache: Cache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
   const files = listFiles(root);
   const old = readCache(root);
   const oldByPath = new Map<string, { file: CachedFile; start: number }>();
@@ -195,6 +212,8 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
     }
   }
   const warnings: string[] = [];
+  /** Units parsed now that are costly to parse again for a hit's text (strategies.json: every problem's solutions ranked). */
+  const parsed = new Map<string, MemoryUnit[]>();
   const kept: CachedFile[] = [];
   const blocks: Buffer[] = [Buffer.from("\n")];
   let changed = !old || old.files.length !== files.length;
@@ -211,6 +230,7 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
     let error: string | undefined;
     try {
       units = await unitsOfFile(f, readRecallFile(root, f.path) ?? "");
+      if (f.source === "strategy") parsed.set(f.path, units);
     } catch (err) {
       error = `${f.path} left out of recall: ${(err as Error).message}`;
       warnings.push(error);
@@ -232,22 +252,25 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
       // A read-only workspace still gets answers; the next call just parses again.
     }
   }
-  return { cache, warnings };
+  return { cache, warnings, parsed };
 }
 
 /** One file's units as cache metadata plus its postings block. */
 function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { file: CachedFile; block: Buffer } {
   const seg: IndexSegment | undefined = units.length ? buildIndex(units).segments[f.path] : undefined;
   const stored = seg?.units ?? [];
-  const lines: string[] = [];
+  let text = "";
   if (seg) {
     for (const term in seg.postings) {
       // Tokens never hold whitespace; a term that did could not be looked up by line.
-      if (/[\t\n]/.test(term)) continue;
-      lines.push(`${term}\t${seg.postings[term]!.join(",")}\n`);
+      if (term.includes("\t") || term.includes("\n")) continue;
+      const list = seg.postings[term]!;
+      let line = `${term}\t${list[0]},${numberText(list[1]!)}`;
+      for (let i = 2; i < list.length; i += 2) line += `,${list[i]},${numberText(list[i + 1]!)}`;
+      text += `${line}\n`;
     }
   }
-  const block = Buffer.from(lines.join(""));
+  const block = Buffer.from(text);
   const file: CachedFile = {
     path: f.path,
     stamp: f.stamp,
@@ -260,6 +283,17 @@ function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { f
   };
   if (stored.some((u) => u.boost !== 1)) file.boosts = stored.map((u) => u.boost);
   return { file, block };
+}
+
+/** A weight as `join` writes it; the few weights a workspace has are converted once. */
+const numberTexts = new Map<number, string>();
+function numberText(n: number): string {
+  let t = numberTexts.get(n);
+  if (t === undefined) {
+    if (numberTexts.size >= 10_000) numberTexts.clear();
+    numberTexts.set(n, (t = String(n)));
+  }
+  return t;
 }
 
 /**
@@ -352,22 +386,30 @@ function fileAt(starts: number[], pos: number): number {
   return lo;
 }
 
-/** Reads the text of each hit from its file (the cache keeps none). */
-async function fillHitText(root: string, hits: SearchHit[]): Promise<SearchHit[]> {
+/**
+ * The text of each hit, read from its file (the cache keeps none): each file
+ * once, and only the units the hits cite. `parsed` holds units this call
+ * already built.
+ */
+async function hitTexts(root: string, hits: readonly SearchHit[], parsed: ReadonlyMap<string, MemoryUnit[]>): Promise<(hit: SearchHit) => string> {
+  const wanted = new Map<string, Set<number>>();
+  for (const h of hits) wanted.set(h.path, (wanted.get(h.path) ?? new Set()).add(h.line));
   const byPath = new Map<string, Map<number, string>>();
-  for (const h of hits) {
-    if (byPath.has(h.path)) continue;
-    const source = sourceOfPath(h.path);
-    let text: string | null = null;
-    try {
-      text = source ? readRecallFile(root, h.path) : null;
-    } catch {
-      // Unreadable since it was indexed: the hit keeps its raw line, if any.
+  for (const [path, lines] of wanted) {
+    const source = sourceOfPath(path);
+    let units = parsed.get(path);
+    if (!units) {
+      let text: string | null = null;
+      try {
+        text = source ? readRecallFile(root, path) : null;
+      } catch {
+        // Unreadable since it was indexed: the hit keeps its raw line, if any.
+      }
+      units = source && text !== null ? await unitsOfFile({ path, source }, text, lines).catch(() => []) : [];
     }
-    const units = source && text !== null ? await unitsOfFile({ path: h.path, source }, text).catch(() => []) : [];
-    byPath.set(h.path, new Map(units.map((u) => [u.line, u.text])));
+    byPath.set(path, new Map(units.map((u) => [u.line, u.text])));
   }
-  return hits.map((h) => ({ ...h, text: byPath.get(h.path)?.get(h.line) ?? readLine(root, h.path, h.line) }));
+  return (h) => byPath.get(h.path)?.get(h.line) ?? readLine(root, h.path, h.line);
 }
 
 /** The raw line, should a file change between indexing and reading the hit. */

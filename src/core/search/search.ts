@@ -1,7 +1,7 @@
 import { entriesWorthReading, parseDailyLog } from "../daily-log.js";
 import { daysBetween, isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
-import { tokenize } from "./tokenize.js";
+import { tokenize, tokenizeMarked, tokenizePrefix, type MarkedTokens } from "./tokenize.js";
 
 /** Where a memory unit comes from; the I/O layer adds units of each source. */
 export type UnitSource = "log" | "memory" | "strategy" | "playbook" | "rule" | "queue";
@@ -226,27 +226,74 @@ export function loadIndex(serialized: string): SearchIndex | null {
   return { version, segments };
 }
 
+/** Length of the start lines are found by (see buildSegment). */
+const START_KEY = 32;
+
 function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment {
   const f = SEARCH_SETTINGS.fields;
   const stored: StoredUnit[] = [];
-  const postings: Record<string, number[]> = Object.create(null);
-  // A unit's context repeats lines of its neighbours' text: tokenize each line once.
-  const lineTokens = new Map<string, string[]>();
-  const tokensOf = (line: string) => {
-    let toks = lineTokens.get(line);
-    if (!toks) lineTokens.set(line, (toks = tokenize(line, "index")));
-    return toks;
+  // Terms are numbered within the segment; the weights are summed per number, not looked up by string per token.
+  const termIds = new Map<string, number>();
+  const terms: string[] = [];
+  const lists: number[][] = [];
+  /** Per term: its weight in the unit being indexed, and that unit's index (the weight is stale for any other). */
+  const weightOf: number[] = [];
+  const unitOf: number[] = [];
+  const idOf = (t: string) => {
+    let id = termIds.get(t);
+    if (id === undefined) {
+      id = terms.length;
+      termIds.set(t, id);
+      terms.push(t);
+      lists.push([]);
+      weightOf.push(0);
+      unitOf.push(-1);
+    }
+    return id;
   };
+  // A unit's context repeats lines of its neighbours' text, or their starts: tokenize each line once.
+  const lineIds = new Map<string, number[]>();
+  const marked = new Map<string, MarkedTokens>();
+  /** Lines of START_KEY characters or more by their start, to find the line a neighbour's clipped text starts. */
+  const byStart = new Map<string, string[]>();
+  const idsOf = (line: string) => {
+    let ids = lineIds.get(line);
+    if (!ids) lineIds.set(line, (ids = (startTokens(line) ?? tokenize(line, "index")).map(idOf)));
+    return ids;
+  };
+  const startTokens = (line: string): string[] | null => {
+    if (line.length < START_KEY) return null;
+    for (const whole of byStart.get(line.slice(0, START_KEY)) ?? []) {
+      if (whole.length > line.length && whole.startsWith(line)) return tokenizePrefix(whole, marked.get(whole)!, line.length, "index");
+    }
+    return null;
+  };
+  for (const u of units) {
+    for (const line of u.text.split("\n")) {
+      if (line.length < START_KEY || marked.has(line)) continue;
+      const m = tokenizeMarked(line, "index");
+      marked.set(line, m);
+      lineIds.set(line, m.tokens.map(idOf));
+      const key = line.slice(0, START_KEY);
+      byStart.set(key, [...(byStart.get(key) ?? []), line]);
+    }
+  }
+  /** Term ids in the order their first posting was made: the order of the postings' keys. */
+  const order: number[] = [];
   units.forEach((u, i) => {
-    const tf = new Map<string, number>();
-    const own = new Set<string>();
+    /** The unit's terms in the order met. */
+    const met: number[] = [];
     let len = 0;
-    const add = (text: string | null | undefined, weight: number, direct = true) => {
+    const add = (text: string | null | undefined, weight: number) => {
       if (!text) return;
       for (const line of text.split("\n")) {
-        for (const t of tokensOf(line)) {
-          tf.set(t, (tf.get(t) ?? 0) + weight);
-          if (direct) own.add(t);
+        for (const id of idsOf(line)) {
+          if (unitOf[id] !== i) {
+            unitOf[id] = i;
+            weightOf[id] = 0;
+            met.push(id);
+          }
+          weightOf[id] = weightOf[id]! + weight;
           len += weight;
         }
       }
@@ -258,16 +305,19 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     if (u.tags?.length) add(u.tags.join(" "), f.tags);
     add(u.speaker, f.speaker);
     add(u.context, f.context);
-    add(u.neighbours, f.context, false);
     add(u.date ? dateWords(u.date) : null, f.date);
-    for (const [t, weight] of tf) {
-      const w = own.has(t) ? round(weight) : -round(weight);
-      const list = postings[t];
-      if (list) list.push(i, w);
-      else postings[t] = [i, w];
-    }
+    // The unit's own fields come first, so the terms met first are its own and those met after them come only from its neighbours.
+    const own = met.length;
+    add(u.neighbours, f.context);
+    met.forEach((id, n) => {
+      const list = lists[id]!;
+      if (!list.length) order.push(id);
+      list.push(i, n < own ? round(weightOf[id]!) : -round(weightOf[id]!));
+    });
     stored.push({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: round(len) });
   });
+  const postings: Record<string, number[]> = Object.create(null);
+  for (const id of order) postings[terms[id]!] = lists[id]!;
   return { stamp, units: stored, postings: { ...postings } };
 }
 
@@ -331,11 +381,15 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
   const weights = new Map<string, number>();
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
   const accept = makeFilter(options);
-  const scored = scoreTerms(index, stats, weights, accept, options.minTermShare ?? 0);
+  const scored = scoreTerms(index, stats, weights, accept, sourceFilter(options), options.minTermShare ?? 0);
 
-  if (options.recency) applyRecency(scored, options, stats);
-  scored.sort((a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
-  const hits = scored.slice(0, limit).map(({ path, unit, score }) => ({
+  if (options.recency) {
+    // Units recency brings level keep their order by score before it.
+    scored.sort(byRank);
+    applyRecency(scored, options, stats);
+  }
+  const best = firstInOrder(scored, limit, (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
+  const hits = best.map(({ path, unit, score }) => ({
     path,
     line: unit.line,
     score: Math.round(score * 1000) / 1000,
@@ -354,8 +408,35 @@ interface Scored {
   direct: boolean;
 }
 
+/**
+ * The first `n` of `items` as a stable sort by `cmp` would order them, without
+ * sorting them all: a query for common words scores tens of thousands of units.
+ */
+function firstInOrder<T>(items: readonly T[], n: number, cmp: (a: T, b: T) => number): T[] {
+  const best: T[] = [];
+  for (const item of items) {
+    if (best.length === n && cmp(item, best[n - 1]!) >= 0) continue;
+    // After every item it does not come before: equal items keep their order.
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(item, best[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    best.splice(lo, 0, item);
+    if (best.length > n) best.pop();
+  }
+  return best;
+}
+
+/** The sources a search keeps, or null for all. */
+function sourceFilter(options: SearchOptions): ReadonlySet<string> | null {
+  return options.source === undefined ? null : new Set<string>(typeof options.source === "string" ? [options.source] : options.source);
+}
+
 function makeFilter(options: SearchOptions): (u: StoredUnit) => boolean {
-  const sources = options.source === undefined ? null : new Set<string>(typeof options.source === "string" ? [options.source] : options.source);
+  const sources = sourceFilter(options);
   const { kind, since } = options;
   return (u) =>
     (kind === undefined || u.kind === kind) &&
@@ -372,7 +453,14 @@ function idfOf(index: SearchIndex, stats: IndexStats, term: string): number {
   return df === 0 ? 0 : Math.log(1 + (stats.units - df + 0.5) / (df + 0.5));
 }
 
-function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, number>, accept: (u: StoredUnit) => boolean, minTermShare: number): Scored[] {
+function scoreTerms(
+  index: SearchIndex,
+  stats: IndexStats,
+  weights: Map<string, number>,
+  accept: (u: StoredUnit) => boolean,
+  sources: ReadonlySet<string> | null,
+  minTermShare: number,
+): Scored[] {
   const { k1, b } = SEARCH_SETTINGS;
   const idf = new Map<string, number>();
   for (const t of weights.keys()) idf.set(t, idfOf(index, stats, t));
@@ -381,6 +469,8 @@ function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, 
   const out: Scored[] = [];
   for (const path of stats.paths) {
     const seg = index.segments[path]!;
+    // A file of other sources has no unit to keep (neighbours lift only units of their own file).
+    if (sources && !seg.units.some((u) => sources.has(u.source))) continue;
     const acc = new Map<number, number>();
     /** How many of the query's distinct terms each unit holds itself. */
     const held = new Map<number, number>();
@@ -406,7 +496,7 @@ function scoreTerms(index: SearchIndex, stats: IndexStats, weights: Map<string, 
       if (accept(unit)) out.push({ path, unit, score: s * unit.boost, direct: own > 0 });
     }
   }
-  return out.sort(byRank);
+  return out;
 }
 
 /**
@@ -432,7 +522,7 @@ function smoothNeighbours(seg: IndexSegment, acc: Map<number, number>): Map<numb
   const out = new Map<number, number>();
   const sequential = (j: number) => SEQUENTIAL_SOURCES.has(seg.units[j]!.source);
   for (const ui of acc.keys()) {
-    for (const j of [ui - 1, ui, ui + 1]) {
+    for (let j = ui - 1; j <= ui + 1; j++) {
       if (j < 0 || j >= seg.units.length || out.has(j)) continue;
       let score = acc.get(j) ?? 0;
       if (sequential(j)) {

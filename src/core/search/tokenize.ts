@@ -13,6 +13,7 @@ const TOKEN_RE = new RegExp(`(${CJK_RUN})|(${PICTOGRAPH})|(${WORD})`, "gu");
 const CJK_TEST_RE = new RegExp(`^${CJK_RUN}$`, "u");
 const CAMEL_SPLIT_RE = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
 const ASCII_WORD_RE = /^[a-z]+$/;
+const PLAIN_ASCII_RE = /^[\u0000-\u007f]*$/;
 
 /** Whether tokens are for the index (every form) or for a query (the most specific forms). */
 export type TokenMode = "index" | "query";
@@ -37,6 +38,61 @@ export function tokenize(text: string, mode: TokenMode = "index"): string[] {
     else if (m[2] !== undefined) out.push(m[2]);
     else pushWord(m[3]!, out);
   }
+  return out;
+}
+
+/**
+ * {@link tokenize}'s terms of `text` together with where each match of the
+ * token pattern ends and how many terms were out after it, so the terms of
+ * any start of `text` can be had without tokenizing it again
+ * ({@link tokenizePrefix}): a log entry's neighbours are the starts of the
+ * entries next to it.
+ */
+export interface MarkedTokens {
+  tokens: string[];
+  /** Per match: its end offset in `text`; null unless `text` is plain ASCII, which folding leaves as it is, so offsets carry over. */
+  ends: number[] | null;
+  /** Per match: the number of terms out after it. */
+  counts: number[];
+}
+
+export function tokenizeMarked(text: string, mode: TokenMode = "index"): MarkedTokens {
+  const tokens: string[] = [];
+  const folded = foldText(text);
+  const ends: number[] = [];
+  const counts: number[] = [];
+  TOKEN_RE.lastIndex = 0;
+  for (let m = TOKEN_RE.exec(folded); m !== null; m = TOKEN_RE.exec(folded)) {
+    if (m[1] !== undefined) pushCjk(m[1], mode, tokens);
+    else if (m[2] !== undefined) tokens.push(m[2]);
+    else pushWord(m[3]!, tokens);
+    ends.push(TOKEN_RE.lastIndex);
+    counts.push(tokens.length);
+  }
+  return { tokens, ends: PLAIN_ASCII_RE.test(text) ? ends : null, counts };
+}
+
+/**
+ * `tokenize(text.slice(0, length))`, from the marked tokens of `text`: the
+ * terms of the matches that end within the start, then the start's last,
+ * cut word tokenized again. Null when the offsets do not carry over.
+ */
+export function tokenizePrefix(text: string, marked: MarkedTokens, length: number, mode: TokenMode = "index"): string[] | null {
+  const { ends, counts, tokens } = marked;
+  if (!ends) return null;
+  // Matches ending at or before `length` are matched alike in the start: the pattern scans left to right.
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid]! <= length) lo = mid + 1;
+    else hi = mid;
+  }
+  const whole = lo;
+  const out = tokens.slice(0, whole ? counts[whole - 1]! : 0);
+  // The scan of the start goes on from the end of the last whole match, over the rest of the start.
+  const from = whole ? ends[whole - 1]! : 0;
+  if (from < length) for (const t of tokenize(text.slice(from, length), mode)) out.push(t);
   return out;
 }
 

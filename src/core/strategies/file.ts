@@ -93,14 +93,17 @@ export function checkStrategies(data: unknown, file = STRATEGIES_PATH): Checked<
 /** A solution id used twice in the file: the second use is the fault, naming the first. */
 function duplicateIdFaults(registry: StrategyRegistry, file: string): Fault[] {
   const faults: Fault[] = [];
-  const first = new Map<string, string>();
+  // Where each id is first used; its pointer is spelt only for a fault (a registry has thousands of ids).
+  const first = new Map<string, [string, number]>();
   for (const key of listProblems(registry)) {
     (registry[key] as Problem).solutions?.forEach((s, i) => {
       if (typeof s.id !== "string") return;
-      const path = toPointer([key, "solutions", i, "id"]);
       const at = first.get(s.id);
-      if (at === undefined) first.set(s.id, path.slice(0, -"/id".length));
-      else faults.push({ file, path, message: `"${s.id}" is already used at ${strategiesPath(at)}; ids must be unique in the file` });
+      if (at === undefined) first.set(s.id, [key, i]);
+      else {
+        const where = strategiesPath(toPointer([at[0], "solutions", at[1]]));
+        faults.push({ file, path: toPointer([key, "solutions", i, "id"]), message: `"${s.id}" is already used at ${where}; ids must be unique in the file` });
+      }
     });
   }
   return faults;

@@ -16,6 +16,18 @@ const MAX_SLUG = 80;
  * Throws a UsageError when nothing usable is left.
  */
 export function toSlug(name: string): string {
+  // The same names come back throughout a workspace's logs (every [op] entry of a deploy); each is worked out once.
+  const known = slugs.get(name);
+  if (known !== undefined) return known;
+  const slug = makeSlug(name);
+  if (slugs.size >= 10_000) slugs.clear();
+  slugs.set(name, slug);
+  return slug;
+}
+
+const slugs = new Map<string, string>();
+
+function makeSlug(name: string): string {
   const safe = redactName(name).value;
   let slug = foldMarks(safe)
     .replace(/[^\p{L}\p{N}]+/gu, "-")
