@@ -77,8 +77,13 @@ describe("similar is not the same", () => {
   it("does not let `brain error` about redis reinforce the postgres entry", async () => {
     const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
     await ok(runBrain(["error", "connection refused", "--fix", "start postgres"], at(dir, "03")));
-    const r = await ok(runBrain(["error", "connection refused on port 6379", "--fix", "start redis", "--json"], at(dir, "04")));
-    expect(JSON.parse(r.stdout).memory.reinforced).toBe(false);
+    const r = await runBrain(["error", "connection refused on port 6379", "--fix", "start redis", "--json"], at(dir, "04"));
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.memory.reinforced).toBe(false);
+    // The first error named no port, so this one joins its problem, and the fix recorded for it is marked down:
+    // the memory entries stay two facts all the same.
+    expect(out.markedDown?.action).toBe("start postgres");
     expect(entries(dir).map((e) => [e.text, e.seen])).toEqual([
       ["Error: connection refused — Fix: start postgres", 1],
       ["Error: connection refused on port 6379 — Fix: start redis", 1],

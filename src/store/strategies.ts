@@ -431,7 +431,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const countTry = !(resolution.exists && fixCountedToday(registry, resolution.key, fix, date, tx.read(log.path)));
     // The error is back although a fix was recorded for it: that fix did not hold.
     const recurred = resolution.exists
-      ? markDownRecurredFix(registry, resolution.key, { exceptAction: fix, date, now: now.toISOString(), thresholds: ws.config.thresholds })
+      ? markDownRecurredFix(registry, resolution.key, { exceptAction: fix, date, now: now.toISOString(), thresholds: ws.config.thresholds, error: stripErrorCue(error).split("\n")[0]! })
       : { registry, markedDown: null };
     const r = recordOutcome(recurred.registry, {
       problem: options.problem === undefined ? resolution.key : options.problem,

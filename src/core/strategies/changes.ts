@@ -4,6 +4,7 @@ import { redactSecrets } from "../redaction/redact.js";
 import { describeValue } from "../schema.js";
 import { patternsOf } from "../signature/matcher.js";
 import { toSlug } from "../text/slug.js";
+import { factsDiffer } from "../text/match.js";
 import { findSolutionById, freeId, looksLikeSolutionId, problemIds, solutionIds } from "./ids.js";
 import { computeStatus, isUnitNumber, resolveThresholds, type StrategyThresholds } from "./lifecycle.js";
 import { getProblem, listProblems, normalizeAction, requireProblem, resolveProblem, solutionsOf, type ProblemResolution } from "./problems.js";
@@ -394,15 +395,19 @@ export interface MarkedDownFix {
  * to a failure. `tries` and `lastTried` stay; the rate drops by 1/tries and
  * the status is recomputed. Nothing changes when no such fix exists, when
  * its last result is unknown (no `recent` and a rate below 1), or when two
- * fixes were last tried the same day (which one failed is not known).
+ * fixes were last tried the same day (which one failed is not known), nor
+ * when `error` names another port, host or service than the problem's
+ * description (the same family, another failure).
  */
 export function markDownRecurredFix(
   registry: StrategyRegistry,
   key: string,
-  options: { exceptAction: string; date: string; now: string; thresholds?: Partial<StrategyThresholds> },
+  options: { exceptAction: string; date: string; now: string; thresholds?: Partial<StrategyThresholds>; error?: string },
 ): { registry: StrategyRegistry; markedDown: MarkedDownFix | null } {
   const problem = getProblem(registry, key);
   if (!problem) return { registry, markedDown: null };
+  // The same family on another port, host or service (the problem's description names the first error seen) is not the error coming back.
+  if (options.error !== undefined && typeof problem.description === "string" && factsDiffer(problem.description, options.error, { errors: true })) return { registry, markedDown: null };
   const thresholds = resolveThresholds(options.thresholds);
   const except = normalizeAction(options.exceptAction);
   const ids = problemIds(registry, key);
