@@ -78,6 +78,8 @@ export interface BrainConfig {
   memoryCapBytes: number;
   promoteAfter: number;
   retentionDays: number;
+  /** Days after which a brain entry not reinforced since is flagged by `brain doctor` for review (never deleted for it). */
+  reviewAfterDays: number;
   summarizer?: string;
   summarizerTimeoutMs: number;
   /** Overrides of the strategy lifecycle thresholds (see DEFAULT_THRESHOLDS in core/strategies/lifecycle.ts). */
@@ -92,6 +94,7 @@ export const DEFAULT_CONFIG: Readonly<BrainConfig> = Object.freeze({
   memoryCapBytes: 20 * 1024,
   promoteAfter: 3,
   retentionDays: 30,
+  reviewAfterDays: 90,
   summarizerTimeoutMs: 120_000,
   thresholds: {},
 });

@@ -6,6 +6,10 @@ import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory/memory-file.js";
 import { scanProvenanceMarks } from "../core/memory/provenance.js";
 import { pathTokens } from "../core/text/paths.js";
+import { shorten } from "../core/text/clip.js";
+import { localDate } from "../core/dates.js";
+import { describeStale, unreinforcedEntries, type ChangedPath } from "../core/memory/staleness.js";
+import { findStaleEntries } from "./staleness.js";
 import { parsePlaybook } from "../core/playbooks/parse.js";
 
 import { checkStrategies, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
@@ -43,6 +47,12 @@ export interface DoctorFinding {
   fix: string;
   /** True when `brain doctor --fix` repairs it safely. */
   fixable: boolean;
+  /** `entry-stale` and `entry-review`: the id of the brain entry or rule. */
+  entry?: string;
+  /** `entry-stale`: the commit the entry was written at, and each path it names that changed in git afterwards. */
+  stale?: { at: string; changed: ChangedPath[] };
+  /** `entry-review`: the day the entry was last reinforced, and how many days ago that is. */
+  review?: { last: string; days: number };
 }
 
 /** A finding `brain doctor --fix` could not repair, and why. */
@@ -55,6 +65,8 @@ export interface DoctorOptions extends WorkspaceOptions {
   fix?: boolean;
   /** false: repair files but make no commit. */
   commit?: boolean;
+  /** The clock, to tell entries not reinforced for `reviewAfterDays` (default: now). */
+  now?: Date;
 }
 
 export interface DoctorResult {
@@ -91,7 +103,7 @@ const REQUIRED_FOLDERS = [MEMORY_DIR, PLAYBOOKS_DIR];
  */
 export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult> {
   const ws = openTolerant(options);
-  let findings = await diagnose(ws);
+  let findings = await diagnose(ws, options.now);
   const fixed: DoctorFinding[] = [];
   const unfixed: UnfixedFinding[] = [];
   let commit: CommitInfo = { committed: false, reason: "nothing to fix" };
@@ -156,7 +168,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
     commit = out.commit;
     warnings.push(...out.warnings);
     const before = findings;
-    findings = await diagnose(ws);
+    findings = await diagnose(ws, options.now);
     // A repair counts only once the finding is gone: a claim is checked, never assumed.
     const still = (f: DoctorFinding) => {
       const record = recordOf.get(f);
@@ -206,7 +218,7 @@ function openTolerant(options: WorkspaceOptions): Workspace {
 }
 
 /** Runs every check; the order is the order findings are reported in. */
-async function diagnose(ws: Workspace): Promise<DoctorFinding[]> {
+async function diagnose(ws: Workspace, now: Date = new Date()): Promise<DoctorFinding[]> {
   const out: DoctorFinding[] = [];
   checkGitignore(ws, out);
   checkFolders(ws, out);
@@ -217,6 +229,8 @@ async function diagnose(ws: Workspace): Promise<DoctorFinding[]> {
   checkMemorySize(ws, out);
   checkProvenance(ws, out);
   checkRulePaths(ws, out);
+  await checkStaleEntries(ws, out);
+  checkUnreinforced(ws, now, out);
   checkLock(ws, out);
   checkInterrupted(ws, out);
   checkTemp(ws, out);
@@ -437,6 +451,46 @@ function checkRulePaths(ws: Workspace, out: DoctorFinding[]): void {
           fixable: false,
         });
       }
+    });
+  }
+}
+
+/** Brain entries and rules naming files that changed in git after they were written (two git commands in all). */
+async function checkStaleEntries(ws: Workspace, out: DoctorFinding[]): Promise<void> {
+  const texts = new Map<string, string | null>([MEMORY_PATH, ...RULES_FILES].map((f) => [f, read(ws, f, [])]));
+  for (const s of await findStaleEntries(ws, texts)) {
+    const noun = s.file === MEMORY_PATH ? "entry" : "rule";
+    out.push({
+      id: "entry-stale",
+      severity: "warning",
+      file: `${s.file}:${s.line}`,
+      message: describeStale(s, noun),
+      fix: `Check the ${noun} against the code as it is now (\`git log ${s.at.slice(0, 7)}..HEAD -- ${s.changed.map((c) => c.repoPath).join(" ")}\`), then correct or delete it; to keep it as it is, set its \`at=\` to \`git rev-parse HEAD\`. Stating it again in a log re-anchors it when consolidated.`,
+      fixable: false,
+      entry: s.id,
+      stale: { at: s.at, changed: s.changed },
+    });
+  }
+}
+
+/** Brain entries not reinforced for `reviewAfterDays`: for a person to review, never deleted for it. */
+function checkUnreinforced(ws: Workspace, now: Date, out: DoctorFinding[]): void {
+  const memory = read(ws, MEMORY_PATH, []);
+  const rules = RULES_FILES.flatMap((file) => {
+    const source = read(ws, file, []);
+    return source === null ? [] : [{ file, source }];
+  });
+  const days = ws.config.reviewAfterDays;
+  for (const e of unreinforcedEntries(memory, rules, localDate(now), days)) {
+    out.push({
+      id: "entry-review",
+      severity: "warning",
+      file: `${e.file}:${e.line}`,
+      message: `Not reinforced for ${e.days} days (last on ${e.last}, review after ${days}): ${shorten(e.text, 80)}`,
+      fix: "Review it: if it still holds, state it again in a log (consolidation reinforces it); if not, delete the line. brain deletes nothing for age.",
+      fixable: false,
+      entry: e.id,
+      review: { last: e.last, days: e.days },
     });
   }
 }
