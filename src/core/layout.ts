@@ -86,6 +86,8 @@ export interface BrainConfig {
   memoryCapBytes: number;
   promoteAfter: number;
   retentionDays: number;
+  /** Days after which a brain entry not reinforced since is flagged by `brain doctor` for review (never deleted for it). */
+  reviewAfterDays: number;
   summarizer?: string;
   summarizerTimeoutMs: number;
   /** Quality gate: least share of the specifics a distilled entry is about that must survive in it (core/consolidation/gates.ts). */
@@ -109,6 +111,7 @@ export const DEFAULT_CONFIG: Readonly<BrainConfig> = Object.freeze({
   memoryCapBytes: 20 * 1024,
   promoteAfter: 3,
   retentionDays: 30,
+  reviewAfterDays: 90,
   summarizerTimeoutMs: 120_000,
   summarizerMinEntityPreservation: 0.9,
   summarizerMaxFabrication: 0.05,

@@ -89,7 +89,9 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   const memoryTexts: string[] = [];
   if (memory && memory.trim()) {
     const { stripProvenance } = await import("../core/memory/memory-file.js");
-    const stripped = stripProvenance(memory);
+    // Entries whose named files changed since they were written are marked; no git at all unless some entry has an anchor.
+    const stale = /<!-- brain [^\n]*\bat=/.test(memory) ? await (await import("./staleness.js")).staleMarkers(ws, memory) : undefined;
+    const stripped = stripProvenance(memory, stale);
     // brain's entries and every line a person wrote: what MEMORY.md already says.
     memoryTexts.push(...parseDailyLog(stripped).entries.map((e) => e.text));
     const shown = withoutTemplateText(stripped, memoryTemplate());

@@ -5,6 +5,11 @@ import { dailyLogHeaderDate, impossibleLogDate, parseDailyLog } from "../core/da
 import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory/memory-file.js";
 import { scanProvenanceMarks } from "../core/memory/provenance.js";
+import { pathTokens } from "../core/text/paths.js";
+import { shorten } from "../core/text/clip.js";
+import { localDate } from "../core/dates.js";
+import { describeStale, unreinforcedEntries, type ChangedPath } from "../core/memory/staleness.js";
+import { findStaleEntries } from "./staleness.js";
 import { parsePlaybook } from "../core/playbooks/parse.js";
 
 import { checkStrategies, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
@@ -28,6 +33,8 @@ import { writeWorkspace } from "./workspace/transaction.js";
 import type { CommitInfo } from "./workspace/commit.js";
 import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, NOT_DAILY_LOGS, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
 
+export { pathTokens } from "../core/text/paths.js";
+
 /** One thing doctor found, with what to do about it. */
 export interface DoctorFinding {
   /** Stable code of the check, e.g. `lock-stale`, `schema-strategies`, `rule-path`. */
@@ -40,6 +47,12 @@ export interface DoctorFinding {
   fix: string;
   /** True when `brain doctor --fix` repairs it safely. */
   fixable: boolean;
+  /** `entry-stale` and `entry-review`: the id of the brain entry or rule. */
+  entry?: string;
+  /** `entry-stale`: the commit the entry was written at, and each path it names that changed in git afterwards. */
+  stale?: { at: string; changed: ChangedPath[] };
+  /** `entry-review`: the day the entry was last reinforced, and how many days ago that is. */
+  review?: { last: string; days: number };
 }
 
 /** A finding `brain doctor --fix` could not repair, and why. */
@@ -52,6 +65,8 @@ export interface DoctorOptions extends WorkspaceOptions {
   fix?: boolean;
   /** false: repair files but make no commit. */
   commit?: boolean;
+  /** The clock, to tell entries not reinforced for `reviewAfterDays` (default: now). */
+  now?: Date;
 }
 
 export interface DoctorResult {
@@ -88,7 +103,7 @@ const REQUIRED_FOLDERS = [MEMORY_DIR, PLAYBOOKS_DIR];
  */
 export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult> {
   const ws = openTolerant(options);
-  let findings = await diagnose(ws);
+  let findings = await diagnose(ws, options.now);
   const fixed: DoctorFinding[] = [];
   const unfixed: UnfixedFinding[] = [];
   let commit: CommitInfo = { committed: false, reason: "nothing to fix" };
@@ -153,7 +168,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
     commit = out.commit;
     warnings.push(...out.warnings);
     const before = findings;
-    findings = await diagnose(ws);
+    findings = await diagnose(ws, options.now);
     // A repair counts only once the finding is gone: a claim is checked, never assumed.
     const still = (f: DoctorFinding) => {
       const record = recordOf.get(f);
@@ -203,7 +218,7 @@ function openTolerant(options: WorkspaceOptions): Workspace {
 }
 
 /** Runs every check; the order is the order findings are reported in. */
-async function diagnose(ws: Workspace): Promise<DoctorFinding[]> {
+async function diagnose(ws: Workspace, now: Date = new Date()): Promise<DoctorFinding[]> {
   const out: DoctorFinding[] = [];
   checkGitignore(ws, out);
   checkFolders(ws, out);
@@ -214,6 +229,8 @@ async function diagnose(ws: Workspace): Promise<DoctorFinding[]> {
   checkMemorySize(ws, out);
   checkProvenance(ws, out);
   checkRulePaths(ws, out);
+  await checkStaleEntries(ws, out);
+  checkUnreinforced(ws, now, out);
   checkLock(ws, out);
   checkInterrupted(ws, out);
   checkTemp(ws, out);
@@ -411,79 +428,6 @@ function checkProvenance(ws: Workspace, out: DoctorFinding[]): void {
   }
 }
 
-/**
- * Tokens of a rule that read as repository paths: relative, with a slash,
- * and either a file extension or a trailing slash. Placeholders, globs,
- * URLs, home and absolute paths are not paths of this repository; neither
- * are command flags (`-i/tee/`), sed and regex fragments (`s/old/new/g`),
- * slash-joined lists of files (`AGENTS.md/SOUL.md/TOOLS.md`), nor paths the
- * same sentence says are deprecated, removed or replaced (`scripts/old.sh is
- * deprecated, use scripts/new.sh` names only scripts/new.sh).
- */
-export function pathTokens(line: string): string[] {
-  const found: Array<{ token: string; at: number; end: number }> = [];
-  for (const m of line.matchAll(/[^\s`"'()[\]<>,;|]+/g)) {
-    const t = m[0].replace(/[.:!?]+$/, "");
-    if (isPathToken(t)) found.push({ token: t, at: m.index, end: m.index + t.length });
-  }
-  if (!found.length) return [];
-  // Marker words are looked for in the line with its paths blanked out, so `scripts/old.sh` does not call itself old.
-  let prose = line;
-  for (const f of found) prose = prose.slice(0, f.at) + " ".repeat(f.end - f.at) + prose.slice(f.end);
-  return found.filter((f) => !retiredAt(prose, f.at)).map((f) => f.token);
-}
-
-/** Extensions of files: a token whose every segment ends in one (`AGENTS.md/SOUL.md`) is a list of files, not a path. */
-const FILE_EXT_RE = /\.(?:md|markdown|mdx|txt|json|jsonl|ya?ml|toml|sh|bash|zsh|ps1|js|mjs|cjs|ts|tsx|jsx|py|rb|go|rs|java|kt|c|h|cpp|hpp|cs|php|swift|css|scss|html?|xml|csv|sql|ini|cfg|conf|env|lock|log|pdf|png|jpe?g|svg)$/i;
-
-function isPathToken(t: string): boolean {
-  if (!t.includes("/") || /[*{}$%<>=\\^]|:\/\/|^\/|^~|(?:^|\/)\.\.(?:\/|$)|YYYY|^\.(?:git|brain)\//.test(t)) return false;
-  // A command flag (`-i/tee/`, `--out=dir/x.md`) is an argument of a command, not a path.
-  if (t.startsWith("-")) return false;
-  // sed's s/…/…/ and y/…/…/, with or without flags.
-  if (/^[sy]\/[^/]*\/[^/]*\/[gimpIM0-9]*$/.test(t)) return false;
-  if (!/^(?:\.\/)?[\w@.-]+(?:\/[\w@.-]+)*\/?$/.test(t)) return false;
-  const segments = t.replace(/^\.\//, "").replace(/\/$/, "").split("/");
-  if (segments.length > 1 && segments.every((seg) => FILE_EXT_RE.test(seg))) return false;
-  const last = t.endsWith("/") ? "" : segments[segments.length - 1]!;
-  return t.endsWith("/") || /^[\w@-][\w@.-]*\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(last);
-}
-
-/** Words that say what follows (or the sentence's subject) is no longer there. */
-const RETIRED_WORD_RE = /\b(?:deprecated|obsolete|removed|deleted|retired|legacy|old|gone|no longer|superseded|replaced|renamed|moved|dropped|unused)\b/i;
-/**
- * Markers that switch what follows: to the retired side (`instead of X`,
- * `never use X`) or to the current side (`use X`, `replaced by X`, `→ X`).
- */
-const SWITCH_RE = /\b(?:instead of|never use|don'?t use|do not use|no longer use|stop using|avoid)\b|\b(?:use|replaced (?:by|with)|superseded by|renamed to|moved to|in favou?r of|now (?:in|at|lives in))\b|→|->|=>/gi;
-const TO_RETIRED_RE = /^(?:instead of|never use|don'?t use|do not use|no longer use|stop using|avoid)$/i;
-
-/**
- * True when the sentence holding position `at` says the path there is
- * retired: a sentence with a word such as "deprecated" or "removed" is about
- * old paths until a marker such as "use" or "replaced by" turns to the new
- * one, and "instead of" or "never use" turn back.
- */
-function retiredAt(prose: string, at: number): boolean {
-  // Sentences end at `;`, a full stop or a dash between words; commas stay inside (", use X").
-  let start = 0;
-  let end = prose.length;
-  for (const m of prose.matchAll(/;|\.\s|\s[—–-]\s/g)) {
-    if (m.index < at) start = m.index + m[0].length;
-    else {
-      end = m.index;
-      break;
-    }
-  }
-  const sentence = prose.slice(start, end);
-  const pos = at - start;
-  let retired = RETIRED_WORD_RE.test(sentence.replace(SWITCH_RE, " "));
-  for (const m of sentence.matchAll(SWITCH_RE)) {
-    if (m.index >= pos) break;
-    retired = TO_RETIRED_RE.test(m[0]);
-  }
-  return retired;
-}
 
 function checkRulePaths(ws: Workspace, out: DoctorFinding[]): void {
   const bases = [ws.root, ...(ws.gitRoot && ws.gitRoot !== ws.root ? [ws.gitRoot] : [])];
@@ -507,6 +451,46 @@ function checkRulePaths(ws: Workspace, out: DoctorFinding[]): void {
           fixable: false,
         });
       }
+    });
+  }
+}
+
+/** Brain entries and rules naming files that changed in git after they were written (two git commands in all). */
+async function checkStaleEntries(ws: Workspace, out: DoctorFinding[]): Promise<void> {
+  const texts = new Map<string, string | null>([MEMORY_PATH, ...RULES_FILES].map((f) => [f, read(ws, f, [])]));
+  for (const s of await findStaleEntries(ws, texts)) {
+    const noun = s.file === MEMORY_PATH ? "entry" : "rule";
+    out.push({
+      id: "entry-stale",
+      severity: "warning",
+      file: `${s.file}:${s.line}`,
+      message: describeStale(s, noun),
+      fix: `Check the ${noun} against the code as it is now (\`git log ${s.at.slice(0, 7)}..HEAD -- ${s.changed.map((c) => c.repoPath).join(" ")}\`), then correct or delete it; to keep it as it is, set its \`at=\` to \`git rev-parse HEAD\`. Stating it again in a log re-anchors it when consolidated.`,
+      fixable: false,
+      entry: s.id,
+      stale: { at: s.at, changed: s.changed },
+    });
+  }
+}
+
+/** Brain entries not reinforced for `reviewAfterDays`: for a person to review, never deleted for it. */
+function checkUnreinforced(ws: Workspace, now: Date, out: DoctorFinding[]): void {
+  const memory = read(ws, MEMORY_PATH, []);
+  const rules = RULES_FILES.flatMap((file) => {
+    const source = read(ws, file, []);
+    return source === null ? [] : [{ file, source }];
+  });
+  const days = ws.config.reviewAfterDays;
+  for (const e of unreinforcedEntries(memory, rules, localDate(now), days)) {
+    out.push({
+      id: "entry-review",
+      severity: "warning",
+      file: `${e.file}:${e.line}`,
+      message: `Not reinforced for ${e.days} days (last on ${e.last}, review after ${days}): ${shorten(e.text, 80)}`,
+      fix: "Review it: if it still holds, state it again in a log (consolidation reinforces it); if not, delete the line. brain deletes nothing for age.",
+      fixable: false,
+      entry: e.id,
+      review: { last: e.last, days: e.days },
     });
   }
 }

@@ -383,7 +383,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   checkEntryText(options.error, { name: "The error text", hint: 'pass the error message, e.g. brain error "ERESOLVE unable to resolve dependency tree" --fix "…"' });
   checkEntryText(options.fix, { name: "--fix", hint: 'say what fixed the error, e.g. --fix "pnpm install from the repo root"' });
   // MEMORY.md editing needs the markdown parser; only this command loads it.
-  const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry, replaceMemoryEntryText } = await import("../core/memory/memory-file.js");
+  const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry, replaceMemoryEntryText, setMemoryEntryField } = await import("../core/memory/memory-file.js");
   const { hashSourceText } = await import("../core/text/match.js");
   const now = options.now ?? new Date();
   const date = localDate(now);
@@ -391,6 +391,9 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   const error = redactSecrets(options.error).text;
   const text = formatErrorFix({ error, cause: options.cause ? redactSecrets(options.cause).text : null, fix: redactSecrets(options.fix).text });
   const capNotes: string[] = [];
+  // An entry naming repository paths is anchored to the commit it is written at (git asked only then).
+  const { anchorFields } = await import("../core/memory/provenance.js");
+  const anchor = ws.gitRoot && anchorFields(text, "-").length ? anchorFields(text, await (await import("./git/history.js")).resolveRev(ws.root, "HEAD")) : [];
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain error" }, (tx) => {
     const registryBefore = loadText(tx.read(STRATEGIES_PATH));
     const registry = registryBefore.registry;
@@ -421,9 +424,10 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
         }
       }
     }
-    const edit = existing
+    let edit = existing
       ? reinforceMemoryEntry(completed?.text ?? memoryBefore, existing.id, { date, sources: [ref] })
-      : addMemoryEntry(memoryBefore, { section: "Errors & Fixes", kind: "error", text, date, sources: [ref] });
+      : addMemoryEntry(memoryBefore, { section: "Errors & Fixes", kind: "error", text, date, sources: [ref], extra: anchor });
+    if (existing) for (const f of anchor) edit = setMemoryEntryField(edit.text, existing.id, f.key, f.value);
     const fix = redactSecrets(options.fix).text;
     // The signature `brain check` will compute next time: of the error as given, less a leading `Error:`.
     const signature = errorSignature(stripErrorCue(error));

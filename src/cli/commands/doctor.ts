@@ -8,7 +8,7 @@ interface Args extends GlobalArgs {
 
 export const doctorCommand: CommandModule<GlobalArgs, Args> = {
   command: "doctor",
-  describe: "Are the files healthy? Checks schemas, logs, size cap, lock, backlog, rules and git; says what to do (exit 1 on findings)",
+  describe: "Are the files healthy? Checks schemas, logs, size cap, lock, backlog, rules, entries whose files changed since or not reinforced for reviewAfterDays, and git; says what to do (exit 1 on findings)",
   builder: (y) =>
     y
       .option("fix", { type: "boolean", describe: "Repair what is safe (stale lock and temp files, writes left uncommitted, missing folders and ids, .gitignore) in one commit; what it could not repair is shown as `not fixed`, with why" })
@@ -17,8 +17,8 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
       .example("brain doctor --json", "Findings as data, for a CI check"),
   handler: async (args) => {
     const { doctor } = await import("../../store/doctor.js");
-    const { workspace, commit } = baseOptions(args);
-    const result = await doctor({ workspace, commit, fix: args.fix });
+    const { workspace, commit, now } = baseOptions(args);
+    const result = await doctor({ workspace, commit, now, fix: args.fix });
     if (!result.healthy) setExitCode(1);
     // Colour only for a person at a terminal; pipes and files get plain text.
     const tty = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;

@@ -5,6 +5,7 @@ import { addMemoryEntry, formatArchiveChunk, mergeSources, parseMemory, planMemo
 import { DEFAULT_CONFIG, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../layout.js";
 import type { ConsolidationPlan } from "./plan.js";
 import { addRule, type RulesFile } from "./rules-file.js";
+import { anchorFields } from "../memory/provenance.js";
 
 /** Applying a plan: the new texts of MEMORY.md, the rules files and the logs, the report and the commit message. */
 
@@ -51,6 +52,18 @@ export interface ApplyOptions {
    * every source that cites one, new or already in MEMORY.md, names where it lands.
    */
   moves?: ReadonlyArray<{ from: string; to: string }>;
+  /**
+   * The commit HEAD is at (full sha), or null outside git or before the
+   * first commit: an entry or rule whose text names repository paths is
+   * anchored to it (`at=`) when added, promoted or reinforced. See
+   * {@link planNamesPaths}: the store needs it only then.
+   */
+  head?: string | null;
+}
+
+/** True when some entry the plan adds, reinforces or promotes names repository paths, so applying it needs the commit HEAD is at. */
+export function planNamesPaths(plan: ConsolidationPlan): boolean {
+  return [...plan.actions.map((a) => (a.type === "add" ? a.text : (a.completed ?? a.text))), ...plan.promotions.map((p) => p.text)].some((t) => anchorFields(t, "-").length > 0);
 }
 
 /**
@@ -82,7 +95,7 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
     const cited = a.sources.map((s) => relocateSource(s.source, moved));
     const refs = a.sources.map((s, i) => (moved.has(s.source.path) ? `${cited[i]!.path}:${cited[i]!.line}` : s.ref));
     if (a.type === "add") {
-      const extra = a.tags.length ? [{ key: "tags", value: a.tags.join(",") }] : [];
+      const extra = [...(a.tags.length ? [{ key: "tags", value: a.tags.join(",") }] : []), ...anchorFields(a.text, options.head)];
       const sources = mergeSources([], cited);
       memory = addMemoryEntry(memory, { section: a.section, text: a.text, kind: a.kind, id: a.id, date: a.first, seen: a.seen, sources, extra }).text;
       if (a.last !== a.first) memory = reinforceMemoryEntry(memory, a.id, { date: a.last, by: 0 }).text;
@@ -91,6 +104,8 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
       // An entry a person made longer than its line keeps its words; it is still reinforced.
       if (a.completed) memory = replaceMemoryEntryText(memory, a.id, a.completed)?.text ?? memory;
       memory = reinforceMemoryEntry(memory, a.id, { date: a.last, first: a.first, by: a.by, sources: cited }).text;
+      // Stated again now: the entry holds for the code as it is, so its anchor moves to this commit.
+      for (const f of anchorFields(a.completed ?? a.text, options.head)) memory = setMemoryEntryField(memory, a.id, f.key, f.value).text;
       report.reinforced.push({ id: a.id, section: a.section, text: a.text, seenBefore: a.seenBefore, seen: a.seenBefore + a.by, sources: refs, matched: MEMORY_PATH });
     }
   }
@@ -98,7 +113,7 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
   for (const p of plan.promotions) {
     if (!p.alreadyThere) {
       const before = rules[p.target] ?? input.rules[p.target] ?? "";
-      const r = addRule(before, { id: p.id, text: p.text, kind: p.kind, seen: p.seen, date: today });
+      const r = addRule(before, { id: p.id, text: p.text, kind: p.kind, seen: p.seen, date: today, at: options.head });
       if (r.added) rules[p.target] = r.text;
       report.promoted.push({ id: p.id, text: p.text, target: p.target, alreadyThere: !r.added });
     } else {

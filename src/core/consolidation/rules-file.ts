@@ -4,6 +4,7 @@ import { isIsoDate } from "../dates.js";
 import { detectEol } from "../text/eol.js";
 import { appendBlock, endOf, lineEndAfter, lineNumberAt, lineStartAt, nodeText, parseMarkdown, splice, startOf } from "../markdown/splice.js";
 import { sanitizeEntryText } from "../memory/memory-file.js";
+import { anchorFields } from "../memory/provenance.js";
 import { formatProvenance, parseProvenance, type Provenance, type ProvenanceField } from "../memory/provenance.js";
 import { normalizedKey } from "../text/match.js";
 import { RULES_FILES } from "../layout.js";
@@ -170,6 +171,8 @@ export interface NewRule {
   date: string;
   kind?: string;
   seen?: number;
+  /** The commit HEAD is at: recorded as `at=` when the rule's text names repository paths. */
+  at?: string | null;
 }
 
 export interface AddRuleResult {
@@ -203,6 +206,7 @@ export function addRule(source: string, rule: NewRule): AddRuleResult {
   if (rule.kind) fields.push({ key: "kind", value: rule.kind });
   if (rule.seen) fields.push({ key: "seen", value: String(rule.seen) });
   fields.push({ key: "date", value: rule.date });
+  fields.push(...anchorFields(text, rule.at));
   const line = `- ${text} ${formatProvenance(fields)}`;
   const eol = detectEol(source);
 

@@ -428,14 +428,16 @@ function rewriteComment(source: string, entry: MemoryEntry, fields: ProvenanceFi
  * MEMORY.md as `brain context` shows it: brain's provenance comments (and
  * the space before them) removed from brain's entries; everything else,
  * including look-alike comments inside code, left as it is.
+ * An entry with a marker in `markers` (by id) gets it in place of its comment.
  */
-export function stripProvenance(source: string): string {
+export function stripProvenance(source: string, markers?: ReadonlyMap<string, string>): string {
   const { entries } = parseMemory(source);
   let out = source;
   for (const e of [...entries].reverse()) {
     let from = e.commentStart;
     while (from > 0 && (out[from - 1] === " " || out[from - 1] === "\t")) from--;
-    out = splice(out, from, e.commentEnd, "");
+    const marker = markers?.get(e.id);
+    out = splice(out, from, e.commentEnd, marker ? ` ${marker}` : "");
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { isIsoDate } from "../dates.js";
+import { pathTokens } from "../text/paths.js";
 
 /**
  * The provenance comment brain puts at the end of every line it owns in
@@ -25,8 +26,11 @@ import { isIsoDate } from "../dates.js";
  * (distinct logs that stated it), `first` / `last` (YYYY-MM-DD), `src`
  * (the source entries already counted; `hash` is {@link hashSourceText} of
  * the entry's text), `promoted` (the rules file it was promoted to) and, in
- * rules blocks, `date` (day of promotion). Unknown fields are kept, in
- * order, when brain rewrites a comment.
+ * rules blocks, `date` (day of promotion), and `at` on an entry or rule
+ * whose text names repository paths (see `core/text/paths.ts`): the commit
+ * HEAD was at when brain wrote or last reinforced it, full 40-hex sha, so
+ * doctor can tell when the files it names changed afterwards. Unknown fields
+ * are kept, in order, when brain rewrites a comment.
  */
 export interface Provenance {
   id: string;
@@ -36,6 +40,8 @@ export interface Provenance {
   last: string | null;
   sources: SourceRef[];
   promoted: string | null;
+  /** `at`: the commit the entry's named paths are anchored to (a sha, 7 to 64 hex digits), or null. */
+  at: string | null;
   /** Every field as written, in order, including ones brain does not know. */
   fields: ProvenanceField[];
 }
@@ -77,8 +83,19 @@ export function parseProvenance(comment: string): Provenance | null {
     last: date(get("last")),
     sources: parseSourceList(get("src") ?? ""),
     promoted: get("promoted"),
+    at: anchorSha(get("at")),
     fields,
   };
+}
+
+/** An `at` value as a lower-case sha, or null when it is not one (a person's typo reads as no anchor). */
+function anchorSha(value: string | null): string | null {
+  return value && /^[0-9a-f]{7,64}$/i.test(value) ? value.toLowerCase() : null;
+}
+
+/** The `at` field for an entry with this text written at commit `head`: none when the text names no repository path or there is no commit. */
+export function anchorFields(text: string, head: string | null | undefined): ProvenanceField[] {
+  return head && pathTokens(text).length ? [{ key: "at", value: head }] : [];
 }
 
 /** Parses a `src` value; malformed parts are skipped rather than failing the whole file. */
@@ -108,7 +125,7 @@ export function sourceKey(ref: SourceRef): string {
 }
 
 /** The order brain writes known fields in; unknown ones follow in their original order. */
-const FIELD_ORDER = ["id", "kind", "seen", "first", "last", "promoted", "date", "src"];
+const FIELD_ORDER = ["id", "kind", "seen", "first", "last", "promoted", "date", "at", "src"];
 
 /**
  * Writes a comment from fields, known ones first in a fixed order. Values

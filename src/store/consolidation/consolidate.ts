@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { applyConsolidationPlan, type ConsolidationReport, type ConsolidationResult } from "../../core/consolidation/apply.js";
+import { applyConsolidationPlan, planNamesPaths, type ConsolidationReport, type ConsolidationResult } from "../../core/consolidation/apply.js";
 import { logsPastRetention, type LogInput } from "../../core/consolidation/logs.js";
 import { planConsolidation, type ConsolidationPlan } from "../../core/consolidation/plan.js";
 import type { RulesFile } from "../../core/consolidation/rules-file.js";
@@ -18,6 +18,7 @@ import { listDailyLogs, readDailyLog } from "../daily-logs.js";
 import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "../fs.js";
 import { diffTexts } from "../git/contents.js";
 import { uncommittedPaths } from "../git/status.js";
+import { resolveRev } from "../git/history.js";
 import { assertGitIdle, writeWorkspace } from "../workspace/transaction.js";
 import { openWorkspace, type Workspace, type WriteOptions } from "../workspace/open.js";
 import type { CommitInfo, CommitMessage } from "../workspace/commit.js";
@@ -220,7 +221,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
 
   if (options.dryRun) {
     const moves = plannedMoves(snapshot, firstPlan, today, ws);
-    const applied = applyConsolidationPlan(firstPlan, { moves: moves.moves });
+    const applied = applyConsolidationPlan(firstPlan, { moves: moves.moves, head: await headFor(ws, firstPlan) });
     const warnings = [...moves.warnings, ...(consolidationInterrupted(ws) ? [interruptedNote()] : [])];
     const changed = applied.changed || moves.moves.length > 0;
     return {
@@ -238,7 +239,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const inputs = readInputs(ws, now);
     const p = replayed || !sameInputs(inputs, snapshot) ? await plan(inputs) : firstPlan;
     const moves = plannedMoves(inputs, p, today, ws);
-    const applied = applyConsolidationPlan(p, { moves: moves.moves });
+    const applied = applyConsolidationPlan(p, { moves: moves.moves, head: await headFor(ws, p) });
     const changed = applied.changed || moves.moves.length > 0;
     const message = splitMessage(applied.commitMessage);
     const learned = applied.report.added.filter((a) => a.section === "Errors & Fixes" && errorAndFix(a.text) !== null).length;
@@ -518,4 +519,9 @@ async function dryRunDiff(inputs: Inputs, applied: ConsolidationResult, moves: A
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The commit entries naming repository paths are anchored to: HEAD, asked of git only when the plan has such an entry. */
+async function headFor(ws: Workspace, plan: ConsolidationPlan): Promise<string | null> {
+  return ws.gitRoot && planNamesPaths(plan) ? resolveRev(ws.root, "HEAD") : null;
 }

@@ -192,3 +192,40 @@ export async function filesOfCommit(cwd: string, sha: string): Promise<string[]>
   const r = await runGit(cwd, ["show", "--no-color", "--name-only", "--no-renames", "--relative", "--format=", sha]);
   return r.code === 0 ? r.stdout.split("\n").filter(Boolean) : [];
 }
+
+/**
+ * The commits among `revs` (shas, possibly abbreviated) that git knows, full
+ * sha → committer time in seconds; unknown ones (a rebased-away or unfetched
+ * commit, a typo) are left out. One `git log --no-walk`.
+ */
+export async function commitTimes(cwd: string, revs: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!revs.length) return out;
+  const r = await runGit(cwd, ["log", "--no-walk=unsorted", "--ignore-missing", "--no-color", "--format=%H %ct", ...revs, "--"]);
+  if (r.code !== 0) return out;
+  for (const line of r.stdout.split("\n")) {
+    const [sha, time] = line.split(" ");
+    if (sha && /^[0-9a-f]{40,64}$/.test(sha)) out.set(sha, Number(time) || 0);
+  }
+  return out;
+}
+
+/**
+ * Commits after `since` up to HEAD that touch any of `paths` (relative to
+ * `cwd`, taken literally), newest first, each with its committer time and
+ * the files it touched among them, relative to the repository root; renames
+ * count as a delete and an add. One `git log`.
+ */
+export async function commitsTouchingSince(cwd: string, since: string, paths: readonly string[]): Promise<Array<{ sha: string; time: number; files: string[] }>> {
+  if (!paths.length) return [];
+  const r = await runGit(cwd, ["-c", "core.quotePath=false", "--literal-pathspecs", "log", "--no-color", "--no-renames", "--name-only", `--format=${SEP}%H %ct`, `${since}..HEAD`, "--", ...paths]);
+  if (r.code !== 0) return [];
+  return r.stdout
+    .split(SEP)
+    .filter((chunk) => chunk.trim())
+    .map((chunk) => {
+      const [head = "", ...files] = chunk.split("\n");
+      const [sha = "", time = "0"] = head.split(" ");
+      return { sha, time: Number(time) || 0, files: files.map((f) => f.trim()).filter(Boolean) };
+    });
+}
