@@ -5,6 +5,7 @@ import { addMemoryEntry, formatArchiveChunk, mergeSources, parseMemory, planMemo
 import { DEFAULT_CONFIG, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../layout.js";
 import type { ConsolidationPlan } from "./plan.js";
 import { addRule, type RulesFile } from "./rules-file.js";
+import { statementPlace, type ContradictionPair } from "./contradictions.js";
 
 /** Applying a plan: the new texts of MEMORY.md, the rules files and the logs, the report and the commit message. */
 
@@ -28,6 +29,12 @@ export interface ConsolidationReport {
   capWarning: string | null;
   /** Conclusions not added again because a person deleted that entry from MEMORY.md (see memory/forgotten.md). */
   forgotten: Array<{ id: string; text: string; sources: string[] }>;
+  /**
+   * Pairs that contradict each other (one side an entry this run added or
+   * reinforced), each side placed as written (`MEMORY.md` and its line; an
+   * entry the cap moved out is placed in the archive): neither side was promoted.
+   */
+  contradictions: ContradictionPair[];
 }
 
 export interface ConsolidationResult {
@@ -77,6 +84,7 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
     drained: [],
     capWarning: null,
     forgotten: plan.forgotten.map((f) => ({ id: f.id, text: f.text, sources: f.sources.map((s) => s.ref) })),
+    contradictions: [],
   };
   for (const a of plan.actions) {
     const cited = a.sources.map((s) => relocateSource(s.source, moved));
@@ -112,6 +120,9 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
   // Where each reinforced entry is once everything is written.
   const lines = new Map(parseMemory(memory).entries.map((e) => [e.id, e.line]));
   for (const r of report.reinforced) r.matched = lines.has(r.id) ? `${MEMORY_PATH}:${lines.get(r.id)}` : MEMORY_ARCHIVE_PATH;
+  const place = <S extends ContradictionPair["a"]>(s: S): S =>
+    s.source !== "entry" ? s : lines.has(s.id!) ? { ...s, path: MEMORY_PATH, line: lines.get(s.id!)! } : { ...s, path: MEMORY_ARCHIVE_PATH, line: null };
+  report.contradictions = plan.contradictions.map((c) => ({ ...c, a: place(c.a), b: place(c.b) }));
   report.archived = cap.moved.map((e) => ({ id: e.id, section: e.section, text: e.text }));
   if (cap.stillOver) {
     report.capWarning = `MEMORY.md is ${cap.bytesAfter} bytes, over the ${cap.capBytes}-byte cap, after moving every brain entry it could; the rest is text people wrote, which brain never cuts.`;
@@ -178,6 +189,10 @@ export function formatConsolidationCommit(report: ConsolidationReport): string {
       ...report.restated.map((r) => `- [${r.section}] ${r.text} = ${r.matched} ← ${r.sources.join(", ")}`),
       ...report.promoted.filter((p) => p.matched).map((p) => `- [rule] ${p.text} (id ${p.id}) = ${p.matched}, not promoted`),
     ],
+  );
+  section(
+    "Contradicting, neither promoted (edit or delete one side; `brain doctor` lists the pair until then):",
+    report.contradictions.map((c) => `- ${statementPlace(c.a)} "${c.a.text}" vs ${statementPlace(c.b)} "${c.b.text}": ${c.reason}`),
   );
   section("Moved to memory/archive/MEMORY-archive.md (size cap):", report.archived.map((a) => `- [${a.section ?? "Memory"}] ${a.text} (id ${a.id})`));
   section("Marked consolidated:", report.marked.map((p) => `- ${p}`));

@@ -87,6 +87,14 @@ export interface ConsolidateResult {
   capWarning: string | null;
   /** Conclusions not added again because a person deleted that entry from MEMORY.md (listed in memory/forgotten.md). */
   forgotten: ConsolidationReport["forgotten"];
+  /**
+   * Pairs that contradict each other, one side an entry this run added or
+   * reinforced: each side's `source` (entry, person, rule), `path`, `line`,
+   * `id` and `text`, the `kind` (negation, choice) and the `reason`. Neither
+   * side is promoted; `brain doctor` lists the pair until a person edits or
+   * deletes one side.
+   */
+  contradictions: ConsolidationReport["contradictions"];
   distiller: "deterministic" | "summarizer";
   /** False when there was nothing to do: then nothing was written and no commit made. */
   changed: boolean;
@@ -358,6 +366,7 @@ function emptyResult(plan: ConsolidationPlan, reason: string, warnings: string[]
     changes: [],
     capWarning: null,
     forgotten: [],
+    contradictions: [],
     distiller: plan.distiller,
     changed: false,
     dryRun: false,
@@ -413,6 +422,7 @@ function resultOf(
     changes,
     capWarning: r.capWarning,
     forgotten: r.forgotten,
+    contradictions: r.contradictions,
     distiller: plan.distiller,
     changed,
     dryRun,
