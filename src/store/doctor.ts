@@ -363,7 +363,7 @@ function checkMemorySize(ws: Workspace, out: DoctorFinding[]): void {
     severity: "warning",
     file: MEMORY_PATH,
     message: `MEMORY.md is ${bytes} bytes, over its cap of ${ws.config.memoryCapBytes}.`,
-    fix: "Run `brain consolidate`: it moves the oldest, least-evidenced brain entries to memory/archive/. Text you wrote is never cut; trim it by hand or raise memoryCapBytes.",
+    fix: "Run `brain forget` (or `brain consolidate`): it moves the lowest-scoring brain entries (evidence fading with age) to memory/archive/. Text you wrote is never cut; trim it by hand or raise memoryCapBytes.",
     fixable: false,
   });
 }

@@ -38,6 +38,8 @@ export interface ConsolidationOptions {
   noPromote?: boolean;
   /** MEMORY.md cap in bytes; default DEFAULT_CONFIG.memoryCapBytes. */
   capBytes?: number;
+  /** Half-life of an entry's evidence, for the cap's order (lowest score first); default DEFAULT_CONFIG.memoryHalfLifeDays. */
+  halfLifeDays?: number;
   /** Called after each log is read for conclusions, so a caller can show progress on long runs. */
   onLog?: (done: number, total: number) => void;
   /** Mask e-mail addresses and phone numbers in distilled entries and promoted rules; default DEFAULT_CONFIG.maskPersonalData. */

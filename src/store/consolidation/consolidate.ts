@@ -167,6 +167,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
         noPromote: options.noPromote,
         promoteAfter: ws.config.promoteAfter,
         capBytes: ws.config.memoryCapBytes,
+        halfLifeDays: ws.config.memoryHalfLifeDays,
         maskPersonalData: ws.config.maskPersonalData,
         time: localTime(now),
         onLog: progress ? (done, total) => (done % 50 === 0 || done === total) && progress({ phase: "read", done, total }) : undefined,
