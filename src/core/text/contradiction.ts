@@ -65,8 +65,14 @@ export function contradiction(a: Said, b: Said): Contradiction | null {
   const ta = tokensOf(a);
   const tb = tokensOf(b);
   if (!ta.tokens.length || !tb.tokens.length) return null;
+  // Most pairs share too few words to be about one subject; a choice keeps all but a name or two in common.
+  const alike = dice(ta.tokens, tb.tokens);
+  if (alike < MIN_OVERLAP) return null;
   if (negationConflict(ta, tb)) {
-    if (dice(ta.tokens, tb.tokens) < RESTATEMENT_THRESHOLD || factsDiffer(ta, tb)) return null;
+    if (alike < RESTATEMENT_THRESHOLD || factsDiffer(ta, tb)) return null;
+    // "did not check the script" reports a miss, "no health check" an absence: neither forbids what a lesson says to do.
+    const forbids = (x: MatchTokens, y: MatchTokens, text: string) => DIRECTIVE_NEGATION.test(text) && x.negatedTokens.some((t) => y.tokens.includes(t) && !y.negatedTokens.includes(t));
+    if (!forbids(ta, tb, textOf(a)) && !forbids(tb, ta, textOf(b))) return null;
     return { kind: "negation", reason: "one says not to do what the other says to do" };
   }
   const differ = factsDiffer(ta, tb);
@@ -74,7 +80,7 @@ export function contradiction(a: Said, b: Said): Contradiction | null {
   const namesA = differ.a;
   const namesB = differ.b;
   // "Never use npm" and "never use pnpm" forbid two things; they choose nothing.
-  const nameTokens = (names: readonly string[]) => new Set(names.flatMap((n) => matchTokens(n).tokens));
+  const nameTokens = (names: readonly string[]) => new Set(names.flatMap(tokensOfName));
   const tokA = nameTokens(namesA);
   const tokB = nameTokens(namesB);
   if ([...tokA].some((t) => ta.negatedTokens.includes(t)) || [...tokB].some((t) => tb.negatedTokens.includes(t))) return null;
@@ -86,6 +92,24 @@ export function contradiction(a: Said, b: Said): Contradiction | null {
   const pickB = namesB.find((n) => (group ? group.includes(n) : chosen(textOf(b), n)));
   if (!pickA || !pickB) return null;
   return { kind: "choice", reason: `${pickA} in one, ${pickB} in the other, for the same purpose` };
+}
+
+/** Below this share of words in common (Dice), two texts are not about one subject. */
+const MIN_OVERLAP = 0.3;
+
+/** Negations that forbid (never, don't, avoid, must not…), as against ones that report (did not, no, cannot). */
+const DIRECTIVE_NEGATION = /\b(?:never|don[’']?t|do not|avoid|must not|mustn[’']?t|should not|shouldn[’']?t|shall not|stop|no longer|not to)\b/iu;
+
+const nameTokenCache = new Map<string, string[]>();
+/** Match tokens of a name, kept: the same few names recur across every pair of a run. */
+function tokensOfName(name: string): string[] {
+  let t = nameTokenCache.get(name);
+  if (!t) {
+    if (nameTokenCache.size > 10_000) nameTokenCache.clear();
+    t = matchTokens(name).tokens;
+    nameTokenCache.set(name, t);
+  }
+  return t;
 }
 
 function tokensOf(s: Said): MatchTokens {
