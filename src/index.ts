@@ -106,5 +106,9 @@ export {
 export { stats, DEFAULT_STATS_DAYS, type StatsOptions, type StatsResult } from "./store/stats.js";
 export { computeStats, HEALTHY, type Stats, type Metric, type MetricKey, type StatsWeek, type StatsInput } from "./core/stats.js";
 export { doctor, type DoctorOptions, type DoctorResult, type DoctorFinding } from "./store/doctor.js";
+export { forget, type ForgetOptions, type ForgetResult, type ForgottenByScore } from "./store/forget.js";
+export { memoryEntryScore, planForget, type ForgetPlan, type ForgetReason } from "./core/memory/memory-file.js";
+export { contradiction, type Contradiction, type ContradictionKind } from "./core/text/contradiction.js";
+export { findContradictions, type ContradictionPair, type Statement } from "./core/consolidation/contradictions.js";
 /** The workspace layout: paths, the daily-log name, config defaults. */
 export { dailyLogPath, QUEUE_PATH, PLAYBOOKS_DIR, MEMORY_ARCHIVE_DIR as ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, DEFAULT_CONFIG, type BrainConfig } from "./core/layout.js";

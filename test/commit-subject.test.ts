@@ -41,6 +41,10 @@ const EXAMPLES: { [K in CommitSubjectKind]: Array<[Extract<CommitSubject, { kind
     [{ kind: "consolidate", logs: 1, added: 3, reinforced: 0, promoted: 1 }, "brain: consolidate 1 log → 3 added, 0 reinforced, 1 promoted"],
     [{ kind: "consolidate", logs: 12, added: 0, reinforced: 4, promoted: 0 }, "brain: consolidate 12 logs → 0 added, 4 reinforced, 0 promoted"],
   ],
+  forget: [
+    [{ kind: "forget", entries: 1 }, "brain: forget 1 entry to the archive"],
+    [{ kind: "forget", entries: 3 }, "brain: forget 3 entries to the archive"],
+  ],
   "doctor --fix": [[{ kind: "doctor --fix", checks: ["gitignore", "queue-orphans"] }, "brain: doctor --fix gitignore, queue-orphans"]],
   recover: [[{ kind: "recover", files: 2, command: "brain log" }, "brain: recover 2 files brain log left uncommitted"]],
   "recover held": [[{ kind: "recover held", files: 1, reason: "a rebase was in progress" }, "brain: recover 1 file written while a rebase was in progress"]],

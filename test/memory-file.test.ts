@@ -166,7 +166,7 @@ describe("stripProvenance", () => {
 });
 
 describe("planMemoryCap", () => {
-  it("moves the oldest, least evidenced brain entries first and never user text", () => {
+  it("moves the lowest-scoring brain entries first (evidence fading with age) and never user text", () => {
     let text = "# Memory\n\n" + "Person's long text. ".repeat(20) + "\n";
     const dates = ["2026-01-05", "2026-03-01", "2026-01-05", "2026-06-01"];
     const ids: string[] = [];
@@ -176,11 +176,12 @@ describe("planMemoryCap", () => {
       ids.push(r.entry.id);
     });
     const plan = planMemoryCap(text, utf8Bytes(text) - 10);
-    // Both 2026-01-05 entries are oldest; the one seen once goes first.
+    // Scored at the latest date the entries carry (2026-06-01), half-life 30 days: the 2026-01-05 entry seen once scores lowest.
     expect(plan.moved.map((e) => e.id)).toEqual([ids[2]]);
     expect(plan.bytesAfter).toBeLessThanOrEqual(plan.capBytes);
     const all = planMemoryCap(text, 10);
-    expect(all.moved.map((e) => e.id)).toEqual([ids[2], ids[0], ids[1], ids[3]]);
+    // Seen 4 times, the oldest (4 × 0.5^(147/30) ≈ 0.134) outlasts one seen once three months later (0.5^(92/30) ≈ 0.119).
+    expect(all.moved.map((e) => e.id)).toEqual([ids[2], ids[1], ids[0], ids[3]]);
     expect(all.stillOver).toBe(true);
     expect(all.text).toContain("Person's long text.");
     expect(parseMemory(all.text).entries).toEqual([]);

@@ -84,6 +84,10 @@ export interface BrainConfig {
   /** Mask e-mail addresses and phone numbers (`<email>`, `<phone>`) in what consolidation writes to MEMORY.md and the rules files; logs keep what was written. */
   maskPersonalData: boolean;
   memoryCapBytes: number;
+  /** Days after which a sighting counts half in a MEMORY.md entry's score (see memoryEntryScore), which the cap and `brain forget` archive by, lowest first. */
+  memoryHalfLifeDays: number;
+  /** `brain forget` archives every brain entry scoring under this, even when MEMORY.md is under its cap (seen once, two half-lives ago: 0.25). */
+  forgetBelowScore: number;
   promoteAfter: number;
   retentionDays: number;
   /** Days after which a brain entry not reinforced since is flagged by `brain doctor` for review (never deleted for it). */
@@ -109,6 +113,8 @@ export const DEFAULT_CONFIG: Readonly<BrainConfig> = Object.freeze({
   lockTimeoutMs: 30_000,
   maskPersonalData: true,
   memoryCapBytes: 20 * 1024,
+  memoryHalfLifeDays: 30,
+  forgetBelowScore: 0.25,
   promoteAfter: 3,
   retentionDays: 30,
   reviewAfterDays: 90,

@@ -376,6 +376,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
             (r.dryRun ? "Dry run — would commit: " : "") + (r.message.split("\n")[0] ?? ""),
             ...r.changes.map((c) => `  ${c.kind} ${c.kind === "moved-log" ? "" : `[${c.target}] `}${c.text}${c.matched ? ` (= ${c.matched})` : ""}`),
             ...(r.gates?.rejected ?? []).map((g) => `  rejected ${g.text} (${g.failures.map((f) => `${f.gate}: ${f.reason}`).join("; ")})`),
+            ...r.contradictions.map(
+              (c) => `  disputed ${c.a.path}${c.a.line === null ? "" : `:${c.a.line}`} "${c.a.text}" vs ${c.b.path}${c.b.line === null ? "" : `:${c.b.line}`} "${c.b.text}" (${c.reason}; neither promoted until a person edits or deletes one)`,
+            ),
             r.dryRun ? (r.diff ?? "").trimEnd() : commitText(r.commit),
           ].join("\n"),
   }),

@@ -4,6 +4,8 @@ import { join, relative } from "node:path";
 import { dailyLogHeaderDate, impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
 import { BrainError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory/memory-file.js";
+import { findContradictions, memoryStatements, statementPlace, type ContradictionPair } from "../core/consolidation/contradictions.js";
+import type { RulesFile } from "../core/consolidation/rules-file.js";
 import { scanProvenanceMarks } from "../core/memory/provenance.js";
 import { pathTokens } from "../core/text/paths.js";
 import { shorten } from "../core/text/clip.js";
@@ -53,6 +55,8 @@ export interface DoctorFinding {
   stale?: { at: string; changed: ChangedPath[] };
   /** `entry-review`: the day the entry was last reinforced, and how many days ago that is. */
   review?: { last: string; days: number };
+  /** For `contradiction`: the two sides (`a` is a brain entry), how they contradict and why. */
+  pair?: ContradictionPair;
 }
 
 /** A finding `brain doctor --fix` could not repair, and why. */
@@ -231,6 +235,7 @@ async function diagnose(ws: Workspace, now: Date = new Date()): Promise<DoctorFi
   checkRulePaths(ws, out);
   await checkStaleEntries(ws, out);
   checkUnreinforced(ws, now, out);
+  checkContradictions(ws, out);
   checkLock(ws, out);
   checkInterrupted(ws, out);
   checkTemp(ws, out);
@@ -375,7 +380,7 @@ function checkMemorySize(ws: Workspace, out: DoctorFinding[]): void {
     severity: "warning",
     file: MEMORY_PATH,
     message: `MEMORY.md is ${bytes} bytes, over its cap of ${ws.config.memoryCapBytes}.`,
-    fix: "Run `brain consolidate`: it moves the oldest, least-evidenced brain entries to memory/archive/. Text you wrote is never cut; trim it by hand or raise memoryCapBytes.",
+    fix: "Run `brain forget` (or `brain consolidate`): it moves the lowest-scoring brain entries (evidence fading with age) to memory/archive/. Text you wrote is never cut; trim it by hand or raise memoryCapBytes.",
     fixable: false,
   });
 }
@@ -491,6 +496,34 @@ function checkUnreinforced(ws: Workspace, now: Date, out: DoctorFinding[]): void
       fixable: false,
       entry: e.id,
       review: { last: e.last, days: e.days },
+    });
+  }
+}
+
+/**
+ * Brain entries that contradict each other, a line a person wrote in
+ * MEMORY.md, or a rule: consolidation promotes neither side, and the pair is
+ * listed here until a person edits or deletes one side (found again from the
+ * files each time, so nothing needs clearing).
+ */
+function checkContradictions(ws: Workspace, out: DoctorFinding[]): void {
+  const memory = read(ws, MEMORY_PATH, out);
+  if (memory === null || !memory.includes("<!-- brain")) return;
+  const rules: Partial<Record<RulesFile, string>> = {};
+  for (const file of RULES_FILES) {
+    const text = read(ws, file, out);
+    if (text !== null) rules[file] = text;
+  }
+  for (const found of findContradictions(memoryStatements(memory, rules))) {
+    const pair = found.a.source === "entry" ? found : { ...found, a: found.b, b: found.a };
+    out.push({
+      id: "contradiction",
+      severity: "warning",
+      file: statementPlace(pair.a),
+      message: `"${pair.a.text}" contradicts ${statementPlace(pair.b)} "${pair.b.text}" (${pair.reason}); neither is promoted to a rule.`,
+      fix: "Decide which holds and edit or delete the other (or make both say when each applies); the pair is listed until then. brain never picks a side.",
+      fixable: false,
+      pair,
     });
   }
 }

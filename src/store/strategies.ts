@@ -456,7 +456,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     // archive, rather than first pushing every older entry out and then following them.
     const entryBytes = Buffer.byteLength(edit.text.slice(edit.entry.start, edit.entry.end), "utf8");
     const tooLarge = !existing && entryBytes > ws.config.memoryCapBytes;
-    const cap = planMemoryCap(tooLarge ? memoryBefore : edit.text, ws.config.memoryCapBytes);
+    const cap = planMemoryCap(tooLarge ? memoryBefore : edit.text, ws.config.memoryCapBytes, { today: date, halfLifeDays: ws.config.memoryHalfLifeDays });
     tx.write(STRATEGIES_PATH, registryText);
     tx.write(MEMORY_PATH, cap.text);
     tx.write(log.path, log.content);

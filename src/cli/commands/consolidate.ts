@@ -98,6 +98,11 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
         say(args, `  ${"skipped".padEnd(10)} ${f.text} (id ${f.id}: a person deleted it from MEMORY.md; see memory/forgotten.md)`);
         say(args, `             ← ${f.sources.join(", ")}`);
       }
+      for (const c of r.contradictions) {
+        const at = (s: (typeof c)["a"]) => (s.line === null ? s.path : `${s.path}:${s.line}`);
+        say(args, `  ${"disputed".padEnd(10)} ${at(c.a)} "${c.a.text}"`);
+        say(args, `             ⟂ ${at(c.b)} "${c.b.text}" (${c.reason}; neither promoted: edit or delete one)`);
+      }
       if (r.dryRun) {
         if (r.diff) say(args, "\n" + r.diff.trimEnd());
       } else say(args, commitNote(r.commit));

@@ -15,6 +15,7 @@ import { contextCommand } from "./context.js";
 import { rollbackCommand } from "./rollback.js";
 import { statsCommand } from "./stats.js";
 import { doctorCommand } from "./doctor.js";
+import { forgetCommand } from "./forget.js";
 import { mcpCommand } from "./mcp.js";
 import { syncCommand } from "./sync.js";
 import { mergeDriverCommand } from "./merge-driver.js";
@@ -37,6 +38,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   rollbackCommand,
   statsCommand,
   doctorCommand,
+  forgetCommand,
   mcpCommand,
   syncCommand,
   mergeDriverCommand,

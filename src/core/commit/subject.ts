@@ -21,6 +21,7 @@ export type CommitSubject =
   | { kind: "playbook record"; slug: string; result: string }
   | { kind: "consolidate"; logs: number; added: number; reinforced: number; promoted: number }
   | { kind: "doctor --fix"; checks: string[] }
+  | { kind: "forget"; entries: number }
   /** Files a killed or failed command wrote and did not commit, committed by the next writer. */
   | { kind: "recover"; files: number; command: string }
   /** Files written while git was busy (a rebase, a merge, a detached HEAD), committed once it was not. */
@@ -70,6 +71,8 @@ function subjectText(s: CommitSubject): string {
       return `consolidate ${plural(s.logs, "log")} → ${s.added} added, ${s.reinforced} reinforced, ${s.promoted} promoted`;
     case "doctor --fix":
       return `doctor --fix ${s.checks.join(", ")}`;
+    case "forget":
+      return `forget ${plural(s.entries, "entry", "entries")} to the archive`;
     case "recover":
       return `recover ${plural(s.files, "file")} ${s.command} left uncommitted`;
     case "recover held":
@@ -107,6 +110,7 @@ const READERS: ReadonlyArray<[RegExp, Reader]> = [
     new RegExp(`^consolidate ${N} logs? → ${N} added, ${N} reinforced, ${N} promoted$`),
     (m) => ({ kind: "consolidate", logs: n(m[1]), added: n(m[2]), reinforced: n(m[3]), promoted: n(m[4]) }),
   ],
+  [new RegExp(`^forget ${N} entr(?:y|ies) to the archive$`), (m) => ({ kind: "forget", entries: n(m[1]) })],
   [/^doctor --fix ([\s\S]*)$/, (m) => ({ kind: "doctor --fix", checks: m[1] === "" ? [] : m[1]!.split(", ") })],
   [new RegExp(`^recover ${N} files? written while ([\\s\\S]*)$`), (m) => ({ kind: "recover held", files: n(m[1]), reason: m[2]! })],
   [new RegExp(`^recover ${N} files? ([\\s\\S]*) left uncommitted$`), (m) => ({ kind: "recover", files: n(m[1]), command: m[2]! })],
@@ -119,7 +123,7 @@ const READERS: ReadonlyArray<[RegExp, Reader]> = [
 /** The verbs brain's subjects open with, longest first where one begins another. */
 const VERBS = [
   "init", "log", "queue add", "queue drain", "op", "error", "strategy record", "strategy retire", "strategy prune",
-  "playbook new", "playbook record", "consolidate", "doctor --fix", "recover", "rollback", "sync setup", "sync commit", "sync merge",
+  "playbook new", "playbook record", "consolidate", "doctor --fix", "forget", "recover", "rollback", "sync setup", "sync commit", "sync merge",
 ] as const;
 
 /** The verb a brain subject opens with (`consolidate`, `strategy record`, …), or null. */

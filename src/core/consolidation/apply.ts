@@ -1,11 +1,12 @@
 import { parseDailyLog } from "../daily-log.js";
 import { formatCommitSubject } from "../commit/subject.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
-import { addMemoryEntry, formatArchiveChunk, mergeSources, parseMemory, planMemoryCap, reinforceMemoryEntry, relocateSource, relocateSources, replaceMemoryEntryText, setMemoryEntryField } from "../memory/memory-file.js";
+import { addMemoryEntry, formatArchiveChunk, mergeSources, parseMemory, planMemoryCap, reinforceMemoryEntry, relocateSource, relocateSources, replaceMemoryEntryText, roundScore, setMemoryEntryField } from "../memory/memory-file.js";
 import { DEFAULT_CONFIG, MEMORY_ARCHIVE_PATH, MEMORY_PATH } from "../layout.js";
 import type { ConsolidationPlan } from "./plan.js";
 import { addRule, type RulesFile } from "./rules-file.js";
 import { anchorFields } from "../memory/provenance.js";
+import { statementPlace, type ContradictionPair } from "./contradictions.js";
 
 /** Applying a plan: the new texts of MEMORY.md, the rules files and the logs, the report and the commit message. */
 
@@ -18,7 +19,8 @@ export interface ConsolidationReport {
   promoted: Array<{ id: string; text: string; target: RulesFile; alreadyThere: boolean; matched?: string }>;
   /** Conclusions not added because a person already wrote them; `matched` is that line, `path:line`. */
   restated: Array<{ section: string; text: string; sources: string[]; matched: string; matchedText: string }>;
-  archived: Array<{ id: string; section: string | null; text: string }>;
+  /** Moved out by the size cap, lowest score first; `score`: its evidence faded with age (see memoryEntryScore). */
+  archived: Array<{ id: string; section: string | null; text: string; score: number }>;
   /** Source entries skipped because MEMORY.md already counted them. */
   alreadyCounted: string[];
   /** Files marked `consolidated:`; the queue is drained instead. */
@@ -29,6 +31,12 @@ export interface ConsolidationReport {
   capWarning: string | null;
   /** Conclusions not added again because a person deleted that entry from MEMORY.md (see memory/forgotten.md). */
   forgotten: Array<{ id: string; text: string; sources: string[] }>;
+  /**
+   * Pairs that contradict each other (one side an entry this run added or
+   * reinforced), each side placed as written (`MEMORY.md` and its line; an
+   * entry the cap moved out is placed in the archive): neither side was promoted.
+   */
+  contradictions: ContradictionPair[];
 }
 
 export interface ConsolidationResult {
@@ -90,6 +98,7 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
     drained: [],
     capWarning: null,
     forgotten: plan.forgotten.map((f) => ({ id: f.id, text: f.text, sources: f.sources.map((s) => s.ref) })),
+    contradictions: [],
   };
   for (const a of plan.actions) {
     const cited = a.sources.map((s) => relocateSource(s.source, moved));
@@ -121,13 +130,16 @@ export function applyConsolidationPlan(plan: ConsolidationPlan, options: ApplyOp
     }
     memory = setMemoryEntryField(memory, p.id, "promoted", p.target).text;
   }
-  const cap = planMemoryCap(memory, input.options.capBytes ?? DEFAULT_CONFIG.memoryCapBytes);
+  const cap = planMemoryCap(memory, input.options.capBytes ?? DEFAULT_CONFIG.memoryCapBytes, { today, halfLifeDays: input.options.halfLifeDays });
   const archive = formatArchiveChunk(memory, cap.moved, today);
   memory = cap.text;
   // Where each reinforced entry is once everything is written.
   const lines = new Map(parseMemory(memory).entries.map((e) => [e.id, e.line]));
   for (const r of report.reinforced) r.matched = lines.has(r.id) ? `${MEMORY_PATH}:${lines.get(r.id)}` : MEMORY_ARCHIVE_PATH;
-  report.archived = cap.moved.map((e) => ({ id: e.id, section: e.section, text: e.text }));
+  const place = <S extends ContradictionPair["a"]>(s: S): S =>
+    s.source !== "entry" ? s : lines.has(s.id!) ? { ...s, path: MEMORY_PATH, line: lines.get(s.id!)! } : { ...s, path: MEMORY_ARCHIVE_PATH, line: null };
+  report.contradictions = plan.contradictions.map((c) => ({ ...c, a: place(c.a), b: place(c.b) }));
+  report.archived = cap.moved.map((e) => ({ id: e.id, section: e.section, text: e.text, score: roundScore(e.score) }));
   if (cap.stillOver) {
     report.capWarning = `MEMORY.md is ${cap.bytesAfter} bytes, over the ${cap.capBytes}-byte cap, after moving every brain entry it could; the rest is text people wrote, which brain never cuts.`;
   }
@@ -194,7 +206,11 @@ export function formatConsolidationCommit(report: ConsolidationReport): string {
       ...report.promoted.filter((p) => p.matched).map((p) => `- [rule] ${p.text} (id ${p.id}) = ${p.matched}, not promoted`),
     ],
   );
-  section("Moved to memory/archive/MEMORY-archive.md (size cap):", report.archived.map((a) => `- [${a.section ?? "Memory"}] ${a.text} (id ${a.id})`));
+  section(
+    "Contradicting, neither promoted (edit or delete one side; `brain doctor` lists the pair until then):",
+    report.contradictions.map((c) => `- ${statementPlace(c.a)} "${c.a.text}" vs ${statementPlace(c.b)} "${c.b.text}": ${c.reason}`),
+  );
+  section("Moved to memory/archive/MEMORY-archive.md (size cap, lowest score first):", report.archived.map((a) => `- [${a.section ?? "Memory"}] ${a.text} (id ${a.id}, score ${a.score})`));
   section("Marked consolidated:", report.marked.map((p) => `- ${p}`));
   section("Drained:", report.drained.map((d) => `- ${d.path} (${d.entries} entries, moved into ${d.into})`));
   section("Not added again (a person deleted it from MEMORY.md):", report.forgotten.map((f) => `- ${f.text} (id ${f.id}) ← ${f.sources.join(", ")}`));

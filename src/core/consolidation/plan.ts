@@ -13,6 +13,7 @@ import { extractAll, type Candidate } from "./candidates.js";
 import { distillCandidates, distilledFromSummary, type DistilledEntry } from "./distill.js";
 import { logDate, type LogInput } from "./logs.js";
 import { planPromotions, safePersonRules, safeRules, type Promotion } from "./promotion.js";
+import { findContradictions, ruleStatements, takesStance, type ContradictionPair, type Statement } from "./contradictions.js";
 import type { RulesFile } from "./rules-file.js";
 import type { SummarizerOutput } from "./summarizer.js";
 
@@ -37,6 +38,8 @@ export interface ConsolidationOptions {
   noPromote?: boolean;
   /** MEMORY.md cap in bytes; default DEFAULT_CONFIG.memoryCapBytes. */
   capBytes?: number;
+  /** Half-life of an entry's evidence, for the cap's order (lowest score first); default DEFAULT_CONFIG.memoryHalfLifeDays. */
+  halfLifeDays?: number;
   /** Called after each log is read for conclusions, so a caller can show progress on long runs. */
   onLog?: (done: number, total: number) => void;
   /** Mask e-mail addresses and phone numbers in distilled entries and promoted rules; default DEFAULT_CONFIG.maskPersonalData. */
@@ -130,6 +133,13 @@ export interface ConsolidationPlan {
   promotions: Promotion[];
   /** Conclusions not added because a person had deleted the same entry (the id it had). */
   forgotten: Array<{ id: string; text: string; sources: SourceCitation[] }>;
+  /**
+   * Pairs that contradict each other, with at least one side an entry this
+   * run added or reinforced; MEMORY.md entries are placed at `line: null`
+   * (the store's report places them as written). No entry in any
+   * contradicting pair, old or new, is promoted.
+   */
+  contradictions: ContradictionPair[];
 }
 
 /** A conclusion a person already wrote, so nothing was added for it. */
@@ -258,7 +268,17 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
   const distilled = summary ? distilledFromSummary(summary, [...fresh, ...notes], mask) : distillCandidates(fresh, mask);
   const people = personWritten(input, memory);
   const { actions, targets, forgotten, restated } = mergeDistilled(distilled, memory.entries, input, people);
-  const promotions = input.options.noPromote ? [] : planPromotions(targets, promoteAfter, input.rules, people.filter((p) => p.path !== MEMORY_PATH), mask);
+  // Memory that contradicts itself or a rule is not believed yet: neither side becomes a rule until a person settles it.
+  const statements: Statement[] = [
+    ...targets.filter((t) => takesStance(t.section, t.kind)).map((t): Statement => ({ source: "entry", path: MEMORY_PATH, line: null, id: t.id, text: t.text })),
+    ...people.filter((p) => p.path === MEMORY_PATH).map((p): Statement => ({ source: "person", path: p.path, line: p.line, id: null, text: p.text })),
+    ...ruleStatements(input.rules),
+  ];
+  const disputed = findContradictions(statements);
+  const held = new Set(disputed.flatMap((c) => [c.a, c.b]).filter((s) => s.source === "entry").map((s) => s.id));
+  const touched = new Set(targets.filter((t) => t.action).map((t) => t.id));
+  const contradictions = disputed.filter((c) => [c.a, c.b].some((s) => s.source === "entry" && touched.has(s.id!)));
+  const promotions = input.options.noPromote ? [] : planPromotions(targets.filter((t) => !held.has(t.id)), promoteAfter, input.rules, people.filter((p) => p.path !== MEMORY_PATH), mask);
   return {
     input,
     today,
@@ -275,6 +295,7 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
     restated,
     promotions,
     forgotten,
+    contradictions,
   };
 }
 

@@ -1,7 +1,8 @@
 import type { List, ListItem, Paragraph, Root } from "mdast";
 import type { EntryKind } from "../daily-log.js";
 import { BrainError, UsageError } from "../errors.js";
-import { isIsoDate } from "../dates.js";
+import { daysBetween, isIsoDate } from "../dates.js";
+import { DEFAULT_CONFIG } from "../layout.js";
 import { detectEol, withEol } from "../text/eol.js";
 import {
   appendBlock,
@@ -457,11 +458,60 @@ export function utf8Bytes(text: string): number {
   return n;
 }
 
+/** What an entry's score is measured against: the day, and how fast evidence fades. */
+export interface ScoreOptions {
+  /** Today, `YYYY-MM-DD`. */
+  today: string;
+  /** Days after which a sighting counts half (default DEFAULT_CONFIG.memoryHalfLifeDays, 30). */
+  halfLifeDays?: number;
+}
+
+/**
+ * How much a brain entry is still worth keeping in MEMORY.md: its evidence
+ * (`seen`, distinct logs that stated it) fading with the age of its latest
+ * evidence (`last`, else `first`) at the half-life:
+ * `seen × 0.5 ^ (days since last / halfLifeDays)`. Seen 3 times, last 30 days
+ * ago at the default half-life: 1.5; seen once, 60 days ago: 0.25. An entry
+ * with no readable date scores 0; evidence dated after today counts as today's.
+ */
+export function memoryEntryScore(entry: Pick<MemoryEntry, "seen" | "last" | "first">, options: ScoreOptions): number {
+  const halfLife = options.halfLifeDays ?? DEFAULT_CONFIG.memoryHalfLifeDays;
+  if (!Number.isFinite(halfLife) || halfLife <= 0) throw new UsageError(`The half-life must be a number of days > 0, got ${halfLife}.`);
+  const last = entry.last && isIsoDate(entry.last) ? entry.last : entry.first && isIsoDate(entry.first) ? entry.first : null;
+  if (!last) return 0;
+  const age = Math.max(0, daysBetween(last, options.today));
+  return Math.max(0, entry.seen) * Math.pow(0.5, age / halfLife);
+}
+
+/** A score as reports show it: three decimals. */
+export function roundScore(score: number): number {
+  return Math.round(score * 1000) / 1000;
+}
+
+/** A brain entry with its score ({@link memoryEntryScore}). */
+export type ScoredMemoryEntry = MemoryEntry & { score: number };
+
+/**
+ * The brain entries brain may move out, lowest score first; ties: oldest
+ * `last`, fewest `seen`, earliest `first`, file order. Entries a person
+ * extended (see `movable`) are never among them. Without `today`, scores are
+ * measured at the latest date the entries carry.
+ */
+export function forgettableEntries(parsed: ParsedMemory, options: Partial<ScoreOptions> = {}): ScoredMemoryEntry[] {
+  const dates = parsed.entries.flatMap((e) => [e.last, e.first]).filter((d): d is string => !!d && isIsoDate(d));
+  const today = options.today ?? dates.sort().at(-1) ?? "1970-01-01";
+  return parsed.entries
+    .map((e, i) => ({ e: { ...e, score: memoryEntryScore(e, { today, halfLifeDays: options.halfLifeDays }) }, i }))
+    .filter(({ e }) => e.movable)
+    .sort((a, b) => a.e.score - b.e.score || cmp(a.e.last ?? "", b.e.last ?? "") || a.e.seen - b.e.seen || cmp(a.e.first ?? "", b.e.first ?? "") || a.i - b.i)
+    .map(({ e }) => e);
+}
+
 export interface MemoryCapPlan {
   /** MEMORY.md after moving entries out (the input when nothing moves). */
   text: string;
-  /** Entries to move to the archive, in the order chosen. */
-  moved: MemoryEntry[];
+  /** Entries to move to the archive, in the order chosen, each with its score. */
+  moved: ScoredMemoryEntry[];
   bytesBefore: number;
   bytesAfter: number;
   capBytes: number;
@@ -471,33 +521,84 @@ export interface MemoryCapPlan {
 
 /**
  * Chooses which brain entries to move out so MEMORY.md fits `capBytes`
- * (UTF-8): oldest `last` first, then fewest `seen`, then earliest `first`,
- * then file order. Entries a person extended (see `movable`) and all
- * user-written text stay. Moving removes the entry's whole lines.
+ * (UTF-8): the lowest-scoring first ({@link forgettableEntries}: evidence
+ * fading with age at the half-life). Entries a person extended (see
+ * `movable`) and all user-written text stay. Moving removes the entry's
+ * whole lines.
  */
-export function planMemoryCap(source: string, capBytes: number): MemoryCapPlan {
+export function planMemoryCap(source: string, capBytes: number, options: Partial<ScoreOptions> = {}): MemoryCapPlan {
   if (!Number.isFinite(capBytes) || capBytes < 0) throw new UsageError(`MEMORY.md cap must be a number of bytes ≥ 0, got ${capBytes}.`);
   const bytesBefore = utf8Bytes(source);
   if (bytesBefore <= capBytes) return { text: source, moved: [], bytesBefore, bytesAfter: bytesBefore, capBytes, stillOver: false };
-  const order = parseMemory(source)
-    .entries.map((e, i) => ({ e, i }))
-    .filter(({ e }) => e.movable)
-    .sort(
-      (a, b) =>
-        cmp(a.e.last ?? "", b.e.last ?? "") || a.e.seen - b.e.seen || cmp(a.e.first ?? "", b.e.first ?? "") || a.i - b.i,
-    )
-    .map(({ e }) => e);
+  const order = forgettableEntries(parseMemory(source), options);
   let size = bytesBefore;
-  const moved: MemoryEntry[] = [];
+  const moved: ScoredMemoryEntry[] = [];
   for (const e of order) {
     if (size <= capBytes) break;
     moved.push(e);
     size -= utf8Bytes(source.slice(e.start, e.end));
   }
-  let text = source;
-  for (const e of [...moved].sort((a, b) => b.start - a.start)) text = splice(text, e.start, e.end, "");
+  const text = removeEntries(source, moved);
   const bytesAfter = utf8Bytes(text);
   return { text, moved, bytesBefore, bytesAfter, capBytes, stillOver: bytesAfter > capBytes };
+}
+
+/** MEMORY.md without the whole lines of `entries`. */
+function removeEntries(source: string, entries: readonly MemoryEntry[]): string {
+  let text = source;
+  for (const e of [...entries].sort((a, b) => b.start - a.start)) text = splice(text, e.start, e.end, "");
+  return text;
+}
+
+/** Why `brain forget` moves an entry: its score is under the threshold, or MEMORY.md is over its cap. */
+export type ForgetReason = "below-score" | "over-cap";
+
+export interface ForgetPlanOptions extends ScoreOptions {
+  capBytes: number;
+  /** Entries scoring under this are moved whatever the size (default DEFAULT_CONFIG.forgetBelowScore). */
+  belowScore?: number;
+  /** Ids never moved for their score (a contradiction waiting for a person); the cap may still move them. */
+  keep?: ReadonlySet<string>;
+}
+
+export interface ForgetPlan {
+  text: string;
+  /** In the order chosen: the entries under the threshold, lowest first, then those the cap moves. */
+  moved: Array<ScoredMemoryEntry & { reason: ForgetReason }>;
+  /** Brain entries staying in MEMORY.md. */
+  kept: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  capBytes: number;
+  stillOver: boolean;
+}
+
+/**
+ * What `brain forget` moves out of MEMORY.md: every brain entry scoring
+ * under `belowScore`, lowest first (except those in `keep`), then, while the
+ * file is still over `capBytes`, the lowest-scoring of the rest, as the cap
+ * would. Entries a person extended and all text people wrote stay.
+ */
+export function planForget(source: string, options: ForgetPlanOptions): ForgetPlan {
+  const below = options.belowScore ?? DEFAULT_CONFIG.forgetBelowScore;
+  if (!Number.isFinite(below) || below < 0) throw new UsageError(`The score threshold must be a number ≥ 0, got ${below}.`);
+  const parsed = parseMemory(source);
+  const faded = forgettableEntries(parsed, options).filter((e) => e.score < below && !options.keep?.has(e.id));
+  const rest = removeEntries(source, faded);
+  const cap = planMemoryCap(rest, options.capBytes, options);
+  const moved = [...faded.map((e) => ({ ...e, reason: "below-score" as const })), ...cap.moved.map((e) => ({ ...e, reason: "over-cap" as const }))];
+  // Offsets of the cap's entries are into `rest`; the archive wants every entry's lines from the original text.
+  const byId = new Map(parsed.entries.map((e) => [e.id, e]));
+  const original = moved.map((m) => ({ ...byId.get(m.id)!, score: m.score, reason: m.reason }));
+  return {
+    text: cap.text,
+    moved: original,
+    kept: parsed.entries.length - moved.length,
+    bytesBefore: utf8Bytes(source),
+    bytesAfter: cap.bytesAfter,
+    capBytes: options.capBytes,
+    stillOver: cap.stillOver,
+  };
 }
 
 function cmp(a: string, b: string): number {
@@ -509,9 +610,9 @@ function cmp(a: string, b: string): number {
  * out on `date`: a dated heading and the entries' lines as they were, with
  * their provenance, so they can be searched and restored.
  */
-export function formatArchiveChunk(source: string, moved: readonly MemoryEntry[], date: string): string {
+export function formatArchiveChunk(source: string, moved: readonly MemoryEntry[], date: string, by?: string): string {
   if (!moved.length) return "";
-  const lines = [`## Moved out of MEMORY.md on ${date}`, ""];
+  const lines = [`## Moved out of MEMORY.md on ${date}${by ? ` by ${by}` : ""}`, ""];
   for (const e of moved) {
     const body = source.slice(e.start, e.end).replace(/\r?\n$/, "").replace(/\r\n/g, "\n");
     lines.push(`${body.replace(/^(\s*[-*+] )/, `$1[${e.section ?? "Memory"}] `)}`);
@@ -521,7 +622,7 @@ export function formatArchiveChunk(source: string, moved: readonly MemoryEntry[]
 
 /** memory/archive/MEMORY-archive.md with `chunk` (from {@link formatArchiveChunk}) appended in the file's own line ending; created with a heading when new. */
 export function appendArchiveChunk(before: string | null, chunk: string): string {
-  if (!before) return `# MEMORY.md archive\n\nEntries brain moved out of MEMORY.md to keep it under its size cap, oldest and least-evidenced first.\n\n${chunk}`;
+  if (!before) return `# MEMORY.md archive\n\nEntries brain moved out of MEMORY.md, by its size cap or \`brain forget\`: the lowest-scoring first (evidence fading with age).\n\n${chunk}`;
   const eol = detectEol(before);
   return `${before}${before.endsWith("\n") ? "" : eol}${eol}${withEol(chunk, eol)}`;
 }

@@ -96,6 +96,14 @@ export interface ConsolidateResult {
   capWarning: string | null;
   /** Conclusions not added again because a person deleted that entry from MEMORY.md (listed in memory/forgotten.md). */
   forgotten: ConsolidationReport["forgotten"];
+  /**
+   * Pairs that contradict each other, one side an entry this run added or
+   * reinforced: each side's `source` (entry, person, rule), `path`, `line`,
+   * `id` and `text`, the `kind` (negation, choice) and the `reason`. Neither
+   * side is promoted; `brain doctor` lists the pair until a person edits or
+   * deletes one side.
+   */
+  contradictions: ConsolidationReport["contradictions"];
   distiller: "deterministic" | "summarizer";
   /**
    * The quality gates on a summarizer's (or an `--apply` answer's) entries:
@@ -187,6 +195,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
         noPromote: options.noPromote,
         promoteAfter: ws.config.promoteAfter,
         capBytes: ws.config.memoryCapBytes,
+        halfLifeDays: ws.config.memoryHalfLifeDays,
         maskPersonalData: ws.config.maskPersonalData,
         time: localTime(now),
         onLog: progress ? (done, total) => (done % 50 === 0 || done === total) && progress({ phase: "read", done, total }) : undefined,
@@ -445,6 +454,7 @@ function emptyResult(plan: ConsolidationPlan | null, reason: string, warnings: s
     forgotten: [],
     distiller: plan?.distiller ?? "deterministic",
     gates: null,
+    contradictions: [],
     changed: false,
     dryRun: false,
     message: "",
@@ -499,6 +509,7 @@ function resultOf(
     changes,
     capWarning: r.capWarning,
     forgotten: r.forgotten,
+    contradictions: r.contradictions,
     distiller: plan.distiller,
     gates: null,
     changed,
