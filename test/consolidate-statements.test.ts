@@ -213,4 +213,45 @@ describe("conclusions written as plain prose", () => {
       ["Lessons", "改完配置先跑 nginx -t"],
     ]);
   });
+
+  it("keeps standing rules written as imperatives and what a person asked for item by item, and leaves what was done first and the items after the request", () => {
+    expect(
+      added([
+        "# 2026-11-18 日记",
+        "",
+        "## 第一次对话",
+        "- 阿青要求：",
+        "  1. 聊天里提到的重要信息主动记下来",
+        "  2. 每次开会前都先看日程表",
+        "- 建了 TODO.md 和今天的日记",
+        "- 装好了 gh，用令牌认证",
+        "- 老周要求\"永久关掉每日推送里的天气部分\"",
+        "- 老周要求\"把昨天的聊天整理一下\"",
+        "",
+        "### 定时任务",
+        "1. **skill-patrol** - 每天 9:00",
+        "   - 发现新插件，先用 scanner 扫描一遍",
+        "   - 先装了依赖再跑的测试",
+        "- 禁止直接推送到 main 分支",
+        "- 持续学习，永不停止",
+        "- 用户仍然要我称呼他为\"师傅\"",
+        "",
+        "## Rules from the owner",
+        "- Every time a deploy finishes, post the link in the channel",
+        "- **Original text**: \"以后部署完都发链接\"",
+        "- You should never force-push to main",
+        "- Every time I looked, it was green",
+        "",
+      ]),
+    ).toEqual([
+      ["Rules", "聊天里提到的重要信息主动记下来"],
+      ["Rules", "每次开会前都先看日程表"],
+      ["Rules", "老周要求\"永久关掉每日推送里的天气部分\""],
+      ["Rules", "发现新插件，先用 scanner 扫描一遍"],
+      ["Rules", "禁止直接推送到 main 分支"],
+      ["Lessons", "用户仍然要我称呼他为\"师傅\""],
+      ["Rules", "Every time a deploy finishes, post the link in the channel"],
+      ["Rules", "You should never force-push to main"],
+    ]);
+  });
 });

@@ -160,6 +160,8 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "lesson", re: /^(?:关键|重要|今日|本次|主要|新)?(?:经验教训|教训|经验|心得|踩坑(?:记录)?|收获)(?:总结|延续|沉淀|记录)?$/ },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
+  // `小林要求：`, `用户的要求`, `约定`: what the person asked for, item by item, holds from then on.
+  { kind: "rule", re: /^[^\s，。,]{0,8}?(?:的)?(?:要求|规定|约定|叮嘱|嘱咐)$/ },
   { kind: "plan", re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|open questions|blockers?|plans?|tomorrow|待办|下一步|明日(?:计划)?|计划|后续)$/i },
   {
     kind: "none",
@@ -209,8 +211,11 @@ export function sectionKinds(lines: readonly string[]): Array<HeadingKind | null
   const out: Array<HeadingKind | null> = [null];
   const stack: Array<{ level: number; kind: HeadingKind | null }> = [];
   let label: HeadingKind | null | undefined;
+  /** The indent of a label written as a list item (`- 小林要求：`): it holds only for the items nested under it. */
+  let labelIndent = -1;
   let fence: string | null = null;
   for (const line of lines) {
+    if (label !== undefined && labelIndent >= 0 && line.trim() !== "" && /^\s*/.exec(line)![0].length <= labelIndent) label = undefined;
     const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
     if (fence) {
       if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = null;
@@ -225,7 +230,10 @@ export function sectionKinds(lines: readonly string[]): Array<HeadingKind | null
         label = undefined;
       } else {
         const l = labelLine(line);
-        if (l !== null) label = headingKind(l) ?? (/^\s*(?:\*\*|__)/.test(line.replace(/^\s*[-*+]\s+/, "")) ? "none" : label);
+        if (l !== null) {
+          label = headingKind(l) ?? (/^\s*(?:\*\*|__)/.test(line.replace(/^\s*[-*+]\s+/, "")) ? "none" : label);
+          labelIndent = /^\s*[-*+]\s/.test(line) ? /^\s*/.exec(line)![0].length : -1;
+        }
       }
     }
     let kind: HeadingKind | null = label ?? null;
@@ -365,6 +373,20 @@ const STATEMENTS: Statement[] = [
     cue: "from now on",
     re: /^(?:from now on|going forward|in future|in the future|next time)\b[, ]|^(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|必须|先|不要|别|不再|记得)/i,
   },
+  // `每次对话都先读 SOUL.md`, `永久去掉 OpenRouter`, `发现新技能，先用 scanner 扫描`, `先备份再升级`, `禁止直接推 main`:
+  // conduct that holds every time, written as an imperative (what was done first, `先装了…`, is a report).
+  {
+    kind: "rule",
+    cue: "standing rule",
+    re: /(?:每次|每回|每当|凡是)[^，。；]{0,20}?(?:都|先|要|必须|务必)|永远|永久|始终|一律|务必|严禁|不许|不准|不得|切勿|^(?:禁止|不要|别|必须|一定要)|先[^，。；]{1,20}?再|[，,]\s*先(?:用|读|查|看|检查|确认|扫描|测试|跑|问|备份)|\b(?:must|should) (?:always|never)\b|^(?:every time|whenever|each time)\b[^,]*,\s*(?!(?:it|i|we|he|she|they|there|this|that|the)\b)[a-z]/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|(?:先|再)[^，。；]{0,12}了|永不|禁止访问|^(?:every time|whenever|each time)[^,]*(?:was|were|did|had|\w+ed)`, "i"),
+  },
+  // `用户要我称呼他为"老板"`, `The owner wants to be called Sam`: how the person wants to be addressed.
+  {
+    kind: "lesson",
+    cue: "preference",
+    re: /称呼(?:他|她|我|用户|主人)?为|(?:叫|喊)(?:他|她)(?:为)?["“「]|\b(?:wants|prefers|likes|asked) to be (?:called|addressed as)\b|\b(?:call|address) (?:him|her|them) ["“]/i,
+  },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
     kind: "decision",
@@ -385,6 +407,8 @@ const STATEMENTS: Statement[] = [
 export function matchStatement(sentence: string): { kind: CandidateKind; text: string; cue: string } | null {
   const s = cleanSentence(sentence);
   if (/[?？]\s*$/.test(s) || /^\[[ xX]\]/.test(s)) return null;
+  // `**Original text**: "下次开始…"` in an English log: the person's words quoted as said; the restatement beside it is the conclusion.
+  if (/^[*_]{0,2}[A-Za-z][\w ]{0,30}[*_]{0,2}\s*[:：]\s*["“「][^"”」]*\p{Script=Han}[^"”」]*["”」]\s*$/u.test(s)) return null;
   // `Pi crashed during testing, needs a power cycle` is what happened, not a limit.
   if (isOneOffEvent(s)) return null;
   for (const st of STATEMENTS) if (st.re.test(s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
