@@ -254,4 +254,38 @@ describe("conclusions written as plain prose", () => {
       ["Rules", "You should never force-push to main"],
     ]);
   });
+
+  it("keeps corrections, permissions, defaults, principles and refusals, and leaves lists that merely name them", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 助手复活",
+        "- 继承了之前的身份、偏好和全部项目",
+        "- 讨论了钉钉权限：没有建群权限，但被拉进群后可以 @ 使用",
+        "- 钉钉 webhook 的正确地址是 `/robot/send`（POST），不是 /robot/push",
+        "- 装了本地 qwen2.5:7b 模型，设为默认模型",
+        "- 工作方式升级：耗时任务派 sub-agent，主线程保持空闲",
+        "- 有两个插件被标为可疑，拒绝安装",
+        "- 连接被拒绝执行",
+        "- 权限设置页面改版了",
+        "",
+        "## Setup",
+        "- The right flag is `--frozen-lockfile`, not `--ci`",
+        "- Set llama3.1:8b as the default model",
+        "- The bot has no permission to create channels but can post in them",
+        "- It is running, no errors",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "讨论了钉钉权限：没有建群权限，但被拉进群后可以 @ 使用"],
+      ["Lessons", "钉钉 webhook 的正确地址是 `/robot/send`（POST），不是 /robot/push"],
+      ["Decisions", "装了本地 qwen2.5:7b 模型，设为默认模型"],
+      ["Rules", "工作方式升级：耗时任务派 sub-agent，主线程保持空闲"],
+      ["Decisions", "有两个插件被标为可疑，拒绝安装"],
+      ["Lessons", "The right flag is `--frozen-lockfile`, not `--ci`"],
+      ["Decisions", "Set llama3.1:8b as the default model"],
+      ["Lessons", "The bot has no permission to create channels but can post in them"],
+    ]);
+  });
 });

@@ -331,7 +331,8 @@ const STATEMENTS: Statement[] = [
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:likes|liked|loves|loved|dislikes|hates) (?:the new|this|that|these|those|today's)\b`, "i"),
   },
   // `用户偏好：直接推进`, `老板更喜欢一条汇总消息`.
-  { kind: "lesson", cue: "preference", re: /偏好|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
+  // `偏好` names a preference when someone has it or it is stated (`偏好：`, `偏好是`), not in a list of things (`身份、偏好和项目`).
+  { kind: "lesson", cue: "preference", re: /(?:用户|主人|老板|老大|他|她|我)的?[^，。；、]{0,4}偏好|偏好(?:再次确认|确认)?\s*[:：是为]|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
   // `Switched to the local provider`, `Migrated from MySQL to Postgres`, `改用 local provider`: a choice, unless
   // what was switched to is a place to work in (a branch, a tab, a folder) or a path.
   {
@@ -387,6 +388,33 @@ const STATEMENTS: Statement[] = [
     cue: "preference",
     re: /称呼(?:他|她|我|用户|主人)?为|(?:叫|喊)(?:他|她)(?:为)?["“「]|\b(?:wants|prefers|likes|asked) to be (?:called|addressed as)\b|\b(?:call|address) (?:him|her|them) ["“]/i,
   },
+  // `正确的 endpoint 是 /chat_tabs，不是 create_tabs`, `The right flag is --frozen-lockfile, not --ci`: a correction.
+  {
+    kind: "lesson",
+    cue: "correction",
+    re: /正确(?:的)?[^，。；]{0,24}?(?:是|为|应为)\s*\S|(?:是|用|为|应该是|应该用)[^，。；]{1,80}[，,]\s*(?:而)?不是\s*\S|\b(?:the )?(?:correct|right|proper) [\w\s./-]{1,40}? (?:is|are)\s+\S.*|\b(?:is|are|use|uses)\s+\S[^,]{0,80},\s*not\s+\S/i,
+  },
+  // `没有建群权限，但被拉进群后可以 @ 使用`, `The bot has no permission to create groups but can post`: what an account may do.
+  {
+    kind: "lesson",
+    cue: "limit",
+    re: /(?:没有|无|缺少|缺乏)[^，。；]{0,12}权限|权限不足|\b(?:has no|have no|lacks?|without|doesn't have|does not have) (?:the )?(?:\w+ )?(?:permission|access|rights?) to\b|(?:不能|无法|没法|不可以)[^，。；]*[，,]\s*但[^，。；]*(?:可以|能)/i,
+    not: ONE_DAY_RE,
+  },
+  // `本地 qwen2.5 设为默认模型`, `Set llama3.1:8b as the default model`: a default is a choice.
+  {
+    kind: "decision",
+    cue: "default",
+    re: /设(?:为|成|置为|置成)默认|(?:作为|当作?)默认|默认(?:改为|改成|换成|设为)|\bset (?:\S+ ){0,4}?as (?:the )?(?:new )?default\b|\bmade (?:\S+ ){1,4}?the (?:new )?default\b|\bdefault (?:is now|changed to|switched to)\b/i,
+  },
+  // `原则：先跑测试再合并`, `工作方式升级：耗时任务派 sub-agent`, `Principle: …`: a label that names a way of working.
+  {
+    kind: "rule",
+    cue: "principle",
+    re: /^[^：:，。,]{0,8}(?:原则|约定|规范|工作方式|工作流程|规矩|守则)[^：:，。,]{0,4}[:：]\s*\S|^(?:principle|convention|policy|guideline|working agreement)s?\s*[:：]\s*\S/i,
+  },
+  // `有两个被 VirusTotal 标为可疑，拒绝安装`: what the agent refuses to do.
+  { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
     kind: "decision",
