@@ -42,7 +42,8 @@ const CUES: Cue[] = [
     re: new RegExp(String.raw`^(?!(?:[^\s:：]+ ){0,4}?(?:with|from|of|on|in|at|a|an|the|got|threw|throws|failed|fails|returned|returns)\s)(?:[\p{L}\p{N}._/-]+ ){1,4}(?:(?:bug|issue|error|crash|regression) (?:fixed|resolved|solved)|bug|issue|regression)${SEP}(.+)`, "iu"),
   },
   { kind: "rule", re: new RegExp(String.raw`^rule${SEP}(.+)`, "i") },
-  { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得|记住|切记)${ZH_SEP}(.+)`) },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得|记住|切记|结论|收获|体会|启示|要点|技巧|避坑|备忘|重要发现|新发现|发现)${ZH_SEP}(.+)`) },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:conclusion|observation|(?:pro )?tip)${SEP}(.+)`, "i") },
   { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
   { kind: "cause", re: new RegExp(String.raw`^(?:根本原因|根因|原因)${ZH_SEP}(.+)`) },
   { kind: "fix", re: new RegExp(String.raw`^(?:解决方案|解决办法|解决|修复)${ZH_SEP}(.+)`) },
@@ -158,6 +159,10 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "decision", re: /^(?:key |main |important |technical |architecture |architectural |design )?(?:decisions?(?: made| taken)?|decided)(?: today)?$/i },
   { kind: "rule", re: /^(?:important |key |new )?rules?$/i },
   { kind: "lesson", re: /^(?:关键|重要|今日|本次|主要|新)?(?:经验教训|教训|经验|心得|踩坑(?:记录)?|收获)(?:总结|延续|沉淀|记录)?$/ },
+  // `学到的东西`, `重要发现`, `注意事项`, `避坑`, `反思`, `用户偏好`, `Observations`, `Things to remember`, `Preferences`.
+  { kind: "lesson", re: /^(?:今天|今日|本次)?(?:学到(?:的|了)?(?:东西|内容|知识)?|(?:重要|关键|新)发现|注意事项|要点|关键点|启示|避坑(?:指南)?|反思|复盘|备忘|技巧|结论|体会|(?:用户|主人|老板)?偏好|重要信息|需要记住的?|记住)$/ },
+  { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points)|(?:user |owner |human )?preferences|tips|conclusions?)$/i },
+  { kind: "rule", re: /^(?:process improvements|improvements|working agreements?|conventions|principles|guidelines|policies|protocols?|流程改进|改进(?:措施)?|原则|规范|约定|守则)$/i },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
   // `小林要求：`, `用户的要求`, `约定`: what the person asked for, item by item, holds from then on.
