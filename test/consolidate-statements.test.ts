@@ -288,4 +288,31 @@ describe("conclusions written as plain prose", () => {
       ["Lessons", "The bot has no permission to create channels but can post in them"],
     ]);
   });
+
+  it("keeps what to do when something happens and what a thing needs first, and leaves what was done when it happened", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 调试记录",
+        "- 遇到 429 就等一分钟再试",
+        "- 遇到 429 就等了一分钟",
+        "- 需要先加好友才能发私聊",
+        "- 用 uv 代替 pip 管理环境",
+        "- 如果今天下雨，就改到室内",
+        "- If the gateway hangs, restart it with `--force`",
+        "- When the build finished, we tagged it",
+        "- Webhooks only work when the app is public",
+        "- Use `rg` instead of grep for the vault",
+        "",
+      ]),
+    ).toEqual([
+      ["Rules", "遇到 429 就等一分钟再试"],
+      ["Lessons", "需要先加好友才能发私聊"],
+      ["Lessons", "用 uv 代替 pip 管理环境"],
+      ["Rules", "If the gateway hangs, restart it with `--force`"],
+      ["Lessons", "Webhooks only work when the app is public"],
+      ["Lessons", "Use `rg` instead of grep for the vault"],
+    ]);
+  });
 });

@@ -418,6 +418,20 @@ const STATEMENTS: Statement[] = [
     cue: "principle",
     re: /^[^：:，。,]{0,8}(?:原则|约定|规范|工作方式|工作流程|规矩|守则)[^：:，。,]{0,4}[:：]\s*\S|^(?:principle|convention|policy|guideline|working agreement)s?\s*[:：]\s*\S/i,
   },
+  // `遇到 429 就等一分钟再试`, `If the gateway hangs, restart it with --force`: what to do when something happens.
+  {
+    kind: "rule",
+    cue: "conditional",
+    re: /^(?:如果|遇到|碰到|一旦|凡是)[^，。；]{1,30}?[，,]?\s*(?:就|要|先|需要|必须|应该|直接|都)|^(?:if|when|whenever) [^,]{3,60}, (?:use|run|restart|check|set|add|remove|call|pass|try|wait|always|never|don't|do not)\b/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|了`, "i"),
+  },
+  // `需要先登录才能发私聊`, `Webhooks only work when the app is public`, `用 uv 代替 pip`, `Use rg instead of grep`.
+  {
+    kind: "lesson",
+    cue: "limit",
+    re: /(?:需要|要|得)[^，。；]{1,30}才(?:能|可以|会|行|生效)|\bonly (?:works?|runs?|starts?|fires?) (?:when|if|after|with)\b|用[^，。；]{1,30}(?:代替|替代|而不是|而非)|\buse \S.{0,60}\binstead of\b/i,
+    not: ONE_DAY_RE,
+  },
   // `有两个被 VirusTotal 标为可疑，拒绝安装`: what the agent refuses to do.
   { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
