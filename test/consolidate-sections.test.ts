@@ -147,4 +147,31 @@ describe("conclusions written as sections", () => {
       ["Lessons", "pass --no-cache when the base image changed"],
     ]);
   });
+
+  it("leaves which release is the newest and a guess under decisions to a summarizer", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-19.md",
+      source: [
+        "# 2026-11-19",
+        "",
+        "### Key Learnings",
+        "- Provider timeouts cannot be set per provider in v4.2",
+        "- v4.2.1 is the latest release",
+        "",
+        "### Decisions Made",
+        "- Keep the nightly backup on the NAS",
+        "- \"https://unused\" — likely from a config wizard placeholder",
+        "",
+        "### 教训",
+        "- 1.8 是最新版本，先别升级",
+        "- 插件目录要用绝对路径",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log]).map((a) => a.text)).toEqual([
+      "Provider timeouts cannot be set per provider in v4.2",
+      "Keep the nightly backup on the NAS",
+      "插件目录要用绝对路径",
+    ]);
+  });
 });

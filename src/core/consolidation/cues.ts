@@ -310,6 +310,19 @@ export function isOneOffEvent(text: string): boolean {
   return EVENT_RE.test(text);
 }
 
+/** Which release is the newest: true on the day it was written, stale soon after. */
+const LATEST_RELEASE_RE = /\b(?:is|as) (?:the )?(?:latest|newest|most recent)(?: stable)? (?:release|version|build)\b|最新(?:的)?(?:稳定)?版本?(?:是|为)|是最新(?:的)?(?:稳定)?(?:版本?|发布)/i;
+/** A guess: `likely from a wizard placeholder`, `可能是缓存的问题`. */
+const HEDGE_RE = /\b(?:likely|probably|maybe|perhaps|might|possibly)\b|可能|也许|大概|估计/i;
+
+/**
+ * True for an item under a heading of conclusions that is not one: which
+ * release is the newest (stale within weeks), or, under decisions, a guess.
+ */
+export function isNotConclusion(text: string, kind: HeadingKind): boolean {
+  return LATEST_RELEASE_RE.test(text) || (kind === "decision" && HEDGE_RE.test(text));
+}
+
 // ---------------------------------------------------------------------------
 // Statements: conclusions written as plain prose, without a cue word
 
