@@ -112,7 +112,7 @@ export function extractAll(log: { path: string; source: string; date: string; qu
         // `- sysfs requires root even with the gpio group` / `- Solution: use libgpiod`: a fix opening the line right
         // after an uncued item answers that item (a principle written as a fix answers nothing).
         // Only a fix written as a label (`Fix:`, `Solution:`) answers; `Fixed the typo` / `Fixed with a patch` report work done.
-        if (!hasError && m.kind === "fix" && i === 0 && textLine === textLines[0] && out.length === before && /^(?:fix|solution|workaround|resolution|解决方案|解决办法|解决|修复)$/i.test(m.cue) && !isSlogan(m.text) && !/^\W*fixed\b/i.test(prevPlain?.text ?? "") && asErrorBefore(prevPlain, entry, false)) hasError = true;
+        if (!hasError && m.kind === "fix" && i === 0 && sections[entry.line] !== "plan" && textLine === textLines[0] && out.length === before && /^(?:fix|solution|workaround|resolution|解决方案|解决办法|解决|修复)$/i.test(m.cue) && !isSlogan(m.text) && !/^\W*fixed\b/i.test(prevPlain?.text ?? "") && asErrorBefore(prevPlain, entry, false)) hasError = true;
         // `UnknownError: … failed. Fix: …`: the error of a fix is often the uncued sentence before it on its line.
         if (!hasError && (m.kind === "fix" || m.kind === "cause") && i > 0) {
           const error = sentences.slice(0, i).filter((x, j) => !matches[j] && looksLikeError(x)).join(" ");

@@ -167,6 +167,8 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
   // `小林要求：`, `用户的要求`, `约定`: what the person asked for, item by item, holds from then on.
   { kind: "rule", re: /^[^\s，。,]{0,8}?(?:的)?(?:要求|规定|约定|叮嘱|嘱咐)$/ },
+  // `NEEDS_FIX ITEMS`, `Critical audit findings`, `Review findings`: what a review found in this project is work to do.
+  { kind: "plan", re: /^(?:[\p{L}\p{N}]+ ){0,2}(?:needs?[_ ]?fix(?:es)?(?: items)?|(?:audit|review|code review|security review|qa) (?:findings|issues|items|results)|(?:findings|issues) to fix)$/iu },
   { kind: "plan", re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|open questions|blockers?|plans?|tomorrow|待办|下一步|明日(?:计划)?|计划|后续)$/i },
   {
     kind: "none",
