@@ -177,4 +177,25 @@ describe("Errors & Fixes assembly", () => {
     };
     expect(addedEntries([log]).map((a) => a.text)).toEqual(["Error: sysfs needs root even with the gpio group — Fix: use libgpiod"]);
   });
+
+  it("reads a bold 'X fixed' label as the error and what follows it as the fix", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "### Fixes Applied",
+        "1. **Memory search fixed** — the embedding baseUrl was a placeholder, set it to the real endpoint",
+        "2. **TOO_MANY_COMMANDS fixed** — turned off native command registration",
+        "3. **Workspace context trimmed 56%** — 47 KB → 21 KB",
+        "4. **2 failing cron jobs fixed:**",
+        "5. We fixed — nothing else",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log]).map((a) => a.text)).toEqual([
+      "Error: Memory search broken — Fix: the embedding baseUrl was a placeholder, set it to the real endpoint",
+      "Error: TOO_MANY_COMMANDS broken — Fix: turned off native command registration",
+    ]);
+  });
 });

@@ -496,6 +496,9 @@ export function startsWithSwitch(text: string): boolean {
  */
 export function splitErrorFix(sentence: string): { error: string; fix: string } | null {
   const s = cleanSentence(sentence);
+  // `**Memory search fixed** — changed the baseUrl to the real endpoint`: what was broken, then how it was fixed.
+  const fixed = /^[*_]{0,2}([^*—–:：]{2,60}?) (?:fixed|resolved|solved|repaired)[*_]{0,2}\s*(?:[—–:：]|\s-)\s*(\S.{4,})$/i.exec(s);
+  if (fixed && !/^(?:i|we|they|he|she|it|this|that)$/i.test(fixed[1]!.trim())) return { error: `${fixed[1]!.trim()} broken`, fix: fixed[2]!.trim() };
   const m = /^(.+?)\s*(?:[,;—–→]|\s-)\s*(?:so\s+|just\s+)?((?:use|switch to|go with|pick)\s+\S.*\binstead\b.*)$/i.exec(s) ?? /^(.+?)[，；,;]\s*((?:所以|因此)?(?:要|应该|需要|得|请|就|只能)?(?:改用|换成|换用|用)\S.*)$/.exec(s);
   if (!m || !looksLikeError(m[1]!) || startsWithSwitch(m[1]!)) return null;
   return { error: m[1]!.trim(), fix: m[2]!.trim() };
