@@ -152,5 +152,50 @@ describe("Errors & Fixes assembly", () => {
       ["Errors & Fixes", "Error: /dev/ttyUSB0 needs root even with the dialout group — Fix: add a udev rule for the adapter (`99-usb-serial.rules`)", [8, 9]],
     ]);
   });
-});
 
+  it("leaves what a review found in the project, and its fix, as work to do", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "## ⚠️ NEEDS_FIX ITEMS",
+        "",
+        "### Content: Placeholder quotes",
+        "- **Issue:** the pricing page quotes customers who do not exist",
+        "- **Fix:** remove them",
+        "",
+        "## Review findings",
+        "- **Issue:** `requests` missing from requirements.txt",
+        "- **Fix:** add it",
+        "",
+        "## Debugging",
+        "- sysfs needs root even with the gpio group",
+        "- **Fix:** use libgpiod",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log]).map((a) => a.text)).toEqual(["Error: sysfs needs root even with the gpio group — Fix: use libgpiod"]);
+  });
+
+  it("reads a bold 'X fixed' label as the error and what follows it as the fix", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-18.md",
+      source: [
+        "# 2026-11-18",
+        "",
+        "### Fixes Applied",
+        "1. **Memory search fixed** — the embedding baseUrl was a placeholder, set it to the real endpoint",
+        "2. **TOO_MANY_COMMANDS fixed** — turned off native command registration",
+        "3. **Workspace context trimmed 56%** — 47 KB → 21 KB",
+        "4. **2 failing cron jobs fixed:**",
+        "5. We fixed — nothing else",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log]).map((a) => a.text)).toEqual([
+      "Error: Memory search broken — Fix: the embedding baseUrl was a placeholder, set it to the real endpoint",
+      "Error: TOO_MANY_COMMANDS broken — Fix: turned off native command registration",
+    ]);
+  });
+});

@@ -117,4 +117,61 @@ describe("conclusions written as sections", () => {
       "树莓派供电不足时会死机，要用 3A 电源",
     ]);
   });
+
+  it("reads headings that name what was learned, noticed or agreed, in English and Chinese, and leaves status and observation headings alone", () => {
+    expect(
+      ["学到的东西", "重要发现", "注意事项", "避坑指南", "用户偏好", "反思", "Things to Remember", "What Went Wrong", "User Preferences", "Process Improvements", "原则", "Key Observations", "今日完成", "Technical Details", "发现的问题"].map(headingKind),
+    ).toEqual(["lesson", "lesson", "lesson", "lesson", "lesson", "lesson", "lesson", "lesson", "lesson", "rule", "rule", null, null, null, null]);
+  });
+
+  it("keeps a conclusion labelled 结论：, 发现：, 收获：, Conclusion: or Tip:, and leaves 发现 told as what happened", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-19.md",
+      source: [
+        "# 2026-11-19",
+        "",
+        "## 调试",
+        "- 发现 MEMORY.md 还不存在，先建了一个",
+        "- 发现：飞书卡片消息最多 30 个元素",
+        "- 结论：cron 里的 PATH 不含 ~/.local/bin",
+        "- Conclusion: the proxy strips the Authorization header",
+        "- Tip - pass --no-cache when the base image changed",
+        "- Concluded the meeting at 5",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log]).map((a) => [a.section, a.text])).toEqual([
+      ["Lessons", "飞书卡片消息最多 30 个元素"],
+      ["Lessons", "cron 里的 PATH 不含 ~/.local/bin"],
+      ["Lessons", "the proxy strips the Authorization header"],
+      ["Lessons", "pass --no-cache when the base image changed"],
+    ]);
+  });
+
+  it("leaves which release is the newest and a guess under decisions to a summarizer", () => {
+    const log: LogInput = {
+      path: "memory/2026-11-19.md",
+      source: [
+        "# 2026-11-19",
+        "",
+        "### Key Learnings",
+        "- Provider timeouts cannot be set per provider in v4.2",
+        "- v4.2.1 is the latest release",
+        "",
+        "### Decisions Made",
+        "- Keep the nightly backup on the NAS",
+        "- \"https://unused\" — likely from a config wizard placeholder",
+        "",
+        "### 教训",
+        "- 1.8 是最新版本，先别升级",
+        "- 插件目录要用绝对路径",
+        "",
+      ].join("\n"),
+    };
+    expect(addedEntries([log]).map((a) => a.text)).toEqual([
+      "Provider timeouts cannot be set per provider in v4.2",
+      "Keep the nightly backup on the NAS",
+      "插件目录要用绝对路径",
+    ]);
+  });
 });

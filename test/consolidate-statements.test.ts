@@ -213,4 +213,106 @@ describe("conclusions written as plain prose", () => {
       ["Lessons", "改完配置先跑 nginx -t"],
     ]);
   });
+
+  it("keeps standing rules written as imperatives and what a person asked for item by item, and leaves what was done first and the items after the request", () => {
+    expect(
+      added([
+        "# 2026-11-18 日记",
+        "",
+        "## 第一次对话",
+        "- 阿青要求：",
+        "  1. 聊天里提到的重要信息主动记下来",
+        "  2. 每次开会前都先看日程表",
+        "- 建了 TODO.md 和今天的日记",
+        "- 装好了 gh，用令牌认证",
+        "- 老周要求\"永久关掉每日推送里的天气部分\"",
+        "- 老周要求\"把昨天的聊天整理一下\"",
+        "",
+        "### 定时任务",
+        "1. **skill-patrol** - 每天 9:00",
+        "   - 发现新插件，先用 scanner 扫描一遍",
+        "   - 先装了依赖再跑的测试",
+        "- 禁止直接推送到 main 分支",
+        "- 持续学习，永不停止",
+        "- 用户仍然要我称呼他为\"师傅\"",
+        "",
+        "## Rules from the owner",
+        "- Every time a deploy finishes, post the link in the channel",
+        "- **Original text**: \"以后部署完都发链接\"",
+        "- You should never force-push to main",
+        "- Every time I looked, it was green",
+        "",
+      ]),
+    ).toEqual([
+      ["Rules", "聊天里提到的重要信息主动记下来"],
+      ["Rules", "每次开会前都先看日程表"],
+      ["Rules", "老周要求\"永久关掉每日推送里的天气部分\""],
+      ["Rules", "发现新插件，先用 scanner 扫描一遍"],
+      ["Rules", "禁止直接推送到 main 分支"],
+      ["Lessons", "用户仍然要我称呼他为\"师傅\""],
+      ["Rules", "Every time a deploy finishes, post the link in the channel"],
+      ["Rules", "You should never force-push to main"],
+    ]);
+  });
+
+  it("keeps corrections, permissions, defaults, principles and refusals, and leaves lists that merely name them", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 助手复活",
+        "- 继承了之前的身份、偏好和全部项目",
+        "- 讨论了钉钉权限：没有建群权限，但被拉进群后可以 @ 使用",
+        "- 钉钉 webhook 的正确地址是 `/robot/send`（POST），不是 /robot/push",
+        "- 装了本地 qwen2.5:7b 模型，设为默认模型",
+        "- 工作方式升级：耗时任务派 sub-agent，主线程保持空闲",
+        "- 有两个插件被标为可疑，拒绝安装",
+        "- 连接被拒绝执行",
+        "- 权限设置页面改版了",
+        "",
+        "## Setup",
+        "- The right flag is `--frozen-lockfile`, not `--ci`",
+        "- Set llama3.1:8b as the default model",
+        "- The bot has no permission to create channels but can post in them",
+        "- It is running, no errors",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "讨论了钉钉权限：没有建群权限，但被拉进群后可以 @ 使用"],
+      ["Lessons", "钉钉 webhook 的正确地址是 `/robot/send`（POST），不是 /robot/push"],
+      ["Decisions", "装了本地 qwen2.5:7b 模型，设为默认模型"],
+      ["Rules", "工作方式升级：耗时任务派 sub-agent，主线程保持空闲"],
+      ["Decisions", "有两个插件被标为可疑，拒绝安装"],
+      ["Lessons", "The right flag is `--frozen-lockfile`, not `--ci`"],
+      ["Decisions", "Set llama3.1:8b as the default model"],
+      ["Lessons", "The bot has no permission to create channels but can post in them"],
+    ]);
+  });
+
+  it("keeps what to do when something happens and what a thing needs first, and leaves what was done when it happened", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 调试记录",
+        "- 遇到 429 就等一分钟再试",
+        "- 遇到 429 就等了一分钟",
+        "- 需要先加好友才能发私聊",
+        "- 用 uv 代替 pip 管理环境",
+        "- 如果今天下雨，就改到室内",
+        "- If the gateway hangs, restart it with `--force`",
+        "- When the build finished, we tagged it",
+        "- Webhooks only work when the app is public",
+        "- Use `rg` instead of grep for the vault",
+        "",
+      ]),
+    ).toEqual([
+      ["Rules", "遇到 429 就等一分钟再试"],
+      ["Lessons", "需要先加好友才能发私聊"],
+      ["Lessons", "用 uv 代替 pip 管理环境"],
+      ["Rules", "If the gateway hangs, restart it with `--force`"],
+      ["Lessons", "Webhooks only work when the app is public"],
+      ["Lessons", "Use `rg` instead of grep for the vault"],
+    ]);
+  });
 });

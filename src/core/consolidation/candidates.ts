@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isOneOffEvent, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
+import { isNotConclusion, isOneOffEvent, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -112,7 +112,7 @@ export function extractAll(log: { path: string; source: string; date: string; qu
         // `- sysfs requires root even with the gpio group` / `- Solution: use libgpiod`: a fix opening the line right
         // after an uncued item answers that item (a principle written as a fix answers nothing).
         // Only a fix written as a label (`Fix:`, `Solution:`) answers; `Fixed the typo` / `Fixed with a patch` report work done.
-        if (!hasError && m.kind === "fix" && i === 0 && textLine === textLines[0] && out.length === before && /^(?:fix|solution|workaround|resolution|解决方案|解决办法|解决|修复)$/i.test(m.cue) && !isSlogan(m.text) && !/^\W*fixed\b/i.test(prevPlain?.text ?? "") && asErrorBefore(prevPlain, entry, false)) hasError = true;
+        if (!hasError && m.kind === "fix" && i === 0 && sections[entry.line] !== "plan" && textLine === textLines[0] && out.length === before && /^(?:fix|solution|workaround|resolution|解决方案|解决办法|解决|修复)$/i.test(m.cue) && !isSlogan(m.text) && !/^\W*fixed\b/i.test(prevPlain?.text ?? "") && asErrorBefore(prevPlain, entry, false)) hasError = true;
         // `UnknownError: … failed. Fix: …`: the error of a fix is often the uncued sentence before it on its line.
         if (!hasError && (m.kind === "fix" || m.kind === "cause") && i > 0) {
           const error = sentences.slice(0, i).filter((x, j) => !matches[j] && looksLikeError(x)).join(" ");
@@ -128,7 +128,7 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude (an incident told as it happened stays a note).
     const section = sections[entry.line] ?? null;
     if (section && section !== "none" && section !== "plan") {
-      if (!isSectionFiller(entry.text) && !isOneOffEvent(entry.text)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
+      if (!isSectionFiller(entry.text) && !isOneOffEvent(entry.text) && !isNotConclusion(entry.text, section)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
       else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
       lastPlain = entry;
       continue;

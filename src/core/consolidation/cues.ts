@@ -42,7 +42,8 @@ const CUES: Cue[] = [
     re: new RegExp(String.raw`^(?!(?:[^\s:：]+ ){0,4}?(?:with|from|of|on|in|at|a|an|the|got|threw|throws|failed|fails|returned|returns)\s)(?:[\p{L}\p{N}._/-]+ ){1,4}(?:(?:bug|issue|error|crash|regression) (?:fixed|resolved|solved)|bug|issue|regression)${SEP}(.+)`, "iu"),
   },
   { kind: "rule", re: new RegExp(String.raw`^rule${SEP}(.+)`, "i") },
-  { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得|记住|切记)${ZH_SEP}(.+)`) },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得|记住|切记|结论|收获|体会|启示|要点|技巧|避坑|备忘|重要发现|新发现|发现)${ZH_SEP}(.+)`) },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:conclusion|observation|(?:pro )?tip)${SEP}(.+)`, "i") },
   { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
   { kind: "cause", re: new RegExp(String.raw`^(?:根本原因|根因|原因)${ZH_SEP}(.+)`) },
   { kind: "fix", re: new RegExp(String.raw`^(?:解决方案|解决办法|解决|修复)${ZH_SEP}(.+)`) },
@@ -158,8 +159,16 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "decision", re: /^(?:key |main |important |technical |architecture |architectural |design )?(?:decisions?(?: made| taken)?|decided)(?: today)?$/i },
   { kind: "rule", re: /^(?:important |key |new )?rules?$/i },
   { kind: "lesson", re: /^(?:关键|重要|今日|本次|主要|新)?(?:经验教训|教训|经验|心得|踩坑(?:记录)?|收获)(?:总结|延续|沉淀|记录)?$/ },
+  // `学到的东西`, `重要发现`, `注意事项`, `避坑`, `反思`, `用户偏好`, `Observations`, `Things to remember`, `Preferences`.
+  { kind: "lesson", re: /^(?:今天|今日|本次)?(?:学到(?:的|了)?(?:东西|内容|知识)?|(?:重要|关键|新)发现|注意事项|要点|关键点|启示|避坑(?:指南)?|反思|复盘|备忘|技巧|结论|体会|(?:用户|主人|老板)?偏好|重要信息|需要记住的?|记住)$/ },
+  { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points)|(?:user |owner |human )?preferences|tips|conclusions?)$/i },
+  { kind: "rule", re: /^(?:process improvements|improvements|working agreements?|conventions|principles|guidelines|policies|protocols?|流程改进|改进(?:措施)?|原则|规范|约定|守则)$/i },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
+  // `小林要求：`, `用户的要求`, `约定`: what the person asked for, item by item, holds from then on.
+  { kind: "rule", re: /^[^\s，。,]{0,8}?(?:的)?(?:要求|规定|约定|叮嘱|嘱咐)$/ },
+  // `NEEDS_FIX ITEMS`, `Critical audit findings`, `Review findings`: what a review found in this project is work to do.
+  { kind: "plan", re: /^(?:[\p{L}\p{N}]+ ){0,2}(?:needs?[_ ]?fix(?:es)?(?: items)?|(?:audit|review|code review|security review|qa) (?:findings|issues|items|results)|(?:findings|issues) to fix)$/iu },
   { kind: "plan", re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|open questions|blockers?|plans?|tomorrow|待办|下一步|明日(?:计划)?|计划|后续)$/i },
   {
     kind: "none",
@@ -209,8 +218,11 @@ export function sectionKinds(lines: readonly string[]): Array<HeadingKind | null
   const out: Array<HeadingKind | null> = [null];
   const stack: Array<{ level: number; kind: HeadingKind | null }> = [];
   let label: HeadingKind | null | undefined;
+  /** The indent of a label written as a list item (`- 小林要求：`): it holds only for the items nested under it. */
+  let labelIndent = -1;
   let fence: string | null = null;
   for (const line of lines) {
+    if (label !== undefined && labelIndent >= 0 && line.trim() !== "" && /^\s*/.exec(line)![0].length <= labelIndent) label = undefined;
     const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
     if (fence) {
       if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = null;
@@ -225,7 +237,10 @@ export function sectionKinds(lines: readonly string[]): Array<HeadingKind | null
         label = undefined;
       } else {
         const l = labelLine(line);
-        if (l !== null) label = headingKind(l) ?? (/^\s*(?:\*\*|__)/.test(line.replace(/^\s*[-*+]\s+/, "")) ? "none" : label);
+        if (l !== null) {
+          label = headingKind(l) ?? (/^\s*(?:\*\*|__)/.test(line.replace(/^\s*[-*+]\s+/, "")) ? "none" : label);
+          labelIndent = /^\s*[-*+]\s/.test(line) ? /^\s*/.exec(line)![0].length : -1;
+        }
       }
     }
     let kind: HeadingKind | null = label ?? null;
@@ -297,6 +312,19 @@ export function isOneOffEvent(text: string): boolean {
   return EVENT_RE.test(text);
 }
 
+/** Which release is the newest: true on the day it was written, stale soon after. */
+const LATEST_RELEASE_RE = /\b(?:is|as) (?:the )?(?:latest|newest|most recent)(?: stable)? (?:release|version|build)\b|最新(?:的)?(?:稳定)?版本?(?:是|为)|是最新(?:的)?(?:稳定)?(?:版本?|发布)/i;
+/** A guess: `likely from a wizard placeholder`, `可能是缓存的问题`. */
+const HEDGE_RE = /\b(?:likely|probably|maybe|perhaps|might|possibly)\b|可能|也许|大概|估计/i;
+
+/**
+ * True for an item under a heading of conclusions that is not one: which
+ * release is the newest (stale within weeks), or, under decisions, a guess.
+ */
+export function isNotConclusion(text: string, kind: HeadingKind): boolean {
+  return LATEST_RELEASE_RE.test(text) || (kind === "decision" && HEDGE_RE.test(text));
+}
+
 // ---------------------------------------------------------------------------
 // Statements: conclusions written as plain prose, without a cue word
 
@@ -323,7 +351,8 @@ const STATEMENTS: Statement[] = [
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:likes|liked|loves|loved|dislikes|hates) (?:the new|this|that|these|those|today's)\b`, "i"),
   },
   // `用户偏好：直接推进`, `老板更喜欢一条汇总消息`.
-  { kind: "lesson", cue: "preference", re: /偏好|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
+  // `偏好` names a preference when someone has it or it is stated (`偏好：`, `偏好是`), not in a list of things (`身份、偏好和项目`).
+  { kind: "lesson", cue: "preference", re: /(?:用户|主人|老板|老大|他|她|我)的?[^，。；、]{0,4}偏好|偏好(?:再次确认|确认)?\s*[:：是为]|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
   // `Switched to the local provider`, `Migrated from MySQL to Postgres`, `改用 local provider`: a choice, unless
   // what was switched to is a place to work in (a branch, a tab, a folder) or a path.
   {
@@ -365,6 +394,61 @@ const STATEMENTS: Statement[] = [
     cue: "from now on",
     re: /^(?:from now on|going forward|in future|in the future|next time)\b[, ]|^(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|必须|先|不要|别|不再|记得)/i,
   },
+  // `每次对话都先读 SOUL.md`, `永久去掉 OpenRouter`, `发现新技能，先用 scanner 扫描`, `先备份再升级`, `禁止直接推 main`:
+  // conduct that holds every time, written as an imperative (what was done first, `先装了…`, is a report).
+  {
+    kind: "rule",
+    cue: "standing rule",
+    re: /(?:每次|每回|每当|凡是)[^，。；]{0,20}?(?:都|先|要|必须|务必)|永远|永久|始终|一律|务必|严禁|不许|不准|不得|切勿|^(?:禁止|不要|别|必须|一定要)|先[^，。；]{1,20}?再|[，,]\s*先(?:用|读|查|看|检查|确认|扫描|测试|跑|问|备份)|\b(?:must|should) (?:always|never)\b|^(?:every time|whenever|each time)\b[^,]*,\s*(?!(?:it|i|we|he|she|they|there|this|that|the)\b)[a-z]/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|(?:先|再)[^，。；]{0,12}了|永不|禁止访问|^(?:every time|whenever|each time)[^,]*(?:was|were|did|had|\w+ed)`, "i"),
+  },
+  // `用户要我称呼他为"老板"`, `The owner wants to be called Sam`: how the person wants to be addressed.
+  {
+    kind: "lesson",
+    cue: "preference",
+    re: /称呼(?:他|她|我|用户|主人)?为|(?:叫|喊)(?:他|她)(?:为)?["“「]|\b(?:wants|prefers|likes|asked) to be (?:called|addressed as)\b|\b(?:call|address) (?:him|her|them) ["“]/i,
+  },
+  // `正确的 endpoint 是 /chat_tabs，不是 create_tabs`, `The right flag is --frozen-lockfile, not --ci`: a correction.
+  {
+    kind: "lesson",
+    cue: "correction",
+    re: /正确(?:的)?[^，。；]{0,24}?(?:是|为|应为)\s*\S|(?:是|用|为|应该是|应该用)[^，。；]{1,80}[，,]\s*(?:而)?不是\s*\S|\b(?:the )?(?:correct|right|proper) [\w\s./-]{1,40}? (?:is|are)\s+\S.*|\b(?:is|are|use|uses)\s+\S[^,]{0,80},\s*not\s+\S/i,
+  },
+  // `没有建群权限，但被拉进群后可以 @ 使用`, `The bot has no permission to create groups but can post`: what an account may do.
+  {
+    kind: "lesson",
+    cue: "limit",
+    re: /(?:没有|无|缺少|缺乏)[^，。；]{0,12}权限|权限不足|\b(?:has no|have no|lacks?|without|doesn't have|does not have) (?:the )?(?:\w+ )?(?:permission|access|rights?) to\b|(?:不能|无法|没法|不可以)[^，。；]*[，,]\s*但[^，。；]*(?:可以|能)/i,
+    not: ONE_DAY_RE,
+  },
+  // `本地 qwen2.5 设为默认模型`, `Set llama3.1:8b as the default model`: a default is a choice.
+  {
+    kind: "decision",
+    cue: "default",
+    re: /设(?:为|成|置为|置成)默认|(?:作为|当作?)默认|默认(?:改为|改成|换成|设为)|\bset (?:\S+ ){0,4}?as (?:the )?(?:new )?default\b|\bmade (?:\S+ ){1,4}?the (?:new )?default\b|\bdefault (?:is now|changed to|switched to)\b/i,
+  },
+  // `原则：先跑测试再合并`, `工作方式升级：耗时任务派 sub-agent`, `Principle: …`: a label that names a way of working.
+  {
+    kind: "rule",
+    cue: "principle",
+    re: /^[^：:，。,]{0,8}(?:原则|约定|规范|工作方式|工作流程|规矩|守则)[^：:，。,]{0,4}[:：]\s*\S|^(?:principle|convention|policy|guideline|working agreement)s?\s*[:：]\s*\S/i,
+  },
+  // `遇到 429 就等一分钟再试`, `If the gateway hangs, restart it with --force`: what to do when something happens.
+  {
+    kind: "rule",
+    cue: "conditional",
+    re: /^(?:如果|遇到|碰到|一旦|凡是)[^，。；]{1,30}?[，,]?\s*(?:就|要|先|需要|必须|应该|直接|都)|^(?:if|when|whenever) [^,]{3,60}, (?:use|run|restart|check|set|add|remove|call|pass|try|wait|always|never|don't|do not)\b/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|了`, "i"),
+  },
+  // `需要先登录才能发私聊`, `Webhooks only work when the app is public`, `用 uv 代替 pip`, `Use rg instead of grep`.
+  {
+    kind: "lesson",
+    cue: "limit",
+    re: /(?:需要|要|得)[^，。；]{1,30}才(?:能|可以|会|行|生效)|\bonly (?:works?|runs?|starts?|fires?) (?:when|if|after|with)\b|用[^，。；]{1,30}(?:代替|替代|而不是|而非)|\buse \S.{0,60}\binstead of\b/i,
+    not: ONE_DAY_RE,
+  },
+  // `有两个被 VirusTotal 标为可疑，拒绝安装`: what the agent refuses to do.
+  { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
     kind: "decision",
@@ -385,6 +469,8 @@ const STATEMENTS: Statement[] = [
 export function matchStatement(sentence: string): { kind: CandidateKind; text: string; cue: string } | null {
   const s = cleanSentence(sentence);
   if (/[?？]\s*$/.test(s) || /^\[[ xX]\]/.test(s)) return null;
+  // `**Original text**: "下次开始…"` in an English log: the person's words quoted as said; the restatement beside it is the conclusion.
+  if (/^[*_]{0,2}[A-Za-z][\w ]{0,30}[*_]{0,2}\s*[:：]\s*["“「][^"”」]*\p{Script=Han}[^"”」]*["”」]\s*$/u.test(s)) return null;
   // `Pi crashed during testing, needs a power cycle` is what happened, not a limit.
   if (isOneOffEvent(s)) return null;
   for (const st of STATEMENTS) if (st.re.test(s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
@@ -410,6 +496,9 @@ export function startsWithSwitch(text: string): boolean {
  */
 export function splitErrorFix(sentence: string): { error: string; fix: string } | null {
   const s = cleanSentence(sentence);
+  // `**Memory search fixed** — changed the baseUrl to the real endpoint`: what was broken, then how it was fixed.
+  const fixed = /^[*_]{0,2}([^*—–:：]{2,60}?) (?:fixed|resolved|solved|repaired)[*_]{0,2}\s*(?:[—–:：]|\s-)\s*(\S.{4,})$/i.exec(s);
+  if (fixed && !/^(?:i|we|they|he|she|it|this|that)$/i.test(fixed[1]!.trim())) return { error: `${fixed[1]!.trim()} broken`, fix: fixed[2]!.trim() };
   const m = /^(.+?)\s*(?:[,;—–→]|\s-)\s*(?:so\s+|just\s+)?((?:use|switch to|go with|pick)\s+\S.*\binstead\b.*)$/i.exec(s) ?? /^(.+?)[，；,;]\s*((?:所以|因此)?(?:要|应该|需要|得|请|就|只能)?(?:改用|换成|换用|用)\S.*)$/.exec(s);
   if (!m || !looksLikeError(m[1]!) || startsWithSwitch(m[1]!)) return null;
   return { error: m[1]!.trim(), fix: m[2]!.trim() };
