@@ -27,6 +27,8 @@ export const MEMORY_ARCHIVE_PATH = `${MEMORY_ARCHIVE_DIR}/MEMORY-archive.md`;
 export const QUEUE_PATH = `${MEMORY_DIR}/learnings-queue.md`;
 /** Brain entries people deleted from MEMORY.md, which consolidation does not add again (committed, so clones remember). */
 export const FORGOTTEN_PATH = `${MEMORY_DIR}/forgotten.md`;
+/** The memory regression cases `brain eval` runs and consolidation must keep passing (schemas/regression-cases.schema.json; committed, so git reviews them). */
+export const REGRESSION_CASES_PATH = `${MEMORY_DIR}/regression-cases.json`;
 /** Names under `memory/` that are never daily logs, whatever they contain. */
 export const NOT_DAILY_LOGS: ReadonlySet<string> = new Set(["learnings-queue.md", "MEMORY-archive.md", "forgotten.md"]);
 
@@ -53,6 +55,8 @@ export const BRAIN_FILES = {
   uncommitted: `${BRAIN_DIR}/uncommitted`,
   /** The redo log of a consolidation being written. */
   consolidateJournal: `${BRAIN_DIR}/consolidate-journal.json`,
+  /** The report of the last consolidation the regression cases refused (nothing else of that run is written). */
+  consolidateRefused: `${BRAIN_DIR}/consolidate-refused.md`,
   /** Writes held while a person's git operation (rebase, merge…) is in progress. */
   heldWrites: `${BRAIN_DIR}/held-writes.json`,
   /** Signatures of the file contents brain last committed. */

@@ -74,6 +74,52 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
   return { ...result, warnings };
 }
 
+/** Files as a command would find them: the workspace's, except those given here (path → proposed text; null: gone). */
+export type FileOverlay = ReadonlyMap<string, string | null>;
+
+/** Everything of RecallOptions but the workspace: one query of a {@link openRecall} session. */
+export type RecallQuery = Omit<RecallOptions, keyof WorkspaceOptions>;
+
+/**
+ * Recall over the workspace as it would be with `overlay` written: the same
+ * cache, units and ranking as {@link recall}, with the overlaid files' units
+ * built from their given text (never written anywhere). Opened once, it
+ * answers many queries cheaply: the regression cases of `brain eval` and of
+ * a consolidation's challenge.
+ */
+export async function openRecall(options: WorkspaceOptions & { overlay?: FileOverlay }): Promise<(query: RecallQuery) => Promise<RecallResult>> {
+  const ws = openWorkspace(options);
+  const overlay: FileOverlay = options.overlay ?? new Map();
+  const { cache, warnings } = await refreshCache(ws.root);
+  const overlaid = new Map<string, IndexSegment | null>();
+  for (const [path, text] of overlay) {
+    const source = sourceOfPath(path);
+    let units: MemoryUnit[] = [];
+    if (source && text !== null) {
+      try {
+        units = await unitsOfFile({ path, source }, text);
+      } catch (err) {
+        warnings.push(`${path} left out of recall: ${(err as Error).message}`);
+      }
+    }
+    overlaid.set(path, units.length ? buildIndex(units).segments[path]! : null);
+  }
+  const texts = new Map<string, Map<number, string>>();
+  return async (query) => {
+    const search: SearchOptions = { limit: query.limit, kind: query.kind, since: query.since, source: query.source, recency: query.recency, minTermShare: query.minTermShare };
+    const checked = searchIndex(createIndex(), query.query, search);
+    if (checked.reason) return { ...checked, warnings: [] };
+    const index = indexForTerms(cache, tokenize(query.query, "query"));
+    for (const [path, seg] of overlaid) {
+      if (seg) index.segments[path] = seg;
+      else delete index.segments[path];
+    }
+    const result = searchIndex(index, query.query, search);
+    result.hits = await fillHitText(ws.root, result.hits, { overlay, texts });
+    return { ...result, warnings: [...warnings] };
+  };
+}
+
 // ---------------------------------------------------------------------------
 // The cache
 //
@@ -352,15 +398,19 @@ function fileAt(starts: number[], pos: number): number {
   return lo;
 }
 
-/** Reads the text of each hit from its file (the cache keeps none). */
-async function fillHitText(root: string, hits: SearchHit[]): Promise<SearchHit[]> {
-  const byPath = new Map<string, Map<number, string>>();
+/**
+ * Reads the text of each hit from its file (the cache keeps none), or from
+ * `from.overlay` for a file given there; `from.texts` keeps each file's unit
+ * texts between the queries of one session.
+ */
+async function fillHitText(root: string, hits: SearchHit[], from: { overlay?: FileOverlay; texts?: Map<string, Map<number, string>> } = {}): Promise<SearchHit[]> {
+  const byPath = from.texts ?? new Map<string, Map<number, string>>();
   for (const h of hits) {
     if (byPath.has(h.path)) continue;
     const source = sourceOfPath(h.path);
     let text: string | null = null;
     try {
-      text = source ? readRecallFile(root, h.path) : null;
+      text = !source ? null : from.overlay?.has(h.path) ? from.overlay.get(h.path)! : readRecallFile(root, h.path);
     } catch {
       // Unreadable since it was indexed: the hit keeps its raw line, if any.
     }

@@ -238,20 +238,50 @@ export interface CheckResult {
  * against the error text, each with its solutions best first.
  */
 export function checkError(options: WorkspaceOptions & { text: string; limit?: number; rank?: RankBy }): CheckResult {
-  if (!options.text.trim()) throw new UsageError("Give the error text to look up.");
-  if (options.text.length > 100_000) throw new UsageError("The error text is over 100,000 characters; pass the relevant lines.");
-  const limit = options.limit ?? 5;
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of at least 1, got ${options.limit}.`);
+  checkQuery(options);
+  return openCheck(options)(options);
+}
+
+/** One lookup of a {@link openCheck} session. */
+export interface CheckQuery {
+  text: string;
+  limit?: number;
+  rank?: RankBy;
+}
+
+function checkQuery(query: CheckQuery): number {
+  if (!query.text.trim()) throw new UsageError("Give the error text to look up.");
+  if (query.text.length > 100_000) throw new UsageError("The error text is over 100,000 characters; pass the relevant lines.");
+  const limit = query.limit ?? 5;
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of at least 1, got ${query.limit}.`);
+  return limit;
+}
+
+/**
+ * `brain check` over the workspace as it would be with `overlay` written
+ * (path → proposed text; null: gone): strategies.json and MEMORY.md are read
+ * once, from the overlay or the disk, and each lookup runs the same matching
+ * and ranking as {@link checkError}. Nothing is written.
+ */
+export function openCheck(options: WorkspaceOptions & { overlay?: ReadonlyMap<string, string | null> }): (query: CheckQuery) => CheckResult {
   const ws = openWorkspace(options);
-  const registry = readRegistry(ws);
+  const read = (rel: string) => (options.overlay?.has(rel) ? options.overlay.get(rel)! : readTextIfExists(join(ws.root, rel), rel));
+  return checkerOver(ws, loadRegistry(read(STRATEGIES_PATH)), () => read(MEMORY_PATH));
+}
+
+/** The check of {@link openCheck} over a registry and MEMORY.md's text already in hand. */
+function checkerOver(ws: Workspace, registry: StrategyRegistry, memory: () => string | null): (query: CheckQuery) => CheckResult {
   let recorded: Map<string, string[]> | null = null;
-  const matches = matchProblems(registry, options.text, { limit }).map((m) => {
-    const summary = summarizeProblem(registry, m.problem, ws, options.rank);
-    recorded ??= recordedErrors(ws);
-    const solutions = summary.solutions.map((sol) => withAdaptedFix(sol, options.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]));
-    return { ...summary, solutions, score: m.score, reasons: m.reasons };
-  });
-  return { signature: errorSignature(options.text), matches };
+  return (query) => {
+    const limit = checkQuery(query);
+    const matches = matchProblems(registry, query.text, { limit }).map((m) => {
+      const summary = summarizeProblem(registry, m.problem, ws, query.rank);
+      recorded ??= recordedErrors(memory());
+      const solutions = summary.solutions.map((sol) => withAdaptedFix(sol, query.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]));
+      return { ...summary, solutions, score: m.score, reasons: m.reasons };
+    });
+    return { signature: errorSignature(query.text), matches };
+  };
 }
 
 /** A fix as an Errors & Fixes entry holds it, for finding the entries of a solution. */
@@ -268,9 +298,8 @@ function fixKey(action: string): string {
  * entries (`Error: … — Fix: …`, as `brain error` and consolidation write
  * them), keyed by the fix as the entry holds it.
  */
-function recordedErrors(ws: Workspace): Map<string, string[]> {
+function recordedErrors(text: string | null): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const text = readTextIfExists(join(ws.root, MEMORY_PATH), MEMORY_PATH);
   if (!text) return out;
   for (const line of text.split("\n")) {
     if (!line.includes("Fix:") || !line.includes("Error:")) continue;
