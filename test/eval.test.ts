@@ -171,3 +171,59 @@ describe("cases, pure", () => {
     expect(() => parseCases('{"cases":[{"id":"a","kind":"check","query":"q","expect":"e"},{"id":"a","kind":"check","query":"r","expect":"e"}]}', CASES)).toThrow(/cases\[1\]\.id: "a" is used by an earlier case/);
   });
 });
+
+describe("cases from evidence", () => {
+  it("brain error adds 'this error → check lists this fix', in the same commit, once", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
+    const out = await runBrain(["error", "npm ERR! ERESOLVE unable to resolve dependency tree", "--fix", "npm install --legacy-peer-deps", "--json"], { cwd: dir, env: env() });
+    expect(out.code).toBe(0);
+    const data = JSON.parse(out.stdout) as { regressionCase: { id: string; added: boolean; within: number; path: string }; log: { path: string; line: number } };
+    expect(data.regressionCase).toEqual({ id: expect.stringMatching(/^c-/), path: CASES, added: true, within: 3 });
+    expect(parseCases(read(dir, CASES), CASES).cases).toEqual([
+      {
+        id: data.regressionCase.id,
+        kind: "check",
+        query: "npm ERR! ERESOLVE unable to resolve dependency tree",
+        expect: "npm install --legacy-peer-deps",
+        origin: "error",
+        source: `${data.log.path}:${data.log.line}`,
+        added: "2026-11-21",
+      },
+    ]);
+    expect(git(dir, "show", "--name-only", "--format=", "HEAD").split("\n").filter(Boolean).sort()).toEqual(["MEMORY.md", "memory/2026-11-21.md", CASES, "strategies.json"].sort());
+    expect(git(dir, "log", "-1", "--format=%b")).toContain(`Regression case ${data.regressionCase.id} in ${CASES}: brain check of this error lists this fix within its first 3.`);
+
+    // The same error and fix again: the case is there already.
+    const again = await runBrain(["error", "npm ERR! ERESOLVE unable to resolve dependency tree", "--fix", "npm install --legacy-peer-deps", "--json"], { cwd: dir, env: env() });
+    expect(JSON.parse(again.stdout).regressionCase).toMatchObject({ id: data.regressionCase.id, added: false });
+    expect(parseCases(read(dir, CASES), CASES).cases).toHaveLength(1);
+    const run = await runBrain(["eval"], { cwd: dir, env: env() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("1 passed, 0 failed");
+  });
+
+  it("a fix check lists below 3rd gets a case as wide as where it stands, so it passes from the start", async () => {
+    const dir = gitWorkspace({
+      "MEMORY.md": "# Memory\n",
+      "strategies.json": `{
+  "_meta": { "version": 2 },
+  "docker-daemon": {
+    "description": "Cannot connect to the Docker daemon",
+    "match": ["Cannot connect to the Docker daemon"],
+    "solutions": [
+      { "id": "s-aaaa", "action": "start Docker Desktop", "successRate": 1, "tries": 9, "status": "validated" },
+      { "id": "s-bbbb", "action": "sudo systemctl start docker", "successRate": 1, "tries": 20, "status": "validated" },
+      { "id": "s-cccc", "action": "export DOCKER_HOST=unix:///var/run/docker.sock", "successRate": 1, "tries": 10, "status": "validated" }
+    ]
+  }
+}
+`,
+    });
+    const out = await runBrain(["error", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock", "--fix", "add yourself to the docker group", "--problem", "docker-daemon", "--json"], { cwd: dir, env: env() });
+    expect(out.code).toBe(0);
+    const data = JSON.parse(out.stdout) as { regressionCase: { within: number } };
+    expect(data.regressionCase.within).toBe(4);
+    expect(parseCases(read(dir, CASES), CASES).cases[0]!.within).toBe(4);
+    expect((await runBrain(["eval"], { cwd: dir, env: env() })).code).toBe(0);
+  });
+});

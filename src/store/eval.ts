@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
-import { addCases, judgeAnswers, parseCases, withinOf, type CaseKind, type CaseOutcome, type NewCase, type RegressionCase } from "../core/eval/cases.js";
+import { addCases, checkAnswers, judgeAnswers, parseCases, withinOf, type CaseKind, type CaseOutcome, type NewCase, type RegressionCase } from "../core/eval/cases.js";
 import { REGRESSION_CASES_PATH } from "../core/layout.js";
 import { redactSecrets } from "../core/redaction/redact.js";
 import { readTextIfExists } from "./fs.js";
@@ -65,8 +65,7 @@ export async function evaluateCases(options: WorkspaceOptions & { overlay?: File
     if (c.kind === "check") {
       check ??= openCheck(options);
       const r = check({ text: c.query, limit: Math.max(5, within) });
-      // The fixes in the order `brain check` lists them; a retired one is never offered.
-      answers = r.matches.flatMap((m) => m.solutions.filter((s) => s.status !== "retired").map((s) => (s.adapted ? `${s.adapted.action}\n${s.action}` : s.action)));
+      answers = checkAnswers(r.matches);
     } else {
       recall ??= await openRecall(options);
       const r = await recall({ query: c.query, limit: Math.max(10, within) });

@@ -25,7 +25,7 @@ import { openWorkspace, type Workspace, type WorkspaceOptions, type WriteOptions
 import { writeWorkspace, type WorkspaceTx } from "./workspace/transaction.js";
 import type { CommitInfo } from "./workspace/commit.js";
 import { join } from "node:path";
-import { STRATEGIES_PATH, MEMORY_PATH, MEMORY_ARCHIVE_PATH } from "../core/layout.js";
+import { STRATEGIES_PATH, MEMORY_PATH, MEMORY_ARCHIVE_PATH, REGRESSION_CASES_PATH } from "../core/layout.js";
 
 /** A solution as commands report it: the ranked view without the raw stored object. */
 export type SolutionSummary = Omit<SolutionView, "solution">;
@@ -347,6 +347,12 @@ export interface ErrorRecordResult {
    */
   memory: ErrorMemoryPlace & { id: string };
   log: { path: string; line: number };
+  /**
+   * The regression case "this error → check lists this fix" in
+   * memory/regression-cases.json (`added` false: the file already held it);
+   * null when check does not list the fix for this error, so no case could pass.
+   */
+  regressionCase: { id: string; path: string; added: boolean; within: number } | null;
   commit: CommitInfo;
   warnings: string[];
 }
@@ -364,6 +370,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   // MEMORY.md editing needs the markdown parser; only this command loads it.
   const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry, replaceMemoryEntryText } = await import("../core/memory/memory-file.js");
   const { hashSourceText } = await import("../core/text/match.js");
+  const { addCases, checkAnswers, DEFAULT_WITHIN, judgeAnswers, withinOf } = await import("../core/eval/cases.js");
   const now = options.now ?? new Date();
   const date = localDate(now);
   const ws = openWorkspace(options);
@@ -428,6 +435,21 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const entryBytes = Buffer.byteLength(edit.text.slice(edit.entry.start, edit.entry.end), "utf8");
     const tooLarge = !existing && entryBytes > ws.config.memoryCapBytes;
     const cap = planMemoryCap(tooLarge ? memoryBefore : edit.text, ws.config.memoryCapBytes);
+    // The case "this error → check lists this fix", judged by the real check on the files about to be
+    // written: it is added only when it passes, and no stricter than where check lists the fix now.
+    const view0 = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
+    const probe = { id: "", kind: "check" as const, query: error, expect: view0.action, within: 50 };
+    const listed = judgeAnswers(probe, checkAnswers(checkerOver(ws, r.registry, () => cap.text)({ text: error, limit: 5 }).matches));
+    let regressionCase: ErrorRecordResult["regressionCase"] = null;
+    if (listed.rank !== null) {
+      const within = Math.max(DEFAULT_WITHIN.check, listed.rank);
+      const edit = addCases(tx.read(REGRESSION_CASES_PATH), REGRESSION_CASES_PATH, [
+        { kind: "check", query: error, expect: view0.action, ...(within > DEFAULT_WITHIN.check ? { within } : {}), origin: "error", source: `${source.path}:${source.line}`, added: date },
+      ]);
+      const c = edit.added[0] ?? edit.existing[0]!;
+      if (edit.added.length) tx.write(REGRESSION_CASES_PATH, edit.text);
+      regressionCase = { id: c.id, path: REGRESSION_CASES_PATH, added: edit.added.length > 0, within: withinOf(c) };
+    }
     tx.write(STRATEGIES_PATH, registryText);
     tx.write(MEMORY_PATH, cap.text);
     tx.write(log.path, log.content);
@@ -451,9 +473,9 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     }
     if (others) capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${others} older brain entr${others === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
     const line = where.line;
-    const view = summarizeProblem(r.registry, r.problemKey, ws).solutions.find((s) => s.id === r.solution.id)!;
+    const view = view0;
     return {
-      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source },
+      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source, regressionCase },
       message: {
         subject: formatCommitSubject({ kind: "error", summary: summarize(error) }),
         body: [
@@ -464,12 +486,14 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
             `${r.resolution.via === "action" ? " (the problem it was tried under today)" : r.resolution.via === "match" ? " (matched by its patterns)" : ""}` +
             ` (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
           `Logged in ${source.path}:${source.line}.`,
+          ...(regressionCase?.added ? [`Regression case ${regressionCase.id} in ${REGRESSION_CASES_PATH}: brain check of this error lists this fix within its first ${regressionCase.within}.`] : []),
         ].join("\n"),
       },
     };
   });
   const warnings = [...capNotes, ...out.warnings];
   const { resolution } = out.result;
+  if (!out.result.regressionCase) warnings.push("brain check does not list this fix for this error yet, so no regression case was added for it");
   if (resolution.ambiguous?.length) {
     warnings.push(
       `the error fits several problems equally (${resolution.ambiguous.join(", ")}); recorded under a new key ${out.result.problem}. Pass --problem to choose.`,

@@ -189,3 +189,8 @@ export function judgeAnswers(c: RegressionCase, answers: readonly string[]): Cas
         : `it is ${what} ${rank}, below the first ${within}`;
   return { id: c.id, passed, rank, top, ...(reason ? { reason } : {}) };
 }
+
+/** The fixes a `brain check` answer lists, in order, as a check case reads them: each recorded action (with its adaptation to this error first, when there is one); retired fixes are never offered. */
+export function checkAnswers(matches: ReadonlyArray<{ solutions: ReadonlyArray<{ status: string; action: string; adapted?: { action: string } }> }>): string[] {
+  return matches.flatMap((m) => m.solutions.filter((s) => s.status !== "retired").map((s) => (s.adapted ? `${s.adapted.action}\n${s.action}` : s.action)));
+}
