@@ -1,6 +1,7 @@
 import type { CommandModule } from "yargs";
 import { commitNote } from "../../core/commit/note.js";
 import { baseOptions, printJson, report, say, type GlobalArgs } from "../output.js";
+import type { ConsolidationGate } from "../../store/consolidation/challenge.js";
 
 interface Args extends GlobalArgs {
   includeToday?: boolean;
@@ -9,6 +10,7 @@ interface Args extends GlobalArgs {
   summarizer?: string;
   prompt?: boolean;
   apply?: string;
+  force?: boolean;
 }
 
 const LABELS = { added: "added", reinforced: "reinforced", restated: "not added", promoted: "promoted", archived: "archived", "moved-log": "moved" } as const;
@@ -24,12 +26,19 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       .option("summarizer", { type: "string", describe: "Command that distills the candidates: JSON on stdin, JSON on stdout (default: `summarizer` in brain.config.json)" })
       .option("prompt", { type: "boolean", describe: "Print an instruction and the candidates for the calling agent to distill; write nothing" })
       .option("apply", { type: "string", describe: "Apply a distilled answer (JSON) produced from --prompt", conflicts: "prompt" })
+      .option("force", { type: "boolean", describe: "Write the run even when a regression case that passes now would fail on it (the commit body names those cases)" })
       .example("brain consolidate", "Yesterday's and older logs into MEMORY.md, one commit")
       .example("brain consolidate --dry-run", "What would change, as a report and a diff")
       .example('brain consolidate --summarizer "llm -m haiku --json"', "Let a model distill the candidates")
-      .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies"),
+      .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies")
+      .epilog(
+        "Before writing, the run is challenged: the regression cases of memory/regression-cases.json (see `brain eval`) run on memory as it is and on the files it proposes. " +
+          "If a case that passes now would fail, nothing is written, the command exits 1 (BRAIN_CONSOLIDATE_REFUSED) and the report, naming the cases and the entries responsible, is left in .brain/consolidate-refused.md. " +
+          "An accepted run's commit body carries the case results; each rule it promotes gets a case of its own.",
+      ),
   handler: async (args) => {
     const { consolidate } = await import("../../store/consolidation/consolidate.js");
+    const { ConsolidationRefusedError } = await import("../../core/errors.js");
     const result = await consolidate({
       ...baseOptions(args),
       includeToday: args.includeToday,
@@ -38,6 +47,7 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       summarizer: args.summarizer,
       prompt: args.prompt,
       apply: args.apply,
+      force: args.force,
       onProgress: args.quiet
         ? undefined
         : (p) => {
@@ -45,6 +55,10 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
             if (p.phase === "read" && p.total >= 50) process.stderr.write(`brain: consolidate: read ${p.done}/${p.total} logs\n`);
             if (p.phase === "summarize") process.stderr.write("brain: consolidate: waiting for the summarizer…\n");
           },
+    }).catch((err: unknown) => {
+      // The refusal's report is what a person reads first; the error (stderr, exit 1) follows it.
+      if (err instanceof ConsolidationRefusedError) say(args, (err.details as ConsolidationGate).report);
+      throw err;
     });
     if (result.prompt) {
       if (args.json) printJson(result.prompt.input);
@@ -68,6 +82,10 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       for (const f of r.forgotten) {
         say(args, `  ${"skipped".padEnd(10)} ${f.text} (id ${f.id}: a person deleted it from MEMORY.md; see memory/forgotten.md)`);
         say(args, `             ← ${f.sources.join(", ")}`);
+      }
+      if (r.gate?.report) {
+        say(args, "");
+        say(args, r.dryRun && r.gate.verdict === "refused" ? `Would be refused. ${r.gate.report}` : r.gate.report);
       }
       if (r.dryRun) {
         if (r.diff) say(args, "\n" + r.diff.trimEnd());
