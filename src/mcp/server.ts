@@ -337,10 +337,11 @@ export const BRAIN_TOOLS: BrainTool[] = [
       dryRun: z.boolean().optional().describe("Report and diff only; write nothing"),
       includeToday: z.boolean().optional().describe("Consolidate today's log too (left out by default: it is still being written)"),
       promote: z.boolean().optional().describe("Promote entries seen often enough into AGENTS.md / TOOLS.md / SOUL.md (default true)"),
+      force: z.boolean().optional().describe("Write even when a regression case that passes now would fail (see brain_eval); the commit body says so"),
     },
     readOnly: false,
     run: async (a, ctx) =>
-      (await import("../store/consolidation/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false }),
+      (await import("../store/consolidation/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false, force: a.force }),
     text: (r) =>
       !r.changed
         ? r.logs.length
@@ -349,7 +350,28 @@ export const BRAIN_TOOLS: BrainTool[] = [
         : [
             (r.dryRun ? "Dry run — would commit: " : "") + (r.message.split("\n")[0] ?? ""),
             ...r.changes.map((c) => `  ${c.kind} ${c.kind === "moved-log" ? "" : `[${c.target}] `}${c.text}${c.matched ? ` (= ${c.matched})` : ""}`),
+            ...(r.gate?.report ? [r.gate.report] : []),
             r.dryRun ? (r.diff ?? "").trimEnd() : commitText(r.commit),
+          ].join("\n"),
+  }),
+  defineTool({
+    name: "brain_eval",
+    title: "Run memory regression cases",
+    description:
+      "To know memory still answers what it must: runs the workspace's regression cases (memory/regression-cases.json) with the real " +
+      "check and recall — each error must still get its recorded fix, each promoted rule must still be found — and reports each case " +
+      "that fails with what came first instead. brain_consolidate refuses a run that would make a passing case fail.",
+    input: {},
+    readOnly: true,
+    run: async (_a, ctx) => (await import("../store/eval.js")).runEval(ctx),
+    text: (r) =>
+      r.total === 0
+        ? `No regression cases in ${r.path} yet; brain_error and promoted rules add them.`
+        : [
+            `${r.total} regression case(s): ${r.passed} passed, ${r.failed} failed.`,
+            ...r.cases
+              .filter((c) => !c.passed)
+              .map((c) => `FAIL ${c.id} [${c.kind}] ${JSON.stringify(c.query)} → ${JSON.stringify(c.expect)}: ${c.reason}${c.top.length ? `; first: ${c.top.map((t) => JSON.stringify(t.split("\n")[0])).join(", ")}` : ""}`),
           ].join("\n"),
   }),
   defineTool({
@@ -390,7 +412,10 @@ function errorResult(err: unknown, tool: string, log: (line: string) => void): C
   if (isBrainError(err)) {
     const message = redactSecrets(err.message).text;
     log(`${tool}: ${message}`);
-    return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { code: err.code, message } } };
+    // An error that carries data (a refused consolidation's case results) gives it to the agent too.
+    const details = (err as { details?: unknown }).details;
+    const error = details === undefined ? { code: err.code, message } : { code: err.code, message, details: JSON.parse(redactSecrets(JSON.stringify(details)).text) };
+    return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error } };
   }
   // A bug, not bad input: the stack goes to stderr for a maintainer, the agent gets the message.
   log(`${tool}: unexpected error: ${redactSecrets((err as Error)?.stack ?? String(err)).text}`);
