@@ -66,7 +66,7 @@ describe("brain consolidate as challenger", () => {
     expect(out.stderr).toContain("brain: Consolidation refused: 1 regression case that passes on memory as it is would fail on what it proposed: eresolve-first (check");
     expect(out.stderr).toContain("The report, with the entries responsible, is in .brain/consolidate-refused.md");
     // The report comes first on stdout: the case, before and after, and the entry responsible with its source.
-    expect(out.stdout).toContain("Regression cases: 2 run on memory as it is and on this consolidation: 1 passed before, 0 after.\nRefused: 1 case that passes now would fail; nothing was written:\n");
+    expect(out.stdout).toContain("Regression cases: 0 of 2 pass on this consolidation; the 2 that fail were also run on memory as it is, where 1 passed.\nRefused: 1 case that passes now would fail; nothing was written:\n");
     expect(out.stdout).toContain("- eresolve-first [check] \"npm ERR! ERESOLVE unable to resolve dependency tree\" → \"--legacy-peer-deps\" within 1\n  before: fix 1; after: it is fix 2, below the first 1\n");
     expect(out.stdout).toContain("  responsible: added [Errors & Fixes] Error: npm ERR! ERESOLVE unable to resolve dependency tree — Fix: rm -rf node_modules and reinstall ← memory/2026-11-20.md:6\n");
     expect(out.stdout).toContain("Failing before and after (not this run's doing): never-there.");
@@ -97,10 +97,10 @@ describe("brain consolidate as challenger", () => {
     const dir = workspace();
     const out = await runBrain(["consolidate", "--dry-run", "--json"], { cwd: dir, env: env() });
     expect(out.code).toBe(0);
-    const data = JSON.parse(out.stdout) as { gate: { verdict: string; passedBefore: number; passedAfter: number; stillFailing: string[] } };
-    expect(data.gate).toMatchObject({ verdict: "refused", passedBefore: 1, passedAfter: 0, stillFailing: ["never-there"] });
+    const data = JSON.parse(out.stdout) as { gate: { verdict: string; passedAfter: number; stillFailing: string[] } };
+    expect(data.gate).toMatchObject({ verdict: "refused", total: 2, passedAfter: 0, stillFailing: ["never-there"] });
     const human = await runBrain(["consolidate", "--dry-run"], { cwd: dir, env: env() });
-    expect(human.stdout).toContain("Would be refused. Regression cases: 2 run on memory as it is");
+    expect(human.stdout).toContain("Would be refused. Regression cases: 0 of 2 pass on this consolidation;");
     expect(existsSync(join(dir, REFUSED))).toBe(false);
   });
 
@@ -111,7 +111,7 @@ describe("brain consolidate as challenger", () => {
     expect(out.stderr).toContain("brain: warning: written with --force although 1 regression case(s) that passed now fail: eresolve-first");
     expect(commitSubjects(dir)[0]).toBe("brain: consolidate 1 log → 2 added, 0 reinforced, 0 promoted");
     const body = git(dir, "log", "-1", "--format=%b");
-    expect(body).toContain("Regression cases: 2 run on memory as it is and on this consolidation: 1 passed before, 0 after.\nForced with --force: 1 case that passed before fails after this consolidation:\n- eresolve-first");
+    expect(body).toContain("Regression cases: 0 of 2 pass on this consolidation; the 2 that fail were also run on memory as it is, where 1 passed.\nForced with --force: 1 case that passed before fails after this consolidation:\n- eresolve-first");
     expect(read(dir, "MEMORY.md")).toContain("Fix: rm -rf node_modules and reinstall");
     const ev = await runBrain(["eval"], { cwd: dir, env: env() });
     expect(ev.code).toBe(1);
@@ -121,9 +121,9 @@ describe("brain consolidate as challenger", () => {
   it("an accepted run carries the case results in its commit body; cases failing before do not refuse it", async () => {
     const dir = workspace({ "memory/2026-11-20.md": "# 2026-11-20\n\n- 11:00 [lesson] Tag releases from main only #release\n" });
     const r = await consolidate({ cwd: dir, now: NOW });
-    expect(r.gate).toMatchObject({ verdict: "accepted", total: 2, passedBefore: 1, passedAfter: 1, regressions: [], stillFailing: ["never-there"] });
+    expect(r.gate).toMatchObject({ verdict: "accepted", total: 2, passedAfter: 1, regressions: [], stillFailing: ["never-there"] });
     expect(git(dir, "log", "-1", "--format=%b")).toContain(
-      "Regression cases: 2 run on memory as it is and on this consolidation: 1 passed before, 1 after.\nNo case that passes now fails after it.\nFailing before and after (not this run's doing): never-there.",
+      "Regression cases: 1 of 2 pass on this consolidation; the one that fails was also run on memory as it is, where it failed too.\nFailing before and after (not this run's doing): never-there.",
     );
   });
 

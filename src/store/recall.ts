@@ -105,15 +105,23 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
     overlaid.set(path, units.length ? buildIndex(units).segments[path]! : null);
   }
   const texts = new Map<string, Map<number, string>>();
+  // The units of every file, built once for the session; each query only reads its terms' postings.
+  const skeleton = indexForTerms(cache, []);
+  for (const [path, seg] of overlaid) {
+    if (seg) skeleton.segments[path] = seg;
+    else delete skeleton.segments[path];
+  }
+  const starts = blockStarts(cache);
   return async (query) => {
     const search: SearchOptions = { limit: query.limit, kind: query.kind, since: query.since, source: query.source, recency: query.recency, minTermShare: query.minTermShare };
     const checked = searchIndex(createIndex(), query.query, search);
     if (checked.reason) return { ...checked, warnings: [] };
-    const index = indexForTerms(cache, tokenize(query.query, "query"));
-    for (const [path, seg] of overlaid) {
-      if (seg) index.segments[path] = seg;
-      else delete index.segments[path];
+    const index = createIndex();
+    for (const path in skeleton.segments) {
+      const seg = skeleton.segments[path]!;
+      index.segments[path] = overlaid.has(path) ? seg : { stamp: seg.stamp, units: seg.units, postings: {} };
     }
+    addPostings(cache, index, tokenize(query.query, "query"), starts);
     const result = searchIndex(index, query.query, search);
     result.hits = await fillHitText(ws.root, result.hits, { overlay, texts });
     return { ...result, warnings: [...warnings] };
@@ -334,6 +342,23 @@ function indexForTerms(cache: Cache, terms: readonly string[]): SearchIndex {
       postings: {},
     };
   }
+  addPostings(cache, index, terms, starts);
+  return index;
+}
+
+/** Where each file's postings block starts in the cache body. */
+function blockStarts(cache: Cache): number[] {
+  const starts: number[] = [];
+  let at = 1;
+  for (const f of cache.files) {
+    starts.push(at);
+    at += f.size;
+  }
+  return starts;
+}
+
+/** Reads the postings of `terms` from the cache into the index's segments (those it holds with empty postings). */
+function addPostings(cache: Cache, index: SearchIndex, terms: readonly string[], starts: readonly number[]): void {
   const { body } = cache;
   for (const term of new Set(terms)) {
     const needle = Buffer.from(`\n${term}\t`);
@@ -344,7 +369,6 @@ function indexForTerms(cache: Cache, terms: readonly string[]): SearchIndex {
       seg.postings[term] = parseNumbers(body, pos + needle.length);
     }
   }
-  return index;
 }
 
 const NL = 0x0a;
@@ -387,7 +411,7 @@ function parseNumbers(buf: Buffer, from: number): number[] {
 }
 
 /** Index of the file whose block holds body offset `pos`. */
-function fileAt(starts: number[], pos: number): number {
+function fileAt(starts: readonly number[], pos: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {

@@ -32,35 +32,40 @@ export interface ChallengeVerdict {
   /** `accepted`: no case that passes now fails on the proposal; `refused`: one does and nothing is written; `forced`: one does and --force wrote it anyway. */
   verdict: "accepted" | "refused" | "forced";
   total: number;
-  passedBefore: number;
+  /** Cases that pass on the proposal. Only the others are run on memory as it is too: a case that passes after cannot be a regression. */
   passedAfter: number;
   /** Passed on memory as it is, fail on the proposal: what refuses a run. */
   regressions: CaseComparison[];
-  /** Failed before and pass on the proposal. */
-  fixed: string[];
   /** Failed before and still fail: not the run's doing, so they refuse nothing. */
   stillFailing: string[];
 }
 
-/** The verdict over each case's outcome before and after. */
-export function judgeChallenge(cases: readonly RegressionCase[], before: readonly CaseOutcome[], after: readonly CaseOutcome[], changes: readonly ProposedChange[], force: boolean): ChallengeVerdict {
+/**
+ * The verdict over each case's outcome on the proposal (`after`) and, for
+ * those failing there, on memory as it is (`before`, by the case's index;
+ * absent for cases that pass after).
+ */
+export function judgeChallenge(
+  cases: readonly RegressionCase[],
+  after: readonly CaseOutcome[],
+  before: ReadonlyMap<number, CaseOutcome>,
+  changes: readonly ProposedChange[],
+  force: boolean,
+): ChallengeVerdict {
   const regressions: CaseComparison[] = [];
-  const fixed: string[] = [];
   const stillFailing: string[] = [];
   cases.forEach((c, i) => {
-    const b = before[i]!;
     const a = after[i]!;
-    if (b.passed && !a.passed) regressions.push({ id: c.id, kind: c.kind, query: c.query, expect: c.expect, within: withinOf(c), before: b, after: a, responsible: responsibleFor(c, b, a, changes) });
-    else if (!b.passed && a.passed) fixed.push(c.id);
-    else if (!b.passed) stillFailing.push(c.id);
+    const b = before.get(i);
+    if (a.passed || !b) return;
+    if (b.passed) regressions.push({ id: c.id, kind: c.kind, query: c.query, expect: c.expect, within: withinOf(c), before: b, after: a, responsible: responsibleFor(c, b, a, changes) });
+    else stillFailing.push(c.id);
   });
   return {
     verdict: regressions.length === 0 ? "accepted" : force ? "forced" : "refused",
     total: cases.length,
-    passedBefore: before.filter((o) => o.passed).length,
     passedAfter: after.filter((o) => o.passed).length,
     regressions,
-    fixed,
     stillFailing,
   };
 }
@@ -93,9 +98,16 @@ function place(c: Pick<CaseComparison, "kind">, o: CaseOutcome): string {
 
 /** The lines a person reads: counts before and after, each regression with the entries responsible, and the verdict. */
 export function formatChallenge(v: ChallengeVerdict): string {
-  const lines = [`Regression cases: ${v.total} run on memory as it is and on this consolidation: ${v.passedBefore} passed before, ${v.passedAfter} after.`];
-  if (!v.regressions.length) lines.push("No case that passes now fails after it.");
-  else {
+  const failing = v.total - v.passedAfter;
+  const lines = [
+    failing === 0
+      ? `Regression cases: all ${v.total} pass on this consolidation.`
+      : `Regression cases: ${v.passedAfter} of ${v.total} pass on this consolidation; ` +
+        (failing === 1
+          ? `the one that fails was also run on memory as it is, where it ${v.regressions.length ? "passed" : "failed too"}.`
+          : `the ${failing} that fail were also run on memory as it is, where ${v.regressions.length || "none"} passed.`),
+  ];
+  if (v.regressions.length) {
     lines.push(
       v.verdict === "forced"
         ? `Forced with --force: ${v.regressions.length} case${v.regressions.length === 1 ? "" : "s"} that passed before fail${v.regressions.length === 1 ? "s" : ""} after this consolidation:`
@@ -109,7 +121,6 @@ export function formatChallenge(v: ChallengeVerdict): string {
       else lines.push("  responsible: no single entry; the run's changes together");
     }
   }
-  if (v.fixed.length) lines.push(`Now passing: ${v.fixed.join(", ")}.`);
   if (v.stillFailing.length) lines.push(`Failing before and after (not this run's doing): ${v.stillFailing.join(", ")}.`);
   return lines.join("\n");
 }

@@ -70,14 +70,16 @@ export async function challengeConsolidation(
     .filter((c) => c.query.length > 0);
   // The promoted rules' cases run on the proposal with the others, in one recall session.
   const probes: RegressionCase[] = wanted.map((w, i) => ({ ...w, id: `new-${i}` }));
-  let verdict: ChallengeVerdict = { verdict: "accepted", total: 0, passedBefore: 0, passedAfter: 0, regressions: [], fixed: [], stillFailing: [] };
+  let verdict: ChallengeVerdict = { verdict: "accepted", total: 0, passedAfter: 0, regressions: [], stillFailing: [] };
   let probeOutcomes: boolean[] = [];
   if (cases.length || probes.length) {
     const after = await evaluateCases({ ...where, overlay }, [...cases, ...probes]);
     probeOutcomes = after.outcomes.slice(cases.length).map((o) => o.passed);
     if (cases.length) {
-      const before = await evaluateCases(where, cases);
-      verdict = judgeChallenge(cases, before.outcomes, after.outcomes.slice(0, cases.length), changes, options.force === true);
+      // Only a case failing on the proposal can be a regression: only those run on memory as it is (half the cost when all pass).
+      const failing = cases.map((_, i) => i).filter((i) => !after.outcomes[i]!.passed);
+      const before = failing.length ? (await evaluateCases(where, failing.map((i) => cases[i]!))).outcomes : [];
+      verdict = judgeChallenge(cases, after.outcomes.slice(0, cases.length), new Map(failing.map((i, k) => [i, before[k]!])), changes, options.force === true);
     }
   }
   const skipped = wanted.filter((_, i) => !probeOutcomes[i]).map((w) => w.expect);
