@@ -113,6 +113,6 @@ for (let i = 0; i < runs; i++) {
 const verdict = timeRun(true).gate;
 console.log(`brain eval: ${evData.total} cases (${evData.cases.filter((c) => c.kind === "check").length} check, ${evData.cases.filter((c) => c.kind === "recall").length} recall), ${evData.passed} passing`);
 console.log(`consolidate without cases: median ${median(none).toFixed(0)} ms over ${runs} runs`);
-console.log(`consolidate with ${verdict.total} cases:  median ${median(cases).toFixed(0)} ms (+${(median(cases) - median(none)).toFixed(0)} ms); the cases themselves (both runs): median ${median(gates)} ms; verdict ${verdict.verdict}, ${verdict.passedBefore} → ${verdict.passedAfter} passing`);
+console.log(`consolidate with ${verdict.total} cases:  median ${median(cases).toFixed(0)} ms (+${(median(cases) - median(none)).toFixed(0)} ms); the cases themselves (both runs): median ${median(gates)} ms; verdict ${verdict.verdict}, ${verdict.passedAfter} of ${verdict.total} pass on the proposal`);
 if (process.env.BENCH_KEEP) console.log(`kept ${ws}`);
 else rmSync(base, { recursive: true, force: true });

@@ -202,6 +202,19 @@ describe("cases from evidence", () => {
     expect(run.stdout).toContain("1 passed, 0 failed");
   });
 
+  it("a broken cases file does not stop brain error: the fix is recorded, the file is left alone, a warning says why", async () => {
+    const broken = '{ "cases": [ { "id": "x" } ] }\n';
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n", [CASES]: broken });
+    const out = await runBrain(["error", "ECONNREFUSED 127.0.0.1:5432", "--fix", "start postgres", "--json"], { cwd: dir, env: env() });
+    expect(out.code).toBe(0);
+    const data = JSON.parse(out.stdout) as { regressionCase: unknown; warnings: string[]; commit: { committed: boolean } };
+    expect(data.regressionCase).toBeNull();
+    expect(data.commit.committed).toBe(true);
+    expect(data.warnings.join("\n")).toContain("no regression case was added: memory/regression-cases.json: does not match schemas/regression-cases.schema.json");
+    expect(read(dir, CASES)).toBe(broken);
+    expect(read(dir, "strategies.json")).toContain("start postgres");
+  });
+
   it("a fix check lists below 3rd gets a case as wide as where it stands, so it passes from the start", async () => {
     const dir = gitWorkspace({
       "MEMORY.md": "# Memory\n",

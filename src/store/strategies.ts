@@ -4,7 +4,7 @@ import { completedErrorFix, errorRestatement, formatErrorFix, parseErrorFix, str
 import type { MemoryEdit } from "../core/memory/memory-file.js";
 import type { ErrorMemoryPlace } from "../core/memory/error-note.js";
 import { adaptFix, type AdaptedFix } from "../core/signature/adapt.js";
-import { UsageError } from "../core/errors.js";
+import { CorruptFileError, UsageError } from "../core/errors.js";
 import { shorten } from "../core/text/clip.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redaction/redact.js";
@@ -377,6 +377,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   const error = redactSecrets(options.error).text;
   const text = formatErrorFix({ error, cause: options.cause ? redactSecrets(options.cause).text : null, fix: redactSecrets(options.fix).text });
   const capNotes: string[] = [];
+  let caseTrouble: string | null = null;
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain error" }, (tx) => {
     const registryBefore = loadText(tx.read(STRATEGIES_PATH));
     const registry = registryBefore.registry;
@@ -443,12 +444,18 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     let regressionCase: ErrorRecordResult["regressionCase"] = null;
     if (listed.rank !== null) {
       const within = Math.max(DEFAULT_WITHIN.check, listed.rank);
-      const edit = addCases(tx.read(REGRESSION_CASES_PATH), REGRESSION_CASES_PATH, [
-        { kind: "check", query: error, expect: view0.action, ...(within > DEFAULT_WITHIN.check ? { within } : {}), origin: "error", source: `${source.path}:${source.line}`, added: date },
-      ]);
-      const c = edit.added[0] ?? edit.existing[0]!;
-      if (edit.added.length) tx.write(REGRESSION_CASES_PATH, edit.text);
-      regressionCase = { id: c.id, path: REGRESSION_CASES_PATH, added: edit.added.length > 0, within: withinOf(c) };
+      try {
+        const edit = addCases(tx.read(REGRESSION_CASES_PATH), REGRESSION_CASES_PATH, [
+          { kind: "check", query: error, expect: view0.action, ...(within > DEFAULT_WITHIN.check ? { within } : {}), origin: "error", source: `${source.path}:${source.line}`, added: date },
+        ]);
+        const c = edit.added[0] ?? edit.existing[0]!;
+        if (edit.added.length) tx.write(REGRESSION_CASES_PATH, edit.text);
+        regressionCase = { id: c.id, path: REGRESSION_CASES_PATH, added: edit.added.length > 0, within: withinOf(c) };
+      } catch (err) {
+        // A person's broken cases file must not stop the fix from being recorded; it is left as it is.
+        if (!(err instanceof CorruptFileError)) throw err;
+        caseTrouble = err.message;
+      }
     }
     tx.write(STRATEGIES_PATH, registryText);
     tx.write(MEMORY_PATH, cap.text);
@@ -493,7 +500,8 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   });
   const warnings = [...capNotes, ...out.warnings];
   const { resolution } = out.result;
-  if (!out.result.regressionCase) warnings.push("brain check does not list this fix for this error yet, so no regression case was added for it");
+  if (caseTrouble) warnings.push(`no regression case was added: ${caseTrouble}`);
+  else if (!out.result.regressionCase) warnings.push("brain check does not list this fix for this error yet, so no regression case was added for it");
   if (resolution.ambiguous?.length) {
     warnings.push(
       `the error fits several problems equally (${resolution.ambiguous.join(", ")}); recorded under a new key ${out.result.problem}. Pass --problem to choose.`,
