@@ -8,7 +8,7 @@ import { ConsolidationRefusedError } from "../src/core/errors.js";
 
 const env = () => bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
 const NOW = new Date("2026-11-21T09:30:00");
-const CASES = "memory/regression-cases.json";
+const CASES = "regression-cases.json";
 const REFUSED = ".brain/consolidate-refused.md";
 
 const STRATEGIES = `{

@@ -6,7 +6,7 @@ import { addCases, judgeAnswers, keyTermsOf, parseCases } from "../src/core/eval
 import { runEval } from "../src/store/eval.js";
 
 const env = () => bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
-const CASES = "memory/regression-cases.json";
+const CASES = "regression-cases.json";
 
 const MEMORY = `# Memory
 
@@ -45,7 +45,7 @@ describe("brain eval", () => {
     });
     const out = await runBrain(["eval"], { cwd: dir, env: env() });
     expect(out.code).toBe(1);
-    expect(out.stdout).toContain("3 regression cases in memory/regression-cases.json: 2 passed, 1 failed");
+    expect(out.stdout).toContain("3 regression cases in regression-cases.json: 2 passed, 1 failed");
     // The failure comes first, with why and what came instead.
     const lines = out.stdout.split("\n");
     expect(lines[1]).toBe('  FAIL cdn [recall] "launch checklist" → "Purge the CDN after a launch"');
@@ -70,13 +70,13 @@ describe("brain eval", () => {
     const dir = gitWorkspace({ "MEMORY.md": MEMORY, "memory/2026-11-20.md": "- 09:00 [note] nothing yet\n" });
     const none = await runBrain(["eval"], { cwd: dir, env: env() });
     expect(none.code).toBe(0);
-    expect(none.stdout).toContain("No regression cases in memory/regression-cases.json yet");
+    expect(none.stdout).toContain("No regression cases in regression-cases.json yet");
     const bad = '{ "cases": [ { "id": "x", "kind": "grep", "query": "a", "expect": "b" } ] }\n';
     writeFileSync(join(dir, CASES), bad);
     const out = await runBrain(["eval", "--json"], { cwd: dir, env: env() });
     expect(out.code).toBe(1);
     expect(JSON.parse(out.stdout).error.code).toBe("BRAIN_CORRUPT_FILE");
-    expect(out.stderr).toContain("memory/regression-cases.json");
+    expect(out.stderr).toContain("regression-cases.json");
     expect(out.stderr).toContain(`cases.0.kind: expected "check" or "recall", like "check"; got "grep"`);
     const added = await runBrain(["eval", "add", "anything", "--expect", "x"], { cwd: dir, env: env() });
     expect(added.code).toBe(1);
@@ -88,7 +88,7 @@ describe("brain eval", () => {
     const r = await runEval({ cwd: dir, ids: ["a"] });
     expect(r.total).toBe(1);
     expect(r.cases[0]).toMatchObject({ id: "a", passed: true, rank: 1, within: 1, origin: null });
-    await expect(runEval({ cwd: dir, ids: ["nope"] })).rejects.toThrow('No case "nope" in memory/regression-cases.json; its cases: a, b.');
+    await expect(runEval({ cwd: dir, ids: ["nope"] })).rejects.toThrow('No case "nope" in regression-cases.json; its cases: a, b.');
   });
 });
 
@@ -105,7 +105,7 @@ describe("brain eval add", () => {
     const out = await runBrain(["eval", "add", "--kind", "check", "npm ERR! ERESOLVE unable to resolve dependency tree", "--expect", "--legacy-peer-deps", "--note", "CI breaks without it"], { cwd: dir, env: env() });
     expect(out.stderr).toBe("");
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/^Added check case c-[0-9a-z]{6} in memory\/regression-cases.json \(passes now\)\ncommitted [0-9a-f]{7}\n$/);
+    expect(out.stdout).toMatch(/^Added check case c-[0-9a-z]{6} in regression-cases.json \(passes now\)\ncommitted [0-9a-f]{7}\n$/);
     const text = read(dir, CASES);
     // The person's line is untouched; the new case follows it.
     expect(text).toContain('    {"id": "mine", "kind": "recall", "query": "CDN", "expect": "cache warm",   "note": "spacing kept"},\n');
@@ -210,7 +210,7 @@ describe("cases from evidence", () => {
     const data = JSON.parse(out.stdout) as { regressionCase: unknown; warnings: string[]; commit: { committed: boolean } };
     expect(data.regressionCase).toBeNull();
     expect(data.commit.committed).toBe(true);
-    expect(data.warnings.join("\n")).toContain("no regression case was added: memory/regression-cases.json: does not match schemas/regression-cases.schema.json");
+    expect(data.warnings.join("\n")).toContain("no regression case was added: regression-cases.json: does not match schemas/regression-cases.schema.json");
     expect(read(dir, CASES)).toBe(broken);
     expect(read(dir, "strategies.json")).toContain("start postgres");
   });

@@ -227,11 +227,11 @@ describe("brain mcp: tools", () => {
     try {
       const none = await call(c, "brain_eval", {});
       expect(none.isError).toBeFalsy();
-      expect(textOf(none)).toContain("No regression cases in memory/regression-cases.json yet");
+      expect(textOf(none)).toContain("No regression cases in regression-cases.json yet");
       await call(c, "brain_error", { error: "npm ERR! ERESOLVE unable to resolve dependency tree", fix: "npm install --legacy-peer-deps" });
       writeFileSync(
-        join(dir, "memory/regression-cases.json"),
-        JSON.stringify({ version: 1, cases: [...JSON.parse(read(dir, "memory/regression-cases.json")).cases, { id: "mine", kind: "check", query: "npm ERR! ERESOLVE unable to resolve dependency tree", expect: "pnpm install" }] }, null, 2),
+        join(dir, "regression-cases.json"),
+        JSON.stringify({ version: 1, cases: [...JSON.parse(read(dir, "regression-cases.json")).cases, { id: "mine", kind: "check", query: "npm ERR! ERESOLVE unable to resolve dependency tree", expect: "pnpm install" }] }, null, 2),
       );
       const r = await call(c, "brain_eval", {});
       expect(r.isError).toBeFalsy();

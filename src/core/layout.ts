@@ -11,6 +11,13 @@ import type { StrategyThresholds } from "./strategies/lifecycle.js";
 export const MEMORY_PATH = "MEMORY.md";
 /** The problem → solution registry. */
 export const STRATEGIES_PATH = "strategies.json";
+/**
+ * The memory regression cases `brain eval` runs and consolidation must keep
+ * passing (schemas/regression-cases.schema.json). At the top, beside
+ * strategies.json, and not in memory/: a workspace that keeps its logs out of
+ * git still commits its cases, so git reviews them.
+ */
+export const REGRESSION_CASES_PATH = "regression-cases.json";
 /** Optional workspace settings (schemas/config.schema.json). */
 export const CONFIG_FILE = "brain.config.json";
 /** Files whose presence marks a folder as a brain workspace. */
@@ -27,8 +34,6 @@ export const MEMORY_ARCHIVE_PATH = `${MEMORY_ARCHIVE_DIR}/MEMORY-archive.md`;
 export const QUEUE_PATH = `${MEMORY_DIR}/learnings-queue.md`;
 /** Brain entries people deleted from MEMORY.md, which consolidation does not add again (committed, so clones remember). */
 export const FORGOTTEN_PATH = `${MEMORY_DIR}/forgotten.md`;
-/** The memory regression cases `brain eval` runs and consolidation must keep passing (schemas/regression-cases.schema.json; committed, so git reviews them). */
-export const REGRESSION_CASES_PATH = `${MEMORY_DIR}/regression-cases.json`;
 /** Names under `memory/` that are never daily logs, whatever they contain. */
 export const NOT_DAILY_LOGS: ReadonlySet<string> = new Set(["learnings-queue.md", "MEMORY-archive.md", "forgotten.md"]);
 

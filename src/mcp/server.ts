@@ -358,7 +358,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
     name: "brain_eval",
     title: "Run memory regression cases",
     description:
-      "To know memory still answers what it must: runs the workspace's regression cases (memory/regression-cases.json) with the real " +
+      "To know memory still answers what it must: runs the workspace's regression cases (regression-cases.json) with the real " +
       "check and recall — each error must still get its recorded fix, each promoted rule must still be found — and reports each case " +
       "that fails with what came first instead. brain_consolidate refuses a run that would make a passing case fail.",
     input: {},

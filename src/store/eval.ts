@@ -54,7 +54,7 @@ export function readCases(options: WorkspaceOptions): RegressionCase[] {
  * in place of the disk's files. Check and recall are each opened once (one
  * read of strategies.json, one of the recall index) however many cases run.
  */
-export async function evaluateCases(options: WorkspaceOptions & { overlay?: FileOverlay }, cases: readonly RegressionCase[]): Promise<{ outcomes: CaseOutcome[]; warnings: string[] }> {
+export async function evaluateCases(options: WorkspaceOptions & { overlay?: FileOverlay; saveIndex?: boolean }, cases: readonly RegressionCase[]): Promise<{ outcomes: CaseOutcome[]; warnings: string[] }> {
   let check: ((q: CheckQuery) => CheckResult) | undefined;
   let recall: ((q: RecallQuery) => Promise<RecallResult>) | undefined;
   const warnings = new Set<string>();

@@ -85,12 +85,14 @@ export type RecallQuery = Omit<RecallOptions, keyof WorkspaceOptions>;
  * cache, units and ranking as {@link recall}, with the overlaid files' units
  * built from their given text (never written anywhere). Opened once, it
  * answers many queries cheaply: the regression cases of `brain eval` and of
- * a consolidation's challenge.
+ * a consolidation's challenge. `saveIndex: false` leaves the index cache on
+ * disk as it was (a command that is not a search does not index a person's
+ * files as a side effect).
  */
-export async function openRecall(options: WorkspaceOptions & { overlay?: FileOverlay }): Promise<(query: RecallQuery) => Promise<RecallResult>> {
+export async function openRecall(options: WorkspaceOptions & { overlay?: FileOverlay; saveIndex?: boolean }): Promise<(query: RecallQuery) => Promise<RecallResult>> {
   const ws = openWorkspace(options);
   const overlay: FileOverlay = options.overlay ?? new Map();
-  const { cache, warnings } = await refreshCache(ws.root);
+  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true);
   const overlaid = new Map<string, IndexSegment | null>();
   for (const [path, text] of overlay) {
     const source = sourceOfPath(path);
@@ -237,7 +239,7 @@ function readCache(root: string): Cache | null {
  * stamp changed, drops deleted ones, and writes the cache back (atomically)
  * when anything changed. Never fails for the cache's sake.
  */
-async function refreshCache(root: string): Promise<{ cache: Cache; warnings: string[] }> {
+async function refreshCache(root: string, save = true): Promise<{ cache: Cache; warnings: string[] }> {
   const files = listFiles(root);
   const old = readCache(root);
   const oldByPath = new Map<string, { file: CachedFile; start: number }>();
@@ -278,7 +280,7 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
   if (!changed && old!.files.some((f, i) => f.path !== kept[i]!.path)) changed = true;
   // Unchanged, the body read from disk serves as is: no copy of megabytes.
   const cache: Cache = { files: kept, body: changed ? Buffer.concat(blocks) : old!.body };
-  if (changed) {
+  if (changed && save) {
     const header: CacheHeader = { v: CACHE_VERSION, files: kept };
     try {
       writeFileAtomic(root, join(root, RECALL_INDEX_PATH), Buffer.concat([Buffer.from(JSON.stringify(header)), cache.body]));

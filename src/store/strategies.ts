@@ -349,7 +349,7 @@ export interface ErrorRecordResult {
   log: { path: string; line: number };
   /**
    * The regression case "this error → check lists this fix" in
-   * memory/regression-cases.json (`added` false: the file already held it);
+   * regression-cases.json (`added` false: the file already held it);
    * null when check does not list the fix for this error, so no case could pass.
    */
   regressionCase: { id: string; path: string; added: boolean; within: number } | null;

@@ -32,7 +32,7 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       .example('brain consolidate --summarizer "llm -m haiku --json"', "Let a model distill the candidates")
       .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies")
       .epilog(
-        "Before writing, the run is challenged: the regression cases of memory/regression-cases.json (see `brain eval`) run on memory as it is and on the files it proposes. " +
+        "Before writing, the run is challenged: the regression cases of regression-cases.json (see `brain eval`) run on memory as it is and on the files it proposes. " +
           "If a case that passes now would fail, nothing is written, the command exits 1 (BRAIN_CONSOLIDATE_REFUSED) and the report, naming the cases and the entries responsible, is left in .brain/consolidate-refused.md. " +
           "An accepted run's commit body carries the case results; each rule it promotes gets a case of its own.",
       ),

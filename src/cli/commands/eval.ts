@@ -53,7 +53,7 @@ const addCommand: CommandModule<GlobalArgs, AddArgs> = {
 
 export const evalCommand: CommandModule<GlobalArgs, RunArgs> = {
   command: "eval",
-  describe: "Run the memory regression cases (memory/regression-cases.json); exit 1 if any fails",
+  describe: "Run the memory regression cases (regression-cases.json); exit 1 if any fails",
   builder: (y: Argv<GlobalArgs>) =>
     y
       .command(addCommand)

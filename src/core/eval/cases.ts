@@ -6,7 +6,7 @@ import { tokenize } from "../search/tokenize.js";
 import { validateRegressionCases } from "../../generated/regression-cases.js";
 
 /**
- * Memory regression cases (`memory/regression-cases.json`): what an agent
+ * Memory regression cases (`regression-cases.json`): what an agent
  * will ask (an error for `brain check`, words for `brain recall`) and the
  * text the answer must hold. Defined by schemas/regression-cases.schema.json;
  * this module parses and edits the file and judges one answer against one

@@ -64,7 +64,8 @@ export async function challengeConsolidation(
   const casesText = readTextIfExists(join(ws.root, REGRESSION_CASES_PATH), REGRESSION_CASES_PATH, { strict: true });
   const cases = parseCases(casesText, REGRESSION_CASES_PATH).cases;
   const overlay = overlayOf(ws, steps);
-  const where = { workspace: ws.root };
+  // The recall index cache is left as it was: consolidating is not searching, and must not index a person's files as a side effect.
+  const where = { workspace: ws.root, saveIndex: false };
   const wanted: NewCase[] = promoted
     .map((p): NewCase => ({ kind: "recall", query: keyTermsOf(p.text), expect: p.text, origin: "rule", source: ruleSource(p.target, overlay.get(p.target), p.text), added: options.date }))
     .filter((c) => c.query.length > 0);
