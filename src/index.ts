@@ -93,6 +93,8 @@ export {
 } from "./store/workspace/open.js";
 export type { CommitInfo } from "./store/workspace/commit.js";
 export { recall, RECALL_INDEX_PATH, type RecallOptions, type RecallResult } from "./store/recall.js";
+export { runEval, addEvalCase, evaluateCases, type EvalResult, type EvalCaseResult, type EvalAddOptions, type EvalAddResult } from "./store/eval.js";
+export { parseCases, DEFAULT_WITHIN, type RegressionCase, type CaseKind, type CaseOutcome } from "./core/eval/cases.js";
 export type { SearchHit, UnitSource } from "./core/search/search.js";
 export {
   buildContext,

@@ -26,6 +26,10 @@ const EXAMPLES: { [K in CommitSubjectKind]: Array<[Extract<CommitSubject, { kind
   ],
   op: [[{ kind: "op", summary: "deploy-api host=web1" }, "brain: op deploy-api host=web1"]],
   error: [[{ kind: "error", summary: "npm ci fails with EINTEGRITY" }, "brain: error npm ci fails with EINTEGRITY"]],
+  "eval add": [
+    [{ kind: "eval add", caseKind: "check", summary: "npm ERR! ERESOLVE → npm install --legacy-peer-deps" }, "brain: eval add [check] npm ERR! ERESOLVE → npm install --legacy-peer-deps"],
+    [{ kind: "eval add", caseKind: "recall", summary: "migrations seeding → Run migrations before seeding." }, "brain: eval add [recall] migrations seeding → Run migrations before seeding."],
+  ],
   "strategy record": [
     [{ kind: "strategy record", problem: "pip-install-fail", solution: "s-7k2p", result: "success" }, "brain: strategy record pip-install-fail s-7k2p success"],
     [{ kind: "strategy record", problem: "flaky-login", solution: "s-0", result: "0.25" }, "brain: strategy record flaky-login s-0 0.25"],

@@ -143,7 +143,9 @@ describe("brain consolidate on three weeks of logs", () => {
     expect(r.diff).toMatch(/^-- 2026-11-20 16:00 \[decision\] Chose Postgres/m);
     // The real run then does exactly what the dry run showed.
     await consolidate({ cwd: dir, now: NOW });
-    expect(git(dir, "diff", "HEAD~1", "--stat")).toContain("8 files changed");
+    // (the ninth: the regression case of the promoted rule, regression-cases.json)
+    expect(r.diff).toContain("+++ b/regression-cases.json\n");
+    expect(git(dir, "diff", "HEAD~1", "--stat")).toContain("9 files changed");
   });
 
   it("reports progress every 50 logs through the callback, and stays quiet without one", async () => {

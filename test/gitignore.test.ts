@@ -123,7 +123,8 @@ describe("a workspace that keeps memory out of git", () => {
     const data = JSON.parse(r.stdout);
     expect(data.commit).toMatchObject({ committed: true, ignored: ["memory/archive/2026-09-01.md", "memory/archive/2026-09-02.md", "memory/archive/2026-09-03.md"] });
     expect(data.commit.notice).toBeUndefined();
-    expect(lastCommitFiles(dir)).toEqual(["AGENTS.md", "MEMORY.md"]);
+    // The promoted rule's regression case sits beside strategies.json, so ignoring memory/ does not keep it out of git.
+    expect(lastCommitFiles(dir)).toEqual(["AGENTS.md", "MEMORY.md", "regression-cases.json"]);
     expect(existsSync(join(dir, "memory", "archive", "2026-09-01.md"))).toBe(true);
     expect(status(dir)).toEqual(PERSONS_CHANGES);
     expect(pendingRecords(dir)).toEqual([]);

@@ -25,6 +25,7 @@ const TOOL_NAMES = [
   "brain_playbook_show",
   "brain_playbook_record",
   "brain_consolidate",
+  "brain_eval",
   "brain_stats",
 ];
 
@@ -220,6 +221,28 @@ describe("brain mcp: tools", () => {
       expect(textOf(stats)).toMatch(/MEMORY.md freshness|freshness/i);
       const badSince = await call(c, "brain_stats", { since: "last week" });
       expect(badSince.isError).toBe(true);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("brain_eval runs the regression cases: brain_error's case passes, a person's failing case is reported with what came first", async () => {
+    const dir = await initWorkspaceDir();
+    const c = await connect(dir);
+    try {
+      const none = await call(c, "brain_eval", {});
+      expect(none.isError).toBeFalsy();
+      expect(textOf(none)).toContain("No regression cases in regression-cases.json yet");
+      await call(c, "brain_error", { error: "npm ERR! ERESOLVE unable to resolve dependency tree", fix: "npm install --legacy-peer-deps" });
+      writeFileSync(
+        join(dir, "regression-cases.json"),
+        JSON.stringify({ version: 1, cases: [...JSON.parse(read(dir, "regression-cases.json")).cases, { id: "mine", kind: "check", query: "npm ERR! ERESOLVE unable to resolve dependency tree", expect: "pnpm install" }] }, null, 2),
+      );
+      const r = await call(c, "brain_eval", {});
+      expect(r.isError).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ total: 2, passed: 1, failed: 1 });
+      expect(r.structuredContent.cases[0]).toMatchObject({ kind: "check", origin: "error", passed: true, rank: 1 });
+      expect(textOf(r)).toBe('2 regression case(s): 1 passed, 1 failed.\nFAIL mine [check] "npm ERR! ERESOLVE unable to resolve dependency tree" → "pnpm install": no fix holds it; first: "npm install --legacy-peer-deps"');
     } finally {
       await c.close();
     }

@@ -8,6 +8,7 @@ import { EXPECTED_KEYWORD, checkSchema, schemaFaults, type SchemaValidator } fro
 import { checkStrategies, parseStrategies } from "../src/core/strategies/file.js";
 import { validateConfig } from "../src/generated/config.js";
 import { validatePlaybookFrontmatter } from "../src/generated/playbook-frontmatter.js";
+import { validateRegressionCases } from "../src/generated/regression-cases.js";
 import { validateStrategies } from "../src/generated/strategies.js";
 import { validateSummarizerInput } from "../src/generated/summarizer-input.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../src/generated/summarizer-output.js";
@@ -28,6 +29,7 @@ describe("the schemas are the definition", () => {
   const generated: Record<string, SchemaValidator> = {
     config: validateConfig,
     "playbook-frontmatter": validatePlaybookFrontmatter,
+    "regression-cases": validateRegressionCases,
     strategies: validateStrategies,
     "summarizer-input": validateSummarizerInput,
     "summarizer-output": summarizerOutputSchema,

@@ -154,6 +154,8 @@ describe("brain error", () => {
       "",
       "MEMORY.md",
       "memory/2026-11-21.md",
+      // The regression case "this error → check lists this fix".
+      "regression-cases.json",
       "strategies.json",
     ]);
     // The same failure elsewhere (other path, other line) is found through its signature.

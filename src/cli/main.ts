@@ -56,7 +56,10 @@ function reportFailure(thrown: unknown, json: boolean, redact: (text: string) =>
     process.stderr.write(`brain: unexpected error: ${redact((err as Error)?.stack ?? String(err))}\n`);
   }
   if (json) {
-    const error = known ? { code: err.code, message, exitCode, ...(err instanceof DistillationRefusedError ? { gates: err.gates } : {}) } : { code: INTERNAL_ERROR_CODE, message, exitCode };
+    const error: Record<string, unknown> = known ? { code: err.code, message, exitCode, ...(err instanceof DistillationRefusedError ? { gates: err.gates } : {}) } : { code: INTERNAL_ERROR_CODE, message, exitCode };
+    // An error that carries data (a refused consolidation's case results) gives it to machines too.
+    const details = known ? (err as { details?: unknown }).details : undefined;
+    if (details !== undefined) error.details = JSON.parse(redact(JSON.stringify(details)));
     process.stdout.write(`${JSON.stringify({ error })}\n`);
   }
   return exitCode;

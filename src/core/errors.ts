@@ -234,3 +234,20 @@ export function isBrainError(err: unknown): err is BrainError {
 
 /** The code both fronts give a failure that is no BrainError: a bug in brain, not bad input. */
 export const INTERNAL_ERROR_CODE = "BRAIN_INTERNAL";
+
+/**
+ * `brain consolidate` was refused by the workspace's memory regression cases:
+ * a case that passes on memory as it is would fail on what the run proposed.
+ * Nothing was written; `details` holds the case results and `report` the
+ * path of the report a person reads (see docs/consolidation.md).
+ */
+export class ConsolidationRefusedError extends BrainError {
+  override readonly code = "BRAIN_CONSOLIDATE_REFUSED";
+  constructor(
+    message: string,
+    readonly details: unknown,
+    readonly report: string,
+  ) {
+    super(message);
+  }
+}

@@ -11,6 +11,13 @@ import type { StrategyThresholds } from "./strategies/lifecycle.js";
 export const MEMORY_PATH = "MEMORY.md";
 /** The problem → solution registry. */
 export const STRATEGIES_PATH = "strategies.json";
+/**
+ * The memory regression cases `brain eval` runs and consolidation must keep
+ * passing (schemas/regression-cases.schema.json). At the top, beside
+ * strategies.json, and not in memory/: a workspace that keeps its logs out of
+ * git still commits its cases, so git reviews them.
+ */
+export const REGRESSION_CASES_PATH = "regression-cases.json";
 /** Optional workspace settings (schemas/config.schema.json). */
 export const CONFIG_FILE = "brain.config.json";
 /** Files whose presence marks a folder as a brain workspace. */
@@ -53,6 +60,8 @@ export const BRAIN_FILES = {
   uncommitted: `${BRAIN_DIR}/uncommitted`,
   /** The redo log of a consolidation being written. */
   consolidateJournal: `${BRAIN_DIR}/consolidate-journal.json`,
+  /** The report of the last consolidation the regression cases refused (nothing else of that run is written). */
+  consolidateRefused: `${BRAIN_DIR}/consolidate-refused.md`,
   /** Writes held while a person's git operation (rebase, merge…) is in progress. */
   heldWrites: `${BRAIN_DIR}/held-writes.json`,
   /** Signatures of the file contents brain last committed. */

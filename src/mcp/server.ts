@@ -361,10 +361,11 @@ export const BRAIN_TOOLS: BrainTool[] = [
         .boolean()
         .optional()
         .describe("Set when no person asked for this run (end of session, a schedule): it then distills at most once per consolidateCooldownHours"),
+      force: z.boolean().optional().describe("Write even when a regression case that passes now would fail (see brain_eval); the commit body says so"),
     },
     readOnly: false,
     run: async (a, ctx) =>
-      (await import("../store/consolidation/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false, auto: a.auto }),
+      (await import("../store/consolidation/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false, auto: a.auto, force: a.force }),
     text: (r) =>
       r.cooldown
         ? `Skipped: an automatic run, and this workspace last distilled at ${r.cooldown.lastDistilled}; the next automatic run may distill from ${r.cooldown.nextAt} (consolidateCooldownHours: ${r.cooldown.hours}).`
@@ -379,7 +380,28 @@ export const BRAIN_TOOLS: BrainTool[] = [
             ...r.contradictions.map(
               (c) => `  disputed ${c.a.path}${c.a.line === null ? "" : `:${c.a.line}`} "${c.a.text}" vs ${c.b.path}${c.b.line === null ? "" : `:${c.b.line}`} "${c.b.text}" (${c.reason}; neither promoted until a person edits or deletes one)`,
             ),
+            ...(r.challenge?.report ? [r.challenge.report] : []),
             r.dryRun ? (r.diff ?? "").trimEnd() : commitText(r.commit),
+          ].join("\n"),
+  }),
+  defineTool({
+    name: "brain_eval",
+    title: "Run memory regression cases",
+    description:
+      "To know memory still answers what it must: runs the workspace's regression cases (regression-cases.json) with the real " +
+      "check and recall — each error must still get its recorded fix, each promoted rule must still be found — and reports each case " +
+      "that fails with what came first instead. brain_consolidate refuses a run that would make a passing case fail.",
+    input: {},
+    readOnly: true,
+    run: async (_a, ctx) => (await import("../store/eval.js")).runEval(ctx),
+    text: (r) =>
+      r.total === 0
+        ? `No regression cases in ${r.path} yet; brain_error and promoted rules add them.`
+        : [
+            `${r.total} regression case(s): ${r.passed} passed, ${r.failed} failed.`,
+            ...r.cases
+              .filter((c) => !c.passed)
+              .map((c) => `FAIL ${c.id} [${c.kind}] ${JSON.stringify(c.query)} → ${JSON.stringify(c.expect)}: ${c.reason}${c.top.length ? `; first: ${c.top.map((t) => JSON.stringify(t.split("\n")[0])).join(", ")}` : ""}`),
           ].join("\n"),
   }),
   defineTool({
@@ -426,7 +448,10 @@ function errorResult(err: unknown, tool: string, log: (line: string) => void): C
   if (isBrainError(err)) {
     const message = redactSecrets(err.message).text;
     log(`${tool}: ${message}`);
-    return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { code: err.code, message } } };
+    // An error that carries data (a refused consolidation's case results) gives it to the agent too.
+    const details = (err as { details?: unknown }).details;
+    const error = details === undefined ? { code: err.code, message } : { code: err.code, message, details: JSON.parse(redactSecrets(JSON.stringify(details)).text) };
+    return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error } };
   }
   // A bug, not bad input: the stack goes to stderr for a maintainer, the agent gets the message.
   log(`${tool}: unexpected error: ${redactSecrets((err as Error)?.stack ?? String(err)).text}`);

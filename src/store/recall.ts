@@ -91,6 +91,62 @@ export async function recallEach(options: RecallOptions, variants: readonly Reca
   return results.map((r) => ({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })), warnings: r.reason ? [] : warnings }));
 }
 
+/** Files as a command would find them: the workspace's, except those given here (path → proposed text; null: gone). */
+export type FileOverlay = ReadonlyMap<string, string | null>;
+
+/** Everything of RecallOptions but the workspace: one query of a {@link openRecall} session. */
+export type RecallQuery = Omit<RecallOptions, keyof WorkspaceOptions>;
+
+/**
+ * Recall over the workspace as it would be with `overlay` written: the same
+ * cache, units and ranking as {@link recall}, with the overlaid files' units
+ * built from their given text (never written anywhere). Opened once, it
+ * answers many queries cheaply: the regression cases of `brain eval` and of
+ * a consolidation's challenge. `saveIndex: false` leaves the index cache on
+ * disk as it was (a command that is not a search does not index a person's
+ * files as a side effect).
+ */
+export async function openRecall(options: WorkspaceOptions & { overlay?: FileOverlay; saveIndex?: boolean }): Promise<(query: RecallQuery) => Promise<RecallResult>> {
+  const ws = openWorkspace(options);
+  const overlay: FileOverlay = options.overlay ?? new Map();
+  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true);
+  const overlaid = new Map<string, IndexSegment | null>();
+  for (const [path, text] of overlay) {
+    const source = sourceOfPath(path);
+    let units: MemoryUnit[] = [];
+    if (source && text !== null) {
+      try {
+        units = await unitsOfFile({ path, source }, text);
+      } catch (err) {
+        warnings.push(`${path} left out of recall: ${(err as Error).message}`);
+      }
+    }
+    overlaid.set(path, units.length ? buildIndex(units).segments[path]! : null);
+  }
+  const texts = new Map<string, Map<number, string>>();
+  // The units of every file, built once for the session; each query only reads its terms' postings.
+  const skeleton = indexForTerms(cache, []);
+  for (const [path, seg] of overlaid) {
+    if (seg) skeleton.segments[path] = seg;
+    else delete skeleton.segments[path];
+  }
+  const starts = blockStarts(cache);
+  return async (query) => {
+    const search: SearchOptions = { limit: query.limit, kind: query.kind, since: query.since, source: query.source, recency: query.recency, minTermShare: query.minTermShare };
+    const checked = searchIndex(createIndex(), query.query, search);
+    if (checked.reason) return { ...checked, warnings: [] };
+    const index = createIndex();
+    for (const path in skeleton.segments) {
+      const seg = skeleton.segments[path]!;
+      index.segments[path] = overlaid.has(path) ? seg : { stamp: seg.stamp, units: seg.units, postings: {} };
+    }
+    addPostings(cache, index, tokenize(query.query, "query"), starts);
+    const result = searchIndex(index, query.query, search);
+    const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts });
+    return { ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })), warnings: [...warnings] };
+  };
+}
+
 // ---------------------------------------------------------------------------
 // The cache
 //
@@ -200,7 +256,7 @@ function readCache(root: string): Cache | null {
  * stamp changed, drops deleted ones, and writes the cache back (atomically)
  * when anything changed. Never fails for the cache's sake.
  */
-async function refreshCache(root: string): Promise<{ cache: Cache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
+async function refreshCache(root: string, save = true): Promise<{ cache: Cache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
   const files = listFiles(root);
   const old = readCache(root);
   const oldByPath = new Map<string, { file: CachedFile; start: number }>();
@@ -244,7 +300,7 @@ async function refreshCache(root: string): Promise<{ cache: Cache; warnings: str
   if (!changed && old!.files.some((f, i) => f.path !== kept[i]!.path)) changed = true;
   // Unchanged, the body read from disk serves as is: no copy of megabytes.
   const cache: Cache = { files: kept, body: changed ? Buffer.concat(blocks) : old!.body };
-  if (changed) {
+  if (changed && save) {
     const header: CacheHeader = { v: CACHE_VERSION, files: kept };
     try {
       writeFileAtomic(root, join(root, RECALL_INDEX_PATH), Buffer.concat([Buffer.from(JSON.stringify(header)), cache.body]));
@@ -322,6 +378,23 @@ function indexForTerms(cache: Cache, terms: readonly string[]): SearchIndex {
       postings: {},
     };
   }
+  addPostings(cache, index, terms, starts);
+  return index;
+}
+
+/** Where each file's postings block starts in the cache body. */
+function blockStarts(cache: Cache): number[] {
+  const starts: number[] = [];
+  let at = 1;
+  for (const f of cache.files) {
+    starts.push(at);
+    at += f.size;
+  }
+  return starts;
+}
+
+/** Reads the postings of `terms` from the cache into the index's segments (those it holds with empty postings). */
+function addPostings(cache: Cache, index: SearchIndex, terms: readonly string[], starts: readonly number[]): void {
   const { body } = cache;
   for (const term of new Set(terms)) {
     const needle = Buffer.from(`\n${term}\t`);
@@ -332,7 +405,6 @@ function indexForTerms(cache: Cache, terms: readonly string[]): SearchIndex {
       seg.postings[term] = parseNumbers(body, pos + needle.length);
     }
   }
-  return index;
 }
 
 const NL = 0x0a;
@@ -375,7 +447,7 @@ function parseNumbers(buf: Buffer, from: number): number[] {
 }
 
 /** Index of the file whose block holds body offset `pos`. */
-function fileAt(starts: number[], pos: number): number {
+function fileAt(starts: readonly number[], pos: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -387,25 +459,34 @@ function fileAt(starts: number[], pos: number): number {
 }
 
 /**
- * The text of each hit, read from its file (the cache keeps none): each file
- * once, and only the units the hits cite. `parsed` holds units this call
- * already built.
+ * The text of each hit, read from its file (the cache keeps none) or from
+ * `from.overlay` for a file given there: each file once, and only the units
+ * the hits cite. `parsed` holds units this call already built; `from.texts`
+ * keeps each file's unit texts between the queries of one session.
  */
-async function hitTexts(root: string, hits: readonly SearchHit[], parsed: ReadonlyMap<string, MemoryUnit[]>): Promise<(hit: SearchHit) => string> {
+async function hitTexts(
+  root: string,
+  hits: readonly SearchHit[],
+  parsed: ReadonlyMap<string, MemoryUnit[]>,
+  from: { overlay?: FileOverlay; texts?: Map<string, Map<number, string>> } = {},
+): Promise<(hit: SearchHit) => string> {
   const wanted = new Map<string, Set<number>>();
   for (const h of hits) wanted.set(h.path, (wanted.get(h.path) ?? new Set()).add(h.line));
-  const byPath = new Map<string, Map<number, string>>();
+  const byPath = from.texts ?? new Map<string, Map<number, string>>();
   for (const [path, lines] of wanted) {
+    if (byPath.has(path)) continue;
     const source = sourceOfPath(path);
-    let units = parsed.get(path);
+    const overlaid = from.overlay?.has(path) ?? false;
+    let units = overlaid ? undefined : parsed.get(path);
     if (!units) {
       let text: string | null = null;
       try {
-        text = source ? readRecallFile(root, path) : null;
+        text = !source ? null : overlaid ? from.overlay!.get(path)! : readRecallFile(root, path);
       } catch {
         // Unreadable since it was indexed: the hit keeps its raw line, if any.
       }
-      units = source && text !== null ? await unitsOfFile({ path, source }, text, lines).catch(() => []) : [];
+      // A session keeps a file's texts for later queries, so it builds them all.
+      units = source && text !== null ? await unitsOfFile({ path, source }, text, from.texts ? undefined : lines).catch(() => []) : [];
     }
     byPath.set(path, new Map(units.map((u) => [u.line, u.text])));
   }

@@ -4,7 +4,7 @@ import { completedErrorFix, errorRestatement, formatErrorFix, parseErrorFix, str
 import type { MemoryEdit } from "../core/memory/memory-file.js";
 import type { ErrorMemoryPlace } from "../core/memory/error-note.js";
 import { adaptFix, type AdaptedFix } from "../core/signature/adapt.js";
-import { UsageError } from "../core/errors.js";
+import { CorruptFileError, UsageError } from "../core/errors.js";
 import { shorten } from "../core/text/clip.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redaction/redact.js";
@@ -26,7 +26,7 @@ import { openWorkspace, type Workspace, type WorkspaceOptions, type WriteOptions
 import { writeWorkspace, type WorkspaceTx } from "./workspace/transaction.js";
 import type { CommitInfo } from "./workspace/commit.js";
 import { join } from "node:path";
-import { STRATEGIES_PATH, MEMORY_PATH, MEMORY_ARCHIVE_PATH } from "../core/layout.js";
+import { STRATEGIES_PATH, MEMORY_PATH, MEMORY_ARCHIVE_PATH, REGRESSION_CASES_PATH } from "../core/layout.js";
 
 /** A solution as commands report it: the ranked view without the raw stored object. */
 export type SolutionSummary = Omit<SolutionView, "solution">;
@@ -272,30 +272,56 @@ export interface CheckOptions extends WorkspaceOptions {
  * against the error text, each with its solutions best first.
  */
 export function checkError(options: CheckOptions): CheckResult {
-  if (!options.text.trim()) throw new UsageError("Give the error text to look up.");
-  if (options.text.length > 100_000) throw new UsageError("The error text is over 100,000 characters; pass the relevant lines.");
-  const limit = options.limit ?? 5;
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of at least 1, got ${options.limit}.`);
+  checkQuery(options);
+  return openCheck(options)(options);
+}
+
+/** One lookup of a {@link openCheck} session: CheckOptions less the workspace. */
+export type CheckQuery = Omit<CheckOptions, keyof WorkspaceOptions>;
+
+function checkQuery(query: CheckQuery): number {
+  if (!query.text.trim()) throw new UsageError("Give the error text to look up.");
+  if (query.text.length > 100_000) throw new UsageError("The error text is over 100,000 characters; pass the relevant lines.");
+  const limit = query.limit ?? 5;
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of at least 1, got ${query.limit}.`);
+  return limit;
+}
+
+/**
+ * `brain check` over the workspace as it would be with `overlay` written
+ * (path → proposed text; null: gone): strategies.json and MEMORY.md are read
+ * once, from the overlay or the disk, and each lookup runs the same matching
+ * and ranking as {@link checkError}. Nothing is written.
+ */
+export function openCheck(options: WorkspaceOptions & { overlay?: ReadonlyMap<string, string | null> }): (query: CheckQuery) => CheckResult {
   const ws = openWorkspace(options);
-  const registry = readRegistry(ws);
+  const read = (rel: string) => (options.overlay?.has(rel) ? options.overlay.get(rel)! : readTextIfExists(join(ws.root, rel), rel));
+  return checkerOver(ws, loadRegistry(read(STRATEGIES_PATH)), () => read(MEMORY_PATH));
+}
+
+/** The check of {@link openCheck} over a registry and MEMORY.md's text already in hand. */
+function checkerOver(ws: Workspace, registry: StrategyRegistry, memory: () => string | null): (query: CheckQuery) => CheckResult {
   let recorded: Map<string, string[]> | null = null;
-  const signature = errorSignature(options.text);
-  const rate = ws.config.explorationRate;
-  const seed = options.seed ?? `${(options.now ?? new Date()).toISOString()} ${signature}`;
-  const random = seededRandom(seed);
-  const explored = options.explore ?? (rate > 0 && random() < rate);
-  const thresholds = resolveThresholds(ws.config.thresholds);
-  const matches = matchProblems(registry, options.text, { limit }).map((m) => {
-    const summary = summarizeProblem(registry, m.problem, ws, options.rank);
-    recorded ??= recordedErrors(ws);
-    const ranked = explored ? exploreSolutions(summary.solutions, random, thresholds) : { solutions: summary.solutions, picked: null };
-    const solutions = ranked.solutions.map((sol) => ({
-      ...withAdaptedFix(sol, options.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]),
-      exploring: sol === ranked.picked,
-    }));
-    return { ...summary, solutions, score: m.score, reasons: m.reasons };
-  });
-  return { signature, matches, exploration: { explored, rate, seed } };
+  return (query) => {
+    const limit = checkQuery(query);
+    const signature = errorSignature(query.text);
+    const rate = ws.config.explorationRate;
+    const seed = query.seed ?? `${(query.now ?? new Date()).toISOString()} ${signature}`;
+    const random = seededRandom(seed);
+    const explored = query.explore ?? (rate > 0 && random() < rate);
+    const thresholds = resolveThresholds(ws.config.thresholds);
+    const matches = matchProblems(registry, query.text, { limit }).map((m) => {
+      const summary = summarizeProblem(registry, m.problem, ws, query.rank);
+      recorded ??= recordedErrors(memory());
+      const ranked = explored ? exploreSolutions(summary.solutions, random, thresholds) : { solutions: summary.solutions, picked: null };
+      const solutions = ranked.solutions.map((sol) => ({
+        ...withAdaptedFix(sol, query.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]),
+        exploring: sol === ranked.picked,
+      }));
+      return { ...summary, solutions, score: m.score, reasons: m.reasons };
+    });
+    return { signature, matches, exploration: { explored, rate, seed } };
+  };
 }
 
 /** A fix as an Errors & Fixes entry holds it, for finding the entries of a solution. */
@@ -312,9 +338,8 @@ function fixKey(action: string): string {
  * entries (`Error: … — Fix: …`, as `brain error` and consolidation write
  * them), keyed by the fix as the entry holds it.
  */
-function recordedErrors(ws: Workspace): Map<string, string[]> {
+function recordedErrors(text: string | null): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const text = readTextIfExists(join(ws.root, MEMORY_PATH), MEMORY_PATH);
   if (!text) return out;
   for (const line of text.split("\n")) {
     if (!line.includes("Fix:") || !line.includes("Error:")) continue;
@@ -368,6 +393,12 @@ export interface ErrorRecordResult {
    */
   memory: ErrorMemoryPlace & { id: string };
   log: { path: string; line: number };
+  /**
+   * The regression case "this error → check lists this fix" in
+   * regression-cases.json (`added` false: the file already held it);
+   * null when check does not list the fix for this error, so no case could pass.
+   */
+  regressionCase: { id: string; path: string; added: boolean; within: number } | null;
   commit: CommitInfo;
   warnings: string[];
 }
@@ -385,6 +416,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   // MEMORY.md editing needs the markdown parser; only this command loads it.
   const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry, replaceMemoryEntryText, setMemoryEntryField } = await import("../core/memory/memory-file.js");
   const { hashSourceText } = await import("../core/text/match.js");
+  const { addCases, checkAnswers, DEFAULT_WITHIN, judgeAnswers, withinOf } = await import("../core/eval/cases.js");
   const now = options.now ?? new Date();
   const date = localDate(now);
   const ws = openWorkspace(options);
@@ -394,6 +426,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   // An entry naming repository paths is anchored to the commit it is written at (git asked only then).
   const { anchorFields } = await import("../core/memory/provenance.js");
   const anchor = ws.gitRoot && anchorFields(text, "-").length ? anchorFields(text, await (await import("./git/history.js")).resolveRev(ws.root, "HEAD")) : [];
+  let caseTrouble: string | null = null;
   const out = await writeWorkspace(ws, { commit: options.commit, command: "brain error" }, (tx) => {
     const registryBefore = loadText(tx.read(STRATEGIES_PATH));
     const registry = registryBefore.registry;
@@ -457,6 +490,27 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     const entryBytes = Buffer.byteLength(edit.text.slice(edit.entry.start, edit.entry.end), "utf8");
     const tooLarge = !existing && entryBytes > ws.config.memoryCapBytes;
     const cap = planMemoryCap(tooLarge ? memoryBefore : edit.text, ws.config.memoryCapBytes, { today: date, halfLifeDays: ws.config.memoryHalfLifeDays });
+    // The case "this error → check lists this fix", judged by the real check on the files about to be
+    // written: it is added only when it passes, and no stricter than where check lists the fix now.
+    const view0 = solutionSummary(r.registry, r.problemKey, ws, r.solution.id);
+    const probe = { id: "", kind: "check" as const, query: error, expect: view0.action, within: 50 };
+    const listed = judgeAnswers(probe, checkAnswers(checkerOver(ws, r.registry, () => cap.text)({ text: error, limit: 5, explore: false }).matches));
+    let regressionCase: ErrorRecordResult["regressionCase"] = null;
+    if (listed.rank !== null) {
+      const within = Math.max(DEFAULT_WITHIN.check, listed.rank);
+      try {
+        const edit = addCases(tx.read(REGRESSION_CASES_PATH), REGRESSION_CASES_PATH, [
+          { kind: "check", query: error, expect: view0.action, ...(within > DEFAULT_WITHIN.check ? { within } : {}), origin: "error", source: `${source.path}:${source.line}`, added: date },
+        ]);
+        const c = edit.added[0] ?? edit.existing[0]!;
+        if (edit.added.length) tx.write(REGRESSION_CASES_PATH, edit.text);
+        regressionCase = { id: c.id, path: REGRESSION_CASES_PATH, added: edit.added.length > 0, within: withinOf(c) };
+      } catch (err) {
+        // A person's broken cases file must not stop the fix from being recorded; it is left as it is.
+        if (!(err instanceof CorruptFileError)) throw err;
+        caseTrouble = err.message;
+      }
+    }
     tx.write(STRATEGIES_PATH, registryText);
     tx.write(MEMORY_PATH, cap.text);
     tx.write(log.path, log.content);
@@ -480,9 +534,9 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     }
     if (others) capNotes.push(`MEMORY.md was over its ${cap.capBytes}-byte cap: moved ${others} older brain entr${others === 1 ? "y" : "ies"} to ${MEMORY_ARCHIVE_PATH}`);
     const line = where.line;
-    const view = solutionSummary(r.registry, r.problemKey, ws, r.solution.id);
+    const view = view0;
     return {
-      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, markedDown: recurred.markedDown, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source },
+      result: { problem: r.problemKey, solution: view, resolution: r.resolution, counted: countTry, markedDown: recurred.markedDown, memory: { id: edit.entry.id, path: where.path, line, reinforced: Boolean(existing), completed: Boolean(completed), archived }, log: source, regressionCase },
       message: {
         subject: formatCommitSubject({ kind: "error", summary: summarize(error) }),
         body: [
@@ -494,6 +548,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
             ` (success rate ${formatRate(view.successRate)}, ${view.tries} tr${view.tries === 1 ? "y" : "ies"}).`,
           ...(recurred.markedDown ? [`${describeMarkedDown(recurred.markedDown)}.`] : []),
           `Logged in ${source.path}:${source.line}.`,
+          ...(regressionCase?.added ? [`Regression case ${regressionCase.id} in ${REGRESSION_CASES_PATH}: brain check of this error lists this fix within its first ${regressionCase.within}.`] : []),
         ].join("\n"),
       },
     };
@@ -501,6 +556,8 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   const warnings = [...capNotes, ...out.warnings];
   const { resolution, markedDown } = out.result;
   if (markedDown) warnings.push(describeMarkedDown(markedDown));
+  if (caseTrouble) warnings.push(`no regression case was added: ${caseTrouble}`);
+  else if (!out.result.regressionCase) warnings.push("brain check does not list this fix for this error yet, so no regression case was added for it");
   if (resolution.ambiguous?.length) {
     warnings.push(
       `the error fits several problems equally (${resolution.ambiguous.join(", ")}); recorded under a new key ${out.result.problem}. Pass --problem to choose.`,

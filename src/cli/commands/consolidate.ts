@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import { commitNote } from "../../core/commit/note.js";
 import type { GateReport } from "../../core/consolidation/gates.js";
 import { baseOptions, printJson, report, say, type GlobalArgs } from "../output.js";
+import type { ConsolidationChallenge } from "../../store/consolidation/challenge.js";
 
 interface Args extends GlobalArgs {
   includeToday?: boolean;
@@ -11,6 +12,7 @@ interface Args extends GlobalArgs {
   prompt?: boolean;
   apply?: string;
   auto?: boolean;
+  force?: boolean;
 }
 
 /** BRAIN_AUTO set to anything but empty, `0`, `false` or `no` marks a run as automatic. */
@@ -44,13 +46,20 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
         type: "boolean",
         describe: "An automatic run (hook, cron; also BRAIN_AUTO=1): distill at most once per consolidateCooldownHours (default 12), else exit 0 with a note",
       })
+      .option("force", { type: "boolean", describe: "Write the run even when a regression case that passes now would fail on it (the commit body names those cases)" })
       .example("brain consolidate", "Yesterday's and older logs into MEMORY.md, one commit")
       .example("brain consolidate --dry-run", "What would change, as a report and a diff")
       .example('brain consolidate --summarizer "llm -m haiku --json"', "Let a model distill the candidates")
       .example("brain consolidate --prompt > task.md && brain consolidate --apply answer.json", "The agent distills, brain applies")
-      .example("brain consolidate --auto -q", "From a hook or cron: skipped while the last distillation is recent"),
+      .example("brain consolidate --auto -q", "From a hook or cron: skipped while the last distillation is recent")
+      .epilog(
+        "Before writing, the run is challenged: the regression cases of regression-cases.json (see `brain eval`) run on memory as it is and on the files it proposes. " +
+          "If a case that passes now would fail, nothing is written, the command exits 1 (BRAIN_CONSOLIDATE_REFUSED) and the report, naming the cases and the entries responsible, is left in .brain/consolidate-refused.md. " +
+          "An accepted run's commit body carries the case results; each rule it promotes gets a case of its own.",
+      ),
   handler: async (args) => {
     const { consolidate } = await import("../../store/consolidation/consolidate.js");
+    const { ConsolidationRefusedError } = await import("../../core/errors.js");
     const result = await consolidate({
       ...baseOptions(args),
       includeToday: args.includeToday,
@@ -61,6 +70,7 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
       apply: args.apply,
       // Hooks and schedulers say so with --auto or BRAIN_AUTO=1; a person typing the command is never held back.
       auto: args.auto ?? isAutoEnv(process.env.BRAIN_AUTO),
+      force: args.force,
       onProgress: args.quiet
         ? undefined
         : (p) => {
@@ -68,6 +78,10 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
             if (p.phase === "read" && p.total >= 50) process.stderr.write(`brain: consolidate: read ${p.done}/${p.total} logs\n`);
             if (p.phase === "summarize") process.stderr.write("brain: consolidate: waiting for the summarizer…\n");
           },
+    }).catch((err: unknown) => {
+      // The refusal's report is what a person reads first; the error (stderr, exit 1) follows it.
+      if (err instanceof ConsolidationRefusedError) say(args, (err.details as ConsolidationChallenge).report);
+      throw err;
     });
     if (result.prompt) {
       if (args.json) printJson(result.prompt.input);
@@ -102,6 +116,10 @@ export const consolidateCommand: CommandModule<GlobalArgs, Args> = {
         const at = (s: (typeof c)["a"]) => (s.line === null ? s.path : `${s.path}:${s.line}`);
         say(args, `  ${"disputed".padEnd(10)} ${at(c.a)} "${c.a.text}"`);
         say(args, `             ⟂ ${at(c.b)} "${c.b.text}" (${c.reason}; neither promoted: edit or delete one)`);
+      }
+      if (r.challenge?.report) {
+        say(args, "");
+        say(args, r.dryRun && r.challenge.verdict === "refused" ? `Would be refused. ${r.challenge.report}` : r.challenge.report);
       }
       if (r.dryRun) {
         if (r.diff) say(args, "\n" + r.diff.trimEnd());

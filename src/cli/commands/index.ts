@@ -3,6 +3,7 @@ import type { GlobalArgs } from "../output.js";
 import { checkCommand } from "./check.js";
 import { errorCommand } from "./error.js";
 import { consolidateCommand } from "./consolidate.js";
+import { evalCommand } from "./eval.js";
 import { historyCommand } from "./history.js";
 import { initCommand } from "./init.js";
 import { logCommand } from "./log.js";
@@ -35,6 +36,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   recallCommand,
   contextCommand,
   consolidateCommand,
+  evalCommand,
   rollbackCommand,
   statsCommand,
   doctorCommand,

@@ -12,6 +12,8 @@ export type CommitSubject =
   | { kind: "queue drain"; items: number }
   | { kind: "op"; summary: string }
   | { kind: "error"; summary: string }
+  /** A memory regression case a person added (`brain eval add`). */
+  | { kind: "eval add"; caseKind: "check" | "recall"; summary: string }
   /** `result` as written: `success`, `failure` or a number between. */
   | { kind: "strategy record"; problem: string; solution: string; result: string }
   | { kind: "strategy retire"; problem: string; solution: string }
@@ -55,6 +57,8 @@ function subjectText(s: CommitSubject): string {
     case "op":
     case "error":
       return `${s.kind} ${s.summary}`;
+    case "eval add":
+      return `eval add [${s.caseKind}] ${s.summary}`;
     case "queue drain":
       return `queue drain ${plural(s.items, "item")}`;
     case "strategy record":
@@ -101,6 +105,7 @@ const READERS: ReadonlyArray<[RegExp, Reader]> = [
   [/^queue add ([\s\S]*)$/, (m) => ({ kind: "queue add", summary: m[1]! })],
   [/^op ([\s\S]*)$/, (m) => ({ kind: "op", summary: m[1]! })],
   [/^error ([\s\S]*)$/, (m) => ({ kind: "error", summary: m[1]! })],
+  [/^eval add \[(check|recall)\] ([\s\S]*)$/, (m) => ({ kind: "eval add", caseKind: m[1] as "check" | "recall", summary: m[2]! })],
   [/^strategy record (\S+) (\S+) (\S+)$/, (m) => ({ kind: "strategy record", problem: m[1]!, solution: m[2]!, result: m[3]! })],
   [/^strategy retire (\S+) (\S+)$/, (m) => ({ kind: "strategy retire", problem: m[1]!, solution: m[2]! })],
   [new RegExp(`^strategy prune ${N} solutions? retired$`), (m) => ({ kind: "strategy prune", retired: n(m[1]) })],
@@ -122,7 +127,7 @@ const READERS: ReadonlyArray<[RegExp, Reader]> = [
 
 /** The verbs brain's subjects open with, longest first where one begins another. */
 const VERBS = [
-  "init", "log", "queue add", "queue drain", "op", "error", "strategy record", "strategy retire", "strategy prune",
+  "init", "log", "queue add", "queue drain", "op", "error", "eval add", "strategy record", "strategy retire", "strategy prune",
   "playbook new", "playbook record", "consolidate", "doctor --fix", "forget", "recover", "rollback", "sync setup", "sync commit", "sync merge",
 ] as const;
 

@@ -26,6 +26,7 @@ import { personDeletions } from "./forgotten.js";
 import { BRAIN_FILES, FORGOTTEN_PATH, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH, QUEUE_PATH } from "../../core/layout.js";
 import { consolidationInterrupted, interruptedNote, pauseForTests, removeJournal, replayJournal, runSteps, writeJournal, type Step } from "./journal.js";
 import { readAnswer, runSummarizer, withAnswer } from "./summarizer.js";
+import { challengeConsolidation, refuseConsolidation, type ConsolidationChallenge } from "./challenge.js";
 import { shorten } from "../../core/text/clip.js";
 
 /** Progress of a long run, for a caller that wants to show it (the CLI prints it on stderr). */
@@ -55,6 +56,8 @@ export interface ConsolidateOptions extends WriteOptions {
    * person's run (not automatic) is never held back.
    */
   auto?: boolean;
+  /** Write the run even when a regression case that passes now would fail on it; the commit body says so. */
+  force?: boolean;
   /** Called on long runs: every 50 logs read, and before the summarizer and the writes. */
   onProgress?: (progress: ConsolidateProgress) => void;
 }
@@ -122,6 +125,12 @@ export interface ConsolidateResult {
    * Nothing was read or written. Absent otherwise.
    */
   cooldown?: { lastDistilled: string; hours: number; nextAt: string };
+  /**
+   * The regression cases run on memory as it is and on this run's proposal:
+   * the verdict, the cases that would newly fail with the entries responsible,
+   * and the cases added for promoted rules. Null when nothing was proposed.
+   */
+  challenge: ConsolidationChallenge | null;
   /** Unified diff of what would change (dry runs only). */
   diff?: string;
   /** With `prompt`: the ready-made instruction and the candidates as data. */
@@ -233,11 +242,12 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const applied = applyConsolidationPlan(firstPlan, { moves: moves.moves, head: await headFor(ws, firstPlan) });
     const warnings = [...moves.warnings, ...(consolidationInterrupted(ws) ? [interruptedNote()] : [])];
     const changed = applied.changed || moves.moves.length > 0;
-    return {
-      ...resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings),
-      gates: gated.get(firstPlan) ?? null,
-      diff: await dryRunDiff(snapshot, applied, moves.moves),
-    };
+    const out = resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings);
+    // The verdict the cases would give, so a dry run shows a refusal before it happens; the diff holds the cases it would add.
+    const steps = stepsOf(snapshot, applied, moves.moves);
+    const challenge = changed ? await challengeConsolidation(ws, steps, out.changes, newlyPromoted(applied), { force: options.force, date: today }) : null;
+    if (challenge?.step) steps.push(challenge.step);
+    return { ...out, gates: gated.get(firstPlan) ?? null, challenge: challenge?.gate ?? null, diff: await dryRunDiff(steps) };
   }
 
   if ((options.commit ?? ws.config.commit) !== false) assertGitIdle(ws.gitRoot, "consolidate");
@@ -260,21 +270,28 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
       const steps = stepsOf(inputs, applied, moves.moves);
       const record = records.get(p);
       if (record) steps.push({ path: FORGOTTEN_PATH, before: inputs.forgotten, text: record });
+      // The challenge: the cases on the proposal, held in memory; a regression writes nothing.
+      const changes = resultOf(p, applied, moves.moves, true, false, { committed: false, reason: "" }, []).changes;
+      const { gate, step } = await challengeConsolidation(ws, steps, changes, newlyPromoted(applied), { force: options.force, date: today });
+      if (gate.verdict === "refused") refuseConsolidation(ws, gate, message, now);
+      if (step) steps.push(step);
+      if (gate.report) message.body += `${message.body ? "\n\n" : ""}${gate.report}`;
       // A run that only finishes an interrupted one keeps that run's message: it is the same change.
       const finalMessage = replayed && !hasNews(applied.report) ? replayed.message : message;
       writeJournal(ws, { version: 1, message: finalMessage, steps });
       await pauseForTests();
       await runSteps(ws, tx, steps);
-      return { result: { p, applied, moves, changed: true, message: finalMessage }, message: finalMessage };
+      return { result: { p, applied, moves, changed: true, message: finalMessage, challenge: gate as ConsolidationChallenge | null }, message: finalMessage };
     }
-    if (replayed) return { result: { p, applied, moves, changed: true, message: replayed.message }, message: replayed.message };
-    return { result: { p, applied, moves, changed: false, message } };
+    if (replayed) return { result: { p, applied, moves, changed: true, message: replayed.message, challenge: null }, message: replayed.message };
+    return { result: { p, applied, moves, changed: false, message, challenge: null } };
   });
   // Only once the commit is made is the journal done with.
   removeJournal(ws);
-  const { p, applied, moves, changed, message } = result;
+  const { p, applied, moves, changed, message, challenge } = result;
   const out = resultOf(p, applied, moves.moves, changed, false, commit, [...moves.warnings, ...warnings]);
-  return { ...out, gates: gated.get(p) ?? null, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
+  if (challenge?.verdict === "forced") out.warnings.push(`written with --force although ${challenge.regressions.length} regression case(s) that passed now fail: ${challenge.regressions.map((r) => r.id).join(", ")} (brain eval shows them)`);
+  return { ...out, gates: gated.get(p) ?? null, challenge, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
 }
 
 // ---------------------------------------------------------------------------
@@ -434,6 +451,11 @@ function gatesText(gates: GateReport | undefined): string {
   return `Not written, failed a quality gate (${gates.rejected.length} of ${gates.checked} entries):\n${lines.join("\n")}`;
 }
 
+/** The rules this run promotes for the first time (each gets a regression case). */
+function newlyPromoted(applied: ConsolidationResult): Array<{ text: string; target: string }> {
+  return applied.report.promoted.filter((x) => !x.alreadyThere && !x.matched).map((x) => ({ text: x.text, target: x.target }));
+}
+
 function hasNews(report: ConsolidationReport): boolean {
   return report.added.length > 0 || report.reinforced.length > 0 || report.promoted.some((p) => !p.alreadyThere) || report.archived.length > 0;
 }
@@ -457,6 +479,7 @@ function emptyResult(plan: ConsolidationPlan | null, reason: string, warnings: s
     contradictions: [],
     changed: false,
     dryRun: false,
+    challenge: null,
     message: "",
     commit: { committed: false, reason },
     warnings,
@@ -514,14 +537,14 @@ function resultOf(
     gates: null,
     changed,
     dryRun,
+    challenge: null,
     message: applied.commitMessage,
     commit,
     warnings: [...warn, ...warnings],
   };
 }
 
-async function dryRunDiff(inputs: Inputs, applied: ConsolidationResult, moves: Array<{ from: string; to: string }>): Promise<string> {
-  const steps = stepsOf(inputs, applied, moves);
+async function dryRunDiff(steps: readonly Step[]): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), "brain-diff-"));
   try {
     const files = steps.flatMap((s) => ("path" in s ? [{ label: s.path, before: s.before, after: s.text }] : []));
