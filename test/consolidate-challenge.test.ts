@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
+import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain, workspaceFiles } from "./helpers.js";
 import { parseCases } from "../src/core/eval/cases.js";
 import { consolidate } from "../src/store/consolidation/consolidate.js";
 import { ConsolidationRefusedError } from "../src/core/errors.js";
@@ -41,20 +41,7 @@ function workspace(extra: Record<string, string> = {}): string {
   });
 }
 
-/** Every file of the workspace (not .git, not .brain) with its content. */
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      if (name === ".git" || name === ".brain") continue;
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = read(dir, relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
-}
+const files = (dir: string) => workspaceFiles(dir);
 
 describe("brain consolidate as challenger", () => {
   it("refuses a run that makes a passing case fail: writes nothing, exits 1 with a code, names the case and the entry responsible, and leaves a report", async () => {

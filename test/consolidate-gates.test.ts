@@ -1,9 +1,9 @@
-import { readdirSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aboutSentences, gateEntry, textEntities, type GateThresholds } from "../src/core/consolidation/gates.js";
 import { consolidate } from "../src/index.js";
-import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
+import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain, workspaceFiles } from "./helpers.js";
 
 /** 2026-11-21 10:00 local: the day the consolidation runs. */
 const NOW = new Date(2026, 10, 21, 10, 0);
@@ -132,19 +132,7 @@ const FAITHFUL = [
   { text: "Use `npm ci` in the pipeline, never `npm install`", kind: "lesson", sources: [REF.npm] },
 ];
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      if (name === ".git" || name === ".brain" || name === "answer.json") continue;
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = read(dir, relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
-}
+const snapshot = (dir: string) => workspaceFiles(dir, ["answer.json"]);
 
 describe("brain consolidate with the quality gates", () => {
   it("checks that the fixture's refs are this run's candidates", async () => {

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkError, consolidate, rollback, type ConsolidateProgress } from "../src/index.js";
 /* The CLI tests run the built binary: `npm test` builds first (or run `node scripts/build.mjs --quiet`). */
-import { bareGitEnv, BRAIN_BIN, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
+import { bareGitEnv, BRAIN_BIN, commitSubjects, git, gitWorkspace, read, runBrain, workspaceFiles } from "./helpers.js";
 
 /** 2026-11-21 10:00 local: the day the consolidation runs. */
 const NOW = new Date(2026, 10, 21, 10, 0);
@@ -53,20 +53,7 @@ function weeks(): Record<string, string> {
   };
 }
 
-/** Every file of the workspace (not .git, not .brain) with its content. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      if (name === ".git" || name === ".brain") continue;
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = read(dir, relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
-}
+const snapshot = (dir: string) => workspaceFiles(dir);
 
 function headCount(dir: string): number {
   return commitSubjects(dir).length;

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -109,4 +109,19 @@ export async function personHoldingIndex(dir: string): Promise<{ release: () => 
   const done = new Promise((r) => person.on("close", r));
   await until(() => existsSync(join(dir, ".git", "index.lock")), "the person's git to hold its index lock");
   return { release: () => writeFileSync(gate, ""), done };
+}
+
+/** Every file of the workspace (not .git, not .brain, nor the names in `skip`) with its content. */
+export function workspaceFiles(dir: string, skip: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      if (name === ".git" || name === ".brain" || skip.includes(name)) continue;
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = read(dir, relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out;
 }

@@ -1,3 +1,4 @@
+import { mergeRegressionCases } from "../src/core/merge/cases.js";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { mergeLogs } from "../src/core/merge/logs.js";
@@ -225,5 +226,32 @@ describe("mergeMemory", () => {
     const ours = doc("Intro.", [entry("B.", "k2", 1, "2026-11-10")]);
     const theirs = doc("Intro.", [entry("A.", "k1", 1, "2026-11-10"), entry("B.", "k2", 1, "2026-11-10"), entry("C.", "k3", 1, "2026-11-12")]);
     expect(parseMemory(mergeMemory(base, ours, theirs).text).entries.map((e) => e.id)).toEqual(["k2", "k3"]);
+  });
+});
+
+describe("mergeRegressionCases", () => {
+  const file = (...cases: object[]) => `${JSON.stringify({ version: 1, cases }, null, 2)}\n`;
+  const a = { id: "c-aaaaaa", kind: "check", query: "ECONNREFUSED 127.0.0.1:5432", expect: "start postgres", origin: "error" };
+  const b = { id: "c-bbbbbb", kind: "recall", query: "migrations seeding", expect: "Run migrations before seeding", origin: "rule" };
+  const c = { id: "c-cccccc", kind: "check", query: "EADDRINUSE :3000", expect: "lsof -ti :3000", origin: "error" };
+  const ids = (text: string) => (JSON.parse(text) as { cases: Array<{ id: string; within?: number }> }).cases.map((x) => x.id);
+
+  it("keeps the cases both clones added, each once, and our bytes of the rest", () => {
+    const base = file(a);
+    const ours = file(a, b);
+    const out = mergeRegressionCases(base, ours, file(a, c));
+    expect([out.conflict, ids(out.text)]).toEqual([false, ["c-aaaaaa", "c-bbbbbb", "c-cccccc"]]);
+    expect(out.text.startsWith(ours.slice(0, ours.indexOf("c-bbbbbb")))).toBe(true);
+    // The same case added on both sides under two ids is kept once.
+    expect(ids(mergeRegressionCases(base, file(a, b), file(a, { ...b, id: "mine" })).text)).toEqual(["c-aaaaaa", "c-bbbbbb"]);
+  });
+
+  it("takes one side's edit or deletion of a case the other left alone, and leaves a clash to a person", () => {
+    const base = file(a, b);
+    expect(ids(mergeRegressionCases(base, file(a, { ...b, within: 1 }), file(b, a)).text)).toEqual(["c-aaaaaa", "c-bbbbbb"]);
+    expect(ids(mergeRegressionCases(base, file(a, b, c), file(b)).text)).toEqual(["c-bbbbbb", "c-cccccc"]);
+    const edited = mergeRegressionCases(base, file(a, { ...b, within: 1 }), file(a, { ...b, within: 9 }));
+    expect([edited.conflict, edited.notes]).toEqual([true, ["regression cases changed on both sides in different ways: c-bbbbbb"]]);
+    expect(mergeRegressionCases(base, file(a, b, c), "{ not json").conflict).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mergeLogs } from "../core/merge/logs.js";
 import { mergeMemory } from "../core/merge/memory.js";
+import { mergeRegressionCases } from "../core/merge/cases.js";
 import type { MergeOutcome } from "../core/merge/outcome.js";
 import { mergeStrategies } from "../core/merge/strategies.js";
 import { isBrainError, UsageError } from "../core/errors.js";
@@ -11,13 +12,14 @@ import { getConfig, setLocalConfig } from "./git/repository.js";
 import { packageRoot, workspaceTemplates } from "./package-files.js";
 
 /** The files brain merges itself, by driver kind. */
-export const MERGE_DRIVER_KINDS = ["strategies", "log", "memory"] as const;
+export const MERGE_DRIVER_KINDS = ["strategies", "log", "memory", "cases"] as const;
 export type MergeDriverKind = (typeof MERGE_DRIVER_KINDS)[number];
 
 const DRIVER_NAMES: Record<MergeDriverKind, string> = {
   strategies: "brain strategy registry (tries and successes add up)",
   log: "brain append-only log (union by entry time)",
   memory: "brain memory entries (merged by id)",
+  cases: "brain regression cases (merged by id)",
 };
 
 export interface MergeDriverOptions {
@@ -61,7 +63,7 @@ export async function runMergeDriver(options: MergeDriverOptions): Promise<Merge
   let merged: MergeOutcome;
   try {
     merged =
-      kind === "strategies" ? mergeStrategies(base, ours, theirs) : kind === "log" ? mergeLogs(base, ours, theirs) : mergeMemory(base, ours, theirs);
+      kind === "strategies" ? mergeStrategies(base, ours, theirs) : kind === "log" ? mergeLogs(base, ours, theirs) : kind === "cases" ? mergeRegressionCases(base, ours, theirs) : mergeMemory(base, ours, theirs);
   } catch (err) {
     if (!isBrainError(err)) throw err;
     merged = { text: ours, conflict: true, notes: [err.message] };

@@ -29,10 +29,10 @@ import { configureMergeDrivers, ensureMergeAttributes, withMergeAttributes } fro
 import { assertGitIdle } from "./workspace/transaction.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import type { CommitInfo } from "./workspace/commit.js";
-import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, MEMORY_DIR, PLAYBOOKS_DIR, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
+import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, MEMORY_DIR, PLAYBOOKS_DIR, MEMORY_PATH, REGRESSION_CASES_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
 /** The files and folders of a workspace that are brain's to commit before a sync. */
-export const SYNCED_PATHS = [MEMORY_PATH, STRATEGIES_PATH, MEMORY_DIR, PLAYBOOKS_DIR, ...RULES_FILES, CONFIG_FILE, ".gitattributes", ".gitignore"];
+export const SYNCED_PATHS = [MEMORY_PATH, STRATEGIES_PATH, REGRESSION_CASES_PATH, MEMORY_DIR, PLAYBOOKS_DIR, ...RULES_FILES, CONFIG_FILE, ".gitattributes", ".gitignore"];
 
 /** How often a push rejected because another clone pushed first is retried (fetch, merge, push again). */
 export const SYNC_ATTEMPTS = 5;
