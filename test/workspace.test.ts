@@ -68,7 +68,8 @@ describe("brain init", () => {
     expect(attrs.startsWith("*.png binary\nMEMORY.md merge=brain-memory\n")).toBe(true);
     expect(attrs.match(/^MEMORY\.md merge=brain-memory$/gm)).toHaveLength(1);
     expect(attrs).toMatch(/^strategies\.json merge=brain-strategies$/m);
-    expect(r.mergeDrivers).toEqual(["merge.brain-strategies", "merge.brain-log", "merge.brain-memory"]);
+    expect(attrs).toMatch(/^regression-cases\.json merge=brain-cases$/m);
+    expect(r.mergeDrivers).toEqual(["merge.brain-strategies", "merge.brain-log", "merge.brain-memory", "merge.brain-cases"]);
     expect(git(dir, "config", "--get", "merge.brain-log.driver")).toMatch(/merge-driver log %O %A %B %P\n$/);
     const again = await initWorkspace({ cwd: dir });
     expect(again.mergeDrivers).toEqual([]);
