@@ -71,7 +71,8 @@ function renderFrontmatter(draft: PlaybookDraft): string[] {
     const fields: Record<string, unknown> = {};
     if (p.default !== undefined) fields.default = p.default;
     else if (p.optional) fields.optional = true;
-    if (p.description) fields.description = oneLine(p.description);
+    const description = oneLine(p.description ?? "");
+    if (description) fields.description = description;
     params[key] = fields;
   }
   const data = {
