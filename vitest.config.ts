@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup.ts"],
     // The stress and fault tests run on their own: `npm run test:stress`.
     exclude: ["test/stress/**", "**/node_modules/**"],
     // Deadlines, not speed targets (those live in `npm run bench`): generous enough that a
