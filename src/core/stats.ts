@@ -143,6 +143,12 @@ export interface Stats {
   trend: StatsWeek[];
 }
 
+/** A metric's value as people read it: `25%`, `3d`, or `–` when there is no evidence yet. */
+export function formatMetricValue(m: Pick<Metric, "value" | "unit">): string {
+  if (m.value === null) return "–";
+  return m.unit === "days" ? `${m.value}d` : `${Math.round(m.value * 100)}%`;
+}
+
 /** Healthy thresholds, as DESIGN.md states them. */
 export const HEALTHY = Object.freeze({ repeatRate: 0, strategyCoverage: 0.7, freshnessDays: 7, playbookCoverage: 0.5 });
 

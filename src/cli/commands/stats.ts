@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import type { Metric, MetricKey, ProblemDiversity, StatsWeek } from "../../core/stats.js";
+import { formatMetricValue, type MetricKey, type ProblemDiversity, type StatsWeek } from "../../core/stats.js";
 import { baseOptions, plural, report, say, type GlobalArgs } from "../output.js";
 
 interface Args extends GlobalArgs {
@@ -29,14 +29,14 @@ export const statsCommand: CommandModule<GlobalArgs, Args> = {
       say(args);
       for (const m of r.metrics) {
         const mark = m.healthy ? paint.green("ok ") : paint.red("!! ");
-        say(args, `${mark} ${m.name.padEnd(20)} ${paint.bold(formatValue(m).padStart(8))}   healthy ${m.range}`);
+        say(args, `${mark} ${m.name.padEnd(20)} ${paint.bold(formatMetricValue(m).padStart(8))}   healthy ${m.range}`);
         say(args, `    ${paint.dim(m.explanation)}`);
       }
       say(args);
       say(args, "Trend by week (oldest first):");
       for (const key of ["errorRepeatRate", "strategyCoverage", "memoryFreshness", "playbookCoverage"] as const) {
         const metric = r.metrics.find((m) => m.key === key)!;
-        say(args, `  ${metric.name.padEnd(20)} ${sparkline(r.trend, key)}  ${r.trend.map((w) => formatValue({ ...metric, value: w[key] })).join(" → ")}`);
+        say(args, `  ${metric.name.padEnd(20)} ${sparkline(r.trend, key)}  ${r.trend.map((w) => formatMetricValue({ ...metric, value: w[key] })).join(" → ")}`);
       }
       say(args);
       const e = r.counts.entries;
@@ -66,11 +66,6 @@ function describeCollapse(c: ProblemDiversity): string {
     `${c.problem}: ${Math.round(c.top.share * 100)}% of ${c.attempts} attempts on ${c.top.id} ${c.top.action}, which is ${c.collapsed} ` +
     `(${Math.round(c.top.successRate * 100)}% over ${c.top.tries}); try another fix: brain check --explore`
   );
-}
-
-function formatValue(m: Pick<Metric, "value" | "unit">): string {
-  if (m.value === null) return "–";
-  return m.unit === "days" ? `${m.value}d` : `${Math.round(m.value * 100)}%`;
 }
 
 const BARS = "▁▂▃▄▅▆▇█";

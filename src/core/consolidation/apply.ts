@@ -187,6 +187,71 @@ export function drainQueue(source: string): string {
   return kept.join("").replace(/(\r?\n)(?:[ \t]*\r?\n){2,}/g, "$1$1").replace(/(?:^|(?<=\n))[ \t]*\r?\n$/, "");
 }
 
+/** The titles of the sections of a consolidation commit's body that `brain report` reads back. */
+export const CONSOLIDATION_SECTIONS = Object.freeze({
+  added: "Added to MEMORY.md:",
+  reinforced: "Reinforced in MEMORY.md:",
+  promoted: "Promoted to permanent rules:",
+  contradicting: "Contradicting, neither promoted (edit or delete one side; `brain doctor` lists the pair until then):",
+  archived: "Moved to memory/archive/MEMORY-archive.md (size cap, lowest score first):",
+  forgotten: "Not added again (a person deleted it from MEMORY.md):",
+});
+
+export type ConsolidationChangeKind = keyof typeof CONSOLIDATION_SECTIONS;
+
+/** One change a consolidation commit lists: its kind, the MEMORY.md section or rules file, the text, the entry id and the sources it cites. */
+export interface ConsolidationChange {
+  kind: ConsolidationChangeKind;
+  /** The MEMORY.md section (`Lessons`), or for a promotion the rules file (`AGENTS.md`). */
+  place: string | null;
+  text: string;
+  id: string | null;
+  /** `path:line` of each source, as committed. */
+  sources: string[];
+}
+
+/**
+ * The changes a consolidation commit's body lists, in its order: what
+ * {@link formatConsolidationCommit} wrote, read back. Lines of sections it
+ * does not list (marked, drained, restated) are skipped.
+ */
+export function parseConsolidationCommit(body: string): ConsolidationChange[] {
+  const byTitle = new Map<string, ConsolidationChangeKind>(Object.entries(CONSOLIDATION_SECTIONS).map(([k, t]) => [t, k as ConsolidationChangeKind]));
+  const out: ConsolidationChange[] = [];
+  let kind: ConsolidationChangeKind | null = null;
+  for (const line of body.split("\n")) {
+    if (!line.startsWith("- ")) {
+      if (line.trim() !== "") kind = byTitle.get(line) ?? null;
+      continue;
+    }
+    if (!kind) continue;
+    let rest = line.slice(2);
+    let sources: string[] = [];
+    const arrow = rest.lastIndexOf(" ← ");
+    if (arrow >= 0 && kind !== "contradicting") {
+      sources = rest.slice(arrow + 3).split(", ").filter(Boolean);
+      rest = rest.slice(0, arrow);
+    }
+    let place: string | null = null;
+    const section = /^\[([^\]]+)\] /.exec(rest);
+    if (section) {
+      place = section[1]!;
+      rest = rest.slice(section[0].length);
+    } else if (kind === "promoted") {
+      const target = /^([^\s:]+): /.exec(rest);
+      if (target) {
+        place = target[1]!;
+        rest = rest.slice(target[0].length);
+      }
+    }
+    const idPart = /\s\(id ([^,)\s]+)[^)]*\)$/.exec(rest);
+    const id = idPart ? idPart[1]! : null;
+    if (idPart) rest = rest.slice(0, idPart.index);
+    out.push({ kind, place, text: rest, id, sources });
+  }
+  return out;
+}
+
 /** `brain: consolidate N logs → A added, R reinforced, P promoted`, with a body listing every change and its sources. */
 export function formatConsolidationCommit(report: ConsolidationReport): string {
   const n = report.logs.length;
@@ -196,9 +261,9 @@ export function formatConsolidationCommit(report: ConsolidationReport): string {
   const section = (title: string, lines: string[]) => {
     if (lines.length) body.push("", title, ...lines);
   };
-  section("Added to MEMORY.md:", report.added.map((a) => `- [${a.section}] ${a.text} (id ${a.id}, seen ${a.seen}) ← ${a.sources.join(", ")}`));
-  section("Reinforced in MEMORY.md:", report.reinforced.map((r) => `- [${r.section}] ${r.text} (id ${r.id}, seen ${r.seenBefore} → ${r.seen}) ← ${r.sources.join(", ")}`));
-  section("Promoted to permanent rules:", report.promoted.filter((p) => !p.matched).map((p) => `- ${p.target}: ${p.text} (id ${p.id}${p.alreadyThere ? ", already there" : ""})`));
+  section(CONSOLIDATION_SECTIONS.added, report.added.map((a) => `- [${a.section}] ${a.text} (id ${a.id}, seen ${a.seen}) ← ${a.sources.join(", ")}`));
+  section(CONSOLIDATION_SECTIONS.reinforced, report.reinforced.map((r) => `- [${r.section}] ${r.text} (id ${r.id}, seen ${r.seenBefore} → ${r.seen}) ← ${r.sources.join(", ")}`));
+  section(CONSOLIDATION_SECTIONS.promoted, report.promoted.filter((p) => !p.matched).map((p) => `- ${p.target}: ${p.text} (id ${p.id}${p.alreadyThere ? ", already there" : ""})`));
   section(
     "Already written by a person, not added:",
     [
@@ -207,13 +272,13 @@ export function formatConsolidationCommit(report: ConsolidationReport): string {
     ],
   );
   section(
-    "Contradicting, neither promoted (edit or delete one side; `brain doctor` lists the pair until then):",
+    CONSOLIDATION_SECTIONS.contradicting,
     report.contradictions.map((c) => `- ${statementPlace(c.a)} "${c.a.text}" vs ${statementPlace(c.b)} "${c.b.text}": ${c.reason}`),
   );
-  section("Moved to memory/archive/MEMORY-archive.md (size cap, lowest score first):", report.archived.map((a) => `- [${a.section ?? "Memory"}] ${a.text} (id ${a.id}, score ${a.score})`));
+  section(CONSOLIDATION_SECTIONS.archived, report.archived.map((a) => `- [${a.section ?? "Memory"}] ${a.text} (id ${a.id}, score ${a.score})`));
   section("Marked consolidated:", report.marked.map((p) => `- ${p}`));
   section("Drained:", report.drained.map((d) => `- ${d.path} (${d.entries} entries, moved into ${d.into})`));
-  section("Not added again (a person deleted it from MEMORY.md):", report.forgotten.map((f) => `- ${f.text} (id ${f.id}) ← ${f.sources.join(", ")}`));
+  section(CONSOLIDATION_SECTIONS.forgotten, report.forgotten.map((f) => `- ${f.text} (id ${f.id}) ← ${f.sources.join(", ")}`));
   if (report.alreadyCounted.length) body.push("", `Skipped ${report.alreadyCounted.length} source entries already counted.`);
   if (report.capWarning) body.push("", `Warning: ${report.capWarning}`);
   return [head, ...body].join("\n") + "\n";
