@@ -107,6 +107,8 @@ export {
 } from "./store/context.js";
 export { stats, DEFAULT_STATS_DAYS, type StatsOptions, type StatsResult } from "./store/stats.js";
 export { computeStats, HEALTHY, type Stats, type Metric, type MetricKey, type StatsWeek, type StatsInput } from "./core/stats.js";
+export { report, DEFAULT_REPORT_DAYS, type ReportOptions, type ReportResult } from "./store/report.js";
+export { renderReport, type ReportData } from "./core/report/render.js";
 export { doctor, type DoctorOptions, type DoctorResult, type DoctorFinding } from "./store/doctor.js";
 export { forget, type ForgetOptions, type ForgetResult, type ForgottenByScore } from "./store/forget.js";
 export { memoryEntryScore, planForget, type ForgetPlan, type ForgetReason } from "./core/memory/memory-file.js";

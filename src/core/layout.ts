@@ -70,6 +70,8 @@ export const BRAIN_FILES = {
   gitIgnored: `${BRAIN_DIR}/git-ignored`,
   /** Marker: the person was told the workspace has no git. */
   warnedNoGit: `${BRAIN_DIR}/warned-no-git`,
+  /** Where `brain report` writes its page unless told otherwise. */
+  report: `${BRAIN_DIR}/report.html`,
   /** The recall index cache; deleting it only costs one rebuild. */
   recallIndex: `${BRAIN_DIR}/recall-index.json`,
   /** What the last sync saw. */

@@ -15,6 +15,7 @@ import { recallCommand } from "./recall.js";
 import { contextCommand } from "./context.js";
 import { rollbackCommand } from "./rollback.js";
 import { statsCommand } from "./stats.js";
+import { reportCommand } from "./report.js";
 import { doctorCommand } from "./doctor.js";
 import { forgetCommand } from "./forget.js";
 import { mcpCommand } from "./mcp.js";
@@ -39,6 +40,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   evalCommand,
   rollbackCommand,
   statsCommand,
+  reportCommand,
   doctorCommand,
   forgetCommand,
   mcpCommand,
