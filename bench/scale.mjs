@@ -86,14 +86,15 @@ export function benchScale(runs = 5) {
     ["`brain context`", ["context", "--query", "deploy database"]],
     ["`brain stats`", ["stats", "--json"]],
     ["`brain doctor`", ["doctor", "--json"]],
+    ["`brain report` (the whole page)", ["report", "--out", join(tmpdir(), `brain-scale-report-${process.pid}.html`)], 2000],
   ];
   const rows = [];
   const clock = { BRAIN_NOW: `${TODAY}T09:00` };
-  for (const [name, args] of cases) {
+  for (const [name, args, target = 1000] of cases) {
     const warm = run(args, ws, clock);
     if (warm.status === 2) continue; // a command this build does not have
     const samples = Array.from({ length: runs }, () => run(args, ws, clock));
-    rows.push({ name, ms: median(samples.map((s) => s.ms)), rss: Math.max(...samples.map((s) => s.rssMB ?? 0)) || null });
+    rows.push({ name, target, ms: median(samples.map((s) => s.ms)), rss: Math.max(...samples.map((s) => s.rssMB ?? 0)) || null });
   }
   // Consolidating one new day: today's log is the one left unconsolidated.
   const consolidations = [];
@@ -102,16 +103,16 @@ export function benchScale(runs = 5) {
     writeFileSync(join(ws, "memory", `${day}.md`), `# ${day}\n\n- 09:00 [lesson] Lesson number ${i} about ${WORDS[i]} and ${WORDS[i + 5]}\n- 10:00 [note] routine work\n`);
     consolidations.push(run(["consolidate"], ws, { BRAIN_NOW: `2026-12-${String(11 + i).padStart(2, "0")}T08:00` }));
   }
-  rows.push({ name: "`brain consolidate` (one new day)", ms: median(consolidations.map((s) => s.ms)), rss: Math.max(...consolidations.map((s) => s.rssMB ?? 0)) || null });
+  rows.push({ name: "`brain consolidate` (one new day)", target: 1000, ms: median(consolidations.map((s) => s.ms)), rss: Math.max(...consolidations.map((s) => s.rssMB ?? 0)) || null });
   rmSync(ws, { recursive: true, force: true });
   return [
     "## Scale",
     "",
-    `Three years of daily logs (1,100 files, 40 entries each), 10,000 strategies, 200 playbooks, read on ${TODAY}, the day after the last log. Target: each under 1 s warm.`,
+    `Three years of daily logs (1,100 files, 40 entries each), 10,000 strategies, 200 playbooks, read on ${TODAY}, the day after the last log. Target: each under 1 s warm; the report under 2 s.`,
     "",
-    "| command | median ms | peak RSS MB | under 1 s |",
-    "|---|---:|---:|:--:|",
-    ...rows.map((r) => `| ${r.name} | ${r.ms.toFixed(0)} | ${r.rss ? r.rss.toFixed(0) : "n/a"} | ${r.ms < 1000 ? "yes" : "no"} |`),
+    "| command | median ms | peak RSS MB | target ms | ok |",
+    "|---|---:|---:|---:|:--:|",
+    ...rows.map((r) => `| ${r.name} | ${r.ms.toFixed(0)} | ${r.rss ? r.rss.toFixed(0) : "n/a"} | < ${r.target} | ${r.ms < r.target ? "yes" : "no"} |`),
     "",
   ].join("\n");
 }

@@ -43,4 +43,6 @@ if (existsSync(join(ws, "MEMORY.md"))) {
 
 console.log(bold("\nThe audit trail (git log --stat):\n"));
 console.log(execFileSync("git", ["log", "--stat", "--format=%h %ad %s%n%b", "--date=format:%Y-%m-%d %H:%M"], { cwd: ws, encoding: "utf8" }).trimEnd());
-console.log(bold(`\nThe workspace stays at ${ws} — cd there and try \`brain history\` or \`git log -p\`.`));
+console.log(bold("\nThe review page for a person (brain report):\n"));
+run(["report", "--since", "2026-11-16"], "2026-11-21T18:10");
+console.log(bold(`\nThe workspace stays at ${ws} — cd there and try \`brain history\` or \`git log -p\`; open ${join(ws, ".brain", "report.html")} in a browser.`));
