@@ -104,6 +104,8 @@ describe("the package", () => {
       "plugins/codex/.codex-plugin/plugin.json",
       "plugins/codex/hooks/hooks.json",
       "plugins/codex/.mcp.json",
+      "plugins/openclaw/brain-capture/HOOK.md",
+      "plugins/openclaw/brain-capture/handler.js",
     ]) {
       expect(files).toContain(f);
     }
