@@ -19,6 +19,10 @@
 //                     the host, per session, by brain's own token estimate;
 //                     and how many unrelated prompts got any
 //   hook failures     calls that did not exit 0 (a hook must never fail the agent)
+//   cost              median wall time of a hook call, and of the calls per
+//                     event kind, as a multiple of `node -e 0` measured in
+//                     the same run (the issue's bound: 2× with nothing to
+//                     do, 3× for a failure with a lookup)
 //
 //   node bench/capture.mjs [--session NAME] [--json] [--keep]
 //
@@ -97,6 +101,22 @@ function logEntries(ws) {
   return entries;
 }
 
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median wall time of `node -e 0` on this machine now: the unit the costs are given in. */
+function nodeBaseline(runs = 11) {
+  const xs = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    spawnSync(process.execPath, ["-e", "0"], { stdio: "ignore" });
+    xs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(xs);
+}
+
 const squash = (s) => s.replace(/\s+/g, " ").trim().toLowerCase();
 
 /** What a hook's stdout hands the model: additional context, a block reason, a system message, or plain text. */
@@ -122,11 +142,14 @@ function replay(name) {
   let unrelatedFed = 0;
   let hookFailures = 0;
   const ms = [];
+  const byEvent = {};
   events.forEach((payload, i) => {
     const moved = { ...payload, cwd: ws, transcript_path: join(ws, ".transcripts", `${payload.session_id}.jsonl`) };
     const t = process.hrtime.bigint();
     const r = run(["hook", payload.hook_event_name], { cwd: ws, env: { ...e0, BRAIN_NOW: clock(i + 1) }, input: JSON.stringify(moved) });
-    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+    const took = Number(process.hrtime.bigint() - t) / 1e6;
+    ms.push(took);
+    (byEvent[payload.hook_event_name] ??= []).push(took);
     if (r.status !== 0) hookFailures++;
     const given = injected(r.stdout ?? "");
     const n = given ? estimateTokens(given) : 0;
@@ -143,7 +166,7 @@ function replay(name) {
   const allFixCommands = commandFixes.flatMap((r) => r.fix.map(squash));
   const falseFixes = fixes.filter((f) => !allFixCommands.some((c) => f.includes(c))).length;
   if (!keep) rmSync(ws, { recursive: true, force: true });
-  return { session: name, events: events.length, failures: matches.length, logged, resolutions: commandFixes.length, captured, falseFixes, tokens, unrelated: truth.unrelatedPrompts.length, unrelatedFed, hookFailures, medianMs: ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)], workspace: keep ? ws : undefined };
+  return { session: name, events: events.length, failures: matches.length, logged, resolutions: commandFixes.length, captured, falseFixes, tokens, unrelated: truth.unrelatedPrompts.length, unrelatedFed, hookFailures, medianMs: median(ms), byEvent, workspace: keep ? ws : undefined };
 }
 
 const names = readdirSync(data)
@@ -155,7 +178,12 @@ if (!names.length) {
   console.error(`capture bench: no session ${only ? `named ${only} ` : ""}in ${data}.`);
   process.exit(1);
 }
+const baselineBefore = nodeBaseline();
 const rows = names.map(replay);
+const baseline = (baselineBefore + nodeBaseline()) / 2;
+const perEvent = {};
+for (const r of rows) for (const [e, xs] of Object.entries(r.byEvent)) (perEvent[e] ??= []).push(...xs);
+const cost = Object.fromEntries(Object.entries(perEvent).map(([e, xs]) => [e, { calls: xs.length, medianMs: Math.round(median(xs)), timesNode: Number((median(xs) / baseline).toFixed(2)) }]));
 const sum = (k) => rows.reduce((a, r) => a + r[k], 0);
 const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(0)}%` : "—");
 const totals = {
@@ -166,9 +194,10 @@ const totals = {
   tokensPerSession: Math.round(sum("tokens") / rows.length),
   unrelatedPromptsFed: `${sum("unrelatedFed")} of ${sum("unrelated")}`,
   hookFailures: sum("hookFailures"),
+  nodeMs: Math.round(baseline),
 };
 if (asJson) {
-  console.log(JSON.stringify({ totals, sessions: rows }, null, 2));
+  console.log(JSON.stringify({ totals, cost, sessions: rows.map(({ byEvent, ...r }) => r) }, null, 2));
 } else {
   const lines = [
     "# Capture benchmark",
@@ -180,6 +209,12 @@ if (asJson) {
     ...rows.map((r) => `| ${r.session} | ${r.events} | ${r.logged}/${r.failures} | ${r.captured}/${r.resolutions} | ${r.falseFixes} | ${r.tokens} | ${r.unrelatedFed}/${r.unrelated} | ${r.hookFailures} | ${r.medianMs.toFixed(0)} |`),
     "",
     `Failures logged ${totals.failuresLogged}, fixes captured ${totals.fixesCaptured}, false fixes ${totals.falseFixes}, ${totals.tokensPerSession} injected tokens per session, unrelated prompts given memory ${totals.unrelatedPromptsFed}, hook calls that failed ${totals.hookFailures}.`,
+    "",
+    `Cost per hook call (median wall time; \`node -e 0\` took ${totals.nodeMs} ms in this run):`,
+    "",
+    "| event | calls | median ms | × node -e 0 |",
+    "| --- | ---: | ---: | ---: |",
+    ...Object.entries(cost).map(([e, c]) => `| ${e} | ${c.calls} | ${c.medianMs} | ${c.timesNode} |`),
     "",
   ];
   const text = lines.join("\n");
