@@ -20,6 +20,7 @@ import { forgetCommand } from "./forget.js";
 import { mcpCommand } from "./mcp.js";
 import { syncCommand } from "./sync.js";
 import { mergeDriverCommand } from "./merge-driver.js";
+import { setupCommand } from "./setup.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,6 +43,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   doctorCommand,
   forgetCommand,
   mcpCommand,
+  setupCommand,
   syncCommand,
   mergeDriverCommand,
 ];
