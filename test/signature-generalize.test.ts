@@ -59,3 +59,10 @@ describe("matching that generalizes", () => {
     expect(matchProblems(registry, seen)[0]?.problem).toBe("apt-update");
   });
 });
+
+describe("names of many parts", () => {
+  it("count once, so an apt error is found again for a package with a long hyphenated name", () => {
+    const registry = registryOf({ "apt-update": "E: Unable to locate package curl" });
+    expect(matchProblems(registry, "E: Unable to locate package software-properties-common")[0]?.problem).toBe("apt-update");
+  });
+});
