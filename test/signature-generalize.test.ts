@@ -66,3 +66,14 @@ describe("names of many parts", () => {
     expect(matchProblems(registry, "E: Unable to locate package software-properties-common")[0]?.problem).toBe("apt-update");
   });
 });
+
+describe("adapted fixes for package specs", () => {
+  const cases: Array<[string, string, string, string, string | null]> = [
+    ["a plain name", "npm view left-pad versions", "npm ERR! notarget No matching version found for left-pad@^1.4.0.", "npm ERR! notarget No matching version found for chalk@6.0.1.", "npm view chalk versions"],
+    ["a scoped name", "npm view left-pad versions", "npm ERR! notarget No matching version found for left-pad@^1.4.0.", "npm error notarget No matching version found for @acme/ui-kit@2.3.0.", "npm view @acme/ui-kit versions"],
+    ["no spec in the new error", "npm view left-pad versions", "npm ERR! notarget No matching version found for left-pad@^1.4.0.", "npm ERR! notarget No matching version found.", null],
+  ];
+  it.each(cases)("%s", (_, fix, recorded, seen, adapted) => {
+    expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
+  });
+});
