@@ -4,6 +4,7 @@ import {
   buildIndex,
   createIndex,
   INDEX_VERSION,
+  queryKeys,
   searchIndex,
   type IndexSegment,
   type MemoryUnit,
@@ -12,7 +13,6 @@ import {
   type SearchOptions,
   type UnitSource,
 } from "../core/search/search.js";
-import { tokenize } from "../core/search/tokenize.js";
 
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
@@ -85,7 +85,7 @@ export async function recallEach(options: RecallOptions, variants: readonly Reca
   if (checked.every((c) => c.reason)) return checked.map((c) => ({ ...c, warnings: [] }));
   const ws = openWorkspace(options);
   const { cache, warnings, parsed } = await refreshCache(ws.root);
-  const index = indexForTerms(cache, tokenize(options.query, "query"));
+  const index = indexForTerms(cache, queryKeys(options.query));
   const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchIndex(index, options.query, search)));
   const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed);
   return results.map((r) => ({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })), warnings: r.reason ? [] : warnings }));
@@ -140,7 +140,7 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
       const seg = skeleton.segments[path]!;
       index.segments[path] = overlaid.has(path) ? seg : { stamp: seg.stamp, units: seg.units, postings: {} };
     }
-    addPostings(cache, index, tokenize(query.query, "query"), starts);
+    addPostings(cache, index, queryKeys(query.query), starts);
     const result = searchIndex(index, query.query, search);
     const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts });
     return { ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })), warnings: [...warnings] };
