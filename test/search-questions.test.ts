@@ -51,3 +51,31 @@ describe("questions about people and times", () => {
     }
   });
 });
+
+describe("brain recall --explain", () => {
+  it("gives each --json hit the parts its score is made of, and only when asked", async () => {
+    const ws = tmpWorkspace({ "MEMORY.md": "# Memory\n", "memory/2023-05-25.md": TRANSCRIPT });
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+    const r = await runBrain(["recall", "When did Tomas take the boat out sailing?", "--json", "--explain", "-n", "5", "--recent"], { cwd: ws, env });
+    expect(r.code).toBe(0);
+    const hits = JSON.parse(r.stdout) as Array<{ line: number; score: number; explain: Record<string, unknown> & { terms: Record<string, number> } }>;
+    expect(hits.length).toBeGreaterThan(1);
+    for (const h of hits) {
+      const e = h.explain as { words: number; when: number; neighbours: number; speaker: number; boost: number; recency: number; direct: boolean };
+      expect(h.score).toBeCloseTo((e.words + e.when + e.neighbours) * e.speaker * e.boost * e.recency, 1);
+      const termSum = Object.values(h.explain.terms).reduce((a, b) => a + b, 0);
+      expect(e.words).toBeCloseTo(termSum, 1);
+    }
+    const top = hits[0]!;
+    expect(top.line).toBe(8);
+    expect(top.explain).toMatchObject({ speaker: 1.5, direct: true });
+    expect(top.explain.when as number).toBeGreaterThan(0);
+    expect(Object.keys(top.explain.terms)).toEqual(expect.arrayContaining(["boat", "toma"]));
+
+    const plain = await runBrain(["recall", "When did Tomas take the boat out sailing?", "--json", "-n", "5"], { cwd: ws, env });
+    expect(JSON.parse(plain.stdout)[0]).not.toHaveProperty("explain");
+
+    const text = await runBrain(["recall", "When did Tomas take the boat out sailing?", "--explain", "-n", "1"], { cwd: ws, env });
+    expect(text.stdout).toMatch(/= words [\d.]+ \(.*boat [\d.]+.*\) \+ when [\d.]+.* × speaker 1\.5/);
+  });
+});

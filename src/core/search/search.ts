@@ -53,9 +53,36 @@ export interface SearchHit {
   kind: string;
   date: string | null;
   text: string;
+  /** How the score was made; only with the `explain` option (`brain recall --json --explain`). */
+  explain?: ScoreParts;
+}
+
+/**
+ * The parts of a hit's score, for debugging ranking:
+ * score = (words + when + neighbours) × speaker × boost × recency.
+ */
+export interface ScoreParts {
+  /** BM25 of the query's words over the unit's weighted fields (its neighbours' text included). */
+  words: number;
+  /** The time marker's part, for a when-question and a unit that says when; else 0. */
+  when: number;
+  /** The share of the previous and next log entry's scores added to this one's. */
+  neighbours: number;
+  /** 1.5 when the unit's speaker is a person the query names, else 1. */
+  speaker: number;
+  /** The unit's own multiplier (a rule a person confirmed), 1 when none. */
+  boost: number;
+  /** The recency multiplier with `recency`, else 1. */
+  recency: number;
+  /** Whether the unit holds a query word itself; units that do rank above every unit that does not. */
+  direct: boolean;
+  /** Each query word's part of `words`. */
+  terms: Record<string, number>;
 }
 
 export interface SearchOptions {
+  /** Give each hit its score's parts (`explain`). */
+  explain?: boolean;
   /** Most hits to return (default 10). */
   limit?: number;
   /** Only units of this kind. */
@@ -430,7 +457,7 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
   const accept = makeFilter(options);
   const asksWhen = WHEN_QUESTION_RE.test(query);
-  const scored = scoreTerms(index, stats, weights, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen);
+  const scored = scoreTerms(index, stats, weights, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen, options.explain ?? false);
 
   if (options.recency) {
     // Units recency brings level keep their order by score before it.
@@ -438,14 +465,15 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
     applyRecency(scored, options, stats);
   }
   const best = firstInOrder(scored, limit, (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
-  const hits = best.map(({ path, unit, score }) => ({
-    path,
-    line: unit.line,
-    score: Math.round(score * 1000) / 1000,
-    kind: unit.kind,
-    date: unit.date,
-    text: unit.text,
-  }));
+  const hits = best.map(({ path, unit, score, parts }): SearchHit => {
+    const hit: SearchHit = { path, line: unit.line, score: round(score), kind: unit.kind, date: unit.date, text: unit.text };
+    if (parts) {
+      const terms: Record<string, number> = {};
+      for (const [t, v] of Object.entries(parts.terms)) terms[t] = round(v);
+      hit.explain = { ...parts, words: round(parts.words), when: round(parts.when), neighbours: round(parts.neighbours), recency: round(parts.recency), terms };
+    }
+    return hit;
+  });
   return { hits, terms: unique };
 }
 
@@ -455,6 +483,8 @@ interface Scored {
   score: number;
   /** Holds a query term in its own fields, not only through its neighbours. */
   direct: boolean;
+  /** With `explain`. */
+  parts?: ScoreParts;
 }
 
 /**
@@ -510,6 +540,7 @@ function scoreTerms(
   sources: ReadonlySet<string> | null,
   minTermShare: number,
   asksWhen: boolean,
+  explain: boolean,
 ): Scored[] {
   const { k1, b, speakerBoost, when } = SEARCH_SETTINGS;
   const idf = new Map<string, number>();
@@ -524,6 +555,9 @@ function scoreTerms(
     const acc = new Map<number, number>();
     /** How many of the query's distinct terms each unit holds itself. */
     const held = new Map<number, number>();
+    /** With `explain`: per unit, each term's part. */
+    const termParts = explain ? new Map<number, Record<string, number>>() : null;
+    const whenParts = explain ? new Map<number, number>() : null;
     for (const [term, qw] of weights) {
       const w = idf.get(term)! * qw;
       if (w === 0) continue;
@@ -535,7 +569,13 @@ function scoreTerms(
         const tf = Math.abs(signed);
         const unit = seg.units[ui]!;
         const norm = k1 * (1 - b + (b * unit.len) / stats.avgLen);
-        acc.set(ui, (acc.get(ui) ?? 0) + (w * tf * (k1 + 1)) / (tf + norm));
+        const part = (w * tf * (k1 + 1)) / (tf + norm);
+        acc.set(ui, (acc.get(ui) ?? 0) + part);
+        if (termParts) {
+          const rec = termParts.get(ui) ?? {};
+          rec[term] = part;
+          termParts.set(ui, rec);
+        }
         if (signed > 0) held.set(ui, (held.get(ui) ?? 0) + 1);
       }
     }
@@ -548,7 +588,9 @@ function scoreTerms(
         const prev = acc.get(ui);
         if (prev === undefined) continue;
         const norm = k1 * (1 - b + (b * seg.units[ui]!.len) / stats.avgLen);
-        acc.set(ui, prev + (w * (k1 + 1)) / (1 + norm));
+        const part = (w * (k1 + 1)) / (1 + norm);
+        acc.set(ui, prev + part);
+        whenParts?.set(ui, part);
       }
     }
     /** Units said by a person the query names. */
@@ -566,7 +608,15 @@ function scoreTerms(
       const own = held.get(ui) ?? 0;
       if (own < required) continue;
       const said = spoken?.has(ui) ? 1 + speakerBoost : 1;
-      if (accept(unit)) out.push({ path, unit, score: s * unit.boost * said, direct: own > 0 });
+      if (!accept(unit)) continue;
+      const item: Scored = { path, unit, score: s * unit.boost * said, direct: own > 0 };
+      if (explain) {
+        const base = acc.get(ui) ?? 0;
+        const when = whenParts!.get(ui) ?? 0;
+        const terms = termParts!.get(ui) ?? {};
+        item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, direct: own > 0, terms };
+      }
+      out.push(item);
     }
   }
   return out;
@@ -617,7 +667,9 @@ function applyRecency(scored: Scored[], options: SearchOptions, stats: IndexStat
   for (const s of scored) {
     if (!s.unit.date) continue;
     const age = Math.max(0, daysBetween(s.unit.date, today));
-    s.score *= 1 + weight * Math.pow(0.5, age / half);
+    const factor = 1 + weight * Math.pow(0.5, age / half);
+    s.score *= factor;
+    if (s.parts) s.parts.recency = factor;
   }
 }
 
