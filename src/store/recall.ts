@@ -4,6 +4,7 @@ import {
   buildIndex,
   createIndex,
   INDEX_VERSION,
+  queryKeys,
   searchIndex,
   type IndexSegment,
   type MemoryUnit,
@@ -12,7 +13,6 @@ import {
   type SearchOptions,
   type UnitSource,
 } from "../core/search/search.js";
-import { tokenize } from "../core/search/tokenize.js";
 
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
@@ -40,6 +40,8 @@ export interface RecallOptions extends WorkspaceOptions {
   recency?: SearchOptions["recency"];
   /** Only units holding at least this share of the query's terms (see SearchOptions.minTermShare). */
   minTermShare?: number;
+  /** Each hit carries its score's parts (`explain`). */
+  explain?: boolean;
 }
 
 export interface RecallResult {
@@ -65,7 +67,7 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
 }
 
 /** What one of `recallEach`'s searches changes of the shared options. */
-export type RecallVariant = Pick<RecallOptions, "limit" | "kind" | "since" | "source" | "recency" | "minTermShare">;
+export type RecallVariant = Pick<RecallOptions, "limit" | "kind" | "since" | "source" | "recency" | "minTermShare" | "explain">;
 
 /**
  * Several searches for one query (say, its strategies and its playbooks),
@@ -77,7 +79,7 @@ export type RecallVariant = Pick<RecallOptions, "limit" | "kind" | "since" | "so
 export async function recallEach(options: RecallOptions, variants: readonly RecallVariant[]): Promise<RecallResult[]> {
   const searches = variants.map((v): SearchOptions => {
     const o = { ...options, ...v };
-    return { limit: o.limit, kind: o.kind, since: o.since, source: o.source, recency: o.recency, minTermShare: o.minTermShare };
+    return { limit: o.limit, kind: o.kind, since: o.since, source: o.source, recency: o.recency, minTermShare: o.minTermShare, explain: o.explain };
   });
   // The core checks the query and options before any file is read: a stop-word
   // query or a bad --since costs nothing, a huge query is refused up front.
@@ -85,7 +87,7 @@ export async function recallEach(options: RecallOptions, variants: readonly Reca
   if (checked.every((c) => c.reason)) return checked.map((c) => ({ ...c, warnings: [] }));
   const ws = openWorkspace(options);
   const { cache, warnings, parsed } = await refreshCache(ws.root);
-  const index = indexForTerms(cache, tokenize(options.query, "query"));
+  const index = indexForTerms(cache, queryKeys(options.query));
   const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchIndex(index, options.query, search)));
   const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed);
   return results.map((r) => ({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })), warnings: r.reason ? [] : warnings }));
@@ -132,7 +134,15 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
   }
   const starts = blockStarts(cache);
   return async (query) => {
-    const search: SearchOptions = { limit: query.limit, kind: query.kind, since: query.since, source: query.source, recency: query.recency, minTermShare: query.minTermShare };
+    const search: SearchOptions = {
+      limit: query.limit,
+      kind: query.kind,
+      since: query.since,
+      source: query.source,
+      recency: query.recency,
+      minTermShare: query.minTermShare,
+      explain: query.explain,
+    };
     const checked = searchIndex(createIndex(), query.query, search);
     if (checked.reason) return { ...checked, warnings: [] };
     const index = createIndex();
@@ -140,7 +150,7 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
       const seg = skeleton.segments[path]!;
       index.segments[path] = overlaid.has(path) ? seg : { stamp: seg.stamp, units: seg.units, postings: {} };
     }
-    addPostings(cache, index, tokenize(query.query, "query"), starts);
+    addPostings(cache, index, queryKeys(query.query), starts);
     const result = searchIndex(index, query.query, search);
     const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts });
     return { ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })), warnings: [...warnings] };

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { buildIndex, queryKeys, searchIndex, unitsFromDailyLog, WHEN_TERM } from "../src/core/search/search.js";
+import { bareGitEnv, runBrain, tmpWorkspace } from "./helpers.js";
+
+// A transcript written as a daily log, one `Name: text` entry per turn, as an
+// agent that keeps a conversation in memory/ writes it: each speaker also
+// names the other when answering, so a name in the text is often the person
+// spoken to, not the one speaking.
+const TRANSCRIPT = `# 2023-05-25
+
+- 13:14 [note] Priya: Hey Tomas! I spent the weekend researching guide dog schools, it's been on my mind for ages.
+- 13:15 [note] Tomas: Priya, researching guide dog schools sounds like a big step! What got you started?
+- 13:16 [note] Priya: My neighbour's dog. Tomas, what about you?
+- 13:17 [note] Tomas: I repaired the old sailing boat with my brother. Priya, you should come sailing.
+- 13:18 [note] Priya: Sailing sounds lovely. I went sailing once and loved the boat.
+- 13:19 [note] Tomas: We took the boat out on the lake last Saturday, first time this year.
+`;
+
+const units = () => unitsFromDailyLog("memory/2023-05-25.md", "2023-05-25", TRANSCRIPT);
+const first = (query: string) => searchIndex(buildIndex(units()), query, { limit: 3 }).hits[0];
+
+describe("questions about people and times", () => {
+  it("a question naming a speaker finds what that person said before what others said to them", () => {
+    // Tomas's reply repeats the topic and names Priya; the answer is Priya's own turn.
+    expect(first("What did Priya research?")?.line).toBe(3);
+    expect(first("What did Tomas repair with his brother?")?.line).toBe(6);
+  });
+
+  it("a when-question prefers the entry that says when", () => {
+    // Priya's turn about sailing matches the words as well, but only Tomas's says when.
+    expect(first("When did Tomas take the boat out sailing?")?.line).toBe(8);
+    expect(queryKeys("When did Tomas take the boat out?")).toContain(WHEN_TERM);
+    expect(queryKeys("What boat did Tomas take out?")).not.toContain(WHEN_TERM);
+  });
+
+  it("the time marker only lifts entries the words found: it never finds one of its own", () => {
+    const lines = (q: string) => searchIndex(buildIndex(units()), q, { limit: 10 }).hits.map((h) => h.line).sort();
+    expect(lines("When did Priya visit the guide dog schools?")).toEqual(lines("Did Priya visit the guide dog schools?"));
+    expect(lines("When did the boat sink?")).toEqual(lines("Did the boat sink?"));
+  });
+
+  it("brain recall reads the speaker and time postings from its index cache, cold and warm alike", async () => {
+    const ws = tmpWorkspace({ "MEMORY.md": "# Memory\n", "memory/2023-05-25.md": TRANSCRIPT });
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+    for (const run of ["cold", "warm"]) {
+      const r = await runBrain(["recall", "When did Tomas take the boat out sailing?", "--json", "-n", "1"], { cwd: ws, env });
+      expect(r.code, run).toBe(0);
+      expect(JSON.parse(r.stdout)[0].line, run).toBe(8);
+      const who = await runBrain(["recall", "What did Priya research?", "--json", "-n", "1"], { cwd: ws, env });
+      expect(JSON.parse(who.stdout)[0].line, run).toBe(3);
+    }
+  });
+});
+
+describe("brain recall --explain", () => {
+  it("gives each --json hit the parts its score is made of, and only when asked", async () => {
+    const ws = tmpWorkspace({ "MEMORY.md": "# Memory\n", "memory/2023-05-25.md": TRANSCRIPT });
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+    const r = await runBrain(["recall", "When did Tomas take the boat out sailing?", "--json", "--explain", "-n", "5", "--recent"], { cwd: ws, env });
+    expect(r.code).toBe(0);
+    const hits = JSON.parse(r.stdout) as Array<{ line: number; score: number; explain: Record<string, unknown> & { terms: Record<string, number> } }>;
+    expect(hits.length).toBeGreaterThan(1);
+    for (const h of hits) {
+      const e = h.explain as { words: number; when: number; neighbours: number; speaker: number; boost: number; recency: number; direct: boolean };
+      expect(h.score).toBeCloseTo((e.words + e.when + e.neighbours) * e.speaker * e.boost * e.recency, 1);
+      const termSum = Object.values(h.explain.terms).reduce((a, b) => a + b, 0);
+      expect(e.words).toBeCloseTo(termSum, 1);
+    }
+    const top = hits[0]!;
+    expect(top.line).toBe(8);
+    expect(top.explain).toMatchObject({ speaker: 1.5, direct: true });
+    expect(top.explain.when as number).toBeGreaterThan(0);
+    expect(Object.keys(top.explain.terms)).toEqual(expect.arrayContaining(["boat", "toma"]));
+
+    const plain = await runBrain(["recall", "When did Tomas take the boat out sailing?", "--json", "-n", "5"], { cwd: ws, env });
+    expect(JSON.parse(plain.stdout)[0]).not.toHaveProperty("explain");
+
+    const text = await runBrain(["recall", "When did Tomas take the boat out sailing?", "--explain", "-n", "1"], { cwd: ws, env });
+    expect(text.stdout).toMatch(/= words [\d.]+ \(.*boat [\d.]+.*\) \+ when [\d.]+.* × speaker 1\.5/);
+  });
+});
