@@ -448,8 +448,8 @@ function errorResult(err: unknown, tool: string, log: (line: string) => void): C
   if (isBrainError(err)) {
     const message = redactSecrets(err.message).text;
     log(`${tool}: ${message}`);
-    // An error that carries data (a refused consolidation's case results) gives it to the agent too.
-    const details = (err as { details?: unknown }).details;
+    // An error that carries data (a refused consolidation's case results, a refused distillation's gate report) gives it to the agent too.
+    const details = err.details;
     const error = details === undefined ? { code: err.code, message } : { code: err.code, message, details: JSON.parse(redactSecrets(JSON.stringify(details)).text) };
     return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error } };
   }
