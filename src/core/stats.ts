@@ -453,8 +453,8 @@ export function computeStats(input: StatsInput): Stats {
   };
 }
 
-/** The spread of a problem's attempts over its solutions; null with fewer than 2 attempts. */
-function problemDiversity(problem: string, list: Problem["solutions"] & object, ids: Map<unknown, string>, thresholds: StrategyThresholds): ProblemDiversity | null {
+/** The spread of a problem's attempts over its solutions; null with fewer than 2 attempts. `ids` maps each solution object to its id ({@link solutionIds}). */
+export function problemDiversity(problem: string, list: Problem["solutions"] & object, ids: Map<unknown, string>, thresholds: StrategyThresholds): ProblemDiversity | null {
   const tried = list.filter((s) => (s.tries ?? 0) > 0);
   const attempts = tried.reduce((n, s) => n + (s.tries ?? 0), 0);
   if (attempts < 2) return null;
