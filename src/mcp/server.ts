@@ -391,9 +391,11 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "To know memory still answers what it must: runs the workspace's regression cases (regression-cases.json) with the real " +
       "check and recall — each error must still get its recorded fix, each promoted rule must still be found — and reports each case " +
       "that fails with what came first instead. brain_consolidate refuses a run that would make a passing case fail.",
-    input: {},
+    input: {
+      ids: z.array(nonEmpty("A case id")).optional().describe("Run only these cases (ids as listed in regression-cases.json); an id not there is an error. Default: every case"),
+    },
     readOnly: true,
-    run: async (_a, ctx) => (await import("../store/eval.js")).runEval(ctx),
+    run: async (a, ctx) => (await import("../store/eval.js")).runEval({ ...ctx, ids: a.ids }),
     text: (r) =>
       r.total === 0
         ? `No regression cases in ${r.path} yet; brain_error and promoted rules add them.`
