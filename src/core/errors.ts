@@ -9,9 +9,17 @@ export class BrainError extends Error {
   readonly code: string = "BRAIN_ERROR";
   /** Process exit code the CLI uses: 1 failure, 2 usage error. */
   readonly exitCode: 1 | 2 = 1;
-  constructor(message: string, options?: ErrorOptions) {
+  /**
+   * What the failure is made of, as data, for an error that has more to say
+   * than its message (a refused consolidation's case results, a refused
+   * distillation's quality-gate report). Both fronts carry it as
+   * `error.details`, the one place machines read it from; undefined otherwise.
+   */
+  readonly details?: unknown;
+  constructor(message: string, options?: ErrorOptions & { details?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    if (options?.details !== undefined) this.details = options.details;
   }
 }
 
@@ -99,20 +107,23 @@ export class SummarizerError extends BrainError {
 /**
  * A summarizer's answer failed the quality gates on too many entries (more
  * than `summarizerMaxRejectedShare`): nothing of the run was written. The
- * message lists each rejected entry with its gate and why; `gates` holds the
- * report as data (the CLI's `--json` error carries it as `details`).
+ * message lists each rejected entry with its gate and why; `details` holds
+ * the report as data (`gates` is the same object, typed).
  */
 export class DistillationRefusedError extends BrainError {
   override readonly code = "BRAIN_DISTILLATION_REFUSED";
-  readonly gates: GateReport;
+  declare readonly details: GateReport;
+  /** The quality gates' report: the same object as `details`. */
+  get gates(): GateReport {
+    return this.details;
+  }
   constructor(gates: GateReport, who = "The summarizer's answer", options?: ErrorOptions) {
     const share = (n: number) => `${Math.round(n * 100)}%`;
     const lines = gates.rejected.flatMap((r) => [`  entries/${r.index}: ${JSON.stringify(r.text)} (← ${r.sources.join(", ")})`, ...r.failures.map((f) => `    ${f.gate}: ${f.reason}`)]);
     super(
       `${who} was refused by the quality gates: ${gates.rejected.length} of ${gates.checked} entries failed (${share(gates.rejectedShare)}, more than the ${share(gates.thresholds.maxRejectedShare)} "summarizerMaxRejectedShare" allows). Nothing was written; memory is as it was.\n${lines.join("\n")}`,
-      options,
+      { ...options, details: gates },
     );
-    this.gates = gates;
   }
 }
 
@@ -245,9 +256,9 @@ export class ConsolidationRefusedError extends BrainError {
   override readonly code = "BRAIN_CONSOLIDATE_REFUSED";
   constructor(
     message: string,
-    readonly details: unknown,
+    details: unknown,
     readonly report: string,
   ) {
-    super(message);
+    super(message, { details });
   }
 }

@@ -72,6 +72,8 @@ export const BRAIN_FILES = {
   warnedNoGit: `${BRAIN_DIR}/warned-no-git`,
   /** The recall index cache; deleting it only costs one rebuild. */
   recallIndex: `${BRAIN_DIR}/recall-index.json`,
+  /** What `brain stats` matched its errors to, for the strategies.json it last read; deleting it only costs one rebuild. */
+  statsCache: `${BRAIN_DIR}/stats-cache.json`,
   /** What the last sync saw. */
   syncState: `${BRAIN_DIR}/sync-state.json`,
   /** When consolidation last distilled, for the cooldown of automatic runs. */

@@ -391,9 +391,11 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "To know memory still answers what it must: runs the workspace's regression cases (regression-cases.json) with the real " +
       "check and recall — each error must still get its recorded fix, each promoted rule must still be found — and reports each case " +
       "that fails with what came first instead. brain_consolidate refuses a run that would make a passing case fail.",
-    input: {},
+    input: {
+      ids: z.array(nonEmpty("A case id")).optional().describe("Run only these cases (ids as listed in regression-cases.json); an id not there is an error. Default: every case"),
+    },
     readOnly: true,
-    run: async (_a, ctx) => (await import("../store/eval.js")).runEval(ctx),
+    run: async (a, ctx) => (await import("../store/eval.js")).runEval({ ...ctx, ids: a.ids }),
     text: (r) =>
       r.total === 0
         ? `No regression cases in ${r.path} yet; brain_error and promoted rules add them.`
@@ -448,8 +450,8 @@ function errorResult(err: unknown, tool: string, log: (line: string) => void): C
   if (isBrainError(err)) {
     const message = redactSecrets(err.message).text;
     log(`${tool}: ${message}`);
-    // An error that carries data (a refused consolidation's case results) gives it to the agent too.
-    const details = (err as { details?: unknown }).details;
+    // An error that carries data (a refused consolidation's case results, a refused distillation's gate report) gives it to the agent too.
+    const details = err.details;
     const error = details === undefined ? { code: err.code, message } : { code: err.code, message, details: JSON.parse(redactSecrets(JSON.stringify(details)).text) };
     return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error } };
   }

@@ -18,6 +18,7 @@ import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
+import type { StrategyThresholds } from "../core/strategies/lifecycle.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
@@ -86,10 +87,11 @@ export async function recallEach(options: RecallOptions, variants: readonly Reca
   const checked = searches.map((search) => searchIndex(createIndex(), options.query, search));
   if (checked.every((c) => c.reason)) return checked.map((c) => ({ ...c, warnings: [] }));
   const ws = openWorkspace(options);
-  const { cache, warnings, parsed } = await refreshCache(ws.root);
+  const thresholds = ws.config.thresholds;
+  const { cache, warnings, parsed } = await refreshCache(ws.root, true, thresholds);
   const index = indexForTerms(cache, queryKeys(options.query));
   const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchIndex(index, options.query, search)));
-  const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed);
+  const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed, { thresholds });
   return results.map((r) => ({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })), warnings: r.reason ? [] : warnings }));
 }
 
@@ -111,14 +113,15 @@ export type RecallQuery = Omit<RecallOptions, keyof WorkspaceOptions>;
 export async function openRecall(options: WorkspaceOptions & { overlay?: FileOverlay; saveIndex?: boolean }): Promise<(query: RecallQuery) => Promise<RecallResult>> {
   const ws = openWorkspace(options);
   const overlay: FileOverlay = options.overlay ?? new Map();
-  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true);
+  const thresholds = ws.config.thresholds;
+  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true, thresholds);
   const overlaid = new Map<string, IndexSegment | null>();
   for (const [path, text] of overlay) {
     const source = sourceOfPath(path);
     let units: MemoryUnit[] = [];
     if (source && text !== null) {
       try {
-        units = await unitsOfFile({ path, source }, text);
+        units = await unitsOfFile({ path, source, thresholds }, text);
       } catch (err) {
         warnings.push(`${path} left out of recall: ${(err as Error).message}`);
       }
@@ -152,7 +155,7 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
     }
     addPostings(cache, index, queryKeys(query.query), starts);
     const result = searchIndex(index, query.query, search);
-    const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts });
+    const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts, thresholds });
     return { ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })), warnings: [...warnings] };
   };
 }
@@ -200,15 +203,21 @@ interface CacheHeader {
   files: CachedFile[];
 }
 
-/** The files recall reads, with their stamps (mtime, size, inode: a rename-based write always changes it). */
-function listFiles(root: string): Array<RecallFile & { stamp: string }> {
+/**
+ * The files recall reads, with their stamps (mtime, size, inode: a rename-based write always changes it).
+ * strategies.json's stamp also holds the threshold overrides its units were built with, so a change of
+ * them in brain.config.json indexes it again.
+ */
+function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): Array<RecallFile & { stamp: string }> {
   const out: Array<RecallFile & { stamp: string }> = [];
+  const overrides = Object.keys(thresholds).length ? `|${JSON.stringify(thresholds)}` : "";
   const add = (rel: string) => {
     const source = sourceOfPath(rel);
     if (!source) return;
     try {
       const st = statSync(join(root, rel));
-      if (st.isFile()) out.push({ path: rel, source, stamp: `${st.mtimeMs}:${st.size}:${st.ino}` });
+      const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+      if (st.isFile()) out.push(source === "strategy" ? { path: rel, source, thresholds, stamp: stamp + overrides } : { path: rel, source, stamp });
     } catch {
       // Gone between listing and stat: it is simply not part of this search.
     }
@@ -266,8 +275,12 @@ function readCache(root: string): Cache | null {
  * stamp changed, drops deleted ones, and writes the cache back (atomically)
  * when anything changed. Never fails for the cache's sake.
  */
-async function refreshCache(root: string, save = true): Promise<{ cache: Cache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
-  const files = listFiles(root);
+async function refreshCache(
+  root: string,
+  save = true,
+  thresholds: Partial<StrategyThresholds> = {},
+): Promise<{ cache: Cache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
+  const files = listFiles(root, thresholds);
   const old = readCache(root);
   const oldByPath = new Map<string, { file: CachedFile; start: number }>();
   if (old) {
@@ -478,7 +491,7 @@ async function hitTexts(
   root: string,
   hits: readonly SearchHit[],
   parsed: ReadonlyMap<string, MemoryUnit[]>,
-  from: { overlay?: FileOverlay; texts?: Map<string, Map<number, string>> } = {},
+  from: { overlay?: FileOverlay; texts?: Map<string, Map<number, string>>; thresholds?: Partial<StrategyThresholds> } = {},
 ): Promise<(hit: SearchHit) => string> {
   const wanted = new Map<string, Set<number>>();
   for (const h of hits) wanted.set(h.path, (wanted.get(h.path) ?? new Set()).add(h.line));
@@ -496,7 +509,7 @@ async function hitTexts(
         // Unreadable since it was indexed: the hit keeps its raw line, if any.
       }
       // A session keeps a file's texts for later queries, so it builds them all.
-      units = source && text !== null ? await unitsOfFile({ path, source }, text, from.texts ? undefined : lines).catch(() => []) : [];
+      units = source && text !== null ? await unitsOfFile({ path, source, thresholds: from.thresholds }, text, from.texts ? undefined : lines).catch(() => []) : [];
     }
     byPath.set(path, new Map(units.map((u) => [u.line, u.text])));
   }
