@@ -146,7 +146,7 @@ export const DEFAULT_CONFIG: Readonly<BrainConfig> = Object.freeze({
   consolidateCooldownHours: 12,
   hookContextBudget: 2000,
   hookPromptBudget: 400,
-  hookPromptMinScore: 1,
+  hookPromptMinScore: 4,
   hookAskOnStop: true,
   hookSessionDays: 7,
   thresholds: {},

@@ -20,6 +20,7 @@ import { forgetCommand } from "./forget.js";
 import { mcpCommand } from "./mcp.js";
 import { syncCommand } from "./sync.js";
 import { mergeDriverCommand } from "./merge-driver.js";
+import { hookCommand } from "./hook.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,4 +45,5 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   mcpCommand,
   syncCommand,
   mergeDriverCommand,
+  hookCommand,
 ];
