@@ -72,10 +72,10 @@ export async function runHook(options: HookOptions): Promise<HookResult> {
       if (!event.shell) return done(null);
       const { state } = readSession(ws.root, event.sessionId, event.host, now.toISOString());
       const applied = applyShellCall(state, event, now.toISOString());
-      writeSession(ws.root, applied.state);
       const notes: string[] = [];
       for (const action of applied.actions) notes.push(...(await capture(lib, applied.state, action, captured)));
-      if (applied.actions.some((a) => a.kind !== "none")) writeSession(ws.root, applied.state);
+      // Written after the captures: a failure whose entry could not be written is captured again next time.
+      writeSession(ws.root, applied.state);
       return done(notes.length ? additionalContext(event.event, notes.join("\n\n")) : null);
     }
     case "Stop":
