@@ -1,7 +1,7 @@
 import { WorkspaceNotFoundError } from "../core/errors.js";
 import { formatErrorFix } from "../core/memory/error-fix.js";
 import { applyShellCall, failureToAsk, type CaptureAction, type SessionFailure, type SessionState } from "../core/capture/session.js";
-import type { HookEvent } from "../core/capture/event.js";
+import { AUTO_ORIGIN_TAG, type HookEvent } from "../core/capture/event.js";
 import { estimateTokens } from "../core/text/tokens.js";
 import { shorten } from "../core/text/clip.js";
 import { openWorkspace, type Workspace, type WriteOptions } from "./workspace/open.js";
@@ -28,9 +28,6 @@ export interface HookResult {
   captured: { errors: { path: string; line: number; error: string }[]; fixes: { error: string; fix: string[]; path: string; line: number }[]; asked: string | null; consolidated: boolean; drained: number };
   warnings: string[];
 }
-
-/** The tag of what capture wrote, so people and consolidation tell it from what an agent or person wrote. */
-export const AUTO_TAG = "auto";
 
 /** Finds the workspace as every command does, else from the payload's `cwd`. */
 function openHookWorkspace(options: HookOptions): Workspace {
@@ -123,7 +120,7 @@ async function capture(lib: WriteOptions, state: SessionState, action: CaptureAc
   if (action.kind === "failure") {
     const f = action.failure;
     const { logEntry } = await import("./log.js");
-    const logged = await logEntry({ ...lib, kind: "error", text: `${f.error}\n(command: \`${shorten(f.command, 200)}\`)`, tags: [AUTO_TAG] });
+    const logged = await logEntry({ ...lib, kind: "error", text: `${f.error}\n(command: \`${shorten(f.command, 200)}\`)`, tags: [AUTO_ORIGIN_TAG] });
     f.logged = { path: logged.path, line: logged.line };
     captured.errors.push({ path: logged.path, line: logged.line, error: f.error });
     return knownFixes(lib, f);
@@ -139,7 +136,7 @@ async function capture(lib: WriteOptions, state: SessionState, action: CaptureAc
     const rec = await recordStrategy({ ...lib, problem, action: fix, result: 1, match: [errorSignature(f.error)] });
     const { logEntry } = await import("./log.js");
     const tie = f.logged ? ` (the [error] of ${f.logged.path}:${f.logged.line})` : "";
-    const logged = await logEntry({ ...lib, kind: "fix", text: `${formatErrorFix({ error: problem, fix })}${tie}`, tags: [AUTO_TAG] });
+    const logged = await logEntry({ ...lib, kind: "fix", text: `${formatErrorFix({ error: problem, fix })}${tie}`, tags: [AUTO_ORIGIN_TAG] });
     captured.fixes.push({ error: f.error, fix: action.fix, path: logged.path, line: logged.line });
     void state;
     return [`brain: recorded \`${shorten(fix, 200)}\` as the fix of "${shorten(problem, 120)}" (solution ${rec.solution.id} of ${rec.problem}).`];

@@ -8,6 +8,9 @@
  * string ("Process exited with code N" …) or an object with an exit code.
  */
 
+/** The tag of what `brain hook` captured by itself, not an agent or a person: consolidation never promotes it to a rule on that evidence alone. */
+export const AUTO_ORIGIN_TAG = "auto";
+
 /** The hosts whose hook payloads brain reads. */
 export const HOOK_HOSTS = ["claude-code", "codex"] as const;
 export type HookHost = (typeof HOOK_HOSTS)[number];
