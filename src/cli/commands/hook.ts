@@ -22,7 +22,7 @@ export const hookCommand: CommandModule<GlobalArgs, Args> = {
       .option("host", { type: "string", describe: "claude-code or codex (default: told from the payload)" })
       .example("brain hook SessionStart < payload.json", "Hand the session brain's context as additional context")
       .example("brain hook PostToolUseFailure --host claude-code", "Log a failed shell call as an [error] #auto entry and answer with its known fixes")
-      .epilogue(
+      .epilog(
         "Never breaks the agent: on any problem (no workspace, a bad payload, a read-only workspace) it exits 0, prints nothing on stdout and one line on stderr. " +
           "The workspace is found as for every command, else from the payload's cwd. What it writes is tagged #auto. Settings: hookContextBudget, hookPromptBudget, hookPromptMinScore, hookAskOnStop, hookSessionDays in brain.config.json.",
       ),
