@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeHookPayload } from "../src/core/capture/event.js";
-import { applyShellCall, commandKey, failureToAsk, isReadOnlyCommand, newSessionState, parseSessionState, type SessionState } from "../src/core/capture/session.js";
+import { applyShellCall, commandKey, failureToAsk, isReadOnlyCommand, newSessionState, operationSequences, parseSessionState, type SessionState } from "../src/core/capture/session.js";
 
 // Payloads in the hosts' shapes: Claude Code's PostToolUseFailure carries `error` as "Exit code N" and the
 // output; its PostToolUse of Bash carries {stdout, stderr, interrupted, isImage}; Codex's PostToolUse carries
@@ -140,6 +140,22 @@ describe("a session's failures and resolutions", () => {
   it("redacts a credential in a failed command and its output", () => {
     const { state } = run([bashFailure("curl -H 'Authorization: Bearer ghp_abcdefghijklmnopqrstuvwxyz0123456789' https://api.github.com/user", "curl: (22) The requested URL returned error: 401 token ghp_abcdefghijklmnopqrstuvwxyz0123456789")]);
     expect(JSON.stringify(state)).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+  });
+
+  it("runs of successful changing commands become operations, each looked at once", () => {
+    const { state } = run([
+      bashSuccess("git status"),
+      bashSuccess("git add -A"),
+      bashSuccess("git commit -m 'Release 1.4.0'"),
+      bashSuccess("git log --oneline -3"),
+      bashSuccess("git push origin main"),
+      bashFailure("npm publish", "npm error code E403"),
+      bashSuccess("npm run build"),
+    ]);
+    const first = operationSequences(state);
+    expect(first.operations).toEqual([{ name: "git-add-git-commit-git-push", steps: ["git add -A", "git commit -m 'Release 1.4.0'", "git push origin main"] }]);
+    expect(operationSequences(first.state).operations).toEqual([]);
+    expect(parseSessionState(JSON.stringify(first.state))).toEqual(first.state);
   });
 
   it("reads back only a well-formed state", () => {

@@ -133,6 +133,11 @@ describe("brain hook replay: whole sessions through the real CLI", () => {
     const ok = await hook(dir, "PostToolUse", succeeded("docker compose up -d"));
     expect(ok.json.hookSpecificOutput.additionalContext).toContain("docker stop legacy-postgres");
     expect(read(dir, today)).toContain("Fix: docker stop legacy-postgres");
+    // At its end, the session's run of changing commands is an operation, for playbook detection.
+    await hook(dir, "SessionEnd", claude("SessionEnd", { reason: "logout" }));
+    expect(read(dir, today)).toMatch(/\[op\] docker-stop-docker-compose\b[^\n]*\n(?: {2}.*\n)*/);
+    expect(read(dir, today)).toContain("docker stop legacy-postgres");
+    expect(commitSubjects(dir)[0]).toMatch(/^brain: op docker-stop-docker-compose/);
   });
 
   it("a sub-agent's calls count for its session, and SubagentStop drains the learnings queue", async () => {

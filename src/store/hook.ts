@@ -1,6 +1,6 @@
 import { WorkspaceNotFoundError } from "../core/errors.js";
 import { formatErrorFix } from "../core/memory/error-fix.js";
-import { applyShellCall, failureToAsk, type CaptureAction, type SessionFailure, type SessionState } from "../core/capture/session.js";
+import { applyShellCall, failureToAsk, operationSequences, type CaptureAction, type SessionFailure, type SessionState } from "../core/capture/session.js";
 import { AUTO_ORIGIN_TAG, type HookEvent } from "../core/capture/event.js";
 import { estimateTokens } from "../core/text/tokens.js";
 import { shorten } from "../core/text/clip.js";
@@ -25,7 +25,7 @@ export interface HookOptions extends WriteOptions {
 export interface HookResult {
   output: Record<string, unknown> | null;
   /** The `[error]` entries logged, the fixes recorded, the question asked. */
-  captured: { errors: { path: string; line: number; error: string }[]; fixes: { error: string; fix: string[]; path: string; line: number }[]; asked: string | null; consolidated: boolean; drained: number };
+  captured: { errors: { path: string; line: number; error: string }[]; fixes: { error: string; fix: string[]; path: string; line: number }[]; asked: string | null; consolidated: boolean; drained: number; operations: { name: string; path: string; line: number }[] };
   warnings: string[];
 }
 
@@ -48,7 +48,7 @@ export async function runHook(options: HookOptions): Promise<HookResult> {
   const now = options.now ?? new Date();
   const ws = openHookWorkspace(options);
   const lib = { ...options, workspace: ws.root, now };
-  const captured: HookResult["captured"] = { errors: [], fixes: [], asked: null, consolidated: false, drained: 0 };
+  const captured: HookResult["captured"] = { errors: [], fixes: [], asked: null, consolidated: false, drained: 0, operations: [] };
   const warnings: string[] = [];
   const done = (output: Record<string, unknown> | null): HookResult => ({ output, captured, warnings });
 
@@ -90,6 +90,7 @@ export async function runHook(options: HookOptions): Promise<HookResult> {
     case "PreCompact":
     case "SessionEnd": {
       captured.drained = await drainQueue(lib);
+      captured.operations = await flushOperations(lib, ws, event, now);
       if (event.event === "SessionEnd") pruneSessions(ws.root, now, ws.config.hookSessionDays);
       const { consolidate } = await import("./consolidation/consolidate.js");
       // The cooldown holds automatic runs back, so a hook distills at most once per consolidateCooldownHours.
@@ -108,6 +109,21 @@ function askReason(f: SessionFailure): string {
     `This session resolved a failure of \`${shorten(f.command, 120)}\` ("${error}") but brain could not see what fixed it. ` +
     `If you know, record it once with: brain error ${JSON.stringify(error)} --fix "<what fixed it>" — then stop.`
   );
+}
+
+/** The session's runs of successful changing commands as `[op]` entries, so repeated ones become playbooks. */
+async function flushOperations(lib: WriteOptions, ws: Workspace, event: HookEvent, now: Date): Promise<HookResult["captured"]["operations"]> {
+  const { state } = readSession(ws.root, event.sessionId, event.host, now.toISOString());
+  const { operations, state: next } = operationSequences(state);
+  const out: HookResult["captured"]["operations"] = [];
+  if (!operations.length) return out;
+  const { logOp } = await import("./op.js");
+  for (const op of operations.slice(-5)) {
+    const r = await logOp({ ...lib, name: op.name, params: {}, steps: op.steps });
+    out.push({ name: op.name, path: r.path, line: r.line });
+  }
+  writeSession(ws.root, next);
+  return out;
 }
 
 async function drainQueue(lib: WriteOptions): Promise<number> {

@@ -43,6 +43,8 @@ export interface SessionState {
   updated: string;
   commands: SessionCommand[];
   failures: SessionFailure[];
+  /** How many of `commands`, from the start, were already looked at for operations (see operationSequences). */
+  flushed?: number;
 }
 
 /** Most commands kept per session: enough for the sequences between a failure and its resolution. */
@@ -65,14 +67,16 @@ export function parseSessionState(text: string): SessionState | null {
   const s = data as SessionState;
   if (!s || typeof s !== "object" || s.version !== 1 || typeof s.sessionId !== "string" || !Array.isArray(s.commands) || !Array.isArray(s.failures)) return null;
   if (!s.commands.every((c) => c && typeof c.command === "string" && typeof c.ok === "boolean" && typeof c.at === "string")) return null;
+  if (s.flushed !== undefined && (!Number.isInteger(s.flushed) || s.flushed < 0)) return null;
   if (!s.failures.every((f) => f && typeof f.id === "string" && typeof f.command === "string" && typeof f.key === "string" && typeof f.error === "string")) return null;
   return s;
 }
 
 /** Wrappers that run the real program: `sudo npm i` is `npm install`'s business. */
 const WRAPPERS = new Set(["sudo", "env", "time", "nice", "command", "exec", "nohup", "npx", "pnpx", "bunx", "uv", "poetry", "pipenv"]);
-/** Subcommand spellings that mean the same. */
-const ALIASES: Record<string, string> = { i: "install", add: "install", ci: "install", t: "test", rm: "remove", un: "uninstall", run: "run" };
+/** Subcommand spellings JavaScript package managers read as the same (`npm i`, `yarn add`, `npm ci`: installing). */
+const ALIASES: Record<string, string> = { i: "install", add: "install", ci: "install", t: "test", rm: "uninstall", remove: "uninstall", un: "uninstall" };
+const ALIASED_PROGRAMS = new Set(["npm", "pnpm", "yarn", "bun"]);
 
 /** The words of a command's first simple command (up to `&&`, `;`, `|`). */
 function words(command: string): string[] {
@@ -100,7 +104,7 @@ export function commandKey(command: string): string {
   }
   const sub = w.slice(1).find((x) => !x.startsWith("-"));
   if (!sub || !/^[a-z][\w:-]*$/.test(sub) || /\.|\//.test(sub)) return program;
-  return `${program} ${ALIASES[sub] ?? sub}`;
+  return `${program} ${(ALIASED_PROGRAMS.has(program) ? ALIASES[sub] : undefined) ?? sub}`;
 }
 
 /** Programs that only look: running them changes nothing, so they are never part of a fix. */
@@ -203,6 +207,46 @@ function unique(list: string[]): string[] {
 }
 
 function trim(state: SessionState): void {
-  if (state.commands.length > SESSION_COMMANDS_MAX) state.commands.splice(0, state.commands.length - SESSION_COMMANDS_MAX);
+  if (state.commands.length > SESSION_COMMANDS_MAX) {
+    const drop = state.commands.length - SESSION_COMMANDS_MAX;
+    state.commands.splice(0, drop);
+    if (state.flushed) state.flushed = Math.max(0, state.flushed - drop);
+  }
   if (state.failures.length > SESSION_FAILURES_MAX) state.failures.splice(0, state.failures.length - SESSION_FAILURES_MAX);
+}
+
+/** An operation the session did: a run of successful changing commands, for an `[op]` entry. */
+export interface SessionOperation {
+  /** Its commands' program and subcommand, in order (`git-add-git-commit-git-push`): the same every time it is done. */
+  name: string;
+  steps: string[];
+}
+
+/** Most commands one operation holds; a longer run is a session's work, not an operation. */
+const OPERATION_STEPS_MAX = 8;
+
+/**
+ * The operations among the commands not looked at yet: each run of two or
+ * more consecutive successful commands that change something (read-only ones
+ * are passed over, a failure or a `brain` call ends the run), so an operation
+ * done again and again becomes `[op]` evidence for a playbook. Returns them
+ * and the state with those commands marked as looked at.
+ */
+export function operationSequences(state: SessionState): { operations: SessionOperation[]; state: SessionState } {
+  const from = Math.min(state.flushed ?? 0, state.commands.length);
+  const operations: SessionOperation[] = [];
+  let run: SessionCommand[] = [];
+  const end = () => {
+    if (run.length >= 2 && run.length <= OPERATION_STEPS_MAX) {
+      const keys = run.map((c) => commandKey(c.command).replace(/\s+/g, "-"));
+      operations.push({ name: keys.slice(0, 4).join("-").replace(/[^\w.-]+/g, "-").slice(0, 80), steps: run.map((c) => c.command) });
+    }
+    run = [];
+  };
+  for (const c of state.commands.slice(from)) {
+    if (!c.ok || /^\s*brain\s/.test(c.command)) end();
+    else if (!isReadOnlyCommand(c.command)) run.push(c);
+  }
+  end();
+  return { operations, state: { ...state, flushed: state.commands.length } };
 }
