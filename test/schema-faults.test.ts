@@ -9,6 +9,7 @@ import { checkStrategies, parseStrategies } from "../src/core/strategies/file.js
 import { validateConfig } from "../src/generated/config.js";
 import { validatePlaybookFrontmatter } from "../src/generated/playbook-frontmatter.js";
 import { validateRegressionCases } from "../src/generated/regression-cases.js";
+import { validateSessionState } from "../src/generated/session-state.js";
 import { validateStrategies } from "../src/generated/strategies.js";
 import { validateSummarizerInput } from "../src/generated/summarizer-input.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../src/generated/summarizer-output.js";
@@ -30,6 +31,7 @@ describe("the schemas are the definition", () => {
     config: validateConfig,
     "playbook-frontmatter": validatePlaybookFrontmatter,
     "regression-cases": validateRegressionCases,
+    "session-state": validateSessionState,
     strategies: validateStrategies,
     "summarizer-input": validateSummarizerInput,
     "summarizer-output": summarizerOutputSchema,

@@ -1,6 +1,8 @@
 import { errorContentLines, errorKeyText } from "../signature/key-lines.js";
 import { redactSecrets } from "../redaction/redact.js";
 import type { HookEvent, ShellCall } from "./event.js";
+import { schemaFaults } from "../schema.js";
+import { validateSessionState } from "../../generated/session-state.js";
 
 /**
  * What one agent session did, as far as capture needs it, and what each new
@@ -56,7 +58,7 @@ export function newSessionState(sessionId: string, host: string, now: string): S
   return { version: 1, sessionId, host, started: now, updated: now, commands: [], failures: [] };
 }
 
-/** A state file's content, or null when it is not one (brain then starts the session's state again). */
+/** A state file's content, or null when it does not fit schemas/session-state.schema.json (brain then starts the session's state again). */
 export function parseSessionState(text: string): SessionState | null {
   let data: unknown;
   try {
@@ -64,12 +66,7 @@ export function parseSessionState(text: string): SessionState | null {
   } catch {
     return null;
   }
-  const s = data as SessionState;
-  if (!s || typeof s !== "object" || s.version !== 1 || typeof s.sessionId !== "string" || !Array.isArray(s.commands) || !Array.isArray(s.failures)) return null;
-  if (!s.commands.every((c) => c && typeof c.command === "string" && typeof c.ok === "boolean" && typeof c.at === "string")) return null;
-  if (s.flushed !== undefined && (!Number.isInteger(s.flushed) || s.flushed < 0)) return null;
-  if (!s.failures.every((f) => f && typeof f.id === "string" && typeof f.command === "string" && typeof f.key === "string" && typeof f.error === "string")) return null;
-  return s;
+  return schemaFaults(validateSessionState, data, "session state").length ? null : (data as SessionState);
 }
 
 /** Wrappers that run the real program: `sudo npm i` is `npm install`'s business. */
