@@ -86,6 +86,10 @@ describe("brain hook replay: whole sessions through the real CLI", () => {
 
     const stop = await hook(dir, "Stop", claude("Stop", { stop_hook_active: false, last_assistant_message: "Installed." }));
     expect(stop.stdout).toBe("");
+
+    // --json shows a person what a hook did, the host's answer included.
+    const shown = await hook(dir, "PostToolUseFailure", { ...failed("npm install", ERESOLVE), session_id: "third-session" }, ["--json"]);
+    expect(shown.json).toMatchObject({ event: "PostToolUseFailure", host: "claude-code", output: { hookSpecificOutput: { hookEventName: "PostToolUseFailure" } }, captured: { errors: [{ path: today }], fixes: [], asked: null }, warnings: [] });
   });
 
   it("a failure resolved with nothing brain could see in between: Stop asks once, never when stop_hook_active, never twice", async () => {

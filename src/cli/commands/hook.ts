@@ -24,7 +24,8 @@ export const hookCommand: CommandModule<GlobalArgs, Args> = {
       .example("brain hook PostToolUseFailure --host claude-code", "Log a failed shell call as an [error] #auto entry and answer with its known fixes")
       .epilog(
         "Never breaks the agent: on any problem (no workspace, a bad payload, a read-only workspace) it exits 0, prints nothing on stdout and one line on stderr. " +
-          "The workspace is found as for every command, else from the payload's cwd. What it writes is tagged #auto. Settings: hookContextBudget, hookPromptBudget, hookPromptMinScore, hookAskOnStop, hookSessionDays in brain.config.json.",
+          "The workspace is found as for every command, else from the payload's cwd. What it writes is tagged #auto. " +
+          "--json prints, instead of the host's answer, {event, host, output (the answer), captured (errors, fixes, asked, operations, drained, consolidated), warnings}, for a person checking what a hook does. Settings: hookContextBudget, hookPromptBudget, hookPromptMinScore, hookAskOnStop, hookSessionDays in brain.config.json.",
       ),
   handler: async (args) => {
     try {
@@ -50,7 +51,9 @@ export const hookCommand: CommandModule<GlobalArgs, Args> = {
       const { baseOptions } = await import("../output.js");
       const { runHook } = await import("../../store/hook.js");
       const result = await runHook({ ...baseOptions(args), event });
-      if (result.output) process.stdout.write(`${JSON.stringify(result.output)}\n`);
+      // --json is for a person looking at what a hook did; hosts read the bare answer.
+      if (args.json) process.stdout.write(`${JSON.stringify({ event: event.event, host: event.host, ...result }, null, 2)}\n`);
+      else if (result.output) process.stdout.write(`${JSON.stringify(result.output)}\n`);
     } catch (err) {
       // The agent must never be broken by its memory: one line on stderr, exit 0, nothing on stdout.
       const message = String((err as Error)?.message ?? err).split("\n")[0] ?? "";
