@@ -10,6 +10,7 @@ import { validateConfig } from "../src/generated/config.js";
 import { validateConsolidateState } from "../src/generated/consolidate-state.js";
 import { validatePlaybookFrontmatter } from "../src/generated/playbook-frontmatter.js";
 import { validateRegressionCases } from "../src/generated/regression-cases.js";
+import { validateSessionState } from "../src/generated/session-state.js";
 import { validateStrategies } from "../src/generated/strategies.js";
 import { validateSummarizerInput } from "../src/generated/summarizer-input.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../src/generated/summarizer-output.js";
@@ -32,6 +33,7 @@ describe("the schemas are the definition", () => {
     "consolidate-state": validateConsolidateState,
     "playbook-frontmatter": validatePlaybookFrontmatter,
     "regression-cases": validateRegressionCases,
+    "session-state": validateSessionState,
     strategies: validateStrategies,
     "summarizer-input": validateSummarizerInput,
     "summarizer-output": summarizerOutputSchema,
