@@ -21,6 +21,7 @@ import { mcpCommand } from "./mcp.js";
 import { syncCommand } from "./sync.js";
 import { mergeDriverCommand } from "./merge-driver.js";
 import { hookCommand } from "./hook.js";
+import { ingestCommand } from "./ingest.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,4 +47,5 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   syncCommand,
   mergeDriverCommand,
   hookCommand,
+  ingestCommand,
 ];
