@@ -80,6 +80,8 @@ export const BRAIN_FILES = {
   consolidateState: `${BRAIN_DIR}/consolidate-state.json`,
   /** What each agent session did, for `brain hook` (one `<session>.json` each; rebuildable, pruned after `hookSessionDays`). */
   sessions: `${BRAIN_DIR}/sessions`,
+  /** How far `brain ingest` read each transcript (one `<hash of its path>.json` each; rebuildable). */
+  ingest: `${BRAIN_DIR}/ingest`,
   /** Keeps `.brain/` out of git even where the workspace's .gitignore does not. */
   gitignore: `${BRAIN_DIR}/.gitignore`,
 } as const;

@@ -131,8 +131,8 @@ async function drainQueue(lib: WriteOptions): Promise<number> {
   return (await queueDrain(lib)).drained;
 }
 
-/** Writes what a capture action means and returns what to tell the agent. */
-async function capture(lib: WriteOptions, state: SessionState, action: CaptureAction, captured: HookResult["captured"]): Promise<string[]> {
+/** Writes what a capture action means and returns what to tell the agent. `brain ingest` writes through it too. */
+export async function capture(lib: WriteOptions, state: SessionState, action: CaptureAction, captured: HookResult["captured"]): Promise<string[]> {
   if (action.kind === "failure") {
     const f = action.failure;
     const { logEntry } = await import("./log.js");

@@ -22,6 +22,7 @@ import { syncCommand } from "./sync.js";
 import { mergeDriverCommand } from "./merge-driver.js";
 import { setupCommand } from "./setup.js";
 import { hookCommand } from "./hook.js";
+import { ingestCommand } from "./ingest.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,4 +49,5 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   syncCommand,
   mergeDriverCommand,
   hookCommand,
+  ingestCommand,
 ];
