@@ -18,6 +18,7 @@ import { VERSION } from "../core/version.js";
 import { redactSecrets } from "../core/redaction/redact.js";
 import type { WorkspaceOptions } from "../store/workspace/open.js";
 import { dailyLogPath, MEMORY_PATH } from "../core/layout.js";
+import { TOOL_OUTPUTS } from "./output.js";
 
 /** Where and how the server works; every field is read again on each call. */
 export interface BrainServerOptions {
@@ -49,7 +50,12 @@ export interface BrainTool<S extends z.ZodRawShape = z.ZodRawShape> {
   /** Says when to call it: the agent protocol of AGENTS.md, as tool descriptions. */
   description: string;
   input: S;
+  /** Changes nothing in the workspace (annotation readOnlyHint). */
   readOnly: boolean;
+  /** Rewrites, moves or takes back what is already there, rather than only adding (destructiveHint). */
+  destructive?: boolean;
+  /** A second identical call changes nothing more (idempotentHint); every read-only tool is. */
+  idempotent?: boolean;
   run: (args: z.infer<z.ZodObject<S>>, ctx: CallContext) => Promise<object> | object;
   /** A few lines for the agent; the full data is in the structured content. */
   text: (result: never) => string;
@@ -62,6 +68,8 @@ function defineTool<S extends z.ZodRawShape, R extends object>(tool: {
   description: string;
   input: S;
   readOnly: boolean;
+  destructive?: boolean;
+  idempotent?: boolean;
   run: (args: z.infer<z.ZodObject<S>>, ctx: CallContext) => Promise<R> | R;
   text: (result: R) => string;
 }): BrainTool {
@@ -364,6 +372,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
       force: z.boolean().optional().describe("Write even when a regression case that passes now would fail (see brain_eval); the commit body says so"),
     },
     readOnly: false,
+    // It rewrites MEMORY.md and the rules files and moves logs; run again at once, it finds nothing new.
+    destructive: true,
+    idempotent: true,
     run: async (a, ctx) =>
       (await import("../store/consolidation/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false, auto: a.auto, force: a.force }),
     text: (r) =>
@@ -441,6 +452,23 @@ export const BRAIN_RESOURCES = [
   },
 ] as const;
 
+/** What a tool does to the workspace, as MCP annotations; every tool works on local files only. */
+export function toolAnnotations(tool: BrainTool): { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: false } {
+  return {
+    readOnlyHint: tool.readOnly,
+    destructiveHint: !tool.readOnly && tool.destructive === true,
+    idempotentHint: tool.readOnly || tool.idempotent === true,
+    openWorldHint: false,
+  };
+}
+
+/**
+ * Where an error result carries brain's error code (and details): in `_meta`,
+ * not `structuredContent`, which must match the tool's outputSchema — a
+ * client that validates answers (the SDK's does) would reject `{ error }`.
+ */
+export const ERROR_META = "brain/error";
+
 /** The error result an agent sees: the BrainError's message and code; the server goes on serving. */
 function errorResult(err: unknown, tool: string, log: (line: string) => void): CallToolResult {
   err = isBrainError(err) ? err : (fileSystemError(err) ?? err);
@@ -451,12 +479,12 @@ function errorResult(err: unknown, tool: string, log: (line: string) => void): C
     // An error that carries data (a refused consolidation's case results) gives it to the agent too.
     const details = (err as { details?: unknown }).details;
     const error = details === undefined ? { code: err.code, message } : { code: err.code, message, details: JSON.parse(redactSecrets(JSON.stringify(details)).text) };
-    return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error } };
+    return { isError: true, content: [{ type: "text", text: message }], _meta: { [ERROR_META]: error } };
   }
   // A bug, not bad input: the stack goes to stderr for a maintainer, the agent gets the message.
   log(`${tool}: unexpected error: ${redactSecrets((err as Error)?.stack ?? String(err)).text}`);
   const message = redactSecrets(`Unexpected error in ${tool}: ${(err as Error)?.message ?? String(err)}`).text;
-  return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { code: INTERNAL_ERROR_CODE, message } } };
+  return { isError: true, content: [{ type: "text", text: message }], _meta: { [ERROR_META]: { code: INTERNAL_ERROR_CODE, message } } };
 }
 
 /**
@@ -491,7 +519,8 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
         description: tool.description,
         // Strict: a misspelt argument is an error the agent can correct, not silently dropped.
         inputSchema: z.strictObject(tool.input),
-        annotations: { readOnlyHint: tool.readOnly, destructiveHint: false, openWorldHint: false },
+        outputSchema: z.object(TOOL_OUTPUTS[tool.name]!),
+        annotations: toolAnnotations(tool),
       },
       async (args: object): Promise<CallToolResult> => {
         try {
