@@ -19,6 +19,7 @@ import { redactSecrets } from "../core/redaction/redact.js";
 import type { WorkspaceOptions } from "../store/workspace/open.js";
 import { dailyLogPath, MEMORY_PATH } from "../core/layout.js";
 import { TOOL_OUTPUTS } from "./output.js";
+import { dateArg, enumArg, intArg, LIMITS, listArg, nonEmptyArg, pairsArg, RECALL_KINDS, resultArg, speakOfArguments, stringArg } from "./input.js";
 
 /** Where and how the server works; every field is read again on each call. */
 export interface BrainServerOptions {
@@ -76,16 +77,12 @@ function defineTool<S extends z.ZodRawShape, R extends object>(tool: {
   return tool as unknown as BrainTool;
 }
 
-const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
-const tagsSchema = z.array(nonEmpty("A tag")).optional().describe("Tags, without the #");
-const rankSchema = z
-  .enum(RANK_ORDERS)
+const tagsSchema = listArg("tags", nonEmptyArg("a tag", LIMITS.name)).optional().describe("Tags, without the #");
+const rankSchema = enumArg("rank", RANK_ORDERS)
   .optional()
   .describe("trust (default): recency-weighted lower confidence bound, so 1/1 does not outrank 9/10; rate: raw success rate then tries; wilson: Wilson lower bound of the lifetime rate");
-const resultSchema = z
-  .union([z.number().min(0).max(1), z.enum(["success", "failure", "ok", "fail"])])
-  .describe('"success", "failure", or a number from 0 to 1 for a partial success');
-const pairsSchema = (what: string) => z.record(z.string().regex(/^[^=\s]+$/, "a key has no spaces and no ="), z.string()).optional().describe(what);
+const resultSchema = resultArg().describe('"success", "failure", or a number from 0 to 1 for a partial success');
+const pairsSchema = (arg: string, what: string) => pairsArg(arg).optional().describe(what);
 
 /** Lines of a list, or a fallback when it is empty. */
 function lines(items: string[], empty: string): string {
@@ -123,8 +120,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "the learnings queue and the strategies and playbooks relevant to the task, within a token budget. " +
       "Pass `query` (the task at hand) to pick the relevant strategies and playbooks.",
     input: {
-      budget: z.number().int().positive().optional().describe("Most tokens to use (estimated: about one per CJK character, one per four Latin characters); default 4000"),
-      query: z.string().optional().describe("The task at hand"),
+      budget: intArg("budget", 1, 1_000_000).optional().describe("Most tokens to use (estimated: about one per CJK character, one per four Latin characters); default 4000"),
+      query: stringArg("query", LIMITS.text).optional().describe("The task at hand"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/context.js")).buildContext({ ...ctx, budget: a.budget, query: a.query }),
@@ -137,10 +134,10 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Search everything remembered (daily logs, MEMORY.md, strategies, playbooks, rules) before answering from scratch: " +
       "when a question touches past work, a decision, a host or a tool. Hits come best first, each citing path:line.",
     input: {
-      query: nonEmpty("The query").describe("Words, a question or an error message"),
-      limit: z.number().int().positive().optional().describe("Most hits (default 10)"),
-      kind: z.string().optional().describe("Only this kind: lesson, error, fix, decision, note, rule, op, outcome, strategy, playbook"),
-      since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "since is a date YYYY-MM-DD").optional().describe("Only entries dated on or after YYYY-MM-DD"),
+      query: nonEmptyArg("query", LIMITS.text).describe("Words, a question or an error message"),
+      limit: intArg("limit", 1, 1000).optional().describe("Most hits (default 10)"),
+      kind: enumArg("kind", RECALL_KINDS).optional().describe("Only this kind"),
+      since: dateArg("since").optional().describe("Only entries dated on or after YYYY-MM-DD"),
       recent: z.boolean().optional().describe("Favour recent entries"),
     },
     readOnly: true,
@@ -161,8 +158,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Write a fact the moment it is learned, never batched at the end of a session: kind `lesson` for something learned, " +
       "`decision` for a choice and why, `note` for what happened. Appends to today's memory/YYYY-MM-DD.md and commits it.",
     input: {
-      text: nonEmpty("The entry").describe("What happened or was learned, in one or two sentences"),
-      kind: z.enum(ENTRY_KINDS).optional().describe("Entry kind (default note)"),
+      text: nonEmptyArg("text", LIMITS.text).describe("What happened or was learned, in one or two sentences"),
+      kind: enumArg("kind", ENTRY_KINDS).optional().describe("Entry kind (default note)"),
       tags: tagsSchema,
     },
     readOnly: false,
@@ -176,8 +173,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "When working as a sub-task (a helper agent, not the main session): hand each learning to the main session at once " +
       "through memory/learnings-queue.md instead of writing the daily log; the main session drains the queue.",
     input: {
-      text: nonEmpty("The learning").describe("The learning"),
-      kind: z.enum(ENTRY_KINDS).optional().describe("Entry kind (default lesson)"),
+      text: nonEmptyArg("text", LIMITS.text).describe("The learning"),
+      kind: enumArg("kind", ENTRY_KINDS).optional().describe("Entry kind (default lesson)"),
       tags: tagsSchema,
     },
     readOnly: false,
@@ -194,14 +191,14 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "and once it is fixed call brain_error. A solution marked \"needs consent\" is privileged or remote (sudo, ssh, scp): " +
       "ask the person and wait for their yes before running it.",
     input: {
-      error: nonEmpty("The error text").describe("The error text, or its key lines"),
-      limit: z.number().int().positive().optional().describe("Most problems (default 5)"),
+      error: nonEmptyArg("error", LIMITS.error).describe("The error text, or its key lines"),
+      limit: intArg("limit", 1, 100).optional().describe("Most problems (default 5)"),
       rank: rankSchema,
       explore: z
         .boolean()
         .optional()
         .describe("true: add one under-tried fix right after the best one, labelled exploring, so a newer idea gets tried; false: never; default: by explorationRate in brain.config.json"),
-      seed: z.string().optional().describe("Seed of exploration's draw and choice (default: the clock and the error)"),
+      seed: stringArg("seed", LIMITS.name).optional().describe("Seed of exploration's draw and choice (default: the clock and the error)"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/strategies.js")).checkError({ ...ctx, text: a.error, limit: a.limit, rank: a.rank, explore: a.explore, seed: a.seed }),
@@ -230,10 +227,10 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Call this once an error is FIXED: records the error, its root cause and the fix in MEMORY.md, the strategy registry " +
       "and today's log in one commit, so brain_check finds the fix next time.",
     input: {
-      error: nonEmpty("The error text").describe("The error text"),
-      fix: nonEmpty("The fix").describe("What fixed it"),
-      cause: z.string().optional().describe("The root cause"),
-      problem: z.string().optional().describe("Problem key to file the fix under (default: derived from the error)"),
+      error: nonEmptyArg("error", LIMITS.error).describe("The error text"),
+      fix: nonEmptyArg("fix", LIMITS.text).describe("What fixed it"),
+      cause: stringArg("cause", LIMITS.text).optional().describe("The root cause"),
+      problem: stringArg("problem", LIMITS.name).optional().describe("Problem key to file the fix under (default: derived from the error)"),
     },
     readOnly: false,
     run: async (a, ctx) => (await import("../store/strategies.js")).recordError({ ...ctx, error: a.error, fix: a.fix, cause: a.cause, problem: a.problem }),
@@ -249,12 +246,12 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Call this after EACH attempt at a problem, successful or not: updates the solution's success rate " +
       "((rate*tries + result)/(tries + 1)) in strategies.json, creating the problem or solution when new.",
     input: {
-      problem: nonEmpty("The problem").describe("Problem key, or free text matched to a known problem"),
-      action: nonEmpty("The action").optional().describe("What was tried, or the id of one of the problem's solutions (as brain_strategy_show lists it); leave out when id is given"),
+      problem: nonEmptyArg("problem", LIMITS.text).describe("Problem key, or free text matched to a known problem"),
+      action: nonEmptyArg("action", LIMITS.text).optional().describe("What was tried, or the id of one of the problem's solutions (as brain_strategy_show lists it); leave out when id is given"),
       result: resultSchema,
-      id: z.string().optional().describe("Address an existing solution by id (then action may be left out)"),
-      description: z.string().optional().describe("Description of a new problem"),
-      match: z.array(nonEmpty("A pattern")).optional().describe("Patterns (substring or /regex/) that identify the problem"),
+      id: stringArg("id", LIMITS.name).optional().describe("Address an existing solution by id (then action may be left out)"),
+      description: stringArg("description", LIMITS.text).optional().describe("Description of a new problem"),
+      match: listArg("match", nonEmptyArg("a pattern", LIMITS.text)).optional().describe("Patterns (substring or /regex/) that identify the problem"),
     },
     readOnly: false,
     run: async (a, ctx) =>
@@ -278,7 +275,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "One known problem's solutions, best first (by trust), with success rate, tries, trust, status and last try; for choosing what to try next. " +
       "Anti-patterns (failed their last tries, never succeeded) are listed apart as \"avoid:\".",
     input: {
-      problem: nonEmpty("The problem").describe("Problem key, or free text matched to a known problem"),
+      problem: nonEmptyArg("problem", LIMITS.text).describe("Problem key, or free text matched to a known problem"),
       rank: rankSchema,
     },
     readOnly: true,
@@ -298,9 +295,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Call this right after finishing a multi-step operation (a deploy, a release, a migration): its name (the same every " +
       "time), what varied as params, and the steps taken. Operations repeated 3+ times become playbooks.",
     input: {
-      name: nonEmpty("The operation's name").describe("The operation's name, the same every time (e.g. deploy-api)"),
-      params: pairsSchema("What varied this time, e.g. {\"host\": \"web1\", \"branch\": \"main\"}"),
-      steps: z.array(nonEmpty("A step")).optional().describe("The commands or actions taken, in order"),
+      name: nonEmptyArg("name", LIMITS.name).describe("The operation's name, the same every time (e.g. deploy-api)"),
+      params: pairsSchema("params", "What varied this time, e.g. {\"host\": \"web1\", \"branch\": \"main\"}"),
+      steps: listArg("steps", nonEmptyArg("a step", LIMITS.text)).optional().describe("The commands or actions taken, in order"),
     },
     readOnly: false,
     run: async (a, ctx) => (await import("../store/op.js")).logOp({ ...ctx, name: a.name, params: a.params ?? {}, steps: a.steps ?? [] }),
@@ -313,7 +310,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Operations repeated often enough to become playbooks, each drafted with its common steps and parameters. " +
       "Call it now and then (for example after brain_op); a person or brain's CLI turns a suggestion into a playbook.",
     input: {
-      min: z.number().int().min(2).optional().describe("Fewest repetitions (default 3)"),
+      min: intArg("min", 2, 1000).optional().describe("Fewest repetitions (default 3)"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/playbooks.js")).suggestPlaybooks({ ...ctx, min: a.min }),
@@ -330,8 +327,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Before doing an operation that has a playbook: its steps with the parameters filled in. A missing or unknown parameter " +
       "is an error listing them.",
     input: {
-      name: nonEmpty("The playbook's name").describe("The playbook's name or slug"),
-      set: pairsSchema("Parameter values, e.g. {\"host\": \"web2\"}"),
+      name: nonEmptyArg("name", LIMITS.name).describe("The playbook's name or slug"),
+      set: pairsSchema("set", "Parameter values, e.g. {\"host\": \"web2\"}"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/playbooks.js")).showPlaybook({ ...ctx, name: a.name, set: a.set ?? {} }),
@@ -342,9 +339,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
     title: "Record a playbook run",
     description: "Call this after following a playbook: updates its uses, success rate, last use and history.",
     input: {
-      name: nonEmpty("The playbook's name").describe("The playbook's name or slug"),
+      name: nonEmptyArg("name", LIMITS.name).describe("The playbook's name or slug"),
       result: resultSchema,
-      note: z.string().optional().describe("What happened, for the History section"),
+      note: stringArg("note", LIMITS.text).optional().describe("What happened, for the History section"),
       frontmatter: z
         .boolean()
         .optional()
@@ -423,7 +420,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "(< 7 days since consolidation) and playbook coverage (> 50%), with counts and a weekly trend, and the problems whose " +
       "attempts collapsed onto one drifting or failing solution (entropy of attempts per problem).",
     input: {
-      since: z.string().optional().describe("First day of the period, YYYY-MM-DD (default: the last four weeks)"),
+      since: dateArg("since").optional().describe("First day of the period, YYYY-MM-DD (default: the last four weeks)"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/stats.js")).stats({ ...ctx, since: a.since }),
@@ -470,11 +467,12 @@ export function toolAnnotations(tool: BrainTool): { readOnlyHint: boolean; destr
 export const ERROR_META = "brain/error";
 
 /** The error result an agent sees: the BrainError's message and code; the server goes on serving. */
-function errorResult(err: unknown, tool: string, log: (line: string) => void): CallToolResult {
+function errorResult(err: unknown, tool: string, args: readonly string[], log: (line: string) => void): CallToolResult {
   err = isBrainError(err) ? err : (fileSystemError(err) ?? err);
   // A message may quote the arguments (a name, a key): redacted like everything brain writes.
   if (isBrainError(err)) {
-    const message = redactSecrets(err.message).text;
+    // The library speaks to the CLI's user (`--since`); over MCP the same thing is an argument (`since`).
+    const message = speakOfArguments(redactSecrets(err.message).text, args);
     log(`${tool}: ${message}`);
     // An error that carries data (a refused consolidation's case results) gives it to the agent too.
     const details = (err as { details?: unknown }).details;
@@ -531,7 +529,7 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
           const text = tool.readOnly ? said : redactSecrets(said).text;
           return { content: [{ type: "text", text }], structuredContent: result as Record<string, unknown> };
         } catch (err) {
-          return errorResult(err, tool.name, log);
+          return errorResult(err, tool.name, Object.keys(tool.input), log);
         }
       },
     );
