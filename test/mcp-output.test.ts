@@ -89,4 +89,10 @@ describe("brain mcp: outputSchema", () => {
 });
 
 /** Calls of tools added after the first fifteen, each with arguments that may depend on earlier answers. */
-const EXTRA_CALLS: Array<{ name: string; args: (seen: Map<string, ToolResult[]>) => Record<string, unknown> }> = [];
+const EXTRA_CALLS: Array<{ name: string; args: (seen: Map<string, ToolResult[]>) => Record<string, unknown> }> = [
+  { name: "brain_log_batch", args: () => ({ entries: [{ text: "First of two", kind: "lesson" }, { text: "Second of two", tags: ["b"] }] }) },
+  { name: "brain_strategy_retire", args: (seen) => ({ problem: "pip-install-fail", id: seen.get("brain_strategy_record")![1]!.structuredContent.solution.id }) },
+  { name: "brain_forget", args: () => ({ dryRun: true }) },
+  { name: "brain_forget", args: () => ({}) },
+  { name: "brain_rollback", args: () => ({}) },
+];

@@ -23,6 +23,10 @@ const TOOL_NAMES = [
   "brain_consolidate",
   "brain_eval",
   "brain_stats",
+  "brain_log_batch",
+  "brain_strategy_retire",
+  "brain_forget",
+  "brain_rollback",
 ];
 
 /** Entry texts of today's log. */
@@ -219,7 +223,7 @@ describe("brain mcp: tools", () => {
     const c = await connect(dir);
     try {
       const { resources } = await c.client.listResources();
-      expect(resources.map((r) => r.uri).sort()).toEqual(["brain://agents", "brain://memory", "brain://today"]);
+      expect(resources.map((r) => r.uri).sort()).toEqual(["brain://agents", "brain://memory", "brain://strategies", "brain://today"]);
       const text = async (uri: string) => {
         const r = await c.client.readResource({ uri });
         const first = r.contents[0] as { text: string; mimeType?: string };

@@ -75,6 +75,8 @@ const hitOutput = z.object({
   text: str,
 });
 
+const logShape = { ...writtenShape, date: str, time: str, kind: str, commit: commitOutput, warnings };
+
 export const recallOutput = {
   hits: z.array(hitOutput).describe("Best first; the same objects as `brain recall --json`"),
   terms: strings.describe("The terms the query was reduced to"),
@@ -93,7 +95,37 @@ export const TOOL_OUTPUTS: Record<string, z.ZodRawShape> = {
     warnings,
   },
   brain_recall: recallOutput,
-  brain_log: { ...writtenShape, date: str, time: str, kind: str, commit: commitOutput, warnings },
+  brain_log: logShape,
+  brain_log_batch: { entries: z.array(z.object(logShape)).describe("Each entry as brain_log answers it, in the order given") },
+  brain_strategy_retire: {
+    problem: str,
+    solution: solutionOutput,
+    changed: bool.describe("False when the solution was already retired"),
+    commit: commitOutput,
+    warnings,
+  },
+  brain_forget: {
+    moved: z.array(z.looseObject({ id: str, section: nullable(str), text: str, score: num, reason: z.enum(["below-score", "over-cap"]), why: str, from: str })),
+    kept: num.int(),
+    disputed: strings,
+    archive: str,
+    halfLifeDays: num,
+    belowScore: num,
+    capBytes: num,
+    bytesBefore: num,
+    bytesAfter: num,
+    stillOver: bool,
+    dryRun: bool,
+    changed: bool,
+    message: str.describe("The commit message"),
+    commit: commitOutput,
+    warnings,
+  },
+  brain_rollback: {
+    reverted: z.object({ sha: str, subject: str }).describe("The brain commit that was reverted"),
+    commit: commitOutput.describe("The new revert commit"),
+    subject: str.describe("The revert commit's subject"),
+  },
   brain_queue_add: { ...writtenShape, commit: commitOutput, warnings },
   brain_check: {
     signature: str.describe("The error text normalized: numbers, ids, paths and quoted values masked"),

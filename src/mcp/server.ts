@@ -4,7 +4,7 @@
  * function the CLI command calls, so the lock, the atomic writes, the
  * redaction and the commits are the same whichever front an agent uses.
  */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { ENTRY_KINDS } from "../core/daily-log.js";
@@ -13,11 +13,11 @@ import { describeAvoid, describeExploring, RANK_ORDERS } from "../core/strategie
 import { clockFromEnv, localDate } from "../core/dates.js";
 import { commitNote } from "../core/commit/note.js";
 import { describeErrorMemory } from "../core/memory/error-note.js";
-import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError } from "../core/errors.js";
+import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError, NotFoundError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { redactSecrets } from "../core/redaction/redact.js";
 import type { WorkspaceOptions } from "../store/workspace/open.js";
-import { dailyLogPath, MEMORY_PATH } from "../core/layout.js";
+import { dailyLogPath, MEMORY_PATH, PLAYBOOKS_DIR, STRATEGIES_PATH } from "../core/layout.js";
 import { TOOL_OUTPUTS } from "./output.js";
 import { dateArg, enumArg, intArg, LIMITS, listArg, nonEmptyArg, pairsArg, RECALL_KINDS, resultArg, speakOfArguments, stringArg } from "./input.js";
 
@@ -167,6 +167,41 @@ export const BRAIN_TOOLS: BrainTool[] = [
     text: (r) => `Logged to ${r.path}:${r.line} (${commitText(r.commit)}).${redactedText(r.redacted)}`,
   }),
   defineTool({
+    name: "brain_log_batch",
+    title: "Write several entries to today's log",
+    description:
+      "When several facts were learned at once (a sub-task's findings, a review): each entry written to today's " +
+      "memory/YYYY-MM-DD.md as brain_log writes it, in order, each in its own commit. Prefer brain_log the moment a fact is learned.",
+    input: {
+      entries: listArg(
+        "entries",
+        z.strictObject({
+          text: nonEmptyArg("text", LIMITS.text).describe("What happened or was learned"),
+          kind: enumArg("kind", ENTRY_KINDS).optional().describe("Entry kind (default note)"),
+          tags: tagsSchema,
+        }),
+        LIMITS.batch,
+      )
+        .min(1, "entries must hold at least one entry")
+        .describe(`The entries, in order (at most ${LIMITS.batch})`),
+    },
+    readOnly: false,
+    run: async (a, ctx) => {
+      const { logEntry } = await import("../store/log.js");
+      const entries = [];
+      for (const [i, e] of a.entries.entries()) {
+        try {
+          entries.push(await logEntry({ ...ctx, text: e.text, kind: e.kind ?? "note", tags: e.tags ?? [] }));
+        } catch (err) {
+          throw batchFailure(err, i, entries);
+        }
+      }
+      return { entries };
+    },
+    text: (r) =>
+      r.entries.map((e) => `Logged to ${e.path}:${e.line} (${commitText(e.commit)}).${redactedText(e.redacted)}`).join("\n"),
+  }),
+  defineTool({
     name: "brain_queue_add",
     title: "Queue a learning from a sub-task",
     description:
@@ -289,6 +324,25 @@ export const BRAIN_TOOLS: BrainTool[] = [
       avoidLines(r.avoid),
   }),
   defineTool({
+    name: "brain_strategy_retire",
+    title: "Retire a solution",
+    description:
+      "When a person says a fix must no longer be suggested, or it is plainly obsolete: retires one solution of a problem by its id " +
+      "(as brain_check and brain_strategy_show list it). It stays in strategies.json, marked retired, and ranks last. One commit.",
+    input: {
+      problem: nonEmptyArg("problem", LIMITS.text).describe("Problem key, or free text matched to a known problem"),
+      id: nonEmptyArg("id", LIMITS.name).describe("The solution's id, e.g. s-7k2p"),
+    },
+    readOnly: false,
+    destructive: true,
+    idempotent: true,
+    run: async (a, ctx) => (await import("../store/strategies.js")).retireStrategy({ ...ctx, problem: a.problem, id: a.id }),
+    text: (r) =>
+      r.changed
+        ? `Retired ${r.problem} ${r.solution.id}: ${r.solution.action} (${commitText(r.commit)}).`
+        : `${r.problem} ${r.solution.id} was already retired; nothing changed.`,
+  }),
+  defineTool({
     name: "brain_op",
     title: "Log an operation",
     description:
@@ -393,6 +447,47 @@ export const BRAIN_TOOLS: BrainTool[] = [
           ].join("\n"),
   }),
   defineTool({
+    name: "brain_forget",
+    title: "Archive faded memory",
+    description:
+      "When MEMORY.md has grown past its cap or holds entries whose evidence has faded: moves brain's entries scoring under " +
+      "forgetBelowScore (and, while over memoryCapBytes, the lowest of the rest) to memory/archive/MEMORY-archive.md, where " +
+      "brain_recall still finds them. Never a person's text. One commit listing each entry moved and why; dryRun to see them first.",
+    input: {
+      dryRun: z.boolean().optional().describe("Say what would move; write nothing"),
+    },
+    readOnly: false,
+    destructive: true,
+    idempotent: true,
+    run: async (a, ctx) => (await import("../store/forget.js")).forget({ ...ctx, dryRun: a.dryRun }),
+    text: (r) =>
+      !r.moved.length
+        ? `Nothing to forget: ${r.kept} entries stay in MEMORY.md (${r.bytesAfter} of ${r.capBytes} bytes).`
+        : [
+            `${r.dryRun ? "Would move" : "Moved"} ${r.moved.length} entries to ${r.archive}:`,
+            ...r.moved.map((m) => `  ${m.from} ${m.text} (${m.why})`),
+            r.dryRun ? "Dry run: nothing written." : commitText(r.commit),
+          ].join("\n"),
+  }),
+  defineTool({
+    name: "brain_rollback",
+    title: "Undo a brain commit",
+    description:
+      "When a person asks to undo what brain just wrote, or a write was plainly wrong: reverts one brain commit (default: the last one) " +
+      "as a new commit `brain: rollback <sha> (…)`, so history keeps both. Refuses a commit brain did not make, a merge, and a revert " +
+      "that would sweep in a person's staged work. Calling it again reverts the rollback.",
+    input: {
+      commit: stringArg("commit", 40)
+        .regex(/^[0-9a-f]{4,40}$/, "commit must be a commit's sha (4 to 40 hexadecimal digits)")
+        .optional()
+        .describe("The brain commit's sha, as brain's answers give it (default: the last brain commit)"),
+    },
+    readOnly: false,
+    destructive: true,
+    run: async (a, ctx) => (await import("../store/rollback.js")).rollback({ ...ctx, target: a.commit }),
+    text: (r) => `Reverted ${r.reverted.sha.slice(0, 7)} (${r.reverted.subject}): ${commitText(r.commit)}.`,
+  }),
+  defineTool({
     name: "brain_eval",
     title: "Run memory regression cases",
     description:
@@ -436,7 +531,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
   }),
 ];
 
-/** Files an agent may read as MCP resources: the distilled memory, the rules, and today's log. */
+/** Files an agent may read as MCP resources: the distilled memory, the rules, today's log and the strategy registry. */
 export const BRAIN_RESOURCES = [
   { name: "memory", uri: "brain://memory", title: "MEMORY.md", description: "Distilled long-term memory (with brain's provenance comments)", path: () => MEMORY_PATH },
   { name: "agents", uri: "brain://agents", title: "AGENTS.md", description: "Permanent rules for agents, with the memory protocol", path: () => "AGENTS.md" },
@@ -447,7 +542,30 @@ export const BRAIN_RESOURCES = [
     description: "Today's daily log, memory/YYYY-MM-DD.md (empty until something is logged today)",
     path: (now: Date) => dailyLogPath(localDate(now)),
   },
+  {
+    name: "strategies",
+    uri: "brain://strategies",
+    title: "strategies.json",
+    description: "The strategy registry as written: every known problem, its match patterns and its solutions with their success rates",
+    mimeType: "application/json",
+    path: () => STRATEGIES_PATH,
+  },
 ] as const;
+
+/** Each playbook, `playbooks/<name>.md`, is the resource `brain://playbooks/<name>`. */
+export const PLAYBOOK_RESOURCE = "brain://playbooks/{name}";
+
+/**
+ * A batch entry that failed: its index and message, with the entries written
+ * before it (each committed) as the error's details.
+ */
+function batchFailure(err: unknown, index: number, written: object[]): unknown {
+  if (!isBrainError(err)) return err;
+  const note = written.length ? `; the ${written.length} entries before it were written, each in its own commit` : "; nothing was written";
+  err.message = `entries[${index}]: ${err.message.replace(/\.$/, "")}${note}.`;
+  (err as { details?: unknown }).details = { index, written };
+  return err;
+}
 
 /** What a tool does to the workspace, as MCP annotations; every tool works on local files only. */
 export function toolAnnotations(tool: BrainTool): { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: false } {
@@ -536,15 +654,57 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
   }
 
   for (const res of BRAIN_RESOURCES) {
-    server.registerResource(res.name, res.uri, { title: res.title, description: res.description, mimeType: "text/markdown" }, async (uri): Promise<ReadResourceResult> => {
+    const mimeType = "mimeType" in res ? res.mimeType : "text/markdown";
+    server.registerResource(res.name, res.uri, { title: res.title, description: res.description, mimeType }, async (uri): Promise<ReadResourceResult> => {
       // Loaded on first use, like the tools' library modules, so the server answers `initialize` without them.
       const [{ findWorkspaceRoot }, { readTextIfExists, resolveInside }] = await Promise.all([import("../store/workspace/open.js"), import("../store/fs.js")]);
       const ctx = context();
       const root = findWorkspaceRoot(ctx);
       const rel = res.path(ctx.now ?? new Date());
       const text = readTextIfExists(resolveInside(root, rel), rel) ?? "";
-      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
+      return { contents: [{ uri: uri.href, mimeType, text }] };
     });
   }
+
+  server.registerResource(
+    "playbook",
+    new ResourceTemplate(PLAYBOOK_RESOURCE, {
+      list: async () => {
+        const [{ findWorkspaceRoot }, { listPlaybookFiles }] = await Promise.all([import("../store/workspace/open.js"), import("../store/playbook-files.js")]);
+        let root: string;
+        try {
+          root = findWorkspaceRoot(context());
+        } catch {
+          // No workspace yet: no playbooks to list (a tool call says how to make one).
+          return { resources: [] };
+        }
+        return {
+          resources: listPlaybookFiles(root).map((path) => {
+            const name = path.slice(PLAYBOOKS_DIR.length + 1, -".md".length);
+            return { uri: `brain://playbooks/${encodeURIComponent(name)}`, name: `playbook ${name}`, title: path, mimeType: "text/markdown" };
+          }),
+        };
+      },
+    }),
+    { title: "A playbook", description: "A playbook file, playbooks/<name>.md, as written (frontmatter, steps, history)", mimeType: "text/markdown" },
+    async (uri, variables): Promise<ReadResourceResult> => {
+      const [{ findWorkspaceRoot }, { readTextIfExists, resolveInside }, { listPlaybookFiles }] = await Promise.all([
+        import("../store/workspace/open.js"),
+        import("../store/fs.js"),
+        import("../store/playbook-files.js"),
+      ]);
+      const root = findWorkspaceRoot(context());
+      const name = decodeURIComponent(String(variables.name));
+      const rel = `${PLAYBOOKS_DIR}/${name}.md`;
+      // Only a file the listing offers: no path outside playbooks/, no README, no dot-file.
+      const files = listPlaybookFiles(root);
+      const text = files.includes(rel) ? readTextIfExists(resolveInside(root, rel), rel) : null;
+      if (text === null) {
+        const known = files.map((f) => f.slice(PLAYBOOKS_DIR.length + 1, -".md".length));
+        throw new NotFoundError(`No playbook ${rel}. ${known.length ? `Playbooks: ${known.join(", ")}.` : "There are no playbooks yet."}`);
+      }
+      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
+    },
+  );
   return server;
 }
