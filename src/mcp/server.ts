@@ -18,7 +18,7 @@ import { VERSION } from "../core/version.js";
 import { redactSecrets } from "../core/redaction/redact.js";
 import type { WorkspaceOptions } from "../store/workspace/open.js";
 import { dailyLogPath, MEMORY_PATH, PLAYBOOKS_DIR, STRATEGIES_PATH } from "../core/layout.js";
-import { TOOL_OUTPUTS } from "./output.js";
+import { toolOutput } from "./output.js";
 import { dateArg, enumArg, intArg, LIMITS, listArg, nonEmptyArg, pairsArg, RECALL_KINDS, resultArg, speakOfArguments, stringArg } from "./input.js";
 
 /** Where and how the server works; every field is read again on each call. */
@@ -635,7 +635,7 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
         description: tool.description,
         // Strict: a misspelt argument is an error the agent can correct, not silently dropped.
         inputSchema: z.strictObject(tool.input),
-        outputSchema: z.object(TOOL_OUTPUTS[tool.name]!),
+        outputSchema: z.object(toolOutput(tool.name)),
         annotations: toolAnnotations(tool),
       },
       async (args: object): Promise<CallToolResult> => {
