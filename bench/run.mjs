@@ -184,6 +184,10 @@ if (!process.env.BENCH_SKIP_LOCK) {
   const { benchLock } = await import("./lock.mjs");
   lines.push(await benchLock());
 }
+if (!process.env.BENCH_SKIP_BURST) {
+  const { benchBurst } = await import("./burst.mjs");
+  lines.push(await benchBurst());
+}
 if (!process.env.BENCH_SKIP_SCALE) {
   const { benchScale } = await import("./scale.mjs");
   lines.push(benchScale(Number(process.env.BENCH_SCALE_RUNS ?? 5)));

@@ -89,13 +89,44 @@ export class UnsafePathError extends BrainError {
   }
 }
 
+/** What a writer that gave up waiting for the workspace lock saw. */
+export interface LockWait {
+  lockPath: string;
+  /** The holder as "pid 123 on host since … (brain log)"; null when nobody held the lock at the end. */
+  holder: string | null;
+  /** Whether the holder's process is still running; null when unknown (no holder, or an unreadable lock file). */
+  alive: boolean | null;
+  /** Writers in line for the lock, this one included. */
+  waiting: number;
+  waitedMs: number;
+  /** How long the line had not moved when the writer gave up. */
+  stalledMs: number;
+}
+
+/**
+ * A writer waited for the workspace lock while the line did not move for
+ * the lock timeout. Nothing was written: the write can be retried as it was.
+ */
 export class LockTimeoutError extends BrainError {
   override readonly code = "BRAIN_LOCK_TIMEOUT";
-  constructor(lockPath: string, holder: string, waitedMs: number) {
+  readonly holder: string | null;
+  readonly alive: boolean | null;
+  readonly waiting: number;
+  constructor(wait: LockWait) {
+    const others = wait.waiting - 1;
+    const line = others > 0 ? `${others} other writer${others === 1 ? "" : "s"} wait${others === 1 ? "s" : ""} in line` : "no other writer waits";
+    const held = wait.holder ? `held by ${wait.holder}, ${wait.alive === false ? "a process that is gone" : wait.alive ? "still running" : "a process brain cannot check"}` : "free now";
+    const advice =
+      wait.alive === false
+        ? `Its holder is gone: the next write clears the lock, or run \`brain doctor --fix\`; delete ${wait.lockPath} only if that does not.`
+        : `Do not delete the lock file while its holder runs; delete it only once that process is gone (\`brain doctor --fix\` checks).`;
     super(
-      `Timed out after ${waitedMs} ms waiting for the workspace lock ${lockPath}, held by ${holder}. ` +
-        `If that process is gone, run \`brain doctor --fix\` or delete the lock file.`,
+      `Gave up after ${wait.waitedMs} ms waiting for the workspace lock ${wait.lockPath} (the line did not move for ${wait.stalledMs} ms): ` +
+        `it is ${held}; ${line}. Nothing was written; retry the write. ${advice}`,
     );
+    this.holder = wait.holder;
+    this.alive = wait.alive;
+    this.waiting = wait.waiting;
   }
 }
 
