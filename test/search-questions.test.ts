@@ -79,3 +79,38 @@ describe("brain recall --explain", () => {
     expect(text.stdout).toMatch(/= words [\d.]+ \(.*boat [\d.]+.*\) \+ when [\d.]+.* × speaker 1\.5/);
   });
 });
+
+describe("a small built-in list of synonyms", () => {
+  const LOG = `# 2023-06-02
+
+- 18:02 [note] Priya: Took the kids to see a film about whales at the harbour cinema.
+- 18:04 [note] Tomas: We stayed home and fixed the fence all afternoon.
+- 18:05 [note] Priya: The children asked to watch the whale movie again on Sunday.
+`;
+  const index = () => buildIndex(unitsFromDailyLog("memory/2023-06-02.md", "2023-06-02", LOG));
+
+  it("a question in other everyday words finds the entry: movie finds film, children finds kids", () => {
+    const hits = searchIndex(index(), "Which movie did Priya take the children to?", { limit: 5 }).hits;
+    expect(hits.map((h) => h.line)).toEqual(expect.arrayContaining([3, 5]));
+    // The query's own words weigh more than their synonyms: the entry that says movie and children comes first.
+    expect(hits[0]!.line).toBe(5);
+    expect(queryKeys("Which movie did the children see?")).toEqual(expect.arrayContaining(["movi", "film", "children", "kid"]));
+  });
+
+  it("a synonym never counts towards the relevance cut-off: only the query's own words do", () => {
+    // "kids film" alone holds no word of "children movie"; with a cut-off of all the query's words, only line 5 holds both.
+    const hits = searchIndex(index(), "children movie", { limit: 5, minTermShare: 1 }).hits;
+    expect(hits.map((h) => h.line)).toEqual([5]);
+  });
+
+  it("brain recall reads the synonyms' postings from its index cache, cold and warm alike", async () => {
+    const ws = tmpWorkspace({ "MEMORY.md": "# Memory\n", "memory/2023-06-02.md": LOG });
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+    for (const run of ["cold", "warm"]) {
+      const r = await runBrain(["recall", "Which movie did the kids watch at the cinema?", "--json", "-n", "3"], { cwd: ws, env });
+      expect(r.code, run).toBe(0);
+      // Both entries hold the words or their synonyms themselves; the fence entry between them only neighbours them.
+      expect((JSON.parse(r.stdout) as Array<{ line: number }>).map((h) => h.line).slice(0, 2).sort(), run).toEqual([3, 5]);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { entriesWorthReading, parseDailyLog } from "../daily-log.js";
 import { daysBetween, isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
+import { synonymsOf } from "./synonyms.js";
 import { tokenize, tokenizeMarked, tokenizePrefix, type MarkedTokens } from "./tokenize.js";
 
 /** Where a memory unit comes from; the I/O layer adds units of each source. */
@@ -132,6 +133,7 @@ export const SEARCH_SETTINGS: SearchSettings = {
   neighbour: 0.2,
   speakerBoost: 0.5,
   when: 1,
+  synonym: 0.6,
 };
 
 /** The shape of SEARCH_SETTINGS. */
@@ -155,6 +157,11 @@ export interface SearchSettings {
    * an entry that says when ("last Saturday", "two days ago", "in 2022").
    */
   when: number;
+  /**
+   * Query weight of a query word's synonym from the built-in list
+   * (`synonyms.ts`): "movie" finds "film", below an entry that says "movie".
+   */
+  synonym: number;
 }
 
 /** Index term for "the unit's speaker is this name token"; the tokenizer never makes a term starting with `@`. */
@@ -178,7 +185,7 @@ const WHEN_QUESTION_RE = /^\s*(?:when\b|how\s+long\b|since\s+when\b|what\s+(?:ye
  */
 export function queryKeys(query: string): string[] {
   const terms = [...new Set(tokenize(query, "query"))];
-  const keys = [...terms, ...terms.map((t) => SPEAKER_PREFIX + t)];
+  const keys = [...terms, ...terms.map((t) => SPEAKER_PREFIX + t), ...synonymsOf(terms)];
   if (WHEN_QUESTION_RE.test(query)) keys.push(WHEN_TERM);
   return keys;
 }
@@ -455,9 +462,11 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
   const stats = statsOf(index);
   const weights = new Map<string, number>();
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
+  // Synonyms come after the query's own terms: `own` below counts those first.
+  if (SEARCH_SETTINGS.synonym > 0) for (const t of synonymsOf(unique)) weights.set(t, SEARCH_SETTINGS.synonym);
   const accept = makeFilter(options);
   const asksWhen = WHEN_QUESTION_RE.test(query);
-  const scored = scoreTerms(index, stats, weights, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen, options.explain ?? false);
+  const scored = scoreTerms(index, stats, weights, unique.length, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen, options.explain ?? false);
 
   if (options.recency) {
     // Units recency brings level keep their order by score before it.
@@ -536,6 +545,8 @@ function scoreTerms(
   index: SearchIndex,
   stats: IndexStats,
   weights: Map<string, number>,
+  /** The first `own` entries of `weights` are the query's own terms, the rest their synonyms. */
+  ownTerms: number,
   accept: (u: StoredUnit) => boolean,
   sources: ReadonlySet<string> | null,
   minTermShare: number,
@@ -545,8 +556,10 @@ function scoreTerms(
   const { k1, b, speakerBoost, when } = SEARCH_SETTINGS;
   const idf = new Map<string, number>();
   for (const t of weights.keys()) idf.set(t, idfOf(index, stats, t));
-  const known = [...idf.values()].filter((v) => v > 0).length;
+  // The cut-off counts the query's own words: a synonym helps find, it does not make a unit relevant.
+  const known = [...idf.values()].slice(0, ownTerms).filter((v) => v > 0).length;
   const required = Math.ceil(minTermShare * known - 1e-9);
+  const ownKeys = [...weights.keys()].slice(0, ownTerms);
   const out: Scored[] = [];
   for (const path of stats.paths) {
     const seg = index.segments[path]!;
@@ -555,10 +568,14 @@ function scoreTerms(
     const acc = new Map<number, number>();
     /** How many of the query's distinct terms each unit holds itself. */
     const held = new Map<number, number>();
+    /** Units holding only synonyms of the query's terms themselves: direct hits, but none of the cut-off's words. */
+    const heldSynonym = new Set<number>();
     /** With `explain`: per unit, each term's part. */
     const termParts = explain ? new Map<number, Record<string, number>>() : null;
     const whenParts = explain ? new Map<number, number>() : null;
+    let nth = -1;
     for (const [term, qw] of weights) {
+      const synonym = ++nth >= ownTerms;
       const w = idf.get(term)! * qw;
       if (w === 0) continue;
       const list = seg.postings[term];
@@ -576,7 +593,10 @@ function scoreTerms(
           rec[term] = part;
           termParts.set(ui, rec);
         }
-        if (signed > 0) held.set(ui, (held.get(ui) ?? 0) + 1);
+        if (signed > 0) {
+          if (synonym) heldSynonym.add(ui);
+          else held.set(ui, (held.get(ui) ?? 0) + 1);
+        }
       }
     }
     // Time marker: a term of its own for "when" questions; it lifts a unit the query's words found, never finds one.
@@ -596,7 +616,7 @@ function scoreTerms(
     /** Units said by a person the query names. */
     let spoken: Set<number> | null = null;
     if (speakerBoost > 0) {
-      for (const term of weights.keys()) {
+      for (const term of ownKeys) {
         const list = seg.postings[SPEAKER_PREFIX + term];
         if (!list) continue;
         spoken ??= new Set();
@@ -609,12 +629,13 @@ function scoreTerms(
       if (own < required) continue;
       const said = spoken?.has(ui) ? 1 + speakerBoost : 1;
       if (!accept(unit)) continue;
-      const item: Scored = { path, unit, score: s * unit.boost * said, direct: own > 0 };
+      const direct = own > 0 || heldSynonym.has(ui);
+      const item: Scored = { path, unit, score: s * unit.boost * said, direct };
       if (explain) {
         const base = acc.get(ui) ?? 0;
         const when = whenParts!.get(ui) ?? 0;
         const terms = termParts!.get(ui) ?? {};
-        item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, direct: own > 0, terms };
+        item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, direct, terms };
       }
       out.push(item);
     }
