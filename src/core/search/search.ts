@@ -60,7 +60,7 @@ export interface SearchHit {
 
 /**
  * The parts of a hit's score, for debugging ranking:
- * score = (words + when + neighbours) × speaker × boost × recency.
+ * score = (words + when + neighbours) × speaker × boost × recency × proximity.
  */
 export interface ScoreParts {
   /** BM25 of the query's words over the unit's weighted fields (its neighbours' text included). */
@@ -75,6 +75,8 @@ export interface ScoreParts {
   boost: number;
   /** The recency multiplier with `recency`, else 1. */
   recency: number;
+  /** 1 + `proximity` ÷ the fewest words between two different query words in the unit's text; 1 when they are never both there. */
+  proximity: number;
   /** Whether the unit holds a query word itself; units that do rank above every unit that does not. */
   direct: boolean;
   /** Each query word's part of `words`. */
@@ -134,6 +136,7 @@ export const SEARCH_SETTINGS: SearchSettings = {
   speakerBoost: 0.5,
   when: 1,
   synonym: 0.6,
+  proximity: 0.2,
 };
 
 /** The shape of SEARCH_SETTINGS. */
@@ -162,7 +165,17 @@ export interface SearchSettings {
    * (`synonyms.ts`): "movie" finds "film", below an entry that says "movie".
    */
   synonym: number;
+  /**
+   * Query words close together in a unit's own text: its score is multiplied
+   * by 1 + this ÷ the distance in words between the nearest two different
+   * query words ("the boat sank" over "the boat … and later the engine sank").
+   * Applied to the best PROXIMITY_POOL units only, which it reorders.
+   */
+  proximity: number;
 }
+
+/** How many of the best units proximity reorders (the store reads their texts). */
+export const PROXIMITY_POOL = 30;
 
 /** Index term for "the unit's speaker is this name token"; the tokenizer never makes a term starting with `@`. */
 export const SPEAKER_PREFIX = "@";
@@ -440,6 +453,15 @@ function statsOf(index: SearchIndex): IndexStats {
  * a query longer than MAX_QUERY_LENGTH is refused with a UsageError.
  */
 export function searchIndex(index: SearchIndex, query: string, options: SearchOptions = {}): SearchResult {
+  return rankByProximity(searchCandidates(index, query, options), query, options.limit ?? 10);
+}
+
+/**
+ * {@link searchIndex} before proximity: the best max(limit, PROXIMITY_POOL)
+ * hits by their words alone, for a caller that must fetch the hits' texts
+ * (the store's index keeps none) before {@link rankByProximity}.
+ */
+export function searchCandidates(index: SearchIndex, query: string, options: SearchOptions = {}): SearchResult {
   if (query.length > MAX_QUERY_LENGTH) {
     throw new UsageError(
       `Query is ${query.length} characters; recall takes at most ${MAX_QUERY_LENGTH}. Search for the key words or the error message.`,
@@ -473,9 +495,9 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
     scored.sort(byRank);
     applyRecency(scored, options, stats);
   }
-  const best = firstInOrder(scored, limit, (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
-  const hits = best.map(({ path, unit, score, parts }): SearchHit => {
-    const hit: SearchHit = { path, line: unit.line, score: round(score), kind: unit.kind, date: unit.date, text: unit.text };
+  const best = firstInOrder(scored, Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0), (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
+  const hits = best.map(({ path, unit, score, parts, direct }): SearchCandidate => {
+    const hit: SearchCandidate = { path, line: unit.line, score, kind: unit.kind, date: unit.date, text: unit.text, direct };
     if (parts) {
       const terms: Record<string, number> = {};
       for (const [t, v] of Object.entries(parts.terms)) terms[t] = round(v);
@@ -484,6 +506,49 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
     return hit;
   });
   return { hits, terms: unique };
+}
+
+/** A hit before proximity: its score unrounded, and whether it holds a query word itself. */
+export interface SearchCandidate extends SearchHit {
+  direct: boolean;
+}
+
+/**
+ * Reorders candidates from {@link searchCandidates}, whose `text` must be
+ * filled in, by how close together the query's words stand in each text,
+ * keeping units that hold a query word themselves above those that do not;
+ * returns the first `limit` with rounded scores.
+ */
+export function rankByProximity(result: SearchResult, query: string, limit: number): SearchResult {
+  const weight = SEARCH_SETTINGS.proximity;
+  const terms = new Set(result.terms);
+  const ranked = result.hits.map((hit, i) => {
+    const factor = weight > 0 && terms.size > 1 ? 1 + weight * nearness(hit.text, terms) : 1;
+    return { hit, i, score: hit.score * factor, factor, direct: (hit as Partial<SearchCandidate>).direct ?? true };
+  });
+  ranked.sort((a, b) => Number(b.direct) - Number(a.direct) || b.score - a.score || a.i - b.i);
+  const hits = ranked.slice(0, limit).map(({ hit, score, factor }): SearchHit => {
+    const { direct: _direct, ...out } = hit as SearchCandidate;
+    if (out.explain) out.explain = { ...out.explain, proximity: round(factor) };
+    return { ...out, score: round(score) };
+  });
+  return { ...result, hits };
+}
+
+/** 1 ÷ the fewest words between two different query terms in `text`; 0 when it holds fewer than two of them. */
+function nearness(text: string, terms: ReadonlySet<string>): number {
+  const tokens = tokenize(text, "query");
+  let best = Infinity;
+  let lastAt = -1;
+  let last = "";
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!terms.has(t)) continue;
+    if (lastAt >= 0 && t !== last) best = Math.min(best, i - lastAt);
+    lastAt = i;
+    last = t;
+  }
+  return best === Infinity ? 0 : 1 / best;
 }
 
 interface Scored {
@@ -635,7 +700,7 @@ function scoreTerms(
         const base = acc.get(ui) ?? 0;
         const when = whenParts!.get(ui) ?? 0;
         const terms = termParts!.get(ui) ?? {};
-        item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, direct, terms };
+        item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, proximity: 1, direct, terms };
       }
       out.push(item);
     }
