@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildIndex, queryKeys, searchIndex, unitsFromDailyLog, WHEN_TERM } from "../src/core/search/search.js";
+import { buildIndex, queryKeys, searchIndex, unitsFromDailyLog, WHEN_TERM, type SearchHit } from "../src/core/search/search.js";
 import { bareGitEnv, runBrain, tmpWorkspace } from "./helpers.js";
 
 // A transcript written as a daily log, one `Name: text` entry per turn, as an
@@ -61,8 +61,8 @@ describe("brain recall --explain", () => {
     const hits = JSON.parse(r.stdout) as Array<{ line: number; score: number; explain: Record<string, unknown> & { terms: Record<string, number> } }>;
     expect(hits.length).toBeGreaterThan(1);
     for (const h of hits) {
-      const e = h.explain as { words: number; when: number; neighbours: number; speaker: number; boost: number; recency: number; direct: boolean };
-      expect(h.score).toBeCloseTo((e.words + e.when + e.neighbours) * e.speaker * e.boost * e.recency, 1);
+      const e = h.explain as { words: number; when: number; neighbours: number; speaker: number; boost: number; recency: number; proximity: number; direct: boolean };
+      expect(h.score).toBeCloseTo((e.words + e.when + e.neighbours) * e.speaker * e.boost * e.recency * e.proximity, 1);
       const termSum = Object.values(h.explain.terms).reduce((a, b) => a + b, 0);
       expect(e.words).toBeCloseTo(termSum, 1);
     }
@@ -77,5 +77,73 @@ describe("brain recall --explain", () => {
 
     const text = await runBrain(["recall", "When did Tomas take the boat out sailing?", "--explain", "-n", "1"], { cwd: ws, env });
     expect(text.stdout).toMatch(/= words [\d.]+ \(.*boat [\d.]+.*\) \+ when [\d.]+.* × speaker 1\.5/);
+  });
+});
+
+describe("a small built-in list of synonyms", () => {
+  const LOG = `# 2023-06-02
+
+- 18:02 [note] Priya: Took the kids to see a film about whales at the harbour cinema.
+- 18:04 [note] Tomas: We stayed home and fixed the fence all afternoon.
+- 18:05 [note] Priya: The children asked to watch the whale movie again on Sunday.
+`;
+  const index = () => buildIndex(unitsFromDailyLog("memory/2023-06-02.md", "2023-06-02", LOG));
+
+  it("a question in other everyday words finds the entry: movie finds film, children finds kids", () => {
+    const hits = searchIndex(index(), "Which movie did Priya take the children to?", { limit: 5 }).hits;
+    expect(hits.map((h) => h.line)).toEqual(expect.arrayContaining([3, 5]));
+    // The query's own words weigh more than their synonyms: the entry that says movie and children comes first.
+    expect(hits[0]!.line).toBe(5);
+    expect(queryKeys("Which movie did the children see?")).toEqual(expect.arrayContaining(["movi", "film", "children", "kid"]));
+  });
+
+  it("a synonym never counts towards the relevance cut-off: only the query's own words do", () => {
+    // "kids film" alone holds no word of "children movie"; with a cut-off of all the query's words, only line 5 holds both.
+    const hits = searchIndex(index(), "children movie", { limit: 5, minTermShare: 1 }).hits;
+    expect(hits.map((h) => h.line)).toEqual([5]);
+  });
+
+  it("brain recall reads the synonyms' postings from its index cache, cold and warm alike", async () => {
+    const ws = tmpWorkspace({ "MEMORY.md": "# Memory\n", "memory/2023-06-02.md": LOG });
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+    for (const run of ["cold", "warm"]) {
+      const r = await runBrain(["recall", "Which movie did the kids watch at the cinema?", "--json", "-n", "3"], { cwd: ws, env });
+      expect(r.code, run).toBe(0);
+      // Both entries hold the words or their synonyms themselves; the fence entry between them only neighbours them.
+      expect((JSON.parse(r.stdout) as Array<{ line: number }>).map((h) => h.line).slice(0, 2).sort(), run).toEqual([3, 5]);
+    }
+  });
+});
+
+describe("query words close together", () => {
+  const LOG = `# 2023-07-14
+
+- 09:10 [note] Priya: The boat looked fine at the dock, but after the storm last night the engine would not start.
+- 09:40 [note] Tomas: The boat engine stalled again halfway across the lake this morning, so we rowed the last kilometre back to the dock.
+`;
+  const index = () => buildIndex(unitsFromDailyLog("memory/2023-07-14.md", "2023-07-14", LOG));
+
+  it("rank the entry where they stand side by side above a shorter one where they are far apart", () => {
+    const hits = searchIndex(index(), "boat engine", { limit: 2, explain: true }).hits;
+    expect(hits.map((h) => h.line)).toEqual([4, 3]);
+    const [near, far] = hits as [SearchHit, SearchHit];
+    // By the words alone the shorter entry scores higher; proximity (words side by side: 1 + 0.2 ÷ 1) turns them round.
+    expect(near.explain!.proximity).toBe(1.2);
+    expect(far.explain!.proximity).toBeLessThan(1.05);
+    expect(near.explain!.words).toBeLessThan(far.explain!.words);
+    for (const h of hits) {
+      const e = h.explain!;
+      expect(h.score).toBeCloseTo((e.words + e.when + e.neighbours) * e.speaker * e.boost * e.recency * e.proximity, 2);
+    }
+  });
+
+  it("brain recall orders them the same from its index cache, which keeps no text, cold and warm alike", async () => {
+    const ws = tmpWorkspace({ "MEMORY.md": "# Memory\n", "memory/2023-07-14.md": LOG });
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+    for (const run of ["cold", "warm"]) {
+      const r = await runBrain(["recall", "boat engine", "--json", "-n", "1"], { cwd: ws, env });
+      expect(r.code, run).toBe(0);
+      expect((JSON.parse(r.stdout) as Array<{ line: number }>).map((h) => h.line), run).toEqual([4]);
+    }
   });
 });

@@ -5,6 +5,8 @@ import {
   createIndex,
   INDEX_VERSION,
   queryKeys,
+  rankByProximity,
+  searchCandidates,
   searchIndex,
   type IndexSegment,
   type MemoryUnit,
@@ -90,9 +92,13 @@ export async function recallEach(options: RecallOptions, variants: readonly Reca
   const thresholds = ws.config.thresholds;
   const { cache, warnings, parsed } = await refreshCache(ws.root, true, thresholds);
   const index = indexForTerms(cache, queryKeys(options.query));
-  const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchIndex(index, options.query, search)));
+  const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchCandidates(index, options.query, search)));
+  // Proximity reorders the best candidates by their texts, which the cache does not keep.
   const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed, { thresholds });
-  return results.map((r) => ({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })), warnings: r.reason ? [] : warnings }));
+  return results.map((r, i) => {
+    const ranked = rankByProximity({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })) }, options.query, searches[i]!.limit ?? 10);
+    return { ...ranked, warnings: r.reason ? [] : warnings };
+  });
 }
 
 /** Files as a command would find them: the workspace's, except those given here (path → proposed text; null: gone). */
@@ -154,9 +160,10 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
       index.segments[path] = overlaid.has(path) ? seg : { stamp: seg.stamp, units: seg.units, postings: {} };
     }
     addPostings(cache, index, queryKeys(query.query), starts);
-    const result = searchIndex(index, query.query, search);
+    const result = searchCandidates(index, query.query, search);
     const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts, thresholds });
-    return { ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })), warnings: [...warnings] };
+    const ranked = rankByProximity({ ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })) }, query.query, search.limit ?? 10);
+    return { ...ranked, warnings: [...warnings] };
   };
 }
 

@@ -30,7 +30,7 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
       .option("explain", {
         type: "boolean",
         describe:
-          "Show how each hit's score was made: (words + when + neighbours) × speaker × boost × recency, with each query word's part (in --json, an explain object per hit)",
+          "Show how each hit's score was made: (words + when + neighbours) × speaker × boost × recency × proximity, with each query word's part (in --json, an explain object per hit)",
       })
       .example('brain recall "pip install SSL error"', "What did we learn about this error?")
       .example("brain recall deploy staging --kind lesson --since 2026-11-01", "Recent lessons about deploying")
@@ -79,7 +79,7 @@ function explainLine(e: NonNullable<SearchHit["explain"]>): string {
   let line = `= words ${e.words}${terms.length ? ` (${terms.join(", ")})` : ""}`;
   if (e.when) line += ` + when ${e.when}`;
   if (e.neighbours) line += ` + neighbours ${e.neighbours}`;
-  for (const [name, v] of [["speaker", e.speaker], ["boost", e.boost], ["recency", e.recency]] as const) if (v !== 1) line += ` × ${name} ${v}`;
+  for (const [name, v] of [["speaker", e.speaker], ["boost", e.boost], ["recency", e.recency], ["proximity", e.proximity]] as const) if (v !== 1) line += ` × ${name} ${v}`;
   return e.direct ? line : `${line}  (found only through its neighbours)`;
 }
 

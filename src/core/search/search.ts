@@ -1,6 +1,7 @@
 import { entriesWorthReading, parseDailyLog } from "../daily-log.js";
 import { daysBetween, isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
+import { synonymsOf } from "./synonyms.js";
 import { tokenize, tokenizeMarked, tokenizePrefix, type MarkedTokens } from "./tokenize.js";
 
 /** Where a memory unit comes from; the I/O layer adds units of each source. */
@@ -59,7 +60,7 @@ export interface SearchHit {
 
 /**
  * The parts of a hit's score, for debugging ranking:
- * score = (words + when + neighbours) × speaker × boost × recency.
+ * score = (words + when + neighbours) × speaker × boost × recency × proximity.
  */
 export interface ScoreParts {
   /** BM25 of the query's words over the unit's weighted fields (its neighbours' text included). */
@@ -74,6 +75,8 @@ export interface ScoreParts {
   boost: number;
   /** The recency multiplier with `recency`, else 1. */
   recency: number;
+  /** 1 + `proximity` ÷ the fewest words between two different query words in the unit's text; 1 when they are never both there. */
+  proximity: number;
   /** Whether the unit holds a query word itself; units that do rank above every unit that does not. */
   direct: boolean;
   /** Each query word's part of `words`. */
@@ -132,6 +135,8 @@ export const SEARCH_SETTINGS: SearchSettings = {
   neighbour: 0.2,
   speakerBoost: 0.5,
   when: 1,
+  synonym: 0.6,
+  proximity: 0.2,
 };
 
 /** The shape of SEARCH_SETTINGS. */
@@ -155,7 +160,22 @@ export interface SearchSettings {
    * an entry that says when ("last Saturday", "two days ago", "in 2022").
    */
   when: number;
+  /**
+   * Query weight of a query word's synonym from the built-in list
+   * (`synonyms.ts`): "movie" finds "film", below an entry that says "movie".
+   */
+  synonym: number;
+  /**
+   * Query words close together in a unit's own text: its score is multiplied
+   * by 1 + this ÷ the distance in words between the nearest two different
+   * query words ("the boat sank" over "the boat … and later the engine sank").
+   * Applied to the best PROXIMITY_POOL units only, which it reorders.
+   */
+  proximity: number;
 }
+
+/** How many of the best units proximity reorders (the store reads their texts). */
+export const PROXIMITY_POOL = 30;
 
 /** Index term for "the unit's speaker is this name token"; the tokenizer never makes a term starting with `@`. */
 export const SPEAKER_PREFIX = "@";
@@ -178,7 +198,7 @@ const WHEN_QUESTION_RE = /^\s*(?:when\b|how\s+long\b|since\s+when\b|what\s+(?:ye
  */
 export function queryKeys(query: string): string[] {
   const terms = [...new Set(tokenize(query, "query"))];
-  const keys = [...terms, ...terms.map((t) => SPEAKER_PREFIX + t)];
+  const keys = [...terms, ...terms.map((t) => SPEAKER_PREFIX + t), ...synonymsOf(terms)];
   if (WHEN_QUESTION_RE.test(query)) keys.push(WHEN_TERM);
   return keys;
 }
@@ -433,6 +453,15 @@ function statsOf(index: SearchIndex): IndexStats {
  * a query longer than MAX_QUERY_LENGTH is refused with a UsageError.
  */
 export function searchIndex(index: SearchIndex, query: string, options: SearchOptions = {}): SearchResult {
+  return rankByProximity(searchCandidates(index, query, options), query, options.limit ?? 10);
+}
+
+/**
+ * {@link searchIndex} before proximity: the best max(limit, PROXIMITY_POOL)
+ * hits by their words alone, for a caller that must fetch the hits' texts
+ * (the store's index keeps none) before {@link rankByProximity}.
+ */
+export function searchCandidates(index: SearchIndex, query: string, options: SearchOptions = {}): SearchResult {
   if (query.length > MAX_QUERY_LENGTH) {
     throw new UsageError(
       `Query is ${query.length} characters; recall takes at most ${MAX_QUERY_LENGTH}. Search for the key words or the error message.`,
@@ -455,18 +484,20 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
   const stats = statsOf(index);
   const weights = new Map<string, number>();
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
+  // Synonyms come after the query's own terms: `own` below counts those first.
+  if (SEARCH_SETTINGS.synonym > 0) for (const t of synonymsOf(unique)) weights.set(t, SEARCH_SETTINGS.synonym);
   const accept = makeFilter(options);
   const asksWhen = WHEN_QUESTION_RE.test(query);
-  const scored = scoreTerms(index, stats, weights, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen, options.explain ?? false);
+  const scored = scoreTerms(index, stats, weights, unique.length, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen, options.explain ?? false);
 
   if (options.recency) {
     // Units recency brings level keep their order by score before it.
     scored.sort(byRank);
     applyRecency(scored, options, stats);
   }
-  const best = firstInOrder(scored, limit, (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
-  const hits = best.map(({ path, unit, score, parts }): SearchHit => {
-    const hit: SearchHit = { path, line: unit.line, score: round(score), kind: unit.kind, date: unit.date, text: unit.text };
+  const best = firstInOrder(scored, Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0), (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
+  const hits = best.map(({ path, unit, score, parts, direct }): SearchCandidate => {
+    const hit: SearchCandidate = { path, line: unit.line, score, kind: unit.kind, date: unit.date, text: unit.text, direct };
     if (parts) {
       const terms: Record<string, number> = {};
       for (const [t, v] of Object.entries(parts.terms)) terms[t] = round(v);
@@ -475,6 +506,49 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
     return hit;
   });
   return { hits, terms: unique };
+}
+
+/** A hit before proximity: its score unrounded, and whether it holds a query word itself. */
+export interface SearchCandidate extends SearchHit {
+  direct: boolean;
+}
+
+/**
+ * Reorders candidates from {@link searchCandidates}, whose `text` must be
+ * filled in, by how close together the query's words stand in each text,
+ * keeping units that hold a query word themselves above those that do not;
+ * returns the first `limit` with rounded scores.
+ */
+export function rankByProximity(result: SearchResult, query: string, limit: number): SearchResult {
+  const weight = SEARCH_SETTINGS.proximity;
+  const terms = new Set(result.terms);
+  const ranked = result.hits.map((hit, i) => {
+    const factor = weight > 0 && terms.size > 1 ? 1 + weight * nearness(hit.text, terms) : 1;
+    return { hit, i, score: hit.score * factor, factor, direct: (hit as Partial<SearchCandidate>).direct ?? true };
+  });
+  ranked.sort((a, b) => Number(b.direct) - Number(a.direct) || b.score - a.score || a.i - b.i);
+  const hits = ranked.slice(0, limit).map(({ hit, score, factor }): SearchHit => {
+    const { direct: _direct, ...out } = hit as SearchCandidate;
+    if (out.explain) out.explain = { ...out.explain, proximity: round(factor) };
+    return { ...out, score: round(score) };
+  });
+  return { ...result, hits };
+}
+
+/** 1 ÷ the fewest words between two different query terms in `text`; 0 when it holds fewer than two of them. */
+function nearness(text: string, terms: ReadonlySet<string>): number {
+  const tokens = tokenize(text, "query");
+  let best = Infinity;
+  let lastAt = -1;
+  let last = "";
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!terms.has(t)) continue;
+    if (lastAt >= 0 && t !== last) best = Math.min(best, i - lastAt);
+    lastAt = i;
+    last = t;
+  }
+  return best === Infinity ? 0 : 1 / best;
 }
 
 interface Scored {
@@ -536,6 +610,8 @@ function scoreTerms(
   index: SearchIndex,
   stats: IndexStats,
   weights: Map<string, number>,
+  /** The first `own` entries of `weights` are the query's own terms, the rest their synonyms. */
+  ownTerms: number,
   accept: (u: StoredUnit) => boolean,
   sources: ReadonlySet<string> | null,
   minTermShare: number,
@@ -545,8 +621,10 @@ function scoreTerms(
   const { k1, b, speakerBoost, when } = SEARCH_SETTINGS;
   const idf = new Map<string, number>();
   for (const t of weights.keys()) idf.set(t, idfOf(index, stats, t));
-  const known = [...idf.values()].filter((v) => v > 0).length;
+  // The cut-off counts the query's own words: a synonym helps find, it does not make a unit relevant.
+  const known = [...idf.values()].slice(0, ownTerms).filter((v) => v > 0).length;
   const required = Math.ceil(minTermShare * known - 1e-9);
+  const ownKeys = [...weights.keys()].slice(0, ownTerms);
   const out: Scored[] = [];
   for (const path of stats.paths) {
     const seg = index.segments[path]!;
@@ -555,10 +633,14 @@ function scoreTerms(
     const acc = new Map<number, number>();
     /** How many of the query's distinct terms each unit holds itself. */
     const held = new Map<number, number>();
+    /** Units holding only synonyms of the query's terms themselves: direct hits, but none of the cut-off's words. */
+    const heldSynonym = new Set<number>();
     /** With `explain`: per unit, each term's part. */
     const termParts = explain ? new Map<number, Record<string, number>>() : null;
     const whenParts = explain ? new Map<number, number>() : null;
+    let nth = -1;
     for (const [term, qw] of weights) {
+      const synonym = ++nth >= ownTerms;
       const w = idf.get(term)! * qw;
       if (w === 0) continue;
       const list = seg.postings[term];
@@ -576,7 +658,10 @@ function scoreTerms(
           rec[term] = part;
           termParts.set(ui, rec);
         }
-        if (signed > 0) held.set(ui, (held.get(ui) ?? 0) + 1);
+        if (signed > 0) {
+          if (synonym) heldSynonym.add(ui);
+          else held.set(ui, (held.get(ui) ?? 0) + 1);
+        }
       }
     }
     // Time marker: a term of its own for "when" questions; it lifts a unit the query's words found, never finds one.
@@ -596,7 +681,7 @@ function scoreTerms(
     /** Units said by a person the query names. */
     let spoken: Set<number> | null = null;
     if (speakerBoost > 0) {
-      for (const term of weights.keys()) {
+      for (const term of ownKeys) {
         const list = seg.postings[SPEAKER_PREFIX + term];
         if (!list) continue;
         spoken ??= new Set();
@@ -609,12 +694,13 @@ function scoreTerms(
       if (own < required) continue;
       const said = spoken?.has(ui) ? 1 + speakerBoost : 1;
       if (!accept(unit)) continue;
-      const item: Scored = { path, unit, score: s * unit.boost * said, direct: own > 0 };
+      const direct = own > 0 || heldSynonym.has(ui);
+      const item: Scored = { path, unit, score: s * unit.boost * said, direct };
       if (explain) {
         const base = acc.get(ui) ?? 0;
         const when = whenParts!.get(ui) ?? 0;
         const terms = termParts!.get(ui) ?? {};
-        item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, direct: own > 0, terms };
+        item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, proximity: 1, direct, terms };
       }
       out.push(item);
     }
