@@ -1,7 +1,13 @@
 /**
  * Retrieval benchmark on LoCoMo-style conversations.
  *
- *   npx tsx bench/locomo.ts [--data DIR] [--limit 10] [--quiet]
+ *   npx tsx bench/locomo.ts [--data DIR] [--dev] [--misses FILE]
+ *
+ * Conversations in HELD_OUT are never used for tuning: the table reports the
+ * development conversations and the held-out ones apart. `--dev` runs only
+ * the development conversations (what tuning looks at); `--misses FILE`
+ * writes the development questions whose evidence is not the first hit, with
+ * the hits, for reading (held-out questions are never written).
  *
  * Each conversation becomes a real workspace on disk (one daily log per
  * session date, one `- HH:MM [note] Speaker: text` entry per turn); every
@@ -50,6 +56,9 @@ interface Metrics {
   "recall@5": number;
   "recall@10": number;
 }
+
+/** Conversations kept out of every tuning decision. */
+export const HELD_OUT = new Set(["conv-30"]);
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
@@ -113,12 +122,21 @@ function toMetrics(t: Totals): Metrics {
 }
 
 /** Runs every conversation in `dataDir`; returns per-conversation and overall metrics. */
-export async function runLocomo(dataDir: string, options: { log?: (line: string) => void } = {}) {
+export async function runLocomo(
+  dataDir: string,
+  options: { log?: (line: string) => void; devOnly?: boolean; misses?: string[] } = {},
+) {
   const log = options.log ?? (() => {});
-  const files = (await readdir(dataDir)).filter((f) => f.endsWith(".json")).sort();
+  const name = (file: string) => file.replace(/\.json$/, "");
+  const files = (await readdir(dataDir))
+    .filter((f) => f.endsWith(".json"))
+    .filter((f) => !options.devOnly || !HELD_OUT.has(name(f)))
+    .sort();
   if (files.length === 0) throw new Error(`No conversation .json files in ${dataDir}`);
   const rows: Array<{ name: string; metrics: Metrics }> = [];
   const all = emptyTotals();
+  const dev = emptyTotals();
+  const held = emptyTotals();
   for (const file of files) {
     const conv = JSON.parse(await readFile(join(dataDir, file), "utf8")) as Conversation;
     const dir = await mkdtemp(join(tmpdir(), "brain-locomo-"));
@@ -137,18 +155,31 @@ export async function runLocomo(dataDir: string, options: { log?: (line: string)
         t.h10 += found(10) > 0 ? 1 : 0;
         t.r5 += found(5) / evidence.length;
         t.r10 += found(10) / evidence.length;
+        if (options.misses && !HELD_OUT.has(name(file)) && found(1) === 0) {
+          const textOf = (id: string | undefined) => conv.sessions.flatMap((s) => s.turns).find((x) => x.dia_id.trim() === id);
+          options.misses.push(
+            [
+              `## ${name(file)} [cat ${qa.category}] ${qa.question}  → ${JSON.stringify(qa.answer)}`,
+              ...evidence.map((e) => `  want ${e} @${turns.indexOf(e) + 1 || "-"}: ${textOf(e)?.speaker}: ${textOf(e)?.text}`),
+              ...hits.slice(0, 3).map((h, i) => `  hit${i + 1} ${turns[i]} ${h.score}: ${h.text.slice(0, 160)}`),
+            ].join("\n"),
+          );
+        }
       }
-      for (const k of Object.keys(all) as Array<keyof Totals>) all[k] += t[k];
-      rows.push({ name: file.replace(/\.json$/, ""), metrics: toMetrics(t) });
+      for (const k of Object.keys(all) as Array<keyof Totals>) {
+        all[k] += t[k];
+        (HELD_OUT.has(name(file)) ? held : dev)[k] += t[k];
+      }
+      rows.push({ name: name(file), metrics: toMetrics(t) });
       log(`${file}: ${t.questions} questions`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return { rows, overall: toMetrics(all) };
+  return { rows, overall: toMetrics(all), dev: toMetrics(dev), heldOut: toMetrics(held) };
 }
 
-function formatTable(rows: Array<{ name: string; metrics: Metrics }>, overall: Metrics): string {
+function formatTable(rows: Array<{ name: string; metrics: Metrics }>, overall: Metrics, dev: Metrics, heldOut: Metrics): string {
   const cols = ["questions", "hit@1", "hit@5", "hit@10", "recall@5", "recall@10"] as const;
   const line = (name: string, m: Metrics) =>
     `| ${name.padEnd(12)} | ${cols.map((c) => (c === "questions" ? String(m[c]) : m[c].toFixed(3)).padStart(c.length)).join(" | ")} |`;
@@ -156,6 +187,8 @@ function formatTable(rows: Array<{ name: string; metrics: Metrics }>, overall: M
     `| ${"conversation".padEnd(12)} | ${cols.join(" | ")} |`,
     `|${"-".repeat(14)}|${cols.map((c) => "-".repeat(c.length + 2)).join("|")}|`,
     ...rows.map((r) => line(r.name, r.metrics)),
+    line("dev", dev),
+    ...(heldOut.questions ? [line("held-out", heldOut)] : []),
     line("overall", overall),
   ].join("\n");
 }
@@ -175,10 +208,14 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf("--data");
   const dataDir = at >= 0 && args[at + 1] ? resolve(args[at + 1]!) : findDefaultData();
+  const devOnly = args.includes("--dev");
+  const missesAt = args.indexOf("--misses");
+  const misses: string[] | undefined = missesAt >= 0 ? [] : undefined;
   const started = performance.now();
-  const { rows, overall } = await runLocomo(dataDir);
+  const { rows, overall, dev, heldOut } = await runLocomo(dataDir, { devOnly, misses });
+  if (misses && args[missesAt + 1]) await writeFile(args[missesAt + 1]!, misses.join("\n\n") + "\n");
   console.log(`LoCoMo recall on ${dataDir} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  console.log(formatTable(rows, overall));
+  console.log(formatTable(rows, overall, dev, heldOut));
   console.log(JSON.stringify({ questions: overall.questions, "hit@1": overall["hit@1"], "hit@5": overall["hit@5"], "hit@10": overall["hit@10"], "recall@5": overall["recall@5"] }));
 }
 

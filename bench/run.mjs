@@ -17,16 +17,19 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median wall time in ms of running `argv` `runs` times (after one warm-up run); `before` runs untimed before each. */
-function time(argv, cwd, make = () => argv, before = () => {}) {
+/**
+ * Median wall time in ms of running `argv` `runs` times (after one warm-up run); `before` runs untimed before each;
+ * `input(i)`, when given, is the run's stdin (a hook's payload).
+ */
+function time(argv, cwd, make = () => argv, before = () => {}, input = undefined) {
   before();
-  spawnSync(argv[0], argv.slice(1), { cwd, env, stdio: "ignore" });
+  spawnSync(argv[0], argv.slice(1), { cwd, env, stdio: input ? "pipe" : "ignore", input: input?.(-1) });
   const xs = [];
   for (let i = 0; i < runs; i++) {
     const a = make(i);
     before();
     const t = process.hrtime.bigint();
-    const r = spawnSync(a[0], a.slice(1), { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    const r = spawnSync(a[0], a.slice(1), { cwd, env, stdio: [input ? "pipe" : "ignore", "ignore", "pipe"], input: input?.(i) });
     xs.push(Number(process.hrtime.bigint() - t) / 1e6);
     if (r.status !== 0) throw new Error(`${a.join(" ")} failed: ${r.stderr}`);
   }
@@ -104,6 +107,8 @@ function syntheticWorkspace(count) {
 }
 
 const node = (...args) => [process.execPath, ...args];
+/** A hook payload in Claude Code's shape, for `brain hook` on stdin. */
+const hookPayload = (event, session, extra) => JSON.stringify({ session_id: session, transcript_path: `/home/dev/.claude/projects/bench/${session}.jsonl`, cwd: ws, permission_mode: "default", hook_event_name: event, ...extra });
 const recallWs = syntheticWorkspace(10_000);
 const recallQuery = ["database", "migration", "rollback"];
 const dropCache = () => rmSync(join(recallWs.dir, ".brain"), { recursive: true, force: true });
@@ -116,13 +121,17 @@ const cases = [
   ["`brain check` (registry of 2 problems)", node(brain, "check", "pip-install-fail"), null],
   [`\`brain recall\` warm (index cache present), 10,000 entries, ${(recallWs.bytes / 2 ** 20).toFixed(1)} MB`, node(brain, "recall", "-q", ...recallQuery), 3, undefined, undefined, recallWs.dir],
   ["`brain recall` cold (no `.brain/` cache), same files", node(brain, "recall", "-q", ...recallQuery), { ms: 1500 }, undefined, dropCache, recallWs.dir],
+  // A host runs `brain hook` on every event: with nothing to do (a tool that is not a shell call), and a failed
+  // shell call (a new session each run, so each is a new failure: an [error] entry, its commit, and the lookup of its fixes).
+  ["`brain hook PostToolUse` with nothing to do (an Edit)", node(brain, "hook", "PostToolUse"), 2, undefined, undefined, undefined, () => hookPayload("PostToolUse", "bench-edit", { tool_name: "Edit", tool_input: { file_path: "/tmp/a.ts" }, tool_response: { filePath: "/tmp/a.ts" } })],
+  ["`brain hook PostToolUseFailure` (an [error] #auto, its commit, the lookup of its fixes)", node(brain, "hook", "PostToolUseFailure"), 3, undefined, undefined, undefined, (i) => hookPayload("PostToolUseFailure", `bench-failure-${i}`, { tool_name: "Bash", tool_input: { command: "pip install requests" }, tool_use_id: "toolu_1", error: "Exit code 1\nWARNING: Retrying after connection broken by SSLError\nERROR: Could not fetch URL https://pypi.org/simple/requests/: SSL: CERTIFICATE_VERIFY_FAILED certificate verify failed", is_interrupt: false })],
   ["`grep -ri` for the same words over the same files", ["grep", "-ri", "-e", recallQuery[0], "-e", recallQuery[1], "-e", recallQuery[2], "memory"], null, undefined, undefined, recallWs.dir],
 ];
 
 const rows = [];
 let unit = 0;
-for (const [name, argv, target, make, before, cwd] of cases) {
-  const ms = time(argv, cwd ?? ws, make, before);
+for (const [name, argv, target, make, before, cwd, input] of cases) {
+  const ms = time(argv, cwd ?? ws, make, before, input);
   if (!unit) unit = ms;
   const ratio = ms / unit;
   rows.push({ name, ms, ratio, target });
@@ -174,6 +183,10 @@ rmSync(recallWs.dir, { recursive: true, force: true });
 if (!process.env.BENCH_SKIP_LOCK) {
   const { benchLock } = await import("./lock.mjs");
   lines.push(await benchLock());
+}
+if (!process.env.BENCH_SKIP_BURST) {
+  const { benchBurst } = await import("./burst.mjs");
+  lines.push(await benchBurst());
 }
 if (!process.env.BENCH_SKIP_SCALE) {
   const { benchScale } = await import("./scale.mjs");

@@ -228,9 +228,12 @@ describe("brain consolidate with the quality gates", () => {
 
     const json = await runBrain(["consolidate", "--summarizer", `node ${script}`, "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
     expect(json.code).toBe(1);
-    const error = (JSON.parse(json.stdout) as { error: { code: string; gates: { refused: boolean; checked: number; rejected: unknown[] } } }).error;
-    expect(error).toMatchObject({ code: "BRAIN_DISTILLATION_REFUSED", gates: { refused: true, checked: 5 } });
-    expect(error.gates.rejected).toHaveLength(5);
+    const error = (JSON.parse(json.stdout) as { error: { code: string; details: { refused: boolean; checked: number; rejected: Array<{ failures: Array<{ gate: string }> }> } } }).error;
+    // The report is carried where every error carries its data (`details`, as a refused challenge's case results are), and only there.
+    expect(Object.keys(error).sort()).toEqual(["code", "details", "exitCode", "message"]);
+    expect(error).toMatchObject({ code: "BRAIN_DISTILLATION_REFUSED", exitCode: 1, details: { refused: true, checked: 5 } });
+    expect(error.details.rejected).toHaveLength(5);
+    expect(error.details.rejected[0]!.failures.map((f) => f.gate)).toContain("entity-preservation");
     expect(snapshot(dir)).toEqual(before);
   });
 

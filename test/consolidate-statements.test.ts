@@ -316,3 +316,58 @@ describe("conclusions written as plain prose", () => {
     ]);
   });
 });
+
+describe("settings, changes and commitments stated without a cue", () => {
+  it("keeps a changed setting, a contrast of choices, a labelled setting, an order of fallbacks and an emphasized value, and leaves reports alone", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Dashboard",
+        "- 把 `study.html` 从深色主题改成浅色主题",
+        "- 临时从 main 分支改成 dev 分支",
+        "",
+        "## 策略",
+        "- **应用**: 学选股逻辑，不学赌博心态",
+        "- 用户说今天不想学",
+        "",
+        "## 系统优化",
+        "- **流式输出**: 关闭（streaming: false）",
+        "- **系统级 fallback**: GLM-4.7 → GLM-4.6 → Groq",
+        "- First publish: no link parameter → no tappable link → deleted it",
+        "",
+        "## Bootstrap",
+        "- Timezone is **Asia/Jakarta (UTC+7, WIB)**.",
+        "- Build status is **done**.",
+        "- 以后生成形象图时会换角度",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "把 `study.html` 从深色主题改成浅色主题"],
+      ["Rules", "应用: 学选股逻辑，不学赌博心态"],
+      ["Decisions", "流式输出: 关闭（streaming: false）"],
+      ["Decisions", "系统级 fallback: GLM-4.7 → GLM-4.6 → Groq"],
+      ["Lessons", "Timezone is **Asia/Jakarta (UTC+7, WIB)**."],
+      ["Lessons", "以后生成形象图时会换角度"],
+    ]);
+  });
+
+  it("reads the items under a heading of commitments as rules, and an emphasized sentence above them as a motto", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 核心承诺",
+        "",
+        "**同样的错误不犯第二次。**",
+        "",
+        "- 所有股票数据必须通过验证模块",
+        "- 慢下来，核实了再输出",
+        "",
+      ]),
+    ).toEqual([
+      ["Rules", "所有股票数据必须通过验证模块"],
+      ["Rules", "慢下来，核实了再输出"],
+    ]);
+  });
+});

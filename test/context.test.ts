@@ -175,3 +175,62 @@ describe("context shows a log without what MEMORY.md holds", () => {
     expect(c.sections[1]!.text).toBe("# 2026-11-20\n\n## Later (18:00)\n\n- 18:00 [note] Left the export job running");
   });
 });
+
+describe("context --query spends a small budget on the best evidence", () => {
+  const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+  // The upstream registry's shape (version 1.0: description, match, solutions with successRate and tries).
+  const strategies = {
+    _meta: { description: "Strategy Registry", version: "1.0", updated: "2026-11-01" },
+    npm_global_eacces: {
+      description: "npm install fails with EACCES on a global package",
+      match: ["npm ERR!", "EACCES", "permission denied"],
+      solutions: [
+        { action: "Set a user prefix: npm config set prefix ~/.npm-global", successRate: 0.9, tries: 10 },
+        { action: "Use npx instead of a global install", successRate: 0.7, tries: 5 },
+      ],
+    },
+    npm_lockfile_stale: {
+      description: "npm install fails because package-lock.json is out of date",
+      match: ["npm ci", "lockfile"],
+      solutions: [
+        { action: "Regenerate package-lock.json with npm install on the same npm major version as CI, then commit it", successRate: 0.8, tries: 4 },
+        { action: "Delete node_modules and package-lock.json, reinstall, and check the diff before committing", successRate: 0.5, tries: 2 },
+      ],
+    },
+    pip_install_fail: {
+      description: "pip install fails behind the office firewall",
+      match: ["pip install", "Could not find a version"],
+      solutions: [{ action: "Use the internal mirror with pip install -i", successRate: 0.9, tries: 10, env: "behind firewall" }],
+    },
+  };
+
+  it("keeps the strategy that answers the task, names the next one as over the budget, and never shows an unrelated hit", async () => {
+    const dir = tmpWorkspace({ "MEMORY.md": "# Memory\n", "strategies.json": JSON.stringify(strategies, null, 2) + "\n" });
+    const query = "npm install fails with EACCES";
+    // Plain recall finds the pip strategy too (it shares "install fails"): the cut-off is what leaves it out.
+    const recall = await runBrain(["recall", query, "--json"], { cwd: dir, env });
+    expect(recall.code, recall.stderr).toBe(0);
+    const hits = JSON.parse(recall.stdout) as Array<{ text: string }>;
+    expect(hits[0]!.text).toContain("npm_global_eacces");
+    expect(hits.some((h) => h.text.includes("pip_install_fail"))).toBe(true);
+
+    const r = await runBrain(["context", "--query", query, "--budget", "120", "--json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    const data = JSON.parse(r.stdout) as { markdown: string; sections: Array<{ title: string; text: string }>; omitted: Array<{ title: string; reason: string; hint: string }> };
+    expect(data.sections.map((s) => s.title)).toEqual(["Relevant strategies"]);
+    expect(data.sections[0]!.text).toContain("npm_global_eacces");
+    expect(data.markdown).not.toContain("npm_lockfile_stale");
+    expect(data.markdown).not.toContain("pip_install_fail");
+    // The notice counts only the relevant strategy left out, not the unrelated hit.
+    expect(data.omitted).toContainEqual(
+      expect.objectContaining({ title: "Relevant strategies", reason: "1 less relevant match over the budget", hint: `brain recall "${query}" --kind strategy` }),
+    );
+
+    // With room, the second relevant strategy follows the first; the unrelated one is still not there.
+    const wide = await runBrain(["context", "--query", query, "--json"], { cwd: dir, env });
+    const all = JSON.parse(wide.stdout) as { markdown: string };
+    expect(all.markdown.indexOf("npm_global_eacces")).toBeGreaterThan(-1);
+    expect(all.markdown.indexOf("npm_lockfile_stale")).toBeGreaterThan(all.markdown.indexOf("npm_global_eacces"));
+    expect(all.markdown).not.toContain("pip_install_fail");
+  });
+});

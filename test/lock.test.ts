@@ -3,10 +3,22 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lockQueuePath, withLock } from "../src/store/lock.js";
-import { until } from "./helpers.js";
+import { lockPath, lockQueuePath, withLock } from "../src/store/lock.js";
+import { bareGitEnv, commitSubjects, gitWorkspace, runBrain, until } from "./helpers.js";
 
 const WAITER = join(import.meta.dirname, "fixtures", "lock-waiter.mjs");
+const HOLDER = join(import.meta.dirname, "fixtures", "lock-holder.mjs");
+
+/** Another process holding the workspace lock until `release()` closes its stdin, or it is killed. */
+async function holderProcess(root: string): Promise<{ child: ChildProcess; release: () => void; done: Promise<unknown> }> {
+  const child = spawn(process.execPath, [HOLDER, root], { stdio: ["pipe", "pipe", "inherit"] });
+  const done = new Promise((resolve) => child.on("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => d.toString().includes("held") && resolve());
+    child.on("exit", (code) => reject(new Error(`the holder exited with ${code} before taking the lock`)));
+  });
+  return { child, release: () => child.stdin!.end(), done };
+}
 
 interface Waiter {
   child: ChildProcess;
@@ -94,4 +106,54 @@ describe("workspace lock", () => {
     expect(order(file)).toEqual(["running", "stopped"]);
     expect(tickets(root)).toEqual([]);
   });
+
+  it("a writer that gives up says who holds the lock, that it runs, how many wait, and to retry; it does not say to delete the lock", async () => {
+    const root = mkdtempSync(join(tmpdir(), "brain-lock-"));
+    const holder = await holderProcess(root);
+    const file = join(root, "order.txt");
+    const other = startWaiter(root, "other", file);
+    await until(() => inLine(root, other), "another waiter in line");
+    const err = await withLock(root, () => "taken", { timeoutMs: 300 }).then(
+      () => null,
+      (e: unknown) => e as Error & { code: string; holder: string; alive: boolean; waiting: number },
+    );
+    expect(err?.code).toBe("BRAIN_LOCK_TIMEOUT");
+    expect(err?.message).toContain(`pid ${holder.child.pid}`);
+    expect(err?.message).toContain("(brain log)");
+    expect(err?.message).toContain("still running");
+    expect(err?.message).toContain("1 other writer waits in line");
+    expect(err?.message).toContain("Nothing was written; retry the write.");
+    expect(err?.message).toContain("Do not delete the lock file while its holder runs");
+    expect({ alive: err?.alive, waiting: err?.waiting }).toEqual({ alive: true, waiting: 2 });
+    // The writer that gave up left the line; the other still gets the lock once it is free.
+    expect(tickets(root)).toHaveLength(1);
+    holder.release();
+    await holder.done;
+    expect(await other.done).toBe(0);
+    expect(order(file)).toEqual(["other"]);
+    expect(tickets(root)).toEqual([]);
+    expect(existsSync(lockPath(root))).toBe(false);
+  });
+
+  it("a killed holder and killed waiters leave nothing the next write does not clear", async () => {
+    const dir = gitWorkspace();
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+    expect((await runBrain(["init", "-q"], { cwd: dir, env })).code).toBe(0);
+    const holder = await holderProcess(dir);
+    const file = join(dir, ".brain", "order.txt");
+    const waiters = [startWaiter(dir, "a", file), startWaiter(dir, "b", file), startWaiter(dir, "c", file)];
+    for (const w of waiters) await until(() => inLine(dir, w), "a waiter in line");
+    for (const w of [holder, ...waiters]) w.child.kill("SIGKILL");
+    await Promise.all([holder.done, ...waiters.map((w) => w.done)]);
+    expect(existsSync(lockPath(dir))).toBe(true);
+    expect(tickets(dir)).toHaveLength(3);
+    const r = await runBrain(["log", "after the crash"], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    expect(commitSubjects(dir)[0]).toMatch(/^brain: log/);
+    expect(existsSync(lockPath(dir))).toBe(false);
+    expect(tickets(dir)).toEqual([]);
+    expect(readdirSync(join(dir, ".brain")).filter((n) => n.includes("stale"))).toEqual([]);
+    expect(order(file)).toEqual([]);
+  });
 });
+

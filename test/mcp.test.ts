@@ -2,15 +2,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { parseDailyLog } from "../src/core/daily-log.js";
 import { BRAIN_BIN, bareGitEnv, commitSubjects, git, read, runBrain } from "./helpers.js";
+import { call, connect, initWorkspaceDir, NOW, TODAY, textOf, type Connected } from "./helpers/mcp.js";
 
-const NOW = "2026-11-21T10:00";
-const TODAY = "memory/2026-11-21.md";
 const TOOL_NAMES = [
   "brain_context",
   "brain_recall",
@@ -27,44 +23,11 @@ const TOOL_NAMES = [
   "brain_consolidate",
   "brain_eval",
   "brain_stats",
+  "brain_log_batch",
+  "brain_strategy_retire",
+  "brain_forget",
+  "brain_rollback",
 ];
-
-/** A git workspace made by `brain init`, as a person would start one. */
-async function initWorkspaceDir(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "brain-mcp-"));
-  const r = await runBrain(["init", "-q"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: NOW }) });
-  expect(r).toMatchObject({ code: 0, stderr: "" });
-  return dir;
-}
-
-interface Connected {
-  client: Client;
-  /** What the server wrote on stderr so far. */
-  stderr: () => string;
-  /** Protocol errors the client's transport saw (a stray line on stdout would land here). */
-  errors: Error[];
-  close: () => Promise<void>;
-}
-
-/** The SDK's real client, talking to `node bin/brain.js mcp ...args` over stdio. */
-async function connect(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = bareGitEnv({ BRAIN_NOW: NOW })): Promise<Connected> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [BRAIN_BIN, "mcp", ...args], cwd, env: env as Record<string, string>, stderr: "pipe" });
-  let stderr = "";
-  transport.stderr?.on("data", (d) => (stderr += d));
-  const errors: Error[] = [];
-  const client = new Client({ name: "brain-test", version: "1.0.0" });
-  client.onerror = (e) => errors.push(e);
-  await client.connect(transport);
-  return { client, stderr: () => stderr, errors, close: () => client.close() };
-}
-
-async function call(c: Connected, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult & { structuredContent?: any }> {
-  return (await c.client.callTool({ name, arguments: args })) as CallToolResult;
-}
-
-function textOf(r: CallToolResult): string {
-  return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
-}
 
 /** Entry texts of today's log. */
 function todaysEntries(dir: string): string[] {
@@ -91,6 +54,13 @@ describe("brain mcp: tools", () => {
       expect(byName.brain_consolidate!.inputSchema.properties).toHaveProperty("dryRun");
       expect(byName.brain_recall!.annotations?.readOnlyHint).toBe(true);
       expect(byName.brain_log!.annotations?.readOnlyHint).toBe(false);
+      // Annotations tell the truth: all local files; consolidate rewrites MEMORY.md (and finds nothing more when run again);
+      // a second brain_log writes a second entry.
+      for (const t of tools) expect(t.annotations, t.name).toMatchObject({ openWorldHint: false, readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean), idempotentHint: expect.any(Boolean) });
+      expect(byName.brain_consolidate!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: true });
+      expect(byName.brain_log!.annotations).toMatchObject({ destructiveHint: false, idempotentHint: false });
+      expect(byName.brain_recall!.annotations).toMatchObject({ destructiveHint: false, idempotentHint: true });
+      for (const t of tools.filter((t) => t.annotations?.readOnlyHint)) expect(t.annotations, t.name).toMatchObject({ destructiveHint: false, idempotentHint: true });
       expect(c.errors).toEqual([]);
     } finally {
       await c.close();
@@ -253,7 +223,7 @@ describe("brain mcp: tools", () => {
     const c = await connect(dir);
     try {
       const { resources } = await c.client.listResources();
-      expect(resources.map((r) => r.uri).sort()).toEqual(["brain://agents", "brain://memory", "brain://today"]);
+      expect(resources.map((r) => r.uri).sort()).toEqual(["brain://agents", "brain://memory", "brain://strategies", "brain://today"]);
       const text = async (uri: string) => {
         const r = await c.client.readResource({ uri });
         const first = r.contents[0] as { text: string; mimeType?: string };
@@ -284,7 +254,7 @@ describe("brain mcp: errors never stop the server", () => {
       expect(error).toMatchObject({ code: "BRAIN_USAGE", message: 'BRAIN_NOW must be a date-time such as 2026-11-21T09:30, got "next tuesday".' });
       const r = await call(c, "brain_log", { text: "x" });
       expect(r.isError).toBe(true);
-      expect(r.structuredContent.error).toEqual({ code: error.code, message: error.message });
+      expect(r.brainError).toEqual({ code: error.code, message: error.message });
       expect(c.client.getServerVersion()?.version).toBe((await runBrain(["--version"], { cwd: dir })).stdout.trim());
     } finally {
       await c.close();
@@ -317,8 +287,8 @@ describe("brain mcp: errors never stop the server", () => {
       // Input the schema allows but the library refuses: the BrainError's message and code.
       const noPlaybook = await call(c, "brain_playbook_show", { name: "nothing-here" });
       expect(noPlaybook.isError).toBe(true);
-      expect(noPlaybook.structuredContent.error.code).toMatch(/^BRAIN_/);
-      expect(textOf(noPlaybook)).toBe(noPlaybook.structuredContent.error.message);
+      expect(noPlaybook.brainError.code).toMatch(/^BRAIN_/);
+      expect(textOf(noPlaybook)).toBe(noPlaybook.brainError.message);
 
       expect(commitSubjects(dir)).toHaveLength(1);
       const ok = await call(c, "brain_log", { text: "Still serving" });
@@ -338,7 +308,7 @@ describe("brain mcp: errors never stop the server", () => {
       const r = await call(c, "brain_strategy_record", { problem: "p", action: "a", result: "success" });
       expect(r.isError).toBe(true);
       expect(textOf(r)).toMatch(/strategies\.json/);
-      expect(r.structuredContent.error.code).toBe("BRAIN_CORRUPT_FILE");
+      expect(r.brainError.code).toBe("BRAIN_CORRUPT_FILE");
       expect(read(dir, "strategies.json")).toBe("{ this is not json");
       const check = await call(c, "brain_check", { error: "anything" });
       expect(check.isError).toBe(true);
@@ -360,9 +330,9 @@ describe("brain mcp: errors never stop the server", () => {
     try {
       const show = await call(c, "brain_strategy_show", { problem: "nope" });
       expect(show.isError).toBe(true);
-      expect(show.structuredContent.error).toEqual({ code: "BRAIN_NOT_FOUND", message: expect.stringMatching(/^No problem "nope" in the strategy registry/) });
+      expect(show.brainError).toEqual({ code: "BRAIN_NOT_FOUND", message: expect.stringMatching(/^No problem "nope" in the strategy registry/) });
       const playbook = await call(c, "brain_playbook_show", { name: "nope" });
-      expect(playbook.structuredContent.error.code).toBe("BRAIN_NOT_FOUND");
+      expect(playbook.brainError.code).toBe("BRAIN_NOT_FOUND");
       // The same structured result `brain recall --json --object` prints.
       const recall = await call(c, "brain_recall", { query: "the and of" });
       expect(recall.isError).toBeFalsy();
@@ -494,7 +464,7 @@ describe("brain mcp: concurrency and workspace selection", () => {
       const r = await call(none, "brain_log", { text: "nowhere to go" });
       expect(r.isError).toBe(true);
       expect(textOf(r)).toMatch(/No brain workspace at or above .*--workspace/);
-      expect(r.structuredContent.error.code).toBe("BRAIN_WORKSPACE_NOT_FOUND");
+      expect(r.brainError.code).toBe("BRAIN_WORKSPACE_NOT_FOUND");
       // Discovery is per call: a workspace made while the server runs is found.
       expect(await runBrain(["init", "-q"], { cwd: elsewhere, env: bareGitEnv({ BRAIN_NOW: NOW }) })).toMatchObject({ code: 0 });
       expect((await call(none, "brain_log", { text: "found after init" })).isError).toBeFalsy();

@@ -7,8 +7,10 @@ import { checkPlaybookFrontmatter, parsePlaybook } from "../src/core/playbooks/p
 import { EXPECTED_KEYWORD, checkSchema, schemaFaults, type SchemaValidator } from "../src/core/schema.js";
 import { checkStrategies, parseStrategies } from "../src/core/strategies/file.js";
 import { validateConfig } from "../src/generated/config.js";
+import { validateConsolidateState } from "../src/generated/consolidate-state.js";
 import { validatePlaybookFrontmatter } from "../src/generated/playbook-frontmatter.js";
 import { validateRegressionCases } from "../src/generated/regression-cases.js";
+import { validateSessionState } from "../src/generated/session-state.js";
 import { validateStrategies } from "../src/generated/strategies.js";
 import { validateSummarizerInput } from "../src/generated/summarizer-input.js";
 import { validateSummarizerOutput as summarizerOutputSchema } from "../src/generated/summarizer-output.js";
@@ -28,8 +30,10 @@ function compile(schema: Record<string, unknown>, name: string): SchemaValidator
 describe("the schemas are the definition", () => {
   const generated: Record<string, SchemaValidator> = {
     config: validateConfig,
+    "consolidate-state": validateConsolidateState,
     "playbook-frontmatter": validatePlaybookFrontmatter,
     "regression-cases": validateRegressionCases,
+    "session-state": validateSessionState,
     strategies: validateStrategies,
     "summarizer-input": validateSummarizerInput,
     "summarizer-output": summarizerOutputSchema,

@@ -1,4 +1,4 @@
-import { DistillationRefusedError, fileSystemError, INTERNAL_ERROR_CODE, isBrainError, UsageError } from "../core/errors.js";
+import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError, UsageError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { commands } from "./commands/index.js";
 import { attachDashValues, fastParse } from "./fast-parse.js";
@@ -39,8 +39,8 @@ function wantsJson(argv: string[]): boolean {
  * Says why the command failed on stderr and returns the exit code. With
  * `--json`, stdout also gets `{"error": {"code", "message", "exitCode"}}`,
  * so a caller that reads only stdout still learns what went wrong; `code`
- * is the error's stable `BRAIN_*` code. A refused distillation adds its
- * quality gates' report as `gates`.
+ * is the error's stable `BRAIN_*` code. An error that carries data (see
+ * BrainError.details) adds it as `details`.
  */
 function reportFailure(thrown: unknown, json: boolean, redact: (text: string) => string): number {
   // The file system's refusals (a full disk, a file where a folder should be) are the person's to fix, not bugs.
@@ -56,9 +56,9 @@ function reportFailure(thrown: unknown, json: boolean, redact: (text: string) =>
     process.stderr.write(`brain: unexpected error: ${redact((err as Error)?.stack ?? String(err))}\n`);
   }
   if (json) {
-    const error: Record<string, unknown> = known ? { code: err.code, message, exitCode, ...(err instanceof DistillationRefusedError ? { gates: err.gates } : {}) } : { code: INTERNAL_ERROR_CODE, message, exitCode };
-    // An error that carries data (a refused consolidation's case results) gives it to machines too.
-    const details = known ? (err as { details?: unknown }).details : undefined;
+    const error: Record<string, unknown> = known ? { code: err.code, message, exitCode } : { code: INTERNAL_ERROR_CODE, message, exitCode };
+    // An error that carries data (a refused consolidation's case results, a refused distillation's gate report) gives it to machines too.
+    const details = known ? err.details : undefined;
     if (details !== undefined) error.details = JSON.parse(redact(JSON.stringify(details)));
     process.stdout.write(`${JSON.stringify({ error })}\n`);
   }

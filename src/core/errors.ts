@@ -9,9 +9,17 @@ export class BrainError extends Error {
   readonly code: string = "BRAIN_ERROR";
   /** Process exit code the CLI uses: 1 failure, 2 usage error. */
   readonly exitCode: 1 | 2 = 1;
-  constructor(message: string, options?: ErrorOptions) {
+  /**
+   * What the failure is made of, as data, for an error that has more to say
+   * than its message (a refused consolidation's case results, a refused
+   * distillation's quality-gate report). Both fronts carry it as
+   * `error.details`, the one place machines read it from; undefined otherwise.
+   */
+  readonly details?: unknown;
+  constructor(message: string, options?: ErrorOptions & { details?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    if (options?.details !== undefined) this.details = options.details;
   }
 }
 
@@ -81,13 +89,44 @@ export class UnsafePathError extends BrainError {
   }
 }
 
+/** What a writer that gave up waiting for the workspace lock saw. */
+export interface LockWait {
+  lockPath: string;
+  /** The holder as "pid 123 on host since … (brain log)"; null when nobody held the lock at the end. */
+  holder: string | null;
+  /** Whether the holder's process is still running; null when unknown (no holder, or an unreadable lock file). */
+  alive: boolean | null;
+  /** Writers in line for the lock, this one included. */
+  waiting: number;
+  waitedMs: number;
+  /** How long the line had not moved when the writer gave up. */
+  stalledMs: number;
+}
+
+/**
+ * A writer waited for the workspace lock while the line did not move for
+ * the lock timeout. Nothing was written: the write can be retried as it was.
+ */
 export class LockTimeoutError extends BrainError {
   override readonly code = "BRAIN_LOCK_TIMEOUT";
-  constructor(lockPath: string, holder: string, waitedMs: number) {
+  readonly holder: string | null;
+  readonly alive: boolean | null;
+  readonly waiting: number;
+  constructor(wait: LockWait) {
+    const others = wait.waiting - 1;
+    const line = others > 0 ? `${others} other writer${others === 1 ? "" : "s"} wait${others === 1 ? "s" : ""} in line` : "no other writer waits";
+    const held = wait.holder ? `held by ${wait.holder}, ${wait.alive === false ? "a process that is gone" : wait.alive ? "still running" : "a process brain cannot check"}` : "free now";
+    const advice =
+      wait.alive === false
+        ? `Its holder is gone: the next write clears the lock, or run \`brain doctor --fix\`; delete ${wait.lockPath} only if that does not.`
+        : `Do not delete the lock file while its holder runs; delete it only once that process is gone (\`brain doctor --fix\` checks).`;
     super(
-      `Timed out after ${waitedMs} ms waiting for the workspace lock ${lockPath}, held by ${holder}. ` +
-        `If that process is gone, run \`brain doctor --fix\` or delete the lock file.`,
+      `Gave up after ${wait.waitedMs} ms waiting for the workspace lock ${wait.lockPath} (the line did not move for ${wait.stalledMs} ms): ` +
+        `it is ${held}; ${line}. Nothing was written; retry the write. ${advice}`,
     );
+    this.holder = wait.holder;
+    this.alive = wait.alive;
+    this.waiting = wait.waiting;
   }
 }
 
@@ -99,20 +138,23 @@ export class SummarizerError extends BrainError {
 /**
  * A summarizer's answer failed the quality gates on too many entries (more
  * than `summarizerMaxRejectedShare`): nothing of the run was written. The
- * message lists each rejected entry with its gate and why; `gates` holds the
- * report as data (the CLI's `--json` error carries it as `details`).
+ * message lists each rejected entry with its gate and why; `details` holds
+ * the report as data (`gates` is the same object, typed).
  */
 export class DistillationRefusedError extends BrainError {
   override readonly code = "BRAIN_DISTILLATION_REFUSED";
-  readonly gates: GateReport;
+  declare readonly details: GateReport;
+  /** The quality gates' report: the same object as `details`. */
+  get gates(): GateReport {
+    return this.details;
+  }
   constructor(gates: GateReport, who = "The summarizer's answer", options?: ErrorOptions) {
     const share = (n: number) => `${Math.round(n * 100)}%`;
     const lines = gates.rejected.flatMap((r) => [`  entries/${r.index}: ${JSON.stringify(r.text)} (← ${r.sources.join(", ")})`, ...r.failures.map((f) => `    ${f.gate}: ${f.reason}`)]);
     super(
       `${who} was refused by the quality gates: ${gates.rejected.length} of ${gates.checked} entries failed (${share(gates.rejectedShare)}, more than the ${share(gates.thresholds.maxRejectedShare)} "summarizerMaxRejectedShare" allows). Nothing was written; memory is as it was.\n${lines.join("\n")}`,
-      options,
+      { ...options, details: gates },
     );
-    this.gates = gates;
   }
 }
 
@@ -245,9 +287,9 @@ export class ConsolidationRefusedError extends BrainError {
   override readonly code = "BRAIN_CONSOLIDATE_REFUSED";
   constructor(
     message: string,
-    readonly details: unknown,
+    details: unknown,
     readonly report: string,
   ) {
-    super(message);
+    super(message, { details });
   }
 }

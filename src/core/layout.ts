@@ -74,10 +74,16 @@ export const BRAIN_FILES = {
   report: `${BRAIN_DIR}/report.html`,
   /** The recall index cache; deleting it only costs one rebuild. */
   recallIndex: `${BRAIN_DIR}/recall-index.json`,
+  /** What `brain stats` matched its errors to, for the strategies.json it last read; deleting it only costs one rebuild. */
+  statsCache: `${BRAIN_DIR}/stats-cache.json`,
   /** What the last sync saw. */
   syncState: `${BRAIN_DIR}/sync-state.json`,
   /** When consolidation last distilled, for the cooldown of automatic runs. */
   consolidateState: `${BRAIN_DIR}/consolidate-state.json`,
+  /** What each agent session did, for `brain hook` (one `<session>.json` each; rebuildable, pruned after `hookSessionDays`). */
+  sessions: `${BRAIN_DIR}/sessions`,
+  /** How far `brain ingest` read each transcript (one `<hash of its path>.json` each; rebuildable). */
+  ingest: `${BRAIN_DIR}/ingest`,
   /** Keeps `.brain/` out of git even where the workspace's .gitignore does not. */
   gitignore: `${BRAIN_DIR}/.gitignore`,
 } as const;
@@ -113,6 +119,16 @@ export interface BrainConfig {
   summarizerMaxRejectedShare: number;
   /** Automatic runs (`brain consolidate --auto`, BRAIN_AUTO=1) distill at most once per this many hours; 0 turns the cooldown off. */
   consolidateCooldownHours: number;
+  /** `brain hook` SessionStart: most tokens of `brain context` handed to the host. */
+  hookContextBudget: number;
+  /** `brain hook` UserPromptSubmit: most tokens of recalled memory added to a prompt. */
+  hookPromptBudget: number;
+  /** `brain hook` UserPromptSubmit: least recall score a unit needs to be added to a prompt (an unrelated prompt gets nothing). */
+  hookPromptMinScore: number;
+  /** `brain hook` Stop: ask the agent, once per error, to record a failure it resolved without a fix brain could see. */
+  hookAskOnStop: boolean;
+  /** Days a session's capture state is kept in `.brain/sessions/` after its last event. */
+  hookSessionDays: number;
   /** Overrides of the strategy lifecycle thresholds (see DEFAULT_THRESHOLDS in core/strategies/lifecycle.ts). */
   thresholds: Partial<StrategyThresholds>;
 }
@@ -134,5 +150,10 @@ export const DEFAULT_CONFIG: Readonly<BrainConfig> = Object.freeze({
   summarizerMaxFabrication: 0.05,
   summarizerMaxRejectedShare: 0.25,
   consolidateCooldownHours: 12,
+  hookContextBudget: 2000,
+  hookPromptBudget: 400,
+  hookPromptMinScore: 4,
+  hookAskOnStop: true,
+  hookSessionDays: 7,
   thresholds: {},
 });

@@ -67,6 +67,23 @@ export interface StatsInput {
   since: string;
   /** Last day of the period (today), `YYYY-MM-DD`. */
   today: string;
+  /**
+   * The problems of `registry` an error text matches (at most 5, best
+   * first), as {@link createProblemMatcher} ranks them. Default: a matcher
+   * built over the registry when the first text needs it. The store passes
+   * one that remembers earlier answers for the same registry, so a warm
+   * `brain stats` never indexes thousands of problems.
+   */
+  matchProblems?: (errorText: string) => string[];
+}
+
+/** How many problems an error is matched against at most. */
+export const STATS_MATCH_LIMIT = 5;
+
+/** {@link StatsInput.matchProblems} over a registry: the matcher is built on the first text. */
+export function statsProblemMatcher(registry: StrategyRegistry): (errorText: string) => string[] {
+  let match: ReturnType<typeof createProblemMatcher> | null = null;
+  return (text) => (match ??= createProblemMatcher(registry))(text, { limit: STATS_MATCH_LIMIT }).map((m) => m.problem);
 }
 
 /** One week of the trend: the four metrics over that week (freshness and playbook coverage as of its last day). */
@@ -233,9 +250,9 @@ function signatureFacts(input: StatsInput, occurrences: Occurrence[]): Signature
     if (o.fix && (cur.logFix === null || o.date < cur.logFix)) cur.logFix = o.date;
     bySig.set(o.signature, cur);
   }
-  const match = createProblemMatcher(input.registry);
+  const match = input.matchProblems ?? statsProblemMatcher(input.registry);
   const matched = new Map<string, string[]>();
-  for (const [sig, s] of bySig) matched.set(sig, match(s.text, { limit: 5 }).map((m) => m.problem));
+  for (const [sig, s] of bySig) matched.set(sig, match(s.text));
   // The first fix logged for an error a problem matches.
   const fixedSince = new Map<string, string>();
   for (const [sig, problems] of matched) {
@@ -442,8 +459,8 @@ export function computeStats(input: StatsInput): Stats {
   };
 }
 
-/** The spread of a problem's attempts over its solutions; null with fewer than 2 attempts. */
-function problemDiversity(problem: string, list: Problem["solutions"] & object, ids: Map<unknown, string>, thresholds: StrategyThresholds): ProblemDiversity | null {
+/** The spread of a problem's attempts over its solutions; null with fewer than 2 attempts. `ids` maps each solution object to its id ({@link solutionIds}). */
+export function problemDiversity(problem: string, list: Problem["solutions"] & object, ids: Map<unknown, string>, thresholds: StrategyThresholds): ProblemDiversity | null {
   const tried = list.filter((s) => (s.tries ?? 0) > 0);
   const attempts = tried.reduce((n, s) => n + (s.tries ?? 0), 0);
   if (attempts < 2) return null;

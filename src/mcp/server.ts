@@ -4,7 +4,7 @@
  * function the CLI command calls, so the lock, the atomic writes, the
  * redaction and the commits are the same whichever front an agent uses.
  */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { ENTRY_KINDS } from "../core/daily-log.js";
@@ -13,11 +13,13 @@ import { describeAvoid, describeExploring, RANK_ORDERS } from "../core/strategie
 import { clockFromEnv, localDate } from "../core/dates.js";
 import { commitNote } from "../core/commit/note.js";
 import { describeErrorMemory } from "../core/memory/error-note.js";
-import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError } from "../core/errors.js";
+import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError, NotFoundError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { redactSecrets } from "../core/redaction/redact.js";
 import type { WorkspaceOptions } from "../store/workspace/open.js";
-import { dailyLogPath, MEMORY_PATH } from "../core/layout.js";
+import { dailyLogPath, MEMORY_PATH, PLAYBOOKS_DIR, STRATEGIES_PATH } from "../core/layout.js";
+import { toolOutput } from "./output.js";
+import { dateArg, enumArg, intArg, LIMITS, listArg, nonEmptyArg, pairsArg, RECALL_KINDS, resultArg, speakOfArguments, stringArg } from "./input.js";
 
 /** Where and how the server works; every field is read again on each call. */
 export interface BrainServerOptions {
@@ -49,7 +51,12 @@ export interface BrainTool<S extends z.ZodRawShape = z.ZodRawShape> {
   /** Says when to call it: the agent protocol of AGENTS.md, as tool descriptions. */
   description: string;
   input: S;
+  /** Changes nothing in the workspace (annotation readOnlyHint). */
   readOnly: boolean;
+  /** Rewrites, moves or takes back what is already there, rather than only adding (destructiveHint). */
+  destructive?: boolean;
+  /** A second identical call changes nothing more (idempotentHint); every read-only tool is. */
+  idempotent?: boolean;
   run: (args: z.infer<z.ZodObject<S>>, ctx: CallContext) => Promise<object> | object;
   /** A few lines for the agent; the full data is in the structured content. */
   text: (result: never) => string;
@@ -62,22 +69,20 @@ function defineTool<S extends z.ZodRawShape, R extends object>(tool: {
   description: string;
   input: S;
   readOnly: boolean;
+  destructive?: boolean;
+  idempotent?: boolean;
   run: (args: z.infer<z.ZodObject<S>>, ctx: CallContext) => Promise<R> | R;
   text: (result: R) => string;
 }): BrainTool {
   return tool as unknown as BrainTool;
 }
 
-const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
-const tagsSchema = z.array(nonEmpty("A tag")).optional().describe("Tags, without the #");
-const rankSchema = z
-  .enum(RANK_ORDERS)
+const tagsSchema = listArg("tags", nonEmptyArg("a tag", LIMITS.name)).optional().describe("Tags, without the #");
+const rankSchema = enumArg("rank", RANK_ORDERS)
   .optional()
   .describe("trust (default): recency-weighted lower confidence bound, so 1/1 does not outrank 9/10; rate: raw success rate then tries; wilson: Wilson lower bound of the lifetime rate");
-const resultSchema = z
-  .union([z.number().min(0).max(1), z.enum(["success", "failure", "ok", "fail"])])
-  .describe('"success", "failure", or a number from 0 to 1 for a partial success');
-const pairsSchema = (what: string) => z.record(z.string().regex(/^[^=\s]+$/, "a key has no spaces and no ="), z.string()).optional().describe(what);
+const resultSchema = resultArg().describe('"success", "failure", or a number from 0 to 1 for a partial success');
+const pairsSchema = (arg: string, what: string) => pairsArg(arg).optional().describe(what);
 
 /** Lines of a list, or a fallback when it is empty. */
 function lines(items: string[], empty: string): string {
@@ -115,8 +120,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "the learnings queue and the strategies and playbooks relevant to the task, within a token budget. " +
       "Pass `query` (the task at hand) to pick the relevant strategies and playbooks.",
     input: {
-      budget: z.number().int().positive().optional().describe("Most tokens to use (estimated: about one per CJK character, one per four Latin characters); default 4000"),
-      query: z.string().optional().describe("The task at hand"),
+      budget: intArg("budget", 1, 1_000_000).optional().describe("Most tokens to use (estimated: about one per CJK character, one per four Latin characters); default 4000"),
+      query: stringArg("query", LIMITS.text).optional().describe("The task at hand"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/context.js")).buildContext({ ...ctx, budget: a.budget, query: a.query }),
@@ -129,10 +134,10 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Search everything remembered (daily logs, MEMORY.md, strategies, playbooks, rules) before answering from scratch: " +
       "when a question touches past work, a decision, a host or a tool. Hits come best first, each citing path:line.",
     input: {
-      query: nonEmpty("The query").describe("Words, a question or an error message"),
-      limit: z.number().int().positive().optional().describe("Most hits (default 10)"),
-      kind: z.string().optional().describe("Only this kind: lesson, error, fix, decision, note, rule, op, outcome, strategy, playbook"),
-      since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "since is a date YYYY-MM-DD").optional().describe("Only entries dated on or after YYYY-MM-DD"),
+      query: nonEmptyArg("query", LIMITS.text).describe("Words, a question or an error message"),
+      limit: intArg("limit", 1, 1000).optional().describe("Most hits (default 10)"),
+      kind: enumArg("kind", RECALL_KINDS).optional().describe("Only this kind"),
+      since: dateArg("since").optional().describe("Only entries dated on or after YYYY-MM-DD"),
       recent: z.boolean().optional().describe("Favour recent entries"),
     },
     readOnly: true,
@@ -153,13 +158,48 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Write a fact the moment it is learned, never batched at the end of a session: kind `lesson` for something learned, " +
       "`decision` for a choice and why, `note` for what happened. Appends to today's memory/YYYY-MM-DD.md and commits it.",
     input: {
-      text: nonEmpty("The entry").describe("What happened or was learned, in one or two sentences"),
-      kind: z.enum(ENTRY_KINDS).optional().describe("Entry kind (default note)"),
+      text: nonEmptyArg("text", LIMITS.text).describe("What happened or was learned, in one or two sentences"),
+      kind: enumArg("kind", ENTRY_KINDS).optional().describe("Entry kind (default note)"),
       tags: tagsSchema,
     },
     readOnly: false,
     run: async (a, ctx) => (await import("../store/log.js")).logEntry({ ...ctx, text: a.text, kind: a.kind ?? "note", tags: a.tags ?? [] }),
     text: (r) => `Logged to ${r.path}:${r.line} (${commitText(r.commit)}).${redactedText(r.redacted)}`,
+  }),
+  defineTool({
+    name: "brain_log_batch",
+    title: "Write several entries to today's log",
+    description:
+      "When several facts were learned at once (a sub-task's findings, a review): each entry written to today's " +
+      "memory/YYYY-MM-DD.md as brain_log writes it, in order, each in its own commit. Prefer brain_log the moment a fact is learned.",
+    input: {
+      entries: listArg(
+        "entries",
+        z.strictObject({
+          text: nonEmptyArg("text", LIMITS.text).describe("What happened or was learned"),
+          kind: enumArg("kind", ENTRY_KINDS).optional().describe("Entry kind (default note)"),
+          tags: tagsSchema,
+        }),
+        LIMITS.batch,
+      )
+        .min(1, "entries must hold at least one entry")
+        .describe(`The entries, in order (at most ${LIMITS.batch})`),
+    },
+    readOnly: false,
+    run: async (a, ctx) => {
+      const { logEntry } = await import("../store/log.js");
+      const entries = [];
+      for (const [i, e] of a.entries.entries()) {
+        try {
+          entries.push(await logEntry({ ...ctx, text: e.text, kind: e.kind ?? "note", tags: e.tags ?? [] }));
+        } catch (err) {
+          throw batchFailure(err, i, entries);
+        }
+      }
+      return { entries };
+    },
+    text: (r) =>
+      r.entries.map((e) => `Logged to ${e.path}:${e.line} (${commitText(e.commit)}).${redactedText(e.redacted)}`).join("\n"),
   }),
   defineTool({
     name: "brain_queue_add",
@@ -168,8 +208,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "When working as a sub-task (a helper agent, not the main session): hand each learning to the main session at once " +
       "through memory/learnings-queue.md instead of writing the daily log; the main session drains the queue.",
     input: {
-      text: nonEmpty("The learning").describe("The learning"),
-      kind: z.enum(ENTRY_KINDS).optional().describe("Entry kind (default lesson)"),
+      text: nonEmptyArg("text", LIMITS.text).describe("The learning"),
+      kind: enumArg("kind", ENTRY_KINDS).optional().describe("Entry kind (default lesson)"),
       tags: tagsSchema,
     },
     readOnly: false,
@@ -186,14 +226,14 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "and once it is fixed call brain_error. A solution marked \"needs consent\" is privileged or remote (sudo, ssh, scp): " +
       "ask the person and wait for their yes before running it.",
     input: {
-      error: nonEmpty("The error text").describe("The error text, or its key lines"),
-      limit: z.number().int().positive().optional().describe("Most problems (default 5)"),
+      error: nonEmptyArg("error", LIMITS.error).describe("The error text, or its key lines"),
+      limit: intArg("limit", 1, 100).optional().describe("Most problems (default 5)"),
       rank: rankSchema,
       explore: z
         .boolean()
         .optional()
         .describe("true: add one under-tried fix right after the best one, labelled exploring, so a newer idea gets tried; false: never; default: by explorationRate in brain.config.json"),
-      seed: z.string().optional().describe("Seed of exploration's draw and choice (default: the clock and the error)"),
+      seed: stringArg("seed", LIMITS.name).optional().describe("Seed of exploration's draw and choice (default: the clock and the error)"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/strategies.js")).checkError({ ...ctx, text: a.error, limit: a.limit, rank: a.rank, explore: a.explore, seed: a.seed }),
@@ -222,10 +262,10 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Call this once an error is FIXED: records the error, its root cause and the fix in MEMORY.md, the strategy registry " +
       "and today's log in one commit, so brain_check finds the fix next time.",
     input: {
-      error: nonEmpty("The error text").describe("The error text"),
-      fix: nonEmpty("The fix").describe("What fixed it"),
-      cause: z.string().optional().describe("The root cause"),
-      problem: z.string().optional().describe("Problem key to file the fix under (default: derived from the error)"),
+      error: nonEmptyArg("error", LIMITS.error).describe("The error text"),
+      fix: nonEmptyArg("fix", LIMITS.text).describe("What fixed it"),
+      cause: stringArg("cause", LIMITS.text).optional().describe("The root cause"),
+      problem: stringArg("problem", LIMITS.name).optional().describe("Problem key to file the fix under (default: derived from the error)"),
     },
     readOnly: false,
     run: async (a, ctx) => (await import("../store/strategies.js")).recordError({ ...ctx, error: a.error, fix: a.fix, cause: a.cause, problem: a.problem }),
@@ -241,12 +281,12 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Call this after EACH attempt at a problem, successful or not: updates the solution's success rate " +
       "((rate*tries + result)/(tries + 1)) in strategies.json, creating the problem or solution when new.",
     input: {
-      problem: nonEmpty("The problem").describe("Problem key, or free text matched to a known problem"),
-      action: nonEmpty("The action").optional().describe("What was tried, or the id of one of the problem's solutions (as brain_strategy_show lists it); leave out when id is given"),
+      problem: nonEmptyArg("problem", LIMITS.text).describe("Problem key, or free text matched to a known problem"),
+      action: nonEmptyArg("action", LIMITS.text).optional().describe("What was tried, or the id of one of the problem's solutions (as brain_strategy_show lists it); leave out when id is given"),
       result: resultSchema,
-      id: z.string().optional().describe("Address an existing solution by id (then action may be left out)"),
-      description: z.string().optional().describe("Description of a new problem"),
-      match: z.array(nonEmpty("A pattern")).optional().describe("Patterns (substring or /regex/) that identify the problem"),
+      id: stringArg("id", LIMITS.name).optional().describe("Address an existing solution by id (then action may be left out)"),
+      description: stringArg("description", LIMITS.text).optional().describe("Description of a new problem"),
+      match: listArg("match", nonEmptyArg("a pattern", LIMITS.text)).optional().describe("Patterns (substring or /regex/) that identify the problem"),
     },
     readOnly: false,
     run: async (a, ctx) =>
@@ -270,7 +310,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "One known problem's solutions, best first (by trust), with success rate, tries, trust, status and last try; for choosing what to try next. " +
       "Anti-patterns (failed their last tries, never succeeded) are listed apart as \"avoid:\".",
     input: {
-      problem: nonEmpty("The problem").describe("Problem key, or free text matched to a known problem"),
+      problem: nonEmptyArg("problem", LIMITS.text).describe("Problem key, or free text matched to a known problem"),
       rank: rankSchema,
     },
     readOnly: true,
@@ -284,15 +324,34 @@ export const BRAIN_TOOLS: BrainTool[] = [
       avoidLines(r.avoid),
   }),
   defineTool({
+    name: "brain_strategy_retire",
+    title: "Retire a solution",
+    description:
+      "When a person says a fix must no longer be suggested, or it is plainly obsolete: retires one solution of a problem by its id " +
+      "(as brain_check and brain_strategy_show list it). It stays in strategies.json, marked retired, and ranks last. One commit.",
+    input: {
+      problem: nonEmptyArg("problem", LIMITS.text).describe("Problem key, or free text matched to a known problem"),
+      id: nonEmptyArg("id", LIMITS.name).describe("The solution's id, e.g. s-7k2p"),
+    },
+    readOnly: false,
+    destructive: true,
+    idempotent: true,
+    run: async (a, ctx) => (await import("../store/strategies.js")).retireStrategy({ ...ctx, problem: a.problem, id: a.id }),
+    text: (r) =>
+      r.changed
+        ? `Retired ${r.problem} ${r.solution.id}: ${r.solution.action} (${commitText(r.commit)}).`
+        : `${r.problem} ${r.solution.id} was already retired; nothing changed.`,
+  }),
+  defineTool({
     name: "brain_op",
     title: "Log an operation",
     description:
       "Call this right after finishing a multi-step operation (a deploy, a release, a migration): its name (the same every " +
       "time), what varied as params, and the steps taken. Operations repeated 3+ times become playbooks.",
     input: {
-      name: nonEmpty("The operation's name").describe("The operation's name, the same every time (e.g. deploy-api)"),
-      params: pairsSchema("What varied this time, e.g. {\"host\": \"web1\", \"branch\": \"main\"}"),
-      steps: z.array(nonEmpty("A step")).optional().describe("The commands or actions taken, in order"),
+      name: nonEmptyArg("name", LIMITS.name).describe("The operation's name, the same every time (e.g. deploy-api)"),
+      params: pairsSchema("params", "What varied this time, e.g. {\"host\": \"web1\", \"branch\": \"main\"}"),
+      steps: listArg("steps", nonEmptyArg("a step", LIMITS.text)).optional().describe("The commands or actions taken, in order"),
     },
     readOnly: false,
     run: async (a, ctx) => (await import("../store/op.js")).logOp({ ...ctx, name: a.name, params: a.params ?? {}, steps: a.steps ?? [] }),
@@ -305,7 +364,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Operations repeated often enough to become playbooks, each drafted with its common steps and parameters. " +
       "Call it now and then (for example after brain_op); a person or brain's CLI turns a suggestion into a playbook.",
     input: {
-      min: z.number().int().min(2).optional().describe("Fewest repetitions (default 3)"),
+      min: intArg("min", 2, 1000).optional().describe("Fewest repetitions (default 3)"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/playbooks.js")).suggestPlaybooks({ ...ctx, min: a.min }),
@@ -322,8 +381,8 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Before doing an operation that has a playbook: its steps with the parameters filled in. A missing or unknown parameter " +
       "is an error listing them.",
     input: {
-      name: nonEmpty("The playbook's name").describe("The playbook's name or slug"),
-      set: pairsSchema("Parameter values, e.g. {\"host\": \"web2\"}"),
+      name: nonEmptyArg("name", LIMITS.name).describe("The playbook's name or slug"),
+      set: pairsSchema("set", "Parameter values, e.g. {\"host\": \"web2\"}"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/playbooks.js")).showPlaybook({ ...ctx, name: a.name, set: a.set ?? {} }),
@@ -334,9 +393,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
     title: "Record a playbook run",
     description: "Call this after following a playbook: updates its uses, success rate, last use and history.",
     input: {
-      name: nonEmpty("The playbook's name").describe("The playbook's name or slug"),
+      name: nonEmptyArg("name", LIMITS.name).describe("The playbook's name or slug"),
       result: resultSchema,
-      note: z.string().optional().describe("What happened, for the History section"),
+      note: stringArg("note", LIMITS.text).optional().describe("What happened, for the History section"),
       frontmatter: z
         .boolean()
         .optional()
@@ -364,6 +423,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
       force: z.boolean().optional().describe("Write even when a regression case that passes now would fail (see brain_eval); the commit body says so"),
     },
     readOnly: false,
+    // It rewrites MEMORY.md and the rules files and moves logs; run again at once, it finds nothing new.
+    destructive: true,
+    idempotent: true,
     run: async (a, ctx) =>
       (await import("../store/consolidation/consolidate.js")).consolidate({ ...ctx, dryRun: a.dryRun, includeToday: a.includeToday, noPromote: a.promote === false, auto: a.auto, force: a.force }),
     text: (r) =>
@@ -385,15 +447,58 @@ export const BRAIN_TOOLS: BrainTool[] = [
           ].join("\n"),
   }),
   defineTool({
+    name: "brain_forget",
+    title: "Archive faded memory",
+    description:
+      "When MEMORY.md has grown past its cap or holds entries whose evidence has faded: moves brain's entries scoring under " +
+      "forgetBelowScore (and, while over memoryCapBytes, the lowest of the rest) to memory/archive/MEMORY-archive.md, where " +
+      "brain_recall still finds them. Never a person's text. One commit listing each entry moved and why; dryRun to see them first.",
+    input: {
+      dryRun: z.boolean().optional().describe("Say what would move; write nothing"),
+    },
+    readOnly: false,
+    destructive: true,
+    idempotent: true,
+    run: async (a, ctx) => (await import("../store/forget.js")).forget({ ...ctx, dryRun: a.dryRun }),
+    text: (r) =>
+      !r.moved.length
+        ? `Nothing to forget: ${r.kept} entries stay in MEMORY.md (${r.bytesAfter} of ${r.capBytes} bytes).`
+        : [
+            `${r.dryRun ? "Would move" : "Moved"} ${r.moved.length} entries to ${r.archive}:`,
+            ...r.moved.map((m) => `  ${m.from} ${m.text} (${m.why})`),
+            r.dryRun ? "Dry run: nothing written." : commitText(r.commit),
+          ].join("\n"),
+  }),
+  defineTool({
+    name: "brain_rollback",
+    title: "Undo a brain commit",
+    description:
+      "When a person asks to undo what brain just wrote, or a write was plainly wrong: reverts one brain commit (default: the last one) " +
+      "as a new commit `brain: rollback <sha> (…)`, so history keeps both. Refuses a commit brain did not make, a merge, and a revert " +
+      "that would sweep in a person's staged work. Calling it again reverts the rollback.",
+    input: {
+      commit: stringArg("commit", 40)
+        .regex(/^[0-9a-f]{4,40}$/, "commit must be a commit's sha (4 to 40 hexadecimal digits)")
+        .optional()
+        .describe("The brain commit's sha, as brain's answers give it (default: the last brain commit)"),
+    },
+    readOnly: false,
+    destructive: true,
+    run: async (a, ctx) => (await import("../store/rollback.js")).rollback({ ...ctx, target: a.commit }),
+    text: (r) => `Reverted ${r.reverted.sha.slice(0, 7)} (${r.reverted.subject}): ${commitText(r.commit)}.`,
+  }),
+  defineTool({
     name: "brain_eval",
     title: "Run memory regression cases",
     description:
       "To know memory still answers what it must: runs the workspace's regression cases (regression-cases.json) with the real " +
       "check and recall — each error must still get its recorded fix, each promoted rule must still be found — and reports each case " +
       "that fails with what came first instead. brain_consolidate refuses a run that would make a passing case fail.",
-    input: {},
+    input: {
+      ids: listArg("ids", nonEmptyArg("a case id", LIMITS.name)).optional().describe("Run only these cases (ids as listed in regression-cases.json); an id not there is an error. Default: every case"),
+    },
     readOnly: true,
-    run: async (_a, ctx) => (await import("../store/eval.js")).runEval(ctx),
+    run: async (a, ctx) => (await import("../store/eval.js")).runEval({ ...ctx, ids: a.ids }),
     text: (r) =>
       r.total === 0
         ? `No regression cases in ${r.path} yet; brain_error and promoted rules add them.`
@@ -412,7 +517,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "(< 7 days since consolidation) and playbook coverage (> 50%), with counts and a weekly trend, and the problems whose " +
       "attempts collapsed onto one drifting or failing solution (entropy of attempts per problem).",
     input: {
-      since: z.string().optional().describe("First day of the period, YYYY-MM-DD (default: the last four weeks)"),
+      since: dateArg("since").optional().describe("First day of the period, YYYY-MM-DD (default: the last four weeks)"),
     },
     readOnly: true,
     run: async (a, ctx) => (await import("../store/stats.js")).stats({ ...ctx, since: a.since }),
@@ -428,7 +533,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
   }),
 ];
 
-/** Files an agent may read as MCP resources: the distilled memory, the rules, and today's log. */
+/** Files an agent may read as MCP resources: the distilled memory, the rules, today's log and the strategy registry. */
 export const BRAIN_RESOURCES = [
   { name: "memory", uri: "brain://memory", title: "MEMORY.md", description: "Distilled long-term memory (with brain's provenance comments)", path: () => MEMORY_PATH },
   { name: "agents", uri: "brain://agents", title: "AGENTS.md", description: "Permanent rules for agents, with the memory protocol", path: () => "AGENTS.md" },
@@ -439,24 +544,65 @@ export const BRAIN_RESOURCES = [
     description: "Today's daily log, memory/YYYY-MM-DD.md (empty until something is logged today)",
     path: (now: Date) => dailyLogPath(localDate(now)),
   },
+  {
+    name: "strategies",
+    uri: "brain://strategies",
+    title: "strategies.json",
+    description: "The strategy registry as written: every known problem, its match patterns and its solutions with their success rates",
+    mimeType: "application/json",
+    path: () => STRATEGIES_PATH,
+  },
 ] as const;
 
+/** Each playbook, `playbooks/<name>.md`, is the resource `brain://playbooks/<name>`. */
+export const PLAYBOOK_RESOURCE = "brain://playbooks/{name}";
+
+/**
+ * A batch entry that failed: its index and message, with the entries written
+ * before it (each committed) as the error's details.
+ */
+function batchFailure(err: unknown, index: number, written: object[]): unknown {
+  if (!isBrainError(err)) return err;
+  const note = written.length ? `; the ${written.length} entries before it were written, each in its own commit` : "; nothing was written";
+  err.message = `entries[${index}]: ${err.message.replace(/\.$/, "")}${note}.`;
+  (err as { details?: unknown }).details = { index, written };
+  return err;
+}
+
+/** What a tool does to the workspace, as MCP annotations; every tool works on local files only. */
+export function toolAnnotations(tool: BrainTool): { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: false } {
+  return {
+    readOnlyHint: tool.readOnly,
+    destructiveHint: !tool.readOnly && tool.destructive === true,
+    idempotentHint: tool.readOnly || tool.idempotent === true,
+    openWorldHint: false,
+  };
+}
+
+/**
+ * Where an error result carries brain's error code (and details): in `_meta`,
+ * not `structuredContent`, which must match the tool's outputSchema — a
+ * client that validates answers (the SDK's does) would reject `{ error }`.
+ */
+export const ERROR_META = "brain/error";
+
 /** The error result an agent sees: the BrainError's message and code; the server goes on serving. */
-function errorResult(err: unknown, tool: string, log: (line: string) => void): CallToolResult {
+function errorResult(err: unknown, tool: string, args: readonly string[], log: (line: string) => void): CallToolResult {
   err = isBrainError(err) ? err : (fileSystemError(err) ?? err);
   // A message may quote the arguments (a name, a key): redacted like everything brain writes.
   if (isBrainError(err)) {
-    const message = redactSecrets(err.message).text;
+    // The library speaks to the CLI's user (`--since`); over MCP the same thing is an argument (`since`).
+    const message = speakOfArguments(redactSecrets(err.message).text, args);
     log(`${tool}: ${message}`);
-    // An error that carries data (a refused consolidation's case results) gives it to the agent too.
-    const details = (err as { details?: unknown }).details;
+    // An error that carries data (a refused consolidation's case results, a refused distillation's gate report) gives it to the agent too.
+    const details = err.details;
     const error = details === undefined ? { code: err.code, message } : { code: err.code, message, details: JSON.parse(redactSecrets(JSON.stringify(details)).text) };
-    return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error } };
+    return { isError: true, content: [{ type: "text", text: message }], _meta: { [ERROR_META]: error } };
   }
   // A bug, not bad input: the stack goes to stderr for a maintainer, the agent gets the message.
   log(`${tool}: unexpected error: ${redactSecrets((err as Error)?.stack ?? String(err)).text}`);
   const message = redactSecrets(`Unexpected error in ${tool}: ${(err as Error)?.message ?? String(err)}`).text;
-  return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { code: INTERNAL_ERROR_CODE, message } } };
+  return { isError: true, content: [{ type: "text", text: message }], _meta: { [ERROR_META]: { code: INTERNAL_ERROR_CODE, message } } };
 }
 
 /**
@@ -491,7 +637,8 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
         description: tool.description,
         // Strict: a misspelt argument is an error the agent can correct, not silently dropped.
         inputSchema: z.strictObject(tool.input),
-        annotations: { readOnlyHint: tool.readOnly, destructiveHint: false, openWorldHint: false },
+        outputSchema: z.object(toolOutput(tool.name)),
+        annotations: toolAnnotations(tool),
       },
       async (args: object): Promise<CallToolResult> => {
         try {
@@ -502,22 +649,64 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
           const text = tool.readOnly ? said : redactSecrets(said).text;
           return { content: [{ type: "text", text }], structuredContent: result as Record<string, unknown> };
         } catch (err) {
-          return errorResult(err, tool.name, log);
+          return errorResult(err, tool.name, Object.keys(tool.input), log);
         }
       },
     );
   }
 
   for (const res of BRAIN_RESOURCES) {
-    server.registerResource(res.name, res.uri, { title: res.title, description: res.description, mimeType: "text/markdown" }, async (uri): Promise<ReadResourceResult> => {
+    const mimeType = "mimeType" in res ? res.mimeType : "text/markdown";
+    server.registerResource(res.name, res.uri, { title: res.title, description: res.description, mimeType }, async (uri): Promise<ReadResourceResult> => {
       // Loaded on first use, like the tools' library modules, so the server answers `initialize` without them.
       const [{ findWorkspaceRoot }, { readTextIfExists, resolveInside }] = await Promise.all([import("../store/workspace/open.js"), import("../store/fs.js")]);
       const ctx = context();
       const root = findWorkspaceRoot(ctx);
       const rel = res.path(ctx.now ?? new Date());
       const text = readTextIfExists(resolveInside(root, rel), rel) ?? "";
-      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
+      return { contents: [{ uri: uri.href, mimeType, text }] };
     });
   }
+
+  server.registerResource(
+    "playbook",
+    new ResourceTemplate(PLAYBOOK_RESOURCE, {
+      list: async () => {
+        const [{ findWorkspaceRoot }, { listPlaybookFiles }] = await Promise.all([import("../store/workspace/open.js"), import("../store/playbook-files.js")]);
+        let root: string;
+        try {
+          root = findWorkspaceRoot(context());
+        } catch {
+          // No workspace yet: no playbooks to list (a tool call says how to make one).
+          return { resources: [] };
+        }
+        return {
+          resources: listPlaybookFiles(root).map((path) => {
+            const name = path.slice(PLAYBOOKS_DIR.length + 1, -".md".length);
+            return { uri: `brain://playbooks/${encodeURIComponent(name)}`, name: `playbook ${name}`, title: path, mimeType: "text/markdown" };
+          }),
+        };
+      },
+    }),
+    { title: "A playbook", description: "A playbook file, playbooks/<name>.md, as written (frontmatter, steps, history)", mimeType: "text/markdown" },
+    async (uri, variables): Promise<ReadResourceResult> => {
+      const [{ findWorkspaceRoot }, { readTextIfExists, resolveInside }, { listPlaybookFiles }] = await Promise.all([
+        import("../store/workspace/open.js"),
+        import("../store/fs.js"),
+        import("../store/playbook-files.js"),
+      ]);
+      const root = findWorkspaceRoot(context());
+      const name = decodeURIComponent(String(variables.name));
+      const rel = `${PLAYBOOKS_DIR}/${name}.md`;
+      // Only a file the listing offers: no path outside playbooks/, no README, no dot-file.
+      const files = listPlaybookFiles(root);
+      const text = files.includes(rel) ? readTextIfExists(resolveInside(root, rel), rel) : null;
+      if (text === null) {
+        const known = files.map((f) => f.slice(PLAYBOOKS_DIR.length + 1, -".md".length));
+        throw new NotFoundError(`No playbook ${rel}. ${known.length ? `Playbooks: ${known.join(", ")}.` : "There are no playbooks yet."}`);
+      }
+      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
+    },
+  );
   return server;
 }

@@ -1,4 +1,5 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { limitMessages } from "./message-limit.js";
 import { createBrainServer, type BrainServerOptions } from "./server.js";
 
 /**
@@ -14,7 +15,9 @@ export async function serveStdio(options: BrainServerOptions = {}): Promise<void
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();
   });
-  const transport = new StdioServerTransport();
+  // Lines past the limit are answered with an error here, before the SDK's read buffer would close the connection over them.
+  const input = process.stdin.pipe(limitMessages({ answer: (line) => process.stdout.write(line), log: (line) => log(line) }));
+  const transport = new StdioServerTransport(input, process.stdout);
   transport.onerror = (err) => log(`transport error: ${err.message}`);
   await server.connect(transport);
   // The stdio transport does not notice the host going away; stdin ending is that signal.

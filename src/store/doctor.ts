@@ -15,7 +15,10 @@ import { findStaleEntries } from "./staleness.js";
 import { parsePlaybook } from "../core/playbooks/parse.js";
 
 import { checkStrategies, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
-import { assignSolutionIds } from "../core/strategies/ids.js";
+import { assignSolutionIds, solutionIds } from "../core/strategies/ids.js";
+import { describeAvoid } from "../core/strategies/labels.js";
+import { antiPatternOf, resolveThresholds, type AntiPatternFacts } from "../core/strategies/lifecycle.js";
+import { problemDiversity, type ProblemDiversity } from "../core/stats.js";
 import { listProblems } from "../core/strategies/problems.js";
 import type { Problem, StrategyRegistry } from "../core/strategies/registry.js";
 import { dottedFaultText, schemaFaults } from "../core/schema.js";
@@ -41,7 +44,12 @@ export { pathTokens } from "../core/text/paths.js";
 export interface DoctorFinding {
   /** Stable code of the check, e.g. `lock-stale`, `schema-strategies`, `rule-path`. */
   id: string;
-  severity: "error" | "warning";
+  /**
+   * `error` and `warning` are faults (doctor is not healthy and exits 1 while any is left);
+   * `info` is a note on what memory has learnt that a person may want to act on
+   * (an anti-pattern, attempts collapsed onto a failing solution): listed, never a fault.
+   */
+  severity: "error" | "warning" | "info";
   /** Workspace-relative file (with `:line` when known) the finding is about. */
   file?: string;
   message: string;
@@ -57,6 +65,10 @@ export interface DoctorFinding {
   review?: { last: string; days: number };
   /** For `contradiction`: the two sides (`a` is a brain entry), how they contradict and why. */
   pair?: ContradictionPair;
+  /** For `anti-pattern`: the solution, and how it failed (`brain check` lists it to avoid). */
+  solution?: { problem: string; id: string; action: string; antiPattern: AntiPatternFacts; lastTried: string | null };
+  /** For `collapsed`: how the problem's attempts spread over its solutions, as `brain stats` reports it. */
+  diversity?: ProblemDiversity;
 }
 
 /** A finding `brain doctor --fix` could not repair, and why. */
@@ -75,7 +87,7 @@ export interface DoctorOptions extends WorkspaceOptions {
 
 export interface DoctorResult {
   root: string;
-  /** True when nothing is left to report. */
+  /** True when no fault is left to report (`info` notes may remain). */
   healthy: boolean;
   /** What is wrong now (after repairs, with --fix). */
   findings: DoctorFinding[];
@@ -183,7 +195,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
       if (f.fixable && f.id !== "lock-stale" && still(f)) unfixed.push({ ...f, reason: unfixedReason(f, warnings) });
     }
   }
-  return { root: ws.root, healthy: findings.length === 0, findings, fixed, unfixed, commit, warnings };
+  return { root: ws.root, healthy: !findings.some((f) => f.severity !== "info"), findings, fixed, unfixed, commit, warnings };
 }
 
 /** What became of a write left uncommitted, once the lock was taken. */
@@ -308,6 +320,7 @@ function checkStrategiesFile(ws: Workspace, out: DoctorFinding[]): void {
     const solutions = (registry[key] as Problem).solutions ?? [];
     return solutions.filter((s) => !(typeof s.id === "string" && s.id)).map(() => key);
   });
+  checkLearnt(ws, registry, out);
   if (missing.length) {
     out.push({
       id: "strategies-ids",
@@ -506,6 +519,46 @@ function checkUnreinforced(ws: Workspace, now: Date, out: DoctorFinding[]): void
  * listed here until a person edits or deletes one side (found again from the
  * files each time, so nothing needs clearing).
  */
+/**
+ * Notes on what the registry has learnt, judged by the workspace's thresholds as `brain check`
+ * judges them: each anti-pattern (listed to avoid, never offered), and each problem whose
+ * attempts collapsed onto one solution that is drifting or failing.
+ */
+function checkLearnt(ws: Workspace, registry: StrategyRegistry, out: DoctorFinding[]): void {
+  const thresholds = resolveThresholds(ws.config.thresholds);
+  const ids = solutionIds(registry);
+  for (const key of listProblems(registry)) {
+    const list = (registry[key] as Problem).solutions;
+    if (!Array.isArray(list)) continue;
+    for (const s of list) {
+      const antiPattern = antiPatternOf(s, thresholds);
+      if (!antiPattern) continue;
+      const id = ids.get(s) ?? "";
+      const lastTried = typeof s.lastTried === "string" ? s.lastTried : null;
+      out.push({
+        id: "anti-pattern",
+        severity: "info",
+        file: STRATEGIES_PATH,
+        message: `${JSON.stringify(key)}: ${describeAvoid({ action: s.action, antiPattern, lastTried, env: typeof s.env === "string" ? s.env : null })}`,
+        fix: `Nothing to do: \`brain check\` lists it to avoid and never offers it. Retire it (\`brain strategy retire ${key} ${id}\`) to stop listing it, or record a success if it works after all.`,
+        fixable: false,
+        solution: { problem: key, id, action: s.action, antiPattern, lastTried },
+      });
+    }
+    const d = problemDiversity(key, list, ids, thresholds);
+    if (!d?.collapsed) continue;
+    out.push({
+      id: "collapsed",
+      severity: "info",
+      file: STRATEGIES_PATH,
+      message: `${JSON.stringify(key)}: ${Math.round(d.top.share * 100)}% of its ${d.attempts} attempts went to ${d.top.id} ${JSON.stringify(d.top.action)}, which is ${d.collapsed} (${Math.round(d.top.successRate * 100)}% of ${d.top.tries}).`,
+      fix: `Try another fix: \`brain check --explore\` adds an under-tried one, or record a new solution (\`brain strategy record ${key} "<action>" --result …\`).`,
+      fixable: false,
+      diversity: d,
+    });
+  }
+}
+
 function checkContradictions(ws: Workspace, out: DoctorFinding[]): void {
   const memory = read(ws, MEMORY_PATH, out);
   if (memory === null || !memory.includes("<!-- brain")) return;

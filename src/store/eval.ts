@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate } from "../core/dates.js";
-import { UsageError } from "../core/errors.js";
+import { NotFoundError, UsageError } from "../core/errors.js";
 import { addCases, checkAnswers, judgeAnswers, parseCases, withinOf, type CaseKind, type CaseOutcome, type NewCase, type RegressionCase } from "../core/eval/cases.js";
 import { REGRESSION_CASES_PATH } from "../core/layout.js";
 import { redactSecrets } from "../core/redaction/redact.js";
@@ -86,7 +86,7 @@ export async function runEval(options: WorkspaceOptions & { ids?: readonly strin
   let cases = readCases(options);
   if (options.ids?.length) {
     const unknown = options.ids.filter((id) => !cases.some((c) => c.id === id));
-    if (unknown.length) throw new UsageError(`No case ${unknown.map((u) => JSON.stringify(u)).join(", ")} in ${REGRESSION_CASES_PATH}${cases.length ? `; its cases: ${cases.slice(0, 10).map((c) => c.id).join(", ")}${cases.length > 10 ? ", …" : ""}` : " (it has none)"}.`);
+    if (unknown.length) throw new NotFoundError(`No case ${unknown.map((u) => JSON.stringify(u)).join(", ")} in ${REGRESSION_CASES_PATH}${cases.length ? `; its cases: ${cases.slice(0, 10).map((c) => c.id).join(", ")}${cases.length > 10 ? ", …" : ""}` : " (it has none)"}.`);
     cases = cases.filter((c) => options.ids!.includes(c.id));
   }
   const { outcomes, warnings } = await evaluateCases(options, cases);

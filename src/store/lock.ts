@@ -1,4 +1,4 @@
-import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, linkSync, watch, type FSWatcher, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileSystemError, LockTimeoutError } from "../core/errors.js";
@@ -49,6 +49,32 @@ const TICKET_IDLE_MS = 2_000;
  * (a stopped process) is passed over, so no waiter can hold up the line.
  */
 export async function withLock<T>(root: string, fn: () => Promise<T> | T, options: LockOptions = {}): Promise<T> {
+  await acquireLock(root, options);
+  try {
+    return await fn();
+  } finally {
+    releaseLock(lockPath(root));
+  }
+}
+
+/** How often a sleeping waiter looks anyway, in case a change went unnoticed (a holder killed, a file system without events). */
+const SAFETY_POLL_MS = 250;
+/** How often a waiter looks where the file system cannot tell it of changes. */
+const FALLBACK_POLL_MS = 20;
+
+/**
+ * Takes the workspace lock for this process, waiting in line when another
+ * writer holds it or others wait already (see {@link withLock}); released
+ * with {@link releaseLock}.
+ *
+ * A waiter sleeps until the lock folder or the line changes (fs.watch), with
+ * a slow poll as a safety net, rather than polling the lock: waiting costs
+ * no CPU the holder needs for its commit. It gives up only when the line
+ * has not moved for `timeoutMs`: the lock changed hands or someone ahead
+ * left, so a long line is no timeout, while a holder that keeps the lock
+ * `timeoutMs` is.
+ */
+export async function acquireLock(root: string, options: LockOptions = {}): Promise<void> {
   const path = lockPath(root);
   const queue = lockQueuePath(root);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -57,35 +83,123 @@ export async function withLock<T>(root: string, fn: () => Promise<T> | T, option
   ensureFolder(root, queue);
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: options.command };
   // Nobody waiting and the lock free: take it at once.
-  if (!(ticketsIn(queue).length === 0 && tryAcquire(path, me))) {
-    const ticket = takeTicket(queue, me);
-    try {
-      for (;;) {
-        const first = firstInLine(queue, ticket, me);
-        if (first === ticket) {
-          if (tryAcquire(path, me)) break;
-          const holder = readHolder(path);
-          if (holder === "missing") continue;
-          if (isStale(path, holder)) {
-            breakStaleLock(path, holder);
-            continue;
-          }
-        }
-        if (Date.now() - started > timeoutMs) {
-          const holder = readHolder(path);
-          throw new LockTimeoutError(path, holder === "missing" ? "nobody now" : describeHolder(holder), Date.now() - started);
-        }
-        // The first in line looks often, as the lock may be free any moment; the others only need to notice their turn.
-        await sleep(first === ticket ? 2 + Math.random() * 3 : 10 + Math.random() * 10);
-      }
-    } finally {
-      rmSync(ticket, { force: true });
-    }
-  }
+  if (ticketsIn(queue).length === 0 && tryAcquire(path, me)) return;
+  const ticket = takeTicket(queue, me);
+  // Watching starts before the first look, so a release between a look and the sleep still wakes this waiter.
+  const wake = new Wake([
+    [dirname(path), basename(path)],
+    [queue, undefined],
+  ]);
+  let moved = started;
+  let seen = "";
   try {
-    return await fn();
+    for (;;) {
+      wake.clear();
+      const line = firstInLine(queue, ticket, me);
+      const first = line.first === ticket;
+      if (first) {
+        me.since = new Date().toISOString();
+        if (tryAcquire(path, me)) {
+          // Whatever crashed writers left in line goes with the next write, wherever in the line it was.
+          clearDeadTickets(queue, ticket);
+          return;
+        }
+        const holder = readHolder(path);
+        if (holder === "missing") continue;
+        if (isStale(path, holder)) {
+          breakStaleLock(path, holder);
+          continue;
+        }
+      }
+      const holder = readHolder(path);
+      // The line moves when the lock changes hands or the line ahead gets shorter.
+      const state = `${holder === "missing" || holder === null ? "" : `${holder.pid}@${holder.host}@${holder.since}`}|${line.ahead}`;
+      const now = Date.now();
+      if (state !== seen) {
+        if (seen && (line.ahead < Number(seen.split("|")[1]) || state.split("|")[0] !== seen.split("|")[0])) moved = now;
+        seen = state;
+      }
+      if (now - moved > timeoutMs) {
+        throw new LockTimeoutError({
+          lockPath: path,
+          holder: holder === "missing" ? null : describeHolder(holder),
+          alive: holder === "missing" || holder === null ? null : !isStale(path, holder),
+          waiting: ticketsIn(queue).length,
+          waitedMs: now - started,
+          stalledMs: now - moved,
+        });
+      }
+      await wake.sleep(wake.watching ? SAFETY_POLL_MS * (0.5 + Math.random()) : FALLBACK_POLL_MS * (0.5 + Math.random()));
+    }
   } finally {
-    releaseLock(path);
+    wake.close();
+    rmSync(ticket, { force: true });
+  }
+}
+
+/** Removes the tickets of processes gone from this host. */
+function clearDeadTickets(queue: string, mine: string): void {
+  for (const name of ticketsIn(queue)) {
+    const path = join(queue, name);
+    if (path === mine) continue;
+    const owner = readHolder(path);
+    if (owner !== "missing" && owner !== null && owner.host === hostname() && !isProcessAlive(owner.pid)) rmSync(path, { force: true });
+  }
+}
+
+/** True when writers wait in line for the lock of `root` (the holder has no ticket: any ticket is someone else's). */
+export function othersWaiting(root: string): boolean {
+  return ticketsIn(lockQueuePath(root)).length > 0;
+}
+
+/**
+ * Wakes a sleeping waiter when one of `dirs` changes. Where the file system
+ * cannot watch (`watching` false), sleeps are short polls instead.
+ */
+class Wake {
+  private readonly watchers: FSWatcher[] = [];
+  private changed = false;
+  private wakeUp: (() => void) | undefined;
+  readonly watching: boolean;
+  /** Each folder to watch, with the one file in it whose changes count (all of them when undefined). */
+  constructor(dirs: Array<[string, string | undefined]>) {
+    let ok = true;
+    for (const [dir, only] of dirs) {
+      try {
+        // Only files coming and going count ("rename"): waiters touching their tickets must not wake each other.
+        const w = watch(dir, { persistent: false }, (event, name) => {
+          if (event === "rename" && (only === undefined || name === null || name === only)) this.poke();
+        });
+        w.on("error", () => this.poke());
+        this.watchers.push(w);
+      } catch {
+        ok = false;
+      }
+    }
+    this.watching = ok;
+  }
+  private poke(): void {
+    this.changed = true;
+    this.wakeUp?.();
+  }
+  /** Forgets changes seen so far: the caller is about to look. */
+  clear(): void {
+    this.changed = false;
+  }
+  /** Sleeps until a change since the last {@link clear}, or `ms`. */
+  async sleep(ms: number): Promise<void> {
+    if (this.changed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeUp = undefined;
+  }
+  close(): void {
+    for (const w of this.watchers) w.close();
   }
 }
 
@@ -116,16 +230,18 @@ function takeTicket(queue: string, me: LockHolder): string {
  * {@link TICKET_IDLE_MS} are passed over. Our own ticket is touched (and
  * put back, should anyone have removed it).
  */
-function firstInLine(queue: string, mine: string, me: LockHolder): string {
+function firstInLine(queue: string, mine: string, me: LockHolder): { first: string; ahead: number } {
   const now = new Date();
   try {
     utimesSync(mine, now, now);
   } catch {
     writeFileSync(mine, JSON.stringify(me));
   }
+  let first: string | undefined;
+  let ahead = 0;
   for (const name of ticketsIn(queue)) {
     const path = join(queue, name);
-    if (path === mine) return mine;
+    if (path === mine) return { first: first ?? mine, ahead };
     const owner = readHolder(path);
     if (owner === "missing") continue;
     if (owner !== null && owner.host === hostname() && !isProcessAlive(owner.pid)) {
@@ -140,9 +256,10 @@ function firstInLine(queue: string, mine: string, me: LockHolder): string {
     }
     if (idle > FOREIGN_STALE_MS) rmSync(path, { force: true });
     if (idle > TICKET_IDLE_MS) continue;
-    return path;
+    first ??= path;
+    ahead++;
   }
-  return mine;
+  return { first: first ?? mine, ahead };
 }
 
 function tryAcquire(path: string, me: LockHolder): boolean {
@@ -165,7 +282,8 @@ function tryAcquire(path: string, me: LockHolder): boolean {
   return true;
 }
 
-function releaseLock(path: string): void {
+/** Releases the lock at `path` if this process holds it. */
+export function releaseLock(path: string): void {
   const holder = readHolder(path);
   // Only remove a lock that is still ours.
   if (holder !== "missing" && holder !== null && holder.pid === process.pid && holder.host === hostname()) {
@@ -250,6 +368,3 @@ function describeHolder(holder: LockHolder | null): string {
   return `pid ${holder.pid} on ${holder.host} since ${holder.since}${holder.command ? ` (${holder.command})` : ""}`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -3,6 +3,7 @@ import { isIsoDate } from "../core/dates.js";
 import { parseQueue } from "../core/queue.js";
 import { unitsFromDailyLog, type MemoryUnit, type UnitSource } from "../core/search/search.js";
 import type { StrategyRegistry } from "../core/strategies/registry.js";
+import type { StrategyThresholds } from "../core/strategies/lifecycle.js";
 import { QUEUE_PATH, RULES_FILES, MEMORY_PATH, MEMORY_ARCHIVE_PATH, STRATEGIES_PATH } from "../core/layout.js";
 
 /**
@@ -16,6 +17,12 @@ export interface RecallFile {
   /** Workspace-relative, `/`-separated. */
   path: string;
   source: UnitSource;
+  /**
+   * The workspace's overrides of the strategy thresholds (brain.config.json's
+   * `thresholds`): strategies.json's units say which solutions are
+   * anti-patterns, drifting or quarantined by them, as `brain check` does.
+   */
+  thresholds?: Partial<StrategyThresholds>;
 }
 
 /** Files with permanent rules. */
@@ -60,7 +67,7 @@ export async function unitsOfFile(file: RecallFile, text: string, onlyLines?: Re
     case "rule":
       return rulesUnits(file.path, text);
     case "strategy":
-      return strategyUnits(file.path, text, onlyLines);
+      return strategyUnits(file.path, text, onlyLines, file.thresholds);
     case "playbook":
       return playbookUnits(file.path, text);
   }
@@ -136,15 +143,17 @@ async function rulesUnits(path: string, text: string): Promise<MemoryUnit[]> {
   return units;
 }
 
-async function strategyUnits(path: string, text: string, onlyLines?: ReadonlySet<number>): Promise<MemoryUnit[]> {
+async function strategyUnits(path: string, text: string, onlyLines?: ReadonlySet<number>, overrides: Partial<StrategyThresholds> = {}): Promise<MemoryUnit[]> {
   const { parseStrategies } = await import("../core/strategies/file.js");
+  const { resolveThresholds } = await import("../core/strategies/lifecycle.js");
+  const thresholds = resolveThresholds(overrides);
   const { listProblems } = await import("../core/strategies/problems.js");
   const { viewSolutions } = await import("../core/strategies/ranking.js");
   const { describeAction } = await import("../core/strategies/consent.js");
   const { describeAvoid } = await import("../core/strategies/labels.js");
   const unitOf = (registry: StrategyRegistry, key: string, line: number): MemoryUnit => {
     const problem = registry[key] as { description?: unknown; match?: unknown };
-    const solutions = viewSolutions(registry, key);
+    const solutions = viewSolutions(registry, key, { thresholds });
     const description = typeof problem.description === "string" ? problem.description : "";
     const match = Array.isArray(problem.match) ? problem.match.map(String) : typeof problem.match === "string" ? [problem.match] : [];
     const lines = [description ? `${key}: ${description}` : key];

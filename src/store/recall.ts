@@ -4,6 +4,9 @@ import {
   buildIndex,
   createIndex,
   INDEX_VERSION,
+  queryKeys,
+  rankByProximity,
+  searchCandidates,
   searchIndex,
   type IndexSegment,
   type MemoryUnit,
@@ -12,12 +15,12 @@ import {
   type SearchOptions,
   type UnitSource,
 } from "../core/search/search.js";
-import { tokenize } from "../core/search/tokenize.js";
 
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
+import type { StrategyThresholds } from "../core/strategies/lifecycle.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
@@ -40,6 +43,8 @@ export interface RecallOptions extends WorkspaceOptions {
   recency?: SearchOptions["recency"];
   /** Only units holding at least this share of the query's terms (see SearchOptions.minTermShare). */
   minTermShare?: number;
+  /** Each hit carries its score's parts (`explain`). */
+  explain?: boolean;
 }
 
 export interface RecallResult {
@@ -65,7 +70,7 @@ export async function recall(options: RecallOptions): Promise<RecallResult> {
 }
 
 /** What one of `recallEach`'s searches changes of the shared options. */
-export type RecallVariant = Pick<RecallOptions, "limit" | "kind" | "since" | "source" | "recency" | "minTermShare">;
+export type RecallVariant = Pick<RecallOptions, "limit" | "kind" | "since" | "source" | "recency" | "minTermShare" | "explain">;
 
 /**
  * Several searches for one query (say, its strategies and its playbooks),
@@ -77,18 +82,23 @@ export type RecallVariant = Pick<RecallOptions, "limit" | "kind" | "since" | "so
 export async function recallEach(options: RecallOptions, variants: readonly RecallVariant[]): Promise<RecallResult[]> {
   const searches = variants.map((v): SearchOptions => {
     const o = { ...options, ...v };
-    return { limit: o.limit, kind: o.kind, since: o.since, source: o.source, recency: o.recency, minTermShare: o.minTermShare };
+    return { limit: o.limit, kind: o.kind, since: o.since, source: o.source, recency: o.recency, minTermShare: o.minTermShare, explain: o.explain };
   });
   // The core checks the query and options before any file is read: a stop-word
   // query or a bad --since costs nothing, a huge query is refused up front.
   const checked = searches.map((search) => searchIndex(createIndex(), options.query, search));
   if (checked.every((c) => c.reason)) return checked.map((c) => ({ ...c, warnings: [] }));
   const ws = openWorkspace(options);
-  const { cache, warnings, parsed } = await refreshCache(ws.root);
-  const index = indexForTerms(cache, tokenize(options.query, "query"));
-  const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchIndex(index, options.query, search)));
-  const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed);
-  return results.map((r) => ({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })), warnings: r.reason ? [] : warnings }));
+  const thresholds = ws.config.thresholds;
+  const { cache, warnings, parsed } = await refreshCache(ws.root, true, thresholds);
+  const index = indexForTerms(cache, queryKeys(options.query));
+  const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchCandidates(index, options.query, search)));
+  // Proximity reorders the best candidates by their texts, which the cache does not keep.
+  const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed, { thresholds });
+  return results.map((r, i) => {
+    const ranked = rankByProximity({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })) }, options.query, searches[i]!.limit ?? 10);
+    return { ...ranked, warnings: r.reason ? [] : warnings };
+  });
 }
 
 /** Files as a command would find them: the workspace's, except those given here (path → proposed text; null: gone). */
@@ -109,14 +119,15 @@ export type RecallQuery = Omit<RecallOptions, keyof WorkspaceOptions>;
 export async function openRecall(options: WorkspaceOptions & { overlay?: FileOverlay; saveIndex?: boolean }): Promise<(query: RecallQuery) => Promise<RecallResult>> {
   const ws = openWorkspace(options);
   const overlay: FileOverlay = options.overlay ?? new Map();
-  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true);
+  const thresholds = ws.config.thresholds;
+  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true, thresholds);
   const overlaid = new Map<string, IndexSegment | null>();
   for (const [path, text] of overlay) {
     const source = sourceOfPath(path);
     let units: MemoryUnit[] = [];
     if (source && text !== null) {
       try {
-        units = await unitsOfFile({ path, source }, text);
+        units = await unitsOfFile({ path, source, thresholds }, text);
       } catch (err) {
         warnings.push(`${path} left out of recall: ${(err as Error).message}`);
       }
@@ -132,7 +143,15 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
   }
   const starts = blockStarts(cache);
   return async (query) => {
-    const search: SearchOptions = { limit: query.limit, kind: query.kind, since: query.since, source: query.source, recency: query.recency, minTermShare: query.minTermShare };
+    const search: SearchOptions = {
+      limit: query.limit,
+      kind: query.kind,
+      since: query.since,
+      source: query.source,
+      recency: query.recency,
+      minTermShare: query.minTermShare,
+      explain: query.explain,
+    };
     const checked = searchIndex(createIndex(), query.query, search);
     if (checked.reason) return { ...checked, warnings: [] };
     const index = createIndex();
@@ -140,10 +159,11 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
       const seg = skeleton.segments[path]!;
       index.segments[path] = overlaid.has(path) ? seg : { stamp: seg.stamp, units: seg.units, postings: {} };
     }
-    addPostings(cache, index, tokenize(query.query, "query"), starts);
-    const result = searchIndex(index, query.query, search);
-    const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts });
-    return { ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })), warnings: [...warnings] };
+    addPostings(cache, index, queryKeys(query.query), starts);
+    const result = searchCandidates(index, query.query, search);
+    const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts, thresholds });
+    const ranked = rankByProximity({ ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })) }, query.query, search.limit ?? 10);
+    return { ...ranked, warnings: [...warnings] };
   };
 }
 
@@ -190,15 +210,21 @@ interface CacheHeader {
   files: CachedFile[];
 }
 
-/** The files recall reads, with their stamps (mtime, size, inode: a rename-based write always changes it). */
-function listFiles(root: string): Array<RecallFile & { stamp: string }> {
+/**
+ * The files recall reads, with their stamps (mtime, size, inode: a rename-based write always changes it).
+ * strategies.json's stamp also holds the threshold overrides its units were built with, so a change of
+ * them in brain.config.json indexes it again.
+ */
+function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): Array<RecallFile & { stamp: string }> {
   const out: Array<RecallFile & { stamp: string }> = [];
+  const overrides = Object.keys(thresholds).length ? `|${JSON.stringify(thresholds)}` : "";
   const add = (rel: string) => {
     const source = sourceOfPath(rel);
     if (!source) return;
     try {
       const st = statSync(join(root, rel));
-      if (st.isFile()) out.push({ path: rel, source, stamp: `${st.mtimeMs}:${st.size}:${st.ino}` });
+      const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+      if (st.isFile()) out.push(source === "strategy" ? { path: rel, source, thresholds, stamp: stamp + overrides } : { path: rel, source, stamp });
     } catch {
       // Gone between listing and stat: it is simply not part of this search.
     }
@@ -256,8 +282,12 @@ function readCache(root: string): Cache | null {
  * stamp changed, drops deleted ones, and writes the cache back (atomically)
  * when anything changed. Never fails for the cache's sake.
  */
-async function refreshCache(root: string, save = true): Promise<{ cache: Cache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
-  const files = listFiles(root);
+async function refreshCache(
+  root: string,
+  save = true,
+  thresholds: Partial<StrategyThresholds> = {},
+): Promise<{ cache: Cache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
+  const files = listFiles(root, thresholds);
   const old = readCache(root);
   const oldByPath = new Map<string, { file: CachedFile; start: number }>();
   if (old) {
@@ -468,7 +498,7 @@ async function hitTexts(
   root: string,
   hits: readonly SearchHit[],
   parsed: ReadonlyMap<string, MemoryUnit[]>,
-  from: { overlay?: FileOverlay; texts?: Map<string, Map<number, string>> } = {},
+  from: { overlay?: FileOverlay; texts?: Map<string, Map<number, string>>; thresholds?: Partial<StrategyThresholds> } = {},
 ): Promise<(hit: SearchHit) => string> {
   const wanted = new Map<string, Set<number>>();
   for (const h of hits) wanted.set(h.path, (wanted.get(h.path) ?? new Set()).add(h.line));
@@ -486,7 +516,7 @@ async function hitTexts(
         // Unreadable since it was indexed: the hit keeps its raw line, if any.
       }
       // A session keeps a file's texts for later queries, so it builds them all.
-      units = source && text !== null ? await unitsOfFile({ path, source }, text, from.texts ? undefined : lines).catch(() => []) : [];
+      units = source && text !== null ? await unitsOfFile({ path, source, thresholds: from.thresholds }, text, from.texts ? undefined : lines).catch(() => []) : [];
     }
     byPath.set(path, new Map(units.map((u) => [u.line, u.text])));
   }

@@ -1,17 +1,21 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { addDays, isIsoDate, localDate } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
 import { utf8Bytes } from "../core/memory/memory-file.js";
 import { parseRules } from "../core/consolidation/rules-file.js";
-import { computeStats, type Stats, type StatsCommit, type StatsPlaybook } from "../core/stats.js";
+import { computeStats, statsProblemMatcher, type Stats, type StatsCommit, type StatsPlaybook } from "../core/stats.js";
 import { createRegistry, parseStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
-import { readTextIfExists } from "./fs.js";
+import { VERSION } from "../core/version.js";
+import type { StrategyRegistry } from "../core/strategies/registry.js";
+import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { brainCommits } from "./git/history.js";
 import { readFrequency, readLogSources, readPlaybooks } from "./playbooks.js";
 
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
-import { MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
+import { BRAIN_FILES, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
 export interface StatsOptions extends WorkspaceOptions {
   /** First day of the period, `YYYY-MM-DD` (default: four weeks ending today). */
@@ -43,7 +47,8 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
   const warnings: string[] = [];
 
   const strategiesText = readTextIfExists(join(ws.root, STRATEGIES_PATH), STRATEGIES_PATH);
-  const registry = strategiesText === null ? createRegistry() : parseStrategies(strategiesText, STRATEGIES_PATH);
+  const cache = new StatsCache(ws.root, strategiesText);
+  const registry = strategiesText === null ? createRegistry() : parseStrategies(strategiesText, STRATEGIES_PATH, { validated: cache.validated });
 
   const logs = readLogSources(ws.root, warnings);
   const commits: StatsCommit[] = ws.gitRoot
@@ -85,6 +90,87 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
     rules,
     since,
     today,
+    matchProblems: cache.matcher(registry),
   });
+  cache.save();
   return { ...result, warnings };
+}
+
+/** Changes whenever the cache's layout or what the matcher answers may change. */
+const STATS_CACHE_VERSION = `stats-cache-1|${VERSION}`;
+
+/**
+ * `.brain/stats-cache.json`: the strategies.json it was written for (a hash
+ * of its text, which passed its schema check then) and the problems each
+ * error text of that run matched. With the same registry, a warm `brain
+ * stats` neither checks the registry against its schema again nor builds
+ * the matcher over its problems; a changed registry starts the cache anew.
+ * Only the texts asked for in the last run are kept, so it never grows
+ * past one period's errors. Never fails for the cache's sake.
+ */
+class StatsCache {
+  private readonly hash: string | null;
+  /** Answers the cache holds for this registry. */
+  private readonly known = new Map<string, string[]>();
+  /** Answers given in this run. */
+  private readonly used = new Map<string, string[]>();
+  private computed = false;
+  readonly validated: boolean;
+
+  constructor(
+    private readonly root: string,
+    registryText: string | null,
+  ) {
+    this.hash = registryText === null ? null : createHash("sha1").update(registryText).digest("hex");
+    const old = this.hash === null ? null : readStatsCache(root);
+    this.validated = old !== null && old.registry === this.hash;
+    if (this.validated) for (const [text, problems] of Object.entries(old!.matches)) this.known.set(text, problems);
+  }
+
+  matcher(registry: StrategyRegistry): (errorText: string) => string[] {
+    const build = statsProblemMatcher(registry);
+    return (text) => {
+      let problems = this.known.get(text);
+      if (problems === undefined) {
+        problems = build(text);
+        this.computed = true;
+      }
+      this.used.set(text, problems);
+      return problems;
+    };
+  }
+
+  /** Writes the cache when this run computed anything or asked for fewer texts than it holds. */
+  save(): void {
+    if (this.hash === null) return;
+    if (this.validated && !this.computed && this.used.size === this.known.size) return;
+    const data: StatsCacheFile = { v: STATS_CACHE_VERSION, registry: this.hash, matches: Object.fromEntries(this.used) };
+    try {
+      ensureBrainFolder(this.root);
+      writeFileAtomic(this.root, join(this.root, BRAIN_FILES.statsCache), JSON.stringify(data) + "\n");
+    } catch {
+      // A read-only workspace still gets its stats; the next run just matches again.
+    }
+  }
+}
+
+interface StatsCacheFile {
+  v: string;
+  registry: string;
+  matches: Record<string, string[]>;
+}
+
+/** The cache, or null when missing, corrupt or of another version. */
+function readStatsCache(root: string): StatsCacheFile | null {
+  try {
+    const data = JSON.parse(readFileSync(join(root, BRAIN_FILES.statsCache), "utf8")) as StatsCacheFile;
+    if (!data || data.v !== STATS_CACHE_VERSION || typeof data.registry !== "string") return null;
+    if (!data.matches || typeof data.matches !== "object" || Array.isArray(data.matches)) return null;
+    for (const problems of Object.values(data.matches)) {
+      if (!Array.isArray(problems) || problems.some((p) => typeof p !== "string")) return null;
+    }
+    return data;
+  } catch {
+    return null;
+  }
 }

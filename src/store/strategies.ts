@@ -416,7 +416,8 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
   // MEMORY.md editing needs the markdown parser; only this command loads it.
   const { addMemoryEntry, appendArchiveChunk, formatArchiveChunk, parseMemory, planMemoryCap, reinforceMemoryEntry, replaceMemoryEntryText, setMemoryEntryField } = await import("../core/memory/memory-file.js");
   const { hashSourceText } = await import("../core/text/match.js");
-  const { addCases, checkAnswers, DEFAULT_WITHIN, judgeAnswers, withinOf } = await import("../core/eval/cases.js");
+  const { addCases, checkAnswers, checkCaseQuery, DEFAULT_WITHIN, judgeAnswers, withinOf } = await import("../core/eval/cases.js");
+  const { errorKeyText } = await import("../core/signature/key-lines.js");
   const now = options.now ?? new Date();
   const date = localDate(now);
   const ws = openWorkspace(options);
@@ -493,14 +494,16 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     // The case "this error → check lists this fix", judged by the real check on the files about to be
     // written: it is added only when it passes, and no stricter than where check lists the fix now.
     const view0 = solutionSummary(r.registry, r.problemKey, ws, r.solution.id);
-    const probe = { id: "", kind: "check" as const, query: error, expect: view0.action, within: 50 };
-    const listed = judgeAnswers(probe, checkAnswers(checkerOver(ws, r.registry, () => cap.text)({ text: error, limit: 5, explore: false }).matches));
+    // A text longer than a case holds (a 38 KB paste) is asked by its key text or its head.
+    const query = checkCaseQuery(error, errorKeyText);
+    const probe = { id: "", kind: "check" as const, query, expect: view0.action, within: 50 };
+    const listed = judgeAnswers(probe, checkAnswers(checkerOver(ws, r.registry, () => cap.text)({ text: query, limit: 5, explore: false }).matches));
     let regressionCase: ErrorRecordResult["regressionCase"] = null;
     if (listed.rank !== null) {
       const within = Math.max(DEFAULT_WITHIN.check, listed.rank);
       try {
         const edit = addCases(tx.read(REGRESSION_CASES_PATH), REGRESSION_CASES_PATH, [
-          { kind: "check", query: error, expect: view0.action, ...(within > DEFAULT_WITHIN.check ? { within } : {}), origin: "error", source: `${source.path}:${source.line}`, added: date },
+          { kind: "check", query, expect: view0.action, ...(within > DEFAULT_WITHIN.check ? { within } : {}), origin: "error", source: `${source.path}:${source.line}`, added: date },
         ]);
         const c = edit.added[0] ?? edit.existing[0]!;
         if (edit.added.length) tx.write(REGRESSION_CASES_PATH, edit.text);

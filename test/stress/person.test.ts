@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initWorkspace } from "../../src/index.js";
 import { withLock } from "../../src/store/lock.js";
-import { bareGitEnv, git, REPO, runBrain, tmpWorkspace } from "../helpers.js";
+import { bareGitEnv, git, REPO, runBrain, tmpWorkspace, until } from "../helpers.js";
 import { dailyLogs, expectEveryWriteOnce, expectStrategyTotals, startWorker, type Reported } from "./stress-helpers.js";
 
 const PROCESSES = 8;
@@ -39,7 +39,8 @@ describe("a person at work beside the writers", () => {
 
     // The person: first stops in an interactive rebase for a while (a clean tree, as git asks) and aborts it;
     // then edits their line of MEMORY.md now and then, saving between brain's writes as an editor does.
-    await sleep(2000);
+    // `rebase -i HEAD~2` needs two commits above the first: wait for the writers' first commits, however slow the machine.
+    await until(() => Number(git(dir, "rev-list", "--count", "HEAD").trim()) >= 3, "two brain commits to rebase over");
     await withLock(dir, () => personGit(dir, "rebase", "-q", "-i", "HEAD~2"));
     await sleep(2000);
     await withLock(dir, () => personGit(dir, "rebase", "--abort"));

@@ -8,7 +8,7 @@ interface Args extends GlobalArgs {
 
 export const doctorCommand: CommandModule<GlobalArgs, Args> = {
   command: "doctor",
-  describe: "Are the files healthy? Checks schemas, logs, size cap, lock, backlog, rules, entries whose files changed since or not reinforced for reviewAfterDays, and git; says what to do (exit 1 on findings)",
+  describe: "Are the files healthy? Checks schemas, logs, size cap, lock, backlog, rules, entries whose files changed since or not reinforced for reviewAfterDays, and git; says what to do (exit 1 on findings); notes anti-patterns and problems collapsed onto a failing fix",
   builder: (y) =>
     y
       .option("fix", { type: "boolean", describe: "Repair what is safe (stale lock and temp files, writes left uncommitted, missing folders and ids, .gitignore) in one commit; what it could not repair is shown as `not fixed`, with why" })
@@ -29,15 +29,18 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
       if (r.fixed.length && (r.commit.committed || r.commit.reason !== "nothing changed")) say(args, commitNote(r.commit));
       for (const f of r.findings) {
         const unfixed = r.unfixed.find((u) => u.id === f.id && u.file === f.file && u.message === f.message);
-        const label = unfixed ? paint("31", "not fixed") : f.severity === "error" ? paint("31", "error    ") : paint("33", "warning  ");
+        const label = unfixed ? paint("31", "not fixed") : f.severity === "error" ? paint("31", "error    ") : f.severity === "info" ? paint("36", "note     ") : paint("33", "warning  ");
         say(args, `${label}  ${f.file ? `${f.file}: ` : ""}${f.message}`);
         if (unfixed) say(args, `           ✗ ${unfixed.reason}`);
         say(args, `           → ${f.fix}${f.fixable && !args.fix ? " [--fix]" : ""}`);
       }
-      if (r.healthy) say(args, "Healthy: nothing to report.");
+      const notes = r.findings.filter((f) => f.severity === "info").length;
+      const noted = `${notes} note${notes === 1 ? "" : "s"} above`;
+      if (r.healthy) say(args, notes ? `Healthy: nothing to fix; ${noted}.` : "Healthy: nothing to report.");
       else {
+        const faults = r.findings.length - notes;
         const fixable = r.findings.filter((f) => f.fixable).length;
-        say(args, `${r.findings.length} finding${r.findings.length === 1 ? "" : "s"}${fixable && !args.fix ? `; ${fixable} fixable with \`brain doctor --fix\`` : ""}.`);
+        say(args, `${faults} finding${faults === 1 ? "" : "s"}${fixable && !args.fix ? `; ${fixable} fixable with \`brain doctor --fix\`` : ""}${notes ? `; ${noted}` : ""}.`);
       }
     });
   },

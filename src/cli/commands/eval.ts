@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { commitNote } from "../../core/commit/note.js";
-import { baseOptions, report, say, setExitCode, type GlobalArgs } from "../output.js";
+import { asList, baseOptions, report, say, setExitCode, type GlobalArgs } from "../output.js";
 import type { EvalCaseResult } from "../../store/eval.js";
 
 interface AddArgs extends GlobalArgs {
@@ -11,7 +11,9 @@ interface AddArgs extends GlobalArgs {
   note?: string;
 }
 
-type RunArgs = GlobalArgs;
+interface RunArgs extends GlobalArgs {
+  case?: string | string[];
+}
 
 /** `"text"`, shortened for a line of the report. */
 function quote(text: string, max = 70): string {
@@ -57,7 +59,9 @@ export const evalCommand: CommandModule<GlobalArgs, RunArgs> = {
   builder: (y: Argv<GlobalArgs>) =>
     y
       .command(addCommand)
+      .option("case", { alias: "c", type: "string", global: false, describe: "Run only the case with this id (repeat the option for more); an id not in the file is an error" })
       .example("brain eval", "Every case against memory as it is; exit 1 if one fails")
+      .example("brain eval --case c-3f9a1b --case c-77d0e2", "Only these cases, say the ones the last run failed")
       .example("brain eval --json", "The outcome of each case as data")
       .example('brain eval add "migrations seeding" --expect "Run migrations before seeding"', "A case of your own")
       .epilog(
@@ -67,14 +71,15 @@ export const evalCommand: CommandModule<GlobalArgs, RunArgs> = {
       ),
   handler: async (args) => {
     const { runEval } = await import("../../store/eval.js");
-    const result = await runEval(baseOptions(args));
+    const ids = asList(args.case);
+    const result = await runEval({ ...baseOptions(args), ids });
     if (result.failed) setExitCode(1);
     report(args, result, (r) => {
       if (!r.total) {
         say(args, `No regression cases in ${r.path} yet. brain error and promoted rules add them; add your own with brain eval add.`);
         return;
       }
-      say(args, `${r.total} regression case${r.total === 1 ? "" : "s"} in ${r.path}: ${r.passed} passed, ${r.failed} failed`);
+      say(args, `${r.total} regression case${r.total === 1 ? "" : "s"}${ids.length ? " asked for" : ""} in ${r.path}: ${r.passed} passed, ${r.failed} failed`);
       // Failures first: they are what a person reads the report for.
       for (const c of [...r.cases.filter((x) => !x.passed), ...r.cases.filter((x) => x.passed)]) for (const line of caseLines(c)) say(args, line);
     });

@@ -21,6 +21,9 @@ import { forgetCommand } from "./forget.js";
 import { mcpCommand } from "./mcp.js";
 import { syncCommand } from "./sync.js";
 import { mergeDriverCommand } from "./merge-driver.js";
+import { setupCommand } from "./setup.js";
+import { hookCommand } from "./hook.js";
+import { ingestCommand } from "./ingest.js";
 
 /** Every command, in the order --help lists them. One line per command keeps merges trivial. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,6 +47,9 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   doctorCommand,
   forgetCommand,
   mcpCommand,
+  setupCommand,
   syncCommand,
   mergeDriverCommand,
+  hookCommand,
+  ingestCommand,
 ];

@@ -1,6 +1,7 @@
 import type { CommandModule } from "yargs";
 import { baseOptions, plural, printJson, say, setExitCode, warn, type GlobalArgs } from "../output.js";
 import { shorten } from "../../core/text/clip.js";
+import type { SearchHit } from "../../core/search/search.js";
 
 interface Args extends GlobalArgs {
   query: string[];
@@ -9,6 +10,7 @@ interface Args extends GlobalArgs {
   since?: string;
   recent?: boolean;
   object?: boolean;
+  explain?: boolean;
 }
 
 export const recallCommand: CommandModule<GlobalArgs, Args> = {
@@ -25,10 +27,16 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
         type: "boolean",
         describe: "With --json: print { hits, terms, reason, warnings } (what the MCP tool returns) instead of the bare hit list, so an empty result says why",
       })
+      .option("explain", {
+        type: "boolean",
+        describe:
+          "Show how each hit's score was made: (words + when + neighbours) × speaker × boost × recency × proximity, with each query word's part (in --json, an explain object per hit)",
+      })
       .example('brain recall "pip install SSL error"', "What did we learn about this error?")
       .example("brain recall deploy staging --kind lesson --since 2026-11-01", "Recent lessons about deploying")
       .example("brain recall migrations --json", "Hits as [{ path, line, score, kind, date, text }]; exit 1 when none")
-      .example("brain recall the --json --object", "The hits with the query's terms and, when there are none, why"),
+      .example("brain recall the --json --object", "The hits with the query's terms and, when there are none, why")
+      .example('brain recall "when did we deploy" --json --explain', "Each hit with its score's parts, to see why it ranks where it does"),
   handler: async (args) => {
     const { recall } = await import("../../store/recall.js");
     const result = await recall({
@@ -38,6 +46,7 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
       kind: args.kind,
       since: args.since,
       recency: args.recent,
+      explain: args.explain,
     });
     // A lookup that finds nothing exits 1, as `check` and `playbook match` do (and grep).
     if (!result.hits.length) setExitCode(1);
@@ -59,9 +68,20 @@ export const recallCommand: CommandModule<GlobalArgs, Args> = {
       say(args, "");
       say(args, `${h.path}:${h.line}  [${h.kind}]${h.date ? ` ${h.date}` : ""}  score ${h.score}`);
       for (const line of snippet(h.text)) say(args, `  ${line}`);
+      if (h.explain) say(args, `  ${explainLine(h.explain)}`);
     }
   },
 };
+
+/** A hit's score parts on one line: "words 5.2 (seed 3.1, migrat 2.1) + when 0.8 + neighbours 1.2 × speaker 1.5". */
+function explainLine(e: NonNullable<SearchHit["explain"]>): string {
+  const terms = Object.entries(e.terms).map(([t, v]) => `${t} ${v}`);
+  let line = `= words ${e.words}${terms.length ? ` (${terms.join(", ")})` : ""}`;
+  if (e.when) line += ` + when ${e.when}`;
+  if (e.neighbours) line += ` + neighbours ${e.neighbours}`;
+  for (const [name, v] of [["speaker", e.speaker], ["boost", e.boost], ["recency", e.recency], ["proximity", e.proximity]] as const) if (v !== 1) line += ` × ${name} ${v}`;
+  return e.direct ? line : `${line}  (found only through its neighbours)`;
+}
 
 /** At most four lines of a hit, each at most 200 characters: enough to judge it, with the citation to read more. */
 function snippet(text: string): string[] {

@@ -165,6 +165,8 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "rule", re: /^(?:process improvements|improvements|working agreements?|conventions|principles|guidelines|policies|protocols?|流程改进|改进(?:措施)?|原则|规范|约定|守则)$/i },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
+  // `核心承诺`, `Commitments`: what the agent promises to do from now on, item by item.
+  { kind: "rule", re: /^(?:核心|我的|新的?)?(?:承诺|保证)$|^(?:my |our |new |key )?(?:commitments?|promises?|pledges?)$/i },
   // `小林要求：`, `用户的要求`, `约定`: what the person asked for, item by item, holds from then on.
   { kind: "rule", re: /^[^\s，。,]{0,8}?(?:的)?(?:要求|规定|约定|叮嘱|嘱咐)$/ },
   // `NEEDS_FIX ITEMS`, `Critical audit findings`, `Review findings`: what a review found in this project is work to do.
@@ -203,7 +205,10 @@ export function headingKind(text: string): HeadingKind | null {
 export function labelLine(line: string): string | null {
   const m = /^\s*(?:[-*+]\s+)?(?:(\*\*|__)([^*_]{1,60}?)(?:\s*[:：])?\1\s*[:：]?|([^\s*_#>|`][^:：*_`]{0,40}?)\s*[:：])\s*$/.exec(line);
   if (!m) return null;
-  return (m[2] ?? m[3] ?? "").trim() || null;
+  const text = (m[2] ?? m[3] ?? "").trim();
+  // `**同样的错误不犯第二次。**`: an emphasized sentence is a motto, not a label over the lines below it.
+  if (/[。！!.]$/.test(text)) return null;
+  return text || null;
 }
 
 /**
@@ -260,6 +265,8 @@ export function isSectionFiller(text: string): boolean {
   if (t === "" || /^\[[^\]]*\]\.?$/.test(t)) return true;
   if (/^(?:none|n\/a|na|tbd|todo|nothing|-+|—|无|暂无|没有)\.?$/i.test(t)) return true;
   if (labelLine(t) !== null) return true;
+  // A line wholly in emphasis (`**同样的错误不犯第二次。**`) is a title or a motto.
+  if (/^(\*\*|__)[^*_]+\1$/.test(t)) return true;
   return /^(?:\*\*|__)?(?:why|rationale|reason|context|alternatives(?: considered)?|options(?: considered)?|outcome|status|date|impact|理由|原因|背景|状态|时间|影响|结果)(?:\*\*|__)?\s*(?:\*\*|__)?[:：]/i.test(t);
 }
 
@@ -392,7 +399,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "lesson",
     cue: "from now on",
-    re: /^(?:from now on|going forward|in future|in the future|next time)\b[, ]|^(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|必须|先|不要|别|不再|记得)/i,
+    re: /^(?:from now on|going forward|in future|in the future|next time)\b[, ]|^(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|会|必须|先|不要|别|不再|记得)/i,
   },
   // `每次对话都先读 SOUL.md`, `永久去掉 OpenRouter`, `发现新技能，先用 scanner 扫描`, `先备份再升级`, `禁止直接推 main`:
   // conduct that holds every time, written as an imperative (what was done first, `先装了…`, is a report).
@@ -431,7 +438,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "rule",
     cue: "principle",
-    re: /^[^：:，。,]{0,8}(?:原则|约定|规范|工作方式|工作流程|规矩|守则)[^：:，。,]{0,4}[:：]\s*\S|^(?:principle|convention|policy|guideline|working agreement)s?\s*[:：]\s*\S/i,
+    re: /^[^：:，。,]{0,8}(?:原则|约定|规范|工作方式|工作流程|规矩|守则|策略)[^：:，。,]{0,4}[:：]\s*\S|^(?:[\w-]+ )?(?:principle|convention|policy|guideline|working agreement|strategy)s?\s*[:：]\s*\S/i,
   },
   // `遇到 429 就等一分钟再试`, `If the gateway hangs, restart it with --force`: what to do when something happens.
   {
@@ -447,6 +454,26 @@ const STATEMENTS: Statement[] = [
     re: /(?:需要|要|得)[^，。；]{1,30}才(?:能|可以|会|行|生效)|\bonly (?:works?|runs?|starts?|fires?) (?:when|if|after|with)\b|用[^，。；]{1,30}(?:代替|替代|而不是|而非)|\buse \S.{0,60}\binstead of\b/i,
     not: ONE_DAY_RE,
   },
+  // `把 study.html 从深色主题改成浅色主题`, `形象风格从"韩系"改成"二次元"`, `Changed the retry limit from 3 to 5`: a setting changed for good.
+  {
+    kind: "decision",
+    cue: "change",
+    re: /从\s*\S[^，。；]{0,30}?(?:改成|改为|换成|调整为|调成|切换到)\s*\S|\bchanged? (?:the )?\S[^,;.]{0,40}? from \S[^,;]{0,40}? to \S/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i"),
+  },
+  // `学选股逻辑，不学赌博心态`, `新闻小结用俏皮风格，不用暧昧`: do one thing and, with the same verb, not the other.
+  { kind: "rule", cue: "contrast", re: /(\p{Script=Han}{1,2})[^，。；,;]{1,30}[，,]\s*(?:而)?不(?:要)?\1/u },
+  // `**流式输出**: 关闭（streaming: false）`: a labelled setting and the configuration key it sets.
+  { kind: "decision", cue: "setting", re: /^(?:\*\*|__)?[^*_:：]{1,30}(?:\*\*|__)?\s*[:：]\s*[^(（]{1,30}[（(]`?[\w.]+\s*:\s*(?:true|false|on|off|\d+|"[^"]*")`?[)）]\s*$/i },
+  // `Timezone is **Asia/Jakarta (UTC+7)**`, `The assistant's name was chosen: **Holly**`: an attribute and the value the writer emphasized.
+  {
+    kind: "lesson",
+    cue: "value",
+    re: /^(?:the )?[\p{L}'’ -]{2,40}? (?:is|are|was (?:chosen|set|picked)|were (?:chosen|set))\s*:?\s*(?:\*\*|__)[^*_]{1,60}(?:\*\*|__)\.?$/iu,
+    not: /\b(?:status|state|result|progress|build|deploy(?:ment)?|test|tests|ci|blocked|done|complete|pending|running|failing|passing|ok|live)\b|(?:\*\*|__)\s*(?:done|complete|blocked|pending|ok|failed|passed|yes|no|live|paused)/i,
+  },
+  // `**fallback**: GLM-4.7 → GLM-4.6 → Groq`: an order of choices, each one name.
+  { kind: "decision", cue: "order", re: /^(?:\*\*|__)?[^*_:：]{1,30}(?:\*\*|__)?\s*[:：]\s*[^\s→]+(?:\s*(?:→|->|>)\s*[^\s→]+){2,}\s*$/ },
   // `有两个被 VirusTotal 标为可疑，拒绝安装`: what the agent refuses to do.
   { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.

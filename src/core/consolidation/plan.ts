@@ -13,6 +13,7 @@ import { extractAll, type Candidate } from "./candidates.js";
 import { distillCandidates, distilledFromSummary, type DistilledEntry } from "./distill.js";
 import { logDate, type LogInput } from "./logs.js";
 import { planPromotions, safePersonRules, safeRules, type Promotion } from "./promotion.js";
+import { AUTO_ORIGIN_TAG } from "../capture/event.js";
 import { findContradictions, ruleStatements, takesStance, type ContradictionPair, type Statement } from "./contradictions.js";
 import type { RulesFile } from "./rules-file.js";
 import type { SummarizerOutput } from "./summarizer.js";
@@ -329,6 +330,20 @@ function personWritten(input: ConsolidationInput, memory: ReturnType<typeof pars
   return out;
 }
 
+/**
+ * An entry's tags after a sighting, keeping `#auto` (what `brain hook`
+ * captured by itself) only while every sighting of the entry is auto: one
+ * sighting an agent or a person wrote takes it off, and an auto sighting never
+ * puts it back. `existing`: the entry's tags so far (null: a new entry).
+ */
+function mergeOriginTags(existing: readonly string[] | null, d: DistilledEntry): string[] {
+  const autoOnly = d.sources.length > 0 && d.sources.every((c) => c.tags.includes(AUTO_ORIGIN_TAG));
+  const auto = autoOnly && (existing === null || existing.includes(AUTO_ORIGIN_TAG));
+  const tags = new Set([...(existing ?? []), ...d.tags]);
+  tags.delete(AUTO_ORIGIN_TAG);
+  return [...tags, ...(auto ? [AUTO_ORIGIN_TAG] : [])];
+}
+
 function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly MemoryEntry[], input: ConsolidationInput, people: readonly PersonText[]) {
   const targets: Target[] = existing.map((e) => ({
     id: e.id,
@@ -410,7 +425,7 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
     if (best) {
       const by = newPaths(best);
       best.seen += by;
-      best.tags = [...new Set([...best.tags, ...d.tags])];
+      best.tags = mergeOriginTags(best.tags, d);
       if (completed !== null) {
         best.text = completed;
         best.tokens = matchTokens(completed);
@@ -451,7 +466,7 @@ function mergeDistilled(distilled: readonly DistilledEntry[], existing: readonly
       kind: d.kind,
       text: d.text,
       tokens,
-      tags: [...d.tags],
+      tags: mergeOriginTags(null, d),
       seen: 0,
       promoted: null,
       paths: new Set(),

@@ -2,6 +2,7 @@ import { isRestatement, normalizedKey, type MatchTokens } from "../text/match.js
 import { maskPersonalData } from "../redaction/personal-data.js";
 import { RULES_FILES } from "../layout.js";
 import { parseRules, personRules, type RulesFile } from "./rules-file.js";
+import { AUTO_ORIGIN_TAG } from "../capture/event.js";
 
 /** Promotion targets: which MEMORY.md entries become permanent rules, and in which rules file each lands. */
 
@@ -73,7 +74,8 @@ export function safeRules(source: string) {
 
 /**
  * The entries to promote: each not yet promoted that was seen in at least
- * `promoteAfter` logs, or written as a rule. `alreadyThere` marks one a run
+ * `promoteAfter` logs, or written as a rule, and not seen only in what
+ * `brain hook` captured by itself (tagged `#auto`, see mergeOriginTags in plan.ts). `alreadyThere` marks one a run
  * interrupted after writing it to its rules file. A rule carries no e-mail
  * address or phone number (masked as `<email>`, `<phone>`, also when a person
  * wrote one into the MEMORY.md entry) unless `maskPersonalData` is false.
@@ -89,6 +91,8 @@ export function planPromotions(
   for (const t of targets) {
     if (t.promoted) continue;
     if (t.seen < promoteAfter && t.kind !== "rule") continue;
+    // An auto-captured conclusion becomes a rule only once an agent or a person has also written it.
+    if (t.tags.includes(AUTO_ORIGIN_TAG)) continue;
     const text = options.maskPersonalData === false ? t.text : maskPersonalData(t.text).text;
     let target = chooseRulesFile(t.kind, t.tags, text);
     const key = normalizedKey(text);

@@ -14,6 +14,24 @@ import { validateRegressionCases } from "../../generated/regression-cases.js";
  */
 
 export type CaseKind = "check" | "recall";
+
+/** Longest `query` (and `expect`) a case holds, as schemas/regression-cases.schema.json's maxLength says. */
+export const CASE_TEXT_MAX = 2000;
+
+/**
+ * What a case asks of `brain check` for an error text: the text itself, or,
+ * when it is longer than a case holds, its key text (see errorKeyText) and,
+ * failing that, its first {@link CASE_TEXT_MAX} characters (never half a
+ * surrogate pair). The caller judges the case with this query, so it is
+ * added only when check answers it.
+ */
+export function checkCaseQuery(errorText: string, keyText: (text: string) => string): string {
+  if (errorText.length <= CASE_TEXT_MAX) return errorText;
+  const key = keyText(errorText).trim();
+  if (key && key.length <= CASE_TEXT_MAX) return key;
+  const head = (key || errorText).slice(0, CASE_TEXT_MAX);
+  return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
+}
 export type CaseOrigin = "error" | "rule" | "person";
 
 export interface RegressionCase {

@@ -1,6 +1,7 @@
 import { entriesWorthReading, parseDailyLog } from "../daily-log.js";
 import { daysBetween, isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
+import { synonymsOf } from "./synonyms.js";
 import { tokenize, tokenizeMarked, tokenizePrefix, type MarkedTokens } from "./tokenize.js";
 
 /** Where a memory unit comes from; the I/O layer adds units of each source. */
@@ -53,9 +54,38 @@ export interface SearchHit {
   kind: string;
   date: string | null;
   text: string;
+  /** How the score was made; only with the `explain` option (`brain recall --json --explain`). */
+  explain?: ScoreParts;
+}
+
+/**
+ * The parts of a hit's score, for debugging ranking:
+ * score = (words + when + neighbours) × speaker × boost × recency × proximity.
+ */
+export interface ScoreParts {
+  /** BM25 of the query's words over the unit's weighted fields (its neighbours' text included). */
+  words: number;
+  /** The time marker's part, for a when-question and a unit that says when; else 0. */
+  when: number;
+  /** The share of the previous and next log entry's scores added to this one's. */
+  neighbours: number;
+  /** 1.5 when the unit's speaker is a person the query names, else 1. */
+  speaker: number;
+  /** The unit's own multiplier (a rule a person confirmed), 1 when none. */
+  boost: number;
+  /** The recency multiplier with `recency`, else 1. */
+  recency: number;
+  /** 1 + `proximity` ÷ the fewest words between two different query words in the unit's text; 1 when they are never both there. */
+  proximity: number;
+  /** Whether the unit holds a query word itself; units that do rank above every unit that does not. */
+  direct: boolean;
+  /** Each query word's part of `words`. */
+  terms: Record<string, number>;
 }
 
 export interface SearchOptions {
+  /** Give each hit its score's parts (`explain`). */
+  explain?: boolean;
   /** Most hits to return (default 10). */
   limit?: number;
   /** Only units of this kind. */
@@ -103,6 +133,10 @@ export const SEARCH_SETTINGS: SearchSettings = {
   /** Field weights: how much one occurrence in each field counts. */
   fields: { text: 1, title: 2, tags: 1.5, speaker: 0.6, context: 0.6, date: 0.6 },
   neighbour: 0.2,
+  speakerBoost: 0.5,
+  when: 1,
+  synonym: 0.6,
+  proximity: 0.2,
 };
 
 /** The shape of SEARCH_SETTINGS. */
@@ -115,10 +149,62 @@ export interface SearchSettings {
    * in a log, an answer sits next to its question and a fix next to its error.
    */
   neighbour: number;
+  /**
+   * A question that names a speaker ("What did Caroline research?") is most
+   * often answered by what that person said: units whose speaker the query
+   * names get their score multiplied by 1 + this.
+   */
+  speakerBoost: number;
+  /**
+   * Query weight of the time marker: a "when" or "how long" question looks for
+   * an entry that says when ("last Saturday", "two days ago", "in 2022").
+   */
+  when: number;
+  /**
+   * Query weight of a query word's synonym from the built-in list
+   * (`synonyms.ts`): "movie" finds "film", below an entry that says "movie".
+   */
+  synonym: number;
+  /**
+   * Query words close together in a unit's own text: its score is multiplied
+   * by 1 + this ÷ the distance in words between the nearest two different
+   * query words ("the boat sank" over "the boat … and later the engine sank").
+   * Applied to the best PROXIMITY_POOL units only, which it reorders.
+   */
+  proximity: number;
+}
+
+/** How many of the best units proximity reorders (the store reads their texts). */
+export const PROXIMITY_POOL = 30;
+
+/** Index term for "the unit's speaker is this name token"; the tokenizer never makes a term starting with `@`. */
+export const SPEAKER_PREFIX = "@";
+/** Index term for "the unit's own text says when something happened". */
+export const WHEN_TERM = "#when";
+
+const WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday";
+const MONTH_NAMES = "january|february|march|april|june|july|august|september|october|november|december";
+/** Expressions of time in an entry: relative days and weeks, weekdays, months, years, durations. */
+const TIME_RE = new RegExp(
+  `\\b(?:yesterday|today|tonight|tomorrow|recently|ago|weekend|(?:last|next|this|past)\\s+(?:few\\s+)?(?:week|month|year|night|morning|summer|winter|spring|fall|autumn|${WEEKDAYS})s?|${WEEKDAYS}|${MONTH_NAMES}|(?:19|20)\\d\\d|\\d+\\s+(?:days?|weeks?|months?|years?)|since)\\b`,
+  "i",
+);
+/** Questions about time: "When did…", "How long…", "What year/month/date…", "Since when…". */
+const WHEN_QUESTION_RE = /^\s*(?:when\b|how\s+long\b|since\s+when\b|what\s+(?:year|month|date|day|time)\b|in\s+which\s+(?:year|month)\b)/i;
+
+/**
+ * Every posting key a query needs: its terms, the speaker keys of its terms,
+ * and the time marker when it asks when. The I/O layer reads only these.
+ */
+export function queryKeys(query: string): string[] {
+  const terms = [...new Set(tokenize(query, "query"))];
+  const keys = [...terms, ...terms.map((t) => SPEAKER_PREFIX + t), ...synonymsOf(terms)];
+  if (WHEN_QUESTION_RE.test(query)) keys.push(WHEN_TERM);
+  return keys;
 }
 
 /** Changes whenever the serialized layout or the settings change, so stale caches are ignored. */
-export const INDEX_VERSION = `brain-search-2:${JSON.stringify(SEARCH_SETTINGS)}`;
+export const INDEX_VERSION = `brain-search-3:${JSON.stringify(SEARCH_SETTINGS)}`;
 
 /** A unit as the index keeps it: everything a hit needs, plus the unit's weighted length. */
 interface StoredUnit {
@@ -306,6 +392,15 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     add(u.speaker, f.speaker);
     add(u.context, f.context);
     add(u.date ? dateWords(u.date) : null, f.date);
+    const mark = (term: string) => {
+      const id = idOf(term);
+      if (unitOf[id] === i) return;
+      unitOf[id] = i;
+      weightOf[id] = 1;
+      met.push(id);
+    };
+    if (u.speaker) for (const t of tokenize(u.speaker, "index")) mark(SPEAKER_PREFIX + t);
+    if (TIME_RE.test(body)) mark(WHEN_TERM);
     // The unit's own fields come first, so the terms met first are its own and those met after them come only from its neighbours.
     const own = met.length;
     add(u.neighbours, f.context);
@@ -358,6 +453,15 @@ function statsOf(index: SearchIndex): IndexStats {
  * a query longer than MAX_QUERY_LENGTH is refused with a UsageError.
  */
 export function searchIndex(index: SearchIndex, query: string, options: SearchOptions = {}): SearchResult {
+  return rankByProximity(searchCandidates(index, query, options), query, options.limit ?? 10);
+}
+
+/**
+ * {@link searchIndex} before proximity: the best max(limit, PROXIMITY_POOL)
+ * hits by their words alone, for a caller that must fetch the hits' texts
+ * (the store's index keeps none) before {@link rankByProximity}.
+ */
+export function searchCandidates(index: SearchIndex, query: string, options: SearchOptions = {}): SearchResult {
   if (query.length > MAX_QUERY_LENGTH) {
     throw new UsageError(
       `Query is ${query.length} characters; recall takes at most ${MAX_QUERY_LENGTH}. Search for the key words or the error message.`,
@@ -380,24 +484,71 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
   const stats = statsOf(index);
   const weights = new Map<string, number>();
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
+  // Synonyms come after the query's own terms: `own` below counts those first.
+  if (SEARCH_SETTINGS.synonym > 0) for (const t of synonymsOf(unique)) weights.set(t, SEARCH_SETTINGS.synonym);
   const accept = makeFilter(options);
-  const scored = scoreTerms(index, stats, weights, accept, sourceFilter(options), options.minTermShare ?? 0);
+  const asksWhen = WHEN_QUESTION_RE.test(query);
+  const scored = scoreTerms(index, stats, weights, unique.length, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen, options.explain ?? false);
 
   if (options.recency) {
     // Units recency brings level keep their order by score before it.
     scored.sort(byRank);
     applyRecency(scored, options, stats);
   }
-  const best = firstInOrder(scored, limit, (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
-  const hits = best.map(({ path, unit, score }) => ({
-    path,
-    line: unit.line,
-    score: Math.round(score * 1000) / 1000,
-    kind: unit.kind,
-    date: unit.date,
-    text: unit.text,
-  }));
+  const best = firstInOrder(scored, Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0), (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
+  const hits = best.map(({ path, unit, score, parts, direct }): SearchCandidate => {
+    const hit: SearchCandidate = { path, line: unit.line, score, kind: unit.kind, date: unit.date, text: unit.text, direct };
+    if (parts) {
+      const terms: Record<string, number> = {};
+      for (const [t, v] of Object.entries(parts.terms)) terms[t] = round(v);
+      hit.explain = { ...parts, words: round(parts.words), when: round(parts.when), neighbours: round(parts.neighbours), recency: round(parts.recency), terms };
+    }
+    return hit;
+  });
   return { hits, terms: unique };
+}
+
+/** A hit before proximity: its score unrounded, and whether it holds a query word itself. */
+export interface SearchCandidate extends SearchHit {
+  direct: boolean;
+}
+
+/**
+ * Reorders candidates from {@link searchCandidates}, whose `text` must be
+ * filled in, by how close together the query's words stand in each text,
+ * keeping units that hold a query word themselves above those that do not;
+ * returns the first `limit` with rounded scores.
+ */
+export function rankByProximity(result: SearchResult, query: string, limit: number): SearchResult {
+  const weight = SEARCH_SETTINGS.proximity;
+  const terms = new Set(result.terms);
+  const ranked = result.hits.map((hit, i) => {
+    const factor = weight > 0 && terms.size > 1 ? 1 + weight * nearness(hit.text, terms) : 1;
+    return { hit, i, score: hit.score * factor, factor, direct: (hit as Partial<SearchCandidate>).direct ?? true };
+  });
+  ranked.sort((a, b) => Number(b.direct) - Number(a.direct) || b.score - a.score || a.i - b.i);
+  const hits = ranked.slice(0, limit).map(({ hit, score, factor }): SearchHit => {
+    const { direct: _direct, ...out } = hit as SearchCandidate;
+    if (out.explain) out.explain = { ...out.explain, proximity: round(factor) };
+    return { ...out, score: round(score) };
+  });
+  return { ...result, hits };
+}
+
+/** 1 ÷ the fewest words between two different query terms in `text`; 0 when it holds fewer than two of them. */
+function nearness(text: string, terms: ReadonlySet<string>): number {
+  const tokens = tokenize(text, "query");
+  let best = Infinity;
+  let lastAt = -1;
+  let last = "";
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!terms.has(t)) continue;
+    if (lastAt >= 0 && t !== last) best = Math.min(best, i - lastAt);
+    lastAt = i;
+    last = t;
+  }
+  return best === Infinity ? 0 : 1 / best;
 }
 
 interface Scored {
@@ -406,6 +557,8 @@ interface Scored {
   score: number;
   /** Holds a query term in its own fields, not only through its neighbours. */
   direct: boolean;
+  /** With `explain`. */
+  parts?: ScoreParts;
 }
 
 /**
@@ -457,15 +610,21 @@ function scoreTerms(
   index: SearchIndex,
   stats: IndexStats,
   weights: Map<string, number>,
+  /** The first `own` entries of `weights` are the query's own terms, the rest their synonyms. */
+  ownTerms: number,
   accept: (u: StoredUnit) => boolean,
   sources: ReadonlySet<string> | null,
   minTermShare: number,
+  asksWhen: boolean,
+  explain: boolean,
 ): Scored[] {
-  const { k1, b } = SEARCH_SETTINGS;
+  const { k1, b, speakerBoost, when } = SEARCH_SETTINGS;
   const idf = new Map<string, number>();
   for (const t of weights.keys()) idf.set(t, idfOf(index, stats, t));
-  const known = [...idf.values()].filter((v) => v > 0).length;
+  // The cut-off counts the query's own words: a synonym helps find, it does not make a unit relevant.
+  const known = [...idf.values()].slice(0, ownTerms).filter((v) => v > 0).length;
   const required = Math.ceil(minTermShare * known - 1e-9);
+  const ownKeys = [...weights.keys()].slice(0, ownTerms);
   const out: Scored[] = [];
   for (const path of stats.paths) {
     const seg = index.segments[path]!;
@@ -474,7 +633,14 @@ function scoreTerms(
     const acc = new Map<number, number>();
     /** How many of the query's distinct terms each unit holds itself. */
     const held = new Map<number, number>();
+    /** Units holding only synonyms of the query's terms themselves: direct hits, but none of the cut-off's words. */
+    const heldSynonym = new Set<number>();
+    /** With `explain`: per unit, each term's part. */
+    const termParts = explain ? new Map<number, Record<string, number>>() : null;
+    const whenParts = explain ? new Map<number, number>() : null;
+    let nth = -1;
     for (const [term, qw] of weights) {
+      const synonym = ++nth >= ownTerms;
       const w = idf.get(term)! * qw;
       if (w === 0) continue;
       const list = seg.postings[term];
@@ -485,15 +651,58 @@ function scoreTerms(
         const tf = Math.abs(signed);
         const unit = seg.units[ui]!;
         const norm = k1 * (1 - b + (b * unit.len) / stats.avgLen);
-        acc.set(ui, (acc.get(ui) ?? 0) + (w * tf * (k1 + 1)) / (tf + norm));
-        if (signed > 0) held.set(ui, (held.get(ui) ?? 0) + 1);
+        const part = (w * tf * (k1 + 1)) / (tf + norm);
+        acc.set(ui, (acc.get(ui) ?? 0) + part);
+        if (termParts) {
+          const rec = termParts.get(ui) ?? {};
+          rec[term] = part;
+          termParts.set(ui, rec);
+        }
+        if (signed > 0) {
+          if (synonym) heldSynonym.add(ui);
+          else held.set(ui, (held.get(ui) ?? 0) + 1);
+        }
+      }
+    }
+    // Time marker: a term of its own for "when" questions; it lifts a unit the query's words found, never finds one.
+    const whenList = asksWhen && when > 0 ? seg.postings[WHEN_TERM] : undefined;
+    if (whenList) {
+      const w = idfOf(index, stats, WHEN_TERM) * when;
+      for (let i = 0; i < whenList.length; i += 2) {
+        const ui = whenList[i]!;
+        const prev = acc.get(ui);
+        if (prev === undefined) continue;
+        const norm = k1 * (1 - b + (b * seg.units[ui]!.len) / stats.avgLen);
+        const part = (w * (k1 + 1)) / (1 + norm);
+        acc.set(ui, prev + part);
+        whenParts?.set(ui, part);
+      }
+    }
+    /** Units said by a person the query names. */
+    let spoken: Set<number> | null = null;
+    if (speakerBoost > 0) {
+      for (const term of ownKeys) {
+        const list = seg.postings[SPEAKER_PREFIX + term];
+        if (!list) continue;
+        spoken ??= new Set();
+        for (let i = 0; i < list.length; i += 2) spoken.add(list[i]!);
       }
     }
     for (const [ui, s] of smoothNeighbours(seg, acc)) {
       const unit = seg.units[ui]!;
       const own = held.get(ui) ?? 0;
       if (own < required) continue;
-      if (accept(unit)) out.push({ path, unit, score: s * unit.boost, direct: own > 0 });
+      const said = spoken?.has(ui) ? 1 + speakerBoost : 1;
+      if (!accept(unit)) continue;
+      const direct = own > 0 || heldSynonym.has(ui);
+      const item: Scored = { path, unit, score: s * unit.boost * said, direct };
+      if (explain) {
+        const base = acc.get(ui) ?? 0;
+        const when = whenParts!.get(ui) ?? 0;
+        const terms = termParts!.get(ui) ?? {};
+        item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, proximity: 1, direct, terms };
+      }
+      out.push(item);
     }
   }
   return out;
@@ -544,7 +753,9 @@ function applyRecency(scored: Scored[], options: SearchOptions, stats: IndexStat
   for (const s of scored) {
     if (!s.unit.date) continue;
     const age = Math.max(0, daysBetween(s.unit.date, today));
-    s.score *= 1 + weight * Math.pow(0.5, age / half);
+    const factor = 1 + weight * Math.pow(0.5, age / half);
+    s.score *= factor;
+    if (s.parts) s.parts.recency = factor;
   }
 }
 

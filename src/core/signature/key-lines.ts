@@ -38,6 +38,8 @@ const LINE_PREFIXES: RegExp[] = [
   /^\[(?:INFO|WARN|WARNING|DEBUG|NOTICE|TRACE)\]:?\s*/i,
   /^(?:INFO|WARN|WARNING|DEBUG)(?:\[\d+\])?:?\s+/,
   /^##\[(?:error|warning|group|endgroup)\]\s*/i,
+  // Cloud Build's step column (`Step #0 - "build-tester-image": `).
+  /^Step #\d+(?: - "[^"\n]*")?:\s+/,
   // A quoted Python list of lines (`STDOUT: ['Traceback …\n', '  File …`).
   /^\s*',?\s*'/,
 ];
@@ -70,6 +72,8 @@ const NOISE: RegExp[] = [
   /^(?:Error: )?Process completed with exit code\b/,
   /^make(?:\[\d+\])?: \*\*\*/,
   /^ERROR: executor failed running\b/,
+  // Docker's trailer under a failed RUN step: every failed build says it.
+  /^The command '.*' returned a non-zero code: \d+/,
   /^Uncaught Exception:?\s*$/,
   // A location header whose message is on the next line (`ERROR in src/app.ts:1:51`).
   /^ERROR in \S+\s*$/,
@@ -79,11 +83,11 @@ const NOISE: RegExp[] = [
 
 /** A cue that opens an error message: `Error:`, `fatal:`, `error[E0432]:`, `error TS7016:`, `SomeError:`, `pkg.SomeTimeout:`, `panic:`. */
 const CUE =
-  /(?:^|[\s:>({[,])(\[(?:ERROR|FATAL|error|fatal)\]|(?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Timeout|Failure|Fault|Interrupt|Exit)(?:\s*\[[\w-]+\])?:|(?:FATAL\s+ERROR|[Ff]atal(?:\s+error)?|[Ee]rror(?:\[[A-Z]?\d+\])?|ERROR|ERR!|[Pp]anic)(?=:|\s+(?:TS\d+:|in\s|[A-Z])):?|error\s+TS\d+:)/;
+  /(?:^|[\s:>({[,])(\[(?:ERROR|FATAL|error|fatal)\]|(?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Timeout|Failure|Fault|Interrupt|Exit)(?:\s*\[[\w-]+\])?:|(?:FATAL(?:\s+ERROR)?|[Ff]atal(?:\s+error)?|[Ee]rror(?:\[[A-Z]?\d+\])?|ERROR|ERR!|[Pp]anic)(?=:|\s+(?:TS\d+:|in\s|[A-Z])):?|error\s+TS\d+:)/;
 
 /** Words that make a line read as a failure. */
 const FAILURE_WORDS =
-  /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed)?|segmentation fault|can only|needs to be)\b/i;
+  /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|no matching|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|does\s+not\s+exist|doesn't\s+exist|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed)?|segmentation fault|can only|needs to be)\b/i;
 /**
  * POSIX error codes (`EADDRINUSE`, `ENOENT`), getaddrinfo's (`ENOTFOUND`, `EAI_AGAIN`) and npm's
  * (`ERESOLVE`), in capitals only: the known names, since other capitalised words start with E too
@@ -206,6 +210,11 @@ export function errorKeyText(text: string): string {
     // continuation is indented, goes on in lower case (`Error: The module '…'` / `was compiled against …`),
     // or follows a line that stopped mid-sentence (`… using` / `NODE_MODULE_VERSION 108.`).
     if (!keep[i] || fromCue(line)) break;
+    // The same opening again is another error of a list (`E: Unable to locate package ruby` /
+    // `E: Unable to locate package wget`), not the rest of this one's sentence.
+    if (sameOpening(first, line)) break;
+    // A continuation says something: a lone word or a prompt left on the next line (`logout`, `➜ ~`) does not.
+    if ((line.match(/\p{L}{2,}/gu)?.length ?? 0) < 2) break;
     // An indented sentence under the error line is the tool's hint, part of the message however the line
     // above ended (libpq's `\tIs the server running on that host and accepting TCP/IP connections?`);
     // an indented `key: value` is a dump of the error object, not a sentence.
@@ -216,6 +225,12 @@ export function errorKeyText(text: string): string {
     length += line.length;
   }
   return parts.join("\n").slice(0, KEY_MAX);
+}
+
+/** True when two lines open with the same three words: two errors of one list. */
+function sameOpening(a: string, b: string): boolean {
+  const opening = (l: string) => l.trim().split(/\s+/).slice(0, 3).join(" ").toLowerCase();
+  return a.trim().split(/\s+/).length >= 3 && opening(a) === opening(b);
 }
 
 /** The lines of a paste that are not noise, cleaned of tool prefixes: what matching searches in. */

@@ -114,7 +114,18 @@ function hitPrepared(p: PreparedPattern, text: PreparedText): PatternHit | null 
   if (re && (text.lines.some((line) => re.test(line)) || re.test(text.headSignature) || re.test(text.signature))) return "regex";
   const sig = nearSignature(p, text);
   if (sig && (text.headSignature.includes(sig) || text.contentSignature.includes(sig))) return "signature";
+  // The program that printed the error (`psql: `, `createuser: `) is not part of it: the message after it,
+  // found in the text as said by another program or wrapper, is the same error.
+  const message = sig ? withoutProgram(sig) : null;
+  if (message && (text.headSignature.includes(message) || text.contentSignature.includes(message))) return "signature";
   return null;
+}
+
+/** A signature's message after a leading program name (`psql: fatal: role <str> does not exist`), or null when it has none or says too little. */
+function withoutProgram(sig: string): string | null {
+  const m = /^([a-z][\w.-]*): (.+)$/.exec(sig);
+  if (!m || isErrorName(m[1]!) || /^(?:error|fatal|warning|err|e)$/.test(m[1]!)) return null;
+  return (m[2]!.match(/[\p{L}]{2,}/gu)?.length ?? 0) >= 4 ? m[2]! : null;
 }
 
 /** The pattern's signature, or "" when it cannot be near the text (none of its words occur in it). */
@@ -344,7 +355,8 @@ class ProblemIndex {
         }
         this.bySubstring.add(n, p.words, p.words.length);
         p.sig ??= errorSignature(p.text);
-        const runs = signatureRuns(p.sig);
+        // The message without its program is found wherever the whole signature is: index what both need.
+        const runs = signatureRuns(withoutProgram(p.sig) ?? p.sig);
         if (runs.length) this.bySignature.add(n, runs, runs.length);
         else this.always.push(n);
         p.sigWords ??= new Set(signatureWords(p.sig));
@@ -525,7 +537,8 @@ function reasonAgrees(patternSig: string, text: PreparedText): boolean {
   for (let i = parts.length - 1; i > 0; i--) {
     const before = new Set(parts.slice(0, i).flat());
     const own = distinct(parts[i]!.filter((w) => !before.has(w)));
-    if (own.length >= REASON_WORDS_MIN) return own.some((w) => text.words.has(w));
+    // A clause of one token (`no such table: users_user`) names a value, not a reason.
+    if (own.length >= REASON_WORDS_MIN && !isName(clauses(patternSig)[i]!)) return own.some((w) => text.words.has(w));
   }
   return true;
 }
@@ -533,6 +546,11 @@ function reasonAgrees(patternSig: string, text: PreparedText): boolean {
 /** The clauses of a signature: what `: ` separates (`class: detail: reason`, `outer: inner: reason`). */
 function clauses(sig: string): string[] {
   return sig.split(/:\s+/).map((c) => c.trim());
+}
+
+/** True when a clause is one token (`users_user`, `core_document`): the name of a thing, not a reason. */
+function isName(clause: string): boolean {
+  return !/\s/.test(clause.trim());
 }
 
 /** The letter words of a clause, without masks: what it says. */
@@ -564,6 +582,7 @@ function reasonsDiffer(patternSig: string, textSig: string): boolean {
     const other = clauseWords(t[j + 1]!);
     const patternRest = clauseWords(p.slice(i + 1).join(" "));
     const textRest = clauseWords(t.slice(j + 1).join(" "));
+    if (isName(p[i + 1]!) || isName(t[j + 1]!)) continue;
     if (next.size && other.size && ![...next].some((w) => textRest.has(w)) && ![...other].some((w) => patternRest.has(w))) return true;
   }
   return false;

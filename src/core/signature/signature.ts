@@ -106,9 +106,13 @@ export function jaccard(wa: ReadonlySet<string>, wb: ReadonlySet<string>): numbe
   return shared / (wa.size + wb.size - shared);
 }
 
-/** Words of a signature: its placeholders and its letter-and-digit runs. */
+/**
+ * Words of a signature: its placeholders and its letter-and-digit runs, a hyphenated name
+ * (`software-properties-common`, `google-cloud-cli`) as one word: a name counts once, however
+ * many parts it has, so a long name does not outweigh the words of the message around it.
+ */
 export function signatureWords(sig: string): string[] {
-  return sig.match(/<[a-z]+>|[\p{L}\p{N}_]+/gu) ?? [];
+  return sig.match(/<[a-z]+>|[\p{L}\p{N}_]+(?:-[\p{L}\p{N}_]+)*/gu) ?? [];
 }
 
 /** The names of the masks (`url`, `path`, `num`, …), as they appear inside `<…>`. */

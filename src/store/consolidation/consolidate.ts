@@ -12,7 +12,8 @@ import { errorSignature } from "../../core/signature/signature.js";
 import { recordOutcome } from "../../core/strategies/changes.js";
 import { createRegistry, parseStrategies, serializeStrategies } from "../../core/strategies/file.js";
 import { parseErrorFix } from "../../core/memory/error-fix.js";
-import { UsageError } from "../../core/errors.js";
+import { CorruptFileError, UsageError } from "../../core/errors.js";
+import { parseConsolidateState, serializeConsolidateState, type ConsolidateState } from "../../core/consolidation/cooldown-state.js";
 import { appendArchiveChunk } from "../../core/memory/memory-file.js";
 import { listDailyLogs, readDailyLog } from "../daily-logs.js";
 import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "../fs.js";
@@ -178,9 +179,12 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   const now = options.now ?? new Date();
   const today = localDate(now);
   const ws = openWorkspace(options);
+  /** What was wrong with the cooldown's record, said with the result. */
+  const stateWarnings: string[] = [];
   if (options.auto && !options.prompt && !options.dryRun) {
-    const held = cooldownLeft(ws, now);
+    const { held, warning } = cooldownLeft(ws, now);
     if (held) return { ...emptyResult(null, "in cooldown", []), cooldown: held };
+    if (warning) stateWarnings.push(warning);
   }
   const summarizer = options.apply || options.prompt ? undefined : (options.summarizer ?? ws.config.summarizer);
   const answer = options.apply ? readAnswer(resolve(options.cwd ?? process.cwd(), options.apply)) : undefined;
@@ -289,7 +293,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   // Only once the commit is made is the journal done with.
   removeJournal(ws);
   const { p, applied, moves, changed, message, challenge } = result;
-  const out = resultOf(p, applied, moves.moves, changed, false, commit, [...moves.warnings, ...warnings]);
+  const out = resultOf(p, applied, moves.moves, changed, false, commit, [...stateWarnings, ...moves.warnings, ...warnings]);
   if (challenge?.verdict === "forced") out.warnings.push(`written with --force although ${challenge.regressions.length} regression case(s) that passed now fail: ${challenge.regressions.map((r) => r.id).join(", ")} (brain eval shows them)`);
   return { ...out, gates: gated.get(p) ?? null, challenge, message: `${message.subject}\n${message.body ? `\n${message.body}\n` : ""}` };
 }
@@ -297,38 +301,36 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
 // ---------------------------------------------------------------------------
 // The cooldown of automatic runs
 
-/** `.brain/consolidate-state.json`: when this workspace last distilled (a record brain can lose: then the next automatic run distills). */
-interface ConsolidateState {
-  version: 1;
-  /** ISO time of the last run that distilled candidates or ran a summarizer, accepted or refused. */
-  lastDistilled: string;
-}
-
-function readState(ws: Workspace): ConsolidateState | null {
+/**
+ * The last distillation, or null when there is no record. A record that cannot be read as its
+ * format (torn, edited, of another version) is a lost record, not an error: it counts as absent,
+ * so the run distills (and writes it anew), and `warning` says so.
+ */
+function readState(ws: Workspace): { state: ConsolidateState | null; warning?: string } {
+  const file = BRAIN_FILES.consolidateState;
   try {
-    const text = readTextIfExists(join(ws.root, BRAIN_FILES.consolidateState), BRAIN_FILES.consolidateState);
-    const data = text === null ? null : (JSON.parse(text) as Partial<ConsolidateState>);
-    return data && typeof data.lastDistilled === "string" && !Number.isNaN(Date.parse(data.lastDistilled)) ? { version: 1, lastDistilled: data.lastDistilled } : null;
-  } catch {
-    // A torn or foreign file is a lost record, not an error: the run distills.
-    return null;
+    const text = readTextIfExists(join(ws.root, file), file);
+    return { state: text === null ? null : parseConsolidateState(text, file) };
+  } catch (err) {
+    const why = err instanceof CorruptFileError ? err.problem : (err as Error).message;
+    return { state: null, warning: `${file}: ${why}; treated as absent (this automatic run is not held back); brain writes it anew.` };
   }
 }
 
-/** When an automatic run is held back: the last distillation and when the next may be; null when it may run. */
-function cooldownLeft(ws: Workspace, now: Date): ConsolidateResult["cooldown"] | null {
+/** When an automatic run is held back (the last distillation and when the next may be; null when it may run), and what was wrong with the record. */
+function cooldownLeft(ws: Workspace, now: Date): { held: ConsolidateResult["cooldown"] | null; warning?: string } {
   const hours = ws.config.consolidateCooldownHours;
-  const state = hours > 0 ? readState(ws) : null;
-  if (!state) return null;
+  if (hours <= 0) return { held: null };
+  const { state, warning } = readState(ws);
+  if (!state) return { held: null, warning };
   const next = Date.parse(state.lastDistilled) + hours * 3_600_000;
-  return now.getTime() < next ? { lastDistilled: state.lastDistilled, hours, nextAt: new Date(next).toISOString() } : null;
+  return { held: now.getTime() < next ? { lastDistilled: state.lastDistilled, hours, nextAt: new Date(next).toISOString() } : null };
 }
 
 function recordDistilled(ws: Workspace, now: Date): void {
   try {
     ensureBrainFolder(ws.root);
-    const state: ConsolidateState = { version: 1, lastDistilled: now.toISOString() };
-    writeFileAtomic(ws.root, join(ws.root, BRAIN_FILES.consolidateState), JSON.stringify(state) + "\n");
+    writeFileAtomic(ws.root, join(ws.root, BRAIN_FILES.consolidateState), serializeConsolidateState({ version: 1, lastDistilled: now.toISOString() }));
   } catch {
     // Only the cooldown needs it; a read-only .brain/ costs at most one more automatic run.
   }

@@ -4,7 +4,7 @@ import { redactChanged, redactName, redactSecrets } from "../../core/redaction/r
 import { readTextIfExists, resolveInside, writeFileAtomic } from "../fs.js";
 import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
 import { gitOperationInProgress } from "../git/status.js";
-import { withLock } from "../lock.js";
+import { queueWrite } from "../write-queue.js";
 import { commitWritten, type CommitInfo, type CommitMessage } from "./commit.js";
 import type { Workspace } from "./open.js";
 import { fileSignature, readSignatures, rememberSignatures, type FileChanges } from "./own-changes.js";
@@ -152,7 +152,8 @@ export async function writeWorkspace<T>(
   options: { commit?: boolean; command: string; resumable?: Resumable },
   fn: (tx: WorkspaceTx) => Promise<{ result: T; message?: CommitMessage }> | { result: T; message?: CommitMessage },
 ): Promise<WriteResult<T>> {
-  return withLock(
+  // Writes of this process queue in memory and share one hold of the workspace lock, each with its own commit.
+  return queueWrite(
     ws.root,
     async () => {
       const enabled = options.commit ?? ws.config.commit;

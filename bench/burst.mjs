@@ -1,0 +1,186 @@
+// Writes at agent speed: many writers on one workspace at once, and the cost
+// of one write over MCP.
+//
+// - MCP burst: `servers` `brain mcp` processes on one workspace, each sent
+//   `calls` brain_log calls at once (all in flight before the first answer).
+// - CLI burst: `processes` loops running `brain log` one after another, all
+//   at once, `calls` writes in all.
+// - One brain_log over MCP, one call at a time: median ms from request to
+//   answer, with its commit and with commits turned off.
+//
+// Each burst counts the calls that succeeded, the commits it made (every
+// write is to be its own commit), lock timeouts, and commits per second of
+// wall time. Run alone with `node bench/burst.mjs` after a build, or as part
+// of `npm run bench`.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const brain = join(root, "bin", "brain.js");
+const env = { ...process.env, GIT_CONFIG_NOSYSTEM: "1" };
+delete env.BRAIN_WORKSPACE;
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function workspace({ commit = true } = {}) {
+  const ws = mkdtempSync(join(tmpdir(), "brain-burst-"));
+  execFileSync("git", ["init", "-q", "-b", "main"], { cwd: ws, env });
+  execFileSync(process.execPath, [brain, "init", "-q"], { cwd: ws, env });
+  if (!commit) writeFileSync(join(ws, "brain.config.json"), JSON.stringify({ commit: false }) + "\n");
+  return ws;
+}
+
+const commitCount = (ws) => Number(execFileSync("git", ["rev-list", "--count", "HEAD"], { cwd: ws, env, encoding: "utf8" }).trim());
+
+/** A `brain mcp` process and a way to call its tools; answers are matched to requests by id. */
+export function mcpServer(cwd, command = [process.execPath, brain, "mcp"]) {
+  const child = spawn(command[0], command.slice(1), { cwd, env, stdio: ["pipe", "pipe", "ignore"] });
+  const pending = new Map();
+  let buffer = "";
+  let next = 1;
+  child.stdout.on("data", (d) => {
+    buffer += d;
+    let nl;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (!line.trim()) continue;
+      const msg = JSON.parse(line);
+      pending.get(msg.id)?.(msg);
+      pending.delete(msg.id);
+    }
+  });
+  const request = (method, params) =>
+    new Promise((resolve) => {
+      const id = next++;
+      pending.set(id, resolve);
+      child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n");
+    });
+  return {
+    async start() {
+      await request("initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } });
+      child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n");
+    },
+    call: (name, args) => request("tools/call", { name, arguments: args }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.on("close", resolve);
+        child.stdin.end();
+      }),
+  };
+}
+
+/** What a tool call's answer came to: ok, a lock timeout, or another failure. */
+function outcomeOf(msg) {
+  if (msg.error) return { ok: false, lock: /LOCK_TIMEOUT/.test(JSON.stringify(msg.error)), text: JSON.stringify(msg.error) };
+  const text = msg.result?.content?.map((c) => c.text).join("\n") ?? "";
+  if (msg.result?.isError) return { ok: false, lock: /LOCK_TIMEOUT|lock/i.test(text), text };
+  return { ok: true, committed: msg.result?.structuredContent?.commit?.committed === true, text };
+}
+
+function summary(name, results, ms, commits) {
+  const ok = results.filter((r) => r.ok).length;
+  const lock = results.filter((r) => r.lock).length;
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length) process.stderr.write(`bench: ${name}: ${failed.length} failed, first: ${failed[0].text.slice(0, 300)}\n`);
+  return { name, calls: results.length, ok, commits, lockTimeouts: lock, ms, perSecond: commits / (ms / 1000) };
+}
+
+/** `servers` MCP servers on one workspace, `calls` brain_log calls in flight on each. */
+export async function mcpBurst({ servers = 8, calls = 50, command } = {}) {
+  const ws = workspace();
+  const procs = Array.from({ length: servers }, () => mcpServer(ws, command));
+  await Promise.all(procs.map((p) => p.start()));
+  const before = commitCount(ws);
+  const t = performance.now();
+  const results = (
+    await Promise.all(procs.map((p, s) => Promise.all(Array.from({ length: calls }, (_, i) => p.call("brain_log", { text: `burst server ${s} call ${i}` }).then(outcomeOf)))))
+  ).flat();
+  const ms = performance.now() - t;
+  const commits = commitCount(ws) - before;
+  await Promise.all(procs.map((p) => p.stop()));
+  rmSync(ws, { recursive: true, force: true });
+  return summary(`${servers} MCP servers × ${calls} brain_log calls in flight`, results, ms, commits);
+}
+
+function runBrain(ws, args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [brain, ...args], { cwd: ws, env, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", (code) => resolve(code === 0 ? { ok: true } : { ok: false, lock: /LOCK_TIMEOUT|lock/i.test(err), text: err }));
+  });
+}
+
+/** `processes` loops of `brain log` on one workspace at once, `calls` writes in all. */
+export async function cliBurst({ processes = 16, calls = 400 } = {}) {
+  const ws = workspace();
+  const before = commitCount(ws);
+  const each = Math.ceil(calls / processes);
+  const t = performance.now();
+  const results = (
+    await Promise.all(
+      Array.from({ length: processes }, async (_, p) => {
+        const out = [];
+        for (let i = 0; i < each && p * each + i < calls; i++) out.push(await runBrain(ws, ["log", `burst process ${p} call ${i}`]));
+        return out;
+      }),
+    )
+  ).flat();
+  const ms = performance.now() - t;
+  const commits = commitCount(ws) - before;
+  rmSync(ws, { recursive: true, force: true });
+  return summary(`${processes} \`brain log\` processes at once, ${calls} writes`, results, ms, commits);
+}
+
+/** Median ms of one brain_log over MCP, one call at a time (after `warm` untimed calls). */
+export async function mcpLatency({ commit = true, runs = 41, warm = 3, command } = {}) {
+  const ws = workspace({ commit });
+  const p = mcpServer(ws, command);
+  await p.start();
+  const xs = [];
+  for (let i = 0; i < warm + runs; i++) {
+    const t = performance.now();
+    const r = outcomeOf(await p.call("brain_log", { text: `latency call ${i}` }));
+    if (!r.ok) throw new Error(`brain_log failed: ${r.text}`);
+    if (i >= warm) xs.push(performance.now() - t);
+  }
+  await p.stop();
+  rmSync(ws, { recursive: true, force: true });
+  return median(xs);
+}
+
+/** Runs everything; returns markdown lines for the results table. */
+export async function benchBurst({ servers = 8, calls = 50, processes = 16 } = {}) {
+  const withCommit = await mcpLatency({ commit: true });
+  const withoutCommit = await mcpLatency({ commit: false });
+  process.stderr.write(`bench: brain_log over MCP ${withCommit.toFixed(1)} ms with commit, ${withoutCommit.toFixed(1)} ms without\n`);
+  const bursts = [await mcpBurst({ servers, calls }), await cliBurst({ processes, calls: servers * calls })];
+  for (const b of bursts) process.stderr.write(`bench: ${b.name}: ${b.ok}/${b.calls} ok, ${b.commits} commits, ${b.lockTimeouts} lock timeouts, ${(b.ms / 1000).toFixed(1)} s, ${b.perSecond.toFixed(1)} commits/s\n`);
+  const met = (b) => (b.ok === b.calls && b.commits === b.calls && b.lockTimeouts === 0 && b.perSecond >= 50 ? "yes" : "no");
+  return [
+    "## Writes at agent speed",
+    "",
+    "Many writers on one workspace at once; every write is to succeed and be its own commit, with no lock timeout, at ≥ 50 commits/s.",
+    "",
+    "| burst | succeeded | commits | lock timeouts | seconds | commits/s | ok |",
+    "|---|---:|---:|---:|---:|---:|:--:|",
+    ...bursts.map((b) => `| ${b.name} | ${b.ok}/${b.calls} | ${b.commits} | ${b.lockTimeouts} | ${(b.ms / 1000).toFixed(1)} | ${b.perSecond.toFixed(1)} | ${met(b)} |`),
+    "",
+    "One brain_log over MCP, one call at a time, from request to answer:",
+    "",
+    "| brain_log over MCP | median ms | target | ok |",
+    "|---|---:|---:|:--:|",
+    `| with its commit | ${withCommit.toFixed(1)} | ≤ 15 ms | ${withCommit <= 15 ? "yes" : "no"} |`,
+    `| commits turned off | ${withoutCommit.toFixed(1)} | ≤ 5 ms | ${withoutCommit <= 5 ? "yes" : "no"} |`,
+    "",
+  ].join("\n");
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.stdout.write(await benchBurst());

@@ -1,0 +1,67 @@
+import { createHash } from "node:crypto";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { BRAIN_FILES } from "../core/layout.js";
+import { newSessionState, parseSessionState, type SessionState } from "../core/capture/session.js";
+import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "./fs.js";
+
+/**
+ * The capture state of agent sessions, one `.brain/sessions/<session>.json`
+ * each: gitignored, rebuildable (a lost or corrupt one only forgets what that
+ * session did so far), written atomically, pruned after `hookSessionDays`.
+ */
+
+/**
+ * The file name of a session id: the id itself when it is a plain name, else
+ * its safe letters and a hash of the whole id, so an id such as
+ * `../../MEMORY` or one of 10,000 characters never names a file outside the folder.
+ */
+export function sessionFileName(sessionId: string): string {
+  const plain = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(sessionId) && !sessionId.includes("..");
+  if (plain) return `${sessionId}.json`;
+  const safe = sessionId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40);
+  const hash = createHash("sha256").update(sessionId).digest("hex").slice(0, 16);
+  return `${safe ? `${safe}-` : ""}${hash}.json`;
+}
+
+function sessionPath(root: string, sessionId: string): string {
+  return join(root, BRAIN_FILES.sessions, sessionFileName(sessionId));
+}
+
+/** A session's state, or a new one when there is none or it does not read as one (`corrupt` then says so). */
+export function readSession(root: string, sessionId: string, host: string, now: string): { state: SessionState; corrupt: boolean } {
+  const text = readTextIfExists(sessionPath(root, sessionId), `${BRAIN_FILES.sessions}/${sessionFileName(sessionId)}`);
+  const parsed = text === null ? null : parseSessionState(text);
+  if (parsed && parsed.sessionId === sessionId) return { state: parsed, corrupt: false };
+  return { state: newSessionState(sessionId, host, now), corrupt: text !== null };
+}
+
+export function writeSession(root: string, state: SessionState): void {
+  ensureBrainFolder(root);
+  writeFileAtomic(root, sessionPath(root, state.sessionId), `${JSON.stringify(state, null, 1)}\n`);
+}
+
+/** Removes the state of sessions with no event for `days` days before `now`; returns how many. */
+export function pruneSessions(root: string, now: Date, days: number): number {
+  const dir = join(root, BRAIN_FILES.sessions);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  const cutoff = now.getTime() - days * 86_400_000;
+  let removed = 0;
+  for (const name of names) {
+    if (!name.endsWith(".json")) continue;
+    try {
+      if (statSync(join(dir, name)).mtimeMs < cutoff) {
+        rmSync(join(dir, name), { force: true });
+        removed++;
+      }
+    } catch {
+      // Removed by another session's hook meanwhile.
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { adaptFix } from "../src/core/signature/adapt.js";
+import { matchProblems } from "../src/core/signature/matcher.js";
+import { errorSignature } from "../src/core/signature/signature.js";
+import { parseStrategies } from "../src/core/strategies/file.js";
+
+/** A registry with one problem per error, each matched by the signature `brain error` stores for it. */
+function registryOf(errors: Record<string, string>) {
+  const body = Object.entries(errors).map(([key, text]) => `${JSON.stringify(key)}: {"match": [${JSON.stringify(errorSignature(text))}], "solutions": []}`);
+  return parseStrategies(`{${body.join(",")}}`);
+}
+
+describe("key lines of real pastes", () => {
+  it("reads a list of the same error as its first item", () => {
+    const text = "E: Unable to locate package curl\nE: Unable to locate package git-lfs\nE: Unable to locate package jq";
+    expect(errorSignature(text)).toBe("e: unable to locate package curl");
+  });
+
+  it("skips docker's trailer under a failed RUN step and Cloud Build's step column", () => {
+    const docker = "Step 4/9 : RUN apt-get install -y curl\n ---> Running in 1a2b3c4d5e6f\nReading package lists...\nE: Unable to locate package curl\nThe command '/bin/sh -c apt-get install -y curl' returned a non-zero code: 100";
+    const cloudBuild = 'Step #1 - "build-image": E: Unable to locate package curl\nStep #1 - "build-image": E: Unable to locate package zip';
+    expect(errorSignature(docker)).toBe("e: unable to locate package curl");
+    expect(errorSignature(cloudBuild)).toBe("e: unable to locate package curl");
+  });
+
+  it("reads libpq's FATAL line whatever tool or wrapper printed it", () => {
+    const texts = [
+      'psql: FATAL:  role "deploy" does not exist',
+      'createuser: could not connect to database postgres: FATAL:  role "ci" does not exist',
+      '$ ./bootstrap.sh\npsql: FATAL:  role "app" does not exist\npsql: FATAL:  role "app" does not exist',
+      'dev@box:~$ psql\npsql: FATAL:  role "dev" does not exist\nlogout',
+    ];
+    for (const t of texts) expect(errorSignature(t)).toMatch(/(?:^|: )fatal: role <str> does not exist$/);
+  });
+});
+
+describe("matching that generalizes", () => {
+  it("tells two errors of one tool apart by their reason word, and finds each again with other values", () => {
+    const registry = registryOf({
+      "pg-role": 'psql: FATAL:  role "deploy" does not exist',
+      "pg-database": 'psql: FATAL:  database "deploy" does not exist',
+    });
+    expect(matchProblems(registry, 'createuser: could not connect to database postgres: FATAL:  role "ci" does not exist')[0]?.problem).toBe("pg-role");
+    expect(matchProblems(registry, 'psql: error: connection to server on socket "/tmp/.s.PGSQL.5432" failed: FATAL:  database "shop" does not exist')[0]?.problem).toBe(
+      "pg-database",
+    );
+  });
+
+  it("reads a clause of one token as a name, not as a reason the error gives", () => {
+    const registry = registryOf({ "django-migrate": "django.db.utils.OperationalError: no such table: shop_order" });
+    expect(matchProblems(registry, "django.db.utils.OperationalError: no such table: auth_group")[0]?.problem).toBe("django-migrate");
+    // Another reason after the same opening is still another error.
+    expect(matchProblems(registry, "django.db.utils.OperationalError: database is locked")).toEqual([]);
+  });
+
+  it("finds an apt error again for another package, after docker's build noise", () => {
+    const registry = registryOf({ "apt-update": "E: Unable to locate package curl\nE: Unable to locate package jq" });
+    const seen = "Step 3/7 : RUN apt-get install -y unzip\n ---> Running in 0f1e2d3c4b5a\nE: Unable to locate package unzip\nThe command '/bin/sh -c apt-get install -y unzip' returned a non-zero code: 100";
+    expect(matchProblems(registry, seen)[0]?.problem).toBe("apt-update");
+  });
+});
+
+describe("names of many parts", () => {
+  it("count once, so an apt error is found again for a package with a long hyphenated name", () => {
+    const registry = registryOf({ "apt-update": "E: Unable to locate package curl" });
+    expect(matchProblems(registry, "E: Unable to locate package software-properties-common")[0]?.problem).toBe("apt-update");
+  });
+});
+
+describe("adapted fixes for package specs", () => {
+  const cases: Array<[string, string, string, string, string | null]> = [
+    ["a plain name", "npm view left-pad versions", "npm ERR! notarget No matching version found for left-pad@^1.4.0.", "npm ERR! notarget No matching version found for chalk@6.0.1.", "npm view chalk versions"],
+    ["a scoped name", "npm view left-pad versions", "npm ERR! notarget No matching version found for left-pad@^1.4.0.", "npm error notarget No matching version found for @acme/ui-kit@2.3.0.", "npm view @acme/ui-kit versions"],
+    ["no spec in the new error", "npm view left-pad versions", "npm ERR! notarget No matching version found for left-pad@^1.4.0.", "npm ERR! notarget No matching version found.", null],
+  ];
+  it.each(cases)("%s", (_, fix, recorded, seen, adapted) => {
+    expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
+  });
+});
