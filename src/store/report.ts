@@ -72,24 +72,23 @@ export async function report(options: ReportOptions = {}): Promise<ReportResult>
     }
   }
 
-  const problems: ReportProblem[] = listStrategies(options).problems.map((p) => ({
-    problem: p.problem,
-    description: p.description,
-    solutions: [...p.solutions, ...p.avoid].map((v) => ({
-      id: v.id,
-      action: v.action,
-      successRate: v.successRate,
-      tries: v.tries,
-      trust: v.trust,
-      status: v.status,
-      drifting: v.drifting,
-      antiPattern: v.antiPattern !== null,
-      lastTried: v.lastTried,
-    })),
-  }));
-  const tries = (p: ReportProblem) => p.solutions.reduce((n, v) => n + v.tries, 0);
-  problems.sort((a, b) => tries(b) - tries(a) || a.problem.localeCompare(b.problem));
-  const shown = problems.filter((p) => p.solutions.length > 0).slice(0, REPORT_PROBLEMS);
+  const problems: ReportProblem[] = listStrategies({ ...options, mostTried: REPORT_PROBLEMS }).problems
+    .filter((p) => p.solutions.length + p.avoid.length > 0)
+    .map((p) => ({
+      problem: p.problem,
+      description: p.description,
+      solutions: [...p.solutions, ...p.avoid].map((v) => ({
+        id: v.id,
+        action: v.action,
+        successRate: v.successRate,
+        tries: v.tries,
+        trust: v.trust,
+        status: v.status,
+        drifting: v.drifting,
+        antiPattern: v.antiPattern !== null,
+        lastTried: v.lastTried,
+      })),
+    }));
 
   const checked = await doctor({ ...options, now });
   warnings.push(...checked.warnings);
@@ -114,8 +113,8 @@ export async function report(options: ReportOptions = {}): Promise<ReportResult>
     changes,
     writes,
     refused: readRefused(ws.root, since),
-    problems: shown,
-    problemsNotShown: problems.filter((p) => p.solutions.length > 0).length - shown.length,
+    problems,
+    problemsNotShown: Math.max(0, statsData.counts.problems - problems.length),
     attention,
     playbooks: listed.playbooks.map((pb) => ({ name: pb.name, file: pb.file, uses: pb.uses, successRate: pb.successRate, lastUsed: pb.lastUsed })),
   };

@@ -183,13 +183,20 @@ export async function recordStrategy(options: StrategyRecordOptions): Promise<St
 export interface StrategyListOptions extends WorkspaceOptions {
   status?: SolutionStatus;
   rank?: RankBy;
+  /** Only the problems with the most tries, at most this many, most tried first (ties by key): a summary of a large registry. */
+  mostTried?: number;
 }
 
 /** Every problem with its solutions best first; with `status`, only problems having a solution of that status (and only those solutions). */
 export function listStrategies(options: StrategyListOptions = {}): { problems: ProblemSummary[] } {
   const ws = openWorkspace(options);
   const registry = readRegistry(ws);
-  const problems = listProblems(registry).map((key) => summarizeProblem(registry, key, ws, options.rank));
+  let keys = listProblems(registry);
+  if (options.mostTried !== undefined) {
+    const tries = new Map(keys.map((k) => [k, (getProblem(registry, k)!.solutions ?? []).reduce((n, sol) => n + (Number(sol.tries) || 0), 0)]));
+    keys = keys.sort((a, b) => tries.get(b)! - tries.get(a)! || (a < b ? -1 : a > b ? 1 : 0)).slice(0, options.mostTried);
+  }
+  const problems = keys.map((key) => summarizeProblem(registry, key, ws, options.rank));
   if (!options.status) return { problems };
   return {
     problems: problems

@@ -43,7 +43,8 @@ export interface ReportProblem {
 /** Something a person should look at: a doctor finding or a failing playbook. */
 export interface ReportAttention {
   kind: string;
-  severity: "error" | "warning";
+  /** `info`: a note (an anti-pattern, a collapsed problem) that needs a look, not a repair. */
+  severity: "error" | "warning" | "info";
   file?: string;
   message: string;
   fix: string;
@@ -74,6 +75,9 @@ export interface ReportData {
   attention: ReportAttention[];
   playbooks: ReportPlaybook[];
 }
+
+/** Findings for a person the page lists at most; `brain doctor` has them all. */
+export const ATTENTION_ON_PAGE = 200;
 
 /** Items of a list shown before the rest is folded under "N more". */
 export const SHOWN_BEFORE_FOLD = 12;
@@ -216,12 +220,17 @@ function strategiesSection(data: ReportData): string {
 
 function attentionSection(data: ReportData): string {
   if (!data.attention.length) return `<section id="attention"><h2>Needs a person</h2><p>Nothing: doctor found nothing to look at.</p></section>`;
-  const items = data.attention.map(
+  // Errors first, then warnings, then notes; a page lists at most ATTENTION_ON_PAGE of them.
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  const sorted = [...data.attention].sort((a, b) => order[a.severity] - order[b.severity]);
+  const items = sorted.slice(0, ATTENTION_ON_PAGE).map(
     (a) =>
-      `<li class="${a.severity}" data-kind="${escapeHtml(a.kind)}"><span class="mark ${a.severity === "error" ? "bad" : "warn"}">${escapeHtml(a.kind)}</span> ` +
+      `<li class="${a.severity}" data-kind="${escapeHtml(a.kind)}"><span class="mark ${a.severity === "error" ? "bad" : a.severity === "warning" ? "warn" : "note"}">${escapeHtml(a.kind)}</span> ` +
       `${a.file ? `<code>${workspaceText(a.file)}</code> ` : ""}${workspaceText(a.message)}<br><span class="fix">${workspaceText(a.fix)}</span></li>`,
   );
-  return `<section id="attention"><h2>Needs a person</h2>${folded(items, "ul", "attention")}</section>`;
+  const rest = sorted.length - items.length;
+  const more = rest > 0 ? `<p class="more">${rest} more not on this page: <code>brain doctor</code> lists them all.</p>` : "";
+  return `<section id="attention"><h2>Needs a person</h2>${folded(items, "ul", "attention")}${more}</section>`;
 }
 
 function playbooksSection(data: ReportData): string {
@@ -272,7 +281,7 @@ th.num{width:88px}th.day{width:110px;padding-left:16px}th.bar-col{width:180px}td
 .when{font-variant-numeric:tabular-nums;color:var(--muted)}
 .kind{font-weight:600}.kind-added{color:var(--ok)}.kind-promoted{color:var(--line)}.kind-archived,.kind-forgotten{color:var(--muted)}.kind-contradicting{color:var(--bad)}
 .mark{display:inline-block;font-size:11px;padding:0 6px;border-radius:10px;background:#eaeef2;margin-left:4px}
-.mark.bad{background:#ffebe9;color:var(--bad)}.mark.warn{background:#fff1d6;color:var(--warn)}
+.mark.bad{background:#ffebe9;color:var(--bad)}.mark.note{background:#ddf4ff;color:var(--line)}.mark.warn{background:#fff1d6;color:var(--warn)}
 .problem{margin:12px 0}
 .refused{border-left:4px solid var(--bad);padding:4px 12px;background:#fff5f5}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}
