@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bareGitEnv, gitWorkspace, runBrain } from "./helpers.js";
 
@@ -62,5 +64,16 @@ describe("brain doctor on strategies.json", () => {
     const dir = gitWorkspace({ "strategies.json": REGISTRY, "MEMORY.md": "# Memory\n", "brain.config.json": '{"thresholds": {"antiPatternAfter": 3}}\n' });
     const r = JSON.parse((await runBrain(["doctor", "--json"], { cwd: dir, env })).stdout);
     expect(r.findings.filter((f: { id: string }) => f.id === "anti-pattern")).toEqual([]);
+  });
+
+  it("trusts stats' schema check only for the very text it checked: a registry edited after brain stats is checked again", async () => {
+    const dir = gitWorkspace({ "strategies.json": REGISTRY, "MEMORY.md": "# Memory\n" });
+    expect((await runBrain(["stats", "--json"], { cwd: dir, env })).code).toBe(0);
+    const clean = JSON.parse((await runBrain(["doctor", "--json"], { cwd: dir, env })).stdout);
+    expect(clean.findings.map((f: { id: string }) => f.id)).not.toContain("schema-strategies");
+    writeFileSync(join(dir, "strategies.json"), REGISTRY.replace('"tries": 10', '"tries": -1'));
+    const r = JSON.parse((await runBrain(["doctor", "--json"], { cwd: dir, env })).stdout);
+    const fault = r.findings.find((f: { id: string }) => f.id === "schema-strategies");
+    expect(fault?.message).toMatch(/tries/);
   });
 });

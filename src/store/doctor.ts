@@ -15,6 +15,7 @@ import { findStaleEntries } from "./staleness.js";
 import { parsePlaybook } from "../core/playbooks/parse.js";
 
 import { checkStrategies, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
+import { registryCheckedBefore } from "./stats.js";
 import { assignSolutionIds, solutionIds } from "../core/strategies/ids.js";
 import { describeAvoid } from "../core/strategies/labels.js";
 import { antiPatternOf, resolveThresholds, type AntiPatternFacts } from "../core/strategies/lifecycle.js";
@@ -311,7 +312,7 @@ function checkStrategiesFile(ws: Workspace, out: DoctorFinding[]): void {
   if (text === null) return;
   let registry: StrategyRegistry;
   try {
-    registry = parseStrategies(text, STRATEGIES_PATH);
+    registry = parseStrategies(text, STRATEGIES_PATH, { validated: registryCheckedBefore(ws.root, text) });
   } catch (err) {
     out.push({ id: "schema-strategies", severity: "error", file: STRATEGIES_PATH, message: (err as BrainError).message, fix: "Correct the file by hand, or restore it with `git checkout -- strategies.json`; brain will not write over it.", fixable: false });
     return;

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, lstatSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { BrainError, CorruptFileError, fileSystemError, UnsafePathError } from "../core/errors.js";
 import { BRAIN_DIR, BRAIN_FILES } from "../core/layout.js";
@@ -80,12 +80,7 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  */
 export function writeFileAtomic(root: string, path: string, content: string | Uint8Array): void {
   const display = relative(root, path) || path;
-  let mode = 0o644;
-  try {
-    mode = statSync(path).mode & 0o7777;
-  } catch {
-    // A new file.
-  }
+  const mode = fileMode(path);
   if (!(mode & 0o200)) {
     throw new BrainError(
       `${display} is read-only (mode ${mode.toString(8)}), so brain leaves it as it is. Make it writable (\`chmod u+w ${display}\`) for brain to write it.`,
@@ -94,7 +89,40 @@ export function writeFileAtomic(root: string, path: string, content: string | Ui
   const tmpDir = join(root, BRAIN_FILES.tmp);
   ensureFolder(root, dirname(path));
   ensureFolder(root, tmpDir);
-  const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
+  replaceWith(join(tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`), path, content, mode, display);
+}
+
+/**
+ * Writes a file outside any workspace (an agent host's settings, a report
+ * page) as atomically: the temp file sits hidden beside the target, so it is
+ * on the same file system. Creates the folder; the file keeps its mode.
+ */
+export function writeFileBeside(path: string, content: string | Uint8Array, display = path): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw fileSystemError(err, dirname(path), "create the folder") ?? err;
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.brain-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  replaceWith(tmp, path, content, fileMode(path), display);
+}
+
+/** The permission bits of the file at `path`, or 0o644 for a new file. */
+function fileMode(path: string): number {
+  try {
+    return statSync(path).mode & 0o7777;
+  } catch {
+    return 0o644;
+  }
+}
+
+/**
+ * Writes `content` to `tmp` with `mode`, fsyncs it, renames it over `path`
+ * and fsyncs the folder: readers see the old file or the new one, never a
+ * torn one. A refusal of the file system is a FileSystemError naming
+ * `display`, and leaves no temp file.
+ */
+function replaceWith(tmp: string, path: string, content: string | Uint8Array, mode: number, display: string): void {
   try {
     const fd = openSync(tmp, "w", mode);
     try {

@@ -1,13 +1,11 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { parseConsolidationCommit } from "../core/consolidation/apply.js";
 import { commitVerb } from "../core/commit/subject.js";
 import { addDays, localDate, localTime } from "../core/dates.js";
-import { fileSystemError } from "../core/errors.js";
 import { BRAIN_FILES } from "../core/layout.js";
 import { renderReport, type ReportAttention, type ReportChange, type ReportData, type ReportProblem } from "../core/report/render.js";
 import { doctor } from "./doctor.js";
-import { ensureBrainFolder, ensureFolder, readTextIfExists } from "./fs.js";
+import { ensureBrainFolder, readTextIfExists, writeFileBeside } from "./fs.js";
 import { brainCommits } from "./git/history.js";
 import { listPlaybooks } from "./playbooks.js";
 import { stats } from "./stats.js";
@@ -121,8 +119,7 @@ export async function report(options: ReportOptions = {}): Promise<ReportResult>
   const html = renderReport(data);
   const path = options.out ? (isAbsolute(options.out) ? options.out : resolve(options.out)) : join(ws.root, BRAIN_FILES.report);
   if (!options.out) ensureBrainFolder(ws.root);
-  else ensureFolder(process.cwd(), dirname(path));
-  writeWhole(path, html);
+  writeFileBeside(path, html);
   return { path, bytes: Buffer.byteLength(html), data, warnings: [...warnings, ...listed.warnings] };
 }
 
@@ -138,22 +135,4 @@ function readRefused(root: string, since: string): ReportData["refused"] {
   const end = lines.indexOf("## What was proposed");
   const cases = start >= 0 ? lines.slice(start + 1, end > start ? end : undefined).filter((l) => l.trim() !== "") : [];
   return { when, file, lines: cases.slice(0, 12) };
-}
-
-/** Writes the page whole or not at all: a temporary file beside it, then a rename. */
-function writeWhole(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(tmp, "w", 0o644);
-    try {
-      writeFileSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw fileSystemError(err, path, "write") ?? err;
-  }
 }

@@ -1,13 +1,12 @@
-import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { BrainError, CorruptFileError, UsageError, fileSystemError } from "../core/errors.js";
 import { addHooks, addMcpServer, removeHooks, removeMcpServer, SettingsShapeError, SETUP_HOSTS, type CommandOptions, type SetupHost } from "../core/setup/hooks.js";
 import { addBrainTable, removeBrainTable } from "../core/setup/toml.js";
 import { editJsonText } from "../core/strategies/json-edit.js";
-import { readTextIfExists } from "./fs.js";
+import { readTextIfExists, writeFileBeside } from "./fs.js";
 import { diffTexts } from "./git/contents.js";
 
 export type SetupScope = "project" | "user";
@@ -147,7 +146,7 @@ export async function setup(options: SetupOptions): Promise<SetupResult> {
   if (!dryRun) {
     for (const p of changes) {
       if (p.after === null) removeFile(p.target.path, p.target.file);
-      else writeAtomic(p.target.path, p.target.file, p.after);
+      else writeFileBeside(p.target.path, p.after, p.target.file);
     }
   }
   return { host, scope, remove, dryRun, changed: changes.length > 0, files: planned.map((p) => p.file), diff, notes: notesFor(host, scope, remove, commandOptions) };
@@ -180,31 +179,6 @@ function readJson(text: string | null, display: string): Record<string, unknown>
 
 function isEmptyObject(v: unknown): boolean {
   return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
-}
-
-/** Writes beside the target and renames over it: the host never reads a torn settings file. The file keeps its mode. */
-function writeAtomic(path: string, display: string, content: string): void {
-  let mode = 0o644;
-  try {
-    mode = statSync(path).mode & 0o7777;
-  } catch {
-    // A new file.
-  }
-  const tmp = join(dirname(path), `.${basename(path)}.brain-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(tmp, "w", mode);
-    try {
-      writeFileSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw fileSystemError(err, display, "write") ?? new BrainError(`Cannot write ${display}: ${(err as Error).message}`, { cause: err });
-  }
 }
 
 function removeFile(path: string, display: string): void {

@@ -160,6 +160,15 @@ interface StatsCacheFile {
   matches: Record<string, string[]>;
 }
 
+/**
+ * True when this brain version's last `brain stats` read exactly `text` as
+ * strategies.json, so that text passed its schema check then: a reader may
+ * parse it without checking again (`doctor` in `brain report`, after stats).
+ */
+export function registryCheckedBefore(root: string, text: string): boolean {
+  return readStatsCache(root)?.registry === createHash("sha1").update(text).digest("hex");
+}
+
 /** The cache, or null when missing, corrupt or of another version. */
 function readStatsCache(root: string): StatsCacheFile | null {
   try {
