@@ -182,7 +182,7 @@ function splitOf(name) {
 const names = readdirSync(data)
   .filter((f) => f.endsWith(".jsonl"))
   .map((f) => f.slice(0, -".jsonl".length))
-  .filter((n) => !only || n === only || n.endsWith(`-${only}`))
+  .filter((n) => !only || n === only || n.endsWith(`-${only}`) || n.startsWith(`${only}-`))
   .sort();
 if (!names.length) {
   console.error(`capture bench: no session ${only ? `named ${only} ` : ""}in ${data}.`);

@@ -154,16 +154,16 @@ export function failureText(call: ShellCall): string {
   // Other lines of the output in an error's shape name what the key line leaves out: git's
   // `! [rejected] main -> main (fetch first)` beside `error: failed to push some refs`, pytest's
   // `pytest: error: unrecognized arguments` after its usage line, pip's second `ERROR:`.
+  // They go right after the key line, before the key's own continuation (git's `hint:` lines).
   if (key) {
-    const have = () => lines.join("\n");
-    let added = 0;
+    const more: string[] = [];
     for (const raw of errorContentLines(call.output)) {
       const l = raw.trim();
-      if (added >= ERROR_LINES_MORE || lines.length >= ERROR_LINES_MAX) break;
-      if (!ERROR_LINE.test(l) || have().includes(l) || lines.some((x) => x && l.includes(x.trim()))) continue;
-      lines.push(l);
-      added++;
+      if (more.length >= ERROR_LINES_MORE || lines.length + more.length >= ERROR_LINES_MAX) break;
+      if (!ERROR_LINE.test(l) || [...lines, ...more].some((x) => x && (x.includes(l) || l.includes(x.trim())))) continue;
+      more.push(l);
     }
+    lines.splice(1, 0, ...more);
   }
   const text = lines.join("\n").trim() || `exit code ${call.exitCode ?? "non-zero"}`;
   return redactSecrets(text.length > 600 ? `${text.slice(0, 599)}…` : text).text;
