@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeHookPayload } from "../src/core/capture/event.js";
-import { applyShellCall, commandKey, failureText, failureToAsk, isReadOnlyCommand, newSessionState, operationSequences, parseSessionState, type SessionState } from "../src/core/capture/session.js";
+import { applyShellCall, commandKey, failureText, failureToAsk, isReadOnlyCommand, mentionsSessionFailure, newSessionState, operationSequences, parseSessionState, type SessionState } from "../src/core/capture/session.js";
 
 // Payloads in the hosts' shapes: Claude Code's PostToolUseFailure carries `error` as "Exit code N" and the
 // output; its PostToolUse of Bash carries {stdout, stderr, interrupted, isImage}; Codex's PostToolUse carries
@@ -176,6 +176,13 @@ describe("a session's failures and resolutions", () => {
     expect(a.actions[1]!.kind === "resolution" && a.actions[1]!.fix).toEqual([]);
     const b = run([bashFailure("npm install", NPM_ERESOLVE), bashSuccess('echo "legacy-peer-deps=true" >> .npmrc'), bashSuccess("npm i")]);
     expect(b.actions[1]!.kind === "resolution" && b.actions[1]!.fix).toEqual(['echo "legacy-peer-deps=true" >> .npmrc']);
+  });
+
+  it("knows what a recalled unit says about the session's own failures and fixes, and nothing else", () => {
+    const { state } = run([bashFailure("docker run -d -p 8081:80 nginx:1.27", "docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"), bashSuccess("ls")]);
+    expect(mentionsSessionFailure(state, "[error] docker: Cannot connect … (command: `docker run -d -p 8081:80 nginx:1.27`) #auto")).toBe(true);
+    expect(mentionsSessionFailure(state, "Run the database migrations before seeding the staging database")).toBe(false);
+    expect(mentionsSessionFailure(state, "ls -la shows the files")).toBe(false);
   });
 
   it("the same failure again is not a new one; a success with nothing changed in between leaves a fix to ask about, once", () => {

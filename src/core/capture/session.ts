@@ -270,6 +270,21 @@ export function changesInvocation(failed: string, succeeded: string): boolean {
   });
 }
 
+/** Shortest command text a recalled unit must quote to count as the session's own (`ls` is everywhere). */
+const OWN_COMMAND_MIN = 8;
+
+/**
+ * True when a recalled unit is about what this session already went through: it quotes a command of one
+ * of its failures or of a fix it recorded. The agent saw those failures and was handed their known fixes
+ * when they happened, so a prompt later in the session is not fed them again as memory.
+ */
+export function mentionsSessionFailure(state: SessionState, text: string): boolean {
+  const squash = (x: string) => x.replace(/\s+/g, " ").trim();
+  const t = squash(text);
+  const own = state.failures.flatMap((f) => [f.command, ...(f.resolved ? [f.resolved.command, ...f.resolved.fix] : [])]).map(squash);
+  return own.some((c) => c.length >= OWN_COMMAND_MIN && t.includes(c));
+}
+
 function lastIndexOf<T>(list: T[], test: (x: T, i: number) => boolean): number {
   for (let i = list.length - 1; i >= 0; i--) if (test(list[i]!, i)) return i;
   return -1;
