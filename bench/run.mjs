@@ -206,6 +206,12 @@ if (!process.env.BENCH_SKIP_QUALITY) {
   if (q.status !== 0) throw new Error(`bench/consolidation-quality.ts failed: ${q.stderr}`);
   lines.push(q.stdout);
 }
+if (!process.env.BENCH_SKIP_CAPTURE) {
+  // What `brain hook` captures by itself from recorded sessions (tuning and held-out apart), and each event's cost × node -e 0.
+  const c = spawnSync(process.execPath, [join(root, "bench/capture.mjs")], { cwd: root, env, encoding: "utf8" });
+  if (c.status !== 0) throw new Error(`bench/capture.mjs failed: ${c.stderr}`);
+  lines.push(c.stdout.replace(/^# /, "## "));
+}
 
 if (!process.env.BENCH_SKIP_ERRORS) {
   // Needs ../shared/data/errors-dev/ beside the repository; without it the section says so instead of failing the run.

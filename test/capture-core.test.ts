@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeHookPayload } from "../src/core/capture/event.js";
-import { applyShellCall, commandKey, failureToAsk, isReadOnlyCommand, newSessionState, operationSequences, parseSessionState, type SessionState } from "../src/core/capture/session.js";
+import { applyShellCall, commandKey, failureText, failureToAsk, isReadOnlyCommand, mentionsSessionFailure, newSessionState, operationSequences, parseSessionState, type SessionState } from "../src/core/capture/session.js";
 
 // Payloads in the hosts' shapes: Claude Code's PostToolUseFailure carries `error` as "Exit code N" and the
 // output; its PostToolUse of Bash carries {stdout, stderr, interrupted, isImage}; Codex's PostToolUse carries
@@ -92,6 +92,40 @@ describe("commands", () => {
     for (const c of ["ls -la", "cat package.json", "grep -rn foo src", "git status", "git diff HEAD", "node --version", "pwd"]) expect(isReadOnlyCommand(c), c).toBe(true);
     for (const c of ["npm install", "git checkout main", "rm -rf node_modules", "pip install requests"]) expect(isReadOnlyCommand(c), c).toBe(false);
   });
+
+  it("a looking program that writes a file through a redirect or tee changes something; a query subcommand only reads", () => {
+    for (const c of ['echo "engine-strict=true" >> .npmrc', "cat .env.example > .env", "printf 'x' | tee config.txt"]) expect(isReadOnlyCommand(c), c).toBe(false);
+    for (const c of ["cat log.txt 2>/dev/null", "grep -c error build.log 2>&1", "npm config get prefix", "git config --get user.email", "pip index versions httpx"]) expect(isReadOnlyCommand(c), c).toBe(true);
+    expect(isReadOnlyCommand("npm config set prefix ~/.local")).toBe(false);
+  });
+});
+
+describe("the meaningful lines of a failure", () => {
+  const out = (output: string) => failureText({ command: "x", failed: true, exitCode: 1, output });
+
+  it("keeps git's rejected ref lines next to `error: failed to push some refs`, and a hint does not crowd them out", () => {
+    const text = out(
+      [
+        "To github.com:team/handbook.git",
+        " ! [rejected]        docs/intro -> docs/intro (fetch first)",
+        "error: failed to push some refs to 'github.com:team/handbook.git'",
+        "hint: Updates were rejected because the remote contains work that you do not",
+        "hint: have locally. This is usually caused by another repository pushing to",
+        "hint: the same ref. If you want to integrate the remote changes, use",
+        "hint: 'git pull' before pushing again.",
+      ].join("\n"),
+    );
+    expect(text).toContain("error: failed to push some refs");
+    expect(text).toContain("[rejected]        docs/intro -> docs/intro (fetch first)");
+  });
+
+  it("keeps a second error line after a usage line, and pip's `No matching distribution` after its first ERROR", () => {
+    const usage = out(["ERROR: usage: pytest [options] [file_or_dir] [file_or_dir] [...]", "pytest: error: unrecognized arguments: --benchmark-only", "  inifile: /srv/app/pytest.ini", "  rootdir: /srv/app"].join("\n"));
+    expect(usage).toContain("pytest: error: unrecognized arguments: --benchmark-only");
+    const pip = out(["Collecting httpx==9.9.9", "ERROR: Could not find a version that satisfies the requirement httpx==9.9.9 (from versions: 0.27.0, 0.28.1)", "ERROR: No matching distribution found for httpx==9.9.9"].join("\n"));
+    expect(pip.split("\n")[0]).toContain("Could not find a version that satisfies the requirement httpx==9.9.9");
+    expect(pip).toContain("No matching distribution found for httpx==9.9.9");
+  });
 });
 
 describe("a session's failures and resolutions", () => {
@@ -121,6 +155,34 @@ describe("a session's failures and resolutions", () => {
     expect(first.kind === "resolution" && first.fix).toEqual(["npm pkg set overrides.react=18.3.1"]);
     expect(failureToAsk(state)).toBeNull();
     expect(state.failures[0]!.error).toContain("ERESOLVE unable to resolve dependency tree");
+  });
+
+  it("the same program and subcommand succeeding with another flag, wrapper or program path: that command is the fix", () => {
+    const unrelated = "fatal: refusing to merge unrelated histories";
+    const a = run([bashFailure("git pull upstream trunk", unrelated, 128), bashSuccess("git log --oneline -2"), bashSuccess("git pull upstream trunk --allow-unrelated-histories")]);
+    expect(a.actions.map((x) => x.kind)).toEqual(["failure", "resolution"]);
+    expect(a.actions[1]!.kind === "resolution" && a.actions[1]!.fix).toEqual(["git pull upstream trunk --allow-unrelated-histories"]);
+    const sock = "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: dial unix /var/run/docker.sock: connect: permission denied";
+    const b = run([bashFailure("docker build -t api .", sock), bashSuccess("sudo docker build -t api .")]);
+    expect(b.actions[1]!.kind === "resolution" && b.actions[1]!.fix).toEqual(["sudo docker build -t api ."]);
+    const venv = "error: externally-managed-environment";
+    const c = run([bashFailure("pip install httpx", venv), bashSuccess("python3 -m venv env"), bashSuccess("env/bin/pip install httpx")]);
+    expect(c.actions[1]!.kind === "resolution" && c.actions[1]!.fix).toEqual(["python3 -m venv env", "env/bin/pip install httpx"]);
+    expect(failureToAsk(c.state)).toBeNull();
+  });
+
+  it("another target of the same command, or the same command respelled (`npm i` for `npm install`), is not a fix", () => {
+    const a = run([bashFailure("pytest tests/test_api.py", "E   AssertionError: assert 404 == 200"), bashSuccess("pytest tests/test_models.py")]);
+    expect(a.actions[1]!.kind === "resolution" && a.actions[1]!.fix).toEqual([]);
+    const b = run([bashFailure("npm install", NPM_ERESOLVE), bashSuccess('echo "legacy-peer-deps=true" >> .npmrc'), bashSuccess("npm i")]);
+    expect(b.actions[1]!.kind === "resolution" && b.actions[1]!.fix).toEqual(['echo "legacy-peer-deps=true" >> .npmrc']);
+  });
+
+  it("knows what a recalled unit says about the session's own failures and fixes, and nothing else", () => {
+    const { state } = run([bashFailure("docker run -d -p 8081:80 nginx:1.27", "docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"), bashSuccess("ls")]);
+    expect(mentionsSessionFailure(state, "[error] docker: Cannot connect … (command: `docker run -d -p 8081:80 nginx:1.27`) #auto")).toBe(true);
+    expect(mentionsSessionFailure(state, "Run the database migrations before seeding the staging database")).toBe(false);
+    expect(mentionsSessionFailure(state, "ls -la shows the files")).toBe(false);
   });
 
   it("the same failure again is not a new one; a success with nothing changed in between leaves a fix to ask about, once", () => {

@@ -157,6 +157,38 @@ describe("brain hook replay: whole sessions through the real CLI", () => {
     expect(commitSubjects(dir)[0]).toMatch(/^brain: queue drain/);
   });
 
+  it("a push rejected with git's hints is logged with its rejected ref; the pull in between and the push again record the fix", async () => {
+    const dir = await workspace();
+    const rejected = [
+      "To github.com:team/handbook.git",
+      " ! [rejected]        release -> release (fetch first)",
+      "error: failed to push some refs to 'github.com:team/handbook.git'",
+      "hint: Updates were rejected because the remote contains work that you do not",
+      "hint: have locally. This is usually caused by another repository pushing to",
+      "hint: the same ref. If you want to integrate the remote changes, use",
+      "hint: 'git pull' before pushing again.",
+    ].join("\n");
+    await hook(dir, "PostToolUseFailure", failed("git push origin release", rejected));
+    expect(read(dir, today)).toMatch(/\[error\] error: failed to push some refs[^\n]*\n {2}! \[rejected\] +release -> release \(fetch first\)/);
+    await hook(dir, "PostToolUse", succeeded("git pull --rebase origin release", "Successfully rebased and updated refs/heads/release."));
+    const ok = await hook(dir, "PostToolUse", succeeded("git push origin release"));
+    expect(ok.json.hookSpecificOutput.additionalContext).toContain("`git pull --rebase origin release`");
+    expect(read(dir, today)).toMatch(/\[fix\] .*Fix: git pull --rebase origin release \(the \[error\] of memory\/2026-11-21\.md:\d+\) #auto/);
+  });
+
+  it("the same command succeeding with another flag is the fix; no question at Stop; a prompt after it is not fed the session's own error", async () => {
+    const dir = await workspace();
+    await hook(dir, "PostToolUseFailure", failed("npm install react-beautiful-dnd", ERESOLVE));
+    await hook(dir, "PostToolUseFailure", failed("npm cache clean --force && npm install react-beautiful-dnd", ERESOLVE));
+    const ok = await hook(dir, "PostToolUse", succeeded("npm install react-beautiful-dnd --legacy-peer-deps", "added 12 packages in 3s"));
+    expect(ok.json.hookSpecificOutput.additionalContext).toContain("recorded `npm install react-beautiful-dnd --legacy-peer-deps` as the fix");
+    expect(read(dir, today)).toMatch(/\[fix\] .*Fix: npm install react-beautiful-dnd --legacy-peer-deps/);
+    expect((await hook(dir, "Stop", claude("Stop", { stop_hook_active: false }))).stdout).toBe("");
+    // A question about the command's own words: what this session logged a minute ago is not memory to hand back.
+    const prompt = await hook(dir, "UserPromptSubmit", claude("UserPromptSubmit", { prompt: "what does react-beautiful-dnd do, in one sentence?" }));
+    expect(prompt.stdout).toBe("");
+  });
+
   it("Codex: a failed PostToolUse is an error, its later success of the same command records the fix", async () => {
     const dir = await workspace();
     const codex = (command: string, response: string) => ({ session_id: "0199f0aa-codex", transcript_path: null, cwd: "/home/dev/web", hook_event_name: "PostToolUse", model: "gpt-5-codex", permission_mode: "default", turn_id: "1", tool_name: "Bash", tool_input: { command }, tool_use_id: "call_9", tool_response: response });

@@ -1,6 +1,6 @@
 import { WorkspaceNotFoundError } from "../core/errors.js";
 import { formatErrorFix } from "../core/memory/error-fix.js";
-import { applyShellCall, failureToAsk, operationSequences, type CaptureAction, type SessionFailure, type SessionState } from "../core/capture/session.js";
+import { applyShellCall, failureToAsk, mentionsSessionFailure, operationSequences, type CaptureAction, type SessionFailure, type SessionState } from "../core/capture/session.js";
 import { AUTO_ORIGIN_TAG, type HookEvent } from "../core/capture/event.js";
 import { estimateTokens } from "../core/text/tokens.js";
 import { shorten } from "../core/text/clip.js";
@@ -61,7 +61,10 @@ export async function runHook(options: HookOptions): Promise<HookResult> {
       return done(ctx.markdown.trim() ? additionalContext("SessionStart", ctx.markdown) : null);
     }
     case "UserPromptSubmit": {
-      const text = promptContext(event.prompt ?? "", await recallFor(lib, event.prompt ?? ""), ws);
+      const hits = await recallFor(lib, event.prompt ?? "");
+      // What this session itself failed at and fixed, it has seen: recall hands back other memory only.
+      const { state } = hits.length ? readSession(ws.root, event.sessionId, event.host, now.toISOString()) : { state: null };
+      const text = promptContext(event.prompt ?? "", state ? hits.filter((h) => !mentionsSessionFailure(state, h.text)) : hits, ws);
       return done(text ? additionalContext("UserPromptSubmit", text) : null);
     }
     case "PostToolUse":

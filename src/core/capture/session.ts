@@ -106,15 +106,37 @@ export function commandKey(command: string): string {
 
 /** Programs that only look: running them changes nothing, so they are never part of a fix. */
 const READ_ONLY = new Set(["ls", "cat", "grep", "rg", "ag", "head", "tail", "less", "more", "pwd", "echo", "which", "type", "whereis", "find", "fd", "wc", "env", "printenv", "man", "tree", "file", "stat", "du", "df", "ps", "top", "id", "whoami", "date", "history", "diff", "jq", "sed -n", "awk", "sort", "uniq", "cd", "true", "sleep", "brain"]);
-const READ_ONLY_SUBCOMMANDS = new Set(["git status", "git log", "git diff", "git show", "git branch", "git remote", "git fetch", "git blame", "npm ls", "npm list", "npm view", "npm outdated", "npm help", "pip show", "pip list", "pip freeze", "docker ps", "docker images", "docker logs", "docker inspect", "kubectl get", "kubectl describe", "kubectl logs", "cargo tree", "node --version"]);
+const READ_ONLY_SUBCOMMANDS = new Set(["pip index", "pip search", "pip check", "git status", "git log", "git diff", "git show", "git branch", "git remote", "git fetch", "git blame", "npm ls", "npm list", "npm view", "npm outdated", "npm help", "pip show", "pip list", "pip freeze", "docker ps", "docker images", "docker logs", "docker inspect", "kubectl get", "kubectl describe", "kubectl logs", "cargo tree", "node --version"]);
 
-/** True when a command only reads: `ls`, `cat`, `grep`, `git status`, `--version`, `--help`… */
+/** Config subcommands whose `get` / `list` only read (`npm config get prefix`, `git config --get user.email`). */
+const CONFIG_SUBCOMMANDS = new Set(["npm config", "pnpm config", "yarn config", "pip config", "git config"]);
+/** An output redirect into a file (`> .env`, `>> .npmrc`), not into a descriptor or /dev/null; or a `tee`. */
+const WRITES_FILE = /(?:^|[^\d&>])>>?(?!&)\s*(?!\/dev\/null\b)[^\s&|;>]|\|\s*(?:sudo\s+)?tee\s/;
+
+/** True when a command only reads: `ls`, `cat`, `grep`, `git status`, `--version`, `--help`… — unless it writes a file through a redirect or `tee`. */
 export function isReadOnlyCommand(command: string): boolean {
+  if (WRITES_FILE.test(command)) return false;
   const key = commandKey(command);
   const program = key.split(" ")[0]!;
   if (READ_ONLY.has(program) || READ_ONLY_SUBCOMMANDS.has(key)) return true;
+  if (CONFIG_SUBCOMMANDS.has(key)) {
+    const w = words(command);
+    const at = w.indexOf(key.split(" ")[1]!);
+    const next = w.slice(at + 1);
+    return next.includes("--get") || next.includes("--list") || next.includes("-l") || ["get", "list", "ls"].includes(next.find((x) => !x.startsWith("-")) ?? "");
+  }
   return /(?:^|\s)(?:--version|-V|--help|-h)\s*$/.test(command.trim());
 }
+
+/**
+ * A line in an error's own shape: git's rejected refs (`! [rejected]`, `! [remote rejected]`), a line
+ * opening with `fatal:` / `error:` / `ERROR:` / `E:` (or a tool's name before it, `pytest: error:`),
+ * tsc's `error TS2307:`, npm's `Error: EACCES…`, an exception name. Hints (`hint:`) are advice, not it.
+ */
+const ERROR_LINE = /^(?:!\s*\[(?:remote )?rejected\]|(?:[\w.-]+:\s+)?(?:fatal|error|ERROR|FATAL|E)(?:\[\w+\])?:\s+\S|error\s+TS\d+:|(?:[A-Za-z_][\w.]*)?(?:Error|Exception):\s+\S)/;
+/** Most error lines added to the key text, and most lines a failure's text holds. */
+const ERROR_LINES_MORE = 2;
+const ERROR_LINES_MAX = 5;
 
 /** The meaningful lines of a failure: the lines that name the error (core/signature), redacted. */
 export function failureText(call: ShellCall): string {
@@ -128,6 +150,20 @@ export function failureText(call: ShellCall): string {
       if (lines.length >= 3) break;
       if (l && /[\p{L}]{3}/u.test(l) && !lines.includes(l)) lines.push(l);
     }
+  }
+  // Other lines of the output in an error's shape name what the key line leaves out: git's
+  // `! [rejected] main -> main (fetch first)` beside `error: failed to push some refs`, pytest's
+  // `pytest: error: unrecognized arguments` after its usage line, pip's second `ERROR:`.
+  // They go right after the key line, before the key's own continuation (git's `hint:` lines).
+  if (key) {
+    const more: string[] = [];
+    for (const raw of errorContentLines(call.output)) {
+      const l = raw.trim();
+      if (more.length >= ERROR_LINES_MORE || lines.length + more.length >= ERROR_LINES_MAX) break;
+      if (!ERROR_LINE.test(l) || [...lines, ...more].some((x) => x && (x.includes(l) || l.includes(x.trim())))) continue;
+      more.push(l);
+    }
+    lines.splice(1, 0, ...more);
   }
   const text = lines.join("\n").trim() || `exit code ${call.exitCode ?? "non-zero"}`;
   return redactSecrets(text.length > 600 ? `${text.slice(0, 599)}…` : text).text;
@@ -171,6 +207,10 @@ export function applyShellCall(state: SessionState, event: HookEvent, now: strin
       const since = lastIndexOf(next.commands, (c, i) => i < index && !c.ok && commandKey(c.command) === f.key);
       const between = next.commands.slice(since + 1, index).filter((c) => commandKey(c.command) !== f.key && !isReadOnlyCommand(c.command));
       const fix = unique(between.filter((c) => c.ok).map((c) => c.command));
+      // The resolving command is itself (the last part of) the fix when it changed how the program runs:
+      // `npm i x --legacy-peer-deps` for `npm i x`, `sudo docker …`, `.venv/bin/pip …` for `pip …`.
+      const failed = next.commands[since]?.command ?? f.command;
+      if (changesInvocation(failed, command) && !fix.includes(command)) fix.push(command);
       const attempts = unique(between.filter((c) => !c.ok).map((c) => c.command));
       f.resolved = { at: now, command, fix };
       actions.push({ kind: "resolution", failure: f, fix, attempts });
@@ -192,6 +232,57 @@ export function agentRecordedFix(state: SessionState, failure: SessionFailure): 
  */
 export function failureToAsk(state: SessionState): SessionFailure | null {
   return state.failures.find((f) => f.resolved && f.resolved.fix.length === 0 && !f.asked && !agentRecordedFix(state, f)) ?? null;
+}
+
+/** The words of a command's main simple command (past `cd dir &&`), the subcommand's alias spelled out (`npm i` → `npm install`). */
+function invocationWords(command: string): string[] {
+  const parts = command.trim().split(/\s*(?:&&|;)\s*/).filter(Boolean);
+  const main = parts.find((p) => !/^(?:cd|pushd|export|source|\.)\s/.test(p)) ?? parts[0] ?? command;
+  const w = words(main);
+  const key = commandKey(main).split(" ");
+  const program = key[0]!;
+  if (ALIASED_PROGRAMS.has(program) && key[1]) {
+    const at = w.findIndex((x) => x.replace(/^.*\//, "") === program);
+    const sub = w.slice(at + 1).findIndex((x) => !x.startsWith("-"));
+    if (at >= 0 && sub >= 0) w[at + 1 + sub] = key[1];
+  }
+  return w;
+}
+
+/**
+ * True when `succeeded` runs the program of `failed` differently: it adds an option (`--legacy-peer-deps`),
+ * an option's other value (`-p 5433:5432`), an environment assignment, a wrapper (`sudo`), or spells the
+ * program otherwise (`.venv/bin/pip`, `python3 -m pytest`). Other positional arguments alone (another
+ * test file, another target) are not a change of how it runs, and neither is a respelled alias (`npm i`).
+ */
+export function changesInvocation(failed: string, succeeded: string): boolean {
+  const before = invocationWords(failed);
+  const after = invocationWords(succeeded);
+  const had = new Set(before);
+  const program = (w: string[]) => w.find((x) => !/^\w+=/.test(x) && !WRAPPERS.has(x)) ?? "";
+  if (program(before) !== program(after)) return true;
+  return after.some((x, i) => {
+    if (had.has(x)) return false;
+    if (x.startsWith("-") || /^[A-Za-z_]\w*=/.test(x) && i < after.indexOf(program(after)) || WRAPPERS.has(x)) return true;
+    // The value of an option both have: `-p 5433:5432` for `-p 5432:5432`.
+    const prev = after[i - 1];
+    return prev !== undefined && prev.startsWith("-") && !prev.includes("=") && had.has(prev);
+  });
+}
+
+/** Shortest command text a recalled unit must quote to count as the session's own (`ls` is everywhere). */
+const OWN_COMMAND_MIN = 8;
+
+/**
+ * True when a recalled unit is about what this session already went through: it quotes a command of one
+ * of its failures or of a fix it recorded. The agent saw those failures and was handed their known fixes
+ * when they happened, so a prompt later in the session is not fed them again as memory.
+ */
+export function mentionsSessionFailure(state: SessionState, text: string): boolean {
+  const squash = (x: string) => x.replace(/\s+/g, " ").trim();
+  const t = squash(text);
+  const own = state.failures.flatMap((f) => [f.command, ...(f.resolved ? [f.resolved.command, ...f.resolved.fix] : [])]).map(squash);
+  return own.some((c) => c.length >= OWN_COMMAND_MIN && t.includes(c));
 }
 
 function lastIndexOf<T>(list: T[], test: (x: T, i: number) => boolean): number {
