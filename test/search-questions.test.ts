@@ -127,9 +127,9 @@ describe("query words close together", () => {
     const hits = searchIndex(index(), "boat engine", { limit: 2, explain: true }).hits;
     expect(hits.map((h) => h.line)).toEqual([4, 3]);
     const [near, far] = hits as [SearchHit, SearchHit];
-    // By the words alone the shorter entry scores higher; proximity (words side by side: 1 + 0.2 ÷ 1) turns them round.
-    expect(near.explain!.proximity).toBe(1.2);
-    expect(far.explain!.proximity).toBeLessThan(1.05);
+    // By the words alone the shorter entry scores higher; proximity (words side by side: 1 + 0.2 ÷ 1, both words: × 1.1) turns them round.
+    expect(near.explain!.proximity).toBe(1.32);
+    expect(far.explain!.proximity).toBeLessThan(1.05 * 1.1);
     expect(near.explain!.words).toBeLessThan(far.explain!.words);
     for (const h of hits) {
       const e = h.explain!;
@@ -145,5 +145,35 @@ describe("query words close together", () => {
       expect(r.code, run).toBe(0);
       expect((JSON.parse(r.stdout) as Array<{ line: number }>).map((h) => h.line), run).toEqual([4]);
     }
+  });
+});
+
+describe("the texts of the best hits", () => {
+  const LOG = `# 2023-08-02
+
+- 10:00 [note] Priya: We camped at the beach, the beach was great, and we camped there again.
+- 10:05 [note] Tomas: A week up in the mountains with the kids; on the way home we camped by a quiet lake, then drove on to a beach.
+- 10:10 [note] Priya: The summer fair was fun; I ate too much.
+- 10:15 [note] Priya: Next summer I'm going to volunteer at the fair.
+`;
+  const index = () => buildIndex(unitsFromDailyLog("memory/2023-08-02.md", "2023-08-02", LOG));
+
+  it("count how many of the question's words an entry's text holds, in the factor of its text", () => {
+    const hits = searchIndex(index(), "camped beach mountains", { limit: 3, explain: true }).hits;
+    const at = (line: number) => hits.find((h) => h.line === line)!.explain!.proximity;
+    // All three words, the nearest two four words apart: (1 + 0.2 ÷ 4) × (1 + 0.1).
+    expect(at(4)).toBe(1.155);
+    // Two of three, side by side: (1 + 0.2) × (1 + 0.1 × 2 ÷ 3).
+    expect(at(3)).toBe(1.28);
+    for (const h of hits) {
+      const e = h.explain!;
+      expect(h.score).toBeCloseTo((e.words + e.when + e.neighbours) * e.speaker * e.boost * e.recency * e.proximity, 2);
+    }
+  });
+
+  it("answer a question about plans with the entry that speaks of the future", () => {
+    const hits = searchIndex(index(), "What are Priya's plans for the summer fair?", { limit: 2, explain: true }).hits;
+    expect(hits.map((h) => h.line)).toEqual([6, 5]);
+    expect(hits[0]!.explain!.proximity).toBeGreaterThan(hits[1]!.explain!.proximity);
   });
 });

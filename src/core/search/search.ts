@@ -75,7 +75,11 @@ export interface ScoreParts {
   boost: number;
   /** The recency multiplier with `recency`, else 1. */
   recency: number;
-  /** 1 + `proximity` ÷ the fewest words between two different query words in the unit's text; 1 when they are never both there. */
+  /**
+   * The factor of the unit's own text: (1 + `proximity` ÷ the fewest words between two different query words, 1 when they are
+   * never both there) × (1 + `coverage` × the share of the query's words it holds) × (1 + `plan` for a future-tense text
+   * answering a question about plans).
+   */
   proximity: number;
   /** Whether the unit holds a query word itself; units that do rank above every unit that does not. */
   direct: boolean;
@@ -137,6 +141,8 @@ export const SEARCH_SETTINGS: SearchSettings = {
   when: 1,
   synonym: 0.6,
   proximity: 0.2,
+  coverage: 0.1,
+  plan: 0.2,
 };
 
 /** The shape of SEARCH_SETTINGS. */
@@ -172,7 +178,24 @@ export interface SearchSettings {
    * Applied to the best PROXIMITY_POOL units only, which it reorders.
    */
   proximity: number;
+  /**
+   * Share of the query's distinct words a unit's own text holds: the score is
+   * multiplied by 1 + this × that share (all three words of "camped beach
+   * mountains" over two of them said twice). Best PROXIMITY_POOL units only.
+   */
+  coverage: number;
+  /**
+   * A question about plans ("What are Jo's plans for the summer?") prefers an
+   * entry that speaks of the future ("next month I'm going to…"): its score is
+   * multiplied by 1 + this. Best PROXIMITY_POOL units only.
+   */
+  plan: number;
 }
+
+/** A question about plans or intentions rather than about what happened. */
+const PLAN_QUESTION_RE = /\bplan(?:s|ning|ned)?\b|\bupcoming\b|\bintend/i;
+/** Words of a unit's text that speak of the future. */
+const FUTURE_TEXT_RE = /\b(?:next (?:week|month|year|summer|weekend|time)|going to|gonna|plan(?:s|ning)?|can'?t wait|will|soon|hope to|thinking (?:of|about)|want to|looking forward|i'll|we'll)\b/i;
 
 /** How many of the best units proximity reorders (the store reads their texts). */
 export const PROXIMITY_POOL = 30;
@@ -516,14 +539,21 @@ export interface SearchCandidate extends SearchHit {
 /**
  * Reorders candidates from {@link searchCandidates}, whose `text` must be
  * filled in, by how close together the query's words stand in each text,
+ * how many of them it holds and, for a question about plans, whether it
+ * speaks of the future,
  * keeping units that hold a query word themselves above those that do not;
  * returns the first `limit` with rounded scores.
  */
 export function rankByProximity(result: SearchResult, query: string, limit: number): SearchResult {
   const weight = SEARCH_SETTINGS.proximity;
   const terms = new Set(result.terms);
+  const { coverage, plan } = SEARCH_SETTINGS;
+  const asksPlan = plan > 0 && PLAN_QUESTION_RE.test(query);
   const ranked = result.hits.map((hit, i) => {
-    const factor = weight > 0 && terms.size > 1 ? 1 + weight * nearness(hit.text, terms) : 1;
+    const tokens = tokenize(hit.text, "query");
+    let factor = weight > 0 && terms.size > 1 ? 1 + weight * nearness(tokens, terms) : 1;
+    if (coverage > 0 && terms.size > 1) factor *= 1 + (coverage * new Set(tokens.filter((t) => terms.has(t))).size) / terms.size;
+    if (asksPlan && FUTURE_TEXT_RE.test(hit.text)) factor *= 1 + plan;
     return { hit, i, score: hit.score * factor, factor, direct: (hit as Partial<SearchCandidate>).direct ?? true };
   });
   ranked.sort((a, b) => Number(b.direct) - Number(a.direct) || b.score - a.score || a.i - b.i);
@@ -535,9 +565,8 @@ export function rankByProximity(result: SearchResult, query: string, limit: numb
   return { ...result, hits };
 }
 
-/** 1 ÷ the fewest words between two different query terms in `text`; 0 when it holds fewer than two of them. */
-function nearness(text: string, terms: ReadonlySet<string>): number {
-  const tokens = tokenize(text, "query");
+/** 1 ÷ the fewest words between two different query terms in `tokens`; 0 when it holds fewer than two of them. */
+function nearness(tokens: readonly string[], terms: ReadonlySet<string>): number {
   let best = Infinity;
   let lastAt = -1;
   let last = "";
