@@ -117,6 +117,10 @@ describe("brain ingest: Claude Code transcripts", () => {
     expect(log).not.toMatch(/Fix: [^\n]*cat package\.json/);
     expect(log).not.toContain("_logs/2026");
     expect(solutions(dir)).toContainEqual(expect.objectContaining({ action: FIX, successRate: 1 }));
+    // The run of changing commands that worked is an [op], as the hooks log one at the end of a session.
+    expect(out.operations).toBe(1);
+    expect(out.files[0].signals.at(-1)).toMatchObject({ kind: "op", date: "2026-11-18", time: "14:07", steps: [FIX, "npm install"] });
+    expect(log).toMatch(/- 14:07 \[op\] [\w.-]+\n {2}1: npm pkg set overrides\.react-beautiful-dnd\.react=\$react\n {2}2: npm install\n/);
     const subjects = commitSubjects(dir);
     expect(subjects.filter((s) => s.startsWith("brain: log [error]"))).toHaveLength(2);
     expect(subjects.some((s) => s.startsWith("brain: log [fix]"))).toBe(true);
@@ -181,7 +185,7 @@ describe("brain ingest: Claude Code transcripts", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("2026-11-18 14:02 [error] npm error code ERESOLVE (command: `npm install`) → memory/2026-11-18.md");
     expect(r.stdout).toContain(`2026-11-18 14:07 [fix] npm error code ERESOLVE — fix: \`${FIX}\``);
-    expect(r.stdout).toMatch(/Dry run — would write 2 \[error\] entries and \d \[fix\] entr(y|ies); nothing written\./);
+    expect(r.stdout).toMatch(/Dry run — would write 2 \[error\] entries, \d \[fix\] entr(y|ies) and 1 \[op\] entry; nothing written\./);
     expect(existsSync(join(dir, "memory/2026-11-18.md"))).toBe(false);
     expect(read(dir, "strategies.json")).toBe(strategies);
     expect(commitSubjects(dir)).toHaveLength(commits);
@@ -305,6 +309,7 @@ describe("brain ingest: Codex rollouts", () => {
     expect(o.files[0].signals).toEqual([
       expect.objectContaining({ kind: "error", date: "2026-11-19", time: "09:12", command: "pytest -q" }),
       expect.objectContaining({ kind: "fix", fix: ["pip install requests"], command: "pytest -q" }),
+      expect.objectContaining({ kind: "op", date: "2026-11-19", time: "09:12", steps: ["pip install requests", "pytest -q"] }),
     ]);
     const log = read(dir, "memory/2026-11-19.md");
     expect(log).toContain("ModuleNotFoundError: No module named 'requests'");
@@ -345,7 +350,7 @@ describe("brain ingest: Codex rollouts", () => {
     expect(r.code, r.stderr).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o).toMatchObject({ dryRun: true, errors: 1, fixes: 1 });
-    expect(o.files[0].signals.map((s: { kind: string }) => s.kind)).toEqual(["error", "fix"]);
+    expect(o.files[0].signals.map((s: { kind: string }) => s.kind)).toEqual(["error", "fix", "op"]);
     expect(existsSync(join(dir, "memory/2026-11-19.md"))).toBe(false);
     expect(commitSubjects(dir)).toHaveLength(commits);
   });

@@ -117,16 +117,26 @@ function askReason(f: SessionFailure): string {
 /** The session's runs of successful changing commands as `[op]` entries, so repeated ones become playbooks. */
 async function flushOperations(lib: WriteOptions, ws: Workspace, event: HookEvent, now: Date): Promise<HookResult["captured"]["operations"]> {
   const { state } = readSession(ws.root, event.sessionId, event.host, now.toISOString());
+  const logged = await logOperations(lib, state);
+  if (logged.operations.length) writeSession(ws.root, logged.state);
+  return logged.operations;
+}
+
+/**
+ * Logs the runs of successful changing commands a session ran since the last
+ * look as `[op]` entries (the last five), and returns them with the state
+ * that marks them looked at. `brain ingest` logs a transcript's through it too.
+ */
+export async function logOperations(lib: WriteOptions, state: SessionState): Promise<{ operations: HookResult["captured"]["operations"]; state: SessionState }> {
   const { operations, state: next } = operationSequences(state);
   const out: HookResult["captured"]["operations"] = [];
-  if (!operations.length) return out;
+  if (!operations.length) return { operations: out, state: next };
   const { logOp } = await import("./op.js");
   for (const op of operations.slice(-5)) {
     const r = await logOp({ ...lib, name: op.name, params: {}, steps: op.steps });
     out.push({ name: op.name, path: r.path, line: r.line });
   }
-  writeSession(ws.root, next);
-  return out;
+  return { operations: out, state: next };
 }
 
 async function drainQueue(lib: WriteOptions): Promise<number> {

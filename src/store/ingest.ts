@@ -4,13 +4,13 @@ import { join, relative, resolve } from "node:path";
 import { BrainError, NotFoundError, UsageError } from "../core/errors.js";
 import { BRAIN_FILES, dailyLogPath } from "../core/layout.js";
 import { localDate, localTime } from "../core/dates.js";
-import { applyShellCall, newSessionState, parseSessionState, type CaptureAction, type SessionState } from "../core/capture/session.js";
+import { applyShellCall, newSessionState, operationSequences, parseSessionState, type CaptureAction, type SessionState } from "../core/capture/session.js";
 import { TranscriptLineError, TranscriptReader, type TranscriptContext, type TranscriptEvent } from "../core/capture/transcripts.js";
 import { HOOK_HOSTS } from "../core/capture/event.js";
 import { shorten } from "../core/text/clip.js";
 import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { openWorkspace, type WriteOptions } from "./workspace/open.js";
-import { capture, type HookResult } from "./hook.js";
+import { capture, logOperations, type HookResult } from "./hook.js";
 
 /**
  * `brain ingest <file>...`: the shell calls of past agent sessions (Claude
@@ -46,7 +46,9 @@ export interface IngestProgress {
 /** A signal ingest wrote (or, in a dry run, would write). */
 export type IngestSignal =
   | { kind: "error"; at: string; date: string; time: string; path: string; line: number | null; session: string; command: string; error: string }
-  | { kind: "fix"; at: string; date: string; time: string; path: string; line: number | null; session: string; command: string; error: string; fix: string[]; attempts: string[] };
+  | { kind: "fix"; at: string; date: string; time: string; path: string; line: number | null; session: string; command: string; error: string; fix: string[]; attempts: string[] }
+  /** A run of successful changing commands, logged as an `[op]` entry as the hooks log one at the end of a session. */
+  | { kind: "op"; at: string; date: string; time: string; path: string; line: number | null; session: string; name: string; steps: string[] };
 
 export interface IngestFileResult {
   /** The file as given (folders expanded). */
@@ -73,6 +75,7 @@ export interface IngestResult {
   /** Totals over the files. */
   errors: number;
   fixes: number;
+  operations: number;
   warnings: string[];
 }
 
@@ -101,12 +104,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const now = options.now ?? new Date();
   const base = options.cwd ?? process.cwd();
   const files = expandFiles(options.files, base);
-  const result: IngestResult = { dryRun: Boolean(options.dryRun), files: [], errors: 0, fixes: 0, warnings: [] };
+  const result: IngestResult = { dryRun: Boolean(options.dryRun), files: [], errors: 0, fixes: 0, operations: 0, warnings: [] };
   for (const { shown, path } of files) {
     const r = await ingestFile(options, ws.root, shown, path, now, result.warnings);
     result.files.push(r);
     result.errors += r.signals.filter((s) => s.kind === "error").length;
     result.fixes += r.signals.filter((s) => s.kind === "fix").length;
+    result.operations += r.signals.filter((s) => s.kind === "op").length;
   }
   return result;
 }
@@ -316,6 +320,23 @@ async function ingestFile(options: IngestOptions, root: string, shown: string, p
       }
     }
     await handle(reader.flush());
+    // What the hooks do at the end of a session: the runs of changing commands this read saw, as [op] entries, dated at the session's last command.
+    for (const sid of result.sessions) {
+      const state = sessions[sid]!;
+      const at = state.commands.at(-1)?.at ?? state.updated;
+      const when = new Date(at);
+      const common = { at, date: localDate(when), time: localTime(when), session: sid };
+      // The same runs logOperations logs (the last five), for their steps and for a dry run.
+      const planned = operationSequences(state).operations.slice(-5);
+      if (options.dryRun) {
+        for (const op of planned) result.signals.push({ kind: "op", ...common, path: dailyLogPath(common.date), line: null, name: op.name, steps: op.steps });
+        continue;
+      }
+      const logged = await logOperations({ ...lib, now: when }, state);
+      sessions[sid] = logged.state;
+      logged.operations.forEach((op, i) => result.signals.push({ kind: "op", ...common, path: op.path, line: op.line, name: op.name, steps: planned[i]?.steps ?? [] }));
+      if (logged.operations.length) checkpoint();
+    }
   } finally {
     result.host = reader.context?.host ?? saved?.context?.host ?? null;
   }
@@ -356,6 +377,7 @@ async function write(lib: WriteOptions, dryRun: boolean, state: SessionState, ac
 /** One line of a signal for people. */
 export function describeSignal(s: IngestSignal): string {
   const where = s.line ? `${s.path}:${s.line}` : s.path;
+  if (s.kind === "op") return `${s.date} ${s.time} [op] ${s.name} (${s.steps.length} steps) → ${where}`;
   const head = shorten(s.error.split("\n")[0]!, 100);
   if (s.kind === "error") return `${s.date} ${s.time} [error] ${head} (command: \`${shorten(s.command, 80)}\`) → ${where}`;
   return `${s.date} ${s.time} [fix] ${head} — fix: \`${shorten(s.fix.join(" && "), 100)}\`${s.attempts.length ? ` (${s.attempts.length} failed attempt${s.attempts.length === 1 ? "" : "s"} recorded)` : ""} → ${where}`;

@@ -8,7 +8,7 @@ interface Args extends GlobalArgs {
 
 export const ingestCommand: CommandModule<GlobalArgs, Args> = {
   command: "ingest <file..>",
-  describe: "Capture from past agent sessions (Claude Code transcripts, Codex rollouts) what `brain hook` captures live: failed commands, the fixes that resolved them",
+  describe: "Capture from past agent sessions (Claude Code transcripts, Codex rollouts) what `brain hook` captures live: failed commands, the fixes that resolved them, repeated command runs",
   builder: (y) =>
     y
       .positional("file", { type: "string", array: true, demandOption: true, describe: "A transcript (JSONL), or a folder: every *.jsonl below it" })
@@ -36,8 +36,8 @@ export const ingestCommand: CommandModule<GlobalArgs, Args> = {
         for (const s of f.signals) say(args, `  ${describeSignal(s)}`);
       }
       const entries = (n: number, kind: string) => `${n} [${kind}] entr${n === 1 ? "y" : "ies"}`;
-      const what = `${entries(r.errors, "error")} and ${entries(r.fixes, "fix")}`;
-      say(args, r.dryRun ? `Dry run — would write ${what}; nothing written.` : r.errors + r.fixes ? `Wrote ${what}, each in its own commit.` : "Nothing new to write.");
+      const what = `${entries(r.errors, "error")}, ${entries(r.fixes, "fix")} and ${entries(r.operations, "op")}`;
+      say(args, r.dryRun ? `Dry run — would write ${what}; nothing written.` : r.errors + r.fixes + r.operations ? `Wrote ${what}, each in its own commit.` : "Nothing new to write.");
     });
   },
 };
