@@ -154,7 +154,10 @@ describe("writers killed with SIGKILL", () => {
     expect(extra).toBeLessThanOrEqual(killed + 1);
 
     const doc = await runBrain(["doctor", "--json"], { cwd: dir });
-    expect(JSON.parse(doc.stdout).findings).toEqual([]);
+    // Notes (an anti-pattern the random results made, a collapsed problem) are memory at work, not faults.
+    const report = JSON.parse(doc.stdout) as { healthy: boolean; findings: Array<{ severity: string }> };
+    expect(report.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    expect(report.healthy).toBe(true);
     expect(doc.code).toBe(0);
     expect(git(dir, "status", "--porcelain")).toBe("");
     // Nothing a killed writer left behind is still there: locks, journal, records of uncommitted writes.

@@ -58,7 +58,10 @@ describe("load", () => {
     expect(git(dir, "status", "--porcelain")).toBe("");
 
     const doc = await runBrain(["doctor", "--json"], { cwd: dir });
-    expect(JSON.parse(doc.stdout).findings).toEqual([]);
+    // Notes (an anti-pattern the random results made, a collapsed problem) are memory at work, not faults.
+    const report = JSON.parse(doc.stdout) as { healthy: boolean; findings: Array<{ severity: string }> };
+    expect(report.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    expect(report.healthy).toBe(true);
     expect(doc.code).toBe(0);
 
     const byOp = Object.fromEntries(Object.keys(VERB_OF).map((op) => [op, reported.filter((r) => r.op === op).length]));
