@@ -358,6 +358,38 @@ describe("crash safety", () => {
       expect(existsSync(join(dir, ".brain/uncommitted")) ? readdirSync(join(dir, ".brain/uncommitted")) : [], name).toEqual([]);
     }
   });
+  describe("the queue's drain, with writers between the kill and the next run", () => {
+    const QUEUED = "Chose Postgres over SQLite";
+    const homes = (dir: string) => ["memory/2026-11-21.md", "memory/learnings-queue.md"].map((p) => (existsSync(join(dir, p)) ? read(dir, p) : "")).join("\n");
+    const count = (text: string, what: string) => text.split(what).length - 1;
+
+    it("killed after today's log got the item and before the queue lost it, then an item queued: each item ends in one place", async () => {
+      const dir = gitWorkspace(fixture());
+      const drained = (d: string) => existsSync(join(d, "memory/2026-11-21.md")) && read(d, "memory/learnings-queue.md").includes(QUEUED);
+      expect(await killWhen(dir, drained)).toBe("killed");
+      expect(count(homes(dir), QUEUED)).toBe(2);
+      const add = await runBrain(["queue", "add", "Use pnpm in CI, never npm"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T11:00" }) });
+      expect(add).toMatchObject({ code: 0, stderr: "" });
+      const again = await runBrain(["consolidate"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T11:30" }) });
+      expect(again.code, again.stderr).toBe(0);
+      expect(count(homes(dir), QUEUED)).toBe(1);
+      expect(count(homes(dir), "Use pnpm in CI, never npm")).toBe(1);
+      expect(git(dir, "status", "--porcelain", "--", ".", ":!.brain")).toBe("");
+    });
+
+    it("killed before any write, then today's log written: the queued item is moved, not lost", async () => {
+      const dir = gitWorkspace(fixture());
+      expect(await killWhen(dir, (d) => existsSync(join(d, ".brain/consolidate-journal.json")))).toBe("killed");
+      expect(existsSync(join(dir, "memory/2026-11-21.md"))).toBe(false);
+      const log = await runBrain(["log", "after the crash"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T12:00" }) });
+      expect(log).toMatchObject({ code: 0, stderr: "" });
+      const again = await runBrain(["consolidate"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T12:30" }) });
+      expect(again.code, again.stderr).toBe(0);
+      expect(count(read(dir, "memory/2026-11-21.md"), QUEUED)).toBe(1);
+      expect(count(homes(dir), QUEUED)).toBe(1);
+      expect(read(dir, "memory/2026-11-21.md")).toContain("after the crash");
+    });
+  });
 });
 
 describe("crash safety, twice over", () => {

@@ -196,6 +196,22 @@ describe("brain queue", () => {
     expect(commitSubjects(dir)).toHaveLength(before + 1);
   });
 
+  it("after a drain killed between its two writes (the item in today's log and still queued), the next drain only empties the queue", async () => {
+    const dir = tmpWorkspace();
+    await initWorkspace({ cwd: dir });
+    await queueAdd({ cwd: dir, text: "VPN needed for staging DB", now: at("2026-11-21T08:00:00") });
+    await queueAdd({ cwd: dir, text: "cache key includes the branch", now: at("2026-11-21T08:15:00") });
+    // What the killed drain left: its first write, today's log with both entries; the queue untouched.
+    writeFileSync(join(dir, "memory/2026-11-21.md"), "# 2026-11-21\n\n- 08:00 [lesson] VPN needed for staging DB\n- 08:15 [lesson] cache key includes the branch\n");
+    await queueAdd({ cwd: dir, text: "pin the runner image", now: at("2026-11-21T08:30:00") });
+    const r = await queueDrain({ cwd: dir, now: at("2026-11-21T09:00:00") });
+    expect({ drained: r.drained, path: r.path, moved: r.entries.map((e) => e.entry) }).toEqual({ drained: 3, path: "memory/2026-11-21.md", moved: ["- 08:30 [lesson] pin the runner image\n"] });
+    expect(read(dir, "memory/2026-11-21.md")).toBe(
+      "# 2026-11-21\n\n- 08:00 [lesson] VPN needed for staging DB\n- 08:15 [lesson] cache key includes the branch\n- 08:30 [lesson] pin the runner image\n",
+    );
+    expect(read(dir, "memory/learnings-queue.md")).toBe(QUEUE_HEADER.trimEnd() + "\n");
+  });
+
   it("drains hand-written items and keeps the file's own text", async () => {
     const dir = tmpWorkspace();
     await initWorkspace({ cwd: dir });

@@ -1,4 +1,4 @@
-import { formatEntry, isEntryKind, parseDailyLog, type EntryKind, type NewEntry } from "./daily-log.js";
+import { appendToLog, formatEntry, isEntryKind, parseDailyLog, type EntryKind, type NewEntry } from "./daily-log.js";
 
 /** Kind of a queued item when none is given: the queue exists for learnings. */
 export const DEFAULT_QUEUE_KIND: EntryKind = "lesson";
@@ -65,4 +65,52 @@ export function removeQueueItems(source: string, items: readonly QueueItem[]): s
   const lines = source.split("\n");
   const kept = lines.filter((_, i) => !drop.has(i + 1)).join("\n").replace(/\n+$/, "");
   return kept === "" ? "" : kept + (source.endsWith("\n") ? "\n" : "");
+}
+
+/** A queued item moved into a daily log: the entry it became there, and its lines in the queue as they were. */
+export interface DrainedItem {
+  entry: string;
+  item: string;
+}
+
+/** The lines of `item` in the queue `source`, as written (without line ends). */
+export function queueItemBlock(source: string, item: QueueItem): string {
+  return source.replace(/\r\n?/g, "\n").split("\n").slice(item.line - 1, item.endLine).join("\n");
+}
+
+/** True when `block`'s lines stand as whole lines in `text`. */
+export function holdsLines(text: string, block: string): boolean {
+  return `\n${text.replace(/\r\n?/g, "\n")}\n`.includes(`\n${block.replace(/\r\n?/g, "\n").replace(/\n+$/, "")}\n`);
+}
+
+/** `text` without the first run of whole lines equal to `block`'s; line ends kept as they were. */
+function withoutLines(text: string, block: string): string {
+  const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  const want = block.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+  const bare = (l: string) => l.replace(/\r?\n$/, "");
+  for (let i = 0; i + want.length <= lines.length; i++) {
+    if (want.every((w, k) => bare(lines[i + k]!) === w)) return [...lines.slice(0, i), ...lines.slice(i + want.length)].join("");
+  }
+  return text;
+}
+
+/**
+ * Finishes moving `moved` items from the queue into a daily log when either
+ * file changed after the move began (a crash in between, then other
+ * writers): the log gets each entry whose item is still queued and that it
+ * does not hold yet, and the queue loses each of those items. An item that
+ * left the queue by another way is not brought back. Each item ends in
+ * exactly one of the two, and finishing twice changes nothing. A log that
+ * does not exist yet (null) starts from `header`; null stays null when
+ * nothing is added to it.
+ */
+export function finishDrain(log: string | null, queue: string | null, moved: readonly DrainedItem[], header: string): { log: string | null; queue: string | null } {
+  let l = log;
+  let q = queue;
+  for (const m of moved) {
+    if (q === null || !holdsLines(q, m.item)) continue;
+    if (l === null || !holdsLines(l, m.entry)) l = appendToLog(l ?? header, m.entry);
+    q = withoutLines(q, m.item);
+  }
+  return { log: l, queue: q };
 }

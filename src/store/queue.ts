@@ -1,15 +1,15 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
 import type { EntryKind } from "../core/daily-log.js";
-import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, parseQueue, removeQueueItems, type QueueItem } from "../core/queue.js";
+import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, holdsLines, parseQueue, removeQueueItems, type QueueItem } from "../core/queue.js";
 import { readTextIfExists } from "./fs.js";
 import { appendEntries, checkEntryText, redactEntry, summarize, type WrittenEntry } from "./log.js";
 import { openWorkspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";
 import { writeWorkspace } from "./workspace/transaction.js";
 import type { CommitInfo } from "./workspace/commit.js";
-import { appendToLog } from "../core/daily-log.js";
+import { appendToLog, formatEntry } from "../core/daily-log.js";
 import { join } from "node:path";
-import { QUEUE_PATH } from "../core/layout.js";
+import { dailyLogPath, QUEUE_PATH } from "../core/layout.js";
 
 /** Heading and explanation of a new queue file. */
 export const QUEUE_HEADER =
@@ -58,8 +58,11 @@ export function queueList(options: WorkspaceOptions = {}): { path: string; items
 }
 
 export interface QueueDrainResult {
+  /** Items taken off the queue. */
   drained: number;
-  /** Where each item went in today's log. */
+  /** Today's log, where they went. */
+  path: string;
+  /** Where each item went in today's log (none for an item the log already held). */
   entries: WrittenEntry[];
   commit: CommitInfo;
   warnings: string[];
@@ -68,8 +71,9 @@ export interface QueueDrainResult {
 /**
  * Moves every queued item into today's daily log, keeping its original time
  * (and noting its date when it was queued on another day), and empties the
- * queue, in one commit. Both files are written under one lock, so an item is
- * never in both or in neither.
+ * queue, in one commit. Both files are written under one lock, the log
+ * first, so a kill leaves an item in both at worst, never in neither; the
+ * next drain of the same day finds it in the log and only empties the queue.
  */
 export async function queueDrain(options: WriteOptions = {}): Promise<QueueDrainResult> {
   const now = options.now ?? new Date();
@@ -78,11 +82,14 @@ export async function queueDrain(options: WriteOptions = {}): Promise<QueueDrain
   const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: "brain queue drain" }, (tx) => {
     const source = tx.read(QUEUE_PATH);
     const items = source ? parseQueue(source) : [];
-    if (!source || items.length === 0) return { result: [] as WrittenEntry[] };
-    const entries = appendEntries(tx, today, drainedEntries(items, today, localTime(now)));
+    if (!source || items.length === 0) return { result: { items: 0, entries: [] as WrittenEntry[] } };
+    // An item whose entry today's log already holds was moved by a drain killed before it emptied the queue: not moved twice.
+    const log = tx.read(dailyLogPath(today));
+    const fresh = drainedEntries(items, today, localTime(now)).filter((e) => log === null || !holdsLines(log, formatEntry(e)));
+    const entries = fresh.length ? appendEntries(tx, today, fresh) : [];
     tx.write(QUEUE_PATH, removeQueueItems(source, items));
-    const body = [`Moved ${items.length} item(s) from ${QUEUE_PATH} into ${entries[0]!.path}:`, "", ...entries.map((e) => e.entry.trimEnd())].join("\n");
-    return { result: entries, message: { subject: formatCommitSubject({ kind: "queue drain", items: items.length }), body } };
+    const body = [`Moved ${items.length} item(s) from ${QUEUE_PATH} into ${dailyLogPath(today)}:`, "", ...entries.map((e) => e.entry.trimEnd())].join("\n");
+    return { result: { items: items.length, entries }, message: { subject: formatCommitSubject({ kind: "queue drain", items: items.length }), body } };
   });
-  return { drained: result.length, entries: result, commit, warnings };
+  return { drained: result.items, path: dailyLogPath(today), entries: result.entries, commit, warnings };
 }

@@ -48,7 +48,7 @@ const drainCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     const { queueDrain } = await import("../../store/queue.js");
     const result = await queueDrain(baseOptions(args));
     report(args, result, (r) =>
-      say(args, r.drained ? `Drained ${plural(r.drained, "item")} into ${r.entries[0]!.path} (${commitNote(r.commit)})` : "The learnings queue is empty."),
+      say(args, r.drained ? `Drained ${plural(r.drained, "item")} into ${r.path} (${commitNote(r.commit)})` : "The learnings queue is empty."),
     );
   },
 };

@@ -1,5 +1,5 @@
 import { appendToLog, dailyLogHeader, entriesWorthReading, formatEntry, parseDailyLog, type EntryKind } from "../daily-log.js";
-import { drainedEntries, parseQueue } from "../queue.js";
+import { drainedEntries, parseQueue, queueItemBlock, type DrainedItem } from "../queue.js";
 import { isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";
 import { setFrontmatterField } from "../markdown/frontmatter-edit.js";
@@ -121,9 +121,10 @@ export interface ConsolidationPlan {
   /**
    * Today's log with the queued items drained into it, as `brain queue drain`
    * would leave it: no queued item is distilled from anywhere but a daily log,
-   * so none leaves the queue for nowhere.
+   * so none leaves the queue for nowhere. `moved` pairs each item with its
+   * entry, so a crashed run can finish the move on changed files.
    */
-  drain: { path: string; text: string } | null;
+  drain: { path: string; text: string; moved: DrainedItem[] } | null;
   /** Conclusions distilled from the new candidates. */
   distilled: DistilledEntry[];
   /** "deterministic" or "summarizer". */
@@ -214,8 +215,9 @@ export function planConsolidation(input: ConsolidationInput, summary?: Summarize
       const path = dailyLogPath(today);
       const base: string = (drain?.text ?? input.logs.find((l) => !l.queue && l.path === path)?.source) ?? dailyLogHeader(today);
       let text: string = base;
-      for (const e of drainedEntries(items, today, input.options.time ?? "00:00")) text = appendToLog(text, formatEntry(e));
-      drain = { path, text };
+      const moved: DrainedItem[] = drainedEntries(items, today, input.options.time ?? "00:00").map((e, i) => ({ entry: formatEntry(e), item: queueItemBlock(log.source, items[i]!) }));
+      for (const m of moved) text = appendToLog(text, m.entry);
+      drain = { path, text, moved };
       logs.push({ path: log.path, date, queue: true, entries: items.length });
       // Cited where they land: today's log, below its frontmatter if this run marks it.
       const shift = logs.some((l) => !l.queue && l.path === path) ? markShift(text, today) : 0;

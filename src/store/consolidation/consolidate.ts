@@ -248,7 +248,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const changed = applied.changed || moves.moves.length > 0;
     const out = resultOf(firstPlan, applied, moves.moves, changed, true, { committed: false, reason: "dry run" }, warnings);
     // The verdict the cases would give, so a dry run shows a refusal before it happens; the diff holds the cases it would add.
-    const steps = stepsOf(snapshot, applied, moves.moves);
+    const steps = stepsOf(snapshot, firstPlan, applied, moves.moves);
     const challenge = changed ? await challengeConsolidation(ws, steps, out.changes, newlyPromoted(applied), { force: options.force, date: today }) : null;
     if (challenge?.step) steps.push(challenge.step);
     return { ...out, gates: gated.get(firstPlan) ?? null, challenge: challenge?.gate ?? null, diff: await dryRunDiff(steps) };
@@ -271,7 +271,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     if (rejected) message.body += `${message.body ? "\n\n" : ""}${rejected}`;
     if (changed) {
       progress?.({ phase: "write", done: 0, total: applied.logs.length });
-      const steps = stepsOf(inputs, applied, moves.moves);
+      const steps = stepsOf(inputs, p, applied, moves.moves);
       const record = records.get(p);
       if (record) steps.push({ path: FORGOTTEN_PATH, before: inputs.forgotten, text: record });
       // The challenge: the cases on the proposal, held in memory; a regression writes nothing.
@@ -389,7 +389,7 @@ function plannedMoves(inputs: Inputs, plan: ConsolidationPlan, today: string, ws
   return { moves, warnings };
 }
 
-function stepsOf(inputs: Inputs, applied: ConsolidationResult, moves: Array<{ from: string; to: string }>): Step[] {
+function stepsOf(inputs: Inputs, plan: ConsolidationPlan, applied: ConsolidationResult, moves: Array<{ from: string; to: string }>): Step[] {
   const steps: Step[] = [];
   for (const f of RULES_FILES) {
     const text = applied.rules[f];
@@ -399,7 +399,11 @@ function stepsOf(inputs: Inputs, applied: ConsolidationResult, moves: Array<{ fr
   const strategies = strategiesText(inputs, applied);
   if (strategies !== null) steps.push({ path: STRATEGIES_PATH, before: inputs.strategies, text: strategies });
   if (applied.archive) steps.push({ path: MEMORY_ARCHIVE_PATH, before: inputs.archive, text: appendArchiveChunk(inputs.archive, applied.archive) });
-  for (const l of applied.logs) steps.push({ path: l.path, before: inputs.logs.find((x) => x.path === l.path)?.source ?? null, text: l.text });
+  const drain = plan.drain && { log: plan.drain.path, queue: QUEUE_PATH, moved: plan.drain.moved };
+  for (const l of applied.logs) {
+    const step: Step = { path: l.path, before: inputs.logs.find((x) => x.path === l.path)?.source ?? null, text: l.text };
+    steps.push(drain && (l.path === drain.log || l.path === drain.queue) ? { ...step, drain } : step);
+  }
   for (const m of moves) steps.push(m);
   return steps;
 }

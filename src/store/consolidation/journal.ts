@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { dailyLogHeader, dailyLogOfPath } from "../../core/daily-log.js";
 import { BRAIN_FILES, MEMORY_ARCHIVE_DIR } from "../../core/layout.js";
+import { finishDrain, type DrainedItem } from "../../core/queue.js";
 import { readTextIfExists, writeFileAtomic } from "../fs.js";
 import { moveTracked } from "../git/commit.js";
 import type { CommitMessage } from "../workspace/commit.js";
@@ -15,8 +17,19 @@ import type { WorkspaceTx } from "../workspace/transaction.js";
  * text) and ends in the state, and the commit, of one uninterrupted run.
  */
 
-/** What a consolidation writes, in the order that makes a crash repairable: rules, MEMORY.md, archive, logs, moves. */
-export type Step = { path: string; before: string | null; text: string } | { from: string; to: string };
+/** The learnings queue's items moved into a daily log: both files' steps carry it. */
+export interface DrainStep {
+  log: string;
+  queue: string;
+  moved: DrainedItem[];
+}
+
+/**
+ * What a consolidation writes, in the order that makes a crash repairable:
+ * rules, MEMORY.md, archive, logs (the one the queue drains into before the
+ * queue), moves.
+ */
+export type Step = { path: string; before: string | null; text: string; drain?: DrainStep } | { from: string; to: string };
 
 export interface Journal {
   version: 1;
@@ -93,7 +106,10 @@ async function moveLogs(ws: Workspace, tx: WorkspaceTx, moves: Array<{ from: str
  * Finishes a consolidation a crash interrupted: each recorded write whose
  * file still holds the old text (or already the new one) is made, moves not
  * yet done are done, and all of them join this run's commit. A file someone
- * changed meanwhile is left alone; planning from the current files repairs it.
+ * changed meanwhile is left alone, and planning from the current files
+ * repairs it, except the queue's drain: its items are moved on the files as
+ * they are now, so none ends in both (queued again after the log got it) or
+ * in neither (the queue emptied by the replay while the log was skipped).
  */
 export async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Journal | null> {
   const text = readTextIfExists(journalPath(ws), BRAIN_FILES.consolidateJournal);
@@ -112,6 +128,12 @@ export async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Jou
     const current = tx.read(step.path);
     if (current === step.text) tx.touched(step.path);
     else if ((current === null ? null : hashText(current)) === step.before) tx.write(step.path, step.text);
+    else if (step.drain) {
+      const d = step.drain;
+      const done = finishDrain(tx.read(d.log), tx.read(d.queue), d.moved, dailyLogHeader(dailyLogOfPath(d.log)?.date ?? ""));
+      const next = step.path === d.log ? done.log : done.queue;
+      if (next !== null && next !== current) tx.write(step.path, next);
+    }
   }
   await moveLogs(ws, tx, journal.steps.filter((s): s is { from: string; to: string } => !("path" in s)));
   return journal;
