@@ -46,6 +46,9 @@ const CUES: Cue[] = [
   { kind: "lesson", re: new RegExp(String.raw`^(?:conclusion|observation|(?:pro )?tip)${SEP}(.+)`, "i") },
   { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
   { kind: "cause", re: new RegExp(String.raw`^(?:根本原因|根因|原因)${ZH_SEP}(.+)`) },
+  // `The root cause was a missing MAILTO line`, `原因是代理没配 no_proxy`: a cause told as a sentence.
+  { kind: "cause", re: /^(?:the )?(?:root )?cause (?:was|is|turned out to be)\s+(.+)/i },
+  { kind: "cause", re: /^(?:根本原因|根因|原因)(?:是|在于)\s*(.+)/ },
   { kind: "fix", re: new RegExp(String.raw`^(?:解决方案|解决办法|解决|修复)${ZH_SEP}(.+)`) },
   { kind: "error", re: new RegExp(String.raw`^(?:错误|报错)${ZH_SEP}(.+)`) },
   // 问题 is a problem, or a question: a question is not an error.
@@ -475,6 +478,38 @@ const STATEMENTS: Statement[] = [
   // `**fallback**: GLM-4.7 → GLM-4.6 → Groq`: an order of choices, each one name.
   { kind: "decision", cue: "order", re: /^(?:\*\*|__)?[^*_:：]{1,30}(?:\*\*|__)?\s*[:：]\s*[^\s→]+(?:\s*(?:→|->|>)\s*[^\s→]+){2,}\s*$/ },
   // `有两个被 VirusTotal 标为可疑，拒绝安装`: what the agent refuses to do.
+  // `The webhook works now after moving the secret into systemd`, `Restarting with --force fixed the stuck sessions`,
+  // `清掉缓存后就恢复正常了`: what made something work is worth keeping even without its error.
+  {
+    kind: "lesson",
+    cue: "outcome",
+    re: /^\S.{1,60}? (?:works?|is working|runs?|loads?|passes|connects?|succeeds?) (?:again |now |fine )*(?:after|since|once)\s+\S.{3,}|^\S.{3,80}? (?:fixed|solved|resolved|cured) (?:it|this|that|the \S.{2,})$|[^，。；]{2,30}后(?:就|才)?(?:恢复正常|正常了|好了|解决了|能用了|成功了)/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|^(?:i|we|he|she|they|it|this|that|who)\s`, "i"),
+  },
+  // `Cron jobs must use absolute paths`, `API keys should never be committed`, `定时任务必须用绝对路径`: a rule about a thing
+  // (what a person should or must do is a request, not a rule).
+  {
+    kind: "rule",
+    cue: "modal",
+    re: /^(?!(?:i|we|you|he|she|they|someone|somebody|(?:the )?(?:owner|user|human|boss|team))\b)(?:[\w`.'’/-]+ ){1,6}(?:must|should|needs? to)(?: always| never| not|n't)? (?:be|use|run|go|stay|have|include|contain|point|live|come|read|pass|wait|start|end|match|call|return|set|get|target|work)\b|^[^，。；\s]{2,20}(?:必须|只能|应当|应该)(?:用|走|放|设|在|保持|等|先|是|使用|通过)/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|了`, "i"),
+  },
+  // `Kept SQLite because the data fits in one file`, `不装向量数据库，因为…`, `删掉 Gemini Flash（API Key 泄露）`: a choice with its reason.
+  {
+    kind: "decision",
+    cue: "reason",
+    re: /^(?:(?:we|i) )?(?:kept|keep|chose|choose|picked|use|used|went with|stayed with|stuck with|switched to|moved to|dropped|removed|disabled|enabled|skipped|avoid(?:ed)?|stopped|replaced|reverted|pinned|deleted|uninstalled) \S.{1,80}? (?:because|due to) \S|(?:^|[，,])\s*(?:不装|不安装|不用|不再用|不采用|选择|选用|保留|改用|决定)[^，。；]{1,30}[，,]\s*(?:因为|原因是|理由是)|因为[^，。；]{2,40}[，,]\s*(?:所以)?(?:决定|改用|不再|选择|保留|不装|不安装|不用)|^(?:删掉|删除|移除|去掉|停用|禁用|卸载)(?![*_]*\s*[:：])\s*[^，。；（(]{1,30}[（(][^)）]{2,30}[)）]\s*$/i,
+    not: ONE_DAY_RE,
+  },
+  // `Heartbeats see the env vars only when they are set in systemd`: a limit that holds under a condition.
+  { kind: "lesson", cue: "limit", re: /\bonly (?:when|if|once) (?:they|it|you|the \S+|\S+) (?:are|is|have|has|get|gets|run|runs)\b/i, not: ONE_DAY_RE },
+  // `读取公众号文章用 iPhone UA，成功率约 95%`, `With the mobile UA the success rate is ~95%`: how well a way of doing works.
+  {
+    kind: "lesson",
+    cue: "measure",
+    re: /用[^，。；]{1,30}[，,]\s*成功率(?:约|大约|大概|~|≈)?\s*\d+(?:\.\d+)?\s*%|\b(?:with|using|via)\b.{1,60}\bsuccess rate (?:of |is |was )?(?:about |around |~|≈)?\d+(?:\.\d+)?\s*%/i,
+    not: ONE_DAY_RE,
+  },
   { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
