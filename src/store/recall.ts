@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -178,7 +179,7 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
 // (`\nterm\t`), so a warm recall never parses the whole index.
 
 /** Changes whenever the cache layout or the search settings change. */
-const CACHE_VERSION = `recall-cache-2|${INDEX_VERSION}`;
+const CACHE_VERSION = `recall-cache-3|${INDEX_VERSION}`;
 
 interface CachedFile {
   path: string;
@@ -193,6 +194,8 @@ interface CachedFile {
   size: number;
   /** Why the file could not be read as its format; repeated as a warning until it changes. */
   error?: string;
+  /** The hash of its text, when it was indexed within RACY_MS of its last change (see RACY_MS). */
+  hash?: string;
 }
 
 interface Cache {
@@ -210,24 +213,28 @@ interface CacheHeader {
   files: CachedFile[];
 }
 
+/** A file recall reads, with what tells whether its cached units still hold. */
+type StampedFile = RecallFile & { stamp: string; /** The later of its mtime and ctime, in ms. */ changed: number };
+
 /**
- * The files recall reads, with their stamps (mtime, size, inode: a rename-based write always changes it).
- * strategies.json's stamp also holds the threshold overrides its units were built with, so a change of
- * them in brain.config.json indexes it again.
+ * The files recall reads, with their stamps: mtime, ctime, size and inode. A
+ * rename-based write always changes the inode; an edit in place changes the
+ * ctime, which no one can set back (an editor or `touch -r` can set back the
+ * mtime). strategies.json's stamp also holds the threshold overrides its units
+ * were built with, so a change of them in brain.config.json indexes it again.
  */
-function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): Array<RecallFile & { stamp: string }> {
-  const out: Array<RecallFile & { stamp: string }> = [];
+function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): StampedFile[] {
+  const out: StampedFile[] = [];
   const overrides = Object.keys(thresholds).length ? `|${JSON.stringify(thresholds)}` : "";
   const add = (rel: string) => {
     const source = sourceOfPath(rel);
     if (!source) return;
-    try {
-      const st = statSync(join(root, rel));
-      const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
-      if (st.isFile()) out.push(source === "strategy" ? { path: rel, source, thresholds, stamp: stamp + overrides } : { path: rel, source, stamp });
-    } catch {
-      // Gone between listing and stat: it is simply not part of this search.
-    }
+    // Gone between listing and stat: it is simply not part of this search.
+    const st = statSync(join(root, rel), { throwIfNoEntry: false });
+    if (!st?.isFile()) return;
+    const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
+    const changed = Math.max(st.mtimeMs, st.ctimeMs);
+    out.push(source === "strategy" ? { path: rel, source, thresholds, stamp: stamp + overrides, changed } : { path: rel, source, stamp, changed });
   };
   for (const f of [MEMORY_PATH, STRATEGIES_PATH, ...RULES_FILES]) add(f);
   // memory/ and memory/archive/: the daily logs and dated memory files, the queue and the MEMORY.md archive, folder by folder.
@@ -237,6 +244,19 @@ function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): 
   for (const rel of memory) add(rel);
   for (const rel of listPlaybookFiles(root)) add(rel);
   return out;
+}
+
+/**
+ * A file changed this recently (ms) before it was indexed may change again
+ * within the same tick of the file system's clock (a second on some file
+ * systems) and keep every part of its stamp: its cache entry also holds a
+ * hash of its text, checked on every recall until the file is older than this.
+ */
+const RACY_MS = 2000;
+
+/** The hash of a file's text that a racy cache entry is checked against. */
+function textHash(text: string): string {
+  return createHash("sha1").update(text).digest("base64");
 }
 
 function compare(a: string, b: string): number {
@@ -303,19 +323,41 @@ async function refreshCache(
   const kept: CachedFile[] = [];
   const blocks: Buffer[] = [Buffer.from("\n")];
   let changed = !old || old.files.length !== files.length;
+  const now = Date.now();
   for (const f of files) {
     const prev = oldByPath.get(f.path);
+    let text: string | null | undefined;
     if (prev && prev.file.stamp === f.stamp && prev.file.source === f.source) {
-      kept.push(prev.file);
-      blocks.push(old!.body.subarray(prev.start, prev.start + prev.file.size));
-      if (prev.file.error) warnings.push(prev.file.error);
-      continue;
+      let same = true;
+      if (prev.file.hash !== undefined) {
+        // Racy when indexed: its stamp alone cannot vouch for it.
+        try {
+          text = readRecallFile(root, f.path);
+        } catch {
+          text = null;
+        }
+        same = text !== null && textHash(text) === prev.file.hash;
+      }
+      if (same) {
+        let file = prev.file;
+        if (file.hash !== undefined && f.changed < now - RACY_MS) {
+          // Old enough now: its stamp vouches for it from here on.
+          file = { ...file };
+          delete file.hash;
+          changed = true;
+        }
+        kept.push(file);
+        blocks.push(old!.body.subarray(prev.start, prev.start + prev.file.size));
+        if (file.error) warnings.push(file.error);
+        continue;
+      }
     }
     changed = true;
     let units: MemoryUnit[] = [];
     let error: string | undefined;
     try {
-      units = await unitsOfFile(f, readRecallFile(root, f.path) ?? "");
+      text ??= readRecallFile(root, f.path);
+      units = await unitsOfFile(f, text ?? "");
       if (f.source === "strategy") parsed.set(f.path, units);
     } catch (err) {
       error = `${f.path} left out of recall: ${(err as Error).message}`;
@@ -323,6 +365,7 @@ async function refreshCache(
     }
     const { file, block } = encodeFile(f, units);
     if (error) file.error = error;
+    if (f.changed >= now - RACY_MS && typeof text === "string") file.hash = textHash(text);
     kept.push(file);
     blocks.push(block);
   }
@@ -342,7 +385,7 @@ async function refreshCache(
 }
 
 /** One file's units as cache metadata plus its postings block. */
-function encodeFile(f: RecallFile & { stamp: string }, units: MemoryUnit[]): { file: CachedFile; block: Buffer } {
+function encodeFile(f: StampedFile, units: MemoryUnit[]): { file: CachedFile; block: Buffer } {
   const seg: IndexSegment | undefined = units.length ? buildIndex(units).segments[f.path] : undefined;
   const stored = seg?.units ?? [];
   let text = "";

@@ -635,6 +635,27 @@ function idfOf(index: SearchIndex, stats: IndexStats, term: string): number {
   return df === 0 ? 0 : Math.log(1 + (stats.units - df + 0.5) / (df + 0.5));
 }
 
+/**
+ * Per-unit scratch arrays for one segment at a time, grown as needed and
+ * cleared after each segment: a query for common words touches most of the
+ * workspace's units, and a Map per segment cost more than the scoring itself.
+ */
+const scratch = { acc: new Float64Array(64), held: new Int32Array(64), flags: new Uint8Array(64) };
+/** Bits of `scratch.flags`. */
+const TOUCHED = 1;
+const HELD_SYNONYM = 2;
+const SPOKEN = 4;
+
+function scratchFor(n: number): typeof scratch {
+  if (scratch.acc.length < n) {
+    const size = Math.max(n, scratch.acc.length * 2);
+    scratch.acc = new Float64Array(size);
+    scratch.held = new Int32Array(size);
+    scratch.flags = new Uint8Array(size);
+  }
+  return scratch;
+}
+
 function scoreTerms(
   index: SearchIndex,
   stats: IndexStats,
@@ -654,85 +675,83 @@ function scoreTerms(
   const known = [...idf.values()].slice(0, ownTerms).filter((v) => v > 0).length;
   const required = Math.ceil(minTermShare * known - 1e-9);
   const ownKeys = [...weights.keys()].slice(0, ownTerms);
+  const terms = [...weights].map(([term, qw], nth) => ({ term, w: idf.get(term)! * qw, synonym: nth >= ownTerms }));
+  const whenWeight = asksWhen && when > 0 ? idfOf(index, stats, WHEN_TERM) * when : 0;
   const out: Scored[] = [];
   for (const path of stats.paths) {
     const seg = index.segments[path]!;
     // A file of other sources has no unit to keep (neighbours lift only units of their own file).
     if (sources && !seg.units.some((u) => sources.has(u.source))) continue;
-    const acc = new Map<number, number>();
-    /** How many of the query's distinct terms each unit holds itself. */
-    const held = new Map<number, number>();
-    /** Units holding only synonyms of the query's terms themselves: direct hits, but none of the cut-off's words. */
-    const heldSynonym = new Set<number>();
+    const n = seg.units.length;
+    const { acc, held, flags } = scratchFor(n);
+    let touched = false;
     /** With `explain`: per unit, each term's part. */
     const termParts = explain ? new Map<number, Record<string, number>>() : null;
     const whenParts = explain ? new Map<number, number>() : null;
-    let nth = -1;
-    for (const [term, qw] of weights) {
-      const synonym = ++nth >= ownTerms;
-      const w = idf.get(term)! * qw;
+    for (const { term, w, synonym } of terms) {
       if (w === 0) continue;
       const list = seg.postings[term];
       if (!list) continue;
+      touched = true;
       for (let i = 0; i < list.length; i += 2) {
         const ui = list[i]!;
         const signed = list[i + 1]!;
         const tf = Math.abs(signed);
-        const unit = seg.units[ui]!;
-        const norm = k1 * (1 - b + (b * unit.len) / stats.avgLen);
+        const norm = k1 * (1 - b + (b * seg.units[ui]!.len) / stats.avgLen);
         const part = (w * tf * (k1 + 1)) / (tf + norm);
-        acc.set(ui, (acc.get(ui) ?? 0) + part);
+        acc[ui] = acc[ui]! + part;
+        flags[ui]! |= TOUCHED;
         if (termParts) {
           const rec = termParts.get(ui) ?? {};
           rec[term] = part;
           termParts.set(ui, rec);
         }
         if (signed > 0) {
-          if (synonym) heldSynonym.add(ui);
-          else held.set(ui, (held.get(ui) ?? 0) + 1);
+          if (synonym) flags[ui]! |= HELD_SYNONYM;
+          else held[ui]!++;
         }
       }
     }
+    if (!touched) continue;
     // Time marker: a term of its own for "when" questions; it lifts a unit the query's words found, never finds one.
-    const whenList = asksWhen && when > 0 ? seg.postings[WHEN_TERM] : undefined;
+    const whenList = whenWeight ? seg.postings[WHEN_TERM] : undefined;
     if (whenList) {
-      const w = idfOf(index, stats, WHEN_TERM) * when;
       for (let i = 0; i < whenList.length; i += 2) {
         const ui = whenList[i]!;
-        const prev = acc.get(ui);
-        if (prev === undefined) continue;
+        if (!(flags[ui]! & TOUCHED)) continue;
         const norm = k1 * (1 - b + (b * seg.units[ui]!.len) / stats.avgLen);
-        const part = (w * (k1 + 1)) / (1 + norm);
-        acc.set(ui, prev + part);
+        const part = (whenWeight * (k1 + 1)) / (1 + norm);
+        acc[ui] = acc[ui]! + part;
         whenParts?.set(ui, part);
       }
     }
     /** Units said by a person the query names. */
-    let spoken: Set<number> | null = null;
     if (speakerBoost > 0) {
       for (const term of ownKeys) {
         const list = seg.postings[SPEAKER_PREFIX + term];
         if (!list) continue;
-        spoken ??= new Set();
-        for (let i = 0; i < list.length; i += 2) spoken.add(list[i]!);
+        for (let i = 0; i < list.length; i += 2) flags[list[i]!]! |= SPOKEN;
       }
     }
-    for (const [ui, s] of smoothNeighbours(seg, acc)) {
+    smoothNeighbours(seg, acc, flags, (ui, s) => {
       const unit = seg.units[ui]!;
-      const own = held.get(ui) ?? 0;
-      if (own < required) continue;
-      const said = spoken?.has(ui) ? 1 + speakerBoost : 1;
-      if (!accept(unit)) continue;
-      const direct = own > 0 || heldSynonym.has(ui);
+      const own = held[ui]!;
+      if (own < required) return;
+      const said = flags[ui]! & SPOKEN ? 1 + speakerBoost : 1;
+      if (!accept(unit)) return;
+      const direct = own > 0 || (flags[ui]! & HELD_SYNONYM) !== 0;
       const item: Scored = { path, unit, score: s * unit.boost * said, direct };
       if (explain) {
-        const base = acc.get(ui) ?? 0;
+        const base = acc[ui]!;
         const when = whenParts!.get(ui) ?? 0;
         const terms = termParts!.get(ui) ?? {};
         item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, proximity: 1, direct, terms };
       }
       out.push(item);
-    }
+    });
+    acc.fill(0, 0, n);
+    held.fill(0, 0, n);
+    flags.fill(0, 0, n);
   }
   return out;
 }
@@ -754,23 +773,25 @@ const SEQUENTIAL_SOURCES = new Set<UnitSource>(["log", "queue"]);
  * entry that answers a matching one is found even when it shares no word
  * with the query. Units of other sources keep their own score.
  */
-function smoothNeighbours(seg: IndexSegment, acc: Map<number, number>): Map<number, number> {
+function smoothNeighbours(seg: IndexSegment, acc: Float64Array, flags: Uint8Array, emit: (ui: number, score: number) => void): void {
   const lambda = SEARCH_SETTINGS.neighbour;
-  if (lambda <= 0) return acc;
-  const out = new Map<number, number>();
-  const sequential = (j: number) => SEQUENTIAL_SOURCES.has(seg.units[j]!.source);
-  for (const ui of acc.keys()) {
-    for (let j = ui - 1; j <= ui + 1; j++) {
-      if (j < 0 || j >= seg.units.length || out.has(j)) continue;
-      let score = acc.get(j) ?? 0;
-      if (sequential(j)) {
-        if (j > 0 && sequential(j - 1)) score += lambda * (acc.get(j - 1) ?? 0);
-        if (j + 1 < seg.units.length && sequential(j + 1)) score += lambda * (acc.get(j + 1) ?? 0);
-      }
-      if (score > 0) out.set(j, score);
-    }
+  const n = seg.units.length;
+  const touched = (j: number) => j >= 0 && j < n && (flags[j]! & TOUCHED) !== 0;
+  if (lambda <= 0) {
+    for (let j = 0; j < n; j++) if (touched(j)) emit(j, acc[j]!);
+    return;
   }
-  return out;
+  const sequential = (j: number) => SEQUENTIAL_SOURCES.has(seg.units[j]!.source);
+  // Every unit next to (or itself) a unit the query's terms reached.
+  for (let j = 0; j < n; j++) {
+    if (!touched(j - 1) && !touched(j) && !touched(j + 1)) continue;
+    let score = acc[j]!;
+    if (sequential(j)) {
+      if (j > 0 && sequential(j - 1)) score += lambda * acc[j - 1]!;
+      if (j + 1 < n && sequential(j + 1)) score += lambda * acc[j + 1]!;
+    }
+    if (score > 0) emit(j, score);
+  }
 }
 
 function applyRecency(scored: Scored[], options: SearchOptions, stats: IndexStats): void {
