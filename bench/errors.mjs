@@ -16,9 +16,9 @@
 //
 // The tuning part's near misses also include bench/data/errors-near-misses/
 // (near misses of tuning families only, from other public threads), and the
-// families and near misses of bench/data/errors-tuning-extra/ (same format,
-// other threads), run in a workspace of their own so the held-out part's
-// numbers do not move with them.
+// families and near misses of bench/data/errors-tuning-extra/ and
+// bench/data/errors-tuning-extra2/ (same format, other threads), each run in
+// a workspace of its own so the held-out part's numbers do not move with them.
 //
 // A third part, "fresh (never tuned on)", runs the same protocol in its own
 // workspace on bench/data/errors-fresh/families.json: families collected from
@@ -47,7 +47,7 @@ const FRESH_PART = "fresh (never tuned on)";
 /** Near misses collected for tuning families only; they count in the tuning part. */
 const NEAR_MISSES = join(root, "bench", "data", "errors-near-misses", "near-misses.json");
 /** More tuning families with their own near misses, from other public threads; they count in the tuning part. */
-const TUNING_EXTRA = join(root, "bench", "data", "errors-tuning-extra");
+const TUNING_EXTRA = [join(root, "bench", "data", "errors-tuning-extra"), join(root, "bench", "data", "errors-tuning-extra2")];
 const NOW = new Date("2026-11-21T09:30:00");
 
 /** Held out when the first byte of the id's SHA-256 is divisible by 3: fixed before any tuning. */
@@ -177,9 +177,12 @@ export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH }
   });
   // Fixed order in the table even when a part has no family.
   const parts = { tuning: dev.parts.tuning ?? newPart(), "held out": dev.parts["held out"] ?? newPart() };
-  let extraSet = null;
-  if (data === DEFAULT_DATA && existsSync(join(TUNING_EXTRA, "families.json"))) {
-    extraSet = loadData(TUNING_EXTRA);
+  // Each extra folder runs in a workspace of its own: its families are near misses of one another only.
+  const extraSets = [];
+  for (const dir of data === DEFAULT_DATA ? TUNING_EXTRA : []) {
+    if (!existsSync(join(dir, "families.json"))) continue;
+    const extraSet = loadData(dir);
+    extraSets.push({ dir, set: extraSet });
     const run = await runProtocol(extraSet, { partOf: () => "tuning", showMisses: () => true });
     rmSync(run.ws, { recursive: true, force: true });
     const t = run.parts.tuning ?? newPart();
@@ -200,7 +203,7 @@ export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH }
       throw err;
     }
   }
-  return { parts, misses: dev.misses, scores: dev.scores, latencyMs: median(dev.latencies), ws: dev.ws, set, freshSet, extraSet };
+  return { parts, misses: dev.misses, scores: dev.scores, latencyMs: median(dev.latencies), ws: dev.ws, set, freshSet, extraSets };
 }
 
 function newPart() {
@@ -239,7 +242,7 @@ export function errorsTable(r, cli) {
     "## Error matching on real errors",
     "",
     "`brain check` on the error families of `../shared/data/errors-dev/` (real messages from public issue threads)" +
-      (r.extraSet ? ` and, in the tuning part, \`bench/data/errors-tuning-extra/\` (${r.extraSet.families.length} more families, ${r.extraSet.distractors.length} near misses, run in a workspace of their own)` : "") +
+      (r.extraSets.length ? ` and, in the tuning part, ${r.extraSets.map((x) => `\`bench/data/${x.dir.split(/[\\/]/).pop()}/\` (${x.set.families.length} more families, ${x.set.distractors.length} near misses)`).join(" and ")}, each run in a workspace of its own` : "") +
       ": variant 0 of each family recorded with `brain error … --fix …`, every other variant checked; distractors are near misses that need another fix. Families are split by a hash of their id before any tuning (distractors follow the family they are near); only the tuning part's misses were ever printed and studied, while the held-out part's totals were printed on every run. Targets on held-out families: hit@1 ≥ 0.90, near-miss false positives ≤ 0.05, adapted fixes right ≥ 0.80." +
       (r.parts[FRESH_PART] ? ` The fresh part is \`bench/data/errors-fresh/\` (${r.freshSet.families.length} families, ${r.freshSet.distractors.length} near misses from other public threads, collected before any tuning), run the same way in a workspace of its own; it is never tuned on and only its totals are ever printed.` : ""),
     "",
