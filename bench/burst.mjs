@@ -188,7 +188,7 @@ export async function benchBurst({ servers = 8, calls = 50, processes = 16, peer
     "",
     ...BURST_HEADER,
     ...bursts.map((b) => burstRow({ ...b, target: met(b) })),
-    ...measured.map((p) => burstRow({ name: `${servers} ${p.name} servers × ${calls} ${p.tool} calls in flight`, ...p.burst })),
+    ...measured.map((p) => burstRow({ name: `${servers} ${p.name} servers × ${calls} \`${p.tool}\` calls in flight`, ...p.burst })),
     "",
     "One write over MCP, one call at a time, from request to answer:",
     "",

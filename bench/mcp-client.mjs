@@ -86,7 +86,9 @@ export function mcpClient(command, { cwd, env, deadlineMs = 120_000 } = {}) {
   };
 }
 
+/** What a dead server's stderr says: its error line (node ends a crash with its own version line), else its last line. */
 function lastLine(text) {
-  const line = text.trim().split("\n").at(-1)?.trim();
+  const lines = text.trim().split("\n").map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => /^\w*Error\b|\bError:/.test(l)) ?? lines.at(-1);
   return line ? `: ${line.slice(0, 300)}` : "";
 }
