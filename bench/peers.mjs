@@ -51,6 +51,8 @@ export const PEERS = [
     // The server itself, not its bin wrapper (which spawns a second node process): the peer's start-up at its fastest.
     entry: "dist/index.js",
     tool: "context_save",
+    /** Its native module must load (a build killed half-way, or a binary for another Node, passes for installed otherwise). */
+    check: "new (require('better-sqlite3'))(':memory:').prepare('SELECT 1').get()",
     /** The store is context.db in DATA_DIR. */
     env: (store) => ({ DATA_DIR: store }),
     write: (key, text) => ({ key, value: text, category: "note" }),
@@ -142,7 +144,18 @@ export async function preparePeers({ deadlineMs = 15 * 60_000, log = (s) => proc
       if (r.timedOut || r.code !== 0 || installedVersion(peer) !== peer.version || !existsSync(entry)) {
         const why = r.timedOut ? `npm install did not finish within ${deadlineMs / 1000} s` : `npm install failed (exit ${r.code})`;
         const detail = installFailure(r.out);
+        // A half-finished install (a build killed at the deadline) must not pass for an installed peer next time.
+        rmSync(join(installDir(peer), "node_modules"), { recursive: true, force: true });
         out.push({ peer, reason: `${why}${detail ? `: ${detail}` : ""}` });
+        continue;
+      }
+    }
+    if (peer.check) {
+      const r = spawnSync(process.execPath, ["-e", peer.check], { cwd: packageRoot(peer), encoding: "utf8", timeout: 60_000 });
+      if (r.status !== 0) {
+        const why = r.error?.message ?? (r.signal ? `killed by ${r.signal}` : (r.stderr.split("\n").find((l) => /Error/.test(l)) ?? `exit ${r.status}`));
+        rmSync(join(installDir(peer), "node_modules"), { recursive: true, force: true }); // the next run installs it afresh
+        out.push({ peer, reason: `installed, but does not load: ${why.trim().slice(0, 300)}` });
         continue;
       }
     }
