@@ -13,10 +13,12 @@
 // wall time. Run alone with `node bench/burst.mjs` after a build, or as part
 // of `npm run bench`.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mcpClient } from "./mcp-client.mjs";
+import { BURST_HEADER, burstRow, latencyRow, peerWriteTarget } from "./peer-table.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const brain = join(root, "bin", "brain.js");
@@ -38,42 +40,16 @@ function workspace({ commit = true } = {}) {
 
 const commitCount = (ws) => Number(execFileSync("git", ["rev-list", "--count", "HEAD"], { cwd: ws, env, encoding: "utf8" }).trim());
 
-/** A `brain mcp` process and a way to call its tools; answers are matched to requests by id. */
+/** A `brain mcp` process and a way to call its tools (bench/mcp-client.mjs: deadlines, always stopped). */
 export function mcpServer(cwd, command = [process.execPath, brain, "mcp"]) {
-  const child = spawn(command[0], command.slice(1), { cwd, env, stdio: ["pipe", "pipe", "ignore"] });
-  const pending = new Map();
-  let buffer = "";
-  let next = 1;
-  child.stdout.on("data", (d) => {
-    buffer += d;
-    let nl;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (!line.trim()) continue;
-      const msg = JSON.parse(line);
-      pending.get(msg.id)?.(msg);
-      pending.delete(msg.id);
-    }
-  });
-  const request = (method, params) =>
-    new Promise((resolve) => {
-      const id = next++;
-      pending.set(id, resolve);
-      child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n");
-    });
-  return {
-    async start() {
-      await request("initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } });
-      child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n");
-    },
-    call: (name, args) => request("tools/call", { name, arguments: args }),
-    stop: () =>
-      new Promise((resolve) => {
-        child.on("close", resolve);
-        child.stdin.end();
-      }),
-  };
+  return mcpClient(command, { cwd, env });
+}
+
+/** Entries whose text holds `marker` in the workspace's daily logs: the writes actually kept. */
+function entriesPresent(ws, marker) {
+  let n = 0;
+  for (const f of readdirSync(join(ws, "memory"))) if (f.endsWith(".md")) for (const line of readFileSync(join(ws, "memory", f), "utf8").split("\n")) if (/^- /.test(line) && line.includes(marker)) n++;
+  return n;
 }
 
 /** What a tool call's answer came to: ok, a lock timeout, or another failure. */
@@ -100,13 +76,14 @@ export async function mcpBurst({ servers = 8, calls = 50, command } = {}) {
   const before = commitCount(ws);
   const t = performance.now();
   const results = (
-    await Promise.all(procs.map((p, s) => Promise.all(Array.from({ length: calls }, (_, i) => p.call("brain_log", { text: `burst server ${s} call ${i}` }).then(outcomeOf)))))
+    await Promise.all(procs.map((p, s) => Promise.all(Array.from({ length: calls }, (_, i) => p.call("brain_log", { text: `burst server ${s} call ${i}` }).then(outcomeOf, (err) => ({ ok: false, text: err.message }))))))
   ).flat();
   const ms = performance.now() - t;
   const commits = commitCount(ws) - before;
   await Promise.all(procs.map((p) => p.stop()));
+  const present = entriesPresent(ws, "burst server ");
   rmSync(ws, { recursive: true, force: true });
-  return summary(`${servers} MCP servers × ${calls} brain_log calls in flight`, results, ms, commits);
+  return { ...summary(`${servers} \`brain mcp\` servers × ${calls} brain_log calls in flight`, results, ms, commits), present };
 }
 
 function runBrain(ws, args) {
@@ -135,8 +112,9 @@ export async function cliBurst({ processes = 16, calls = 400 } = {}) {
   ).flat();
   const ms = performance.now() - t;
   const commits = commitCount(ws) - before;
+  const present = entriesPresent(ws, "burst process ");
   rmSync(ws, { recursive: true, force: true });
-  return summary(`${processes} \`brain log\` processes at once, ${calls} writes`, results, ms, commits);
+  return { ...summary(`${processes} \`brain log\` processes at once, ${calls} writes`, results, ms, commits), present };
 }
 
 /** Median ms of one brain_log over MCP, one call at a time (after `warm` untimed calls). */
@@ -156,31 +134,75 @@ export async function mcpLatency({ commit = true, runs = 41, warm = 3, command }
   return median(xs);
 }
 
-/** Runs everything; returns markdown lines for the results table. */
-export async function benchBurst({ servers = 8, calls = 50, processes = 16 } = {}) {
+/**
+ * The peers' rows (bench/peers.mjs), measured on the same workloads as
+ * brain's: `prepared` is preparePeers()'s answer, or null when skipped.
+ * A peer that cannot be installed, started or written to is a row saying so.
+ */
+async function measurePeers(prepared, { servers, calls }) {
+  if (!prepared) return [];
+  const { peerBurst, peerLatency } = await import("./peers.mjs");
+  const out = [];
+  for (const p of prepared) {
+    const name = `${p.peer.pkg} ${p.peer.version}`;
+    const row = { name, tool: p.peer.tool };
+    if (p.reason) {
+      out.push({ ...row, latency: { reason: p.reason }, burst: { reason: p.reason } });
+      continue;
+    }
+    const latency = await peerLatency(p).then((ms) => ({ ms }), (err) => ({ reason: err.message }));
+    const burst = await peerBurst(p, { servers, calls }).then((b) => b, (err) => ({ reason: err.message }));
+    if (latency.ms !== undefined) process.stderr.write(`bench: ${name} ${p.peer.tool} over MCP ${latency.ms.toFixed(1)} ms\n`);
+    if (burst.reason === undefined) process.stderr.write(`bench: ${name} burst: ${burst.ok}/${burst.calls} ok, ${burst.present} present, ${(burst.ms / 1000).toFixed(1)} s\n`);
+    out.push({ ...row, latency, burst });
+  }
+  return out;
+}
+
+/** Runs everything; returns markdown lines for the results table. `peers`: preparePeers()'s answer, or null to leave them out. */
+export async function benchBurst({ servers = 8, calls = 50, processes = 16, peers = null } = {}) {
   const withCommit = await mcpLatency({ commit: true });
   const withoutCommit = await mcpLatency({ commit: false });
   process.stderr.write(`bench: brain_log over MCP ${withCommit.toFixed(1)} ms with commit, ${withoutCommit.toFixed(1)} ms without\n`);
   const bursts = [await mcpBurst({ servers, calls }), await cliBurst({ processes, calls: servers * calls })];
-  for (const b of bursts) process.stderr.write(`bench: ${b.name}: ${b.ok}/${b.calls} ok, ${b.commits} commits, ${b.lockTimeouts} lock timeouts, ${(b.ms / 1000).toFixed(1)} s, ${b.perSecond.toFixed(1)} commits/s\n`);
-  const met = (b) => (b.ok === b.calls && b.commits === b.calls && b.lockTimeouts === 0 && b.perSecond >= 50 ? "yes" : "no");
+  for (const b of bursts) process.stderr.write(`bench: ${b.name}: ${b.ok}/${b.calls} ok, ${b.commits} commits, ${b.present} present, ${b.lockTimeouts} lock timeouts, ${(b.ms / 1000).toFixed(1)} s, ${b.perSecond.toFixed(1)} commits/s\n`);
+  const met = (b) => (b.ok === b.calls && b.commits === b.calls && b.present === b.calls && b.lockTimeouts === 0 && b.perSecond >= 50 ? "yes" : "no");
+  const measured = await measurePeers(peers, { servers, calls });
+  const peerWrite = peerWriteTarget(
+    withCommit,
+    measured.map((p) => ({ name: p.name, ...p.latency })),
+  );
+  const peerLines = measured.length
+    ? [
+        "",
+        `The peers on the same workloads, each on a store of its own: ${measured.map((p) => `${p.name} (\`${p.tool}\`)`).join(", ")}. ` +
+          "Neither commits: their write is a file rewrite (server-memory's JSONL) or a SQLite insert (memory-keeper). " +
+          "\"Present afterwards\" reads the store back once every server has exited.",
+      ]
+    : [];
   return [
     "## Writes at agent speed",
     "",
-    "Many writers on one workspace at once; every write is to succeed and be its own commit, with no lock timeout, at ≥ 50 commits/s.",
+    "Many writers on one workspace at once; every write is to succeed and be its own commit, with no lock timeout, at ≥ 50 commits/s (per second: brain's commits, a peer's writes present afterwards).",
+    ...peerLines,
     "",
-    "| burst | succeeded | commits | lock timeouts | seconds | commits/s | ok |",
-    "|---|---:|---:|---:|---:|---:|:--:|",
-    ...bursts.map((b) => `| ${b.name} | ${b.ok}/${b.calls} | ${b.commits} | ${b.lockTimeouts} | ${(b.ms / 1000).toFixed(1)} | ${b.perSecond.toFixed(1)} | ${met(b)} |`),
+    ...BURST_HEADER,
+    ...bursts.map((b) => burstRow({ ...b, target: met(b) })),
+    ...measured.map((p) => burstRow({ name: `${servers} ${p.name} servers × ${calls} \`${p.tool}\` calls in flight`, ...p.burst })),
     "",
-    "One brain_log over MCP, one call at a time, from request to answer:",
+    "One write over MCP, one call at a time, from request to answer:",
     "",
-    "| brain_log over MCP | median ms | target | ok |",
+    "| write over MCP | median ms | target | ok |",
     "|---|---:|---:|:--:|",
-    `| with its commit | ${withCommit.toFixed(1)} | ≤ 15 ms | ${withCommit <= 15 ? "yes" : "no"} |`,
-    `| commits turned off | ${withoutCommit.toFixed(1)} | ≤ 5 ms | ${withoutCommit <= 5 ? "yes" : "no"} |`,
+    latencyRow({ name: "brain_log with its commit", ms: withCommit, target: "≤ 15 ms", ok: withCommit <= 15 ? "yes" : "no" }),
+    ...(peers ? [latencyRow({ name: "brain_log with its commit, against the peers", ms: withCommit, target: peerWrite.text, ok: peerWrite.ok })] : []),
+    latencyRow({ name: "brain_log, commits turned off", ms: withoutCommit, target: "≤ 5 ms", ok: withoutCommit <= 5 ? "yes" : "no" }),
+    ...measured.map((p) => latencyRow({ name: `${p.name} \`${p.tool}\` (no commit)`, ...p.latency })),
     "",
   ].join("\n");
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.stdout.write(await benchBurst());
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const peers = process.env.BENCH_SKIP_PEERS ? null : await (await import("./peers.mjs")).preparePeers();
+  process.stdout.write(await benchBurst({ peers }));
+}

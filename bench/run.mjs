@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir, cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cell } from "./peer-table.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const brain = join(root, "bin", "brain.js");
@@ -145,6 +146,19 @@ for (const [name, argv, target, make, before, cwd, input] of cases) {
   process.stderr.write(`bench: ${name} ${ms.toFixed(1)} ms\n`);
 }
 
+// The two peer MCP memory servers, installed on demand into bench/.peers/ (never brain's dependencies):
+// their start-up here, their writes beside brain's in the burst section. BENCH_SKIP_PEERS=1 leaves them out.
+const peers = process.env.BENCH_SKIP_PEERS ? null : await (await import("./peers.mjs")).preparePeers();
+for (const p of peers ?? []) {
+  const { peerInitialize } = await import("./peers.mjs");
+  const name = `${p.peer.pkg} ${p.peer.version} until it answers \`initialize\``;
+  const row = p.reason
+    ? { name, reason: p.reason }
+    : await peerInitialize(p, { runs }).then((ms) => ({ name, ms, ratio: ms / unit, target: null }), (err) => ({ name, reason: `did not start: ${err.message}` }));
+  rows.push(row);
+  process.stderr.write(`bench: ${name} ${row.reason ?? `${row.ms.toFixed(1)} ms`}\n`);
+}
+
 /** A target is a ratio to `node -e 0`, or `{ ms }`, an absolute limit in milliseconds. */
 function targetText(target) {
   if (!target) return "";
@@ -163,7 +177,7 @@ const lines = [
   "",
   "| command | median ms | × `node -e 0` | target | ok |",
   "|---|---:|---:|---:|:--:|",
-  ...rows.map((r) => `| ${r.name} | ${r.ms.toFixed(1)} | ${r.ratio.toFixed(2)} | ${targetText(r.target)} | ${targetMet(r)} |`),
+  ...rows.map((r) => (r.reason ? `| ${r.name} | not measured: ${cell(r.reason)} |  |  |  |` : `| ${r.name} | ${r.ms.toFixed(1)} | ${r.ratio.toFixed(2)} | ${targetText(r.target)} | ${targetMet(r)} |`)),
   "",
 ];
 // Library throughput of recordStrategy, written through to a 10,000-problem strategies.json.
@@ -186,7 +200,7 @@ if (!process.env.BENCH_SKIP_LOCK) {
 }
 if (!process.env.BENCH_SKIP_BURST) {
   const { benchBurst } = await import("./burst.mjs");
-  lines.push(await benchBurst());
+  lines.push(await benchBurst({ peers }));
 }
 if (!process.env.BENCH_SKIP_SCALE) {
   const { benchScale } = await import("./scale.mjs");
