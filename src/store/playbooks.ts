@@ -482,15 +482,27 @@ function safeSlug(name: string): string | null {
 
 /**
  * Every `playbooks/*.md` but the README, parsed and schema-checked, sorted by
- * slug. Files that fail are reported in `warnings` and left out.
+ * slug. Files that fail are reported in `warnings` and left out. `parse`
+ * stands in for parsePlaybook when a reader needs only part of a playbook
+ * (and may remember it: `brain stats`); it throws as parsePlaybook does.
  */
-export function readPlaybooks(root: string, warnings: string[]): { playbooks: Playbook[]; files: string[] } {
+export function readPlaybooks(root: string, warnings: string[]): { playbooks: Playbook[]; files: string[] };
+export function readPlaybooks<T extends { slug: string; file: string }>(
+  root: string,
+  warnings: string[],
+  parse: (text: string, file: string) => T,
+): { playbooks: T[]; files: string[] };
+export function readPlaybooks(
+  root: string,
+  warnings: string[],
+  parse: (text: string, file: string) => { slug: string; file: string } = parsePlaybook,
+): { playbooks: Array<{ slug: string; file: string }>; files: string[] } {
   const files = listPlaybookFiles(root);
-  const playbooks: Playbook[] = [];
+  const playbooks: Array<{ slug: string; file: string }> = [];
   for (const file of files) {
     try {
       const text = readTextIfExists(resolveInside(root, file), file);
-      if (text !== null) playbooks.push(parsePlaybook(text, file));
+      if (text !== null) playbooks.push(parse(text, file));
     } catch (err) {
       if (!(err instanceof BrainError)) throw err;
       warnings.push(err.message);
