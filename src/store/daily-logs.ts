@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { BrainError, CorruptFileError } from "../core/errors.js";
-import { dailyLogOfPath } from "../core/daily-log.js";
+import { dailyLogOfPath, type LogSource } from "../core/daily-log.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { MEMORY_ARCHIVE_DIR, MEMORY_DIR } from "../core/layout.js";
 
@@ -78,4 +78,23 @@ export function readDailyLog(root: string, log: Pick<DailyLogFile, "path" | "gzi
   } catch (err) {
     throw new CorruptFileError(log.path, `it is not a readable gzip archive (${(err as Error).message}); brain reads it and never writes it`, { cause: err });
   }
+}
+
+/**
+ * The daily logs and dated memory files, live and archived (gzipped
+ * archives included; see listDailyLogs), oldest first, each with whether it
+ * is archived. A file that cannot be read is skipped with a warning.
+ */
+export function readLogSources(root: string, warnings: string[]): Array<LogSource & { archived: boolean }> {
+  const logs: Array<LogSource & { archived: boolean }> = [];
+  for (const log of listDailyLogs(root)) {
+    try {
+      const source = readDailyLog(root, log);
+      if (source !== null) logs.push({ path: log.path, date: log.date, source, archived: log.archived });
+    } catch (err) {
+      if (!(err instanceof BrainError)) throw err;
+      warnings.push(`${log.path} skipped: ${err.message}`);
+    }
+  }
+  return logs.sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));
 }

@@ -4,9 +4,7 @@ import { join } from "node:path";
 import { addDays, isIsoDate, localDate } from "../core/dates.js";
 import { BrainError, UsageError } from "../core/errors.js";
 import { ownRecord } from "../core/own-record.js";
-import { parsePlaybook } from "../core/playbooks/parse.js";
-import { utf8Bytes } from "../core/memory/memory-file.js";
-import { parseRules } from "../core/consolidation/rules-file.js";
+import { utf8Bytes } from "../core/text/utf8.js";
 import { computeStats, statsLogDigest, statsProblemMatcher, type Stats, type StatsCommit, type StatsLog, type StatsLogDigest, type StatsPlaybook } from "../core/stats.js";
 import { createRegistry, parseStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
@@ -14,7 +12,8 @@ import { VERSION } from "../core/version.js";
 import type { StrategyRegistry } from "../core/strategies/registry.js";
 import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { brainCommits } from "./git/history.js";
-import { readFrequency, readLogSources, readPlaybooks } from "./playbooks.js";
+import { readLogSources } from "./daily-logs.js";
+import { parsePlaybookFiles, readFrequency, readPlaybookFiles } from "./playbook-files.js";
 
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { BRAIN_FILES, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
@@ -65,10 +64,15 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
   // A playbook exists from the first brain commit that wrote it; without one, it counts as always there.
   const firstWritten = new Map<string, string>();
   for (const c of commits) for (const f of c.files) if (!firstWritten.has(f) || c.date < firstWritten.get(f)!) firstWritten.set(f, c.date);
-  const read = readPlaybooks(ws.root, warnings, (text, file) => {
+  // The YAML and markdown parsers are loaded only when a playbook or rules file is not in the cache.
+  const playbookFiles = readPlaybookFiles(ws.root);
+  const parsePlaybook = playbookFiles.every((f) => "fault" in f || f.text === null || cache.has(f.file, f.text, "playbook"))
+    ? null
+    : (await import("../core/playbooks/parse.js")).parsePlaybook;
+  const read = parsePlaybookFiles(playbookFiles, warnings, (text, file) => {
     const known = cache.digest(file, text, "playbook", () => {
       try {
-        const pb = parsePlaybook(text, file);
+        const pb = parsePlaybook!(text, file);
         return { name: pb.name, steps: pb.steps, slug: pb.slug };
       } catch (err) {
         if (!(err instanceof BrainError)) throw err;
@@ -78,7 +82,7 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
     if ("fault" in known) throw new BrainError(known.fault);
     return { ...known, file };
   });
-  const playbooks: StatsPlaybook[] = read.playbooks.map((pb) => ({
+  const playbooks: StatsPlaybook[] = read.map((pb) => ({
     name: pb.name,
     steps: pb.steps,
     slug: pb.slug,
@@ -88,12 +92,15 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
   const frequency = readFrequency(ws.root, warnings);
 
   let rules = 0;
-  for (const file of RULES_FILES) {
-    const text = readTextIfExists(join(ws.root, file), file);
+  const rulesTexts = RULES_FILES.map((file) => ({ file, text: readTextIfExists(join(ws.root, file), file) }));
+  const parseRules = rulesTexts.every((r) => r.text === null || cache.has(r.file, r.text, "rules"))
+    ? null
+    : (await import("../core/consolidation/rules-file.js")).parseRules;
+  for (const { file, text } of rulesTexts) {
     if (text === null) continue;
     const known = cache.digest(file, text, "rules", () => {
       try {
-        return { count: parseRules(text).length };
+        return { count: parseRules!(text).length };
       } catch (err) {
         return { fault: (err as Error).message };
       }
@@ -196,9 +203,26 @@ class StatsCache {
     };
   }
 
+  /** Hashes of the texts asked about, by path. */
+  private readonly hashes = new Map<string, { text: string; hash: string }>();
+
+  private hashOf(path: string, text: string): string {
+    const known = this.hashes.get(path);
+    if (known?.text === text) return known.hash;
+    const hash = sha1(text);
+    this.hashes.set(path, { text, hash });
+    return hash;
+  }
+
+  /** True when the cache holds a digest of `path` for exactly this `text`. */
+  has(path: string, text: string, kind: DigestKind): boolean {
+    const old = Object.hasOwn(this.oldFiles, path) ? this.oldFiles[path] : undefined;
+    return old !== undefined && old.kind === kind && old.sha1 === this.hashOf(path, text);
+  }
+
   /** The digest of `path` kept for exactly this `text`, else `make()`'s, which is kept. */
   digest<K extends DigestKind>(path: string, text: string, kind: K, make: () => FileDigests[K]): FileDigests[K] {
-    const hash = sha1(text);
+    const hash = this.hashOf(path, text);
     const old = Object.hasOwn(this.oldFiles, path) ? this.oldFiles[path] : undefined;
     if (old && old.sha1 === hash && old.kind === kind) {
       this.files[path] = old;
