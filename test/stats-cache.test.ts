@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -166,5 +167,22 @@ describe("brain stats cache", () => {
     const other = readCache(ws);
     writeFileSync(join(ws, CACHE), JSON.stringify({ ...other, v: "stats-cache-1|0.0.0" }));
     expect((await stats()).counts.entries.error).toBe(3);
+  });
+
+  it("reads no log through a folder that a symlink takes outside the workspace, and names each log it skips", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "brain-outside-"));
+    writeFileSync(join(outside, "2026-11-20.md"), "# 2026-11-20\n\n- 09:00 [error] ENOSPC: no space left on device, write\n");
+    const ws = gitWorkspace({ "strategies.json": REGISTRY, "memory/2026-11-19.md": "# 2026-11-19\n\n- 09:00 [lesson] Free the port first\n" });
+    mkdirSync(join(ws, "memory"), { recursive: true });
+    symlinkSync(outside, join(ws, "memory/archive"));
+    for (const run of ["cold", "warm"]) {
+      const r = await runBrain(["stats", "--json"], { cwd: ws, env });
+      expect(r.code, `${run}: ${r.stderr}`).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.counts.entries).toMatchObject({ lesson: 1, error: 0 });
+      expect(out.warnings).toEqual([expect.stringMatching(/^memory\/archive\/2026-11-20\.md skipped: .*outside the workspace/)]);
+    }
+    expect(Object.keys(readCache(ws).files)).toEqual(["memory/2026-11-19.md"]);
+    rmSync(outside, { recursive: true, force: true });
   });
 });
