@@ -2,7 +2,7 @@ import { commitVerb, parseCommitSubject } from "./commit/subject.js";
 import { addDays, daysBetween } from "./dates.js";
 import { errorPartOf, mentionsFix, parseErrorFix } from "./memory/error-fix.js";
 import { ENTRY_KINDS, entriesWorthReading, parsedLogOf, type EntryKind, type LogSource, type ParsedLog } from "./daily-log.js";
-import { playbookCoverage } from "./playbooks/detect.js";
+import { logOperations, playbookCoverage, type LogOperations } from "./playbooks/detect.js";
 import type { FrequencyRecord } from "./playbooks/frequency.js";
 import type { KnownPlaybook } from "./playbooks/suggestion.js";
 import { createProblemMatcher } from "./signature/matcher.js";
@@ -45,9 +45,47 @@ export interface StatsCommit {
 /** A playbook and the day it first appeared (null when unknown: counted as always there). */
 export type StatsPlaybook = KnownPlaybook & { since: string | null };
 
+/**
+ * All the metrics need of one daily log, whatever the period: plain data
+ * that depends on the log's text alone, so a store may keep it (as JSON)
+ * for as long as the text is unchanged.
+ */
+export interface StatsLogDigest {
+  /** {@link ParsedLog.consolidated}. */
+  consolidated: string | null;
+  /** Entries worth reading ({@link entriesWorthReading}), by kind; kinds without any are left out. */
+  kinds: Partial<Record<EntryKind, number>>;
+  /** `[error]` entries, and `[fix]` entries naming their error: the error part of the text, and whether it mentions a fix. In log order. */
+  errors: Array<{ text: string; fix: boolean }>;
+  /** What the log contributes to playbook detection. */
+  operations: LogOperations;
+}
+
+/** A daily log as the metrics read it: its text, or the digest of its text. */
+export type StatsLog = (LogSource | { path: string; date: string; digest: StatsLogDigest }) & { archived?: boolean };
+
+/** {@link StatsLogDigest} of a log. */
+export function statsLogDigest(log: LogSource): StatsLogDigest {
+  const parsed = parsedLogOf(log);
+  const kinds: Partial<Record<EntryKind, number>> = {};
+  for (const e of entriesWorthReading(parsed)) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
+  const errors: StatsLogDigest["errors"] = [];
+  for (const e of parsed.entries) {
+    if (e.kind !== "error" && e.kind !== "fix") continue;
+    // A `[fix]` entry that does not say which error it fixes cannot be tied to a signature.
+    if (e.kind === "fix" && parseErrorFix(e.text)?.error == null) continue;
+    const text = errorPartOf(e.text);
+    if (text) errors.push({ text, fix: mentionsFix(e.text) });
+  }
+  return { consolidated: parsed.consolidated, kinds, errors, operations: logOperations(log) };
+}
+
 export interface StatsInput {
-  /** Daily logs, live and archived; `archived` logs are never waiting for consolidation. */
-  logs: ReadonlyArray<LogSource & { archived?: boolean }>;
+  /**
+   * Daily logs, live and archived; `archived` logs are never waiting for
+   * consolidation. A log given by its digest is not read again.
+   */
+  logs: readonly StatsLog[];
   registry: StrategyRegistry;
   thresholds?: StrategyThresholds;
   playbooks: readonly StatsPlaybook[];
@@ -184,18 +222,12 @@ interface Occurrence {
  * occurrences, oldest first: those of the period, and those carrying a fix.
  * An error from before the period without a fix bears on no metric.
  */
-function errorOccurrences(logs: ReadonlyArray<{ log: LogSource; parsed: ParsedLog }>, since: string, today: string): Occurrence[] {
+function errorOccurrences(logs: ReadonlyArray<{ log: StatsLog; digest: StatsLogDigest }>, since: string, today: string): Occurrence[] {
   const out: Occurrence[] = [];
-  for (const { log, parsed } of logs) {
+  for (const { log, digest } of logs) {
     const inPeriod = log.date >= since && log.date <= today;
-    for (const e of parsed.entries) {
-      if (e.kind !== "error" && e.kind !== "fix") continue;
-      const fix = mentionsFix(e.text);
+    for (const { text, fix } of digest.errors) {
       if (!fix && !inPeriod) continue;
-      // A `[fix]` entry that does not say which error it fixes cannot be tied to a signature.
-      if (e.kind === "fix" && parseErrorFix(e.text)?.error == null) continue;
-      const text = errorPartOf(e.text);
-      if (!text) continue;
       out.push({ date: log.date, signature: errorSignature(text), text, fix, inPeriod });
     }
   }
@@ -315,8 +347,8 @@ function lastConsolidation(dates: readonly string[], day: string): string | null
   return last;
 }
 
-function playbookCoverageAt(input: StatsInput, day: string) {
-  const logs = input.logs.filter((l) => l.date <= day);
+function playbookCoverageAt(input: StatsInput, digests: ReadonlyArray<{ log: StatsLog; digest: StatsLogDigest }>, day: string) {
+  const logs = digests.filter((d) => d.log.date <= day).map((d) => ({ path: d.log.path, date: d.log.date, operations: d.digest.operations }));
   const playbooks = input.playbooks.filter((p) => p.since === null || p.since <= day);
   const frequency = (input.frequency ?? []).filter((f) => f.lastUsed === null || f.lastUsed <= day);
   return playbookCoverage(logs, playbooks, { frequency });
@@ -336,8 +368,8 @@ export function weeksOf(since: string, today: string): Array<{ from: string; to:
 export function computeStats(input: StatsInput): Stats {
   const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
   const { since, today } = input;
-  // Each log is parsed once; the error facts, the counts and the trend all read what it holds.
-  const parsed = input.logs.map((l) => ({ log: l, parsed: parsedLogOf(l) }));
+  // Each log is digested once (unless given digested); the error facts, the counts and the trend all read its digest.
+  const parsed = input.logs.map((l) => ({ log: l, digest: "digest" in l ? l.digest : statsLogDigest(l) }));
   const facts = signatureFacts(input, errorOccurrences(parsed, since, today));
   const now = errorMetrics(facts, since, today);
   const ratio = (n: number, d: number) => (d ? n / d : null);
@@ -345,13 +377,13 @@ export function computeStats(input: StatsInput): Stats {
   const repeatRate = ratio(now.repeated.length, now.seen.length);
   const coverage = ratio(now.covered.length, now.seen.length);
   const consolidations = [
-    ...parsed.map((p) => p.parsed.consolidated).filter((d): d is string => d !== null),
+    ...parsed.map((p) => p.digest.consolidated).filter((d): d is string => d !== null),
     ...input.commits.filter((c) => commitVerb(c.subject) === "consolidate").map((c) => c.date),
   ];
   const last = lastConsolidation(consolidations, today);
   const freshness = last === null ? null : daysBetween(last, today);
-  const waiting = parsed.filter((p) => !p.log.archived && p.log.date < today && p.parsed.consolidated === null).length;
-  const pb = playbookCoverageAt(input, today);
+  const waiting = parsed.filter((p) => !p.log.archived && p.log.date < today && p.digest.consolidated === null).length;
+  const pb = playbookCoverageAt(input, parsed, today);
 
   const metrics: Metric[] = [
     {
@@ -402,11 +434,12 @@ export function computeStats(input: StatsInput): Stats {
 
   const entries = Object.fromEntries(ENTRY_KINDS.map((k) => [k, 0])) as Record<EntryKind, number> & { total: number };
   entries.total = 0;
-  for (const { log, parsed: p } of parsed) {
+  for (const { log, digest } of parsed) {
     if (log.date < since || log.date > today) continue;
-    for (const e of entriesWorthReading(p)) {
-      entries[e.kind]++;
-      entries.total++;
+    for (const kind of ENTRY_KINDS) {
+      const n = digest.kinds[kind] ?? 0;
+      entries[kind] += n;
+      entries.total += n;
     }
   }
   const solutions = Object.fromEntries(SOLUTION_STATUSES.map((s) => [s, 0])) as Record<SolutionStatus, number>;
@@ -438,7 +471,7 @@ export function computeStats(input: StatsInput): Stats {
       errorRepeatRate: ratio(e.repeated.length, e.seen.length),
       strategyCoverage: ratio(e.covered.length, e.seen.length),
       memoryFreshness: lastThen === null ? null : daysBetween(lastThen, w.to),
-      playbookCoverage: playbookCoverageAt(input, w.to).ratio,
+      playbookCoverage: playbookCoverageAt(input, parsed, w.to).ratio,
     };
   });
 

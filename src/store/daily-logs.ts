@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { BrainError, CorruptFileError } from "../core/errors.js";
-import { dailyLogOfPath } from "../core/daily-log.js";
+import { dailyLogOfPath, type LogSource } from "../core/daily-log.js";
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { MEMORY_ARCHIVE_DIR, MEMORY_DIR } from "../core/layout.js";
 
@@ -63,8 +63,12 @@ export function listDailyLogs(root: string): DailyLogFile[] {
  * the path must stay inside the workspace. With `strict`, text that is not
  * UTF-8 is refused (for a file brain is about to write back).
  */
-export function readDailyLog(root: string, log: Pick<DailyLogFile, "path" | "gzipped">, options: { strict?: boolean } = {}): string | null {
-  const full = resolveInside(root, log.path);
+export function readDailyLog(
+  root: string,
+  log: Pick<DailyLogFile, "path" | "gzipped">,
+  options: { strict?: boolean; folders?: Map<string, string> } = {},
+): string | null {
+  const full = options.folders ? insideListedFolder(root, log.path, options.folders) : resolveInside(root, log.path);
   if (!log.gzipped) return readTextIfExists(full, log.path, options);
   let bytes: Buffer;
   try {
@@ -78,4 +82,46 @@ export function readDailyLog(root: string, log: Pick<DailyLogFile, "path" | "gzi
   } catch (err) {
     throw new CorruptFileError(log.path, `it is not a readable gzip archive (${(err as Error).message}); brain reads it and never writes it`, { cause: err });
   }
+}
+
+/**
+ * The daily logs and dated memory files, live and archived (gzipped
+ * archives included; see listDailyLogs), oldest first, each with whether it
+ * is archived. A file that cannot be read is skipped with a warning.
+ */
+export function readLogSources(root: string, warnings: string[]): Array<LogSource & { archived: boolean }> {
+  const logs: Array<LogSource & { archived: boolean }> = [];
+  const folders = new Map<string, string>();
+  for (const log of listDailyLogs(root)) {
+    try {
+      const source = readDailyLog(root, log, { folders });
+      if (source !== null) logs.push({ path: log.path, date: log.date, source, archived: log.archived });
+    } catch (err) {
+      if (!(err instanceof BrainError)) throw err;
+      warnings.push(`${log.path} skipped: ${err.message}`);
+    }
+  }
+  return logs.sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));
+}
+
+/**
+ * The full path of a log listDailyLogs found: a regular file, not a symlink,
+ * so it is inside the workspace when its folder is. Each folder is checked
+ * once (`folders` keeps the answers, "" for a folder outside), not every one
+ * of a thousand logs; a log in a folder outside is refused by resolveInside,
+ * naming the log.
+ */
+function insideListedFolder(root: string, path: string, folders: Map<string, string>): string {
+  const cut = path.lastIndexOf("/");
+  const folder = path.slice(0, cut);
+  let full = folders.get(folder);
+  if (full === undefined) {
+    try {
+      full = resolveInside(root, folder);
+    } catch {
+      full = "";
+    }
+    folders.set(folder, full);
+  }
+  return full === "" ? resolveInside(root, path) : join(full, path.slice(cut + 1));
 }

@@ -2,8 +2,7 @@ import { formatCommitSubject } from "../core/commit/subject.js";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { localDate } from "../core/dates.js";
-import { BrainError, FileExistsError, NotFoundError, UsageError } from "../core/errors.js";
-import type { LogSource } from "../core/daily-log.js";
+import { FileExistsError, NotFoundError, UsageError } from "../core/errors.js";
 import { playbookCoverage, suggestPlaybooks as detectSuggestions } from "../core/playbooks/detect.js";
 import { fillPlaybookTemplate, plainNumber, renderPlaybook } from "../core/playbooks/format.js";
 import { matchPlaybooks } from "../core/playbooks/match.js";
@@ -14,17 +13,19 @@ import { renderSteps } from "../core/playbooks/render-steps.js";
 import { draftFromSuggestion, type PlaybookCoverage, type PlaybookSuggestion } from "../core/playbooks/suggestion.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { ownRecord } from "../core/own-record.js";
-import { parseFrequency, type FrequencyRecord } from "../core/playbooks/frequency.js";
 import { toSlug } from "../core/text/slug.js";
 import { redactName, redactSecrets } from "../core/redaction/redact.js";
-import { listDailyLogs, readDailyLog } from "./daily-logs.js";
-import { listPlaybookFiles } from "./playbook-files.js";
+import { readLogSources } from "./daily-logs.js";
+import { listPlaybookFiles, parsePlaybookFiles, readFrequency, readPlaybookFiles } from "./playbook-files.js";
+
+// Read here first; kept importable from here.
+export { readLogSources, readFrequency };
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { packageRoot } from "./package-files.js";
 import { openWorkspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";
 import { writeWorkspace } from "./workspace/transaction.js";
 import type { CommitInfo } from "./workspace/commit.js";
-import { PLAYBOOKS_DIR, FREQUENCY_PATH } from "../core/layout.js";
+import { PLAYBOOKS_DIR } from "../core/layout.js";
 
 /** Slugs that name something else in playbooks/ (its README), never a playbook. */
 const RESERVED_SLUGS = new Set(["readme"]);
@@ -485,59 +486,8 @@ function safeSlug(name: string): string | null {
  * slug. Files that fail are reported in `warnings` and left out.
  */
 export function readPlaybooks(root: string, warnings: string[]): { playbooks: Playbook[]; files: string[] } {
-  const files = listPlaybookFiles(root);
-  const playbooks: Playbook[] = [];
-  for (const file of files) {
-    try {
-      const text = readTextIfExists(resolveInside(root, file), file);
-      if (text !== null) playbooks.push(parsePlaybook(text, file));
-    } catch (err) {
-      if (!(err instanceof BrainError)) throw err;
-      warnings.push(err.message);
-    }
-  }
-  playbooks.sort((a, b) => a.slug.localeCompare(b.slug) || a.file.localeCompare(b.file));
-  return { playbooks, files };
-}
-
-/**
- * The daily logs and dated memory files, live and archived (gzipped
- * archives included; see listDailyLogs), oldest first, each with whether it
- * is archived. A file that cannot be read is skipped with a warning.
- */
-export function readLogSources(root: string, warnings: string[]): Array<LogSource & { archived: boolean }> {
-  const logs: Array<LogSource & { archived: boolean }> = [];
-  for (const log of listDailyLogs(root)) {
-    try {
-      const source = readDailyLog(root, log);
-      if (source !== null) logs.push({ path: log.path, date: log.date, source, archived: log.archived });
-    } catch (err) {
-      if (!(err instanceof BrainError)) throw err;
-      warnings.push(`${log.path} skipped: ${err.message}`);
-    }
-  }
-  return logs.sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));
-}
-
-/**
- * The operations counted in `playbooks/frequency.json`, or none when it is
- * missing. A file that cannot be read, or entries in it that make no sense,
- * are reported in `warnings` naming the file and skipped; brain never
- * rewrites it.
- */
-export function readFrequency(root: string, warnings: string[]): FrequencyRecord[] {
-  let text: string | null;
-  try {
-    text = readTextIfExists(resolveInside(root, FREQUENCY_PATH), FREQUENCY_PATH);
-  } catch (err) {
-    if (!(err instanceof BrainError)) throw err;
-    warnings.push(`${FREQUENCY_PATH} skipped: ${err.message}`);
-    return [];
-  }
-  if (text === null) return [];
-  const { records, problems } = parseFrequency(text);
-  for (const p of problems) warnings.push(`${FREQUENCY_PATH}: ${p}${records.length ? "" : "; its counts are left out"}.`);
-  return records;
+  const read = readPlaybookFiles(root);
+  return { playbooks: parsePlaybookFiles(read, warnings, parsePlaybook), files: read.map((r) => r.file) };
 }
 
 /** Most repeated first, then by name, so the list reads as a to-do list. */

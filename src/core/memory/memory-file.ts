@@ -27,6 +27,7 @@ import {
   type SourceRef,
 } from "./provenance.js";
 import { makeEntryId } from "../text/match.js";
+import { utf8Bytes } from "../text/utf8.js";
 
 /**
  * MEMORY.md as brain sees it: whatever a person wrote, plus brain's own
@@ -443,20 +444,8 @@ export function stripProvenance(source: string, markers?: ReadonlyMap<string, st
   return out;
 }
 
-/** Size of a text in UTF-8 bytes, the unit of the MEMORY.md cap. */
-export function utf8Bytes(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
+// The MEMORY.md cap is counted in UTF-8 bytes; kept importable from here.
+export { utf8Bytes };
 
 /** What an entry's score is measured against: the day, and how fast evidence fades. */
 export interface ScoreOptions {

@@ -32,7 +32,7 @@ export function suggestPlaybooks(
  * (same name slug, or the same steps).
  */
 export function playbookCoverage(
-  logs: readonly LogSource[],
+  logs: ReadonlyArray<LogSource | LoggedOperations>,
   playbooks: readonly KnownPlaybook[],
   options: SuggestOptions = {},
 ): PlaybookCoverage {
@@ -43,10 +43,17 @@ export function playbookCoverage(
   return { repeated: ops.length, covered, ratio: ops.length ? covered / ops.length : null, uncovered };
 }
 
-/** What one log contributes to detection: its `[op]` episodes by name slug, and its free-form command sequences. */
-interface LogOperations {
+/** What one log contributes to detection: its `[op]` episodes by name slug, and its free-form command sequences. Plain data (a cache may keep it as JSON). */
+export interface LogOperations {
   ops: Array<{ slug: string; name: string; episode: Episode }>;
   freeform: Episode[];
+}
+
+/** A log known only by what it contributes to detection ({@link logOperations} of it, kept from an earlier read). */
+export interface LoggedOperations {
+  path: string;
+  date: string;
+  operations: LogOperations;
 }
 
 /*
@@ -57,7 +64,8 @@ interface LogOperations {
  */
 const operationsByLog = new WeakMap<LogSource, LogOperations>();
 
-function operationsOf(log: LogSource): LogOperations {
+/** What `log` contributes to detection, scanned once per log object. */
+export function logOperations(log: LogSource): LogOperations {
   const cached = operationsByLog.get(log);
   if (cached) return cached;
   const parsed = parsedLogOf(log);
@@ -91,13 +99,13 @@ function operationsOf(log: LogSource): LogOperations {
   return result;
 }
 
-function detectOperations(logs: readonly LogSource[], min: number, frequency: readonly FrequencyRecord[]): PlaybookSuggestion[] {
+function detectOperations(logs: ReadonlyArray<LogSource | LoggedOperations>, min: number, frequency: readonly FrequencyRecord[]): PlaybookSuggestion[] {
   const threshold = Math.max(1, Math.floor(min));
   const sorted = [...logs].sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path));
   const ops = new Map<string, { names: string[]; episodes: Episode[] }>();
   const freeform: Episode[] = [];
   for (const log of sorted) {
-    const found = operationsOf(log);
+    const found = "operations" in log ? log.operations : logOperations(log);
     for (const { slug, name, episode } of found.ops) {
       const group = ops.get(slug) ?? { names: [], episodes: [] };
       group.names.push(name);
