@@ -116,8 +116,11 @@ async function bundleCli() {
     logLevel: "warning",
     plugins: [skipUnusedMcpParts, jsoncParserEsm],
     define: { __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version) },
-    // Bundled CommonJS dependencies call require() for Node built-ins.
-    banner: { js: "import { createRequire as __brainCreateRequire } from 'node:module'; const require = __brainCreateRequire(import.meta.url);" },
+    // Bundled CommonJS dependencies call require() for Node built-ins. Every chunk carries this banner and few
+    // ever call it: the real require is made on a chunk's first call, not while each of a command's chunks loads.
+    banner: {
+      js: "import { createRequire as __brainCreateRequire } from 'node:module'; let __brainRequire; const require = (id) => (__brainRequire ??= __brainCreateRequire(import.meta.url))(id);",
+    },
   });
   log("CLI bundled into dist/cli/");
 }

@@ -97,6 +97,22 @@ export function recordCommand(mod: AnyCommand): CommandSpec {
   return spec;
 }
 
+const recorded = new WeakMap<AnyCommand, CommandSpec>();
+
+/**
+ * The spec of the top-level command named `word`, or undefined. Only that
+ * command's builder runs (once per process): a CLI start does not pay for
+ * recording the other commands it is not running.
+ */
+function findCommand(commands: readonly AnyCommand[], word: string | undefined): CommandSpec | undefined {
+  if (word === undefined) return undefined;
+  const mod = commands.find((c) => String((Array.isArray(c.command) ? c.command[0] : c.command) ?? "").trim().split(/\s+/)[0] === word);
+  if (!mod) return undefined;
+  let spec = recorded.get(mod);
+  if (!spec) recorded.set(mod, (spec = recordCommand(mod)));
+  return spec;
+}
+
 /** The global option `word` names (`--json`, `--no-commit`, `-w`, `--workspace=DIR`), or null. */
 function globalOptionName(word: string): string | null {
   if (/^-[a-zA-Z]$/.test(word)) {
@@ -142,7 +158,6 @@ function isNumberText(v: string): boolean {
 
 /** The command `argv` names and where its own words start, after global options written first; null when none is named. */
 function locateCommand(argv: readonly string[], commands: readonly AnyCommand[]): { spec: CommandSpec; path: string[]; leading: string[]; start: number } | null {
-  let specs = commands.map(recordCommand);
   let spec: CommandSpec | undefined;
   const path: string[] = [];
   const leading: string[] = [];
@@ -161,13 +176,12 @@ function locateCommand(argv: readonly string[], commands: readonly AnyCommand[])
   }
   for (;;) {
     const word = argv[i];
-    const next = specs.find((s) => s.name === word);
+    const next = spec ? spec.subcommands.find((s) => s.name === word) : findCommand(commands, word);
     if (!next) break;
     spec = next;
     path.push(word!);
     i++;
     if (!next.subcommands.length) break;
-    specs = next.subcommands;
   }
   return spec ? { spec, path, leading, start: i } : null;
 }
@@ -219,13 +233,14 @@ export function attachDashValues(argv: readonly string[], commands: readonly Any
  */
 export function badNumberInParsed(parsed: Record<string, unknown>, argv: readonly string[], commands: readonly AnyCommand[]): string | null {
   const words = Array.isArray(parsed._) ? parsed._.map(String) : [];
-  let specs = commands.map(recordCommand);
+  let spec: CommandSpec | undefined;
   let options: Record<string, Options> = { ...GLOBAL_OPTIONS };
   for (const word of words) {
-    const next = specs.find((x) => x.name === word);
+    const next = spec ? spec.subcommands.find((x) => x.name === word) : findCommand(commands, word);
     if (!next) break;
     options = { ...GLOBAL_OPTIONS, ...next.options };
-    specs = next.subcommands;
+    if (!next.subcommands.length) break;
+    spec = next;
   }
   for (const [name, o] of Object.entries(options)) {
     if (o.type !== "number") continue;

@@ -8,6 +8,7 @@
  * library adds detail.
  */
 import * as z from "zod";
+import { lazyShape } from "./lazy-shape.js";
 
 /**
  * The outputSchema of each tool, by name: built on first use (a host's
@@ -15,19 +16,7 @@ import * as z from "zod";
  * `initialize`, whose time is benchmarked.
  */
 export function toolOutput(name: string): z.ZodRawShape {
-  let shape: z.ZodRawShape | undefined;
-  const get = (): z.ZodRawShape => (shape ??= (buildOutputs()[name] ?? {}));
-  // zod reads an object's shape only when it needs it; the proxy hands it over then.
-  return new Proxy({} as z.ZodRawShape, {
-    get: (_t, key) => get()[key as string],
-    has: (_t, key) => key in get(),
-    ownKeys: () => Reflect.ownKeys(get()),
-    getOwnPropertyDescriptor: (_t, key) => {
-      const d = Reflect.getOwnPropertyDescriptor(get(), key);
-      if (d) d.configurable = true;
-      return d;
-    },
-  });
+  return lazyShape(() => buildOutputs()[name] ?? {});
 }
 
 let built: Record<string, z.ZodRawShape> | undefined;

@@ -18,6 +18,7 @@ import { VERSION } from "../core/version.js";
 import { redactSecrets } from "../core/redaction/redact.js";
 import type { WorkspaceOptions } from "../store/workspace/open.js";
 import { dailyLogPath, MEMORY_PATH, PLAYBOOKS_DIR, STRATEGIES_PATH } from "../core/layout.js";
+import { lazyShape, once } from "./lazy-shape.js";
 import { toolOutput } from "./output.js";
 import { dateArg, enumArg, intArg, LIMITS, listArg, nonEmptyArg, pairsArg, RECALL_KINDS, resultArg, speakOfArguments, stringArg } from "./input.js";
 
@@ -67,21 +68,25 @@ function defineTool<S extends z.ZodRawShape, R extends object>(tool: {
   name: string;
   title: string;
   description: string;
-  input: S;
+  /** Built on first use (see lazyShape): the server answers `initialize` before any tool's schema exists. */
+  input: () => S;
   readOnly: boolean;
   destructive?: boolean;
   idempotent?: boolean;
   run: (args: z.infer<z.ZodObject<S>>, ctx: CallContext) => Promise<R> | R;
   text: (result: R) => string;
 }): BrainTool {
-  return tool as unknown as BrainTool;
+  return { ...tool, input: lazyShape(tool.input) } as unknown as BrainTool;
 }
 
-const tagsSchema = listArg("tags", nonEmptyArg("a tag", LIMITS.name)).optional().describe("Tags, without the #");
-const rankSchema = enumArg("rank", RANK_ORDERS)
-  .optional()
-  .describe("trust (default): recency-weighted lower confidence bound, so 1/1 does not outrank 9/10; rate: raw success rate then tries; wilson: Wilson lower bound of the lifetime rate");
-const resultSchema = resultArg().describe('"success", "failure", or a number from 0 to 1 for a partial success');
+// Built on first use, like every tool's schema: none is needed to answer `initialize`.
+const tagsSchema = once(() => listArg("tags", nonEmptyArg("a tag", LIMITS.name)).optional().describe("Tags, without the #"));
+const rankSchema = once(() =>
+  enumArg("rank", RANK_ORDERS)
+    .optional()
+    .describe("trust (default): recency-weighted lower confidence bound, so 1/1 does not outrank 9/10; rate: raw success rate then tries; wilson: Wilson lower bound of the lifetime rate"),
+);
+const resultSchema = once(() => resultArg().describe('"success", "failure", or a number from 0 to 1 for a partial success'));
 const pairsSchema = (arg: string, what: string) => pairsArg(arg).optional().describe(what);
 
 /** Lines of a list, or a fallback when it is empty. */
@@ -119,10 +124,10 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "Call this FIRST, at the start of every session, and read it before doing anything else: MEMORY.md, recent daily logs, " +
       "the learnings queue and the strategies and playbooks relevant to the task, within a token budget. " +
       "Pass `query` (the task at hand) to pick the relevant strategies and playbooks.",
-    input: {
+    input: () => ({
       budget: intArg("budget", 1, 1_000_000).optional().describe("Most tokens to use (estimated: about one per CJK character, one per four Latin characters); default 4000"),
       query: stringArg("query", LIMITS.text).optional().describe("The task at hand"),
-    },
+    }),
     readOnly: true,
     run: async (a, ctx) => (await import("../store/context.js")).buildContext({ ...ctx, budget: a.budget, query: a.query }),
     text: (r) => r.markdown,
@@ -133,13 +138,13 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "Search everything remembered (daily logs, MEMORY.md, strategies, playbooks, rules) before answering from scratch: " +
       "when a question touches past work, a decision, a host or a tool. Hits come best first, each citing path:line.",
-    input: {
+    input: () => ({
       query: nonEmptyArg("query", LIMITS.text).describe("Words, a question or an error message"),
       limit: intArg("limit", 1, 1000).optional().describe("Most hits (default 10)"),
       kind: enumArg("kind", RECALL_KINDS).optional().describe("Only this kind"),
       since: dateArg("since").optional().describe("Only entries dated on or after YYYY-MM-DD"),
       recent: z.boolean().optional().describe("Favour recent entries"),
-    },
+    }),
     readOnly: true,
     run: async (a, ctx) =>
       (await import("../store/recall.js")).recall({ ...ctx, query: a.query, limit: a.limit, kind: a.kind, since: a.since, recency: a.recent }),
@@ -157,11 +162,11 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "Write a fact the moment it is learned, never batched at the end of a session: kind `lesson` for something learned, " +
       "`decision` for a choice and why, `note` for what happened. Appends to today's memory/YYYY-MM-DD.md and commits it.",
-    input: {
+    input: () => ({
       text: nonEmptyArg("text", LIMITS.text).describe("What happened or was learned, in one or two sentences"),
       kind: enumArg("kind", ENTRY_KINDS).optional().describe("Entry kind (default note)"),
-      tags: tagsSchema,
-    },
+      tags: tagsSchema(),
+    }),
     readOnly: false,
     run: async (a, ctx) => (await import("../store/log.js")).logEntry({ ...ctx, text: a.text, kind: a.kind ?? "note", tags: a.tags ?? [] }),
     text: (r) => `Logged to ${r.path}:${r.line} (${commitText(r.commit)}).${redactedText(r.redacted)}`,
@@ -172,19 +177,19 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "When several facts were learned at once (a sub-task's findings, a review): each entry written to today's " +
       "memory/YYYY-MM-DD.md as brain_log writes it, in order, each in its own commit. Prefer brain_log the moment a fact is learned.",
-    input: {
+    input: () => ({
       entries: listArg(
         "entries",
         z.strictObject({
           text: nonEmptyArg("text", LIMITS.text).describe("What happened or was learned"),
           kind: enumArg("kind", ENTRY_KINDS).optional().describe("Entry kind (default note)"),
-          tags: tagsSchema,
+          tags: tagsSchema(),
         }),
         LIMITS.batch,
       )
         .min(1, "entries must hold at least one entry")
         .describe(`The entries, in order (at most ${LIMITS.batch})`),
-    },
+    }),
     readOnly: false,
     run: async (a, ctx) => {
       const { logEntry } = await import("../store/log.js");
@@ -207,11 +212,11 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "When working as a sub-task (a helper agent, not the main session): hand each learning to the main session at once " +
       "through memory/learnings-queue.md instead of writing the daily log; the main session drains the queue.",
-    input: {
+    input: () => ({
       text: nonEmptyArg("text", LIMITS.text).describe("The learning"),
       kind: enumArg("kind", ENTRY_KINDS).optional().describe("Entry kind (default lesson)"),
-      tags: tagsSchema,
-    },
+      tags: tagsSchema(),
+    }),
     readOnly: false,
     run: async (a, ctx) => (await import("../store/queue.js")).queueAdd({ ...ctx, text: a.text, kind: a.kind ?? "lesson", tags: a.tags ?? [] }),
     text: (r) => `Queued in ${r.path}:${r.line} (${commitText(r.commit)}).${redactedText(r.redacted)}`,
@@ -225,16 +230,16 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "its last tries and never succeeded). After each attempt call brain_strategy_record, " +
       "and once it is fixed call brain_error. A solution marked \"needs consent\" is privileged or remote (sudo, ssh, scp): " +
       "ask the person and wait for their yes before running it.",
-    input: {
+    input: () => ({
       error: nonEmptyArg("error", LIMITS.error).describe("The error text, or its key lines"),
       limit: intArg("limit", 1, 100).optional().describe("Most problems (default 5)"),
-      rank: rankSchema,
+      rank: rankSchema(),
       explore: z
         .boolean()
         .optional()
         .describe("true: add one under-tried fix right after the best one, labelled exploring, so a newer idea gets tried; false: never; default: by explorationRate in brain.config.json"),
       seed: stringArg("seed", LIMITS.name).optional().describe("Seed of exploration's draw and choice (default: the clock and the error)"),
-    },
+    }),
     readOnly: true,
     run: async (a, ctx) => (await import("../store/strategies.js")).checkError({ ...ctx, text: a.error, limit: a.limit, rank: a.rank, explore: a.explore, seed: a.seed }),
     text: (r) =>
@@ -261,12 +266,12 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "Call this once an error is FIXED: records the error, its root cause and the fix in MEMORY.md, the strategy registry " +
       "and today's log in one commit, so brain_check finds the fix next time.",
-    input: {
+    input: () => ({
       error: nonEmptyArg("error", LIMITS.error).describe("The error text"),
       fix: nonEmptyArg("fix", LIMITS.text).describe("What fixed it"),
       cause: stringArg("cause", LIMITS.text).optional().describe("The root cause"),
       problem: stringArg("problem", LIMITS.name).optional().describe("Problem key to file the fix under (default: derived from the error)"),
-    },
+    }),
     readOnly: false,
     run: async (a, ctx) => (await import("../store/strategies.js")).recordError({ ...ctx, error: a.error, fix: a.fix, cause: a.cause, problem: a.problem }),
     text: (r) =>
@@ -280,14 +285,14 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "Call this after EACH attempt at a problem, successful or not: updates the solution's success rate " +
       "((rate*tries + result)/(tries + 1)) in strategies.json, creating the problem or solution when new.",
-    input: {
+    input: () => ({
       problem: nonEmptyArg("problem", LIMITS.text).describe("Problem key, or free text matched to a known problem"),
       action: nonEmptyArg("action", LIMITS.text).optional().describe("What was tried, or the id of one of the problem's solutions (as brain_strategy_show lists it); leave out when id is given"),
-      result: resultSchema,
+      result: resultSchema(),
       id: stringArg("id", LIMITS.name).optional().describe("Address an existing solution by id (then action may be left out)"),
       description: stringArg("description", LIMITS.text).optional().describe("Description of a new problem"),
       match: listArg("match", nonEmptyArg("a pattern", LIMITS.text)).optional().describe("Patterns (substring or /regex/) that identify the problem"),
-    },
+    }),
     readOnly: false,
     run: async (a, ctx) =>
       (await import("../store/strategies.js")).recordStrategy({
@@ -309,10 +314,10 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "One known problem's solutions, best first (by trust), with success rate, tries, trust, status and last try; for choosing what to try next. " +
       "Anti-patterns (failed their last tries, never succeeded) are listed apart as \"avoid:\".",
-    input: {
+    input: () => ({
       problem: nonEmptyArg("problem", LIMITS.text).describe("Problem key, or free text matched to a known problem"),
-      rank: rankSchema,
-    },
+      rank: rankSchema(),
+    }),
     readOnly: true,
     run: async (a, ctx) => (await import("../store/strategies.js")).showStrategy({ ...ctx, problem: a.problem, rank: a.rank }),
     text: (r) =>
@@ -329,10 +334,10 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "When a person says a fix must no longer be suggested, or it is plainly obsolete: retires one solution of a problem by its id " +
       "(as brain_check and brain_strategy_show list it). It stays in strategies.json, marked retired, and ranks last. One commit.",
-    input: {
+    input: () => ({
       problem: nonEmptyArg("problem", LIMITS.text).describe("Problem key, or free text matched to a known problem"),
       id: nonEmptyArg("id", LIMITS.name).describe("The solution's id, e.g. s-7k2p"),
-    },
+    }),
     readOnly: false,
     destructive: true,
     idempotent: true,
@@ -348,11 +353,11 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "Call this right after finishing a multi-step operation (a deploy, a release, a migration): its name (the same every " +
       "time), what varied as params, and the steps taken. Operations repeated 3+ times become playbooks.",
-    input: {
+    input: () => ({
       name: nonEmptyArg("name", LIMITS.name).describe("The operation's name, the same every time (e.g. deploy-api)"),
       params: pairsSchema("params", "What varied this time, e.g. {\"host\": \"web1\", \"branch\": \"main\"}"),
       steps: listArg("steps", nonEmptyArg("a step", LIMITS.text)).optional().describe("The commands or actions taken, in order"),
-    },
+    }),
     readOnly: false,
     run: async (a, ctx) => (await import("../store/op.js")).logOp({ ...ctx, name: a.name, params: a.params ?? {}, steps: a.steps ?? [] }),
     text: (r) => `Logged operation ${r.name} to ${r.path}:${r.line} (${commitText(r.commit)}).${redactedText(r.redacted)}`,
@@ -363,9 +368,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "Operations repeated often enough to become playbooks, each drafted with its common steps and parameters. " +
       "Call it now and then (for example after brain_op); a person or brain's CLI turns a suggestion into a playbook.",
-    input: {
+    input: () => ({
       min: intArg("min", 2, 1000).optional().describe("Fewest repetitions (default 3)"),
-    },
+    }),
     readOnly: true,
     run: async (a, ctx) => (await import("../store/playbooks.js")).suggestPlaybooks({ ...ctx, min: a.min }),
     text: (r) =>
@@ -380,10 +385,10 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "Before doing an operation that has a playbook: its steps with the parameters filled in. A missing or unknown parameter " +
       "is an error listing them.",
-    input: {
+    input: () => ({
       name: nonEmptyArg("name", LIMITS.name).describe("The playbook's name or slug"),
       set: pairsSchema("set", "Parameter values, e.g. {\"host\": \"web2\"}"),
-    },
+    }),
     readOnly: true,
     run: async (a, ctx) => (await import("../store/playbooks.js")).showPlaybook({ ...ctx, name: a.name, set: a.set ?? {} }),
     text: (r) => `${r.playbook.name} (${r.path})\n` + r.steps.map((s, i) => `${i + 1}. ${s}`).join("\n"),
@@ -392,15 +397,15 @@ export const BRAIN_TOOLS: BrainTool[] = [
     name: "brain_playbook_record",
     title: "Record a playbook run",
     description: "Call this after following a playbook: updates its uses, success rate, last use and history.",
-    input: {
+    input: () => ({
       name: nonEmptyArg("name", LIMITS.name).describe("The playbook's name or slug"),
-      result: resultSchema,
+      result: resultSchema(),
       note: stringArg("note", LIMITS.text).optional().describe("What happened, for the History section"),
       frontmatter: z
         .boolean()
         .optional()
         .describe("Only when the person asks: give a playbook without frontmatter a frontmatter block (otherwise only its History changes)"),
-    },
+    }),
     readOnly: false,
     run: async (a, ctx) =>
       (await import("../store/playbooks.js")).recordPlaybook({ ...ctx, name: a.name, result: a.result, note: a.note, frontmatter: a.frontmatter }),
@@ -412,7 +417,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
     description:
       "At the end of a day or a long session: distill past daily logs and the learnings queue into 1–3 line entries in " +
       "MEMORY.md and promote well-evidenced ones to permanent rules, in one commit. Pass dryRun to see the report and diff first.",
-    input: {
+    input: () => ({
       dryRun: z.boolean().optional().describe("Report and diff only; write nothing"),
       includeToday: z.boolean().optional().describe("Consolidate today's log too (left out by default: it is still being written)"),
       promote: z.boolean().optional().describe("Promote entries seen often enough into AGENTS.md / TOOLS.md / SOUL.md (default true)"),
@@ -421,7 +426,7 @@ export const BRAIN_TOOLS: BrainTool[] = [
         .optional()
         .describe("Set when no person asked for this run (end of session, a schedule): it then distills at most once per consolidateCooldownHours"),
       force: z.boolean().optional().describe("Write even when a regression case that passes now would fail (see brain_eval); the commit body says so"),
-    },
+    }),
     readOnly: false,
     // It rewrites MEMORY.md and the rules files and moves logs; run again at once, it finds nothing new.
     destructive: true,
@@ -453,9 +458,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "When MEMORY.md has grown past its cap or holds entries whose evidence has faded: moves brain's entries scoring under " +
       "forgetBelowScore (and, while over memoryCapBytes, the lowest of the rest) to memory/archive/MEMORY-archive.md, where " +
       "brain_recall still finds them. Never a person's text. One commit listing each entry moved and why; dryRun to see them first.",
-    input: {
+    input: () => ({
       dryRun: z.boolean().optional().describe("Say what would move; write nothing"),
-    },
+    }),
     readOnly: false,
     destructive: true,
     idempotent: true,
@@ -476,12 +481,12 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "When a person asks to undo what brain just wrote, or a write was plainly wrong: reverts one brain commit (default: the last one) " +
       "as a new commit `brain: rollback <sha> (…)`, so history keeps both. Refuses a commit brain did not make, a merge, and a revert " +
       "that would sweep in a person's staged work. Calling it again reverts the rollback.",
-    input: {
+    input: () => ({
       commit: stringArg("commit", 40)
         .regex(/^[0-9a-f]{4,40}$/, "commit must be a commit's sha (4 to 40 hexadecimal digits)")
         .optional()
         .describe("The brain commit's sha, as brain's answers give it (default: the last brain commit)"),
-    },
+    }),
     readOnly: false,
     destructive: true,
     run: async (a, ctx) => (await import("../store/rollback.js")).rollback({ ...ctx, target: a.commit }),
@@ -494,9 +499,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "To know memory still answers what it must: runs the workspace's regression cases (regression-cases.json) with the real " +
       "check and recall — each error must still get its recorded fix, each promoted rule must still be found — and reports each case " +
       "that fails with what came first instead. brain_consolidate refuses a run that would make a passing case fail.",
-    input: {
+    input: () => ({
       ids: listArg("ids", nonEmptyArg("a case id", LIMITS.name)).optional().describe("Run only these cases (ids as listed in regression-cases.json); an id not there is an error. Default: every case"),
-    },
+    }),
     readOnly: true,
     run: async (a, ctx) => (await import("../store/eval.js")).runEval({ ...ctx, ids: a.ids }),
     text: (r) =>
@@ -516,9 +521,9 @@ export const BRAIN_TOOLS: BrainTool[] = [
       "To see whether memory is working: error repeat rate (healthy 0%), strategy coverage (> 70%), MEMORY.md freshness " +
       "(< 7 days since consolidation) and playbook coverage (> 50%), with counts and a weekly trend, and the problems whose " +
       "attempts collapsed onto one drifting or failing solution (entropy of attempts per problem).",
-    input: {
+    input: () => ({
       since: dateArg("since").optional().describe("First day of the period, YYYY-MM-DD (default: the last four weeks)"),
-    },
+    }),
     readOnly: true,
     run: async (a, ctx) => (await import("../store/stats.js")).stats({ ...ctx, since: a.since }),
     text: (r) =>

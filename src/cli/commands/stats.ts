@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { formatMetricValue, type MetricKey, type ProblemDiversity, type StatsWeek } from "../../core/stats.js";
+import type { MetricKey, ProblemDiversity, StatsWeek } from "../../core/stats.js";
 import { baseOptions, plural, report, say, type GlobalArgs } from "../output.js";
 
 interface Args extends GlobalArgs {
@@ -19,7 +19,8 @@ export const statsCommand: CommandModule<GlobalArgs, Args> = {
           "A problem whose attempts collapsed onto one solution (90%+ of 5 or more) that is drifting or failing is flagged \"Collapsed\" (--json: diversity.problems, diversity.collapsed).",
       ),
   handler: async (args) => {
-    const { stats } = await import("../../store/stats.js");
+    // core/stats.js (with the matcher and playbook detection it needs) loads with the command, not on every CLI start.
+    const [{ stats }, { formatMetricValue }] = await Promise.all([import("../../store/stats.js"), import("../../core/stats.js")]);
     const { now, workspace } = baseOptions(args);
     const result = await stats({ workspace, now, since: args.since });
     // Colour only for a person at a terminal; pipes and files get plain text.

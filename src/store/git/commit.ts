@@ -4,7 +4,7 @@ import { CommitFailedError, GitError } from "../../core/errors.js";
 import { clip } from "../../core/text/clip.js";
 import { mergeChange } from "./contents.js";
 import { retryOnGitLock } from "./locks.js";
-import { findRepositoryRoot } from "./repository.js";
+import { findRepositoryRoot, maintenanceMayBeDue } from "./repository.js";
 import { FALLBACK_IDENTITY, MISSING_IDENTITY_RE, runGit, type GitResult } from "./run.js";
 import { ignoredPaths, indexEntries, pathsAtHead } from "./status.js";
 
@@ -79,8 +79,10 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
     const note = ignored.length ? `Written and left out of this commit (ignored by git):\n${ignored.map((p) => `  ${p}`).join("\n")}` : "";
     // The note follows the (capped) body, so a long body never cuts it off.
     const message = commitMessageText(subject, body) + (note ? `\n${note}\n` : "");
-    // core.abbrev=40 makes the summary line carry the full sha, saving a rev-parse.
-    return runCommitting(cwd, ["-c", "core.abbrev=40", "commit", "--no-verify", "--only", "-F", "-", "--", ...only], message);
+    // core.abbrev=40 makes the summary line carry the full sha, saving a rev-parse; git's automatic
+    // maintenance (another git process) runs only when the repository may be due for it.
+    const maintenance = maintenanceMayBeDue(findRepositoryRoot(cwd) ?? cwd) ? [] : ["-c", "maintenance.auto=false"];
+    return runCommitting(cwd, ["-c", "core.abbrev=40", ...maintenance, "commit", "--no-verify", "--only", "-F", "-", "--", ...only], message);
   };
   // Most writes change files git already tracks, so one `git commit --only` is enough;
   // only a path git does not know yet (new, or ignored) costs the look-ups below.

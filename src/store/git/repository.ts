@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { GitError } from "../../core/errors.js";
 import { runGit } from "./run.js";
@@ -32,6 +32,38 @@ export function gitFolderOf(root: string): string {
     // No .git: the caller found none either.
   }
   return dotGit;
+}
+
+/**
+ * Whether git's automatic maintenance after a commit may find work to do in
+ * the repository rooted at `root`, judged as git judges it by default (gc.c):
+ * more than 27 loose objects in `objects/17/` (gc.auto 6700 / 256), or more
+ * than 50 packs (gc.autoPackLimit). brain's commits let git run it only
+ * then: it is a second git process after every commit otherwise, a quarter
+ * of a write's time. Anything unusual (objects elsewhere, an unreadable
+ * folder) leaves the decision to git.
+ */
+export function maintenanceMayBeDue(root: string): boolean {
+  if (process.env.GIT_OBJECT_DIRECTORY || process.env.GIT_DIR || process.env.GIT_COMMON_DIR) return true;
+  const gitFolder = gitFolderOf(root);
+  let objects: string;
+  try {
+    // A linked worktree keeps its objects in the common folder.
+    objects = join(resolve(gitFolder, readFileSync(join(gitFolder, "commondir"), "utf8").trim()), "objects");
+  } catch {
+    objects = join(gitFolder, "objects");
+  }
+  const names = (dir: string): string[] | null => {
+    try {
+      return readdirSync(dir);
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === "ENOENT" && existsSync(objects) ? [] : null;
+    }
+  };
+  const loose = names(join(objects, "17"));
+  const packs = names(join(objects, "pack"));
+  if (!loose || !packs) return true;
+  return loose.filter((n) => /^[0-9a-f]{38,}$/.test(n)).length > 27 || packs.filter((n) => n.endsWith(".pack")).length > 50;
 }
 
 export function isRepository(dir: string): boolean {

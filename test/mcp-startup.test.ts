@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import * as z from "zod";
+import { lazyShape } from "../src/mcp/lazy-shape.js";
+import { REPO } from "./helpers.js";
+
+/**
+ * The source files (esbuild's `// src/...` section comments) of every chunk
+ * that loading `file` loads before running it: its static imports, followed.
+ */
+function staticSources(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, "utf8");
+  for (const m of text.matchAll(/^(?:import|export)\s*(?:[^"';]*?from\s*)?["'](\.[^"']+)["']/gm)) staticSources(resolve(dirname(file), m[1]!), seen);
+  return seen;
+}
+
+function sectionsOf(entry: string): string[] {
+  return [...staticSources(entry)].flatMap((f) => [...readFileSync(f, "utf8").matchAll(/^\/\/ (src\/\S+)/gm)].map((m) => m[1]!));
+}
+
+describe("brain mcp start-up", () => {
+  const chunks = join(REPO, "dist/cli/chunks");
+
+  it("every CLI start, brain mcp's included, loads no store module and none of the core modules only one command's output needs", () => {
+    const sources = sectionsOf(join(REPO, "dist/cli/main.js"));
+    expect(sources).toContain("src/cli/fast-parse.ts");
+    // What `brain stats` prints (core/stats.ts, with the matcher and playbook detection) comes with that command, not with every start.
+    expect(sources.filter((s) => s.startsWith("src/store/") || s === "src/core/stats.ts" || s.startsWith("src/core/signature/") || s.startsWith("src/core/playbooks/"))).toEqual([]);
+  });
+
+  it("the MCP server's own chunk loads no store module before it answers initialize", () => {
+    const stdio = readdirSync(chunks).find((f) => readFileSync(join(chunks, f), "utf8").includes("\n// src/mcp/stdio.ts\n"));
+    expect(stdio).toBeDefined();
+    const sources = sectionsOf(join(chunks, stdio!));
+    expect(sources).toEqual(expect.arrayContaining(["src/mcp/server.ts", "src/mcp/stdio.ts"]));
+    // Each tool loads its library module on its first call (the resources too): none is needed to list the tools.
+    expect(sources.filter((s) => s.startsWith("src/store/"))).toEqual([]);
+  });
+
+  it("a lazy shape is built only when zod needs it, and converts to the same JSON Schema as the plain shape", () => {
+    let built = 0;
+    const plain = () => ({ text: z.string().max(5).describe("What"), tags: z.array(z.string()).optional() });
+    const shape = lazyShape(() => {
+      built++;
+      return plain();
+    });
+    const schema = z.strictObject(shape);
+    expect(built).toBe(0);
+    expect(z.toJSONSchema(schema)).toEqual(z.toJSONSchema(z.strictObject(plain())));
+    expect(schema.safeParse({ text: "hi", extra: 1 }).success).toBe(false);
+    expect(schema.parse({ text: "hi" })).toEqual({ text: "hi" });
+    expect(Object.keys(shape)).toEqual(["text", "tags"]);
+    expect(built).toBe(1);
+  });
+});
