@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   buildIndex,
@@ -19,11 +19,11 @@ import {
 
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
-import { readTextIfExists, writeFileAtomic } from "./fs.js";
+import { fileSystemNow, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
 import type { StrategyThresholds } from "../core/strategies/lifecycle.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
-import { BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
+import { BRAIN_DIR, BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
 export type { SearchHit } from "../core/search/search.js";
 
@@ -323,7 +323,9 @@ async function refreshCache(
   const kept: CachedFile[] = [];
   const blocks: Buffer[] = [Buffer.from("\n")];
   let changed = !old || old.files.length !== files.length;
-  const now = Date.now();
+  // File times are compared with the file system's clock, not this process's (a skewed or faked clock, a network file system).
+  let clock: number | undefined;
+  const now = () => (clock ??= fileSystemNow(existsSync(join(root, BRAIN_DIR)) ? join(root, BRAIN_DIR) : root));
   for (const f of files) {
     const prev = oldByPath.get(f.path);
     let text: string | null | undefined;
@@ -340,7 +342,7 @@ async function refreshCache(
       }
       if (same) {
         let file = prev.file;
-        if (file.hash !== undefined && f.changed < now - RACY_MS) {
+        if (file.hash !== undefined && f.changed < now() - RACY_MS) {
           // Old enough now: its stamp vouches for it from here on.
           file = { ...file };
           delete file.hash;
@@ -365,7 +367,7 @@ async function refreshCache(
     }
     const { file, block } = encodeFile(f, units);
     if (error) file.error = error;
-    if (f.changed >= now - RACY_MS && typeof text === "string") file.hash = textHash(text);
+    if (typeof text === "string" && f.changed >= now() - RACY_MS) file.hash = textHash(text);
     kept.push(file);
     blocks.push(block);
   }
