@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -38,6 +39,17 @@ describe("a person's uncommitted edits are never swept into brain's commit", () 
     // The next write still commits only brain's own.
     expect((await runBrain(["log", "entry four"], { cwd: dir, env: env("12:00") })).code).toBe(0);
     expect(lastChange(dir)).toEqual(["+- 12:00 [note] entry four"]);
+  });
+
+  it("an edit in place of the same size with its mtime put back (touch -r) is still the person's", async () => {
+    const dir = await workspace();
+    execFileSync("touch", ["-r", join(dir, LOG), join(dir, "times")]);
+    writeFileSync(join(dir, LOG), read(dir, LOG).replace("entry one", "entry 0ne"));
+    execFileSync("touch", ["-r", join(dir, "times"), join(dir, LOG)]);
+    const r = await runBrain(["log", "entry three"], { cwd: dir, env: env("11:00") });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(lastChange(dir)).toEqual(["+- 11:00 [note] entry three"]);
+    expect(diffLines(dir, "--", LOG)).toEqual(["-- 09:00 [note] entry one", "+- 09:00 [note] entry 0ne"]);
   });
 
   it("a staged edit stays staged, with brain's entry joined to it; the commit holds only brain's entry", async () => {

@@ -194,3 +194,23 @@ export function fileSystemNow(dir: string): number {
     rmSync(probe, { force: true });
   }
 }
+
+/**
+ * What changes whenever a file's content may have, for caches and for
+ * brain's record of the files it last wrote: size, modification and change
+ * times (ns) and inode. The change time is there because no program can set
+ * it back, while an editor or `touch -r` can put back the modification time
+ * of an edit in place of the same size. `changed` is the later of the two
+ * times, in ms. Null when there is no such file, or it is not a regular file.
+ */
+export function fileStamp(path: string): { signature: string; changed: number } | null {
+  let st;
+  try {
+    st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return null;
+  }
+  if (!st?.isFile()) return null;
+  const changed = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
+  return { signature: `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`, changed: Number(changed / 1_000_000n) };
+}

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   buildIndex,
@@ -19,7 +19,7 @@ import {
 
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
-import { fileSystemNow, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { fileStamp, fileSystemNow, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
 import type { StrategyThresholds } from "../core/strategies/lifecycle.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
@@ -217,11 +217,9 @@ interface CacheHeader {
 type StampedFile = RecallFile & { stamp: string; /** The later of its mtime and ctime, in ms. */ changed: number };
 
 /**
- * The files recall reads, with their stamps: mtime, ctime, size and inode. A
- * rename-based write always changes the inode; an edit in place changes the
- * ctime, which no one can set back (an editor or `touch -r` can set back the
- * mtime). strategies.json's stamp also holds the threshold overrides its units
- * were built with, so a change of them in brain.config.json indexes it again.
+ * The files recall reads, with their stamps (fileStamp). strategies.json's
+ * stamp also holds the threshold overrides its units were built with, so a
+ * change of them in brain.config.json indexes it again.
  */
 function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): StampedFile[] {
   const out: StampedFile[] = [];
@@ -230,10 +228,9 @@ function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): 
     const source = sourceOfPath(rel);
     if (!source) return;
     // Gone between listing and stat: it is simply not part of this search.
-    const st = statSync(join(root, rel), { throwIfNoEntry: false });
-    if (!st?.isFile()) return;
-    const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
-    const changed = Math.max(st.mtimeMs, st.ctimeMs);
+    const st = fileStamp(join(root, rel));
+    if (!st) return;
+    const { signature: stamp, changed } = st;
     out.push(source === "strategy" ? { path: rel, source, thresholds, stamp: stamp + overrides, changed } : { path: rel, source, stamp, changed });
   };
   for (const f of [MEMORY_PATH, STRATEGIES_PATH, ...RULES_FILES]) add(f);

@@ -1,9 +1,10 @@
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { commitPaths, commitWithContents } from "../git/commit.js";
 import { mergeChange } from "../git/contents.js";
 import { headTexts } from "../git/history.js";
 import { BRAIN_FILES } from "../../core/layout.js";
+import { fileStamp } from "../fs.js";
 import type { CommitInfo, CommitMessage } from "./commit.js";
 import type { Workspace } from "./open.js";
 
@@ -104,12 +105,7 @@ export function rememberSignatures(root: string, known: Record<string, string>, 
   }
 }
 
-/** Size, modification time and inode of a file, or null when there is none: they change whenever its content may have. */
+/** The file's stamp (fileStamp), or null when there is none: it changes whenever its content may have. */
 export function fileSignature(path: string): string | null {
-  try {
-    const st = statSync(path, { bigint: true });
-    return `${st.size}:${st.mtimeNs}:${st.ino}`;
-  } catch {
-    return null;
-  }
+  return fileStamp(path)?.signature ?? null;
 }
