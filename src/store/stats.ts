@@ -214,22 +214,26 @@ class StatsCache {
     return hash;
   }
 
+  /** The cached entry of `path` when it is for exactly this `text`, else undefined. */
+  private cached(path: string, text: string, kind: DigestKind): CachedFile | undefined {
+    const old = Object.hasOwn(this.oldFiles, path) ? this.oldFiles[path] : undefined;
+    return old !== undefined && old.kind === kind && old.sha1 === this.hashOf(path, text) ? old : undefined;
+  }
+
   /** True when the cache holds a digest of `path` for exactly this `text`. */
   has(path: string, text: string, kind: DigestKind): boolean {
-    const old = Object.hasOwn(this.oldFiles, path) ? this.oldFiles[path] : undefined;
-    return old !== undefined && old.kind === kind && old.sha1 === this.hashOf(path, text);
+    return this.cached(path, text, kind) !== undefined;
   }
 
   /** The digest of `path` kept for exactly this `text`, else `make()`'s, which is kept. */
   digest<K extends DigestKind>(path: string, text: string, kind: K, make: () => FileDigests[K]): FileDigests[K] {
-    const hash = this.hashOf(path, text);
-    const old = Object.hasOwn(this.oldFiles, path) ? this.oldFiles[path] : undefined;
-    if (old && old.sha1 === hash && old.kind === kind) {
+    const old = this.cached(path, text, kind);
+    if (old) {
       this.files[path] = old;
       return old.digest as FileDigests[K];
     }
     const digest = make();
-    this.files[path] = { sha1: hash, kind, digest };
+    this.files[path] = { sha1: this.hashOf(path, text), kind, digest };
     this.computed = true;
     return digest;
   }
