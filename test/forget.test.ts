@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addMemoryEntry, memoryEntryScore, parseMemory, planMemoryCap, utf8Bytes } from "../src/core/memory/memory-file.js";
+import { addMemoryEntry, memoryEntryScore, parseMemory, planMemoryCap } from "../src/core/memory/memory-file.js";
+import { utf8Bytes } from "../src/core/text/utf8.js";
 import { consolidate } from "../src/index.js";
 import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
 

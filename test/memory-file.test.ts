@@ -10,10 +10,10 @@ import {
   sanitizeEntryText,
   setMemoryEntryField,
   stripProvenance,
-  utf8Bytes,
 } from "../src/core/memory/memory-file.js";
 import { formatProvenance, formatSourceRef, parseProvenance, parseSourceList } from "../src/core/memory/provenance.js";
 import { isRestatement, makeEntryId, matchTokens, textSimilarity } from "../src/core/text/match.js";
+import { utf8Bytes } from "../src/core/text/utf8.js";
 import { isBrainMemoryLine, removeAddedLines } from "./helpers/bytes.js";
 
 const SRC = (path: string, line: number, hash = "abc123") => ({ path, line, hash });

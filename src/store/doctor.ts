@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { dailyLogHeaderDate, impossibleLogDate, parseDailyLog } from "../core/daily-log.js";
 import { BrainError } from "../core/errors.js";
-import { utf8Bytes } from "../core/memory/memory-file.js";
+import { utf8Bytes } from "../core/text/utf8.js";
 import { findContradictions, memoryStatements, statementPlace, type ContradictionPair } from "../core/consolidation/contradictions.js";
 import type { RulesFile } from "../core/consolidation/rules-file.js";
 import { scanProvenanceMarks } from "../core/memory/provenance.js";

@@ -19,7 +19,6 @@ import { readLogSources } from "./daily-logs.js";
 import { listPlaybookFiles, parsePlaybookFiles, readFrequency, readPlaybookFiles } from "./playbook-files.js";
 
 // Read here first; kept importable from here.
-export { readLogSources, readFrequency };
 import { readTextIfExists, resolveInside } from "./fs.js";
 import { packageRoot } from "./package-files.js";
 import { openWorkspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";

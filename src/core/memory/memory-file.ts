@@ -444,9 +444,6 @@ export function stripProvenance(source: string, markers?: ReadonlyMap<string, st
   return out;
 }
 
-// The MEMORY.md cap is counted in UTF-8 bytes; kept importable from here.
-export { utf8Bytes };
-
 /** What an entry's score is measured against: the day, and how fast evidence fades. */
 export interface ScoreOptions {
   /** Today, `YYYY-MM-DD`. */
