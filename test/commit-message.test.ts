@@ -6,7 +6,7 @@ import { commitSubjects, git, tmpWorkspace } from "./helpers.js";
 describe("commit messages", () => {
   it("a 60,000-character CJK entry (180 KB, past the argument limit) is committed in its own commit", async () => {
     const dir = tmpWorkspace();
-    await initWorkspace({ cwd: dir, now: new Date("2026-11-21T09:00") });
+    await initWorkspace({ cwd: dir });
     const text = "记忆".repeat(30_000);
     const r = await logEntry({ cwd: dir, text, now: new Date("2026-11-21T10:00") });
     expect(r.warnings).toEqual([]);

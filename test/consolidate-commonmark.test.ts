@@ -15,7 +15,7 @@ const LOGS = [
 const tabs = (s: string) => s.replace(/→/g, "\t");
 
 describe("consolidation keeps every byte of real-world markdown in MEMORY.md", () => {
-  const examples = (spec as { tests: Array<{ markdown: string; example: number }> }).tests;
+  const examples = spec.tests;
 
   it(`on all ${examples.length} CommonMark spec examples used as MEMORY.md (every third also with CRLF and without a final newline)`, () => {
     let checked = 0;
@@ -26,13 +26,13 @@ describe("consolidation keeps every byte of real-world markdown in MEMORY.md", (
       for (const memory of variants) {
         const plan = planConsolidation({ logs: LOGS, memory, rules: {}, options: { today: "2026-11-21" } });
         const applied = applyConsolidationPlan(plan);
-        expect(applied.report.added.length, `example ${ex.example}`).toBeGreaterThanOrEqual(3);
+        expect(applied.report.added.length, `example ${ex.number}`).toBeGreaterThanOrEqual(3);
         // Removing brain's added lines gives the original bytes back.
         const eol = memory.includes("\r\n") ? /\r\n/g : null;
         const edited = eol ? applied.memory.replace(/\r\n/g, "\n") : applied.memory;
         const original = eol ? memory.replace(/\r\n/g, "\n") : memory;
-        expect(removeAddedLines(original, edited, isBrainMemoryLine), `example ${ex.example}`).toBe(original);
-        if (eol) expect(applied.memory.replace(/\r\n/g, ""), `example ${ex.example} keeps CRLF`).not.toMatch(/\n/);
+        expect(removeAddedLines(original, edited, isBrainMemoryLine), `example ${ex.number}`).toBe(original);
+        if (eol) expect(applied.memory.replace(/\r\n/g, ""), `example ${ex.number} keeps CRLF`).not.toMatch(/\n/);
         checked++;
       }
     }

@@ -9,7 +9,7 @@ const env = () => bareGitEnv({ BRAIN_NOW: "2026-11-21T10:00" });
 
 async function workspace(): Promise<string> {
   const dir = tmpWorkspace();
-  await initWorkspace({ cwd: dir, now: new Date("2026-11-21T09:00") });
+  await initWorkspace({ cwd: dir });
   return dir;
 }
 

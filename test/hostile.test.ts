@@ -111,7 +111,7 @@ describe("hostile text, names and parameters (library)", () => {
     await fc.assert(
       fc.asyncProperty(hostileString, hostileString, fc.boolean(), async (problem, action, asError) => {
         const before = existsSync(join(dir, "strategies.json")) ? readFileSync(join(dir, "strategies.json"), "utf8") : null;
-        const r = await attempt(() =>
+        const r = await attempt<{ problem: string; solution: { id: string; tries: number } }>(() =>
           asError ? recordError({ cwd: dir, error: problem, fix: action, commit: false, now: at }) : recordStrategy({ cwd: dir, problem, action, result: 1, commit: false, now: at }),
         );
         const after = existsSync(join(dir, "strategies.json")) ? readFileSync(join(dir, "strategies.json"), "utf8") : null;

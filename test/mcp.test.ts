@@ -287,8 +287,8 @@ describe("brain mcp: errors never stop the server", () => {
       // Input the schema allows but the library refuses: the BrainError's message and code.
       const noPlaybook = await call(c, "brain_playbook_show", { name: "nothing-here" });
       expect(noPlaybook.isError).toBe(true);
-      expect(noPlaybook.brainError.code).toMatch(/^BRAIN_/);
-      expect(textOf(noPlaybook)).toBe(noPlaybook.brainError.message);
+      expect(noPlaybook.brainError?.code).toMatch(/^BRAIN_/);
+      expect(textOf(noPlaybook)).toBe(noPlaybook.brainError?.message);
 
       expect(commitSubjects(dir)).toHaveLength(1);
       const ok = await call(c, "brain_log", { text: "Still serving" });
@@ -308,7 +308,7 @@ describe("brain mcp: errors never stop the server", () => {
       const r = await call(c, "brain_strategy_record", { problem: "p", action: "a", result: "success" });
       expect(r.isError).toBe(true);
       expect(textOf(r)).toMatch(/strategies\.json/);
-      expect(r.brainError.code).toBe("BRAIN_CORRUPT_FILE");
+      expect(r.brainError?.code).toBe("BRAIN_CORRUPT_FILE");
       expect(read(dir, "strategies.json")).toBe("{ this is not json");
       const check = await call(c, "brain_check", { error: "anything" });
       expect(check.isError).toBe(true);
@@ -332,7 +332,7 @@ describe("brain mcp: errors never stop the server", () => {
       expect(show.isError).toBe(true);
       expect(show.brainError).toEqual({ code: "BRAIN_NOT_FOUND", message: expect.stringMatching(/^No problem "nope" in the strategy registry/) });
       const playbook = await call(c, "brain_playbook_show", { name: "nope" });
-      expect(playbook.brainError.code).toBe("BRAIN_NOT_FOUND");
+      expect(playbook.brainError?.code).toBe("BRAIN_NOT_FOUND");
       // The same structured result `brain recall --json --object` prints.
       const recall = await call(c, "brain_recall", { query: "the and of" });
       expect(recall.isError).toBeFalsy();
@@ -464,7 +464,7 @@ describe("brain mcp: concurrency and workspace selection", () => {
       const r = await call(none, "brain_log", { text: "nowhere to go" });
       expect(r.isError).toBe(true);
       expect(textOf(r)).toMatch(/No brain workspace at or above .*--workspace/);
-      expect(r.brainError.code).toBe("BRAIN_WORKSPACE_NOT_FOUND");
+      expect(r.brainError?.code).toBe("BRAIN_WORKSPACE_NOT_FOUND");
       // Discovery is per call: a workspace made while the server runs is found.
       expect(await runBrain(["init", "-q"], { cwd: elsewhere, env: bareGitEnv({ BRAIN_NOW: NOW }) })).toMatchObject({ code: 0 });
       expect((await call(none, "brain_log", { text: "found after init" })).isError).toBeFalsy();

@@ -234,7 +234,7 @@ describe("ids and similarity", () => {
 });
 
 describe("byte preservation on the CommonMark spec examples", () => {
-  const examples = (spec as { tests: Array<{ markdown: string; number: number }> }).tests;
+  const examples = spec.tests;
   it("keeps every example's bytes when brain adds, reinforces and strips entries", () => {
     expect(examples.length).toBeGreaterThan(600);
     const failures: string[] = [];

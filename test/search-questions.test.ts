@@ -61,7 +61,7 @@ describe("brain recall --explain", () => {
     const hits = JSON.parse(r.stdout) as Array<{ line: number; score: number; explain: Record<string, unknown> & { terms: Record<string, number> } }>;
     expect(hits.length).toBeGreaterThan(1);
     for (const h of hits) {
-      const e = h.explain as { words: number; when: number; neighbours: number; speaker: number; boost: number; recency: number; proximity: number; direct: boolean };
+      const e = h.explain as unknown as { words: number; when: number; neighbours: number; speaker: number; boost: number; recency: number; proximity: number; direct: boolean };
       expect(h.score).toBeCloseTo((e.words + e.when + e.neighbours) * e.speaker * e.boost * e.recency * e.proximity, 1);
       const termSum = Object.values(h.explain.terms).reduce((a, b) => a + b, 0);
       expect(e.words).toBeCloseTo(termSum, 1);

@@ -31,7 +31,7 @@ async function repoWithWorkspace(code: Record<string, string>, sub = ""): Promis
   const repo = gitWorkspace();
   const ws = sub ? join(repo, sub) : repo;
   mkdirSync(ws, { recursive: true });
-  await initWorkspace({ cwd: ws, now: new Date(2026, 10, 20, 9) });
+  await initWorkspace({ cwd: ws });
   const base = commitFiles(repo, code, 1, "person: code");
   return { repo, ws, base };
 }

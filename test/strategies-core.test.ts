@@ -376,11 +376,11 @@ describe("drift", () => {
   });
 
   it("does not flag a steady solution, a small dip or a young one", () => {
-    expect(isDrifting({ action: "a", successRate: 0.8, tries: 20, recent: [1, 1, 0, 1, 1] })).toBe(false);
+    expect(isDrifting({ successRate: 0.8, tries: 20, recent: [1, 1, 0, 1, 1] })).toBe(false);
     // Earlier (0.9*20-4)/15 ≈ 0.933, last five 0.8: a drop under 0.2.
-    expect(isDrifting({ action: "a", successRate: 0.9, tries: 20, recent: [1, 1, 1, 0, 1] })).toBe(false);
-    expect(isDrifting({ action: "a", successRate: 0.5, tries: 6, recent: [1, 0, 0, 0, 0, 0] })).toBe(false);
-    expect(isDrifting({ action: "a", successRate: 0.5, tries: 20, recent: [0, 0] })).toBe(false);
+    expect(isDrifting({ successRate: 0.9, tries: 20, recent: [1, 1, 1, 0, 1] })).toBe(false);
+    expect(isDrifting({ successRate: 0.5, tries: 6, recent: [1, 0, 0, 0, 0, 0] })).toBe(false);
+    expect(isDrifting({ successRate: 0.5, tries: 20, recent: [0, 0] })).toBe(false);
   });
 });
 

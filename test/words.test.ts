@@ -498,7 +498,7 @@ describe("stored ids and signatures", () => {
   it("writes the same signature to strategies.json and the same id to MEMORY.md through brain error", async () => {
     const dir = tmpWorkspace();
     const now = new Date("2026-11-21T09:30:00");
-    await initWorkspace({ cwd: dir, commit: false, now });
+    await initWorkspace({ cwd: dir, commit: false });
     const row = STORED.find((r) => r.name === "error path")!;
     const out = await recordError({ cwd: dir, error: row.text, fix: "Create the config file first", commit: false, now });
     const strategies = JSON.parse(readFileSync(join(dir, "strategies.json"), "utf8"));
