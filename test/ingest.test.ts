@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
@@ -372,5 +372,76 @@ describe("brain ingest: long reads", () => {
     expect(seen.length).toBeGreaterThan(3);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(seen.at(-1)).toBe(r.files[0]!.size);
+  });
+});
+
+describe("brain ingest: sessions the hooks captured live", () => {
+  /** The session's calls as Claude Code's hooks deliver them, each at the minute the transcript dates it. */
+  async function hookEvents(dir: string, session: string, from = "") {
+    const payload = (event: string, extra: Record<string, unknown>) => ({ session_id: session, transcript_path: `/home/dev/.claude/projects/-home-dev-web/${session}.jsonl`, cwd: "/home/dev/web", permission_mode: "default", hook_event_name: event, ...extra });
+    const calls: Array<[string, string, Record<string, unknown>]> = [
+      ["2026-11-18T14:02:11", "PostToolUseFailure", { tool_name: "Bash", tool_input: { command: "npm install" }, tool_use_id: "toolu_01Q1", error: `Exit code 1\n${ERESOLVE}` }],
+      ["2026-11-18T14:03:09", "PostToolUseFailure", { tool_name: "Bash", tool_input: { command: "npm install --legacy-peer-deps --engine-strict" }, tool_use_id: "toolu_01Q3", error: 'Exit code 1\nnpm error code EBADENGINE\nnpm error engine Unsupported engine\nnpm error notsup Required: {"node":">=22"}' }],
+      ["2026-11-18T14:06:13", "PostToolUse", { tool_name: "Bash", tool_input: { command: FIX }, tool_use_id: "toolu_01Q5", tool_response: { stdout: "", stderr: "", interrupted: false, isImage: false } }],
+      ["2026-11-18T14:07:41", "PostToolUse", { tool_name: "Bash", tool_input: { command: "npm install" }, tool_use_id: "toolu_01Q6", tool_response: { stdout: "added 312 packages", stderr: "", interrupted: false, isImage: false } }],
+      ["2026-11-18T14:09:00", "SessionEnd", { reason: "exit" }],
+    ];
+    for (const [at, event, extra] of calls.filter(([at]) => at >= from)) {
+      const r = await runBrain(["hook", event], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: at, TZ: "UTC" }), input: JSON.stringify(payload(event, extra)) });
+      expect(r.code, r.stderr).toBe(0);
+    }
+  }
+
+  it("leaves out the calls the hooks wrote, even after their session state was pruned, and still ingests another session of the same folder", async () => {
+    const dir = await workspace();
+    await hookEvents(dir, SESSION);
+    const live = { log: read(dir, "memory/2026-11-18.md"), strategies: read(dir, "strategies.json"), commits: commitSubjects(dir).length };
+    expect(live.log).toContain("[error] npm error code ERESOLVE");
+    expect(live.log).toContain("[fix]");
+
+    const folder = join(dir, "..", `live-${Date.now()}`);
+    mkdirSync(folder);
+    writeFileSync(join(folder, `${SESSION}.jsonl`), claudeSession());
+    const r = await runBrain(["ingest", folder, "--json"], { cwd: dir, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.files[0]).toMatchObject({ calls: 5, signals: [], capturedLive: [{ session: SESSION, calls: 5 }] });
+    expect(out.errors + out.fixes + out.operations).toBe(0);
+    expect(read(dir, "memory/2026-11-18.md")).toBe(live.log);
+    expect(read(dir, "strategies.json")).toBe(live.strategies);
+    expect(commitSubjects(dir)).toHaveLength(live.commits);
+
+    // A week and more later a SessionStart prunes the session's state (last changed on the session's day); the hooks' record of it stays.
+    const day = new Date("2026-11-18T14:09:00Z");
+    utimesSync(join(dir, ".brain/sessions", `${SESSION}.json`), day, day);
+    const start = await runBrain(["hook", "SessionStart"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-12-01T09:00", TZ: "UTC" }), input: JSON.stringify({ session_id: "later", cwd: "/home/dev/web", hook_event_name: "SessionStart", source: "startup" }) });
+    expect(start.code, start.stderr).toBe(0);
+    expect(existsSync(join(dir, ".brain/sessions", `${SESSION}.json`))).toBe(false);
+    rmSync(join(dir, ".brain/ingest"), { recursive: true, force: true });
+    // Another session in the folder, which ran without the hooks, is written as before.
+    const other = claudeSession().replaceAll(SESSION, "0d6e5f1a-hookless").replaceAll("2026-11-18T14:", "2026-11-19T09:");
+    writeFileSync(join(folder, "other.jsonl"), other);
+    const text = await runBrain(["ingest", folder], { cwd: dir, env: env() });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`session ${SESSION}: 5 calls from 2026-11-18T14:02:11`);
+    expect(text.stdout).toContain("the hooks captured them live");
+    expect(read(dir, "memory/2026-11-18.md")).toBe(live.log);
+    expect(read(dir, "memory/2026-11-19.md")).toMatch(/- 09:02 \[error\] npm error code ERESOLVE/);
+  });
+
+  it("a session the hooks joined midway: the calls before them are ingested, with the fix of a failure only ingest saw", async () => {
+    const dir = await workspace();
+    await hookEvents(dir, SESSION, "2026-11-18T14:06");
+    expect(existsSync(join(dir, "memory/2026-11-18.md")) ? read(dir, "memory/2026-11-18.md") : "").not.toContain("[error]");
+    const file = join(dir, "..", `midway-${Date.now()}.jsonl`);
+    writeFileSync(file, claudeSession());
+    const r = await runBrain(["ingest", file, "--json"], { cwd: dir, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.files[0].capturedLive).toEqual([{ session: SESSION, since: "2026-11-18T14:06:13.000Z", calls: 2 }]);
+    expect(out.files[0].signals.map((s: { kind: string; time: string }) => `${s.kind} ${s.time}`)).toEqual(["error 14:02", "error 14:03", "fix 14:07", "fix 14:07"]);
+    const log = read(dir, "memory/2026-11-18.md");
+    expect(log.match(/\[error\] npm error code ERESOLVE/g)).toHaveLength(1);
+    expect(log.match(/\[fix\] Error: npm error code ERESOLVE/g)).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@ import { shorten } from "../core/text/clip.js";
 import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "./fs.js";
 import { openWorkspace, type WriteOptions } from "./workspace/open.js";
 import { capture, logOperations, type HookResult } from "./hook.js";
+import { hookCaptureStarts } from "./sessions.js";
 
 /**
  * `brain ingest <file>...`: the shell calls of past agent sessions (Claude
@@ -66,6 +67,8 @@ export interface IngestFileResult {
   calls: number;
   /** Calls of the new part already ingested before (a restarted read). */
   skipped: number;
+  /** Sessions the hooks captured live: their calls from when the hooks began (`since`) are not written again. */
+  capturedLive: { session: string; since: string; calls: number }[];
   signals: IngestSignal[];
 }
 
@@ -93,6 +96,9 @@ interface IngestState {
   /** Calls already captured (`<session>:<call id>`). */
   ids: string[];
 }
+
+/** How much earlier than the hooks' first event of a session a transcript may date the same call (the two clocks read a call at its start and at its end). */
+const LIVE_SLACK_MS = 2 * 60_000;
 
 /** Longest line read; a longer one (a pasted image, a dumped file) is skipped with a warning. */
 const LINE_MAX = 32 * 1024 * 1024;
@@ -248,7 +254,8 @@ async function ingestFile(options: IngestOptions, root: string, shown: string, p
   /** Calls whose effect on their session is already in `sessions`. */
   const applied = resumed ? new Set(saved.ids) : new Set<string>();
   const reader = new TranscriptReader(resumed ? saved.context : null, now.toISOString());
-  const result: IngestFileResult = { file: shown, host: null, sessions: [], from, to: from, size, restarted, calls: 0, skipped: 0, signals: [] };
+  const result: IngestFileResult = { file: shown, host: null, sessions: [], from, to: from, size, restarted, calls: 0, skipped: 0, capturedLive: [], signals: [] };
+  const hookStart = hookCaptureStarts(root);
   const lib = { ...options, workspace: root };
   const sink: HookResult["captured"] = { errors: [], fixes: [], asked: null, consolidated: false, drained: 0, operations: [] };
   const step = options.progressBytes ?? PROGRESS_BYTES;
@@ -278,9 +285,14 @@ async function ingestFile(options: IngestOptions, root: string, shown: string, p
         result.skipped++;
         continue;
       }
-      if (!result.sessions.includes(sid)) result.sessions.push(sid);
+      const since = hookStart(sid);
+      const live = since === null ? null : (result.capturedLive.find((l) => l.session === sid) ?? result.capturedLive[result.capturedLive.push({ session: sid, since, calls: 0 }) - 1]!);
+      if (live && Date.parse(e.at) >= Date.parse(live.since) - LIVE_SLACK_MS) live.calls++;
+      else if (!result.sessions.includes(sid)) result.sessions.push(sid);
       let wrote = false;
       for (const action of actions) {
+        // The hooks wrote what they saw: a failure from when they began, and its resolution.
+        if (live && "failure" in action && Date.parse(action.failure.at) >= Date.parse(live.since) - LIVE_SLACK_MS) continue;
         const signal = await write(lib, options.dryRun === true, state, action, e, sink);
         if (signal) {
           result.signals.push(signal);
@@ -321,7 +333,8 @@ async function ingestFile(options: IngestOptions, root: string, shown: string, p
     }
     await handle(reader.flush());
     // What the hooks do at the end of a session: the runs of changing commands this read saw, as [op] entries, dated at the session's last command.
-    for (const sid of result.sessions) {
+    // The hooks log the runs of a session they captured at its end themselves.
+    for (const sid of result.sessions.filter((id) => !result.capturedLive.some((l) => l.session === id))) {
       const state = sessions[sid]!;
       const at = state.commands.at(-1)?.at ?? state.updated;
       const when = new Date(at);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BRAIN_FILES } from "../core/layout.js";
 import { newSessionState, parseSessionState, type SessionState } from "../core/capture/session.js";
@@ -41,7 +41,40 @@ export function writeSession(root: string, state: SessionState): void {
   writeFileAtomic(root, sessionPath(root, state.sessionId), `${JSON.stringify(state, null, 1)}\n`);
 }
 
-/** Removes the state of sessions with no event for `days` days before `now`; returns how many. */
+/** Where pruning keeps the sessions the hooks captured: `{"sessionId", "started"}` a line. */
+const CAPTURED_LIST = "captured-live.jsonl";
+
+/**
+ * When the hooks began capturing each session they saw shell calls of (its
+ * state's `started`), whether its state is still kept or was pruned:
+ * `brain ingest` skips those calls, which the hooks already wrote.
+ */
+export function hookCaptureStarts(root: string): (sessionId: string) => string | null {
+  let pruned: Map<string, string> | null = null;
+  return (sessionId) => {
+    const text = readTextIfExists(sessionPath(root, sessionId), `${BRAIN_FILES.sessions}/${sessionFileName(sessionId)}`);
+    const kept = text === null ? null : parseSessionState(text);
+    if (kept && kept.sessionId === sessionId) return kept.started;
+    pruned ??= readCapturedList(root);
+    return pruned.get(sessionId) ?? null;
+  };
+}
+
+function readCapturedList(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const text = readTextIfExists(join(root, BRAIN_FILES.sessions, CAPTURED_LIST), `${BRAIN_FILES.sessions}/${CAPTURED_LIST}`) ?? "";
+  for (const line of text.split("\n")) {
+    try {
+      const { sessionId, started } = JSON.parse(line) as { sessionId?: unknown; started?: unknown };
+      if (typeof sessionId === "string" && typeof started === "string") out.set(sessionId, started);
+    } catch {
+      // A line torn by a crash mid-append: that session's calls may be ingested again, nothing else is lost.
+    }
+  }
+  return out;
+}
+
+/** Removes the state of sessions with no event for `days` days before `now` (keeping their id and start in the captured list); returns how many. */
 export function pruneSessions(root: string, now: Date, days: number): number {
   const dir = join(root, BRAIN_FILES.sessions);
   let names: string[];
@@ -56,6 +89,8 @@ export function pruneSessions(root: string, now: Date, days: number): number {
     if (!name.endsWith(".json")) continue;
     try {
       if (statSync(join(dir, name)).mtimeMs < cutoff) {
+        const state = parseSessionState(readTextIfExists(join(dir, name), `${BRAIN_FILES.sessions}/${name}`) ?? "");
+        if (state) appendFileSync(join(dir, CAPTURED_LIST), `${JSON.stringify({ sessionId: state.sessionId, started: state.started })}\n`);
         rmSync(join(dir, name), { force: true });
         removed++;
       }

@@ -20,7 +20,8 @@ export const ingestCommand: CommandModule<GlobalArgs, Args> = {
         "Each failed shell call becomes an [error] #auto entry (its meaningful lines, redacted, with the command); a later success of the same command resolves it, " +
           "and the changing commands run in between are its fix: recorded as strategy outcomes and a [fix] #auto entry — the same signals, through the same code, as `brain hook`. " +
           "Each entry is dated when the call ran. Ingesting a file again adds nothing; a grown file adds only its new part (how far each file was read is kept in .brain/ingest/; " +
-          "a file whose start changed is read again, the calls it already gave skipped). Progress of a long read goes to stderr.",
+          "a file whose start changed is read again, the calls it already gave skipped). Calls of a session brain's hooks captured live, from when they began, are left out: the hooks wrote them. " +
+          "Progress of a long read goes to stderr.",
       ),
   handler: async (args) => {
     const { ingest, describeSignal } = await import("../../store/ingest.js");
@@ -33,6 +34,7 @@ export const ingestCommand: CommandModule<GlobalArgs, Args> = {
       for (const f of r.files) {
         const part = f.from > 0 ? `from byte ${f.from}` : f.restarted ? "again from the start (its start changed)" : "from the start";
         say(args, `${f.file} (${f.host ?? "no shell calls"}): ${plural(f.calls, "new shell call")} read ${part}${f.skipped ? `, ${f.skipped} already ingested` : ""}.`);
+        for (const l of f.capturedLive) if (l.calls) say(args, `  session ${l.session}: ${plural(l.calls, "call")} from ${l.since} on left out, the hooks captured them live.`);
         for (const s of f.signals) say(args, `  ${describeSignal(s)}`);
       }
       const entries = (n: number, kind: string) => `${n} [${kind}] entr${n === 1 ? "y" : "ies"}`;
