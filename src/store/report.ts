@@ -8,7 +8,7 @@ import { doctor } from "./doctor.js";
 import { ensureBrainFolder, readTextIfExists, writeFileBeside } from "./fs.js";
 import { brainCommits } from "./git/history.js";
 import { listPlaybooks } from "./playbooks.js";
-import { stats } from "./stats.js";
+import { statsOf } from "./stats.js";
 import { listStrategies } from "./strategies.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 
@@ -51,14 +51,16 @@ export async function report(options: ReportOptions = {}): Promise<ReportResult>
   const ws = openWorkspace(options);
   const today = localDate(now);
   const since = options.since ?? addDays(today, 1 - DEFAULT_REPORT_DAYS);
-  const s = await stats({ ...options, since, now });
+  // brain's commits are read once, for the metrics and for the changes below.
+  const commits = ws.gitRoot ? await brainCommits(ws.root) : [];
+  const s = await statsOf({ ...options, since, now }, commits);
   const warnings = [...s.warnings];
   const { warnings: _w, ...statsData } = s;
 
   const changes: ReportChange[] = [];
   const writes: Record<string, number> = {};
   if (ws.gitRoot) {
-    for (const c of await brainCommits(ws.root)) {
+    for (const c of commits) {
       const date = c.date.slice(0, 10);
       if (date < since || date > today) continue;
       const verb = commitVerb(c.subject);

@@ -11,7 +11,7 @@ import { resolveThresholds } from "../core/strategies/lifecycle.js";
 import { VERSION } from "../core/version.js";
 import type { StrategyRegistry } from "../core/strategies/registry.js";
 import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "./fs.js";
-import { brainCommits } from "./git/history.js";
+import { brainCommits, type BrainCommit } from "./git/history.js";
 import { readLogSources } from "./daily-logs.js";
 import { parsePlaybookFiles, readFrequency, readPlaybookFiles } from "./playbook-files.js";
 
@@ -40,6 +40,11 @@ export const DEFAULT_STATS_DAYS = 28;
  * writes nothing.
  */
 export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
+  return statsOf(options, null);
+}
+
+/** `stats` over brain's commits already read (`brain report` reads them once for both), or read here when null. */
+export async function statsOf(options: StatsOptions, brainLog: BrainCommit[] | null): Promise<StatsResult> {
   const today = localDate(options.now ?? new Date());
   const since = options.since ?? addDays(today, 1 - DEFAULT_STATS_DAYS);
   if (!isIsoDate(since)) throw new UsageError(`--since must be a date such as 2026-11-01, got ${JSON.stringify(since)}.`);
@@ -59,7 +64,7 @@ export async function stats(options: StatsOptions = {}): Promise<StatsResult> {
     digest: cache.digest(log.path, log.source, "log", () => statsLogDigest(log)),
   }));
   const commits: StatsCommit[] = ws.gitRoot
-    ? (await brainCommits(ws.root)).map((c) => ({ date: c.date.slice(0, 10), subject: c.subject, files: c.files }))
+    ? (brainLog ?? (await brainCommits(ws.root))).map((c) => ({ date: c.date.slice(0, 10), subject: c.subject, files: c.files }))
     : [];
   // A playbook exists from the first brain commit that wrote it; without one, it counts as always there.
   const firstWritten = new Map<string, string>();
