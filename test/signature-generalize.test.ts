@@ -77,3 +77,34 @@ describe("adapted fixes for package specs", () => {
     expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
   });
 });
+
+describe("adapted fixes that hold a part of a value", () => {
+  // Docker prints a container's name with a leading slash; the fix names the container without it (moby/moby#23371, Forstman1/inception-42#1).
+  const recorded =
+    'docker: Error response from daemon: Conflict. The container name "/caochong-ambari-0" is already in use by container "92b3b26333cc105bfee4d6f6b4eddc0a433e774360c1bcbfe797093c6fa531e9". You have to remove (or rename) that container to be able to reuse that name.\nSee \'docker run --help\'.';
+  const fix = "remove it with docker rm -f caochong-ambari-0, or run the new one under another --name";
+  const cases: Array<[string, string, string | null]> = [
+    [
+      "the part between the same surroundings",
+      'Error response from daemon: Conflict. The container name "/mariadb" is already in use by container "129a9ee2de2091500172c12fe10f9a755d456fedbb4326b66560ba1d00085a71". You have to remove (or rename) that container to be able to reuse that name.',
+      "remove it with docker rm -f mariadb, or run the new one under another --name",
+    ],
+    [
+      "a name with an underscore, in another client's wording",
+      '(HTTP code 409) unexpected - Conflict. The container name "/agitated_wilson" is already in use by container f6a6fb81d890d8403c07c5034fb63c680e4ba6002f83b22a282b2ecb829fed54. You have to remove (or rename) that container to be able to reuse that name.',
+      "remove it with docker rm -f agitated_wilson, or run the new one under another --name",
+    ],
+    [
+      "not when the new value lacks the surroundings",
+      'Error response from daemon: Conflict. The container name "mariadb" is already in use by container "129a". You have to remove (or rename) that container to be able to reuse that name.',
+      null,
+    ],
+  ];
+  it.each(cases)("%s", (_, seen, adapted) => {
+    expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
+  });
+
+  it("does not take a word of a path for a name the fix holds when the path moved", () => {
+    expect(adaptFix("restart the docker daemon", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock", "Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock")).toBeNull();
+  });
+});
