@@ -108,3 +108,18 @@ describe("adapted fixes that hold a part of a value", () => {
     expect(adaptFix("restart the docker daemon", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock", "Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock")).toBeNull();
   });
 });
+
+describe("a system error code is the slot that says why a call failed", () => {
+  // node-redis refusing (vpdb/server#176) and timing out (dvandal/cryptonote-nodejs-pool#601, socketio/socket.io-redis-adapter#328).
+  const registry = registryOf({ "redis-refused": "Error: Redis connection to 127.0.0.1:6379 failed - connect ECONNREFUSED 127.0.0.1:6379" });
+
+  it("finds the recorded error again with another host and port", () => {
+    expect(matchProblems(registry, "Redis error Error: Redis connection to localhost:6379 failed - connect ECONNREFUSED")[0]?.problem).toBe("redis-refused");
+    expect(matchProblems(registry, "Error: Redis connection to 127.0.0.1:6420 failed - connect ECONNREFUSED")[0]?.problem).toBe("redis-refused");
+  });
+
+  it("is another failure when the text gives another code in its place", () => {
+    expect(matchProblems(registry, "Error: Redis connection to 175.41.184.128:6379 failed - connect ETIMEDOUT 175.41.184.128:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (net.js:1107:14)")).toEqual([]);
+    expect(matchProblems(registry, "Redis connection to redis-306657c7-withfbtesting-69cb.aivencloud.com:10104 failed - connect ETIMEDOUT 35.221.224.142:10104")).toEqual([]);
+  });
+});

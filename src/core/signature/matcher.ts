@@ -1,7 +1,7 @@
 import type { Problem, StrategyRegistry } from "../strategies/registry.js";
 import { ERROR_STOP_WORDS, foldMarks, stemErrorWord } from "../text/words.js";
 import { compilePattern } from "./pattern-safety.js";
-import { errorContentLines, isNoiseLine } from "./key-lines.js";
+import { errorContentLines, isNoiseLine, SAME_SYSTEM_FAILURE, SYSTEM_ERROR_CODES } from "./key-lines.js";
 import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords, textSignature } from "./signature.js";
 
 /**
@@ -34,6 +34,8 @@ interface PreparedText {
   /** The signature of every line that is not noise, longer than a stored one: a key line found anywhere in it. */
   contentSignature: string;
   words: Set<string>;
+  /** The system failures the text names by code (`econnrefused`, `etimedout`), each as its class. */
+  systemFailures: Set<string>;
 }
 
 /** Longest content signature searched; a key line further down a paste is not searched for. */
@@ -57,7 +59,20 @@ function prepareText(text: string): PreparedText {
     headSignatureWords: new Set(signatureWords(headSig)),
     contentSignature: textSignature(errorContentLines(text).join("\n"), CONTENT_SIGNATURE_MAX),
     words: new Set(textWords(read)),
+    systemFailures: systemFailuresOf(read),
   };
+}
+
+/** Each system error code, lower case, with the class it names: codes of one failure share a class. */
+const SYSTEM_FAILURE_CLASS = new Map<string, string>(SYSTEM_ERROR_CODES.map((c) => [c.toLowerCase(), c.toLowerCase()]));
+for (const same of SAME_SYSTEM_FAILURE) for (const c of same) SYSTEM_FAILURE_CLASS.set(c.toLowerCase(), same[0]!.toLowerCase());
+const SYSTEM_CODE_WORD = new RegExp(`\\b(?:${SYSTEM_ERROR_CODES.join("|")})\\b`, "gi");
+
+/** The classes of the system error codes a text (or a signature) names. */
+function systemFailuresOf(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(SYSTEM_CODE_WORD)) out.add(SYSTEM_FAILURE_CLASS.get(m[0].toLowerCase())!);
+  return out;
 }
 
 /**
@@ -96,6 +111,8 @@ interface PreparedPattern {
   /** Its signature and the signature's words, worked out when first needed. */
   sig: string | null;
   sigWords: Set<string> | null;
+  /** The classes of the system error codes its signature names, worked out when first needed. */
+  failures?: Set<string>;
 }
 
 function preparePattern(pattern: string): PreparedPattern {
@@ -477,6 +494,10 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
       if (!bestSimilar || reason.score > bestSimilar.score) bestSimilar = reason;
     }
   }
+  // A system error code is the slot that says why a call failed: when the problem's errors give codes and the text
+  // gives another (`connect ETIMEDOUT` where `connect ECONNREFUSED` was recorded), it failed for another reason,
+  // however alike the rest. Only a pattern found in the text as written outweighs that.
+  if ((!bestPattern || bestPattern.kind === "signature") && codesDisagree(prepared.patterns, text)) return [];
   // Without a pattern of its own words in the text, a problem whose error says something else right
   // after the same words is another failure, however alike the rest (see `reasonsDiffer`).
   if (!bestPattern && prepared.patterns.some((p) => p.text && reasonsDiffer(nearSignature(p, text), text.signature))) return [];
@@ -495,6 +516,23 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
     if (d) d.score *= DESCRIPTION_WITHOUT_PATTERN;
   }
   return reasons;
+}
+
+/**
+ * True when the text names system failures by code, some pattern of the problem names some too, and no
+ * pattern names one of the text's: the recorded errors failed for reasons the text does not give.
+ */
+function codesDisagree(patterns: PreparedPattern[], text: PreparedText): boolean {
+  if (!text.systemFailures.size) return false;
+  let coded = false;
+  for (const p of patterns) {
+    if (!p.text) continue;
+    p.failures ??= systemFailuresOf(errorSignatureOf(p));
+    if (!p.failures.size) continue;
+    coded = true;
+    for (const f of p.failures) if (text.systemFailures.has(f)) return false;
+  }
+  return coded;
 }
 
 /** A pattern's signature, worked out once. */
