@@ -53,6 +53,18 @@ describe("matching that generalizes", () => {
     expect(matchProblems(registry, "django.db.utils.OperationalError: database is locked")).toEqual([]);
   });
 
+  it("finds a name-ended error again where the page prints its message without the exception class", () => {
+    // justdjango/teach-me-django#19 recorded; Django's debug page (rubenespadas/DionaeaFR#33) and a pasted table of it (sibtc/simple-file-upload#2) seen.
+    const registry = registryOf({ "django-migrate": "django.db.utils.OperationalError: no such table: users_user" });
+    const debugPage = "OperationalError at /\nno such table: downloads\nRequest Method:\tGET\nRequest URL:\thttp://120.0.0.1:8000/\nDjango Version:\t1.8\nException Type:\tOperationalError\nException Value:\t\nno such table: downloads";
+    const pastedTable = "Request Method: | GET\n-- | --\nhttp://127.0.0.1:8000/\n1.11.3\nOperationalError\nno such table: core_document";
+    expect(matchProblems(registry, debugPage)[0]?.problem).toBe("django-migrate");
+    expect(matchProblems(registry, pastedTable)[0]?.problem).toBe("django-migrate");
+    // The same page for another reason (NSPManager/NSPanelManager#52) is another error.
+    const locked = "OperationalError at /\ndatabase is locked\nRequest Method:\tGET\nRequest URL:\thttp://homeassistant.local:8000/\nDjango Version:\t4.1.7\nException Type:\tOperationalError";
+    expect(matchProblems(registry, locked)).toEqual([]);
+  });
+
   it("finds an apt error again for another package, after docker's build noise", () => {
     const registry = registryOf({ "apt-update": "E: Unable to locate package curl\nE: Unable to locate package jq" });
     const seen = "Step 3/7 : RUN apt-get install -y unzip\n ---> Running in 0f1e2d3c4b5a\nE: Unable to locate package unzip\nThe command '/bin/sh -c apt-get install -y unzip' returned a non-zero code: 100";

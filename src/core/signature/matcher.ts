@@ -135,7 +135,39 @@ function hitPrepared(p: PreparedPattern, text: PreparedText): PatternHit | null 
   // found in the text as said by another program or wrapper, is the same error.
   const message = sig ? withoutProgram(sig) : null;
   if (message && (text.headSignature.includes(message) || text.contentSignature.includes(message))) return "signature";
+  // A last clause of one token names a thing (`no such table: users_user`): another name in its place is the same error.
+  const slot = sig ? nameSlot(sig) : null;
+  if (slot && (holdsSlot(text.headSignature, slot) || holdsSlot(text.contentSignature, slot))) return "signature";
   return null;
+}
+
+/** Fewest words a signature's message needs before a name after it, for another name there to be the same error. */
+const SLOT_MESSAGE_WORDS_MIN = 3;
+
+/**
+ * The part of a signature before its last clause when that clause is one token, a name
+ * (`django.db.utils.operationalerror: no such table: users_user` gives `no such table: `), without the
+ * program before it; null when there is no such name or the message says too little to stand for one error.
+ */
+function nameSlot(sig: string): string | null {
+  const cut = sig.lastIndexOf(": ");
+  if (cut < 0) return null;
+  const name = sig.slice(cut + 2);
+  if (!isName(name) || !/[\p{L}]/u.test(name) || /^<[a-z]+>$/.test(name)) return null;
+  let stem = sig.slice(0, cut + 2);
+  const m = /^([a-z][\w.-]*): (.+)$/.exec(stem);
+  if (m && !/^(?:error|fatal|warning|err|e)$/.test(m[1]!) && (m[2]!.match(/[\p{L}]{2,}/gu)?.length ?? 0) >= SLOT_MESSAGE_WORDS_MIN) stem = m[2]!;
+  return (stem.match(/[\p{L}]{2,}/gu)?.length ?? 0) >= SLOT_MESSAGE_WORDS_MIN ? stem : null;
+}
+
+/** True when `sig` holds `slot` (ending `: `) followed by a name, at the start or after a space or a clause. */
+function holdsSlot(sig: string, slot: string): boolean {
+  for (let at = sig.indexOf(slot); at >= 0; at = sig.indexOf(slot, at + 1)) {
+    const before = sig[at - 1];
+    const after = sig[at + slot.length];
+    if ((before === undefined || /[\s:]/.test(before)) && after !== undefined && /[\p{L}\p{N}_]/u.test(after)) return true;
+  }
+  return false;
 }
 
 /** A signature's message after a leading program name (`psql: fatal: role <str> does not exist`), or null when it has none or says too little. */
@@ -372,8 +404,9 @@ class ProblemIndex {
         }
         this.bySubstring.add(n, p.words, p.words.length);
         p.sig ??= errorSignature(p.text);
-        // The message without its program is found wherever the whole signature is: index what both need.
-        const runs = signatureRuns(withoutProgram(p.sig) ?? p.sig);
+        // The message without its program (and without a name at its end) is found wherever the whole
+        // signature is: index what all of them need.
+        const runs = signatureRuns(nameSlot(p.sig) ?? withoutProgram(p.sig) ?? p.sig);
         if (runs.length) this.bySignature.add(n, runs, runs.length);
         else this.always.push(n);
         p.sigWords ??= new Set(signatureWords(p.sig));
