@@ -65,6 +65,20 @@ describe("matching that generalizes", () => {
     expect(matchProblems(registry, locked)).toEqual([]);
   });
 
+  it("finds an error's reason again under another wrapper and for another bare name", () => {
+    // kubelet wraps docker's refusal (kubernetes/website#14257); docker itself says it for another image (Praqma/ask#4, confluentinc/demo-siem-optimization#30).
+    const registry = registryOf({
+      "pull-denied": `Failed to pull image "rmeuser-auth:latest": rpc error: code = Unknown desc = Error response from daemon: pull access denied for rmeuser-auth, repository does not exist or may require 'docker login'`,
+    });
+    const pull = "$ docker pull praqma/jira\nUsing default tag: latest\nError response from daemon: pull access denied for praqma/jira, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
+    const compose = " ! Image localbuild/zeek-tcpreplay-kafka                      pull access denied for localbuild/zeek-tcpreplay-kafka, repository does not exist or may require 'docker login'                                                                                     2.1s ";
+    expect(matchProblems(registry, pull)[0]?.problem).toBe("pull-denied");
+    expect(matchProblems(registry, compose)[0]?.problem).toBe("pull-denied");
+    // The same wrapper for another reason (kubevela/kubevela#981) is another error.
+    const manifest = `  Warning  Failed     27s (x3 over 75s)  kubelet            Failed to pull image "oamdev/vela-core:0.3.1": rpc error: code = Unknown desc = Error response from daemon: manifest for oamdev/vela-core:0.3.1 not found: manifest unknown: manifest unknown`;
+    expect(matchProblems(registry, manifest)).toEqual([]);
+  });
+
   it("finds an apt error again for another package, after docker's build noise", () => {
     const registry = registryOf({ "apt-update": "E: Unable to locate package curl\nE: Unable to locate package jq" });
     const seen = "Step 3/7 : RUN apt-get install -y unzip\n ---> Running in 0f1e2d3c4b5a\nE: Unable to locate package unzip\nThe command '/bin/sh -c apt-get install -y unzip' returned a non-zero code: 100";

@@ -34,6 +34,8 @@ interface PreparedText {
   /** The signature of every line that is not noise, longer than a stored one: a key line found anywhere in it. */
   contentSignature: string;
   words: Set<string>;
+  /** The head and content signatures with names masked (see {@link maskNames}), read when first needed. */
+  namesMasked?: string;
   /** The system failures the text names by code (`econnrefused`, `etimedout`), each as its class. */
   systemFailures: Set<string>;
 }
@@ -113,6 +115,8 @@ interface PreparedPattern {
   sigWords: Set<string> | null;
   /** The classes of the system error codes its signature names, worked out when first needed. */
   failures?: Set<string>;
+  /** Its signature's reason (see {@link reasonTail}) with names masked, or null when it has none; worked out when first needed. */
+  tail?: string | null;
 }
 
 function preparePattern(pattern: string): PreparedPattern {
@@ -138,7 +142,51 @@ function hitPrepared(p: PreparedPattern, text: PreparedText): PatternHit | null 
   // A last clause of one token names a thing (`no such table: users_user`): another name in its place is the same error.
   const slot = sig ? nameSlot(sig) : null;
   if (slot && (holdsSlot(text.headSignature, slot) || holdsSlot(text.contentSignature, slot))) return "signature";
+  // The error's reason, as another tool or wrapper says it and for another name (`… pull access denied for
+  // rmeuser-auth, repository does not exist …` inside `rpc error: code = unknown desc = …`), is the same error.
+  const tail = sig ? tailOf(p, sig) : null;
+  if (tail && namesMaskedOf(text).includes(tail)) return "signature";
   return null;
+}
+
+/** Fewest letter words a reason needs to stand for one error wherever it is found. */
+const TAIL_WORDS_MIN = 6;
+
+/**
+ * A name as messages print them bare: a token of letters and digits joined by `-`, `_`, `/` or `.`
+ * (`rmeuser-auth`, `praqma/jira`, `users_user`), or one with digits and letters (`ubuntu22`).
+ */
+const NAME_TOKEN = /(?<![\p{L}\p{N}_<>.\/-])(?:[\p{L}\p{N}]+(?:[-_./][\p{L}\p{N}]+)+|[\p{L}]+\d[\p{L}\p{N}]*|\d+[\p{L}][\p{L}\p{N}]*)(?![\p{L}\p{N}_<>\/-]|\.[\p{L}\p{N}])/gu;
+
+/** A signature with its bare names masked as `<name>`, so two errors that differ only in a name read the same. */
+function maskNames(sig: string): string {
+  return sig.replace(NAME_TOKEN, "<name>");
+}
+
+/**
+ * The reason a signature ends on, from its last clause back to where it has at least
+ * {@link TAIL_WORDS_MIN} letter words (a clause starts after `: ` or ` = `), names masked; null when
+ * even the whole signature says less.
+ */
+function reasonTail(sig: string): string | null {
+  const masked = maskNames(sig);
+  const words = (s: string) => s.replace(/<[a-z]+>/g, " ").match(/[\p{L}]{2,}/gu)?.length ?? 0;
+  const starts = [0];
+  for (const m of masked.matchAll(/: | = /g)) starts.push(m.index + m[0].length);
+  for (let i = starts.length - 1; i >= 0; i--) {
+    const tail = masked.slice(starts[i]!);
+    if (words(tail) >= TAIL_WORDS_MIN) return tail;
+  }
+  return null;
+}
+
+function tailOf(p: PreparedPattern, sig: string): string | null {
+  if (p.tail === undefined) p.tail = reasonTail(sig);
+  return p.tail;
+}
+
+function namesMaskedOf(text: PreparedText): string {
+  return (text.namesMasked ??= `${maskNames(text.headSignature)}\n${maskNames(text.contentSignature)}`);
 }
 
 /** Fewest words a signature's message needs before a name after it, for another name there to be the same error. */
@@ -379,6 +427,8 @@ class ProblemIndex {
   private readonly byDescription = new KeyCounter();
   private readonly bySubstring = new KeyCounter();
   private readonly bySignature = new KeyCounter();
+  /** Patterns by the words of their reason (see {@link reasonTail}), which a text may hold under another wrapper. */
+  private readonly byTail = new KeyCounter();
   private readonly bySimilarity = new KeyCounter();
   /** Signature word counts of the patterns, for the length bound on similarity. */
   private readonly sigSizes: number[] = [];
@@ -409,6 +459,10 @@ class ProblemIndex {
         const runs = signatureRuns(nameSlot(p.sig) ?? withoutProgram(p.sig) ?? p.sig);
         if (runs.length) this.bySignature.add(n, runs, runs.length);
         else this.always.push(n);
+        const tail = tailOf(p, p.sig);
+        const tailRuns = tail ? signatureRuns(tail.replace(/<name>/g, " ")) : [];
+        if (tailRuns.length) this.byTail.add(n, tailRuns, tailRuns.length);
+        else if (tail) this.always.push(n);
         p.sigWords ??= new Set(signatureWords(p.sig));
         this.sigSizes[n] = p.sigWords.size;
         const needed = neededOf(p.sigWords.size, SIMILAR_SIGNATURE);
@@ -435,6 +489,7 @@ class ProblemIndex {
     for (const n of this.always) pattern(n);
     this.bySubstring.query(substringKeys(text.lower, this.bySubstring), pattern);
     this.bySignature.query(substringKeys(`${text.headSignature} ${text.contentSignature}`, this.bySignature), pattern);
+    this.byTail.query(substringKeys(`${text.headSignature} ${text.contentSignature}`, this.byTail), pattern);
     for (const words of [text.signatureWords, text.headSignatureWords]) {
       const a = words.size;
       this.bySimilarity.query(words, (n) => {
