@@ -25,11 +25,17 @@
 // public threads before any tuning, for judging only. Only its totals are
 // printed, never its misses (not even with --misses).
 //
+// A fourth part, "fresh2 (never tuned on)", does the same on
+// bench/data/errors-fresh2/families.json: a second never-tuned set, of other
+// programs and failure kinds (cargo, go, kubectl, terraform, psql, ssh,
+// systemd, TLS, Python import errors), collected and committed with its
+// baseline before the matcher was changed again. Totals only, like fresh.
+//
 // `--scores` prints, for the tuning part only, every result of every check
 // (true variants and near misses) with its score and what matched (the
 // reasons: patterns, key, description words); nothing of the other parts.
 //
-//   node bench/errors.mjs [--data DIR] [--fresh DIR | --no-fresh] [--misses] [--scores] [--cli N]
+//   node bench/errors.mjs [--data DIR] [--fresh DIR | --no-fresh] [--fresh2 DIR | --no-fresh2] [--misses] [--scores] [--cli N]
 //
 // Writes bench/results/errors.md; `npm run bench` includes the same table.
 import { spawnSync } from "node:child_process";
@@ -44,6 +50,9 @@ const DEFAULT_DATA = join(root, "..", "shared", "data", "errors-dev");
 /** Collected from public threads before any tuning; only its totals are ever printed. */
 const DEFAULT_FRESH = join(root, "bench", "data", "errors-fresh");
 const FRESH_PART = "fresh (never tuned on)";
+/** A second never-tuned set, collected before the matcher changed again; only its totals are ever printed. */
+const DEFAULT_FRESH2 = join(root, "bench", "data", "errors-fresh2");
+const FRESH2_PART = "fresh2 (never tuned on)";
 /** Near misses collected for tuning families only; they count in the tuning part. */
 const NEAR_MISSES = join(root, "bench", "data", "errors-near-misses", "near-misses.json");
 /** More tuning families with their own near misses, from other public threads; they count in the tuning part. */
@@ -161,7 +170,7 @@ async function runProtocol(set, { partOf, showMisses }) {
  * The fresh set runs in a workspace of its own, so adding it changes nothing
  * in the other two parts. `fresh: null` leaves it out.
  */
-export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH } = {}) {
+export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH, fresh2 = DEFAULT_FRESH2 } = {}) {
   const set = loadData(data);
   // More near misses of the tuning part's families, from other public threads: a near miss of a
   // held-out family there would be studied, so it is refused rather than counted.
@@ -190,20 +199,22 @@ export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH }
     dev.misses.push(...run.misses);
     dev.scores.push(...run.scores);
   }
-  let freshSet = null;
-  if (fresh) {
+  // The never-tuned parts, each in a workspace of its own; their misses are not even collected.
+  const neverTuned = async (dir, name) => {
     try {
-      freshSet = loadData(fresh);
-      // Never tuned on: its misses are not even collected.
-      const run = await runProtocol(freshSet, { partOf: () => FRESH_PART, showMisses: () => false });
+      const s = loadData(dir);
+      const run = await runProtocol(s, { partOf: () => name, showMisses: () => false });
       rmSync(run.ws, { recursive: true, force: true });
-      parts[FRESH_PART] = run.parts[FRESH_PART] ?? newPart();
+      parts[name] = run.parts[name] ?? newPart();
+      return s;
     } catch (err) {
       rmSync(dev.ws, { recursive: true, force: true });
       throw err;
     }
-  }
-  return { parts, misses: dev.misses, scores: dev.scores, latencyMs: median(dev.latencies), ws: dev.ws, set, freshSet, extraSets };
+  };
+  const freshSet = fresh ? await neverTuned(fresh, FRESH_PART) : null;
+  const fresh2Set = fresh2 ? await neverTuned(fresh2, FRESH2_PART) : null;
+  return { parts, misses: dev.misses, scores: dev.scores, latencyMs: median(dev.latencies), ws: dev.ws, set, freshSet, fresh2Set, extraSets };
 }
 
 function newPart() {
@@ -244,7 +255,8 @@ export function errorsTable(r, cli) {
     "`brain check` on the error families of `../shared/data/errors-dev/` (real messages from public issue threads)" +
       (r.extraSets.length ? ` and, in the tuning part, ${r.extraSets.map((x) => `\`bench/data/${x.dir.split(/[\\/]/).pop()}/\` (${x.set.families.length} more families, ${x.set.distractors.length} near misses)`).join(" and ")}, each run in a workspace of its own` : "") +
       ": variant 0 of each family recorded with `brain error … --fix …`, every other variant checked; distractors are near misses that need another fix. Families are split by a hash of their id before any tuning (distractors follow the family they are near); only the tuning part's misses were ever printed and studied, while the held-out part's totals were printed on every run. Targets on held-out families: hit@1 ≥ 0.90, near-miss false positives ≤ 0.05, adapted fixes right ≥ 0.80." +
-      (r.parts[FRESH_PART] ? ` The fresh part is \`bench/data/errors-fresh/\` (${r.freshSet.families.length} families, ${r.freshSet.distractors.length} near misses from other public threads, collected before any tuning), run the same way in a workspace of its own; it is never tuned on and only its totals are ever printed.` : ""),
+      (r.parts[FRESH_PART] ? ` The fresh part is \`bench/data/errors-fresh/\` (${r.freshSet.families.length} families, ${r.freshSet.distractors.length} near misses from other public threads, collected before any tuning), run the same way in a workspace of its own; it is never tuned on and only its totals are ever printed.` : "") +
+      (r.parts[FRESH2_PART] ? ` The fresh2 part is \`bench/data/errors-fresh2/\` (${r.fresh2Set.families.length} families, ${r.fresh2Set.distractors.length} near misses of other programs and failure kinds, from other public threads, collected and committed before the matcher changed again), run the same way and likewise totals only.` : ""),
     "",
     "| part | families | variants | hit@1 | hit@3 | no result | near-miss false positives | adapted fix right |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -260,7 +272,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const args = process.argv.slice(2);
   const at = (flag) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
   try {
-    const r = await benchErrors({ data: at("--data") ?? DEFAULT_DATA, fresh: args.includes("--no-fresh") ? null : (at("--fresh") ?? DEFAULT_FRESH) });
+    const r = await benchErrors({
+      data: at("--data") ?? DEFAULT_DATA,
+      fresh: args.includes("--no-fresh") ? null : (at("--fresh") ?? DEFAULT_FRESH),
+      fresh2: args.includes("--no-fresh2") ? null : (at("--fresh2") ?? DEFAULT_FRESH2),
+    });
     const cli = await cliAgreement(r.ws, r.set, Number(at("--cli") ?? 5));
     if (args.includes("--misses")) process.stderr.write(JSON.stringify(r.misses, null, 1) + "\n");
     // Tuning part only: the score and reasons of every result, for true variants and near misses.

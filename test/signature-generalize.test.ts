@@ -53,6 +53,32 @@ describe("matching that generalizes", () => {
     expect(matchProblems(registry, "django.db.utils.OperationalError: database is locked")).toEqual([]);
   });
 
+  it("finds a name-ended error again where the page prints its message without the exception class", () => {
+    // justdjango/teach-me-django#19 recorded; Django's debug page (rubenespadas/DionaeaFR#33) and a pasted table of it (sibtc/simple-file-upload#2) seen.
+    const registry = registryOf({ "django-migrate": "django.db.utils.OperationalError: no such table: users_user" });
+    const debugPage = "OperationalError at /\nno such table: downloads\nRequest Method:\tGET\nRequest URL:\thttp://120.0.0.1:8000/\nDjango Version:\t1.8\nException Type:\tOperationalError\nException Value:\t\nno such table: downloads";
+    const pastedTable = "Request Method: | GET\n-- | --\nhttp://127.0.0.1:8000/\n1.11.3\nOperationalError\nno such table: core_document";
+    expect(matchProblems(registry, debugPage)[0]?.problem).toBe("django-migrate");
+    expect(matchProblems(registry, pastedTable)[0]?.problem).toBe("django-migrate");
+    // The same page for another reason (NSPManager/NSPanelManager#52) is another error.
+    const locked = "OperationalError at /\ndatabase is locked\nRequest Method:\tGET\nRequest URL:\thttp://homeassistant.local:8000/\nDjango Version:\t4.1.7\nException Type:\tOperationalError";
+    expect(matchProblems(registry, locked)).toEqual([]);
+  });
+
+  it("finds an error's reason again under another wrapper and for another bare name", () => {
+    // kubelet wraps docker's refusal (kubernetes/website#14257); docker itself says it for another image (Praqma/ask#4, confluentinc/demo-siem-optimization#30).
+    const registry = registryOf({
+      "pull-denied": `Failed to pull image "rmeuser-auth:latest": rpc error: code = Unknown desc = Error response from daemon: pull access denied for rmeuser-auth, repository does not exist or may require 'docker login'`,
+    });
+    const pull = "$ docker pull praqma/jira\nUsing default tag: latest\nError response from daemon: pull access denied for praqma/jira, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
+    const compose = " ! Image localbuild/zeek-tcpreplay-kafka                      pull access denied for localbuild/zeek-tcpreplay-kafka, repository does not exist or may require 'docker login'                                                                                     2.1s ";
+    expect(matchProblems(registry, pull)[0]?.problem).toBe("pull-denied");
+    expect(matchProblems(registry, compose)[0]?.problem).toBe("pull-denied");
+    // The same wrapper for another reason (kubevela/kubevela#981) is another error.
+    const manifest = `  Warning  Failed     27s (x3 over 75s)  kubelet            Failed to pull image "oamdev/vela-core:0.3.1": rpc error: code = Unknown desc = Error response from daemon: manifest for oamdev/vela-core:0.3.1 not found: manifest unknown: manifest unknown`;
+    expect(matchProblems(registry, manifest)).toEqual([]);
+  });
+
   it("finds an apt error again for another package, after docker's build noise", () => {
     const registry = registryOf({ "apt-update": "E: Unable to locate package curl\nE: Unable to locate package jq" });
     const seen = "Step 3/7 : RUN apt-get install -y unzip\n ---> Running in 0f1e2d3c4b5a\nE: Unable to locate package unzip\nThe command '/bin/sh -c apt-get install -y unzip' returned a non-zero code: 100";
@@ -75,5 +101,51 @@ describe("adapted fixes for package specs", () => {
   ];
   it.each(cases)("%s", (_, fix, recorded, seen, adapted) => {
     expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
+  });
+});
+
+describe("adapted fixes that hold a part of a value", () => {
+  // Docker prints a container's name with a leading slash; the fix names the container without it (moby/moby#23371, Forstman1/inception-42#1).
+  const recorded =
+    'docker: Error response from daemon: Conflict. The container name "/caochong-ambari-0" is already in use by container "92b3b26333cc105bfee4d6f6b4eddc0a433e774360c1bcbfe797093c6fa531e9". You have to remove (or rename) that container to be able to reuse that name.\nSee \'docker run --help\'.';
+  const fix = "remove it with docker rm -f caochong-ambari-0, or run the new one under another --name";
+  const cases: Array<[string, string, string | null]> = [
+    [
+      "the part between the same surroundings",
+      'Error response from daemon: Conflict. The container name "/mariadb" is already in use by container "129a9ee2de2091500172c12fe10f9a755d456fedbb4326b66560ba1d00085a71". You have to remove (or rename) that container to be able to reuse that name.',
+      "remove it with docker rm -f mariadb, or run the new one under another --name",
+    ],
+    [
+      "a name with an underscore, in another client's wording",
+      '(HTTP code 409) unexpected - Conflict. The container name "/agitated_wilson" is already in use by container f6a6fb81d890d8403c07c5034fb63c680e4ba6002f83b22a282b2ecb829fed54. You have to remove (or rename) that container to be able to reuse that name.',
+      "remove it with docker rm -f agitated_wilson, or run the new one under another --name",
+    ],
+    [
+      "not when the new value lacks the surroundings",
+      'Error response from daemon: Conflict. The container name "mariadb" is already in use by container "129a". You have to remove (or rename) that container to be able to reuse that name.',
+      null,
+    ],
+  ];
+  it.each(cases)("%s", (_, seen, adapted) => {
+    expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
+  });
+
+  it("does not take a word of a path for a name the fix holds when the path moved", () => {
+    expect(adaptFix("restart the docker daemon", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock", "Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock")).toBeNull();
+  });
+});
+
+describe("a system error code is the slot that says why a call failed", () => {
+  // node-redis refusing (vpdb/server#176) and timing out (dvandal/cryptonote-nodejs-pool#601, socketio/socket.io-redis-adapter#328).
+  const registry = registryOf({ "redis-refused": "Error: Redis connection to 127.0.0.1:6379 failed - connect ECONNREFUSED 127.0.0.1:6379" });
+
+  it("finds the recorded error again with another host and port", () => {
+    expect(matchProblems(registry, "Redis error Error: Redis connection to localhost:6379 failed - connect ECONNREFUSED")[0]?.problem).toBe("redis-refused");
+    expect(matchProblems(registry, "Error: Redis connection to 127.0.0.1:6420 failed - connect ECONNREFUSED")[0]?.problem).toBe("redis-refused");
+  });
+
+  it("is another failure when the text gives another code in its place", () => {
+    expect(matchProblems(registry, "Error: Redis connection to 175.41.184.128:6379 failed - connect ETIMEDOUT 175.41.184.128:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (net.js:1107:14)")).toEqual([]);
+    expect(matchProblems(registry, "Redis connection to redis-306657c7-withfbtesting-69cb.aivencloud.com:10104 failed - connect ETIMEDOUT 35.221.224.142:10104")).toEqual([]);
   });
 });

@@ -5,7 +5,10 @@
  * the same kind, the fix is shown with the new error's value put in. A value
  * of the recorded error is matched to a value of the new one by where it
  * stands: the same kind of value after the same two tokens (or between the
- * same token before and after). Pure string work.
+ * same token before and after). A fix may hold only a part of a value (docker
+ * prints a container name as `"/mariadb"`, the fix says `docker rm -f
+ * mariadb`): the new value then gives the part that stands between the same
+ * surroundings (`"/rest-server"` gives `rest-server`). Pure string work.
  */
 
 export interface AdaptedFix {
@@ -55,6 +58,35 @@ function occurrences(fix: string, value: string): RegExp | null {
   return re.test(fix) ? new RegExp(re.source, "gu") : null;
 }
 
+/** Shortest part of a value a fix may hold for it to be put in: shorter parts are too likely to stand in the fix by chance. */
+const PART_MIN_LENGTH = 3;
+
+/**
+ * The longest part of `value` that stands in `fix` as a whole token, with what
+ * surrounds it in the value, or null when none does (or the whole value does:
+ * that is the plain case). A part starts and ends with a letter or digit.
+ */
+function partInFix(fix: string, value: string): { part: string; before: string; after: string } | null {
+  // A part is cut where a letter or digit meets something else, never inside a word or number.
+  const alnum = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    if (alnum(value[i]) && !alnum(value[i - 1])) starts.push(i);
+    if (alnum(value[i]) && !alnum(value[i + 1])) ends.push(i + 1);
+  }
+  let best: { part: string; before: string; after: string } | null = null;
+  for (const i of starts) {
+    for (const j of ends) {
+      const len = j - i;
+      if (len < PART_MIN_LENGTH || len >= value.length || (best && len <= best.part.length)) continue;
+      const part = value.slice(i, j);
+      if (fix.includes(part) && occurrences(fix, part)) best = { part, before: value.slice(0, i), after: value.slice(j) };
+    }
+  }
+  return best;
+}
+
 /**
  * The fix adapted to a new error, or null when it names no value of the
  * recorded error that the new error holds differently. `recordedError` is
@@ -75,11 +107,22 @@ export function adaptFix(fix: string, recordedError: string, newError: string): 
   });
   const replace = new Map<string, string>();
   before.forEach((tok, i) => {
-    if (!tok.kind || replace.has(tok.text) || !occurrences(fix, tok.text)) return;
+    if (!tok.kind || replace.has(tok.text)) return;
+    // The whole value in the fix, or else a part of it between surroundings the new value has too.
+    const whole = occurrences(fix, tok.text) !== null;
+    const part = whole ? null : partInFix(fix, tok.text);
+    if (!whole && !part) return;
     for (const c of contexts(before, i)) {
       const to = places.get(`${tok.kind} ${c}`);
-      if (to && to !== tok.text) {
+      if (!to || to === tok.text) continue;
+      if (whole) {
         replace.set(tok.text, to);
+        return;
+      }
+      const { before: pre, after: post } = part!;
+      const inner = to.length > pre.length + post.length && to.startsWith(pre) && to.endsWith(post) ? to.slice(pre.length, to.length - post.length) : null;
+      if (inner && inner !== part!.part && !replace.has(part!.part)) {
+        replace.set(part!.part, inner);
         return;
       }
     }

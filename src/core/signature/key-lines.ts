@@ -89,18 +89,39 @@ const CUE =
 const FAILURE_WORDS =
   /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|no matching|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|does\s+not\s+exist|doesn't\s+exist|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed)?|segmentation fault|can only|needs to be)\b/i;
 /**
- * POSIX error codes (`EADDRINUSE`, `ENOENT`), getaddrinfo's (`ENOTFOUND`, `EAI_AGAIN`) and npm's
- * (`ERESOLVE`), in capitals only: the known names, since other capitalised words start with E too
- * (`ECDSA` in ssh's host-key banner, `EXPORT`, `ENV`).
+ * POSIX error codes (`EADDRINUSE`, `ENOENT`) and getaddrinfo's (`ENOTFOUND`, `EAI_AGAIN`): each names
+ * one kind of system failure, so two errors that give two of them (not {@link SAME_SYSTEM_FAILURE}) failed
+ * for different reasons.
+ */
+export const SYSTEM_ERROR_CODES: readonly string[] = [
+  "E2BIG", "EACCES", "EADDRINUSE", "EADDRNOTAVAIL", "EAFNOSUPPORT", "EAGAIN", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EALREADY", "EBADF", "EBADMSG",
+  "EBUSY", "ECANCELED", "ECHILD", "ECONNABORTED", "ECONNREFUSED", "ECONNRESET", "EDEADLK", "EDESTADDRREQ", "EDQUOT", "EEXIST", "EFAULT", "EFBIG",
+  "EHOSTDOWN", "EHOSTUNREACH", "EILSEQ", "EINPROGRESS", "EINTR", "EINVAL", "EIO", "EISCONN", "EISDIR", "ELOOP", "EMFILE", "EMLINK", "EMSGSIZE",
+  "ENAMETOOLONG", "ENETDOWN", "ENETRESET", "ENETUNREACH", "ENFILE", "ENOBUFS", "ENODATA", "ENODEV", "ENOENT", "ENOEXEC", "ENOLCK", "ENOMEM",
+  "ENOSPC", "ENOSYS", "ENOTCONN", "ENOTDIR", "ENOTEMPTY", "ENOTFOUND", "ENOTSOCK", "ENOTSUP", "ENOTTY", "ENXIO", "EOPNOTSUPP", "EOVERFLOW",
+  "EPERM", "EPIPE", "EPROTO", "ERANGE", "EROFS", "ESPIPE", "ESRCH", "ESTALE", "ETIMEDOUT", "ETXTBSY", "EWOULDBLOCK", "EXDEV",
+];
+
+/**
+ * Codes that name the same failure in other words: permission (`EACCES` / `EPERM`), try again
+ * (`EAGAIN` / `EWOULDBLOCK`), not supported, a name that does not resolve (`ENOTFOUND` / `EAI_AGAIN` /
+ * `EAI_NONAME`), and a host or network that cannot be reached.
+ */
+export const SAME_SYSTEM_FAILURE: ReadonlyArray<readonly string[]> = [
+  ["EACCES", "EPERM"],
+  ["EAGAIN", "EWOULDBLOCK"],
+  ["ENOTSUP", "EOPNOTSUPP"],
+  ["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL"],
+  ["EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN"],
+];
+
+/**
+ * Those codes and npm's (`ERESOLVE`), in capitals only: the known names, since other capitalised
+ * words start with E too (`ECDSA` in ssh's host-key banner, `EXPORT`, `ENV`).
  */
 const ERROR_CODE = new RegExp(
   `\\b(?:${[
-    "E2BIG", "EACCES", "EADDRINUSE", "EADDRNOTAVAIL", "EAFNOSUPPORT", "EAGAIN", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EALREADY", "EBADF", "EBADMSG",
-    "EBUSY", "ECANCELED", "ECHILD", "ECONNABORTED", "ECONNREFUSED", "ECONNRESET", "EDEADLK", "EDESTADDRREQ", "EDQUOT", "EEXIST", "EFAULT", "EFBIG",
-    "EHOSTDOWN", "EHOSTUNREACH", "EILSEQ", "EINPROGRESS", "EINTR", "EINVAL", "EIO", "EISCONN", "EISDIR", "ELOOP", "EMFILE", "EMLINK", "EMSGSIZE",
-    "ENAMETOOLONG", "ENETDOWN", "ENETRESET", "ENETUNREACH", "ENFILE", "ENOBUFS", "ENODATA", "ENODEV", "ENOENT", "ENOEXEC", "ENOLCK", "ENOMEM",
-    "ENOSPC", "ENOSYS", "ENOTCONN", "ENOTDIR", "ENOTEMPTY", "ENOTFOUND", "ENOTSOCK", "ENOTSUP", "ENOTTY", "ENXIO", "EOPNOTSUPP", "EOVERFLOW",
-    "EPERM", "EPIPE", "EPROTO", "ERANGE", "EROFS", "ESPIPE", "ESRCH", "ESTALE", "ETIMEDOUT", "ETXTBSY", "EWOULDBLOCK", "EXDEV",
+    ...SYSTEM_ERROR_CODES,
     // npm's own codes.
     "ERESOLVE", "ELIFECYCLE", "EINTEGRITY", "EBADENGINE", "EBADPLATFORM", "ETARGET", "ENOVERSIONS", "ENEEDAUTH", "EJSONPARSE", "EUSAGE", "ENOLOCK", "ENOAUDIT", "EUNSUPPORTEDPROTOCOL", "E4\\d\\d", "E5\\d\\d",
   ].join("|")})\\b`,

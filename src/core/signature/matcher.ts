@@ -1,7 +1,7 @@
 import type { Problem, StrategyRegistry } from "../strategies/registry.js";
 import { ERROR_STOP_WORDS, foldMarks, stemErrorWord } from "../text/words.js";
 import { compilePattern } from "./pattern-safety.js";
-import { errorContentLines, isNoiseLine } from "./key-lines.js";
+import { errorContentLines, isNoiseLine, SAME_SYSTEM_FAILURE, SYSTEM_ERROR_CODES } from "./key-lines.js";
 import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords, textSignature } from "./signature.js";
 
 /**
@@ -34,6 +34,10 @@ interface PreparedText {
   /** The signature of every line that is not noise, longer than a stored one: a key line found anywhere in it. */
   contentSignature: string;
   words: Set<string>;
+  /** The head and content signatures with names masked (see {@link maskNames}), read when first needed. */
+  namesMasked?: string;
+  /** The system failures the text names by code (`econnrefused`, `etimedout`), each as its class. */
+  systemFailures: Set<string>;
 }
 
 /** Longest content signature searched; a key line further down a paste is not searched for. */
@@ -57,7 +61,20 @@ function prepareText(text: string): PreparedText {
     headSignatureWords: new Set(signatureWords(headSig)),
     contentSignature: textSignature(errorContentLines(text).join("\n"), CONTENT_SIGNATURE_MAX),
     words: new Set(textWords(read)),
+    systemFailures: systemFailuresOf(read),
   };
+}
+
+/** Each system error code, lower case, with the class it names: codes of one failure share a class. */
+const SYSTEM_FAILURE_CLASS = new Map<string, string>(SYSTEM_ERROR_CODES.map((c) => [c.toLowerCase(), c.toLowerCase()]));
+for (const same of SAME_SYSTEM_FAILURE) for (const c of same) SYSTEM_FAILURE_CLASS.set(c.toLowerCase(), same[0]!.toLowerCase());
+const SYSTEM_CODE_WORD = new RegExp(`\\b(?:${SYSTEM_ERROR_CODES.join("|")})\\b`, "gi");
+
+/** The classes of the system error codes a text (or a signature) names. */
+function systemFailuresOf(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(SYSTEM_CODE_WORD)) out.add(SYSTEM_FAILURE_CLASS.get(m[0].toLowerCase())!);
+  return out;
 }
 
 /**
@@ -96,6 +113,10 @@ interface PreparedPattern {
   /** Its signature and the signature's words, worked out when first needed. */
   sig: string | null;
   sigWords: Set<string> | null;
+  /** The classes of the system error codes its signature names, worked out when first needed. */
+  failures?: Set<string>;
+  /** Its signature's reason (see {@link reasonTail}) with names masked, or null when it has none; worked out when first needed. */
+  tail?: string | null;
 }
 
 function preparePattern(pattern: string): PreparedPattern {
@@ -118,7 +139,83 @@ function hitPrepared(p: PreparedPattern, text: PreparedText): PatternHit | null 
   // found in the text as said by another program or wrapper, is the same error.
   const message = sig ? withoutProgram(sig) : null;
   if (message && (text.headSignature.includes(message) || text.contentSignature.includes(message))) return "signature";
+  // A last clause of one token names a thing (`no such table: users_user`): another name in its place is the same error.
+  const slot = sig ? nameSlot(sig) : null;
+  if (slot && (holdsSlot(text.headSignature, slot) || holdsSlot(text.contentSignature, slot))) return "signature";
+  // The error's reason, as another tool or wrapper says it and for another name (`… pull access denied for
+  // rmeuser-auth, repository does not exist …` inside `rpc error: code = unknown desc = …`), is the same error.
+  const tail = sig ? tailOf(p, sig) : null;
+  if (tail && namesMaskedOf(text).includes(tail)) return "signature";
   return null;
+}
+
+/** Fewest letter words a reason needs to stand for one error wherever it is found. */
+const TAIL_WORDS_MIN = 6;
+
+/**
+ * A name as messages print them bare: a token of letters and digits joined by `-`, `_`, `/` or `.`
+ * (`rmeuser-auth`, `praqma/jira`, `users_user`), or one with digits and letters (`ubuntu22`).
+ */
+const NAME_TOKEN = /(?<![\p{L}\p{N}_<>.\/-])(?:[\p{L}\p{N}]+(?:[-_./][\p{L}\p{N}]+)+|[\p{L}]+\d[\p{L}\p{N}]*|\d+[\p{L}][\p{L}\p{N}]*)(?![\p{L}\p{N}_<>\/-]|\.[\p{L}\p{N}])/gu;
+
+/** A signature with its bare names masked as `<name>`, so two errors that differ only in a name read the same. */
+function maskNames(sig: string): string {
+  return sig.replace(NAME_TOKEN, "<name>");
+}
+
+/**
+ * The reason a signature ends on, from its last clause back to where it has at least
+ * {@link TAIL_WORDS_MIN} letter words (a clause starts after `: ` or ` = `), names masked; null when
+ * even the whole signature says less.
+ */
+function reasonTail(sig: string): string | null {
+  const masked = maskNames(sig);
+  const words = (s: string) => s.replace(/<[a-z]+>/g, " ").match(/[\p{L}]{2,}/gu)?.length ?? 0;
+  const starts = [0];
+  for (const m of masked.matchAll(/: | = /g)) starts.push(m.index + m[0].length);
+  for (let i = starts.length - 1; i >= 0; i--) {
+    const tail = masked.slice(starts[i]!);
+    if (words(tail) >= TAIL_WORDS_MIN) return tail;
+  }
+  return null;
+}
+
+function tailOf(p: PreparedPattern, sig: string): string | null {
+  if (p.tail === undefined) p.tail = reasonTail(sig);
+  return p.tail;
+}
+
+function namesMaskedOf(text: PreparedText): string {
+  return (text.namesMasked ??= `${maskNames(text.headSignature)}\n${maskNames(text.contentSignature)}`);
+}
+
+/** Fewest words a signature's message needs before a name after it, for another name there to be the same error. */
+const SLOT_MESSAGE_WORDS_MIN = 3;
+
+/**
+ * The part of a signature before its last clause when that clause is one token, a name
+ * (`django.db.utils.operationalerror: no such table: users_user` gives `no such table: `), without the
+ * program before it; null when there is no such name or the message says too little to stand for one error.
+ */
+function nameSlot(sig: string): string | null {
+  const cut = sig.lastIndexOf(": ");
+  if (cut < 0) return null;
+  const name = sig.slice(cut + 2);
+  if (!isName(name) || !/[\p{L}]/u.test(name) || /^<[a-z]+>$/.test(name)) return null;
+  let stem = sig.slice(0, cut + 2);
+  const m = /^([a-z][\w.-]*): (.+)$/.exec(stem);
+  if (m && !/^(?:error|fatal|warning|err|e)$/.test(m[1]!) && (m[2]!.match(/[\p{L}]{2,}/gu)?.length ?? 0) >= SLOT_MESSAGE_WORDS_MIN) stem = m[2]!;
+  return (stem.match(/[\p{L}]{2,}/gu)?.length ?? 0) >= SLOT_MESSAGE_WORDS_MIN ? stem : null;
+}
+
+/** True when `sig` holds `slot` (ending `: `) followed by a name, at the start or after a space or a clause. */
+function holdsSlot(sig: string, slot: string): boolean {
+  for (let at = sig.indexOf(slot); at >= 0; at = sig.indexOf(slot, at + 1)) {
+    const before = sig[at - 1];
+    const after = sig[at + slot.length];
+    if ((before === undefined || /[\s:]/.test(before)) && after !== undefined && /[\p{L}\p{N}_]/u.test(after)) return true;
+  }
+  return false;
 }
 
 /** A signature's message after a leading program name (`psql: fatal: role <str> does not exist`), or null when it has none or says too little. */
@@ -330,6 +427,8 @@ class ProblemIndex {
   private readonly byDescription = new KeyCounter();
   private readonly bySubstring = new KeyCounter();
   private readonly bySignature = new KeyCounter();
+  /** Patterns by the words of their reason (see {@link reasonTail}), which a text may hold under another wrapper. */
+  private readonly byTail = new KeyCounter();
   private readonly bySimilarity = new KeyCounter();
   /** Signature word counts of the patterns, for the length bound on similarity. */
   private readonly sigSizes: number[] = [];
@@ -355,10 +454,15 @@ class ProblemIndex {
         }
         this.bySubstring.add(n, p.words, p.words.length);
         p.sig ??= errorSignature(p.text);
-        // The message without its program is found wherever the whole signature is: index what both need.
-        const runs = signatureRuns(withoutProgram(p.sig) ?? p.sig);
+        // The message without its program (and without a name at its end) is found wherever the whole
+        // signature is: index what all of them need.
+        const runs = signatureRuns(nameSlot(p.sig) ?? withoutProgram(p.sig) ?? p.sig);
         if (runs.length) this.bySignature.add(n, runs, runs.length);
         else this.always.push(n);
+        const tail = tailOf(p, p.sig);
+        const tailRuns = tail ? signatureRuns(tail.replace(/<name>/g, " ")) : [];
+        if (tailRuns.length) this.byTail.add(n, tailRuns, tailRuns.length);
+        else if (tail) this.always.push(n);
         p.sigWords ??= new Set(signatureWords(p.sig));
         this.sigSizes[n] = p.sigWords.size;
         const needed = neededOf(p.sigWords.size, SIMILAR_SIGNATURE);
@@ -385,6 +489,7 @@ class ProblemIndex {
     for (const n of this.always) pattern(n);
     this.bySubstring.query(substringKeys(text.lower, this.bySubstring), pattern);
     this.bySignature.query(substringKeys(`${text.headSignature} ${text.contentSignature}`, this.bySignature), pattern);
+    this.byTail.query(substringKeys(`${text.headSignature} ${text.contentSignature}`, this.byTail), pattern);
     for (const words of [text.signatureWords, text.headSignatureWords]) {
       const a = words.size;
       this.bySimilarity.query(words, (n) => {
@@ -477,6 +582,10 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
       if (!bestSimilar || reason.score > bestSimilar.score) bestSimilar = reason;
     }
   }
+  // A system error code is the slot that says why a call failed: when the problem's errors give codes and the text
+  // gives another (`connect ETIMEDOUT` where `connect ECONNREFUSED` was recorded), it failed for another reason,
+  // however alike the rest. Only a pattern found in the text as written outweighs that.
+  if ((!bestPattern || bestPattern.kind === "signature") && codesDisagree(prepared.patterns, text)) return [];
   // Without a pattern of its own words in the text, a problem whose error says something else right
   // after the same words is another failure, however alike the rest (see `reasonsDiffer`).
   if (!bestPattern && prepared.patterns.some((p) => p.text && reasonsDiffer(nearSignature(p, text), text.signature))) return [];
@@ -495,6 +604,23 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
     if (d) d.score *= DESCRIPTION_WITHOUT_PATTERN;
   }
   return reasons;
+}
+
+/**
+ * True when the text names system failures by code, some pattern of the problem names some too, and no
+ * pattern names one of the text's: the recorded errors failed for reasons the text does not give.
+ */
+function codesDisagree(patterns: PreparedPattern[], text: PreparedText): boolean {
+  if (!text.systemFailures.size) return false;
+  let coded = false;
+  for (const p of patterns) {
+    if (!p.text) continue;
+    p.failures ??= systemFailuresOf(errorSignatureOf(p));
+    if (!p.failures.size) continue;
+    coded = true;
+    for (const f of p.failures) if (text.systemFailures.has(f)) return false;
+  }
+  return coded;
 }
 
 /** A pattern's signature, worked out once. */
