@@ -1,0 +1,164 @@
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+/* The CLI tests run the built binary: `npm test` builds first (or run `node scripts/build.mjs --quiet`). */
+import { bareGitEnv, BRAIN_BIN, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
+
+/**
+ * A consolidation killed between its writes is finished by whichever writer
+ * next takes the workspace lock, before that writer reads anything: so a
+ * write made between the kill and the next `brain consolidate` cannot make
+ * the replay skip a file and lose what the consolidation meant to write.
+ */
+
+const BRAIN_NOW = "2026-11-21T10:00";
+const LATER = "2026-11-21T11:00";
+const JOURNAL = ".brain/consolidate-journal.json";
+
+const MEMORY = "# Memory\n\nNotes a person wrote. Keep them.\n";
+
+/** A registry as upstream writes it: a v1 `_meta` with its prose fields, snake_case keys, one-line solutions with `env` and `requires_consent`. */
+const STRATEGIES = `{
+  "_meta": {
+    "description": "Problem to solution registry, rates tracked per attempt",
+    "version": "1.0",
+    "updated": "2026-10-02",
+    "usage": "On a known error try the solutions by successRate, highest first; update tries and successRate after each attempt.",
+    "consent_policy": "Solutions with \\"requires_consent\\": true need the user's approval before they run."
+  },
+
+  "npm_install_fail": {
+    "description": "npm install failed",
+    "match": ["npm install", "npm ERR!", "EACCES"],
+    "solutions": [
+      {"action": "sudo npm install -g", "successRate": 0.80, "tries": 10, "requires_consent": true},
+      {"action": "Install with npx instead of a global install", "successRate": 0.60, "tries": 5, "env": "shared build box"}
+    ]
+  }
+}
+`;
+
+const NPX = "Install with npx instead of a global install";
+
+function fixture(): Record<string, string> {
+  return {
+    "MEMORY.md": MEMORY,
+    "strategies.json": STRATEGIES,
+    "memory/2026-11-18.md": [
+      "# 2026-11-18",
+      "",
+      "- 09:00 [note] Set up the build box for the release",
+      "- 14:00 [error] npm install -g fails with EACCES on the build box #ci",
+      `- 14:20 [fix] ${NPX} #ci`,
+      "",
+    ].join("\n"),
+  };
+}
+
+/** Runs the CLI consolidation slowed down between its writes and SIGKILLs it once `ready(dir)` holds. */
+function killWhen(dir: string, ready: (dir: string) => boolean): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [BRAIN_BIN, "consolidate"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW, BRAIN_TEST_PAUSE_AFTER_WRITE: "600" }), stdio: "ignore" });
+    let killed = false;
+    const poll = setInterval(() => {
+      if (ready(dir)) {
+        clearInterval(poll);
+        killed = true;
+        child.kill("SIGKILL");
+      }
+    }, 5);
+    child.on("close", () => {
+      clearInterval(poll);
+      resolvePromise(killed);
+    });
+  });
+}
+
+interface Solution {
+  action: string;
+  successRate: number;
+  tries: number;
+}
+type Registry = Record<string, { solutions: Solution[] }>;
+
+const solution = (dir: string, problem: string, action: string): Solution | undefined =>
+  (JSON.parse(read(dir, "strategies.json")) as Registry)[problem]?.solutions.find((s) => s.action === action);
+
+const clean = (dir: string) => git(dir, "status", "--porcelain", "--", ".", ":!.brain");
+const records = (dir: string) => (existsSync(join(dir, ".brain/uncommitted")) ? readdirSync(join(dir, ".brain/uncommitted")) : []);
+
+/** The files a commit changed. */
+const filesOf = (dir: string, rev: string) => git(dir, "show", "--name-only", "--format=", rev).trim().split("\n").sort();
+
+describe("a consolidation killed between its writes is finished by the next writer", () => {
+  it("killed before strategies.json, then `brain strategy record` on the same problem: both successes counted, each in its commit", async () => {
+    const dir = gitWorkspace(fixture());
+    expect(await killWhen(dir, (d) => read(d, "MEMORY.md") !== MEMORY)).toBe(true);
+    expect(read(dir, "strategies.json")).toBe(STRATEGIES);
+    expect(existsSync(join(dir, JOURNAL))).toBe(true);
+
+    const record = await runBrain(["strategy", "record", "npm_install_fail", NPX, "--result", "success", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: LATER }) });
+    expect(record.stderr).toBe("");
+    expect(record.code).toBe(0);
+    // The consolidation's commit first, with its own message, then the record's.
+    const subjects = commitSubjects(dir);
+    expect(subjects).toHaveLength(3);
+    expect(subjects[1]).toMatch(/^brain: consolidate 1 log → 1 added/);
+    expect(git(dir, "log", "-1", "--format=%B", "HEAD~1")).toContain("Recorded 1 fix as successful solutions in strategies.json.");
+    expect(filesOf(dir, "HEAD~1")).toEqual(["MEMORY.md", "memory/2026-11-18.md", "strategies.json"]);
+    expect(filesOf(dir, "HEAD")).toEqual(["strategies.json"]);
+    // The consolidation's success (5 → 6 tries) and the record's (6 → 7), neither lost.
+    expect(git(dir, "show", "HEAD~1:strategies.json")).toContain(`"successRate": 0.6666666666666666, "tries": 6`);
+    const npx = solution(dir, "npm_install_fail", NPX)!;
+    expect(npx.tries).toBe(7);
+    expect(npx.successRate).toBeCloseTo((0.6 * 5 + 1 + 1) / 7, 10);
+    expect(read(dir, "MEMORY.md")).toContain("npm install -g fails with EACCES on the build box");
+    expect(read(dir, "memory/2026-11-18.md")).toMatch(/^---\nconsolidated: 2026-11-21\n---\n/);
+    expect(existsSync(join(dir, JOURNAL))).toBe(false);
+    expect(records(dir)).toEqual([]);
+    expect(clean(dir)).toBe("");
+
+    // The next `brain consolidate` has nothing left to do, and counts nothing twice.
+    const again = await runBrain(["consolidate", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: LATER }) });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ changed: false, added: [] });
+    expect(commitSubjects(dir)).toHaveLength(3);
+    expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(7);
+  });
+
+  it("killed before MEMORY.md, then `brain error`: both entries in MEMORY.md and both fixes in strategies.json, each in its commit", async () => {
+    const dir = gitWorkspace(fixture());
+    expect(await killWhen(dir, (d) => existsSync(join(d, JOURNAL)))).toBe(true);
+    expect(read(dir, "MEMORY.md")).toBe(MEMORY);
+
+    const error = await runBrain(["error", "pip install fails: Could not find a version that satisfies the requirement", "--fix", "Use the internal mirror with -i"], {
+      cwd: dir,
+      env: bareGitEnv({ BRAIN_NOW: LATER }),
+    });
+    expect(error.stderr).toBe("");
+    expect(error.code).toBe(0);
+    const subjects = commitSubjects(dir);
+    expect(subjects).toHaveLength(3);
+    expect(subjects[1]).toMatch(/^brain: consolidate 1 log → 1 added/);
+    expect(subjects[0]).toMatch(/^brain: error/);
+    // The consolidation's commit holds its entry and its fix, not yet the error's.
+    expect(git(dir, "show", "HEAD~1:MEMORY.md")).toContain("npm install -g fails with EACCES on the build box");
+    expect(git(dir, "show", "HEAD~1:MEMORY.md")).not.toContain("Could not find a version");
+    const memory = read(dir, "MEMORY.md");
+    expect(memory).toContain("Notes a person wrote. Keep them.");
+    expect(memory).toContain("npm install -g fails with EACCES on the build box");
+    expect(memory).toContain("Could not find a version that satisfies the requirement");
+    expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(6);
+    expect(read(dir, "strategies.json")).toContain("Use the internal mirror with -i");
+    expect(existsSync(join(dir, JOURNAL))).toBe(false);
+    expect(records(dir)).toEqual([]);
+    expect(clean(dir)).toBe("");
+
+    const again = await runBrain(["consolidate", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: LATER }) });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: [] });
+    expect(read(dir, "MEMORY.md").split("npm install -g fails with EACCES on the build box")).toHaveLength(2);
+    expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(6);
+  });
+});
