@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 /* The CLI tests run the built binary: `npm test` builds first (or run `node scripts/build.mjs --quiet`). */
 import { bareGitEnv, BRAIN_BIN, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
+import { call, connect } from "./helpers/mcp.js";
 
 /**
  * A consolidation killed between its writes is finished by whichever writer
@@ -56,10 +57,10 @@ function fixture(): Record<string, string> {
   };
 }
 
-/** Runs the CLI consolidation slowed down between its writes and SIGKILLs it once `ready(dir)` holds. */
-function killWhen(dir: string, ready: (dir: string) => boolean): Promise<boolean> {
+/** Runs the CLI (`brain consolidate` unless told) slowed down between its writes and SIGKILLs it once `ready(dir)` holds. */
+function killWhen(dir: string, ready: (dir: string) => boolean, args = ["consolidate"], now = BRAIN_NOW): Promise<boolean> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [BRAIN_BIN, "consolidate"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW, BRAIN_TEST_PAUSE_AFTER_WRITE: "600" }), stdio: "ignore" });
+    const child = spawn(process.execPath, [BRAIN_BIN, ...args], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: now, BRAIN_TEST_PAUSE_AFTER_WRITE: "600" }), stdio: "ignore" });
     let killed = false;
     const poll = setInterval(() => {
       if (ready(dir)) {
@@ -160,5 +161,98 @@ describe("a consolidation killed between its writes is finished by the next writ
     expect(JSON.parse(again.stdout)).toMatchObject({ added: [] });
     expect(read(dir, "MEMORY.md").split("npm install -g fails with EACCES on the build box")).toHaveLength(2);
     expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(6);
+  });
+
+  it.each([
+    ["gives it up, keeping the work tree", ["merge", "--abort"]],
+    ["resets the files to HEAD (as a rebase --abort does), taking back brain's writes", ["reset", "-q", "--hard"]],
+  ])("the next write comes during a person's merge, who then %s: the replay is held with the write's own change, and committed after", async (_how, end) => {
+    const dir = gitWorkspace({ ...fixture(), "notes.txt": "first\n" });
+    const base = git(dir, "rev-parse", "--abbrev-ref", "HEAD").trim();
+    git(dir, "checkout", "-qb", "side");
+    writeFileSync(join(dir, "notes.txt"), "side\n");
+    git(dir, "commit", "-qam", "person: side notes");
+    git(dir, "checkout", "-q", base);
+    writeFileSync(join(dir, "notes.txt"), "main\n");
+    git(dir, "commit", "-qam", "person: main notes");
+
+    expect(await killWhen(dir, (d) => read(d, "MEMORY.md") !== MEMORY)).toBe(true);
+    expect(read(dir, "strategies.json")).toBe(STRATEGIES);
+    // The person's merge stops on a conflict in a file of theirs.
+    expect(() => git(dir, "merge", "side")).toThrow();
+    expect(existsSync(join(dir, ".git/MERGE_HEAD"))).toBe(true);
+    const commits = commitSubjects(dir).length;
+
+    const record = await runBrain(["strategy", "record", "npm_install_fail", NPX, "--result", "success", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: LATER }) });
+    expect(record.code, record.stderr).toBe(0);
+    // Nothing committed into the person's merge; both changes written and held.
+    expect(commitSubjects(dir)).toHaveLength(commits);
+    expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(7);
+    expect(existsSync(join(dir, JOURNAL))).toBe(false);
+    const held = JSON.parse(read(dir, ".brain/held-writes.json")) as { commands: string[]; changes: Record<string, unknown> };
+    expect(held.commands).toEqual(["brain consolidate", "brain strategy record"]);
+    expect(Object.keys(held.changes).sort()).toEqual(["MEMORY.md", "memory/2026-11-18.md", "strategies.json"]);
+
+    git(dir, ...end);
+    const log = await runBrain(["log", "merge given up"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: LATER }) });
+    expect(log).toMatchObject({ code: 0, stderr: "" });
+    expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(7);
+    expect(read(dir, "MEMORY.md")).toContain("npm install -g fails with EACCES on the build box");
+    expect(read(dir, "memory/2026-11-18.md")).toMatch(/^---\nconsolidated: 2026-11-21\n---\n/);
+    expect(git(dir, "show", "HEAD~1:strategies.json")).toContain(`"successRate": 0.7142857142857143, "tries": 7`);
+    expect(existsSync(join(dir, ".brain/held-writes.json"))).toBe(false);
+    expect(records(dir)).toEqual([]);
+    expect(clean(dir)).toBe("");
+  });
+
+  it("a writer killed while finishing it: the journal stays, and the write after finishes it in the consolidation's one commit", async () => {
+    const dir = gitWorkspace(fixture());
+    expect(await killWhen(dir, (d) => read(d, "MEMORY.md") !== MEMORY)).toBe(true);
+    // The record is killed once its replay wrote strategies.json, before any commit.
+    const replayed = (d: string) => read(d, "strategies.json") !== STRATEGIES;
+    expect(await killWhen(dir, replayed, ["strategy", "record", "npm_install_fail", NPX, "--result", "success"], LATER)).toBe(true);
+    expect(commitSubjects(dir)).toHaveLength(1);
+    expect(existsSync(join(dir, JOURNAL))).toBe(true);
+    // The killed run's record was taken over by the replay's, which waits for the journal as well.
+    expect(records(dir)).toHaveLength(1);
+    const head = JSON.parse(read(dir, `.brain/uncommitted/${records(dir)[0]}`).split("\n")[0]!);
+    expect(head).toMatchObject({ command: "brain consolidate", resumedBy: "brain consolidate", journal: JOURNAL });
+    expect(read(dir, `.brain/uncommitted/${records(dir)[0]}`)).toContain('"strategies.json"');
+
+    const log = await runBrain(["log", "after two crashes"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: LATER }) });
+    expect(log).toMatchObject({ code: 0, stderr: "" });
+    const subjects = commitSubjects(dir);
+    expect(subjects).toHaveLength(3);
+    expect(subjects[0]).toBe("brain: log [note] after two crashes");
+    expect(subjects[1]).toMatch(/^brain: consolidate 1 log → 1 added/);
+    expect(filesOf(dir, "HEAD~1")).toEqual(["MEMORY.md", "memory/2026-11-18.md", "strategies.json"]);
+    // The consolidation's success is there once; the killed record never made its own.
+    expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(6);
+    expect(existsSync(join(dir, JOURNAL))).toBe(false);
+    expect(records(dir)).toEqual([]);
+    expect(clean(dir)).toBe("");
+  });
+
+  it("an MCP server running since before the kill finishes it with its next write", async () => {
+    const dir = gitWorkspace(fixture());
+    const c = await connect(dir, [], bareGitEnv({ BRAIN_NOW: LATER }));
+    try {
+      // The server has written (and let go of the lock) before the consolidation starts.
+      expect((await call(c, "brain_log", { text: "server up" })).isError).toBeFalsy();
+      expect(await killWhen(dir, (d) => read(d, "MEMORY.md") !== MEMORY)).toBe(true);
+      const r = await call(c, "brain_strategy_record", { problem: "npm_install_fail", action: NPX, result: "success" });
+      expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+      const subjects = commitSubjects(dir);
+      expect(subjects).toHaveLength(4);
+      expect(subjects[1]).toMatch(/^brain: consolidate 1 log → 1 added/);
+      expect(subjects[0]).toMatch(/^brain: strategy record npm_install_fail /);
+      expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(7);
+      expect(existsSync(join(dir, JOURNAL))).toBe(false);
+      expect(records(dir)).toEqual([]);
+      expect(clean(dir)).toBe("");
+      expect(c.stderr()).not.toMatch(/warn|error|interrupted/i);
+    } finally {
+      await c.close();
+    }
   });
 });

@@ -138,8 +138,10 @@ export async function replayJournal(ws: Workspace, tx: WorkspaceTx, options: { m
     if (!("path" in step)) continue;
     const current = tx.read(step.path);
     if (current === step.text) tx.touched(step.path);
-    else if ((current === null ? null : hashText(current)) === step.before) tx.write(step.path, step.text);
-    else if (step.drain) {
+    else if ((current === null ? null : hashText(current)) === step.before) {
+      tx.write(step.path, step.text);
+      await pauseForTests();
+    } else if (step.drain) {
       const d = step.drain;
       const done = finishDrain(tx.read(d.log), tx.read(d.queue), d.moved, dailyLogHeader(dailyLogOfPath(d.log)?.date ?? ""));
       const next = step.path === d.log ? done.log : done.queue;
