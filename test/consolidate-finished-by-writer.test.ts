@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 /* The CLI tests run the built binary: `npm test` builds first (or run `node scripts/build.mjs --quiet`). */
@@ -254,5 +255,57 @@ describe("a consolidation killed between its writes is finished by the next writ
     } finally {
       await c.close();
     }
+  });
+
+  it("`brain sync` finishes it before merging another clone's record of the same solution: every success counted", async () => {
+    const dir = gitWorkspace(fixture());
+    const env = bareGitEnv({ BRAIN_NOW: LATER });
+    // One attempt recorded before the clones part, so the solution has its id on both sides. (An upstream solution
+    // without one, given an id by each clone on its own, is counted twice by the merge: a separate matter.)
+    expect((await runBrain(["strategy", "record", "npm_install_fail", NPX, "--result", "success"], { cwd: dir, env })).code).toBe(0);
+    const bare = join(mkdtempSync(join(tmpdir(), "brain-remote-")), "shared.git");
+    git(dir, "init", "-q", "--bare", "-b", git(dir, "rev-parse", "--abbrev-ref", "HEAD").trim(), bare);
+    git(dir, "remote", "add", "origin", bare);
+    git(dir, "push", "-q", "-u", "origin", "HEAD");
+    const other = join(mkdtempSync(join(tmpdir(), "brain-clone-")), "other");
+    git(dir, "clone", "-q", bare, other);
+    git(other, "config", "user.email", "other@example.com");
+    git(other, "config", "user.name", "Other clone");
+    expect((await runBrain(["strategy", "record", "npm_install_fail", NPX, "--result", "success"], { cwd: other, env })).code).toBe(0);
+    const pushed = await runBrain(["sync"], { cwd: other, env });
+    expect(pushed.code, pushed.stderr).toBe(0);
+
+    const before = read(dir, "strategies.json");
+    expect(await killWhen(dir, (d) => read(d, "MEMORY.md") !== MEMORY)).toBe(true);
+    expect(read(dir, "strategies.json")).toBe(before);
+    const sync = await runBrain(["sync", "--json"], { cwd: dir, env });
+    expect(sync.code, sync.stderr).toBe(0);
+    // 5 tries, + the record before the clones parted, + the consolidation's success here, + the other clone's record.
+    const npx = solution(dir, "npm_install_fail", NPX)!;
+    expect(npx.tries).toBe(8);
+    expect(npx.successRate).toBeCloseTo((0.6 * 5 + 3) / 8, 10);
+    expect(commitSubjects(dir).some((s) => /^brain: consolidate 1 log → 1 added/.test(s))).toBe(true);
+    expect(read(dir, "MEMORY.md")).toContain("npm install -g fails with EACCES on the build box");
+    expect(existsSync(join(dir, JOURNAL))).toBe(false);
+    expect(records(dir)).toEqual([]);
+    expect(clean(dir)).toBe("");
+  });
+
+  it("`brain rollback` reverts the last commit a person saw, after finishing it in its own commit", async () => {
+    const dir = gitWorkspace(fixture());
+    const env = bareGitEnv({ BRAIN_NOW: LATER });
+    expect((await runBrain(["log", "a note to take back"], { cwd: dir, env })).code).toBe(0);
+    const last = git(dir, "rev-parse", "--short", "HEAD").trim();
+    expect(await killWhen(dir, (d) => read(d, "MEMORY.md") !== MEMORY)).toBe(true);
+    const r = await runBrain(["rollback", "--json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).reverted.sha.startsWith(last)).toBe(true);
+    const subjects = commitSubjects(dir);
+    expect(subjects[0]).toMatch(new RegExp(`^brain: rollback ${last} \\(log `));
+    expect(subjects[1]).toMatch(/^brain: consolidate 1 log → 1 added/);
+    expect(existsSync(join(dir, "memory/2026-11-21.md")) ? read(dir, "memory/2026-11-21.md") : "").not.toContain("a note to take back");
+    expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(6);
+    expect(existsSync(join(dir, JOURNAL))).toBe(false);
+    expect(clean(dir)).toBe("");
   });
 });
