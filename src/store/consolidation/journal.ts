@@ -187,7 +187,7 @@ export async function finishInterruptedConsolidation(ws: Workspace, options: { e
   await commitInterrupted(ws, tx, options.enabled, warnings);
   const journal = await replayJournal(ws, tx);
   // Killed after its commit and before its clean-up: nothing of it is left uncommitted.
-  const finished = journal && options.enabled && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length;
+  const finished = !tx.written.length || (journal && options.enabled && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length);
   const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
   const message = finished ? undefined : (journal?.message ?? adopted);
   const own = new Set(tx.adopted.flatMap((a) => a.paths));
