@@ -308,4 +308,25 @@ describe("a consolidation killed between its writes is finished by the next writ
     expect(existsSync(join(dir, JOURNAL))).toBe(false);
     expect(clean(dir)).toBe("");
   });
+
+  it("a person's uncommitted edit of MEMORY.md between the kill and the next write: the entry is merged in, the edit stays the person's", async () => {
+    const dir = gitWorkspace(fixture());
+    expect(await killWhen(dir, (d) => existsSync(join(d, JOURNAL)))).toBe(true);
+    expect(read(dir, "MEMORY.md")).toBe(MEMORY);
+    writeFileSync(join(dir, "MEMORY.md"), `${MEMORY}\nThe staging database is rebuilt every Monday.\n`);
+
+    const log = await runBrain(["log", "after the edit"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: LATER }) });
+    expect(log).toMatchObject({ code: 0, stderr: "" });
+    const memory = read(dir, "MEMORY.md");
+    expect(memory).toContain("The staging database is rebuilt every Monday.");
+    expect(memory).toContain("npm install -g fails with EACCES on the build box");
+    // The consolidation's commit holds its entry and not the person's line, which stays theirs, uncommitted.
+    expect(commitSubjects(dir)[1]).toMatch(/^brain: consolidate 1 log → 1 added/);
+    const committed = git(dir, "show", "HEAD~1:MEMORY.md");
+    expect(committed).toContain("npm install -g fails with EACCES on the build box");
+    expect(committed).not.toContain("rebuilt every Monday");
+    expect(clean(dir)).toBe(" M MEMORY.md\n");
+    expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(6);
+    expect(existsSync(join(dir, JOURNAL))).toBe(false);
+  });
 });

@@ -9,7 +9,7 @@ import { moveTracked } from "../git/commit.js";
 import { headTexts } from "../git/history.js";
 import { uncommittedPaths } from "../git/status.js";
 import { commitWritten, type CommitMessage } from "../workspace/commit.js";
-import { holdWrites } from "../workspace/held-writes.js";
+import { holdWrites, mergeBrainChange } from "../workspace/held-writes.js";
 import type { Workspace } from "../workspace/open.js";
 import { WorkspaceTx } from "../workspace/transaction.js";
 import { commitInterrupted, recoveryMessage, type Resumable } from "../workspace/uncommitted.js";
@@ -134,6 +134,7 @@ export async function replayJournal(ws: Workspace, tx: WorkspaceTx, options: { m
     removeJournal(ws);
     return null;
   }
+  const changed: Array<{ step: Extract<Step, { path: string }>; current: string }> = [];
   for (const step of journal.steps) {
     if (!("path" in step)) continue;
     const current = tx.read(step.path);
@@ -146,10 +147,32 @@ export async function replayJournal(ws: Workspace, tx: WorkspaceTx, options: { m
       const done = finishDrain(tx.read(d.log), tx.read(d.queue), d.moved, dailyLogHeader(dailyLogOfPath(d.log)?.date ?? ""));
       const next = step.path === d.log ? done.log : done.queue;
       if (next !== null && next !== current) tx.write(step.path, next);
-    }
+    } else if (current !== null) changed.push({ step, current });
   }
+  await mergeIntoChanged(ws, tx, changed);
   if (options.moves !== false) await moveLogs(ws, tx, journal.steps.filter((s): s is { from: string; to: string } => !("path" in s)));
   return journal;
+}
+
+/**
+ * A file someone changed since the journal (a person's edit, not yet
+ * committed) gets the consolidation's change merged in, when the committed
+ * text is the one the journal started from: that is the change's base. A
+ * change that cannot be merged, or whose base is not known, leaves the file
+ * as it is (planning from the current files may repair it).
+ */
+async function mergeIntoChanged(ws: Workspace, tx: WorkspaceTx, changed: Array<{ step: Extract<Step, { path: string }>; current: string }>): Promise<void> {
+  if (!changed.length || !ws.gitRoot) return;
+  const committed = await headTexts(ws.root, changed.map((c) => c.step.path));
+  for (const { step, current } of changed) {
+    const base = committed.get(step.path);
+    if (base === undefined || base === null || hashText(base) !== step.before) continue;
+    const merged = await mergeBrainChange(ws, step.path, base, current, step.text);
+    if (merged !== null && merged !== current) {
+      tx.write(step.path, merged);
+      await pauseForTests();
+    }
+  }
 }
 
 /**
