@@ -114,32 +114,47 @@ describe("a consolidation's record of uncommitted paths", () => {
   it.each([
     ["as this version writes it", { pid: 42, command: "brain consolidate", resumedBy: "brain consolidate", journal: ".brain/consolidate-journal.json" }],
     ["as earlier versions wrote it, without resumedBy", { pid: 42, command: "brain consolidate" }],
-  ])("waits for `brain consolidate`, which finishes it in its own commit: a record %s", async (_shape, head) => {
+  ])("is finished by the next write, in its own commit before the write's: a record %s", async (_shape, head) => {
     const dir = killedConsolidation(head);
     expect(interruptedWrites(dir)).toEqual([
       { record: ".brain/uncommitted/000000000000001-42-aa.jsonl", pid: 42, command: "brain consolidate", resumedBy: "brain consolidate", journal: ".brain/consolidate-journal.json", paths: ["MEMORY.md"] },
     ]);
     const env = bareGitEnv({ BRAIN_NOW });
-
-    // Another write leaves the half-finished consolidation alone: no recovery commit of it.
-    expect(await runBrain(["log", "after the crash"], { cwd: dir, env })).toMatchObject({ code: 0, stderr: "" });
-    expect(commitSubjects(dir)).toEqual(["brain: log [note] after the crash", "person: initial files"]);
-    expect(git(dir, "status", "--porcelain", "MEMORY.md")).toBe(" M MEMORY.md\n");
+    // doctor holds no lock: it only says what the next write does.
     const doctor = await runBrain(["doctor", "--json"], { cwd: dir, env });
     const findings = JSON.parse(doctor.stdout).findings as Array<{ id: string; fixable: boolean; fix: string; file?: string }>;
     expect(findings.filter((f) => /interrupted/.test(f.id))).toEqual([
-      expect.objectContaining({ id: "consolidate-interrupted", fixable: false, file: "MEMORY.md", fix: expect.stringContaining("`brain consolidate`") }),
+      expect.objectContaining({ id: "consolidate-interrupted", fixable: true, file: "MEMORY.md", fix: expect.stringContaining("The next brain write finishes it from its journal") }),
     ]);
+    expect(existsSync(join(dir, ".brain", "consolidate-journal.json"))).toBe(true);
 
-    const run = await runBrain(["consolidate", "--json"], { cwd: dir, env });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(commitSubjects(dir)[0]).toBe("brain: consolidate 1 log (killed run)");
-    expect(git(dir, "show", "--name-only", "--format=", "HEAD")).toContain("MEMORY.md");
+    expect(await runBrain(["log", "after the crash"], { cwd: dir, env })).toMatchObject({ code: 0, stderr: "" });
+    expect(commitSubjects(dir)).toEqual(["brain: log [note] after the crash", "brain: consolidate 1 log (killed run)", "person: initial files"]);
+    expect(git(dir, "log", "-1", "--format=%B", "HEAD~1").trim()).toBe("brain: consolidate 1 log (killed run)\n\nAdded 1 lesson.");
+    expect(git(dir, "show", "--name-only", "--format=", "HEAD~1").trim()).toBe("MEMORY.md");
     expect(readFileSync(join(dir, "MEMORY.md"), "utf8")).toBe(after);
     expect(readdirSync(join(dir, ".brain", "uncommitted"))).toEqual([]);
     expect(existsSync(join(dir, ".brain", "consolidate-journal.json"))).toBe(false);
     expect(git(dir, "status", "--porcelain")).toBe("");
+
+    // And `brain consolidate` finds nothing left of it.
+    const run = await runBrain(["consolidate", "--json"], { cwd: dir, env });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(commitSubjects(dir)).toHaveLength(3);
+  });
+
+  it("`brain doctor --fix` finishes it as any write does, and reports it fixed", async () => {
+    const dir = killedConsolidation({ pid: 42, command: "brain consolidate", resumedBy: "brain consolidate", journal: ".brain/consolidate-journal.json" });
+    const fix = await runBrain(["doctor", "--fix", "--json"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW }) });
+    const out = JSON.parse(fix.stdout) as { fixed: Array<{ id: string; message: string }>; unfixed: Array<{ id: string }> };
+    expect(out.fixed).toContainEqual(expect.objectContaining({ id: "consolidate-interrupted", message: expect.stringContaining("Finished now from its journal.") }));
+    expect(out.unfixed.filter((f) => /interrupted/.test(f.id))).toEqual([]);
+    // The consolidation's own commit first, then doctor's repairs (this workspace was never `brain init`ed).
+    expect(commitSubjects(dir).slice(1)).toEqual(["brain: consolidate 1 log (killed run)", "person: initial files"]);
+    expect(commitSubjects(dir)[0]).toMatch(/^brain: doctor --fix /);
+    expect(existsSync(join(dir, ".brain", "consolidate-journal.json"))).toBe(false);
+    expect(git(dir, "status", "--porcelain", "MEMORY.md")).toBe("");
   });
 
   it("is an ordinary interrupted write once its journal is gone: the next write commits it", async () => {

@@ -82,6 +82,8 @@ export const BRAIN_FILES = {
   consolidateState: `${BRAIN_DIR}/consolidate-state.json`,
   /** What each agent session did, for `brain hook` (one `<session>.json` each; rebuildable, pruned after `hookSessionDays`). */
   sessions: `${BRAIN_DIR}/sessions`,
+  /** One lock per hook session (`<session>.lock`, its waiters in `<session>.queue/`), so parallel tool calls of a session update its state one at a time. */
+  sessionLocks: `${BRAIN_DIR}/session-locks`,
   /** How far `brain ingest` read each transcript (one `<hash of its path>.json` each; rebuildable). */
   ingest: `${BRAIN_DIR}/ingest`,
   /** Keeps `.brain/` out of git even where the workspace's .gitignore does not. */

@@ -143,6 +143,9 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           // Taking the lock to write committed it already (checked below: the finding counts as fixed once its record is gone).
           const commit = tx.recovered.find((r) => r.record === recordOf.get(f))?.commit;
           if (commit) done.push({ ...f, message: `${f.message} ${recoveredText(commit)}`, original: f });
+        } else if (recordOf.has(f)) {
+          // A consolidation's journal: taking the lock to write finished it in its own commit (checked below: fixed once its record is gone).
+          done.push({ ...f, message: `${f.message} Finished now from its journal.`, original: f });
         } else if (f.id === "write-held") {
           // Taking the lock to write applied and committed them already, when git allowed it (checked below).
           if (!readHeldWrites(ws.root)) done.push(f);
@@ -171,7 +174,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           done.push(f);
         }
       }
-      const committed = done.filter((d) => d.id !== "tmp-stale" && d.id !== "write-interrupted");
+      const committed = done.filter((d) => d.id !== "tmp-stale" && !recordOf.has(d.original ?? d));
       return {
         result: done,
         message: committed.length
@@ -596,7 +599,7 @@ function checkLock(ws: Workspace, out: DoctorFinding[]): void {
   });
 }
 
-/** The uncommitted-paths record (workspace-relative) each write-interrupted finding is about: it is fixed once that record is gone. */
+/** The uncommitted-paths record (workspace-relative) each write-interrupted (or consolidate-interrupted) finding is about: it is fixed once that record is gone. */
 const recordOf = new WeakMap<DoctorFinding, string>();
 
 /** Writes left uncommitted by writers killed before their commits or whose commits failed (while a live writer holds the lock, a record may be its own). */
@@ -621,7 +624,19 @@ function checkInterrupted(ws: Workspace, out: DoctorFinding[]): void {
     if (waitsForJournal(ws.root, left)) {
       // Named for the command that finishes it: `brain consolidate` → consolidate-interrupted.
       const id = `${left.resumedBy.replace(/^brain\s+/, "").trim().split(/\s+/).join("-")}-interrupted`;
-      out.push({ id, severity: "warning", file: left.paths[0], message: what, fix: `Run \`${left.resumedBy}\`: it finishes that write from its journal and commits it.`, fixable: false });
+      if (left.journal === BRAIN_FILES.consolidateJournal) {
+        // Every write finishes a consolidation's journal before its own change, so --fix does too.
+        const finding: DoctorFinding = {
+          id,
+          severity: "warning",
+          file: left.paths[0],
+          message: what,
+          fix: `The next brain write finishes it from its journal and commits it, in that run's own commit, before its own change (\`brain doctor --fix\` does, and so does \`${left.resumedBy}\`).`,
+          fixable: true,
+        };
+        recordOf.set(finding, left.record);
+        out.push(finding);
+      } else out.push({ id, severity: "warning", file: left.paths[0], message: what, fix: `Run \`${left.resumedBy}\`: it finishes that write from its journal and commits it.`, fixable: false });
     } else {
       const finding: DoctorFinding = { id: "write-interrupted", severity: "warning", file: left.paths[0], message: what, fix: "Commit those files as that write (`brain doctor --fix` does, and so does the next brain write).", fixable: true };
       recordOf.set(finding, left.record);

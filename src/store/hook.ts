@@ -5,7 +5,7 @@ import { AUTO_ORIGIN_TAG, type HookEvent } from "../core/capture/event.js";
 import { estimateTokens } from "../core/text/tokens.js";
 import { shorten } from "../core/text/clip.js";
 import { openWorkspace, type Workspace, type WriteOptions } from "./workspace/open.js";
-import { pruneSessions, readSession, writeSession } from "./sessions.js";
+import { pruneSessions, readSession, withSessionLock, writeSession } from "./sessions.js";
 
 /**
  * `brain hook <event>`: one agent-host lifecycle event (Claude Code, Codex)
@@ -70,23 +70,41 @@ export async function runHook(options: HookOptions): Promise<HookResult> {
     case "PostToolUse":
     case "PostToolUseFailure": {
       if (!event.shell) return done(null);
-      const { state } = readSession(ws.root, event.sessionId, event.host, now.toISOString());
-      const applied = applyShellCall(state, event, now.toISOString());
-      const notes: string[] = [];
-      for (const action of applied.actions) notes.push(...(await capture(lib, applied.state, action, captured)));
-      // Written after the captures: a failure whose entry could not be written is captured again next time.
-      writeSession(ws.root, applied.state);
+      // Parallel tool calls of one session: each reads the state the one before it wrote.
+      const notes = await withSessionLock(
+        ws.root,
+        event.sessionId,
+        async () => {
+          const { state } = readSession(ws.root, event.sessionId, event.host, now.toISOString());
+          const applied = applyShellCall(state, event, now.toISOString());
+          const said: string[] = [];
+          for (const action of applied.actions) said.push(...(await capture(lib, applied.state, action, captured)));
+          // Written after the captures: a failure whose entry could not be written is captured again next time.
+          writeSession(ws.root, applied.state);
+          return said;
+        },
+        { timeoutMs: ws.config.lockTimeoutMs },
+      );
       return done(notes.length ? additionalContext(event.event, notes.join("\n\n")) : null);
     }
     case "Stop":
     case "SubagentStop": {
       captured.drained = await drainQueue(lib);
       if (event.stopHookActive || !ws.config.hookAskOnStop) return done(null);
-      const { state } = readSession(ws.root, event.sessionId, event.host, now.toISOString());
-      const ask = failureToAsk(state);
+      const ask = await withSessionLock(
+        ws.root,
+        event.sessionId,
+        () => {
+          const { state } = readSession(ws.root, event.sessionId, event.host, now.toISOString());
+          const found = failureToAsk(state);
+          if (!found) return null;
+          found.asked = true;
+          writeSession(ws.root, { ...state, updated: now.toISOString() });
+          return found;
+        },
+        { timeoutMs: ws.config.lockTimeoutMs },
+      );
       if (!ask) return done(null);
-      ask.asked = true;
-      writeSession(ws.root, { ...state, updated: now.toISOString() });
       captured.asked = ask.error;
       return done({ decision: "block", reason: askReason(ask) });
     }
@@ -116,10 +134,17 @@ function askReason(f: SessionFailure): string {
 
 /** The session's runs of successful changing commands as `[op]` entries, so repeated ones become playbooks. */
 async function flushOperations(lib: WriteOptions, ws: Workspace, event: HookEvent, now: Date): Promise<HookResult["captured"]["operations"]> {
-  const { state } = readSession(ws.root, event.sessionId, event.host, now.toISOString());
-  const logged = await logOperations(lib, state);
-  if (logged.operations.length) writeSession(ws.root, logged.state);
-  return logged.operations;
+  return withSessionLock(
+    ws.root,
+    event.sessionId,
+    async () => {
+      const { state } = readSession(ws.root, event.sessionId, event.host, now.toISOString());
+      const logged = await logOperations(lib, state);
+      if (logged.operations.length) writeSession(ws.root, logged.state);
+      return logged.operations;
+    },
+    { timeoutMs: ws.config.lockTimeoutMs },
+  );
 }
 
 /**

@@ -75,8 +75,25 @@ const FALLBACK_POLL_MS = 20;
  * `timeoutMs` is.
  */
 export async function acquireLock(root: string, options: LockOptions = {}): Promise<void> {
-  const path = lockPath(root);
-  const queue = lockQueuePath(root);
+  return acquireLockFile(root, lockPath(root), lockQueuePath(root), options);
+}
+
+/**
+ * Runs `fn` holding a lock of its own under `.brain/` (`path`, its waiters
+ * lining up in `queue`), taken, waited for and broken when stale by the same
+ * rules as the workspace lock: for state that is not the workspace's files
+ * (a hook session's state) and must not wait for the workspace's writers.
+ */
+export async function withLockFile<T>(root: string, path: string, queue: string, fn: () => Promise<T> | T, options: LockOptions = {}): Promise<T> {
+  await acquireLockFile(root, path, queue, options);
+  try {
+    return await fn();
+  } finally {
+    releaseLock(path);
+  }
+}
+
+async function acquireLockFile(root: string, path: string, queue: string, options: LockOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const started = Date.now();
   ensureBrainFolder(root);

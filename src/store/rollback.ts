@@ -12,7 +12,7 @@ import { revertCommit, RevertConflictError } from "./git/commit.js";
 import { brainCommits, describeCommit, fileAt, filesOfCommit, laterCommitsTouching } from "./git/history.js";
 import { hasStagedChanges } from "./git/status.js";
 import { withLock } from "./lock.js";
-import { assertGitIdle } from "./workspace/transaction.js";
+import { assertGitIdle, finishInterruptedConsolidation } from "./workspace/transaction.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { redactCommitMessage, type CommitInfo } from "./workspace/commit.js";
 
@@ -60,6 +60,8 @@ export async function rollback(options: RollbackOptions = {}): Promise<RollbackR
         );
       }
       if (target.parents > 1) throw new UsageError(`Commit ${short} is a merge; revert it yourself with \`git revert -m 1 ${short}\`.`);
+      // The target is chosen first (the last commit a person saw), then a consolidation killed since is finished, in its own commit, so the revert loses none of it.
+      await finishInterruptedConsolidation(ws, { enabled: true, busy: null }, []);
       if (await hasStagedChanges(ws.root)) {
         throw new UsageError("The git index holds staged changes; commit or unstage them first, so the rollback commit holds only the rollback.");
       }

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, readdirSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BRAIN_FILES } from "../core/layout.js";
 import { newSessionState, parseSessionState, type SessionState } from "../core/capture/session.js";
 import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { isStale, readHolder, withLockFile } from "./lock.js";
 
 /**
  * The capture state of agent sessions, one `.brain/sessions/<session>.json`
@@ -34,6 +35,20 @@ export function readSession(root: string, sessionId: string, host: string, now: 
   const parsed = text === null ? null : parseSessionState(text);
   if (parsed && parsed.sessionId === sessionId) return { state: parsed, corrupt: false };
   return { state: newSessionState(sessionId, host, now), corrupt: text !== null };
+}
+
+/**
+ * Runs `fn`, a read-modify-write of one session's state, holding that
+ * session's lock: the host runs one hook process per tool call, and parallel
+ * calls of one session would otherwise each write back the state they read,
+ * losing the other's failure. Sessions do not wait for each other, nor for
+ * the workspace lock (a hook takes that inside, for its writes; never the
+ * other way round). Same rules as the workspace lock: a killed holder's lock
+ * is stale and broken, waiters line up in order.
+ */
+export function withSessionLock<T>(root: string, sessionId: string, fn: () => Promise<T> | T, options: { timeoutMs?: number } = {}): Promise<T> {
+  const base = join(root, BRAIN_FILES.sessionLocks, sessionFileName(sessionId).replace(/\.json$/, ""));
+  return withLockFile(root, `${base}.lock`, `${base}.queue`, fn, { ...options, command: "brain hook" });
 }
 
 export function writeSession(root: string, state: SessionState): void {
@@ -98,5 +113,30 @@ export function pruneSessions(root: string, now: Date, days: number): number {
       // Removed by another session's hook meanwhile.
     }
   }
+  pruneSessionLocks(root, cutoff);
   return removed;
+}
+
+/** Removes the lock lines of sessions pruned (an idle, empty `<session>.queue/`) and locks left by killed hooks. */
+function pruneSessionLocks(root: string, cutoff: number): void {
+  const dir = join(root, BRAIN_FILES.sessionLocks);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      if (statSync(path).mtimeMs >= cutoff) continue;
+      if (name.endsWith(".queue")) rmdirSync(path);
+      else if (name.endsWith(".lock")) {
+        const holder = readHolder(path);
+        if (holder !== "missing" && isStale(path, holder)) rmSync(path, { force: true });
+      }
+    } catch {
+      // Not empty (a hook waits in it right now), or gone already: left for the next prune.
+    }
+  }
 }

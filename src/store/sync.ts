@@ -26,8 +26,9 @@ import { getConfig, gitDirectory } from "./git/repository.js";
 import { uncommittedFiles, unmergedFiles } from "./git/status.js";
 import { withLock } from "./lock.js";
 import { configureMergeDrivers, ensureMergeAttributes, withMergeAttributes } from "./merge-driver.js";
-import { assertGitIdle } from "./workspace/transaction.js";
-import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
+import { assertGitIdle, finishInterruptedConsolidation } from "./workspace/transaction.js";
+import { consolidationInterrupted, interruptedNote } from "./consolidation/journal.js";
+import { openWorkspace, type Workspace, type WorkspaceOptions } from "./workspace/open.js";
 import type { CommitInfo } from "./workspace/commit.js";
 import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, MEMORY_DIR, PLAYBOOKS_DIR, MEMORY_PATH, REGRESSION_CASES_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
@@ -103,10 +104,10 @@ export async function syncWorkspace(options: SyncOptions = {}): Promise<SyncResu
     throw new SyncError(`${ws.root} is not in a git repository, so there is nothing to sync. Run \`git init\` and add a remote, or clone the shared repository.`);
   }
   const gitRoot = ws.gitRoot;
-  return withLock(ws.root, () => syncLocked(ws.root, gitRoot, options), { timeoutMs: ws.config.lockTimeoutMs, command: "brain sync" });
+  return withLock(ws.root, () => syncLocked(ws.root, gitRoot, options, ws), { timeoutMs: ws.config.lockTimeoutMs, command: "brain sync" });
 }
 
-async function syncLocked(root: string, gitRoot: string, options: SyncOptions): Promise<SyncResult> {
+async function syncLocked(root: string, gitRoot: string, options: SyncOptions, ws: Workspace): Promise<SyncResult> {
   const dryRun = options.dryRun ?? false;
   const result: SyncResult = {
     root,
@@ -129,6 +130,9 @@ async function syncLocked(root: string, gitRoot: string, options: SyncOptions): 
   const gitDir = await gitDirectory(gitRoot);
   result.recovered = await recoverInterruptedSync(root, gitRoot, gitDir, dryRun);
   if (!dryRun) assertGitIdle(gitRoot, "sync");
+  // A consolidation killed between its writes is finished, in its own commit, before the merge can change its files; a dry run only says so.
+  if (dryRun && consolidationInterrupted(ws)) result.warnings.push(interruptedNote());
+  else if (!dryRun) await finishInterruptedConsolidation(ws, { enabled: true, busy: null }, result.warnings);
 
   if (dryRun) {
     const attrs = readIfExists(join(root, ".gitattributes"));

@@ -25,7 +25,7 @@ import { openWorkspace, type Workspace, type WriteOptions } from "../workspace/o
 import type { CommitInfo, CommitMessage } from "../workspace/commit.js";
 import { personDeletions } from "./forgotten.js";
 import { BRAIN_FILES, FORGOTTEN_PATH, STRATEGIES_PATH, RULES_FILES, MEMORY_ARCHIVE_DIR, MEMORY_ARCHIVE_PATH, MEMORY_PATH, QUEUE_PATH } from "../../core/layout.js";
-import { consolidationInterrupted, interruptedNote, pauseForTests, removeJournal, replayJournal, runSteps, writeJournal, type Step } from "./journal.js";
+import { CONSOLIDATE_COMMAND, CONSOLIDATE_RESUMABLE, consolidationInterrupted, interruptedNote, pauseForTests, removeJournal, replayJournal, runSteps, writeJournal, type Step } from "./journal.js";
 import { readAnswer, runSummarizer, withAnswer } from "./summarizer.js";
 import { challengeConsolidation, refuseConsolidation, type ConsolidationChallenge } from "./challenge.js";
 import { shorten } from "../../core/text/clip.js";
@@ -255,7 +255,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   }
 
   if ((options.commit ?? ws.config.commit) !== false) assertGitIdle(ws.gitRoot, "consolidate");
-  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND, resumable: { resumedBy: CONSOLIDATE_COMMAND, journal: BRAIN_FILES.consolidateJournal } }, async (tx) => {
+  const { result, commit, warnings } = await writeWorkspace(ws, { commit: options.commit, command: CONSOLIDATE_COMMAND, resumable: CONSOLIDATE_RESUMABLE }, async (tx) => {
     let replayed = await replayJournal(ws, tx);
     // Killed after its commit and before its clean-up: the files are as it committed them, and there is nothing to finish.
     if (replayed && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length) replayed = null;
@@ -366,9 +366,6 @@ function hasFreshCandidates(p: ConsolidationPlan): boolean {
   // Notes count: a model may find a conclusion where no cue word marked one.
   return buildSummarizerInput(p).candidates.length > 0;
 }
-
-/** The command consolidation writes under, which also finishes an interrupted one by replaying its journal. */
-const CONSOLIDATE_COMMAND = "brain consolidate";
 
 // ---------------------------------------------------------------------------
 // Planning the file changes

@@ -6,9 +6,13 @@ import { BRAIN_FILES, MEMORY_ARCHIVE_DIR } from "../../core/layout.js";
 import { finishDrain, type DrainedItem } from "../../core/queue.js";
 import { readTextIfExists, writeFileAtomic } from "../fs.js";
 import { moveTracked } from "../git/commit.js";
-import type { CommitMessage } from "../workspace/commit.js";
+import { headTexts } from "../git/history.js";
+import { uncommittedPaths } from "../git/status.js";
+import { commitWritten, type CommitMessage } from "../workspace/commit.js";
+import { holdWrites, mergeBrainChange } from "../workspace/held-writes.js";
 import type { Workspace } from "../workspace/open.js";
-import type { WorkspaceTx } from "../workspace/transaction.js";
+import { WorkspaceTx } from "../workspace/transaction.js";
+import { commitInterrupted, recoveryMessage, type Resumable } from "../workspace/uncommitted.js";
 
 /**
  * Consolidation's redo journal under `.brain/`: the writes a run is about to
@@ -41,13 +45,20 @@ function journalPath(ws: Workspace): string {
   return join(ws.root, BRAIN_FILES.consolidateJournal);
 }
 
-/** True while a consolidation's journal waits for the next `brain consolidate` to finish it. */
+/** The command consolidation writes under, which also finishes an interrupted one by replaying its journal. */
+export const CONSOLIDATE_COMMAND = "brain consolidate";
+
+/** What consolidation's writes say of themselves in their record of uncommitted paths: finished from this journal. */
+export const CONSOLIDATE_RESUMABLE: Resumable = { resumedBy: CONSOLIDATE_COMMAND, journal: BRAIN_FILES.consolidateJournal };
+
+/** True while a consolidation's journal waits for the next write to finish it. */
 export function consolidationInterrupted(ws: Workspace): boolean {
   return existsSync(journalPath(ws));
 }
 
+/** Said by commands that hold no lock (a dry run, `--prompt`): they read the files as the crash left them. */
 export function interruptedNote(): string {
-  return "An earlier consolidation was interrupted; the next `brain consolidate` finishes it.";
+  return "An earlier consolidation was interrupted; the next brain write (or `brain consolidate`) finishes it.";
 }
 
 export function writeJournal(ws: Workspace, journal: Journal): void {
@@ -111,7 +122,7 @@ async function moveLogs(ws: Workspace, tx: WorkspaceTx, moves: Array<{ from: str
  * they are now, so none ends in both (queued again after the log got it) or
  * in neither (the queue emptied by the replay while the log was skipped).
  */
-export async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Journal | null> {
+export async function replayJournal(ws: Workspace, tx: WorkspaceTx, options: { moves?: boolean } = {}): Promise<Journal | null> {
   const text = readTextIfExists(journalPath(ws), BRAIN_FILES.consolidateJournal);
   if (text === null) return null;
   let journal: Journal;
@@ -123,18 +134,110 @@ export async function replayJournal(ws: Workspace, tx: WorkspaceTx): Promise<Jou
     removeJournal(ws);
     return null;
   }
+  const changed: Array<{ step: Extract<Step, { path: string }>; current: string }> = [];
   for (const step of journal.steps) {
     if (!("path" in step)) continue;
     const current = tx.read(step.path);
     if (current === step.text) tx.touched(step.path);
-    else if ((current === null ? null : hashText(current)) === step.before) tx.write(step.path, step.text);
-    else if (step.drain) {
+    else if ((current === null ? null : hashText(current)) === step.before) {
+      tx.write(step.path, step.text);
+      await pauseForTests();
+    } else if (step.drain) {
       const d = step.drain;
       const done = finishDrain(tx.read(d.log), tx.read(d.queue), d.moved, dailyLogHeader(dailyLogOfPath(d.log)?.date ?? ""));
       const next = step.path === d.log ? done.log : done.queue;
       if (next !== null && next !== current) tx.write(step.path, next);
+    } else if (current !== null) changed.push({ step, current });
+  }
+  await mergeIntoChanged(ws, tx, changed);
+  if (options.moves !== false) await moveLogs(ws, tx, journal.steps.filter((s): s is { from: string; to: string } => !("path" in s)));
+  return journal;
+}
+
+/**
+ * A file someone changed since the journal (a person's edit, not yet
+ * committed) gets the consolidation's change merged in, when the committed
+ * text is the one the journal started from: that is the change's base. A
+ * change that cannot be merged, or whose base is not known, leaves the file
+ * as it is (planning from the current files may repair it).
+ */
+async function mergeIntoChanged(ws: Workspace, tx: WorkspaceTx, changed: Array<{ step: Extract<Step, { path: string }>; current: string }>): Promise<void> {
+  if (!changed.length || !ws.gitRoot) return;
+  const committed = await headTexts(ws.root, changed.map((c) => c.step.path));
+  for (const { step, current } of changed) {
+    const base = committed.get(step.path);
+    if (base === undefined || base === null || hashText(base) !== step.before) continue;
+    const merged = await mergeBrainChange(ws, step.path, base, current, step.text);
+    if (merged !== null && merged !== current) {
+      tx.write(step.path, merged);
+      await pauseForTests();
     }
   }
-  await moveLogs(ws, tx, journal.steps.filter((s): s is { from: string; to: string } => !("path" in s)));
-  return journal;
+}
+
+/**
+ * Finishes an interrupted consolidation for another writer, under its lock
+ * and before it reads anything (writeWorkspace calls it when the journal is
+ * there): the journal is replayed as `brain consolidate` would, the files the
+ * killed run wrote are taken from its record, and all of it is committed with
+ * the journal's message, in the consolidation's own commit; then the journal
+ * goes. So the writer's change lands on the consolidation's, and no file the
+ * consolidation had still to write looks "changed by someone" to a later
+ * replay (which would leave it alone and lose the consolidation's change).
+ *
+ * While a person's git is mid-operation (`busy`) the replay follows the rule
+ * of every write then: written, held (.brain/held-writes.json) and committed
+ * with the first write once the repository is back on a branch; files the
+ * killed run wrote already are held too, from their committed text, when it
+ * is the text the journal started from. Moves wait for the next
+ * consolidation: `git mv` would change the index in the middle of the
+ * person's operation.
+ *
+ * A crash during this replay leaves the journal (it goes only after the
+ * commit) and a record that waits for it, so the next writer does it again.
+ */
+export async function finishInterruptedConsolidation(ws: Workspace, options: { enabled: boolean; busy: string | null }, warnings: string[]): Promise<void> {
+  const tx = new WorkspaceTx(ws, CONSOLIDATE_COMMAND, CONSOLIDATE_RESUMABLE);
+  if (options.busy) {
+    const journal = await replayJournal(ws, tx, { moves: false });
+    if (journal) await holdReplay(ws, tx, journal, options.busy, warnings);
+    tx.settled();
+    tx.rememberWritten();
+    removeJournal(ws);
+    return;
+  }
+  // Adopts the killed run's record (its paths join this commit); orphans of other commands are committed first, each on its own.
+  await commitInterrupted(ws, tx, options.enabled, warnings);
+  const journal = await replayJournal(ws, tx);
+  // Killed after its commit and before its clean-up: nothing of it is left uncommitted.
+  const finished = !tx.written.length || (journal && options.enabled && ws.gitRoot && !(await uncommittedPaths(ws.root, tx.written)).length);
+  const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
+  const message = finished ? undefined : (journal?.message ?? adopted);
+  const own = new Set(tx.adopted.flatMap((a) => a.paths));
+  const said: string[] = [];
+  const { failed, ignored } = await commitWritten(ws, tx.written, message, options.enabled, said, tx.changes, own, tx.signatures());
+  warnings.push(...said.map((w) => `An interrupted consolidation: ${w}`));
+  // A commit git refused stays on record (no longer waiting for the journal), so the next write commits these files.
+  if (!failed) tx.settled();
+  else tx.unrecord(ignored);
+  tx.rememberWritten();
+  removeJournal(ws);
+}
+
+/** Holds the replay's changes, and the killed run's own writes whose committed text is the one the journal started from. */
+async function holdReplay(ws: Workspace, tx: WorkspaceTx, journal: Journal, busy: string, warnings: string[]): Promise<void> {
+  const changes = new Map<string, { before: string | null; after: string }>();
+  for (const [path, c] of tx.changes) changes.set(path, { before: c.before, after: c.after });
+  const earlier = journal.steps.filter((s): s is Extract<Step, { path: string }> => "path" in s && !tx.changes.has(s.path) && tx.written.includes(s.path));
+  const committed = earlier.length && ws.gitRoot ? await headTexts(ws.root, earlier.map((s) => s.path)) : new Map<string, string | null>();
+  for (const step of earlier) {
+    const head = committed.get(step.path);
+    if (head === undefined) continue;
+    if ((head === null ? null : hashText(head)) === step.before) changes.set(step.path, { before: head, after: step.text });
+  }
+  if (!changes.size) return;
+  holdWrites(ws, changes, busy, CONSOLIDATE_COMMAND);
+  warnings.push(
+    `Finished an interrupted consolidation, written but not committed: ${busy}. brain commits it with its first write once the repository is back on a branch.`,
+  );
 }

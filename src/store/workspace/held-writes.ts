@@ -41,6 +41,25 @@ export function holdWrites(ws: Workspace, changes: ReadonlyMap<string, { before:
 }
 
 /**
+ * brain's change of `path` (`before` → `after`) applied to what the file
+ * holds `now` (someone else changed it meanwhile), or null when the two
+ * cannot be merged. brain's own files merge by their format (a registry's
+ * counts add up where a text merge would see two edits of one line); what
+ * that cannot settle gets a text merge.
+ */
+export async function mergeBrainChange(ws: Workspace, path: string, before: string, now: string, after: string): Promise<string | null> {
+  let byFormat: { text: string; conflict: boolean } | undefined;
+  try {
+    // Loaded only here: the merge drivers pull in the markdown parser, which a write's start-up never needs.
+    const { mergeForPath } = await import("../../core/merge/by-path.js");
+    byFormat = mergeForPath(path)?.(before, now, after);
+  } catch {
+    byFormat = undefined;
+  }
+  return byFormat && !byFormat.conflict ? byFormat.text : await mergeChange(ws.root, join(ws.root, BRAIN_FILES.tmp), now, before, after);
+}
+
+/**
  * Applies the held changes to the files as they are now: a file that still
  * holds brain's text is left as it is; one git took back gets brain's change
  * again (merged with whatever else changed in it). Returns the paths to
@@ -58,19 +77,7 @@ export async function reapplyHeldWrites(ws: Workspace, warnings: string[]): Prom
     let text: string | null;
     if (now === c.after) text = now;
     else if (now === null) text = c.before === null ? c.after : null;
-    else {
-      // brain's own files merge by their format (a registry's counts add up where a text merge
-      // would see two edits of one line); what that cannot settle gets a text merge.
-      let byFormat: { text: string; conflict: boolean } | undefined;
-      try {
-        // Loaded only here: the merge drivers pull in the markdown parser, which a write's start-up never needs.
-        const { mergeForPath } = await import("../../core/merge/by-path.js");
-        byFormat = mergeForPath(path)?.(c.before ?? "", now, c.after);
-      } catch {
-        byFormat = undefined;
-      }
-      text = byFormat && !byFormat.conflict ? byFormat.text : await mergeChange(ws.root, join(ws.root, BRAIN_FILES.tmp), now, c.before ?? "", c.after);
-    }
+    else text = await mergeBrainChange(ws, path, c.before ?? "", now, c.after);
     if (text === null) {
       stuck[path] = c;
       warnings.push(`${path}: brain's change made while ${held.reason} no longer fits the file as it is now; it is kept in ${BRAIN_FILES.heldWrites} for a person to apply.`);

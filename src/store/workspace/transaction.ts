@@ -1,4 +1,6 @@
-import { relative } from "node:path";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { BRAIN_FILES } from "../../core/layout.js";
 import { BrainError, GitBusyError, UnsafePathError } from "../../core/errors.js";
 import { redactChanged, redactName, redactSecrets } from "../../core/redaction/redact.js";
 import { readTextIfExists, resolveInside, writeFileAtomic } from "../fs.js";
@@ -161,6 +163,8 @@ export async function writeWorkspace<T>(
       const tx = new WorkspaceTx(ws, options.command, options.resumable);
       // In the middle of a person's rebase, merge or bisect, or on a detached HEAD, brain writes and does not commit.
       const busy = enabled && ws.gitRoot ? gitOperationInProgress(ws.gitRoot) : null;
+      // A consolidation killed between its writes is finished first, in its own commit, before this write reads a file.
+      if (options.resumable?.journal !== BRAIN_FILES.consolidateJournal) await finishInterruptedConsolidation(ws, { enabled, busy }, warnings);
       if (busy) {
         const { result } = await fn(tx);
         if (!tx.written.length) return { result, commit: { committed: false, reason: "nothing changed" }, warnings };
@@ -191,6 +195,21 @@ export async function writeWorkspace<T>(
     },
     { timeoutMs: ws.config.lockTimeoutMs, command: options.command },
   );
+}
+
+/**
+ * Finishes a consolidation a crash interrupted, when its journal is there
+ * (see consolidation/journal.ts, finishInterruptedConsolidation), held
+ * writes first: what every writer does under the lock before it reads a
+ * file, writeWorkspace's and the commands that take the lock themselves
+ * (`brain sync`, `brain rollback`) alike.
+ */
+export async function finishInterruptedConsolidation(ws: Workspace, options: { enabled: boolean; busy: string | null }, warnings: string[]): Promise<void> {
+  if (!existsSync(join(ws.root, BRAIN_FILES.consolidateJournal))) return;
+  if (!options.busy && options.enabled && ws.gitRoot) await commitHeld(ws, warnings);
+  // Loaded only here: a write with no journal to finish pays one existsSync.
+  const { finishInterruptedConsolidation: finish } = await import("../consolidation/journal.js");
+  await finish(ws, options, warnings);
 }
 
 /** Applies and commits, in a commit of their own, the changes brain held while a person's git operation was in progress. */
