@@ -31,6 +31,15 @@ describe("brain mcp start-up", () => {
     expect(sources.filter((s) => s.startsWith("src/store/") || s === "src/core/stats.ts" || s.startsWith("src/core/signature/") || s.startsWith("src/core/playbooks/"))).toEqual([]);
   });
 
+  it("every CLI start, brain mcp's included, leaves the redaction scanner and the word stemmer to the commands that write or search", () => {
+    // Their tables are built when their module loads: `brain --version`, `brain --help` and the MCP server's handshake need neither.
+    const stdio = readdirSync(chunks).find((f) => readFileSync(join(chunks, f), "utf8").includes("\n// src/mcp/stdio.ts\n"));
+    for (const entry of [join(REPO, "dist/cli/main.js"), join(chunks, stdio!)]) {
+      const sources = sectionsOf(entry);
+      expect(sources.filter((s) => s.startsWith("src/core/redaction/") || s === "src/core/text/words.ts")).toEqual([]);
+    }
+  });
+
   it("the MCP server's own chunk loads no store module before it answers initialize", () => {
     const stdio = readdirSync(chunks).find((f) => readFileSync(join(chunks, f), "utf8").includes("\n// src/mcp/stdio.ts\n"));
     expect(stdio).toBeDefined();
