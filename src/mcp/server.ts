@@ -5,7 +5,7 @@
  * redaction and the commits are the same whichever front an agent uses.
  */
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import { ListToolsRequestSchema, type CallToolResult, type ListToolsResult, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { ENTRY_KINDS } from "../core/entry-kinds.js";
 import { describeAction } from "../core/strategies/consent.js";
@@ -33,6 +33,13 @@ export interface BrainServerOptions {
   commit?: boolean;
   /** Where diagnostics go; never stdout, which belongs to the protocol (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * The answer to `tools/list` as this same code gives it, computed once
+   * beforehand (`brain mcp` reads the one its build recorded): served as it
+   * is instead of converting every tool's zod schemas to JSON Schema again,
+   * which is most of a host's wait between `initialize` and its first call.
+   */
+  toolsList?: ListToolsResult;
 }
 
 /** What a tool's `run` receives besides its arguments: the workspace options and clock of this call. */
@@ -666,6 +673,12 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
         }
       },
     );
+  }
+
+  if (options.toolsList) {
+    const listed = options.toolsList;
+    server.server.removeRequestHandler("tools/list");
+    server.server.setRequestHandler(ListToolsRequestSchema, () => listed);
   }
 
   for (const res of BRAIN_RESOURCES) {
