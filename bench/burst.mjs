@@ -5,6 +5,9 @@
 //   `calls` brain_log calls at once (all in flight before the first answer).
 // - CLI burst: `processes` loops running `brain log` one after another, all
 //   at once, `calls` writes in all.
+// - The ceiling: `processes` loops of bare `node -e 0` (the same number of
+//   processes at once, `calls` runs in all), measured in the same run: no
+//   burst of CLI processes can go faster than the machine starts processes.
 // - One brain_log over MCP, one call at a time: median ms from request to
 //   answer, with its commit and with commits turned off.
 //
@@ -18,7 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mcpClient } from "./mcp-client.mjs";
-import { BURST_HEADER, burstRow, latencyRow, peerWriteTarget } from "./peer-table.mjs";
+import { BURST_HEADER, burstRow, ceilingNote, ceilingRow, latencyRow, peerWriteTarget } from "./peer-table.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const brain = join(root, "bin", "brain.js");
@@ -117,6 +120,28 @@ export async function cliBurst({ processes = 16, calls = 400 } = {}) {
   return { ...summary(`${processes} \`brain log\` processes at once, ${calls} writes`, results, ms, commits), present };
 }
 
+/** `processes` loops of bare `node -e 0` at once, `calls` runs in all: the most processes per second this machine starts. */
+export async function processCeiling({ processes = 16, calls = 400 } = {}) {
+  const each = Math.ceil(calls / processes);
+  const once = () =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, ["-e", "0"], { env, stdio: "ignore" });
+      child.on("close", (code) => resolve(code === 0));
+    });
+  const t = performance.now();
+  const results = (
+    await Promise.all(
+      Array.from({ length: processes }, async (_, p) => {
+        const out = [];
+        for (let i = 0; i < each && p * each + i < calls; i++) out.push(await once());
+        return out;
+      }),
+    )
+  ).flat();
+  const ms = performance.now() - t;
+  return { name: `${processes} \`node -e 0\` processes at once, ${calls} runs (the ceiling: starting a process, nothing else)`, processes, calls: results.length, ok: results.filter(Boolean).length, ms };
+}
+
 /** Median ms of one brain_log over MCP, one call at a time (after `warm` untimed calls). */
 export async function mcpLatency({ commit = true, runs = 41, warm = 3, command } = {}) {
   const ws = workspace({ commit });
@@ -166,6 +191,8 @@ export async function benchBurst({ servers = 8, calls = 50, processes = 16, peer
   process.stderr.write(`bench: brain_log over MCP ${withCommit.toFixed(1)} ms with commit, ${withoutCommit.toFixed(1)} ms without\n`);
   const bursts = [await mcpBurst({ servers, calls }), await cliBurst({ processes, calls: servers * calls })];
   for (const b of bursts) process.stderr.write(`bench: ${b.name}: ${b.ok}/${b.calls} ok, ${b.commits} commits, ${b.present} present, ${b.lockTimeouts} lock timeouts, ${(b.ms / 1000).toFixed(1)} s, ${b.perSecond.toFixed(1)} commits/s\n`);
+  const ceiling = await processCeiling({ processes, calls: servers * calls });
+  process.stderr.write(`bench: ${ceiling.name}: ${ceiling.ok}/${ceiling.calls} ok, ${(ceiling.ms / 1000).toFixed(1)} s, ${(ceiling.ok / (ceiling.ms / 1000)).toFixed(1)} processes/s\n`);
   const met = (b) => (b.ok === b.calls && b.commits === b.calls && b.present === b.calls && b.lockTimeouts === 0 && b.perSecond >= 50 ? "yes" : "no");
   const measured = await measurePeers(peers, { servers, calls });
   const peerWrite = peerWriteTarget(
@@ -188,7 +215,10 @@ export async function benchBurst({ servers = 8, calls = 50, processes = 16, peer
     "",
     ...BURST_HEADER,
     ...bursts.map((b) => burstRow({ ...b, target: met(b) })),
+    ceilingRow(ceiling),
     ...measured.map((p) => burstRow({ name: `${servers} ${p.name} servers × ${calls} \`${p.tool}\` calls in flight`, ...p.burst })),
+    "",
+    ceilingNote(bursts[1], ceiling, 50),
     "",
     "One write over MCP, one call at a time, from request to answer:",
     "",

@@ -50,3 +50,25 @@ export function latencyRow(r) {
   if (r.reason !== undefined) return `| ${cell(r.name)} | not measured: ${cell(r.reason)} |  |  |`;
   return `| ${cell(r.name)} | ${r.ms.toFixed(1)} | ${r.target ?? ""} | ${r.ok ?? ""} |`;
 }
+
+/**
+ * The ceiling row of the burst table: `processes` bare `node -e 0` runs at
+ * once, `calls` in all — how many processes per second the machine can start
+ * at all, which bounds any burst of CLI processes. `{ name, calls, ok, ms }`.
+ */
+export function ceilingRow(c) {
+  return `| ${cell(c.name)} | ${c.ok}/${c.calls} | — | — | — | ${(c.ms / 1000).toFixed(1)} | ${(c.ok / (c.ms / 1000)).toFixed(1)} |  |`;
+}
+
+/**
+ * What share of the ceiling `c` the CLI burst `cli` reaches, and, when the
+ * ceiling itself is below `target` per second, that the target cannot be met
+ * by CLI processes on this machine.
+ */
+export function ceilingNote(cli, c, target) {
+  const rate = cli.commits / (cli.ms / 1000);
+  const ceiling = c.ok / (c.ms / 1000);
+  const head = `${c.processes} \`brain log\` processes reach ${rate.toFixed(1)} commits/s, ${Math.round((100 * rate) / ceiling)}% of the ${ceiling.toFixed(1)} processes/s this machine starts bare \`node -e 0\` at ${c.processes} at a time`;
+  if (ceiling >= target) return `${head}.`;
+  return `${head}: the ≥ ${target}/s target for CLI processes is beyond what this machine can start as processes at all, whatever each one does.`;
+}

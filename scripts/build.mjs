@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standalone from "ajv/dist/standalone/index.js";
 import { build } from "esbuild";
@@ -125,10 +125,55 @@ async function bundleCli() {
   log("CLI bundled into dist/cli/");
 }
 
+/**
+ * Records the bundled `brain mcp`'s answer to `tools/list` in
+ * dist/cli/mcp-tools-list.json, with the name of the bundled file that gave
+ * it: `brain mcp` serves it as it is when it runs that same file, instead of
+ * converting every tool's zod schemas to JSON Schema on each start (see
+ * src/mcp/stdio.ts). Asked of the server itself, so it is its answer byte for byte.
+ */
+async function recordToolsList() {
+  const chunk = readdirSync(join(root, "dist/cli/chunks")).find((f) => /^stdio-[\w-]+\.js$/.test(f));
+  if (!chunk) throw new Error("build: the bundled MCP server (dist/cli/chunks/stdio-*.js) is missing");
+  const requests = [
+    { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "brain-build", version: "1" } } },
+    { jsonrpc: "2.0", method: "notifications/initialized" },
+    { jsonrpc: "2.0", id: 2, method: "tools/list" },
+  ];
+  const result = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, "dist/cli/main.js"), "mcp"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    const deadline = setTimeout(() => {
+      child.kill();
+      reject(new Error("build: brain mcp did not answer tools/list within 60 s"));
+    }, 60_000);
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.stdout.on("data", (d) => {
+      out += d;
+      const answer = out.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.id === 2);
+      if (!answer) return;
+      clearTimeout(deadline);
+      child.stdin.end();
+      if (answer.result) resolve(answer.result);
+      else reject(new Error(`build: brain mcp answered tools/list with ${JSON.stringify(answer)}`));
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(deadline);
+      reject(new Error(`build: brain mcp exited (code ${code}) before answering tools/list: ${err.trim()}`));
+    });
+    child.stdin.write(requests.map((r) => JSON.stringify(r) + "\n").join(""));
+  });
+  writeFileSync(join(root, "dist/cli/mcp-tools-list.json"), JSON.stringify({ chunk, result }) + "\n");
+  log(`tools/list of ${chunk} recorded in dist/cli/mcp-tools-list.json`);
+}
+
 generateValidators();
 if (!process.argv.includes("--validators-only")) {
   rmSync(join(root, "dist"), { recursive: true, force: true });
   execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
   log("library compiled into dist/");
   await bundleCli();
+  await recordToolsList();
 }

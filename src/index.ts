@@ -3,7 +3,8 @@
  * options (with `cwd`) and returning plain data.
  */
 export { BrainError, UsageError, NotFoundError, WorkspaceNotFoundError, CorruptFileError, FileExistsError, UnsafePathError, LockTimeoutError, GitError, SummarizerError, DistillationRefusedError, SyncError, SyncNoRemoteError, SyncAuthError, SyncConflictError, GitBusyError, FileSystemError, fileSystemError, isBrainError } from "./core/errors.js";
-export { ENTRY_KINDS, formatEntry, parseDailyLog, type EntryKind, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
+export { formatEntry, parseDailyLog, type LogEntry, type NewEntry, type ParsedLog } from "./core/daily-log.js";
+export { ENTRY_KINDS, type EntryKind } from "./core/entry-kinds.js";
 export { redactSecrets, type RedactResult } from "./core/redaction/redact.js";
 export { toSlug } from "./core/text/slug.js";
 export { parseQueue, type QueueItem } from "./core/queue.js";

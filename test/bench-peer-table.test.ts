@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { burstRow, latencyRow, peerWriteTarget } from "../bench/peer-table.mjs";
+import { burstRow, ceilingNote, ceilingRow, latencyRow, peerWriteTarget } from "../bench/peer-table.mjs";
 import { installFailure } from "../bench/peers.mjs";
 
 // The bench's side-by-side rows: targets set against the peers' measured
 // figures, and peers that could not be measured shown as such, never dropped.
+/** Cells of a burst row, counted as the row is split on its unescaped pipes. */
+const BURST_COLUMNS = "| burst | succeeded | present afterwards | commits | lock timeouts | seconds | per second | ok |".split("|").length;
+
 describe("bench tables beside the peers", () => {
   it("holds brain's write to 4× the faster measured peer's", () => {
     const peers = [
@@ -53,5 +56,19 @@ describe("bench tables beside the peers", () => {
     expect(installFailure(offline)).toBe("ECONNREFUSED: FetchError: request to http://127.0.0.1:9/mcp-memory-keeper failed, reason: connect ECONNREFUSED 127.0.0.1:9");
     const noCompiler = ["npm error code 1", "npm error path /x/node_modules/better-sqlite3", "npm error command failed", "npm error command sh -c prebuild-install || node-gyp rebuild --release", "npm error prebuild-install warn install getaddrinfo ENOTFOUND github.com", "npm error gyp info it worked if it ends with ok", "npm error gyp ERR! find Python Python is not set from command line or npm configuration", "npm error gyp ERR! stack Error: Could not find any Python installation to use"].join("\n");
     expect(installFailure(noCompiler)).toBe("1: gyp ERR! find Python Python is not set from command line or npm configuration");
+  });
+
+  it("shows the machine's ceiling for a burst of processes, and what share of it brain's CLI burst reaches", () => {
+    const ceiling = { name: "16 `node -e 0` processes at once, 400 runs (the ceiling: starting a process)", processes: 16, calls: 400, ok: 400, ms: 20_800 };
+    const row = ceilingRow(ceiling);
+    expect(row).toBe("| 16 `node -e 0` processes at once, 400 runs (the ceiling: starting a process) | 400/400 | — | — | — | 20.8 | 19.2 |  |");
+    expect(row.split(/(?<!\\)\|/).length).toBe(BURST_COLUMNS);
+    const cli = { name: "16 `brain log` processes at once, 400 writes", calls: 400, ok: 400, present: 400, commits: 400, lockTimeouts: 0, ms: 52_300 };
+    expect(ceilingNote(cli, ceiling, 50)).toBe(
+      "16 `brain log` processes reach 7.6 commits/s, 40% of the 19.2 processes/s this machine starts bare `node -e 0` at 16 at a time: " +
+        "the ≥ 50/s target for CLI processes is beyond what this machine can start as processes at all, whatever each one does.",
+    );
+    const fast = { ...ceiling, ms: 4_000 };
+    expect(ceilingNote(cli, fast, 50)).toBe("16 `brain log` processes reach 7.6 commits/s, 8% of the 100.0 processes/s this machine starts bare `node -e 0` at 16 at a time.");
   });
 });

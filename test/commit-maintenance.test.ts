@@ -29,6 +29,29 @@ describe("git's automatic maintenance after brain's commits", () => {
     expect(git(dir, "fsck", "--no-progress").trim()).toBe("");
   });
 
+  it("the first write of a day stages the new log and commits it, without first trying a commit git must refuse", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n", "memory/2026-11-20.md": "# 2026-11-20\n\n- 09:00 [note] yesterday\n" });
+    git(dir, "config", "user.name", "Test Person");
+    git(dir, "config", "user.email", "person@example.com");
+    const ran = await tracedGit(dir, ["log", "first entry of the day"]);
+    expect(commitSubjects(dir)[0]).toMatch(/^brain: log/);
+    expect(git(dir, "show", "--name-status", "--format=", "HEAD").trim()).toBe("A\tmemory/2026-11-21.md");
+    expect(ran.filter((c) => c.includes(" commit "))).toHaveLength(1);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(git(dir, "fsck", "--no-progress").trim()).toBe("");
+  });
+
+  it("a new file git ignores is written and left out of the commit, as before, without a failing commit first", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n", ".gitignore": "memory/\n" });
+    git(dir, "config", "user.name", "Test Person");
+    git(dir, "config", "user.email", "person@example.com");
+    const before = commitSubjects(dir).length;
+    const ran = await tracedGit(dir, ["log", "kept out of git"]);
+    expect(readFileSync(join(dir, "memory/2026-11-21.md"), "utf8")).toContain("kept out of git");
+    expect(commitSubjects(dir)).toHaveLength(before);
+    expect(ran.filter((c) => c.includes(" commit "))).toEqual([]);
+  });
+
   it("leaves the decision to git once the repository may be due: more than 27 loose objects sampled in objects/17, as git counts them", () => {
     const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
     expect(maintenanceMayBeDue(dir)).toBe(false);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { fromMarkdown } from "mdast-util-from-markdown";
-import { appendToLog, consolidatedOf, dailyLogHeader, dailyLogHeaderDate, ENTRY_KINDS, formatEntry, parseDailyLog } from "../src/core/daily-log.js";
+import { appendToLog, consolidatedOf, dailyLogHeader, dailyLogHeaderDate, formatEntry, parseDailyLog } from "../src/core/daily-log.js";
+import { ENTRY_KINDS } from "../src/core/entry-kinds.js";
 
 describe("formatEntry", () => {
   it("writes brain's one-line entry with slugged tags", () => {

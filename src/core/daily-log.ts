@@ -4,14 +4,8 @@ import { detectEol, withEol } from "./text/eol.js";
 import { UsageError } from "./errors.js";
 import { toTag } from "./text/slug.js";
 import { MEMORY_DIR, MEMORY_ARCHIVE_DIR, NOT_DAILY_LOGS, DAILY_LOG_NAME_RE } from "./layout.js";
+import { ENTRY_KINDS, isEntryKind, type EntryKind } from "./entry-kinds.js";
 
-/** The kinds of entry brain writes, in DESIGN.md order. */
-export const ENTRY_KINDS = ["note", "lesson", "decision", "error", "fix", "rule", "op", "outcome"] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
-
-export function isEntryKind(s: string): s is EntryKind {
-  return (ENTRY_KINDS as readonly string[]).includes(s);
-}
 
 /** What a caller gives to write one entry. */
 export interface NewEntry {

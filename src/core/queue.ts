@@ -1,4 +1,5 @@
-import { appendToLog, formatEntry, isEntryKind, parseDailyLog, type EntryKind, type NewEntry } from "./daily-log.js";
+import { appendToLog, formatEntry, parseDailyLog, type NewEntry } from "./daily-log.js";
+import { isEntryKind, type EntryKind } from "./entry-kinds.js";
 
 /** Kind of a queued item when none is given: the queue exists for learnings. */
 export const DEFAULT_QUEUE_KIND: EntryKind = "lesson";

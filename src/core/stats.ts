@@ -1,7 +1,8 @@
 import { commitVerb, parseCommitSubject } from "./commit/subject.js";
 import { addDays, daysBetween } from "./dates.js";
 import { errorPartOf, mentionsFix, parseErrorFix } from "./memory/error-fix.js";
-import { ENTRY_KINDS, entriesWorthReading, parsedLogOf, type EntryKind, type LogSource, type ParsedLog } from "./daily-log.js";
+import { entriesWorthReading, parsedLogOf, type LogSource, type ParsedLog } from "./daily-log.js";
+import { ENTRY_KINDS, type EntryKind } from "./entry-kinds.js";
 import { logOperations, playbookCoverage, type LogOperations } from "./playbooks/detect.js";
 import type { FrequencyRecord } from "./playbooks/frequency.js";
 import type { KnownPlaybook } from "./playbooks/suggestion.js";

@@ -4,7 +4,7 @@
  * argument (`since must be a date like 2026-11-20`), never a CLI flag.
  */
 import * as z from "zod";
-import { ENTRY_KINDS } from "../core/daily-log.js";
+import { ENTRY_KINDS } from "../core/entry-kinds.js";
 
 /**
  * Most characters or items one argument may carry. Generous for real use (a

@@ -5,9 +5,9 @@
  * redaction and the commits are the same whichever front an agent uses.
  */
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import { ListToolsRequestSchema, type CallToolResult, type ListToolsResult, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
-import { ENTRY_KINDS } from "../core/daily-log.js";
+import { ENTRY_KINDS } from "../core/entry-kinds.js";
 import { describeAction } from "../core/strategies/consent.js";
 import { describeAvoid, describeExploring, RANK_ORDERS } from "../core/strategies/labels.js";
 import { clockFromEnv, localDate } from "../core/dates.js";
@@ -15,7 +15,6 @@ import { commitNote } from "../core/commit/note.js";
 import { describeErrorMemory } from "../core/memory/error-note.js";
 import { fileSystemError, INTERNAL_ERROR_CODE, isBrainError, NotFoundError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
-import { redactSecrets } from "../core/redaction/redact.js";
 import type { WorkspaceOptions } from "../store/workspace/open.js";
 import { dailyLogPath, MEMORY_PATH, PLAYBOOKS_DIR, STRATEGIES_PATH } from "../core/layout.js";
 import { lazyShape, once } from "./lazy-shape.js";
@@ -34,6 +33,13 @@ export interface BrainServerOptions {
   commit?: boolean;
   /** Where diagnostics go; never stdout, which belongs to the protocol (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * The answer to `tools/list` as this same code gives it, computed once
+   * beforehand (`brain mcp` reads the one its build recorded): served as it
+   * is instead of converting every tool's zod schemas to JSON Schema again,
+   * which is most of a host's wait between `initialize` and its first call.
+   */
+  toolsList?: ListToolsResult;
 }
 
 /** What a tool's `run` receives besides its arguments: the workspace options and clock of this call. */
@@ -585,6 +591,13 @@ export function toolAnnotations(tool: BrainTool): { readOnlyHint: boolean; destr
 }
 
 /**
+ * The redaction scanner, loaded on the first answer that needs it (it builds
+ * its tables as it loads): the server answers `initialize` and `tools/list`
+ * without it.
+ */
+const loadRedaction = () => import("../core/redaction/redact.js");
+
+/**
  * Where an error result carries brain's error code (and details): in `_meta`,
  * not `structuredContent`, which must match the tool's outputSchema — a
  * client that validates answers (the SDK's does) would reject `{ error }`.
@@ -592,8 +605,9 @@ export function toolAnnotations(tool: BrainTool): { readOnlyHint: boolean; destr
 export const ERROR_META = "brain/error";
 
 /** The error result an agent sees: the BrainError's message and code; the server goes on serving. */
-function errorResult(err: unknown, tool: string, args: readonly string[], log: (line: string) => void): CallToolResult {
+async function errorResult(err: unknown, tool: string, args: readonly string[], log: (line: string) => void): Promise<CallToolResult> {
   err = isBrainError(err) ? err : (fileSystemError(err) ?? err);
+  const { redactSecrets } = await loadRedaction();
   // A message may quote the arguments (a name, a key): redacted like everything brain writes.
   if (isBrainError(err)) {
     // The library speaks to the CLI's user (`--since`); over MCP the same thing is an argument (`since`).
@@ -648,6 +662,7 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
       async (args: object): Promise<CallToolResult> => {
         try {
           const result = await tool.run(args as never, context());
+          const { redactSecrets } = await loadRedaction();
           for (const w of (result as { warnings?: string[] }).warnings ?? []) log(`${tool.name}: warning: ${redactSecrets(w).text}`);
           const said = (tool.text as (r: object) => string)(result);
           // What a writing tool reports was redacted at the source; its text is checked once more on the way out.
@@ -658,6 +673,12 @@ export function createBrainServer(options: BrainServerOptions = {}): McpServer {
         }
       },
     );
+  }
+
+  if (options.toolsList) {
+    const listed = options.toolsList;
+    server.server.removeRequestHandler("tools/list");
+    server.server.setRequestHandler(ListToolsRequestSchema, () => listed);
   }
 
   for (const res of BRAIN_RESOURCES) {

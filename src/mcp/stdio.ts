@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import { limitMessages } from "./message-limit.js";
 import { createBrainServer, type BrainServerOptions } from "./server.js";
 
@@ -11,7 +15,7 @@ export async function serveStdio(options: BrainServerOptions = {}): Promise<void
   const log = options.log ?? ((line: string) => process.stderr.write(`brain mcp: ${line}\n`));
   // A stray console.log from any dependency would corrupt the JSON-RPC stream; send it where logs belong.
   console.log = console.info = console.debug = (...args: unknown[]) => log(args.map(String).join(" "));
-  const server = createBrainServer({ ...options, log });
+  const server = createBrainServer({ toolsList: builtToolsList(), ...options, log });
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();
   });
@@ -24,6 +28,28 @@ export async function serveStdio(options: BrainServerOptions = {}): Promise<void
   process.stdin.once("end", () => void server.close());
   log(`serving on stdio (workspace: ${describeWorkspace(options)})`);
   await closed;
+}
+
+/**
+ * The file `npm run build` writes next to the bundled CLI: the answer to
+ * `tools/list` of the bundled server, as `{ chunk, result }`, `chunk` naming
+ * the bundled file of this module that gave it (scripts/build.mjs).
+ */
+export const TOOLS_LIST_FILE = "mcp-tools-list.json";
+
+/**
+ * The `tools/list` answer the build recorded, when it was recorded from this
+ * very file (bundled file names carry a hash of their content, so a list of
+ * other code is never served); otherwise the SDK converts the schemas itself.
+ */
+function builtToolsList(): ListToolsResult | undefined {
+  const here = fileURLToPath(import.meta.url);
+  try {
+    const recorded = JSON.parse(readFileSync(join(dirname(here), "..", TOOLS_LIST_FILE), "utf8")) as { chunk?: unknown; result?: ListToolsResult };
+    return recorded.chunk === basename(here) && Array.isArray(recorded.result?.tools) ? recorded.result : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeWorkspace(options: BrainServerOptions): string {

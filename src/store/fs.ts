@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, lstatSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { open, type FileHandle } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { BrainError, CorruptFileError, fileSystemError, UnsafePathError } from "../core/errors.js";
 import { BRAIN_DIR, BRAIN_FILES } from "../core/layout.js";
@@ -77,8 +78,12 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * torn one. The file keeps its mode; a file a person made read-only is not
  * written. A refusal of the file system (a full disk, a file where a folder
  * should be) is a FileSystemError naming the path, and leaves no temp file.
+ *
+ * With `folders`, the folder is added to it rather than fsynced here: the
+ * caller fsyncs them with {@link syncFolders} before it reports the write
+ * done (a write transaction does so while its git commit runs).
  */
-export function writeFileAtomic(root: string, path: string, content: string | Uint8Array): void {
+export function writeFileAtomic(root: string, path: string, content: string | Uint8Array, folders?: Set<string>): void {
   const display = relative(root, path) || path;
   const mode = fileMode(path);
   if (!(mode & 0o200)) {
@@ -89,7 +94,28 @@ export function writeFileAtomic(root: string, path: string, content: string | Ui
   const tmpDir = join(root, BRAIN_FILES.tmp);
   ensureFolder(root, dirname(path));
   ensureFolder(root, tmpDir);
-  replaceWith(join(tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`), path, content, mode, display);
+  replaceWith(join(tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`), path, content, mode, display, folders);
+}
+
+/**
+ * fsyncs each folder (the renames {@link writeFileAtomic} left in them are
+ * then on disk), all at once, off the main thread. A folder the file system
+ * will not fsync is skipped, as by writeFileAtomic.
+ */
+export async function syncFolders(folders: Iterable<string>): Promise<void> {
+  await Promise.all(
+    [...folders].map(async (dir) => {
+      let handle: FileHandle | undefined;
+      try {
+        handle = await open(dir, "r");
+        await handle.sync();
+      } catch {
+        // Some file systems refuse fsync on folders; the rename itself is still atomic.
+      } finally {
+        await handle?.close().catch(() => {});
+      }
+    }),
+  );
 }
 
 /**
@@ -122,7 +148,7 @@ function fileMode(path: string): number {
  * torn one. A refusal of the file system is a FileSystemError naming
  * `display`, and leaves no temp file.
  */
-function replaceWith(tmp: string, path: string, content: string | Uint8Array, mode: number, display: string): void {
+function replaceWith(tmp: string, path: string, content: string | Uint8Array, mode: number, display: string, folders?: Set<string>): void {
   try {
     const fd = openSync(tmp, "w", mode);
     try {
@@ -137,6 +163,10 @@ function replaceWith(tmp: string, path: string, content: string | Uint8Array, mo
   } catch (err) {
     rmSync(tmp, { force: true });
     throw fileSystemError(err, display, "write") ?? new BrainError(`Cannot write ${display}: ${(err as Error).message}`, { cause: err });
+  }
+  if (folders) {
+    folders.add(dirname(path));
+    return;
   }
   try {
     const fd = openSync(dirname(path), "r");

@@ -1,6 +1,7 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
-import { appendToLog, dailyLogHeader, formatEntry, MAX_ENTRY_CHARS, normalizeText, type EntryKind, type NewEntry } from "../core/daily-log.js";
+import { appendToLog, dailyLogHeader, formatEntry, MAX_ENTRY_CHARS, normalizeText, type NewEntry } from "../core/daily-log.js";
+import type { EntryKind } from "../core/entry-kinds.js";
 import { UsageError } from "../core/errors.js";
 import { redactName, redactSecrets } from "../core/redaction/redact.js";
 import { openWorkspace, type WriteOptions } from "./workspace/open.js";

@@ -1,6 +1,6 @@
 import { formatCommitSubject } from "../core/commit/subject.js";
 import { localDate, localTime } from "../core/dates.js";
-import type { EntryKind } from "../core/daily-log.js";
+import type { EntryKind } from "../core/entry-kinds.js";
 import { DEFAULT_QUEUE_KIND, drainedEntries, formatQueueItem, holdsLines, parseQueue, removeQueueItems, type QueueItem } from "../core/queue.js";
 import { readTextIfExists } from "./fs.js";
 import { appendEntries, checkEntryText, redactEntry, summarize, type WrittenEntry } from "./log.js";

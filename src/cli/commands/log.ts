@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { ENTRY_KINDS, type EntryKind } from "../../core/daily-log.js";
+import { ENTRY_KINDS, type EntryKind } from "../../core/entry-kinds.js";
 import { commitNote } from "../../core/commit/note.js";
 import { asList, baseOptions, report, say, warn, type GlobalArgs } from "../output.js";
 

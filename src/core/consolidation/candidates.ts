@@ -1,4 +1,5 @@
-import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } from "../daily-log.js";
+import { entriesWorthReading, parseDailyLog, type LogEntry } from "../daily-log.js";
+import type { EntryKind } from "../entry-kinds.js";
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";

@@ -1,4 +1,5 @@
-import { appendToLog, dailyLogHeader, entriesWorthReading, formatEntry, parseDailyLog, type EntryKind } from "../daily-log.js";
+import { appendToLog, dailyLogHeader, entriesWorthReading, formatEntry, parseDailyLog } from "../daily-log.js";
+import type { EntryKind } from "../entry-kinds.js";
 import { drainedEntries, parseQueue, queueItemBlock, type DrainedItem } from "../queue.js";
 import { isIsoDate } from "../dates.js";
 import { UsageError } from "../errors.js";

@@ -1,5 +1,5 @@
 import type { List, ListItem, Paragraph, Root } from "mdast";
-import type { EntryKind } from "../daily-log.js";
+import type { EntryKind } from "../entry-kinds.js";
 import { BrainError, UsageError } from "../errors.js";
 import { daysBetween, isIsoDate } from "../dates.js";
 import { DEFAULT_CONFIG } from "../layout.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { dailyLogHeader, dailyLogOfPath } from "../../core/daily-log.js";
 import { BRAIN_FILES, MEMORY_ARCHIVE_DIR } from "../../core/layout.js";
 import { finishDrain, type DrainedItem } from "../../core/queue.js";
-import { readTextIfExists, writeFileAtomic } from "../fs.js";
+import { readTextIfExists, syncFolders, writeFileAtomic } from "../fs.js";
 import { moveTracked } from "../git/commit.js";
 import { headTexts } from "../git/history.js";
 import { uncommittedPaths } from "../git/status.js";
@@ -203,6 +203,8 @@ export async function finishInterruptedConsolidation(ws: Workspace, options: { e
     if (journal) await holdReplay(ws, tx, journal, options.busy, warnings);
     tx.settled();
     tx.rememberWritten();
+    // The replayed files are on disk before the journal that could replay them again goes.
+    await syncFolders(tx.unsynced);
     removeJournal(ws);
     return;
   }
@@ -215,7 +217,9 @@ export async function finishInterruptedConsolidation(ws: Workspace, options: { e
   const message = finished ? undefined : (journal?.message ?? adopted);
   const own = new Set(tx.adopted.flatMap((a) => a.paths));
   const said: string[] = [];
-  const { failed, ignored } = await commitWritten(ws, tx.written, message, options.enabled, said, tx.changes, own, tx.signatures());
+  // The folders are fsynced while git commits, and before the journal goes.
+  const synced = syncFolders(tx.unsynced);
+  const { failed, ignored } = await commitWritten(ws, tx.written, message, options.enabled, said, tx.changes, own, tx.signatures()).finally(() => synced);
   warnings.push(...said.map((w) => `An interrupted consolidation: ${w}`));
   // A commit git refused stays on record (no longer waiting for the journal), so the next write commits these files.
   if (!failed) tx.settled();

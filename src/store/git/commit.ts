@@ -72,8 +72,12 @@ export const IGNORED_REASON = "kept out of git by the workspace's ignore rules";
  * rest is committed. Nothing that cannot be committed is ever staged, and
  * when the commit fails the index entries brain staged are put back as they
  * were, so a failure never leaves the person's index changed.
+ *
+ * `created` names paths the write created (absent from the work tree before
+ * it): git cannot know them yet, so they are staged before the one commit
+ * rather than after a `git commit --only` that git would refuse.
  */
-export async function commitPaths(cwd: string, paths: string[], subject: string, body: string): Promise<CommitResult> {
+export async function commitPaths(cwd: string, paths: string[], subject: string, body: string, created: ReadonlySet<string> = new Set()): Promise<CommitResult> {
   if (paths.length === 0) return { committed: false, reason: "nothing changed" };
   const commit = (only: string[], ignored: string[]) => {
     const note = ignored.length ? `Written and left out of this commit (ignored by git):\n${ignored.map((p) => `  ${p}`).join("\n")}` : "";
@@ -86,9 +90,10 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
   };
   // Most writes change files git already tracks, so one `git commit --only` is enough;
   // only a path git does not know yet (new, or ignored) costs the look-ups below.
-  let r = await commit(paths, []);
+  const known = !paths.some((p) => created.has(p));
+  let r: GitResult | null = known ? await commit(paths, []) : null;
   let ignored: string[] = [];
-  if (r.code !== 0 && /did not match any file|pathspec/i.test(r.stderr)) {
+  if (r === null || (r.code !== 0 && /did not match any file|pathspec/i.test(r.stderr))) {
     const staged = await stageNewPaths(cwd, paths);
     ignored = staged.ignored;
     if (!staged.commit.length) return { committed: false, reason: ignored.length ? IGNORED_REASON : "nothing changed", ...(ignored.length ? { ignored } : {}) };

@@ -43,7 +43,9 @@ export async function commitOwnChanges(
   // Files holding a person's edit are not as brain left them: their signatures are not remembered.
   for (const p of edited) changes.get(p)!.foreign = true;
   let commit: CommitInfo;
-  if (!edited.length) commit = await commitPaths(ws.root, paths, message.subject, message.body);
+  // A file brain created in this write is new to git too: it is staged before the commit, not after one git refuses.
+  const created = new Set(paths.filter((p) => changes.get(p)?.before === null));
+  if (!edited.length) commit = await commitPaths(ws.root, paths, message.subject, message.body, created);
   else {
     const tmp = join(ws.root, BRAIN_FILES.tmp);
     const contents = new Map<string, string>();

@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { BRAIN_FILES } from "../../core/layout.js";
 import { BrainError, GitBusyError, UnsafePathError } from "../../core/errors.js";
 import { redactChanged, redactName, redactSecrets } from "../../core/redaction/redact.js";
-import { readTextIfExists, resolveInside, writeFileAtomic } from "../fs.js";
+import { readTextIfExists, resolveInside, syncFolders, writeFileAtomic } from "../fs.js";
 import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
 import { gitOperationInProgress } from "../git/status.js";
 import { queueWrite } from "../write-queue.js";
@@ -108,8 +108,11 @@ export class WorkspaceTx {
     this.record(norm);
     if (known) known.after = safe.text;
     else this.changes.set(norm, { before, signature, after: safe.text });
-    writeFileAtomic(this.ws.root, abs, safe.text);
+    writeFileAtomic(this.ws.root, abs, safe.text, this.unsynced);
   }
+
+  /** Folders holding files this command renamed into place, fsynced before the command returns (see {@link writeWorkspace}). */
+  readonly unsynced = new Set<string>();
 
   /** Each file's signature as brain last left it, read once per command. */
   private signatureCache: Record<string, string> | null = null;
@@ -161,37 +164,46 @@ export async function writeWorkspace<T>(
       const enabled = options.commit ?? ws.config.commit;
       const warnings: string[] = [];
       const tx = new WorkspaceTx(ws, options.command, options.resumable);
-      // In the middle of a person's rebase, merge or bisect, or on a detached HEAD, brain writes and does not commit.
-      const busy = enabled && ws.gitRoot ? gitOperationInProgress(ws.gitRoot) : null;
-      // A consolidation killed between its writes is finished first, in its own commit, before this write reads a file.
-      if (options.resumable?.journal !== BRAIN_FILES.consolidateJournal) await finishInterruptedConsolidation(ws, { enabled, busy }, warnings);
-      if (busy) {
-        const { result } = await fn(tx);
-        if (!tx.written.length) return { result, commit: { committed: false, reason: "nothing changed" }, warnings };
-        // git may take the files back (a rebase --abort resets them): the change is kept to be applied again.
-        holdWrites(ws, tx.changes, busy, options.command);
-        tx.settled();
+      // The folders of the files written are fsynced while the commit runs (git works in a process of its own), and always before the write returns.
+      let synced: Promise<void> | undefined;
+      const sync = () => (synced ??= syncFolders(tx.unsynced));
+      try {
+        // In the middle of a person's rebase, merge or bisect, or on a detached HEAD, brain writes and does not commit.
+        const busy = enabled && ws.gitRoot ? gitOperationInProgress(ws.gitRoot) : null;
+        // A consolidation killed between its writes is finished first, in its own commit, before this write reads a file.
+        if (options.resumable?.journal !== BRAIN_FILES.consolidateJournal) await finishInterruptedConsolidation(ws, { enabled, busy }, warnings);
+        if (busy) {
+          const { result } = await fn(tx);
+          if (!tx.written.length) return { result, commit: { committed: false, reason: "nothing changed" }, warnings };
+          // git may take the files back (a rebase --abort resets them): the change is kept to be applied again.
+          holdWrites(ws, tx.changes, busy, options.command);
+          tx.settled();
+          tx.rememberWritten();
+          warnings.push(
+            `Written but not committed: ${busy} in ${ws.gitRoot}, and a commit now would land in it and be lost with it. ` +
+              "brain commits these files with its first write once the repository is back on a branch (or run `brain doctor --fix` then).",
+          );
+          return { result, commit: { committed: false, reason: `${busy}; brain commits once the repository is back on a branch` }, warnings };
+        }
+        if (enabled && ws.gitRoot) await commitHeld(ws, warnings);
+        await commitInterrupted(ws, tx, enabled, warnings);
+        const { result, message } = await fn(tx);
+        for (const r of tx.redacted) warnings.push(`redacted ${[...new Set(r.kinds)].join(", ")} in ${r.path} before writing`);
+        // Paths taken over from an interrupted run are committed even when this run changed nothing.
+        const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
+        // What an interrupted run of this command wrote is brain's own too, not a person's edit.
+        const own = new Set(tx.adopted.flatMap((a) => a.paths));
+        const committing = commitWritten(ws, tx.written, message ?? adopted, enabled, warnings, tx.changes, own, tx.signatures());
+        void sync();
+        const { commit, failed, ignored } = await committing;
+        // A commit that failed stays on record, so the next write commits these files; what git ignores is not pending.
+        if (!failed) tx.settled();
+        else tx.unrecord(ignored);
         tx.rememberWritten();
-        warnings.push(
-          `Written but not committed: ${busy} in ${ws.gitRoot}, and a commit now would land in it and be lost with it. ` +
-            "brain commits these files with its first write once the repository is back on a branch (or run `brain doctor --fix` then).",
-        );
-        return { result, commit: { committed: false, reason: `${busy}; brain commits once the repository is back on a branch` }, warnings };
+        return { result, commit, warnings };
+      } finally {
+        await sync();
       }
-      if (enabled && ws.gitRoot) await commitHeld(ws, warnings);
-      await commitInterrupted(ws, tx, enabled, warnings);
-      const { result, message } = await fn(tx);
-      for (const r of tx.redacted) warnings.push(`redacted ${[...new Set(r.kinds)].join(", ")} in ${r.path} before writing`);
-      // Paths taken over from an interrupted run are committed even when this run changed nothing.
-      const adopted = tx.adopted.length ? recoveryMessage({ ...tx.adopted[0]!, paths: tx.adopted.flatMap((a) => a.paths) }) : undefined;
-      // What an interrupted run of this command wrote is brain's own too, not a person's edit.
-      const own = new Set(tx.adopted.flatMap((a) => a.paths));
-      const { commit, failed, ignored } = await commitWritten(ws, tx.written, message ?? adopted, enabled, warnings, tx.changes, own, tx.signatures());
-      // A commit that failed stays on record, so the next write commits these files; what git ignores is not pending.
-      if (!failed) tx.settled();
-      else tx.unrecord(ignored);
-      tx.rememberWritten();
-      return { result, commit, warnings };
     },
     { timeoutMs: ws.config.lockTimeoutMs, command: options.command },
   );
