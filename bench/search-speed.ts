@@ -9,7 +9,8 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { formatEntry, dailyLogHeader, ENTRY_KINDS } from "../src/core/daily-log.js";
+import { formatEntry, dailyLogHeader } from "../src/core/daily-log.js";
+import { ENTRY_KINDS } from "../src/core/entry-kinds.js";
 import { addDays } from "../src/core/dates.js";
 import { buildIndex, loadIndex, searchIndex, serializeIndex, unitsFromDailyLog, type MemoryUnit } from "../src/core/search/search.js";
 
