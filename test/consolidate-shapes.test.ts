@@ -111,3 +111,96 @@ describe("general statement shapes of conclusions in free-form logs", () => {
     ]);
   });
 });
+
+describe("conclusions identified by where they stand", () => {
+  it("takes a lesson heading with a qualifier (`Key Insight for 2026`) and a heading of what was learned (`关键学习`) for the items under them", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Update - 22:10",
+        "",
+        "### Key Insight for 2026",
+        "Generic consulting work dried up. Sell outcomes, not tools.",
+        "",
+        "## 💡 关键学习",
+        "",
+        "### 技术",
+        "1. SQLite 适合开发，生产要换 PostgreSQL",
+        "",
+        "## 学习内容",
+        "- 选手甲: 全仓一只股",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "Generic consulting work dried up. Sell outcomes, not tools."],
+      ["Lessons", "SQLite 适合开发，生产要换 PostgreSQL"],
+    ]);
+  });
+
+  it("keeps what a person does and wants under a heading about them, and leaves their profile fields to USER.md", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## User Context",
+        "- Keeps handwritten notes and marks the key ideas with ⭐",
+        "- **Timezone**: Asia/Shanghai",
+        "",
+        "**用户情况**：",
+        "- 车辆：电车，北京牌照",
+        "- 每次出门前都让助手先查路况",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "Keeps handwritten notes and marks the key ideas with ⭐"],
+      ["Lessons", "每次出门前都让助手先查路况"],
+    ]);
+  });
+});
+
+describe("statements of what holds from now on", () => {
+  it("keeps what the person made clear, a rule after a colon, behaviour that no longer happens by itself, a default set by a key, and a wanted persona", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 路线图",
+        "- 老板明确：目标是在监督下高度自治、可回滚的执行系统",
+        "- 老板特别在意上下文过长带来的记忆失真",
+        "- 这次失配已写进 `FEEDBACK.md`：以后明确区分\"收到 / 开始执行 / 已完成\"",
+        "- `token-monitor.sh` 不再自动切 fallback，只记录状态",
+        "- 新增开关文件 `fault.env`，默认 `SAFE_MODE=1`",
+        "",
+        "## Setup",
+        "- The watchdog no longer automatically restarts the gateway",
+        "- Desired persona: warm, chaotic, professional",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "老板明确：目标是在监督下高度自治、可回滚的执行系统"],
+      ["Lessons", "老板特别在意上下文过长带来的记忆失真"],
+      ["Lessons", "这次失配已写进 `FEEDBACK.md`：以后明确区分\"收到 / 开始执行 / 已完成\""],
+      ["Decisions", "`token-monitor.sh` 不再自动切 fallback，只记录状态"],
+      ["Decisions", "新增开关文件 `fault.env`，默认 `SAFE_MODE=1`"],
+      ["Decisions", "The watchdog no longer automatically restarts the gateway"],
+      ["Lessons", "Desired persona: warm, chaotic, professional"],
+    ]);
+  });
+
+  it("leaves a guess written as a correction and a time written as a setting", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 故障",
+        "- 目前更像是外部终止，不是网关自己崩了",
+        "",
+        "### Research",
+        "- **Trigger:** scheduled research task (22:00)",
+        "- The proxy seems to be the cause, not the DNS",
+        "",
+      ]),
+    ).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isNotConclusion, isOneOffEvent, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
+import { isNotConclusion, isOneOffEvent, isProfileField, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -128,7 +128,9 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude (an incident told as it happened stays a note).
     const section = sections[entry.line] ?? null;
     if (section && section !== "none" && section !== "plan") {
-      if (!isSectionFiller(entry.text) && !isOneOffEvent(entry.text) && !isNotConclusion(entry.text, section)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
+      // Under `## User Context`: what the person does and wants is a lesson; a profile field is USER.md's.
+      const kind = section === "profile" ? "lesson" : section;
+      if (!isSectionFiller(entry.text) && !isOneOffEvent(entry.text) && !isNotConclusion(entry.text, kind) && !(section === "profile" && isProfileField(entry.text))) push(entry, entry.line, kind, entry.text, "section", `${kind} ${entry.text}`);
       else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
       lastPlain = entry;
       continue;

@@ -80,7 +80,8 @@ const MID_CUES: Array<{ kind: CandidateKind; re: RegExp }> = [
 /** Removes decoration people put around a cue: `**Lesson:**`, `**教训：**`, `_Fix_:`, a leading emoji or quote marker. */
 function cleanSentence(s: string): string {
   return s
-    .replace(/^[\s>\p{So}\p{Sk}]+/u, "")
+    // A backtick is a modifier symbol too, and opens code: `token-monitor.sh` keeps it.
+    .replace(/^(?:(?!`)[\s>\p{So}\p{Sk}])+/u, "")
     .replace(/^([*_]{1,2})([\p{L} -]+?[:：])\1\s*/u, "$2 ")
     .replace(/^([*_]{1,2})([\p{L} -]+?)\1(\s*[:：])/u, "$2$3")
     .trim();
@@ -153,15 +154,20 @@ export function stripOwnCue(text: string): string {
  * (things still to do), "none" (a section of something else), or null (says
  * nothing).
  */
-export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "plan" | "none";
+export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "profile" | "plan" | "none";
 
 const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   // A topic may lead (`GPIO Learnings`, `Deploy lessons`).
   { kind: "lesson", re: /^(?:[\p{L}\p{N}./+-]+ ){0,2}(?:learnings|lessons(?: learned)?)$/iu },
-  { kind: "lesson", re: /^(?:key |main |important |new |today'?s )?(?:lessons?(?: learned)?|learnings?|takeaways?|insights?|what (?:i|we) learned|gotchas)(?: (?:today|learned|made|[&+].*|and .*))?$/i },
+  { kind: "lesson", re: /^(?:key |main |important |new |today'?s )?(?:lessons?(?: learned)?|learnings?|takeaways?|insights?|what (?:i|we) learned|gotchas)(?: (?:today|learned|made|[&+].*|and .*|(?:for|from|on|about) [\p{L}\p{N} '’-]{1,30}))?$/iu },
   { kind: "decision", re: /^(?:key |main |important |technical |architecture |architectural |design )?(?:decisions?(?: made| taken)?|decided)(?: today)?$/i },
   { kind: "rule", re: /^(?:important |key |new )?rules?$/i },
   { kind: "lesson", re: /^(?:关键|重要|今日|本次|主要|新)?(?:经验教训|教训|经验|心得|踩坑(?:记录)?|收获)(?:总结|延续|沉淀|记录)?$/ },
+  // `关键学习`, `学习心得`, `今日学习总结`: what was learned (a bare `学习内容` is course material, not a conclusion).
+  { kind: "lesson", re: /^(?:(?:关键|重要|今日|本次|主要)学习(?:心得|总结|要点|收获)?|学习(?:心得|要点|收获))$/ },
+  // `User Context`, `About the owner`, `**用户情况**：`: what the person the agent works for does and wants holds from then on
+  // (their profile fields, `**Name**: …`, `车辆：…`, belong in USER.md: see {@link isProfileField}).
+  { kind: "profile", re: /^(?:(?:the )?(?:user|owner|human|boss|client)(?:'s|’s)? (?:context|profile|info(?:rmation)?|details|background|facts)|about (?:the )?(?:user|owner|human|boss))$|^(?:用户|主人|老板|客户)的?(?:情况|信息|画像|资料|背景|档案)$/i },
   // `学到的东西`, `重要发现`, `注意事项`, `避坑`, `反思`, `用户偏好`, `Observations`, `Things to remember`, `Preferences`.
   { kind: "lesson", re: /^(?:今天|今日|本次)?(?:学到(?:的|了)?(?:东西|内容|知识)?|(?:重要|关键|新)发现|注意事项|要点|关键点|启示|避坑(?:指南)?|反思|复盘|备忘|技巧|结论|体会|(?:用户|主人|老板)?偏好|重要信息|需要记住的?|记住)$/ },
   { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points)|(?:user |owner |human )?preferences|tips|conclusions?)$/i },
@@ -259,6 +265,16 @@ export function sectionKinds(lines: readonly string[]): Array<HeadingKind | null
 }
 
 /**
+ * A field of a person's profile (`**Name**: 小明`, `**Timezone**: Asia/Shanghai`,
+ * `车辆：电车，北京牌照`): a short label and a short value. Under a heading
+ * about the person it is USER.md's record, not a conclusion; a sentence there
+ * (`Keeps handwritten notes and marks the key ideas with ⭐`) is one.
+ */
+export function isProfileField(text: string): boolean {
+  return /^(?:\*\*|__)?[^*_:：\n]{1,24}(?:\*\*|__)?\s*[:：]\s*\S[^\n]{0,40}$/.test(text.replace(/\s+/g, " ").trim());
+}
+
+/**
  * Text under a heading that is not a conclusion of the heading's kind: a
  * template placeholder (`[Key insight 1]`), an empty marker (`None`, `N/A`,
  * `暂无`), a label line, or a field of a record (`**Why**: …`, `**理由**：…`).
@@ -326,6 +342,8 @@ export function isOneOffEvent(text: string): boolean {
 const LATEST_RELEASE_RE = /\b(?:is|as) (?:the )?(?:latest|newest|most recent)(?: stable)? (?:release|version|build)\b|最新(?:的)?(?:稳定)?版本?(?:是|为)|是最新(?:的)?(?:稳定)?(?:版本?|发布)/i;
 /** A guess: `likely from a wizard placeholder`, `可能是缓存的问题`. */
 const HEDGE_RE = /\b(?:likely|probably|maybe|perhaps|might|possibly)\b|可能|也许|大概|估计/i;
+/** A guess or an impression: a hedge, or what something looks like (`更像是外部终止`, `seems to be the proxy`). */
+const GUESS_RE = new RegExp(String.raw`${HEDGE_RE.source}|更像|像是|似乎|看起来|\bseems?\b|\blooks like\b`, "i");
 
 /**
  * True for an item under a heading of conclusions that is not one: which
@@ -362,7 +380,9 @@ const STATEMENTS: Statement[] = [
   },
   // `用户偏好：直接推进`, `老板更喜欢一条汇总消息`.
   // `偏好` names a preference when someone has it or it is stated (`偏好：`, `偏好是`), not in a list of things (`身份、偏好和项目`).
-  { kind: "lesson", cue: "preference", re: /(?:用户|主人|老板|老大|他|她|我)的?[^，。；、]{0,4}偏好|偏好(?:再次确认|确认)?\s*[:：是为]|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
+  { kind: "lesson", cue: "preference", re: /(?:用户|主人|老板|老大|他|她|我)的?[^，。；、]{0,4}偏好|偏好(?:再次确认|确认)?\s*[:：是为]|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)|(?:用户|主人|老板|老大)(?:明确(?:要求|表示|说|提出)?|强调|特别(?:在意|关注|看重)|最(?:在意|关心|看重))/, not: ONE_DAY_RE },
+  // `Desired persona: warm, chaotic`, `Preferred editor: vim`, `期望风格：简洁`: a label naming what someone wants.
+  { kind: "lesson", cue: "preference", re: /^(?:desired|preferred|favou?rite|wanted) [\p{L} -]{2,30}[:：]\s*\S|^(?:期望|偏好|喜欢)的?[^\s:：，。]{1,6}[:：]\s*\S/iu, not: ONE_DAY_RE },
   // `Switched to the local provider`, `Migrated from MySQL to Postgres`, `改用 local provider`: a choice, unless
   // what was switched to is a place to work in (a branch, a tab, a folder) or a path.
   {
@@ -402,7 +422,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "lesson",
     cue: "from now on",
-    re: /^(?:from now on|going forward|in future|in the future|next time)\b[, ]|^(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|会|必须|先|不要|别|不再|记得)/i,
+    re: /(?:^|[:：]\s*)(?:from now on|going forward|in future|in the future|next time)\b[, ]|(?:^|[:：]\s*)(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|会|必须|先|不要|别|不再|记得|明确)/i,
   },
   // `每次对话都先读 SOUL.md`, `永久去掉 OpenRouter`, `发现新技能，先用 scanner 扫描`, `先备份再升级`, `禁止直接推 main`:
   // conduct that holds every time, written as an imperative (what was done first, `先装了…`, is a report).
@@ -423,6 +443,8 @@ const STATEMENTS: Statement[] = [
     kind: "lesson",
     cue: "correction",
     re: /正确(?:的)?[^，。；]{0,24}?(?:是|为|应为)\s*\S|(?:是|用|为|应该是|应该用)[^，。；]{1,80}[，,]\s*(?:而)?不是\s*\S|\b(?:the )?(?:correct|right|proper) [\w\s./-]{1,40}? (?:is|are)\s+\S.*|\b(?:is|are|use|uses)\s+\S[^,]{0,80},\s*not\s+\S/i,
+    // A guess (`更像是外部终止，不是网关自己崩了`, `probably X, not Y`) corrects nothing yet.
+    not: GUESS_RE,
   },
   // `没有建群权限，但被拉进群后可以 @ 使用`, `The bot has no permission to create groups but can post`: what an account may do.
   {
@@ -435,7 +457,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "decision",
     cue: "default",
-    re: /设(?:为|成|置为|置成)默认|(?:作为|当作?)默认|默认(?:改为|改成|换成|设为)|\bset (?:\S+ ){0,4}?as (?:the )?(?:new )?default\b|\bmade (?:\S+ ){1,4}?the (?:new )?default\b|\bdefault (?:is now|changed to|switched to)\b/i,
+    re: /设(?:为|成|置为|置成)默认|(?:作为|当作?)默认|默认(?:改为|改成|换成|设为)|\bset (?:\S+ ){0,4}?as (?:the )?(?:new )?default\b|\bmade (?:\S+ ){1,4}?the (?:new )?default\b|\bdefault (?:is now|changed to|switched to)\b|默认(?:值)?(?:为|是|[:：])?\s*`?[A-Za-z_][\w.]*\s*=\s*\S|\bdefaults? (?:to|is|are|[:：])\s*`?[A-Za-z_][\w.]*\s*=\s*\S/i,
   },
   // `原则：先跑测试再合并`, `工作方式升级：耗时任务派 sub-agent`, `Principle: …`: a label that names a way of working.
   {
@@ -465,9 +487,9 @@ const STATEMENTS: Statement[] = [
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i"),
   },
   // `学选股逻辑，不学赌博心态`, `新闻小结用俏皮风格，不用暧昧`: do one thing and, with the same verb, not the other.
-  { kind: "rule", cue: "contrast", re: /(\p{Script=Han}{1,2})[^，。；,;]{1,30}[，,]\s*(?:而)?不(?:要)?\1/u },
+  { kind: "rule", cue: "contrast", re: /(\p{Script=Han}{1,2})[^，。；,;]{1,30}[，,]\s*(?:而)?不(?:要)?\1/u, not: GUESS_RE },
   // `**流式输出**: 关闭（streaming: false）`: a labelled setting and the configuration key it sets.
-  { kind: "decision", cue: "setting", re: /^(?:\*\*|__)?[^*_:：]{1,30}(?:\*\*|__)?\s*[:：]\s*[^(（]{1,30}[（(]`?[\w.]+\s*:\s*(?:true|false|on|off|\d+|"[^"]*")`?[)）]\s*$/i },
+  { kind: "decision", cue: "setting", re: /^(?:\*\*|__)?[^*_:：]{1,30}(?:\*\*|__)?\s*[:：]\s*[^(（]{1,30}[（(]`?[A-Za-z_][\w.]*\s*:\s*(?:true|false|on|off|\d+|"[^"]*")`?[)）]\s*$/i },
   // `Timezone is **Asia/Jakarta (UTC+7)**`, `The assistant's name was chosen: **Holly**`: an attribute and the value the writer emphasized.
   {
     kind: "lesson",
@@ -515,7 +537,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "decision",
     cue: "rejection",
-    re: /^(?:rejected|vetoed|ruled out)\s*[:：]|\b(?:user|owner|human|boss|we) (?:rejected|vetoed|ruled out)\b|\bno longer (?:use|using|rely on)\b|\bstopped using\b|否决|弃用|不再(?:使用|用)/i,
+    re: /^(?:rejected|vetoed|ruled out)\s*[:：]|\b(?:user|owner|human|boss|we) (?:rejected|vetoed|ruled out)\b|\bno longer (?:use|using|rely on|auto(?:matically)?\b|directly\b)|\bstopped using\b|否决|弃用|不再(?:使用|用|自动|直接|主动)/i,
   },
 ];
 
