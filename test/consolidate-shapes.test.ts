@@ -204,3 +204,63 @@ describe("statements of what holds from now on", () => {
     ).toEqual([]);
   });
 });
+
+describe("settings written as a list", () => {
+  it("makes one decision of a titled list of settings: numbers under a title naming settings, key=value items under any title, names under a title of what is available", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### 风控参数",
+        "- 单笔最大: $10",
+        "- 止损: 10%",
+        "- 止盈: 30%",
+        "",
+        "### Protection",
+        "- Retries: max_retry=3",
+        "- Timeout: timeout=60s",
+        "- Breaker: threshold=3, cooldown=30min",
+        "- Fallback: serve cached data",
+        "",
+        "- **Available models**:",
+        "  - `zai/glm-5` (GLM-5)",
+        "  - `minimax-portal/MiniMax-M2.5`（默认）",
+        "  - `minimax-portal/MiniMax-M2.1`",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "风控参数 — 单笔最大: $10; 止损: 10%; 止盈: 30%"],
+      ["Decisions", "Protection — Retries: max_retry=3; Timeout: timeout=60s; Breaker: threshold=3, cooldown=30min; Fallback: serve cached data"],
+      ["Decisions", "Available models — `zai/glm-5` (GLM-5); `minimax-portal/MiniMax-M2.5`（默认）; `minimax-portal/MiniMax-M2.1`"],
+    ]);
+  });
+
+  it("leaves the day's figures, files, stats and lists of sentences", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "**代码统计**:",
+        "- 新增文件：13 个",
+        "- 代码行数：~2800 行",
+        "- 测试通过率：75%",
+        "",
+        "## Stats",
+        "- retries=3",
+        "- timeouts=7",
+        "- errors=0",
+        "",
+        "### Supported now",
+        "- `tools/dedup.py`",
+        "- `tools/scorer.py`",
+        "- `tools/push.py`",
+        "",
+        "## 系统配置",
+        "- **记忆更新**: 每天 18:00 和 00:00 自动更新",
+        "- **健康检查**: 每小时检查一次模型 API",
+        "- **缓存优化器**: 命中率 55% ✅",
+        "",
+      ]),
+    ).toEqual([]);
+  });
+});

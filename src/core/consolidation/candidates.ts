@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isNotConclusion, isOneOffEvent, isProfileField, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
+import { isNotConclusion, isOneOffEvent, isProfileField, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, parameterLists, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -55,6 +55,9 @@ export function extractAll(log: { path: string; source: string; date: string; qu
   const parsed = parseDailyLog(log.source);
   const rawLines = log.source.replace(/^\uFEFF/, "").split(/\r?\n/);
   const sections = sectionKinds(rawLines);
+  const lists = parameterLists(rawLines);
+  /** The last line of the parameter list being read (its items make one candidate). */
+  let listEnd = 0;
   const out: Candidate[] = [];
   const push = (entry: LogEntry, line: number, kind: CandidateKind, text: string, cue: string | null, hashText: string) => {
     const folded = text.replace(/\s+/g, " ").trim();
@@ -94,6 +97,14 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     lastPlain = null;
     // The queue's items are its learnings; its paragraphs explain the file.
     if (log.queue && entry.block !== "item") continue;
+    // `### 风控参数` / `- 止损: 10%` / …: the list is one setting of many values.
+    const list = log.queue ? undefined : lists.get(entry.line);
+    if (list && !entry.structured) {
+      listEnd = list.end;
+      push(entry, entry.line, "decision", list.text, "parameters", `decision ${list.text}`);
+      continue;
+    }
+    if (entry.line <= listEnd && !entry.structured) continue;
     if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
       push(entry, entry.line, entry.kind as CandidateKind, stripOwnCue(entry.text.replace(/\s+/g, " ")), null, `${entry.kind} ${entry.text}`);
       continue;

@@ -290,6 +290,101 @@ export function isSectionFiller(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------
+// Parameter lists: settings written as a list of `label: value` items
+
+/** A value and nothing else: a number with its unit, currency or range, one or more `key=value` assignments, a switch, or one code span. */
+const PURE_VALUE_RE = new RegExp(
+  [
+    String.raw`^(?:[$€£¥~≈<>≤≥±]|约|最多|最大|至少|不超过|up to |max |min )?\s*-?\d[\d.,]*\s*(?:%|‰|[a-zA-Z]{1,5}|元|美元|个|次|秒|分钟|分|小时|天|周|月|年|条|笔|倍|万|千|张|篇|字|行|份|台)?(?:\s*(?:[-–~/]|to|per|每)\s*[$€£¥]?\d[\d.,]*\s*\S{0,5})?$`,
+    String.raw`^` + "`?" + String.raw`[A-Za-z_][\w.-]*` + "`?" + String.raw`\s*=\s*[^\s，,;；]+(?:\s*[，,;；]\s*` + "`?" + String.raw`[A-Za-z_][\w.-]*` + "`?" + String.raw`\s*=\s*[^\s，,;；]+)*$`,
+    String.raw`^(?:true|false|on|off|yes|no|enabled|disabled|开启|关闭|启用|禁用)$`,
+    "^`[^`]{1,60}`$",
+  ].join("|"),
+  "i",
+);
+/** A list item's label and value: `- **止损**: 10%`, `- 重试：max_retry=3`. */
+const LABELLED_ITEM_RE = /^(?:\*\*|__)?([^*_:：`]{1,24}?)(?:\*\*|__)?\s*[:：]\s*(\S.*?)\s*$/;
+/** A list item that is one name in code and at most a short note: `` `minimax-portal/MiniMax-M2.5`（默认） ``. */
+const BARE_CODE_ITEM_RE = /^`([^`]{1,60})`\s*(?:[（(][^)）]{1,16}[)）])?$/;
+/** Words of a title over settings: what a list of plain numbers must be under to be settings rather than the day's figures. */
+const SETTINGS_TITLE_RE = /参数|配置|设置|阈值|限额|上限|限制|默认|风控|策略|\b(?:param(?:eter)?s?|settings?|config(?:uration)?s?|limits?|thresholds?|defaults?|quotas?|budgets?|tuning|knobs)\b/i;
+/** Words of a title over a list of names that are the ones to use: `现在可用的模型`, `Supported providers`. */
+const CHOICES_TITLE_RE = /可用|支持的?|允许的?|启用的?|白名单|\b(?:available|supported|allowed|enabled|active|approved)\b|allow-?list/i;
+
+function pureValue(value: string): boolean {
+  const v = value.replace(/[\s\p{So}\uFE0F]+$/u, "").replace(/^(\*\*|__)(.+)\1$/, "$2").trim();
+  return PURE_VALUE_RE.test(v);
+}
+
+/**
+ * Settings written as a list (`### 风控参数` / `- 单笔最大: $10` / `- 止损: 10%`
+ * / …; `### 保护机制` / `- 重试：max_retry=3` / `- 超时：timeout=60s`; `**现在可用的模型**：`
+ * / `` - `zai/glm-5` `` / …): three or more items of one list, each a label and
+ * a value that is only a value (two in three at least), under a title. Values
+ * that are `key=value` assignments are settings under any title; plain numbers
+ * only under a title that names settings (`参数`, `配置`, `Limits`, `Settings`),
+ * for a day's figures are numbers too; bare names in code only under a title
+ * naming what is available (`可用`, `Supported`). Files (`a.py`) are never
+ * settings. For each list, its first line (1-based) maps to its last line and
+ * the text of one entry: the title, then the items as written.
+ */
+export function parameterLists(lines: readonly string[]): Map<number, { end: number; text: string }> {
+  const out = new Map<number, { end: number; text: string }>();
+  const kinds = sectionKinds(lines);
+  let fence: string | null = null;
+  const items: Array<{ line: number; indent: number; text: string } | null> = [null];
+  for (const line of lines) {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = null;
+      items.push(null);
+      continue;
+    }
+    if (f) {
+      fence = f[1]!;
+      items.push(null);
+      continue;
+    }
+    const m = /^(\s*)(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\S.*?)\s*$/.exec(line);
+    items.push(m ? { line: items.length, indent: m[1]!.length, text: m[2]! } : null);
+  }
+  for (let i = 1; i < items.length; ) {
+    const first = items[i];
+    if (!first) { i++; continue; }
+    let j = i;
+    while (j + 1 < items.length && items[j + 1] && items[j + 1]!.indent === first.indent) j++;
+    const run = items.slice(i, j + 1) as Array<{ line: number; indent: number; text: string }>;
+    i = j + 1;
+    if (run.length < 3 || kinds[first.line] === "plan") continue;
+    const title = titleAbove(lines, first.line, first.indent);
+    // Under `## Stats`, `## Status`, `## Next Steps`: figures and work, not settings.
+    if (!title || headingKind(title) === "plan" || headingKind(title) === "none") continue;
+    const labelled = run.map((it) => LABELLED_ITEM_RE.exec(it.text)).map((m) => (m && pureValue(m[2]!) && !/[.][a-z]{1,5}`?$/i.test(m[2]!) ? m[2]! : null));
+    const pure = labelled.filter((v) => v !== null) as string[];
+    const assignments = pure.filter((v) => /=/.test(v)).length;
+    const isSettings = pure.length * 3 >= run.length * 2 && (assignments * 2 >= pure.length || SETTINGS_TITLE_RE.test(title));
+    const names = run.map((it) => BARE_CODE_ITEM_RE.exec(it.text)).filter((m) => m && !/\.[a-z]{1,5}$|^[~./]/i.test(m[1]!));
+    const isChoices = names.length === run.length && CHOICES_TITLE_RE.test(title);
+    if (!isSettings && !isChoices) continue;
+    out.set(first.line, { end: run[run.length - 1]!.line, text: `${title} — ${run.map((it) => it.text).join("; ")}` });
+  }
+  return out;
+}
+
+/** The title right above a list: the heading or the label line just before its first item (blank lines between), or null. */
+function titleAbove(lines: readonly string[], line: number, indent: number): string | null {
+  let k = line - 1;
+  while (k >= 1 && lines[k - 1]!.trim() === "") k--;
+  if (k < 1) return null;
+  const above = lines[k - 1]!;
+  const atx = /^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/.exec(above);
+  if (atx) return headingWords(atx[1]!) || null;
+  const label = labelLine(above);
+  if (label !== null && /^\s*/.exec(above)![0].length <= indent) return label;
+  return null;
+}
+
+// ---------------------------------------------------------------------------
 // Shapes of text: what a piece of an Errors & Fixes entry must look like
 
 /** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
