@@ -264,3 +264,49 @@ describe("settings written as a list", () => {
     ).toEqual([]);
   });
 });
+
+describe("ways of working and fixes that teach", () => {
+  it("keeps what is done only at a given time, weights that make a score, and what to do if something comes back", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### 测试框架整理",
+        "- ✅ 开发时才跑完整验证",
+        "- Run the full suite only before a merge",
+        "- ✅ 五维打分 - 匹配 40% + 薪资 25% + 城市 15% + 关键词 10% + 行业 10%",
+        "- Ranking: relevance 50%, recency 30%, votes 20%",
+        "- 观察建议：如果再出现在 cron 回传里，再专门排查",
+        "- Ran the full suite only before lunch",
+        "- 今天 CPU 占用 40%、内存 30%、磁盘 20%",
+        "- CPU 占用 40%、内存 30%、磁盘 20%",
+        "",
+      ]),
+    ).toEqual([
+      ["Rules", "开发时才跑完整验证"],
+      ["Rules", "Run the full suite only before a merge"],
+      ["Decisions", "五维打分 - 匹配 40% + 薪资 25% + 城市 15% + 关键词 10% + 行业 10%"],
+      ["Decisions", "Ranking: relevance 50%, recency 30%, votes 20%"],
+      ["Rules", "观察建议：如果再出现在 cron 回传里，再专门排查"],
+    ]);
+  });
+
+  it("keeps a lone fix that says what it achieves as a lesson, and leaves a lone fix that only reports work", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Setup",
+        "- Fixed: filled in IDENTITY.md, USER.md and TOOLS.md",
+        "- Fixed: set reasoning: true in models.json so Qwen3's <think> blocks get stripped",
+        "",
+        "## 配置",
+        "- 解决：把超时改成 300 秒，从而冷启动不再被杀",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "set reasoning: true in models.json so Qwen3's <think> blocks get stripped"],
+      ["Lessons", "把超时改成 300 秒，从而冷启动不再被杀"],
+    ]);
+  });
+});

@@ -410,6 +410,18 @@ export function isMood(text: string): boolean {
 /** Verbs a fix starts with: what makes a short phrase an action rather than a slogan. */
 const FIX_VERB_RE = /^(?:use|set|add|run|install|uninstall|remove|delete|clear|restart|reboot|switch|change|pin|upgrade|downgrade|update|bump|increase|decrease|raise|lower|enable|disable|re-?login|log ?in|retry|rename|move|replace|revert|roll ?back|reset|configure|export|import|call|pass|wrap|check|kill|stop|start|give|prune|drop|skip|split|merge|escape|quote|mount|chmod|chown|create|edit|fix|patch|extract|strip|trim|take|point|let|make|put|open|close|turn|load|reload|build|rebuild|deploy|redeploy|free|grant|allow|block|limit|cap|wait|sleep|cache|flush|purge|sort|filter|convert|encode|decode|apply|avoid|keep|ensure|always|never|don't|do not)\b/i;
 
+/** What a change achieves: `… so Qwen3's <think> blocks get stripped`, `… in order to …`, `…，以便…`, `…，从而…`. */
+const EFFECT_RE = /\b(?:so (?:that )?(?!far\b|much\b|many\b)\S+(?: \S+){1,}|in order to \S+(?: \S+)*)|(?:以便|从而|这样(?:就|才)?|使得)\s*\S{3,}/i;
+
+/**
+ * True for a fix that says what it achieves (`Fixed: set reasoning: true in
+ * models.json so Qwen3's <think> blocks get stripped`): without its error it
+ * still teaches how to get that effect, so it is a lesson on its own.
+ */
+export function statesItsEffect(text: string): boolean {
+  return EFFECT_RE.test(text) && !isSlogan(text);
+}
+
 /**
  * True for a "fix" that is a design principle, not a remedy: two or more
  * short phrases (`TDS-first, strict testing, proper separation of
@@ -564,7 +576,8 @@ const STATEMENTS: Statement[] = [
   {
     kind: "rule",
     cue: "conditional",
-    re: /^(?:如果|遇到|碰到|一旦|凡是)[^，。；]{1,30}?[，,]?\s*(?:就|要|先|需要|必须|应该|直接|都)|^(?:if|when|whenever) [^,]{3,60}, (?:use|run|restart|check|set|add|remove|call|pass|try|wait|always|never|don't|do not)\b/i,
+    // Also after a label (`观察建议：如果再出现…，再专门排查`).
+    re: /(?:^|^[^：:，。]{1,8}[:：]\s*)(?:如果|遇到|碰到|一旦|凡是)[^，。；]{1,30}?[，,]?\s*(?:就|要|先|需要|必须|应该|直接|都|再(?!次))|^(?:if|when|whenever) [^,]{3,60}, (?:use|run|restart|check|set|add|remove|call|pass|try|wait|always|never|don't|do not)\b/i,
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|了`, "i"),
   },
   // `需要先登录才能发私聊`, `Webhooks only work when the app is public`, `用 uv 代替 pip`, `Use rg instead of grep`.
@@ -625,6 +638,21 @@ const STATEMENTS: Statement[] = [
     kind: "lesson",
     cue: "measure",
     re: /用[^，。；]{1,30}[，,]\s*成功率(?:约|大约|大概|~|≈)?\s*\d+(?:\.\d+)?\s*%|\b(?:with|using|via)\b.{1,60}\bsuccess rate (?:of |is |was )?(?:about |around |~|≈)?\d+(?:\.\d+)?\s*%/i,
+    not: ONE_DAY_RE,
+  },
+  // `开发时才跑完整验证`, `只在合并前跑完整测试`, `Run the full suite only before a merge`: what is done only at a given time, a way of working.
+  {
+    kind: "rule",
+    cue: "only when",
+    re: /[^，。；\s]{1,12}(?:时|的时候|之前|前|之后|以后)才(?:跑|用|做|开|执行|运行|启用|调用|部署|推送|检查|发)|只(?:在|有在)[^，。；]{1,16}(?:时|的时候|之前|前|之后|后)(?:才)?(?:跑|用|做|开|执行|运行|启用|调用|部署|推送|检查|发)|\bonly (?:run|use|enable|call|deploy|push|check|send|trigger)\b.{1,40}\b(?:when|before|after|during|if|on)\b|\b(?:run|use|enable|call|deploy|push|check|send|trigger)\b.{1,40}\bonly (?:when|before|after|during|if|on)\b/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|了|\b(?:ran|used|enabled|called|deployed|pushed|checked|sent|triggered)\b`, "i"),
+  },
+  // `匹配 40% + 薪资 25% + 城市 15%`, `relevance 40%, salary 25%, city 15%`: weights that add up to a score.
+  // A sum (`+`) is a score's weights; a plain list of percentages (`CPU 40%, 内存 30%`) is one only when it says it is a weighting.
+  {
+    kind: "decision",
+    cue: "weights",
+    re: /(?:[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%\s*[+＋]\s*){2,}[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%|(?:权重|打分|评分|得分|排序|\b(?:weights?|weighting|scor(?:e|ing)|rank(?:ing)?)\b)[^。；;]{0,20}?(?:[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%\s*(?:[、,，/]|and)\s*){2,}[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%/iu,
     not: ONE_DAY_RE,
   },
   { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
