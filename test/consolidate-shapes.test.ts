@@ -310,3 +310,32 @@ describe("ways of working and fixes that teach", () => {
     ]);
   });
 });
+
+describe("conclusions written as tables", () => {
+  it("makes one decision of a table of settings and one conclusion per row of a table of decisions, and leaves a status board", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### Gateway settings",
+        "| Setting | Value | Why |",
+        "|---|---|---|",
+        "| `timeout` | 300s | cold start is slow |",
+        "| retries | 3 | |",
+        "",
+        "## 决策记录",
+        "| 时间 | 决策 | 理由 |",
+        "|------|------|------|",
+        "| 10:00 | 用 SQLite 不用 Postgres | 数据量小 |",
+        "",
+        "| Track | Name | Status |",
+        "|---|---|---|",
+        "| 1 | Porch Light | Done |",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "Gateway settings — `timeout`: 300s; retries: 3"],
+      ["Decisions", "用 SQLite 不用 Postgres — 数据量小"],
+    ]);
+  });
+});

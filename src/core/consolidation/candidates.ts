@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isNotConclusion, isOneOffEvent, isProfileField, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, parameterLists, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
+import { isNotConclusion, isOneOffEvent, isProfileField, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, parameterLists, sectionKinds, tableConclusions, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -56,6 +56,7 @@ export function extractAll(log: { path: string; source: string; date: string; qu
   const rawLines = log.source.replace(/^\uFEFF/, "").split(/\r?\n/);
   const sections = sectionKinds(rawLines);
   const lists = parameterLists(rawLines);
+  const tables = tableConclusions(rawLines);
   /** The last line of the parameter list being read (its items make one candidate). */
   let listEnd = 0;
   const out: Candidate[] = [];
@@ -91,8 +92,17 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     push(prev, prev.line, "error", prev.text, "before a fix", prev.text);
     return true;
   };
+  /** The tables not yet read, in the order of the log (their rows are no entries of the log's own). */
+  const pendingTables = log.queue ? [] : [...tables].filter(([start]) => start >= fromLine).sort(([a], [b]) => a - b);
+  /** `| Setting | Value |` / `| retries | 3 |`, `| Decision | Why |`: the conclusions of the tables above `line`, in their place. */
+  const readTablesBefore = (line: number) => {
+    while (pendingTables.length && pendingTables[0]![0] < line) {
+      for (const t of pendingTables.shift()![1].entries) push(TABLE_ENTRY, t.line, t.kind, t.text, "table", `${t.kind} ${t.text}`);
+    }
+  };
   for (const entry of entriesWorthReading(parsed)) {
     if (entry.line < fromLine) continue;
+    readTablesBefore(entry.line);
     const prevPlain = lastPlain;
     lastPlain = null;
     // The queue's items are its learnings; its paragraphs explain the file.
@@ -171,8 +181,12 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
     lastPlain = entry;
   }
+  readTablesBefore(Infinity);
   return out;
 }
+
+/** What a table row's candidate is cited as: a block of its own, with no tags. */
+const TABLE_ENTRY: LogEntry = { line: 0, endLine: 0, time: null, kind: "note", structured: false, text: "", tags: [], section: null, block: "paragraph" };
 
 function clipNote(text: string): string {
   return shorten(text.replace(/\s+/g, " ").trim(), MAX_NOTE_CHARS);

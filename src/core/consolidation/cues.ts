@@ -385,6 +385,72 @@ function titleAbove(lines: readonly string[], line: number, indent: number): str
 }
 
 // ---------------------------------------------------------------------------
+// Tables: settings and conclusions written as rows
+
+/** A header cell naming the setting a row sets. */
+const SETTING_COLUMN_RE = /^(?:setting|parameter|param|option|key|config(?:uration)?(?: key)?|variable|env(?:ironment)? var(?:iable)?|flag|参数|配置项?|设置项?|选项|变量|开关|键)$/i;
+/** A header cell naming the value it is set to. */
+const VALUE_COLUMN_RE = /^(?:value|default|current(?: value)?|now|setting|new(?: value)?|值|取值|默认值?|当前值?|设置值|新值|配置值)$/i;
+/** A header cell naming the kind of conclusion each row is. */
+const KIND_COLUMNS: Array<{ kind: "lesson" | "decision" | "rule"; re: RegExp }> = [
+  { kind: "decision", re: /^(?:decisions?|decided|choice|决策|决定|选择)$/i },
+  { kind: "lesson", re: /^(?:lessons?(?: learned)?|learnings?|takeaways?|insights?|教训|经验|心得|收获|结论)$/i },
+  { kind: "rule", re: /^(?:rules?|规则|原则|约定)$/i },
+];
+
+function tableCells(line: string): string[] | null {
+  const t = line.trim();
+  if (!t.startsWith("|")) return null;
+  return t.replace(/^\|/, "").replace(/\|\s*$/, "").split("|").map((c) => c.trim());
+}
+
+/**
+ * Conclusions written as a table: a table of settings (a column naming the
+ * setting, `Setting`/`参数`/`配置项`, and one naming its value,
+ * `Value`/`Default`/`值`) is one decision, its title (the heading or label
+ * line above) then the rows as `setting: value`; a table with a column naming
+ * a kind of conclusion (`Decision`, `Lesson`, `教训`, `规则`) makes one
+ * conclusion of that kind per row, the row's cells joined by ` — `. Tables of
+ * anything else (a status board, a list of links) make none. For each table,
+ * its header line (1-based) maps to its last line and its conclusions.
+ */
+export function tableConclusions(lines: readonly string[]): Map<number, { end: number; entries: Array<{ line: number; kind: "lesson" | "decision" | "rule"; text: string }> }> {
+  const out = new Map<number, { end: number; entries: Array<{ line: number; kind: "lesson" | "decision" | "rule"; text: string }> }>();
+  const kinds = sectionKinds(lines);
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const header = tableCells(lines[i]!);
+    if (!header || (i > 0 && tableCells(lines[i - 1]!))) continue;
+    const rule = tableCells(lines[i + 1]!);
+    if (!rule || !rule.every((c) => /^:?-{2,}:?$/.test(c))) continue;
+    let end = i + 1;
+    while (end + 1 < lines.length && tableCells(lines[end + 1]!)) end++;
+    const rows: Array<{ line: number; cells: string[] }> = [];
+    for (let r = i + 2; r <= end; r++) rows.push({ line: r + 1, cells: tableCells(lines[r]!)! });
+    if (rows.length === 0 || kinds[i + 1] === "plan") continue;
+    const names = header.map((h) => headingWords(h).toLowerCase());
+    const entries: Array<{ line: number; kind: "lesson" | "decision" | "rule"; text: string }> = [];
+    const key = names.findIndex((n) => SETTING_COLUMN_RE.test(n));
+    const value = names.findIndex((n, j) => j !== key && VALUE_COLUMN_RE.test(n));
+    const kindColumn = names.map((n) => KIND_COLUMNS.find((k) => k.re.test(n))?.kind).findIndex((k) => k !== undefined);
+    if (key >= 0 && value >= 0) {
+      const title = titleAbove(lines, i + 1, 0) ?? header.join(" / ");
+      const set = rows.filter((r) => r.cells[key] && r.cells[value]).map((r) => `${r.cells[key]}: ${r.cells[value]}`);
+      if (set.length) entries.push({ line: rows[0]!.line, kind: "decision", text: `${title} — ${set.join("; ")}` });
+    } else if (kindColumn >= 0) {
+      const kind = KIND_COLUMNS.find((k) => k.re.test(names[kindColumn]!))!.kind;
+      for (const r of rows) {
+        if (!r.cells[kindColumn] || isSectionFiller(r.cells[kindColumn]!)) continue;
+        const cells = [r.cells[kindColumn]!, ...r.cells.filter((c, j) => j !== kindColumn && c !== "" && !/^[-—–]$/.test(c) && !/^\d{1,2}:\d{2}$|^\d{4}-\d{2}-\d{2}$/.test(c))];
+        entries.push({ line: r.line, kind, text: cells.join(" — ") });
+      }
+    }
+    if (entries.length) out.set(i + 1, { end: end + 1, entries });
+    i = end;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
 // Shapes of text: what a piece of an Errors & Fixes entry must look like
 
 /** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
