@@ -339,3 +339,37 @@ describe("conclusions written as tables", () => {
     ]);
   });
 });
+
+describe("an error, its cause and its fix written as labels over items", () => {
+  it("joins the symptom, the items under a cause label and the items under a fix label into one entry, in Chinese and English", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### 1. 死循环",
+        "**现象**: 一直重复打开同一个打不开的链接",
+        "",
+        "**原因**:",
+        "- 死守一条路径",
+        "- 没有 fallback",
+        "",
+        "**解决**:",
+        "- 同一操作失败 3 次必须停下换方法",
+        "",
+        "### 2. Deploy",
+        "- **Symptom:** the container exits with code 137",
+        "- **Root cause:**",
+        "  - the memory limit is 256 MB",
+        "- **Fix:**",
+        "  - raise the limit to 1 GB",
+        "",
+        "**问题**:",
+        "- 为什么会超时？",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: 一直重复打开同一个打不开的链接 — Cause: 死守一条路径; 没有 fallback — Fix: 同一操作失败 3 次必须停下换方法"],
+      ["Errors & Fixes", "Error: the container exits with code 137 — Cause: the memory limit is 256 MB — Fix: raise the limit to 1 GB"],
+    ]);
+  });
+});

@@ -2,7 +2,7 @@ import { entriesWorthReading, parseDailyLog, type EntryKind, type LogEntry } fro
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isNotConclusion, isOneOffEvent, isProfileField, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, parameterLists, sectionKinds, tableConclusions, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
+import { isNotConclusion, isOneOffEvent, labelledPieces, isProfileField, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, parameterLists, sectionKinds, tableConclusions, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -57,6 +57,7 @@ export function extractAll(log: { path: string; source: string; date: string; qu
   const sections = sectionKinds(rawLines);
   const lists = parameterLists(rawLines);
   const tables = tableConclusions(rawLines);
+  const pieces = labelledPieces(rawLines);
   /** The last line of the parameter list being read (its items make one candidate). */
   let listEnd = 0;
   const out: Candidate[] = [];
@@ -115,6 +116,13 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       continue;
     }
     if (entry.line <= listEnd && !entry.structured) continue;
+    // `**原因**:` / `- 死守一条路径` / `- 没有 fallback`: the items under the label are the piece it names.
+    const piece = log.queue || entry.structured ? undefined : pieces.get(entry.line);
+    if (piece) {
+      listEnd = piece.end;
+      push(entry, entry.line, piece.kind, piece.text, piece.label, `${piece.kind} ${piece.text}`);
+      continue;
+    }
     if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
       push(entry, entry.line, entry.kind as CandidateKind, stripOwnCue(entry.text.replace(/\s+/g, " ")), null, `${entry.kind} ${entry.text}`);
       continue;

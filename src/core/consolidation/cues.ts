@@ -50,7 +50,8 @@ const CUES: Cue[] = [
   { kind: "cause", re: /^(?:the )?(?:root )?cause (?:was|is|turned out to be)\s+(.+)/i },
   { kind: "cause", re: /^(?:根本原因|根因|原因)(?:是|在于)\s*(.+)/ },
   { kind: "fix", re: new RegExp(String.raw`^(?:解决方案|解决办法|解决|修复)${ZH_SEP}(.+)`) },
-  { kind: "error", re: new RegExp(String.raw`^(?:错误|报错)${ZH_SEP}(.+)`) },
+  { kind: "error", re: new RegExp(String.raw`^(?:错误|报错|现象|症状)${ZH_SEP}(.+)`) },
+  { kind: "error", re: new RegExp(String.raw`^symptoms?${SEP}(.+)`, "i") },
   // 问题 is a problem, or a question: a question is not an error.
   { kind: "error", re: new RegExp(String.raw`^问题${ZH_SEP}(.*[^？?\s])\s*$`) },
   { kind: "rule", re: new RegExp(String.raw`^规则${ZH_SEP}(.+)`) },
@@ -382,6 +383,47 @@ function titleAbove(lines: readonly string[], line: number, indent: number): str
   const label = labelLine(above);
   if (label !== null && /^\s*/.exec(above)![0].length <= indent) return label;
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// Labelled pieces: an error, its cause and its fix written as a label over items
+
+/** Label words of the pieces of an Errors & Fixes entry (`**原因**:`, `**Solution:**`). */
+const PIECE_LABELS: Array<{ kind: "error" | "cause" | "fix"; re: RegExp }> = [
+  { kind: "error", re: /^(?:现象|症状|问题|报错|错误|symptoms?|problem|issue|error)$/i },
+  { kind: "cause", re: /^(?:原因|根因|根本原因|(?:root )?cause|why it happened)$/i },
+  { kind: "fix", re: /^(?:解决|解决方案|解决办法|修复|处理|fix|solution|resolution|workaround)$/i },
+];
+
+/**
+ * An error, its cause or its fix written as a label line over the items that
+ * say it (`**原因**:` / `- 死守一条路径` / `- 没有 fallback`; `**Solution:**` /
+ * `- pin the version`): for each such list, its first item's line (1-based)
+ * maps to its last line, the piece's kind, the label and the items joined by
+ * `; `. The items are the list right under the label (no blank line between);
+ * under a list-item label, only the items nested deeper.
+ */
+export function labelledPieces(lines: readonly string[]): Map<number, { end: number; kind: "error" | "cause" | "fix"; label: string; text: string }> {
+  const out = new Map<number, { end: number; kind: "error" | "cause" | "fix"; label: string; text: string }>();
+  const kinds = sectionKinds(lines);
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const label = labelLine(lines[i]!);
+    if (label === null || kinds[i + 1] === "plan") continue;
+    const piece = PIECE_LABELS.find((p) => p.re.test(headingWords(label)));
+    if (!piece) continue;
+    const labelIndent = /^\s*[-*+]\s/.test(lines[i]!) ? /^\s*/.exec(lines[i]!)![0].length : -1;
+    const items: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const m = /^(\s*)(?:[-*+]|\d+[.)])\s+(\S.*?)\s*$/.exec(lines[j]!);
+      if (!m || m[1]!.length <= labelIndent || labelLine(lines[j]!) !== null) break;
+      // `**问题**:` / `- 为什么会超时？`: a question is not an error.
+      if (!/[?？]\s*$/.test(m[2]!)) items.push(m[2]!);
+    }
+    if (items.length) out.set(i + 2, { end: j, kind: piece.kind, label, text: items.join("; ") });
+    i = j - 1;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------
