@@ -113,7 +113,7 @@ describe("general statement shapes of conclusions in free-form logs", () => {
 });
 
 describe("conclusions identified by where they stand", () => {
-  it("takes a lesson heading with a qualifier (`Key Insight for 2026`) and a heading of what was learned (`关键学习`) for the items under them", () => {
+  it("takes a heading with a qualifier (`Key Insight for 2026`, `Decisions made this session`), a heading of what was learned (`关键学习`) and an analysis's result label for the items under them", () => {
     expect(
       added([
         "# 2026-11-18",
@@ -131,10 +131,21 @@ describe("conclusions identified by where they stand", () => {
         "## 学习内容",
         "- 选手甲: 全仓一只股",
         "",
+        "### Decisions made this session",
+        "- The self-governance skill was never used — now wired in",
+        "",
+        "### 向量记忆技能评估",
+        "- **分析结果**:",
+        "  - 向量数据库适合 100+ 记忆文件的规模",
+        "- **Result**:",
+        "  - 12 tests pass",
+        "",
       ]),
     ).toEqual([
       ["Lessons", "Generic consulting work dried up. Sell outcomes, not tools."],
       ["Lessons", "SQLite 适合开发，生产要换 PostgreSQL"],
+      ["Decisions", "The self-governance skill was never used — now wired in"],
+      ["Lessons", "向量数据库适合 100+ 记忆文件的规模"],
     ]);
   });
 

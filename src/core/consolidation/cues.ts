@@ -161,11 +161,14 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   // A topic may lead (`GPIO Learnings`, `Deploy lessons`).
   { kind: "lesson", re: /^(?:[\p{L}\p{N}./+-]+ ){0,2}(?:learnings|lessons(?: learned)?)$/iu },
   { kind: "lesson", re: /^(?:key |main |important |new |today'?s )?(?:lessons?(?: learned)?|learnings?|takeaways?|insights?|what (?:i|we) learned|gotchas)(?: (?:today|learned|made|[&+].*|and .*|(?:for|from|on|about) [\p{L}\p{N} '’-]{1,30}))?$/iu },
-  { kind: "decision", re: /^(?:key |main |important |technical |architecture |architectural |design )?(?:decisions?(?: made| taken)?|decided)(?: today)?$/i },
+  // A qualifier may follow (`Decisions made this session`, `Decisions for the API`).
+  { kind: "decision", re: /^(?:key |main |important |technical |architecture |architectural |design )?(?:decisions?(?: made| taken)?|decided)(?: today| this (?:session|week|morning|afternoon|evening|sprint|round)| in this session| (?:for|on|about) [\p{L}\p{N} '’./-]{1,30})?$/iu },
   { kind: "rule", re: /^(?:important |key |new )?rules?$/i },
   { kind: "lesson", re: /^(?:关键|重要|今日|本次|主要|新)?(?:经验教训|教训|经验|心得|踩坑(?:记录)?|收获)(?:总结|延续|沉淀|记录)?$/ },
   // `关键学习`, `学习心得`, `今日学习总结`: what was learned (a bare `学习内容` is course material, not a conclusion).
   { kind: "lesson", re: /^(?:(?:关键|重要|今日|本次|主要)学习(?:心得|总结|要点|收获)?|学习(?:心得|要点|收获))$/ },
+  // `**分析结果**:`, `Research conclusions`, `Verdict`: what an analysis concluded (a bare `结果`/`Results` is often a test run's figures).
+  { kind: "lesson", re: /^(?:(?:分析|调研|评估|研究|排查|对比)(?:结果|结论|发现)|(?:analysis|research|evaluation|investigation|comparison) (?:results?|conclusions?|findings)|verdict)$/i },
   // `User Context`, `About the owner`, `**用户情况**：`: what the person the agent works for does and wants holds from then on
   // (their profile fields, `**Name**: …`, `车辆：…`, belong in USER.md: see {@link isProfileField}).
   { kind: "profile", re: /^(?:(?:the )?(?:user|owner|human|boss|client)(?:'s|’s)? (?:context|profile|info(?:rmation)?|details|background|facts)|about (?:the )?(?:user|owner|human|boss))$|^(?:用户|主人|老板|客户)的?(?:情况|信息|画像|资料|背景|档案)$/i },
