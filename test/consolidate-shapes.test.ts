@@ -384,3 +384,36 @@ describe("an error, its cause and its fix written as labels over items", () => {
     ]);
   });
 });
+
+describe("what was found to be so", () => {
+  it("keeps what turned out or was confirmed, a labelled finding, a tool that does not work somewhere, and settings with a note in brackets", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Gateway",
+        "- Turns out cron does not read .bashrc",
+        "- Confirmed that the webhook needs the public URL",
+        "- 原来定时任务不继承登录 shell 的环境变量",
+        "- 实测 rg 比 grep 快 3 倍",
+        "- **Important:** the token expires every 24 h",
+        "- The browser relay doesn't work behind the corporate proxy",
+        "- Turned out fine in the end",
+        "",
+        "### Model configuration",
+        "- **Primary**: `openrouter/kimi-k2.5` (via OpenRouter)",
+        "- **Fallback**: `openrouter/minimax-m2.5` (via OpenRouter)",
+        "- **Timeout**: 300s",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "cron does not read .bashrc"],
+      ["Lessons", "the webhook needs the public URL"],
+      ["Lessons", "定时任务不继承登录 shell 的环境变量"],
+      ["Lessons", "rg 比 grep 快 3 倍"],
+      ["Lessons", "the token expires every 24 h"],
+      ["Lessons", "The browser relay doesn't work behind the corporate proxy"],
+      ["Decisions", "Model configuration — **Primary**: `openrouter/kimi-k2.5` (via OpenRouter); **Fallback**: `openrouter/minimax-m2.5` (via OpenRouter); **Timeout**: 300s"],
+    ]);
+  });
+});

@@ -26,7 +26,11 @@ const ZH_SEP = String.raw`\s*[:：]\s*`;
 const CUES: Cue[] = [
   { kind: "lesson", re: new RegExp(String.raw`^(?:(?:key|main|important|big) )?(?:lessons? learned|lesson|learned|learning|takeaway|til|insight|note to self|remember)${SEP}(.+)`, "i") },
   // `Learned that the API caps at 60 requests a minute`, `Realized that …`.
-  { kind: "lesson", re: /^(?:(?:i|we) )?(?:learned|reali[sz]ed|found out|figured out) that\s+(.+)/i },
+  { kind: "lesson", re: /^(?:(?:i|we) )?(?:learned|reali[sz]ed|found out|figured out|discovered|confirmed|verified) that\s+(.+)/i },
+  // `Turns out the free tier caps at 60 rpm`, `原来 cron 不读 .bashrc`, `实测 rg 比 grep 快 3 倍`: what was found to be so.
+  // … a clause (`Turned out fine` is how something went).
+  { kind: "lesson", re: /^(?:it )?turn(?:s|ed) out(?: that|,|(?= (?:the|a|an|our|my|its|this|these|those|[\w.-]+ (?:is|are|was|were|does|do|doesn't|don't|did|didn't|needs?|has|have|only|can|can't|cannot|won't)) ))\s*(\S.+)/i },
+  { kind: "lesson", re: /^(?:原来|实测|经测试|测试发现|实践证明|事实证明)[，,：:]?\s*(\S.+)/ },
   { kind: "decision", re: new RegExp(String.raw`^(?:decision|decided)${SEP}(.+)`, "i") },
   { kind: "decision", re: /^decided to\s+(.+)/i },
   { kind: "cause", re: new RegExp(String.raw`^(?:root[ -]cause|cause)${SEP}(.+)`, "i") },
@@ -43,7 +47,7 @@ const CUES: Cue[] = [
   },
   { kind: "rule", re: new RegExp(String.raw`^rule${SEP}(.+)`, "i") },
   { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得|记住|切记|结论|收获|体会|启示|要点|技巧|避坑|备忘|重要发现|新发现|发现)${ZH_SEP}(.+)`) },
-  { kind: "lesson", re: new RegExp(String.raw`^(?:conclusion|observation|(?:pro )?tip)${SEP}(.+)`, "i") },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:conclusion|observation|(?:pro )?tip|important|key (?:finding|point|fact|insight)|what worked|what (?:didn't|did not) work)${SEP}(.+)`, "i") },
   { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
   { kind: "cause", re: new RegExp(String.raw`^(?:根本原因|根因|原因)${ZH_SEP}(.+)`) },
   // `The root cause was a missing MAILTO line`, `原因是代理没配 no_proxy`: a cause told as a sentence.
@@ -174,7 +178,7 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "profile", re: /^(?:(?:the )?(?:user|owner|human|boss|client)(?:'s|’s)? (?:context|profile|info(?:rmation)?|details|background|facts)|about (?:the )?(?:user|owner|human|boss))$|^(?:用户|主人|老板|客户)的?(?:情况|信息|画像|资料|背景|档案)$/i },
   // `学到的东西`, `重要发现`, `注意事项`, `避坑`, `反思`, `用户偏好`, `Observations`, `Things to remember`, `Preferences`.
   { kind: "lesson", re: /^(?:今天|今日|本次)?(?:学到(?:的|了)?(?:东西|内容|知识)?|(?:重要|关键|新)发现|注意事项|要点|关键点|启示|避坑(?:指南)?|反思|复盘|备忘|技巧|结论|体会|(?:用户|主人|老板)?偏好|重要信息|需要记住的?|记住)$/ },
-  { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points)|(?:user |owner |human )?preferences|tips|conclusions?)$/i },
+  { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points|findings)|(?:user |owner |human )?preferences|tips|conclusions?|til|today i learned|what worked|what (?:helped|works)|(?:notes )?for next time)$/i },
   { kind: "rule", re: /^(?:process improvements|improvements|working agreements?|conventions|principles|guidelines|policies|protocols?|流程改进|改进(?:措施)?|原则|规范|约定|守则)$/i },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
@@ -316,7 +320,7 @@ const SETTINGS_TITLE_RE = /参数|配置|设置|阈值|限额|上限|限制|默�
 const CHOICES_TITLE_RE = /可用|支持的?|允许的?|启用的?|白名单|\b(?:available|supported|allowed|enabled|active|approved)\b|allow-?list/i;
 
 function pureValue(value: string): boolean {
-  const v = value.replace(/[\s\p{So}\uFE0F]+$/u, "").replace(/^(\*\*|__)(.+)\1$/, "$2").trim();
+  const v = value.replace(/[\s\p{So}\uFE0F]+$/u, "").replace(/^(\*\*|__)(.+)\1$/, "$2").replace(/\s*[（(][^)）]{1,40}[)）]$/, "").trim();
   return PURE_VALUE_RE.test(v);
 }
 
@@ -621,7 +625,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "lesson",
     cue: "limit",
-    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?|ha(?:s|ve)) only\b|\bneeds? (?:a |an |to )?\S+ (?:after|before|when|whenever|if)\b|\bexpires? (?:every|after) |\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work with|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持|(?:只能|不能|无法)[^，。,；;]*[，,；;]\s*(?:需要|必须|得)/i,
+    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?|ha(?:s|ve)) only\b|\bneeds? (?:a |an |to )?\S+ (?:after|before|when|whenever|if)\b|\bexpires? (?:every|after) |\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work (?:with|on|in|under|behind|inside|without|over)|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持|(?:只能|不能|无法)[^，。,；;]*[，,；;]\s*(?:需要|必须|得)/i,
   },
   // `80 credits used = ~10 credits per track`, `costs about $3`, `每首约 10 积分`: what something costs.
   {
