@@ -417,3 +417,25 @@ describe("what was found to be so", () => {
     ]);
   });
 });
+
+describe("an error and its fix on one line, joined by an arrow or a dash", () => {
+  it("keeps the failure and the action after an arrow or `fixed by`, and leaves mappings and what is still to do", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Gateway",
+        "- Gateway returned 502 → restarted nginx with the new upstream",
+        "- Push timed out — fixed by adding the registry to no_proxy",
+        "- 推送一直超时 → 改用内网镜像",
+        "- CI failed → still investigating",
+        "- `brain error` adds this error → `check` lists this fix",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: Gateway returned 502 — Fix: restarted nginx with the new upstream"],
+      ["Errors & Fixes", "Error: Push timed out — Fix: fixed by adding the registry to no_proxy"],
+      ["Errors & Fixes", "Error: 推送一直超时 — Fix: 改用内网镜像"],
+    ]);
+  });
+});

@@ -503,7 +503,7 @@ export function tableConclusions(lines: readonly string[]): Map<number, { end: n
 // Shapes of text: what a piece of an Errors & Fixes entry must look like
 
 /** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
-const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|time[sd]? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,})\b|报错|失败|错误|异常|超时|无法|崩溃|出错|不对|不行|不生效|不工作|用不了|失效/;
+const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|time[sd]? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,}|(?:returned|returns|got|gave|gives|status|HTTP) [45]\d\d)\b|报错|失败|错误|异常|超时|无法|崩溃|出错|不对|不行|不生效|不工作|用不了|失效/;
 
 /** True for a sentence that names a failure (see ERROR_WORDS_RE), short enough to be one. */
 export function looksLikeError(sentence: string): boolean {
@@ -822,6 +822,14 @@ export function splitErrorFix(sentence: string): { error: string; fix: string } 
   const fixed = /^[*_]{0,2}([^*—–:：]{2,60}?) (?:fixed|resolved|solved|repaired)[*_]{0,2}\s*(?:[—–:：]|\s-)\s*(\S.{4,})$/i.exec(s);
   if (fixed && !/^(?:i|we|they|he|she|it|this|that)$/i.test(fixed[1]!.trim())) return { error: `${fixed[1]!.trim()} broken`, fix: fixed[2]!.trim() };
   const m = /^(.+?)\s*(?:[,;—–→]|\s-)\s*(?:so\s+|just\s+)?((?:use|switch to|go with|pick)\s+\S.*\binstead\b.*)$/i.exec(s) ?? /^(.+?)[，；,;]\s*((?:所以|因此)?(?:要|应该|需要|得|请|就|只能)?(?:改用|换成|换用|用)\S.*)$/.exec(s);
-  if (!m || !looksLikeError(m[1]!) || startsWithSwitch(m[1]!)) return null;
-  return { error: m[1]!.trim(), fix: m[2]!.trim() };
+  if (m && looksLikeError(m[1]!) && !startsWithSwitch(m[1]!)) return { error: m[1]!.trim(), fix: m[2]!.trim() };
+  // `Gateway returned 502 → restarted nginx with the new upstream`, `Push timed out — fixed by adding no_proxy`: the failure, an arrow or dash, what was done.
+  const arrow = /^(.+?)\s*(?:→|->|=>|⇒)\s*(\S.+)$/.exec(s) ?? /^(.+?)\s*(?:[—–,;:]|\s-)\s*((?:fixed|resolved|solved|worked around) (?:by|with|via)\s+\S.+)$/i.exec(s) ?? /^(.+?)\s*[，；,;—]\s*((?:通过|靠)\S+(?:解决|修复|搞定)\S*)$/.exec(s);
+  if (!arrow || !looksLikeError(arrow[1]!) || startsWithSwitch(arrow[1]!) || looksLikeError(arrow[2]!)) return null;
+  const fix = arrow[2]!.trim();
+  // What is still to be done (`→ still investigating`, `→ 待排查`) or a one-word outcome (`→ ok`) is no fix.
+  if (/^(?:still|investigating|pending|todo|tbd|need|needs|will|waiting|待|正在|继续|还在|需要|等待)/i.test(fix) || (fix.split(/\s+/).length < 2 && !/\p{Script=Han}{4,}/u.test(fix))) return null;
+  // The fix is an action (`restart nginx`, `restarted nginx`, `改用…`); an arrow between two things (`this error → check lists this fix`) maps, it fixes nothing.
+  if (!FIX_VERB_RE.test(fix) && !/^(?:fixed|resolved|solved|worked around|[a-z]{3,}ed)\b/i.test(fix) && !/^(?:通过|靠|改|换|加|删|去掉|重启|设|用|清|升级|降级|回退|关|开|装|卸载|把)/.test(fix)) return null;
+  return { error: arrow[1]!.trim(), fix };
 }
