@@ -171,7 +171,7 @@ describe("conclusions identified by where they stand", () => {
 });
 
 describe("statements of what holds from now on", () => {
-  it("keeps what the person made clear, a rule after a colon, behaviour that no longer happens by itself, a default set by a key, and a wanted persona", () => {
+  it("keeps what the person made clear, a rule after a colon, behaviour that no longer happens by itself, a default set by a key, a wanted persona and a labelled style or format", () => {
     expect(
       added([
         "# 2026-11-18",
@@ -186,6 +186,10 @@ describe("statements of what holds from now on", () => {
         "## Setup",
         "- The watchdog no longer automatically restarts the gateway",
         "- Desired persona: warm, chaotic, professional",
+        "- **Communication style**: short and direct, no emoji",
+        "- **汇报格式**：一条消息汇总，不要分多条",
+        "- **Build status**: done",
+        "- 发送渠道：飞书",
         "",
       ]),
     ).toEqual([
@@ -196,6 +200,8 @@ describe("statements of what holds from now on", () => {
       ["Decisions", "新增开关文件 `fault.env`，默认 `SAFE_MODE=1`"],
       ["Decisions", "The watchdog no longer automatically restarts the gateway"],
       ["Lessons", "Desired persona: warm, chaotic, professional"],
+      ["Lessons", "Communication style: short and direct, no emoji"],
+      ["Lessons", "汇报格式：一条消息汇总，不要分多条"],
     ]);
   });
 

@@ -585,6 +585,8 @@ interface Statement {
   re: RegExp;
   /** Text that makes a sentence of this shape something else (a one-off request, a status). */
   not?: RegExp;
+  /** Match the sentence as written, emphasis kept (`**Tone**: …`), rather than cleaned. */
+  raw?: boolean;
 }
 
 /** Words that tie a sentence to one day: a request or a plan for today is not a standing preference. */
@@ -603,6 +605,15 @@ const STATEMENTS: Statement[] = [
   // `用户偏好：直接推进`, `老板更喜欢一条汇总消息`.
   // `偏好` names a preference when someone has it or it is stated (`偏好：`, `偏好是`), not in a list of things (`身份、偏好和项目`).
   { kind: "lesson", cue: "preference", re: /(?:用户|主人|老板|老大|他|她|我)的?[^，。；、]{0,4}偏好|偏好(?:再次确认|确认)?\s*[:：是为]|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)|(?:用户|主人|老板|老大)(?:明确(?:要求|表示|说|提出)?|强调|特别(?:在意|关注|看重)|最(?:在意|关心|看重))/, not: ONE_DAY_RE },
+  // `**Communication style**: short and direct`, `汇报格式：一条消息`: a label naming how things are to be done, and its value.
+  {
+    kind: "lesson",
+    cue: "preference",
+    // The label must be bold: a plain `发送渠道：飞书` is a record of one send.
+    raw: true,
+    re: /^(?:\*\*|__)[^*_:：]{0,24}?(?:style|tone|format|language|timezone|time zone|schedule|cadence|frequency|channel|voice|persona|风格|语气|格式|语言|时区|频率|渠道|称呼|口吻)(?:\*\*|__)\s*[:：]\s*\S/iu,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:status|done|pending|blocked)\b`, "i"),
+  },
   // `Desired persona: warm, chaotic`, `Preferred editor: vim`, `期望风格：简洁`: a label naming what someone wants.
   { kind: "lesson", cue: "preference", re: /^(?:desired|preferred|favou?rite|wanted) [\p{L} -]{2,30}[:：]\s*\S|^(?:期望|偏好|喜欢)的?[^\s:：，。]{1,6}[:：]\s*\S/iu, not: ONE_DAY_RE },
   // `Switched to the local provider`, `Migrated from MySQL to Postgres`, `改用 local provider`: a choice, unless
@@ -795,7 +806,8 @@ export function matchStatement(sentence: string): { kind: CandidateKind; text: s
   if (/^[*_]{0,2}[A-Za-z][\w ]{0,30}[*_]{0,2}\s*[:：]\s*["“「][^"”」]*\p{Script=Han}[^"”」]*["”」]\s*$/u.test(s)) return null;
   // `Pi crashed during testing, needs a power cycle` is what happened, not a limit.
   if (isOneOffEvent(s)) return null;
-  for (const st of STATEMENTS) if (st.re.test(s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
+  const written = sentence.trim().replace(/^[\s>\p{So}]+/u, "");
+  for (const st of STATEMENTS) if (st.re.test(st.raw ? written : s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
   return null;
 }
 
