@@ -55,9 +55,9 @@ export function extractAll(log: { path: string; source: string; date: string; qu
   const parsed = parseDailyLog(log.source);
   const rawLines = log.source.replace(/^\uFEFF/, "").split(/\r?\n/);
   const sections = sectionKinds(rawLines);
-  const lists = parameterLists(rawLines);
-  const tables = tableConclusions(rawLines);
-  const pieces = labelledPieces(rawLines);
+  const lists = parameterLists(rawLines, sections);
+  const tables = tableConclusions(rawLines, sections);
+  const pieces = labelledPieces(rawLines, sections);
   /** The last line of the parameter list being read (its items make one candidate). */
   let listEnd = 0;
   const out: Candidate[] = [];

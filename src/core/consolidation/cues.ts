@@ -336,9 +336,8 @@ function pureValue(value: string): boolean {
  * settings. For each list, its first line (1-based) maps to its last line and
  * the text of one entry: the title, then the items as written.
  */
-export function parameterLists(lines: readonly string[]): Map<number, { end: number; text: string }> {
+export function parameterLists(lines: readonly string[], kinds: ReadonlyArray<HeadingKind | null> = sectionKinds(lines)): Map<number, { end: number; text: string }> {
   const out = new Map<number, { end: number; text: string }>();
-  const kinds = sectionKinds(lines);
   let fence: string | null = null;
   const items: Array<{ line: number; indent: number; text: string } | null> = [null];
   for (const line of lines) {
@@ -410,9 +409,8 @@ const PIECE_LABELS: Array<{ kind: "error" | "cause" | "fix"; re: RegExp }> = [
  * `; `. The items are the list right under the label (no blank line between);
  * under a list-item label, only the items nested deeper.
  */
-export function labelledPieces(lines: readonly string[]): Map<number, { end: number; kind: "error" | "cause" | "fix"; label: string; text: string }> {
+export function labelledPieces(lines: readonly string[], kinds: ReadonlyArray<HeadingKind | null> = sectionKinds(lines)): Map<number, { end: number; kind: "error" | "cause" | "fix"; label: string; text: string }> {
   const out = new Map<number, { end: number; kind: "error" | "cause" | "fix"; label: string; text: string }>();
-  const kinds = sectionKinds(lines);
   for (let i = 0; i + 1 < lines.length; i++) {
     const label = labelLine(lines[i]!);
     if (label === null || kinds[i + 1] === "plan") continue;
@@ -463,9 +461,8 @@ function tableCells(line: string): string[] | null {
  * anything else (a status board, a list of links) make none. For each table,
  * its header line (1-based) maps to its last line and its conclusions.
  */
-export function tableConclusions(lines: readonly string[]): Map<number, { end: number; entries: Array<{ line: number; kind: "lesson" | "decision" | "rule"; text: string }> }> {
+export function tableConclusions(lines: readonly string[], kinds: ReadonlyArray<HeadingKind | null> = sectionKinds(lines)): Map<number, { end: number; entries: Array<{ line: number; kind: "lesson" | "decision" | "rule"; text: string }> }> {
   const out = new Map<number, { end: number; entries: Array<{ line: number; kind: "lesson" | "decision" | "rule"; text: string }> }>();
-  const kinds = sectionKinds(lines);
   for (let i = 0; i + 1 < lines.length; i++) {
     const header = tableCells(lines[i]!);
     if (!header || (i > 0 && tableCells(lines[i - 1]!))) continue;
