@@ -111,3 +111,337 @@ describe("general statement shapes of conclusions in free-form logs", () => {
     ]);
   });
 });
+
+describe("conclusions identified by where they stand", () => {
+  it("takes a heading with a qualifier (`Key Insight for 2026`, `Decisions made this session`), a heading of what was learned (`关键学习`) and an analysis's result label for the items under them", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Update - 22:10",
+        "",
+        "### Key Insight for 2026",
+        "Generic consulting work dried up. Sell outcomes, not tools.",
+        "",
+        "## 💡 关键学习",
+        "",
+        "### 技术",
+        "1. SQLite 适合开发，生产要换 PostgreSQL",
+        "",
+        "## 学习内容",
+        "- 选手甲: 全仓一只股",
+        "",
+        "### Decisions made this session",
+        "- The self-governance skill was never used — now wired in",
+        "",
+        "### 向量记忆技能评估",
+        "- **分析结果**:",
+        "  - 向量数据库适合 100+ 记忆文件的规模",
+        "- **Result**:",
+        "  - 12 tests pass",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "Generic consulting work dried up. Sell outcomes, not tools."],
+      ["Lessons", "SQLite 适合开发，生产要换 PostgreSQL"],
+      ["Decisions", "The self-governance skill was never used — now wired in"],
+      ["Lessons", "向量数据库适合 100+ 记忆文件的规模"],
+    ]);
+  });
+
+  it("keeps what a person does and wants under a heading about them, and leaves their profile fields to USER.md", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## User Context",
+        "- Keeps handwritten notes and marks the key ideas with ⭐",
+        "- **Timezone**: Asia/Shanghai",
+        "",
+        "**用户情况**：",
+        "- 车辆：电车，北京牌照",
+        "- 每次出门前都让助手先查路况",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "Keeps handwritten notes and marks the key ideas with ⭐"],
+      ["Lessons", "每次出门前都让助手先查路况"],
+    ]);
+  });
+});
+
+describe("statements of what holds from now on", () => {
+  it("keeps what the person made clear, a rule after a colon, behaviour that no longer happens by itself, a default set by a key, a wanted persona and a labelled style or format", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 路线图",
+        "- 老板明确：目标是在监督下高度自治、可回滚的执行系统",
+        "- 老板特别在意上下文过长带来的记忆失真",
+        "- 这次失配已写进 `FEEDBACK.md`：以后明确区分\"收到 / 开始执行 / 已完成\"",
+        "- `token-monitor.sh` 不再自动切 fallback，只记录状态",
+        "- 新增开关文件 `fault.env`，默认 `SAFE_MODE=1`",
+        "",
+        "## Setup",
+        "- The watchdog no longer automatically restarts the gateway",
+        "- Desired persona: warm, chaotic, professional",
+        "- **Communication style**: short and direct, no emoji",
+        "- **汇报格式**：一条消息汇总，不要分多条",
+        "- **Build status**: done",
+        "- 发送渠道：飞书",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "老板明确：目标是在监督下高度自治、可回滚的执行系统"],
+      ["Lessons", "老板特别在意上下文过长带来的记忆失真"],
+      ["Lessons", "这次失配已写进 `FEEDBACK.md`：以后明确区分\"收到 / 开始执行 / 已完成\""],
+      ["Decisions", "`token-monitor.sh` 不再自动切 fallback，只记录状态"],
+      ["Decisions", "新增开关文件 `fault.env`，默认 `SAFE_MODE=1`"],
+      ["Decisions", "The watchdog no longer automatically restarts the gateway"],
+      ["Lessons", "Desired persona: warm, chaotic, professional"],
+      ["Lessons", "Communication style: short and direct, no emoji"],
+      ["Lessons", "汇报格式：一条消息汇总，不要分多条"],
+    ]);
+  });
+
+  it("leaves a guess written as a correction and a time written as a setting", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 故障",
+        "- 目前更像是外部终止，不是网关自己崩了",
+        "",
+        "### Research",
+        "- **Trigger:** scheduled research task (22:00)",
+        "- The proxy seems to be the cause, not the DNS",
+        "",
+      ]),
+    ).toEqual([]);
+  });
+});
+
+describe("settings written as a list", () => {
+  it("makes one decision of a titled list of settings: numbers under a title naming settings, key=value items under any title, names under a title of what is available", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### 风控参数",
+        "- 单笔最大: $10",
+        "- 止损: 10%",
+        "- 止盈: 30%",
+        "",
+        "### Protection",
+        "- Retries: max_retry=3",
+        "- Timeout: timeout=60s",
+        "- Breaker: threshold=3, cooldown=30min",
+        "- Fallback: serve cached data",
+        "",
+        "- **Available models**:",
+        "  - `zai/glm-5` (GLM-5)",
+        "  - `minimax-portal/MiniMax-M2.5`（默认）",
+        "  - `minimax-portal/MiniMax-M2.1`",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "风控参数 — 单笔最大: $10; 止损: 10%; 止盈: 30%"],
+      ["Decisions", "Protection — Retries: max_retry=3; Timeout: timeout=60s; Breaker: threshold=3, cooldown=30min; Fallback: serve cached data"],
+      ["Decisions", "Available models — `zai/glm-5` (GLM-5); `minimax-portal/MiniMax-M2.5`（默认）; `minimax-portal/MiniMax-M2.1`"],
+    ]);
+  });
+
+  it("leaves the day's figures, files, stats and lists of sentences", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "**代码统计**:",
+        "- 新增文件：13 个",
+        "- 代码行数：~2800 行",
+        "- 测试通过率：75%",
+        "",
+        "## Stats",
+        "- retries=3",
+        "- timeouts=7",
+        "- errors=0",
+        "",
+        "### Supported now",
+        "- `tools/dedup.py`",
+        "- `tools/scorer.py`",
+        "- `tools/push.py`",
+        "",
+        "## 系统配置",
+        "- **记忆更新**: 每天 18:00 和 00:00 自动更新",
+        "- **健康检查**: 每小时检查一次模型 API",
+        "- **缓存优化器**: 命中率 55% ✅",
+        "",
+      ]),
+    ).toEqual([]);
+  });
+});
+
+describe("ways of working and fixes that teach", () => {
+  it("keeps what is done only at a given time, weights that make a score, and what to do if something comes back", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### 测试框架整理",
+        "- ✅ 开发时才跑完整验证",
+        "- Run the full suite only before a merge",
+        "- ✅ 五维打分 - 匹配 40% + 薪资 25% + 城市 15% + 关键词 10% + 行业 10%",
+        "- Ranking: relevance 50%, recency 30%, votes 20%",
+        "- 观察建议：如果再出现在 cron 回传里，再专门排查",
+        "- Ran the full suite only before lunch",
+        "- 今天 CPU 占用 40%、内存 30%、磁盘 20%",
+        "- CPU 占用 40%、内存 30%、磁盘 20%",
+        "",
+      ]),
+    ).toEqual([
+      ["Rules", "开发时才跑完整验证"],
+      ["Rules", "Run the full suite only before a merge"],
+      ["Decisions", "五维打分 - 匹配 40% + 薪资 25% + 城市 15% + 关键词 10% + 行业 10%"],
+      ["Decisions", "Ranking: relevance 50%, recency 30%, votes 20%"],
+      ["Rules", "观察建议：如果再出现在 cron 回传里，再专门排查"],
+    ]);
+  });
+
+  it("keeps a lone fix that says what it achieves as a lesson, and leaves a lone fix that only reports work", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Setup",
+        "- Fixed: filled in IDENTITY.md, USER.md and TOOLS.md",
+        "- Fixed: set reasoning: true in models.json so Qwen3's <think> blocks get stripped",
+        "",
+        "## 配置",
+        "- 解决：把超时改成 300 秒，从而冷启动不再被杀",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "set reasoning: true in models.json so Qwen3's <think> blocks get stripped"],
+      ["Lessons", "把超时改成 300 秒，从而冷启动不再被杀"],
+    ]);
+  });
+});
+
+describe("conclusions written as tables", () => {
+  it("makes one decision of a table of settings and one conclusion per row of a table of decisions, and leaves a status board", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### Gateway settings",
+        "| Setting | Value | Why |",
+        "|---|---|---|",
+        "| `timeout` | 300s | cold start is slow |",
+        "| retries | 3 | |",
+        "",
+        "## 决策记录",
+        "| 时间 | 决策 | 理由 |",
+        "|------|------|------|",
+        "| 10:00 | 用 SQLite 不用 Postgres | 数据量小 |",
+        "",
+        "| Track | Name | Status |",
+        "|---|---|---|",
+        "| 1 | Porch Light | Done |",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "Gateway settings — `timeout`: 300s; retries: 3"],
+      ["Decisions", "用 SQLite 不用 Postgres — 数据量小"],
+    ]);
+  });
+});
+
+describe("an error, its cause and its fix written as labels over items", () => {
+  it("joins the symptom, the items under a cause label and the items under a fix label into one entry, in Chinese and English", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### 1. 死循环",
+        "**现象**: 一直重复打开同一个打不开的链接",
+        "",
+        "**原因**:",
+        "- 死守一条路径",
+        "- 没有 fallback",
+        "",
+        "**解决**:",
+        "- 同一操作失败 3 次必须停下换方法",
+        "",
+        "### 2. Deploy",
+        "- **Symptom:** the container exits with code 137",
+        "- **Root cause:**",
+        "  - the memory limit is 256 MB",
+        "- **Fix:**",
+        "  - raise the limit to 1 GB",
+        "",
+        "**问题**:",
+        "- 为什么会超时？",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: 一直重复打开同一个打不开的链接 — Cause: 死守一条路径; 没有 fallback — Fix: 同一操作失败 3 次必须停下换方法"],
+      ["Errors & Fixes", "Error: the container exits with code 137 — Cause: the memory limit is 256 MB — Fix: raise the limit to 1 GB"],
+    ]);
+  });
+});
+
+describe("what was found to be so", () => {
+  it("keeps what turned out or was confirmed, a labelled finding, a tool that does not work somewhere, and settings with a note in brackets", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Gateway",
+        "- Turns out cron does not read .bashrc",
+        "- Confirmed that the webhook needs the public URL",
+        "- 原来定时任务不继承登录 shell 的环境变量",
+        "- 实测 rg 比 grep 快 3 倍",
+        "- **Important:** the token expires every 24 h",
+        "- The browser relay doesn't work behind the corporate proxy",
+        "- Turned out fine in the end",
+        "",
+        "### Model configuration",
+        "- **Primary**: `openrouter/kimi-k2.5` (via OpenRouter)",
+        "- **Fallback**: `openrouter/minimax-m2.5` (via OpenRouter)",
+        "- **Timeout**: 300s",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "cron does not read .bashrc"],
+      ["Lessons", "the webhook needs the public URL"],
+      ["Lessons", "定时任务不继承登录 shell 的环境变量"],
+      ["Lessons", "rg 比 grep 快 3 倍"],
+      ["Lessons", "the token expires every 24 h"],
+      ["Lessons", "The browser relay doesn't work behind the corporate proxy"],
+      ["Decisions", "Model configuration — **Primary**: `openrouter/kimi-k2.5` (via OpenRouter); **Fallback**: `openrouter/minimax-m2.5` (via OpenRouter); **Timeout**: 300s"],
+    ]);
+  });
+});
+
+describe("an error and its fix on one line, joined by an arrow or a dash", () => {
+  it("keeps the failure and the action after an arrow or `fixed by`, and leaves mappings and what is still to do", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Gateway",
+        "- Gateway returned 502 → restarted nginx with the new upstream",
+        "- Push timed out — fixed by adding the registry to no_proxy",
+        "- 推送一直超时 → 改用内网镜像",
+        "- CI failed → still investigating",
+        "- `brain error` adds this error → `check` lists this fix",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: Gateway returned 502 — Fix: restarted nginx with the new upstream"],
+      ["Errors & Fixes", "Error: Push timed out — Fix: fixed by adding the registry to no_proxy"],
+      ["Errors & Fixes", "Error: 推送一直超时 — Fix: 改用内网镜像"],
+    ]);
+  });
+});

@@ -3,7 +3,7 @@ import type { EntryKind } from "../entry-kinds.js";
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isNotConclusion, isOneOffEvent, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, sectionKinds, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
+import { isNotConclusion, isOneOffEvent, labelledPieces, isProfileField, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, parameterLists, sectionKinds, tableConclusions, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -56,6 +56,11 @@ export function extractAll(log: { path: string; source: string; date: string; qu
   const parsed = parseDailyLog(log.source);
   const rawLines = log.source.replace(/^\uFEFF/, "").split(/\r?\n/);
   const sections = sectionKinds(rawLines);
+  const lists = parameterLists(rawLines, sections);
+  const tables = tableConclusions(rawLines, sections);
+  const pieces = labelledPieces(rawLines, sections);
+  /** The last line of the parameter list being read (its items make one candidate). */
+  let listEnd = 0;
   const out: Candidate[] = [];
   const push = (entry: LogEntry, line: number, kind: CandidateKind, text: string, cue: string | null, hashText: string) => {
     const folded = text.replace(/\s+/g, " ").trim();
@@ -89,12 +94,36 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     push(prev, prev.line, "error", prev.text, "before a fix", prev.text);
     return true;
   };
+  /** The tables not yet read, in the order of the log (their rows are no entries of the log's own). */
+  const pendingTables = log.queue ? [] : [...tables].filter(([start]) => start >= fromLine).sort(([a], [b]) => a - b);
+  /** `| Setting | Value |` / `| retries | 3 |`, `| Decision | Why |`: the conclusions of the tables above `line`, in their place. */
+  const readTablesBefore = (line: number) => {
+    while (pendingTables.length && pendingTables[0]![0] < line) {
+      for (const t of pendingTables.shift()![1].entries) push(TABLE_ENTRY, t.line, t.kind, t.text, "table", `${t.kind} ${t.text}`);
+    }
+  };
   for (const entry of entriesWorthReading(parsed)) {
     if (entry.line < fromLine) continue;
+    readTablesBefore(entry.line);
     const prevPlain = lastPlain;
     lastPlain = null;
     // The queue's items are its learnings; its paragraphs explain the file.
     if (log.queue && entry.block !== "item") continue;
+    // `### 风控参数` / `- 止损: 10%` / …: the list is one setting of many values.
+    const list = log.queue ? undefined : lists.get(entry.line);
+    if (list && !entry.structured) {
+      listEnd = list.end;
+      push(entry, entry.line, "decision", list.text, "parameters", `decision ${list.text}`);
+      continue;
+    }
+    if (entry.line <= listEnd && !entry.structured) continue;
+    // `**原因**:` / `- 死守一条路径` / `- 没有 fallback`: the items under the label are the piece it names.
+    const piece = log.queue || entry.structured ? undefined : pieces.get(entry.line);
+    if (piece) {
+      listEnd = piece.end;
+      push(entry, entry.line, piece.kind, piece.text, piece.label, `${piece.kind} ${piece.text}`);
+      continue;
+    }
     if (entry.structured && CANDIDATE_KINDS.has(entry.kind)) {
       push(entry, entry.line, entry.kind as CandidateKind, stripOwnCue(entry.text.replace(/\s+/g, " ")), null, `${entry.kind} ${entry.text}`);
       continue;
@@ -129,7 +158,9 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     // Under `## Key Decisions`, `### 教训`, `**Key Lesson:**`: the heading says what its items conclude (an incident told as it happened stays a note).
     const section = sections[entry.line] ?? null;
     if (section && section !== "none" && section !== "plan") {
-      if (!isSectionFiller(entry.text) && !isOneOffEvent(entry.text) && !isNotConclusion(entry.text, section)) push(entry, entry.line, section, entry.text, "section", `${section} ${entry.text}`);
+      // Under `## User Context`: what the person does and wants is a lesson; a profile field is USER.md's.
+      const kind = section === "profile" ? "lesson" : section;
+      if (!isSectionFiller(entry.text) && !isOneOffEvent(entry.text) && !isNotConclusion(entry.text, kind) && !(section === "profile" && isProfileField(entry.text))) push(entry, entry.line, kind, entry.text, "section", `${kind} ${entry.text}`);
       else push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
       lastPlain = entry;
       continue;
@@ -159,8 +190,12 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     push(entry, entry.line, "note", clipNote(entry.text), null, `note ${entry.text}`);
     lastPlain = entry;
   }
+  readTablesBefore(Infinity);
   return out;
 }
+
+/** What a table row's candidate is cited as: a block of its own, with no tags. */
+const TABLE_ENTRY: LogEntry = { line: 0, endLine: 0, time: null, kind: "note", structured: false, text: "", tags: [], section: null, block: "paragraph" };
 
 function clipNote(text: string): string {
   return shorten(text.replace(/\s+/g, " ").trim(), MAX_NOTE_CHARS);

@@ -26,7 +26,11 @@ const ZH_SEP = String.raw`\s*[:：]\s*`;
 const CUES: Cue[] = [
   { kind: "lesson", re: new RegExp(String.raw`^(?:(?:key|main|important|big) )?(?:lessons? learned|lesson|learned|learning|takeaway|til|insight|note to self|remember)${SEP}(.+)`, "i") },
   // `Learned that the API caps at 60 requests a minute`, `Realized that …`.
-  { kind: "lesson", re: /^(?:(?:i|we) )?(?:learned|reali[sz]ed|found out|figured out) that\s+(.+)/i },
+  { kind: "lesson", re: /^(?:(?:i|we) )?(?:learned|reali[sz]ed|found out|figured out|discovered|confirmed|verified) that\s+(.+)/i },
+  // `Turns out the free tier caps at 60 rpm`, `原来 cron 不读 .bashrc`, `实测 rg 比 grep 快 3 倍`: what was found to be so.
+  // … a clause (`Turned out fine` is how something went).
+  { kind: "lesson", re: /^(?:it )?turn(?:s|ed) out(?: that|,|(?= (?:the|a|an|our|my|its|this|these|those|[\w.-]+ (?:is|are|was|were|does|do|doesn't|don't|did|didn't|needs?|has|have|only|can|can't|cannot|won't)) ))\s*(\S.+)/i },
+  { kind: "lesson", re: /^(?:原来|实测|经测试|测试发现|实践证明|事实证明)[，,：:]?\s*(\S.+)/ },
   { kind: "decision", re: new RegExp(String.raw`^(?:decision|decided)${SEP}(.+)`, "i") },
   { kind: "decision", re: /^decided to\s+(.+)/i },
   { kind: "cause", re: new RegExp(String.raw`^(?:root[ -]cause|cause)${SEP}(.+)`, "i") },
@@ -43,14 +47,15 @@ const CUES: Cue[] = [
   },
   { kind: "rule", re: new RegExp(String.raw`^rule${SEP}(.+)`, "i") },
   { kind: "lesson", re: new RegExp(String.raw`^(?:经验教训|教训|经验|心得|记住|切记|结论|收获|体会|启示|要点|技巧|避坑|备忘|重要发现|新发现|发现)${ZH_SEP}(.+)`) },
-  { kind: "lesson", re: new RegExp(String.raw`^(?:conclusion|observation|(?:pro )?tip)${SEP}(.+)`, "i") },
+  { kind: "lesson", re: new RegExp(String.raw`^(?:conclusion|observation|(?:pro )?tip|important|key (?:finding|point|fact|insight)|what worked|what (?:didn't|did not) work)${SEP}(.+)`, "i") },
   { kind: "decision", re: new RegExp(String.raw`^(?:决定|决策)${ZH_SEP}(.+)`) },
   { kind: "cause", re: new RegExp(String.raw`^(?:根本原因|根因|原因)${ZH_SEP}(.+)`) },
   // `The root cause was a missing MAILTO line`, `原因是代理没配 no_proxy`: a cause told as a sentence.
   { kind: "cause", re: /^(?:the )?(?:root )?cause (?:was|is|turned out to be)\s+(.+)/i },
   { kind: "cause", re: /^(?:根本原因|根因|原因)(?:是|在于)\s*(.+)/ },
   { kind: "fix", re: new RegExp(String.raw`^(?:解决方案|解决办法|解决|修复)${ZH_SEP}(.+)`) },
-  { kind: "error", re: new RegExp(String.raw`^(?:错误|报错)${ZH_SEP}(.+)`) },
+  { kind: "error", re: new RegExp(String.raw`^(?:错误|报错|现象|症状)${ZH_SEP}(.+)`) },
+  { kind: "error", re: new RegExp(String.raw`^symptoms?${SEP}(.+)`, "i") },
   // 问题 is a problem, or a question: a question is not an error.
   { kind: "error", re: new RegExp(String.raw`^问题${ZH_SEP}(.*[^？?\s])\s*$`) },
   { kind: "rule", re: new RegExp(String.raw`^规则${ZH_SEP}(.+)`) },
@@ -80,7 +85,8 @@ const MID_CUES: Array<{ kind: CandidateKind; re: RegExp }> = [
 /** Removes decoration people put around a cue: `**Lesson:**`, `**教训：**`, `_Fix_:`, a leading emoji or quote marker. */
 function cleanSentence(s: string): string {
   return s
-    .replace(/^[\s>\p{So}\p{Sk}]+/u, "")
+    // A backtick is a modifier symbol too, and opens code: `token-monitor.sh` keeps it.
+    .replace(/^(?:(?!`)[\s>\p{So}\p{Sk}])+/u, "")
     .replace(/^([*_]{1,2})([\p{L} -]+?[:：])\1\s*/u, "$2 ")
     .replace(/^([*_]{1,2})([\p{L} -]+?)\1(\s*[:：])/u, "$2$3")
     .trim();
@@ -153,18 +159,26 @@ export function stripOwnCue(text: string): string {
  * (things still to do), "none" (a section of something else), or null (says
  * nothing).
  */
-export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "plan" | "none";
+export type HeadingKind = Exclude<CandidateKind, "note" | "error" | "fix" | "cause"> | "profile" | "plan" | "none";
 
 const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   // A topic may lead (`GPIO Learnings`, `Deploy lessons`).
   { kind: "lesson", re: /^(?:[\p{L}\p{N}./+-]+ ){0,2}(?:learnings|lessons(?: learned)?)$/iu },
-  { kind: "lesson", re: /^(?:key |main |important |new |today'?s )?(?:lessons?(?: learned)?|learnings?|takeaways?|insights?|what (?:i|we) learned|gotchas)(?: (?:today|learned|made|[&+].*|and .*))?$/i },
-  { kind: "decision", re: /^(?:key |main |important |technical |architecture |architectural |design )?(?:decisions?(?: made| taken)?|decided)(?: today)?$/i },
+  { kind: "lesson", re: /^(?:key |main |important |new |today'?s )?(?:lessons?(?: learned)?|learnings?|takeaways?|insights?|what (?:i|we) learned|gotchas)(?: (?:today|learned|made|[&+].*|and .*|(?:for|from|on|about) [\p{L}\p{N} '’-]{1,30}))?$/iu },
+  // A qualifier may follow (`Decisions made this session`, `Decisions for the API`).
+  { kind: "decision", re: /^(?:key |main |important |technical |architecture |architectural |design )?(?:decisions?(?: made| taken)?|decided)(?: today| this (?:session|week|morning|afternoon|evening|sprint|round)| in this session| (?:for|on|about) [\p{L}\p{N} '’./-]{1,30})?$/iu },
   { kind: "rule", re: /^(?:important |key |new )?rules?$/i },
   { kind: "lesson", re: /^(?:关键|重要|今日|本次|主要|新)?(?:经验教训|教训|经验|心得|踩坑(?:记录)?|收获)(?:总结|延续|沉淀|记录)?$/ },
+  // `关键学习`, `学习心得`, `今日学习总结`: what was learned (a bare `学习内容` is course material, not a conclusion).
+  { kind: "lesson", re: /^(?:(?:关键|重要|今日|本次|主要)学习(?:心得|总结|要点|收获)?|学习(?:心得|要点|收获))$/ },
+  // `**分析结果**:`, `Research conclusions`, `Verdict`: what an analysis concluded (a bare `结果`/`Results` is often a test run's figures).
+  { kind: "lesson", re: /^(?:(?:分析|调研|评估|研究|排查|对比)(?:结果|结论|发现)|(?:analysis|research|evaluation|investigation|comparison) (?:results?|conclusions?|findings)|verdict)$/i },
+  // `User Context`, `About the owner`, `**用户情况**：`: what the person the agent works for does and wants holds from then on
+  // (their profile fields, `**Name**: …`, `车辆：…`, belong in USER.md: see {@link isProfileField}).
+  { kind: "profile", re: /^(?:(?:the )?(?:user|owner|human|boss|client)(?:'s|’s)? (?:context|profile|info(?:rmation)?|details|background|facts)|about (?:the )?(?:user|owner|human|boss))$|^(?:用户|主人|老板|客户)的?(?:情况|信息|画像|资料|背景|档案)$/i },
   // `学到的东西`, `重要发现`, `注意事项`, `避坑`, `反思`, `用户偏好`, `Observations`, `Things to remember`, `Preferences`.
   { kind: "lesson", re: /^(?:今天|今日|本次)?(?:学到(?:的|了)?(?:东西|内容|知识)?|(?:重要|关键|新)发现|注意事项|要点|关键点|启示|避坑(?:指南)?|反思|复盘|备忘|技巧|结论|体会|(?:用户|主人|老板)?偏好|重要信息|需要记住的?|记住)$/ },
-  { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points)|(?:user |owner |human )?preferences|tips|conclusions?)$/i },
+  { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points|findings)|(?:user |owner |human )?preferences|tips|conclusions?|til|today i learned|what worked|what (?:helped|works)|(?:notes )?for next time)$/i },
   { kind: "rule", re: /^(?:process improvements|improvements|working agreements?|conventions|principles|guidelines|policies|protocols?|流程改进|改进(?:措施)?|原则|规范|约定|守则)$/i },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
@@ -259,6 +273,16 @@ export function sectionKinds(lines: readonly string[]): Array<HeadingKind | null
 }
 
 /**
+ * A field of a person's profile (`**Name**: 小明`, `**Timezone**: Asia/Shanghai`,
+ * `车辆：电车，北京牌照`): a short label and a short value. Under a heading
+ * about the person it is USER.md's record, not a conclusion; a sentence there
+ * (`Keeps handwritten notes and marks the key ideas with ⭐`) is one.
+ */
+export function isProfileField(text: string): boolean {
+  return /^(?:\*\*|__)?[^*_:：\n]{1,24}(?:\*\*|__)?\s*[:：]\s*\S[^\n]{0,40}$/.test(text.replace(/\s+/g, " ").trim());
+}
+
+/**
  * Text under a heading that is not a conclusion of the heading's kind: a
  * template placeholder (`[Key insight 1]`), an empty marker (`None`, `N/A`,
  * `暂无`), a label line, or a field of a record (`**Why**: …`, `**理由**：…`).
@@ -274,10 +298,209 @@ export function isSectionFiller(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------
+// Parameter lists: settings written as a list of `label: value` items
+
+/** A value and nothing else: a number with its unit, currency or range, one or more `key=value` assignments, a switch, or one code span. */
+const PURE_VALUE_RE = new RegExp(
+  [
+    String.raw`^(?:[$€£¥~≈<>≤≥±]|约|最多|最大|至少|不超过|up to |max |min )?\s*-?\d[\d.,]*\s*(?:%|‰|[a-zA-Z]{1,5}|元|美元|个|次|秒|分钟|分|小时|天|周|月|年|条|笔|倍|万|千|张|篇|字|行|份|台)?(?:\s*(?:[-–~/]|to|per|每)\s*[$€£¥]?\d[\d.,]*\s*\S{0,5})?$`,
+    String.raw`^` + "`?" + String.raw`[A-Za-z_][\w.-]*` + "`?" + String.raw`\s*=\s*[^\s，,;；]+(?:\s*[，,;；]\s*` + "`?" + String.raw`[A-Za-z_][\w.-]*` + "`?" + String.raw`\s*=\s*[^\s，,;；]+)*$`,
+    String.raw`^(?:true|false|on|off|yes|no|enabled|disabled|开启|关闭|启用|禁用)$`,
+    "^`[^`]{1,60}`$",
+  ].join("|"),
+  "i",
+);
+/** A list item's label and value: `- **止损**: 10%`, `- 重试：max_retry=3`. */
+const LABELLED_ITEM_RE = /^(?:\*\*|__)?([^*_:：`]{1,24}?)(?:\*\*|__)?\s*[:：]\s*(\S.*?)\s*$/;
+/** A list item that is one name in code and at most a short note: `` `minimax-portal/MiniMax-M2.5`（默认） ``. */
+const BARE_CODE_ITEM_RE = /^`([^`]{1,60})`\s*(?:[（(][^)）]{1,16}[)）])?$/;
+/** Words of a title over settings: what a list of plain numbers must be under to be settings rather than the day's figures. */
+const SETTINGS_TITLE_RE = /参数|配置|设置|阈值|限额|上限|限制|默认|风控|策略|\b(?:param(?:eter)?s?|settings?|config(?:uration)?s?|limits?|thresholds?|defaults?|quotas?|budgets?|tuning|knobs)\b/i;
+/** Words of a title over a list of names that are the ones to use: `现在可用的模型`, `Supported providers`. */
+const CHOICES_TITLE_RE = /可用|支持的?|允许的?|启用的?|白名单|\b(?:available|supported|allowed|enabled|active|approved)\b|allow-?list/i;
+
+function pureValue(value: string): boolean {
+  const v = value.replace(/[\s\p{So}\uFE0F]+$/u, "").replace(/^(\*\*|__)(.+)\1$/, "$2").replace(/\s*[（(][^)）]{1,40}[)）]$/, "").trim();
+  return PURE_VALUE_RE.test(v);
+}
+
+/**
+ * Settings written as a list (`### 风控参数` / `- 单笔最大: $10` / `- 止损: 10%`
+ * / …; `### 保护机制` / `- 重试：max_retry=3` / `- 超时：timeout=60s`; `**现在可用的模型**：`
+ * / `` - `zai/glm-5` `` / …): three or more items of one list, each a label and
+ * a value that is only a value (two in three at least), under a title. Values
+ * that are `key=value` assignments are settings under any title; plain numbers
+ * only under a title that names settings (`参数`, `配置`, `Limits`, `Settings`),
+ * for a day's figures are numbers too; bare names in code only under a title
+ * naming what is available (`可用`, `Supported`). Files (`a.py`) are never
+ * settings. For each list, its first line (1-based) maps to its last line and
+ * the text of one entry: the title, then the items as written.
+ */
+export function parameterLists(lines: readonly string[], kinds: ReadonlyArray<HeadingKind | null> = sectionKinds(lines)): Map<number, { end: number; text: string }> {
+  const out = new Map<number, { end: number; text: string }>();
+  let fence: string | null = null;
+  const items: Array<{ line: number; indent: number; text: string } | null> = [null];
+  for (const line of lines) {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = null;
+      items.push(null);
+      continue;
+    }
+    if (f) {
+      fence = f[1]!;
+      items.push(null);
+      continue;
+    }
+    const m = /^(\s*)(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\S.*?)\s*$/.exec(line);
+    items.push(m ? { line: items.length, indent: m[1]!.length, text: m[2]! } : null);
+  }
+  for (let i = 1; i < items.length; ) {
+    const first = items[i];
+    if (!first) { i++; continue; }
+    let j = i;
+    while (j + 1 < items.length && items[j + 1] && items[j + 1]!.indent === first.indent) j++;
+    const run = items.slice(i, j + 1) as Array<{ line: number; indent: number; text: string }>;
+    i = j + 1;
+    if (run.length < 3 || kinds[first.line] === "plan") continue;
+    const title = titleAbove(lines, first.line, first.indent);
+    // Under `## Stats`, `## Status`, `## Next Steps`: figures and work, not settings.
+    if (!title || headingKind(title) === "plan" || headingKind(title) === "none") continue;
+    const labelled = run.map((it) => LABELLED_ITEM_RE.exec(it.text)).map((m) => (m && pureValue(m[2]!) && !/[.][a-z]{1,5}`?$/i.test(m[2]!) ? m[2]! : null));
+    const pure = labelled.filter((v) => v !== null) as string[];
+    const assignments = pure.filter((v) => /=/.test(v)).length;
+    const isSettings = pure.length * 3 >= run.length * 2 && (assignments * 2 >= pure.length || SETTINGS_TITLE_RE.test(title));
+    const names = run.map((it) => BARE_CODE_ITEM_RE.exec(it.text)).filter((m) => m && !/\.[a-z]{1,5}$|^[~./]/i.test(m[1]!));
+    const isChoices = names.length === run.length && CHOICES_TITLE_RE.test(title);
+    if (!isSettings && !isChoices) continue;
+    out.set(first.line, { end: run[run.length - 1]!.line, text: `${title} — ${run.map((it) => it.text).join("; ")}` });
+  }
+  return out;
+}
+
+/** The title right above a list: the heading or the label line just before its first item (blank lines between), or null. */
+function titleAbove(lines: readonly string[], line: number, indent: number): string | null {
+  let k = line - 1;
+  while (k >= 1 && lines[k - 1]!.trim() === "") k--;
+  if (k < 1) return null;
+  const above = lines[k - 1]!;
+  const atx = /^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/.exec(above);
+  if (atx) return headingWords(atx[1]!) || null;
+  const label = labelLine(above);
+  if (label !== null && /^\s*/.exec(above)![0].length <= indent) return label;
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// Labelled pieces: an error, its cause and its fix written as a label over items
+
+/** Label words of the pieces of an Errors & Fixes entry (`**原因**:`, `**Solution:**`). */
+const PIECE_LABELS: Array<{ kind: "error" | "cause" | "fix"; re: RegExp }> = [
+  { kind: "error", re: /^(?:现象|症状|问题|报错|错误|symptoms?|problem|issue|error)$/i },
+  { kind: "cause", re: /^(?:原因|根因|根本原因|(?:root )?cause|why it happened)$/i },
+  { kind: "fix", re: /^(?:解决|解决方案|解决办法|修复|处理|fix|solution|resolution|workaround)$/i },
+];
+
+/**
+ * An error, its cause or its fix written as a label line over the items that
+ * say it (`**原因**:` / `- 死守一条路径` / `- 没有 fallback`; `**Solution:**` /
+ * `- pin the version`): for each such list, its first item's line (1-based)
+ * maps to its last line, the piece's kind, the label and the items joined by
+ * `; `. The items are the list right under the label (no blank line between);
+ * under a list-item label, only the items nested deeper.
+ */
+export function labelledPieces(lines: readonly string[], kinds: ReadonlyArray<HeadingKind | null> = sectionKinds(lines)): Map<number, { end: number; kind: "error" | "cause" | "fix"; label: string; text: string }> {
+  const out = new Map<number, { end: number; kind: "error" | "cause" | "fix"; label: string; text: string }>();
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const label = labelLine(lines[i]!);
+    if (label === null || kinds[i + 1] === "plan") continue;
+    const piece = PIECE_LABELS.find((p) => p.re.test(headingWords(label)));
+    if (!piece) continue;
+    const labelIndent = /^\s*[-*+]\s/.test(lines[i]!) ? /^\s*/.exec(lines[i]!)![0].length : -1;
+    const items: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const m = /^(\s*)(?:[-*+]|\d+[.)])\s+(\S.*?)\s*$/.exec(lines[j]!);
+      if (!m || m[1]!.length <= labelIndent || labelLine(lines[j]!) !== null) break;
+      // `**问题**:` / `- 为什么会超时？`: a question is not an error.
+      if (!/[?？]\s*$/.test(m[2]!)) items.push(m[2]!);
+    }
+    if (items.length) out.set(i + 2, { end: j, kind: piece.kind, label, text: items.join("; ") });
+    i = j - 1;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Tables: settings and conclusions written as rows
+
+/** A header cell naming the setting a row sets. */
+const SETTING_COLUMN_RE = /^(?:setting|parameter|param|option|key|config(?:uration)?(?: key)?|variable|env(?:ironment)? var(?:iable)?|flag|参数|配置项?|设置项?|选项|变量|开关|键)$/i;
+/** A header cell naming the value it is set to. */
+const VALUE_COLUMN_RE = /^(?:value|default|current(?: value)?|now|setting|new(?: value)?|值|取值|默认值?|当前值?|设置值|新值|配置值)$/i;
+/** A header cell naming the kind of conclusion each row is. */
+const KIND_COLUMNS: Array<{ kind: "lesson" | "decision" | "rule"; re: RegExp }> = [
+  { kind: "decision", re: /^(?:decisions?|decided|choice|决策|决定|选择)$/i },
+  { kind: "lesson", re: /^(?:lessons?(?: learned)?|learnings?|takeaways?|insights?|教训|经验|心得|收获|结论)$/i },
+  { kind: "rule", re: /^(?:rules?|规则|原则|约定)$/i },
+];
+
+function tableCells(line: string): string[] | null {
+  const t = line.trim();
+  if (!t.startsWith("|")) return null;
+  return t.replace(/^\|/, "").replace(/\|\s*$/, "").split("|").map((c) => c.trim());
+}
+
+/**
+ * Conclusions written as a table: a table of settings (a column naming the
+ * setting, `Setting`/`参数`/`配置项`, and one naming its value,
+ * `Value`/`Default`/`值`) is one decision, its title (the heading or label
+ * line above) then the rows as `setting: value`; a table with a column naming
+ * a kind of conclusion (`Decision`, `Lesson`, `教训`, `规则`) makes one
+ * conclusion of that kind per row, the row's cells joined by ` — `. Tables of
+ * anything else (a status board, a list of links) make none. For each table,
+ * its header line (1-based) maps to its last line and its conclusions.
+ */
+export function tableConclusions(lines: readonly string[], kinds: ReadonlyArray<HeadingKind | null> = sectionKinds(lines)): Map<number, { end: number; entries: Array<{ line: number; kind: "lesson" | "decision" | "rule"; text: string }> }> {
+  const out = new Map<number, { end: number; entries: Array<{ line: number; kind: "lesson" | "decision" | "rule"; text: string }> }>();
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const header = tableCells(lines[i]!);
+    if (!header || (i > 0 && tableCells(lines[i - 1]!))) continue;
+    const rule = tableCells(lines[i + 1]!);
+    if (!rule || !rule.every((c) => /^:?-{2,}:?$/.test(c))) continue;
+    let end = i + 1;
+    while (end + 1 < lines.length && tableCells(lines[end + 1]!)) end++;
+    const rows: Array<{ line: number; cells: string[] }> = [];
+    for (let r = i + 2; r <= end; r++) rows.push({ line: r + 1, cells: tableCells(lines[r]!)! });
+    if (rows.length === 0 || kinds[i + 1] === "plan") continue;
+    const names = header.map((h) => headingWords(h).toLowerCase());
+    const entries: Array<{ line: number; kind: "lesson" | "decision" | "rule"; text: string }> = [];
+    const key = names.findIndex((n) => SETTING_COLUMN_RE.test(n));
+    const value = names.findIndex((n, j) => j !== key && VALUE_COLUMN_RE.test(n));
+    const kindColumn = names.map((n) => KIND_COLUMNS.find((k) => k.re.test(n))?.kind).findIndex((k) => k !== undefined);
+    if (key >= 0 && value >= 0) {
+      const title = titleAbove(lines, i + 1, 0) ?? header.join(" / ");
+      const set = rows.filter((r) => r.cells[key] && r.cells[value]).map((r) => `${r.cells[key]}: ${r.cells[value]}`);
+      if (set.length) entries.push({ line: rows[0]!.line, kind: "decision", text: `${title} — ${set.join("; ")}` });
+    } else if (kindColumn >= 0) {
+      const kind = KIND_COLUMNS.find((k) => k.re.test(names[kindColumn]!))!.kind;
+      for (const r of rows) {
+        if (!r.cells[kindColumn] || isSectionFiller(r.cells[kindColumn]!)) continue;
+        const cells = [r.cells[kindColumn]!, ...r.cells.filter((c, j) => j !== kindColumn && c !== "" && !/^[-—–]$/.test(c) && !/^\d{1,2}:\d{2}$|^\d{4}-\d{2}-\d{2}$/.test(c))];
+        entries.push({ line: r.line, kind, text: cells.join(" — ") });
+      }
+    }
+    if (entries.length) out.set(i + 1, { end: end + 1, entries });
+    i = end;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
 // Shapes of text: what a piece of an Errors & Fixes entry must look like
 
 /** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
-const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|time[sd]? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,})\b|报错|失败|错误|异常|超时|无法|崩溃|出错|不对|不行|不生效|不工作|用不了|失效/;
+const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|time[sd]? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,}|(?:returned|returns|got|gave|gives|status|HTTP) [45]\d\d)\b|报错|失败|错误|异常|超时|无法|崩溃|出错|不对|不行|不生效|不工作|用不了|失效/;
 
 /** True for a sentence that names a failure (see ERROR_WORDS_RE), short enough to be one. */
 export function looksLikeError(sentence: string): boolean {
@@ -298,6 +521,18 @@ export function isMood(text: string): boolean {
 
 /** Verbs a fix starts with: what makes a short phrase an action rather than a slogan. */
 const FIX_VERB_RE = /^(?:use|set|add|run|install|uninstall|remove|delete|clear|restart|reboot|switch|change|pin|upgrade|downgrade|update|bump|increase|decrease|raise|lower|enable|disable|re-?login|log ?in|retry|rename|move|replace|revert|roll ?back|reset|configure|export|import|call|pass|wrap|check|kill|stop|start|give|prune|drop|skip|split|merge|escape|quote|mount|chmod|chown|create|edit|fix|patch|extract|strip|trim|take|point|let|make|put|open|close|turn|load|reload|build|rebuild|deploy|redeploy|free|grant|allow|block|limit|cap|wait|sleep|cache|flush|purge|sort|filter|convert|encode|decode|apply|avoid|keep|ensure|always|never|don't|do not)\b/i;
+
+/** What a change achieves: `… so Qwen3's <think> blocks get stripped`, `… in order to …`, `…，以便…`, `…，从而…`. */
+const EFFECT_RE = /\b(?:so (?:that )?(?!far\b|much\b|many\b)\S+(?: \S+){1,}|in order to \S+(?: \S+)*)|(?:以便|从而|这样(?:就|才)?|使得)\s*\S{3,}/i;
+
+/**
+ * True for a fix that says what it achieves (`Fixed: set reasoning: true in
+ * models.json so Qwen3's <think> blocks get stripped`): without its error it
+ * still teaches how to get that effect, so it is a lesson on its own.
+ */
+export function statesItsEffect(text: string): boolean {
+  return EFFECT_RE.test(text) && !isSlogan(text);
+}
 
 /**
  * True for a "fix" that is a design principle, not a remedy: two or more
@@ -326,6 +561,8 @@ export function isOneOffEvent(text: string): boolean {
 const LATEST_RELEASE_RE = /\b(?:is|as) (?:the )?(?:latest|newest|most recent)(?: stable)? (?:release|version|build)\b|最新(?:的)?(?:稳定)?版本?(?:是|为)|是最新(?:的)?(?:稳定)?(?:版本?|发布)/i;
 /** A guess: `likely from a wizard placeholder`, `可能是缓存的问题`. */
 const HEDGE_RE = /\b(?:likely|probably|maybe|perhaps|might|possibly)\b|可能|也许|大概|估计/i;
+/** A guess or an impression: a hedge, or what something looks like (`更像是外部终止`, `seems to be the proxy`). */
+const GUESS_RE = new RegExp(String.raw`${HEDGE_RE.source}|更像|像是|似乎|看起来|\bseems?\b|\blooks like\b`, "i");
 
 /**
  * True for an item under a heading of conclusions that is not one: which
@@ -345,6 +582,8 @@ interface Statement {
   re: RegExp;
   /** Text that makes a sentence of this shape something else (a one-off request, a status). */
   not?: RegExp;
+  /** Match the sentence as written, emphasis kept (`**Tone**: …`), rather than cleaned. */
+  raw?: boolean;
 }
 
 /** Words that tie a sentence to one day: a request or a plan for today is not a standing preference. */
@@ -362,7 +601,18 @@ const STATEMENTS: Statement[] = [
   },
   // `用户偏好：直接推进`, `老板更喜欢一条汇总消息`.
   // `偏好` names a preference when someone has it or it is stated (`偏好：`, `偏好是`), not in a list of things (`身份、偏好和项目`).
-  { kind: "lesson", cue: "preference", re: /(?:用户|主人|老板|老大|他|她|我)的?[^，。；、]{0,4}偏好|偏好(?:再次确认|确认)?\s*[:：是为]|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)/, not: ONE_DAY_RE },
+  { kind: "lesson", cue: "preference", re: /(?:用户|主人|老板|老大|他|她|我)的?[^，。；、]{0,4}偏好|偏好(?:再次确认|确认)?\s*[:：是为]|(?:用户|主人|老板|老大|他|她)(?:更|比较|很|不)?(?:喜欢|讨厌|希望|习惯|倾向)|(?:用户|主人|老板|老大)(?:明确(?:要求|表示|说|提出)?|强调|特别(?:在意|关注|看重)|最(?:在意|关心|看重))/, not: ONE_DAY_RE },
+  // `**Communication style**: short and direct`, `汇报格式：一条消息`: a label naming how things are to be done, and its value.
+  {
+    kind: "lesson",
+    cue: "preference",
+    // The label must be bold: a plain `发送渠道：飞书` is a record of one send.
+    raw: true,
+    re: /^(?:\*\*|__)[^*_:：]{0,24}?(?:style|tone|format|language|timezone|time zone|schedule|cadence|frequency|channel|voice|persona|风格|语气|格式|语言|时区|频率|渠道|称呼|口吻)(?:\*\*|__)\s*[:：]\s*\S/iu,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:status|done|pending|blocked)\b`, "i"),
+  },
+  // `Desired persona: warm, chaotic`, `Preferred editor: vim`, `期望风格：简洁`: a label naming what someone wants.
+  { kind: "lesson", cue: "preference", re: /^(?:desired|preferred|favou?rite|wanted) [\p{L} -]{2,30}[:：]\s*\S|^(?:期望|偏好|喜欢)的?[^\s:：，。]{1,6}[:：]\s*\S/iu, not: ONE_DAY_RE },
   // `Switched to the local provider`, `Migrated from MySQL to Postgres`, `改用 local provider`: a choice, unless
   // what was switched to is a place to work in (a branch, a tab, a folder) or a path.
   {
@@ -383,7 +633,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "lesson",
     cue: "limit",
-    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?|ha(?:s|ve)) only\b|\bneeds? (?:a |an |to )?\S+ (?:after|before|when|whenever|if)\b|\bexpires? (?:every|after) |\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work with|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持|(?:只能|不能|无法)[^，。,；;]*[，,；;]\s*(?:需要|必须|得)/i,
+    re: /\b(?:gives|supports?|allows?|returns?|accepts?|works with|handles?|keeps?|shows?|lists?|reads?|ha(?:s|ve)) only\b|\bneeds? (?:a |an |to )?\S+ (?:after|before|when|whenever|if)\b|\bexpires? (?:every|after) |\bonly (?:supports?|allows?|returns?|accepts?|works (?:with|on|for)|gives|keeps?|reads?)\b|\b(?:doesn't|does not|don't|do not|won't|will not|can't|cannot) (?:support|accept|handle|work (?:with|on|in|under|behind|inside|without|over)|return|allow)\b|\bnot supported\b|\brequires? (?:root|sudo|admin)|只支持|仅支持|不支持|(?:只能|不能|无法)[^，。,；;]*[，,；;]\s*(?:需要|必须|得)/i,
   },
   // `80 credits used = ~10 credits per track`, `costs about $3`, `每首约 10 积分`: what something costs.
   {
@@ -402,7 +652,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "lesson",
     cue: "from now on",
-    re: /^(?:from now on|going forward|in future|in the future|next time)\b[, ]|^(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|会|必须|先|不要|别|不再|记得)/i,
+    re: /(?:^|[:：]\s*)(?:from now on|going forward|in future|in the future|next time)\b[, ]|(?:^|[:：]\s*)(?:以后|今后|往后|下次)[^，。；]{0,20}?(?:要|都|会|必须|先|不要|别|不再|记得|明确)/i,
   },
   // `每次对话都先读 SOUL.md`, `永久去掉 OpenRouter`, `发现新技能，先用 scanner 扫描`, `先备份再升级`, `禁止直接推 main`:
   // conduct that holds every time, written as an imperative (what was done first, `先装了…`, is a report).
@@ -423,6 +673,8 @@ const STATEMENTS: Statement[] = [
     kind: "lesson",
     cue: "correction",
     re: /正确(?:的)?[^，。；]{0,24}?(?:是|为|应为)\s*\S|(?:是|用|为|应该是|应该用)[^，。；]{1,80}[，,]\s*(?:而)?不是\s*\S|\b(?:the )?(?:correct|right|proper) [\w\s./-]{1,40}? (?:is|are)\s+\S.*|\b(?:is|are|use|uses)\s+\S[^,]{0,80},\s*not\s+\S/i,
+    // A guess (`更像是外部终止，不是网关自己崩了`, `probably X, not Y`) corrects nothing yet.
+    not: GUESS_RE,
   },
   // `没有建群权限，但被拉进群后可以 @ 使用`, `The bot has no permission to create groups but can post`: what an account may do.
   {
@@ -435,7 +687,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "decision",
     cue: "default",
-    re: /设(?:为|成|置为|置成)默认|(?:作为|当作?)默认|默认(?:改为|改成|换成|设为)|\bset (?:\S+ ){0,4}?as (?:the )?(?:new )?default\b|\bmade (?:\S+ ){1,4}?the (?:new )?default\b|\bdefault (?:is now|changed to|switched to)\b/i,
+    re: /设(?:为|成|置为|置成)默认|(?:作为|当作?)默认|默认(?:改为|改成|换成|设为)|\bset (?:\S+ ){0,4}?as (?:the )?(?:new )?default\b|\bmade (?:\S+ ){1,4}?the (?:new )?default\b|\bdefault (?:is now|changed to|switched to)\b|默认(?:值)?(?:为|是|[:：])?\s*`?[A-Za-z_][\w.]*\s*=\s*\S|\bdefaults? (?:to|is|are|[:：])\s*`?[A-Za-z_][\w.]*\s*=\s*\S/i,
   },
   // `原则：先跑测试再合并`, `工作方式升级：耗时任务派 sub-agent`, `Principle: …`: a label that names a way of working.
   {
@@ -447,7 +699,8 @@ const STATEMENTS: Statement[] = [
   {
     kind: "rule",
     cue: "conditional",
-    re: /^(?:如果|遇到|碰到|一旦|凡是)[^，。；]{1,30}?[，,]?\s*(?:就|要|先|需要|必须|应该|直接|都)|^(?:if|when|whenever) [^,]{3,60}, (?:use|run|restart|check|set|add|remove|call|pass|try|wait|always|never|don't|do not)\b/i,
+    // Also after a label (`观察建议：如果再出现…，再专门排查`).
+    re: /(?:^|^[^：:，。]{1,8}[:：]\s*)(?:如果|遇到|碰到|一旦|凡是)[^，。；]{1,30}?[，,]?\s*(?:就|要|先|需要|必须|应该|直接|都|再(?!次))|^(?:if|when|whenever) [^,]{3,60}, (?:use|run|restart|check|set|add|remove|call|pass|try|wait|always|never|don't|do not)\b/i,
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|了`, "i"),
   },
   // `需要先登录才能发私聊`, `Webhooks only work when the app is public`, `用 uv 代替 pip`, `Use rg instead of grep`.
@@ -465,9 +718,9 @@ const STATEMENTS: Statement[] = [
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i"),
   },
   // `学选股逻辑，不学赌博心态`, `新闻小结用俏皮风格，不用暧昧`: do one thing and, with the same verb, not the other.
-  { kind: "rule", cue: "contrast", re: /(\p{Script=Han}{1,2})[^，。；,;]{1,30}[，,]\s*(?:而)?不(?:要)?\1/u },
+  { kind: "rule", cue: "contrast", re: /(\p{Script=Han}{1,2})[^，。；,;]{1,30}[，,]\s*(?:而)?不(?:要)?\1/u, not: GUESS_RE },
   // `**流式输出**: 关闭（streaming: false）`: a labelled setting and the configuration key it sets.
-  { kind: "decision", cue: "setting", re: /^(?:\*\*|__)?[^*_:：]{1,30}(?:\*\*|__)?\s*[:：]\s*[^(（]{1,30}[（(]`?[\w.]+\s*:\s*(?:true|false|on|off|\d+|"[^"]*")`?[)）]\s*$/i },
+  { kind: "decision", cue: "setting", re: /^(?:\*\*|__)?[^*_:：]{1,30}(?:\*\*|__)?\s*[:：]\s*[^(（]{1,30}[（(]`?[A-Za-z_][\w.]*\s*:\s*(?:true|false|on|off|\d+|"[^"]*")`?[)）]\s*$/i },
   // `Timezone is **Asia/Jakarta (UTC+7)**`, `The assistant's name was chosen: **Holly**`: an attribute and the value the writer emphasized.
   {
     kind: "lesson",
@@ -510,12 +763,28 @@ const STATEMENTS: Statement[] = [
     re: /用[^，。；]{1,30}[，,]\s*成功率(?:约|大约|大概|~|≈)?\s*\d+(?:\.\d+)?\s*%|\b(?:with|using|via)\b.{1,60}\bsuccess rate (?:of |is |was )?(?:about |around |~|≈)?\d+(?:\.\d+)?\s*%/i,
     not: ONE_DAY_RE,
   },
+  // `开发时才跑完整验证`, `只在合并前跑完整测试`, `Run the full suite only before a merge`: what is done only at a given time, a way of working.
+  {
+    kind: "rule",
+    cue: "only when",
+    re: /[^，。；\s]{1,12}(?:时|的时候|之前|前|之后|以后)才(?:跑|用|做|开|执行|运行|启用|调用|部署|推送|检查|发)|只(?:在|有在)[^，。；]{1,16}(?:时|的时候|之前|前|之后|后)(?:才)?(?:跑|用|做|开|执行|运行|启用|调用|部署|推送|检查|发)|\bonly (?:run|use|enable|call|deploy|push|check|send|trigger)\b.{1,40}\b(?:when|before|after|during|if|on)\b|\b(?:run|use|enable|call|deploy|push|check|send|trigger)\b.{1,40}\bonly (?:when|before|after|during|if|on)\b/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|了|\b(?:ran|used|enabled|called|deployed|pushed|checked|sent|triggered)\b`, "i"),
+  },
+  // `匹配 40% + 薪资 25% + 城市 15%`, `relevance 40%, salary 25%, city 15%`: weights that add up to a score.
+  // A sum (`+`) is a score's weights; a plain list of percentages (`CPU 40%, 内存 30%`) is one only when it says it is a weighting.
+  {
+    kind: "decision",
+    cue: "weights",
+    // (Only sentences with three `%` at least are searched: the pattern is slow on long lines.)
+    re: /^(?=(?:[^%]*%){3})[\s\S]*?(?:(?:[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%\s*[+＋]\s*){2,}[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%|(?:权重|打分|评分|得分|排序|\b(?:weights?|weighting|scor(?:e|ing)|rank(?:ing)?)\b)[^。；;]{0,20}?(?:[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%\s*(?:[、,，/]|and)\s*){2,}[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%)/iu,
+    not: ONE_DAY_RE,
+  },
   { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
     kind: "decision",
     cue: "rejection",
-    re: /^(?:rejected|vetoed|ruled out)\s*[:：]|\b(?:user|owner|human|boss|we) (?:rejected|vetoed|ruled out)\b|\bno longer (?:use|using|rely on)\b|\bstopped using\b|否决|弃用|不再(?:使用|用)/i,
+    re: /^(?:rejected|vetoed|ruled out)\s*[:：]|\b(?:user|owner|human|boss|we) (?:rejected|vetoed|ruled out)\b|\bno longer (?:use|using|rely on|auto(?:matically)?\b|directly\b)|\bstopped using\b|否决|弃用|不再(?:使用|用|自动|直接|主动)/i,
   },
 ];
 
@@ -535,7 +804,8 @@ export function matchStatement(sentence: string): { kind: CandidateKind; text: s
   if (/^[*_]{0,2}[A-Za-z][\w ]{0,30}[*_]{0,2}\s*[:：]\s*["“「][^"”」]*\p{Script=Han}[^"”」]*["”」]\s*$/u.test(s)) return null;
   // `Pi crashed during testing, needs a power cycle` is what happened, not a limit.
   if (isOneOffEvent(s)) return null;
-  for (const st of STATEMENTS) if (st.re.test(s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
+  const written = sentence.trim().replace(/^[\s>\p{So}]+/u, "");
+  for (const st of STATEMENTS) if (st.re.test(st.raw ? written : s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
   return null;
 }
 
@@ -562,6 +832,14 @@ export function splitErrorFix(sentence: string): { error: string; fix: string } 
   const fixed = /^[*_]{0,2}([^*—–:：]{2,60}?) (?:fixed|resolved|solved|repaired)[*_]{0,2}\s*(?:[—–:：]|\s-)\s*(\S.{4,})$/i.exec(s);
   if (fixed && !/^(?:i|we|they|he|she|it|this|that)$/i.test(fixed[1]!.trim())) return { error: `${fixed[1]!.trim()} broken`, fix: fixed[2]!.trim() };
   const m = /^(.+?)\s*(?:[,;—–→]|\s-)\s*(?:so\s+|just\s+)?((?:use|switch to|go with|pick)\s+\S.*\binstead\b.*)$/i.exec(s) ?? /^(.+?)[，；,;]\s*((?:所以|因此)?(?:要|应该|需要|得|请|就|只能)?(?:改用|换成|换用|用)\S.*)$/.exec(s);
-  if (!m || !looksLikeError(m[1]!) || startsWithSwitch(m[1]!)) return null;
-  return { error: m[1]!.trim(), fix: m[2]!.trim() };
+  if (m && looksLikeError(m[1]!) && !startsWithSwitch(m[1]!)) return { error: m[1]!.trim(), fix: m[2]!.trim() };
+  // `Gateway returned 502 → restarted nginx with the new upstream`, `Push timed out — fixed by adding no_proxy`: the failure, an arrow or dash, what was done.
+  const arrow = /^(.+?)\s*(?:→|->|=>|⇒)\s*(\S.+)$/.exec(s) ?? /^(.+?)\s*(?:[—–,;:]|\s-)\s*((?:fixed|resolved|solved|worked around) (?:by|with|via)\s+\S.+)$/i.exec(s) ?? /^(.+?)\s*[，；,;—]\s*((?:通过|靠)\S+(?:解决|修复|搞定)\S*)$/.exec(s);
+  if (!arrow || !looksLikeError(arrow[1]!) || startsWithSwitch(arrow[1]!) || looksLikeError(arrow[2]!)) return null;
+  const fix = arrow[2]!.trim();
+  // What is still to be done (`→ still investigating`, `→ 待排查`) or a one-word outcome (`→ ok`) is no fix.
+  if (/^(?:still|investigating|pending|todo|tbd|need|needs|will|waiting|待|正在|继续|还在|需要|等待)/i.test(fix) || (fix.split(/\s+/).length < 2 && !/\p{Script=Han}{4,}/u.test(fix))) return null;
+  // The fix is an action (`restart nginx`, `restarted nginx`, `改用…`); an arrow between two things (`this error → check lists this fix`) maps, it fixes nothing.
+  if (!FIX_VERB_RE.test(fix) && !/^(?:fixed|resolved|solved|worked around|[a-z]{3,}ed)\b/i.test(fix) && !/^(?:通过|靠|改|换|加|删|去掉|重启|设|用|清|升级|降级|回退|关|开|装|卸载|把)/.test(fix)) return null;
+  return { error: arrow[1]!.trim(), fix };
 }

@@ -4,7 +4,7 @@ import { redactSecrets } from "../redaction/redact.js";
 import { DEFAULT_CONFIG } from "../layout.js";
 import { clip } from "../text/clip.js";
 import type { Candidate, CandidateKind } from "./candidates.js";
-import { isMood, isSlogan } from "./cues.js";
+import { isMood, isSlogan, statesItsEffect } from "./cues.js";
 import type { SummarizerOutput } from "./summarizer.js";
 
 /** Distilling: candidates (or a summarizer's answer) into concise MEMORY.md entries. */
@@ -107,7 +107,11 @@ export function distillCandidates(candidates: readonly Candidate[], options: Dis
     }
     const parts = [item.error, item.cause, item.fix].filter((x): x is Candidate => !!x);
     // A root cause says what went wrong, so a cause with its fix is a pair too (`根因：… 修复：…`).
-    if (parts.some((p) => p.cue !== null) && !(item.fix && (item.error || item.cause))) continue;
+    if (parts.some((p) => p.cue !== null) && !(item.fix && (item.error || item.cause))) {
+      // `Fixed: set reasoning: true in models.json so the <think> blocks get stripped`: a lone fix that says what it achieves teaches that.
+      if (parts.length === 1 && item.fix && statesItsEffect(item.fix.text)) out.push({ text: distillText(item.fix.text, options), kind: "lesson", tags: [...item.fix.tags], sources: [item.fix] });
+      continue;
+    }
     const text = formatErrorFix({ error: item.error?.text, cause: item.cause?.text, fix: item.fix?.text });
     out.push({ text: distillText(text, options), kind: "error", tags: [...new Set(parts.flatMap((p) => p.tags))], sources: parts });
   }
