@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { decodeCache, encodeCache, type CachedFile, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
 import {
   buildIndex,
   createIndex,
-  INDEX_VERSION,
   queryKeys,
   rankByProximity,
   searchCandidates,
@@ -92,7 +92,7 @@ export async function recallEach(options: RecallOptions, variants: readonly Reca
   const ws = openWorkspace(options);
   const thresholds = ws.config.thresholds;
   const { cache, warnings, parsed } = await refreshCache(ws.root, true, thresholds);
-  const index = indexForTerms(cache, queryKeys(options.query));
+  const index = cache.columns;
   const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchCandidates(index, options.query, search)));
   // Proximity reorders the best candidates by their texts, which the cache does not keep.
   const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed, { thresholds });
@@ -137,12 +137,11 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
   }
   const texts = new Map<string, Map<number, string>>();
   // The units of every file, built once for the session; each query only reads its terms' postings.
-  const skeleton = indexForTerms(cache, []);
+  const skeleton = unitsOfCache(cache);
   for (const [path, seg] of overlaid) {
     if (seg) skeleton.segments[path] = seg;
     else delete skeleton.segments[path];
   }
-  const starts = blockStarts(cache);
   return async (query) => {
     const search: SearchOptions = {
       limit: query.limit,
@@ -160,7 +159,7 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
       const seg = skeleton.segments[path]!;
       index.segments[path] = overlaid.has(path) ? seg : { stamp: seg.stamp, units: seg.units, postings: {} };
     }
-    addPostings(cache, index, queryKeys(query.query), starts);
+    addPostings(cache, index, queryKeys(query.query), overlaid);
     const result = searchCandidates(index, query.query, search);
     const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts, thresholds });
     const ranked = rankByProximity({ ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })) }, query.query, search.limit ?? 10);
@@ -171,47 +170,19 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
 // ---------------------------------------------------------------------------
 // The cache
 //
-// One line of JSON (version, then per file: path, stamp, source, the units'
-// line/kind/date/length, and the length of its postings block), then every
-// file's postings block, one `term\tunit,tf,unit,tf…` line per term. Unit text
-// is not kept: a hit's text is read again from its file, which is unchanged
-// since its stamp matched. A query looks up only its own terms in the blocks
-// (`\nterm\t`), so a warm recall never parses the whole index.
+// Its layout is the core's (core/search/cache-format.ts): a JSON header line
+// with each file's stamp, then the units as columns, a term directory and the
+// postings, binary. Unit text is not kept: a hit's text is read again from its
+// file, which is unchanged since its stamp matched. A query decodes only its
+// own terms' postings, so a warm recall never parses the whole index.
 
-/** Changes whenever the cache layout or the search settings change. */
-const CACHE_VERSION = `recall-cache-3|${INDEX_VERSION}`;
-
-interface CachedFile {
-  path: string;
-  stamp: string;
-  source: UnitSource;
-  lines: number[];
-  kinds: string[];
-  dates: Array<string | null>;
-  lens: number[];
-  boosts?: number[];
-  /** Length in bytes of this file's postings block in the body. */
-  size: number;
-  /** Why the file could not be read as its format; repeated as a warning until it changes. */
-  error?: string;
-  /** The hash of its text, when it was indexed within RACY_MS of its last change (see RACY_MS). */
-  hash?: string;
-}
-
-interface Cache {
-  files: CachedFile[];
-  /**
-   * All postings blocks, in file order, as UTF-8 bytes; each line starts after
-   * a `\n`. Kept as bytes: a query finds its terms with Buffer.indexOf and
-   * decodes only those lines, never the megabytes around them.
-   */
-  body: Buffer;
-}
-
-interface CacheHeader {
-  v: string;
-  files: CachedFile[];
-}
+/**
+ * The last cache this process read or wrote, with the stamp of the cache file
+ * then: a long-running process (the MCP server) answers from memory as long
+ * as the file on disk is the one it holds; each workspace file is still
+ * checked against its stamp on every call.
+ */
+let warm: { root: string; stamp: string; cache: DecodedCache } | undefined;
 
 /** A file recall reads, with what tells whether its cached units still hold. */
 type StampedFile = RecallFile & { stamp: string; /** The later of its mtime and ctime, in ms. */ changed: number };
@@ -266,32 +237,21 @@ function readRecallFile(root: string, path: string): string | null {
 }
 
 /** Reads the cache; null when missing, corrupt, truncated or of another version. */
-function readCache(root: string): Cache | null {
+function readCache(root: string): DecodedCache | null {
+  const path = join(root, RECALL_INDEX_PATH);
+  const stamp = fileStamp(path)?.signature;
+  if (stamp === undefined) return null;
+  if (warm && warm.root === root && warm.stamp === stamp) return warm.cache;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(join(root, RECALL_INDEX_PATH));
+    bytes = readFileSync(path);
   } catch {
     return null;
   }
-  const nl = bytes.indexOf(NL);
-  if (nl < 0) return null;
-  let header: CacheHeader;
-  try {
-    header = JSON.parse(bytes.toString("utf8", 0, nl)) as CacheHeader;
-  } catch {
-    return null;
-  }
-  if (!header || header.v !== CACHE_VERSION || !Array.isArray(header.files)) return null;
-  let total = 0;
-  for (const f of header.files) {
-    if (!f || typeof f.path !== "string" || !Array.isArray(f.lines) || typeof f.size !== "number") return null;
-    if (f.kinds.length !== f.lines.length || f.dates.length !== f.lines.length || f.lens.length !== f.lines.length) return null;
-    total += f.size;
-  }
-  // The body starts at the header's line break so that every term line follows a `\n`.
-  const body = bytes.subarray(nl);
-  if (body.length !== total + 1) return null;
-  return { files: header.files, body };
+  const cache = decodeCache(bytes);
+  // Stamped before it was read: a cache replaced meanwhile is simply read again next time.
+  if (cache) warm = { root, stamp, cache };
+  return cache;
 }
 
 /**
@@ -303,50 +263,43 @@ async function refreshCache(
   root: string,
   save = true,
   thresholds: Partial<StrategyThresholds> = {},
-): Promise<{ cache: Cache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
+): Promise<{ cache: DecodedCache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
   const files = listFiles(root, thresholds);
   const old = readCache(root);
-  const oldByPath = new Map<string, { file: CachedFile; start: number }>();
-  if (old) {
-    let at = 1;
-    for (const f of old.files) {
-      oldByPath.set(f.path, { file: f, start: at });
-      at += f.size;
-    }
-  }
+  const oldByPath = new Map<string, number>();
+  if (old) old.files.forEach((f, i) => oldByPath.set(f.path, i));
   const warnings: string[] = [];
   /** Units parsed now that are costly to parse again for a hit's text (strategies.json: every problem's solutions ranked). */
   const parsed = new Map<string, MemoryUnit[]>();
-  const kept: CachedFile[] = [];
-  const blocks: Buffer[] = [Buffer.from("\n")];
+  const parts: CachePart[] = [];
   let changed = !old || old.files.length !== files.length;
   // File times are compared with the file system's clock, not this process's (a skewed or faked clock, a network file system).
   let clock: number | undefined;
   const now = () => (clock ??= fileSystemNow(existsSync(join(root, BRAIN_DIR)) ? join(root, BRAIN_DIR) : root));
   for (const f of files) {
-    const prev = oldByPath.get(f.path);
+    const at = oldByPath.get(f.path);
+    const prev = at === undefined ? undefined : old!.files[at]!;
     let text: string | null | undefined;
-    if (prev && prev.file.stamp === f.stamp && prev.file.source === f.source) {
+    if (prev && prev.stamp === f.stamp && prev.source === f.source) {
       let same = true;
-      if (prev.file.hash !== undefined) {
+      if (prev.hash !== undefined) {
         // Racy when indexed: its stamp alone cannot vouch for it.
         try {
           text = readRecallFile(root, f.path);
         } catch {
           text = null;
         }
-        same = text !== null && textHash(text) === prev.file.hash;
+        same = text !== null && textHash(text) === prev.hash;
       }
       if (same) {
-        let file = prev.file;
+        let file = prev;
         if (file.hash !== undefined && f.changed < now() - RACY_MS) {
           // Old enough now: its stamp vouches for it from here on.
           file = { ...file };
           delete file.hash;
           changed = true;
         }
-        kept.push(file);
-        blocks.push(old!.body.subarray(prev.start, prev.start + prev.file.size));
+        parts.push({ file, from: old!, index: at! });
         if (file.error) warnings.push(file.error);
         continue;
       }
@@ -362,20 +315,24 @@ async function refreshCache(
       error = `${f.path} left out of recall: ${(err as Error).message}`;
       warnings.push(error);
     }
-    const { file, block } = encodeFile(f, units);
+    const segment = units.length ? buildIndex(units).segments[f.path]! : null;
+    const file: CachedFile = { path: f.path, stamp: f.stamp, source: f.source, units: segment?.units.length ?? 0 };
+    if (segment?.units.some((u) => u.boost !== 1)) file.boosts = segment.units.map((u) => u.boost);
     if (error) file.error = error;
     if (typeof text === "string" && f.changed >= now() - RACY_MS) file.hash = textHash(text);
-    kept.push(file);
-    blocks.push(block);
+    parts.push({ file, segment });
   }
-  // The same files in another order need the blocks in that order.
-  if (!changed && old!.files.some((f, i) => f.path !== kept[i]!.path)) changed = true;
-  // Unchanged, the body read from disk serves as is: no copy of megabytes.
-  const cache: Cache = { files: kept, body: changed ? Buffer.concat(blocks) : old!.body };
-  if (changed && save) {
-    const header: CacheHeader = { v: CACHE_VERSION, files: kept };
+  // The same files in another order need the units in that order.
+  if (!changed && parts.some((p, i) => !("from" in p) || p.index !== i)) changed = true;
+  if (!changed) return { cache: old!, warnings, parsed };
+  const bytes = encodeCache(parts);
+  const cache = decodeCache(bytes)!;
+  if (save) {
+    const path = join(root, RECALL_INDEX_PATH);
     try {
-      writeFileAtomic(root, join(root, RECALL_INDEX_PATH), Buffer.concat([Buffer.from(JSON.stringify(header)), cache.body]));
+      writeFileAtomic(root, path, bytes);
+      const stamp = fileStamp(path)?.signature;
+      if (stamp) warm = { root, stamp, cache };
     } catch {
       // A read-only workspace still gets answers; the next call just parses again.
     }
@@ -383,151 +340,38 @@ async function refreshCache(
   return { cache, warnings, parsed };
 }
 
-/** One file's units as cache metadata plus its postings block. */
-function encodeFile(f: StampedFile, units: MemoryUnit[]): { file: CachedFile; block: Buffer } {
-  const seg: IndexSegment | undefined = units.length ? buildIndex(units).segments[f.path] : undefined;
-  const stored = seg?.units ?? [];
-  let text = "";
-  if (seg) {
-    for (const term in seg.postings) {
-      // Tokens never hold whitespace; a term that did could not be looked up by line.
-      if (term.includes("\t") || term.includes("\n")) continue;
-      const list = seg.postings[term]!;
-      let line = `${term}\t${list[0]},${numberText(list[1]!)}`;
-      for (let i = 2; i < list.length; i += 2) line += `,${list[i]},${numberText(list[i + 1]!)}`;
-      text += `${line}\n`;
-    }
-  }
-  const block = Buffer.from(text);
-  const file: CachedFile = {
-    path: f.path,
-    stamp: f.stamp,
-    source: f.source,
-    lines: stored.map((u) => u.line),
-    kinds: stored.map((u) => u.kind),
-    dates: stored.map((u) => u.date),
-    lens: stored.map((u) => u.len),
-    size: block.length,
-  };
-  if (stored.some((u) => u.boost !== 1)) file.boosts = stored.map((u) => u.boost);
-  return { file, block };
-}
-
-/** A weight as `join` writes it; the few weights a workspace has are converted once. */
-const numberTexts = new Map<number, string>();
-function numberText(n: number): string {
-  let t = numberTexts.get(n);
-  if (t === undefined) {
-    if (numberTexts.size >= 10_000) numberTexts.clear();
-    numberTexts.set(n, (t = String(n)));
-  }
-  return t;
-}
-
-/**
- * A search index holding every unit (for the corpus statistics BM25 needs)
- * but only the postings of `terms`: the rest of the cache is never parsed.
- */
-function indexForTerms(cache: Cache, terms: readonly string[]): SearchIndex {
+/** The units of every file of the cache as an object index, without postings (see addPostings). */
+function unitsOfCache(cache: DecodedCache): SearchIndex {
   const index = createIndex();
-  const starts: number[] = [];
-  let at = 1;
-  for (const f of cache.files) {
-    starts.push(at);
-    at += f.size;
-    if (f.lines.length === 0) continue;
-    index.segments[f.path] = {
-      stamp: f.stamp,
-      units: f.lines.map((line, i) => ({
-        line,
-        kind: f.kinds[i]!,
-        source: f.source,
-        date: f.dates[i] ?? null,
-        text: "",
-        boost: f.boosts?.[i] ?? 1,
-        len: f.lens[i]!,
-      })),
-      postings: {},
-    };
-  }
-  addPostings(cache, index, terms, starts);
+  const c = cache.columns;
+  cache.files.forEach((f, fi) => {
+    if (f.units === 0) return;
+    const start = cache.starts[fi]!;
+    const units = [];
+    for (let u = start; u < start + f.units; u++) {
+      units.push({ line: c.lines[u]!, kind: c.kinds[c.kindOf[u]!]!, source: f.source, date: c.dates[c.dateOf[u]!] ?? null, text: "", boost: c.boosts?.[u] ?? 1, len: c.lens[u]! });
+    }
+    index.segments[f.path] = { stamp: f.stamp, units, postings: {} };
+  });
   return index;
 }
 
-/** Where each file's postings block starts in the cache body. */
-function blockStarts(cache: Cache): number[] {
-  const starts: number[] = [];
-  let at = 1;
-  for (const f of cache.files) {
-    starts.push(at);
-    at += f.size;
-  }
-  return starts;
-}
-
-/** Reads the postings of `terms` from the cache into the index's segments (those it holds with empty postings). */
-function addPostings(cache: Cache, index: SearchIndex, terms: readonly string[], starts: readonly number[]): void {
-  const { body } = cache;
+/** Reads the postings of `terms` from the cache into the index's segments, except those of `own` (files given in an overlay keep their own). */
+function addPostings(cache: DecodedCache, index: SearchIndex, terms: readonly string[], own: ReadonlyMap<string, unknown>): void {
+  const { paths, starts } = cache.columns;
   for (const term of new Set(terms)) {
-    const needle = Buffer.from(`\n${term}\t`);
-    for (let pos = body.indexOf(needle); pos >= 0; pos = body.indexOf(needle, pos + 1)) {
-      const fi = fileAt(starts, pos + 1);
-      const seg = index.segments[cache.files[fi]!.path];
-      if (!seg) continue;
-      seg.postings[term] = parseNumbers(body, pos + needle.length);
+    const list = cache.columns.postings(term);
+    if (!list) continue;
+    let f = 0;
+    for (let i = 0; i < list.length; i += 2) {
+      const u = list[i]!;
+      while (starts[f + 1]! <= u) f++;
+      const seg = index.segments[paths[f]!];
+      if (!seg || own.has(paths[f]!)) continue;
+      if (!Object.hasOwn(seg.postings, term)) seg.postings[term] = [];
+      seg.postings[term]!.push(u - starts[f]!, list[i + 1]!);
     }
   }
-}
-
-const NL = 0x0a;
-const COMMA = 0x2c;
-const DOT = 0x2e;
-const MINUS = 0x2d;
-
-/**
- * The comma-separated numbers from `from` to the end of the line. Parsed from
- * the bytes directly: a common term's line holds thousands of numbers, and
- * decoding and splitting it would cost more than the search itself.
- */
-function parseNumbers(buf: Buffer, from: number): number[] {
-  const out: number[] = [];
-  let int = 0;
-  let frac = 0;
-  let scale = 0;
-  let sign = 1;
-  let seen = false;
-  for (let i = from; ; i++) {
-    const c = i < buf.length ? buf[i]! : NL;
-    if (c === COMMA || c === NL) {
-      if (seen) out.push(sign * (scale ? int + frac / scale : int));
-      if (c === NL) return out;
-      int = frac = scale = 0;
-      sign = 1;
-      seen = false;
-    } else if (c === DOT) {
-      scale = 1;
-    } else if (c === MINUS) {
-      sign = -1;
-    } else {
-      seen = true;
-      if (scale) {
-        frac = frac * 10 + (c - 48);
-        scale *= 10;
-      } else int = int * 10 + (c - 48);
-    }
-  }
-}
-
-/** Index of the file whose block holds body offset `pos`. */
-function fileAt(starts: readonly number[], pos: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**
