@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { decodeCache, encodeCache, type CachedFile, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
+import { cacheLayout, decodeCache, encodeCache, type CachedFile, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
 import {
   buildIndex,
   createIndex,
@@ -81,6 +81,18 @@ export type RecallVariant = Pick<RecallOptions, "limit" | "kind" | "since" | "so
  * looked up once, and each file a hit cites is read once.
  */
 export async function recallEach(options: RecallOptions, variants: readonly RecallVariant[]): Promise<RecallResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recallOnce(options, variants);
+    } catch (err) {
+      // The cache was replaced by another process in the moment between reading its directory and its postings.
+      if (!(err instanceof CacheChanged) || attempt === 3) throw err;
+      warm = undefined;
+    }
+  }
+}
+
+async function recallOnce(options: RecallOptions, variants: readonly RecallVariant[]): Promise<RecallResult[]> {
   const searches = variants.map((v): SearchOptions => {
     const o = { ...options, ...v };
     return { limit: o.limit, kind: o.kind, since: o.since, source: o.source, recency: o.recency, minTermShare: o.minTermShare, explain: o.explain };
@@ -121,7 +133,7 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
   const ws = openWorkspace(options);
   const overlay: FileOverlay = options.overlay ?? new Map();
   const thresholds = ws.config.thresholds;
-  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true, thresholds);
+  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true, thresholds, true);
   const overlaid = new Map<string, IndexSegment | null>();
   for (const [path, text] of overlay) {
     const source = sourceOfPath(path);
@@ -236,23 +248,79 @@ function readRecallFile(root: string, path: string): string | null {
   return path.endsWith(".gz") ? readDailyLog(root, { path, gzipped: true }) : readTextIfExists(join(root, path), path);
 }
 
-/** Reads the cache; null when missing, corrupt, truncated or of another version. */
-function readCache(root: string): DecodedCache | null {
+/** The cache file was replaced while a query read its postings: the query starts again. */
+class CacheChanged extends Error {}
+
+/** The stamp of an open file, as fileStamp gives it for its path. */
+function openStamp(fd: number): string {
+  const st = fstatSync(fd, { bigint: true });
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+}
+
+/**
+ * Reads the cache; null when missing, corrupt, truncated or of another
+ * version. Only its header, units and term directory are read; a term's
+ * postings are read when a query asks for them (`whole`: all of it, for a
+ * rewrite).
+ */
+function readCache(root: string, whole = false): DecodedCache | null {
   const path = join(root, RECALL_INDEX_PATH);
   const stamp = fileStamp(path)?.signature;
   if (stamp === undefined) return null;
-  if (warm && warm.root === root && warm.stamp === stamp) return warm.cache;
-  let bytes: Buffer;
+  if (warm && warm.root === root && warm.stamp === stamp && (warm.cache.complete || !whole)) return warm.cache;
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, "r");
   } catch {
     return null;
   }
-  const cache = decodeCache(bytes);
-  // Stamped before it was read: a cache replaced meanwhile is simply read again next time.
-  if (cache) warm = { root, stamp, cache };
-  return cache;
+  try {
+    const opened = openStamp(fd);
+    if (opened !== stamp) return null;
+    const size = Number(fstatSync(fd).size);
+    const readAt = (from: number, to: number) => {
+      const bytes = new Uint8Array(to - from);
+      let got = 0;
+      while (got < bytes.length) {
+        const n = readSync(fd, bytes, got, bytes.length - got, from + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return got === bytes.length ? bytes : bytes.subarray(0, got);
+    };
+    let head = readAt(0, Math.min(size, 1 << 18));
+    for (let want = 1 << 19; head.indexOf(NL) < 0 && head.length < size; want *= 2) head = readAt(0, Math.min(size, want));
+    const layout = cacheLayout(head);
+    if (!layout || layout.size !== size) return null;
+    const prefix = whole ? readAt(0, size) : head.length >= layout.postingsAt ? head.subarray(0, layout.postingsAt) : readAt(0, layout.postingsAt);
+    // Postings read later come from the same file, or the query starts again (see recallEach).
+    const cache = decodeCache(prefix, (from, to) => {
+      const again = openSync(path, "r");
+      try {
+        if (openStamp(again) !== stamp) throw new CacheChanged();
+        const bytes = new Uint8Array(to - from);
+        let got = 0;
+        while (got < bytes.length) {
+          const n = readSync(again, bytes, got, bytes.length - got, from + got);
+          if (n === 0) throw new CacheChanged();
+          got += n;
+        }
+        return bytes;
+      } finally {
+        closeSync(again);
+      }
+    });
+    if (cache) warm = { root, stamp, cache };
+    return cache;
+  } catch (err) {
+    if (err instanceof CacheChanged) throw err;
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
+
+const NL = 0x0a;
 
 /**
  * Brings the cache up to date with the workspace: parses only files whose
@@ -263,9 +331,11 @@ async function refreshCache(
   root: string,
   save = true,
   thresholds: Partial<StrategyThresholds> = {},
+  /** Every posting in memory: for a session of many queries, which must not read a cache another process may replace meanwhile. */
+  whole = false,
 ): Promise<{ cache: DecodedCache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
   const files = listFiles(root, thresholds);
-  const old = readCache(root);
+  let old = readCache(root, whole);
   const oldByPath = new Map<string, number>();
   if (old) old.files.forEach((f, i) => oldByPath.set(f.path, i));
   const warnings: string[] = [];
@@ -325,6 +395,15 @@ async function refreshCache(
   // The same files in another order need the units in that order.
   if (!changed && parts.some((p, i) => !("from" in p) || p.index !== i)) changed = true;
   if (!changed) return { cache: old!, warnings, parsed };
+  if (old && !old.complete) {
+    // A rewrite copies the unchanged files' postings: all of them are read now.
+    const all = readCache(root, true);
+    const same = all && all.files.length === old.files.length && all.files.every((f, i) => f.path === old!.files[i]!.path && f.stamp === old!.files[i]!.stamp);
+    // Replaced meanwhile by another process: start again from the cache as it is now.
+    if (!same) return refreshCache(root, save, thresholds, whole);
+    for (const p of parts) if ("from" in p) p.from = all;
+    old = all;
+  }
   const bytes = encodeCache(parts);
   const cache = decodeCache(bytes)!;
   if (save) {

@@ -59,6 +59,10 @@ interface CacheHeader {
   text: number;
   /** Postings pairs. */
   pairs: number;
+  /** The sum of the units' weighted lengths, in unit order. */
+  total: number;
+  /** The newest date of any unit. */
+  newest: string | null;
 }
 
 /** A cache read back: its files, the index as columns, and what a rebuild reuses. */
@@ -67,6 +71,8 @@ export interface DecodedCache {
   columns: ColumnIndex;
   /** The first unit of each file (files.length + 1 entries). */
   starts: Uint32Array;
+  /** Whether it holds every posting in memory (else they are read on demand; a rewrite needs them all). */
+  complete: boolean;
   /** @internal */ terms: number;
   /** @internal */ termAt: Uint32Array;
   /** @internal */ postAt: Uint32Array;
@@ -88,8 +94,16 @@ function hashBytes(bytes: Uint8Array, from = 0, to = bytes.length): number {
 
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
 
-/** Reads a cache; null when it is not a whole cache of this version (missing parts, another version, corrupt). */
-export function decodeCache(bytes: Uint8Array): DecodedCache | null {
+/** Where a cache's parts are, from its header line. */
+export interface CacheLayout {
+  /** Byte offset of the postings: everything before it is what every query reads. */
+  postingsAt: number;
+  /** The whole file's size in bytes. */
+  size: number;
+}
+
+/** The header and layout of a cache from its first bytes (its header line at least); null when not a cache of this version. */
+export function cacheLayout(bytes: Uint8Array): (CacheLayout & { header: CacheHeader; bodyAt: number; units: number }) | null {
   const nl = bytes.indexOf(0x0a);
   if (nl < 0) return null;
   let header: CacheHeader;
@@ -102,17 +116,32 @@ export function decodeCache(bytes: Uint8Array): DecodedCache | null {
   const { terms, slots, text, pairs } = header;
   if (![terms, slots, text, pairs].every((n) => Number.isInteger(n) && n >= 0)) return null;
   if (slots & (slots - 1)) return null;
+  if (typeof header.total !== "number" || (header.newest !== null && typeof header.newest !== "string")) return null;
   let units = 0;
   for (const f of header.files) {
     if (!f || typeof f.path !== "string" || typeof f.stamp !== "string" || typeof f.source !== "string" || !Number.isInteger(f.units) || f.units < 0) return null;
     if (f.boosts !== undefined && (!Array.isArray(f.boosts) || f.boosts.length !== f.units)) return null;
     units += f.units;
   }
-  let at = nl + 1;
-  at += pad8(at);
-  const sizes = [units * 8, units * 4, units * 4, units * 4, slots * 4, (terms + 1) * 4, (terms + 1) * 4, text + pad8(text), pairs * 8];
-  const total = sizes.reduce((a, b) => a + b, at);
-  if (bytes.length !== total) return null;
+  const bodyAt = nl + 1 + pad8(nl + 1);
+  const postingsAt = bodyAt + units * 20 + slots * 4 + (terms + 1) * 8 + text + pad8(text);
+  return { header, bodyAt, units, postingsAt, size: postingsAt + pairs * 8 };
+}
+
+/**
+ * Reads a cache; null when it is not a whole cache of this version (missing
+ * parts, another version, corrupt). `bytes` is the whole file, or its first
+ * `postingsAt` bytes and `readPostings` the rest on demand (file offsets `from`
+ * to `to`): a query then reads only its own terms' postings.
+ */
+export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to: number) => Uint8Array): DecodedCache | null {
+  const layout = cacheLayout(bytes);
+  if (!layout) return null;
+  const { header, units, postingsAt, size } = layout;
+  const { terms, slots, text, pairs } = header;
+  const complete = bytes.length === size;
+  if (!complete && !(bytes.length === postingsAt && readPostings)) return null;
+  let at = layout.bodyAt;
   // Typed views need aligned offsets; a buffer that does not give them is copied once.
   if (bytes.byteOffset % 8) bytes = bytes.slice();
   const { buffer, byteOffset } = bytes;
@@ -129,7 +158,7 @@ export function decodeCache(bytes: Uint8Array): DecodedCache | null {
   const termAt = take((b, o, n) => new Uint32Array(b, o, n), terms + 1, (terms + 1) * 4);
   const postAt = take((b, o, n) => new Uint32Array(b, o, n), terms + 1, (terms + 1) * 4);
   const termText = take((b, o, n) => new Uint8Array(b, o, n), text, text + pad8(text));
-  const postings = take((b, o, n) => new Int32Array(b, o, n), pairs * 2, pairs * 8);
+  const postings = complete ? take((b, o, n) => new Int32Array(b, o, n), pairs * 2, pairs * 8) : new Int32Array(0);
   if (termAt[terms] !== text || postAt[terms] !== pairs) return null;
   for (let u = 0; u < units; u++) if (kindOf[u]! >= header.kinds.length || dateOf[u]! >= header.dates.length) return null;
 
@@ -179,6 +208,7 @@ export function decodeCache(bytes: Uint8Array): DecodedCache | null {
     lens,
     boosts,
     texts: null,
+    totals: { lens: header.total, newestDate: header.newest },
     postings(term) {
       if (memo.has(term)) return memo.get(term);
       const t = find(term);
@@ -188,11 +218,19 @@ export function decodeCache(bytes: Uint8Array): DecodedCache | null {
         const to = postAt[t + 1]!;
         if (from < to && to <= pairs) {
           list = new Float64Array((to - from) * 2);
-          for (let i = from * 2, o = 0; i < to * 2; i += 2, o += 2) {
-            const u = postings[i]!;
+          let src = postings;
+          let first = from * 2;
+          if (!complete) {
+            let chunk = readPostings!(postingsAt + from * 8, postingsAt + to * 8);
+            if (chunk.byteOffset % 4) chunk = chunk.slice();
+            src = new Int32Array(chunk.buffer, chunk.byteOffset, (to - from) * 2);
+            first = 0;
+          }
+          for (let i = first, o = 0; o < list.length; i += 2, o += 2) {
+            const u = src[i]!;
             // A unit past the end is a damaged cache: it is left out rather than misread.
             list[o] = u >= 0 && u < units ? u : 0;
-            list[o + 1] = postings[i + 1]! / 1000;
+            list[o + 1] = src[i + 1]! / 1000;
           }
         }
       }
@@ -202,7 +240,7 @@ export function decodeCache(bytes: Uint8Array): DecodedCache | null {
       return list;
     },
   };
-  return { files: header.files, columns, starts, terms, termAt, postAt, text: termText, pairs: postings, kindOf, dateOf };
+  return { files: header.files, columns, starts, complete, terms, termAt, postAt, text: termText, pairs: postings, kindOf, dateOf };
 }
 
 /** One file of a cache being written: unchanged from an older cache, or indexed now. */
@@ -265,6 +303,7 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
       old = p.from;
       remap = new Int32Array(old.columns.lens.length).fill(-1);
     } else if (old !== p.from) throw new Error("encodeCache: files from two caches");
+    if (!old.complete) throw new Error("encodeCache: a cache read in part");
     if (p.index < lastFrom) inOrder = false;
     lastFrom = p.index;
     const from = old.starts[p.index]!;
@@ -360,7 +399,11 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   const text = new Uint8Array(textSize + pad8(textSize));
   termBytes.forEach((bytes, t) => text.set(bytes, termAt[t]!));
 
-  const header: CacheHeader = { v: CACHE_VERSION, files, kinds: [...kinds.keys()], dates: [...dates.keys()], terms, slots, text: textSize, pairs: used / 2 };
+  let total = 0;
+  for (let u = 0; u < units; u++) total += lens[u]!;
+  let newest: string | null = null;
+  for (const d of dates.keys()) if (d && (newest === null || d > newest)) newest = d;
+  const header: CacheHeader = { v: CACHE_VERSION, files, kinds: [...kinds.keys()], dates: [...dates.keys()], terms, slots, text: textSize, pairs: used / 2, total, newest };
   const head = encoder.encode(JSON.stringify(header));
   const headSize = head.length + 1 + pad8(head.length + 1);
   const sections: Uint8Array[] = [

@@ -454,8 +454,11 @@ function statsOf(ci: ColumnIndex): IndexStats {
   const units = ci.starts[ci.paths.length] ?? 0;
   let total = 0;
   let newestDate: string | null = null;
-  for (let u = 0; u < units; u++) total += ci.lens[u]!;
-  for (const d of ci.dates) if (d && (newestDate === null || d > newestDate)) newestDate = d;
+  if (ci.totals) ({ lens: total, newestDate } = ci.totals);
+  else {
+    for (let u = 0; u < units; u++) total += ci.lens[u]!;
+    for (const d of ci.dates) if (d && (newestDate === null || d > newestDate)) newestDate = d;
+  }
   s = { units, avgLen: units ? total / units : 1, newestDate };
   statsCache.set(ci, s);
   return s;
@@ -488,6 +491,8 @@ export interface ColumnIndex {
   boosts: ArrayLike<number> | null;
   /** Each unit's text, when the index holds them (recall's cache does not: hits then carry ""). */
   texts: ReadonlyArray<string> | null;
+  /** The sum of `lens` in unit order and the newest date, when known beforehand (else they are counted). */
+  totals?: { lens: number; newestDate: string | null };
   /**
    * A term's postings, `[unit, weighted tf, unit, weighted tf, …]` with units
    * in ascending order (a negative tf as in IndexSegment), or undefined when no unit holds it.
@@ -629,7 +634,21 @@ export function searchCandidates(index: SearchIndex | ColumnIndex, query: string
   }
   const pathOf = (slot: number) => ci.paths[fileOf(ci, scored.ids[slot]!)]!;
   const lineOf = (slot: number) => ci.lines[scored.ids[slot]!]!;
-  const best = firstInOrder(order, Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0), (a, b) => rank(a, b) || pathOf(a).localeCompare(pathOf(b)) || lineOf(a) - lineOf(b));
+  // Units of equal rank in different files are ordered as their paths' localeCompare orders them (one collator, made when first needed).
+  let collator: Intl.Collator | undefined;
+  const byPath = (a: number, b: number) => {
+    const fa = fileOf(ci, scored.ids[a]!);
+    const fb = fileOf(ci, scored.ids[b]!);
+    return fa === fb ? 0 : (collator ??= new Intl.Collator()).compare(ci.paths[fa]!, ci.paths[fb]!);
+  };
+  const { direct: isDirect, scores } = scored;
+  const best = firstInOrder(
+    order,
+    Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0),
+    (a, b) => rank(a, b) || byPath(a, b) || lineOf(a) - lineOf(b),
+    // Most units rank below the last kept one by score alone.
+    (a, last) => isDirect[last]! > isDirect[a]! || (isDirect[last] === isDirect[a] && scores[last]! > scores[a]!),
+  );
   const hits = best.map((slot): SearchCandidate => {
     const u = scored.ids[slot]!;
     const direct = scored.direct[slot] === 1;
@@ -716,12 +735,14 @@ interface Scored {
 /**
  * The first `n` of `items` as a stable sort by `cmp` would order them, without
  * sorting them all: a query for common words scores tens of thousands of units.
+ * `below(a, b)`, when given, is a quick test that `a` comes after `b` (true
+ * only when `cmp(a, b) > 0`).
  */
-function firstInOrder<T>(items: ArrayLike<T>, n: number, cmp: (a: T, b: T) => number): T[] {
+function firstInOrder<T>(items: ArrayLike<T>, n: number, cmp: (a: T, b: T) => number, below?: (a: T, b: T) => boolean): T[] {
   const best: T[] = [];
   for (let k = 0; k < items.length; k++) {
     const item = items[k]!;
-    if (best.length === n && cmp(item, best[n - 1]!) >= 0) continue;
+    if (best.length === n && ((below && below(item, best[n - 1]!)) || cmp(item, best[n - 1]!) >= 0)) continue;
     // After every item it does not come before: equal items keep their order.
     let lo = 0;
     let hi = best.length;
