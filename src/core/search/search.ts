@@ -626,29 +626,30 @@ export function searchCandidates(index: SearchIndex | ColumnIndex, query: string
   const scored = scoreTerms(ci, stats, weights, unique.length, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen, options.explain ?? false);
 
   const rank = (x: number, y: number) => byRank(scored, x, y);
-  let order: ArrayLike<number> = Int32Array.from({ length: scored.count }, (_, i) => i);
+  let order: ArrayLike<number> | null = null;
   if (options.recency) {
     // Units recency brings level keep their order by score before it.
-    order = Array.from(order).sort(rank);
+    const sorted = new Array<number>(scored.count);
+    for (let i = 0; i < scored.count; i++) sorted[i] = i;
+    order = sorted.sort(rank);
     applyRecency(ci, scored, options, stats);
   }
   const pathOf = (slot: number) => ci.paths[fileOf(ci, scored.ids[slot]!)]!;
   const lineOf = (slot: number) => ci.lines[scored.ids[slot]!]!;
   // Units of equal rank in different files are ordered as their paths' localeCompare orders them (one collator, made when first needed).
+  // Ties come in runs against the same kept unit: each pair of files is compared once.
   let collator: Intl.Collator | undefined;
+  const compared = new Map<number, number>();
   const byPath = (a: number, b: number) => {
     const fa = fileOf(ci, scored.ids[a]!);
     const fb = fileOf(ci, scored.ids[b]!);
-    return fa === fb ? 0 : (collator ??= new Intl.Collator()).compare(ci.paths[fa]!, ci.paths[fb]!);
+    if (fa === fb) return 0;
+    const key = fa * ci.paths.length + fb;
+    let c = compared.get(key);
+    if (c === undefined) compared.set(key, (c = (collator ??= new Intl.Collator()).compare(ci.paths[fa]!, ci.paths[fb]!)));
+    return c;
   };
-  const { direct: isDirect, scores } = scored;
-  const best = firstInOrder(
-    order,
-    Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0),
-    (a, b) => rank(a, b) || byPath(a, b) || lineOf(a) - lineOf(b),
-    // Most units rank below the last kept one by score alone.
-    (a, last) => isDirect[last]! > isDirect[a]! || (isDirect[last] === isDirect[a] && scores[last]! > scores[a]!),
-  );
+  const best = bestSlots(scored, order, Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0), (a, b) => rank(a, b) || byPath(a, b) || lineOf(a) - lineOf(b));
   const hits = best.map((slot): SearchCandidate => {
     const u = scored.ids[slot]!;
     const direct = scored.direct[slot] === 1;
@@ -733,16 +734,25 @@ interface Scored {
 }
 
 /**
- * The first `n` of `items` as a stable sort by `cmp` would order them, without
- * sorting them all: a query for common words scores tens of thousands of units.
- * `below(a, b)`, when given, is a quick test that `a` comes after `b` (true
- * only when `cmp(a, b) > 0`).
+ * The first `n` slots of `scored` (in `order`, else slot order) as a stable
+ * sort by `cmp` would order them, without sorting them all: a query for
+ * common words scores tens of thousands of units. `cmp` must rank by
+ * {@link byRank} first: a slot below the last kept one by that alone is
+ * passed over without calling it.
  */
-function firstInOrder<T>(items: ArrayLike<T>, n: number, cmp: (a: T, b: T) => number, below?: (a: T, b: T) => boolean): T[] {
-  const best: T[] = [];
-  for (let k = 0; k < items.length; k++) {
-    const item = items[k]!;
-    if (best.length === n && ((below && below(item, best[n - 1]!)) || cmp(item, best[n - 1]!) >= 0)) continue;
+function bestSlots(scored: Scored, order: ArrayLike<number> | null, n: number, cmp: (a: number, b: number) => number): number[] {
+  const { direct, scores } = scored;
+  const best: number[] = [];
+  const total = order ? order.length : scored.count;
+  let lastDirect = 0;
+  let lastScore = 0;
+  for (let k = 0; k < total; k++) {
+    const item = order ? order[k]! : k;
+    if (best.length === n) {
+      const d = direct[item]!;
+      if (d < lastDirect || (d === lastDirect && scores[item]! < lastScore)) continue;
+      if (cmp(item, best[n - 1]!) >= 0) continue;
+    }
     // After every item it does not come before: equal items keep their order.
     let lo = 0;
     let hi = best.length;
@@ -753,6 +763,9 @@ function firstInOrder<T>(items: ArrayLike<T>, n: number, cmp: (a: T, b: T) => nu
     }
     best.splice(lo, 0, item);
     if (best.length > n) best.pop();
+    const last = best[best.length - 1]!;
+    lastDirect = direct[last]!;
+    lastScore = scores[last]!;
   }
   return best;
 }
@@ -891,6 +904,7 @@ function scoreTerms(
       out.parts.set(ui, { words: base - when, when, neighbours: s - base, speaker: said, boost, recency: 1, proximity: 1, direct, terms });
     }
   };
+  const sequentialSource = Uint8Array.from(ci.sources, (s) => (SEQUENTIAL_SOURCES.has(s) ? 1 : 0));
   const files = ci.paths.length;
   for (let f = 0; f < files; f++) {
     const start = ci.starts[f]!;
@@ -901,7 +915,7 @@ function scoreTerms(
       for (let u = start; u < end && !any; u++) any = sources.has(ci.sources[ci.sourceOf[u]!]!);
       if (!any) continue;
     }
-    smoothNeighbours(ci, start, end, acc, flags, emit);
+    smoothNeighbours(ci, start, end, acc, flags, sequentialSource, emit);
   }
   return out;
 }
@@ -924,21 +938,21 @@ const SEQUENTIAL_SOURCES = new Set<UnitSource>(["log", "queue"]);
  * found even when it shares no word with the query. Units of other sources
  * keep their own score.
  */
-function smoothNeighbours(ci: ColumnIndex, start: number, end: number, acc: Float64Array, flags: Uint8Array, emit: (ui: number, score: number) => void): void {
+function smoothNeighbours(ci: ColumnIndex, start: number, end: number, acc: Float64Array, flags: Uint8Array, sequentialSource: Uint8Array, emit: (ui: number, score: number) => void): void {
   const lambda = SEARCH_SETTINGS.neighbour;
-  const touched = (j: number) => j >= start && j < end && (flags[j]! & TOUCHED) !== 0;
+  const { sourceOf } = ci;
   if (lambda <= 0) {
-    for (let j = start; j < end; j++) if (touched(j)) emit(j, acc[j]!);
+    for (let j = start; j < end; j++) if (flags[j]! & TOUCHED) emit(j, acc[j]!);
     return;
   }
-  const sequential = (j: number) => SEQUENTIAL_SOURCES.has(ci.sources[ci.sourceOf[j]!]!);
   // Every unit next to (or itself) a unit the query's terms reached.
   for (let j = start; j < end; j++) {
-    if (!touched(j - 1) && !touched(j) && !touched(j + 1)) continue;
+    const near = (flags[j]! & TOUCHED) !== 0 || (j > start && (flags[j - 1]! & TOUCHED) !== 0) || (j + 1 < end && (flags[j + 1]! & TOUCHED) !== 0);
+    if (!near) continue;
     let score = acc[j]!;
-    if (sequential(j)) {
-      if (j > start && sequential(j - 1)) score += lambda * acc[j - 1]!;
-      if (j + 1 < end && sequential(j + 1)) score += lambda * acc[j + 1]!;
+    if (sequentialSource[sourceOf[j]!]) {
+      if (j > start && sequentialSource[sourceOf[j - 1]!]) score += lambda * acc[j - 1]!;
+      if (j + 1 < end && sequentialSource[sourceOf[j + 1]!]) score += lambda * acc[j + 1]!;
     }
     if (score > 0) emit(j, score);
   }
