@@ -103,13 +103,12 @@ async function recallOnce(options: RecallOptions, variants: readonly RecallVaria
   if (checked.every((c) => c.reason)) return checked.map((c) => ({ ...c, warnings: [] }));
   const ws = openWorkspace(options);
   const thresholds = ws.config.thresholds;
-  const { cache, warnings, parsed } = await refreshCache(ws.root, true, thresholds);
+  const { cache, warnings } = await refreshCache(ws.root, true, thresholds);
   const index = cache.columns;
   const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchCandidates(index, options.query, search)));
-  // Proximity reorders the best candidates by their texts, which the cache does not keep.
-  const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed, { thresholds });
+  // Proximity reorders the best candidates by their texts, which the cache reads for them alone.
   return results.map((r, i) => {
-    const ranked = rankByProximity({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })) }, options.query, searches[i]!.limit ?? 10);
+    const ranked = rankByProximity(r, options.query, searches[i]!.limit ?? 10);
     return { ...ranked, warnings: r.reason ? [] : warnings };
   });
 }
@@ -333,14 +332,12 @@ async function refreshCache(
   thresholds: Partial<StrategyThresholds> = {},
   /** Every posting in memory: for a session of many queries, which must not read a cache another process may replace meanwhile. */
   whole = false,
-): Promise<{ cache: DecodedCache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
+): Promise<{ cache: DecodedCache; warnings: string[] }> {
   const files = listFiles(root, thresholds);
   let old = readCache(root, whole);
   const oldByPath = new Map<string, number>();
   if (old) old.files.forEach((f, i) => oldByPath.set(f.path, i));
   const warnings: string[] = [];
-  /** Units parsed now that are costly to parse again for a hit's text (strategies.json: every problem's solutions ranked). */
-  const parsed = new Map<string, MemoryUnit[]>();
   const parts: CachePart[] = [];
   let changed = !old || old.files.length !== files.length;
   // File times are compared with the file system's clock, not this process's (a skewed or faked clock, a network file system).
@@ -380,7 +377,6 @@ async function refreshCache(
     try {
       text ??= readRecallFile(root, f.path);
       units = await unitsOfFile(f, text ?? "");
-      if (f.source === "strategy") parsed.set(f.path, units);
     } catch (err) {
       error = `${f.path} left out of recall: ${(err as Error).message}`;
       warnings.push(error);
@@ -394,7 +390,7 @@ async function refreshCache(
   }
   // The same files in another order need the units in that order.
   if (!changed && parts.some((p, i) => !("from" in p) || p.index !== i)) changed = true;
-  if (!changed) return { cache: old!, warnings, parsed };
+  if (!changed) return { cache: old!, warnings };
   if (old && !old.complete) {
     // A rewrite copies the unchanged files' postings: all of them are read now.
     const all = readCache(root, true);
@@ -416,7 +412,7 @@ async function refreshCache(
       // A read-only workspace still gets answers; the next call just parses again.
     }
   }
-  return { cache, warnings, parsed };
+  return { cache, warnings };
 }
 
 /** The units of every file of the cache as an object index, without postings (see addPostings). */

@@ -10,7 +10,8 @@ import { INDEX_VERSION, type ColumnIndex, type IndexSegment, type UnitSource } f
  * machine's byte order:
  *
  * - per unit, in file order: its weighted length (Float64), line (Uint32),
- *   kind and date (Uint32 indexes into the header's tables);
+ *   kind and date (Uint32 indexes into the header's tables); where each
+ *   unit's text starts (Uint32, one more than there are units);
  * - the term directory: an open-addressing hash table (Int32 slots, FNV-1a of
  *   the term's UTF-8 bytes, linear probing; -1 empty) of term numbers; per
  *   term, where its bytes start in the term text (Uint32, one more than there
@@ -18,7 +19,8 @@ import { INDEX_VERSION, type ColumnIndex, type IndexSegment, type UnitSource } f
  * - the term text, every term's UTF-8 bytes one after another, padded to 8;
  * - the postings: per term, pairs of Int32 (unit number, weighted tf × 1000;
  *   negative when the unit holds the term only through its neighbours), units
- *   ascending.
+ *   ascending;
+ * - every unit's text, UTF-8, one after another: read only for the hits shown.
  *
  * A query hashes its few terms and decodes only their postings: no JSON parse
  * of megabytes, no object per unit.
@@ -59,6 +61,8 @@ interface CacheHeader {
   text: number;
   /** Postings pairs. */
   pairs: number;
+  /** Bytes of the units' texts. */
+  texts: number;
   /** The sum of the units' weighted lengths, in unit order. */
   total: number;
   /** The newest date of any unit. */
@@ -80,6 +84,8 @@ export interface DecodedCache {
   /** @internal */ pairs: Int32Array;
   /** @internal */ kindOf: Uint32Array;
   /** @internal */ dateOf: Uint32Array;
+  /** @internal */ unitTextAt: Uint32Array;
+  /** @internal */ unitTexts: Uint8Array;
 }
 
 const encoder = new TextEncoder();
@@ -114,7 +120,7 @@ export function cacheLayout(bytes: Uint8Array): (CacheLayout & { header: CacheHe
   }
   if (!header || typeof header !== "object" || header.v !== CACHE_VERSION || !Array.isArray(header.files) || !Array.isArray(header.kinds) || !Array.isArray(header.dates)) return null;
   const { terms, slots, text, pairs } = header;
-  if (![terms, slots, text, pairs].every((n) => Number.isInteger(n) && n >= 0)) return null;
+  if (![terms, slots, text, pairs, header.texts].every((n) => Number.isInteger(n) && n >= 0)) return null;
   if (slots & (slots - 1)) return null;
   if (typeof header.total !== "number" || (header.newest !== null && typeof header.newest !== "string")) return null;
   let units = 0;
@@ -124,8 +130,8 @@ export function cacheLayout(bytes: Uint8Array): (CacheLayout & { header: CacheHe
     units += f.units;
   }
   const bodyAt = nl + 1 + pad8(nl + 1);
-  const postingsAt = bodyAt + units * 20 + slots * 4 + (terms + 1) * 8 + text + pad8(text);
-  return { header, bodyAt, units, postingsAt, size: postingsAt + pairs * 8 };
+  const postingsAt = bodyAt + units * 20 + (units + 1) * 4 + slots * 4 + (terms + 1) * 8 + text + pad8(text);
+  return { header, bodyAt, units, postingsAt, size: postingsAt + pairs * 8 + header.texts };
 }
 
 /**
@@ -154,11 +160,15 @@ export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to:
   const lines = take((b, o, n) => new Uint32Array(b, o, n), units, units * 4);
   const kindOf = take((b, o, n) => new Uint32Array(b, o, n), units, units * 4);
   const dateOf = take((b, o, n) => new Uint32Array(b, o, n), units, units * 4);
+  const unitTextAt = take((b, o, n) => new Uint32Array(b, o, n), units + 1, (units + 1) * 4);
   const table = take((b, o, n) => new Int32Array(b, o, n), slots, slots * 4);
   const termAt = take((b, o, n) => new Uint32Array(b, o, n), terms + 1, (terms + 1) * 4);
   const postAt = take((b, o, n) => new Uint32Array(b, o, n), terms + 1, (terms + 1) * 4);
   const termText = take((b, o, n) => new Uint8Array(b, o, n), text, text + pad8(text));
   const postings = complete ? take((b, o, n) => new Int32Array(b, o, n), pairs * 2, pairs * 8) : new Int32Array(0);
+  const textsAt = postingsAt + pairs * 8;
+  const unitTexts = complete ? bytes.subarray(textsAt, textsAt + header.texts) : new Uint8Array(0);
+  if (unitTextAt[units] !== header.texts) return null;
   if (termAt[terms] !== text || postAt[terms] !== pairs) return null;
   for (let u = 0; u < units; u++) if (kindOf[u]! >= header.kinds.length || dateOf[u]! >= header.dates.length) return null;
 
@@ -208,6 +218,12 @@ export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to:
     lens,
     boosts,
     texts: null,
+    text(u) {
+      const from = unitTextAt[u]!;
+      const to = unitTextAt[u + 1]!;
+      if (!(from <= to && to <= header.texts)) return "";
+      return decoder.decode(complete ? unitTexts.subarray(from, to) : readPostings!(textsAt + from, textsAt + to));
+    },
     totals: { lens: header.total, newestDate: header.newest },
     postings(term) {
       if (memo.has(term)) return memo.get(term);
@@ -240,7 +256,7 @@ export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to:
       return list;
     },
   };
-  return { files: header.files, columns, starts, complete, terms, termAt, postAt, text: termText, pairs: postings, kindOf, dateOf };
+  return { files: header.files, columns, starts, complete, terms, termAt, postAt, text: termText, pairs: postings, kindOf, dateOf, unitTextAt, unitTexts };
 }
 
 /** One file of a cache being written: unchanged from an older cache, or indexed now. */
@@ -263,6 +279,8 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   const kindOf = new Uint32Array(units);
   const dateOf = new Uint32Array(units);
   const lens = new Float64Array(units);
+  /** Each unit's text as UTF-8: new units' encoded, unchanged units' copied. */
+  const texts: Uint8Array[] = new Array(units);
   const kinds = new Map<string, number>();
   const dates = new Map<string | null, number>();
   const idOf = <T>(table: Map<T, number>, v: T) => {
@@ -288,6 +306,7 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
           kindOf[base + i] = idOf(kinds, u.kind);
           dateOf[base + i] = idOf(dates, u.date);
           lens[base + i] = u.len;
+          texts[base + i] = encoder.encode(u.text);
         });
         for (const term in seg.postings) {
           const list = seg.postings[term]!;
@@ -316,6 +335,7 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
       kindOf[base + i] = idOf(kinds, c.kinds[old.kindOf[u]!]!);
       dateOf[base + i] = idOf(dates, c.dates[old.dateOf[u]!]!);
       lens[base + i] = c.lens[u]!;
+      texts[base + i] = old.unitTexts.subarray(old.unitTextAt[u]!, old.unitTextAt[u + 1]!);
     }
     base += n;
   }
@@ -403,7 +423,11 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   for (let u = 0; u < units; u++) total += lens[u]!;
   let newest: string | null = null;
   for (const d of dates.keys()) if (d && (newest === null || d > newest)) newest = d;
-  const header: CacheHeader = { v: CACHE_VERSION, files, kinds: [...kinds.keys()], dates: [...dates.keys()], terms, slots, text: textSize, pairs: used / 2, total, newest };
+  const unitTextAt = new Uint32Array(units + 1);
+  for (let u = 0; u < units; u++) unitTextAt[u + 1] = unitTextAt[u]! + texts[u]!.length;
+  const unitTexts = new Uint8Array(unitTextAt[units]!);
+  for (let u = 0; u < units; u++) unitTexts.set(texts[u]!, unitTextAt[u]!);
+  const header: CacheHeader = { v: CACHE_VERSION, files, kinds: [...kinds.keys()], dates: [...dates.keys()], terms, slots, text: textSize, pairs: used / 2, texts: unitTexts.length, total, newest };
   const head = encoder.encode(JSON.stringify(header));
   const headSize = head.length + 1 + pad8(head.length + 1);
   const sections: Uint8Array[] = [
@@ -411,11 +435,13 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
     bytesOf(lines),
     bytesOf(kindOf),
     bytesOf(dateOf),
+    bytesOf(unitTextAt),
     bytesOf(table),
     bytesOf(termAt),
     bytesOf(Uint32Array.from(postAt)),
     text,
     bytesOf(out.subarray(0, used)),
+    unitTexts,
   ];
   const result = new Uint8Array(sections.reduce((a, s) => a + s.length, headSize));
   result.set(head);

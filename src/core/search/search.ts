@@ -489,8 +489,10 @@ export interface ColumnIndex {
   lens: ArrayLike<number>;
   /** Each unit's boost; null when every unit's is 1. */
   boosts: ArrayLike<number> | null;
-  /** Each unit's text, when the index holds them (recall's cache does not: hits then carry ""). */
+  /** Each unit's text, when the index holds them all in memory. */
   texts: ReadonlyArray<string> | null;
+  /** Else a unit's text, read when a hit needs it; without either, hits carry "". */
+  text?(u: number): string;
   /** The sum of `lens` in unit order and the newest date, when known beforehand (else they are counted). */
   totals?: { lens: number; newestDate: string | null };
   /**
@@ -659,7 +661,7 @@ export function searchCandidates(index: SearchIndex | ColumnIndex, query: string
       score: scored.scores[slot]!,
       kind: ci.kinds[ci.kindOf[u]!]!,
       date: ci.dates[ci.dateOf[u]!]!,
-      text: ci.texts ? ci.texts[u]! : "",
+      text: ci.texts ? ci.texts[u]! : ci.text ? ci.text(u) : "",
       direct,
     };
     const parts = scored.parts?.get(u);
