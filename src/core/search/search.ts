@@ -642,13 +642,20 @@ export function searchCandidates(index: SearchIndex | ColumnIndex, query: string
   // Ties come in runs against the same kept unit: each pair of files is compared once.
   let collator: Intl.Collator | undefined;
   const compared = new Map<number, number>();
+  let unitFile: Uint32Array | undefined;
   const byPath = (a: number, b: number) => {
-    const fa = fileOf(ci, scored.ids[a]!);
-    const fb = fileOf(ci, scored.ids[b]!);
+    unitFile ??= filesOfUnits(ci);
+    const fa = unitFile[scored.ids[a]!]!;
+    const fb = unitFile[scored.ids[b]!]!;
     if (fa === fb) return 0;
     const key = fa * ci.paths.length + fb;
     let c = compared.get(key);
-    if (c === undefined) compared.set(key, (c = (collator ??= new Intl.Collator()).compare(ci.paths[fa]!, ci.paths[fb]!)));
+    if (c === undefined) {
+      const x = ci.paths[fa]!;
+      const y = ci.paths[fb]!;
+      c = digitOrder(x, y) ?? (collator ??= new Intl.Collator()).compare(x, y);
+      compared.set(key, c);
+    }
     return c;
   };
   const best = bestSlots(scored, order, Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0), (a, b) => rank(a, b) || byPath(a, b) || lineOf(a) - lineOf(b));
@@ -802,6 +809,28 @@ const TOUCHED = 1;
 const HELD_SYNONYM = 2;
 const SPOKEN = 4;
 
+/**
+ * How localeCompare orders two strings that first differ at a digit in both
+ * (`memory/2024-05-01.md`, `memory/2024-06-01.md`): by that digit, since
+ * digits are never part of a contraction and sort 0–9 at the primary level
+ * in every locale. Null for any other pair. Making the collator costs more
+ * than a warm recall's ranking, and most ties are between daily logs.
+ */
+function digitOrder(x: string, y: string): number | null {
+  let i = 0;
+  while (i < x.length && i < y.length && x.charCodeAt(i) === y.charCodeAt(i)) i++;
+  const a = x.charCodeAt(i);
+  const b = y.charCodeAt(i);
+  return a >= 48 && a <= 57 && b >= 48 && b <= 57 ? a - b : null;
+}
+
+/** The file holding each unit. */
+function filesOfUnits(ci: ColumnIndex): Uint32Array {
+  const out = new Uint32Array(ci.starts[ci.paths.length] ?? 0);
+  for (let f = 0; f < ci.paths.length; f++) out.fill(f, ci.starts[f]!, ci.starts[f + 1]!);
+  return out;
+}
+
 /** The file holding unit `u`. */
 function fileOf(ci: ColumnIndex, u: number): number {
   let lo = 0;
@@ -839,6 +868,9 @@ function scoreTerms(
   const { lens, avgLen } = { lens: ci.lens, avgLen: stats.avgLen };
   // Per unit, across the whole index: a query for common words touches most units, and an object per unit cost more than the scoring.
   const acc = new Float64Array(n);
+  // BM25's length normalisation of each unit, computed once rather than per posting.
+  const norms = new Float64Array(n);
+  for (let u = 0; u < n; u++) norms[u] = k1 * (1 - b + (b * lens[u]!) / avgLen);
   const held = new Int32Array(n);
   const flags = new Uint8Array(n);
   /** With `explain`: per unit, each term's part. */
@@ -852,8 +884,7 @@ function scoreTerms(
       const ui = list[i]!;
       const signed = list[i + 1]!;
       const tf = Math.abs(signed);
-      const norm = k1 * (1 - b + (b * lens[ui]!) / avgLen);
-      const part = (w * tf * (k1 + 1)) / (tf + norm);
+      const part = (w * tf * (k1 + 1)) / (tf + norms[ui]!);
       acc[ui] = acc[ui]! + part;
       flags[ui]! |= TOUCHED;
       if (termParts) {
@@ -873,8 +904,7 @@ function scoreTerms(
     for (let i = 0; i < whenList.length; i += 2) {
       const ui = whenList[i]!;
       if (!(flags[ui]! & TOUCHED)) continue;
-      const norm = k1 * (1 - b + (b * lens[ui]!) / avgLen);
-      const part = (whenWeight * (k1 + 1)) / (1 + norm);
+      const part = (whenWeight * (k1 + 1)) / (1 + norms[ui]!);
       acc[ui] = acc[ui]! + part;
       whenParts?.set(ui, part);
     }
