@@ -450,7 +450,7 @@ function addPostings(cache: DecodedCache, index: SearchIndex, terms: readonly st
 }
 
 /**
- * The text of each hit, read from its file (the cache keeps none) or from
+ * The text of each hit of an {@link openRecall} session, read from its file or from
  * `from.overlay` for a file given there: each file once, and only the units
  * the hits cite. `parsed` holds units this call already built; `from.texts`
  * keeps each file's unit texts between the queries of one session.
