@@ -279,8 +279,23 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   const kindOf = new Uint32Array(units);
   const dateOf = new Uint32Array(units);
   const lens = new Float64Array(units);
-  /** Each unit's text as UTF-8: new units' encoded, unchanged units' copied. */
-  const texts: Uint8Array[] = new Array(units);
+  /** The units' texts as UTF-8, one after another (new units' encoded, unchanged units' copied), and where each starts. */
+  let unitTexts = new Uint8Array(1 << 16);
+  const unitTextAt = new Uint32Array(units + 1);
+  const addText = (u: number, text: string | Uint8Array) => {
+    const from = unitTextAt[u]!;
+    const room = typeof text === "string" ? text.length * 3 : text.length;
+    if (from + room > unitTexts.length) {
+      const grown = new Uint8Array(Math.max(unitTexts.length * 2, from + room));
+      grown.set(unitTexts.subarray(0, from));
+      unitTexts = grown;
+    }
+    if (typeof text === "string") unitTextAt[u + 1] = from + encoder.encodeInto(text, unitTexts.subarray(from)).written;
+    else {
+      unitTexts.set(text, from);
+      unitTextAt[u + 1] = from + text.length;
+    }
+  };
   const kinds = new Map<string, number>();
   const dates = new Map<string | null, number>();
   const idOf = <T>(table: Map<T, number>, v: T) => {
@@ -294,8 +309,28 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   /** Whether the kept files are in the older cache's order, so renumbered postings stay ascending. */
   let inOrder = true;
   let lastFrom = -1;
-  /** New files' postings: term → [unit, tf × 1000, …], units ascending. */
-  const fresh = new Map<string, number[]>();
+  // New files' postings, per term in one typed array: counted first, then written in place, units ascending.
+  const fresh = new Map<string, { start: number; count: number; at: number }>();
+  let freshPairs = 0;
+  for (const p of parts) {
+    if (!("segment" in p) || !p.segment) continue;
+    const postings = p.segment.postings;
+    for (const term in postings) {
+      const n = postings[term]!.length / 2;
+      const entry = fresh.get(term);
+      if (entry) entry.count += n;
+      else fresh.set(term, { start: 0, count: n, at: 0 });
+    }
+  }
+  for (const entry of fresh.values()) {
+    entry.start = entry.at = freshPairs;
+    freshPairs += entry.count;
+  }
+  const freshList = new Int32Array(freshPairs * 2);
+  const listOf = (term: string): Int32Array | undefined => {
+    const entry = fresh.get(term);
+    return entry && freshList.subarray(entry.start * 2, (entry.start + entry.count) * 2);
+  };
   let base = 0;
   for (const p of parts) {
     if ("segment" in p) {
@@ -306,13 +341,17 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
           kindOf[base + i] = idOf(kinds, u.kind);
           dateOf[base + i] = idOf(dates, u.date);
           lens[base + i] = u.len;
-          texts[base + i] = encoder.encode(u.text);
+          addText(base + i, u.text);
         });
         for (const term in seg.postings) {
           const list = seg.postings[term]!;
-          let out = fresh.get(term);
-          if (!out) fresh.set(term, (out = []));
-          for (let i = 0; i < list.length; i += 2) out.push(base + list[i]!, Math.round(list[i + 1]! * 1000));
+          const entry = fresh.get(term)!;
+          let at = entry.at * 2;
+          for (let i = 0; i < list.length; i += 2) {
+            freshList[at++] = base + list[i]!;
+            freshList[at++] = Math.round(list[i + 1]! * 1000);
+          }
+          entry.at = at / 2;
         }
         base += seg.units.length;
       }
@@ -335,7 +374,7 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
       kindOf[base + i] = idOf(kinds, c.kinds[old.kindOf[u]!]!);
       dateOf[base + i] = idOf(dates, c.dates[old.dateOf[u]!]!);
       lens[base + i] = c.lens[u]!;
-      texts[base + i] = old.unitTexts.subarray(old.unitTextAt[u]!, old.unitTextAt[u + 1]!);
+      addText(base + i, old.unitTexts.subarray(old.unitTextAt[u]!, old.unitTextAt[u + 1]!));
     }
     base += n;
   }
@@ -354,7 +393,7 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
     out[used++] = u;
     out[used++] = tf;
   };
-  const addTerm = (bytes: Uint8Array, t: number, added: readonly number[] | undefined) => {
+  const addTerm = (bytes: Uint8Array, t: number, added: ArrayLike<number> | undefined) => {
     const start = used;
     let i = old && t >= 0 ? old.postAt[t]! * 2 : 0;
     const iEnd = old && t >= 0 ? old.postAt[t + 1]! * 2 : 0;
@@ -397,10 +436,18 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
       const bytes = old.text.subarray(old.termAt[t]!, old.termAt[t + 1]!);
       const term = decoder.decode(bytes);
       seen.add(term);
-      addTerm(bytes, t, fresh.get(term));
+      addTerm(bytes, t, listOf(term));
+    }
+    for (const term of fresh.keys()) if (!seen.has(term)) addTerm(encoder.encode(term), -1, listOf(term));
+  } else {
+    // Nothing to merge: the new postings are the postings, already grouped by term.
+    out = freshList;
+    used = freshList.length;
+    for (const [term, entry] of fresh) {
+      termBytes.push(encoder.encode(term));
+      postAt.push(entry.start + entry.count);
     }
   }
-  for (const [term, list] of fresh) if (!seen.has(term)) addTerm(encoder.encode(term), -1, list);
 
   const terms = termBytes.length;
   let slots = 8;
@@ -423,10 +470,7 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   for (let u = 0; u < units; u++) total += lens[u]!;
   let newest: string | null = null;
   for (const d of dates.keys()) if (d && (newest === null || d > newest)) newest = d;
-  const unitTextAt = new Uint32Array(units + 1);
-  for (let u = 0; u < units; u++) unitTextAt[u + 1] = unitTextAt[u]! + texts[u]!.length;
-  const unitTexts = new Uint8Array(unitTextAt[units]!);
-  for (let u = 0; u < units; u++) unitTexts.set(texts[u]!, unitTextAt[u]!);
+  unitTexts = unitTexts.subarray(0, unitTextAt[units]!);
   const header: CacheHeader = { v: CACHE_VERSION, files, kinds: [...kinds.keys()], dates: [...dates.keys()], terms, slots, text: textSize, pairs: used / 2, texts: unitTexts.length, total, newest };
   const head = encoder.encode(JSON.stringify(header));
   const headSize = head.length + 1 + pad8(head.length + 1);
