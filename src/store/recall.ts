@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
+import { cacheLayout, decodeCache, encodeCache, type CachedFile, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
 import {
   buildIndex,
   createIndex,
-  INDEX_VERSION,
   queryKeys,
   rankByProximity,
   searchCandidates,
@@ -81,6 +81,18 @@ export type RecallVariant = Pick<RecallOptions, "limit" | "kind" | "since" | "so
  * looked up once, and each file a hit cites is read once.
  */
 export async function recallEach(options: RecallOptions, variants: readonly RecallVariant[]): Promise<RecallResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recallOnce(options, variants);
+    } catch (err) {
+      // The cache was replaced by another process in the moment between reading its directory and its postings.
+      if (!(err instanceof CacheChanged) || attempt === 3) throw err;
+      warm = undefined;
+    }
+  }
+}
+
+async function recallOnce(options: RecallOptions, variants: readonly RecallVariant[]): Promise<RecallResult[]> {
   const searches = variants.map((v): SearchOptions => {
     const o = { ...options, ...v };
     return { limit: o.limit, kind: o.kind, since: o.since, source: o.source, recency: o.recency, minTermShare: o.minTermShare, explain: o.explain };
@@ -91,13 +103,12 @@ export async function recallEach(options: RecallOptions, variants: readonly Reca
   if (checked.every((c) => c.reason)) return checked.map((c) => ({ ...c, warnings: [] }));
   const ws = openWorkspace(options);
   const thresholds = ws.config.thresholds;
-  const { cache, warnings, parsed } = await refreshCache(ws.root, true, thresholds);
-  const index = indexForTerms(cache, queryKeys(options.query));
+  const { cache, warnings } = await refreshCache(ws.root, true, thresholds);
+  const index = cache.columns;
   const results = searches.map((search, i) => (checked[i]!.reason ? checked[i]! : searchCandidates(index, options.query, search)));
-  // Proximity reorders the best candidates by their texts, which the cache does not keep.
-  const texts = await hitTexts(ws.root, results.flatMap((r) => r.hits), parsed, { thresholds });
+  // Proximity reorders the best candidates by their texts, which the cache reads for them alone.
   return results.map((r, i) => {
-    const ranked = rankByProximity({ ...r, hits: r.hits.map((h) => ({ ...h, text: texts(h) })) }, options.query, searches[i]!.limit ?? 10);
+    const ranked = rankByProximity(r, options.query, searches[i]!.limit ?? 10);
     return { ...ranked, warnings: r.reason ? [] : warnings };
   });
 }
@@ -121,7 +132,7 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
   const ws = openWorkspace(options);
   const overlay: FileOverlay = options.overlay ?? new Map();
   const thresholds = ws.config.thresholds;
-  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true, thresholds);
+  const { cache, warnings } = await refreshCache(ws.root, options.saveIndex ?? true, thresholds, true);
   const overlaid = new Map<string, IndexSegment | null>();
   for (const [path, text] of overlay) {
     const source = sourceOfPath(path);
@@ -137,12 +148,11 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
   }
   const texts = new Map<string, Map<number, string>>();
   // The units of every file, built once for the session; each query only reads its terms' postings.
-  const skeleton = indexForTerms(cache, []);
+  const skeleton = unitsOfCache(cache);
   for (const [path, seg] of overlaid) {
     if (seg) skeleton.segments[path] = seg;
     else delete skeleton.segments[path];
   }
-  const starts = blockStarts(cache);
   return async (query) => {
     const search: SearchOptions = {
       limit: query.limit,
@@ -160,7 +170,7 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
       const seg = skeleton.segments[path]!;
       index.segments[path] = overlaid.has(path) ? seg : { stamp: seg.stamp, units: seg.units, postings: {} };
     }
-    addPostings(cache, index, queryKeys(query.query), starts);
+    addPostings(cache, index, queryKeys(query.query), overlaid);
     const result = searchCandidates(index, query.query, search);
     const text = await hitTexts(ws.root, result.hits, new Map(), { overlay, texts, thresholds });
     const ranked = rankByProximity({ ...result, hits: result.hits.map((h) => ({ ...h, text: text(h) })) }, query.query, search.limit ?? 10);
@@ -171,47 +181,19 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
 // ---------------------------------------------------------------------------
 // The cache
 //
-// One line of JSON (version, then per file: path, stamp, source, the units'
-// line/kind/date/length, and the length of its postings block), then every
-// file's postings block, one `term\tunit,tf,unit,tf…` line per term. Unit text
-// is not kept: a hit's text is read again from its file, which is unchanged
-// since its stamp matched. A query looks up only its own terms in the blocks
-// (`\nterm\t`), so a warm recall never parses the whole index.
+// Its layout is the core's (core/search/cache-format.ts): a JSON header line
+// with each file's stamp, then the units as columns, a term directory and the
+// postings, binary. Unit text is not kept: a hit's text is read again from its
+// file, which is unchanged since its stamp matched. A query decodes only its
+// own terms' postings, so a warm recall never parses the whole index.
 
-/** Changes whenever the cache layout or the search settings change. */
-const CACHE_VERSION = `recall-cache-3|${INDEX_VERSION}`;
-
-interface CachedFile {
-  path: string;
-  stamp: string;
-  source: UnitSource;
-  lines: number[];
-  kinds: string[];
-  dates: Array<string | null>;
-  lens: number[];
-  boosts?: number[];
-  /** Length in bytes of this file's postings block in the body. */
-  size: number;
-  /** Why the file could not be read as its format; repeated as a warning until it changes. */
-  error?: string;
-  /** The hash of its text, when it was indexed within RACY_MS of its last change (see RACY_MS). */
-  hash?: string;
-}
-
-interface Cache {
-  files: CachedFile[];
-  /**
-   * All postings blocks, in file order, as UTF-8 bytes; each line starts after
-   * a `\n`. Kept as bytes: a query finds its terms with Buffer.indexOf and
-   * decodes only those lines, never the megabytes around them.
-   */
-  body: Buffer;
-}
-
-interface CacheHeader {
-  v: string;
-  files: CachedFile[];
-}
+/**
+ * The last cache this process read or wrote, with the stamp of the cache file
+ * then: a long-running process (the MCP server) answers from memory as long
+ * as the file on disk is the one it holds; each workspace file is still
+ * checked against its stamp on every call.
+ */
+let warm: { root: string; stamp: string; cache: DecodedCache } | undefined;
 
 /** A file recall reads, with what tells whether its cached units still hold. */
 type StampedFile = RecallFile & { stamp: string; /** The later of its mtime and ctime, in ms. */ changed: number };
@@ -265,34 +247,79 @@ function readRecallFile(root: string, path: string): string | null {
   return path.endsWith(".gz") ? readDailyLog(root, { path, gzipped: true }) : readTextIfExists(join(root, path), path);
 }
 
-/** Reads the cache; null when missing, corrupt, truncated or of another version. */
-function readCache(root: string): Cache | null {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(join(root, RECALL_INDEX_PATH));
-  } catch {
-    return null;
-  }
-  const nl = bytes.indexOf(NL);
-  if (nl < 0) return null;
-  let header: CacheHeader;
-  try {
-    header = JSON.parse(bytes.toString("utf8", 0, nl)) as CacheHeader;
-  } catch {
-    return null;
-  }
-  if (!header || header.v !== CACHE_VERSION || !Array.isArray(header.files)) return null;
-  let total = 0;
-  for (const f of header.files) {
-    if (!f || typeof f.path !== "string" || !Array.isArray(f.lines) || typeof f.size !== "number") return null;
-    if (f.kinds.length !== f.lines.length || f.dates.length !== f.lines.length || f.lens.length !== f.lines.length) return null;
-    total += f.size;
-  }
-  // The body starts at the header's line break so that every term line follows a `\n`.
-  const body = bytes.subarray(nl);
-  if (body.length !== total + 1) return null;
-  return { files: header.files, body };
+/** The cache file was replaced while a query read its postings: the query starts again. */
+class CacheChanged extends Error {}
+
+/** The stamp of an open file, as fileStamp gives it for its path. */
+function openStamp(fd: number): string {
+  const st = fstatSync(fd, { bigint: true });
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
 }
+
+/**
+ * Reads the cache; null when missing, corrupt, truncated or of another
+ * version. Only its header, units and term directory are read; a term's
+ * postings are read when a query asks for them (`whole`: all of it, for a
+ * rewrite).
+ */
+function readCache(root: string, whole = false): DecodedCache | null {
+  const path = join(root, RECALL_INDEX_PATH);
+  const stamp = fileStamp(path)?.signature;
+  if (stamp === undefined) return null;
+  if (warm && warm.root === root && warm.stamp === stamp && (warm.cache.complete || !whole)) return warm.cache;
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const opened = openStamp(fd);
+    if (opened !== stamp) return null;
+    const size = Number(fstatSync(fd).size);
+    const readAt = (from: number, to: number) => {
+      const bytes = new Uint8Array(to - from);
+      let got = 0;
+      while (got < bytes.length) {
+        const n = readSync(fd, bytes, got, bytes.length - got, from + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return got === bytes.length ? bytes : bytes.subarray(0, got);
+    };
+    let head = readAt(0, Math.min(size, 1 << 18));
+    for (let want = 1 << 19; head.indexOf(NL) < 0 && head.length < size; want *= 2) head = readAt(0, Math.min(size, want));
+    const layout = cacheLayout(head);
+    if (!layout || layout.size !== size) return null;
+    const prefix = whole ? readAt(0, size) : head.length >= layout.postingsAt ? head.subarray(0, layout.postingsAt) : readAt(0, layout.postingsAt);
+    // Postings read later come from the same file, or the query starts again (see recallEach).
+    const cache = decodeCache(prefix, (from, to) => {
+      const again = openSync(path, "r");
+      try {
+        if (openStamp(again) !== stamp) throw new CacheChanged();
+        const bytes = new Uint8Array(to - from);
+        let got = 0;
+        while (got < bytes.length) {
+          const n = readSync(again, bytes, got, bytes.length - got, from + got);
+          if (n === 0) throw new CacheChanged();
+          got += n;
+        }
+        return bytes;
+      } finally {
+        closeSync(again);
+      }
+    });
+    if (cache) warm = { root, stamp, cache };
+    return cache;
+  } catch (err) {
+    if (err instanceof CacheChanged) throw err;
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const NL = 0x0a;
 
 /**
  * Brings the cache up to date with the workspace: parses only files whose
@@ -303,50 +330,43 @@ async function refreshCache(
   root: string,
   save = true,
   thresholds: Partial<StrategyThresholds> = {},
-): Promise<{ cache: Cache; warnings: string[]; parsed: Map<string, MemoryUnit[]> }> {
+  /** Every posting in memory: for a session of many queries, which must not read a cache another process may replace meanwhile. */
+  whole = false,
+): Promise<{ cache: DecodedCache; warnings: string[] }> {
   const files = listFiles(root, thresholds);
-  const old = readCache(root);
-  const oldByPath = new Map<string, { file: CachedFile; start: number }>();
-  if (old) {
-    let at = 1;
-    for (const f of old.files) {
-      oldByPath.set(f.path, { file: f, start: at });
-      at += f.size;
-    }
-  }
+  let old = readCache(root, whole);
+  const oldByPath = new Map<string, number>();
+  if (old) old.files.forEach((f, i) => oldByPath.set(f.path, i));
   const warnings: string[] = [];
-  /** Units parsed now that are costly to parse again for a hit's text (strategies.json: every problem's solutions ranked). */
-  const parsed = new Map<string, MemoryUnit[]>();
-  const kept: CachedFile[] = [];
-  const blocks: Buffer[] = [Buffer.from("\n")];
+  const parts: CachePart[] = [];
   let changed = !old || old.files.length !== files.length;
   // File times are compared with the file system's clock, not this process's (a skewed or faked clock, a network file system).
   let clock: number | undefined;
   const now = () => (clock ??= fileSystemNow(existsSync(join(root, BRAIN_DIR)) ? join(root, BRAIN_DIR) : root));
   for (const f of files) {
-    const prev = oldByPath.get(f.path);
+    const at = oldByPath.get(f.path);
+    const prev = at === undefined ? undefined : old!.files[at]!;
     let text: string | null | undefined;
-    if (prev && prev.file.stamp === f.stamp && prev.file.source === f.source) {
+    if (prev && prev.stamp === f.stamp && prev.source === f.source) {
       let same = true;
-      if (prev.file.hash !== undefined) {
+      if (prev.hash !== undefined) {
         // Racy when indexed: its stamp alone cannot vouch for it.
         try {
           text = readRecallFile(root, f.path);
         } catch {
           text = null;
         }
-        same = text !== null && textHash(text) === prev.file.hash;
+        same = text !== null && textHash(text) === prev.hash;
       }
       if (same) {
-        let file = prev.file;
+        let file = prev;
         if (file.hash !== undefined && f.changed < now() - RACY_MS) {
           // Old enough now: its stamp vouches for it from here on.
           file = { ...file };
           delete file.hash;
           changed = true;
         }
-        kept.push(file);
-        blocks.push(old!.body.subarray(prev.start, prev.start + prev.file.size));
+        parts.push({ file, from: old!, index: at! });
         if (file.error) warnings.push(file.error);
         continue;
       }
@@ -357,181 +377,80 @@ async function refreshCache(
     try {
       text ??= readRecallFile(root, f.path);
       units = await unitsOfFile(f, text ?? "");
-      if (f.source === "strategy") parsed.set(f.path, units);
     } catch (err) {
       error = `${f.path} left out of recall: ${(err as Error).message}`;
       warnings.push(error);
     }
-    const { file, block } = encodeFile(f, units);
+    const segment = units.length ? buildIndex(units).segments[f.path]! : null;
+    const file: CachedFile = { path: f.path, stamp: f.stamp, source: f.source, units: segment?.units.length ?? 0 };
+    if (segment?.units.some((u) => u.boost !== 1)) file.boosts = segment.units.map((u) => u.boost);
     if (error) file.error = error;
     if (typeof text === "string" && f.changed >= now() - RACY_MS) file.hash = textHash(text);
-    kept.push(file);
-    blocks.push(block);
+    parts.push({ file, segment });
   }
-  // The same files in another order need the blocks in that order.
-  if (!changed && old!.files.some((f, i) => f.path !== kept[i]!.path)) changed = true;
-  // Unchanged, the body read from disk serves as is: no copy of megabytes.
-  const cache: Cache = { files: kept, body: changed ? Buffer.concat(blocks) : old!.body };
-  if (changed && save) {
-    const header: CacheHeader = { v: CACHE_VERSION, files: kept };
+  // The same files in another order need the units in that order.
+  if (!changed && parts.some((p, i) => !("from" in p) || p.index !== i)) changed = true;
+  if (!changed) return { cache: old!, warnings };
+  if (old && !old.complete) {
+    // A rewrite copies the unchanged files' postings: all of them are read now.
+    const all = readCache(root, true);
+    const same = all && all.files.length === old.files.length && all.files.every((f, i) => f.path === old!.files[i]!.path && f.stamp === old!.files[i]!.stamp);
+    // Replaced meanwhile by another process: start again from the cache as it is now.
+    if (!same) return refreshCache(root, save, thresholds, whole);
+    for (const p of parts) if ("from" in p) p.from = all;
+    old = all;
+  }
+  const bytes = encodeCache(parts);
+  const cache = decodeCache(bytes)!;
+  if (save) {
+    const path = join(root, RECALL_INDEX_PATH);
     try {
-      writeFileAtomic(root, join(root, RECALL_INDEX_PATH), Buffer.concat([Buffer.from(JSON.stringify(header)), cache.body]));
+      writeFileAtomic(root, path, bytes);
+      const stamp = fileStamp(path)?.signature;
+      if (stamp) warm = { root, stamp, cache };
     } catch {
       // A read-only workspace still gets answers; the next call just parses again.
     }
   }
-  return { cache, warnings, parsed };
+  return { cache, warnings };
 }
 
-/** One file's units as cache metadata plus its postings block. */
-function encodeFile(f: StampedFile, units: MemoryUnit[]): { file: CachedFile; block: Buffer } {
-  const seg: IndexSegment | undefined = units.length ? buildIndex(units).segments[f.path] : undefined;
-  const stored = seg?.units ?? [];
-  let text = "";
-  if (seg) {
-    for (const term in seg.postings) {
-      // Tokens never hold whitespace; a term that did could not be looked up by line.
-      if (term.includes("\t") || term.includes("\n")) continue;
-      const list = seg.postings[term]!;
-      let line = `${term}\t${list[0]},${numberText(list[1]!)}`;
-      for (let i = 2; i < list.length; i += 2) line += `,${list[i]},${numberText(list[i + 1]!)}`;
-      text += `${line}\n`;
-    }
-  }
-  const block = Buffer.from(text);
-  const file: CachedFile = {
-    path: f.path,
-    stamp: f.stamp,
-    source: f.source,
-    lines: stored.map((u) => u.line),
-    kinds: stored.map((u) => u.kind),
-    dates: stored.map((u) => u.date),
-    lens: stored.map((u) => u.len),
-    size: block.length,
-  };
-  if (stored.some((u) => u.boost !== 1)) file.boosts = stored.map((u) => u.boost);
-  return { file, block };
-}
-
-/** A weight as `join` writes it; the few weights a workspace has are converted once. */
-const numberTexts = new Map<number, string>();
-function numberText(n: number): string {
-  let t = numberTexts.get(n);
-  if (t === undefined) {
-    if (numberTexts.size >= 10_000) numberTexts.clear();
-    numberTexts.set(n, (t = String(n)));
-  }
-  return t;
-}
-
-/**
- * A search index holding every unit (for the corpus statistics BM25 needs)
- * but only the postings of `terms`: the rest of the cache is never parsed.
- */
-function indexForTerms(cache: Cache, terms: readonly string[]): SearchIndex {
+/** The units of every file of the cache as an object index, without postings (see addPostings). */
+function unitsOfCache(cache: DecodedCache): SearchIndex {
   const index = createIndex();
-  const starts: number[] = [];
-  let at = 1;
-  for (const f of cache.files) {
-    starts.push(at);
-    at += f.size;
-    if (f.lines.length === 0) continue;
-    index.segments[f.path] = {
-      stamp: f.stamp,
-      units: f.lines.map((line, i) => ({
-        line,
-        kind: f.kinds[i]!,
-        source: f.source,
-        date: f.dates[i] ?? null,
-        text: "",
-        boost: f.boosts?.[i] ?? 1,
-        len: f.lens[i]!,
-      })),
-      postings: {},
-    };
-  }
-  addPostings(cache, index, terms, starts);
+  const c = cache.columns;
+  cache.files.forEach((f, fi) => {
+    if (f.units === 0) return;
+    const start = cache.starts[fi]!;
+    const units = [];
+    for (let u = start; u < start + f.units; u++) {
+      units.push({ line: c.lines[u]!, kind: c.kinds[c.kindOf[u]!]!, source: f.source, date: c.dates[c.dateOf[u]!] ?? null, text: "", boost: c.boosts?.[u] ?? 1, len: c.lens[u]! });
+    }
+    index.segments[f.path] = { stamp: f.stamp, units, postings: {} };
+  });
   return index;
 }
 
-/** Where each file's postings block starts in the cache body. */
-function blockStarts(cache: Cache): number[] {
-  const starts: number[] = [];
-  let at = 1;
-  for (const f of cache.files) {
-    starts.push(at);
-    at += f.size;
-  }
-  return starts;
-}
-
-/** Reads the postings of `terms` from the cache into the index's segments (those it holds with empty postings). */
-function addPostings(cache: Cache, index: SearchIndex, terms: readonly string[], starts: readonly number[]): void {
-  const { body } = cache;
+/** Reads the postings of `terms` from the cache into the index's segments, except those of `own` (files given in an overlay keep their own). */
+function addPostings(cache: DecodedCache, index: SearchIndex, terms: readonly string[], own: ReadonlyMap<string, unknown>): void {
+  const { paths, starts } = cache.columns;
   for (const term of new Set(terms)) {
-    const needle = Buffer.from(`\n${term}\t`);
-    for (let pos = body.indexOf(needle); pos >= 0; pos = body.indexOf(needle, pos + 1)) {
-      const fi = fileAt(starts, pos + 1);
-      const seg = index.segments[cache.files[fi]!.path];
-      if (!seg) continue;
-      seg.postings[term] = parseNumbers(body, pos + needle.length);
+    const list = cache.columns.postings(term);
+    if (!list) continue;
+    let f = 0;
+    for (let i = 0; i < list.length; i += 2) {
+      const u = list[i]!;
+      while (starts[f + 1]! <= u) f++;
+      const seg = index.segments[paths[f]!];
+      if (!seg || own.has(paths[f]!)) continue;
+      if (!Object.hasOwn(seg.postings, term)) seg.postings[term] = [];
+      seg.postings[term]!.push(u - starts[f]!, list[i + 1]!);
     }
   }
 }
 
-const NL = 0x0a;
-const COMMA = 0x2c;
-const DOT = 0x2e;
-const MINUS = 0x2d;
-
 /**
- * The comma-separated numbers from `from` to the end of the line. Parsed from
- * the bytes directly: a common term's line holds thousands of numbers, and
- * decoding and splitting it would cost more than the search itself.
- */
-function parseNumbers(buf: Buffer, from: number): number[] {
-  const out: number[] = [];
-  let int = 0;
-  let frac = 0;
-  let scale = 0;
-  let sign = 1;
-  let seen = false;
-  for (let i = from; ; i++) {
-    const c = i < buf.length ? buf[i]! : NL;
-    if (c === COMMA || c === NL) {
-      if (seen) out.push(sign * (scale ? int + frac / scale : int));
-      if (c === NL) return out;
-      int = frac = scale = 0;
-      sign = 1;
-      seen = false;
-    } else if (c === DOT) {
-      scale = 1;
-    } else if (c === MINUS) {
-      sign = -1;
-    } else {
-      seen = true;
-      if (scale) {
-        frac = frac * 10 + (c - 48);
-        scale *= 10;
-      } else int = int * 10 + (c - 48);
-    }
-  }
-}
-
-/** Index of the file whose block holds body offset `pos`. */
-function fileAt(starts: readonly number[], pos: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/**
- * The text of each hit, read from its file (the cache keeps none) or from
+ * The text of each hit of an {@link openRecall} session, read from its file or from
  * `from.overlay` for a file given there: each file once, and only the units
  * the hits cite. `parsed` holds units this call already built; `from.texts`
  * keeps each file's unit texts between the queries of one session.

@@ -263,12 +263,11 @@ export interface SearchIndex {
 
 /** Totals over all segments, derived lazily and dropped whenever a segment changes. */
 interface IndexStats {
-  paths: string[];
   units: number;
   avgLen: number;
   newestDate: string | null;
 }
-const statsCache = new WeakMap<SearchIndex, IndexStats>();
+const statsCache = new WeakMap<ColumnIndex, IndexStats>();
 
 /** An empty index. */
 export function createIndex(): SearchIndex {
@@ -295,13 +294,11 @@ export function buildIndex(units: readonly MemoryUnit[], stamps: Record<string, 
 export function updateIndexFile(index: SearchIndex, path: string, units: readonly MemoryUnit[], stamp = ""): void {
   if (units.length === 0) delete index.segments[path];
   else index.segments[path] = buildSegment(units, stamp);
-  statsCache.delete(index);
 }
 
 /** Drops the files for which `keep(path)` is false (files deleted from the workspace). */
 export function pruneIndex(index: SearchIndex, keep: (path: string) => boolean): void {
   for (const path of Object.keys(index.segments)) if (!keep(path)) delete index.segments[path];
-  statsCache.delete(index);
 }
 
 /** The stamp an index holds for `path`, or undefined when the file is not indexed. */
@@ -451,23 +448,139 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function statsOf(index: SearchIndex): IndexStats {
-  let s = statsCache.get(index);
+function statsOf(ci: ColumnIndex): IndexStats {
+  let s = statsCache.get(ci);
   if (s) return s;
-  const paths = Object.keys(index.segments);
-  let units = 0;
+  const units = ci.starts[ci.paths.length] ?? 0;
   let total = 0;
   let newestDate: string | null = null;
+  if (ci.totals) ({ lens: total, newestDate } = ci.totals);
+  else {
+    for (let u = 0; u < units; u++) total += ci.lens[u]!;
+    for (const d of ci.dates) if (d && (newestDate === null || d > newestDate)) newestDate = d;
+  }
+  s = { units, avgLen: units ? total / units : 1, newestDate };
+  statsCache.set(ci, s);
+  return s;
+}
+
+/**
+ * The index as scoring reads it: every unit's fields as columns, numbered
+ * across files in file order, and each term's postings over those numbers.
+ * Recall's cache decodes into this without making an object per unit, and
+ * only the postings a query asks for.
+ */
+export interface ColumnIndex {
+  /** Files in index order. */
+  paths: readonly string[];
+  /** starts[f] is file f's first unit; starts[paths.length] is the number of units. */
+  starts: ArrayLike<number>;
+  lines: ArrayLike<number>;
+  kinds: readonly string[];
+  /** Each unit's kind, as an index into `kinds`. */
+  kindOf: ArrayLike<number>;
+  dates: ReadonlyArray<string | null>;
+  /** Each unit's date, as an index into `dates`. */
+  dateOf: ArrayLike<number>;
+  sources: readonly UnitSource[];
+  /** Each unit's source, as an index into `sources`. */
+  sourceOf: ArrayLike<number>;
+  /** Weighted lengths. */
+  lens: ArrayLike<number>;
+  /** Each unit's boost; null when every unit's is 1. */
+  boosts: ArrayLike<number> | null;
+  /** Each unit's text, when the index holds them all in memory. */
+  texts: ReadonlyArray<string> | null;
+  /** Else a unit's text, read when a hit needs it; without either, hits carry "". */
+  text?(u: number): string;
+  /** The sum of `lens` in unit order and the newest date, when known beforehand (else they are counted). */
+  totals?: { lens: number; newestDate: string | null };
+  /**
+   * A term's postings, `[unit, weighted tf, unit, weighted tf, …]` with units
+   * in ascending order (a negative tf as in IndexSegment), or undefined when no unit holds it.
+   */
+  postings(term: string): ArrayLike<number> | undefined;
+}
+
+/** Values numbered in the order first met. */
+class Table<T> {
+  readonly values: T[] = [];
+  private readonly ids = new Map<T, number>();
+  id(value: T): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+}
+
+/** The columns of an object index (a SearchIndex built in memory). */
+export function columnsOf(index: SearchIndex): ColumnIndex {
+  const paths = Object.keys(index.segments);
+  const starts = new Array<number>(paths.length + 1);
+  let n = 0;
+  paths.forEach((p, f) => {
+    starts[f] = n;
+    n += index.segments[p]!.units.length;
+  });
+  starts[paths.length] = n;
+  const lines = new Float64Array(n);
+  const kindOf = new Uint32Array(n);
+  const dateOf = new Uint32Array(n);
+  const sourceOf = new Uint8Array(n);
+  const lens = new Float64Array(n);
+  const boosts = new Float64Array(n);
+  const texts = new Array<string>(n);
+  const kinds = new Table<string>();
+  const dates = new Table<string | null>();
+  const sources = new Table<UnitSource>();
+  let boosted = false;
+  let u = 0;
   for (const p of paths) {
-    for (const u of index.segments[p]!.units) {
-      units++;
-      total += u.len;
-      if (u.date && (newestDate === null || u.date > newestDate)) newestDate = u.date;
+    for (const unit of index.segments[p]!.units) {
+      lines[u] = unit.line;
+      kindOf[u] = kinds.id(unit.kind);
+      dateOf[u] = dates.id(unit.date);
+      sourceOf[u] = sources.id(unit.source);
+      lens[u] = unit.len;
+      boosts[u] = unit.boost;
+      if (unit.boost !== 1) boosted = true;
+      texts[u] = unit.text;
+      u++;
     }
   }
-  s = { paths, units, avgLen: units ? total / units : 1, newestDate };
-  statsCache.set(index, s);
-  return s;
+  const memo = new Map<string, number[] | undefined>();
+  return {
+    paths,
+    starts,
+    lines,
+    kinds: kinds.values,
+    kindOf,
+    dates: dates.values,
+    dateOf,
+    sources: sources.values,
+    sourceOf,
+    lens,
+    boosts: boosted ? boosts : null,
+    texts,
+    postings(term) {
+      if (memo.has(term)) return memo.get(term);
+      let out: number[] | undefined;
+      paths.forEach((p, f) => {
+        const postings = index.segments[p]!.postings;
+        if (!Object.hasOwn(postings, term)) return;
+        const list = postings[term]!;
+        const base = starts[f]!;
+        out ??= [];
+        for (let i = 0; i < list.length; i += 2) out.push(list[i]! + base, list[i + 1]!);
+      });
+      memo.set(term, out);
+      return out;
+    },
+  };
 }
 
 /**
@@ -484,7 +597,7 @@ export function searchIndex(index: SearchIndex, query: string, options: SearchOp
  * hits by their words alone, for a caller that must fetch the hits' texts
  * (the store's index keeps none) before {@link rankByProximity}.
  */
-export function searchCandidates(index: SearchIndex, query: string, options: SearchOptions = {}): SearchResult {
+export function searchCandidates(index: SearchIndex | ColumnIndex, query: string, options: SearchOptions = {}): SearchResult {
   if (query.length > MAX_QUERY_LENGTH) {
     throw new UsageError(
       `Query is ${query.length} characters; recall takes at most ${MAX_QUERY_LENGTH}. Search for the key words or the error message.`,
@@ -504,23 +617,61 @@ export function searchCandidates(index: SearchIndex, query: string, options: Sea
       reason: query.trim() === "" ? "The query is empty." : "The query has only common words or punctuation; add a word that names the topic.",
     };
   }
-  const stats = statsOf(index);
+  const ci = "segments" in index ? columnsOf(index) : index;
+  const stats = statsOf(ci);
   const weights = new Map<string, number>();
   for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + 1);
   // Synonyms come after the query's own terms: `own` below counts those first.
   if (SEARCH_SETTINGS.synonym > 0) for (const t of synonymsOf(unique)) weights.set(t, SEARCH_SETTINGS.synonym);
-  const accept = makeFilter(options);
+  const accept = makeFilter(options, ci);
   const asksWhen = WHEN_QUESTION_RE.test(query);
-  const scored = scoreTerms(index, stats, weights, unique.length, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen, options.explain ?? false);
+  const scored = scoreTerms(ci, stats, weights, unique.length, accept, sourceFilter(options), options.minTermShare ?? 0, asksWhen, options.explain ?? false);
 
+  const rank = (x: number, y: number) => byRank(scored, x, y);
+  let order: ArrayLike<number> | null = null;
   if (options.recency) {
     // Units recency brings level keep their order by score before it.
-    scored.sort(byRank);
-    applyRecency(scored, options, stats);
+    const sorted = new Array<number>(scored.count);
+    for (let i = 0; i < scored.count; i++) sorted[i] = i;
+    order = sorted.sort(rank);
+    applyRecency(ci, scored, options, stats);
   }
-  const best = firstInOrder(scored, Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0), (a, b) => byRank(a, b) || a.path.localeCompare(b.path) || a.unit.line - b.unit.line);
-  const hits = best.map(({ path, unit, score, parts, direct }): SearchCandidate => {
-    const hit: SearchCandidate = { path, line: unit.line, score, kind: unit.kind, date: unit.date, text: unit.text, direct };
+  const pathOf = (slot: number) => ci.paths[fileOf(ci, scored.ids[slot]!)]!;
+  const lineOf = (slot: number) => ci.lines[scored.ids[slot]!]!;
+  // Units of equal rank in different files are ordered as their paths' localeCompare orders them (one collator, made when first needed).
+  // Ties come in runs against the same kept unit: each pair of files is compared once.
+  let collator: Intl.Collator | undefined;
+  const compared = new Map<number, number>();
+  let unitFile: Uint32Array | undefined;
+  const byPath = (a: number, b: number) => {
+    unitFile ??= filesOfUnits(ci);
+    const fa = unitFile[scored.ids[a]!]!;
+    const fb = unitFile[scored.ids[b]!]!;
+    if (fa === fb) return 0;
+    const key = fa * ci.paths.length + fb;
+    let c = compared.get(key);
+    if (c === undefined) {
+      const x = ci.paths[fa]!;
+      const y = ci.paths[fb]!;
+      c = digitOrder(x, y) ?? (collator ??= new Intl.Collator()).compare(x, y);
+      compared.set(key, c);
+    }
+    return c;
+  };
+  const best = bestSlots(scored, order, Math.max(limit, SEARCH_SETTINGS.proximity > 0 ? PROXIMITY_POOL : 0), (a, b) => rank(a, b) || byPath(a, b) || lineOf(a) - lineOf(b));
+  const hits = best.map((slot): SearchCandidate => {
+    const u = scored.ids[slot]!;
+    const direct = scored.direct[slot] === 1;
+    const hit: SearchCandidate = {
+      path: pathOf(slot),
+      line: ci.lines[u]!,
+      score: scored.scores[slot]!,
+      kind: ci.kinds[ci.kindOf[u]!]!,
+      date: ci.dates[ci.dateOf[u]!]!,
+      text: ci.texts ? ci.texts[u]! : ci.text ? ci.text(u) : "",
+      direct,
+    };
+    const parts = scored.parts?.get(u);
     if (parts) {
       const terms: Record<string, number> = {};
       for (const [t, v] of Object.entries(parts.terms)) terms[t] = round(v);
@@ -580,24 +731,37 @@ function nearness(tokens: readonly string[], terms: ReadonlySet<string>): number
   return best === Infinity ? 0 : 1 / best;
 }
 
+/** The units a search scored, in unit order: slot i is unit ids[i]. */
 interface Scored {
-  path: string;
-  unit: StoredUnit;
-  score: number;
-  /** Holds a query term in its own fields, not only through its neighbours. */
-  direct: boolean;
-  /** With `explain`. */
-  parts?: ScoreParts;
+  count: number;
+  ids: Int32Array;
+  scores: Float64Array;
+  /** 1 when the unit holds a query term in its own fields, not only through its neighbours. */
+  direct: Uint8Array;
+  /** With `explain`: each unit's parts. */
+  parts: Map<number, ScoreParts> | null;
 }
 
 /**
- * The first `n` of `items` as a stable sort by `cmp` would order them, without
- * sorting them all: a query for common words scores tens of thousands of units.
+ * The first `n` slots of `scored` (in `order`, else slot order) as a stable
+ * sort by `cmp` would order them, without sorting them all: a query for
+ * common words scores tens of thousands of units. `cmp` must rank by
+ * {@link byRank} first: a slot below the last kept one by that alone is
+ * passed over without calling it.
  */
-function firstInOrder<T>(items: readonly T[], n: number, cmp: (a: T, b: T) => number): T[] {
-  const best: T[] = [];
-  for (const item of items) {
-    if (best.length === n && cmp(item, best[n - 1]!) >= 0) continue;
+function bestSlots(scored: Scored, order: ArrayLike<number> | null, n: number, cmp: (a: number, b: number) => number): number[] {
+  const { direct, scores } = scored;
+  const best: number[] = [];
+  const total = order ? order.length : scored.count;
+  let lastDirect = 0;
+  let lastScore = 0;
+  for (let k = 0; k < total; k++) {
+    const item = order ? order[k]! : k;
+    if (best.length === n) {
+      const d = direct[item]!;
+      if (d < lastDirect || (d === lastDirect && scores[item]! < lastScore)) continue;
+      if (cmp(item, best[n - 1]!) >= 0) continue;
+    }
     // After every item it does not come before: equal items keep their order.
     let lo = 0;
     let hi = best.length;
@@ -608,6 +772,9 @@ function firstInOrder<T>(items: readonly T[], n: number, cmp: (a: T, b: T) => nu
     }
     best.splice(lo, 0, item);
     if (best.length > n) best.pop();
+    const last = best[best.length - 1]!;
+    lastDirect = direct[last]!;
+    lastScore = scores[last]!;
   }
   return best;
 }
@@ -617,141 +784,170 @@ function sourceFilter(options: SearchOptions): ReadonlySet<string> | null {
   return options.source === undefined ? null : new Set<string>(typeof options.source === "string" ? [options.source] : options.source);
 }
 
-function makeFilter(options: SearchOptions): (u: StoredUnit) => boolean {
+function makeFilter(options: SearchOptions, ci: ColumnIndex): (u: number) => boolean {
   const sources = sourceFilter(options);
   const { kind, since } = options;
-  return (u) =>
-    (kind === undefined || u.kind === kind) &&
-    (since === undefined || (u.date !== null && u.date >= since)) &&
-    (sources === null || sources.has(u.source));
+  if (kind === undefined && since === undefined && sources === null) return () => true;
+  return (u) => {
+    const date = ci.dates[ci.dateOf[u]!]!;
+    return (
+      (kind === undefined || ci.kinds[ci.kindOf[u]!] === kind) &&
+      (since === undefined || (date !== null && date >= since)) &&
+      (sources === null || sources.has(ci.sources[ci.sourceOf[u]!]!))
+    );
+  };
 }
 
-function idfOf(index: SearchIndex, stats: IndexStats, term: string): number {
-  let df = 0;
-  for (const p of stats.paths) {
-    const list = index.segments[p]!.postings[term];
-    if (list) df += list.length / 2;
-  }
+function idfOf(ci: ColumnIndex, stats: IndexStats, term: string): number {
+  const list = ci.postings(term);
+  const df = list ? list.length / 2 : 0;
   return df === 0 ? 0 : Math.log(1 + (stats.units - df + 0.5) / (df + 0.5));
 }
 
-/**
- * Per-unit scratch arrays for one segment at a time, grown as needed and
- * cleared after each segment: a query for common words touches most of the
- * workspace's units, and a Map per segment cost more than the scoring itself.
- */
-const scratch = { acc: new Float64Array(64), held: new Int32Array(64), flags: new Uint8Array(64) };
-/** Bits of `scratch.flags`. */
+/** Bits of the per-unit flags. */
 const TOUCHED = 1;
 const HELD_SYNONYM = 2;
 const SPOKEN = 4;
 
-function scratchFor(n: number): typeof scratch {
-  if (scratch.acc.length < n) {
-    const size = Math.max(n, scratch.acc.length * 2);
-    scratch.acc = new Float64Array(size);
-    scratch.held = new Int32Array(size);
-    scratch.flags = new Uint8Array(size);
+/**
+ * How localeCompare orders two strings that first differ at a digit in both
+ * (`memory/2024-05-01.md`, `memory/2024-06-01.md`): by that digit, since
+ * digits are never part of a contraction and sort 0–9 at the primary level
+ * in every locale. Null for any other pair. Making the collator costs more
+ * than a warm recall's ranking, and most ties are between daily logs.
+ */
+function digitOrder(x: string, y: string): number | null {
+  let i = 0;
+  while (i < x.length && i < y.length && x.charCodeAt(i) === y.charCodeAt(i)) i++;
+  const a = x.charCodeAt(i);
+  const b = y.charCodeAt(i);
+  return a >= 48 && a <= 57 && b >= 48 && b <= 57 ? a - b : null;
+}
+
+/** The file holding each unit. */
+function filesOfUnits(ci: ColumnIndex): Uint32Array {
+  const out = new Uint32Array(ci.starts[ci.paths.length] ?? 0);
+  for (let f = 0; f < ci.paths.length; f++) out.fill(f, ci.starts[f]!, ci.starts[f + 1]!);
+  return out;
+}
+
+/** The file holding unit `u`. */
+function fileOf(ci: ColumnIndex, u: number): number {
+  let lo = 0;
+  let hi = ci.paths.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ci.starts[mid]! <= u) lo = mid;
+    else hi = mid - 1;
   }
-  return scratch;
+  return lo;
 }
 
 function scoreTerms(
-  index: SearchIndex,
+  ci: ColumnIndex,
   stats: IndexStats,
   weights: Map<string, number>,
   /** The first `own` entries of `weights` are the query's own terms, the rest their synonyms. */
   ownTerms: number,
-  accept: (u: StoredUnit) => boolean,
+  accept: (u: number) => boolean,
   sources: ReadonlySet<string> | null,
   minTermShare: number,
   asksWhen: boolean,
   explain: boolean,
-): Scored[] {
+): Scored {
   const { k1, b, speakerBoost, when } = SEARCH_SETTINGS;
   const idf = new Map<string, number>();
-  for (const t of weights.keys()) idf.set(t, idfOf(index, stats, t));
+  for (const t of weights.keys()) idf.set(t, idfOf(ci, stats, t));
   // The cut-off counts the query's own words: a synonym helps find, it does not make a unit relevant.
   const known = [...idf.values()].slice(0, ownTerms).filter((v) => v > 0).length;
   const required = Math.ceil(minTermShare * known - 1e-9);
   const ownKeys = [...weights.keys()].slice(0, ownTerms);
   const terms = [...weights].map(([term, qw], nth) => ({ term, w: idf.get(term)! * qw, synonym: nth >= ownTerms }));
-  const whenWeight = asksWhen && when > 0 ? idfOf(index, stats, WHEN_TERM) * when : 0;
-  const out: Scored[] = [];
-  for (const path of stats.paths) {
-    const seg = index.segments[path]!;
-    // A file of other sources has no unit to keep (neighbours lift only units of their own file).
-    if (sources && !seg.units.some((u) => sources.has(u.source))) continue;
-    const n = seg.units.length;
-    const { acc, held, flags } = scratchFor(n);
-    let touched = false;
-    /** With `explain`: per unit, each term's part. */
-    const termParts = explain ? new Map<number, Record<string, number>>() : null;
-    const whenParts = explain ? new Map<number, number>() : null;
-    for (const { term, w, synonym } of terms) {
-      if (w === 0) continue;
-      const list = seg.postings[term];
+  const whenWeight = asksWhen && when > 0 ? idfOf(ci, stats, WHEN_TERM) * when : 0;
+  const n = stats.units;
+  const { lens, avgLen } = { lens: ci.lens, avgLen: stats.avgLen };
+  // Per unit, across the whole index: a query for common words touches most units, and an object per unit cost more than the scoring.
+  const acc = new Float64Array(n);
+  // BM25's length normalisation of each unit, computed once rather than per posting.
+  const norms = new Float64Array(n);
+  for (let u = 0; u < n; u++) norms[u] = k1 * (1 - b + (b * lens[u]!) / avgLen);
+  const held = new Int32Array(n);
+  const flags = new Uint8Array(n);
+  /** With `explain`: per unit, each term's part. */
+  const termParts = explain ? new Map<number, Record<string, number>>() : null;
+  const whenParts = explain ? new Map<number, number>() : null;
+  for (const { term, w, synonym } of terms) {
+    if (w === 0) continue;
+    const list = ci.postings(term);
+    if (!list) continue;
+    for (let i = 0; i < list.length; i += 2) {
+      const ui = list[i]!;
+      const signed = list[i + 1]!;
+      const tf = Math.abs(signed);
+      const part = (w * tf * (k1 + 1)) / (tf + norms[ui]!);
+      acc[ui] = acc[ui]! + part;
+      flags[ui]! |= TOUCHED;
+      if (termParts) {
+        const rec = termParts.get(ui) ?? {};
+        rec[term] = part;
+        termParts.set(ui, rec);
+      }
+      if (signed > 0) {
+        if (synonym) flags[ui]! |= HELD_SYNONYM;
+        else held[ui]!++;
+      }
+    }
+  }
+  // Time marker: a term of its own for "when" questions; it lifts a unit the query's words found, never finds one.
+  const whenList = whenWeight ? ci.postings(WHEN_TERM) : undefined;
+  if (whenList) {
+    for (let i = 0; i < whenList.length; i += 2) {
+      const ui = whenList[i]!;
+      if (!(flags[ui]! & TOUCHED)) continue;
+      const part = (whenWeight * (k1 + 1)) / (1 + norms[ui]!);
+      acc[ui] = acc[ui]! + part;
+      whenParts?.set(ui, part);
+    }
+  }
+  /** Units said by a person the query names. */
+  if (speakerBoost > 0) {
+    for (const term of ownKeys) {
+      const list = ci.postings(SPEAKER_PREFIX + term);
       if (!list) continue;
-      touched = true;
-      for (let i = 0; i < list.length; i += 2) {
-        const ui = list[i]!;
-        const signed = list[i + 1]!;
-        const tf = Math.abs(signed);
-        const norm = k1 * (1 - b + (b * seg.units[ui]!.len) / stats.avgLen);
-        const part = (w * tf * (k1 + 1)) / (tf + norm);
-        acc[ui] = acc[ui]! + part;
-        flags[ui]! |= TOUCHED;
-        if (termParts) {
-          const rec = termParts.get(ui) ?? {};
-          rec[term] = part;
-          termParts.set(ui, rec);
-        }
-        if (signed > 0) {
-          if (synonym) flags[ui]! |= HELD_SYNONYM;
-          else held[ui]!++;
-        }
-      }
+      for (let i = 0; i < list.length; i += 2) flags[list[i]!]! |= SPOKEN;
     }
-    if (!touched) continue;
-    // Time marker: a term of its own for "when" questions; it lifts a unit the query's words found, never finds one.
-    const whenList = whenWeight ? seg.postings[WHEN_TERM] : undefined;
-    if (whenList) {
-      for (let i = 0; i < whenList.length; i += 2) {
-        const ui = whenList[i]!;
-        if (!(flags[ui]! & TOUCHED)) continue;
-        const norm = k1 * (1 - b + (b * seg.units[ui]!.len) / stats.avgLen);
-        const part = (whenWeight * (k1 + 1)) / (1 + norm);
-        acc[ui] = acc[ui]! + part;
-        whenParts?.set(ui, part);
-      }
+  }
+  const out: Scored = { count: 0, ids: new Int32Array(n), scores: new Float64Array(n), direct: new Uint8Array(n), parts: explain ? new Map() : null };
+  const emit = (ui: number, s: number) => {
+    const own = held[ui]!;
+    if (own < required) return;
+    const said = flags[ui]! & SPOKEN ? 1 + speakerBoost : 1;
+    if (!accept(ui)) return;
+    const direct = own > 0 || (flags[ui]! & HELD_SYNONYM) !== 0;
+    const boost = ci.boosts ? ci.boosts[ui]! : 1;
+    const slot = out.count++;
+    out.ids[slot] = ui;
+    out.scores[slot] = s * boost * said;
+    out.direct[slot] = direct ? 1 : 0;
+    if (out.parts) {
+      const base = acc[ui]!;
+      const when = whenParts!.get(ui) ?? 0;
+      const terms = termParts!.get(ui) ?? {};
+      out.parts.set(ui, { words: base - when, when, neighbours: s - base, speaker: said, boost, recency: 1, proximity: 1, direct, terms });
     }
-    /** Units said by a person the query names. */
-    if (speakerBoost > 0) {
-      for (const term of ownKeys) {
-        const list = seg.postings[SPEAKER_PREFIX + term];
-        if (!list) continue;
-        for (let i = 0; i < list.length; i += 2) flags[list[i]!]! |= SPOKEN;
-      }
+  };
+  const sequentialSource = Uint8Array.from(ci.sources, (s) => (SEQUENTIAL_SOURCES.has(s) ? 1 : 0));
+  const files = ci.paths.length;
+  for (let f = 0; f < files; f++) {
+    const start = ci.starts[f]!;
+    const end = ci.starts[f + 1]!;
+    // A file of other sources has no unit to keep (neighbours lift only units of their own file).
+    if (sources) {
+      let any = false;
+      for (let u = start; u < end && !any; u++) any = sources.has(ci.sources[ci.sourceOf[u]!]!);
+      if (!any) continue;
     }
-    smoothNeighbours(seg, acc, flags, (ui, s) => {
-      const unit = seg.units[ui]!;
-      const own = held[ui]!;
-      if (own < required) return;
-      const said = flags[ui]! & SPOKEN ? 1 + speakerBoost : 1;
-      if (!accept(unit)) return;
-      const direct = own > 0 || (flags[ui]! & HELD_SYNONYM) !== 0;
-      const item: Scored = { path, unit, score: s * unit.boost * said, direct };
-      if (explain) {
-        const base = acc[ui]!;
-        const when = whenParts!.get(ui) ?? 0;
-        const terms = termParts!.get(ui) ?? {};
-        item.parts = { words: base - when, when, neighbours: s - base, speaker: said, boost: unit.boost, recency: 1, proximity: 1, direct, terms };
-      }
-      out.push(item);
-    });
-    acc.fill(0, 0, n);
-    held.fill(0, 0, n);
-    flags.fill(0, 0, n);
+    smoothNeighbours(ci, start, end, acc, flags, sequentialSource, emit);
   }
   return out;
 }
@@ -761,51 +957,60 @@ function scoreTerms(
  * through their neighbours: a neighbour lifts a direct hit, it never puts a
  * hit of its own above one.
  */
-function byRank(x: Scored, y: Scored): number {
-  return Number(y.direct) - Number(x.direct) || y.score - x.score;
+function byRank(s: Scored, x: number, y: number): number {
+  return s.direct[y]! - s.direct[x]! || s.scores[y]! - s.scores[x]!;
 }
 
 /** Sources whose adjacent units belong together (a log's question and answer, error and fix). */
 const SEQUENTIAL_SOURCES = new Set<UnitSource>(["log", "queue"]);
 
 /**
- * Adds a share of each log entry's neighbours' scores to its own, so an
- * entry that answers a matching one is found even when it shares no word
- * with the query. Units of other sources keep their own score.
+ * Adds a share of each log entry's neighbours' scores to its own (the units
+ * of one file, `start` to `end`), so an entry that answers a matching one is
+ * found even when it shares no word with the query. Units of other sources
+ * keep their own score.
  */
-function smoothNeighbours(seg: IndexSegment, acc: Float64Array, flags: Uint8Array, emit: (ui: number, score: number) => void): void {
+function smoothNeighbours(ci: ColumnIndex, start: number, end: number, acc: Float64Array, flags: Uint8Array, sequentialSource: Uint8Array, emit: (ui: number, score: number) => void): void {
   const lambda = SEARCH_SETTINGS.neighbour;
-  const n = seg.units.length;
-  const touched = (j: number) => j >= 0 && j < n && (flags[j]! & TOUCHED) !== 0;
+  const { sourceOf } = ci;
   if (lambda <= 0) {
-    for (let j = 0; j < n; j++) if (touched(j)) emit(j, acc[j]!);
+    for (let j = start; j < end; j++) if (flags[j]! & TOUCHED) emit(j, acc[j]!);
     return;
   }
-  const sequential = (j: number) => SEQUENTIAL_SOURCES.has(seg.units[j]!.source);
   // Every unit next to (or itself) a unit the query's terms reached.
-  for (let j = 0; j < n; j++) {
-    if (!touched(j - 1) && !touched(j) && !touched(j + 1)) continue;
+  for (let j = start; j < end; j++) {
+    const near = (flags[j]! & TOUCHED) !== 0 || (j > start && (flags[j - 1]! & TOUCHED) !== 0) || (j + 1 < end && (flags[j + 1]! & TOUCHED) !== 0);
+    if (!near) continue;
     let score = acc[j]!;
-    if (sequential(j)) {
-      if (j > 0 && sequential(j - 1)) score += lambda * acc[j - 1]!;
-      if (j + 1 < n && sequential(j + 1)) score += lambda * acc[j + 1]!;
+    if (sequentialSource[sourceOf[j]!]) {
+      if (j > start && sequentialSource[sourceOf[j - 1]!]) score += lambda * acc[j - 1]!;
+      if (j + 1 < end && sequentialSource[sourceOf[j + 1]!]) score += lambda * acc[j + 1]!;
     }
     if (score > 0) emit(j, score);
   }
 }
 
-function applyRecency(scored: Scored[], options: SearchOptions, stats: IndexStats): void {
+/** Multiplies the slots' scores by their recency. */
+function applyRecency(ci: ColumnIndex, scored: Scored, options: SearchOptions, stats: IndexStats): void {
   const r = options.recency === true || options.recency === undefined ? {} : options.recency || {};
   const weight = r.weight ?? 0.5;
   const half = r.halfLifeDays ?? 30;
   const today = options.today ?? stats.newestDate;
   if (!today) return;
-  for (const s of scored) {
-    if (!s.unit.date) continue;
-    const age = Math.max(0, daysBetween(s.unit.date, today));
-    const factor = 1 + weight * Math.pow(0.5, age / half);
-    s.score *= factor;
-    if (s.parts) s.parts.recency = factor;
+  const factors = new Map<number, number>();
+  for (let i = 0; i < scored.count; i++) {
+    const u = scored.ids[i]!;
+    const d = ci.dateOf[u]!;
+    const date = ci.dates[d];
+    if (!date) continue;
+    let factor = factors.get(d);
+    if (factor === undefined) {
+      const age = Math.max(0, daysBetween(date, today));
+      factors.set(d, (factor = 1 + weight * Math.pow(0.5, age / half)));
+    }
+    scored.scores[i] = scored.scores[i]! * factor;
+    const parts = scored.parts?.get(u);
+    if (parts) parts.recency = factor;
   }
 }
 

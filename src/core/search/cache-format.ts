@@ -1,0 +1,505 @@
+import { INDEX_VERSION, type ColumnIndex, type IndexSegment, type UnitSource } from "./search.js";
+
+/**
+ * The layout of recall's index cache (`.brain/recall-index.json`), bytes in
+ * and bytes out; the store reads and writes the file.
+ *
+ * One line of JSON, the header (version, each file's path, stamp, source and
+ * number of units, the tables of kinds and dates, the sizes of the sections),
+ * padded with spaces to a multiple of 8 bytes, then binary sections in the
+ * machine's byte order:
+ *
+ * - per unit, in file order: its weighted length (Float64), line (Uint32),
+ *   kind and date (Uint32 indexes into the header's tables); where each
+ *   unit's text starts (Uint32, one more than there are units);
+ * - the term directory: an open-addressing hash table (Int32 slots, FNV-1a of
+ *   the term's UTF-8 bytes, linear probing; -1 empty) of term numbers; per
+ *   term, where its bytes start in the term text (Uint32, one more than there
+ *   are terms) and where its postings start (Uint32, in pairs, likewise);
+ * - the term text, every term's UTF-8 bytes one after another, padded to 8;
+ * - the postings: per term, pairs of Int32 (unit number, weighted tf × 1000;
+ *   negative when the unit holds the term only through its neighbours), units
+ *   ascending;
+ * - every unit's text, UTF-8, one after another: read only for the hits shown.
+ *
+ * A query hashes its few terms and decodes only their postings: no JSON parse
+ * of megabytes, no object per unit.
+ */
+
+/** Whether this machine stores numbers little-endian: a cache written on the other kind is another version. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Changes whenever the cache layout or the search settings change. */
+export const CACHE_VERSION = `recall-cache-4|${LITTLE_ENDIAN ? "le" : "be"}|${INDEX_VERSION}`;
+
+/** One file's entry in the header. */
+export interface CachedFile {
+  path: string;
+  /** What tells the store the file changed (fileStamp); opaque here. */
+  stamp: string;
+  source: UnitSource;
+  /** How many units the file has (its units are numbered after the previous file's). */
+  units: number;
+  /** Each unit's boost, when any is not 1. */
+  boosts?: number[];
+  /** Why the file could not be read as its format; repeated as a warning until it changes. */
+  error?: string;
+  /** The hash of its text, when it was indexed within moments of its last change (see the store). */
+  hash?: string;
+}
+
+interface CacheHeader {
+  v: string;
+  files: CachedFile[];
+  kinds: string[];
+  dates: Array<string | null>;
+  /** Number of distinct terms. */
+  terms: number;
+  /** Slots of the term hash table (a power of two). */
+  slots: number;
+  /** Bytes of the term text. */
+  text: number;
+  /** Postings pairs. */
+  pairs: number;
+  /** Bytes of the units' texts. */
+  texts: number;
+  /** The sum of the units' weighted lengths, in unit order. */
+  total: number;
+  /** The newest date of any unit. */
+  newest: string | null;
+}
+
+/** A cache read back: its files, the index as columns, and what a rebuild reuses. */
+export interface DecodedCache {
+  files: CachedFile[];
+  columns: ColumnIndex;
+  /** The first unit of each file (files.length + 1 entries). */
+  starts: Uint32Array;
+  /** Whether it holds every posting in memory (else they are read on demand; a rewrite needs them all). */
+  complete: boolean;
+  /** @internal */ terms: number;
+  /** @internal */ termAt: Uint32Array;
+  /** @internal */ postAt: Uint32Array;
+  /** @internal */ text: Uint8Array;
+  /** @internal */ pairs: Int32Array;
+  /** @internal */ kindOf: Uint32Array;
+  /** @internal */ dateOf: Uint32Array;
+  /** @internal */ unitTextAt: Uint32Array;
+  /** @internal */ unitTexts: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** FNV-1a over bytes, as an unsigned 32-bit number. */
+function hashBytes(bytes: Uint8Array, from = 0, to = bytes.length): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+const pad8 = (n: number) => (8 - (n % 8)) % 8;
+
+/** Where a cache's parts are, from its header line. */
+export interface CacheLayout {
+  /** Byte offset of the postings: everything before it is what every query reads. */
+  postingsAt: number;
+  /** The whole file's size in bytes. */
+  size: number;
+}
+
+/** The header and layout of a cache from its first bytes (its header line at least); null when not a cache of this version. */
+export function cacheLayout(bytes: Uint8Array): (CacheLayout & { header: CacheHeader; bodyAt: number; units: number }) | null {
+  const nl = bytes.indexOf(0x0a);
+  if (nl < 0) return null;
+  let header: CacheHeader;
+  try {
+    header = JSON.parse(decoder.decode(bytes.subarray(0, nl))) as CacheHeader;
+  } catch {
+    return null;
+  }
+  if (!header || typeof header !== "object" || header.v !== CACHE_VERSION || !Array.isArray(header.files) || !Array.isArray(header.kinds) || !Array.isArray(header.dates)) return null;
+  const { terms, slots, text, pairs } = header;
+  if (![terms, slots, text, pairs, header.texts].every((n) => Number.isInteger(n) && n >= 0)) return null;
+  if (slots & (slots - 1)) return null;
+  if (typeof header.total !== "number" || (header.newest !== null && typeof header.newest !== "string")) return null;
+  let units = 0;
+  for (const f of header.files) {
+    if (!f || typeof f.path !== "string" || typeof f.stamp !== "string" || typeof f.source !== "string" || !Number.isInteger(f.units) || f.units < 0) return null;
+    if (f.boosts !== undefined && (!Array.isArray(f.boosts) || f.boosts.length !== f.units)) return null;
+    units += f.units;
+  }
+  const bodyAt = nl + 1 + pad8(nl + 1);
+  const postingsAt = bodyAt + units * 20 + (units + 1) * 4 + slots * 4 + (terms + 1) * 8 + text + pad8(text);
+  return { header, bodyAt, units, postingsAt, size: postingsAt + pairs * 8 + header.texts };
+}
+
+/**
+ * Reads a cache; null when it is not a whole cache of this version (missing
+ * parts, another version, corrupt). `bytes` is the whole file, or its first
+ * `postingsAt` bytes and `readPostings` the rest on demand (file offsets `from`
+ * to `to`): a query then reads only its own terms' postings.
+ */
+export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to: number) => Uint8Array): DecodedCache | null {
+  const layout = cacheLayout(bytes);
+  if (!layout) return null;
+  const { header, units, postingsAt, size } = layout;
+  const { terms, slots, text, pairs } = header;
+  const complete = bytes.length === size;
+  if (!complete && !(bytes.length === postingsAt && readPostings)) return null;
+  let at = layout.bodyAt;
+  // Typed views need aligned offsets; a buffer that does not give them is copied once.
+  if (bytes.byteOffset % 8) bytes = bytes.slice();
+  const { buffer, byteOffset } = bytes;
+  const take = <T>(make: (b: ArrayBufferLike, o: number, n: number) => T, n: number, size: number): T => {
+    const view = make(buffer, byteOffset + at, n);
+    at += size;
+    return view;
+  };
+  const lens = take((b, o, n) => new Float64Array(b, o, n), units, units * 8);
+  const lines = take((b, o, n) => new Uint32Array(b, o, n), units, units * 4);
+  const kindOf = take((b, o, n) => new Uint32Array(b, o, n), units, units * 4);
+  const dateOf = take((b, o, n) => new Uint32Array(b, o, n), units, units * 4);
+  const unitTextAt = take((b, o, n) => new Uint32Array(b, o, n), units + 1, (units + 1) * 4);
+  const table = take((b, o, n) => new Int32Array(b, o, n), slots, slots * 4);
+  const termAt = take((b, o, n) => new Uint32Array(b, o, n), terms + 1, (terms + 1) * 4);
+  const postAt = take((b, o, n) => new Uint32Array(b, o, n), terms + 1, (terms + 1) * 4);
+  const termText = take((b, o, n) => new Uint8Array(b, o, n), text, text + pad8(text));
+  const postings = complete ? take((b, o, n) => new Int32Array(b, o, n), pairs * 2, pairs * 8) : new Int32Array(0);
+  const textsAt = postingsAt + pairs * 8;
+  const unitTexts = complete ? bytes.subarray(textsAt, textsAt + header.texts) : new Uint8Array(0);
+  if (unitTextAt[units] !== header.texts) return null;
+  if (termAt[terms] !== text || postAt[terms] !== pairs) return null;
+  for (let u = 0; u < units; u++) if (kindOf[u]! >= header.kinds.length || dateOf[u]! >= header.dates.length) return null;
+
+  const starts = new Uint32Array(header.files.length + 1);
+  const sourceTable: UnitSource[] = [];
+  const sourceOf = new Uint8Array(units);
+  let boosts: Float64Array | null = null;
+  header.files.forEach((f, i) => {
+    const start = starts[i]!;
+    starts[i + 1] = start + f.units;
+    let s = sourceTable.indexOf(f.source);
+    if (s < 0) s = sourceTable.push(f.source) - 1;
+    sourceOf.fill(s, start, start + f.units);
+    if (f.boosts) {
+      boosts ??= new Float64Array(units).fill(1);
+      boosts.set(f.boosts, start);
+    }
+  });
+
+  const find = (term: string): number => {
+    if (slots === 0) return -1;
+    const key = encoder.encode(term);
+    const mask = slots - 1;
+    for (let slot = hashBytes(key) & mask, probes = 0; probes < slots; slot = (slot + 1) & mask, probes++) {
+      const t = table[slot]!;
+      if (t < 0 || t >= terms) return -1;
+      const from = termAt[t]!;
+      const to = termAt[t + 1]!;
+      if (to - from !== key.length) continue;
+      let same = true;
+      for (let i = 0; i < key.length && same; i++) same = termText[from + i] === key[i];
+      if (same) return t;
+    }
+    return -1;
+  };
+  const memo = new Map<string, Float64Array | undefined>();
+  const columns: ColumnIndex = {
+    paths: header.files.map((f) => f.path),
+    starts,
+    lines,
+    kinds: header.kinds,
+    kindOf,
+    dates: header.dates,
+    dateOf,
+    sources: sourceTable,
+    sourceOf,
+    lens,
+    boosts,
+    texts: null,
+    text(u) {
+      const from = unitTextAt[u]!;
+      const to = unitTextAt[u + 1]!;
+      if (!(from <= to && to <= header.texts)) return "";
+      return decoder.decode(complete ? unitTexts.subarray(from, to) : readPostings!(textsAt + from, textsAt + to));
+    },
+    totals: { lens: header.total, newestDate: header.newest },
+    postings(term) {
+      if (memo.has(term)) return memo.get(term);
+      const t = find(term);
+      let list: Float64Array | undefined;
+      if (t >= 0) {
+        const from = postAt[t]!;
+        const to = postAt[t + 1]!;
+        if (from < to && to <= pairs) {
+          list = new Float64Array((to - from) * 2);
+          let src = postings;
+          let first = from * 2;
+          if (!complete) {
+            let chunk = readPostings!(postingsAt + from * 8, postingsAt + to * 8);
+            if (chunk.byteOffset % 4) chunk = chunk.slice();
+            src = new Int32Array(chunk.buffer, chunk.byteOffset, (to - from) * 2);
+            first = 0;
+          }
+          for (let i = first, o = 0; o < list.length; i += 2, o += 2) {
+            const u = src[i]!;
+            // A unit past the end is a damaged cache: it is left out rather than misread.
+            list[o] = u >= 0 && u < units ? u : 0;
+            list[o + 1] = src[i + 1]! / 1000;
+          }
+        }
+      }
+      // A long-running process asks many queries: the memo is bounded.
+      if (memo.size >= 4096) memo.clear();
+      memo.set(term, list);
+      return list;
+    },
+  };
+  return { files: header.files, columns, starts, complete, terms, termAt, postAt, text: termText, pairs: postings, kindOf, dateOf, unitTextAt, unitTexts };
+}
+
+/** One file of a cache being written: unchanged from an older cache, or indexed now. */
+export type CachePart = { file: CachedFile; from: DecodedCache; index: number } | { file: CachedFile; segment: IndexSegment | null };
+
+/**
+ * Writes a cache of `parts`, in that order. Unchanged files' units and
+ * postings are copied from the cache they were read from (renumbered), so a
+ * change of one file costs a pass over the postings, not a parse of every file.
+ */
+export function encodeCache(parts: readonly CachePart[]): Uint8Array {
+  const files: CachedFile[] = [];
+  let units = 0;
+  for (const p of parts) {
+    const n = "segment" in p ? (p.segment?.units.length ?? 0) : p.from.files[p.index]!.units;
+    files.push({ ...p.file, units: n });
+    units += n;
+  }
+  const lines = new Uint32Array(units);
+  const kindOf = new Uint32Array(units);
+  const dateOf = new Uint32Array(units);
+  const lens = new Float64Array(units);
+  /** The units' texts as UTF-8, one after another (new units' encoded, unchanged units' copied), and where each starts. */
+  let unitTexts = new Uint8Array(1 << 16);
+  const unitTextAt = new Uint32Array(units + 1);
+  const addText = (u: number, text: string | Uint8Array) => {
+    const from = unitTextAt[u]!;
+    const room = typeof text === "string" ? text.length * 3 : text.length;
+    if (from + room > unitTexts.length) {
+      const grown = new Uint8Array(Math.max(unitTexts.length * 2, from + room));
+      grown.set(unitTexts.subarray(0, from));
+      unitTexts = grown;
+    }
+    if (typeof text === "string") unitTextAt[u + 1] = from + encoder.encodeInto(text, unitTexts.subarray(from)).written;
+    else {
+      unitTexts.set(text, from);
+      unitTextAt[u + 1] = from + text.length;
+    }
+  };
+  const kinds = new Map<string, number>();
+  const dates = new Map<string | null, number>();
+  const idOf = <T>(table: Map<T, number>, v: T) => {
+    let id = table.get(v);
+    if (id === undefined) table.set(v, (id = table.size));
+    return id;
+  };
+  /** The older cache unchanged files come from, and its unit numbers → the new ones (-1: not kept). */
+  let old: DecodedCache | undefined;
+  let remap = new Int32Array(0);
+  /** Whether the kept files are in the older cache's order, so renumbered postings stay ascending. */
+  let inOrder = true;
+  let lastFrom = -1;
+  // New files' postings, per term in one typed array: counted first, then written in place, units ascending.
+  const fresh = new Map<string, { start: number; count: number; at: number }>();
+  let freshPairs = 0;
+  for (const p of parts) {
+    if (!("segment" in p) || !p.segment) continue;
+    const postings = p.segment.postings;
+    for (const term in postings) {
+      const n = postings[term]!.length / 2;
+      const entry = fresh.get(term);
+      if (entry) entry.count += n;
+      else fresh.set(term, { start: 0, count: n, at: 0 });
+    }
+  }
+  for (const entry of fresh.values()) {
+    entry.start = entry.at = freshPairs;
+    freshPairs += entry.count;
+  }
+  const freshList = new Int32Array(freshPairs * 2);
+  const listOf = (term: string): Int32Array | undefined => {
+    const entry = fresh.get(term);
+    return entry && freshList.subarray(entry.start * 2, (entry.start + entry.count) * 2);
+  };
+  let base = 0;
+  for (const p of parts) {
+    if ("segment" in p) {
+      const seg = p.segment;
+      if (seg) {
+        seg.units.forEach((u, i) => {
+          lines[base + i] = u.line;
+          kindOf[base + i] = idOf(kinds, u.kind);
+          dateOf[base + i] = idOf(dates, u.date);
+          lens[base + i] = u.len;
+          addText(base + i, u.text);
+        });
+        for (const term in seg.postings) {
+          const list = seg.postings[term]!;
+          const entry = fresh.get(term)!;
+          let at = entry.at * 2;
+          for (let i = 0; i < list.length; i += 2) {
+            freshList[at++] = base + list[i]!;
+            freshList[at++] = Math.round(list[i + 1]! * 1000);
+          }
+          entry.at = at / 2;
+        }
+        base += seg.units.length;
+      }
+      continue;
+    }
+    if (!old) {
+      old = p.from;
+      remap = new Int32Array(old.columns.lens.length).fill(-1);
+    } else if (old !== p.from) throw new Error("encodeCache: files from two caches");
+    if (!old.complete) throw new Error("encodeCache: a cache read in part");
+    if (p.index < lastFrom) inOrder = false;
+    lastFrom = p.index;
+    const from = old.starts[p.index]!;
+    const n = old.files[p.index]!.units;
+    const c = old.columns;
+    for (let i = 0; i < n; i++) {
+      const u = from + i;
+      remap[u] = base + i;
+      lines[base + i] = c.lines[u]!;
+      kindOf[base + i] = idOf(kinds, c.kinds[old.kindOf[u]!]!);
+      dateOf[base + i] = idOf(dates, c.dates[old.dateOf[u]!]!);
+      lens[base + i] = c.lens[u]!;
+      addText(base + i, old.unitTexts.subarray(old.unitTextAt[u]!, old.unitTextAt[u + 1]!));
+    }
+    base += n;
+  }
+
+  // Terms: the older cache's in its order, then the new ones; each with its postings merged, units ascending.
+  const termBytes: Uint8Array[] = [];
+  const postAt: number[] = [0];
+  let out = new Int32Array(1024);
+  let used = 0;
+  const push = (u: number, tf: number) => {
+    if (used + 2 > out.length) {
+      const grown = new Int32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[used++] = u;
+    out[used++] = tf;
+  };
+  const addTerm = (bytes: Uint8Array, t: number, added: ArrayLike<number> | undefined) => {
+    const start = used;
+    let i = old && t >= 0 ? old.postAt[t]! * 2 : 0;
+    const iEnd = old && t >= 0 ? old.postAt[t + 1]! * 2 : 0;
+    let j = 0;
+    const jEnd = added ? added.length : 0;
+    // The older list renumbered (dropping units of files changed or gone) and the new list, merged by unit.
+    while (i < iEnd || j < jEnd) {
+      if (i < iEnd) {
+        const u = remap[old!.pairs[i]!] ?? -1;
+        if (u < 0) {
+          i += 2;
+          continue;
+        }
+        if (j >= jEnd || u < added![j]!) {
+          push(u, old!.pairs[i + 1]!);
+          i += 2;
+          continue;
+        }
+      }
+      push(added![j]!, added![j + 1]!);
+      j += 2;
+    }
+    if (used === start) return;
+    if (!inOrder) {
+      // Files moved: put the units in order again.
+      const pairs: Array<[number, number]> = [];
+      for (let k = start; k < used; k += 2) pairs.push([out[k]!, out[k + 1]!]);
+      pairs.sort((a, b) => a[0] - b[0]);
+      pairs.forEach(([u, tf], k) => {
+        out[start + 2 * k] = u;
+        out[start + 2 * k + 1] = tf;
+      });
+    }
+    termBytes.push(bytes);
+    postAt.push(used / 2);
+  };
+  const seen = new Set<string>();
+  if (old) {
+    for (let t = 0; t < old.terms; t++) {
+      const bytes = old.text.subarray(old.termAt[t]!, old.termAt[t + 1]!);
+      const term = decoder.decode(bytes);
+      seen.add(term);
+      addTerm(bytes, t, listOf(term));
+    }
+    for (const term of fresh.keys()) if (!seen.has(term)) addTerm(encoder.encode(term), -1, listOf(term));
+  } else {
+    // Nothing to merge: the new postings are the postings, already grouped by term.
+    out = freshList;
+    used = freshList.length;
+    for (const [term, entry] of fresh) {
+      termBytes.push(encoder.encode(term));
+      postAt.push(entry.start + entry.count);
+    }
+  }
+
+  const terms = termBytes.length;
+  let slots = 8;
+  while (slots < terms * 2) slots *= 2;
+  const table = new Int32Array(slots).fill(-1);
+  const termAt = new Uint32Array(terms + 1);
+  let textSize = 0;
+  termBytes.forEach((bytes, t) => {
+    termAt[t] = textSize;
+    textSize += bytes.length;
+    let slot = hashBytes(bytes) & (slots - 1);
+    while (table[slot]! >= 0) slot = (slot + 1) & (slots - 1);
+    table[slot] = t;
+  });
+  termAt[terms] = textSize;
+  const text = new Uint8Array(textSize + pad8(textSize));
+  termBytes.forEach((bytes, t) => text.set(bytes, termAt[t]!));
+
+  let total = 0;
+  for (let u = 0; u < units; u++) total += lens[u]!;
+  let newest: string | null = null;
+  for (const d of dates.keys()) if (d && (newest === null || d > newest)) newest = d;
+  unitTexts = unitTexts.subarray(0, unitTextAt[units]!);
+  const header: CacheHeader = { v: CACHE_VERSION, files, kinds: [...kinds.keys()], dates: [...dates.keys()], terms, slots, text: textSize, pairs: used / 2, texts: unitTexts.length, total, newest };
+  const head = encoder.encode(JSON.stringify(header));
+  const headSize = head.length + 1 + pad8(head.length + 1);
+  const sections: Uint8Array[] = [
+    bytesOf(lens),
+    bytesOf(lines),
+    bytesOf(kindOf),
+    bytesOf(dateOf),
+    bytesOf(unitTextAt),
+    bytesOf(table),
+    bytesOf(termAt),
+    bytesOf(Uint32Array.from(postAt)),
+    text,
+    bytesOf(out.subarray(0, used)),
+    unitTexts,
+  ];
+  const result = new Uint8Array(sections.reduce((a, s) => a + s.length, headSize));
+  result.set(head);
+  result.fill(0x20, head.length, headSize);
+  // The header line ends in spaces then its line break, so the binary part starts aligned.
+  result[headSize - 1] = 0x0a;
+  let at = headSize;
+  for (const s of sections) {
+    result.set(s, at);
+    at += s.length;
+  }
+  return result;
+}
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { CACHE_VERSION, decodeCache, encodeCache, cacheLayout, type CachePart, type DecodedCache } from "../src/core/search/cache-format.js";
+import { buildIndex, searchCandidates, unitsFromDailyLog, type IndexSegment, type MemoryUnit } from "../src/core/search/search.js";
+
+/** Daily logs in brain's format: a `# date` heading, `- HH:MM [kind] text #tag` entries, speakers as `Name:`. */
+const LOGS: Record<string, string> = {
+  "memory/2026-11-18.md": `# 2026-11-18
+
+- 08:10 [note] Maya: the billing export times out after 30 seconds
+- 08:25 [fix] Raised the export timeout and paged the results #billing
+- 09:00 [lesson] Page large exports instead of raising timeouts #billing
+`,
+  "memory/2026-11-19.md": `# 2026-11-19
+
+## Deploy
+
+- 09:02 [note] Started the billing service refactor.
+- 09:40 [error] \`npm run seed\` fails: relation "users" does not exist #db
+- 09:55 [lesson] Run migrations before seeding the database; the seed script assumes the schema exists. #db #migrations
+- 10:10 [decision] Keep Postgres 15 for staging until the ops team upgrades the cluster.
+`,
+  "memory/2026-11-20.md": `# 2026-11-20
+
+- 14:05 [fix] Pinned the Node version in CI so the lockfile stays stable.
+- 14:30 [note] Café opening party is on Friday — bring résumé printouts.
+- 15:00 [note] 数据库迁移必须在填充数据之前运行。
+- 15:20 [lesson] Always rotate API tokens after a contractor leaves. #security
+`,
+};
+
+const QUERIES = ["billing export timeout", "when did the seed fail", "database migrations", "Maya billing", "résumé café", "数据库", "rotate tokens", "postgres staging cluster"];
+
+function unitsOf(path: string, text: string): MemoryUnit[] {
+  return unitsFromDailyLog(path, path.slice(7, 17), text);
+}
+
+function segmentOf(path: string, text: string): IndexSegment | null {
+  const units = unitsOf(path, text);
+  return units.length ? buildIndex(units).segments[path]! : null;
+}
+
+function fresh(files: Record<string, string>): CachePart[] {
+  return Object.entries(files).map(([path, text]) => {
+    const segment = segmentOf(path, text);
+    return { file: { path, stamp: `stamp of ${text.length}`, source: "log", units: segment?.units.length ?? 0 }, segment };
+  });
+}
+
+/** Every query's ranking, as the search over the object index gives it. */
+function rankings(index: Parameters<typeof searchCandidates>[0]) {
+  return QUERIES.map((q) => searchCandidates(index, q, { limit: 30 }));
+}
+
+describe("recall's cache format", () => {
+  it("ranks from the decoded cache exactly as from the index built in memory, each hit's text read from the cache", () => {
+    const cache = decodeCache(encodeCache(fresh(LOGS)))!;
+    expect(cache.complete).toBe(true);
+    const units = Object.entries(LOGS).flatMap(([path, text]) => unitsOf(path, text));
+    const expected = rankings(buildIndex(units));
+    expect(rankings(cache.columns)).toEqual(expected);
+    expect(expected.every((r) => r.hits.length > 0)).toBe(true);
+    expect(expected.flatMap((r) => r.hits.map((h) => h.text))).toContain("数据库迁移必须在填充数据之前运行。");
+  });
+
+  it("read in part (header, units and directory, then each term's postings at its offset) ranks as read whole", () => {
+    const bytes = encodeCache(fresh(LOGS));
+    const layout = cacheLayout(bytes)!;
+    const reads: Array<[number, number]> = [];
+    const part = decodeCache(bytes.slice(0, layout.postingsAt), (from, to) => {
+      reads.push([from, to]);
+      return bytes.slice(from, to);
+    })!;
+    expect(part.complete).toBe(false);
+    expect(rankings(part.columns)).toEqual(rankings(decodeCache(bytes)!.columns));
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every(([from, to]) => from >= layout.postingsAt && to <= bytes.length)).toBe(true);
+  });
+
+  it("rewritten with one file changed, one gone and one added between them, it ranks as a cache built from scratch", () => {
+    const old = decodeCache(encodeCache(fresh(LOGS)))!;
+    const next: Record<string, string> = {
+      "memory/2026-11-18.md": LOGS["memory/2026-11-18.md"]!,
+      "memory/2026-11-18b.md": "# 2026-11-18\n\n- 12:00 [lesson] Billing exports need an index on invoice date #billing\n",
+      "memory/2026-11-20.md": LOGS["memory/2026-11-20.md"]!.replace("contractor", "contractor or an intern"),
+    };
+    const parts: CachePart[] = [
+      { file: old.files[0]!, from: old, index: 0 },
+      ...fresh({ "memory/2026-11-18b.md": next["memory/2026-11-18b.md"]! }),
+      ...fresh({ "memory/2026-11-20.md": next["memory/2026-11-20.md"]! }),
+    ];
+    const rewritten = decodeCache(encodeCache(parts))!;
+    const scratch = decodeCache(encodeCache(fresh(next)))!;
+    expect(rewritten.files.map((f) => f.path)).toEqual(Object.keys(next));
+    expect(rankings(rewritten.columns)).toEqual(rankings(scratch.columns));
+    expect(rankings(rewritten.columns)[0]!.hits.map((h) => h.path)).toContain("memory/2026-11-18b.md");
+  });
+
+  it("files in another order are renumbered and still rank as from scratch", () => {
+    const old = decodeCache(encodeCache(fresh(LOGS)))!;
+    const reversed: CachePart[] = [2, 1, 0].map((index) => ({ file: old.files[index]!, from: old, index }));
+    const scratch = Object.fromEntries(Object.entries(LOGS).reverse());
+    expect(rankings(decodeCache(encodeCache(reversed))!.columns)).toEqual(rankings(decodeCache(encodeCache(fresh(scratch)))!.columns));
+  });
+
+  it.each<[string, (b: Uint8Array) => Uint8Array]>([
+    ["truncated", (b) => b.slice(0, b.length - 5)],
+    ["another version", (b) => new TextEncoder().encode(new TextDecoder().decode(b).replace(CACHE_VERSION, "recall-cache-3|x"))],
+    ["with no header line", (b) => b.filter((c) => c !== 0x0a)],
+    ["empty", () => new Uint8Array(0)],
+  ])("a %s cache is not read", (_name, damage) => {
+    expect(decodeCache(damage(encodeCache(fresh(LOGS))))).toBeNull();
+  });
+
+  it("is the same bytes for the same files", () => {
+    const a = encodeCache(fresh(LOGS));
+    expect(Buffer.from(encodeCache(fresh(LOGS))).equals(Buffer.from(a))).toBe(true);
+    const cache: DecodedCache = decodeCache(a)!;
+    expect(cache.files.map((f) => f.units)).toEqual([3, 4, 4]);
+  });
+});
