@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeStrategies } from "../src/core/merge/strategies.js";
-import { recordOutcome } from "../src/core/strategies/changes.js";
+import { recordOutcome, retireSolution } from "../src/core/strategies/changes.js";
 import { parseStrategies, serializeStrategies } from "../src/core/strategies/file.js";
 import { solutionIdOf } from "../src/core/strategies/ids.js";
 import type { Problem, Solution, StrategyRegistry } from "../src/core/strategies/registry.js";
@@ -114,6 +114,20 @@ describe("brain sync of an upstream solution without id", () => {
     expect(merge[1]).toMatch(/^\+ {6}\{"id": "s-[0-9a-z]{10}", "action": "Prune build cache: docker builder prune -f", .*"tries": 7, "env": "CI runner", .*\},$/);
   });
 
+  it("keeps a retire from one clone and a try from the other on the one solution", async () => {
+    const { a, b, env } = await upstreamClones();
+    const shown = JSON.parse((await runBrain(["strategy", "show", PROBLEM, "--json"], { cwd: a, env: env(9) })).stdout) as { solutions: Array<{ id: string; action: string }> };
+    const id = shown.solutions.find((s) => s.action === REBUILD)!.id;
+    await brain(a, env(10), "strategy", "retire", PROBLEM, id);
+    await brain(b, env(11), "strategy", "record", PROBLEM, REBUILD, "--result", "failure");
+    await syncBoth(a, b, env);
+    for (const clone of [a, b]) {
+      const rebuild = byAction(read(clone, "strategies.json"), REBUILD);
+      expect(rebuild).toHaveLength(1);
+      expect(rebuild[0]).toMatchObject({ id, status: "retired", tries: 5, successRate: 2 / 5 });
+    }
+  });
+
   it("keeps a solution both clones added with the same action as one, with both tries", async () => {
     const { a, b, env } = await upstreamClones();
     await brain(a, env(10), "strategy", "record", PROBLEM, "Free disk space: docker system prune", "--result", "success");
@@ -142,6 +156,7 @@ describe("mergeStrategies on solutions without id in the base", () => {
     const prune = byAction(merged.text, PRUNE);
     expect(prune).toHaveLength(1);
     expect(prune[0]).toMatchObject({ id: solutionIdOf(base, PROBLEM, 0), tries: 7, successRate: 4 / 7, recent: [1, 0] });
+    expect(merged.notes).toEqual([]);
   });
 
   it("matches by action when a side wrote a different id for it", () => {
@@ -154,6 +169,41 @@ describe("mergeStrategies on solutions without id in the base", () => {
     const prune = byAction(merged.text, PRUNE);
     expect(prune).toHaveLength(1);
     expect(prune[0]).toMatchObject({ tries: 7, successRate: 5 / 7 });
+  });
+
+  it("keeps one side's retire and the other side's try on an upstream solution", () => {
+    const id = solutionIdOf(base, PROBLEM, 1);
+    const ours = retireSolution(base, PROBLEM, id, { now: now(10) }).registry;
+    const theirs = record(base, REBUILD, 1, 11);
+    const merged = mergeStrategies(UPSTREAM, serializeStrategies(ours, UPSTREAM), serializeStrategies(theirs, UPSTREAM));
+    const rebuild = byAction(merged.text, REBUILD);
+    expect(rebuild).toHaveLength(1);
+    expect(rebuild[0]).toMatchObject({ id, status: "retired", tries: 5, successRate: 3 / 5 });
+  });
+
+  it.each([["ours", true], ["theirs", false]])("keeps a retire (%s) over the status the other side's tries moved, on a solution brain wrote", (_side, retireOurs) => {
+    const mine = recordOutcome(base, { problem: "flaky-test", action: "rerun with --runInBand", result: 1, date: "2026-11-20", now: now(1) });
+    const start = mine.registry;
+    const retired = retireSolution(start, "flaky-test", mine.solution.id, { now: now(10) }).registry;
+    let tried = start;
+    for (let i = 0; i < 4; i++) tried = recordOutcome(tried, { problem: "flaky-test", action: "rerun with --runInBand", result: 1, date: "2026-11-21", now: now(11 + i) }).registry;
+    expect((tried["flaky-test"] as Problem).solutions![0]!.status).toBe("validated");
+    const [o, t] = retireOurs ? [retired, tried] : [tried, retired];
+    const merged = mergeStrategies(serializeStrategies(start), serializeStrategies(o, serializeStrategies(start)), serializeStrategies(t, serializeStrategies(start)));
+    expect((parseStrategies(merged.text)["flaky-test"] as Problem).solutions![0]).toMatchObject({ status: "retired", tries: 5, successRate: 1 });
+    expect(merged.notes).toEqual([]);
+  });
+
+  it("keeps a person's un-retire on one side and recomputes the status from both sides' counts", () => {
+    const start = recordOutcome(base, { problem: "flaky-test", action: "rerun with --runInBand", result: 0, date: "2026-11-20", now: now(1) });
+    const retired = retireSolution(start.registry, "flaky-test", start.solution.id, { now: now(2) }).registry;
+    const unretired = structuredClone(retired);
+    (unretired["flaky-test"] as Problem).solutions![0]!.status = "pending";
+    let tried = retired;
+    for (let i = 0; i < 3; i++) tried = recordOutcome(tried, { problem: "flaky-test", action: "rerun with --runInBand", result: 1, date: "2026-11-21", now: now(11 + i) }).registry;
+    const text = serializeStrategies(retired);
+    const merged = mergeStrategies(text, serializeStrategies(unretired, text), serializeStrategies(tried, text));
+    expect((parseStrategies(merged.text)["flaky-test"] as Problem).solutions![0]).toMatchObject({ status: "validated", tries: 4, successRate: 3 / 4 });
   });
 
   it("leaves a solution one side deleted deleted, though the other side only gave it its id", () => {

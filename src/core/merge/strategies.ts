@@ -245,6 +245,12 @@ function mergeSolution(problem: string, b: Solution | undefined, o: Solution, t:
       case "recent":
         out.recent = mergeRecent(b?.recent, o.recent, t.recent, oNew, tNew);
         break;
+      case "status": {
+        const v = mergeStatus(b?.status, o.status, t.status);
+        if (v !== undefined) out.status = v;
+        else out.status = mergeValue(b?.status, o.status, t.status, `${problem}.${o.id ?? o.action}.status`, notes, false) as Solution["status"];
+        break;
+      }
       default: {
         const v = mergeValue((b as Record<string, unknown> | undefined)?.[k], o[k], t[k], `${problem}.${o.id ?? o.action}.${k}`, notes, k === "action" || k === "status");
         if (v !== undefined) out[k] = v;
@@ -275,6 +281,22 @@ function mergeSolution(problem: string, b: Solution | undefined, o: Solution, t:
     out.status = computeStatus(out.status, Number(out.successRate) || 0, out.tries);
   }
   return [out];
+}
+
+/**
+ * The status both sides' edits leave: a retire on either side stands (a try
+ * recorded on the other side does not bring the solution back), and any
+ * other status follows from the counts, so it is the starting point of the
+ * lifecycle rule run on the combined counts (the base's, or ours when the
+ * base had none) and never a clash. Undefined for values that are not
+ * statuses brain writes, which merge as any other value.
+ */
+function mergeStatus(b: unknown, o: unknown, t: unknown): Solution["status"] | undefined {
+  if (typeof o !== "string" || typeof t !== "string") return undefined;
+  if (o === t) return o as Solution["status"];
+  if ((o === "retired" && b !== "retired") || (t === "retired" && b !== "retired")) return "retired";
+  if (o === "retired" || t === "retired") return undefined;
+  return (typeof b === "string" ? b : o) as Solution["status"];
 }
 
 /** Both sides' new results after the common ones, ours first, keeping the last RECENT_LIMIT (or more when a side kept more). */
