@@ -159,6 +159,19 @@ describe("mergeStrategies on solutions without id in the base", () => {
     expect(merged.notes).toEqual([]);
   });
 
+  it("merges tries of different upstream solutions, each side writing only its own solution's id", () => {
+    const ours = serializeStrategies(record(base, PRUNE, 1, 10), UPSTREAM);
+    const theirs = serializeStrategies(record(base, REBUILD, 0, 11), UPSTREAM);
+    const merged = mergeStrategies(UPSTREAM, ours, theirs);
+    expect(solutionsIn(merged.text).map((s) => [s.action, s.tries])).toEqual([
+      [PRUNE, 6],
+      [REBUILD, 5],
+      ["Restart the docker daemon", 3],
+    ]);
+    expect(solutionsIn(merged.text)[2]!.id).toBeUndefined();
+    expect(merged.notes).toEqual([]);
+  });
+
   it("matches by action when a side wrote a different id for it", () => {
     // An id written by hand (or by another tool) on one side, brain's id on the other.
     const ours = record(base, PRUNE, 1, 10);
