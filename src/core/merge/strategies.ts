@@ -1,5 +1,7 @@
 import { parseStrategies, serializeStrategies } from "../strategies/file.js";
+import { solutionIds } from "../strategies/ids.js";
 import { DEFAULT_THRESHOLDS, computeStatus } from "../strategies/lifecycle.js";
+import { normalizeAction } from "../strategies/problems.js";
 import type { Problem, Solution, StrategyRegistry } from "../strategies/registry.js";
 import type { MergeOutcome } from "./outcome.js";
 
@@ -28,6 +30,7 @@ export function mergeStrategies(base: string, ours: string, theirs: string): Mer
 
 function mergeRegistries(b: StrategyRegistry, o: StrategyRegistry, t: StrategyRegistry, notes: string[]): StrategyRegistry {
   const out: StrategyRegistry = {};
+  const ids: SideIds = { b: shownIds(b), o: shownIds(o), t: shownIds(t) };
   for (const key of unionKeys(o, t)) {
     if (key === "_meta") {
       const meta = mergeMeta(b._meta, o._meta, t._meta, notes);
@@ -39,7 +42,7 @@ function mergeRegistries(b: StrategyRegistry, o: StrategyRegistry, t: StrategyRe
       if (v !== undefined) out[key] = v;
       continue;
     }
-    const v = mergeProblem(key, b[key] as Problem | undefined, o[key] as Problem | undefined, t[key] as Problem | undefined, notes);
+    const v = mergeProblem(key, b[key] as Problem | undefined, o[key] as Problem | undefined, t[key] as Problem | undefined, ids, notes);
     if (v !== undefined) out[key] = v;
   }
   ensureUniqueIds(out, notes);
@@ -81,12 +84,12 @@ function compareVersions(a: unknown, b: unknown): number {
   return 0;
 }
 
-function mergeProblem(key: string, b: Problem | undefined, o: Problem | undefined, t: Problem | undefined, notes: string[]): Problem | undefined {
+function mergeProblem(key: string, b: Problem | undefined, o: Problem | undefined, t: Problem | undefined, ids: SideIds, notes: string[]): Problem | undefined {
   if (o === undefined || t === undefined) {
     // Present on one side only: new there, or deleted on the other. A deletion wins only over an unchanged copy.
     const present = (o ?? t)!;
     if (b === undefined) return present;
-    if (deepEqual(present, b)) return undefined;
+    if (unchangedButIds(present, b)) return undefined;
     notes.push(`problem ${JSON.stringify(key)} was deleted on one side and changed on the other; kept the changed one`);
     return present;
   }
@@ -95,7 +98,7 @@ function mergeProblem(key: string, b: Problem | undefined, o: Problem | undefine
   const out: Problem = {};
   for (const k of unionKeys(o, t)) {
     if (k === "solutions" && Array.isArray(o.solutions) && Array.isArray(t.solutions)) {
-      out.solutions = mergeSolutions(key, Array.isArray(bo.solutions) ? bo.solutions : [], o.solutions, t.solutions, notes);
+      out.solutions = mergeSolutions(key, Array.isArray(bo.solutions) ? bo.solutions : [], o.solutions, t.solutions, ids, notes);
       continue;
     }
     if (k === "match" && Array.isArray(o.match) && Array.isArray(t.match) && !deepEqual(o.match, t.match)) {
@@ -110,14 +113,78 @@ function mergeProblem(key: string, b: Problem | undefined, o: Problem | undefine
   return out;
 }
 
-function solutionKey(s: Solution): string {
-  return typeof s.id === "string" && s.id ? `id:${s.id}` : `action:${String(s.action)}`;
+/** Each side's solution ids: the stored id, or the one a solution without an id shows (and gets on its first write). */
+interface SideIds {
+  b: Map<Solution, string>;
+  o: Map<Solution, string>;
+  t: Map<Solution, string>;
 }
 
-function mergeSolutions(problem: string, b: Solution[], o: Solution[], t: Solution[], notes: string[]): Solution[] {
-  const bm = new Map(b.filter(isObject).map((s) => [solutionKey(s), s]));
-  const om = new Map(o.filter(isObject).map((s) => [solutionKey(s), s]));
-  const tm = new Map(t.filter(isObject).map((s) => [solutionKey(s), s]));
+function shownIds(registry: StrategyRegistry): Map<Solution, string> {
+  try {
+    return solutionIds(registry);
+  } catch {
+    // A problem or solution that is not an object has no shown id; such solutions are matched by stored id or action.
+    return new Map();
+  }
+}
+
+/**
+ * What matches a solution across the three versions: its id as brain shows it.
+ * A solution without a stored id shows the id every clone writes into it on
+ * its first change (derived from the problem key and the action), so an
+ * upstream solution one clone recorded a try of still matches the base and
+ * the other clone's copy.
+ */
+function solutionKey(s: Solution, shown: Map<Solution, string>): string {
+  if (typeof s.id === "string" && s.id) return `id:${s.id}`;
+  const id = shown.get(s);
+  return id ? `id:${id}` : `action:${String(s.action)}`;
+}
+
+function hasStoredId(s: Solution): boolean {
+  return typeof s.id === "string" && s.id.length > 0;
+}
+
+/**
+ * A base solution without a stored id that one side holds under an id of its
+ * own (written by hand, or by another tool) is still the same solution when
+ * the action is the same: that side's copy is matched to the base by action.
+ */
+function matchByAction(b: Map<string, Solution>, side: Map<string, Solution>): Map<string, Solution> {
+  const unmatched = [...b].filter(([k, s]) => !hasStoredId(s) && !side.has(k));
+  if (!unmatched.length) return side;
+  const out = new Map(side);
+  for (const [baseKey, bs] of unmatched) {
+    const action = normalizeAction(bs.action);
+    const found = [...out].find(([k, s]) => !b.has(k) && normalizeAction(s.action) === action);
+    if (!found) continue;
+    out.delete(found[0]);
+    out.set(baseKey, found[1]);
+  }
+  // Keep the side's own order.
+  const order = new Map([...side.values()].map((s, i) => [s, i]));
+  return new Map([...out].sort((x, y) => order.get(x[1])! - order.get(y[1])!));
+}
+
+/** True when `present` is `base` with, at most, ids written into solutions that had none. */
+function unchangedButIds(present: unknown, base: unknown): boolean {
+  if (deepEqual(present, base)) return true;
+  if (!isObject(present) || !isObject(base)) return false;
+  if (Array.isArray(present.solutions) && Array.isArray(base.solutions)) {
+    const { solutions: ps, ...prest } = present;
+    const { solutions: bs, ...brest } = base;
+    return deepEqual(prest, brest) && ps.length === bs.length && ps.every((s, i) => unchangedButIds(s, bs[i]));
+  }
+  if (!("id" in present) || "id" in base) return false;
+  const { id: _id, ...rest } = present;
+  return deepEqual(rest, base);
+}
+
+function mergeSolutions(problem: string, b: Solution[], o: Solution[], t: Solution[], ids: SideIds, notes: string[]): Solution[] {
+  const bm = new Map(b.filter(isObject).map((s) => [solutionKey(s, ids.b), s]));
+  const om = matchByAction(bm, new Map(o.filter(isObject).map((s) => [solutionKey(s, ids.o), s])));
+  const tm = matchByAction(bm, new Map(t.filter(isObject).map((s) => [solutionKey(s, ids.t), s])));
   const out: Solution[] = [];
   for (const k of unionKeys(Object.fromEntries(om), Object.fromEntries(tm))) {
     const bs = bm.get(k);
@@ -126,7 +193,7 @@ function mergeSolutions(problem: string, b: Solution[], o: Solution[], t: Soluti
     if (!os || !ts) {
       const present = (os ?? ts)!;
       if (bs === undefined) out.push(present);
-      else if (!deepEqual(present, bs)) {
+      else if (!unchangedButIds(present, bs)) {
         notes.push(`${problem}: solution ${present.id ?? present.action} was deleted on one side and changed on the other; kept the changed one`);
         out.push(present);
       }
@@ -178,6 +245,12 @@ function mergeSolution(problem: string, b: Solution | undefined, o: Solution, t:
       case "recent":
         out.recent = mergeRecent(b?.recent, o.recent, t.recent, oNew, tNew);
         break;
+      case "status": {
+        const v = mergeStatus(b?.status, o.status, t.status);
+        if (v !== undefined) out.status = v;
+        else out.status = mergeValue(b?.status, o.status, t.status, `${problem}.${o.id ?? o.action}.status`, notes, false) as Solution["status"];
+        break;
+      }
       default: {
         const v = mergeValue((b as Record<string, unknown> | undefined)?.[k], o[k], t[k], `${problem}.${o.id ?? o.action}.${k}`, notes, k === "action" || k === "status");
         if (v !== undefined) out[k] = v;
@@ -208,6 +281,22 @@ function mergeSolution(problem: string, b: Solution | undefined, o: Solution, t:
     out.status = computeStatus(out.status, Number(out.successRate) || 0, out.tries);
   }
   return [out];
+}
+
+/**
+ * The status both sides' edits leave: a retire on either side stands (a try
+ * recorded on the other side does not bring the solution back), and any
+ * other status follows from the counts, so it is the starting point of the
+ * lifecycle rule run on the combined counts (the base's, or ours when the
+ * base had none) and never a clash. Undefined for values that are not
+ * statuses brain writes, which merge as any other value.
+ */
+function mergeStatus(b: unknown, o: unknown, t: unknown): Solution["status"] | undefined {
+  if (typeof o !== "string" || typeof t !== "string") return undefined;
+  if (o === t) return o as Solution["status"];
+  if ((o === "retired" && b !== "retired") || (t === "retired" && b !== "retired")) return "retired";
+  if (o === "retired" || t === "retired") return undefined;
+  return (typeof b === "string" ? b : o) as Solution["status"];
 }
 
 /** Both sides' new results after the common ones, ours first, keeping the last RECENT_LIMIT (or more when a side kept more). */

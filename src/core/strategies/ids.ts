@@ -19,8 +19,18 @@ export function solutionIds(registry: StrategyRegistry): Map<Solution, string> {
   if (cached) return cached;
   const ids = new Map<Solution, string>();
   for (const key of listProblems(registry)) {
-    const solutions = solutionsOf(registry[key] as Problem);
-    solutions.forEach((s, i) => ids.set(s, solutionIdOf(registry, key, i)));
+    // One pass per problem, as solutionIdOf counts the earlier id-less solutions with the same action.
+    const seen = new Map<string, number>();
+    for (const s of solutionsOf(registry[key] as Problem)) {
+      if (typeof s.id === "string" && s.id) {
+        ids.set(s, s.id);
+        continue;
+      }
+      const action = normalizeAction(s.action);
+      const n = seen.get(action) ?? 0;
+      seen.set(action, n + 1);
+      ids.set(s, freeId(registry, `${key}\u0000${action}\u0000${n}`));
+    }
   }
   idCache.set(registry, ids);
   return ids;
