@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, lstatSync } from "node:fs";
+import { closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, lstatSync, type BigIntStats } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { open, type FileHandle } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -242,5 +242,10 @@ export function fileStamp(path: string): { signature: string; changed: number } 
   }
   if (!st?.isFile()) return null;
   const changed = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
-  return { signature: `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`, changed: Number(changed / 1_000_000n) };
+  return { signature: stampSignature(st), changed: Number(changed / 1_000_000n) };
+}
+
+/** The signature of {@link fileStamp}, from a file's stat (of its path or of an open descriptor). */
+export function stampSignature(st: BigIntStats): string {
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
 }

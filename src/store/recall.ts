@@ -19,7 +19,7 @@ import {
 
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
-import { fileStamp, fileSystemNow, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { fileStamp, fileSystemNow, readTextIfExists, stampSignature, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
 import type { StrategyThresholds } from "../core/strategies/lifecycle.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
@@ -183,9 +183,9 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
 //
 // Its layout is the core's (core/search/cache-format.ts): a JSON header line
 // with each file's stamp, then the units as columns, a term directory and the
-// postings, binary. Unit text is not kept: a hit's text is read again from its
-// file, which is unchanged since its stamp matched. A query decodes only its
-// own terms' postings, so a warm recall never parses the whole index.
+// postings, binary, and the units' texts last. A query decodes only its own
+// terms' postings and the texts of the candidates it ranks, so a warm recall
+// never parses the whole index nor a daily log.
 
 /**
  * The last cache this process read or wrote, with the stamp of the cache file
@@ -252,8 +252,7 @@ class CacheChanged extends Error {}
 
 /** The stamp of an open file, as fileStamp gives it for its path. */
 function openStamp(fd: number): string {
-  const st = fstatSync(fd, { bigint: true });
-  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+  return stampSignature(fstatSync(fd, { bigint: true }));
 }
 
 /**
