@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -155,5 +155,29 @@ describe("workspace lock", () => {
     expect(readdirSync(join(dir, ".brain")).filter((n) => n.includes("stale"))).toEqual([]);
     expect(order(file)).toEqual([]);
   });
-});
 
+  it("a writer killed while it wrote its ticket (the file there, its owner not yet in it) leaves nothing the next write does not clear", async () => {
+    const dir = gitWorkspace();
+    const env = bareGitEnv({ BRAIN_NOW: "2026-11-21T09:30" });
+    expect((await runBrain(["init", "-q"], { cwd: dir, env })).code).toBe(0);
+    // What such a kill leaves: an empty ticket (an older brain wrote tickets in place), or a ticket still being written aside.
+    mkdirSync(lockQueuePath(dir), { recursive: true });
+    const empty = join(lockQueuePath(dir), "001796028645403-0000008964-hd1sbt.ticket");
+    const part = join(lockQueuePath(dir), "001796028645404-0000008965-k2m9qa.ticket.part");
+    writeFileSync(empty, "");
+    writeFileSync(part, '{"pid":89');
+    // Killed a minute ago: no live writer leaves its ticket untouched that long.
+    const then = new Date(Date.now() - 60_000);
+    for (const f of [empty, part]) utimesSync(f, then, then);
+    const r = await runBrain(["log", "after the crash"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(commitSubjects(dir)[0]).toMatch(/^brain: log/);
+    expect(readdirSync(lockQueuePath(dir))).toEqual([]);
+    // A ticket half-written aside, alone: the next write takes the lock at once and clears it.
+    writeFileSync(part, '{"pid":89');
+    utimesSync(part, then, then);
+    const again = await runBrain(["log", "and again"], { cwd: dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(lockQueuePath(dir))).toEqual([]);
+  });
+});

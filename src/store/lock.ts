@@ -99,8 +99,12 @@ async function acquireLockFile(root: string, path: string, queue: string, option
   ensureBrainFolder(root);
   ensureFolder(root, queue);
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: options.command };
-  // Nobody waiting and the lock free: take it at once.
-  if (ticketsIn(queue).length === 0 && tryAcquire(path, me)) return;
+  // Nobody waiting and the lock free: take it at once (and clear a ticket a killed writer left half-written).
+  const names = entriesOf(queue);
+  if (!names.some((n) => n.endsWith(".ticket")) && tryAcquire(path, me)) {
+    if (names.length) clearDeadTickets(queue, "");
+    return;
+  }
   const ticket = takeTicket(queue, me);
   // Watching starts before the first look, so a release between a look and the sleep still wakes this waiter.
   const wake = new Wake([
@@ -154,13 +158,26 @@ async function acquireLockFile(root: string, path: string, queue: string, option
   }
 }
 
-/** Removes the tickets of processes gone from this host. */
+/** Removes the tickets of processes gone from this host, and tickets of writers killed while they wrote them. */
 function clearDeadTickets(queue: string, mine: string): void {
-  for (const name of ticketsIn(queue)) {
+  const now = Date.now();
+  const idle = (path: string) => {
+    try {
+      return now - statSync(path).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  for (const name of entriesOf(queue)) {
     const path = join(queue, name);
-    if (path === mine) continue;
+    if (name.endsWith(".part")) {
+      if (idle(path) > TICKET_IDLE_MS) rmSync(path, { force: true });
+      continue;
+    }
+    if (!name.endsWith(".ticket") || path === mine) continue;
     const owner = readHolder(path);
-    if (owner !== "missing" && owner !== null && owner.host === hostname() && !isProcessAlive(owner.pid)) rmSync(path, { force: true });
+    if (owner === "missing") continue;
+    if (owner === null ? idle(path) > TICKET_IDLE_MS : owner.host === hostname() && !isProcessAlive(owner.pid)) rmSync(path, { force: true });
   }
 }
 
@@ -221,10 +238,14 @@ class Wake {
 }
 
 function ticketsIn(queue: string): string[] {
+  return entriesOf(queue)
+    .filter((n) => n.endsWith(".ticket"))
+    .sort();
+}
+
+function entriesOf(queue: string): string[] {
   try {
-    return readdirSync(queue)
-      .filter((n) => n.endsWith(".ticket"))
-      .sort();
+    return readdirSync(queue);
   } catch {
     return [];
   }
@@ -234,10 +255,13 @@ function ticketsIn(queue: string): string[] {
 function takeTicket(queue: string, me: LockHolder): string {
   const name = `${String(Date.now()).padStart(15, "0")}-${String(me.pid).padStart(10, "0")}-${Math.random().toString(36).slice(2, 8)}.ticket`;
   const path = join(queue, name);
-  writeFileSync(path, JSON.stringify(me));
+  // Written aside and renamed into line: a writer killed mid-write leaves no ticket without its owner in line.
+  const part = `${path}.part`;
+  writeFileSync(part, JSON.stringify(me));
   // Tickets are stamped and compared on the process clock (see firstInLine), from the first moment on.
   const now = new Date();
-  utimesSync(path, now, now);
+  utimesSync(part, now, now);
+  renameSync(part, path);
   return path;
 }
 
@@ -271,7 +295,8 @@ function firstInLine(queue: string, mine: string, me: LockHolder): { first: stri
     } catch {
       continue;
     }
-    if (idle > FOREIGN_STALE_MS) rmSync(path, { force: true });
+    // A ticket that never said whose it is (its writer killed mid-write, by an older brain) is nobody's once idle.
+    if (idle > FOREIGN_STALE_MS || (owner === null && idle > TICKET_IDLE_MS)) rmSync(path, { force: true });
     if (idle > TICKET_IDLE_MS) continue;
     first ??= path;
     ahead++;
