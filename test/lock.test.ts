@@ -163,7 +163,10 @@ describe("workspace lock", () => {
     // What such a kill leaves: an empty ticket (an older brain wrote tickets in place), or a ticket still being written aside.
     mkdirSync(lockQueuePath(dir), { recursive: true });
     const empty = join(lockQueuePath(dir), "001796028645403-0000008964-hd1sbt.ticket");
-    const part = join(lockQueuePath(dir), "001796028645404-0000008965-k2m9qa.ticket.part");
+    // A process that has exited: its pid names the half-written ticket.
+    const gone = spawn(process.execPath, ["-e", "0"]);
+    await new Promise((resolve) => gone.on("exit", resolve));
+    const part = join(lockQueuePath(dir), `001796028645404-${String(gone.pid).padStart(10, "0")}-k2m9qa.ticket.part`);
     writeFileSync(empty, "");
     writeFileSync(part, '{"pid":89');
     // Killed a minute ago: no live writer leaves its ticket untouched that long.

@@ -171,7 +171,9 @@ function clearDeadTickets(queue: string, mine: string): void {
   for (const name of entriesOf(queue)) {
     const path = join(queue, name);
     if (name.endsWith(".part")) {
-      if (idle(path) > TICKET_IDLE_MS) rmSync(path, { force: true });
+      // Half-written by a process gone (its pid is in the name); a live writer renames it into line at once.
+      const pid = Number(name.split("-")[1]);
+      if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) rmSync(path, { force: true });
       continue;
     }
     if (!name.endsWith(".ticket") || path === mine) continue;
