@@ -151,7 +151,8 @@ async function recordToolsList() {
     child.stderr.on("data", (d) => (err += d));
     child.stdout.on("data", (d) => {
       out += d;
-      const answer = out.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.id === 2);
+      // Only whole lines: the pipe hands the answer over in pieces, and the last line may not be complete yet.
+      const answer = out.slice(0, out.lastIndexOf("\n") + 1).split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.id === 2);
       if (!answer) return;
       clearTimeout(deadline);
       child.stdin.end();
