@@ -1,9 +1,9 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { initWorkspace, logEntry } from "../src/index.js";
+import { doctor, initWorkspace, logEntry, queueAdd } from "../src/index.js";
 import { isStaleGitLock } from "../src/store/git/locks.js";
-import { commitSubjects, personHoldingIndex, tmpWorkspace, until } from "./helpers.js";
+import { commitSubjects, git, personHoldingIndex, tmpWorkspace, until } from "./helpers.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -49,5 +49,58 @@ describe("git's index lock", () => {
     expect(r.warnings).toEqual([]);
     await person.done;
     expect(commitSubjects(dir)[0]).toBe("brain: log [note] while a person commits");
+  });
+});
+
+/**
+ * Makes the next `git commit` in `dir` die by SIGKILL right after it moved
+ * the branch and before it wrote its index, as a crash there does: git's
+ * reference-transaction hook (run even with --no-verify) kills its git once.
+ */
+function killNextCommitAfterItsRef(dir: string): void {
+  const hook = join(dir, ".git", "hooks", "reference-transaction");
+  writeFileSync(hook, '#!/bin/sh\nif [ "$1" = committed ] && [ -e .git/kill-after-ref ]; then rm -f .git/kill-after-ref; kill -9 $PPID; fi\nexit 0\n');
+  chmodSync(hook, 0o755);
+  writeFileSync(join(dir, ".git", "kill-after-ref"), "");
+}
+
+describe("a git commit killed after it moved the branch, before it wrote its index", () => {
+  /** A log written and committed by a git killed there: to a log that is `new`, or to one it already had. */
+  async function killedCommit(log: "new" | "existing"): Promise<string> {
+    const dir = tmpWorkspace();
+    await initWorkspace({ cwd: dir });
+    if (log === "existing") await logEntry({ cwd: dir, text: "the day's first entry", now: at("2026-11-21T09:00:00") });
+    killNextCommitAfterItsRef(dir);
+    const r = await logEntry({ cwd: dir, text: "committed by a git that died", now: at("2026-11-21T10:00:00") });
+    expect(r.commit.committed).toBe(false);
+    // The commit landed, and git's index does not hold it: a change nobody made, or (for a new file) its deletion staged.
+    expect(commitSubjects(dir)[0]).toBe("brain: log [note] committed by a git that died");
+    expect(existsSync(join(dir, ".git", "kill-after-ref"))).toBe(false);
+    expect(git(dir, "status", "--porcelain")).toBe(log === "new" ? "D  memory/2026-11-21.md\n?? memory/2026-11-21.md\n" : "MM memory/2026-11-21.md\n");
+    return dir;
+  }
+
+  it.each([["new"], ["existing"]] as const)("to a %s log: the next write, of another file, finds the log committed and puts its index entry back", async (log) => {
+    const dir = await killedCommit(log);
+    const r = await queueAdd({ cwd: dir, text: "a learning from a sub-task", now: at("2026-11-21T10:05:00") });
+    expect(r.commit.committed).toBe(true);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(existsSync(join(dir, ".git", "index.lock"))).toBe(false);
+  });
+
+  it.each([["new"], ["existing"]] as const)("to a %s log: brain doctor names it, and --fix puts the committed entry back without touching the files", async (log) => {
+    const dir = await killedCommit(log);
+    // The write's record is taken care of by the next write; what is left is the index alone.
+    rmSync(join(dir, ".brain", "uncommitted"), { recursive: true, force: true });
+    rmSync(join(dir, ".git", "index.lock"), { force: true });
+    const before = await doctor({ cwd: dir, now: at("2026-11-21T10:05:00") });
+    expect(before.findings.find((f) => f.id === "git-index-stale")).toMatchObject({ file: "memory/2026-11-21.md", fixable: true });
+    expect(before.findings.map((f) => f.id)).not.toContain("git-uncommitted");
+    const head = git(dir, "rev-parse", "HEAD");
+    const fixed = await doctor({ cwd: dir, fix: true, now: at("2026-11-21T10:05:00") });
+    expect(fixed.fixed.map((f) => f.id)).toContain("git-index-stale");
+    expect(fixed.findings.map((f) => f.id)).not.toContain("git-index-stale");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(git(dir, "rev-parse", "HEAD")).toBe(head);
   });
 });

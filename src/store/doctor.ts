@@ -29,7 +29,8 @@ import { listPlaybookFiles } from "./playbook-files.js";
 import { readHeldWrites } from "./workspace/held-writes.js";
 import { fileSystemNow, readTextIfExists } from "./fs.js";
 import { findRepositoryRoot } from "./git/repository.js";
-import { gitOperationInProgress, uncommittedPaths } from "./git/status.js";
+import { gitOperationInProgress, staleIndexPaths, uncommittedPaths } from "./git/status.js";
+import { resetStaleEntries } from "./git/commit.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
 
@@ -37,7 +38,7 @@ import { findWorkspaceRoot, readConfig, type Workspace, type WorkspaceOptions } 
 import { interruptedWrites, waitsForJournal } from "./workspace/uncommitted.js";
 import { writeWorkspace } from "./workspace/transaction.js";
 import type { CommitInfo } from "./workspace/commit.js";
-import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, NOT_DAILY_LOGS, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, RULES_FILES } from "../core/layout.js";
+import { BRAIN_DIR, BRAIN_FILES, CONFIG_FILE, DEFAULT_CONFIG, MEMORY_DIR, NOT_DAILY_LOGS, MEMORY_PATH, STRATEGIES_PATH, PLAYBOOKS_DIR, REGRESSION_CASES_PATH, RULES_FILES } from "../core/layout.js";
 
 export { pathTokens } from "../core/text/paths.js";
 
@@ -106,7 +107,7 @@ export const BACKLOG_LIMIT = 7;
 export const STALE_TMP_MS = 60_000;
 
 /** Files brain writes and commits; uncommitted changes in them are worth a finding. */
-const WORKSPACE_FILES = [MEMORY_PATH, STRATEGIES_PATH, CONFIG_FILE, MEMORY_DIR, PLAYBOOKS_DIR, ...RULES_FILES];
+const WORKSPACE_FILES = [MEMORY_PATH, STRATEGIES_PATH, REGRESSION_CASES_PATH, CONFIG_FILE, MEMORY_DIR, PLAYBOOKS_DIR, ...RULES_FILES];
 const REQUIRED_FOLDERS = [MEMORY_DIR, PLAYBOOKS_DIR];
 
 /**
@@ -135,7 +136,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
         fixed.push(f);
       }
     }
-    const out = await writeWorkspace(ws, { commit: options.commit, command: "brain doctor --fix" }, (tx) => {
+    const out = await writeWorkspace(ws, { commit: options.commit, command: "brain doctor --fix" }, async (tx) => {
       const done: Array<DoctorFinding & { original?: DoctorFinding }> = [];
       for (const f of findings) {
         if (!f.fixable || f.id === "lock-stale") continue;
@@ -168,13 +169,16 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
             tx.write(STRATEGIES_PATH, serializeStrategies(r.registry, text, previous));
             done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})`, original: f });
           }
+        } else if (f.id === "git-index-stale") {
+          // Only the index changes: the files hold what HEAD holds, and nothing is committed.
+          if ((await resetStaleEntries(ws.root, WORKSPACE_FILES.filter((p) => existsSync(join(ws.root, p))))).length) done.push(f);
         } else if (f.id === "gitignore-brain") {
           const existing = tx.read(".gitignore") ?? "";
           tx.write(".gitignore", `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${BRAIN_DIR}/\n`);
           done.push(f);
         }
       }
-      const committed = done.filter((d) => d.id !== "tmp-stale" && !recordOf.has(d.original ?? d));
+      const committed = done.filter((d) => d.id !== "tmp-stale" && d.id !== "git-index-stale" && !recordOf.has(d.original ?? d));
       return {
         result: done,
         message: committed.length
@@ -692,15 +696,34 @@ async function checkGit(ws: Workspace, out: DoctorFinding[]): Promise<void> {
   // Pathspecs are relative to the folder git runs in, the workspace; git answers relative to the repository root.
   const present = WORKSPACE_FILES.filter((f) => existsSync(join(ws.root, f)));
   const changed = present.length ? await uncommittedPaths(ws.root, present) : [];
-  if (changed.length) {
-    const shown = changed.map((p) => relative(ws.root, join(ws.gitRoot!, p)));
+  // Files as committed whose index entry a killed commit left behind are no change of anyone's.
+  const stale = changed.length ? await staleIndexPaths(ws.root, present) : [];
+  if (stale.length) {
+    out.push({
+      id: "git-index-stale",
+      severity: "warning",
+      file: stale[0],
+      message:
+        `git's index holds older text than the last commit for ${listed(stale)}, though the files are as committed: ` +
+        "a git commit killed after it moved the branch and before it wrote its index leaves this, and `git status` shows a change nobody made.",
+      fix: "Run `brain doctor --fix`: it puts the committed entries back in the index (`git reset -- <files>`) and leaves the files as they are.",
+      fixable: true,
+    });
+  }
+  const shown = changed.map((p) => relative(ws.root, join(ws.gitRoot!, p))).filter((p) => !stale.includes(p));
+  if (shown.length) {
     out.push({
       id: "git-uncommitted",
       severity: "warning",
       file: shown[0],
-      message: `Uncommitted changes in brain's files: ${shown.slice(0, 5).join(", ")}${shown.length > 5 ? `, and ${shown.length - 5} more` : ""}.`,
+      message: `Uncommitted changes in brain's files: ${listed(shown)}.`,
       fix: "Review and commit them (`git add … && git commit`), or restore them; brain commits only what it writes.",
       fixable: false,
     });
   }
+}
+
+/** Up to five paths, and how many more. */
+function listed(paths: string[]): string {
+  return `${paths.slice(0, 5).join(", ")}${paths.length > 5 ? `, and ${paths.length - 5} more` : ""}`;
 }

@@ -6,7 +6,7 @@ import { mergeChange } from "./contents.js";
 import { retryOnGitLock } from "./locks.js";
 import { findRepositoryRoot, maintenanceMayBeDue } from "./repository.js";
 import { FALLBACK_IDENTITY, MISSING_IDENTITY_RE, runGit, type GitResult } from "./run.js";
-import { ignoredPaths, indexEntries, pathsAtHead } from "./status.js";
+import { ignoredPaths, indexEntries, pathsAtHead, staleIndexPaths } from "./status.js";
 
 /**
  * brain's commits: their messages, committing exactly the paths a write
@@ -108,11 +108,29 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
   const withIgnored = ignored.length ? { ignored } : {};
   if (r.code !== 0) {
     const out = `${r.stdout}\n${r.stderr}`;
-    if (/nothing to commit|no changes added|nothing added/i.test(out)) return { committed: false, reason: "nothing changed", ...withIgnored };
+    if (/nothing to commit|no changes added|nothing added/i.test(out)) {
+      // The files hold what HEAD holds; an index entry that does not is one a killed commit left behind.
+      await resetStaleEntries(cwd, paths);
+      return { committed: false, reason: "nothing changed", ...withIgnored };
+    }
     throw new CommitFailedError(`git commit failed: ${r.stderr.trim() || r.stdout.trim()}`, ignored);
   }
   const sha = /^\[[^\]]*?([0-9a-f]{40})\]/m.exec(r.stdout)?.[1];
   return { committed: true, sha: sha ?? (await runGit(cwd, ["rev-parse", "HEAD"])).stdout.trim(), ...withIgnored };
+}
+
+/**
+ * Puts HEAD's entries back into the index for the paths among `paths` whose
+ * entry is stale (see {@link staleIndexPaths}): a `git commit` killed after
+ * it moved the branch and before it wrote its index. A commit of theirs
+ * would have nothing to commit, so without this they would show as changed
+ * (`MM` in `git status`) for good. Returns the paths reset.
+ */
+export async function resetStaleEntries(cwd: string, paths: string[]): Promise<string[]> {
+  const stale = await staleIndexPaths(cwd, paths);
+  if (!stale.length) return [];
+  const r = await retryOnGitLock(cwd, () => runGit(cwd, ["reset", "-q", "--", ...stale]));
+  return r.code === 0 ? stale : [];
 }
 
 /**

@@ -35,6 +35,35 @@ export function gitOperationInProgress(root: string): string | null {
   return head.startsWith("ref:") ? null : "HEAD is detached (no branch is checked out)";
 }
 
+/**
+ * Paths among `paths` (relative to `cwd`, and answered so) whose index
+ * entry differs from HEAD while the work tree holds HEAD's text: what a
+ * `git commit` killed after it moved the branch and before it wrote its
+ * index leaves behind. `git status` then shows a change in them that nobody
+ * made, staged (the old text) and unstaged (back to HEAD's), and no commit
+ * clears it: there is nothing to commit. Empty when git cannot say (no HEAD yet).
+ */
+export async function staleIndexPaths(cwd: string, paths: string[]): Promise<string[]> {
+  if (!paths.length) return [];
+  const staged = await runGit(cwd, ["-c", "core.quotePath=false", "diff", "--cached", "--name-only", "--relative", "-z", "--", ...paths]);
+  const candidates = staged.code === 0 ? staged.stdout.split("\0").filter((p) => p && existsSync(join(cwd, p))) : [];
+  if (!candidates.length) return [];
+  // HEAD's blob of each, against the blob the work tree's file would make (git's own filters applied).
+  const tree = await runGit(cwd, ["-c", "core.quotePath=false", "ls-tree", "-z", "HEAD", "--", ...candidates]);
+  if (tree.code !== 0) return [];
+  const atHead = new Map<string, string>();
+  for (const line of tree.stdout.split("\0")) {
+    const m = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (m) atHead.set(m[2]!, m[1]!);
+  }
+  const committed = candidates.filter((p) => atHead.has(p));
+  if (!committed.length) return [];
+  const hashed = await runGit(cwd, ["hash-object", "--stdin-paths"], undefined, committed.join("\n") + "\n");
+  if (hashed.code !== 0) return [];
+  const blobs = hashed.stdout.split("\n");
+  return committed.filter((p, i) => blobs[i] === atHead.get(p));
+}
+
 /** True when the index holds changes not yet committed (a person's staged work). */
 export async function hasStagedChanges(cwd: string): Promise<boolean> {
   const r = await runGit(cwd, ["diff", "--cached", "--quiet"]);
