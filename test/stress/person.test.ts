@@ -21,7 +21,8 @@ function personGit(dir: string, ...args: string[]): void {
   execFileSync("git", ["-c", "user.name=Test Person", "-c", "user.email=person@example.com", ...args], {
     cwd: dir,
     env: bareGitEnv({ GIT_SEQUENCE_EDITOR: "sed -i '1s/^pick/edit/'" }),
-    stdio: "ignore",
+    // stderr is kept: should the person's git fail, the failure says why.
+    stdio: ["ignore", "ignore", "pipe"],
   });
 }
 
