@@ -79,7 +79,7 @@ export interface UnfixedFinding extends DoctorFinding {
 }
 
 export interface DoctorOptions extends WorkspaceOptions {
-  /** Repair what is safe to repair (stale lock and temp files, missing folders and ids, .gitignore), in one commit. */
+  /** Repair what is safe to repair (stale lock and temp files, stale index entries, missing folders and ids, .gitignore), in one commit. */
   fix?: boolean;
   /** false: repair files but make no commit. */
   commit?: boolean;
@@ -115,9 +115,9 @@ const REQUIRED_FOLDERS = [MEMORY_DIR, PLAYBOOKS_DIR];
  * daily-log names and dates, MEMORY.md against its cap, a stale lock and
  * temp files, the consolidation backlog, rules naming paths that no longer
  * exist, and the git state. With `fix`, repairs only what is safe — the
- * stale lock and temp files, missing folders, missing solution ids, and
- * `.brain/` in .gitignore — in one commit, and never rewrites what a person
- * wrote.
+ * stale lock and temp files, git index entries a killed commit left stale,
+ * missing folders, missing solution ids, and `.brain/` in .gitignore — in
+ * one commit, and never rewrites what a person wrote.
  */
 export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult> {
   const ws = openTolerant(options);

@@ -11,7 +11,7 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
   describe: "Are the files healthy? Checks schemas, logs, size cap, lock, backlog, rules, entries whose files changed since or not reinforced for reviewAfterDays, and git; says what to do (exit 1 on findings); notes anti-patterns and problems collapsed onto a failing fix",
   builder: (y) =>
     y
-      .option("fix", { type: "boolean", describe: "Repair what is safe (stale lock and temp files, writes left uncommitted, missing folders and ids, .gitignore) in one commit; what it could not repair is shown as `not fixed`, with why" })
+      .option("fix", { type: "boolean", describe: "Repair what is safe (stale lock and temp files, writes left uncommitted, index entries a killed commit left stale, missing folders and ids, .gitignore) in one commit; what it could not repair is shown as `not fixed`, with why" })
       .example("brain doctor", "Every finding with what to do about it; exit 0 when healthy")
       .example("brain doctor --fix", "Repair the safe ones; never touches text a person wrote")
       .example("brain doctor --json", "Findings as data, for a CI check"),
