@@ -868,9 +868,7 @@ function scoreTerms(
   const { lens, avgLen } = { lens: ci.lens, avgLen: stats.avgLen };
   // Per unit, across the whole index: a query for common words touches most units, and an object per unit cost more than the scoring.
   const acc = new Float64Array(n);
-  // BM25's length normalisation of each unit, computed once rather than per posting.
-  const norms = new Float64Array(n);
-  for (let u = 0; u < n; u++) norms[u] = k1 * (1 - b + (b * lens[u]!) / avgLen);
+  const norms = unitNorms(lens, n, k1, b, avgLen);
   const held = new Int32Array(n);
   const flags = new Uint8Array(n);
   /** With `explain`: per unit, each term's part. */
@@ -880,22 +878,14 @@ function scoreTerms(
     if (w === 0) continue;
     const list = ci.postings(term);
     if (!list) continue;
+    scorePostings(list, w, k1, synonym, norms, acc, flags, held);
+    if (!termParts) continue;
     for (let i = 0; i < list.length; i += 2) {
       const ui = list[i]!;
-      const signed = list[i + 1]!;
-      const tf = Math.abs(signed);
-      const part = (w * tf * (k1 + 1)) / (tf + norms[ui]!);
-      acc[ui] = acc[ui]! + part;
-      flags[ui]! |= TOUCHED;
-      if (termParts) {
-        const rec = termParts.get(ui) ?? {};
-        rec[term] = part;
-        termParts.set(ui, rec);
-      }
-      if (signed > 0) {
-        if (synonym) flags[ui]! |= HELD_SYNONYM;
-        else held[ui]!++;
-      }
+      const tf = Math.abs(list[i + 1]!);
+      const rec = termParts.get(ui) ?? {};
+      rec[term] = (w * tf * (k1 + 1)) / (tf + norms[ui]!);
+      termParts.set(ui, rec);
     }
   }
   // Time marker: a term of its own for "when" questions; it lifts a unit the query's words found, never finds one.
@@ -950,6 +940,33 @@ function scoreTerms(
     smoothNeighbours(ci, start, end, acc, flags, sequentialSource, emit);
   }
   return out;
+}
+
+/**
+ * BM25's length normalisation of each unit, computed once rather than per
+ * posting. The hot loops of a search are functions of their own: a process
+ * that runs one search compiles a small loop in a moment, where compiling
+ * the whole of scoreTerms for its loop cost more than the loop.
+ */
+function unitNorms(lens: ArrayLike<number>, n: number, k1: number, b: number, avgLen: number): Float64Array {
+  const norms = new Float64Array(n);
+  for (let u = 0; u < n; u++) norms[u] = k1 * (1 - b + (b * lens[u]!) / avgLen);
+  return norms;
+}
+
+/** Adds one term's BM25 part (weight `w`) to each unit of its postings `list`, and marks the units it touched and holds it. */
+function scorePostings(list: ArrayLike<number>, w: number, k1: number, synonym: boolean, norms: Float64Array, acc: Float64Array, flags: Uint8Array, held: Int32Array): void {
+  for (let i = 0; i < list.length; i += 2) {
+    const ui = list[i]!;
+    const signed = list[i + 1]!;
+    const tf = Math.abs(signed);
+    acc[ui] = acc[ui]! + (w * tf * (k1 + 1)) / (tf + norms[ui]!);
+    flags[ui]! |= TOUCHED;
+    if (signed > 0) {
+      if (synonym) flags[ui]! |= HELD_SYNONYM;
+      else held[ui]!++;
+    }
+  }
 }
 
 /**
