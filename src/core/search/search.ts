@@ -756,12 +756,12 @@ function bestSlots(scored: Scored, order: ArrayLike<number> | null, n: number, c
   let lastDirect = 0;
   let lastScore = 0;
   for (let k = 0; k < total; k++) {
-    const item = order ? order[k]! : k;
     if (best.length === n) {
-      const d = direct[item]!;
-      if (d < lastDirect || (d === lastDirect && scores[item]! < lastScore)) continue;
-      if (cmp(item, best[n - 1]!) >= 0) continue;
+      k = nextContender(direct, scores, order, k, total, lastDirect, lastScore);
+      if (k === total) break;
     }
+    const item = order ? order[k]! : k;
+    if (best.length === n && cmp(item, best[n - 1]!) >= 0) continue;
     // After every item it does not come before: equal items keep their order.
     let lo = 0;
     let hi = best.length;
@@ -777,6 +777,21 @@ function bestSlots(scored: Scored, order: ArrayLike<number> | null, n: number, c
     lastScore = scores[last]!;
   }
   return best;
+}
+
+/**
+ * The first position from `k` on whose slot ranks at least as high as the
+ * last kept one by direct hit and score (`total` when none): most slots of a
+ * search for common words are passed over here, in a loop small enough for
+ * a single search to compile at once.
+ */
+function nextContender(direct: Uint8Array, scores: Float64Array, order: ArrayLike<number> | null, k: number, total: number, lastDirect: number, lastScore: number): number {
+  for (; k < total; k++) {
+    const item = order ? order[k]! : k;
+    const d = direct[item]!;
+    if (!(d < lastDirect || (d === lastDirect && scores[item]! < lastScore))) return k;
+  }
+  return total;
 }
 
 /** The sources a search keeps, or null for all. */
