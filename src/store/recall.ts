@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { join, sep } from "node:path";
 import { cacheLayout, decodeCache, encodeCache, type CachedFile, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
@@ -237,7 +236,8 @@ const RACY_MS = 2000;
 
 /** The hash of a file's text that a racy cache entry is checked against. */
 function textHash(text: string): string {
-  return createHash("sha1").update(text).digest("base64");
+  // node:crypto is loaded only when a file needs its hash: a warm recall seldom does.
+  return process.getBuiltinModule("node:crypto").createHash("sha1").update(text).digest("base64");
 }
 
 function compare(a: string, b: string): number {
