@@ -952,7 +952,7 @@ function scoreTerms(
       for (let u = start; u < end && !any; u++) any = sources.has(ci.sources[ci.sourceOf[u]!]!);
       if (!any) continue;
     }
-    smoothNeighbours(ci, start, end, acc, flags, sequentialSource, emit);
+    smoothNeighbours(ci.sourceOf, SEARCH_SETTINGS.neighbour, start, end, acc, flags, sequentialSource, emit);
   }
   return out;
 }
@@ -1002,9 +1002,16 @@ const SEQUENTIAL_SOURCES = new Set<UnitSource>(["log", "queue"]);
  * found even when it shares no word with the query. Units of other sources
  * keep their own score.
  */
-function smoothNeighbours(ci: ColumnIndex, start: number, end: number, acc: Float64Array, flags: Uint8Array, sequentialSource: Uint8Array, emit: (ui: number, score: number) => void): void {
-  const lambda = SEARCH_SETTINGS.neighbour;
-  const { sourceOf } = ci;
+function smoothNeighbours(
+  sourceOf: ArrayLike<number>,
+  lambda: number,
+  start: number,
+  end: number,
+  acc: Float64Array,
+  flags: Uint8Array,
+  sequentialSource: Uint8Array,
+  emit: (ui: number, score: number) => void,
+): void {
   if (lambda <= 0) {
     for (let j = start; j < end; j++) if (flags[j]! & TOUCHED) emit(j, acc[j]!);
     return;
