@@ -20,11 +20,15 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True when `s` is a real calendar date written `YYYY-MM-DD`. */
 export function isIsoDate(s: string): boolean {
-  const m = DATE_RE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+  // Counted, not made into a Date: recall asks this of every daily log's name on every call.
+  if (!DATE_RE.test(s)) return false;
+  const y = Number(s.slice(0, 4));
+  const mo = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  // Years 0000–0099 are not dates here (Date.UTC, which this once used, reads them as 1900–1999).
+  if (y < 100 || mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31);
 }
 
 /** Whole days from date `a` to date `b` (both `YYYY-MM-DD`). */

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { cacheLayout, decodeCache, encodeCache, type CachedFile, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
 import {
   buildIndex,
@@ -206,11 +205,13 @@ type StampedFile = RecallFile & { stamp: string; /** The later of its mtime and 
 function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): StampedFile[] {
   const out: StampedFile[] = [];
   const overrides = Object.keys(thresholds).length ? `|${JSON.stringify(thresholds)}` : "";
+  // Every path listed is a plain `/`-separated name under the root: joined by hand, not by path.join for each of a thousand files.
+  const base = join(root, sep);
   const add = (rel: string) => {
     const source = sourceOfPath(rel);
     if (!source) return;
     // Gone between listing and stat: it is simply not part of this search.
-    const st = fileStamp(join(root, rel));
+    const st = fileStamp(base + rel);
     if (!st) return;
     const { signature: stamp, changed } = st;
     out.push(source === "strategy" ? { path: rel, source, thresholds, stamp: stamp + overrides, changed } : { path: rel, source, stamp, changed });
@@ -235,7 +236,8 @@ const RACY_MS = 2000;
 
 /** The hash of a file's text that a racy cache entry is checked against. */
 function textHash(text: string): string {
-  return createHash("sha1").update(text).digest("base64");
+  // node:crypto is loaded only when a file needs its hash: a warm recall seldom does.
+  return process.getBuiltinModule("node:crypto").createHash("sha1").update(text).digest("base64");
 }
 
 function compare(a: string, b: string): number {

@@ -756,12 +756,12 @@ function bestSlots(scored: Scored, order: ArrayLike<number> | null, n: number, c
   let lastDirect = 0;
   let lastScore = 0;
   for (let k = 0; k < total; k++) {
-    const item = order ? order[k]! : k;
     if (best.length === n) {
-      const d = direct[item]!;
-      if (d < lastDirect || (d === lastDirect && scores[item]! < lastScore)) continue;
-      if (cmp(item, best[n - 1]!) >= 0) continue;
+      k = nextContender(direct, scores, order, k, total, lastDirect, lastScore);
+      if (k === total) break;
     }
+    const item = order ? order[k]! : k;
+    if (best.length === n && cmp(item, best[n - 1]!) >= 0) continue;
     // After every item it does not come before: equal items keep their order.
     let lo = 0;
     let hi = best.length;
@@ -777,6 +777,21 @@ function bestSlots(scored: Scored, order: ArrayLike<number> | null, n: number, c
     lastScore = scores[last]!;
   }
   return best;
+}
+
+/**
+ * The first position from `k` on whose slot ranks at least as high as the
+ * last kept one by direct hit and score (`total` when none): most slots of a
+ * search for common words are passed over here, in a loop small enough for
+ * a single search to compile at once.
+ */
+function nextContender(direct: Uint8Array, scores: Float64Array, order: ArrayLike<number> | null, k: number, total: number, lastDirect: number, lastScore: number): number {
+  for (; k < total; k++) {
+    const item = order ? order[k]! : k;
+    const d = direct[item]!;
+    if (!(d < lastDirect || (d === lastDirect && scores[item]! < lastScore))) return k;
+  }
+  return total;
 }
 
 /** The sources a search keeps, or null for all. */
@@ -868,9 +883,7 @@ function scoreTerms(
   const { lens, avgLen } = { lens: ci.lens, avgLen: stats.avgLen };
   // Per unit, across the whole index: a query for common words touches most units, and an object per unit cost more than the scoring.
   const acc = new Float64Array(n);
-  // BM25's length normalisation of each unit, computed once rather than per posting.
-  const norms = new Float64Array(n);
-  for (let u = 0; u < n; u++) norms[u] = k1 * (1 - b + (b * lens[u]!) / avgLen);
+  const norms = unitNorms(lens, n, k1, b, avgLen);
   const held = new Int32Array(n);
   const flags = new Uint8Array(n);
   /** With `explain`: per unit, each term's part. */
@@ -880,22 +893,14 @@ function scoreTerms(
     if (w === 0) continue;
     const list = ci.postings(term);
     if (!list) continue;
+    scorePostings(list, w, k1, synonym, norms, acc, flags, held);
+    if (!termParts) continue;
     for (let i = 0; i < list.length; i += 2) {
       const ui = list[i]!;
-      const signed = list[i + 1]!;
-      const tf = Math.abs(signed);
-      const part = (w * tf * (k1 + 1)) / (tf + norms[ui]!);
-      acc[ui] = acc[ui]! + part;
-      flags[ui]! |= TOUCHED;
-      if (termParts) {
-        const rec = termParts.get(ui) ?? {};
-        rec[term] = part;
-        termParts.set(ui, rec);
-      }
-      if (signed > 0) {
-        if (synonym) flags[ui]! |= HELD_SYNONYM;
-        else held[ui]!++;
-      }
+      const tf = Math.abs(list[i + 1]!);
+      const rec = termParts.get(ui) ?? {};
+      rec[term] = (w * tf * (k1 + 1)) / (tf + norms[ui]!);
+      termParts.set(ui, rec);
     }
   }
   // Time marker: a term of its own for "when" questions; it lifts a unit the query's words found, never finds one.
@@ -947,9 +952,36 @@ function scoreTerms(
       for (let u = start; u < end && !any; u++) any = sources.has(ci.sources[ci.sourceOf[u]!]!);
       if (!any) continue;
     }
-    smoothNeighbours(ci, start, end, acc, flags, sequentialSource, emit);
+    smoothNeighbours(ci.sourceOf, SEARCH_SETTINGS.neighbour, start, end, acc, flags, sequentialSource, emit);
   }
   return out;
+}
+
+/**
+ * BM25's length normalisation of each unit, computed once rather than per
+ * posting. The hot loops of a search are functions of their own: a process
+ * that runs one search compiles a small loop in a moment, where compiling
+ * the whole of scoreTerms for its loop cost more than the loop.
+ */
+function unitNorms(lens: ArrayLike<number>, n: number, k1: number, b: number, avgLen: number): Float64Array {
+  const norms = new Float64Array(n);
+  for (let u = 0; u < n; u++) norms[u] = k1 * (1 - b + (b * lens[u]!) / avgLen);
+  return norms;
+}
+
+/** Adds one term's BM25 part (weight `w`) to each unit of its postings `list`, and marks the units it touched and holds it. */
+function scorePostings(list: ArrayLike<number>, w: number, k1: number, synonym: boolean, norms: Float64Array, acc: Float64Array, flags: Uint8Array, held: Int32Array): void {
+  for (let i = 0; i < list.length; i += 2) {
+    const ui = list[i]!;
+    const signed = list[i + 1]!;
+    const tf = Math.abs(signed);
+    acc[ui] = acc[ui]! + (w * tf * (k1 + 1)) / (tf + norms[ui]!);
+    flags[ui]! |= TOUCHED;
+    if (signed > 0) {
+      if (synonym) flags[ui]! |= HELD_SYNONYM;
+      else held[ui]!++;
+    }
+  }
 }
 
 /**
@@ -970,9 +1002,16 @@ const SEQUENTIAL_SOURCES = new Set<UnitSource>(["log", "queue"]);
  * found even when it shares no word with the query. Units of other sources
  * keep their own score.
  */
-function smoothNeighbours(ci: ColumnIndex, start: number, end: number, acc: Float64Array, flags: Uint8Array, sequentialSource: Uint8Array, emit: (ui: number, score: number) => void): void {
-  const lambda = SEARCH_SETTINGS.neighbour;
-  const { sourceOf } = ci;
+function smoothNeighbours(
+  sourceOf: ArrayLike<number>,
+  lambda: number,
+  start: number,
+  end: number,
+  acc: Float64Array,
+  flags: Uint8Array,
+  sequentialSource: Uint8Array,
+  emit: (ui: number, score: number) => void,
+): void {
   if (lambda <= 0) {
     for (let j = start; j < end; j++) if (flags[j]! & TOUCHED) emit(j, acc[j]!);
     return;
