@@ -190,6 +190,7 @@ function recordCodeCache() {
     const dir = ${JSON.stringify(join(root, "dist/cli"))};
     const source = readFileSync(join(dir, CACHED_CLI), "utf8");
     const { script, cli } = loadBundle(join(dir, CACHED_CLI), source);
+    // The commands of CACHED_COMMANDS in src/cli/start.ts.
     for (const argv of [["log", "-q", "cache"], ["queue", "add", "-q", "cache"], ["strategy", "record", "-q", "cache", "cache", "-r", "1"]]) {
       const code = await cli.runCli(argv);
       if (code !== 0) throw new Error("brain " + argv.join(" ") + " exited " + code);

@@ -87,19 +87,22 @@ describe("the CLI's code cache", () => {
     expect(r.stdout).toMatch(/^Logged to memory\/2026-11-21\.md:\d+ \(committed [0-9a-f]{7}\)\n$/);
   });
 
-  it("is not used when it is missing or cut short, nor for brain mcp", async () => {
+  it("is not used when it is missing or cut short, nor for commands it does not hold (brain mcp, --version)", async () => {
     const pkg = packageCopy();
     const id = "1".repeat(64);
     writeFileSync(join(pkg, "dist/cli/brain.cjs"), markerBundle(id));
     const ws = gitWorkspace({ "MEMORY.md": "# Memory\n" });
-    // A cache of the marker's id: the marker runs (how the other cases tell which build ran).
+    const logged = /^Logged to memory\/2026-11-21\.md:\d+ \(committed [0-9a-f]{7}\)\n$/;
+    // A cache with the marker's id: the marker runs for the commands the cache holds, `-w` and its value skipped.
     writeFileSync(join(pkg, "dist/cli/brain.cjs.cache"), Buffer.concat([Buffer.from(`${id}\n`), Buffer.from("not V8's code")]));
-    expect((await runFrom(pkg, ["log", "x"], ws)).stdout).toBe("the CommonJS bundle ran\n");
-    const mcp = await runFrom(pkg, ["mcp", "--help"], ws);
-    expect(mcp.stdout).toContain("brain mcp");
+    expect((await runFrom(pkg, ["-w", ws, "log", "x"], ws)).stdout).toBe("the CommonJS bundle ran\n");
+    expect((await runFrom(pkg, ["--json", "strategy", "record", "p", "a", "-r", "1"], ws)).stdout).toBe("the CommonJS bundle ran\n");
+    expect((await runFrom(pkg, ["mcp", "--help"], ws)).stdout).toContain("brain mcp");
+    expect((await runFrom(pkg, ["--version"], ws)).stdout).toBe(`${JSON.parse(read(REPO, "package.json")).version}\n`);
+    expect((await runFrom(pkg, ["recall", "x"], ws)).stdout).not.toContain("the CommonJS bundle ran");
     writeFileSync(join(pkg, "dist/cli/brain.cjs.cache"), `${id}\n`);
-    expect((await runFrom(pkg, ["--version"], ws)).stdout).toBe(`${JSON.parse(read(REPO, "package.json")).version}\n`);
+    expect((await runFrom(pkg, ["log", "cut short"], ws)).stdout).toMatch(logged);
     rmSync(join(pkg, "dist/cli/brain.cjs.cache"));
-    expect((await runFrom(pkg, ["--version"], ws)).stdout).toBe(`${JSON.parse(read(REPO, "package.json")).version}\n`);
+    expect((await runFrom(pkg, ["log", "missing"], ws)).stdout).toMatch(logged);
   });
 });
