@@ -106,7 +106,7 @@ const jsoncParserEsm = {
 async function bundleCli() {
   rmSync(join(root, "dist/cli"), { recursive: true, force: true });
   await build({
-    entryPoints: { main: join(root, "src/cli/main.ts"), start: join(root, "src/cli/start.ts") },
+    entryPoints: { main: join(root, "src/cli/main.ts") },
     outdir: join(root, "dist/cli"),
     bundle: true,
     splitting: true,
@@ -145,7 +145,8 @@ const mcpFromModuleBuild = {
 /**
  * The CLI once more, as one CommonJS file (dist/cli/brain.cjs) that
  * src/cli/start.ts loads with V8's compiled code for it. Its first line names
- * the build (a hash of the rest), which the code cache repeats.
+ * the build (a hash of the rest), which the code cache repeats. src/cli/start.ts,
+ * which loads it, is built into dist/cli/start.cjs.
  */
 async function bundleCachedCli() {
   const out = await build({
@@ -165,6 +166,17 @@ async function bundleCachedCli() {
     banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   const text = out.outputFiles[0].text;
+  // bin/brain.js is CommonJS too (bin/package.json), so a command started from the cache never starts Node's ES module loader.
+  await build({
+    entryPoints: [join(root, "src/cli/start.ts")],
+    outfile: join(root, "dist/cli/start.cjs"),
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+    define: { "import.meta.url": "__brainModuleUrl" },
+    banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
   const id = createHash("sha256").update(text).digest("hex");
   writeFileSync(join(root, "dist/cli/brain.cjs"), `// brain-build ${id}\n${text}`);
   log("CLI bundled into dist/cli/brain.cjs");
@@ -186,7 +198,7 @@ function recordCodeCache() {
   const script = `
     import { readFileSync, writeFileSync } from "node:fs";
     import { join } from "node:path";
-    import { loadBundle, bundleId, CACHED_CLI, CODE_CACHE } from ${JSON.stringify(join(root, "dist/cli/start.js"))};
+    import { loadBundle, bundleId, CACHED_CLI, CODE_CACHE } from ${JSON.stringify(join(root, "dist/cli/start.cjs"))};
     const dir = ${JSON.stringify(join(root, "dist/cli"))};
     const source = readFileSync(join(dir, CACHED_CLI), "utf8");
     const { script, cli } = loadBundle(join(dir, CACHED_CLI), source);

@@ -17,7 +17,7 @@ const DIST = join(REPO, "dist/cli");
 function packageCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "brain-package-"));
   mkdirSync(join(dir, "bin"));
-  cpSync(join(REPO, "bin/brain.js"), join(dir, "bin/brain.js"));
+  cpSync(join(REPO, "bin"), join(dir, "bin"), { recursive: true });
   cpSync(join(REPO, "package.json"), join(dir, "package.json"));
   cpSync(DIST, join(dir, "dist/cli"), { recursive: true });
   return dir;
@@ -50,7 +50,7 @@ describe("the CLI's code cache", () => {
     // Loaded as start.ts loads it, in a plain node: a cache V8 refused would be compiled over at every start.
     const probe = `
       import { readFileSync } from "node:fs";
-      import { loadBundle } from ${JSON.stringify(join(DIST, "start.js"))};
+      import { loadBundle } from ${JSON.stringify(join(DIST, "start.cjs"))};
       const file = ${JSON.stringify(join(DIST, "brain.cjs"))};
       const { script, cli } = loadBundle(file, readFileSync(file, "utf8"), readFileSync(file + ".cache").subarray(65));
       process.stdout.write(JSON.stringify({ rejected: script.cachedDataRejected, main: typeof cli.main, runCli: typeof cli.runCli }));
