@@ -198,7 +198,7 @@ function recordCodeCache() {
   const script = `
     import { readFileSync, writeFileSync } from "node:fs";
     import { join } from "node:path";
-    import { loadBundle, bundleId, CACHED_CLI, CODE_CACHE } from ${JSON.stringify(join(root, "dist/cli/start.cjs"))};
+    import { loadBundle, bundleId, cacheHeader, CACHED_CLI, CODE_CACHE } from ${JSON.stringify(join(root, "dist/cli/start.cjs"))};
     const dir = ${JSON.stringify(join(root, "dist/cli"))};
     const source = readFileSync(join(dir, CACHED_CLI), "utf8");
     const { script, cli } = loadBundle(join(dir, CACHED_CLI), source);
@@ -207,7 +207,7 @@ function recordCodeCache() {
       const code = await cli.runCli(argv);
       if (code !== 0) throw new Error("brain " + argv.join(" ") + " exited " + code);
     }
-    writeFileSync(join(dir, CODE_CACHE), Buffer.concat([Buffer.from(bundleId(source) + "\\n"), script.createCachedData()]));
+    writeFileSync(join(dir, CODE_CACHE), Buffer.concat([Buffer.from(cacheHeader(bundleId(source))), script.createCachedData()]));
     process.exit(0);
   `;
   try {

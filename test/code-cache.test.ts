@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cacheHeader } from "../src/cli/start.js";
 import { bareGitEnv, git, gitWorkspace, read, REPO, type RunResult } from "./helpers.js";
 
 // How `brain` starts (src/cli/start.ts): from dist/cli/brain.cjs with V8's
@@ -46,13 +47,15 @@ describe("the CLI's code cache", () => {
     const id = /^\/\/ brain-build ([0-9a-f]{64})\n/.exec(source)?.[1];
     expect(id).toMatch(/^[0-9a-f]{64}$/);
     const cache = readFileSync(join(DIST, "brain.cjs.cache"));
-    expect(cache.subarray(0, 65).toString()).toBe(`${id}\n`);
+    const header = cacheHeader(id!);
+    expect(header).toMatch(/^[0-9a-f]{64} v8-[\w.-]+ \w+-\w+\n$/);
+    expect(cache.subarray(0, header.length).toString()).toBe(header);
     // Loaded as start.ts loads it, in a plain node: a cache V8 refused would be compiled over at every start.
     const probe = `
       import { readFileSync } from "node:fs";
       import { loadBundle } from ${JSON.stringify(join(DIST, "start.cjs"))};
       const file = ${JSON.stringify(join(DIST, "brain.cjs"))};
-      const { script, cli } = loadBundle(file, readFileSync(file, "utf8"), readFileSync(file + ".cache").subarray(65));
+      const { script, cli } = loadBundle(file, readFileSync(file, "utf8"), readFileSync(file + ".cache").subarray(${Buffer.byteLength(header)}));
       process.stdout.write(JSON.stringify({ rejected: script.cachedDataRejected, main: typeof cli.main, runCli: typeof cli.runCli }));
     `;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
@@ -94,13 +97,16 @@ describe("the CLI's code cache", () => {
     const ws = gitWorkspace({ "MEMORY.md": "# Memory\n" });
     const logged = /^Logged to memory\/2026-11-21\.md:\d+ \(committed [0-9a-f]{7}\)\n$/;
     // A cache with the marker's id: the marker runs for the commands the cache holds, `-w` and its value skipped.
-    writeFileSync(join(pkg, "dist/cli/brain.cjs.cache"), Buffer.concat([Buffer.from(`${id}\n`), Buffer.from("not V8's code")]));
+    writeFileSync(join(pkg, "dist/cli/brain.cjs.cache"), Buffer.concat([Buffer.from(cacheHeader(id)), Buffer.from("not V8's code")]));
     expect((await runFrom(pkg, ["-w", ws, "log", "x"], ws)).stdout).toBe("the CommonJS bundle ran\n");
     expect((await runFrom(pkg, ["--json", "strategy", "record", "p", "a", "-r", "1"], ws)).stdout).toBe("the CommonJS bundle ran\n");
     expect((await runFrom(pkg, ["mcp", "--help"], ws)).stdout).toContain("brain mcp");
     expect((await runFrom(pkg, ["--version"], ws)).stdout).toBe(`${JSON.parse(read(REPO, "package.json")).version}\n`);
     expect((await runFrom(pkg, ["recall", "x"], ws)).stdout).not.toContain("the CommonJS bundle ran");
-    writeFileSync(join(pkg, "dist/cli/brain.cjs.cache"), `${id}\n`);
+    // Made by another V8: not read past its first line.
+    writeFileSync(join(pkg, "dist/cli/brain.cjs.cache"), `${id} v8-0.0.0 ${process.platform}-${process.arch}\nnot V8's code`);
+    expect((await runFrom(pkg, ["log", "another V8"], ws)).stdout).toMatch(logged);
+    writeFileSync(join(pkg, "dist/cli/brain.cjs.cache"), cacheHeader(id));
     expect((await runFrom(pkg, ["log", "cut short"], ws)).stdout).toMatch(logged);
     rmSync(join(pkg, "dist/cli/brain.cjs.cache"));
     expect((await runFrom(pkg, ["log", "missing"], ws)).stdout).toMatch(logged);
