@@ -1,7 +1,9 @@
 // Build: precompiled schema validators, the typed library (tsc → dist/), and
 // the CLI bundled into dist/cli/ so a command starts without resolving
 // hundreds of modules. Run by `npm install` (prepare), `npm test` and `npm start`.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync, spawn } from "node:child_process";
@@ -126,6 +128,102 @@ async function bundleCli() {
 }
 
 /**
+ * `brain mcp` always starts from the ES module build (src/cli/start.ts), so
+ * the CommonJS bundle leaves the MCP server (the SDK and zod) out.
+ */
+const mcpFromModuleBuild = {
+  name: "mcp-from-module-build",
+  setup(b) {
+    b.onResolve({ filter: /\/mcp\/stdio\.js$/ }, () => ({ path: "mcp-stdio", namespace: "brain-mcp-stub" }));
+    b.onLoad({ filter: /^mcp-stdio$/, namespace: "brain-mcp-stub" }, () => ({
+      loader: "js",
+      contents: "export function serveStdio() { throw new Error('brain mcp runs from the ES module build (dist/cli/main.js), not dist/cli/brain.cjs'); }\n",
+    }));
+  },
+};
+
+/**
+ * The CLI once more, as one CommonJS file (dist/cli/brain.cjs) that
+ * src/cli/start.ts loads with V8's compiled code for it. Its first line names
+ * the build (a hash of the rest), which the code cache repeats. src/cli/start.ts,
+ * which loads it, is built into dist/cli/start.cjs.
+ */
+async function bundleCachedCli() {
+  const out = await build({
+    entryPoints: [join(root, "src/cli/cli.ts")],
+    write: false,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    legalComments: "none",
+    logLevel: "warning",
+    plugins: [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild],
+    define: {
+      __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version),
+      "import.meta.url": "__brainModuleUrl",
+    },
+    banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  const text = out.outputFiles[0].text;
+  // bin/brain.js is CommonJS too (bin/package.json), so a command started from the cache never starts Node's ES module loader.
+  await build({
+    entryPoints: [join(root, "src/cli/start.ts")],
+    outfile: join(root, "dist/cli/start.cjs"),
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+    define: { "import.meta.url": "__brainModuleUrl" },
+    banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  const id = createHash("sha256").update(text).digest("hex");
+  writeFileSync(join(root, "dist/cli/brain.cjs"), `// brain-build ${id}\n${text}`);
+  log("CLI bundled into dist/cli/brain.cjs");
+}
+
+/**
+ * Records V8's compiled code for dist/cli/brain.cjs in dist/cli/brain.cjs.cache,
+ * after running the writes agents make most (log, queue add, strategy record)
+ * in a workspace of its own, so that their code is in it. Only those: a
+ * bigger cache takes longer to read at every start (a cache of seven
+ * commands' code, 950 KB, made `brain log` slower than one of these three,
+ * 750 KB); any other command compiles what it runs beyond them. Needs git
+ * like those commands do; without it, or if anything fails, the build goes
+ * on without a cache and brain starts from the ES module build.
+ */
+function recordCodeCache() {
+  const ws = mkdtempSync(join(tmpdir(), "brain-code-cache-"));
+  const env = { ...process.env, BRAIN_WORKSPACE: ws };
+  const script = `
+    import { readFileSync, writeFileSync } from "node:fs";
+    import { join } from "node:path";
+    import { loadBundle, bundleId, cacheHeader, CACHED_CLI, CODE_CACHE } from ${JSON.stringify(join(root, "dist/cli/start.cjs"))};
+    const dir = ${JSON.stringify(join(root, "dist/cli"))};
+    const source = readFileSync(join(dir, CACHED_CLI), "utf8");
+    const { script, cli } = loadBundle(join(dir, CACHED_CLI), source);
+    // The commands of CACHED_COMMANDS in src/cli/start.ts.
+    for (const argv of [["log", "-q", "cache"], ["queue", "add", "-q", "cache"], ["strategy", "record", "-q", "cache", "cache", "-r", "1"]]) {
+      const code = await cli.runCli(argv);
+      if (code !== 0) throw new Error("brain " + argv.join(" ") + " exited " + code);
+    }
+    writeFileSync(join(dir, CODE_CACHE), Buffer.concat([Buffer.from(cacheHeader(bundleId(source))), script.createCachedData()]));
+    process.exit(0);
+  `;
+  try {
+    // The workspace is made by the ES module build (there is no cache yet), so init's code stays out of the cache.
+    execFileSync(process.execPath, [join(root, "bin/brain.js"), "init", "-q"], { cwd: ws, stdio: ["ignore", "ignore", "pipe"], env });
+    execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ws, stdio: ["ignore", "ignore", "pipe"], env });
+    log("code cache recorded in dist/cli/brain.cjs.cache");
+  } catch (err) {
+    rmSync(join(root, "dist/cli/brain.cjs.cache"), { force: true });
+    log(`no code cache (brain starts from the ES module build): ${(String(err.stderr ?? "").split("\n").find((l) => /Error/.test(l)) ?? err.message).trim()}`);
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+}
+
+/**
  * Records the bundled `brain mcp`'s answer to `tools/list` in
  * dist/cli/mcp-tools-list.json, with the name of the bundled file that gave
  * it: `brain mcp` serves it as it is when it runs that same file, instead of
@@ -177,4 +275,6 @@ if (!process.argv.includes("--validators-only")) {
   log("library compiled into dist/");
   await bundleCli();
   await recordToolsList();
+  await bundleCachedCli();
+  recordCodeCache();
 }
