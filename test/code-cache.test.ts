@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheHeader } from "../src/cli/start.js";
-import { bareGitEnv, git, gitWorkspace, read, REPO, type RunResult } from "./helpers.js";
+import { bareGitEnv, git, gitWorkspace, read, REPO, runBrain, type RunResult } from "./helpers.js";
 
 // How `brain` starts (src/cli/start.ts): from dist/cli/brain.cjs with V8's
 // code for it when dist/cli/brain.cjs.cache was made from that very bundle,
@@ -25,15 +25,7 @@ function packageCopy(): string {
 }
 
 function runFrom(pkg: string, args: string[], cwd: string): Promise<RunResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(pkg, "bin/brain.js"), ...args], { cwd, env: bareGitEnv({ BRAIN_NOW: NOW }), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-  });
+  return runBrain(args, { cwd, env: bareGitEnv({ BRAIN_NOW: NOW }), bin: join(pkg, "bin/brain.js") });
 }
 
 /** A bundle that only says it ran, under a build line of its own. */

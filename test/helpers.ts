@@ -53,10 +53,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the real CLI as a child process. */
-export function runBrain(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string } = { cwd: REPO }): Promise<RunResult> {
+/** Runs the real CLI as a child process (`bin`: another copy's bin/brain.js). */
+export function runBrain(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; bin?: string } = { cwd: REPO }): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BRAIN_BIN, ...args], { cwd: options.cwd, env: options.env ?? bareGitEnv() });
+    const child = spawn(process.execPath, [options.bin ?? BRAIN_BIN, ...args], { cwd: options.cwd, env: options.env ?? bareGitEnv() });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
