@@ -110,6 +110,11 @@ export const STALE_TMP_MS = 60_000;
 const WORKSPACE_FILES = [MEMORY_PATH, STRATEGIES_PATH, REGRESSION_CASES_PATH, CONFIG_FILE, MEMORY_DIR, PLAYBOOKS_DIR, ...RULES_FILES];
 const REQUIRED_FOLDERS = [MEMORY_DIR, PLAYBOOKS_DIR];
 
+/** The files and folders of {@link WORKSPACE_FILES} the workspace has. */
+function presentWorkspaceFiles(root: string): string[] {
+  return WORKSPACE_FILES.filter((f) => existsSync(join(root, f)));
+}
+
 /**
  * Checks the workspace: JSON files and frontmatter against the schemas,
  * daily-log names and dates, MEMORY.md against its cap, a stale lock and
@@ -170,8 +175,9 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
             done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})`, original: f });
           }
         } else if (f.id === "git-index-stale") {
-          // Only the index changes: the files hold what HEAD holds, and nothing is committed.
-          if ((await resetStaleEntries(ws.root, WORKSPACE_FILES.filter((p) => existsSync(join(ws.root, p))))).length) done.push(f);
+          // Only the index changes: the files hold what HEAD holds, and nothing is committed (checked below, as every repair).
+          await resetStaleEntries(ws.root, presentWorkspaceFiles(ws.root));
+          done.push(f);
         } else if (f.id === "gitignore-brain") {
           const existing = tx.read(".gitignore") ?? "";
           tx.write(".gitignore", `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${BRAIN_DIR}/\n`);
@@ -694,7 +700,7 @@ async function checkGit(ws: Workspace, out: DoctorFinding[]): Promise<void> {
     });
   }
   // Pathspecs are relative to the folder git runs in, the workspace; git answers relative to the repository root.
-  const present = WORKSPACE_FILES.filter((f) => existsSync(join(ws.root, f)));
+  const present = presentWorkspaceFiles(ws.root);
   const changed = present.length ? await uncommittedPaths(ws.root, present) : [];
   // Files as committed whose index entry a killed commit left behind are no change of anyone's.
   const stale = changed.length ? await staleIndexPaths(ws.root, present) : [];
