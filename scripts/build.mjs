@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync, spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standalone from "ajv/dist/standalone/index.js";
 import { build } from "esbuild";
@@ -183,40 +184,43 @@ async function bundleCachedCli() {
 }
 
 /**
- * Records V8's compiled code for dist/cli/brain.cjs in dist/cli/brain.cjs.cache,
- * after running the writes agents make most (log, queue add, strategy record)
- * in a workspace of its own, so that their code is in it. Only those: a
- * bigger cache takes longer to read at every start (a cache of seven
- * commands' code, 950 KB, made `brain log` slower than one of these three,
- * 750 KB); any other command compiles what it runs beyond them. Needs git
- * like those commands do; without it, or if anything fails, the build goes
- * on without a cache and brain starts from the ES module build.
+ * Records V8's compiled code for dist/cli/brain.cjs in each of the code
+ * caches of CODE_CACHES (src/cli/start.ts, which says which commands start
+ * from which), each in a process of its own that runs that cache's commands
+ * in a workspace made for it, so that their code, and only theirs, is in it.
+ * Needs git like those commands do; without it, or if anything fails, the
+ * build goes on without caches and brain starts from the ES module build.
  */
-function recordCodeCache() {
+function recordCodeCaches() {
   const ws = mkdtempSync(join(tmpdir(), "brain-code-cache-"));
   const env = { ...process.env, BRAIN_WORKSPACE: ws };
-  const script = `
+  const start = join(root, "dist/cli/start.cjs");
+  const script = (index) => `
     import { readFileSync, writeFileSync } from "node:fs";
     import { join } from "node:path";
-    import { loadBundle, bundleId, cacheHeader, CACHED_CLI, CODE_CACHE } from ${JSON.stringify(join(root, "dist/cli/start.cjs"))};
+    import { loadBundle, bundleId, cacheHeader, CACHED_CLI, CODE_CACHES } from ${JSON.stringify(start)};
     const dir = ${JSON.stringify(join(root, "dist/cli"))};
     const source = readFileSync(join(dir, CACHED_CLI), "utf8");
     const { script, cli } = loadBundle(join(dir, CACHED_CLI), source);
-    // The commands of CACHED_COMMANDS in src/cli/start.ts.
-    for (const argv of [["log", "-q", "cache"], ["queue", "add", "-q", "cache"], ["strategy", "record", "-q", "cache", "cache", "-r", "1"]]) {
+    const cache = CODE_CACHES[${index}];
+    for (const argv of cache.record) {
       const code = await cli.runCli(argv);
       if (code !== 0) throw new Error("brain " + argv.join(" ") + " exited " + code);
     }
-    writeFileSync(join(dir, CODE_CACHE), Buffer.concat([Buffer.from(cacheHeader(bundleId(source))), script.createCachedData()]));
+    writeFileSync(join(dir, cache.file), Buffer.concat([Buffer.from(cacheHeader(bundleId(source))), script.createCachedData()]));
     process.exit(0);
   `;
+  const caches = createRequire(import.meta.url)(start).CODE_CACHES;
   try {
-    // The workspace is made by the ES module build (there is no cache yet), so init's code stays out of the cache.
-    execFileSync(process.execPath, [join(root, "bin/brain.js"), "init", "-q"], { cwd: ws, stdio: ["ignore", "ignore", "pipe"], env });
-    execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ws, stdio: ["ignore", "ignore", "pipe"], env });
-    log("code cache recorded in dist/cli/brain.cjs.cache");
+    // The workspace is made by the ES module build, so init's code stays out of the caches.
+    execFileSync(process.execPath, [join(root, "dist/cli/main.js"), "init", "-q"], { cwd: ws, stdio: ["ignore", "ignore", "pipe"], env });
+    for (const [index, { file, stdin = "", before = [] }] of caches.entries()) {
+      for (const argv of before) execFileSync(process.execPath, [join(root, "dist/cli/main.js"), ...argv], { cwd: ws, stdio: ["ignore", "ignore", "pipe"], env });
+      execFileSync(process.execPath, ["--input-type=module", "-e", script(index)], { cwd: ws, input: stdin, stdio: ["pipe", "ignore", "pipe"], env });
+      log(`code cache recorded in dist/cli/${file}`);
+    }
   } catch (err) {
-    rmSync(join(root, "dist/cli/brain.cjs.cache"), { force: true });
+    for (const { file } of caches) rmSync(join(root, "dist/cli", file), { force: true });
     log(`no code cache (brain starts from the ES module build): ${(String(err.stderr ?? "").split("\n").find((l) => /Error/.test(l)) ?? err.message).trim()}`);
   } finally {
     rmSync(ws, { recursive: true, force: true });
@@ -276,5 +280,5 @@ if (!process.argv.includes("--validators-only")) {
   await bundleCli();
   await recordToolsList();
   await bundleCachedCli();
-  recordCodeCache();
+  recordCodeCaches();
 }

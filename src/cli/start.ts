@@ -8,21 +8,59 @@ import vm from "node:vm";
  * How `brain` starts. Most of a short command's time over Node's own start is
  * V8 compiling brain's code, so the build also bundles the CLI into one
  * CommonJS file, `brain.cjs`, and records V8's compiled code for it after
- * running the everyday commands (`brain.cjs.cache`, see scripts/build.mjs):
- * those commands then start from that code instead of compiling. The ES
- * module build (main.js) runs every other command (`brain mcp` among them, a
- * long-running server whose start has its own recorded answer, see
- * src/mcp/stdio.ts), and any command when there is no cache for this very
- * bundle. Both run the same source, src/cli/cli.ts.
+ * running a few commands (the code caches of CODE_CACHES, see
+ * scripts/build.mjs): every command then starts from that code instead of
+ * compiling, and without Node's ES module loader. The ES module build
+ * (main.js) runs `brain mcp` (a long-running server whose start has its own
+ * recorded answer, see src/mcp/stdio.ts), `brain` with no command
+ * (`--version`, `--help`), and any command when there is no cache for this
+ * very bundle. Both run the same source, src/cli/cli.ts.
  * This module loads nothing of brain's.
  */
 
-/** The bundle, and its compiled code: the cache's first line names the bundle it was made from. */
+/** The bundle: a code cache's first line names the bundle it was made from. */
 export const CACHED_CLI = "brain.cjs";
-export const CODE_CACHE = "brain.cjs.cache";
+
+/**
+ * The code caches, each with the commands that start from it and what the
+ * build runs to record it (`stdin`: the recording's standard input; `before`:
+ * commands run first, in a process of their own, so that the recording takes
+ * the path most starts take, such as recall with its index cache). A cache
+ * holds the code of what ran before it was recorded, and a bigger one takes
+ * longer to read at every start, so the commands agents run most have one of
+ * their own. CPU per start, medians of 13 to 21 alternating runs, against one
+ * cache recorded after error, check, recall and context as well (1 MB):
+ * `brain log` 208 → 202 ms, `brain hook PostToolUse` 176 → 159 ms,
+ * `brain recall` at scale 300 → 283 ms; `brain check` the same. Every other
+ * command starts from the last, which holds the code they share (start-up,
+ * workspace, redaction, strategies) and that of error, check and context.
+ */
+export const CODE_CACHES: readonly { file: string; commands: readonly string[] | "others"; record: readonly string[][]; stdin?: string; before?: readonly string[][] }[] = [
+  {
+    file: "brain.cjs.cache",
+    commands: ["log", "queue", "strategy"],
+    record: [["log", "-q", "cache"], ["queue", "add", "-q", "cache"], ["strategy", "record", "-q", "cache", "cache", "-r", "1"]],
+  },
+  {
+    // A host runs `brain hook` on every tool call; most have nothing to record.
+    file: "brain.cjs.hook.cache",
+    commands: ["hook"],
+    record: [["hook", "PostToolUse"]],
+    stdin: JSON.stringify({ session_id: "cache", hook_event_name: "PostToolUse", tool_name: "Edit", tool_input: { file_path: "a.ts" }, tool_response: { filePath: "a.ts" } }),
+  },
+  { file: "brain.cjs.recall.cache", commands: ["recall"], record: [["recall", "cache"]], before: [["recall", "cache"]] },
+  {
+    file: "brain.cjs.others.cache",
+    commands: "others",
+    record: [["error", "-q", "Error: listen EADDRINUSE: address already in use :::3000", "--fix", "cache"], ["check", "Error: listen EADDRINUSE: address already in use :::3001"], ["context"]],
+  },
+];
 
 /** The first line of a bundle the build can make a cache for: `// brain-build <sha256 of the rest>`. */
 const BUILD_LINE = /^\/\/ brain-build ([0-9a-f]{64})\n/;
+
+/** The commands that always start from the ES module build (with no command word: `--version`, `--help`). */
+const MODULE_COMMANDS: readonly string[] = ["mcp"];
 
 /** What the CommonJS bundle exports (src/cli/cli.ts). */
 export interface CachedCli {
@@ -64,16 +102,16 @@ export function bundleId(source: string): string | null {
 }
 
 /**
- * The CLI with its code cache, or null when there is none for this bundle
- * (not built, built without git, from another build or by another V8: see
- * cacheHeader). V8 itself refuses a cache made with other flags, and then
+ * The CLI with the code cache `file`, or null when there is none for this
+ * bundle (not built, built without git, from another build or by another V8:
+ * see cacheHeader). V8 itself refuses a cache made with other flags, and then
  * compiles the bundle as usual.
  */
-function cachedCli(dir: string): CachedCli | null {
+function cachedCli(dir: string, file: string): CachedCli | null {
   let source: string;
   let cache: Buffer;
   try {
-    cache = readFileSync(join(dir, CODE_CACHE));
+    cache = readFileSync(join(dir, file));
     source = readFileSync(join(dir, CACHED_CLI), "utf8");
   } catch {
     return null;
@@ -84,13 +122,11 @@ function cachedCli(dir: string): CachedCli | null {
   return loadBundle(join(dir, CACHED_CLI), source, cache.subarray(header.length)).cli;
 }
 
-/**
- * The commands the cache holds the code of: the writes agents make most (the
- * build runs these to record it). Any other start reads less from the ES
- * module build than the cache would cost it to read (`brain --version`:
- * 153 ms CPU from the ES module build, 173 ms from the cache).
- */
-export const CACHED_COMMANDS: readonly string[] = ["log", "queue", "strategy"];
+/** The code cache a command starts from, or null for the ES module build. */
+export function cacheFor(command: string | undefined): string | null {
+  if (command === undefined || MODULE_COMMANDS.includes(command)) return null;
+  return (CODE_CACHES.find((c) => c.commands !== "others" && c.commands.includes(command)) ?? CODE_CACHES.find((c) => c.commands === "others"))!.file;
+}
 
 /** The command word: the first argument that is not an option (nor `--workspace`'s value). */
 function commandOf(given: string[]): string | undefined {
@@ -106,7 +142,8 @@ function commandOf(given: string[]): string | undefined {
 /** Runs the CLI on this process's arguments. */
 export async function start(): Promise<void> {
   const given = process.argv.slice(2);
-  const cli = CACHED_COMMANDS.includes(commandOf(given) ?? "") ? cachedCli(dirname(fileURLToPath(import.meta.url))) : null;
+  const cache = cacheFor(commandOf(given));
+  const cli = cache ? cachedCli(dirname(fileURLToPath(import.meta.url)), cache) : null;
   if (cli) await cli.main(given);
   else await import("./main.js");
 }
