@@ -1,7 +1,7 @@
 import { citedHashes, entriesLeftInLog } from "../core/consolidation/logs.js";
 import { parseDailyLog } from "../core/daily-log.js";
 import { addDays } from "../core/dates.js";
-import { listDailyLogs, readDailyLog, type DailyLogFile } from "./daily-logs.js";
+import { readDailyLog, type DailyLogFile } from "./daily-logs.js";
 
 /**
  * Which logs `brain context` reads. Archiving is not forgetting: a log's
@@ -35,16 +35,16 @@ export interface LeftEntry {
 
 /**
  * The entries of the consolidated logs of the last {@link RECENT_LOG_DAYS}
- * days, live or archived, that no MEMORY.md entry cites: notes without a
- * cue, and conclusions distillation dropped. Oldest first. Logs in `shown`
+ * days among `logs` (the workspace's, live or archived) that no MEMORY.md
+ * entry cites: notes without a cue, and conclusions distillation dropped. Oldest first. Logs in `shown`
  * (already in the bundle whole) and logs not yet consolidated (their
  * entries are still to be read as logs) are skipped.
  */
-export function entriesLeftInRecentLogs(root: string, today: string, memory: string, shown: ReadonlySet<string>): LeftEntry[] {
+export function entriesLeftInRecentLogs(root: string, logs: readonly DailyLogFile[], today: string, memory: string, shown: ReadonlySet<string>): LeftEntry[] {
   const from = addDays(today, -(RECENT_LOG_DAYS - 1));
   const cited = citedHashes(memory);
   const out: LeftEntry[] = [];
-  const recent = listDailyLogs(root)
+  const recent = logs
     .filter((l) => l.date >= from && l.date <= today && !shown.has(l.path))
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   for (const file of recent) {

@@ -100,7 +100,8 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   const today = localDate(options.now ?? new Date());
   // Archived logs too: today's or the last session's log may have been moved to memory/archive/
   // (only consolidated logs are moved, so an archived log is never read to learn that).
-  const { recent, earlier, unshown } = logsForContext(listDailyLogs(ws.root), today, (f) => {
+  const logs = listDailyLogs(ws.root);
+  const { recent, earlier, unshown } = logsForContext(logs, today, (f) => {
     if (f.archived) return true;
     const text = readDailyLog(ws.root, f);
     return text === null ? true : consolidatedOf(text) !== null;
@@ -171,7 +172,7 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
     });
   }
   // After what the task needs: a week of notes must not crowd out the strategies for it.
-  const left = entriesLeftInRecentLogs(ws.root, today, memory ?? "", shown);
+  const left = entriesLeftInRecentLogs(ws.root, logs, today, memory ?? "", shown);
   if (left.length) candidates.push(leftCandidate(left));
 
   const index = await playbookIndex(ws.root, warnings);

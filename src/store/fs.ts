@@ -21,7 +21,7 @@ export function resolveInside(root: string, rel: string): string {
   const parts = rel.split(/[\\/]+/);
   if (parts.includes("..")) throw new UnsafePathError(rel, "it contains `..`");
   const full = resolve(root, rel);
-  const realRoot = realpathSync(root);
+  const realRoot = realpathSync.native(root);
   // Walk up to the nearest existing ancestor and check where it really lives.
   let probe = full;
   for (;;) {
@@ -32,7 +32,7 @@ export function resolveInside(root: string, rel: string): string {
       exists = false;
     }
     if (exists) {
-      const real = realpathSync(probe);
+      const real = realpathSync.native(probe);
       if (real !== realRoot && !real.startsWith(realRoot + sep)) {
         throw new UnsafePathError(rel, `it resolves through a symlink to ${real}, outside the workspace`);
       }
