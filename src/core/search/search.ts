@@ -899,7 +899,7 @@ function scoreTerms(
       const ui = list[i]!;
       const tf = Math.abs(list[i + 1]!);
       const rec = termParts.get(ui) ?? {};
-      rec[term] = (w * tf * (k1 + 1)) / (tf + norms[ui]!);
+      rec[term] = bm25Part(w, tf, k1, norms[ui]!);
       termParts.set(ui, rec);
     }
   }
@@ -909,7 +909,7 @@ function scoreTerms(
     for (let i = 0; i < whenList.length; i += 2) {
       const ui = whenList[i]!;
       if (!(flags[ui]! & TOUCHED)) continue;
-      const part = (whenWeight * (k1 + 1)) / (1 + norms[ui]!);
+      const part = bm25Part(whenWeight, 1, k1, norms[ui]!);
       acc[ui] = acc[ui]! + part;
       whenParts?.set(ui, part);
     }
@@ -969,13 +969,18 @@ function unitNorms(lens: ArrayLike<number>, n: number, k1: number, b: number, av
   return norms;
 }
 
+/** BM25's part of a term of weight `w` seen `tf` times in a unit of length normalisation `norm` (unitNorms). */
+function bm25Part(w: number, tf: number, k1: number, norm: number): number {
+  return (w * tf * (k1 + 1)) / (tf + norm);
+}
+
 /** Adds one term's BM25 part (weight `w`) to each unit of its postings `list`, and marks the units it touched and holds it. */
 function scorePostings(list: ArrayLike<number>, w: number, k1: number, synonym: boolean, norms: Float64Array, acc: Float64Array, flags: Uint8Array, held: Int32Array): void {
   for (let i = 0; i < list.length; i += 2) {
     const ui = list[i]!;
     const signed = list[i + 1]!;
     const tf = Math.abs(signed);
-    acc[ui] = acc[ui]! + (w * tf * (k1 + 1)) / (tf + norms[ui]!);
+    acc[ui] = acc[ui]! + bm25Part(w, tf, k1, norms[ui]!);
     flags[ui]! |= TOUCHED;
     if (signed > 0) {
       if (synonym) flags[ui]! |= HELD_SYNONYM;
