@@ -445,3 +445,48 @@ describe("an error and its fix on one line, joined by an arrow or a dash", () =>
     ]);
   });
 });
+
+describe("a fix naming the file it changed, below the failure and its details", () => {
+  it("joins `Fixed `file`: how` lines to the failure a few lines above, the details between left as notes, in English and Chinese", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Importer",
+        "- The nightly import failed: the parser only knew the old CSV header",
+        "  - the bank now sends a `Booking date` column",
+        "  - amounts use a comma as the decimal mark",
+        "- Fixed `import/parse.py`: read the header names instead of positions",
+        "- Fixed `import/amount.py`: accept a comma as the decimal mark",
+        "- Reran the import, 212 rows in",
+        "",
+        "## 同步",
+        "- 同步脚本报错：远端目录不存在",
+        "  - 新机器上没有建 backup 目录",
+        "- 修复 `sync.sh`：先用 mkdir -p 建好远端目录",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: The nightly import failed: the parser only knew the old CSV header — Fix: `import/parse.py`: read the header names instead of positions; `import/amount.py`: accept a comma as the decimal mark"],
+      ["Errors & Fixes", "Error: 同步脚本报错：远端目录不存在 — Fix: `sync.sh`：先用 mkdir -p 建好远端目录"],
+    ]);
+  });
+
+  it("leaves a file fix with no failure above it, or one too far below its failure", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Docs",
+        "- Fixed `README.md`: the install command",
+        "",
+        "## Build",
+        "- The release build failed on the runner",
+        "- step 1", "- step 2", "- step 3", "- step 4", "- step 5", "- step 6", "- step 7", "- step 8",
+        "- Fixed `release.yml`: pin the runner image",
+        "- 修复了 `docs/intro.md`：错别字",
+        "",
+      ]),
+    ).toEqual([]);
+  });
+});

@@ -17,6 +17,14 @@ interface Cue {
 const SEP = String.raw`\s*(?:[:：]|\s[—–-]\s)\s*`;
 /** After a Chinese cue word: a colon, ASCII or full-width. */
 const ZH_SEP = String.raw`\s*[:：]\s*`;
+/** `Fixed `file`: how`, `Patched config.json — how`, `修复了 `a.py`：…`: a fix naming the file it changed; the text is the file and how. */
+const FIXED_WHERE_RE = new RegExp(String.raw`^(?:fixed|patched|repaired|修复了?|修好了?|修改了?)\s*((?:` + "`[^`]{1,80}`" + String.raw`|[\w./-]+\.[a-z]{1,5})\s*(?:[:：]|\s[—–-]\s)\s*\S.*)`, "i");
+
+/** True for a fix cue that names the file it changed (`Fixed `a.py`: …`): a fix label as much as `Fix:` is. */
+export function namesFixedFile(cue: string, text: string): boolean {
+  return /^(?:fixed|patched|repaired|修复了?|修好了?|修改了?)$/i.test(cue) && FIXED_WHERE_RE.test(`${cue} ${text}`);
+}
+
 /**
  * Lines that state a conclusion in free-form logs, matched at the start of a
  * sentence (or of a clause after `;`), case-insensitively, in English and
@@ -36,6 +44,8 @@ const CUES: Cue[] = [
   { kind: "cause", re: new RegExp(String.raw`^(?:root[ -]cause|cause)${SEP}(.+)`, "i") },
   { kind: "fix", re: new RegExp(String.raw`^(?:fix|fixed|solution|resolution|resolved|workaround)${SEP}(.+)`, "i") },
   { kind: "fix", re: /^(?:fixed by|resolved by|solved by)\s+(.+)/i },
+  // `Fixed `experiment_plan.py`: only generate valid pairs`, `修复 `sync.sh`：加上重试`: the file fixed, then how.
+  { kind: "fix", re: FIXED_WHERE_RE },
   // `Fixed in orchestrator.go — extract the model id after "/"`: where it was fixed is part of the fix.
   { kind: "fix", re: /^(?:fixed|patched|resolved) (?:in|with|via)\s+\S.*/i, keep: true },
   { kind: "error", re: new RegExp(String.raw`^(?:error|failure|bug|problem)${SEP}(.+)`, "i") },
