@@ -490,3 +490,35 @@ describe("a fix naming the file it changed, below the failure and its details", 
     ).toEqual([]);
   });
 });
+
+describe("causes and fixes written as plural or qualified labels over items", () => {
+  it("reads `**Root causes:**`, `**Fixes applied:**` and `**修复措施**：` as the pieces of one error, in English and Chinese", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Worker",
+        "**Problem:** the worker exits right after it starts",
+        "",
+        "**Root causes:**",
+        "1. the queue URL points at the old host",
+        "2. the health check runs before the queue is up",
+        "",
+        "**Fixes applied:**",
+        "- pointed the queue URL at the new host",
+        "- delayed the health check by 10 s",
+        "",
+        "## 备份",
+        "**问题**：夜里的备份任务没有跑",
+        "",
+        "**修复措施**：",
+        "- crontab 里改用绝对路径",
+        "- 给脚本加上执行权限",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: the worker exits right after it starts — Cause: the queue URL points at the old host; the health check runs before the queue is up — Fix: pointed the queue URL at the new host; delayed the health check by 10 s"],
+      ["Errors & Fixes", "Error: 夜里的备份任务没有跑 — Fix: crontab 里改用绝对路径; 给脚本加上执行权限"],
+    ]);
+  });
+});

@@ -407,8 +407,9 @@ function titleAbove(lines: readonly string[], line: number, indent: number): str
 /** Label words of the pieces of an Errors & Fixes entry (`**原因**:`, `**Solution:**`). */
 const PIECE_LABELS: Array<{ kind: "error" | "cause" | "fix"; re: RegExp }> = [
   { kind: "error", re: /^(?:现象|症状|问题|报错|错误|symptoms?|problem|issue|error)$/i },
-  { kind: "cause", re: /^(?:原因|根因|根本原因|(?:root )?cause|why it happened)$/i },
-  { kind: "fix", re: /^(?:解决|解决方案|解决办法|修复|处理|fix|solution|resolution|workaround)$/i },
+  { kind: "cause", re: /^(?:原因|根因|根本原因|(?:root )?causes?|why it happened)$/i },
+  // `**Fixes applied:**`, `**修复措施**：`: what was changed, item by item.
+  { kind: "fix", re: /^(?:解决|解决方案|解决办法|修复|处理|(?:解决|修复|处理)(?:措施|方法|步骤)|(?:fix|fixes|solution|solutions|resolution|workaround)(?: applied| made| taken)?|what fixed it)$/i },
 ];
 
 /**
@@ -552,8 +553,11 @@ export function statesItsEffect(text: string): boolean {
 export function isSlogan(text: string): boolean {
   const parts = text.replace(/[.!。]\s*$/, "").split(/\s*[,;，；、]\s*(?:and\s+)?/).filter((p) => p !== "");
   if (parts.length < 2 || /[`/\\=()\d]/.test(text)) return false;
-  return parts.every((p) => p.split(/\s+/).length <= 4 && !FIX_VERB_RE.test(p));
+  return parts.every((p) => p.split(/\s+/).length <= 4 && !FIX_VERB_RE.test(p) && !ZH_FIX_VERB_RE.test(p));
 }
+
+/** A Chinese action verb anywhere in a phrase (`crontab 里改用绝对路径`, `给脚本加上执行权限`): a Chinese phrase has no spaces to find its verb by. */
+const ZH_FIX_VERB_RE = /改用|改成|改为|换成|换用|加上|加入|添加|增加|删除|删掉|去掉|移除|重启|重装|设置|设为|设成|清理|清空|清除|升级|降级|回退|关闭|关掉|打开|开启|启用|禁用|安装|卸载|配置|修改|调整|调大|调小|指向|挂载|授权/;
 
 /** A past incident and when it happened: `crashed during testing`, `went down again last night`, `测试时死机了`. */
 const EVENT_RE = /\b(?:crashed|froze|hung|died|went (?:down|offline)|rebooted|restarted|broke|disconnected|dropped out|got stuck|ran out of \w+)\b.*\b(?:during|while|today|yesterday|tonight|this (?:morning|afternoon|evening)|last night|again|earlier|mid-\w+)\b|(?:今天|刚才|昨晚|昨天|测试时|测试中|运行中|又)[^，。；]*(?:崩溃了?|崩了|挂了|宕机了?|死机了?|断开了?|重启了)/i;
