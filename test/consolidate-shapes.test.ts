@@ -522,3 +522,27 @@ describe("causes and fixes written as plural or qualified labels over items", ()
     ]);
   });
 });
+
+describe("headings that name a topic's ways of working", () => {
+  it("takes the items under `### Design principles`, `### 设计原则` or `### 开发规范` as rules", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### Design principles",
+        "- Every screen works without a mouse",
+        "",
+        "### 设计原则",
+        "- 每个设计点都要写明灵感来源",
+        "",
+        "### 开发规范",
+        "- 提交信息用中文写清楚原因",
+        "",
+      ]),
+    ).toEqual([
+      ["Rules", "Every screen works without a mouse"],
+      ["Rules", "每个设计点都要写明灵感来源"],
+      ["Rules", "提交信息用中文写清楚原因"],
+    ]);
+  });
+});

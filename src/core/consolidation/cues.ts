@@ -190,6 +190,8 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "lesson", re: /^(?:今天|今日|本次)?(?:学到(?:的|了)?(?:东西|内容|知识)?|(?:重要|关键|新)发现|注意事项|要点|关键点|启示|避坑(?:指南)?|反思|复盘|备忘|技巧|结论|体会|(?:用户|主人|老板)?偏好|重要信息|需要记住的?|记住)$/ },
   { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points|findings)|(?:user |owner |human )?preferences|tips|conclusions?|til|today i learned|what worked|what (?:helped|works)|(?:notes )?for next time)$/i },
   { kind: "rule", re: /^(?:process improvements|improvements|working agreements?|conventions|principles|guidelines|policies|protocols?|流程改进|改进(?:措施)?|原则|规范|约定|守则)$/i },
+  // `Design principles`, `Coding conventions`, `设计原则`, `开发规范`: a topic's ways of working.
+  { kind: "rule", re: /^(?:[\p{L}\p{N}-]+ ){1,2}(?:principles|conventions|guidelines|ground rules)$|^\p{Script=Han}{2,4}(?:原则|规范|守则)$/iu },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
   // `核心承诺`, `Commitments`: what the agent promises to do from now on, item by item.
