@@ -546,3 +546,32 @@ describe("headings that name a topic's ways of working", () => {
     ]);
   });
 });
+
+describe("choices told by what they do to the work", () => {
+  it("keeps work put off with its reason, a change the person asked for and one way made the standard, in English and Chinese, and leaves plain reports", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Work",
+        "- Node pairing put off — not needed for the current setup",
+        "- 向量数据库先不装，暂时不需要",
+        "- Self-check job: paused (at the owner's request)",
+        "- 自我检查任务：已暂停（用户要求）",
+        "- Client files now follow one format (the bookkeeper's template)",
+        "- 日志时间统一用 UTC",
+        "- Meeting postponed to Friday",
+        "- Paused the job",
+        "- 文件整理完成",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "Node pairing put off — not needed for the current setup"],
+      ["Decisions", "向量数据库先不装，暂时不需要"],
+      ["Decisions", "Self-check job: paused (at the owner's request)"],
+      ["Decisions", "自我检查任务：已暂停（用户要求）"],
+      ["Decisions", "Client files now follow one format (the bookkeeper's template)"],
+      ["Decisions", "日志时间统一用 UTC"],
+    ]);
+  });
+});

@@ -770,6 +770,27 @@ const STATEMENTS: Statement[] = [
     re: /^(?:(?:we|i) )?(?:kept|keep|chose|choose|picked|use|used|went with|stayed with|stuck with|switched to|moved to|dropped|removed|disabled|enabled|skipped|avoid(?:ed)?|stopped|replaced|reverted|pinned|deleted|uninstalled) \S.{1,80}? (?:because|due to) \S|(?:^|[，,])\s*(?:不装|不安装|不用|不再用|不采用|选择|选用|保留|改用|决定)[^，。；]{1,30}[，,]\s*(?:因为|原因是|理由是)|因为[^，。；]{2,40}[，,]\s*(?:所以)?(?:决定|改用|不再|选择|保留|不装|不安装|不用)|^(?:删掉|删除|移除|去掉|停用|禁用|卸载)(?![*_]*\s*[:：])\s*[^，。；（(]{1,30}[（(][^)）]{2,30}[)）]\s*$/i,
     not: ONE_DAY_RE,
   },
+  // `Node pairing put off — not needed for now`, `向量库先不装，暂时不需要`: work put off, with why.
+  {
+    kind: "decision",
+    cue: "deferral",
+    re: /^\S.{1,60}? (?:deferred|postponed|put off|shelved|parked)\s*(?:[—–:,;]|\s-)?\s*(?:because|since|as|not needed|no need|until|till|not worth|not a priority)\b|(?:推迟|暂缓|搁置|延后|先不(?:做|搞|上|装|用|接))[^。；]{0,30}?[，,（(—]\s*(?:因为|不需要|没必要|暂时不需要|用不上|等)/i,
+    not: ONE_DAY_RE,
+  },
+  // `自我检查任务：已暂停（用户要求）`, `Stopped the daily digest (per the owner's request)`: a change the person asked for holds.
+  {
+    kind: "decision",
+    cue: "request",
+    re: /[（(]\s*(?:应|按)?(?:用户|主人|老板|客户)(?:的)?(?:要求|指示|决定)\s*[)）]|\b(?:per|at|on) (?:the )?(?:user|owner|boss|human|client)(?:'s|’s)? (?:request|instruction|call)\b|\bas (?:the )?(?:user|owner|boss|human|client) (?:asked|requested|wanted)\b/i,
+    not: ONE_DAY_RE,
+  },
+  // `Client files now follow one format (the bookkeeper's template)`, `Standardized on pnpm`, `日志统一用 UTC 时间`: one way for all.
+  {
+    kind: "decision",
+    cue: "standard",
+    re: /\bstandardi[sz]ed (?:on|to|as|around)\b|\b(?:standardi[sz]ed|unified)\b.{0,40}[(（]|\bnow (?:all )?(?:follow|use)s? (?:one|a single|the same)\b|统一(?:用|为|成|使用|采用|改成|改为|走)/i,
+    not: ONE_DAY_RE,
+  },
   // `Heartbeats see the env vars only when they are set in systemd`: a limit that holds under a condition.
   { kind: "lesson", cue: "limit", re: /\bonly (?:when|if|once) (?:they|it|you|the \S+|\S+) (?:are|is|have|has|get|gets|run|runs)\b/i, not: ONE_DAY_RE },
   // `读取公众号文章用 iPhone UA，成功率约 95%`, `With the mobile UA the success rate is ~95%`: how well a way of doing works.
