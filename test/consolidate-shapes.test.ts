@@ -575,3 +575,23 @@ describe("choices told by what they do to the work", () => {
     ]);
   });
 });
+
+describe("bugs not fixed yet", () => {
+  it("takes the items under `## Known bugs` or `## 已知问题` as work to do, not as conclusions", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Known bugs",
+        "- The name lookup must use fuzzy matching",
+        "",
+        "## 已知问题",
+        "- 导出文件必须用 UTF-8 编码",
+        "",
+        "## Notes",
+        "- Cron jobs must use absolute paths",
+        "",
+      ]),
+    ).toEqual([["Rules", "Cron jobs must use absolute paths"]]);
+  });
+});

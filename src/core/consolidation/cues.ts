@@ -200,6 +200,8 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "rule", re: /^[^\s，。,]{0,8}?(?:的)?(?:要求|规定|约定|叮嘱|嘱咐)$/ },
   // `NEEDS_FIX ITEMS`, `Critical audit findings`, `Review findings`: what a review found in this project is work to do.
   { kind: "plan", re: /^(?:[\p{L}\p{N}]+ ){0,2}(?:needs?[_ ]?fix(?:es)?(?: items)?|(?:audit|review|code review|security review|qa) (?:findings|issues|items|results)|(?:findings|issues) to fix)$/iu },
+  // `Known bugs`, `Open issues`, `已知问题`: bugs not fixed yet are work to do.
+  { kind: "plan", re: /^(?:(?:known|open|remaining|outstanding) (?:bugs|issues|problems)|已知(?:问题|bug|缺陷)|遗留问题|待解决(?:问题)?)$/i },
   { kind: "plan", re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|open questions|blockers?|plans?|tomorrow|待办|下一步|明日(?:计划)?|计划|后续)$/i },
   {
     kind: "none",
