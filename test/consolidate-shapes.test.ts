@@ -595,3 +595,27 @@ describe("bugs not fixed yet", () => {
     ).toEqual([["Rules", "Cron jobs must use absolute paths"]]);
   });
 });
+
+describe("settings raised or lowered, and titles that say a finding or a choice was made", () => {
+  it("keeps a value raised or lowered from one setting to another, in English and Chinese, and a bold title naming a finding or a choice with what it is", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Config",
+        "- **Agent timeout** - found the setting in `agent --help`, increased from 600s to 1800s",
+        "- 把请求超时从 30 秒提高到 120 秒",
+        "- **Session start pattern discovered** — read the memory files once per session, not before every task",
+        "- **Retry policy agreed**: three tries, then page the owner",
+        "- **Backups done** — all three disks",
+        "- **Two bugs found** — the export drops a row",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "**Agent timeout** - found the setting in `agent --help`, increased from 600s to 1800s"],
+      ["Decisions", "把请求超时从 30 秒提高到 120 秒"],
+      ["Lessons", "**Session start pattern discovered** — read the memory files once per session, not before every task"],
+      ["Decisions", "Retry policy agreed: three tries, then page the owner"],
+    ]);
+  });
+});

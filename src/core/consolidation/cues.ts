@@ -732,7 +732,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "decision",
     cue: "change",
-    re: /从\s*\S[^，。；]{0,30}?(?:改成|改为|换成|调整为|调成|切换到)\s*\S|\bchanged? (?:the )?\S[^,;.]{0,40}? from \S[^,;]{0,40}? to \S/i,
+    re: /从\s*\S[^，。；]{0,30}?(?:改成|改为|换成|调整为|调成|切换到)\s*\S|\b(?:changed?|increased|decreased|raised|lowered|bumped|reduced|cut|extended|shortened) (?:the )?\S[^,;]{0,40}? from \S[^,;]{0,40}? to \S|\b(?:increased|decreased|raised|lowered|bumped|reduced|cut|extended|shortened) from \S[^,;]{0,30}? to \S|(?:从\s*\S[^，。；]{0,20}?)(?:提高|增加|降低|减少|调高|调低|延长|缩短)(?:到|至)\s*\S/i,
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i"),
   },
   // `学选股逻辑，不学赌博心态`, `新闻小结用俏皮风格，不用暧昧`: do one thing and, with the same verb, not the other.
@@ -818,6 +818,10 @@ const STATEMENTS: Statement[] = [
     re: /^(?=(?:[^%]*%){3})[\s\S]*?(?:(?:[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%\s*[+＋]\s*){2,}[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%|(?:权重|打分|评分|得分|排序|\b(?:weights?|weighting|scor(?:e|ing)|rank(?:ing)?)\b)[^。；;]{0,20}?(?:[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%\s*(?:[、,，/]|and)\s*){2,}[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%)/iu,
     not: ONE_DAY_RE,
   },
+  // `**Session start pattern discovered** — read once per session`, `**Retry policy agreed**: three tries`: a title that
+  // says a finding or a choice was made, then what it is.
+  { kind: "lesson", cue: "finding", re: /^(?:\*\*|__)?(?!(?:i|we|they|he|she)\s)[^*_:：]{2,60}? (?:discovered|learned|found|figured out|confirmed|identified|clarified|understood)(?:\*\*|__)?\s*(?:[—–:：]|\s-)\s*\S/i, not: /^\W*(?:[\w-]+ ){0,4}(?:bugs?|issues?|errors?|problems?|nothing|vulnerabilit(?:y|ies)) (?:found|identified|discovered)\b/i },
+  { kind: "decision", cue: "choice", re: /^(?:\*\*|__)?(?!(?:i|we|they|he|she)\s)[^*_:：]{2,60}? (?:decided|chosen|adopted|agreed|settled|finali[sz]ed)(?:\*\*|__)?\s*(?:[—–:：]|\s-)\s*\S/i },
   { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
