@@ -619,3 +619,40 @@ describe("settings raised or lowered, and titles that say a finding or a choice 
     ]);
   });
 });
+
+describe("logs written in Traditional Chinese", () => {
+  it("reads cue words and headings in Traditional characters as in Simplified, keeping the text as written", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 部署",
+        "- 教訓：定時任務要用絕對路徑",
+        "- 決定：日誌統一用 UTC",
+        "- 錯誤：推送一直逾時",
+        "- 解決：把內網地址加進 no_proxy",
+        "",
+        "### 經驗",
+        "- 樹莓派供電不足時會當機",
+        "",
+        "### 技能哲學",
+        "- 一個操作重複超過 5 次就做成技能",
+        "",
+        "### 工作理念",
+        "- 架構比模型重要",
+        "",
+        "### Engineering philosophy",
+        "- Small tools that do one thing",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "定時任務要用絕對路徑"],
+      ["Decisions", "日誌統一用 UTC"],
+      ["Errors & Fixes", "Error: 推送一直逾時 — Fix: 把內網地址加進 no_proxy"],
+      ["Lessons", "樹莓派供電不足時會當機"],
+      ["Lessons", "一個操作重複超過 5 次就做成技能"],
+      ["Lessons", "架構比模型重要"],
+      ["Lessons", "Small tools that do one thing"],
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { toSimplified } from "../text/han-script.js";
 import type { CandidateKind } from "./candidates.js";
 
 /**
@@ -118,11 +119,25 @@ export function matchCue(sentence: string): { kind: CandidateKind; text: string;
 }
 
 /**
+ * {@link matchCueSimplified} on the sentence with Traditional Chinese read as
+ * Simplified (`教訓：…` is `教训：…`): the cue word comes back in Simplified
+ * form, the text as written.
+ */
+function matchCueAt(sentence: string): { match: { kind: CandidateKind; text: string; cue: string }; start: boolean } | null {
+  const simple = toSimplified(sentence);
+  const found = matchCueSimplified(simple);
+  if (!found || simple === sentence) return found;
+  // Same length, same offsets: the text found in the converted sentence is cut from the original.
+  const at = simple.indexOf(found.match.text);
+  return at < 0 ? found : { ...found, match: { ...found.match, text: sentence.slice(at, at + found.match.text.length) } };
+}
+
+/**
  * A sentence's conclusion and whether its cue started the sentence: a cue at
  * the start, else at the start of a clause after `;`, else a mid-sentence cue
  * (see MID_CUES).
  */
-function matchCueAt(sentence: string): { match: { kind: CandidateKind; text: string; cue: string }; start: boolean } | null {
+function matchCueSimplified(sentence: string): { match: { kind: CandidateKind; text: string; cue: string }; start: boolean } | null {
   const s = cleanSentence(sentence);
   const atStart = matchStart(s);
   if (atStart) return { match: atStart, start: true };
@@ -190,6 +205,8 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "lesson", re: /^(?:今天|今日|本次)?(?:学到(?:的|了)?(?:东西|内容|知识)?|(?:重要|关键|新)发现|注意事项|要点|关键点|启示|避坑(?:指南)?|反思|复盘|备忘|技巧|结论|体会|(?:用户|主人|老板)?偏好|重要信息|需要记住的?|记住)$/ },
   { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points|findings)|(?:user |owner |human )?preferences|tips|conclusions?|til|today i learned|what worked|what (?:helped|works)|(?:notes )?for next time)$/i },
   { kind: "rule", re: /^(?:process improvements|improvements|working agreements?|conventions|principles|guidelines|policies|protocols?|流程改进|改进(?:措施)?|原则|规范|约定|守则)$/i },
+  // `AI 员工哲学`, `工作理念`, `Engineering philosophy`, `Mindset`: what the writer holds about how to work.
+  { kind: "lesson", re: /^(?:[\p{L}\p{N}-]+ ){0,2}(?:philosophy|mindset|mental models?)$|^[^\s，。：:]{0,8}\s?[^\s，。：:]{0,6}(?:哲学|理念|心法|方法论)$/iu },
   // `Design principles`, `Coding conventions`, `设计原则`, `开发规范`: a topic's ways of working.
   { kind: "rule", re: /^(?:[\p{L}\p{N}-]+ ){1,2}(?:principles|conventions|guidelines|ground rules)$|^\p{Script=Han}{2,4}(?:原则|规范|守则)$/iu },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
@@ -223,7 +240,7 @@ function headingWords(text: string): string {
 
 /** The kind a section heading (`## Key Decisions`, `### 教训`) gives the items under it, or null. */
 export function headingKind(text: string): HeadingKind | null {
-  const words = headingWords(text);
+  const words = toSimplified(headingWords(text));
   for (const h of HEADING_KINDS) if (h.re.test(words)) return h.kind;
   return null;
 }
@@ -383,9 +400,9 @@ export function parameterLists(lines: readonly string[], kinds: ReadonlyArray<He
     const labelled = run.map((it) => LABELLED_ITEM_RE.exec(it.text)).map((m) => (m && pureValue(m[2]!) && !/[.][a-z]{1,5}`?$/i.test(m[2]!) ? m[2]! : null));
     const pure = labelled.filter((v) => v !== null) as string[];
     const assignments = pure.filter((v) => /=/.test(v)).length;
-    const isSettings = pure.length * 3 >= run.length * 2 && (assignments * 2 >= pure.length || SETTINGS_TITLE_RE.test(title));
+    const isSettings = pure.length * 3 >= run.length * 2 && (assignments * 2 >= pure.length || SETTINGS_TITLE_RE.test(toSimplified(title)));
     const names = run.map((it) => BARE_CODE_ITEM_RE.exec(it.text)).filter((m) => m && !/\.[a-z]{1,5}$|^[~./]/i.test(m[1]!));
-    const isChoices = names.length === run.length && CHOICES_TITLE_RE.test(title);
+    const isChoices = names.length === run.length && CHOICES_TITLE_RE.test(toSimplified(title));
     if (!isSettings && !isChoices) continue;
     out.set(first.line, { end: run[run.length - 1]!.line, text: `${title} — ${run.map((it) => it.text).join("; ")}` });
   }
@@ -429,7 +446,7 @@ export function labelledPieces(lines: readonly string[], kinds: ReadonlyArray<He
   for (let i = 0; i + 1 < lines.length; i++) {
     const label = labelLine(lines[i]!);
     if (label === null || kinds[i + 1] === "plan") continue;
-    const piece = PIECE_LABELS.find((p) => p.re.test(headingWords(label)));
+    const piece = PIECE_LABELS.find((p) => p.re.test(toSimplified(headingWords(label))));
     if (!piece) continue;
     const labelIndent = /^\s*[-*+]\s/.test(lines[i]!) ? /^\s*/.exec(lines[i]!)![0].length : -1;
     const items: string[] = [];
@@ -519,7 +536,7 @@ const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing
 
 /** True for a sentence that names a failure (see ERROR_WORDS_RE), short enough to be one. */
 export function looksLikeError(sentence: string): boolean {
-  return sentence.length <= 400 && ERROR_WORDS_RE.test(sentence);
+  return sentence.length <= 400 && ERROR_WORDS_RE.test(toSimplified(sentence));
 }
 
 /** A person's mood: someone frustrated, annoyed, upset… (`User frustrated that …`, `用户不满…`). */
@@ -848,7 +865,8 @@ export function matchStatement(sentence: string): { kind: CandidateKind; text: s
   // `Pi crashed during testing, needs a power cycle` is what happened, not a limit.
   if (isOneOffEvent(s)) return null;
   const written = sentence.trim().replace(/^[\s>\p{So}]+/u, "");
-  for (const st of STATEMENTS) if (st.re.test(st.raw ? written : s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
+  const [simpleWritten, simple] = [toSimplified(written), toSimplified(s)];
+  for (const st of STATEMENTS) if (st.re.test(st.raw ? simpleWritten : simple) && !st.not?.test(simple)) return { kind: st.kind, text: s, cue: st.cue };
   return null;
 }
 
