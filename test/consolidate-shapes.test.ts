@@ -656,3 +656,32 @@ describe("logs written in Traditional Chinese", () => {
     ]);
   });
 });
+
+describe("a titled list of settings changed from one value to another", () => {
+  it("makes one decision of items that each change a setting with an arrow, in English and Chinese, and leaves a status list", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### Cron schedule changes",
+        "- Self-training: hourly → daily 09:00",
+        "- Knowledge base refresh: hourly → daily 10:00",
+        "- Trend watch: every 2 h → every 4 h",
+        "",
+        "### 超时调整",
+        "- 请求超时: 30s → 120s",
+        "- 连接超时: 5s → 15s",
+        "- 重试间隔: 1s → 3s",
+        "",
+        "### Status",
+        "- API: down → up",
+        "- Queue: 40 → 0",
+        "- Disk: 80% → 60%",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "Cron schedule changes — Self-training: hourly → daily 09:00; Knowledge base refresh: hourly → daily 10:00; Trend watch: every 2 h → every 4 h"],
+      ["Decisions", "超时调整 — 请求超时: 30s → 120s; 连接超时: 5s → 15s; 重试间隔: 1s → 3s"],
+    ]);
+  });
+});

@@ -345,6 +345,8 @@ const PURE_VALUE_RE = new RegExp(
 const LABELLED_ITEM_RE = /^(?:\*\*|__)?([^*_:：`]{1,24}?)(?:\*\*|__)?\s*[:：]\s*(\S.*?)\s*$/;
 /** A list item that is one name in code and at most a short note: `` `minimax-portal/MiniMax-M2.5`（默认） ``. */
 const BARE_CODE_ITEM_RE = /^`([^`]{1,60})`\s*(?:[（(][^)）]{1,16}[)）])?$/;
+/** A list item that changes one setting: a label, then the old value, one arrow and the new value (`- 超时: 30s → 120s`). */
+const CHANGE_ITEM_RE = /^(?:\*\*|__)?[^*_:：`→]{1,24}(?:\*\*|__)?\s*[:：]\s*[^→:：]{1,30}?\s*(?:→|->|=>)\s*[^→]{1,30}$/;
 /** Words of a title over settings: what a list of plain numbers must be under to be settings rather than the day's figures. */
 const SETTINGS_TITLE_RE = /参数|配置|设置|阈值|限额|上限|限制|默认|风控|策略|\b(?:param(?:eter)?s?|settings?|config(?:uration)?s?|limits?|thresholds?|defaults?|quotas?|budgets?|tuning|knobs)\b/i;
 /** Words of a title over a list of names that are the ones to use: `现在可用的模型`, `Supported providers`. */
@@ -403,7 +405,9 @@ export function parameterLists(lines: readonly string[], kinds: ReadonlyArray<He
     const isSettings = pure.length * 3 >= run.length * 2 && (assignments * 2 >= pure.length || SETTINGS_TITLE_RE.test(toSimplified(title)));
     const names = run.map((it) => BARE_CODE_ITEM_RE.exec(it.text)).filter((m) => m && !/\.[a-z]{1,5}$|^[~./]/i.test(m[1]!));
     const isChoices = names.length === run.length && CHOICES_TITLE_RE.test(toSimplified(title));
-    if (!isSettings && !isChoices) continue;
+    // `### Cron 频率调整` / `- 知识库更新: 每小时 → 每日 10:00` / …: each item a setting and its new value.
+    const isChanges = run.every((it) => CHANGE_ITEM_RE.test(it.text));
+    if (!isSettings && !isChoices && !isChanges) continue;
     out.set(first.line, { end: run[run.length - 1]!.line, text: `${title} — ${run.map((it) => it.text).join("; ")}` });
   }
   return out;
