@@ -685,3 +685,27 @@ describe("a titled list of settings changed from one value to another", () => {
     ]);
   });
 });
+
+describe("a change with the problem it solves, and what a way of working saves", () => {
+  it("keeps a change written with the problem it solves in brackets and a saving in percent, in English and Chinese", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Agents",
+        "- 加了反馈确认机制（解决\"完成判定幻觉\"的问题）",
+        "- Added a confirm step before sending (prevents double sends)",
+        "- 第 3 层：OpenClaw 处理复杂邮件，可以省下 90% 的 token",
+        "- Caching the system prompt saves about 40% of tokens",
+        "- Closed the ticket (fixes #212)",
+        "- CPU 占用今天降低 20%",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "加了反馈确认机制（解决\"完成判定幻觉\"的问题）"],
+      ["Decisions", "Added a confirm step before sending (prevents double sends)"],
+      ["Lessons", "第 3 层：OpenClaw 处理复杂邮件，可以省下 90% 的 token"],
+      ["Lessons", "Caching the system prompt saves about 40% of tokens"],
+    ]);
+  });
+});

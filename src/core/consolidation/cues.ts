@@ -843,6 +843,20 @@ const STATEMENTS: Statement[] = [
   // says a finding or a choice was made, then what it is.
   { kind: "lesson", cue: "finding", re: /^(?:\*\*|__)?(?!(?:i|we|they|he|she)\s)[^*_:：]{2,60}? (?:discovered|learned|found|figured out|confirmed|identified|clarified|understood)(?:\*\*|__)?\s*(?:[—–:：]|\s-)\s*\S/i, not: /^\W*(?:[\w-]+ ){0,4}(?:bugs?|issues?|errors?|problems?|nothing|vulnerabilit(?:y|ies)) (?:found|identified|discovered)\b/i },
   { kind: "decision", cue: "choice", re: /^(?:\*\*|__)?(?!(?:i|we|they|he|she)\s)[^*_:：]{2,60}? (?:decided|chosen|adopted|agreed|settled|finali[sz]ed)(?:\*\*|__)?\s*(?:[—–:：]|\s-)\s*\S/i },
+  // `加了反馈确认机制（解决"完成判定幻觉"的问题）`, `Added a confirm step (prevents double sends)`: a change and the problem it solves.
+  {
+    kind: "decision",
+    cue: "purpose",
+    re: /[（(]\s*(?:用来|用于|为了)?(?:解决|避免|防止|杜绝)[^)）]{2,40}(?:问题|情况|现象|错误|bug)?[)）]|\((?:to )?(?:fix(?:es)?|solv(?:e|es)|prevent(?:s)?|avoid(?:s)?|stop(?:s)?) (?!#\d)[^)]{4,60}\)/i,
+    not: ONE_DAY_RE,
+  },
+  // `Email 三层分类 … 可以省下 90% 的 token`, `Caching the prompts saves ~40% of tokens`: what a way of working saves.
+  {
+    kind: "lesson",
+    cue: "measure",
+    re: /(?:可以|能|可)?(?:省下|节省|节约|减少|降低)(?:了)?\s*(?:约|大约|近|~|≈)?\s*\d+(?:\.\d+)?\s*%|\b(?:saves?|cuts?|reduces?|lowers?)\b.{0,30}?\b(?:about |around |~|≈)?\d+(?:\.\d+)?\s*%/i,
+    not: ONE_DAY_RE,
+  },
   { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
   // `Rejected: the heartbeat plan`, `The user vetoed …`, `用户否决：…`, `不再使用个人账号`, `no longer use X`.
   {
