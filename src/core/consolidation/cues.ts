@@ -127,8 +127,8 @@ function matchCueAt(sentence: string): { match: { kind: CandidateKind; text: str
   const simple = toSimplified(sentence);
   const found = matchCueSimplified(simple);
   if (!found || simple === sentence) return found;
-  // Same length, same offsets: the text found in the converted sentence is cut from the original.
-  const at = simple.indexOf(found.match.text);
+  // Same length, same offsets: the text found in the converted sentence (its end, as a rule) is cut from the original.
+  const at = simple.lastIndexOf(found.match.text);
   return at < 0 ? found : { ...found, match: { ...found.match, text: sentence.slice(at, at + found.match.text.length) } };
 }
 
