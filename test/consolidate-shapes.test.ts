@@ -445,3 +445,267 @@ describe("an error and its fix on one line, joined by an arrow or a dash", () =>
     ]);
   });
 });
+
+describe("a fix naming the file it changed, below the failure and its details", () => {
+  it("joins `Fixed `file`: how` lines to the failure a few lines above, the details between left as notes, in English and Chinese", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Importer",
+        "- The nightly import failed: the parser only knew the old CSV header",
+        "  - the bank now sends a `Booking date` column",
+        "  - amounts use a comma as the decimal mark",
+        "- Fixed `import/parse.py`: read the header names instead of positions",
+        "- Fixed `import/amount.py`: accept a comma as the decimal mark",
+        "- Reran the import, 212 rows in",
+        "",
+        "## 同步",
+        "- 同步脚本报错：远端目录不存在",
+        "  - 新机器上没有建 backup 目录",
+        "- 修复 `sync.sh`：先用 mkdir -p 建好远端目录",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: The nightly import failed: the parser only knew the old CSV header — Fix: `import/parse.py`: read the header names instead of positions; `import/amount.py`: accept a comma as the decimal mark"],
+      ["Errors & Fixes", "Error: 同步脚本报错：远端目录不存在 — Fix: `sync.sh`：先用 mkdir -p 建好远端目录"],
+    ]);
+  });
+
+  it("leaves a file fix with no failure above it, or one too far below its failure", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Docs",
+        "- Fixed `README.md`: the install command",
+        "",
+        "## Build",
+        "- The release build failed on the runner",
+        "- step 1", "- step 2", "- step 3", "- step 4", "- step 5", "- step 6", "- step 7", "- step 8",
+        "- Fixed `release.yml`: pin the runner image",
+        "- 修复了 `docs/intro.md`：错别字",
+        "",
+      ]),
+    ).toEqual([]);
+  });
+});
+
+describe("causes and fixes written as plural or qualified labels over items", () => {
+  it("reads `**Root causes:**`, `**Fixes applied:**` and `**修复措施**：` as the pieces of one error, in English and Chinese", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Worker",
+        "**Problem:** the worker exits right after it starts",
+        "",
+        "**Root causes:**",
+        "1. the queue URL points at the old host",
+        "2. the health check runs before the queue is up",
+        "",
+        "**Fixes applied:**",
+        "- pointed the queue URL at the new host",
+        "- delayed the health check by 10 s",
+        "",
+        "## 备份",
+        "**问题**：夜里的备份任务没有跑",
+        "",
+        "**修复措施**：",
+        "- crontab 里改用绝对路径",
+        "- 给脚本加上执行权限",
+        "",
+      ]),
+    ).toEqual([
+      ["Errors & Fixes", "Error: the worker exits right after it starts — Cause: the queue URL points at the old host; the health check runs before the queue is up — Fix: pointed the queue URL at the new host; delayed the health check by 10 s"],
+      ["Errors & Fixes", "Error: 夜里的备份任务没有跑 — Fix: crontab 里改用绝对路径; 给脚本加上执行权限"],
+    ]);
+  });
+});
+
+describe("headings that name a topic's ways of working", () => {
+  it("takes the items under `### Design principles`, `### 设计原则` or `### 开发规范` as rules", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### Design principles",
+        "- Every screen works without a mouse",
+        "",
+        "### 设计原则",
+        "- 每个设计点都要写明灵感来源",
+        "",
+        "### 开发规范",
+        "- 提交信息用中文写清楚原因",
+        "",
+      ]),
+    ).toEqual([
+      ["Rules", "Every screen works without a mouse"],
+      ["Rules", "每个设计点都要写明灵感来源"],
+      ["Rules", "提交信息用中文写清楚原因"],
+    ]);
+  });
+});
+
+describe("choices told by what they do to the work", () => {
+  it("keeps work put off with its reason, a change the person asked for and one way made the standard, in English and Chinese, and leaves plain reports", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Work",
+        "- Node pairing put off — not needed for the current setup",
+        "- 向量数据库先不装，暂时不需要",
+        "- Self-check job: paused (at the owner's request)",
+        "- 自我检查任务：已暂停（用户要求）",
+        "- Client files now follow one format (the bookkeeper's template)",
+        "- 日志时间统一用 UTC",
+        "- Meeting postponed to Friday",
+        "- Paused the job",
+        "- 文件整理完成",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "Node pairing put off — not needed for the current setup"],
+      ["Decisions", "向量数据库先不装，暂时不需要"],
+      ["Decisions", "Self-check job: paused (at the owner's request)"],
+      ["Decisions", "自我检查任务：已暂停（用户要求）"],
+      ["Decisions", "Client files now follow one format (the bookkeeper's template)"],
+      ["Decisions", "日志时间统一用 UTC"],
+    ]);
+  });
+});
+
+describe("bugs not fixed yet", () => {
+  it("takes the items under `## Known bugs` or `## 已知问题` as work to do, not as conclusions", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Known bugs",
+        "- The name lookup must use fuzzy matching",
+        "",
+        "## 已知问题",
+        "- 导出文件必须用 UTF-8 编码",
+        "",
+        "## Notes",
+        "- Cron jobs must use absolute paths",
+        "",
+      ]),
+    ).toEqual([["Rules", "Cron jobs must use absolute paths"]]);
+  });
+});
+
+describe("settings raised or lowered, and titles that say a finding or a choice was made", () => {
+  it("keeps a value raised or lowered from one setting to another, in English and Chinese, and a bold title naming a finding or a choice with what it is", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Config",
+        "- **Agent timeout** - found the setting in `agent --help`, increased from 600s to 1800s",
+        "- 把请求超时从 30 秒提高到 120 秒",
+        "- **Session start pattern discovered** — read the memory files once per session, not before every task",
+        "- **Retry policy agreed**: three tries, then page the owner",
+        "- **Backups done** — all three disks",
+        "- **Two bugs found** — the export drops a row",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "**Agent timeout** - found the setting in `agent --help`, increased from 600s to 1800s"],
+      ["Decisions", "把请求超时从 30 秒提高到 120 秒"],
+      ["Lessons", "**Session start pattern discovered** — read the memory files once per session, not before every task"],
+      ["Decisions", "Retry policy agreed: three tries, then page the owner"],
+    ]);
+  });
+});
+
+describe("logs written in Traditional Chinese", () => {
+  it("reads cue words and headings in Traditional characters as in Simplified, keeping the text as written", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## 部署",
+        "- 教訓：定時任務要用絕對路徑",
+        "- 決定：日誌統一用 UTC",
+        "- 錯誤：推送一直逾時",
+        "- 解決：把內網地址加進 no_proxy",
+        "",
+        "### 經驗",
+        "- 樹莓派供電不足時會當機",
+        "",
+        "### 技能哲學",
+        "- 一個操作重複超過 5 次就做成技能",
+        "",
+        "### 工作理念",
+        "- 架構比模型重要",
+        "",
+        "### Engineering philosophy",
+        "- Small tools that do one thing",
+        "",
+      ]),
+    ).toEqual([
+      ["Lessons", "定時任務要用絕對路徑"],
+      ["Decisions", "日誌統一用 UTC"],
+      ["Errors & Fixes", "Error: 推送一直逾時 — Fix: 把內網地址加進 no_proxy"],
+      ["Lessons", "樹莓派供電不足時會當機"],
+      ["Lessons", "一個操作重複超過 5 次就做成技能"],
+      ["Lessons", "架構比模型重要"],
+      ["Lessons", "Small tools that do one thing"],
+    ]);
+  });
+});
+
+describe("a titled list of settings changed from one value to another", () => {
+  it("makes one decision of items that each change a setting with an arrow, in English and Chinese, and leaves a status list", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "### Cron schedule changes",
+        "- Self-training: hourly → daily 09:00",
+        "- Knowledge base refresh: hourly → daily 10:00",
+        "- Trend watch: every 2 h → every 4 h",
+        "",
+        "### 超时调整",
+        "- 请求超时: 30s → 120s",
+        "- 连接超时: 5s → 15s",
+        "- 重试间隔: 1s → 3s",
+        "",
+        "### Status",
+        "- API: down → up",
+        "- Queue: 40 → 0",
+        "- Disk: 80% → 60%",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "Cron schedule changes — Self-training: hourly → daily 09:00; Knowledge base refresh: hourly → daily 10:00; Trend watch: every 2 h → every 4 h"],
+      ["Decisions", "超时调整 — 请求超时: 30s → 120s; 连接超时: 5s → 15s; 重试间隔: 1s → 3s"],
+    ]);
+  });
+});
+
+describe("a change with the problem it solves, and what a way of working saves", () => {
+  it("keeps a change written with the problem it solves in brackets and a saving in percent, in English and Chinese", () => {
+    expect(
+      added([
+        "# 2026-11-18",
+        "",
+        "## Agents",
+        "- 加了反馈确认机制（解决\"完成判定幻觉\"的问题）",
+        "- Added a confirm step before sending (prevents double sends)",
+        "- 第 3 层：OpenClaw 处理复杂邮件，可以省下 90% 的 token",
+        "- Caching the system prompt saves about 40% of tokens",
+        "- Closed the ticket (fixes #212)",
+        "- CPU 占用今天降低 20%",
+        "",
+      ]),
+    ).toEqual([
+      ["Decisions", "加了反馈确认机制（解决\"完成判定幻觉\"的问题）"],
+      ["Decisions", "Added a confirm step before sending (prevents double sends)"],
+      ["Lessons", "第 3 层：OpenClaw 处理复杂邮件，可以省下 90% 的 token"],
+      ["Lessons", "Caching the system prompt saves about 40% of tokens"],
+    ]);
+  });
+});

@@ -3,7 +3,8 @@ import type { EntryKind } from "../entry-kinds.js";
 import type { SourceRef } from "../memory/provenance.js";
 import { shorten } from "../text/clip.js";
 import { hashSourceText } from "../text/match.js";
-import { isNotConclusion, isOneOffEvent, labelledPieces, isProfileField, isSectionFiller, isSlogan, looksLikeError, matchCue, matchStatement, parameterLists, sectionKinds, tableConclusions, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
+import { MAX_ERROR_FIX_GAP } from "./distill.js";
+import { isNotConclusion, isOneOffEvent, labelledPieces, isProfileField, isSectionFiller, isSlogan, isMood, looksLikeError, matchCue, namesFixedFile, matchStatement, parameterLists, sectionKinds, tableConclusions, splitErrorFix, splitSentences, startsWithSwitch, stripOwnCue } from "./cues.js";
 
 /** Extraction: the conclusions (candidates) one log holds, each cited by `path:line` and text hash. */
 
@@ -62,6 +63,8 @@ export function extractAll(log: { path: string; source: string; date: string; qu
   /** The last line of the parameter list being read (its items make one candidate). */
   let listEnd = 0;
   const out: Candidate[] = [];
+  /** The notes pushed since the last conclusion, with their entries: a failure among them may be the error a fix further down answers. */
+  let notesSince: Array<{ index: number; entry: LogEntry }> = [];
   const push = (entry: LogEntry, line: number, kind: CandidateKind, text: string, cue: string | null, hashText: string) => {
     const folded = text.replace(/\s+/g, " ").trim();
     if (!folded) return;
@@ -77,6 +80,8 @@ export function extractAll(log: { path: string; source: string; date: string; qu
       tags: entry.tags,
       cue,
     });
+    if (kind === "note") notesSince.push({ index: out.length - 1, entry });
+    else notesSince = [];
   };
   /**
    * The entry just before, when it made one note or one lesson of its
@@ -93,6 +98,25 @@ export function extractAll(log: { path: string; source: string; date: string; qu
     out.pop();
     push(prev, prev.line, "error", prev.text, "before a fix", prev.text);
     return true;
+  };
+  /**
+   * `The first run failed: …` / `  - Synaptic returns 3 values` / … / `Fixed `a.py`: …`: the nearest
+   * failure among the notes just above `entry` (only notes between, at most {@link MAX_ERROR_FIX_GAP}
+   * lines up) becomes the error it fixes; the details between stay notes.
+   */
+  const asErrorAbove = (entry: LogEntry): boolean => {
+    if (out.length === 0 || out[out.length - 1]!.kind !== "note") return false;
+    for (let k = notesSince.length - 1; k >= 0; k--) {
+      const { index, entry: prev } = notesSince[k]!;
+      if (entry.line - prev.line > MAX_ERROR_FIX_GAP) return false;
+      if (!looksLikeError(prev.text) || isMood(prev.text) || /^\W*(?:fixed|修复)/i.test(prev.text)) continue;
+      const c = out[index]!;
+      const text = prev.text.replace(/\s+/g, " ").trim();
+      out[index] = { ...c, kind: "error", text, cue: "before a fix", source: { ...c.source, hash: hashSourceText(prev.text) } };
+      notesSince = [];
+      return true;
+    }
+    return false;
   };
   /** The tables not yet read, in the order of the log (their rows are no entries of the log's own). */
   const pendingTables = log.queue ? [] : [...tables].filter(([start]) => start >= fromLine).sort(([a], [b]) => a - b);
@@ -142,6 +166,8 @@ export function extractAll(log: { path: string; source: string; date: string; qu
         // `- sysfs requires root even with the gpio group` / `- Solution: use libgpiod`: a fix opening the line right
         // after an uncued item answers that item (a principle written as a fix answers nothing).
         // Only a fix written as a label (`Fix:`, `Solution:`) answers; `Fixed the typo` / `Fixed with a patch` report work done.
+        // `Fixed `a.py`: …` several lines below the failure it answers, with the failure's details between.
+        if (!hasError && m.kind === "fix" && i === 0 && sections[entry.line] !== "plan" && textLine === textLines[0] && out.length === before && namesFixedFile(m.cue, m.text) && asErrorAbove(entry)) hasError = true;
         if (!hasError && m.kind === "fix" && i === 0 && sections[entry.line] !== "plan" && textLine === textLines[0] && out.length === before && /^(?:fix|solution|workaround|resolution|解决方案|解决办法|解决|修复)$/i.test(m.cue) && !isSlogan(m.text) && !/^\W*fixed\b/i.test(prevPlain?.text ?? "") && asErrorBefore(prevPlain, entry, false)) hasError = true;
         // `UnknownError: … failed. Fix: …`: the error of a fix is often the uncued sentence before it on its line.
         if (!hasError && (m.kind === "fix" || m.kind === "cause") && i > 0) {

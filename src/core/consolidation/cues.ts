@@ -1,3 +1,4 @@
+import { toSimplified } from "../text/han-script.js";
 import type { CandidateKind } from "./candidates.js";
 
 /**
@@ -17,6 +18,14 @@ interface Cue {
 const SEP = String.raw`\s*(?:[:：]|\s[—–-]\s)\s*`;
 /** After a Chinese cue word: a colon, ASCII or full-width. */
 const ZH_SEP = String.raw`\s*[:：]\s*`;
+/** `Fixed `file`: how`, `Patched config.json — how`, `修复了 `a.py`：…`: a fix naming the file it changed; the text is the file and how. */
+const FIXED_WHERE_RE = new RegExp(String.raw`^(?:fixed|patched|repaired|修复了?|修好了?|修改了?)\s*((?:` + "`[^`]{1,80}`" + String.raw`|[\w./-]+\.[a-z]{1,5})\s*(?:[:：]|\s[—–-]\s)\s*\S.*)`, "i");
+
+/** True for a fix cue that names the file it changed (`Fixed `a.py`: …`): a fix label as much as `Fix:` is. */
+export function namesFixedFile(cue: string, text: string): boolean {
+  return /^(?:fixed|patched|repaired|修复了?|修好了?|修改了?)$/i.test(cue) && FIXED_WHERE_RE.test(`${cue} ${text}`);
+}
+
 /**
  * Lines that state a conclusion in free-form logs, matched at the start of a
  * sentence (or of a clause after `;`), case-insensitively, in English and
@@ -36,6 +45,8 @@ const CUES: Cue[] = [
   { kind: "cause", re: new RegExp(String.raw`^(?:root[ -]cause|cause)${SEP}(.+)`, "i") },
   { kind: "fix", re: new RegExp(String.raw`^(?:fix|fixed|solution|resolution|resolved|workaround)${SEP}(.+)`, "i") },
   { kind: "fix", re: /^(?:fixed by|resolved by|solved by)\s+(.+)/i },
+  // `Fixed `experiment_plan.py`: only generate valid pairs`, `修复 `sync.sh`：加上重试`: the file fixed, then how.
+  { kind: "fix", re: FIXED_WHERE_RE },
   // `Fixed in orchestrator.go — extract the model id after "/"`: where it was fixed is part of the fix.
   { kind: "fix", re: /^(?:fixed|patched|resolved) (?:in|with|via)\s+\S.*/i, keep: true },
   { kind: "error", re: new RegExp(String.raw`^(?:error|failure|bug|problem)${SEP}(.+)`, "i") },
@@ -108,11 +119,25 @@ export function matchCue(sentence: string): { kind: CandidateKind; text: string;
 }
 
 /**
+ * {@link matchCueSimplified} on the sentence with Traditional Chinese read as
+ * Simplified (`教訓：…` is `教训：…`): the cue word comes back in Simplified
+ * form, the text as written.
+ */
+function matchCueAt(sentence: string): { match: { kind: CandidateKind; text: string; cue: string }; start: boolean } | null {
+  const simple = toSimplified(sentence);
+  const found = matchCueSimplified(simple);
+  if (!found || simple === sentence) return found;
+  // Same length, same offsets: the text found in the converted sentence (its end, as a rule) is cut from the original.
+  const at = simple.lastIndexOf(found.match.text);
+  return at < 0 ? found : { ...found, match: { ...found.match, text: sentence.slice(at, at + found.match.text.length) } };
+}
+
+/**
  * A sentence's conclusion and whether its cue started the sentence: a cue at
  * the start, else at the start of a clause after `;`, else a mid-sentence cue
  * (see MID_CUES).
  */
-function matchCueAt(sentence: string): { match: { kind: CandidateKind; text: string; cue: string }; start: boolean } | null {
+function matchCueSimplified(sentence: string): { match: { kind: CandidateKind; text: string; cue: string }; start: boolean } | null {
   const s = cleanSentence(sentence);
   const atStart = matchStart(s);
   if (atStart) return { match: atStart, start: true };
@@ -180,6 +205,10 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "lesson", re: /^(?:今天|今日|本次)?(?:学到(?:的|了)?(?:东西|内容|知识)?|(?:重要|关键|新)发现|注意事项|要点|关键点|启示|避坑(?:指南)?|反思|复盘|备忘|技巧|结论|体会|(?:用户|主人|老板)?偏好|重要信息|需要记住的?|记住)$/ },
   { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points|findings)|(?:user |owner |human )?preferences|tips|conclusions?|til|today i learned|what worked|what (?:helped|works)|(?:notes )?for next time)$/i },
   { kind: "rule", re: /^(?:process improvements|improvements|working agreements?|conventions|principles|guidelines|policies|protocols?|流程改进|改进(?:措施)?|原则|规范|约定|守则)$/i },
+  // `AI 员工哲学`, `工作理念`, `Engineering philosophy`, `Mindset`: what the writer holds about how to work.
+  { kind: "lesson", re: /^(?:[\p{L}\p{N}-]+ ){0,2}(?:philosophy|mindset|mental models?)$|^[^\s，。：:]{0,8}\s?[^\s，。：:]{0,6}(?:哲学|理念|心法|方法论)$/iu },
+  // `Design principles`, `Coding conventions`, `设计原则`, `开发规范`: a topic's ways of working.
+  { kind: "rule", re: /^(?:[\p{L}\p{N}-]+ ){1,2}(?:principles|conventions|guidelines|ground rules)$|^\p{Script=Han}{2,4}(?:原则|规范|守则)$/iu },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
   // `核心承诺`, `Commitments`: what the agent promises to do from now on, item by item.
@@ -188,6 +217,8 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "rule", re: /^[^\s，。,]{0,8}?(?:的)?(?:要求|规定|约定|叮嘱|嘱咐)$/ },
   // `NEEDS_FIX ITEMS`, `Critical audit findings`, `Review findings`: what a review found in this project is work to do.
   { kind: "plan", re: /^(?:[\p{L}\p{N}]+ ){0,2}(?:needs?[_ ]?fix(?:es)?(?: items)?|(?:audit|review|code review|security review|qa) (?:findings|issues|items|results)|(?:findings|issues) to fix)$/iu },
+  // `Known bugs`, `Open issues`, `已知问题`: bugs not fixed yet are work to do.
+  { kind: "plan", re: /^(?:(?:known|open|remaining|outstanding) (?:bugs|issues|problems)|已知(?:问题|bug|缺陷)|遗留问题|待解决(?:问题)?)$/i },
   { kind: "plan", re: /^(?:next steps?|to-?dos?|follow[- ]?ups?|open questions|blockers?|plans?|tomorrow|待办|下一步|明日(?:计划)?|计划|后续)$/i },
   {
     kind: "none",
@@ -209,7 +240,7 @@ function headingWords(text: string): string {
 
 /** The kind a section heading (`## Key Decisions`, `### 教训`) gives the items under it, or null. */
 export function headingKind(text: string): HeadingKind | null {
-  const words = headingWords(text);
+  const words = toSimplified(headingWords(text));
   for (const h of HEADING_KINDS) if (h.re.test(words)) return h.kind;
   return null;
 }
@@ -314,6 +345,8 @@ const PURE_VALUE_RE = new RegExp(
 const LABELLED_ITEM_RE = /^(?:\*\*|__)?([^*_:：`]{1,24}?)(?:\*\*|__)?\s*[:：]\s*(\S.*?)\s*$/;
 /** A list item that is one name in code and at most a short note: `` `minimax-portal/MiniMax-M2.5`（默认） ``. */
 const BARE_CODE_ITEM_RE = /^`([^`]{1,60})`\s*(?:[（(][^)）]{1,16}[)）])?$/;
+/** A list item that changes one setting: a label, then the old value, one arrow and the new value (`- 超时: 30s → 120s`). */
+const CHANGE_ITEM_RE = /^(?:\*\*|__)?[^*_:：`→]{1,24}(?:\*\*|__)?\s*[:：]\s*[^→:：]{1,30}?\s*(?:→|->|=>)\s*[^→]{1,30}$/;
 /** Words of a title over settings: what a list of plain numbers must be under to be settings rather than the day's figures. */
 const SETTINGS_TITLE_RE = /参数|配置|设置|阈值|限额|上限|限制|默认|风控|策略|\b(?:param(?:eter)?s?|settings?|config(?:uration)?s?|limits?|thresholds?|defaults?|quotas?|budgets?|tuning|knobs)\b/i;
 /** Words of a title over a list of names that are the ones to use: `现在可用的模型`, `Supported providers`. */
@@ -369,10 +402,12 @@ export function parameterLists(lines: readonly string[], kinds: ReadonlyArray<He
     const labelled = run.map((it) => LABELLED_ITEM_RE.exec(it.text)).map((m) => (m && pureValue(m[2]!) && !/[.][a-z]{1,5}`?$/i.test(m[2]!) ? m[2]! : null));
     const pure = labelled.filter((v) => v !== null) as string[];
     const assignments = pure.filter((v) => /=/.test(v)).length;
-    const isSettings = pure.length * 3 >= run.length * 2 && (assignments * 2 >= pure.length || SETTINGS_TITLE_RE.test(title));
+    const isSettings = pure.length * 3 >= run.length * 2 && (assignments * 2 >= pure.length || SETTINGS_TITLE_RE.test(toSimplified(title)));
     const names = run.map((it) => BARE_CODE_ITEM_RE.exec(it.text)).filter((m) => m && !/\.[a-z]{1,5}$|^[~./]/i.test(m[1]!));
-    const isChoices = names.length === run.length && CHOICES_TITLE_RE.test(title);
-    if (!isSettings && !isChoices) continue;
+    const isChoices = names.length === run.length && CHOICES_TITLE_RE.test(toSimplified(title));
+    // `### Cron 频率调整` / `- 知识库更新: 每小时 → 每日 10:00` / …: each item a setting and its new value.
+    const isChanges = run.every((it) => CHANGE_ITEM_RE.test(it.text));
+    if (!isSettings && !isChoices && !isChanges) continue;
     out.set(first.line, { end: run[run.length - 1]!.line, text: `${title} — ${run.map((it) => it.text).join("; ")}` });
   }
   return out;
@@ -397,8 +432,9 @@ function titleAbove(lines: readonly string[], line: number, indent: number): str
 /** Label words of the pieces of an Errors & Fixes entry (`**原因**:`, `**Solution:**`). */
 const PIECE_LABELS: Array<{ kind: "error" | "cause" | "fix"; re: RegExp }> = [
   { kind: "error", re: /^(?:现象|症状|问题|报错|错误|symptoms?|problem|issue|error)$/i },
-  { kind: "cause", re: /^(?:原因|根因|根本原因|(?:root )?cause|why it happened)$/i },
-  { kind: "fix", re: /^(?:解决|解决方案|解决办法|修复|处理|fix|solution|resolution|workaround)$/i },
+  { kind: "cause", re: /^(?:原因|根因|根本原因|(?:root )?causes?|why it happened)$/i },
+  // `**Fixes applied:**`, `**修复措施**：`: what was changed, item by item.
+  { kind: "fix", re: /^(?:解决|解决方案|解决办法|修复|处理|(?:解决|修复|处理)(?:措施|方法|步骤)|(?:fix|fixes|solution|solutions|resolution|workaround)(?: applied| made| taken)?|what fixed it)$/i },
 ];
 
 /**
@@ -414,7 +450,7 @@ export function labelledPieces(lines: readonly string[], kinds: ReadonlyArray<He
   for (let i = 0; i + 1 < lines.length; i++) {
     const label = labelLine(lines[i]!);
     if (label === null || kinds[i + 1] === "plan") continue;
-    const piece = PIECE_LABELS.find((p) => p.re.test(headingWords(label)));
+    const piece = PIECE_LABELS.find((p) => p.re.test(toSimplified(headingWords(label))));
     if (!piece) continue;
     const labelIndent = /^\s*[-*+]\s/.test(lines[i]!) ? /^\s*/.exec(lines[i]!)![0].length : -1;
     const items: string[] = [];
@@ -504,7 +540,7 @@ const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing
 
 /** True for a sentence that names a failure (see ERROR_WORDS_RE), short enough to be one. */
 export function looksLikeError(sentence: string): boolean {
-  return sentence.length <= 400 && ERROR_WORDS_RE.test(sentence);
+  return sentence.length <= 400 && ERROR_WORDS_RE.test(toSimplified(sentence));
 }
 
 /** A person's mood: someone frustrated, annoyed, upset… (`User frustrated that …`, `用户不满…`). */
@@ -542,8 +578,11 @@ export function statesItsEffect(text: string): boolean {
 export function isSlogan(text: string): boolean {
   const parts = text.replace(/[.!。]\s*$/, "").split(/\s*[,;，；、]\s*(?:and\s+)?/).filter((p) => p !== "");
   if (parts.length < 2 || /[`/\\=()\d]/.test(text)) return false;
-  return parts.every((p) => p.split(/\s+/).length <= 4 && !FIX_VERB_RE.test(p));
+  return parts.every((p) => p.split(/\s+/).length <= 4 && !FIX_VERB_RE.test(p) && !ZH_FIX_VERB_RE.test(p));
 }
+
+/** A Chinese action verb anywhere in a phrase (`crontab 里改用绝对路径`, `给脚本加上执行权限`): a Chinese phrase has no spaces to find its verb by. */
+const ZH_FIX_VERB_RE = /改用|改成|改为|换成|换用|加上|加入|添加|增加|删除|删掉|去掉|移除|重启|重装|设置|设为|设成|清理|清空|清除|升级|降级|回退|关闭|关掉|打开|开启|启用|禁用|安装|卸载|配置|修改|调整|调大|调小|指向|挂载|授权/;
 
 /** A past incident and when it happened: `crashed during testing`, `went down again last night`, `测试时死机了`. */
 const EVENT_RE = /\b(?:crashed|froze|hung|died|went (?:down|offline)|rebooted|restarted|broke|disconnected|dropped out|got stuck|ran out of \w+)\b.*\b(?:during|while|today|yesterday|tonight|this (?:morning|afternoon|evening)|last night|again|earlier|mid-\w+)\b|(?:今天|刚才|昨晚|昨天|测试时|测试中|运行中|又)[^，。；]*(?:崩溃了?|崩了|挂了|宕机了?|死机了?|断开了?|重启了)/i;
@@ -714,7 +753,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "decision",
     cue: "change",
-    re: /从\s*\S[^，。；]{0,30}?(?:改成|改为|换成|调整为|调成|切换到)\s*\S|\bchanged? (?:the )?\S[^,;.]{0,40}? from \S[^,;]{0,40}? to \S/i,
+    re: /从\s*\S[^，。；]{0,30}?(?:改成|改为|换成|调整为|调成|切换到)\s*\S|\b(?:changed?|increased|decreased|raised|lowered|bumped|reduced|cut|extended|shortened) (?:the )?\S[^,;]{0,40}? from \S[^,;]{0,40}? to \S|\b(?:increased|decreased|raised|lowered|bumped|reduced|cut|extended|shortened) from \S[^,;]{0,30}? to \S|(?:从\s*\S[^，。；]{0,20}?)(?:提高|增加|降低|减少|调高|调低|延长|缩短)(?:到|至)\s*\S/i,
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i"),
   },
   // `学选股逻辑，不学赌博心态`, `新闻小结用俏皮风格，不用暧昧`: do one thing and, with the same verb, not the other.
@@ -754,6 +793,27 @@ const STATEMENTS: Statement[] = [
     re: /^(?:(?:we|i) )?(?:kept|keep|chose|choose|picked|use|used|went with|stayed with|stuck with|switched to|moved to|dropped|removed|disabled|enabled|skipped|avoid(?:ed)?|stopped|replaced|reverted|pinned|deleted|uninstalled) \S.{1,80}? (?:because|due to) \S|(?:^|[，,])\s*(?:不装|不安装|不用|不再用|不采用|选择|选用|保留|改用|决定)[^，。；]{1,30}[，,]\s*(?:因为|原因是|理由是)|因为[^，。；]{2,40}[，,]\s*(?:所以)?(?:决定|改用|不再|选择|保留|不装|不安装|不用)|^(?:删掉|删除|移除|去掉|停用|禁用|卸载)(?![*_]*\s*[:：])\s*[^，。；（(]{1,30}[（(][^)）]{2,30}[)）]\s*$/i,
     not: ONE_DAY_RE,
   },
+  // `Node pairing put off — not needed for now`, `向量库先不装，暂时不需要`: work put off, with why.
+  {
+    kind: "decision",
+    cue: "deferral",
+    re: /^\S.{1,60}? (?:deferred|postponed|put off|shelved|parked)\s*(?:[—–:,;]|\s-)?\s*(?:because|since|as|not needed|no need|until|till|not worth|not a priority)\b|(?:推迟|暂缓|搁置|延后|先不(?:做|搞|上|装|用|接))[^。；]{0,30}?[，,（(—]\s*(?:因为|不需要|没必要|暂时不需要|用不上|等)/i,
+    not: ONE_DAY_RE,
+  },
+  // `自我检查任务：已暂停（用户要求）`, `Stopped the daily digest (per the owner's request)`: a change the person asked for holds.
+  {
+    kind: "decision",
+    cue: "request",
+    re: /[（(]\s*(?:应|按)?(?:用户|主人|老板|客户)(?:的)?(?:要求|指示|决定)\s*[)）]|\b(?:per|at|on) (?:the )?(?:user|owner|boss|human|client)(?:'s|’s)? (?:request|instruction|call)\b|\bas (?:the )?(?:user|owner|boss|human|client) (?:asked|requested|wanted)\b/i,
+    not: ONE_DAY_RE,
+  },
+  // `Client files now follow one format (the bookkeeper's template)`, `Standardized on pnpm`, `日志统一用 UTC 时间`: one way for all.
+  {
+    kind: "decision",
+    cue: "standard",
+    re: /\bstandardi[sz]ed (?:on|to|as|around)\b|\b(?:standardi[sz]ed|unified)\b.{0,40}[(（]|\bnow (?:all )?(?:follow|use)s? (?:one|a single|the same)\b|统一(?:用|为|成|使用|采用|改成|改为|走)/i,
+    not: ONE_DAY_RE,
+  },
   // `Heartbeats see the env vars only when they are set in systemd`: a limit that holds under a condition.
   { kind: "lesson", cue: "limit", re: /\bonly (?:when|if|once) (?:they|it|you|the \S+|\S+) (?:are|is|have|has|get|gets|run|runs)\b/i, not: ONE_DAY_RE },
   // `读取公众号文章用 iPhone UA，成功率约 95%`, `With the mobile UA the success rate is ~95%`: how well a way of doing works.
@@ -777,6 +837,24 @@ const STATEMENTS: Statement[] = [
     cue: "weights",
     // (Only sentences with three `%` at least are searched: the pattern is slow on long lines.)
     re: /^(?=(?:[^%]*%){3})[\s\S]*?(?:(?:[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%\s*[+＋]\s*){2,}[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%|(?:权重|打分|评分|得分|排序|\b(?:weights?|weighting|scor(?:e|ing)|rank(?:ing)?)\b)[^。；;]{0,20}?(?:[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%\s*(?:[、,，/]|and)\s*){2,}[\p{L}][\p{L} ]{0,14}?\s*\d{1,3}(?:\.\d+)?\s*%)/iu,
+    not: ONE_DAY_RE,
+  },
+  // `**Session start pattern discovered** — read once per session`, `**Retry policy agreed**: three tries`: a title that
+  // says a finding or a choice was made, then what it is.
+  { kind: "lesson", cue: "finding", re: /^(?:\*\*|__)?(?!(?:i|we|they|he|she)\s)[^*_:：]{2,60}? (?:discovered|learned|found|figured out|confirmed|identified|clarified|understood)(?:\*\*|__)?\s*(?:[—–:：]|\s-)\s*\S/i, not: /^\W*(?:[\w-]+ ){0,4}(?:bugs?|issues?|errors?|problems?|nothing|vulnerabilit(?:y|ies)) (?:found|identified|discovered)\b/i },
+  { kind: "decision", cue: "choice", re: /^(?:\*\*|__)?(?!(?:i|we|they|he|she)\s)[^*_:：]{2,60}? (?:decided|chosen|adopted|agreed|settled|finali[sz]ed)(?:\*\*|__)?\s*(?:[—–:：]|\s-)\s*\S/i },
+  // `加了反馈确认机制（解决"完成判定幻觉"的问题）`, `Added a confirm step (prevents double sends)`: a change and the problem it solves.
+  {
+    kind: "decision",
+    cue: "purpose",
+    re: /[（(]\s*(?:用来|用于|为了)?(?:解决|避免|防止|杜绝)[^)）]{2,40}(?:问题|情况|现象|错误|bug)?[)）]|\((?:to )?(?:fix(?:es)?|solv(?:e|es)|prevent(?:s)?|avoid(?:s)?|stop(?:s)?) (?!#\d)[^)]{4,60}\)/i,
+    not: ONE_DAY_RE,
+  },
+  // `Email 三层分类 … 可以省下 90% 的 token`, `Caching the prompts saves ~40% of tokens`: what a way of working saves.
+  {
+    kind: "lesson",
+    cue: "measure",
+    re: /(?:可以|能|可)?(?:省下|节省|节约|减少|降低)(?:了)?\s*(?:约|大约|近|~|≈)?\s*\d+(?:\.\d+)?\s*%|\b(?:saves?|cuts?|reduces?|lowers?)\b.{0,30}?\b(?:about |around |~|≈)?\d+(?:\.\d+)?\s*%/i,
     not: ONE_DAY_RE,
   },
   { kind: "decision", cue: "rejection", re: /(?<!被)拒绝(?:安装|使用|执行|运行|下载|接入|加载|启用)/ },
@@ -805,7 +883,8 @@ export function matchStatement(sentence: string): { kind: CandidateKind; text: s
   // `Pi crashed during testing, needs a power cycle` is what happened, not a limit.
   if (isOneOffEvent(s)) return null;
   const written = sentence.trim().replace(/^[\s>\p{So}]+/u, "");
-  for (const st of STATEMENTS) if (st.re.test(st.raw ? written : s) && !st.not?.test(s)) return { kind: st.kind, text: s, cue: st.cue };
+  const [simpleWritten, simple] = [toSimplified(written), toSimplified(s)];
+  for (const st of STATEMENTS) if (st.re.test(st.raw ? simpleWritten : simple) && !st.not?.test(simple)) return { kind: st.kind, text: s, cue: st.cue };
   return null;
 }
 

@@ -69,6 +69,8 @@ export function distillCandidates(candidates: readonly Candidate[], options: Dis
     error?: Candidate;
     cause?: Candidate;
     fix?: Candidate;
+    /** Fixes on the lines right after the first, each one more change made for the same error. */
+    more?: Candidate[];
     /** The piece added last, for the distance to the next. */
     last?: Candidate;
     open: boolean;
@@ -85,6 +87,12 @@ export function distillCandidates(candidates: readonly Candidate[], options: Dis
       groupsByLog.set(c.path, groups);
       const last = groups[groups.length - 1];
       const near = (g: Group) => c.cue === null || (!!g.last && c.line - g.last.line <= MAX_ERROR_FIX_GAP);
+      // `Fixed `a.py`: …` / `Fixed `b.py`: …`: fixes on consecutive lines below one error are its fix, in parts.
+      if (c.kind === "fix" && c.cue !== null && last?.fix && (last.error || last.cause) && last.last && last.last.kind === "fix" && c.line - last.last.line === 1) {
+        (last.more ??= []).push(c);
+        last.last = c;
+        continue;
+      }
       const open = last && last.open && !last[c.kind as "error" | "cause" | "fix"] && near(last) ? last : c.cue === null ? [...groups].reverse().find((g) => g.open && !g[c.kind as "error" | "cause" | "fix"]) : undefined;
       if (c.kind === "error" || !open) {
         const g: Group = { open: true, last: c, [c.kind]: c };
@@ -105,14 +113,14 @@ export function distillCandidates(candidates: readonly Candidate[], options: Dis
       out.push(item);
       continue;
     }
-    const parts = [item.error, item.cause, item.fix].filter((x): x is Candidate => !!x);
+    const parts = [item.error, item.cause, item.fix, ...(item.more ?? [])].filter((x): x is Candidate => !!x);
     // A root cause says what went wrong, so a cause with its fix is a pair too (`根因：… 修复：…`).
     if (parts.some((p) => p.cue !== null) && !(item.fix && (item.error || item.cause))) {
       // `Fixed: set reasoning: true in models.json so the <think> blocks get stripped`: a lone fix that says what it achieves teaches that.
       if (parts.length === 1 && item.fix && statesItsEffect(item.fix.text)) out.push({ text: distillText(item.fix.text, options), kind: "lesson", tags: [...item.fix.tags], sources: [item.fix] });
       continue;
     }
-    const text = formatErrorFix({ error: item.error?.text, cause: item.cause?.text, fix: item.fix?.text });
+    const text = formatErrorFix({ error: item.error?.text, cause: item.cause?.text, fix: item.fix && [item.fix, ...(item.more ?? [])].map((f) => f.text.replace(/[\s.;,]+$/, "")).join("; ") });
     out.push({ text: distillText(text, options), kind: "error", tags: [...new Set(parts.flatMap((p) => p.tags))], sources: parts });
   }
   return out;
