@@ -586,8 +586,10 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
   // gives another (`connect ETIMEDOUT` where `connect ECONNREFUSED` was recorded), it failed for another reason,
   // however alike the rest. Only a pattern found in the text as written outweighs that.
   if ((!bestPattern || bestPattern.kind === "signature") && codesDisagree(prepared.patterns, text)) return [];
-  // An error that says all a recorded one says and then gives a reason of its own is a narrower failure (see `addsOwnReason`).
-  if ((!bestPattern || bestPattern.kind === "signature") && addsOwnReason(prepared.patterns, text)) return [];
+  // An error that says all a recorded one says and then gives a reason of its own is a narrower failure (see `addsOwnReason`);
+  // read only for a problem that would otherwise match.
+  const found = Boolean(bestPattern || bestSimilar || reasons.length);
+  if (found && (!bestPattern || bestPattern.kind === "signature") && addsOwnReason(prepared.patterns, text)) return [];
   // Without a pattern of its own words in the text, a problem whose error says something else right
   // after the same words is another failure, however alike the rest (see `reasonsDiffer`).
   if (!bestPattern && prepared.patterns.some((p) => p.text && reasonsDiffer(nearSignature(p, text), text.signature))) return [];
