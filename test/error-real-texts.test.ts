@@ -208,3 +208,30 @@ describe("a text that shares only the opening of a recorded error", () => {
     expect(topFixes(cwd, DOCKER_ADDRESS_IN_USE)).toEqual(["stop what holds the host port, or publish on another"]);
   });
 });
+
+describe("a fix is not offered for a value of another kind than it was recorded for", () => {
+  it("leaves out a file where a branch was recorded, and still adapts the fix to another branch", async () => {
+    // actions/checkout#55 recorded (a branch not fetched); EleutherAI/gpt-neox#575 another branch.
+    const cwd = await workspaceWith([["error: pathspec 'feature/github-actions' did not match any file(s) known to git", "git fetch --all --tags && git checkout feature/github-actions"]]);
+    expect(topFixes(cwd, "error: pathspec 'make_fused_kernels_optional' did not match any file(s) known to git.")).toEqual(["git fetch --all --tags && git checkout make_fused_kernels_optional"]);
+    // Files git does not track (brackets-userland/brackets-git#865, #834): no branch to fetch.
+    expect(checkError({ cwd, text: "Error: error: pathspec '.gitignore' did not match any file(s) known to git." }).matches).toEqual([]);
+    expect(checkError({ cwd, text: "call: git checkout scss-lint.log\nError: error: pathspec 'scss-lint.log' did not match any file(s) known to git." }).matches).toEqual([]);
+  });
+
+  it("leaves out a sub-module where a missing package was recorded", async () => {
+    // Rikka-Sei/GithubSpeedUp#4 recorded; MaxHalford/xam#9 another package.
+    const cwd = await workspaceWith([["Traceback (most recent call last):\n  File \"GSU.py\", line 3, in <module>\n    import requests\nModuleNotFoundError: No module named 'requests'", "pip install requests"]]);
+    expect(topFixes(cwd, "ModuleNotFoundError: No module named 'repos'")).toEqual(["pip install repos"]);
+    // A sub-module an installed package lacks (facebookresearch/XLM#331, MaxHalford/xam#9's Fabric 2): installing changes nothing.
+    expect(checkError({ cwd, text: "ModuleNotFoundError: No module named 'xlm.data'" }).matches).toEqual([]);
+    expect(checkError({ cwd, text: "ModuleNotFoundError: No module named 'fabric.api'" }).matches).toEqual([]);
+  });
+
+  it("reads an absolute path as where the name was looked up, not as another kind of value", async () => {
+    // discord/erlpack#18 recorded; ZenUml/zenuml.github.io#8 names the executable by its full path.
+    const cwd = await workspaceWith([['gyp ERR! stack Error: Can\'t find Python executable "python", you can set the PYTHON env variable.', "npm config set python python3"]]);
+    const seen = 'gyp ERR! stack Error: Can\'t find Python executable "C:\\Users\\dev\\AppData\\Local\\Programs\\Python\\Python312\\python.exe", you can set the PYTHON env variable.';
+    expect(checkError({ cwd, text: seen }).matches[0]?.solutions.map((s) => s.action)).toEqual(["npm config set python python3"]);
+  });
+});

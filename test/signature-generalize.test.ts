@@ -149,3 +149,32 @@ describe("a system error code is the slot that says why a call failed", () => {
     expect(matchProblems(registry, "Redis connection to redis-306657c7-withfbtesting-69cb.aivencloud.com:10104 failed - connect ETIMEDOUT 35.221.224.142:10104")).toEqual([]);
   });
 });
+
+describe("a reason of its own after the recorded error", () => {
+  // Rikka-Sei/GithubSpeedUp#4 recorded: the package is not installed.
+  const registry = registryOf({
+    "py-missing": "Traceback (most recent call last):\n  File \"GSU.py\", line 3, in <module>\n    import requests\nModuleNotFoundError: No module named 'requests'",
+  });
+
+  it("finds the recorded error again for another module", () => {
+    // MaxHalford/xam#9 and hsand/pia-wg#19 (a traceback ending in it).
+    expect(matchProblems(registry, "ModuleNotFoundError: No module named 'repos'")[0]?.problem).toBe("py-missing");
+    expect(matchProblems(registry, "  File \"piawg.py\", line 1, in <module>\n    import requests\nModuleNotFoundError: No module named 'requests'")[0]?.problem).toBe("py-missing");
+  });
+
+  it("is another failure when a clause after `;` says why, in words the recorded error lacks", () => {
+    // A package shadowed by a project's own file or folder: ltttpku/ADA-CM#16, selik/xport#42, One-2-3-45/One-2-3-45#44.
+    expect(matchProblems(registry, "ModuleNotFoundError: No module named 'pocket.data'; 'pocket' is not a package")).toEqual([]);
+    expect(matchProblems(registry, "No module named 'xport.v56'; 'xport' is not a package")).toEqual([]);
+    expect(matchProblems(registry, "ModuleNotFoundError: No module named 'utils.zero123_utils'; 'utils' is not a package")).toEqual([]);
+  });
+
+  it("still matches when the clause after `;` is advice, or was recorded too", () => {
+    // Recorded without the tool's advice (Bajdzis/vscode-database#240's message, cut), seen with it (hanrenguang/notes#13).
+    const mysql = registryOf({ "mysql8-auth": "ER_NOT_SUPPORTED_AUTH_MODE: Client does not support authentication protocol requested by server" });
+    expect(matchProblems(mysql, "Error: ER_NOT_SUPPORTED_AUTH_MODE: Client does not support authentication protocol requested by server; consider upgrading MySQL client")[0]?.problem).toBe("mysql8-auth");
+    // Recorded with it (hanrenguang/notes#13), seen in another wrapper (Bajdzis/vscode-database#219).
+    const full = registryOf({ "mysql8-auth": "Error: ER_NOT_SUPPORTED_AUTH_MODE: Client does not support authentication protocol requested by server; consider upgrading MySQL client" });
+    expect(matchProblems(full, "Connection error! ER_NOT_SUPPORTED_AUTH_MODE: Client does not support authentication protocol requested by server; consider upgrading MySQL client")[0]?.problem).toBe("mysql8-auth");
+  });
+});

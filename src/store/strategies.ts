@@ -3,7 +3,7 @@ import { localDate, localTime } from "../core/dates.js";
 import { completedErrorFix, errorRestatement, formatErrorFix, parseErrorFix, stripErrorCue } from "../core/memory/error-fix.js";
 import type { MemoryEdit } from "../core/memory/memory-file.js";
 import type { ErrorMemoryPlace } from "../core/memory/error-note.js";
-import { adaptFix, type AdaptedFix } from "../core/signature/adapt.js";
+import { adaptFix, otherKindOfValue, type AdaptedFix } from "../core/signature/adapt.js";
 import { CorruptFileError, UsageError } from "../core/errors.js";
 import { shorten } from "../core/text/clip.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
@@ -327,7 +327,10 @@ function checkerOver(ws: Workspace, registry: StrategyRegistry, memory: () => st
       }));
       return { ...summary, solutions, score: m.score, reasons: m.reasons };
     });
-    return { signature, matches, exploration: { explored, rate, seed } };
+    // A fix that would have to take a value of another kind than it was recorded for (a file where a branch
+    // stood) belongs to another failure with the same message: the match is left out (see `otherKindOfValue`).
+    const kept = matches.filter((m) => !m.solutions.some((s) => s.adapted?.values.some((v) => otherKindOfValue(v.from, v.to))));
+    return { signature, matches: kept, exploration: { explored, rate, seed } };
   };
 }
 

@@ -139,3 +139,18 @@ export function adaptFix(fix: string, recordedError: string, newError: string): 
   }
   return values.length ? { action, values } : null;
 }
+
+/**
+ * True when an adaptation would put a value of another kind in place of the recorded one: a name
+ * with a dotted part (a file with its extension, a dotfile, a sub-module: `scss-lint.log`,
+ * `.gitignore`, `xlm.data`) where the recorded error held a plain name (a branch, a package:
+ * `master`, `requests`). The same message about another kind of thing is another failure — a file
+ * git does not track is no branch to fetch, a missing sub-module of an installed package is no
+ * package to install — and the fix made from the recorded one would be a wrong command. An absolute
+ * path (`C:\…\python.exe`, `/usr/lib/…`) is not another kind: it is where a program looked the name
+ * up. Numbers with dots (versions, addresses) are not names.
+ */
+export function otherKindOfValue(recorded: string, adapted: string): boolean {
+  if (recorded.includes(".") || /^[\d.]+$/.test(adapted) || /^(?:[A-Za-z]:\\|\/|~\/)/.test(adapted)) return false;
+  return /(?:^|[\w-])\.[A-Za-z_]\w*$/.test(adapted);
+}

@@ -586,6 +586,10 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
   // gives another (`connect ETIMEDOUT` where `connect ECONNREFUSED` was recorded), it failed for another reason,
   // however alike the rest. Only a pattern found in the text as written outweighs that.
   if ((!bestPattern || bestPattern.kind === "signature") && codesDisagree(prepared.patterns, text)) return [];
+  // An error that says all a recorded one says and then gives a reason of its own is a narrower failure (see `addsOwnReason`);
+  // read only for a problem that would otherwise match.
+  const found = Boolean(bestPattern || bestSimilar || reasons.length);
+  if (found && (!bestPattern || bestPattern.kind === "signature") && addsOwnReason(prepared.patterns, text)) return [];
   // Without a pattern of its own words in the text, a problem whose error says something else right
   // after the same words is another failure, however alike the rest (see `reasonsDiffer`).
   if (!bestPattern && prepared.patterns.some((p) => p.text && reasonsDiffer(nearSignature(p, text), text.signature))) return [];
@@ -621,6 +625,70 @@ function codesDisagree(patterns: PreparedPattern[], text: PreparedText): boolean
     for (const f of p.failures) if (text.systemFailures.has(f)) return false;
   }
   return coded;
+}
+
+/** Fewest letter words the end of a recorded error needs to be told apart in a text. */
+const ENDING_WORDS_MIN = 3;
+
+/**
+ * Words that open advice or an outcome, not a reason: what to do next (`; consider upgrading …`,
+ * `; did you mean …`, `; you have to remove …`) or what the program did next (`; aborting`).
+ */
+const ADVICE_OPENING = new Set(
+  "consider try please did you run use see check make hint perhaps maybe retry rerun ensure verify refer visit read for to if install update upgrade set remove delete add specify enable disable pass note aborting abort exiting skipping".split(
+    " ",
+  ),
+);
+
+/**
+ * True when the text holds the end of a recorded error of the problem (its last three words or
+ * more, after any wrapper) and goes straight on, in the same message, with a clause of its own
+ * after `;` (`No module named 'x.y'; 'x' is not a package` where `No module named 'requests'` was
+ * recorded). A program joins a second statement to its error with `;` to say why this failure is
+ * narrower than the plain one, and that needs its own fix. Not when the clause holds no word of its
+ * own (none outside the problem's recorded errors), asks a question (`Is the server running?`) or
+ * opens as advice or an outcome (see {@link ADVICE_OPENING}). A sentence after a full stop is not
+ * read this way: a message's next sentence is as often the rest of a message recorded cut short.
+ */
+function addsOwnReason(patterns: PreparedPattern[], text: PreparedText): boolean {
+  const sig = text.signature;
+  let known: Set<string> | null = null;
+  for (const p of patterns) {
+    if (!p.text) continue;
+    const end = endingIn(errorSignatureOf(p), sig);
+    if (end < 0) continue;
+    const rest = sig.slice(end);
+    const m = /^\s*;\s*(.*)$/.exec(rest);
+    if (!m) continue;
+    // The first statement: up to the next `;` or sentence end.
+    const statement = /^(.*?)(?:[;.!?](?=\s|$)|$)/.exec(m[1]!)!;
+    const said = statement[1]!.trim();
+    const opening = /[\p{L}]+/u.exec(said.replace(/<[a-z]+>/g, " "))?.[0];
+    if (!opening || statement[0]!.endsWith("?") || ADVICE_OPENING.has(opening)) continue;
+    if (!known) {
+      known = new Set();
+      for (const q of patterns) if (q.text) for (const w of wordsOfPattern(q)) known.add(w);
+    }
+    if (textWords(said.replace(/<[a-z]+>/g, " ")).some((w) => !known!.has(w))) return true;
+  }
+  return false;
+}
+
+/**
+ * Where the end of a recorded error's signature ends in a text's signature: its longest ending
+ * (from a word's start, with at least {@link ENDING_WORDS_MIN} letter words) found there, the last
+ * time it is found; -1 when none is.
+ */
+function endingIn(patternSig: string, textSig: string): number {
+  const starts = [0];
+  for (const m of patternSig.matchAll(/ (?=\S)/g)) starts.push(m.index + 1);
+  for (const start of starts) {
+    const ending = patternSig.slice(start);
+    if ((ending.replace(/<[a-z]+>/g, " ").match(/[\p{L}]{2,}/gu)?.length ?? 0) < ENDING_WORDS_MIN) break;
+    const at = textSig.lastIndexOf(ending);
+    if (at >= 0) return at + ending.length;
+  }
+  return -1;
 }
 
 /** A pattern's signature, worked out once. */
