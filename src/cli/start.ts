@@ -117,8 +117,9 @@ function cachedCli(dir: string, file: string): CachedCli | null {
     return null;
   }
   const id = bundleId(source);
-  const header = id ? Buffer.from(cacheHeader(id)) : Buffer.alloc(0);
-  if (!id || cache.length <= header.length || !cache.subarray(0, header.length).equals(header)) return null;
+  if (!id) return null;
+  const header = Buffer.from(cacheHeader(id));
+  if (cache.length <= header.length || !cache.subarray(0, header.length).equals(header)) return null;
   return loadBundle(join(dir, CACHED_CLI), source, cache.subarray(header.length)).cli;
 }
 

@@ -36,9 +36,9 @@ export interface LeftEntry {
 /**
  * The entries of the consolidated logs of the last {@link RECENT_LOG_DAYS}
  * days among `logs` (the workspace's, live or archived) that no MEMORY.md
- * entry cites: notes without a cue, and conclusions distillation dropped. Oldest first. Logs in `shown`
- * (already in the bundle whole) and logs not yet consolidated (their
- * entries are still to be read as logs) are skipped.
+ * entry cites: notes without a cue, and conclusions distillation dropped.
+ * Oldest first. Logs in `shown` (already in the bundle whole) and logs not
+ * yet consolidated (their entries are still to be read as logs) are skipped.
  */
 export function entriesLeftInRecentLogs(root: string, logs: readonly DailyLogFile[], today: string, memory: string, shown: ReadonlySet<string>): LeftEntry[] {
   const from = addDays(today, -(RECENT_LOG_DAYS - 1));

@@ -18,12 +18,15 @@ interface Cue {
 const SEP = String.raw`\s*(?:[:：]|\s[—–-]\s)\s*`;
 /** After a Chinese cue word: a colon, ASCII or full-width. */
 const ZH_SEP = String.raw`\s*[:：]\s*`;
+/** The verbs of a fix that names the file it changed. */
+const FIXED_VERB = String.raw`(?:fixed|patched|repaired|修复了?|修好了?|修改了?)`;
 /** `Fixed `file`: how`, `Patched config.json — how`, `修复了 `a.py`：…`: a fix naming the file it changed; the text is the file and how. */
-const FIXED_WHERE_RE = new RegExp(String.raw`^(?:fixed|patched|repaired|修复了?|修好了?|修改了?)\s*((?:` + "`[^`]{1,80}`" + String.raw`|[\w./-]+\.[a-z]{1,5})\s*(?:[:：]|\s[—–-]\s)\s*\S.*)`, "i");
+const FIXED_WHERE_RE = new RegExp(String.raw`^${FIXED_VERB}\s*((?:` + "`[^`]{1,80}`" + String.raw`|[\w./-]+\.[a-z]{1,5})\s*(?:[:：]|\s[—–-]\s)\s*\S.*)`, "i");
+const FIXED_VERB_RE = new RegExp(`^${FIXED_VERB}$`, "i");
 
 /** True for a fix cue that names the file it changed (`Fixed `a.py`: …`): a fix label as much as `Fix:` is. */
 export function namesFixedFile(cue: string, text: string): boolean {
-  return /^(?:fixed|patched|repaired|修复了?|修好了?|修改了?)$/i.test(cue) && FIXED_WHERE_RE.test(`${cue} ${text}`);
+  return FIXED_VERB_RE.test(cue) && FIXED_WHERE_RE.test(`${cue} ${text}`);
 }
 
 /**
