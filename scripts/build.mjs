@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standalone from "ajv/dist/standalone/index.js";
 import { build } from "esbuild";
+import { jsonLineReader } from "./json-lines.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quiet = process.argv.includes("--quiet");
@@ -248,19 +249,18 @@ async function recordToolsList() {
       child.kill();
       reject(new Error("build: brain mcp did not answer tools/list within 60 s"));
     }, 60_000);
-    let out = "";
     let err = "";
     child.stderr.on("data", (d) => (err += d));
-    child.stdout.on("data", (d) => {
-      out += d;
-      // Only whole lines: the pipe hands the answer over in pieces, and the last line may not be complete yet.
-      const answer = out.slice(0, out.lastIndexOf("\n") + 1).split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.id === 2);
-      if (!answer) return;
-      clearTimeout(deadline);
-      child.stdin.end();
-      if (answer.result) resolve(answer.result);
-      else reject(new Error(`build: brain mcp answered tools/list with ${JSON.stringify(answer)}`));
-    });
+    child.stdout.on(
+      "data",
+      jsonLineReader((answer) => {
+        if (answer.id !== 2) return;
+        clearTimeout(deadline);
+        child.stdin.end();
+        if (answer.result) resolve(answer.result);
+        else reject(new Error(`build: brain mcp answered tools/list with ${JSON.stringify(answer)}`));
+      }),
+    );
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(deadline);
