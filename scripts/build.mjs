@@ -153,7 +153,7 @@ const mcpFromModuleBuild = {
  * into dist/cli/start.cjs.
  */
 async function bundleCachedCli() {
-  const bundle = async (file, plugins) => {
+  const bundle = async (file, plugins, { ascii = false } = {}) => {
     const out = await build({
       entryPoints: [join(root, "src/cli/cli.ts")],
       write: false,
@@ -170,13 +170,13 @@ async function bundleCachedCli() {
       },
       banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     });
-    const text = out.outputFiles[0].text;
+    const text = ascii ? asciiOnly(out.outputFiles[0].text) : out.outputFiles[0].text;
     const id = createHash("sha256").update(text).digest("hex");
     writeFileSync(join(root, "dist/cli", file), `// brain-build ${id}\n${text}`);
     log(`CLI bundled into dist/cli/${file}`);
   };
   await bundle("brain.cjs", [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild]);
-  await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm]);
+  await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm], { ascii: true });
   // bin/brain.js is CommonJS too (bin/package.json), so a command started from the cache never starts Node's ES module loader.
   await build({
     entryPoints: [join(root, "src/cli/start.ts")],
@@ -188,6 +188,21 @@ async function bundleCachedCli() {
     define: { "import.meta.url": "__brainModuleUrl" },
     banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
+}
+
+/**
+ * The bundle's text with every character past ASCII written as a `\\uXXXX`
+ * escape. esbuild escapes them in strings, templates and names, but leaves
+ * them in regular expression literals (`/[ßæ]/`, `/[’']/u`) and comments,
+ * where the escape means the same character (in a regular expression with or
+ * without the `u` flag, a pair of escaped surrogates too). A file of ASCII
+ * only is read into a one-byte string without decoding UTF-8: for the 2.3 MB
+ * bundle, about 1.5 instead of 9 to 16 ms at each start. An escape right after
+ * a backslash would mean something else, so the build refuses one.
+ */
+function asciiOnly(text) {
+  if (/\\[^\x00-\x7f]/.test(text)) throw new Error("build: a character past ASCII right after a backslash in the bundle; it cannot be escaped as \\uXXXX");
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
