@@ -27,10 +27,10 @@ export const CACHED_MCP = "brain-mcp.cjs";
 /**
  * What the build sends `brain mcp` to record its code cache: one message at a
  * time, each request after the answer to the one before. A first `brain_log`
- * after the handshake puts the code of a write in the cache (first call
- * 87 → 62 ms, CPU of a short session unchanged, the time to `initialize`
- * unchanged); recall and context as well made the cache 1.2 MB and gained
- * nothing (medians of 21 alternating runs, docs/decisions.md).
+ * after the handshake puts the code of a write in the cache: the first call
+ * 74 → 55 ms, CPU of a short session 254 → 228 ms, the time to `initialize`
+ * the same within the noise; recall and context as well made the cache
+ * 1.2 MB and gained nothing (medians of 21 alternating runs, docs/decisions.md).
  */
 export const MCP_RECORDING: readonly object[] = [
   { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "brain-build", version: "1" } } },
