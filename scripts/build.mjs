@@ -130,8 +130,9 @@ async function bundleCli() {
 }
 
 /**
- * `brain mcp` always starts from the ES module build (src/cli/start.ts), so
- * the CommonJS bundle leaves the MCP server (the SDK and zod) out.
+ * `brain mcp` starts from a bundle of its own (dist/cli/brain-mcp.cjs, see
+ * src/cli/start.ts), so the bundle every other command starts from leaves the
+ * MCP server (the SDK and zod) out.
  */
 const mcpFromModuleBuild = {
   name: "mcp-from-module-build",
@@ -145,29 +146,38 @@ const mcpFromModuleBuild = {
 };
 
 /**
- * The CLI once more, as one CommonJS file (dist/cli/brain.cjs) that
- * src/cli/start.ts loads with V8's compiled code for it. Its first line names
- * the build (a hash of the rest), which the code cache repeats. src/cli/start.ts,
- * which loads it, is built into dist/cli/start.cjs.
+ * The CLI once more, as CommonJS files that src/cli/start.ts loads with V8's
+ * compiled code for them: dist/cli/brain.cjs, without the MCP server, for
+ * every command but `brain mcp`, and dist/cli/brain-mcp.cjs, with it, for
+ * `brain mcp`. The first line of each names the build (a hash of the rest),
+ * which its code caches repeat. src/cli/start.ts, which loads them, is built
+ * into dist/cli/start.cjs.
  */
 async function bundleCachedCli() {
-  const out = await build({
-    entryPoints: [join(root, "src/cli/cli.ts")],
-    write: false,
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    legalComments: "none",
-    logLevel: "warning",
-    plugins: [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild],
-    define: {
-      __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version),
-      "import.meta.url": "__brainModuleUrl",
-    },
-    banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  });
-  const text = out.outputFiles[0].text;
+  const bundle = async (file, plugins, { ascii = false } = {}) => {
+    const out = await build({
+      entryPoints: [join(root, "src/cli/cli.ts")],
+      write: false,
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node20",
+      legalComments: "none",
+      logLevel: "warning",
+      plugins,
+      define: {
+        __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version),
+        "import.meta.url": "__brainModuleUrl",
+      },
+      banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    });
+    const text = ascii ? asciiOnly(out.outputFiles[0].text) : out.outputFiles[0].text;
+    const id = createHash("sha256").update(text).digest("hex");
+    writeFileSync(join(root, "dist/cli", file), `// brain-build ${id}\n${text}`);
+    log(`CLI bundled into dist/cli/${file}`);
+  };
+  await bundle("brain.cjs", [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild]);
+  await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm], { ascii: true });
   // bin/brain.js is CommonJS too (bin/package.json), so a command started from the cache never starts Node's ES module loader.
   await build({
     entryPoints: [join(root, "src/cli/start.ts")],
@@ -179,20 +189,77 @@ async function bundleCachedCli() {
     define: { "import.meta.url": "__brainModuleUrl" },
     banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
-  const id = createHash("sha256").update(text).digest("hex");
-  writeFileSync(join(root, "dist/cli/brain.cjs"), `// brain-build ${id}\n${text}`);
-  log("CLI bundled into dist/cli/brain.cjs");
 }
 
 /**
- * Records V8's compiled code for dist/cli/brain.cjs in each of the code
- * caches of CODE_CACHES (src/cli/start.ts, which says which commands start
- * from which), each in a process of its own that runs that cache's commands
- * in a workspace made for it, so that their code, and only theirs, is in it.
- * Needs git like those commands do; without it, or if anything fails, the
- * build goes on without caches and brain starts from the ES module build.
+ * The bundle's text with every character past ASCII written as a `\\uXXXX`
+ * escape. esbuild escapes them in strings, templates and names, but leaves
+ * them in regular expression literals (`/[ßæ]/`, `/[’']/u`) and comments,
+ * where the escape means the same character (in a regular expression with or
+ * without the `u` flag, a pair of escaped surrogates too). A file of ASCII
+ * only is read into a one-byte string without decoding UTF-8: for the 2.3 MB
+ * bundle, about 1.5 instead of 9 to 16 ms at each start. An escape right after
+ * a backslash would mean something else, so the build refuses one.
  */
-function recordCodeCaches() {
+function asciiOnly(text) {
+  if (/\\[^\x00-\x7f]/.test(text)) throw new Error("build: a character past ASCII right after a backslash in the bundle; it cannot be escaped as \\uXXXX");
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * Runs `node <args>` with `messages` on its stdin as a JSON-RPC client does:
+ * one at a time, each request once the one before it is answered; then ends
+ * stdin and waits for the process to exit. Resolves with the answers in order.
+ */
+function converse(args, messages, { cwd = root, env = process.env, what = "brain mcp" } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    const deadline = setTimeout(() => {
+      child.kill();
+      reject(new Error(`build: ${what} did not answer within 60 s`));
+    }, 60_000);
+    const answers = [];
+    let err = "";
+    let next = 0;
+    const send = () => {
+      // Notifications get no answer: send on until a request, then wait for its answer.
+      while (next < messages.length) {
+        const m = messages[next++];
+        child.stdin.write(JSON.stringify(m) + "\n");
+        if (m.id !== undefined) return;
+      }
+      child.stdin.end();
+    };
+    child.stderr.on("data", (d) => (err += d));
+    child.stdout.on(
+      "data",
+      jsonLineReader((answer) => {
+        if (answer.error) reject(new Error(`build: ${what} answered ${JSON.stringify(answer).slice(0, 300)}`));
+        answers.push(answer);
+        send();
+      }),
+    );
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(deadline);
+      const asked = messages.filter((m) => m.id !== undefined).length;
+      if (code === 0 && answers.length === asked) resolve(answers);
+      else reject(new Error(`build: ${what} exited (code ${code}) after ${answers.length} of ${asked} answers: ${err.trim()}`));
+    });
+    send();
+  });
+}
+
+/**
+ * Records V8's compiled code for the bundles in each of the code caches of
+ * CODE_CACHES (src/cli/start.ts, which says which commands start from which),
+ * each in a process of its own that runs that cache's commands in a workspace
+ * made for it, so that their code, and only theirs, is in it (`brain mcp`'s
+ * after the conversation of MCP_RECORDING). Needs git like those commands
+ * do; without it, or if anything fails, the build goes on without caches and
+ * brain starts from the ES module build.
+ */
+async function recordCodeCaches() {
   const ws = mkdtempSync(join(tmpdir(), "brain-code-cache-"));
   const env = { ...process.env, BRAIN_WORKSPACE: ws };
   const start = join(root, "dist/cli/start.cjs");
@@ -201,9 +268,10 @@ function recordCodeCaches() {
     import { join } from "node:path";
     import { loadBundle, bundleId, cacheHeader, CACHED_CLI, CODE_CACHES } from ${JSON.stringify(start)};
     const dir = ${JSON.stringify(join(root, "dist/cli"))};
-    const source = readFileSync(join(dir, CACHED_CLI), "utf8");
-    const { script, cli } = loadBundle(join(dir, CACHED_CLI), source);
     const cache = CODE_CACHES[${index}];
+    const file = join(dir, cache.bundle ?? CACHED_CLI);
+    const source = readFileSync(file, "utf8");
+    const { script, cli } = loadBundle(file, source);
     for (const argv of cache.record) {
       const code = await cli.runCli(argv);
       if (code !== 0) throw new Error("brain " + argv.join(" ") + " exited " + code);
@@ -215,9 +283,11 @@ function recordCodeCaches() {
   try {
     // The workspace is made by the ES module build, so init's code stays out of the caches.
     execFileSync(process.execPath, [join(root, "dist/cli/main.js"), "init", "-q"], { cwd: ws, stdio: ["ignore", "ignore", "pipe"], env });
-    for (const [index, { file, stdin = "", before = [] }] of caches.entries()) {
+    for (const [index, { file, stdin = "", before = [], conversation }] of caches.entries()) {
       for (const argv of before) execFileSync(process.execPath, [join(root, "dist/cli/main.js"), ...argv], { cwd: ws, stdio: ["ignore", "ignore", "pipe"], env });
-      execFileSync(process.execPath, ["--input-type=module", "-e", script(index)], { cwd: ws, input: stdin, stdio: ["pipe", "ignore", "pipe"], env });
+      const args = ["--input-type=module", "-e", script(index)];
+      if (conversation) await converse(args, conversation, { cwd: ws, env, what: `recording ${file}` });
+      else execFileSync(process.execPath, args, { cwd: ws, input: stdin, stdio: ["pipe", "ignore", "pipe"], env });
       log(`code cache recorded in dist/cli/${file}`);
     }
   } catch (err) {
@@ -230,10 +300,12 @@ function recordCodeCaches() {
 
 /**
  * Records the bundled `brain mcp`'s answer to `tools/list` in
- * dist/cli/mcp-tools-list.json, with the name of the bundled file that gave
- * it: `brain mcp` serves it as it is when it runs that same file, instead of
- * converting every tool's zod schemas to JSON Schema on each start (see
- * src/mcp/stdio.ts). Asked of the server itself, so it is its answer byte for byte.
+ * dist/cli/mcp-tools-list.json, with the name of the ES module build's file
+ * that gave it and the build id of dist/cli/brain-mcp.cjs: `brain mcp` serves
+ * it as it is when it runs either of that same code, instead of converting
+ * every tool's zod schemas to JSON Schema on each start (see
+ * src/mcp/stdio.ts). Asked of both servers themselves, so it is their answer
+ * byte for byte; the build fails if they differ.
  */
 async function recordToolsList() {
   const chunk = readdirSync(join(root, "dist/cli/chunks")).find((f) => /^stdio-[\w-]+\.js$/.test(f));
@@ -243,33 +315,17 @@ async function recordToolsList() {
     { jsonrpc: "2.0", method: "notifications/initialized" },
     { jsonrpc: "2.0", id: 2, method: "tools/list" },
   ];
-  const result = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "dist/cli/main.js"), "mcp"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
-    const deadline = setTimeout(() => {
-      child.kill();
-      reject(new Error("build: brain mcp did not answer tools/list within 60 s"));
-    }, 60_000);
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.stdout.on(
-      "data",
-      jsonLineReader((answer) => {
-        if (answer.id !== 2) return;
-        clearTimeout(deadline);
-        child.stdin.end();
-        if (answer.result) resolve(answer.result);
-        else reject(new Error(`build: brain mcp answered tools/list with ${JSON.stringify(answer)}`));
-      }),
-    );
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(deadline);
-      reject(new Error(`build: brain mcp exited (code ${code}) before answering tools/list: ${err.trim()}`));
-    });
-    child.stdin.write(requests.map((r) => JSON.stringify(r) + "\n").join(""));
-  });
-  writeFileSync(join(root, "dist/cli/mcp-tools-list.json"), JSON.stringify({ chunk, result }) + "\n");
-  log(`tools/list of ${chunk} recorded in dist/cli/mcp-tools-list.json`);
+  const bundle = join(root, "dist/cli/brain-mcp.cjs");
+  const fromBundle = `const { readFileSync } = require("node:fs"); const { loadBundle } = require(${JSON.stringify(join(root, "dist/cli/start.cjs"))}); loadBundle(${JSON.stringify(bundle)}, readFileSync(${JSON.stringify(bundle)}, "utf8")).cli.main(["mcp"]);`;
+  const [modules, bundled] = await Promise.all([
+    converse([join(root, "dist/cli/main.js"), "mcp"], requests),
+    converse(["-e", fromBundle], requests, { what: "brain mcp from dist/cli/brain-mcp.cjs" }),
+  ]);
+  const result = modules[1].result;
+  if (JSON.stringify(result) !== JSON.stringify(bundled[1].result)) throw new Error("build: dist/cli/brain-mcp.cjs answers tools/list unlike the ES module build");
+  const id = createRequire(import.meta.url)(join(root, "dist/cli/start.cjs")).bundleId(readFileSync(bundle, "utf8"));
+  writeFileSync(join(root, "dist/cli/mcp-tools-list.json"), JSON.stringify({ chunk, bundle: id, result }) + "\n");
+  log(`tools/list of ${chunk} and brain-mcp.cjs recorded in dist/cli/mcp-tools-list.json`);
 }
 
 generateValidators();
@@ -278,7 +334,7 @@ if (!process.argv.includes("--validators-only")) {
   execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
   log("library compiled into dist/");
   await bundleCli();
-  await recordToolsList();
   await bundleCachedCli();
-  recordCodeCaches();
+  await recordToolsList();
+  await recordCodeCaches();
 }

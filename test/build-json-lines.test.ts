@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { jsonLineReader } from "../scripts/json-lines.mjs";
 
-// The build asks `brain mcp` for its tools/list answer over a pipe and reads it
-// with this reader (scripts/build.mjs); a pipe hands the answer over in pieces.
+// The build talks to `brain mcp` over a pipe (its tools/list answer, the recording of its code cache) and reads
+// the answers with this reader (scripts/build.mjs); a pipe hands them over in pieces.
 
 const messages = [
   { jsonrpc: "2.0", id: 1, result: { protocolVersion: "2025-06-18", serverInfo: { name: "brain", version: "1" } } },

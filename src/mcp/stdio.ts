@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -32,23 +32,47 @@ export async function serveStdio(options: BrainServerOptions = {}): Promise<void
 
 /**
  * The file `npm run build` writes next to the bundled CLI: the answer to
- * `tools/list` of the bundled server, as `{ chunk, result }`, `chunk` naming
- * the bundled file of this module that gave it (scripts/build.mjs).
+ * `tools/list` of the bundled server, as `{ chunk, bundle, result }`: `chunk`
+ * names the file of this module in the ES module build that gave it, and
+ * `bundle` the build id of dist/cli/brain-mcp.cjs (src/cli/start.ts), which
+ * gave the same answer (scripts/build.mjs).
  */
 export const TOOLS_LIST_FILE = "mcp-tools-list.json";
 
 /**
  * The `tools/list` answer the build recorded, when it was recorded from this
- * very file (bundled file names carry a hash of their content, so a list of
- * other code is never served); otherwise the SDK converts the schemas itself.
+ * very code: this module's file in the ES module build (bundled file names
+ * carry a hash of their content), or the CommonJS bundle `brain mcp` starts
+ * from when its first line carries the recorded build id. A list of other
+ * code is never served; the SDK then converts the schemas itself.
  */
 function builtToolsList(): ListToolsResult | undefined {
   const here = fileURLToPath(import.meta.url);
+  // The ES module build's chunks are a folder below the recorded file; the CommonJS bundle is beside it.
+  const bundled = here.endsWith(".cjs");
   try {
-    const recorded = JSON.parse(readFileSync(join(dirname(here), "..", TOOLS_LIST_FILE), "utf8")) as { chunk?: unknown; result?: ListToolsResult };
-    return recorded.chunk === basename(here) && Array.isArray(recorded.result?.tools) ? recorded.result : undefined;
+    const recorded = JSON.parse(readFileSync(join(dirname(here), bundled ? "" : "..", TOOLS_LIST_FILE), "utf8")) as { chunk?: unknown; bundle?: unknown; result?: ListToolsResult };
+    if (!Array.isArray(recorded.result?.tools)) return undefined;
+    const same = bundled ? typeof recorded.bundle === "string" && startsWithBuildLine(here, recorded.bundle) : recorded.chunk === basename(here);
+    return same ? recorded.result : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether a bundle's first line names the build `id` (`// brain-build <id>`,
+ * see src/cli/start.ts), read without reading the whole bundle. (This module
+ * cannot import start.ts, which loads the ES module build.)
+ */
+function startsWithBuildLine(file: string, id: string): boolean {
+  const line = Buffer.from(`// brain-build ${id}\n`);
+  const fd = openSync(file, "r");
+  try {
+    const head = Buffer.alloc(line.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(line);
+  } finally {
+    closeSync(fd);
   }
 }
 
