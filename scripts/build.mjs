@@ -154,7 +154,7 @@ const mcpFromModuleBuild = {
  * into dist/cli/start.cjs.
  */
 async function bundleCachedCli() {
-  const bundle = async (file, plugins, { ascii = false } = {}) => {
+  const bundle = async (file, plugins) => {
     const out = await build({
       entryPoints: [join(root, "src/cli/cli.ts")],
       write: false,
@@ -171,13 +171,13 @@ async function bundleCachedCli() {
       },
       banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     });
-    const text = ascii ? asciiOnly(out.outputFiles[0].text) : out.outputFiles[0].text;
+    const text = asciiOnly(out.outputFiles[0].text);
     const id = createHash("sha256").update(text).digest("hex");
     writeFileSync(join(root, "dist/cli", file), `// brain-build ${id}\n${text}`);
     log(`CLI bundled into dist/cli/${file}`);
   };
   await bundle("brain.cjs", [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild]);
-  await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm], { ascii: true });
+  await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm]);
   // bin/brain.js is CommonJS too (bin/package.json), so a command started from the cache never starts Node's ES module loader.
   await build({
     entryPoints: [join(root, "src/cli/start.ts")],
