@@ -40,6 +40,13 @@ interface PreparedText {
   systemFailures: Set<string>;
 }
 
+/**
+ * Changes whenever what {@link prepareRegistry} works out of a problem
+ * changes (the signature's masks, the words kept, the reason's reading):
+ * a kept preparation of another version is prepared again.
+ */
+export const PREPARATION_VERSION = "prepared-1";
+
 /** Longest content signature searched; a key line further down a paste is not searched for. */
 const CONTENT_SIGNATURE_MAX = 2_000;
 
@@ -303,7 +310,8 @@ function ranked(matches: ProblemMatch[], options: MatchOptions): ProblemMatch[] 
  * expressions are always tried). Worth it from about ten texts on a large
  * registry; the registry must not change while the matcher is in use.
  */
-export function createProblemMatcher(registry: StrategyRegistry): (errorText: string, options?: MatchOptions) => ProblemMatch[] {
+export function createProblemMatcher(registry: StrategyRegistry, prepared?: PreparedRegistry | null): (errorText: string, options?: MatchOptions) => ProblemMatch[] {
+  if (prepared && fitsRegistry(prepared, registry)) adoptPrepared(prepared, registry);
   const index = new ProblemIndex(registry);
   return (errorText, options = {}) => {
     const limit = Math.max(0, options.limit ?? 5);
@@ -507,6 +515,85 @@ class ProblemIndex {
       return { problem: i, bound: 1 - miss, patterns: c.patterns };
     });
   }
+}
+
+/**
+ * What matching needs of each problem of a registry that depends on the
+ * problem alone (its key's and description's words; each pattern's words,
+ * signature, signature words and reason): the costly part of a lookup over
+ * thousands of problems, worked out once and kept by the store between runs
+ * (`.brain/check-index.json`, see check-cache.ts). Problems in registry order.
+ */
+export interface PreparedRegistry {
+  keys: string[];
+  problems: PreparedProblemData[];
+}
+
+/** One problem of a {@link PreparedRegistry}. */
+export interface PreparedProblemData {
+  keyWords: string[];
+  descWords: string[];
+  patterns: PreparedPatternData[];
+}
+
+/** One `match` pattern of a {@link PreparedProblemData}: what {@link preparePattern} and the index work out of its text. */
+export interface PreparedPatternData {
+  /** The pattern, trimmed. */
+  text: string;
+  /** Whether it runs as a regular expression (compiled again when read: a RegExp is not data). */
+  regex: boolean;
+  words: string[] | null;
+  sig: string | null;
+  sigWords: string[] | null;
+  /** Its reason with names masked; null: it has none; undefined: not worked out. */
+  tail?: string | null;
+}
+
+/**
+ * The preparation of every problem of `registry`, as {@link createProblemMatcher}
+ * worked it out (call it after building a matcher over the same registry object,
+ * which makes this a copy, not a second preparation).
+ */
+export function prepareRegistry(registry: StrategyRegistry): PreparedRegistry {
+  const keys = problemKeys(registry);
+  const problems = keys.map((key): PreparedProblemData => {
+    const prepared = prepareProblem(registry[key] as Problem);
+    return {
+      keyWords: keyWordsOf(key),
+      descWords: prepared.descWords,
+      patterns: prepared.patterns.map((p) => {
+        const data: PreparedPatternData = { text: p.text, regex: p.re !== null, words: p.words, sig: p.sig, sigWords: p.sigWords ? [...p.sigWords] : null };
+        if (p.tail !== undefined) data.tail = p.tail;
+        return data;
+      }),
+    };
+  });
+  return { keys, problems };
+}
+
+/** True when `prepared` was worked out from a registry with exactly these problem keys, in this order. */
+function fitsRegistry(prepared: PreparedRegistry, registry: StrategyRegistry): boolean {
+  const keys = problemKeys(registry);
+  return prepared.keys.length === keys.length && prepared.problems.length === keys.length && keys.every((k, i) => prepared.keys[i] === k);
+}
+
+/** Takes a preparation read back as each problem's own, so matching works none of it out again. */
+function adoptPrepared(prepared: PreparedRegistry, registry: StrategyRegistry): void {
+  prepared.keys.forEach((key, i) => {
+    const data = prepared.problems[i]!;
+    const problem = registry[key] as Problem;
+    if (preparedProblems.has(problem)) return;
+    preparedProblems.set(problem, {
+      descWords: data.descWords,
+      patterns: data.patterns.map((d) => {
+        const p: PreparedPattern = { text: d.text, lower: d.text.toLowerCase(), re: d.regex ? compilePattern(d.text) : null, words: d.words, sig: d.sig, sigWords: d.sigWords ? new Set(d.sigWords) : null };
+        if (d.tail !== undefined) p.tail = d.tail;
+        return p;
+      }),
+    });
+    if (keyWordsCache.size > 100_000) keyWordsCache.clear();
+    keyWordsCache.set(key, data.keyWords);
+  });
 }
 
 /** What matching needs of a problem, worked out once per problem object (problems are replaced, never changed, when recorded). */
