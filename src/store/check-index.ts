@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { checkCacheRegistry, decodeCheckCache, encodeCheckCache } from "../core/signature/check-cache.js";
-import { createProblemMatcher, matchProblems, prepareRegistry, type MatchOptions, type ProblemMatch } from "../core/signature/matcher.js";
+import { createProblemMatcher, matchProblems, type MatchOptions, type ProblemIndexData, type ProblemMatch } from "../core/signature/matcher.js";
 import { createRegistry, parseStrategies } from "../core/strategies/file.js";
 import type { StrategyRegistry } from "../core/strategies/registry.js";
 import { BRAIN_FILES, STRATEGIES_PATH } from "../core/layout.js";
@@ -47,7 +47,7 @@ export function openRegistryMatcher(root: string, text: string | null, save = tr
   // The same text passed its schema check when its preparation was kept: only the parse is left.
   const registry = parseStrategies(text, STRATEGIES_PATH, { validated: cached !== null });
   const match = createProblemMatcher(registry, cached);
-  if (!cached && save) writeCheckIndex(root, hash, registry);
+  if (!cached && save) writeCheckIndex(root, hash, match.indexData());
   return { registry, match };
 }
 
@@ -69,10 +69,10 @@ function readCheckIndex(root: string, hash: string): ReturnType<typeof decodeChe
   return decodeCheckCache(text, hash, textSha1);
 }
 
-function writeCheckIndex(root: string, hash: string, registry: StrategyRegistry): void {
+function writeCheckIndex(root: string, hash: string, index: ProblemIndexData): void {
   try {
     ensureBrainFolder(root);
-    writeFileAtomic(root, join(root, CHECK_INDEX_PATH), encodeCheckCache(prepareRegistry(registry), hash, textSha1));
+    writeFileAtomic(root, join(root, CHECK_INDEX_PATH), encodeCheckCache(index, hash, textSha1));
   } catch {
     // A read-only workspace still gets its answers; the next lookup just prepares again.
   }
