@@ -47,7 +47,8 @@ export function openRegistryMatcher(root: string, text: string | null, save = tr
   // The same text passed its schema check when its preparation was kept: only the parse is left.
   const registry = parseStrategies(text, STRATEGIES_PATH, { validated: cached !== null });
   const match = createProblemMatcher(registry, cached);
-  if (!cached && save) writeCheckIndex(root, hash, match.indexData());
+  // A cache that held an index of other problems for this text (only a hand-made one can) is written anew too.
+  if (!match.fromData && save) writeCheckIndex(root, hash, match.indexData());
   return { registry, match };
 }
 

@@ -329,7 +329,7 @@ export function createProblemMatcher(registry: StrategyRegistry, data?: ProblemI
     }
     return top;
   };
-  return Object.assign(matcher, { indexData: () => index.data() });
+  return Object.assign(matcher, { indexData: () => index.data(), fromData: index.fromData });
 }
 
 /** A matcher of {@link createProblemMatcher}, which also gives its index as data. */
@@ -337,6 +337,8 @@ export interface ProblemMatcher {
   (errorText: string, options?: MatchOptions): ProblemMatch[];
   /** The registry's index as plain data, for a cache: given back to {@link createProblemMatcher} with the same registry, it spares building the index. */
   indexData(): ProblemIndexData;
+  /** Whether the index was the data given (else the registry was indexed: the data was of another registry, or none was given). */
+  readonly fromData: boolean;
 }
 
 /**
@@ -491,6 +493,7 @@ class ProblemIndex {
   private readonly bySimilarity: KeyCounter;
   /** Signature word counts of the patterns, for the length bound on similarity. */
   private readonly sigSizes: number[] = [];
+  readonly fromData: boolean = false;
 
   /**
    * Indexes the registry, or takes `data` (an index of the same registry as
@@ -512,6 +515,7 @@ class ProblemIndex {
       this.bySignature = KeyCounter.fromData(data.counters.bySignature);
       this.byTail = KeyCounter.fromData(data.counters.byTail);
       this.bySimilarity = KeyCounter.fromData(data.counters.bySimilarity);
+      this.fromData = true;
       return;
     }
     this.byKey = new KeyCounter();
