@@ -8,23 +8,25 @@ import { ensureBrainFolder, readTextIfExists, textSha1, writeFileAtomic } from "
 
 /**
  * `brain check`'s index cache, `.brain/check-index.json` (layout:
- * core/signature/check-cache.ts): what matching prepares of each problem of
- * a large strategies.json, kept for the exact text it was prepared from (its
- * SHA-1), so a lookup over thousands of problems scores only those its bounds
- * index finds instead of preparing all of them again. Any other text (a
- * person's edit, `brain strategy record`, a checkout) is prepared afresh and
- * the cache written again, atomically; a cache that is torn, corrupt or of
- * another version is ignored. Small registries do without it.
+ * core/signature/check-cache.ts): the matcher's bounds index of a large
+ * strategies.json (core/signature/matcher.ts `createProblemMatcher`), kept
+ * for the exact text it was built from (its SHA-1, as `brain stats`' cache
+ * keys the registry), so a lookup over thousands of problems prepares and
+ * scores only the problems the text makes candidates instead of preparing
+ * all of them again. Any other text (a person's edit of any size and time,
+ * `brain strategy record`, a checkout) is indexed afresh and the cache
+ * written again, atomically; a cache that is torn, corrupt or of another
+ * version is ignored. Small registries do without it.
  */
 
 /** The cache, inside the gitignored `.brain/`: deleting it only costs one rebuild. */
 export const CHECK_INDEX_PATH = BRAIN_FILES.checkIndex;
 
 /**
- * strategies.json texts shorter than this are matched without the cache: below it, preparing
- * every problem costs less than reading and hashing a cache (measured in docs/decisions.md).
+ * strategies.json texts shorter than this are matched without the cache: below about this size,
+ * preparing every problem costs no more than reading a cache (measured in docs/decisions.md).
  */
-export const CHECK_INDEX_MIN_BYTES = 256 * 1024;
+export const CHECK_INDEX_MIN_BYTES = 96 * 1024;
 
 /** A registry ready for lookups: the problems parsed and a matcher over them. */
 export interface RegistryMatcher {
