@@ -74,6 +74,8 @@ export const BRAIN_FILES = {
   report: `${BRAIN_DIR}/report.html`,
   /** The recall index cache; deleting it only costs one rebuild. */
   recallIndex: `${BRAIN_DIR}/recall-index.json`,
+  /** What `brain check` prepared of each problem of a large strategies.json, for the text it last read; deleting it only costs one rebuild. */
+  checkIndex: `${BRAIN_DIR}/check-index.json`,
   /** What `brain stats` matched its errors to, for the strategies.json it last read; deleting it only costs one rebuild. */
   statsCache: `${BRAIN_DIR}/stats-cache.json`,
   /** What the last sync saw. */

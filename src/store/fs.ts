@@ -250,6 +250,15 @@ export function stampSignature(st: BigIntStats): string {
 }
 
 /**
+ * The SHA-1 of a text, hex: what a derived cache keyed to a file's content
+ * (`brain stats`', `brain check`'s) keeps of the text it was made from.
+ * node:crypto is loaded on a first hash, not with this module.
+ */
+export function textSha1(text: string): string {
+  return process.getBuiltinModule("node:crypto").createHash("sha1").update(text).digest("hex");
+}
+
+/**
  * Random hex for a temporary file's name. node:crypto is loaded on a first
  * write rather than with this module: a warm recall writes nothing, and
  * loading it cost about a twentieth of its time.

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { addDays, isIsoDate, localDate } from "../core/dates.js";
@@ -10,7 +9,7 @@ import { createRegistry, parseStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
 import { VERSION } from "../core/version.js";
 import type { StrategyRegistry } from "../core/strategies/registry.js";
-import { ensureBrainFolder, readTextIfExists, writeFileAtomic } from "./fs.js";
+import { ensureBrainFolder, readTextIfExists, textSha1, writeFileAtomic } from "./fs.js";
 import { brainCommits, type BrainCommit } from "./git/history.js";
 import { readLogSources } from "./daily-logs.js";
 import { parsePlaybookFiles, readFrequency, readPlaybookFiles } from "./playbook-files.js";
@@ -261,9 +260,7 @@ class StatsCache {
   }
 }
 
-function sha1(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
-}
+const sha1 = textSha1;
 
 /**
  * True when this brain version's last `brain stats` read exactly `text` as

@@ -9,7 +9,7 @@ import { shorten } from "../core/text/clip.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redaction/redact.js";
 import { errorSignature } from "../core/signature/signature.js";
-import { matchProblems, type MatchReason } from "../core/signature/matcher.js";
+import type { MatchReason } from "../core/signature/matcher.js";
 import { markDownRecurredFix, parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type MarkedDownFix, type PruneItem } from "../core/strategies/changes.js";
 import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
 import { resolveThresholds } from "../core/strategies/lifecycle.js";
@@ -19,6 +19,7 @@ import { seededRandom } from "../core/seeded-random.js";
 import type { SolutionStatus, StrategyRegistry } from "../core/strategies/registry.js";
 import { parseDailyLog } from "../core/daily-log.js";
 import { readTextIfExists } from "./fs.js";
+import { openRegistryMatcher, registryMatcher, type RegistryMatcher } from "./check-index.js";
 import { checkEntryText, planAppend, summarize } from "./log.js";
 import { schemaFaults, schemaMismatchError } from "../core/schema.js";
 import { validateStrategies } from "../generated/strategies.js";
@@ -303,11 +304,13 @@ function checkQuery(query: CheckQuery): number {
 export function openCheck(options: WorkspaceOptions & { overlay?: ReadonlyMap<string, string | null> }): (query: CheckQuery) => CheckResult {
   const ws = openWorkspace(options);
   const read = (rel: string) => (options.overlay?.has(rel) ? options.overlay.get(rel)! : readTextIfExists(join(ws.root, rel), rel));
-  return checkerOver(ws, loadRegistry(read(STRATEGIES_PATH)), () => read(MEMORY_PATH));
+  // A proposed registry (an overlay) may be read from the cache, never written into it: the cache is the workspace's.
+  const matcher = openRegistryMatcher(ws.root, read(STRATEGIES_PATH), !options.overlay?.has(STRATEGIES_PATH));
+  return checkerOver(ws, matcher, () => read(MEMORY_PATH));
 }
 
 /** The check of {@link openCheck} over a registry and MEMORY.md's text already in hand. */
-function checkerOver(ws: Workspace, registry: StrategyRegistry, memory: () => string | null): (query: CheckQuery) => CheckResult {
+function checkerOver(ws: Workspace, { registry, match }: RegistryMatcher, memory: () => string | null): (query: CheckQuery) => CheckResult {
   let recorded: Map<string, string[]> | null = null;
   return (query) => {
     const limit = checkQuery(query);
@@ -317,7 +320,7 @@ function checkerOver(ws: Workspace, registry: StrategyRegistry, memory: () => st
     const random = seededRandom(seed);
     const explored = query.explore ?? (rate > 0 && random() < rate);
     const thresholds = resolveThresholds(ws.config.thresholds);
-    const matches = matchProblems(registry, query.text, { limit }).map((m) => {
+    const matches = match(query.text, { limit }).map((m) => {
       const summary = summarizeProblem(registry, m.problem, ws, query.rank);
       recorded ??= recordedErrors(memory());
       const ranked = explored ? exploreSolutions(summary.solutions, random, thresholds) : { solutions: summary.solutions, picked: null };
@@ -507,7 +510,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
     // A text longer than a case holds (a 38 KB paste) is asked by its key text or its head.
     const query = checkCaseQuery(error, errorKeyText);
     const probe = { id: "", kind: "check" as const, query, expect: view0.action, within: 50 };
-    const listed = judgeAnswers(probe, checkAnswers(checkerOver(ws, r.registry, () => cap.text)({ text: query, limit: 5, explore: false }).matches));
+    const listed = judgeAnswers(probe, checkAnswers(checkerOver(ws, registryMatcher(r.registry), () => cap.text)({ text: query, limit: 5, explore: false }).matches));
     let regressionCase: ErrorRecordResult["regressionCase"] = null;
     if (listed.rank !== null) {
       const within = Math.max(DEFAULT_WITHIN.check, listed.rank);

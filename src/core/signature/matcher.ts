@@ -40,6 +40,13 @@ interface PreparedText {
   systemFailures: Set<string>;
 }
 
+/**
+ * Changes whenever what {@link ProblemIndexData} holds, or what the index
+ * works out of a problem for it (the signature's masks, the words kept, the
+ * reason's reading), changes: a kept index of another version is built again.
+ */
+export const PROBLEM_INDEX_VERSION = "problem-index-1";
+
 /** Longest content signature searched; a key line further down a paste is not searched for. */
 const CONTENT_SIGNATURE_MAX = 2_000;
 
@@ -303,9 +310,9 @@ function ranked(matches: ProblemMatch[], options: MatchOptions): ProblemMatch[] 
  * expressions are always tried). Worth it from about ten texts on a large
  * registry; the registry must not change while the matcher is in use.
  */
-export function createProblemMatcher(registry: StrategyRegistry): (errorText: string, options?: MatchOptions) => ProblemMatch[] {
-  const index = new ProblemIndex(registry);
-  return (errorText, options = {}) => {
+export function createProblemMatcher(registry: StrategyRegistry, data?: ProblemIndexData | null): ProblemMatcher {
+  const index = new ProblemIndex(registry, data);
+  const matcher = (errorText: string, options: MatchOptions = {}): ProblemMatch[] => {
     const limit = Math.max(0, options.limit ?? 5);
     const minScore = options.minScore ?? 0.3;
     const text = prepareText(errorText);
@@ -322,7 +329,45 @@ export function createProblemMatcher(registry: StrategyRegistry): (errorText: st
     }
     return top;
   };
+  return Object.assign(matcher, { indexData: () => index.data(), fromData: index.fromData });
 }
+
+/** A matcher of {@link createProblemMatcher}, which also gives its index as data. */
+export interface ProblemMatcher {
+  (errorText: string, options?: MatchOptions): ProblemMatch[];
+  /** The registry's index as plain data, for a cache: given back to {@link createProblemMatcher} with the same registry, it spares building the index. */
+  indexData(): ProblemIndexData;
+  /** Whether the index was the data given (else the registry was indexed: the data was of another registry, or none was given). */
+  readonly fromData: boolean;
+}
+
+/**
+ * {@link createProblemMatcher}'s index of a registry as plain data: what each
+ * kind of match needs of every problem and pattern, worked out of their texts
+ * (each pattern's signature, its reason, its words). Only a registry with
+ * exactly these problem keys, in this order, and the same problems, may be
+ * given it back (the store keys it to the strategies.json text).
+ */
+export interface ProblemIndexData {
+  keys: string[];
+  descSizes: number[];
+  /** Per pattern: the problem it is of, and its place among that problem's patterns. */
+  ownerOf: number[];
+  slotOf: number[];
+  always: number[];
+  sigSizes: number[];
+  counters: Record<CounterName, KeyCounterData>;
+}
+
+/** A {@link KeyCounter} as data: each key with its targets, and each target's needed count. */
+export interface KeyCounterData {
+  keys: string[];
+  lists: number[][];
+  need: number[];
+}
+
+const COUNTERS = ["byKey", "byDescription", "bySubstring", "bySignature", "byTail", "bySimilarity"] as const;
+type CounterName = (typeof COUNTERS)[number];
 
 /** A problem that may match a text, the most it can score, and the patterns of it that may hit. */
 interface Candidate {
@@ -357,6 +402,21 @@ class KeyCounter {
 
   has(key: string): boolean {
     return this.postings.has(key);
+  }
+
+  toData(): KeyCounterData {
+    // A target indexed under no key has no needed count: 0 stands for it, as JSON has no holes.
+    return { keys: [...this.postings.keys()], lists: [...this.postings.values()], need: Array.from(this.need, (n) => n ?? 0) };
+  }
+
+  static fromData(data: KeyCounterData): KeyCounter {
+    const counter = new KeyCounter();
+    data.need.forEach((n, i) => (counter.need[i] = n));
+    data.keys.forEach((key, i) => {
+      counter.postings.set(key, data.lists[i]!);
+      if (key.length > counter.maxKeyLength) counter.maxKeyLength = key.length;
+    });
+    return counter;
   }
 
   /** Calls `hit` with each target that `present` (distinct keys) holds enough of, and how many it holds. */
@@ -419,23 +479,51 @@ class ProblemIndex {
   readonly keys: string[];
   readonly problems: Problem[];
   private readonly descSizes: number[] = [];
-  private readonly patterns: PreparedPattern[] = [];
+  /** Per pattern: the problem it is of, and its place among that problem's prepared patterns. */
   private readonly ownerOf: number[] = [];
+  private readonly slotOf: number[] = [];
   /** Patterns any text may hit: regular expressions, and patterns with no word to index. */
   private readonly always: number[] = [];
-  private readonly byKey = new KeyCounter();
-  private readonly byDescription = new KeyCounter();
-  private readonly bySubstring = new KeyCounter();
-  private readonly bySignature = new KeyCounter();
+  private readonly byKey: KeyCounter;
+  private readonly byDescription: KeyCounter;
+  private readonly bySubstring: KeyCounter;
+  private readonly bySignature: KeyCounter;
   /** Patterns by the words of their reason (see {@link reasonTail}), which a text may hold under another wrapper. */
-  private readonly byTail = new KeyCounter();
-  private readonly bySimilarity = new KeyCounter();
+  private readonly byTail: KeyCounter;
+  private readonly bySimilarity: KeyCounter;
   /** Signature word counts of the patterns, for the length bound on similarity. */
   private readonly sigSizes: number[] = [];
+  readonly fromData: boolean = false;
 
-  constructor(registry: StrategyRegistry) {
+  /**
+   * Indexes the registry, or takes `data` (an index of the same registry as
+   * {@link data} gave it) when its keys are the registry's: then no problem is
+   * prepared until a text makes it a candidate.
+   */
+  constructor(registry: StrategyRegistry, data?: ProblemIndexData | null) {
     this.keys = problemKeys(registry);
     this.problems = this.keys.map((k) => registry[k] as Problem);
+    if (data && data.keys.length === this.keys.length && this.keys.every((k, i) => data.keys[i] === k)) {
+      this.descSizes = data.descSizes;
+      this.ownerOf = data.ownerOf;
+      this.slotOf = data.slotOf;
+      this.always = data.always;
+      this.sigSizes = data.sigSizes;
+      this.byKey = KeyCounter.fromData(data.counters.byKey);
+      this.byDescription = KeyCounter.fromData(data.counters.byDescription);
+      this.bySubstring = KeyCounter.fromData(data.counters.bySubstring);
+      this.bySignature = KeyCounter.fromData(data.counters.bySignature);
+      this.byTail = KeyCounter.fromData(data.counters.byTail);
+      this.bySimilarity = KeyCounter.fromData(data.counters.bySimilarity);
+      this.fromData = true;
+      return;
+    }
+    this.byKey = new KeyCounter();
+    this.byDescription = new KeyCounter();
+    this.bySubstring = new KeyCounter();
+    this.bySignature = new KeyCounter();
+    this.byTail = new KeyCounter();
+    this.bySimilarity = new KeyCounter();
     this.keys.forEach((key, i) => {
       const keyWords = keyWordsOf(key);
       if (keyWords.length) this.byKey.add(i, keyWords, keyWords.length);
@@ -444,13 +532,13 @@ class ProblemIndex {
       this.descSizes[i] = desc.length;
       const need = neededOf(desc.length, DESCRIPTION_COVERAGE, 2);
       if (need <= desc.length) this.byDescription.add(i, desc, need);
-      for (const p of prepared.patterns) {
-        if (!p.text) continue;
-        const n = this.patterns.push(p) - 1;
-        this.ownerOf[n] = i;
+      prepared.patterns.forEach((p, slot) => {
+        if (!p.text) return;
+        const n = this.ownerOf.push(i) - 1;
+        this.slotOf[n] = slot;
         if (p.re || !p.words) {
           this.always.push(n);
-          continue;
+          return;
         }
         this.bySubstring.add(n, p.words, p.words.length);
         p.sig ??= errorSignature(p.text);
@@ -467,8 +555,34 @@ class ProblemIndex {
         this.sigSizes[n] = p.sigWords.size;
         const needed = neededOf(p.sigWords.size, SIMILAR_SIGNATURE);
         if (needed <= p.sigWords.size) this.bySimilarity.add(n, p.sigWords, needed);
-      }
+      });
     });
+  }
+
+  /** The index as plain data (see {@link ProblemIndexData}). */
+  data(): ProblemIndexData {
+    return {
+      keys: this.keys,
+      descSizes: this.descSizes,
+      ownerOf: this.ownerOf,
+      slotOf: this.slotOf,
+      always: this.always,
+      // A pattern with no signature word to index has no size: -1 stands for it, as JSON has no holes.
+      sigSizes: Array.from(this.sigSizes, (n) => n ?? -1),
+      counters: {
+        byKey: this.byKey.toData(),
+        byDescription: this.byDescription.toData(),
+        bySubstring: this.bySubstring.toData(),
+        bySignature: this.bySignature.toData(),
+        byTail: this.byTail.toData(),
+        bySimilarity: this.bySimilarity.toData(),
+      },
+    };
+  }
+
+  /** Pattern `n`, prepared with its problem when first asked for. */
+  private pattern(n: number): PreparedPattern {
+    return prepareProblem(this.problems[this.ownerOf[n]!]!).patterns[this.slotOf[n]!]!;
   }
 
   /**
@@ -483,7 +597,7 @@ class ProblemIndex {
       if (!c) out.set(i, (c = { key: false, desc: 0, patterns: new Set() }));
       return c;
     };
-    const pattern = (n: number) => problem(this.ownerOf[n]!).patterns.add(this.patterns[n]!);
+    const pattern = (n: number) => problem(this.ownerOf[n]!).patterns.add(this.pattern(n));
     this.byKey.query(text.words, (i) => (problem(i).key = true));
     this.byDescription.query(text.words, (i, count) => (problem(i).desc = count));
     for (const n of this.always) pattern(n);
