@@ -1,4 +1,4 @@
-import { INDEX_VERSION, type ColumnIndex, type IndexSegment, type UnitSource } from "./search.js";
+import { INDEX_VERSION, type ColumnIndex, type FileIndex, type IndexSegment, type UnitSource } from "./search.js";
 
 /**
  * The layout of recall's index cache (`.brain/recall-index.json`), bytes in
@@ -260,7 +260,14 @@ export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to:
 }
 
 /** One file of a cache being written: unchanged from an older cache, or indexed now. */
-export type CachePart = { file: CachedFile; from: DecodedCache; index: number } | { file: CachedFile; segment: IndexSegment | null };
+export type CachePart = { file: CachedFile; from: DecodedCache; index: number } | { file: CachedFile; segment: IndexSegment | FileIndex | null };
+
+/** A new file's terms and their postings, in the order its segment's postings enumerate them. */
+function termsOf(segment: IndexSegment | FileIndex): { terms: readonly string[]; lists: ReadonlyArray<readonly number[]> } {
+  if ("terms" in segment) return segment;
+  const terms = Object.keys(segment.postings);
+  return { terms, lists: terms.map((t) => segment.postings[t]!) };
+}
 
 /**
  * Writes a cache of `parts`, in that order. Unchanged files' units and
@@ -312,11 +319,14 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   // New files' postings, per term in one typed array: counted first, then written in place, units ascending.
   const fresh = new Map<string, { start: number; count: number; at: number }>();
   let freshPairs = 0;
+  const news = new Map<CachePart, ReturnType<typeof termsOf>>();
   for (const p of parts) {
     if (!("segment" in p) || !p.segment) continue;
-    const postings = p.segment.postings;
-    for (const term in postings) {
-      const n = postings[term]!.length / 2;
+    const { terms, lists } = termsOf(p.segment);
+    news.set(p, { terms, lists });
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t]!;
+      const n = lists[t]!.length / 2;
       const entry = fresh.get(term);
       if (entry) entry.count += n;
       else fresh.set(term, { start: 0, count: n, at: 0 });
@@ -343,9 +353,10 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
           lens[base + i] = u.len;
           addText(base + i, u.text);
         });
-        for (const term in seg.postings) {
-          const list = seg.postings[term]!;
-          const entry = fresh.get(term)!;
+        const { terms, lists } = news.get(p)!;
+        for (let t = 0; t < terms.length; t++) {
+          const list = lists[t]!;
+          const entry = fresh.get(terms[t]!)!;
           let at = entry.at * 2;
           for (let i = 0; i < list.length; i += 2) {
             freshList[at++] = base + list[i]!;

@@ -336,6 +336,32 @@ export function loadIndex(serialized: string): SearchIndex | null {
 const START_KEY = 32;
 
 function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment {
+  const { units: stored, terms, lists } = indexFile(units);
+  // A plain object; `__proto__` (a word like any other) as an own key, never the prototype.
+  const postings: Record<string, number[]> = {};
+  terms.forEach((term, t) => {
+    if (term === "__proto__") Object.defineProperty(postings, term, { value: lists[t]!, enumerable: true, writable: true, configurable: true });
+    else postings[term] = lists[t]!;
+  });
+  return { stamp, units: stored, postings };
+}
+
+/**
+ * One file's units indexed, as a segment's `units` and `postings` without
+ * the object keyed by term: `terms` in the order the segment's postings
+ * enumerate them (JavaScript's order of an object's keys: array-index-like
+ * terms first, by value, then the others in the order first met), `lists[t]`
+ * the postings of `terms[t]`. Recall's cache is written from this: an object
+ * of tens of thousands of keys costs more to make than the index it holds.
+ */
+export interface FileIndex {
+  units: StoredUnit[];
+  terms: string[];
+  lists: number[][];
+}
+
+/** Indexes the units of one file (all of the same `path`). */
+export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   const f = SEARCH_SETTINGS.fields;
   const stored: StoredUnit[] = [];
   // Terms are numbered within the segment; the weights are summed per number, not looked up by string per token.
@@ -374,8 +400,15 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     }
     return null;
   };
+  // Each unit's own lines, split once: the same strings (their hashes already made) are looked up again for its text field.
+  const ownLines: string[][] = [];
+  // Only a neighbour's text can be a clipped start of a line; without neighbours (strategies, playbooks) nothing is kept to find one.
+  const clipped = units.some((u) => u.neighbours);
   for (const u of units) {
-    for (const line of u.text.split("\n")) {
+    const lines = u.text.split("\n");
+    ownLines.push(lines);
+    if (!clipped) continue;
+    for (const line of lines) {
       if (line.length < START_KEY || marked.has(line)) continue;
       const m = tokenizeMarked(line, "index");
       marked.set(line, m);
@@ -390,23 +423,26 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     /** The unit's terms in the order met. */
     const met: number[] = [];
     let len = 0;
+    const addLine = (line: string, weight: number) => {
+      for (const id of idsOf(line)) {
+        if (unitOf[id] !== i) {
+          unitOf[id] = i;
+          weightOf[id] = 0;
+          met.push(id);
+        }
+        weightOf[id] = weightOf[id]! + weight;
+        len += weight;
+      }
+    };
     const add = (text: string | null | undefined, weight: number) => {
       if (!text) return;
-      for (const line of text.split("\n")) {
-        for (const id of idsOf(line)) {
-          if (unitOf[id] !== i) {
-            unitOf[id] = i;
-            weightOf[id] = 0;
-            met.push(id);
-          }
-          weightOf[id] = weightOf[id]! + weight;
-          len += weight;
-        }
-      }
+      if (text.indexOf("\n") < 0) addLine(text, weight);
+      else for (const line of text.split("\n")) addLine(line, weight);
     };
     // The speaker is its own, lighter field: in a transcript every line starts with a name.
     const body = u.speaker && u.text.startsWith(`${u.speaker}:`) ? u.text.slice(u.speaker.length + 1) : u.text;
-    add(body, f.text);
+    if (body === u.text) for (const line of ownLines[i]!) addLine(line, f.text);
+    else add(body, f.text);
     add(u.title, f.title);
     if (u.tags?.length) add(u.tags.join(" "), f.tags);
     add(u.speaker, f.speaker);
@@ -431,18 +467,32 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     });
     stored.push({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: round(len) });
   });
-  const postings: Record<string, number[]> = Object.create(null);
-  for (const id of order) postings[terms[id]!] = lists[id]!;
-  return { stamp, units: stored, postings: { ...postings } };
+  const indexed: number[] = [];
+  const named: number[] = [];
+  for (const id of order) (ARRAY_INDEX_RE.test(terms[id]!) && Number(terms[id]) < 4294967295 ? indexed : named).push(id);
+  if (indexed.length) indexed.sort((a, b) => Number(terms[a]) - Number(terms[b]));
+  const keys = indexed.length ? indexed.concat(named) : named;
+  return { units: stored, terms: keys.map((id) => terms[id]!), lists: keys.map((id) => lists[id]!) };
 }
+
+/** A key JavaScript enumerates before the others, by its value (an array index: below 2³² − 1). */
+const ARRAY_INDEX_RE = /^(?:0|[1-9][0-9]*)$/;
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
 /** A date as words a question might use: "2023-05-08" → "8 May 2023". */
 function dateWords(date: string): string {
-  const [y, m, d] = date.split("-");
-  return `${Number(d)} ${MONTHS[Number(m) - 1] ?? ""} ${y}`;
+  // The units of a log share its date: one string per date, whose hash the index's line lookup makes once.
+  let words = dateWordsOf.get(date);
+  if (words === undefined) {
+    const [y, m, d] = date.split("-");
+    words = `${Number(d)} ${MONTHS[Number(m) - 1] ?? ""} ${y}`;
+    if (dateWordsOf.size >= 10_000) dateWordsOf.clear();
+    dateWordsOf.set(date, words);
+  }
+  return words;
 }
+const dateWordsOf = new Map<string, string>();
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
