@@ -136,6 +136,7 @@ describe("recall's cache format", () => {
     expect(file.terms.indexOf("4294967295")).toBeGreaterThan(byValue.length);
     expect(file.terms).toContain("007");
     expect(Object.getPrototypeOf(segment.postings)).toBe(Object.prototype);
-    expect(file.lists).toEqual(file.terms.map((t) => segment.postings[t]));
+    const pairs = (k: number) => Array.from(file.postings.subarray(file.at[k]! * 2, file.at[k + 1]! * 2), (v, j) => (j % 2 ? v / 1000 : v));
+    expect(file.terms.map((_t, k) => pairs(k))).toEqual(file.terms.map((t) => segment.postings[t]));
   });
 });

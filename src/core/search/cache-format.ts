@@ -262,11 +262,22 @@ export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to:
 /** One file of a cache being written: unchanged from an older cache, or indexed now. */
 export type CachePart = { file: CachedFile; from: DecodedCache; index: number } | { file: CachedFile; segment: IndexSegment | FileIndex | null };
 
-/** A new file's terms and their postings, in the order its segment's postings enumerate them. */
-function termsOf(segment: IndexSegment | FileIndex): { terms: readonly string[]; lists: ReadonlyArray<readonly number[]> } {
+/** A new file's terms and their postings (tf × 1000), in the order its segment's postings enumerate them. */
+function termsOf(segment: IndexSegment | FileIndex): Pick<FileIndex, "terms" | "postings" | "at"> {
   if ("terms" in segment) return segment;
   const terms = Object.keys(segment.postings);
-  return { terms, lists: terms.map((t) => segment.postings[t]!) };
+  const at = new Uint32Array(terms.length + 1);
+  terms.forEach((t, k) => (at[k + 1] = at[k]! + segment.postings[t]!.length / 2));
+  const postings = new Int32Array(at[terms.length]! * 2);
+  let o = 0;
+  for (const t of terms) {
+    const list = segment.postings[t]!;
+    for (let i = 0; i < list.length; i += 2) {
+      postings[o++] = list[i]!;
+      postings[o++] = Math.round(list[i + 1]! * 1000);
+    }
+  }
+  return { terms, postings, at };
 }
 
 /**
@@ -322,11 +333,11 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   const news = new Map<CachePart, ReturnType<typeof termsOf>>();
   for (const p of parts) {
     if (!("segment" in p) || !p.segment) continue;
-    const { terms, lists } = termsOf(p.segment);
-    news.set(p, { terms, lists });
+    const { terms, postings, at } = termsOf(p.segment);
+    news.set(p, { terms, postings, at });
     for (let t = 0; t < terms.length; t++) {
       const term = terms[t]!;
-      const n = lists[t]!.length / 2;
+      const n = at[t + 1]! - at[t]!;
       const entry = fresh.get(term);
       if (entry) entry.count += n;
       else fresh.set(term, { start: 0, count: n, at: 0 });
@@ -353,14 +364,13 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
           lens[base + i] = u.len;
           addText(base + i, u.text);
         });
-        const { terms, lists } = news.get(p)!;
+        const { terms, postings, at: from } = news.get(p)!;
         for (let t = 0; t < terms.length; t++) {
-          const list = lists[t]!;
           const entry = fresh.get(terms[t]!)!;
           let at = entry.at * 2;
-          for (let i = 0; i < list.length; i += 2) {
-            freshList[at++] = base + list[i]!;
-            freshList[at++] = Math.round(list[i + 1]! * 1000);
+          for (let i = from[t]! * 2, end = from[t + 1]! * 2; i < end; i += 2) {
+            freshList[at++] = base + postings[i]!;
+            freshList[at++] = postings[i + 1]!;
           }
           entry.at = at / 2;
         }

@@ -336,12 +336,14 @@ export function loadIndex(serialized: string): SearchIndex | null {
 const START_KEY = 32;
 
 function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment {
-  const { units: stored, terms, lists } = indexFile(units);
+  const { units: stored, terms, postings: pairs, at } = indexFile(units);
   // A plain object; `__proto__` (a word like any other) as an own key, never the prototype.
   const postings: Record<string, number[]> = {};
   terms.forEach((term, t) => {
-    if (term === "__proto__") Object.defineProperty(postings, term, { value: lists[t]!, enumerable: true, writable: true, configurable: true });
-    else postings[term] = lists[t]!;
+    const list: number[] = [];
+    for (let i = at[t]! * 2; i < at[t + 1]! * 2; i += 2) list.push(pairs[i]!, pairs[i + 1]! / 1000);
+    if (term === "__proto__") Object.defineProperty(postings, term, { value: list, enumerable: true, writable: true, configurable: true });
+    else postings[term] = list;
   });
   return { stamp, units: stored, postings };
 }
@@ -350,14 +352,18 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
  * One file's units indexed, as a segment's `units` and `postings` without
  * the object keyed by term: `terms` in the order the segment's postings
  * enumerate them (JavaScript's order of an object's keys: array-index-like
- * terms first, by value, then the others in the order first met), `lists[t]`
- * the postings of `terms[t]`. Recall's cache is written from this: an object
- * of tens of thousands of keys costs more to make than the index it holds.
+ * terms first, by value, then the others in the order first met); the
+ * postings of `terms[t]` are the pairs `at[t]` to `at[t + 1]` of `postings`,
+ * (unit, weighted tf × 1000), as recall's cache stores them. The cache is
+ * written from this: an object of tens of thousands of keys, and an array per
+ * term, cost more to make than the index they hold.
  */
 export interface FileIndex {
   units: StoredUnit[];
   terms: string[];
-  lists: number[][];
+  postings: Int32Array;
+  /** Where each term's pairs start in `postings`, one more than there are terms. */
+  at: Uint32Array;
 }
 
 /** Indexes the units of one file (all of the same `path`). */
@@ -367,7 +373,11 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   // Terms are numbered within the segment; the weights are summed per number, not looked up by string per token.
   const termIds = new Map<string, number>();
   const terms: string[] = [];
-  const lists: number[][] = [];
+  /** Per term: how many units hold it. */
+  const counts: number[] = [];
+  /** Every posting made, in unit order: (term, unit, weighted tf × 1000) triples, grouped by term at the end. */
+  let made = new Int32Array(3 * 1024);
+  let madeLength = 0;
   /** Per term: its weight in the unit being indexed, and that unit's index (the weight is stale for any other). */
   const weightOf: number[] = [];
   const unitOf: number[] = [];
@@ -377,7 +387,7 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
       id = terms.length;
       termIds.set(t, id);
       terms.push(t);
-      lists.push([]);
+      counts.push(0);
       weightOf.push(0);
       unitOf.push(-1);
     }
@@ -460,11 +470,21 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
     // The unit's own fields come first, so the terms met first are its own and those met after them come only from its neighbours.
     const own = met.length;
     add(u.neighbours, f.context);
-    met.forEach((id, n) => {
-      const list = lists[id]!;
-      if (!list.length) order.push(id);
-      list.push(i, n < own ? round(weightOf[id]!) : -round(weightOf[id]!));
-    });
+    if (madeLength + 3 * met.length > made.length) {
+      const grown = new Int32Array(Math.max(made.length * 2, madeLength + 3 * met.length));
+      grown.set(made);
+      made = grown;
+    }
+    for (let n = 0; n < met.length; n++) {
+      const id = met[n]!;
+      if (counts[id] === 0) order.push(id);
+      counts[id] = counts[id]! + 1;
+      // round(w) × 1000 as the cache stores it: the same integer as Math.round(w × 1000).
+      const tf = Math.round(weightOf[id]! * 1000);
+      made[madeLength++] = id;
+      made[madeLength++] = i;
+      made[madeLength++] = n < own ? tf : -tf;
+    }
     stored.push({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: round(len) });
   });
   const indexed: number[] = [];
@@ -472,7 +492,20 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   for (const id of order) (ARRAY_INDEX_RE.test(terms[id]!) && Number(terms[id]) < 4294967295 ? indexed : named).push(id);
   if (indexed.length) indexed.sort((a, b) => Number(terms[a]) - Number(terms[b]));
   const keys = indexed.length ? indexed.concat(named) : named;
-  return { units: stored, terms: keys.map((id) => terms[id]!), lists: keys.map((id) => lists[id]!) };
+  const at = new Uint32Array(keys.length + 1);
+  /** Per term id: where its next pair goes. */
+  const next = new Uint32Array(terms.length);
+  keys.forEach((id, k) => {
+    next[id] = at[k]!;
+    at[k + 1] = at[k]! + counts[id]!;
+  });
+  const postings = new Int32Array(at[keys.length]! * 2);
+  for (let m = 0; m < madeLength; m += 3) {
+    const p = next[made[m]!]!++ * 2;
+    postings[p] = made[m + 1]!;
+    postings[p + 1] = made[m + 2]!;
+  }
+  return { units: stored, terms: keys.map((id) => terms[id]!), postings, at };
 }
 
 /** A key JavaScript enumerates before the others, by its value (an array index: below 2³² − 1). */
