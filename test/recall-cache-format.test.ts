@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CACHE_VERSION, decodeCache, encodeCache, cacheLayout, type CachePart, type DecodedCache } from "../src/core/search/cache-format.js";
-import { buildIndex, searchCandidates, unitsFromDailyLog, type IndexSegment, type MemoryUnit } from "../src/core/search/search.js";
+import { buildIndex, indexFile, searchCandidates, unitsFromDailyLog, type IndexSegment, type MemoryUnit } from "../src/core/search/search.js";
 
 /** Daily logs in brain's format: a `# date` heading, `- HH:MM [kind] text #tag` entries, speakers as `Name:`. */
 const LOGS: Record<string, string> = {
@@ -116,5 +116,27 @@ describe("recall's cache format", () => {
     expect(Buffer.from(encodeCache(fresh(LOGS))).equals(Buffer.from(a))).toBe(true);
     const cache: DecodedCache = decodeCache(a)!;
     expect(cache.files.map((f) => f.units)).toEqual([3, 4, 4]);
+  });
+
+  it("is the same bytes written from a file's terms and lists as from its segment's postings object", () => {
+    // Terms an object orders by value (array indexes, 4294967294 the largest), ones it does not (4294967295, 007), and names of Object.prototype.
+    const logs = {
+      ...LOGS,
+      "memory/2026-11-21.md": "# 2026-11-21\n\n- 09:00 [note] Port 8080 then 443, ticket 4294967295 and 4294967294, then 007 and 10\n- 09:30 [note] A __proto__ key and constructor toString words\n",
+    };
+    const parts = fresh(logs);
+    const fromLists: CachePart[] = Object.entries(logs).map(([path, text], i) => ({ file: parts[i]!.file, segment: indexFile(unitsOf(path, text)) }));
+    expect(Buffer.from(encodeCache(fromLists)).equals(Buffer.from(encodeCache(parts)))).toBe(true);
+    const segment = segmentOf("memory/2026-11-21.md", logs["memory/2026-11-21.md"])!;
+    const file = indexFile(unitsOf("memory/2026-11-21.md", logs["memory/2026-11-21.md"]));
+    expect(file.terms).toEqual(Object.keys(segment.postings));
+    const byValue = file.terms.filter((t) => /^(0|[1-9][0-9]*)$/.test(t) && Number(t) < 4294967295);
+    expect(byValue).toContain("4294967294");
+    expect(file.terms.slice(0, byValue.length)).toEqual([...byValue].sort((a, b) => Number(a) - Number(b)));
+    expect(file.terms.indexOf("4294967295")).toBeGreaterThan(byValue.length);
+    expect(file.terms).toContain("007");
+    expect(Object.getPrototypeOf(segment.postings)).toBe(Object.prototype);
+    const pairs = (k: number) => Array.from(file.postings.subarray(file.at[k]! * 2, file.at[k + 1]! * 2), (v, j) => (j % 2 ? v / 1000 : v));
+    expect(file.terms.map((_t, k) => pairs(k))).toEqual(file.terms.map((t) => segment.postings[t]));
   });
 });

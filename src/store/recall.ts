@@ -4,6 +4,7 @@ import { cacheLayout, decodeCache, encodeCache, type CachedFile, type CachePart,
 import {
   buildIndex,
   createIndex,
+  indexFile,
   queryKeys,
   rankByProximity,
   searchCandidates,
@@ -382,7 +383,7 @@ async function refreshCache(
       error = `${f.path} left out of recall: ${(err as Error).message}`;
       warnings.push(error);
     }
-    const segment = units.length ? buildIndex(units).segments[f.path]! : null;
+    const segment = units.length ? indexFile(units) : null;
     const file: CachedFile = { path: f.path, stamp: f.stamp, source: f.source, units: segment?.units.length ?? 0 };
     if (segment?.units.some((u) => u.boost !== 1)) file.boosts = segment.units.map((u) => u.boost);
     if (error) file.error = error;

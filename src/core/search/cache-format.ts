@@ -1,4 +1,4 @@
-import { INDEX_VERSION, type ColumnIndex, type IndexSegment, type UnitSource } from "./search.js";
+import { INDEX_VERSION, type ColumnIndex, type FileIndex, type IndexSegment, type UnitSource } from "./search.js";
 
 /**
  * The layout of recall's index cache (`.brain/recall-index.json`), bytes in
@@ -260,7 +260,25 @@ export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to:
 }
 
 /** One file of a cache being written: unchanged from an older cache, or indexed now. */
-export type CachePart = { file: CachedFile; from: DecodedCache; index: number } | { file: CachedFile; segment: IndexSegment | null };
+export type CachePart = { file: CachedFile; from: DecodedCache; index: number } | { file: CachedFile; segment: IndexSegment | FileIndex | null };
+
+/** A new file's terms and their postings (tf × 1000), in the order its segment's postings enumerate them. */
+function termsOf(segment: IndexSegment | FileIndex): Pick<FileIndex, "terms" | "postings" | "at"> {
+  if ("terms" in segment) return segment;
+  const terms = Object.keys(segment.postings);
+  const at = new Uint32Array(terms.length + 1);
+  terms.forEach((t, k) => (at[k + 1] = at[k]! + segment.postings[t]!.length / 2));
+  const postings = new Int32Array(at[terms.length]! * 2);
+  let o = 0;
+  for (const t of terms) {
+    const list = segment.postings[t]!;
+    for (let i = 0; i < list.length; i += 2) {
+      postings[o++] = list[i]!;
+      postings[o++] = Math.round(list[i + 1]! * 1000);
+    }
+  }
+  return { terms, postings, at };
+}
 
 /**
  * Writes a cache of `parts`, in that order. Unchanged files' units and
@@ -312,11 +330,14 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   // New files' postings, per term in one typed array: counted first, then written in place, units ascending.
   const fresh = new Map<string, { start: number; count: number; at: number }>();
   let freshPairs = 0;
+  const news = new Map<CachePart, ReturnType<typeof termsOf>>();
   for (const p of parts) {
     if (!("segment" in p) || !p.segment) continue;
-    const postings = p.segment.postings;
-    for (const term in postings) {
-      const n = postings[term]!.length / 2;
+    const { terms, postings, at } = termsOf(p.segment);
+    news.set(p, { terms, postings, at });
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t]!;
+      const n = at[t + 1]! - at[t]!;
       const entry = fresh.get(term);
       if (entry) entry.count += n;
       else fresh.set(term, { start: 0, count: n, at: 0 });
@@ -343,13 +364,13 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
           lens[base + i] = u.len;
           addText(base + i, u.text);
         });
-        for (const term in seg.postings) {
-          const list = seg.postings[term]!;
-          const entry = fresh.get(term)!;
+        const { terms, postings, at: from } = news.get(p)!;
+        for (let t = 0; t < terms.length; t++) {
+          const entry = fresh.get(terms[t]!)!;
           let at = entry.at * 2;
-          for (let i = 0; i < list.length; i += 2) {
-            freshList[at++] = base + list[i]!;
-            freshList[at++] = Math.round(list[i + 1]! * 1000);
+          for (let i = from[t]! * 2, end = from[t + 1]! * 2; i < end; i += 2) {
+            freshList[at++] = base + postings[i]!;
+            freshList[at++] = postings[i + 1]!;
           }
           entry.at = at / 2;
         }

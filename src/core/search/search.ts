@@ -336,12 +336,48 @@ export function loadIndex(serialized: string): SearchIndex | null {
 const START_KEY = 32;
 
 function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment {
+  const { units: stored, terms, postings: pairs, at } = indexFile(units);
+  // A plain object; `__proto__` (a word like any other) as an own key, never the prototype.
+  const postings: Record<string, number[]> = {};
+  terms.forEach((term, t) => {
+    const list: number[] = [];
+    for (let i = at[t]! * 2; i < at[t + 1]! * 2; i += 2) list.push(pairs[i]!, pairs[i + 1]! / 1000);
+    if (term === "__proto__") Object.defineProperty(postings, term, { value: list, enumerable: true, writable: true, configurable: true });
+    else postings[term] = list;
+  });
+  return { stamp, units: stored, postings };
+}
+
+/**
+ * One file's units indexed, as a segment's `units` and `postings` without
+ * the object keyed by term: `terms` in the order the segment's postings
+ * enumerate them (JavaScript's order of an object's keys: array-index-like
+ * terms first, by value, then the others in the order first met); the
+ * postings of `terms[t]` are the pairs `at[t]` to `at[t + 1]` of `postings`,
+ * (unit, weighted tf × 1000), as recall's cache stores them. The cache is
+ * written from this: an object of tens of thousands of keys, and an array per
+ * term, cost more to make than the index they hold.
+ */
+export interface FileIndex {
+  units: StoredUnit[];
+  terms: string[];
+  postings: Int32Array;
+  /** Where each term's pairs start in `postings`, one more than there are terms. */
+  at: Uint32Array;
+}
+
+/** Indexes the units of one file (all of the same `path`). */
+export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   const f = SEARCH_SETTINGS.fields;
   const stored: StoredUnit[] = [];
   // Terms are numbered within the segment; the weights are summed per number, not looked up by string per token.
   const termIds = new Map<string, number>();
   const terms: string[] = [];
-  const lists: number[][] = [];
+  /** Per term: how many units hold it. */
+  const counts: number[] = [];
+  /** Every posting made, in unit order: (term, unit, weighted tf × 1000) triples, grouped by term at the end. */
+  let made = new Int32Array(3 * 1024);
+  let madeLength = 0;
   /** Per term: its weight in the unit being indexed, and that unit's index (the weight is stale for any other). */
   const weightOf: number[] = [];
   const unitOf: number[] = [];
@@ -351,7 +387,7 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
       id = terms.length;
       termIds.set(t, id);
       terms.push(t);
-      lists.push([]);
+      counts.push(0);
       weightOf.push(0);
       unitOf.push(-1);
     }
@@ -374,8 +410,15 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     }
     return null;
   };
+  // Each unit's own lines, split once: the same strings (their hashes already made) are looked up again for its text field.
+  const ownLines: string[][] = [];
+  // Only a neighbour's text can be a clipped start of a line; without neighbours (strategies, playbooks) nothing is kept to find one.
+  const clipped = units.some((u) => u.neighbours);
   for (const u of units) {
-    for (const line of u.text.split("\n")) {
+    const lines = u.text.split("\n");
+    ownLines.push(lines);
+    if (!clipped) continue;
+    for (const line of lines) {
       if (line.length < START_KEY || marked.has(line)) continue;
       const m = tokenizeMarked(line, "index");
       marked.set(line, m);
@@ -390,23 +433,26 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     /** The unit's terms in the order met. */
     const met: number[] = [];
     let len = 0;
+    const addLine = (line: string, weight: number) => {
+      for (const id of idsOf(line)) {
+        if (unitOf[id] !== i) {
+          unitOf[id] = i;
+          weightOf[id] = 0;
+          met.push(id);
+        }
+        weightOf[id] = weightOf[id]! + weight;
+        len += weight;
+      }
+    };
     const add = (text: string | null | undefined, weight: number) => {
       if (!text) return;
-      for (const line of text.split("\n")) {
-        for (const id of idsOf(line)) {
-          if (unitOf[id] !== i) {
-            unitOf[id] = i;
-            weightOf[id] = 0;
-            met.push(id);
-          }
-          weightOf[id] = weightOf[id]! + weight;
-          len += weight;
-        }
-      }
+      if (text.indexOf("\n") < 0) addLine(text, weight);
+      else for (const line of text.split("\n")) addLine(line, weight);
     };
     // The speaker is its own, lighter field: in a transcript every line starts with a name.
     const body = u.speaker && u.text.startsWith(`${u.speaker}:`) ? u.text.slice(u.speaker.length + 1) : u.text;
-    add(body, f.text);
+    if (body === u.text) for (const line of ownLines[i]!) addLine(line, f.text);
+    else add(body, f.text);
     add(u.title, f.title);
     if (u.tags?.length) add(u.tags.join(" "), f.tags);
     add(u.speaker, f.speaker);
@@ -424,25 +470,62 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
     // The unit's own fields come first, so the terms met first are its own and those met after them come only from its neighbours.
     const own = met.length;
     add(u.neighbours, f.context);
-    met.forEach((id, n) => {
-      const list = lists[id]!;
-      if (!list.length) order.push(id);
-      list.push(i, n < own ? round(weightOf[id]!) : -round(weightOf[id]!));
-    });
+    if (madeLength + 3 * met.length > made.length) {
+      const grown = new Int32Array(Math.max(made.length * 2, madeLength + 3 * met.length));
+      grown.set(made);
+      made = grown;
+    }
+    for (let n = 0; n < met.length; n++) {
+      const id = met[n]!;
+      if (counts[id] === 0) order.push(id);
+      counts[id] = counts[id]! + 1;
+      // round(w) × 1000 as the cache stores it: the same integer as Math.round(w × 1000).
+      const tf = Math.round(weightOf[id]! * 1000);
+      made[madeLength++] = id;
+      made[madeLength++] = i;
+      made[madeLength++] = n < own ? tf : -tf;
+    }
     stored.push({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: round(len) });
   });
-  const postings: Record<string, number[]> = Object.create(null);
-  for (const id of order) postings[terms[id]!] = lists[id]!;
-  return { stamp, units: stored, postings: { ...postings } };
+  const indexed: number[] = [];
+  const named: number[] = [];
+  for (const id of order) (ARRAY_INDEX_RE.test(terms[id]!) && Number(terms[id]) < 4294967295 ? indexed : named).push(id);
+  if (indexed.length) indexed.sort((a, b) => Number(terms[a]) - Number(terms[b]));
+  const keys = indexed.length ? indexed.concat(named) : named;
+  const at = new Uint32Array(keys.length + 1);
+  /** Per term id: where its next pair goes. */
+  const next = new Uint32Array(terms.length);
+  keys.forEach((id, k) => {
+    next[id] = at[k]!;
+    at[k + 1] = at[k]! + counts[id]!;
+  });
+  const postings = new Int32Array(at[keys.length]! * 2);
+  for (let m = 0; m < madeLength; m += 3) {
+    const p = next[made[m]!]!++ * 2;
+    postings[p] = made[m + 1]!;
+    postings[p + 1] = made[m + 2]!;
+  }
+  return { units: stored, terms: keys.map((id) => terms[id]!), postings, at };
 }
+
+/** A key JavaScript enumerates before the others, by its value (an array index: below 2³² − 1). */
+const ARRAY_INDEX_RE = /^(?:0|[1-9][0-9]*)$/;
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
 /** A date as words a question might use: "2023-05-08" → "8 May 2023". */
 function dateWords(date: string): string {
-  const [y, m, d] = date.split("-");
-  return `${Number(d)} ${MONTHS[Number(m) - 1] ?? ""} ${y}`;
+  // The units of a log share its date: one string per date, whose hash the index's line lookup makes once.
+  let words = dateWordsOf.get(date);
+  if (words === undefined) {
+    const [y, m, d] = date.split("-");
+    words = `${Number(d)} ${MONTHS[Number(m) - 1] ?? ""} ${y}`;
+    if (dateWordsOf.size >= 10_000) dateWordsOf.clear();
+    dateWordsOf.set(date, words);
+  }
+  return words;
 }
+const dateWordsOf = new Map<string, string>();
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
