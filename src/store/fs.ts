@@ -250,19 +250,24 @@ export function stampSignature(st: BigIntStats): string {
 }
 
 /**
- * The SHA-1 of a text, hex: what a derived cache keyed to a file's content
- * (`brain stats`', `brain check`'s) keeps of the text it was made from.
- * node:crypto is loaded on a first hash, not with this module.
+ * node:crypto, loaded on its first use rather than with this module: a warm
+ * recall neither writes nor hashes, and loading it cost about a twentieth of
+ * its time.
  */
-export function textSha1(text: string): string {
-  return process.getBuiltinModule("node:crypto").createHash("sha1").update(text).digest("hex");
+function nodeCrypto(): typeof import("node:crypto") {
+  return process.getBuiltinModule("node:crypto");
 }
 
 /**
- * Random hex for a temporary file's name. node:crypto is loaded on a first
- * write rather than with this module: a warm recall writes nothing, and
- * loading it cost about a twentieth of its time.
+ * The SHA-1 of a text: what a derived cache keyed to a file's content
+ * (`brain stats`' and `brain check`'s, hex; a racy entry of recall's, base64)
+ * keeps of the text it was made from.
  */
+export function textSha1(text: string, encoding: "hex" | "base64" = "hex"): string {
+  return nodeCrypto().createHash("sha1").update(text).digest(encoding);
+}
+
+/** Random hex for a temporary file's name. */
 function randomHex(bytes: number): string {
-  return process.getBuiltinModule("node:crypto").randomBytes(bytes).toString("hex");
+  return nodeCrypto().randomBytes(bytes).toString("hex");
 }

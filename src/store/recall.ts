@@ -19,7 +19,7 @@ import {
 
 import { listDailyLogs, readDailyLog } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
-import { fileStamp, fileSystemNow, readTextIfExists, stampSignature, writeFileAtomic } from "./fs.js";
+import { fileStamp, fileSystemNow, readTextIfExists, stampSignature, textSha1, writeFileAtomic } from "./fs.js";
 import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
 import type { StrategyThresholds } from "../core/strategies/lifecycle.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
@@ -235,11 +235,6 @@ function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): 
  */
 const RACY_MS = 2000;
 
-/** The hash of a file's text that a racy cache entry is checked against. */
-function textHash(text: string): string {
-  // node:crypto is loaded only when a file needs its hash: a warm recall seldom does.
-  return process.getBuiltinModule("node:crypto").createHash("sha1").update(text).digest("base64");
-}
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -358,7 +353,7 @@ async function refreshCache(
         } catch {
           text = null;
         }
-        same = text !== null && textHash(text) === prev.hash;
+        same = text !== null && textSha1(text, "base64") === prev.hash;
       }
       if (same) {
         let file = prev;
@@ -387,7 +382,7 @@ async function refreshCache(
     const file: CachedFile = { path: f.path, stamp: f.stamp, source: f.source, units: segment?.units.length ?? 0 };
     if (segment?.units.some((u) => u.boost !== 1)) file.boosts = segment.units.map((u) => u.boost);
     if (error) file.error = error;
-    if (typeof text === "string" && f.changed >= now() - RACY_MS) file.hash = textHash(text);
+    if (typeof text === "string" && f.changed >= now() - RACY_MS) file.hash = textSha1(text, "base64");
     parts.push({ file, segment });
   }
   // The same files in another order need the units in that order.
