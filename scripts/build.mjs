@@ -173,11 +173,9 @@ async function bundleCachedCli() {
     });
     const text = asciiOnly(out.outputFiles[0].text);
     const id = createHash("sha256").update(text).digest("hex");
-    writeFileSync(join(root, "dist/cli", file), `// brain-build ${id}\n${text}`);
+    writeFileSync(join(root, "dist/cli", file), buildLine(id) + text);
     log(`CLI bundled into dist/cli/${file}`);
   };
-  await bundle("brain.cjs", [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild]);
-  await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm]);
   // bin/brain.js is CommonJS too (bin/package.json), so a command started from the cache never starts Node's ES module loader.
   await build({
     entryPoints: [join(root, "src/cli/start.ts")],
@@ -189,6 +187,10 @@ async function bundleCachedCli() {
     define: { "import.meta.url": "__brainModuleUrl" },
     banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
+  // The line naming each bundle's build is written as start.cjs reads it.
+  const { buildLine } = createRequire(import.meta.url)(join(root, "dist/cli/start.cjs"));
+  await bundle("brain.cjs", [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild]);
+  await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm]);
 }
 
 /**

@@ -85,7 +85,17 @@ export const CODE_CACHES: readonly {
   },
 ];
 
-/** The first line of a bundle the build can make a cache for: `// brain-build <sha256 of the rest>`. */
+/**
+ * The first line of a bundle that starts from a code cache: `// brain-build`
+ * and a SHA-256 of the rest of the bundle, its build id (scripts/build.mjs
+ * writes it with this function; src/mcp/stdio.ts, which cannot import this
+ * module, compares it byte for byte).
+ */
+export function buildLine(id: string): string {
+  return `// brain-build ${id}\n`;
+}
+
+/** {@link buildLine} as read back: its first group is the build id. */
 const BUILD_LINE = /^\/\/ brain-build ([0-9a-f]{64})\n/;
 
 /** What the CommonJS bundle exports (src/cli/cli.ts). */

@@ -61,8 +61,8 @@ function builtToolsList(): ListToolsResult | undefined {
 }
 
 /**
- * Whether a bundle's first line names the build `id` (`// brain-build <id>`,
- * see src/cli/start.ts), read without reading the whole bundle. (This module
+ * Whether a bundle's first line names the build `id` (`buildLine` in
+ * src/cli/start.ts), read without reading the whole bundle. (This module
  * cannot import start.ts, which loads the ES module build.)
  */
 function startsWithBuildLine(file: string, id: string): boolean {

@@ -187,7 +187,7 @@ class StatsCache {
     private readonly root: string,
     registryText: string | null,
   ) {
-    this.hash = registryText === null ? null : sha1(registryText);
+    this.hash = registryText === null ? null : textSha1(registryText);
     const old = readStatsCache(root);
     this.validated = this.hash !== null && old !== null && old.registry === this.hash;
     if (this.validated) for (const [text, problems] of Object.entries(old!.matches)) this.known.set(text, problems);
@@ -213,7 +213,7 @@ class StatsCache {
   private hashOf(path: string, text: string): string {
     const known = this.hashes.get(path);
     if (known?.text === text) return known.hash;
-    const hash = sha1(text);
+    const hash = textSha1(text);
     this.hashes.set(path, { text, hash });
     return hash;
   }
@@ -260,15 +260,13 @@ class StatsCache {
   }
 }
 
-const sha1 = textSha1;
-
 /**
  * True when this brain version's last `brain stats` read exactly `text` as
  * strategies.json, so that text passed its schema check then: a reader may
  * parse it without checking again (`doctor` in `brain report`, after stats).
  */
 export function registryCheckedBefore(root: string, text: string): boolean {
-  return readStatsCache(root)?.registry === sha1(text);
+  return readStatsCache(root)?.registry === textSha1(text);
 }
 
 /** The cache, or null when missing, corrupt or of another version. */
