@@ -6,7 +6,7 @@ import { mergeMemory } from "../src/core/merge/memory.js";
 import { mergeStrategies } from "../src/core/merge/strategies.js";
 import { parseDailyLog } from "../src/core/daily-log.js";
 import { parseMemory } from "../src/core/memory/memory-file.js";
-import { recordOutcome } from "../src/core/strategies/changes.js";
+import { markDownRecurredFix, recordOutcome } from "../src/core/strategies/changes.js";
 import { parseStrategies, serializeStrategies } from "../src/core/strategies/file.js";
 import type { Problem, StrategyRegistry } from "../src/core/strategies/registry.js";
 
@@ -44,6 +44,34 @@ describe("mergeStrategies", () => {
     const theirs = record(base, [1, 1, 1, 1, 1, 1]);
     const s = solutionOf(mergeStrategies(json(base), json(ours), json(theirs)).text);
     expect(s.recent).toEqual([1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1].slice(-10));
+  });
+
+  it("keeps a success one side turned into a failure (the error came back), with the other side's new results", () => {
+    const base = record({ _meta: { version: 2 } }, [0, 1]);
+    const markedDown = markDownRecurredFix(base, "pip-fail", { exceptAction: "another fix", date: "2026-11-23", now: "2026-11-23T09:00:00Z" }).registry;
+    expect(solutionOf(json(markedDown)).recent).toEqual([0, 0]);
+    const tried = record(base, [1], "use the mirror", "2026-11-22");
+    for (const [ours, theirs] of [
+      [tried, markedDown],
+      [markedDown, tried],
+    ]) {
+      const s = solutionOf(mergeStrategies(json(base), json(ours!), json(theirs!)).text);
+      expect(s.tries).toBe(3);
+      expect(s.successRate).toBe(1 / 3);
+      // The revised success stays revised, so a second recurrence finds no success left to take back.
+      expect(s.recent).toEqual([0, 0, 1]);
+    }
+    const alone = solutionOf(mergeStrategies(json(base), json(base), json(markedDown)).text);
+    expect({ rate: alone.successRate, recent: alone.recent }).toEqual({ rate: 0, recent: [0, 0] });
+  });
+
+  it("takes back no success from a fix whose rate has none left, whatever its recent results say", () => {
+    // A file merged by an older brain kept `recent` ending in a success after the rate had been taken back to 0.
+    const stale = record({ _meta: { version: 2 } }, [0, 1]);
+    const problem = stale["pip-fail"] as Problem;
+    const edited: StrategyRegistry = { ...stale, "pip-fail": { ...problem, solutions: [{ ...problem.solutions![0]!, successRate: 0 }] } };
+    expect(markDownRecurredFix(edited, "pip-fail", { exceptAction: "another fix", date: "2026-11-23", now: "2026-11-23T09:00:00Z" }).markedDown).toBeNull();
+    expect(markDownRecurredFix(stale, "pip-fail", { exceptAction: "another fix", date: "2026-11-23", now: "2026-11-23T09:00:00Z" }).markedDown).not.toBeNull();
   });
 
   it("keeps new problems and solutions from both sides, the later lastTried and _meta.updated", () => {

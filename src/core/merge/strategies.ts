@@ -299,14 +299,30 @@ function mergeStatus(b: unknown, o: unknown, t: unknown): Solution["status"] | u
   return (typeof b === "string" ? b : o) as Solution["status"];
 }
 
-/** Both sides' new results after the common ones, ours first, keeping the last RECENT_LIMIT (or more when a side kept more). */
+/**
+ * Both sides' new results after the common ones, ours first, keeping the last
+ * RECENT_LIMIT (or more when a side kept more). A common result that one side
+ * revised and the other left as the base had it (a success turned into a
+ * failure because the error came back) keeps the revision: the counts merge
+ * it, and a result left as it was would be revised a second time.
+ */
 function mergeRecent(b: unknown, o: unknown, t: unknown, oNew: number, tNew: number): number[] {
   const ol = Array.isArray(o) ? (o as number[]) : [];
   const tl = Array.isArray(t) ? (t as number[]) : [];
+  const bl = Array.isArray(b) ? (b as number[]) : [];
   const limit = Math.max(RECENT_LIMIT, ol.length, tl.length);
   const theirsNew = tNew ? tl.slice(Math.max(0, tl.length - tNew)) : [];
-  if (!Array.isArray(o) && Array.isArray(b) && !oNew) return [...(b as number[]), ...theirsNew].slice(-limit);
-  return [...ol, ...theirsNew].slice(-limit);
+  if (!Array.isArray(o) && Array.isArray(b) && !oNew) return [...bl, ...theirsNew].slice(-limit);
+  const merged = [...ol];
+  // The common results, matched from their ends (a side may have dropped the oldest): each side's list less its new ones.
+  const oOld = Math.max(0, ol.length - oNew);
+  const tOld = Math.max(0, tl.length - tNew);
+  for (let j = 1; j <= Math.min(oOld, tOld, bl.length); j++) {
+    const base = bl[bl.length - j];
+    const theirs = tl[tOld - j];
+    if (theirs !== base && ol[oOld - j] === base) merged[oOld - j] = theirs as number;
+  }
+  return [...merged, ...theirsNew].slice(-limit);
 }
 
 /** Solution ids must stay unique in the file; a copy made by a conflict gets a fresh suffix if its id is taken. */

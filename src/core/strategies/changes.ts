@@ -417,6 +417,8 @@ export function markDownRecurredFix(
     .filter(({ s, day }) => {
       if (s.status === "retired" || !isIsoDate(day) || day > options.date || normalizeAction(s.action) === except) return false;
       const recent = Array.isArray(s.recent) ? s.recent : [];
+      // A rate with no success left to take back has nothing to revise, whatever `recent` says (a hand edit, an older merge).
+      if (typeof s.successRate === "number" && !(s.successRate > 0)) return false;
       return recent.length ? recent[recent.length - 1] === 1 : s.successRate === 1 && (s.tries ?? 0) > 0;
     })
     .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
