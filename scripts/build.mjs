@@ -14,6 +14,10 @@ import { build } from "esbuild";
 import { jsonLineReader } from "./json-lines.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** src/cli/start.ts as built: it reads the bundles' build lines and code caches, and lists the caches. */
+const START_CJS = join(root, "dist/cli/start.cjs");
+const startModule = () => createRequire(import.meta.url)(START_CJS);
 const quiet = process.argv.includes("--quiet");
 const log = (msg) => quiet || process.stderr.write(`build: ${msg}\n`);
 
@@ -179,7 +183,7 @@ async function bundleCachedCli() {
   // bin/brain.js is CommonJS too (bin/package.json), so a command started from the cache never starts Node's ES module loader.
   await build({
     entryPoints: [join(root, "src/cli/start.ts")],
-    outfile: join(root, "dist/cli/start.cjs"),
+    outfile: START_CJS,
     format: "cjs",
     platform: "node",
     target: "node20",
@@ -188,7 +192,7 @@ async function bundleCachedCli() {
     banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   // The line naming each bundle's build is written as start.cjs reads it.
-  const { buildLine } = createRequire(import.meta.url)(join(root, "dist/cli/start.cjs"));
+  const { buildLine } = startModule();
   await bundle("brain.cjs", [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild]);
   await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm]);
 }
@@ -264,11 +268,10 @@ function converse(args, messages, { cwd = root, env = process.env, what = "brain
 async function recordCodeCaches() {
   const ws = mkdtempSync(join(tmpdir(), "brain-code-cache-"));
   const env = { ...process.env, BRAIN_WORKSPACE: ws };
-  const start = join(root, "dist/cli/start.cjs");
   const script = (index) => `
     import { readFileSync, writeFileSync } from "node:fs";
     import { join } from "node:path";
-    import { loadBundle, bundleId, cacheHeader, CACHED_CLI, CODE_CACHES } from ${JSON.stringify(start)};
+    import { loadBundle, bundleId, cacheHeader, CACHED_CLI, CODE_CACHES } from ${JSON.stringify(START_CJS)};
     const dir = ${JSON.stringify(join(root, "dist/cli"))};
     const cache = CODE_CACHES[${index}];
     const file = join(dir, cache.bundle ?? CACHED_CLI);
@@ -281,7 +284,7 @@ async function recordCodeCaches() {
     writeFileSync(join(dir, cache.file), Buffer.concat([Buffer.from(cacheHeader(bundleId(source))), script.createCachedData()]));
     process.exit(0);
   `;
-  const caches = createRequire(import.meta.url)(start).CODE_CACHES;
+  const caches = startModule().CODE_CACHES;
   try {
     // The workspace is made by the ES module build, so init's code stays out of the caches.
     execFileSync(process.execPath, [join(root, "dist/cli/main.js"), "init", "-q"], { cwd: ws, stdio: ["ignore", "ignore", "pipe"], env });
@@ -318,14 +321,14 @@ async function recordToolsList() {
     { jsonrpc: "2.0", id: 2, method: "tools/list" },
   ];
   const bundle = join(root, "dist/cli/brain-mcp.cjs");
-  const fromBundle = `const { readFileSync } = require("node:fs"); const { loadBundle } = require(${JSON.stringify(join(root, "dist/cli/start.cjs"))}); loadBundle(${JSON.stringify(bundle)}, readFileSync(${JSON.stringify(bundle)}, "utf8")).cli.main(["mcp"]);`;
+  const fromBundle = `const { readFileSync } = require("node:fs"); const { loadBundle } = require(${JSON.stringify(START_CJS)}); loadBundle(${JSON.stringify(bundle)}, readFileSync(${JSON.stringify(bundle)}, "utf8")).cli.main(["mcp"]);`;
   const [modules, bundled] = await Promise.all([
     converse([join(root, "dist/cli/main.js"), "mcp"], requests),
     converse(["-e", fromBundle], requests, { what: "brain mcp from dist/cli/brain-mcp.cjs" }),
   ]);
   const result = modules[1].result;
   if (JSON.stringify(result) !== JSON.stringify(bundled[1].result)) throw new Error("build: dist/cli/brain-mcp.cjs answers tools/list unlike the ES module build");
-  const id = createRequire(import.meta.url)(join(root, "dist/cli/start.cjs")).bundleId(readFileSync(bundle, "utf8"));
+  const id = startModule().bundleId(readFileSync(bundle, "utf8"));
   writeFileSync(join(root, "dist/cli/mcp-tools-list.json"), JSON.stringify({ chunk, bundle: id, result }) + "\n");
   log(`tools/list of ${chunk} and brain-mcp.cjs recorded in dist/cli/mcp-tools-list.json`);
 }

@@ -235,7 +235,6 @@ function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): 
  */
 const RACY_MS = 2000;
 
-
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
