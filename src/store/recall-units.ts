@@ -220,18 +220,21 @@ function someStrategyUnits(
 export function topLevelKeyLines(text: string): Map<string, number> {
   const found: Array<{ indent: number; key: string; line: number }> = [];
   let minIndent = Infinity;
-  const keyRe = /^([ \t]*)("(?:[^"\\\n]|\\.)*")[ \t]*:/;
+  // Matched where a line's indent ends (sticky), and only on lines indented no deeper than the least so far.
+  const keyRe = /("(?:[^"\\\n]|\\.)*")[ \t]*:/y;
   let line = 1;
   for (let at = 0; at <= text.length; ) {
     const end = text.indexOf("\n", at);
-    const stop = end < 0 ? text.length : end;
-    const m = keyRe.exec(text.slice(at, Math.min(stop, at + 400)));
-    if (m) {
-      const indent = m[1]!.length;
-      if (indent <= minIndent) {
+    let start = at;
+    while (start - at <= minIndent && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
+    const indent = start - at;
+    if (indent <= minIndent && text.charCodeAt(start) === 0x22) {
+      keyRe.lastIndex = start;
+      const m = keyRe.exec(text);
+      if (m && (end < 0 || keyRe.lastIndex <= end)) {
         minIndent = indent;
         try {
-          found.push({ indent, key: JSON.parse(m[2]!) as string, line });
+          found.push({ indent, key: JSON.parse(m[1]!) as string, line });
         } catch {
           // Not a JSON string after all: no key on this line.
         }
