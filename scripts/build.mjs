@@ -18,6 +18,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** src/cli/start.ts as built: it reads the bundles' build lines and code caches, and lists the caches. */
 const START_CJS = join(root, "dist/cli/start.cjs");
 const startModule = () => createRequire(import.meta.url)(START_CJS);
+/** The script of recall's indexing threads in dist/cli/, which the bundles name (src/store/recall-indexing.ts). */
+const RECALL_WORKER = "recall-worker.cjs";
 const quiet = process.argv.includes("--quiet");
 const log = (msg) => quiet || process.stderr.write(`build: ${msg}\n`);
 
@@ -123,7 +125,11 @@ async function bundleCli() {
     legalComments: "none",
     logLevel: "warning",
     plugins: [skipUnusedMcpParts, jsoncParserEsm],
-    define: { __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version) },
+    define: {
+      __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version),
+      // Recall's indexing threads, from a chunk in dist/cli/chunks/ (src/store/recall-indexing.ts).
+      __BRAIN_RECALL_WORKER__: JSON.stringify(`../${RECALL_WORKER}`),
+    },
     // Bundled CommonJS dependencies call require() for Node built-ins. Every chunk carries this banner and few
     // ever call it: the real require is made on a chunk's first call, not while each of a command's chunks loads.
     banner: {
@@ -172,6 +178,7 @@ async function bundleCachedCli() {
       define: {
         __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version),
         "import.meta.url": "__brainModuleUrl",
+        __BRAIN_RECALL_WORKER__: JSON.stringify(`./${RECALL_WORKER}`),
       },
       banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     });
@@ -195,6 +202,22 @@ async function bundleCachedCli() {
   const { buildLine } = startModule();
   await bundle("brain.cjs", [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild]);
   await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm]);
+  // The script of recall's indexing threads: the indexing code alone, which a thread compiles while this one indexes.
+  const worker = await build({
+    entryPoints: [join(root, "src/store/recall-worker.ts")],
+    write: false,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    legalComments: "none",
+    logLevel: "warning",
+    plugins: [jsoncParserEsm],
+    define: { "import.meta.url": "__brainModuleUrl" },
+    banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  writeFileSync(join(root, "dist/cli", RECALL_WORKER), asciiOnly(worker.outputFiles[0].text));
+  log(`recall's indexing threads bundled into dist/cli/${RECALL_WORKER}`);
 }
 
 /**

@@ -41,8 +41,8 @@ function segmentOf(path: string, text: string): IndexSegment | null {
 
 function fresh(files: Record<string, string>): CachePart[] {
   return Object.entries(files).map(([path, text]) => {
-    const segment = segmentOf(path, text);
-    return { file: { path, stamp: `stamp of ${text.length}`, source: "log", units: segment?.units.length ?? 0 }, segment };
+    const units = unitsOf(path, text);
+    return { file: { path, stamp: `stamp of ${text.length}`, source: "log", units: units.length }, segment: units.length ? indexFile(units) : null };
   });
 }
 
@@ -118,15 +118,12 @@ describe("recall's cache format", () => {
     expect(cache.files.map((f) => f.units)).toEqual([3, 4, 4]);
   });
 
-  it("is the same bytes written from a file's terms and lists as from its segment's postings object", () => {
+  it("lists a file's terms and their postings as its segment's postings object holds them", () => {
     // Terms an object orders by value (array indexes, 4294967294 the largest), ones it does not (4294967295, 007), and names of Object.prototype.
     const logs = {
       ...LOGS,
       "memory/2026-11-21.md": "# 2026-11-21\n\n- 09:00 [note] Port 8080 then 443, ticket 4294967295 and 4294967294, then 007 and 10\n- 09:30 [note] A __proto__ key and constructor toString words\n",
     };
-    const parts = fresh(logs);
-    const fromLists: CachePart[] = Object.entries(logs).map(([path, text], i) => ({ file: parts[i]!.file, segment: indexFile(unitsOf(path, text)) }));
-    expect(Buffer.from(encodeCache(fromLists)).equals(Buffer.from(encodeCache(parts)))).toBe(true);
     const segment = segmentOf("memory/2026-11-21.md", logs["memory/2026-11-21.md"])!;
     const file = indexFile(unitsOf("memory/2026-11-21.md", logs["memory/2026-11-21.md"]));
     expect(file.terms).toEqual(Object.keys(segment.postings));
@@ -138,5 +135,26 @@ describe("recall's cache format", () => {
     expect(Object.getPrototypeOf(segment.postings)).toBe(Object.prototype);
     const pairs = (k: number) => Array.from(file.postings.subarray(file.at[k]! * 2, file.at[k + 1]! * 2), (v, j) => (j % 2 ? v / 1000 : v));
     expect(file.terms.map((_t, k) => pairs(k))).toEqual(file.terms.map((t) => segment.postings[t]));
+  });
+
+  it("keeps a file's index in one buffer, whatever the size of its texts, and reads every text back", () => {
+    // Entries far longer than indexing's working buffer for texts (64 KB), in scripts of two and three bytes per character.
+    const long = "é".repeat(40_000);
+    const han = "数据库迁移".repeat(9_000);
+    const text = `# 2026-11-22
+
+- 09:00 [note] ${long}
+- 09:10 [note] short one
+- 09:20 [note] ${han}
+`;
+    const units = unitsOf("memory/2026-11-22.md", text);
+    const file = indexFile(units);
+    const views = [file.lines, file.lens, file.kindOf, file.dateOf, file.texts, file.textAt, file.postings, file.at];
+    expect(new Set(views.map((v) => v.buffer)).size).toBe(1);
+    const part: CachePart = { file: { path: "memory/2026-11-22.md", stamp: "s", source: "log", units: units.length }, segment: file };
+    const cache = decodeCache(encodeCache([...fresh(LOGS), part]))!;
+    const first = cache.starts[3]!;
+    expect(units.map((_u, i) => cache.columns.text!(first + i))).toEqual(units.map((u) => u.text));
+    expect(cache.columns.text!(0)).toBe(unitsOf("memory/2026-11-18.md", LOGS["memory/2026-11-18.md"]!)[0]!.text);
   });
 });

@@ -230,9 +230,9 @@ export function fileSystemNow(dir: string): number {
  * times (ns) and inode. The change time is there because no program can set
  * it back, while an editor or `touch -r` can put back the modification time
  * of an edit in place of the same size. `changed` is the later of the two
- * times, in ms. Null when there is no such file, or it is not a regular file.
+ * times, in ms; `size` is in bytes. Null when there is no such file, or it is not a regular file.
  */
-export function fileStamp(path: string): { signature: string; changed: number } | null {
+export function fileStamp(path: string): { signature: string; changed: number; size: number } | null {
   let st;
   try {
     st = statSync(path, { bigint: true, throwIfNoEntry: false });
@@ -241,7 +241,7 @@ export function fileStamp(path: string): { signature: string; changed: number } 
   }
   if (!st?.isFile()) return null;
   const changed = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
-  return { signature: stampSignature(st), changed: Number(changed / 1_000_000n) };
+  return { signature: stampSignature(st), changed: Number(changed / 1_000_000n), size: Number(st.size) };
 }
 
 /** The signature of {@link fileStamp}, from a file's stat (of its path or of an open descriptor). */

@@ -1,10 +1,9 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { join, sep } from "node:path";
-import { cacheLayout, decodeCache, encodeCache, type CachedFile, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
+import { cacheLayout, decodeCache, encodeCache, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
 import {
   buildIndex,
   createIndex,
-  indexFile,
   queryKeys,
   rankByProximity,
   searchCandidates,
@@ -17,10 +16,11 @@ import {
   type UnitSource,
 } from "../core/search/search.js";
 
-import { listDailyLogs, readDailyLog } from "./daily-logs.js";
+import { listDailyLogs } from "./daily-logs.js";
 import { listPlaybookFiles } from "./playbook-files.js";
-import { fileStamp, fileSystemNow, readTextIfExists, stampSignature, textSha1, writeFileAtomic } from "./fs.js";
-import { sourceOfPath, unitsOfFile, type RecallFile } from "./recall-units.js";
+import { fileStamp, fileSystemNow, stampSignature, textSha1, writeFileAtomic } from "./fs.js";
+import { indexFiles, readRecallFile, type IndexJob, type StampedFile } from "./recall-indexing.js";
+import { sourceOfPath, unitsOfFile } from "./recall-units.js";
 import type { StrategyThresholds } from "../core/strategies/lifecycle.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { BRAIN_DIR, BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
@@ -195,9 +195,6 @@ export async function openRecall(options: WorkspaceOptions & { overlay?: FileOve
  */
 let warm: { root: string; stamp: string; cache: DecodedCache } | undefined;
 
-/** A file recall reads, with what tells whether its cached units still hold. */
-type StampedFile = RecallFile & { stamp: string; /** The later of its mtime and ctime, in ms. */ changed: number };
-
 /**
  * The files recall reads, with their stamps (fileStamp). strategies.json's
  * stamp also holds the threshold overrides its units were built with, so a
@@ -214,8 +211,8 @@ function listFiles(root: string, thresholds: Partial<StrategyThresholds> = {}): 
     // Gone between listing and stat: it is simply not part of this search.
     const st = fileStamp(base + rel);
     if (!st) return;
-    const { signature: stamp, changed } = st;
-    out.push(source === "strategy" ? { path: rel, source, thresholds, stamp: stamp + overrides, changed } : { path: rel, source, stamp, changed });
+    const { signature: stamp, changed, size } = st;
+    out.push(source === "strategy" ? { path: rel, source, thresholds, stamp: stamp + overrides, changed, size } : { path: rel, source, stamp, changed, size });
   };
   for (const f of [MEMORY_PATH, STRATEGIES_PATH, ...RULES_FILES]) add(f);
   // memory/ and memory/archive/: the daily logs and dated memory files, the queue and the MEMORY.md archive, folder by folder.
@@ -237,11 +234,6 @@ const RACY_MS = 2000;
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The text of a file recall reads; a gzipped archive (`*.md.gz`) is gunzipped. */
-function readRecallFile(root: string, path: string): string | null {
-  return path.endsWith(".gz") ? readDailyLog(root, { path, gzipped: true }) : readTextIfExists(join(root, path), path);
 }
 
 /** The cache file was replaced while a query read its postings: the query starts again. */
@@ -333,8 +325,10 @@ async function refreshCache(
   let old = readCache(root, whole);
   const oldByPath = new Map<string, number>();
   if (old) old.files.forEach((f, i) => oldByPath.set(f.path, i));
-  const warnings: string[] = [];
   const parts: CachePart[] = [];
+  /** Files to index now, and where each goes in `parts`. */
+  const jobs: IndexJob[] = [];
+  const slots: number[] = [];
   let changed = !old || old.files.length !== files.length;
   // File times are compared with the file system's clock, not this process's (a skewed or faked clock, a network file system).
   let clock: number | undefined;
@@ -363,27 +357,18 @@ async function refreshCache(
           changed = true;
         }
         parts.push({ file, from: old!, index: at! });
-        if (file.error) warnings.push(file.error);
         continue;
       }
     }
     changed = true;
-    let units: MemoryUnit[] = [];
-    let error: string | undefined;
-    try {
-      text ??= readRecallFile(root, f.path);
-      units = await unitsOfFile(f, text ?? "");
-    } catch (err) {
-      error = `${f.path} left out of recall: ${(err as Error).message}`;
-      warnings.push(error);
-    }
-    const segment = units.length ? indexFile(units) : null;
-    const file: CachedFile = { path: f.path, stamp: f.stamp, source: f.source, units: segment?.units.length ?? 0 };
-    if (segment?.units.some((u) => u.boost !== 1)) file.boosts = segment.units.map((u) => u.boost);
-    if (error) file.error = error;
-    if (typeof text === "string" && f.changed >= now() - RACY_MS) file.hash = textSha1(text, "base64");
-    parts.push({ file, segment });
+    slots.push(parts.length);
+    // Its place, filled once it is indexed (below).
+    parts.push({ file: { path: f.path, stamp: f.stamp, source: f.source, units: 0 }, segment: null });
+    jobs.push(text === undefined ? { file: f } : { file: f, text });
   }
+  const indexed = await indexFiles(root, jobs, () => now() - RACY_MS);
+  indexed.forEach((done, j) => (parts[slots[j]!] = done));
+  const warnings = parts.flatMap((p) => (p.file.error ? [p.file.error] : []));
   // The same files in another order need the units in that order.
   if (!changed && parts.some((p, i) => !("from" in p) || p.index !== i)) changed = true;
   if (!changed) return { cache: old!, warnings };

@@ -1,4 +1,4 @@
-import { INDEX_VERSION, type ColumnIndex, type FileIndex, type IndexSegment, type UnitSource } from "./search.js";
+import { INDEX_VERSION, type ColumnIndex, type FileIndex, type UnitSource } from "./search.js";
 
 /**
  * The layout of recall's index cache (`.brain/recall-index.json`), bytes in
@@ -260,25 +260,7 @@ export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to:
 }
 
 /** One file of a cache being written: unchanged from an older cache, or indexed now. */
-export type CachePart = { file: CachedFile; from: DecodedCache; index: number } | { file: CachedFile; segment: IndexSegment | FileIndex | null };
-
-/** A new file's terms and their postings (tf × 1000), in the order its segment's postings enumerate them. */
-function termsOf(segment: IndexSegment | FileIndex): Pick<FileIndex, "terms" | "postings" | "at"> {
-  if ("terms" in segment) return segment;
-  const terms = Object.keys(segment.postings);
-  const at = new Uint32Array(terms.length + 1);
-  terms.forEach((t, k) => (at[k + 1] = at[k]! + segment.postings[t]!.length / 2));
-  const postings = new Int32Array(at[terms.length]! * 2);
-  let o = 0;
-  for (const t of terms) {
-    const list = segment.postings[t]!;
-    for (let i = 0; i < list.length; i += 2) {
-      postings[o++] = list[i]!;
-      postings[o++] = Math.round(list[i + 1]! * 1000);
-    }
-  }
-  return { terms, postings, at };
-}
+export type CachePart = { file: CachedFile; from: DecodedCache; index: number } | { file: CachedFile; segment: FileIndex | null };
 
 /**
  * Writes a cache of `parts`, in that order. Unchanged files' units and
@@ -289,7 +271,7 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   const files: CachedFile[] = [];
   let units = 0;
   for (const p of parts) {
-    const n = "segment" in p ? (p.segment?.units.length ?? 0) : p.from.files[p.index]!.units;
+    const n = "segment" in p ? (p.segment?.lines.length ?? 0) : p.from.files[p.index]!.units;
     files.push({ ...p.file, units: n });
     units += n;
   }
@@ -297,22 +279,19 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   const kindOf = new Uint32Array(units);
   const dateOf = new Uint32Array(units);
   const lens = new Float64Array(units);
-  /** The units' texts as UTF-8, one after another (new units' encoded, unchanged units' copied), and where each starts. */
-  let unitTexts = new Uint8Array(1 << 16);
+  /**
+   * Where each unit's text starts among the units' texts (UTF-8, one after
+   * another); the bytes themselves are copied straight into the cache at
+   * the end, from each file's index or the older cache (`textCopies`).
+   */
   const unitTextAt = new Uint32Array(units + 1);
-  const addText = (u: number, text: string | Uint8Array) => {
-    const from = unitTextAt[u]!;
-    const room = typeof text === "string" ? text.length * 3 : text.length;
-    if (from + room > unitTexts.length) {
-      const grown = new Uint8Array(Math.max(unitTexts.length * 2, from + room));
-      grown.set(unitTexts.subarray(0, from));
-      unitTexts = grown;
-    }
-    if (typeof text === "string") unitTextAt[u + 1] = from + encoder.encodeInto(text, unitTexts.subarray(from)).written;
-    else {
-      unitTexts.set(text, from);
-      unitTextAt[u + 1] = from + text.length;
-    }
+  const textCopies: Array<{ bytes: Uint8Array; to: number }> = [];
+  /** Places the texts of `count` units of `bytes` (unit `first + i`'s at `at[first + i]`) as units `base` on. */
+  const addTexts = (base: number, bytes: Uint8Array, at: Uint32Array, first: number, count: number) => {
+    const to = unitTextAt[base]!;
+    const start = at[first]!;
+    textCopies.push({ bytes: bytes.subarray(start, at[first + count]!), to });
+    for (let i = 1; i <= count; i++) unitTextAt[base + i] = to + at[first + i]! - start;
   };
   const kinds = new Map<string, number>();
   const dates = new Map<string | null, number>();
@@ -330,11 +309,9 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   // New files' postings, per term in one typed array: counted first, then written in place, units ascending.
   const fresh = new Map<string, { start: number; count: number; at: number }>();
   let freshPairs = 0;
-  const news = new Map<CachePart, ReturnType<typeof termsOf>>();
   for (const p of parts) {
     if (!("segment" in p) || !p.segment) continue;
-    const { terms, postings, at } = termsOf(p.segment);
-    news.set(p, { terms, postings, at });
+    const { terms, at } = p.segment;
     for (let t = 0; t < terms.length; t++) {
       const term = terms[t]!;
       const n = at[t + 1]! - at[t]!;
@@ -347,34 +324,40 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
     entry.start = entry.at = freshPairs;
     freshPairs += entry.count;
   }
-  const freshList = new Int32Array(freshPairs * 2);
-  const listOf = (term: string): Int32Array | undefined => {
-    const entry = fresh.get(term);
-    return entry && freshList.subarray(entry.start * 2, (entry.start + entry.count) * 2);
+  /** New files' indexes and their first unit's number here. */
+  const news: Array<[FileIndex, number]> = [];
+  /** Writes the new files' postings into `list`, each term's at its place, renumbered. */
+  const fillFresh = (list: Int32Array) => {
+    for (const entry of fresh.values()) entry.at = entry.start;
+    for (const [{ terms, postings, at: from }, base] of news) {
+      for (let t = 0; t < terms.length; t++) {
+        const entry = fresh.get(terms[t]!)!;
+        let at = entry.at * 2;
+        for (let i = from[t]! * 2, end = from[t + 1]! * 2; i < end; i += 2) {
+          list[at++] = base + postings[i]!;
+          list[at++] = postings[i + 1]!;
+        }
+        entry.at = at / 2;
+      }
+    }
   };
   let base = 0;
   for (const p of parts) {
     if ("segment" in p) {
       const seg = p.segment;
       if (seg) {
-        seg.units.forEach((u, i) => {
-          lines[base + i] = u.line;
-          kindOf[base + i] = idOf(kinds, u.kind);
-          dateOf[base + i] = idOf(dates, u.date);
-          lens[base + i] = u.len;
-          addText(base + i, u.text);
-        });
-        const { terms, postings, at: from } = news.get(p)!;
-        for (let t = 0; t < terms.length; t++) {
-          const entry = fresh.get(terms[t]!)!;
-          let at = entry.at * 2;
-          for (let i = from[t]! * 2, end = from[t + 1]! * 2; i < end; i += 2) {
-            freshList[at++] = base + postings[i]!;
-            freshList[at++] = postings[i + 1]!;
-          }
-          entry.at = at / 2;
+        const n = seg.lines.length;
+        lines.set(seg.lines, base);
+        lens.set(seg.lens, base);
+        const kindIds = seg.kinds.map((k) => idOf(kinds, k));
+        const dateIds = seg.dates.map((d) => idOf(dates, d));
+        for (let i = 0; i < n; i++) {
+          kindOf[base + i] = kindIds[seg.kindOf[i]!]!;
+          dateOf[base + i] = dateIds[seg.dateOf[i]!]!;
         }
-        base += seg.units.length;
+        addTexts(base, seg.texts, seg.textAt, 0, n);
+        news.push([seg, base]);
+        base += n;
       }
       continue;
     }
@@ -395,8 +378,8 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
       kindOf[base + i] = idOf(kinds, c.kinds[old.kindOf[u]!]!);
       dateOf[base + i] = idOf(dates, c.dates[old.dateOf[u]!]!);
       lens[base + i] = c.lens[u]!;
-      addText(base + i, old.unitTexts.subarray(old.unitTextAt[u]!, old.unitTextAt[u + 1]!));
     }
+    addTexts(base, old.unitTexts, old.unitTextAt, from, n);
     base += n;
   }
 
@@ -452,7 +435,15 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
     postAt.push(used / 2);
   };
   const seen = new Set<string>();
+  /** With an older cache, the postings merged here; without, the new files' go straight into the cache. */
+  let merged: Int32Array | null = null;
   if (old) {
+    const freshList = new Int32Array(freshPairs * 2);
+    fillFresh(freshList);
+    const listOf = (term: string): Int32Array | undefined => {
+      const entry = fresh.get(term);
+      return entry && freshList.subarray(entry.start * 2, (entry.start + entry.count) * 2);
+    };
     for (let t = 0; t < old.terms; t++) {
       const bytes = old.text.subarray(old.termAt[t]!, old.termAt[t + 1]!);
       const term = decoder.decode(bytes);
@@ -460,10 +451,10 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
       addTerm(bytes, t, listOf(term));
     }
     for (const term of fresh.keys()) if (!seen.has(term)) addTerm(encoder.encode(term), -1, listOf(term));
+    merged = out.subarray(0, used);
   } else {
-    // Nothing to merge: the new postings are the postings, already grouped by term.
-    out = freshList;
-    used = freshList.length;
+    // Nothing to merge: the new postings are the postings, grouped by term as counted.
+    used = freshPairs * 2;
     for (const [term, entry] of fresh) {
       termBytes.push(encoder.encode(term));
       postAt.push(entry.start + entry.count);
@@ -491,8 +482,8 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   for (let u = 0; u < units; u++) total += lens[u]!;
   let newest: string | null = null;
   for (const d of dates.keys()) if (d && (newest === null || d > newest)) newest = d;
-  unitTexts = unitTexts.subarray(0, unitTextAt[units]!);
-  const header: CacheHeader = { v: CACHE_VERSION, files, kinds: [...kinds.keys()], dates: [...dates.keys()], terms, slots, text: textSize, pairs: used / 2, texts: unitTexts.length, total, newest };
+  const texts = unitTextAt[units]!;
+  const header: CacheHeader = { v: CACHE_VERSION, files, kinds: [...kinds.keys()], dates: [...dates.keys()], terms, slots, text: textSize, pairs: used / 2, texts, total, newest };
   const head = encoder.encode(JSON.stringify(header));
   const headSize = head.length + 1 + pad8(head.length + 1);
   const sections: Uint8Array[] = [
@@ -505,10 +496,10 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
     bytesOf(termAt),
     bytesOf(Uint32Array.from(postAt)),
     text,
-    bytesOf(out.subarray(0, used)),
-    unitTexts,
   ];
-  const result = new Uint8Array(sections.reduce((a, s) => a + s.length, headSize));
+  // The postings and the units' texts, most of the bytes, are written in place: never made elsewhere to be copied here.
+  const postingsAt = sections.reduce((a, s) => a + s.length, headSize);
+  const result = new Uint8Array(postingsAt + used * 4 + texts);
   result.set(head);
   result.fill(0x20, head.length, headSize);
   // The header line ends in spaces then its line break, so the binary part starts aligned.
@@ -518,6 +509,11 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
     result.set(s, at);
     at += s.length;
   }
+  const postings = new Int32Array(result.buffer, postingsAt, used);
+  if (merged) postings.set(merged);
+  else fillFresh(postings);
+  const textsAt = postingsAt + used * 4;
+  for (const { bytes, to } of textCopies) result.set(bytes, textsAt + to);
   return result;
 }
 

@@ -336,7 +336,8 @@ export function loadIndex(serialized: string): SearchIndex | null {
 const START_KEY = 32;
 
 function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment {
-  const { units: stored, terms, postings: pairs, at } = indexFile(units);
+  const { lens, terms, postings: pairs, at } = indexFile(units);
+  const stored = units.map((u, i): StoredUnit => ({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: lens[i]! }));
   // A plain object; `__proto__` (a word like any other) as an own key, never the prototype.
   const postings: Record<string, number[]> = {};
   terms.forEach((term, t) => {
@@ -349,34 +350,85 @@ function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment
 }
 
 /**
- * One file's units indexed, as a segment's `units` and `postings` without
- * the object keyed by term: `terms` in the order the segment's postings
- * enumerate them (JavaScript's order of an object's keys: array-index-like
- * terms first, by value, then the others in the order first met); the
- * postings of `terms[t]` are the pairs `at[t]` to `at[t + 1]` of `postings`,
- * (unit, weighted tf × 1000), as recall's cache stores them. The cache is
- * written from this: an object of tens of thousands of keys, and an array per
- * term, cost more to make than the index they hold.
+ * One file's units indexed, as recall's cache stores them: columns of typed
+ * arrays rather than an object per unit and an array per term, which cost
+ * more to make than the index they hold, and which a thread can hand over
+ * without copying (store/recall-indexing.ts).
+ *
+ * `terms` are in the order a segment's postings object enumerates them
+ * (JavaScript's order of an object's keys: array-index-like terms first, by
+ * value, then the others in the order first met); the postings of `terms[t]`
+ * are the pairs `at[t]` to `at[t + 1]` of `postings`, (unit, weighted tf ×
+ * 1000; negative when the unit holds the term only through its neighbours).
  */
 export interface FileIndex {
-  units: StoredUnit[];
+  /** Per unit: the line it starts at. */
+  lines: Uint32Array;
+  /** Per unit: its weighted length, rounded as the cache keeps it. */
+  lens: Float64Array;
+  /** The units' kinds, each once, and per unit the number of its own. */
+  kinds: string[];
+  kindOf: Uint32Array;
+  /** The units' dates, each once, and per unit the number of its own. */
+  dates: Array<string | null>;
+  dateOf: Uint32Array;
+  /** Every unit's text as UTF-8, one after another; unit u's are bytes `textAt[u]` to `textAt[u + 1]`. */
+  texts: Uint8Array;
+  textAt: Uint32Array;
   terms: string[];
   postings: Int32Array;
   /** Where each term's pairs start in `postings`, one more than there are terms. */
   at: Uint32Array;
 }
 
+const utf8 = new TextEncoder();
+
+/** indexFile's working arrays, kept for the next call (indexing is synchronous, so one set serves a thread). */
+interface Scratch {
+  lines: Uint32Array;
+  lens: Float64Array;
+  kindOf: Uint32Array;
+  dateOf: Uint32Array;
+  textAt: Uint32Array;
+  texts: Uint8Array;
+  made: Int32Array;
+}
+let kept: Scratch | undefined;
+
+/** The working arrays, with room for `n` units. */
+function scratchFor(n: number): Scratch {
+  if (!kept || kept.lines.length < n) {
+    const room = Math.max(n, 256);
+    kept = {
+      lines: new Uint32Array(room),
+      lens: new Float64Array(room),
+      kindOf: new Uint32Array(room),
+      dateOf: new Uint32Array(room),
+      textAt: new Uint32Array(room + 1),
+      texts: kept?.texts ?? new Uint8Array(1 << 16),
+      made: kept?.made ?? new Int32Array(3 * 4096),
+    };
+  }
+  return kept;
+}
+
 /** Indexes the units of one file (all of the same `path`). */
 export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   const f = SEARCH_SETTINGS.fields;
-  const stored: StoredUnit[] = [];
+  const n = units.length;
+  const kinds = new Map<string, number>();
+  const dates = new Map<string | null, number>();
+  // Columns are made in scratch arrays kept from call to call, then copied into one buffer of the file's own (see the end).
+  const scratch = scratchFor(n);
+  const { lines, lens, kindOf, dateOf, textAt } = scratch;
+  textAt[0] = 0;
   // Terms are numbered within the segment; the weights are summed per number, not looked up by string per token.
   const termIds = new Map<string, number>();
   const terms: string[] = [];
   /** Per term: how many units hold it. */
   const counts: number[] = [];
   /** Every posting made, in unit order: (term, unit, weighted tf × 1000) triples, grouped by term at the end. */
-  let made = new Int32Array(3 * 1024);
+  let made = scratch.made;
   let madeLength = 0;
   /** Per term: its weight in the unit being indexed, and that unit's index (the weight is stale for any other). */
   const weightOf: number[] = [];
@@ -400,7 +452,11 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   const byStart = new Map<string, string[]>();
   const idsOf = (line: string) => {
     let ids = lineIds.get(line);
-    if (!ids) lineIds.set(line, (ids = (startTokens(line) ?? tokenize(line, "index")).map(idOf)));
+    if (!ids) {
+      ids = (startTokens(line) ?? tokenize(line, "index")).map(idOf);
+      // Without neighbours a line is seldom met twice: only the lines units repeat are worth keeping.
+      if (clipped) lineIds.set(line, ids);
+    }
     return ids;
   };
   const startTokens = (line: string): string[] | null => {
@@ -473,39 +529,86 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
     if (madeLength + 3 * met.length > made.length) {
       const grown = new Int32Array(Math.max(made.length * 2, madeLength + 3 * met.length));
       grown.set(made);
-      made = grown;
+      made = scratch.made = grown;
     }
-    for (let n = 0; n < met.length; n++) {
-      const id = met[n]!;
+    for (let m = 0; m < met.length; m++) {
+      const id = met[m]!;
       if (counts[id] === 0) order.push(id);
       counts[id] = counts[id]! + 1;
       // round(w) × 1000 as the cache stores it: the same integer as Math.round(w × 1000).
       const tf = Math.round(weightOf[id]! * 1000);
       made[madeLength++] = id;
       made[madeLength++] = i;
-      made[madeLength++] = n < own ? tf : -tf;
+      made[madeLength++] = m < own ? tf : -tf;
     }
-    stored.push({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: round(len) });
+    lines[i] = u.line;
+    lens[i] = round(len);
+    kindOf[i] = kinds.get(u.kind) ?? kinds.set(u.kind, kinds.size).size - 1;
+    dateOf[i] = dates.get(u.date) ?? dates.set(u.date, dates.size).size - 1;
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    const from = textAt[i]!;
+    if (from + u.text.length * 3 > scratch.texts.length) {
+      const grown = new Uint8Array(Math.max(scratch.texts.length * 2, from + u.text.length * 3));
+      grown.set(scratch.texts.subarray(0, from));
+      scratch.texts = grown;
+    }
+    textAt[i + 1] = from + utf8.encodeInto(u.text, scratch.texts.subarray(from)).written;
   });
   const indexed: number[] = [];
   const named: number[] = [];
   for (const id of order) (ARRAY_INDEX_RE.test(terms[id]!) && Number(terms[id]) < 4294967295 ? indexed : named).push(id);
   if (indexed.length) indexed.sort((a, b) => Number(terms[a]) - Number(terms[b]));
   const keys = indexed.length ? indexed.concat(named) : named;
-  const at = new Uint32Array(keys.length + 1);
+  // Every column in one buffer: one allocation per file (each costs more than its size suggests), and one buffer for a thread to hand over.
+  const pairs = madeLength / 3;
+  const textBytes = textAt[n]!;
+  const size = 8 * n + 8 * pairs + 4 * (3 * n + (n + 1) + (keys.length + 1)) + textBytes;
+  const buffer = new ArrayBuffer(size);
+  let offset = 0;
+  const take = <T>(make: (b: ArrayBuffer, o: number, k: number) => T, k: number, bytes: number): T => {
+    const view = make(buffer, offset, k);
+    offset += bytes;
+    return view;
+  };
+  // Float64 first, then the 4-byte columns, then bytes: every view aligned.
+  const outLens = take((b, o, k) => new Float64Array(b, o, k), n, 8 * n);
+  const postings = take((b, o, k) => new Int32Array(b, o, k), 2 * pairs, 8 * pairs);
+  const outLines = take((b, o, k) => new Uint32Array(b, o, k), n, 4 * n);
+  const outKindOf = take((b, o, k) => new Uint32Array(b, o, k), n, 4 * n);
+  const outDateOf = take((b, o, k) => new Uint32Array(b, o, k), n, 4 * n);
+  const outTextAt = take((b, o, k) => new Uint32Array(b, o, k), n + 1, 4 * (n + 1));
+  const at = take((b, o, k) => new Uint32Array(b, o, k), keys.length + 1, 4 * (keys.length + 1));
+  const texts = take((b, o, k) => new Uint8Array(b, o, k), textBytes, textBytes);
+  outLens.set(lens.subarray(0, n));
+  outLines.set(lines.subarray(0, n));
+  outKindOf.set(kindOf.subarray(0, n));
+  outDateOf.set(dateOf.subarray(0, n));
+  outTextAt.set(textAt.subarray(0, n + 1));
+  texts.set(scratch.texts.subarray(0, textBytes));
   /** Per term id: where its next pair goes. */
   const next = new Uint32Array(terms.length);
   keys.forEach((id, k) => {
     next[id] = at[k]!;
     at[k + 1] = at[k]! + counts[id]!;
   });
-  const postings = new Int32Array(at[keys.length]! * 2);
   for (let m = 0; m < madeLength; m += 3) {
     const p = next[made[m]!]!++ * 2;
     postings[p] = made[m + 1]!;
     postings[p + 1] = made[m + 2]!;
   }
-  return { units: stored, terms: keys.map((id) => terms[id]!), postings, at };
+  return {
+    lines: outLines,
+    lens: outLens,
+    kinds: [...kinds.keys()],
+    kindOf: outKindOf,
+    dates: [...dates.keys()],
+    dateOf: outDateOf,
+    texts,
+    textAt: outTextAt,
+    terms: keys.map((id) => terms[id]!),
+    postings,
+    at,
+  };
 }
 
 /** A key JavaScript enumerates before the others, by its value (an array index: below 2³² − 1). */
