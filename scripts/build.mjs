@@ -164,9 +164,10 @@ const mcpFromModuleBuild = {
  * into dist/cli/start.cjs.
  */
 async function bundleCachedCli() {
-  const bundle = async (file, plugins) => {
+  /** `entry` bundled into one CommonJS file's text, ASCII only, its `import.meta.url` its own file's. */
+  const cjsBundle = async (entry, plugins, define = {}) => {
     const out = await build({
-      entryPoints: [join(root, "src/cli/cli.ts")],
+      entryPoints: [join(root, entry)],
       write: false,
       bundle: true,
       format: "cjs",
@@ -175,14 +176,16 @@ async function bundleCachedCli() {
       legalComments: "none",
       logLevel: "warning",
       plugins,
-      define: {
-        __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version),
-        "import.meta.url": "__brainModuleUrl",
-        __BRAIN_RECALL_WORKER__: JSON.stringify(`./${RECALL_WORKER}`),
-      },
+      define: { "import.meta.url": "__brainModuleUrl", ...define },
       banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     });
-    const text = asciiOnly(out.outputFiles[0].text);
+    return asciiOnly(out.outputFiles[0].text);
+  };
+  const bundle = async (file, plugins) => {
+    const text = await cjsBundle("src/cli/cli.ts", plugins, {
+      __BRAIN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version),
+      __BRAIN_RECALL_WORKER__: JSON.stringify(`./${RECALL_WORKER}`),
+    });
     const id = createHash("sha256").update(text).digest("hex");
     writeFileSync(join(root, "dist/cli", file), buildLine(id) + text);
     log(`CLI bundled into dist/cli/${file}`);
@@ -203,20 +206,7 @@ async function bundleCachedCli() {
   await bundle("brain.cjs", [skipUnusedMcpParts, jsoncParserEsm, mcpFromModuleBuild]);
   await bundle("brain-mcp.cjs", [skipUnusedMcpParts, jsoncParserEsm]);
   // The script of recall's indexing threads: the indexing code alone, which a thread compiles while this one indexes.
-  const worker = await build({
-    entryPoints: [join(root, "src/store/recall-worker.ts")],
-    write: false,
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    legalComments: "none",
-    logLevel: "warning",
-    plugins: [jsoncParserEsm],
-    define: { "import.meta.url": "__brainModuleUrl" },
-    banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  });
-  writeFileSync(join(root, "dist/cli", RECALL_WORKER), asciiOnly(worker.outputFiles[0].text));
+  writeFileSync(join(root, "dist/cli", RECALL_WORKER), await cjsBundle("src/store/recall-worker.ts", [jsoncParserEsm]));
   log(`recall's indexing threads bundled into dist/cli/${RECALL_WORKER}`);
 }
 
