@@ -92,7 +92,7 @@ function threadsFor(jobs: readonly IndexJob[]): number {
 interface IndexingTask {
   task: typeof INDEXING_TASK;
   root: string;
-  jobs: IndexJob[];
+  jobs: readonly IndexJob[];
   racyFrom: number;
   /** Shared by every thread: the number of the next job to take. */
   next: Int32Array<ArrayBufferLike>;
@@ -130,7 +130,7 @@ export async function indexFiles(root: string, jobs: readonly IndexJob[], racyFr
   if (script) {
     next = new Int32Array(new SharedArrayBuffer(4));
     const { Worker } = process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads");
-    const task: IndexingTask = { task: INDEXING_TASK, root, jobs: [...jobs], racyFrom: racyFrom(), next };
+    const task: IndexingTask = { task: INDEXING_TASK, root, jobs, racyFrom: racyFrom(), next };
     for (let t = 0; t < threads; t++) {
       finished.push(
         new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import { INDEX_VERSION, type ColumnIndex, type FileIndex, type UnitSource } from "./search.js";
+import { INDEX_VERSION, viewsOver, type ColumnIndex, type FileIndex, type UnitSource } from "./search.js";
 
 /**
  * The layout of recall's index cache (`.brain/recall-index.json`), bytes in
@@ -147,15 +147,9 @@ export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to:
   const { terms, slots, text, pairs } = header;
   const complete = bytes.length === size;
   if (!complete && !(bytes.length === postingsAt && readPostings)) return null;
-  let at = layout.bodyAt;
   // Typed views need aligned offsets; a buffer that does not give them is copied once.
   if (bytes.byteOffset % 8) bytes = bytes.slice();
-  const { buffer, byteOffset } = bytes;
-  const take = <T>(make: (b: ArrayBufferLike, o: number, n: number) => T, n: number, size: number): T => {
-    const view = make(buffer, byteOffset + at, n);
-    at += size;
-    return view;
-  };
+  const take = viewsOver(bytes.buffer, bytes.byteOffset + layout.bodyAt);
   const lens = take((b, o, n) => new Float64Array(b, o, n), units, units * 8);
   const lines = take((b, o, n) => new Uint32Array(b, o, n), units, units * 4);
   const kindOf = take((b, o, n) => new Uint32Array(b, o, n), units, units * 4);

@@ -383,6 +383,21 @@ export interface FileIndex {
 
 const utf8 = new TextEncoder();
 
+/**
+ * Typed views laid one after another over `buffer` from byte `offset`: each
+ * call gives the next view, of `count` elements, and moves on `bytes` (its
+ * size, with any padding). Each file's index and recall's cache are read and
+ * made this way.
+ */
+export function viewsOver(buffer: ArrayBufferLike, offset = 0): <T>(make: (b: ArrayBufferLike, o: number, count: number) => T, count: number, bytes: number) => T {
+  let at = offset;
+  return (make, count, bytes) => {
+    const view = make(buffer, at, count);
+    at += bytes;
+    return view;
+  };
+}
+
 /** indexFile's working arrays, kept for the next call (indexing is synchronous, so one set serves a thread). */
 interface Scratch {
   lines: Uint32Array;
@@ -563,13 +578,7 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   const pairs = madeLength / 3;
   const textBytes = textAt[n]!;
   const size = 8 * n + 8 * pairs + 4 * (3 * n + (n + 1) + (keys.length + 1)) + textBytes;
-  const buffer = new ArrayBuffer(size);
-  let offset = 0;
-  const take = <T>(make: (b: ArrayBuffer, o: number, k: number) => T, k: number, bytes: number): T => {
-    const view = make(buffer, offset, k);
-    offset += bytes;
-    return view;
-  };
+  const take = viewsOver(new ArrayBuffer(size));
   // Float64 first, then the 4-byte columns, then bytes: every view aligned.
   const outLens = take((b, o, k) => new Float64Array(b, o, k), n, 8 * n);
   const postings = take((b, o, k) => new Int32Array(b, o, k), 2 * pairs, 8 * pairs);
