@@ -126,15 +126,44 @@ describe("recall's cache format", () => {
     };
     const segment = segmentOf("memory/2026-11-21.md", logs["memory/2026-11-21.md"])!;
     const file = indexFile(unitsOf("memory/2026-11-21.md", logs["memory/2026-11-21.md"]));
-    expect(file.terms).toEqual(Object.keys(segment.postings));
-    const byValue = file.terms.filter((t) => /^(0|[1-9][0-9]*)$/.test(t) && Number(t) < 4294967295);
+    const terms = Array.from(file.terms, (id) => file.table.terms[id]!);
+    expect(terms).toEqual(Object.keys(segment.postings));
+    const byValue = terms.filter((t) => /^(0|[1-9][0-9]*)$/.test(t) && Number(t) < 4294967295);
     expect(byValue).toContain("4294967294");
-    expect(file.terms.slice(0, byValue.length)).toEqual([...byValue].sort((a, b) => Number(a) - Number(b)));
-    expect(file.terms.indexOf("4294967295")).toBeGreaterThan(byValue.length);
-    expect(file.terms).toContain("007");
+    expect(terms.slice(0, byValue.length)).toEqual([...byValue].sort((a, b) => Number(a) - Number(b)));
+    expect(terms.indexOf("4294967295")).toBeGreaterThan(byValue.length);
+    expect(terms).toContain("007");
     expect(Object.getPrototypeOf(segment.postings)).toBe(Object.prototype);
     const pairs = (k: number) => Array.from(file.postings.subarray(file.at[k]! * 2, file.at[k + 1]! * 2), (v, j) => (j % 2 ? v / 1000 : v));
-    expect(file.terms.map((_t, k) => pairs(k))).toEqual(file.terms.map((t) => segment.postings[t]));
+    expect(terms.map((_t, k) => pairs(k))).toEqual(terms.map((t) => segment.postings[t]));
+  });
+
+  it("numbers a file's terms in its thread's table, and indexes a file the same after one whose indexing failed", () => {
+    const path = "memory/2026-11-19.md";
+    const units = unitsOf(path, LOGS[path]!);
+    const postingsOf = (file: ReturnType<typeof indexFile>) =>
+      Object.fromEntries(Array.from(file.terms, (id, k) => [file.table.terms[id]!, Array.from(file.postings.subarray(file.at[k]! * 2, file.at[k + 1]! * 2))]));
+    const before = indexFile(units);
+    // A unit whose title is no text fails halfway through the file, with terms of the units before it counted.
+    const broken = [...unitsOf("memory/2026-11-18.md", LOGS["memory/2026-11-18.md"]!), { ...units[0]!, title: 42 as unknown as string }];
+    expect(() => indexFile(broken)).toThrow();
+    const after = indexFile(units);
+    expect(after.table).toBe(before.table);
+    expect(postingsOf(after)).toEqual(postingsOf(before));
+    expect(postingsOf(before)).toEqual(Object.fromEntries(Object.entries(segmentOf(path, LOGS[path]!)!.postings).map(([t, list]) => [t, list.map((v, j) => (j % 2 ? Math.round(v * 1000) : v))])));
+  });
+
+  it("writes the same cache whether the files' terms are numbered in one table or in each thread's own", () => {
+    const shared = fresh(LOGS);
+    // As files come from two threads: the second and third file's terms renumbered in a table of their own, in another order.
+    const own = shared.map((p, i) => {
+      if (!("segment" in p) || !p.segment || i === 0) return p;
+      const seg = p.segment;
+      const words = [...new Set(Array.from(seg.terms, (id) => seg.table.terms[id]!))].reverse();
+      const table = { terms: ["unused", ...words] };
+      return { ...p, segment: { ...seg, table, terms: Uint32Array.from(seg.terms, (id) => table.terms.indexOf(seg.table.terms[id]!)) } };
+    });
+    expect(Buffer.from(encodeCache(own)).equals(Buffer.from(encodeCache(shared)))).toBe(true);
   });
 
   it("keeps a file's index in one buffer, whatever the size of its texts, and reads every text back", () => {
@@ -149,7 +178,7 @@ describe("recall's cache format", () => {
 `;
     const units = unitsOf("memory/2026-11-22.md", text);
     const file = indexFile(units);
-    const views = [file.lines, file.lens, file.kindOf, file.dateOf, file.texts, file.textAt, file.postings, file.at];
+    const views = [file.lines, file.lens, file.kindOf, file.dateOf, file.texts, file.textAt, file.terms, file.postings, file.at];
     expect(new Set(views.map((v) => v.buffer)).size).toBe(1);
     const part: CachePart = { file: { path: "memory/2026-11-22.md", stamp: "s", source: "log", units: units.length }, segment: file };
     const cache = decodeCache(encodeCache([...fresh(LOGS), part]))!;

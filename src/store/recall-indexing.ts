@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CachedFile } from "../core/search/cache-format.js";
-import { indexFile, type FileIndex, type MemoryUnit } from "../core/search/search.js";
+import { indexFile, type FileIndex, type MemoryUnit, type TermTable } from "../core/search/search.js";
 import { readDailyLog } from "./daily-logs.js";
 import { readTextIfExists, textSha1 } from "./fs.js";
 import { unitsOfFile, type RecallFile } from "./recall-units.js";
@@ -100,8 +100,12 @@ interface IndexingTask {
 
 const INDEXING_TASK = "brain-recall-index";
 
-/** One job done by a thread, as it posts it back. */
-type Done = { job: number; indexed: IndexedFile } | { done: true };
+/**
+ * One job done by a thread, as it posts it back. A file's terms are numbers
+ * in the thread's term table, which goes with them piece by piece: the terms
+ * the table gained since the thread's last message (`table` restarts it).
+ */
+type Done = { job: number; indexed: { file: CachedFile; segment: Omit<FileIndex, "table"> | null }; terms: string[]; table?: "new" } | { done: true };
 
 declare const __BRAIN_RECALL_WORKER__: string | undefined;
 
@@ -141,9 +145,14 @@ export async function indexFiles(root: string, jobs: readonly IndexJob[], racyFr
             resolve();
             return;
           }
+          // The thread's term table as it grows: its terms in the thread's order, so a file's numbers read the same here.
+          let table: TermTable = { terms: [] };
           worker.on("message", (m: Done) => {
-            if ("done" in m) resolve();
-            else out[m.job] = m.indexed;
+            if ("done" in m) return resolve();
+            if (m.table === "new") table = { terms: [] };
+            for (const term of m.terms) table.terms.push(term);
+            const { file, segment } = m.indexed;
+            out[m.job] = { file, segment: segment && { ...segment, table } };
           });
           // A thread that fails or stops leaves its jobs to this one (see below).
           worker.on("error", () => resolve());
@@ -179,12 +188,27 @@ export async function serveIndexing(): Promise<void> {
   const task = workerData as IndexingTask | null;
   if (isMainThread || !parentPort || task?.task !== INDEXING_TASK) return;
   const racyFrom = () => task.racyFrom;
+  /** The term table the other thread has, and how many of its terms it has been sent. */
+  let table: TermTable | null = null;
+  let sent = 0;
   for (let j = Atomics.add(task.next, 0, 1); j < task.jobs.length; j = Atomics.add(task.next, 0, 1)) {
-    const indexed = await indexRecallFile(task.root, task.jobs[j]!.file, racyFrom, task.jobs[j]!.text);
-    const seg = indexed.segment;
+    const { file, segment } = await indexRecallFile(task.root, task.jobs[j]!.file, racyFrom, task.jobs[j]!.text);
+    let fresh = false;
+    if (segment && segment.table !== table) {
+      fresh = table !== null;
+      table = segment.table;
+      sent = 0;
+    }
+    const terms = table ? table.terms.slice(sent) : [];
+    sent += terms.length;
+    let columns: Omit<FileIndex, "table"> | null = null;
+    if (segment) {
+      const { table: _, ...rest } = segment;
+      columns = rest;
+    }
     // Every column of a file's index is a view of one buffer (indexFile): it moves to the other thread, not copied.
-    const moved = seg ? [...new Set([seg.lines, seg.lens, seg.kindOf, seg.dateOf, seg.texts, seg.textAt, seg.postings, seg.at].map((a) => a.buffer as ArrayBuffer))] : [];
-    parentPort.postMessage({ job: j, indexed } satisfies Done, moved);
+    const moved = columns ? [...new Set([columns.lines, columns.lens, columns.kindOf, columns.dateOf, columns.texts, columns.textAt, columns.terms, columns.postings, columns.at].map((a) => a.buffer as ArrayBuffer))] : [];
+    parentPort.postMessage({ job: j, indexed: { file, segment: columns }, terms, ...(fresh ? { table: "new" as const } : {}) } satisfies Done, moved);
   }
   parentPort.postMessage({ done: true } satisfies Done);
 }

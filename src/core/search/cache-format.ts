@@ -1,4 +1,4 @@
-import { INDEX_VERSION, viewsOver, type ColumnIndex, type FileIndex, type UnitSource } from "./search.js";
+import { INDEX_VERSION, viewsOver, type ColumnIndex, type FileIndex, type TermTable, type UnitSource } from "./search.js";
 
 /**
  * The layout of recall's index cache (`.brain/recall-index.json`), bytes in
@@ -300,38 +300,54 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   /** Whether the kept files are in the older cache's order, so renumbered postings stay ascending. */
   let inOrder = true;
   let lastFrom = -1;
-  // New files' postings, per term in one typed array: counted first, then written in place, units ascending.
-  const fresh = new Map<string, { start: number; count: number; at: number }>();
-  let freshPairs = 0;
+  // New files' terms, numbered here in the order first met; their postings, per term in one typed array: counted
+  // first, then written in place, units ascending. A file's terms come as numbers in its thread's table (indexFile),
+  // so each table's numbers are looked up by string once, not once per file.
+  const freshTerms: string[] = [];
+  const freshCount: number[] = [];
+  const numberOf = new Map<string, number>();
+  /** Per term table of the new files: each of its terms' number here (-1: not met yet). */
+  const numbering = new Map<TermTable, Int32Array>();
   for (const p of parts) {
     if (!("segment" in p) || !p.segment) continue;
-    const { terms, at } = p.segment;
-    for (let t = 0; t < terms.length; t++) {
-      const term = terms[t]!;
-      const n = at[t + 1]! - at[t]!;
-      const entry = fresh.get(term);
-      if (entry) entry.count += n;
-      else fresh.set(term, { start: 0, count: n, at: 0 });
+    const { terms, at, table } = p.segment;
+    let nums = numbering.get(table);
+    if (!nums) numbering.set(table, (nums = new Int32Array(table.terms.length).fill(-1)));
+    for (let k = 0; k < terms.length; k++) {
+      const id = terms[k]!;
+      let g = nums[id]!;
+      if (g < 0) {
+        const term = table.terms[id]!;
+        g = numberOf.get(term) ?? -1;
+        if (g < 0) {
+          g = freshTerms.push(term) - 1;
+          numberOf.set(term, g);
+          freshCount.push(0);
+        }
+        nums[id] = g;
+      }
+      freshCount[g]! += at[k + 1]! - at[k]!;
     }
   }
-  for (const entry of fresh.values()) {
-    entry.start = entry.at = freshPairs;
-    freshPairs += entry.count;
-  }
+  /** Where each new term's postings start, one more than there are new terms. */
+  const freshStart = new Uint32Array(freshTerms.length + 1);
+  for (let g = 0; g < freshTerms.length; g++) freshStart[g + 1] = freshStart[g]! + freshCount[g]!;
+  const freshPairs = freshStart[freshTerms.length]!;
   /** New files' indexes and their first unit's number here. */
   const news: Array<[FileIndex, number]> = [];
   /** Writes the new files' postings into `list`, each term's at its place, renumbered. */
   const fillFresh = (list: Int32Array) => {
-    for (const entry of fresh.values()) entry.at = entry.start;
-    for (const [{ terms, postings, at: from }, base] of news) {
-      for (let t = 0; t < terms.length; t++) {
-        const entry = fresh.get(terms[t]!)!;
-        let at = entry.at * 2;
-        for (let i = from[t]! * 2, end = from[t + 1]! * 2; i < end; i += 2) {
+    const next = freshStart.slice(0, freshTerms.length);
+    for (const [{ terms, table, postings, at: from }, base] of news) {
+      const nums = numbering.get(table)!;
+      for (let k = 0; k < terms.length; k++) {
+        const g = nums[terms[k]!]!;
+        let at = next[g]! * 2;
+        for (let i = from[k]! * 2, end = from[k + 1]! * 2; i < end; i += 2) {
           list[at++] = base + postings[i]!;
           list[at++] = postings[i + 1]!;
         }
-        entry.at = at / 2;
+        next[g] = at / 2;
       }
     }
   };
@@ -435,8 +451,8 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
     const freshList = new Int32Array(freshPairs * 2);
     fillFresh(freshList);
     const listOf = (term: string): Int32Array | undefined => {
-      const entry = fresh.get(term);
-      return entry && freshList.subarray(entry.start * 2, (entry.start + entry.count) * 2);
+      const g = numberOf.get(term);
+      return g === undefined ? undefined : freshList.subarray(freshStart[g]! * 2, freshStart[g + 1]! * 2);
     };
     for (let t = 0; t < old.terms; t++) {
       const bytes = old.text.subarray(old.termAt[t]!, old.termAt[t + 1]!);
@@ -444,15 +460,15 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
       seen.add(term);
       addTerm(bytes, t, listOf(term));
     }
-    for (const term of fresh.keys()) if (!seen.has(term)) addTerm(encoder.encode(term), -1, listOf(term));
+    for (const term of freshTerms) if (!seen.has(term)) addTerm(encoder.encode(term), -1, listOf(term));
     merged = out.subarray(0, used);
   } else {
     // Nothing to merge: the new postings are the postings, grouped by term as counted.
     used = freshPairs * 2;
-    for (const [term, entry] of fresh) {
+    freshTerms.forEach((term, g) => {
       termBytes.push(encoder.encode(term));
-      postAt.push(entry.start + entry.count);
-    }
+      postAt.push(freshStart[g + 1]!);
+    });
   }
 
   const terms = termBytes.length;

@@ -336,7 +336,8 @@ export function loadIndex(serialized: string): SearchIndex | null {
 const START_KEY = 32;
 
 function buildSegment(units: readonly MemoryUnit[], stamp: string): IndexSegment {
-  const { lens, terms, postings: pairs, at } = indexFile(units);
+  const { lens, terms: ids, table, postings: pairs, at } = indexFile(units);
+  const terms = Array.from(ids, (id) => table.terms[id]!);
   const stored = units.map((u, i): StoredUnit => ({ line: u.line, kind: u.kind, source: u.source, date: u.date, text: u.text, boost: u.boost ?? 1, len: lens[i]! }));
   // A plain object; `__proto__` (a word like any other) as an own key, never the prototype.
   const postings: Record<string, number[]> = {};
@@ -375,7 +376,10 @@ export interface FileIndex {
   /** Every unit's text as UTF-8, one after another; unit u's are bytes `textAt[u]` to `textAt[u + 1]`. */
   texts: Uint8Array;
   textAt: Uint32Array;
-  terms: string[];
+  /** The file's terms, as their numbers in `table`. */
+  terms: Uint32Array;
+  /** The table the terms are numbered in: shared by the files a thread indexes. */
+  table: TermTable;
   postings: Int32Array;
   /** Where each term's pairs start in `postings`, one more than there are terms. */
   at: Uint32Array;
@@ -396,6 +400,41 @@ export function viewsOver(buffer: ArrayBufferLike, offset = 0): <T>(make: (b: Ar
     at += bytes;
     return view;
   };
+}
+
+/**
+ * Terms numbered in the order a thread first met them, for the files it
+ * indexes: a term is looked up by its string once per token, and never put
+ * in a table of a file's own; recall's cache numbers the terms of all files
+ * from these numbers, without looking each file's terms up again.
+ */
+export interface TermTable {
+  readonly terms: string[];
+}
+
+/** A thread's term table with what indexFile keeps per term: numbers by string, and its working columns. */
+interface Vocabulary extends TermTable {
+  ids: Map<string, number>;
+  /** Per term: how many units of the file being indexed hold it (0 between files). */
+  counts: number[];
+  /** Per term: its weight in the unit being indexed, and that unit's serial number (the weight is stale for any other). */
+  weightOf: number[];
+  unitOf: number[];
+  /** Whether a file's indexing is under way: one that threw left counts behind. */
+  busy: boolean;
+}
+
+/** Most terms a thread's table grows to before indexing starts a new one (a long-running process meets new words for ever). */
+const TERM_TABLE_MAX = 1 << 20;
+let vocabulary: Vocabulary | undefined;
+/** Serial number of the next unit indexed in this thread: a unit's weights are told from another file's by it. */
+let unitSerial = 0;
+
+function vocabularyFor(): Vocabulary {
+  if (!vocabulary || vocabulary.terms.length > TERM_TABLE_MAX) vocabulary = { terms: [], ids: new Map(), counts: [], weightOf: [], unitOf: [], busy: false };
+  if (vocabulary.busy) vocabulary.counts.fill(0);
+  vocabulary.busy = true;
+  return vocabulary;
 }
 
 /** indexFile's working arrays, kept for the next call (indexing is synchronous, so one set serves a thread). */
@@ -437,17 +476,14 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   const scratch = scratchFor(n);
   const { lines, lens, kindOf, dateOf, textAt } = scratch;
   textAt[0] = 0;
-  // Terms are numbered within the segment; the weights are summed per number, not looked up by string per token.
-  const termIds = new Map<string, number>();
-  const terms: string[] = [];
-  /** Per term: how many units hold it. */
-  const counts: number[] = [];
+  // Terms are numbered in the thread's table; the weights are summed per number, not looked up by string per token.
+  const table = vocabularyFor();
+  const { ids: termIds, terms, counts, weightOf, unitOf } = table;
+  const firstSerial = unitSerial;
+  unitSerial += n;
   /** Every posting made, in unit order: (term, unit, weighted tf × 1000) triples, grouped by term at the end. */
   let made = scratch.made;
   let madeLength = 0;
-  /** Per term: its weight in the unit being indexed, and that unit's index (the weight is stale for any other). */
-  const weightOf: number[] = [];
-  const unitOf: number[] = [];
   const idOf = (t: string) => {
     let id = termIds.get(t);
     if (id === undefined) {
@@ -501,13 +537,14 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   /** Term ids in the order their first posting was made: the order of the postings' keys. */
   const order: number[] = [];
   units.forEach((u, i) => {
+    const serial = firstSerial + i;
     /** The unit's terms in the order met. */
     const met: number[] = [];
     let len = 0;
     const addLine = (line: string, weight: number) => {
       for (const id of idsOf(line)) {
-        if (unitOf[id] !== i) {
-          unitOf[id] = i;
+        if (unitOf[id] !== serial) {
+          unitOf[id] = serial;
           weightOf[id] = 0;
           met.push(id);
         }
@@ -531,8 +568,8 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
     add(u.date ? dateWords(u.date) : null, f.date);
     const mark = (term: string) => {
       const id = idOf(term);
-      if (unitOf[id] === i) return;
-      unitOf[id] = i;
+      if (unitOf[id] === serial) return;
+      unitOf[id] = serial;
       weightOf[id] = 1;
       met.push(id);
     };
@@ -577,7 +614,7 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   // Every column in one buffer: one allocation per file (each costs more than its size suggests), and one buffer for a thread to hand over.
   const pairs = madeLength / 3;
   const textBytes = textAt[n]!;
-  const size = 8 * n + 8 * pairs + 4 * (3 * n + (n + 1) + (keys.length + 1)) + textBytes;
+  const size = 8 * n + 8 * pairs + 4 * (3 * n + (n + 1) + (keys.length + 1) + keys.length) + textBytes;
   const take = viewsOver(new ArrayBuffer(size));
   // Float64 first, then the 4-byte columns, then bytes: every view aligned.
   const outLens = take((b, o, k) => new Float64Array(b, o, k), n, 8 * n);
@@ -587,6 +624,7 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   const outDateOf = take((b, o, k) => new Uint32Array(b, o, k), n, 4 * n);
   const outTextAt = take((b, o, k) => new Uint32Array(b, o, k), n + 1, 4 * (n + 1));
   const at = take((b, o, k) => new Uint32Array(b, o, k), keys.length + 1, 4 * (keys.length + 1));
+  const fileTerms = take((b, o, k) => new Uint32Array(b, o, k), keys.length, 4 * keys.length);
   const texts = take((b, o, k) => new Uint8Array(b, o, k), textBytes, textBytes);
   outLens.set(lens.subarray(0, n));
   outLines.set(lines.subarray(0, n));
@@ -594,17 +632,20 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
   outDateOf.set(dateOf.subarray(0, n));
   outTextAt.set(textAt.subarray(0, n + 1));
   texts.set(scratch.texts.subarray(0, textBytes));
-  /** Per term id: where its next pair goes. */
-  const next = new Uint32Array(terms.length);
+  // Per term: where its next pair goes, in the table's column of counts (back to 0 for the next file once done).
+  const next = counts;
   keys.forEach((id, k) => {
-    next[id] = at[k]!;
+    fileTerms[k] = id;
     at[k + 1] = at[k]! + counts[id]!;
+    next[id] = at[k]!;
   });
   for (let m = 0; m < madeLength; m += 3) {
     const p = next[made[m]!]!++ * 2;
     postings[p] = made[m + 1]!;
     postings[p + 1] = made[m + 2]!;
   }
+  for (const id of keys) next[id] = 0;
+  table.busy = false;
   return {
     lines: outLines,
     lens: outLens,
@@ -614,7 +655,8 @@ export function indexFile(units: readonly MemoryUnit[]): FileIndex {
     dateOf: outDateOf,
     texts,
     textAt: outTextAt,
-    terms: keys.map((id) => terms[id]!),
+    terms: fileTerms,
+    table,
     postings,
     at,
   };
