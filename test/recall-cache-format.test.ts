@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CACHE_VERSION, decodeCache, encodeCache, cacheLayout, type CachePart, type DecodedCache } from "../src/core/search/cache-format.js";
+import { CACHE_VERSION, decodeCache, encodeCache, cacheLayout, writeCache, type CachePart, type DecodedCache } from "../src/core/search/cache-format.js";
 import { buildIndex, indexFile, searchCandidates, unitsFromDailyLog, type IndexSegment, type MemoryUnit } from "../src/core/search/search.js";
 
 /** Daily logs in brain's format: a `# date` heading, `- HH:MM [kind] text #tag` entries, speakers as `Name:`. */
@@ -164,6 +164,34 @@ describe("recall's cache format", () => {
       return { ...p, segment: { ...seg, table, terms: Uint32Array.from(seg.terms, (id) => table.terms.indexOf(seg.table.terms[id]!)) } };
     });
     expect(Buffer.from(encodeCache(own)).equals(Buffer.from(encodeCache(shared)))).toBe(true);
+  });
+
+  it("hands the same bytes on in chunks of any size as it makes in one buffer, fresh or merged with an older cache", () => {
+    // Terms of one to four bytes a character (emoji among them), and a file changed against an older cache.
+    const logs = { ...LOGS, "memory/2026-11-21.md": "# 2026-11-21\n\n- 09:00 [note] Deploy went fine 🚀🎉, naïve café 数据库 again\n" };
+    const parts = fresh(logs);
+    const whole = encodeCache(parts);
+    const older = decodeCache(encodeCache(fresh(LOGS)))!;
+    const changed = fresh({ "memory/2026-11-19.md": LOGS["memory/2026-11-19.md"]!.replace("Postgres 15", "Postgres 16") })[0]!;
+    const merging: CachePart[] = [{ file: older.files[0]!, from: older, index: 0 }, changed, { file: older.files[2]!, from: older, index: 2 }];
+    for (const [name, input] of [["fresh", parts], ["merged", merging]] as const) {
+      const expected = encodeCache(input);
+      for (const chunkBytes of [8, 24, 1000, 1 << 20]) {
+        const pieces: Uint8Array[] = [];
+        const sizes = new Set<number>();
+        writeCache(input, (bytes, size) => {
+          pieces.push(bytes.slice());
+          sizes.add(size);
+        }, chunkBytes);
+        expect(Buffer.concat(pieces).equals(Buffer.from(expected)), `${name}, chunks of ${chunkBytes}`).toBe(true);
+        expect([...sizes]).toEqual([expected.length]);
+        expect(pieces.slice(1).every((p) => p.length <= Math.max(8, chunkBytes))).toBe(true);
+      }
+    }
+    const cache = decodeCache(whole)!;
+    const found = (term: string) => Array.from(cache.columns.postings(term) ?? []).filter((_v, i) => i % 2 === 0);
+    // As the index spells them (CJK as pairs of characters, accents folded), each found in the new file's one unit, the last.
+    for (const term of ["🚀", "数据", "cafe", "naiv"]) expect(found(term), term).toContain(11);
   });
 
   it("keeps a file's index in one buffer, whatever the size of its texts, and reads every text back", () => {

@@ -70,6 +70,13 @@ export function readTextIfExists(path: string, display = path, options: { strict
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
+ * What a file is written with: its text or bytes, or a function that hands
+ * them on piece by piece (`write` writes each piece before it returns), for
+ * a file too large to be made whole in memory first.
+ */
+export type FileContent = string | Uint8Array | ((write: (bytes: Uint8Array) => void) => void);
+
+/**
  * Writes `content` to `path` atomically: a temp file in `.brain/tmp` (on the
  * same file system, but never beside the target, so a killed writer leaves no
  * stray file in the workspace), fsync, rename over the target, fsync the
@@ -82,7 +89,7 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * caller fsyncs them with {@link syncFolders} before it reports the write
  * done (a write transaction does so while its git commit runs).
  */
-export function writeFileAtomic(root: string, path: string, content: string | Uint8Array, folders?: Set<string>): void {
+export function writeFileAtomic(root: string, path: string, content: FileContent, folders?: Set<string>): void {
   const display = relative(root, path) || path;
   const mode = fileMode(path);
   if (!(mode & 0o200)) {
@@ -147,13 +154,14 @@ function fileMode(path: string): number {
  * torn one. A refusal of the file system is a FileSystemError naming
  * `display`, and leaves no temp file.
  */
-function replaceWith(tmp: string, path: string, content: string | Uint8Array, mode: number, display: string, folders?: Set<string>): void {
+function replaceWith(tmp: string, path: string, content: FileContent, mode: number, display: string, folders?: Set<string>): void {
   try {
     const fd = openSync(tmp, "w", mode);
     try {
       // The mode the file had, whatever the umask; writeFileSync on a descriptor loops until every byte is written.
       fchmodSync(fd, mode);
-      writeFileSync(fd, content);
+      if (typeof content === "function") content((bytes) => writeFileSync(fd, bytes));
+      else writeFileSync(fd, content);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { join, sep } from "node:path";
-import { cacheLayout, decodeCache, encodeCache, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
+import { cacheLayout, decodeCache, encodeCache, writeCache, type CachePart, type DecodedCache } from "../core/search/cache-format.js";
 import {
   buildIndex,
   createIndex,
@@ -381,10 +381,27 @@ async function refreshCache(
     for (const p of parts) if ("from" in p) p.from = all;
     old = all;
   }
+  const path = join(root, RECALL_INDEX_PATH);
+  if (save && !whole) {
+    // Written piece by piece, then read as any later recall reads it (the postings of a query's terms alone):
+    // the whole cache, tens of megabytes at scale, is never made in memory, whose fresh pages cost as much as the work.
+    let written = false;
+    try {
+      writeFileAtomic(root, path, (write) => writeCache(parts, write));
+      written = true;
+    } catch {
+      // A read-only workspace still gets answers (below); the next call just parses again.
+    }
+    const cache = written ? readCache(root) : null;
+    // Another process may have put its own cache in place meanwhile: it is used only when it holds these files as they are.
+    if (cache && cache.files.length === parts.length && cache.files.every((f, i) => f.path === parts[i]!.file.path && f.stamp === parts[i]!.file.stamp)) {
+      return { cache, warnings };
+    }
+    if (written) return { cache: decodeCache(encodeCache(parts))!, warnings };
+  }
   const bytes = encodeCache(parts);
   const cache = decodeCache(bytes)!;
-  if (save) {
-    const path = join(root, RECALL_INDEX_PATH);
+  if (save && whole) {
     try {
       writeFileAtomic(root, path, bytes);
       const stamp = fileStamp(path)?.signature;

@@ -100,6 +100,21 @@ function hashBytes(bytes: Uint8Array, from = 0, to = bytes.length): number {
 
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
 
+/** Bytes of `s` in UTF-8 as TextEncoder writes it (a lone surrogate as U+FFFD, three bytes). */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2;
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
 /** Where a cache's parts are, from its header line. */
 export interface CacheLayout {
   /** Byte offset of the postings: everything before it is what every query reads. */
@@ -257,11 +272,36 @@ export function decodeCache(bytes: Uint8Array, readPostings?: (from: number, to:
 export type CachePart = { file: CachedFile; from: DecodedCache; index: number } | { file: CachedFile; segment: FileIndex | null };
 
 /**
- * Writes a cache of `parts`, in that order. Unchanged files' units and
- * postings are copied from the cache they were read from (renumbered), so a
- * change of one file costs a pass over the postings, not a parse of every file.
+ * Where a cache's bytes go, in order: `bytes` must be written or copied before
+ * the call returns (the writer reuses them), and `size` is the whole cache's.
  */
+export type CacheSink = (bytes: Uint8Array, size: number) => void;
+
+/** A cache of `parts` in one buffer (see {@link writeCache}). */
 export function encodeCache(parts: readonly CachePart[]): Uint8Array {
+  let result: Uint8Array | null = null;
+  let at = 0;
+  writeCache(parts, (bytes, size) => {
+    result ??= new Uint8Array(size);
+    result.set(bytes, at);
+    at += bytes.length;
+  });
+  return result!;
+}
+
+/** Bytes of the pieces {@link writeCache} hands on at a time: large pieces are not made or copied whole. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Writes a cache of `parts`, in that order, into `sink` piece by piece: the
+ * header and the sections every query reads, then the postings and the units'
+ * texts in chunks, so a cold recall that writes the cache to a file never
+ * holds the whole of it (tens of megabytes) in memory. Unchanged files' units
+ * and postings are copied from the cache they were read from (renumbered), so
+ * a change of one file costs a pass over the postings, not a parse of every file.
+ * `chunkBytes`: the most bytes handed on at once after the first piece.
+ */
+export function writeCache(parts: readonly CachePart[], sink: CacheSink, chunkBytes = CHUNK_BYTES): void {
   const files: CachedFile[] = [];
   let units = 0;
   for (const p of parts) {
@@ -275,16 +315,16 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   const lens = new Float64Array(units);
   /**
    * Where each unit's text starts among the units' texts (UTF-8, one after
-   * another); the bytes themselves are copied straight into the cache at
-   * the end, from each file's index or the older cache (`textCopies`).
+   * another); the bytes themselves are handed on at the end, in order, from
+   * each file's index or the older cache (`textCopies`).
    */
   const unitTextAt = new Uint32Array(units + 1);
-  const textCopies: Array<{ bytes: Uint8Array; to: number }> = [];
+  const textCopies: Uint8Array[] = [];
   /** Places the texts of `count` units of `bytes` (unit `first + i`'s at `at[first + i]`) as units `base` on. */
   const addTexts = (base: number, bytes: Uint8Array, at: Uint32Array, first: number, count: number) => {
     const to = unitTextAt[base]!;
     const start = at[first]!;
-    textCopies.push({ bytes: bytes.subarray(start, at[first + count]!), to });
+    textCopies.push(bytes.subarray(start, at[first + count]!));
     for (let i = 1; i <= count; i++) unitTextAt[base + i] = to + at[first + i]! - start;
   };
   const kinds = new Map<string, number>();
@@ -300,11 +340,12 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   /** Whether the kept files are in the older cache's order, so renumbered postings stay ascending. */
   let inOrder = true;
   let lastFrom = -1;
-  // New files' terms, numbered here in the order first met; their postings, per term in one typed array: counted
-  // first, then written in place, units ascending. A file's terms come as numbers in its thread's table (indexFile),
-  // so each table's numbers are looked up by string once, not once per file.
+  // New files' terms, numbered here in the order first met, with how many postings each has and how many files
+  // hold it. A file's terms come as numbers in its thread's table (indexFile), so each table's numbers are looked
+  // up by string once, not once per file.
   const freshTerms: string[] = [];
   const freshCount: number[] = [];
+  const holderCount: number[] = [];
   const numberOf = new Map<string, number>();
   /** Per term table of the new files: each of its terms' number here (-1: not met yet). */
   const numbering = new Map<TermTable, Int32Array>();
@@ -323,34 +364,18 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
           g = freshTerms.push(term) - 1;
           numberOf.set(term, g);
           freshCount.push(0);
+          holderCount.push(0);
         }
         nums[id] = g;
       }
       freshCount[g]! += at[k + 1]! - at[k]!;
+      holderCount[g]!++;
     }
   }
-  /** Where each new term's postings start, one more than there are new terms. */
-  const freshStart = new Uint32Array(freshTerms.length + 1);
-  for (let g = 0; g < freshTerms.length; g++) freshStart[g + 1] = freshStart[g]! + freshCount[g]!;
-  const freshPairs = freshStart[freshTerms.length]!;
-  /** New files' indexes and their first unit's number here. */
-  const news: Array<[FileIndex, number]> = [];
-  /** Writes the new files' postings into `list`, each term's at its place, renumbered. */
-  const fillFresh = (list: Int32Array) => {
-    const next = freshStart.slice(0, freshTerms.length);
-    for (const [{ terms, table, postings, at: from }, base] of news) {
-      const nums = numbering.get(table)!;
-      for (let k = 0; k < terms.length; k++) {
-        const g = nums[terms[k]!]!;
-        let at = next[g]! * 2;
-        for (let i = from[k]! * 2, end = from[k + 1]! * 2; i < end; i += 2) {
-          list[at++] = base + postings[i]!;
-          list[at++] = postings[i + 1]!;
-        }
-        next[g] = at / 2;
-      }
-    }
-  };
+  const freshPairs = freshCount.reduce((a, n) => a + n, 0);
+  /** New files' indexes and their first unit's number here, in file order. */
+  const news: FileIndex[] = [];
+  const newsBase: number[] = [];
   let base = 0;
   for (const p of parts) {
     if ("segment" in p) {
@@ -366,7 +391,8 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
           dateOf[base + i] = dateIds[seg.dateOf[i]!]!;
         }
         addTexts(base, seg.texts, seg.textAt, 0, n);
-        news.push([seg, base]);
+        news.push(seg);
+        newsBase.push(base);
         base += n;
       }
       continue;
@@ -392,6 +418,40 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
     addTexts(base, old.unitTexts, old.unitTextAt, from, n);
     base += n;
   }
+
+  // Per new term, the new files that hold it, in file order: (the file's place in `news`, the term's place in it).
+  const holdersAt = new Uint32Array(freshTerms.length + 1);
+  for (let g = 0; g < freshTerms.length; g++) holdersAt[g + 1] = holdersAt[g]! + holderCount[g]!;
+  const holders = new Int32Array(holdersAt[freshTerms.length]! * 2);
+  {
+    const next = holdersAt.slice(0, freshTerms.length);
+    news.forEach((seg, f) => {
+      const nums = numbering.get(seg.table)!;
+      for (let k = 0; k < seg.terms.length; k++) {
+        const h = next[nums[seg.terms[k]!]!]!++ * 2;
+        holders[h] = f;
+        holders[h + 1] = k;
+      }
+    });
+  }
+  /** New term `g`'s postings, renumbered, units ascending, in a list kept from call to call (valid until the next). */
+  let gathered = new Int32Array(1024);
+  const freshList = (g: number): Int32Array => {
+    const n = freshCount[g]! * 2;
+    if (gathered.length < n) gathered = new Int32Array(Math.max(n, gathered.length * 2));
+    let o = 0;
+    for (let h = holdersAt[g]! * 2, end = holdersAt[g + 1]! * 2; h < end; h += 2) {
+      const f = holders[h]!;
+      const k = holders[h + 1]!;
+      const { postings, at } = news[f]!;
+      const base = newsBase[f]!;
+      for (let i = at[k]! * 2, to = at[k + 1]! * 2; i < to; i += 2) {
+        gathered[o++] = base + postings[i]!;
+        gathered[o++] = postings[i + 1]!;
+      }
+    }
+    return gathered.subarray(0, n);
+  };
 
   // Terms: the older cache's in its order, then the new ones; each with its postings merged, units ascending.
   const termBytes: Uint8Array[] = [];
@@ -448,11 +508,9 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   /** With an older cache, the postings merged here; without, the new files' go straight into the cache. */
   let merged: Int32Array | null = null;
   if (old) {
-    const freshList = new Int32Array(freshPairs * 2);
-    fillFresh(freshList);
     const listOf = (term: string): Int32Array | undefined => {
       const g = numberOf.get(term);
-      return g === undefined ? undefined : freshList.subarray(freshStart[g]! * 2, freshStart[g + 1]! * 2);
+      return g === undefined ? undefined : freshList(g);
     };
     for (let t = 0; t < old.terms; t++) {
       const bytes = old.text.subarray(old.termAt[t]!, old.termAt[t + 1]!);
@@ -465,28 +523,33 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
   } else {
     // Nothing to merge: the new postings are the postings, grouped by term as counted.
     used = freshPairs * 2;
-    freshTerms.forEach((term, g) => {
-      termBytes.push(encoder.encode(term));
-      postAt.push(freshStart[g + 1]!);
-    });
+    let pairs = 0;
+    for (let g = 0; g < freshTerms.length; g++) postAt.push((pairs += freshCount[g]!));
   }
 
-  const terms = termBytes.length;
+  const terms = merged ? termBytes.length : freshTerms.length;
+  const termAt = new Uint32Array(terms + 1);
+  let text: Uint8Array;
+  if (merged) {
+    termBytes.forEach((bytes, t) => (termAt[t + 1] = termAt[t]! + bytes.length));
+    text = new Uint8Array(termAt[terms]! + pad8(termAt[terms]!));
+    termBytes.forEach((bytes, t) => text.set(bytes, termAt[t]!));
+  } else {
+    // The new terms encoded at once (a typed array per term costs more than its bytes), each found by its UTF-8 length.
+    const joined = encoder.encode(freshTerms.join(""));
+    freshTerms.forEach((term, t) => (termAt[t + 1] = termAt[t]! + utf8Length(term)));
+    text = new Uint8Array(joined.length + pad8(joined.length));
+    text.set(joined);
+  }
+  const textSize = termAt[terms]!;
   let slots = 8;
   while (slots < terms * 2) slots *= 2;
   const table = new Int32Array(slots).fill(-1);
-  const termAt = new Uint32Array(terms + 1);
-  let textSize = 0;
-  termBytes.forEach((bytes, t) => {
-    termAt[t] = textSize;
-    textSize += bytes.length;
-    let slot = hashBytes(bytes) & (slots - 1);
+  for (let t = 0; t < terms; t++) {
+    let slot = hashBytes(text, termAt[t]!, termAt[t + 1]!) & (slots - 1);
     while (table[slot]! >= 0) slot = (slot + 1) & (slots - 1);
     table[slot] = t;
-  });
-  termAt[terms] = textSize;
-  const text = new Uint8Array(textSize + pad8(textSize));
-  termBytes.forEach((bytes, t) => text.set(bytes, termAt[t]!));
+  }
 
   let total = 0;
   for (let u = 0; u < units; u++) total += lens[u]!;
@@ -507,24 +570,52 @@ export function encodeCache(parts: readonly CachePart[]): Uint8Array {
     bytesOf(Uint32Array.from(postAt)),
     text,
   ];
-  // The postings and the units' texts, most of the bytes, are written in place: never made elsewhere to be copied here.
+  // What every query reads comes first, in one piece; the postings and the units' texts, most of the bytes, follow in chunks.
   const postingsAt = sections.reduce((a, s) => a + s.length, headSize);
-  const result = new Uint8Array(postingsAt + used * 4 + texts);
-  result.set(head);
-  result.fill(0x20, head.length, headSize);
+  const size = postingsAt + used * 4 + texts;
+  const first = new Uint8Array(postingsAt);
+  first.set(head);
+  first.fill(0x20, head.length, headSize);
   // The header line ends in spaces then its line break, so the binary part starts aligned.
-  result[headSize - 1] = 0x0a;
+  first[headSize - 1] = 0x0a;
   let at = headSize;
   for (const s of sections) {
-    result.set(s, at);
+    first.set(s, at);
     at += s.length;
   }
-  const postings = new Int32Array(result.buffer, postingsAt, used);
-  if (merged) postings.set(merged);
-  else fillFresh(postings);
-  const textsAt = postingsAt + used * 4;
-  for (const { bytes, to } of textCopies) result.set(bytes, textsAt + to);
-  return result;
+  sink(first, size);
+  const chunk = new Uint8Array(Math.max(8, chunkBytes - (chunkBytes % 8)));
+  const chunkInts = new Int32Array(chunk.buffer);
+  let filled = 0;
+  const flush = () => {
+    if (filled) sink(chunk.subarray(0, filled), size);
+    filled = 0;
+  };
+  /** Hands on `bytes` through the chunk (the postings keep the chunk's 4-byte alignment: they start it). */
+  const put = (bytes: Uint8Array) => {
+    for (let from = 0; from < bytes.length; ) {
+      if (filled === chunk.length) flush();
+      const n = Math.min(bytes.length - from, chunk.length - filled);
+      chunk.set(bytes.subarray(from, from + n), filled);
+      filled += n;
+      from += n;
+    }
+  };
+  if (merged) put(bytesOf(merged));
+  else {
+    for (let g = 0; g < freshTerms.length; g++) {
+      const list = freshList(g);
+      for (let from = 0; from < list.length; ) {
+        if (filled === chunk.length) flush();
+        const n = Math.min(list.length - from, (chunk.length - filled) / 4);
+        chunkInts.set(list.subarray(from, from + n), filled / 4);
+        filled += n * 4;
+        from += n;
+      }
+    }
+  }
+  for (const bytes of textCopies) put(bytes);
+  flush();
 }
 
 function bytesOf(view: ArrayBufferView): Uint8Array {
