@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CACHE_VERSION, decodeCache, encodeCache, cacheLayout, writeCache, type CachePart, type DecodedCache } from "../src/core/search/cache-format.js";
-import { buildIndex, indexFile, searchCandidates, unitsFromDailyLog, type IndexSegment, type MemoryUnit } from "../src/core/search/search.js";
+import { buildIndex, indexFile, releaseIndexing, searchCandidates, unitsFromDailyLog, type IndexSegment, type MemoryUnit } from "../src/core/search/search.js";
 
 /** Daily logs in brain's format: a `# date` heading, `- HH:MM [kind] text #tag` entries, speakers as `Name:`. */
 const LOGS: Record<string, string> = {
@@ -150,6 +150,12 @@ describe("recall's cache format", () => {
     const after = indexFile(units);
     expect(after.table).toBe(before.table);
     expect(postingsOf(after)).toEqual(postingsOf(before));
+    // Once indexing lets go of its table (a long-running process after writing its cache), the next file starts a new one.
+    releaseIndexing();
+    const anew = indexFile(units);
+    expect(anew.table).not.toBe(before.table);
+    expect(anew.table.terms.length).toBe(anew.terms.length);
+    expect(postingsOf(anew)).toEqual(postingsOf(before));
     expect(postingsOf(before)).toEqual(Object.fromEntries(Object.entries(segmentOf(path, LOGS[path]!)!.postings).map(([t, list]) => [t, list.map((v, j) => (j % 2 ? Math.round(v * 1000) : v))])));
   });
 

@@ -6,6 +6,7 @@ import {
   createIndex,
   queryKeys,
   rankByProximity,
+  releaseIndexing,
   searchCandidates,
   searchIndex,
   type IndexSegment,
@@ -367,6 +368,8 @@ async function refreshCache(
     jobs.push(text === undefined ? { file: f } : { file: f, text });
   }
   const indexed = await indexFiles(root, jobs, () => now() - RACY_MS);
+  // A long-running process (brain mcp) indexes again only what changes: what indexing kept is let go.
+  releaseIndexing();
   indexed.forEach((done, j) => (parts[slots[j]!] = done));
   const warnings = parts.flatMap((p) => (p.file.error ? [p.file.error] : []));
   // The same files in another order need the units in that order.

@@ -424,8 +424,8 @@ interface Vocabulary extends TermTable {
   busy: boolean;
 }
 
-/** Most terms a thread's table grows to before indexing starts a new one (a long-running process meets new words for ever). */
-const TERM_TABLE_MAX = 1 << 20;
+/** Most terms a thread's table grows to before indexing starts a new one (about 25 MB; the three-year scale workspace has 21,000). */
+const TERM_TABLE_MAX = 1 << 18;
 let vocabulary: Vocabulary | undefined;
 /** Serial number of the next unit indexed in this thread: a unit's weights are told from another file's by it. */
 let unitSerial = 0;
@@ -448,6 +448,17 @@ interface Scratch {
   made: Int32Array;
 }
 let kept: Scratch | undefined;
+
+/**
+ * Lets go of what indexing keeps from one file to the next (the term table
+ * and the working arrays): a long-running process that has written its cache
+ * does not hold them until it indexes again. Files indexed before keep their
+ * table; the next file starts a new one.
+ */
+export function releaseIndexing(): void {
+  vocabulary = undefined;
+  kept = undefined;
+}
 
 /** The working arrays, with room for `n` units. */
 function scratchFor(n: number): Scratch {
