@@ -210,9 +210,11 @@ let shell: GitShell | null = null;
 export function startGitThroughShell(): void {
   if (shell || process.platform === "win32" || !existsSync("/bin/sh")) return;
   shell = new GitShell();
-  const current = shell;
-  process.once("exit", () => current.stop());
+  if (!stopsAtExit) process.once("exit", () => shell?.stop());
+  stopsAtExit = true;
 }
+
+let stopsAtExit = false;
 
 /** Starts git from this process again, as a short command does (see {@link startGitThroughShell}). */
 export function stopGitThroughShell(): void {
