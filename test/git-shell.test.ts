@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitError } from "../src/core/errors.js";
+import { shellWord } from "../src/core/text/shell-word.js";
 import { runGit, startGitThroughShell, stopGitThroughShell } from "../src/store/git/run.js";
 import { git, tmpWorkspace, until } from "./helpers.js";
 
@@ -142,5 +143,18 @@ describe("git started through a waiting shell (brain mcp)", () => {
     });
     expect(code).toBe(0);
     expect(out).toBe("main\n");
+  });
+});
+
+describe("a word for the shell (shellWord)", () => {
+  it("leaves a word the shell reads as it is alone, and quotes any other so that sh reads it back unchanged", () => {
+    expect(shellWord("--only")).toBe("--only");
+    expect(shellWord("user.name=brain")).toBe("user.name=brain");
+    expect(shellWord("/home/dev/bin/brain.js")).toBe("/home/dev/bin/brain.js");
+    for (const word of ["", "~", "~/notes", "it's", "a b", "$HOME", "`id`", "x\ny", "*", "a;b|c&d", "'", "''"]) {
+      const quoted = shellWord(word);
+      expect(quoted).not.toBe(word);
+      expect(execFileSync("/bin/sh", ["-c", `printf %s ${quoted}`], { encoding: "utf8" })).toBe(word);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { isBrainError, UsageError } from "../core/errors.js";
 import { writeFileAtomic } from "./fs.js";
 import { mergeFileWithMarkers } from "./git/contents.js";
 import { getConfig, setLocalConfig } from "./git/repository.js";
+import { shellWord } from "../core/text/shell-word.js";
 import { packageRoot, workspaceTemplates } from "./package-files.js";
 
 /** The files brain merges itself, by driver kind. */
@@ -92,12 +93,9 @@ async function pauseForTests(env: NodeJS.ProcessEnv): Promise<void> {
 /** The shell command git runs for a driver: this node and this brain, so it works without brain on PATH. */
 export function mergeDriverCommand(kind: MergeDriverKind): string {
   const bin = join(packageRoot(), "bin", "brain.js");
-  return `${shellQuote(process.execPath)} ${shellQuote(bin)} merge-driver ${kind} %O %A %B %P`;
+  return `${shellWord(process.execPath)} ${shellWord(bin)} merge-driver ${kind} %O %A %B %P`;
 }
 
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The `.gitattributes` lines brain needs, from the workspace template. */
 export function mergeAttributeLines(): string[] {

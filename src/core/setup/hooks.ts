@@ -1,3 +1,4 @@
+import { shellWord } from "../text/shell-word.js";
 /**
  * What `brain setup` writes into an agent host's settings, and how it finds
  * its own entries again. Pure: the store reads and writes the files.
@@ -55,10 +56,6 @@ export const HOOK_SPECS: Readonly<Record<SetupHost, readonly HookSpec[]>> = {
 /** Every event `brain hook` is installed for, on any host. */
 export const HOOK_EVENTS: readonly string[] = [...new Set(Object.values(HOOK_SPECS).flatMap((specs) => specs.map((s) => s.event)))];
 
-/** Quotes a word for a POSIX shell when it needs it (a workspace path with spaces). */
-export function shellWord(word: string): string {
-  return /^[\w@%+=:,./~-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface CommandOptions {
   /** An absolute workspace folder the hooks should use wherever the agent works (else brain finds it from the host's cwd). */

@@ -8,6 +8,7 @@ import { factsDiffer } from "../text/match.js";
 import { findSolutionById, freeId, looksLikeSolutionId, problemIds, solutionIds } from "./ids.js";
 import { computeStatus, isUnitNumber, resolveThresholds, type StrategyThresholds } from "./lifecycle.js";
 import { getProblem, listProblems, normalizeAction, requireProblem, resolveProblem, solutionsOf, type ProblemResolution } from "./problems.js";
+import { shellWord } from "../text/shell-word.js";
 import { STRATEGIES_VERSION, type Problem, type Solution, type StrategyMeta, type StrategyRegistry } from "./registry.js";
 
 /**
@@ -209,10 +210,6 @@ function unknownIdError(registry: StrategyRegistry, key: string, id: string, giv
   );
 }
 
-/** A word as a shell command would need it quoted. */
-function shellWord(s: string): string {
-  return /^[\w.:@%+/-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
-}
 
 /** A copy of `registry` with `problem` under `key` (in place, or appended) and `_meta.updated` set. */
 function withChanges(registry: StrategyRegistry, key: string, problem: Problem, now: string): StrategyRegistry {

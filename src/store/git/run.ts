@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitError } from "../../core/errors.js";
+import { shellWord } from "../../core/text/shell-word.js";
 
 /**
  * The one place brain runs git; the other modules of this folder each do one
@@ -170,7 +171,7 @@ class GitShell {
     }
     const heard = new Promise<string | null>((resolve) => (this.waiting = resolve));
     this.busy(sh);
-    sh.stdin!.write(`(cd -- ${quote(cwd)} 2>/dev/null || exit ${NO_FOLDER}; exec git ${args.map(quote).join(" ")}) <${quote(inFile!)} >${quote(outFile!)} 2>${quote(errFile!)}; echo "$?"\n`);
+    sh.stdin!.write(`(cd -- ${shellWord(cwd)} 2>/dev/null || exit ${NO_FOLDER}; exec git ${args.map(shellWord).join(" ")}) <${shellWord(inFile!)} >${shellWord(outFile!)} 2>${shellWord(errFile!)}; echo "$?"\n`);
     const line = await heard;
     if (this.sh === sh) this.idle(sh);
     // A shell that could not start ran nothing: execFile runs it.
@@ -195,10 +196,6 @@ class GitShell {
 const NO_FOLDER = 200;
 const NOT_FOUND = 127;
 
-/** `s` as one word of the shell, in single quotes. */
-function quote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
 
 let shell: GitShell | null = null;
 
