@@ -235,3 +235,50 @@ describe("a fix is not offered for a value of another kind than it was recorded 
     expect(checkError({ cwd, text: seen }).matches[0]?.solutions.map((s) => s.action)).toEqual(["npm config set python python3"]);
   });
 });
+
+describe("a word of the message swapped for another is another error", () => {
+  it("tells peer from password authentication, and kubectl's fallback from a server that is down", async () => {
+    const cwd = await workspaceWith([
+      // oliverw/miningcore#403
+      ['psql: FATAL:  Peer authentication failed for user "miningcore"', "connect over TCP: psql -h 127.0.0.1"],
+      // opsnull/follow-me-install-kubernetes-cluster#510
+      ["The connection to the server localhost:8080 was refused - did you specify the right host or port?", "cp /etc/kubernetes/admin.conf ~/.kube/config"],
+    ]);
+    // Another user, another wrapper: the same two errors.
+    expect(topFixes(cwd, 'psql: FATAL:  Peer authentication failed for user "postgres"')).toEqual(["connect over TCP: psql -h 127.0.0.1"]);
+    expect(topFixes(cwd, "[root@k8s ~]# kubectl get pods\nThe connection to the server localhost:8080 was refused - did you specify the right host or port?")).toEqual([
+      "cp /etc/kubernetes/admin.conf ~/.kube/config",
+    ]);
+    // MIT-LCP/mimic-code#1060: the password is wrong, which no pg_hba.conf change mends.
+    expect(checkError({ cwd, text: 'psql: error: FATAL:  password authentication failed for user "postgres"' }).matches).toEqual([]);
+    // kubernetes/website#23389: kubectl has its config; the API server at that address is down.
+    expect(checkError({ cwd, text: "The connection to the server 172.16.128.128:6443 was refused - did you specify the right host or port?" }).matches).toEqual([]);
+  });
+
+  it("tells one missing library and one TypeScript error code from another", async () => {
+    const cwd = await workspaceWith([
+      // chenfei-wu/TaskMatrix#262 (its last line)
+      ["ImportError: libGL.so.1: cannot open shared object file: No such file or directory", "apt-get install -y libgl1"],
+      // ThatOpen/engine_web-ifc#8
+      ["lib/web-ifc-api.ts:5:20 - error TS2580: Cannot find name 'require'. Do you need to install type definitions for node? Try `npm i --save-dev @types/node`.", "npm i --save-dev @types/node"],
+    ]);
+    expect(topFixes(cwd, "  File \"/opt/conda/lib/python3.7/site-packages/cv2/__init__.py\", line 5, in <module>\nImportError: libGL.so.1: cannot open shared object file: No such file or directory")).toEqual([
+      "apt-get install -y libgl1",
+    ]);
+    // aws/studio-lab-examples#45: GLib is missing, not libGL.
+    expect(checkError({ cwd, text: "    from .cv2 import *\nImportError: libgthread-2.0.so.0: cannot open shared object file: No such file or directory" }).matches).toEqual([]);
+    // socketio/socket.io#4018: a test runner's globals, not Node's.
+    const ts2582 = "test/todo-management/todo.tests.ts:275:3 - error TS2582: Cannot find name 'describe'. Do you need to install type definitions for a test runner? Try `npm i --save-dev @types/jest` or `npm i --save-dev @types/mocha`.";
+    expect(checkError({ cwd, text: ts2582 }).matches).toEqual([]);
+  });
+
+  it("still reads another name where a message prints one bare as the same error", async () => {
+    // The docker-pull-access-denied family of the errors bench (first and fourth sighting).
+    const cwd = await workspaceWith([
+      ['Failed to pull image "rmeuser-auth": rpc error: code = Unknown desc = Error response from daemon: pull access denied for rmeuser-auth, repository does not exist or may require \'docker login\'', "use the image's full name"],
+    ]);
+    expect(topFixes(cwd, "Error response from daemon: pull access denied for praqma/jira, repository does not exist or may require 'docker login': denied: requested access to the resource is denied")).toEqual([
+      "use the image's full name",
+    ]);
+  });
+});

@@ -678,6 +678,8 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
     if (only && !only.has(pattern)) continue;
     const hit = hitPrepared(pattern, text);
     if (hit) {
+      // Found only after masking: not when the text says the same error with a word of it swapped for another.
+      if (hit === "signature" && swapsWord(errorSignatureOf(pattern), text)) continue;
       // Longer patterns are more specific, so they weigh a little more; a hit
       // only after masking is weaker than the pattern's own words in the text.
       const score = (hit === "signature" ? 0.7 : 0.8) + 0.2 * Math.min(1, pattern.text.length / 40);
@@ -691,7 +693,7 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
     pattern.sigWords ??= new Set(signatureWords(patternSig));
     const similarity = Math.max(jaccard(text.signatureWords, pattern.sigWords), jaccard(text.headSignatureWords, pattern.sigWords));
     // Alike in wording is not the same error when the error's own name differs (UnicodeDecodeError / UnicodeEncodeError).
-    if (similarity >= SIMILAR_SIGNATURE && namesAgree(pattern.sigWords, text)) {
+    if (similarity >= SIMILAR_SIGNATURE && namesAgree(pattern.sigWords, text) && !swapsWord(patternSig, text)) {
       const reason: MatchReason = { kind: "signature", detail: patternSig, score: 0.85 * similarity };
       if (!bestSimilar || reason.score > bestSimilar.score) bestSimilar = reason;
     }
@@ -803,6 +805,108 @@ function endingIn(patternSig: string, textSig: string): number {
     if (at >= 0) return at + ending.length;
   }
   return -1;
+}
+
+/** Words that say how bad a failure is, which versions of one program swap (`npm ERR!` / `npm error`): no word of the error. */
+const SEVERITY_WORDS = new Set(["error", "err", "fatal", "warning", "warn", "e", "critical", "crit", "failure", "failed", "fail"]);
+/** Most tokens on either side of a swap: more is a text that goes elsewhere, not one word put for another. */
+const SWAP_TOKENS_MAX = 3;
+/** Share of a recorded error's tokens the text must say in order, around the swap, to be read as the same message. */
+const SWAP_SAME_SHARE = 0.6;
+
+/**
+ * True when one of the text's signatures says a recorded error's message token for token but for
+ * a word of it swapped for another in the middle (`peer authentication failed` / `password
+ * authentication failed`, `libgl.so.<num>: cannot open …` / `libgthread-<num>.so.<num>: cannot open …`,
+ * `server localhost:<num> was refused` / `server <num>:<num> was refused`, `error ts2580: cannot find
+ * name` / `error ts2582: …`). A message is a fixed text with values put in; the values are masked,
+ * so a word that differs where the rest agrees names another failure. A word of severity
+ * (`err` / `error`) is no word of the message; a name at a message's end is a value (see `nameSlot`).
+ */
+function swapsWord(patternSig: string, text: PreparedText): boolean {
+  return swapIn(patternSig, text.signature) || (text.headSignature !== text.signature && swapIn(patternSig, text.headSignature));
+}
+
+function swapIn(patternSig: string, textSig: string): boolean {
+  const p = sigTokens(patternSig);
+  const t = sigTokens(textSig);
+  if (p.length < 3 || !t.length) return false;
+  const pairs = commonTokens(
+    p.map((x) => x[0]),
+    t.map((x) => x[0]),
+  );
+  if (pairs.length < SWAP_SAME_SHARE * p.length) return false;
+  // Words the two say alike hold the swap between them; a value both mask is no anchor, as another value may stand beside it.
+  const anchors = pairs.filter(([i]) => !p[i]![0].startsWith("<"));
+  for (let k = 0; k + 1 < anchors.length; k++) {
+    const [i1, j1] = anchors[k]!;
+    const [i2, j2] = anchors[k + 1]!;
+    const mine = p.slice(i1 + 1, i2).map((x) => x[0]);
+    const theirs = t.slice(j1 + 1, j2).map((x) => x[0]);
+    if (!mine.length || mine.length > SWAP_TOKENS_MAX || theirs.length > SWAP_TOKENS_MAX) continue;
+    // Only what one says and the other does not: a value both print is no swap (`image <str>: rpc error` / `image <str>: error`).
+    const only = (xs: string[], ys: string[]) => {
+      const rest = [...ys];
+      return xs.filter((x) => {
+        const at = rest.indexOf(x);
+        if (at < 0) return true;
+        rest.splice(at, 1);
+        return false;
+      });
+    };
+    const a = said(only(mine, theirs));
+    if (!a.length || !only(theirs, mine).length) continue;
+    // A name in both places (`pull access denied for rmeuser-auth, …` / `… for praqma/jira, …`) is a value the message prints.
+    if (isBareName(between(patternSig, p[i1]!, p[i2]!)) && isBareName(between(textSig, t[j1]!, t[j2]!))) continue;
+    const b = new Set(said(theirs));
+    if (!a.some((w) => b.has(w))) return true;
+  }
+  return false;
+}
+
+/** The words of tokens that say something: not values, numbers or words of severity, stemmed. */
+function said(tokens: string[]): string[] {
+  return tokens.filter((x) => !x.startsWith("<") && /\p{L}/u.test(x) && !SEVERITY_WORDS.has(x)).map(stemErrorWord);
+}
+
+/** A name as messages print them bare, not an error code (`ts2580`, `e0432`, which names the error): see {@link NAME_TOKEN}. */
+function isBareName(span: string): boolean {
+  const name = span.replace(/^[\s:,;()[\]]+|[\s:,;()[\]]+$/g, "");
+  return !/^\p{L}+\d+$/u.test(name) && BARE_NAME.test(name);
+}
+
+const BARE_NAME = new RegExp(`^(?:${NAME_TOKEN.source})$`, "u");
+
+/** What a signature says between two of its tokens. */
+function between(sig: string, a: Token, b: Token): string {
+  return sig.slice(a[1] + a[0].length, b[1]);
+}
+
+/** A token of a signature and where it starts. */
+type Token = [text: string, at: number];
+
+/** The tokens of a signature: its placeholders and its runs of letters and digits. */
+function sigTokens(sig: string): Token[] {
+  return Array.from(sig.matchAll(/<[a-z]+>|[\p{L}\p{N}_]+/gu), (m) => [m[0], m.index] as Token);
+}
+
+/** The pairs of places of a longest common subsequence of two token lists, in order. */
+function commonTokens(a: string[], b: string[]): Array<[number, number]> {
+  const n = a.length;
+  const m = b.length;
+  const len = new Uint16Array((n + 1) * (m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      len[i * (m + 1) + j] = a[i] === b[j] ? len[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(len[(i + 1) * (m + 1) + j]!, len[i * (m + 1) + j + 1]!);
+    }
+  }
+  const out: Array<[number, number]> = [];
+  for (let i = 0, j = 0; i < n && j < m; ) {
+    if (a[i] === b[j]) out.push([i++, j++]);
+    else if (len[(i + 1) * (m + 1) + j]! >= len[i * (m + 1) + j + 1]!) i++;
+    else j++;
+  }
+  return out;
 }
 
 /** A pattern's signature, worked out once. */
