@@ -229,7 +229,7 @@ if (!process.env.BENCH_SKIP_CAPTURE) {
 
 if (!process.env.BENCH_SKIP_ERRORS) {
   // Needs ../shared/data/errors-dev/ beside the repository; without it the section says so instead of failing the run.
-  // The table carries a third part, bench/data/errors-fresh/ (never tuned on), with its totals only.
+  // The table carries a third part, bench/data/errors-fresh3/ (never tuned on), with its totals only.
   const { benchErrors, errorsTable } = await import("./errors.mjs");
   try {
     const r = await benchErrors();
