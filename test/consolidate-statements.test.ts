@@ -371,3 +371,33 @@ describe("settings, changes and commitments stated without a cue", () => {
     ]);
   });
 });
+
+describe("conclusions behind a label of no kind", () => {
+  // Lines of two published workspaces' logs (bench/real-logs/en-minimax.md, zh-weili.md), paraphrased there.
+  it("reads the cue after a label (`**Reminder:** always …`), and leaves a label's plain value", () => {
+    expect(
+      added([
+        "# 2026-03-03",
+        "",
+        "### Mission Control Connection Issue",
+        "- **Model:** openrouter/minimax/minimax-m2.5",
+        "**Reminder:** always confirm with the user before assuming free tier status!",
+        "",
+      ]),
+    ).toEqual([["Lessons", "always confirm with the user before assuming free tier status!"]]);
+  });
+
+  it("takes Chinese remedies that each open with a verb of one character as a fix, not a slogan", () => {
+    const entries = added([
+      "# 2026-03-03 学习日志",
+      "",
+      "### 1. 语音识别速度瓶颈",
+      "- **问题**：base 模型每次识别要 ~5 秒，用户发语音后回复慢",
+      "- **解决方案**：换更快的 tiny 模型（牺牲准确度）；优先用文字输入；考虑 GPU 加速",
+      "",
+    ]);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]![0]).toBe("Errors & Fixes");
+    expect(entries[0]![1]).toContain("换更快的 tiny 模型");
+  });
+});

@@ -150,6 +150,12 @@ function matchCueSimplified(sentence: string): { match: { kind: CandidateKind; t
     // "always"/"never" open many clauses that are not rules; after `;` only a named cue counts.
     if (m && !/^(always|never|chose)$/i.test(m.cue)) return { match: m, start: false };
   }
+  // `**Reminder:** always confirm …`, `**Action**: track API calls …`: a label of no kind before a conclusion with its own cue.
+  const labelled = /^[^:：。.!?]{1,24}[:：]\s*(\S.*)$/u.exec(s);
+  if (labelled && (labelled[0].slice(0, labelled[0].length - labelled[1]!.length).match(/[\p{L}\p{N}]+/gu)?.length ?? 0) <= 3) {
+    const m = matchStart(cleanSentence(labelled[1]!));
+    if (m) return { match: m, start: false };
+  }
   const plain = unwrapCueWords(s);
   for (const cue of MID_CUES) {
     const m = cue.re.exec(plain);
@@ -584,8 +590,11 @@ export function isSlogan(text: string): boolean {
   return parts.every((p) => p.split(/\s+/).length <= 4 && !FIX_VERB_RE.test(p) && !ZH_FIX_VERB_RE.test(p));
 }
 
-/** A Chinese action verb anywhere in a phrase (`crontab 里改用绝对路径`, `给脚本加上执行权限`): a Chinese phrase has no spaces to find its verb by. */
-const ZH_FIX_VERB_RE = /改用|改成|改为|换成|换用|加上|加入|添加|增加|删除|删掉|去掉|移除|重启|重装|设置|设为|设成|清理|清空|清除|升级|降级|回退|关闭|关掉|打开|开启|启用|禁用|安装|卸载|配置|修改|调整|调大|调小|指向|挂载|授权/;
+/**
+ * A Chinese action verb anywhere in a phrase (`crontab 里改用绝对路径`, `给脚本加上执行权限`), or a verb of one
+ * character opening it (`换更快的模型`, `用文字输入`): a Chinese phrase has no spaces to find its verb by.
+ */
+const ZH_FIX_VERB_RE = /^(?:换|改|用|加|删|装|关|开|设|切|跑|查|考虑)|改用|改成|改为|换成|换用|加上|加入|添加|增加|删除|删掉|去掉|移除|重启|重装|设置|设为|设成|清理|清空|清除|升级|降级|回退|关闭|关掉|打开|开启|启用|禁用|安装|卸载|配置|修改|调整|调大|调小|指向|挂载|授权/;
 
 /** A past incident and when it happened: `crashed during testing`, `went down again last night`, `测试时死机了`. */
 const EVENT_RE = /\b(?:crashed|froze|hung|died|went (?:down|offline)|rebooted|restarted|broke|disconnected|dropped out|got stuck|ran out of \w+)\b.*\b(?:during|while|today|yesterday|tonight|this (?:morning|afternoon|evening)|last night|again|earlier|mid-\w+)\b|(?:今天|刚才|昨晚|昨天|测试时|测试中|运行中|又)[^，。；]*(?:崩溃了?|崩了|挂了|宕机了?|死机了?|断开了?|重启了)/i;
