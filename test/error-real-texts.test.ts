@@ -282,3 +282,23 @@ describe("a word of the message swapped for another is another error", () => {
     ]);
   });
 });
+
+describe("the words an error ends on, under another outer message", () => {
+  it("finds Gradle's class-file error however the build reports it, and not a system message's end alone", async () => {
+    const cwd = await workspaceWith([
+      // eventuate-tram/eventuate-tram-examples-customers-and-orders#116
+      [
+        "FAILURE: Build failed with an exception.\n\n* What went wrong:\nExecution failed for task ':buildSrc:compileGroovy'.\n> BUG! exception in phase 'semantic analysis' in source unit 'C:\\GitHub\\eventuate-tram\\buildSrc\\src\\main\\groovy\\ServicePlugin.groovy' Unsupported class file major version 61",
+        "run Gradle on JDK 17, or upgrade the wrapper",
+      ],
+      // The ending `no such file or directory` is a system message's, said by countless errors.
+      ["ImportError: libGL.so.1: cannot open shared object file: No such file or directory", "apt-get install -y libgl1"],
+    ]);
+    // schematico/trevor#16
+    const settings =
+      "emzenrecords@Mac-Pro trevor % ./gradlew build     \n\nFAILURE: Build failed with an exception.\n\n* Where:\nSettings file '/Users/emzenrecords/trevor/settings.gradle'\n\n* What went wrong:\nCould not compile settings file '/Users/emzenrecords/trevor/settings.gradle'.\n> startup failed:\n  General error during semantic analysis: Unsupported class file major version 61";
+    expect(topFixes(cwd, settings)).toEqual(["run Gradle on JDK 17, or upgrade the wrapper"]);
+    // The gradlew near miss of the errors bench: a script with Windows line ends.
+    expect(checkError({ cwd, text: "(master)$ ./gradlew -v\nenv: bash\\r: No such file or directory" }).matches).toEqual([]);
+  });
+});

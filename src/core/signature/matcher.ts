@@ -45,7 +45,7 @@ interface PreparedText {
  * works out of a problem for it (the signature's masks, the words kept, the
  * reason's reading), changes: a kept index of another version is built again.
  */
-export const PROBLEM_INDEX_VERSION = "problem-index-1";
+export const PROBLEM_INDEX_VERSION = "problem-index-2";
 
 /** Longest content signature searched; a key line further down a paste is not searched for. */
 const CONTENT_SIGNATURE_MAX = 2_000;
@@ -124,6 +124,8 @@ interface PreparedPattern {
   failures?: Set<string>;
   /** Its signature's reason (see {@link reasonTail}) with names masked, or null when it has none; worked out when first needed. */
   tail?: string | null;
+  /** Its signature's last words (see {@link signatureEnding}), or null when it has too few; worked out when first needed. */
+  ending?: string | null;
 }
 
 function preparePattern(pattern: string): PreparedPattern {
@@ -153,7 +155,36 @@ function hitPrepared(p: PreparedPattern, text: PreparedText): PatternHit | null 
   // rmeuser-auth, repository does not exist …` inside `rpc error: code = unknown desc = …`), is the same error.
   const tail = sig ? tailOf(p, sig) : null;
   if (tail && namesMaskedOf(text).includes(tail)) return "signature";
+  // The words the error ends on, where they stand in another outer message (`> bug! exception in phase <str> …
+  // unsupported class file major version <num>` / `general error during semantic analysis: unsupported class …`).
+  const ending = sig ? endingOf(p, sig) : null;
+  if (ending && namesMaskedOf(text).includes(ending)) return "signature";
   return null;
+}
+
+/** Letter words the end of a recorded error needs to stand for it wherever it is found. */
+const ENDING_MATCH_WORDS = 5;
+
+/**
+ * The shortest end of a signature, from a word's start, that says {@link ENDING_MATCH_WORDS} words of letters,
+ * names masked and without the full stop or question mark it closes on; null when the whole says less.
+ */
+function signatureEnding(sig: string): string | null {
+  const masked = maskNames(sig).replace(/[\s.!?]+$/, "");
+  // Words of three letters or more: the end of a system message (`no such file or directory`) says too little alone.
+  const words = (s: string) => s.replace(/<[a-z]+>/g, " ").match(/[\p{L}]{3,}/gu)?.length ?? 0;
+  const starts = [0];
+  for (const m of masked.matchAll(/\s(?=\S)/g)) starts.push(m.index + 1);
+  for (let i = starts.length - 1; i >= 0; i--) {
+    const end = masked.slice(starts[i]!);
+    if (words(end) >= ENDING_MATCH_WORDS) return end;
+  }
+  return null;
+}
+
+function endingOf(p: PreparedPattern, sig: string): string | null {
+  if (p.ending === undefined) p.ending = signatureEnding(sig);
+  return p.ending;
 }
 
 /** Fewest letter words a reason needs to stand for one error wherever it is found. */
@@ -547,7 +578,8 @@ class ProblemIndex {
         const runs = signatureRuns(nameSlot(p.sig) ?? withoutProgram(p.sig) ?? p.sig);
         if (runs.length) this.bySignature.add(n, runs, runs.length);
         else this.always.push(n);
-        const tail = tailOf(p, p.sig);
+        // A reason is found where its last words are, which need fewer runs: index what both need.
+        const tail = endingOf(p, p.sig) ?? tailOf(p, p.sig);
         const tailRuns = tail ? signatureRuns(tail.replace(/<name>/g, " ")) : [];
         if (tailRuns.length) this.byTail.add(n, tailRuns, tailRuns.length);
         else if (tail) this.always.push(n);
