@@ -162,22 +162,31 @@ function hitPrepared(p: PreparedPattern, text: PreparedText): PatternHit | null 
   return null;
 }
 
-/** Letter words the end of a recorded error needs to stand for it wherever it is found. */
+/** Words (of three letters or more) the end of a recorded error needs to stand for it wherever it is found. */
 const ENDING_MATCH_WORDS = 5;
 
 /**
- * The shortest end of a signature, from a word's start, that says {@link ENDING_MATCH_WORDS} words of letters,
- * names masked and without the full stop or question mark it closes on; null when the whole says less.
+ * The shortest end of a signature, from a word's start, that says {@link ENDING_MATCH_WORDS} words of
+ * three letters or more, names masked and without the full stop or question mark it closes on; null
+ * when the whole says less.
  */
 function signatureEnding(sig: string): string | null {
-  const masked = maskNames(sig).replace(/[\s.!?]+$/, "");
   // Words of three letters or more: the end of a system message (`no such file or directory`) says too little alone.
-  const words = (s: string) => s.replace(/<[a-z]+>/g, " ").match(/[\p{L}]{3,}/gu)?.length ?? 0;
+  return shortestEnd(maskNames(sig).replace(/[\s.!?]+$/, ""), /\s(?=\S)/g, ENDING_MATCH_WORDS, 3);
+}
+
+/**
+ * The shortest end of `text` that starts at its start or right after a match of `boundary` and says
+ * `min` words of `letters` letters or more (placeholders aside); null when the whole says less.
+ */
+function shortestEnd(text: string, boundary: RegExp, min: number, letters: number): string | null {
+  const word = new RegExp(`\\p{L}{${letters},}`, "gu");
+  const words = (s: string) => s.replace(/<[a-z]+>/g, " ").match(word)?.length ?? 0;
   const starts = [0];
-  for (const m of masked.matchAll(/\s(?=\S)/g)) starts.push(m.index + 1);
+  for (const m of text.matchAll(boundary)) starts.push(m.index + m[0].length);
   for (let i = starts.length - 1; i >= 0; i--) {
-    const end = masked.slice(starts[i]!);
-    if (words(end) >= ENDING_MATCH_WORDS) return end;
+    const end = text.slice(starts[i]!);
+    if (words(end) >= min) return end;
   }
   return null;
 }
@@ -207,15 +216,7 @@ function maskNames(sig: string): string {
  * even the whole signature says less.
  */
 function reasonTail(sig: string): string | null {
-  const masked = maskNames(sig);
-  const words = (s: string) => s.replace(/<[a-z]+>/g, " ").match(/[\p{L}]{2,}/gu)?.length ?? 0;
-  const starts = [0];
-  for (const m of masked.matchAll(/: | = /g)) starts.push(m.index + m[0].length);
-  for (let i = starts.length - 1; i >= 0; i--) {
-    const tail = masked.slice(starts[i]!);
-    if (words(tail) >= TAIL_WORDS_MIN) return tail;
-  }
-  return null;
+  return shortestEnd(maskNames(sig), /: | = /g, TAIL_WORDS_MIN, 2);
 }
 
 function tailOf(p: PreparedPattern, sig: string): string | null {
@@ -877,23 +878,25 @@ function swapIn(patternSig: string, textSig: string): boolean {
     const theirs = t.slice(j1 + 1, j2).map((x) => x[0]);
     if (!mine.length || mine.length > SWAP_TOKENS_MAX || theirs.length > SWAP_TOKENS_MAX) continue;
     // Only what one says and the other does not: a value both print is no swap (`image <str>: rpc error` / `image <str>: error`).
-    const only = (xs: string[], ys: string[]) => {
-      const rest = [...ys];
-      return xs.filter((x) => {
-        const at = rest.indexOf(x);
-        if (at < 0) return true;
-        rest.splice(at, 1);
-        return false;
-      });
-    };
-    const a = said(only(mine, theirs));
-    if (!a.length || !only(theirs, mine).length) continue;
+    const a = said(unmatched(mine, theirs));
+    if (!a.length || !unmatched(theirs, mine).length) continue;
     // A name in both places (`pull access denied for rmeuser-auth, …` / `… for praqma/jira, …`) is a value the message prints.
     if (isBareName(between(patternSig, p[i1]!, p[i2]!)) && isBareName(between(textSig, t[j1]!, t[j2]!))) continue;
     const b = new Set(said(theirs));
     if (!a.some((w) => b.has(w))) return true;
   }
   return false;
+}
+
+/** The tokens of `xs` left when each token of `ys` takes away one equal to it. */
+function unmatched(xs: string[], ys: string[]): string[] {
+  const rest = [...ys];
+  return xs.filter((x) => {
+    const at = rest.indexOf(x);
+    if (at < 0) return true;
+    rest.splice(at, 1);
+    return false;
+  });
 }
 
 /** The words of tokens that say something: not values, numbers or words of severity, stemmed. */
