@@ -26,7 +26,7 @@
 // They are tuning data now, like the extra folders above, and the part
 // "fresh3 (never tuned on)" takes their place: bench/data/errors-fresh3/,
 // collected from other public threads by someone who never saw the matcher,
-// and committed with its baseline before the matcher changed. It runs the same
+// with its baseline (the matcher before that round) in its README. It runs the same
 // protocol in a workspace of its own; only its totals are ever printed, never
 // its misses (not even with --misses or --scores).
 //
@@ -253,7 +253,7 @@ export function errorsTable(r, cli) {
     "`brain check` on the error families of `../shared/data/errors-dev/` (real messages from public issue threads)" +
       (r.extraSets.length ? ` and, in the tuning part, ${r.extraSets.map((x) => `\`bench/data/${x.dir.split(/[\\/]/).pop()}/\` (${x.set.families.length} more families, ${x.set.distractors.length} near misses)`).join(" and ")}, each run in a workspace of its own` : "") +
       ": variant 0 of each family recorded with `brain error … --fix …`, every other variant checked; distractors are near misses that need another fix. Families are split by a hash of their id before any tuning (distractors follow the family they are near); only the tuning part's misses were ever printed and studied, while the held-out part's totals were printed on every run. Targets on held-out families: hit@1 ≥ 0.90, near-miss false positives ≤ 0.05, adapted fixes right ≥ 0.80." +
-      (r.parts[FRESH_PART] ? ` The never-tuned part is \`bench/data/errors-fresh3/\` (${r.freshSet.families.length} families, ${r.freshSet.distractors.length} near misses from other public threads, collected by someone who never saw the matcher and committed with its baseline before the matcher changed), run the same way in a workspace of its own; only its totals are ever printed. \`errors-fresh/\` and \`errors-fresh2/\` held that place in earlier rounds (near-miss false positives 0.44 and 0.48 at their last judging) and are tuning data now.` : ""),
+      (r.parts[FRESH_PART] ? ` The never-tuned part is \`bench/data/errors-fresh3/\` (${r.freshSet.families.length} families, ${r.freshSet.distractors.length} near misses from other public threads, collected by someone who never saw the matcher; its baseline, with the matcher before the round that added it, is in its README), run the same way in a workspace of its own; only its totals are ever printed. \`errors-fresh/\` and \`errors-fresh2/\` held that place in earlier rounds (near-miss false positives 0.44 and 0.48 at their last judging) and are tuning data now.` : ""),
     "",
     "| part | families | variants | hit@1 | hit@3 | no result | near-miss false positives | adapted fix right |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
