@@ -46,7 +46,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEFAULT_DATA = join(root, "..", "shared", "data", "errors-dev");
-/** Collected from public threads before the matcher changed again; only its totals are ever printed. */
+/** Collected from public threads by someone who never saw the matcher; only its totals are ever printed. */
 const DEFAULT_FRESH = join(root, "bench", "data", "errors-fresh3");
 const FRESH_PART = "fresh3 (never tuned on)";
 /** Near misses collected for tuning families only; they count in the tuning part. */
