@@ -96,7 +96,6 @@ export function mergeDriverCommand(kind: MergeDriverKind): string {
   return `${shellWord(process.execPath)} ${shellWord(bin)} merge-driver ${kind} %O %A %B %P`;
 }
 
-
 /** The `.gitattributes` lines brain needs, from the workspace template. */
 export function mergeAttributeLines(): string[] {
   const text = workspaceTemplates().get(".gitattributes") ?? "";

@@ -151,9 +151,9 @@ function matchCueSimplified(sentence: string): { match: { kind: CandidateKind; t
     if (m && !/^(always|never|chose)$/i.test(m.cue)) return { match: m, start: false };
   }
   // `**Reminder:** always confirm …`, `**Action**: track API calls …`: a label of no kind before a conclusion with its own cue.
-  const labelled = /^[^:：。.!?]{1,24}[:：]\s*(\S.*)$/u.exec(s);
-  if (labelled && (labelled[0].slice(0, labelled[0].length - labelled[1]!.length).match(/[\p{L}\p{N}]+/gu)?.length ?? 0) <= 3) {
-    const m = matchStart(cleanSentence(labelled[1]!));
+  const labelled = /^([^:：。.!?]{1,24})[:：]\s*(\S.*)$/u.exec(s);
+  if (labelled && (labelled[1]!.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) <= 3) {
+    const m = matchStart(cleanSentence(labelled[2]!));
     if (m) return { match: m, start: false };
   }
   const plain = unwrapCueWords(s);

@@ -1,4 +1,3 @@
-import { shellWord } from "../text/shell-word.js";
 /**
  * What `brain setup` writes into an agent host's settings, and how it finds
  * its own entries again. Pure: the store reads and writes the files.
@@ -10,6 +9,8 @@ import { shellWord } from "../text/shell-word.js";
  * knows its handlers again by that command, so `--remove` takes out exactly
  * those and leaves every handler a person wrote, in brain's groups or not.
  */
+
+import { shellWord } from "../text/shell-word.js";
 
 export type SetupHost = "claude-code" | "codex";
 export const SETUP_HOSTS: readonly SetupHost[] = ["claude-code", "codex"];
@@ -55,7 +56,6 @@ export const HOOK_SPECS: Readonly<Record<SetupHost, readonly HookSpec[]>> = {
 
 /** Every event `brain hook` is installed for, on any host. */
 export const HOOK_EVENTS: readonly string[] = [...new Set(Object.values(HOOK_SPECS).flatMap((specs) => specs.map((s) => s.event)))];
-
 
 export interface CommandOptions {
   /** An absolute workspace folder the hooks should use wherever the agent works (else brain finds it from the host's cwd). */

@@ -210,7 +210,6 @@ function unknownIdError(registry: StrategyRegistry, key: string, id: string, giv
   );
 }
 
-
 /** A copy of `registry` with `problem` under `key` (in place, or appended) and `_meta.updated` set. */
 function withChanges(registry: StrategyRegistry, key: string, problem: Problem, now: string): StrategyRegistry {
   const meta: StrategyMeta = isPlainObject(registry._meta) ? { ...registry._meta, updated: now } : { version: STRATEGIES_VERSION, updated: now };

@@ -196,8 +196,9 @@ class GitShell {
 const NO_FOLDER = 200;
 const NOT_FOUND = 127;
 
-
 let shell: GitShell | null = null;
+/** Whether the process stops the shell at its exit: one listener, however often the shell is started. */
+let stopsAtExit = false;
 
 /**
  * Starts every later git of this process through a waiting shell (see
@@ -210,8 +211,6 @@ export function startGitThroughShell(): void {
   if (!stopsAtExit) process.once("exit", () => shell?.stop());
   stopsAtExit = true;
 }
-
-let stopsAtExit = false;
 
 /** Starts git from this process again, as a short command does (see {@link startGitThroughShell}). */
 export function stopGitThroughShell(): void {
