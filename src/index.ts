@@ -9,6 +9,7 @@ export { redactSecrets, type RedactResult } from "./core/redaction/redact.js";
 export { toSlug } from "./core/text/slug.js";
 export { parseQueue, type QueueItem } from "./core/queue.js";
 export { initWorkspace, type InitOptions, type InitResult } from "./store/init.js";
+export { startInProcessCommits, stopInProcessCommits } from "./store/git/in-process-commit.js";
 export { logEntry, type LogOptions, type LogResult, type WrittenEntry } from "./store/log.js";
 export { queueAdd, queueList, queueDrain, type QueueAddOptions, type QueueAddResult, type QueueDrainResult } from "./store/queue.js";
 export { logOp, type OpOptions, type OpResult } from "./store/op.js";
