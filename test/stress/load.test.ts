@@ -32,6 +32,8 @@ describe("load", () => {
         // One process consolidates every 3 s between its other writes.
         consolidateEveryMs: i === 0 ? 3000 : 0,
         cliShare: 0.1,
+        // Half the processes commit in-process, as `brain mcp` does, beside the others' git.
+        inProcess: i % 2 === 1,
       }),
     );
     const results = await Promise.all(workers.map((w) => w.done));
@@ -56,6 +58,7 @@ describe("load", () => {
     for (const r of reported) if (r.committed) want.set(VERB_OF[r.op], (want.get(VERB_OF[r.op]) ?? 0) + 1);
     expect(Object.fromEntries(brainCommitsByVerb(dir))).toEqual(Object.fromEntries(want));
     expect(git(dir, "status", "--porcelain")).toBe("");
+    git(dir, "fsck", "--strict", "--no-progress");
 
     const doc = await runBrain(["doctor", "--json"], { cwd: dir });
     // Notes (an anti-pattern the random results made, a collapsed problem) are memory at work, not faults.

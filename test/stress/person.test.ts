@@ -32,7 +32,7 @@ describe("a person at work beside the writers", () => {
     await initWorkspace({ cwd: dir });
     const seed = Date.now() % 1_000_000;
     const workers = Array.from({ length: PROCESSES }, (_, i) =>
-      startWorker({ dir, id: String(i), durationMs: SECONDS * 1000, seed: seed + i, epoch: Date.now(), dayMs: 5000, cliShare: 0.1 }),
+      startWorker({ dir, id: String(i), durationMs: SECONDS * 1000, seed: seed + i, epoch: Date.now(), dayMs: 5000, cliShare: 0.1, inProcess: i % 2 === 1 }),
     );
     const running = Promise.all(workers.map((w) => w.done));
     let finished = false;
@@ -77,6 +77,7 @@ describe("a person at work beside the writers", () => {
     expect(git(dir, "log", "-p", "--all").includes("person-edit-")).toBe(false);
     expect(readFileSync(join(dir, "MEMORY.md"), "utf8")).toContain(`person-edit-${edits}`);
     expect(git(dir, "status", "--porcelain")).toBe(" M MEMORY.md\n");
+    git(dir, "fsck", "--strict", "--no-progress");
     expect(git(dir, "symbolic-ref", "HEAD").trim()).toBe("refs/heads/main");
     console.log(`person: ${PROCESSES} writers, ${reported.length} writes (${uncommitted.length} waited for the rebase), ${edits} edits by the person, seed ${seed}`);
   });
