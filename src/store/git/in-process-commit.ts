@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, type BigIntStats, closeSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { appendFileSync, type BigIntStats, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
@@ -360,31 +360,34 @@ function readLooseObject(gitDir: string, oid: string): { type: string; data: Buf
 }
 
 /**
- * Writes a loose object as git does: into a temporary file of its folder,
- * then linked to its name (an object already there is kept), read-only.
+ * Writes a loose object: into a temporary file of its folder, then renamed to
+ * its name, so no reader ever sees half an object under an object's name (an
+ * object already there is kept; one written meanwhile by another holds the
+ * same bytes).
  */
 function writeLooseObject(gitDir: string, oid: string, type: string, data: Buffer): void {
   const target = objectPath(gitDir, oid);
   if (existsSync(target)) return;
   const dir = join(gitDir, "objects", oid.slice(0, 2));
-  mkdirSync(dir, { recursive: true });
   const temp = join(dir, `tmp_obj_brain_${process.pid}_${oid.slice(2, 10)}`);
-  const fd = openSync(temp, "w", 0o444);
+  let fd: number;
+  try {
+    fd = openSync(temp, "w", 0o444);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    mkdirSync(dir, { recursive: true });
+    fd = openSync(temp, "w", 0o444);
+  }
   try {
     // git's own level for loose objects (core.looseCompression defaults to 1).
     writeSync(fd, deflateSync(Buffer.concat([Buffer.from(`${type} ${data.length}\0`, "latin1"), data]), { level: 1 }));
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(temp, target);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
-      rmSync(temp, { force: true });
-      throw err;
-    }
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw err;
   }
-  rmSync(temp, { force: true });
+  closeSync(fd);
+  renameSync(temp, target);
 }
 
 /**
