@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { appendFileSync, type BigIntStats, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { entryMode, isPlainEntry, knowsExtensions, parseIndex, serializeIndex, withFile } from "./index-file.js";
 import { findRepositoryRoot, maintenanceMayBeDue } from "./repository.js";
@@ -247,24 +247,23 @@ export async function commitInProcess(cwd: string, paths: string[], message: str
 
     // The branch moves as git moves it: under its lock, only from the commit this one was made on.
     refLock = join(gitDir, ...branch.split("/")) + ".lock";
+    let refFd: number;
     try {
-      mkdirSync(join(refLock, ".."), { recursive: true });
-      closeSync(openSync(refLock, "wx", 0o666));
+      refFd = inFolderMadeIfMissing(refLock, (f) => openSync(f, "wx", 0o666));
     } catch {
       refLock = null;
       return null;
     }
-    if (readRef(gitDir, branch) !== parent) return null;
-    const refFd = openSync(refLock, "w");
-    writeSync(refFd, `${commit}\n`);
-    closeSync(refFd);
+    try {
+      if (readRef(gitDir, branch) !== parent) return null;
+      writeSync(refFd, `${commit}\n`);
+    } finally {
+      closeSync(refFd);
+    }
     if (config.logAllRefUpdates) {
       const subject = text.slice(0, text.indexOf("\n"));
       const line = `${parent} ${commit} ${config.committer} ${seconds} ${zone}\t${reflogMessage(`commit: ${subject}`)}\n`;
-      for (const log of [join(gitDir, "logs", ...branch.split("/")), join(gitDir, "logs", "HEAD")]) {
-        mkdirSync(join(log, ".."), { recursive: true });
-        appendFileSync(log, line);
-      }
+      for (const log of [join(gitDir, "logs", ...branch.split("/")), join(gitDir, "logs", "HEAD")]) inFolderMadeIfMissing(log, (f) => appendFileSync(f, line));
     }
     renameSync(refLock, join(gitDir, ...branch.split("/")));
     refLock = null;
@@ -317,6 +316,17 @@ function hasAttributes(root: string, gitDir: string, paths: string[]): boolean {
 /** Attributes that change the bytes git stores of a file, set or given a value (`-text`, unset, and `!text`, unspecified, change nothing). */
 const CONVERTING_ATTRIBUTE_RE = /^(text|eol|crlf|filter|ident|working-tree-encoding)(=|$)/;
 
+/** `act(file)`, making `file`'s folder first if `act` finds it missing (most often it is there: one call). */
+function inFolderMadeIfMissing<T>(file: string, act: (file: string) => T): T {
+  try {
+    return act(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    mkdirSync(dirname(file), { recursive: true });
+    return act(file);
+  }
+}
+
 function readText(file: string): string | null {
   try {
     return readFileSync(file, "utf8");
@@ -368,16 +378,8 @@ function readLooseObject(gitDir: string, oid: string): { type: string; data: Buf
 function writeLooseObject(gitDir: string, oid: string, type: string, data: Buffer): void {
   const target = objectPath(gitDir, oid);
   if (existsSync(target)) return;
-  const dir = join(gitDir, "objects", oid.slice(0, 2));
-  const temp = join(dir, `tmp_obj_brain_${process.pid}_${oid.slice(2, 10)}`);
-  let fd: number;
-  try {
-    fd = openSync(temp, "w", 0o444);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    mkdirSync(dir, { recursive: true });
-    fd = openSync(temp, "w", 0o444);
-  }
+  const temp = join(gitDir, "objects", oid.slice(0, 2), `tmp_obj_brain_${process.pid}_${oid.slice(2, 10)}`);
+  const fd = inFolderMadeIfMissing(temp, (f) => openSync(f, "w", 0o444));
   try {
     // git's own level for loose objects (core.looseCompression defaults to 1).
     writeSync(fd, deflateSync(Buffer.concat([Buffer.from(`${type} ${data.length}\0`, "latin1"), data]), { level: 1 }));
