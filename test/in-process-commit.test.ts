@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitPaths } from "../src/store/git/commit.js";
@@ -22,11 +22,9 @@ beforeAll(() => {
   Object.assign(process.env, { GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL, GIT_COMMITTER_NAME: env.GIT_COMMITTER_NAME, GIT_COMMITTER_EMAIL: env.GIT_COMMITTER_EMAIL });
   process.env.GIT_CONFIG_GLOBAL = env.GIT_CONFIG_GLOBAL;
   process.env.GIT_CONFIG_NOSYSTEM = "1";
-  startInProcessCommits();
 });
 
 afterAll(() => {
-  stopInProcessCommits();
   for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
   Object.assign(process.env, saved);
 });
@@ -36,6 +34,7 @@ function git(dir: string, args: string[], input?: string, extra: NodeJS.ProcessE
 }
 
 const FILES = {
+  ".gitignore": ".brain/\n",
   // brain's merge drivers and a file kept as written: attributes that change nothing git stores.
   ".gitattributes": "memory/*.md merge=brain-log\n*.json -text\n",
   "MEMORY.md": "# Memory\n",
@@ -50,6 +49,8 @@ function twins(): [string, string] {
   const a = gitWorkspace(FILES);
   // A commit by git leaves the index with its cached trees, which an in-process commit must mark invalid.
   git(a, ["commit", "-q", "--allow-empty", "-m", "second"]);
+  // Where what git's configuration says is kept between processes.
+  mkdirSync(join(a, ".brain"));
   const b = tmpWorkspace();
   cpSync(a, b, { recursive: true });
   return [a, b];
@@ -153,6 +154,29 @@ describe("an in-process commit", () => {
     expect(made?.sha).toBe(git(a, ["rev-parse", "HEAD"]).trim());
     expect(git(a, ["show", "HEAD:memory/2026-11-30.md"])).toBe("two\n");
     git(a, ["fsck", "--strict", "--no-dangling"]);
+  });
+
+  it("keeps what git's configuration says in .brain for the next process, and makes no commit of its own where it has nowhere to keep it", async () => {
+    const [a] = twins();
+    writeFileSync(join(a, "MEMORY.md"), "one\n");
+    expect(await commitInProcess(a, ["MEMORY.md"], "brain: one\n")).not.toBeNull();
+    const kept = JSON.parse(readFileSync(join(a, ".brain/git-settings.json"), "utf8"));
+    expect(kept.settings).toMatchObject({ allowed: true, author: "Agent Smith <agent@example.com>", committer: "Agent Smith <agent@example.com>" });
+    const [c] = twins();
+    rmSync(join(c, ".brain"), { recursive: true });
+    writeFileSync(join(c, "MEMORY.md"), "one\n");
+    expect(await commitInProcess(c, ["MEMORY.md"], "brain: one\n")).toBeNull();
+  });
+
+  it("is not made once stopped", async () => {
+    const [a] = twins();
+    writeFileSync(join(a, "MEMORY.md"), "one\n");
+    stopInProcessCommits();
+    try {
+      expect(await commitInProcess(a, ["MEMORY.md"], "brain: one\n")).toBeNull();
+    } finally {
+      startInProcessCommits();
+    }
   });
 
   it("reads the configuration again when it changes", async () => {

@@ -72,6 +72,8 @@ export const BRAIN_FILES = {
   warnedNoGit: `${BRAIN_DIR}/warned-no-git`,
   /** Where `brain report` writes its page unless told otherwise. */
   report: `${BRAIN_DIR}/report.html`,
+  /** What git's configuration says for the commits brain makes in-process, with the stamps it was read at; deleting it only costs three git calls. */
+  gitSettings: `${BRAIN_DIR}/git-settings.json`,
   /** The recall index cache; deleting it only costs one rebuild. */
   recallIndex: `${BRAIN_DIR}/recall-index.json`,
   /** What `brain check` prepared of each problem of a large strategies.json, for the text it last read; deleting it only costs one rebuild. */

@@ -88,8 +88,8 @@ describe("writers killed with SIGKILL", () => {
           consolidateEveryMs: i === 0 ? 300 : 0,
           cliShare: 0.15,
           detached: true,
-          // Half the writers commit in-process, as `brain mcp` does: killed while writing git's files themselves.
-          inProcess: i % 2 === 1,
+          // Half the writers' library writes commit through git: killed in git, and killed writing git's files themselves.
+          gitCommits: i % 2 === 0,
         }),
       );
       // The writers are at work (one has finished a write, however loaded the machine), then the kill comes.

@@ -32,8 +32,8 @@ describe("load", () => {
         // One process consolidates every 3 s between its other writes.
         consolidateEveryMs: i === 0 ? 3000 : 0,
         cliShare: 0.1,
-        // Half the processes commit in-process, as `brain mcp` does, beside the others' git.
-        inProcess: i % 2 === 1,
+        // Half the processes' library writes commit through git, beside the others' in-process commits.
+        gitCommits: i % 2 === 0,
       }),
     );
     const results = await Promise.all(workers.map((w) => w.done));

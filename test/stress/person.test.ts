@@ -32,7 +32,7 @@ describe("a person at work beside the writers", () => {
     await initWorkspace({ cwd: dir });
     const seed = Date.now() % 1_000_000;
     const workers = Array.from({ length: PROCESSES }, (_, i) =>
-      startWorker({ dir, id: String(i), durationMs: SECONDS * 1000, seed: seed + i, epoch: Date.now(), dayMs: 5000, cliShare: 0.1, inProcess: i % 2 === 1 }),
+      startWorker({ dir, id: String(i), durationMs: SECONDS * 1000, seed: seed + i, epoch: Date.now(), dayMs: 5000, cliShare: 0.1, gitCommits: i % 2 === 0 }),
     );
     const running = Promise.all(workers.map((w) => w.done));
     let finished = false;

@@ -40,13 +40,13 @@ export interface WorkerOptions {
   cliShare?: number;
   /** Own process group, so the test can kill the worker with every git and CLI child it started. */
   detached?: boolean;
-  /** The worker's library writes commit in-process where they can, as `brain mcp` does. */
-  inProcess?: boolean;
+  /** The worker's library writes commit through git, never in-process. */
+  gitCommits?: boolean;
 }
 
 /** Starts one stress-worker process; `done` resolves with what it reported. */
 export function startWorker(o: WorkerOptions): WorkerRun {
-  const args = [WORKER, o.dir, o.id, String(o.durationMs), String(o.seed), String(o.epoch), String(o.dayMs), String(o.consolidateEveryMs ?? 0), String(o.cliShare ?? 0.1), o.inProcess ? "in-process" : ""];
+  const args = [WORKER, o.dir, o.id, String(o.durationMs), String(o.seed), String(o.epoch), String(o.dayMs), String(o.consolidateEveryMs ?? 0), String(o.cliShare ?? 0.1), o.gitCommits ? "git" : ""];
   const child = spawn(process.execPath, args, { env: bareGitEnv(), detached: o.detached ?? false });
   let out = "";
   let stderr = "";

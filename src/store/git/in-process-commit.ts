@@ -4,15 +4,19 @@ import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { entryMode, isPlainEntry, knowsExtensions, parseIndex, serializeIndex, withFile } from "./index-file.js";
+import { BRAIN_DIR, BRAIN_FILES } from "../../core/layout.js";
+import { writeFileAtomic } from "../fs.js";
 import { findRepositoryRoot, maintenanceMayBeDue } from "./repository.js";
 import { FALLBACK_IDENTITY, runGit } from "./run.js";
 
 /**
  * Commits made in this process, without a git process: the loose objects,
  * the branch and the index written as `git commit --no-verify --only -- paths`
- * writes them, byte for byte (the tests check each against git's own). A
- * process that keeps running and commits every write (`brain mcp`) pays
- * about 11 ms for a git process per commit; this costs about a millisecond.
+ * writes them, byte for byte (the tests check each against git's own). A git
+ * process per commit costs about 11 ms (more started from a short command's
+ * Node); this costs a few syscalls. What git's configuration says is read
+ * with git once and kept while no configuration file changes (see
+ * {@link settings}).
  *
  * Only the plain case is done here; everything else returns null before
  * anything is written and the caller runs git as before. The plain case:
@@ -29,14 +33,14 @@ import { FALLBACK_IDENTITY, runGit } from "./run.js";
  * to git, which waits for it.
  */
 
-let enabled = false;
+let enabled = true;
 
-/** Makes later commits of this process in-process where they can be (see the module's comment); `brain mcp` does. */
+/** Makes later commits of this process in-process where they can be (see the module's comment), as they are unless stopped. */
 export function startInProcessCommits(): void {
   enabled = true;
 }
 
-/** Commits go through git again. */
+/** Every later commit of this process goes through git. */
 export function stopInProcessCommits(): void {
   enabled = false;
 }
@@ -106,10 +110,29 @@ function stampOf(file: string): string {
   }
 }
 
-async function settings(root: string, gitDir: string): Promise<Settings | null> {
+/**
+ * What git's configuration says for `gitDir`: from this process's memory,
+ * else from the workspace's `.brain/git-settings.json` (so a short command
+ * runs no git for it), each only while every stamp is as it was; else read
+ * with three gits and kept in both. Null when it is neither known nor can be
+ * kept: three gits to save one is no gain.
+ */
+async function settings(cwd: string, root: string, gitDir: string): Promise<Settings | null> {
   const stamp = configStamp(gitDir);
   const known = settingsOf.get(gitDir);
   if (known?.stamp === stamp) return known;
+  const brainDir = join(cwd, BRAIN_DIR);
+  const file = join(cwd, BRAIN_FILES.gitSettings);
+  try {
+    const kept = JSON.parse(readFileSync(file, "utf8")) as { gitDir?: unknown; settings?: Settings };
+    if (kept.gitDir === gitDir && kept.settings?.stamp === stamp) {
+      settingsOf.set(gitDir, kept.settings);
+      return kept.settings;
+    }
+  } catch {
+    // None kept yet, or unreadable: read anew.
+  }
+  if (!existsSync(brainDir)) return null;
   const listed = await runGit(root, ["config", "--list", "-z"]);
   if (listed.code !== 0) return null;
   const config = new Map<string, string>();
@@ -135,6 +158,11 @@ async function settings(root: string, gitDir: string): Promise<Settings | null> 
     committer: await ident("COMMITTER"),
   };
   settingsOf.set(gitDir, found);
+  try {
+    writeFileAtomic(cwd, file, JSON.stringify({ gitDir, settings: found }) + "\n");
+  } catch {
+    // Not kept: read again by the next process.
+  }
   return found;
 }
 
@@ -177,7 +205,7 @@ export async function commitInProcess(cwd: string, paths: string[], message: str
   if (rels.some((p) => !p || p.startsWith("../") || p === ".." || p.split("/").some((part) => part === ".git" || part === "." || part === ""))) return null;
   if (new Set(rels).size !== rels.length) return null;
   if (hasAttributes(root, gitDir, rels)) return null;
-  const config = await settings(root, gitDir);
+  const config = await settings(cwd, root, gitDir);
   if (!config?.allowed) return null;
 
   const head = readText(join(gitDir, "HEAD"));
