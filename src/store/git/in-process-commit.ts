@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, type BigIntStats, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { appendFileSync, type BigIntStats, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
@@ -54,7 +54,7 @@ export function inProcessCommitsOn(): boolean {
  * to read it. (The configuration git reads from the environment is read
  * through git, see {@link settings}.)
  */
-const GIT_ENV_RE = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|CONFIG|AUTHOR_DATE|COMMITTER_DATE|NAMESPACE|REPLACE_REF_BASE|NO_REPLACE_OBJECTS|QUARANTINE_PATH|TEST_.*)$/;
+const GIT_ENV_RE = /^GIT_(DIR|WORK_TREE|INDEX_FILE|INDEX_VERSION|REFLOG_ACTION|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|CONFIG|AUTHOR_DATE|COMMITTER_DATE|NAMESPACE|REPLACE_REF_BASE|NO_REPLACE_OBJECTS|QUARANTINE_PATH|TEST_.*)$/;
 
 /** Configuration keys whose presence (or value) changes what a commit writes or runs. */
 function configAllows(config: Map<string, string>): boolean {
@@ -169,6 +169,15 @@ async function settings(cwd: string, root: string, gitDir: string): Promise<Sett
 /** Hooks a `git commit --no-verify` still runs. */
 const RUNNING_HOOKS = ["prepare-commit-msg", "post-commit", "reference-transaction", "post-index-change"];
 
+/** The names in a hooks folder (none when there is no folder). */
+function hooksIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 export interface InProcessCommit {
   sha: string;
   /**
@@ -199,7 +208,7 @@ export async function commitInProcess(cwd: string, paths: string[], message: str
   }
   if (!gitDirStat.isDirectory()) return null;
   if (maintenanceMayBeDue(root)) return null;
-  if (RUNNING_HOOKS.some((h) => existsSync(join(gitDir, "hooks", h)))) return null;
+  if (hooksIn(join(gitDir, "hooks")).some((h) => RUNNING_HOOKS.includes(h))) return null;
   if (existsSync(join(gitDir, "objects", "info", "alternates")) || existsSync(join(gitDir, "shallow"))) return null;
   const rels = paths.map((p) => relative(root, resolve(cwd, p)).split(sep).join("/"));
   if (rels.some((p) => !p || p.startsWith("../") || p === ".." || p.split("/").some((part) => part === ".git" || part === "." || part === ""))) return null;
@@ -399,13 +408,11 @@ function readLooseObject(gitDir: string, oid: string): { type: string; data: Buf
 
 /**
  * Writes a loose object: into a temporary file of its folder, then renamed to
- * its name, so no reader ever sees half an object under an object's name (an
- * object already there is kept; one written meanwhile by another holds the
- * same bytes).
+ * its name, so no reader ever sees half an object under an object's name.
  */
 function writeLooseObject(gitDir: string, oid: string, type: string, data: Buffer): void {
+  // An object already there holds the same bytes: renaming over it changes nothing, and costs no look first.
   const target = objectPath(gitDir, oid);
-  if (existsSync(target)) return;
   const temp = join(gitDir, "objects", oid.slice(0, 2), `tmp_obj_brain_${process.pid}_${oid.slice(2, 10)}`);
   const fd = inFolderMadeIfMissing(temp, (f) => openSync(f, "w", 0o444));
   try {
