@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { chmodSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,6 +29,19 @@ describe("git's index lock", () => {
     expect(r.commit.committed).toBe(true);
     expect(existsSync(join(dir, ".git", lock))).toBe(false);
     expect(commitSubjects(dir)[0]).toBe("brain: log [note] after a crash");
+  });
+
+  it("held open by a process that is not git (a brain committing in-process), is never taken for one a killed git left", async () => {
+    const dir = tmpWorkspace();
+    await initWorkspace({ cwd: dir });
+    const lock = join(dir, ".git", "index.lock");
+    // A shell outside the repository holds the lock open, as a brain writing the index through it does.
+    const holder = spawn("/bin/sh", ["-c", 'exec 3>"$1"; echo held; read line', "sh", lock], { cwd: tmpWorkspace(), stdio: ["pipe", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+    expect(isStaleGitLock(lock, dir)).toBe(false);
+    holder.stdin.end("\n");
+    await new Promise((resolve) => holder.once("exit", resolve));
+    expect(isStaleGitLock(lock, dir)).toBe(true);
   });
 
   it("held by a person's running git, is waited for and never removed", async () => {

@@ -48,11 +48,14 @@ function isGitOwnLock(lock: string, cwd: string): boolean {
 }
 
 /**
- * True when no git process has its working folder in this repository (read
- * from /proc on Linux); elsewhere, when the lock is older than a minute.
+ * True when no git process has its working folder in this repository and no
+ * process has the lock file open (a brain committing in-process writes the
+ * index through it: store/git/in-process-commit.ts), read from /proc on
+ * Linux; elsewhere, when the lock is older than a minute.
  */
 export function isStaleGitLock(lockPath: string, cwd: string): boolean {
   const repo = findRepositoryRoot(cwd) ?? cwd;
+  const lock = resolve(cwd, lockPath);
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
@@ -66,12 +69,32 @@ export function isStaleGitLock(lockPath: string, cwd: string): boolean {
   for (const pid of entries) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      if (!cmd.some((part, i) => i < 2 && /(^|\/)git$/.test(part))) continue;
-      const where = readlinkSync(`/proc/${pid}/cwd`);
-      if (where === repo || where.startsWith(repo + "/")) return false;
+      if (cmd.some((part, i) => i < 2 && /(^|\/)git$/.test(part))) {
+        const where = readlinkSync(`/proc/${pid}/cwd`);
+        if (where === repo || where.startsWith(repo + "/")) return false;
+      }
+      if (holdsOpen(pid, lock)) return false;
     } catch {
       // The process ended meanwhile, or is not ours to inspect.
     }
   }
   return true;
+}
+
+/** Whether process `pid` has `file` open (its descriptors, read from /proc). */
+function holdsOpen(pid: string, file: string): boolean {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  for (const fd of fds) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`) === file) return true;
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  return false;
 }
