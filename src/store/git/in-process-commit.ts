@@ -232,6 +232,7 @@ export async function commitInProcess(cwd: string, paths: string[], message: str
     return null;
   }
   let refLock: string | null = null;
+  let refFd = -1;
   let moved: string | null = null;
   let done = false;
   try {
@@ -284,24 +285,20 @@ export async function commitInProcess(cwd: string, paths: string[], message: str
 
     // The branch moves as git moves it: under its lock, only from the commit this one was made on.
     refLock = join(gitDir, ...branch.split("/")) + ".lock";
-    let refFd: number;
     try {
       refFd = inFolderMadeIfMissing(refLock, (f) => openSync(f, "wx", 0o666));
     } catch {
       refLock = null;
       return null;
     }
-    try {
-      if (readRef(gitDir, branch) !== parent) return null;
-      writeSync(refFd, `${commit}\n`);
-    } finally {
-      closeSync(refFd);
-    }
+    if (readRef(gitDir, branch) !== parent) return null;
+    writeSync(refFd, `${commit}\n`);
     if (config.logAllRefUpdates) {
       const subject = text.slice(0, text.indexOf("\n"));
       const line = `${parent} ${commit} ${config.committer} ${seconds} ${zone}\t${reflogMessage(`commit: ${subject}`)}\n`;
       for (const log of [join(gitDir, "logs", ...branch.split("/")), join(gitDir, "logs", "HEAD")]) inFolderMadeIfMissing(log, (f) => appendFileSync(f, line));
     }
+    // Each lock is renamed while still open, so it is never a lock no process holds (see isStaleGitLock in locks.ts).
     renameSync(refLock, join(gitDir, ...branch.split("/")));
     refLock = null;
     moved = commit;
@@ -309,8 +306,6 @@ export async function commitInProcess(cwd: string, paths: string[], message: str
     // The index takes the committed entries, as `git commit --only` leaves it.
     for (const f of files) index.entries[f.at] = withFile(index.entries[f.at]!, f.stat, f.mode, f.oid);
     writeSync(lockFd, serializeIndex(index, rels));
-    closeSync(lockFd);
-    lockFd = -1;
     renameSync(indexLock, indexPath);
     done = true;
     return { sha: commit, indexStale: false };
@@ -318,7 +313,8 @@ export async function commitInProcess(cwd: string, paths: string[], message: str
     return moved ? { sha: moved, indexStale: true } : null;
   } finally {
     pendingObjects.clear();
-    if (lockFd >= 0) closeSync(lockFd);
+    if (refFd >= 0) closeSync(refFd);
+    closeSync(lockFd);
     if (!done) {
       rmSync(indexLock, { force: true });
       if (refLock) rmSync(refLock, { force: true });
