@@ -105,6 +105,21 @@ describe("an in-process commit", () => {
     git(a, ["fsck", "--strict", "--no-dangling"]);
   });
 
+  it("commits from a workspace in a folder of a larger repository, a name outside ASCII included, as git does from there", async () => {
+    const a = gitWorkspace({ ".gitignore": ".brain/\n", "README.md": "a project\n", "notas/MEMORY.md": "# Memoria\n", "notas/recuerdo-ñ.md": "uno\n" });
+    mkdirSync(join(a, "notas", ".brain"));
+    const b = tmpWorkspace();
+    cpSync(a, b, { recursive: true });
+    const made = await commitBoth(join(a, "notas"), join(b, "notas"), ["recuerdo-ñ.md", "MEMORY.md"], "brain: notas\n", (dir) => {
+      writeFileSync(join(dir, "recuerdo-ñ.md"), "uno\ndos\n");
+      writeFileSync(join(dir, "MEMORY.md"), "# Memoria\n\n- algo\n");
+    });
+    expect(made.sha).toBe(git(b, ["rev-parse", "HEAD"]).trim());
+    expect(git(a, ["ls-files", "-s"])).toBe(git(b, ["ls-files", "-s"]));
+    expect(git(a, ["status", "--porcelain"])).toBe("");
+    git(a, ["fsck", "--strict", "--no-dangling"]);
+  });
+
   it("commits a file made executable with its new mode", async () => {
     const [a, b] = twins();
     const made = await commitBoth(a, b, ["playbooks/deploy.md"], "brain: playbook\n", (dir) => {
