@@ -3,7 +3,7 @@ import { appendFileSync, type BigIntStats, closeSync, existsSync, lstatSync, mkd
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
-import { entryMode, isPlainEntry, knowsExtensions, parseIndex, serializeIndex, withFile } from "./index-file.js";
+import { entryMode, foldersOn, isPlainEntry, knowsExtensions, parseIndex, serializeIndex, withFile } from "./index-file.js";
 import { BRAIN_DIR, BRAIN_FILES } from "../../core/layout.js";
 import { writeFileAtomic } from "../fs.js";
 import { findRepositoryRoot, maintenanceMayBeDue } from "./repository.js";
@@ -91,14 +91,17 @@ const settingsOf = new Map<string, Settings>();
 /** The stamps of every file git reads configuration from, and the environment it reads configuration and identity from. */
 function configStamp(gitDir: string): string {
   const env = process.env;
-  const home = homedir();
-  const xdg = env.XDG_CONFIG_HOME || join(home, ".config");
-  const files = [join(gitDir, "config"), env.GIT_CONFIG_GLOBAL ?? join(home, ".gitconfig"), join(xdg, "git", "config"), env.GIT_CONFIG_SYSTEM ?? "/etc/gitconfig"];
+  const files = [join(gitDir, "config"), env.GIT_CONFIG_GLOBAL ?? join(homedir(), ".gitconfig"), join(gitUserFolder(), "config"), env.GIT_CONFIG_SYSTEM ?? "/etc/gitconfig"];
   const named = Object.keys(env)
     .filter((k) => /^(GIT_CONFIG_.*|GIT_(AUTHOR|COMMITTER)_(NAME|EMAIL)|EMAIL|HOME|XDG_CONFIG_HOME)$/.test(k))
     .sort()
     .map((k) => `${k}=${env[k]}`);
   return [...files.map((f) => stampOf(f)), ...named].join("\0");
+}
+
+/** git's folder of a person's own files (`$XDG_CONFIG_HOME/git`, else `~/.config/git`). */
+function gitUserFolder(): string {
+  return join(process.env.XDG_CONFIG_HOME || join(homedir(), ".config"), "git");
 }
 
 function stampOf(file: string): string {
@@ -332,13 +335,7 @@ const pendingObjects = new Map<string, { type: string; data: Buffer }>();
  * commit.) git is left to apply those.
  */
 function hasAttributes(root: string, gitDir: string, paths: string[]): boolean {
-  const xdg = process.env.XDG_CONFIG_HOME || join(homedir(), ".config");
-  const dirs = new Set<string>([""]);
-  for (const p of paths) {
-    const parts = p.split("/");
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
-  }
-  const files = [join(xdg, "git", "attributes"), join(gitDir, "info", "attributes"), ...[...dirs].map((d) => join(root, ...d.split("/").filter(Boolean), ".gitattributes"))];
+  const files = [join(gitUserFolder(), "attributes"), join(gitDir, "info", "attributes"), ...[...foldersOn(paths)].map((d) => join(root, ...d.split("/").filter(Boolean), ".gitattributes"))];
   return files.some((f) => {
     const text = readText(f);
     if (text === null) return false;

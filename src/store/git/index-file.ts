@@ -135,11 +135,7 @@ export function knowsExtensions(index: IndexFile): boolean {
  */
 function invalidateTrees(ext: Buffer, changed: string[]): Buffer {
   const data = ext.subarray(8);
-  const dirs = new Set<string>([""]);
-  for (const p of changed) {
-    const parts = p.split("/");
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
-  }
+  const dirs = foldersOn(changed);
   const out: Buffer[] = [];
   let at = 0;
   const node = (prefix: string) => {
@@ -164,4 +160,14 @@ function invalidateTrees(ext: Buffer, changed: string[]): Buffer {
   head.write("TREE", 0, "latin1");
   head.writeUInt32BE(body.length, 4);
   return Buffer.concat([head, body]);
+}
+
+/** The folders on the way to `paths` (`/`-separated, from the repository's root), the root (`""`) included. */
+export function foldersOn(paths: readonly string[]): Set<string> {
+  const dirs = new Set<string>([""]);
+  for (const p of paths) {
+    const parts = p.split("/");
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+  }
+  return dirs;
 }
