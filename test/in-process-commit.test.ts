@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitPaths } from "../src/store/git/commit.js";
 import { cleanMessage, commitInProcess, startInProcessCommits, stopInProcessCommits } from "../src/store/git/in-process-commit.js";
+import { parseIndex } from "../src/store/git/index-file.js";
 import { bareGitEnv, gitWorkspace, tmpWorkspace } from "./helpers.js";
 
 /**
@@ -140,6 +141,7 @@ describe("an in-process commit", () => {
       ["the path is marked assume-unchanged", (d) => git(d, ["update-index", "--assume-unchanged", "MEMORY.md"]), ["MEMORY.md"]],
       ["the path is outside the sparse checkout", (d) => git(d, ["update-index", "--skip-worktree", "MEMORY.md"]), ["MEMORY.md"]],
       ["the objects are packed", (d) => git(d, ["gc", "-q"]), ["MEMORY.md"]],
+      ["the index is split (an extension git requires readers to know)", (d) => git(d, ["update-index", "--split-index"]), ["MEMORY.md"]],
       ["commits are signed", (d) => git(d, ["config", "commit.gpgsign", "true"]), ["MEMORY.md"]],
       ["HEAD is detached", (d) => git(d, ["checkout", "-q", "--detach"]), ["MEMORY.md"]],
       ["nothing changed", (d) => writeFileSync(join(d, "MEMORY.md"), "# Memory\n"), ["MEMORY.md"]],
@@ -155,6 +157,14 @@ describe("an in-process commit", () => {
       expect(readFileSync(join(a, ".git/index")).equals(index), what).toBe(true);
       expect(existsSync(join(a, ".git/index.lock")), what).toBe(what === "git's index lock is held");
     }
+  });
+
+  it("reads an index with only extensions it may drop or keep, and refuses one git requires readers to know", () => {
+    const [a] = twins();
+    expect(parseIndex(readFileSync(join(a, ".git/index")))?.extensions.map((e) => e.signature)).toContain("TREE");
+    git(a, ["update-index", "--split-index"]);
+    expect(readFileSync(join(a, ".git/index")).includes(Buffer.from("link"))).toBe(true);
+    expect(parseIndex(readFileSync(join(a, ".git/index")))).toBeNull();
   });
 
   it("works again once git has committed after a `git gc`", async () => {

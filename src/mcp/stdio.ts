@@ -26,8 +26,8 @@ export async function serveStdio(options: BrainServerOptions = {}): Promise<void
   await server.connect(transport);
   // The stdio transport does not notice the host going away; stdin ending is that signal.
   process.stdin.once("end", () => void server.close());
-  // A server commits every write for as long as it runs: git, when it runs (the plain commit is made in-process,
-  // store/git/in-process-commit.ts), is started through a waiting shell, not from the server's memory
+  // A server commits every write for as long as it runs: the git a commit still needs (most need none,
+  // store/git/in-process-commit.ts) is started through a waiting shell, not from the server's memory
   // (store/git/run.ts). Loaded once the server answers, as the store is.
   void import("../store/git/run.js").then((m) => m.startGitThroughShell());
   log(`serving on stdio (workspace: ${describeWorkspace(options)})`);

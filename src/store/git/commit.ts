@@ -3,7 +3,7 @@ import { basename, join, posix, relative, sep } from "node:path";
 import { CommitFailedError, GitError } from "../../core/errors.js";
 import { clip } from "../../core/text/clip.js";
 import { mergeChange } from "./contents.js";
-import { commitInProcess, inProcessCommitsOn } from "./in-process-commit.js";
+import { commitInProcess } from "./in-process-commit.js";
 import { retryOnGitLock } from "./locks.js";
 import { findRepositoryRoot, maintenanceMayBeDue } from "./repository.js";
 import { FALLBACK_IDENTITY, MISSING_IDENTITY_RE, runGit, type GitResult } from "./run.js";
@@ -92,8 +92,8 @@ export async function commitPaths(cwd: string, paths: string[], subject: string,
   // Most writes change files git already tracks, so one `git commit --only` is enough;
   // only a path git does not know yet (new, or ignored) costs the look-ups below.
   const known = !paths.some((p) => created.has(p));
-  // A process that commits every write makes the plain commit itself, without a git process (in-process-commit.ts).
-  if (known && inProcessCommitsOn()) {
+  // The plain commit is made without a git process (in-process-commit.ts); anything else goes on to git below.
+  if (known) {
     const made = await commitInProcess(cwd, paths, commitMessageText(subject, body));
     if (made?.indexStale) await resetStaleEntries(cwd, paths).catch(() => []);
     if (made) return { committed: true, sha: made.sha };

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, type BigIntStats, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { appendFileSync, type BigIntStats, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
-import { entryMode, foldersOn, isPlainEntry, knowsExtensions, parseIndex, serializeIndex, withFile } from "./index-file.js";
+import { entryMode, foldersOn, isPlainEntry, parseIndex, serializeIndex, withFile } from "./index-file.js";
 import { BRAIN_DIR, BRAIN_FILES } from "../../core/layout.js";
-import { writeFileAtomic } from "../fs.js";
+import { fileStamp, writeFileAtomic } from "../fs.js";
 import { findRepositoryRoot, maintenanceMayBeDue } from "./repository.js";
 import { FALLBACK_IDENTITY, runGit } from "./run.js";
 
@@ -43,10 +43,6 @@ export function startInProcessCommits(): void {
 /** Every later commit of this process goes through git. */
 export function stopInProcessCommits(): void {
   enabled = false;
-}
-
-export function inProcessCommitsOn(): boolean {
-  return enabled;
 }
 
 /**
@@ -96,21 +92,12 @@ function configStamp(gitDir: string): string {
     .filter((k) => /^(GIT_CONFIG_.*|GIT_(AUTHOR|COMMITTER)_(NAME|EMAIL)|EMAIL|HOME|XDG_CONFIG_HOME)$/.test(k))
     .sort()
     .map((k) => `${k}=${env[k]}`);
-  return [...files.map((f) => stampOf(f)), ...named].join("\0");
+  return [...files.map((f) => fileStamp(f)?.signature ?? "-"), ...named].join("\0");
 }
 
 /** git's folder of a person's own files (`$XDG_CONFIG_HOME/git`, else `~/.config/git`). */
 function gitUserFolder(): string {
   return join(process.env.XDG_CONFIG_HOME || join(homedir(), ".config"), "git");
-}
-
-function stampOf(file: string): string {
-  try {
-    const s = statSync(file, { bigint: true });
-    return `${s.mtimeNs}:${s.size}:${s.ino}`;
-  } catch {
-    return "-";
-  }
 }
 
 /**
@@ -240,7 +227,7 @@ export async function commitInProcess(cwd: string, paths: string[], message: str
   let done = false;
   try {
     const index = parseIndex(readFileSync(indexPath));
-    if (!index || !knowsExtensions(index)) return null;
+    if (!index) return null;
     const positions = new Map<string, number>();
     index.entries.forEach((e, i) => {
       if (e.stage === 0) positions.set(e.name.toString("utf8"), i);

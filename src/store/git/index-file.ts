@@ -63,6 +63,8 @@ export function parseIndex(buf: Buffer): IndexFile | null {
     const signature = buf.toString("latin1", at, at + 4);
     const size = buf.readUInt32BE(at + 4);
     if (at + 8 + size > body.length) return null;
+    // git requires a reader to know an extension whose signature starts in lower case (a split or sparse index).
+    if (!/^[A-Z]/.test(signature)) return null;
     extensions.push({ signature, bytes: buf.subarray(at, at + 8 + size) });
     at += 8 + size;
   }
@@ -122,11 +124,6 @@ export function serializeIndex(index: IndexFile, changed: string[]): Buffer {
   }
   const body = Buffer.concat(parts);
   return Buffer.concat([body, createHash("sha1").update(body).digest()]);
-}
-
-/** Whether brain can write an index with these extensions back: git requires a reader to know those whose signature starts in lower case. */
-export function knowsExtensions(index: IndexFile): boolean {
-  return index.extensions.every((e) => /^[A-Z]/.test(e.signature));
 }
 
 /**
