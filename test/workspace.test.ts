@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { history, initWorkspace, logEntry, queueAdd, queueDrain, queueList } from "../src/index.js";
-import { resolveInside } from "../src/store/fs.js";
+import { overwriteCache, resolveInside } from "../src/store/fs.js";
 import { QUEUE_HEADER } from "../src/store/queue.js";
 import { bareGitEnv, commitSubjects, git, gitWorkspace, read, tmpWorkspace } from "./helpers.js";
 
@@ -262,5 +262,28 @@ describe("path safety", () => {
     symlinkSync(outside, join(dir, "memory"));
     await expect(logEntry({ cwd: dir, text: "x", commit: false, env: bareGitEnv() })).rejects.toMatchObject({ code: "BRAIN_UNSAFE_PATH" });
     expect(readdirSync(outside)).toEqual([]);
+  });
+});
+
+describe("cache files", () => {
+  it("are rewritten in place, longer or shorter, and made when missing", () => {
+    const dir = tmpWorkspace();
+    const path = join(dir, "cache.json");
+    overwriteCache(path, JSON.stringify({ a: "first" }));
+    const inode = statSync(path).ino;
+    overwriteCache(path, JSON.stringify({ a: "a much longer second value" }));
+    overwriteCache(path, JSON.stringify({ b: 3 }));
+    // Nothing of the longer text is left after the shorter one, and the file is the same file.
+    expect(readFileSync(path, "utf8")).toBe('{"b":3}');
+    expect(statSync(path).ino).toBe(inode);
+  });
+
+  it("brain's record of the files it wrote stays whole from write to write", async () => {
+    const dir = gitWorkspace({ "MEMORY.md": "# Memory\n" });
+    for (const text of ["a first entry with a longer text than the next", "second"]) {
+      await logEntry({ cwd: dir, text, env: bareGitEnv() });
+      expect(() => JSON.parse(read(dir, ".brain/committed-signatures.json"))).not.toThrow();
+    }
+    expect(Object.keys(JSON.parse(read(dir, ".brain/committed-signatures.json")))).toEqual([expect.stringMatching(/^memory\/\d{4}-\d\d-\d\d\.md$/)]);
   });
 });

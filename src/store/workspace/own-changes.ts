@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { commitPaths, commitWithContents } from "../git/commit.js";
 import { mergeChange } from "../git/contents.js";
 import { headTexts } from "../git/history.js";
 import { BRAIN_FILES } from "../../core/layout.js";
-import { fileStamp } from "../fs.js";
+import { fileStamp, overwriteCache } from "../fs.js";
 import type { CommitInfo, CommitMessage } from "./commit.js";
 import type { Workspace } from "./open.js";
 
@@ -100,8 +100,8 @@ export function rememberSignatures(root: string, known: Record<string, string>, 
   }
   if (!changed) return;
   try {
-    // A cache: no fsync on the hot path; a torn one fails to parse and git is asked instead.
-    writeFileSync(join(root, BRAIN_FILES.committedSignatures), JSON.stringify(known));
+    // A cache: a torn one fails to parse and a stale signature matches no file, so git is asked instead.
+    overwriteCache(join(root, BRAIN_FILES.committedSignatures), JSON.stringify(known));
   } catch {
     // A cache that cannot be written only means git is asked next time.
   }
