@@ -302,3 +302,117 @@ describe("the words an error ends on, under another outer message", () => {
     expect(checkError({ cwd, text: "(master)$ ./gradlew -v\nenv: bash\\r: No such file or directory" }).matches).toEqual([]);
   });
 });
+
+// Sightings from bench/data/errors-fresh4/ (each cites its thread there too).
+// Helm with its command echoed, then the error (rancher/rancher#40874).
+const HELM_PENDING = `helm upgrade --history-max=5 --install=true --namespace=fleet-system --reset-values=true --timeout=5m0s --values=/home/shell/helm/values-fleet-0.3.1000-up0.3.10-security1.yaml --version=0.3.1000+up0.3.10-security1 --wait=true fleet /home/shell/helm/fleet-0.3.1000-up0.3.10-security1.tgz
+
+Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress`;
+// The same error quoted in a sentence (helm/helm#10549).
+const HELM_PENDING_PROSE = "`helm upgrade --install --atomic --wait` gives `Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress`";
+// Ansible carries the remote's message in its record's values (vmware-archive/tgik#283, ansible/ansible#16467).
+const ANSIBLE_NO_PYTHON = `TASK [Gathering Facts] ******************************************************************
+fatal: [etcd-lb0]: FAILED! => {"changed": false, "module_stderr": "/bin/sh: 1: /usr/bin/python: not found\\n", "module_stdout": "", "msg": "MODULE FAILURE", "rc": 127}
+fatal: [etcd-member2]: FAILED! => {"changed": false, "module_stderr": "/bin/sh: 1: /usr/bin/python: not found\\n", "module_stdout": "", "msg": "MODULE FAILURE", "rc": 127}`;
+const ANSIBLE_NO_PYTHON_2 = `PLAY [install odoo] ************************************************************
+
+TASK [setup] *******************************************************************
+fatal: [xxx.xxx.xxx.xxx]: FAILED! => {"changed": false, "failed": true, "module_stderr": "", "module_stdout": "/bin/sh: 1: /usr/bin/python: not found\\r\\n", "msg": "MODULE FAILURE", "parsed": false}
+
+NO MORE HOSTS LEFT *************************************************************
+    to retry, use: --limit @./.retryfile/test.retry`;
+// kubeadm prints warnings before the check that failed, and a hint after it (kubernetes/kubeadm#2024, killer-sh/cks-course-environment#15).
+const KUBEADM_SWAP = `kubeadm init --pod-network-cidr=192.168.0.0/16 --apiserver-advertise-address=192.168.9.2
+
+W0201 17:48:59.774024   14370 validation.go:28] Cannot validate kube-proxy config - no validator is available
+W0201 17:48:59.774111   14370 validation.go:28] Cannot validate kubelet config - no validator is available
+[init] Using Kubernetes version: v1.17.2
+[preflight] Running pre-flight checks
+        [WARNING IsDockerSystemdCheck]: detected "cgroupfs" as the Docker cgroup driver. The recommended driver is "systemd". Please follow the guide at https://kubernetes.io/docs/setup/cri/
+error execution phase preflight: [preflight] Some fatal errors occurred:
+        [ERROR Swap]: running with swap on is not supported. Please disable swap
+[preflight] If you know what you are doing, you can make a check non-fatal with \`--ignore-preflight-errors=...\`
+To see the stack trace of this error execute with --v=5 or higher`;
+const KUBEADM_SWAP_JOIN = `root@cks-worker:~# kubeadm join 192.168.x.x:6443 --token <token> --discovery-token-ca-cert-hash sha256:<hash>
+[preflight] Running pre-flight checks
+error execution phase preflight: [preflight] Some fatal errors occurred:
+        [ERROR Swap]: running with swap on is not supported. Please disable swap`;
+// Another failed check of the same run, which swapping off does not fix (kubernetes/website#19167).
+const KUBEADM_NUMCPU = `W0218 15:06:04.281225   14762 validation.go:28] Cannot validate kube-proxy config - no validator is available
+[init] Using Kubernetes version: v1.17.3
+[preflight] Running pre-flight checks
+error execution phase preflight: [preflight] Some fatal errors occurred:
+        [ERROR NumCPU]: the number of available CPUs 1 is less than the required 2
+[preflight] If you know what you are doing, you can make a check non-fatal with \`--ignore-preflight-errors=...\`
+To see the stack trace of this error execute with --v=5 or higher`;
+// MySQL's message on the lines after its code (MUlt1mate/cron-manager#19), the same error as the client prints it
+// (lensh/vue-qq#8), and another error of the same SQLSTATE (luyadev/luya-module-cms#254).
+const MYSQL_GROUP_BY = `PDOException: SQLSTATE[42000]: Syntax error or access violation: 1055
+Expression #2 of SELECT list is not in GROUP BY clause and contains
+nonaggregated column 't.task_id' which is not functionally
+dependent on columns in GROUP BY clause; this is incompatible with
+sql_mode=only_full_group_by in`;
+const MYSQL_GROUP_BY_CLIENT =
+  "`ERROR 1055 (42000): Expression #1 of SELECT list is not in GROUP BY clause and contains nonaggregated column 'database_tl.emp.id' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by`";
+const MYSQL_KEY_TOO_LONG = `./vendor/bin/luya migrate
+
+*** applying m190728_084936_cms_theme
+    > create table cms_theme ...Exception: SQLSTATE[42000]: Syntax error or access violation: 1071 Specified key was too long; max key length is 767 bytes`;
+// apt says its message with and without a contraction (ubuntu focal, arakasi72/rtinst#536).
+const APT_NO_PUBKEY = `Err:9 https://packagecloud.io/pufferpanel/pufferd/ubuntu focal InRelease
+  The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 17442097ED9CCF17
+Reading package lists... Done`;
+const APT_NO_PUBKEY_WEBMIN = `W: GPG error: http://download.webmin.com/download/repository sarge Release: The following signatures could not be verified because the public key is not available: NO_PUBKEY D97A3AE911F63C51
+E: The repository 'http://download.webmin.com/download/repository sarge Release' is not signed.`;
+
+describe("the line that names an error, among a tool's other lines", () => {
+  it("is not a command whose options hold a failure word (`--timeout=5m0s`)", () => {
+    expect(errorKeyText(HELM_PENDING)).toBe("Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress");
+  });
+
+  it("is the error a sentence or a record quotes, not the words around the quotes", () => {
+    expect(errorKeyText(HELM_PENDING_PROSE)).toBe("Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress");
+    expect(errorKeyText(ANSIBLE_NO_PYTHON)).toBe("/bin/sh: 1: /usr/bin/python: not found");
+    expect(errorKeyText(ANSIBLE_NO_PYTHON_2)).toBe("/bin/sh: 1: /usr/bin/python: not found");
+    // A quoted value that reads as no error leaves the line as it is.
+    expect(errorKeyText('Error: pathspec "docs/a.md" did not match any file(s) known to git')).toBe('Error: pathspec "docs/a.md" did not match any file(s) known to git');
+  });
+
+  it("is not a warning when an error follows, nor takes the tool's next tagged record as its rest", () => {
+    expect(errorKeyText(KUBEADM_SWAP)).toBe("[ERROR Swap]: running with swap on is not supported. Please disable swap");
+    expect(errorKeyText("W0201 17:48:59.774024   14370 validation.go:28] Cannot validate kubelet config\nnothing else here")).toMatch(/Cannot validate kubelet config/);
+  });
+
+  it("goes on past a code that ends its line to the message on the next", () => {
+    expect(errorKeyText(MYSQL_GROUP_BY)).toMatch(/^PDOException: SQLSTATE\[42000\]: Syntax error or access violation: 1055\nExpression #2 of SELECT list is not in GROUP BY clause/);
+  });
+
+  it("finds each fix for the next sighting, and not for another failure of the same tool", async () => {
+    const cwd = await workspaceWith([
+      [HELM_PENDING, "helm rollback fleet"],
+      [ANSIBLE_NO_PYTHON, "set ansible_python_interpreter=/usr/bin/python3"],
+      [KUBEADM_SWAP, "sudo swapoff -a"],
+      [MYSQL_GROUP_BY, "remove ONLY_FULL_GROUP_BY from sql_mode"],
+    ]);
+    expect(topFixes(cwd, HELM_PENDING_PROSE)).toEqual(["helm rollback fleet"]);
+    expect(topFixes(cwd, ANSIBLE_NO_PYTHON_2)).toEqual(["set ansible_python_interpreter=/usr/bin/python3"]);
+    expect(topFixes(cwd, KUBEADM_SWAP_JOIN)).toEqual(["sudo swapoff -a"]);
+    expect(topFixes(cwd, MYSQL_GROUP_BY_CLIENT)).toEqual(["remove ONLY_FULL_GROUP_BY from sql_mode"]);
+    expect(topFixes(cwd, KUBEADM_NUMCPU)).toEqual([]);
+    expect(topFixes(cwd, MYSQL_KEY_TOO_LONG)).toEqual([]);
+  });
+
+  it("says what failed in a key of its own: a key of failure words alone (`not-found`) finds nothing by itself", async () => {
+    const cwd = await workspaceWith([[ANSIBLE_NO_PYTHON, "set ansible_python_interpreter=/usr/bin/python3"]]);
+    // Another thing not found, in another tool's run (grycap/ansible-role-kubernetes#16).
+    expect(topFixes(cwd, "TASK [grycap.kubernetes : Kubeadm init] ****\nfatal: [server]: FAILED! => {\"stderr\": \"crictl not found in system path\"}")).toEqual([]);
+  });
+});
+
+describe("one message written with and without a contraction", () => {
+  it("is one error, and the fix takes the new key id", async () => {
+    const fix = "sudo apt-key adv --keyserver keyserver.ubuntu.com --recv-keys 17442097ED9CCF17";
+    const cwd = await workspaceWith([[APT_NO_PUBKEY, fix]]);
+    expect(topFixes(cwd, APT_NO_PUBKEY_WEBMIN)).toEqual(["sudo apt-key adv --keyserver keyserver.ubuntu.com --recv-keys D97A3AE911F63C51"]);
+  });
+});

@@ -81,9 +81,9 @@ const NOISE: RegExp[] = [
   /^\s*(?:[$%❯»▸]|PS\s+[A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|bash-[\d.]+[$#]|[\w.-]+@[\w.-]+(?::[^\s$#%]*)?(?:\s+[^$#%]*)?\s*[$#%])\s*\S/,
 ];
 
-/** A cue that opens an error message: `Error:`, `fatal:`, `error[E0432]:`, `error TS7016:`, `SomeError:`, `pkg.SomeTimeout:`, `panic:`. */
+/** A cue that opens an error message: `Error:`, `fatal:`, `error[E0432]:`, `error TS7016:`, `SomeError:`, `pkg.SomeTimeout:`, `panic:`, a check's `[ERROR Swap]:`. */
 const CUE =
-  /(?:^|[\s:>({[,])(\[(?:ERROR|FATAL|error|fatal)\]|(?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Timeout|Failure|Fault|Interrupt|Exit)(?:\s*\[[\w-]+\])?:|(?:FATAL(?:\s+ERROR)?|[Ff]atal(?:\s+error)?|[Ee]rror(?:\[[A-Z]?\d+\])?|ERROR|ERR!|[Pp]anic)(?=:|\s+(?:TS\d+:|in\s|[A-Z])):?|error\s+TS\d+:)/;
+  /(?:^|[\s:>({[,])(\[(?:ERROR|FATAL|error|fatal)(?:\s+[\w.-]+)?\]|(?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Timeout|Failure|Fault|Interrupt|Exit)(?:\s*\[[\w-]+\])?:|(?:FATAL(?:\s+ERROR)?|[Ff]atal(?:\s+error)?|[Ee]rror(?:\[[A-Z]?\d+\])?|ERROR|ERR!|[Pp]anic)(?=:|\s+(?:TS\d+:|in\s|[A-Z])):?|error\s+TS\d+:)/;
 
 /** Words that make a line read as a failure. */
 const FAILURE_WORDS =
@@ -126,6 +126,16 @@ const ERROR_CODE = new RegExp(
     "ERESOLVE", "ELIFECYCLE", "EINTEGRITY", "EBADENGINE", "EBADPLATFORM", "ETARGET", "ENOVERSIONS", "ENEEDAUTH", "EJSONPARSE", "EUSAGE", "ENOLOCK", "ENOAUDIT", "EUNSUPPORTEDPROTOCOL", "E4\\d\\d", "E5\\d\\d",
   ].join("|")})\\b`,
 );
+
+/**
+ * A line a tool marks as a warning, not an error: klog's `W0201 17:48:59.774024 …` (and its info
+ * lines), `[WARNING IsDockerSystemdCheck]:`, `WARNING:`, apt's `W:`, a compiler's `warning:`. Read
+ * before the tool prefixes are cleaned off. A warning names the error only when no line does.
+ */
+const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:ING)?\b:?|W:\s|(?:npm|yarn|pnpm)\s+WARN\b|\S*\bwarning:\s)/i;
+
+/** A command-line option with its value (`--timeout=5m0s`, `--ignore-missing`): its words name no failure. */
+const OPTION = /(?:^|\s)--?[\w-]+(?:=\S*)?/g;
 
 /** A Python exception line: an exception name at the start of a line, then its message. */
 const PY_EXCEPTION = /^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Warning|Timeout|Exit|Interrupt|Failure|Fault)?(?::\s|:?$)/;
@@ -180,6 +190,33 @@ function unquoted(text: string): string {
   return (inner.split(m[1]!).length - 1) % 2 === 0 ? inner : text;
 }
 
+/** A span in backticks or double quotes (JSON's escapes allowed); empty ones too, so they pair up right. */
+const QUOTED_SPAN = /`([^`\n]*)`|"((?:[^"\\\n]|\\.)*)"/g;
+
+/**
+ * The error a line quotes, when the line says less than it around its quotes: prose around a
+ * pasted message (`` `helm upgrade …` gives `Error: UPGRADE FAILED: …` ``), or a tool's record
+ * that carries the message in a value (Ansible's `fatal: [web1]: FAILED! => {"module_stdout":
+ * "/bin/sh: 1: /usr/bin/python: not found\r\n", …}`, logfmt's `level=error msg="…"`). The first
+ * quoted part that reads as an error and has more words than all the line outside its quotes;
+ * null when none does.
+ */
+function quotedError(line: string): string | null {
+  const spans = [...line.matchAll(QUOTED_SPAN)];
+  if (!spans.length) return null;
+  const words = (t: string) => t.match(/\p{L}{2,}/gu)?.length ?? 0;
+  // Outside the quotes, a record's literals and the host or tag in brackets (`[web1]`) say nothing of the failure.
+  const rest = spans.reduce((r, m) => r.replace(m[0], " "), line);
+  const outside = words(rest.replace(/\[[^\]\n]*\]/g, " ").replace(/\b(?:true|false|null|None)\b/g, " "));
+  for (const m of spans) {
+    const inner = (m[1] ?? m[2]!).replace(/\\[nrt]/g, " ").replace(/\\(.)/g, "$1").trim();
+    if (words(inner) <= outside) continue;
+    const cued = fromCue(inner);
+    if (cued || FAILURE_WORDS.test(inner.replace(OPTION, " ")) || ERROR_CODE.test(inner)) return cued ?? inner;
+  }
+  return null;
+}
+
 /**
  * The key text of an error: for a one-line text, the text itself; for a
  * paste of many lines, the line that names the error (see the module
@@ -188,7 +225,10 @@ function unquoted(text: string): string {
  */
 export function errorKeyText(text: string): string {
   const raw = readLines(text);
-  if (raw.filter((l) => l.trim()).length <= 1) return unquoted(text);
+  if (raw.filter((l) => l.trim()).length <= 1) {
+    const line = unquoted(text);
+    return quotedError(line) ?? line;
+  }
   const lines = raw.map(cleanLine);
   const keep = lines.map((l) => !isNoise(l));
   let start = -1;
@@ -208,20 +248,28 @@ export function errorKeyText(text: string): string {
     // ends with a colon introduces the error below it (`TSError: ⨯ Unable to compile TypeScript:`),
     // so it is taken only when nothing follows.
     let header: [number, string] | null = null;
+    let warning: [number, string] | null = null;
     for (let i = 0; i < lines.length && start < 0; i++) {
       if (!keep[i]) continue;
       const line = lines[i]!;
-      const found = fromCue(line) ?? (FAILURE_WORDS.test(line) || ERROR_CODE.test(line) ? line.trim() : null);
+      const words = line.replace(OPTION, " ");
+      const found = fromCue(line) ?? (FAILURE_WORDS.test(words) || ERROR_CODE.test(words) ? line.trim() : null);
       if (!found) continue;
-      if (/:\s*$/.test(found)) header ??= [i, found];
+      if (WARNING_LINE.test(raw[i]!)) warning ??= [i, found];
+      else if (/:\s*$/.test(found)) header ??= [i, found];
       else [start, first] = [i, found];
     }
-    if (start < 0 && header) [start, first] = header;
+    if (start < 0) [start, first] = header ?? warning ?? [start, first];
   }
   if (start < 0) {
     const kept = lines.filter((_, i) => keep[i]).join("\n");
     return kept.trim() ? kept : text;
   }
+  // The line as pasted inside quotes, or the error it quotes, is the message; nothing after it continues a quote.
+  const line = unquoted(first);
+  const quoted = quotedError(line);
+  if (quoted) return quoted.slice(0, KEY_MAX);
+  first = line;
   const parts = [first];
   let length = first.length;
   for (let i = start + 1; i < lines.length && parts.length <= CONTINUATION_LINES_MAX && length < KEY_MAX; i++) {
@@ -234,6 +282,8 @@ export function errorKeyText(text: string): string {
     // The same opening again is another error of a list (`E: Unable to locate package ruby` /
     // `E: Unable to locate package wget`), not the rest of this one's sentence.
     if (sameOpening(first, line)) break;
+    // A line opening with a tag in brackets is the tool's next record (`[preflight] If you know what you are doing…`).
+    if (/^\s*\[[\w .:-]+\]\s/.test(line)) break;
     // A continuation says something: a lone word or a prompt left on the next line (`logout`, `➜ ~`) does not.
     if ((line.match(/\p{L}{2,}/gu)?.length ?? 0) < 2) break;
     // An indented sentence under the error line is the tool's hint, part of the message however the line
@@ -241,7 +291,9 @@ export function errorKeyText(text: string): string {
     // an indented `key: value` is a dump of the error object, not a sentence.
     const hint = /^\s+\p{L}+\s+\p{L}+/u.test(line) && !/^\s*[\w.$-]+:\s/.test(line);
     if (/[.!?)\]>]\s*$/.test(prev) && !hint) break;
-    if (!/^(?:\s|\p{Ll})/u.test(line) && !/\p{Ll}\s*$/u.test(prev)) break;
+    // A line ending on an error's code goes on with its message (`SQLSTATE[42000]: … violation: 1055` / `Expression #2 of …`).
+    const code = /:\s*[A-Z]*\d+\s*$/.test(prev);
+    if (!code && !/^(?:\s|\p{Ll})/u.test(line) && !/\p{Ll}\s*$/u.test(prev)) break;
     parts.push(line.trim());
     length += line.length;
   }

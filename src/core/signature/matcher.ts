@@ -2,7 +2,7 @@ import type { Problem, StrategyRegistry } from "../strategies/registry.js";
 import { ERROR_STOP_WORDS, foldMarks, stemErrorWord } from "../text/words.js";
 import { compilePattern } from "./pattern-safety.js";
 import { errorContentLines, isNoiseLine, SAME_SYSTEM_FAILURE, SYSTEM_ERROR_CODES } from "./key-lines.js";
-import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords, textSignature } from "./signature.js";
+import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords, textSignature, writeOutContractions } from "./signature.js";
 
 /**
  * Problem matching: the lookup an agent does when an operation fails. A
@@ -45,17 +45,18 @@ interface PreparedText {
  * works out of a problem for it (the signature's masks, the words kept, the
  * reason's reading), changes: a kept index of another version is built again.
  */
-export const PROBLEM_INDEX_VERSION = "problem-index-2";
+export const PROBLEM_INDEX_VERSION = "problem-index-3";
 
 /** Longest content signature searched; a key line further down a paste is not searched for. */
 const CONTENT_SIGNATURE_MAX = 2_000;
 
+/** The text read for matching; its signatures, like the patterns' (`nearSignature`), with contractions written out. */
 function prepareText(text: string): PreparedText {
   const head = text.slice(0, INPUT_MAX_LENGTH);
   // A long traceback names its error at the end: its tail is searched as well.
   const read = text.length > INPUT_MAX_LENGTH ? `${head}\n${text.slice(-TAIL_MAX_LENGTH)}` : head;
-  const sig = errorSignature(text);
-  const headSig = textSignature(head);
+  const sig = writeOutContractions(errorSignature(text));
+  const headSig = writeOutContractions(textSignature(head));
   return {
     lower: read.toLowerCase(),
     lines: head
@@ -66,7 +67,7 @@ function prepareText(text: string): PreparedText {
     signatureWords: new Set(signatureWords(sig)),
     headSignature: headSig,
     headSignatureWords: new Set(signatureWords(headSig)),
-    contentSignature: textSignature(errorContentLines(text).join("\n"), CONTENT_SIGNATURE_MAX),
+    contentSignature: writeOutContractions(textSignature(errorContentLines(text).join("\n"), CONTENT_SIGNATURE_MAX)),
     words: new Set(textWords(read)),
     systemFailures: systemFailuresOf(read),
   };
@@ -267,7 +268,7 @@ function withoutProgram(sig: string): string | null {
 /** The pattern's signature, or "" when it cannot be near the text (none of its words occur in it). */
 function nearSignature(p: PreparedPattern, text: PreparedText): string {
   if (p.words && !p.words.some((w) => text.lower.includes(w))) return "";
-  if (p.sig === null) p.sig = errorSignature(p.text);
+  if (p.sig === null) p.sig = writeOutContractions(errorSignature(p.text));
   return p.sig;
 }
 
@@ -573,7 +574,7 @@ class ProblemIndex {
           return;
         }
         this.bySubstring.add(n, p.words, p.words.length);
-        p.sig ??= errorSignature(p.text);
+        p.sig ??= writeOutContractions(errorSignature(p.text));
         // The message without its program (and without a name at its end) is found wherever the whole
         // signature is: index what all of them need.
         const runs = signatureRuns(nameSlot(p.sig) ?? withoutProgram(p.sig) ?? p.sig);
@@ -678,6 +679,18 @@ function prepareProblem(problem: Problem): PreparedProblem {
   return p;
 }
 
+/**
+ * Words that say something failed without saying what: a key made of them alone (`not-found`,
+ * `permission-denied`, the words left when a signature's paths are masked) is in the text of
+ * every error of that kind, so it is no evidence on its own.
+ */
+const FAILURE_ONLY_WORDS: ReadonlySet<string> = new Set(
+  ("found denied permission failed fail failure cannot unable invalid missing refused error errors exist exists " +
+    "allowed supported unsupported available unknown incompatible forbidden unauthorized exception aborted timeout timed")
+    .split(" ")
+    .map(stemErrorWord),
+);
+
 function keyWordsOf(key: string): string[] {
   let words = keyWordsCache.get(key);
   if (!words) {
@@ -694,7 +707,7 @@ function scoreProblem(key: string, problem: Problem, text: PreparedText, only: R
   const words = text.words;
   const prepared = prepareProblem(problem);
   const keyWords = keyWordsOf(key);
-  if (keyWords.length > 0 && keyWords.every((w) => words.has(w))) {
+  if (keyWords.some((w) => !FAILURE_ONLY_WORDS.has(w)) && keyWords.every((w) => words.has(w))) {
     reasons.push({ kind: "key", detail: key, score: KEY_SCORE });
   }
   const descWords = prepared.descWords;
@@ -946,7 +959,7 @@ function commonTokens(a: string[], b: string[]): Array<[number, number]> {
 
 /** A pattern's signature, worked out once. */
 function errorSignatureOf(p: PreparedPattern): string {
-  return (p.sig ??= errorSignature(p.text));
+  return (p.sig ??= writeOutContractions(errorSignature(p.text)));
 }
 
 /** The words of a pattern's signature as text words (stemmed, without masks), worked out once. */

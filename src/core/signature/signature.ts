@@ -93,6 +93,16 @@ function maskOnce(text: string, max: number): string {
   return s;
 }
 
+/**
+ * A signature with its contractions written out (`couldn't` → `could not`, `can't` → `cannot`,
+ * `won't` → `will not`): one message is printed both ways (apt's `couldn't be verified` / `could not
+ * be verified`). For comparing signatures only: the signatures brain stores keep the text's words.
+ */
+export function writeOutContractions(sig: string): string {
+  if (!/n['’]t\b/.test(sig)) return sig;
+  return sig.replace(/\bcan['’]t\b/g, "cannot").replace(/\bwon['’]t\b/g, "will not").replace(/\b([a-z]+)n['’]t\b/g, "$1 not");
+}
+
 /** Similarity of two signatures from 0 to 1: the Jaccard index of their word sets. */
 export function signatureSimilarity(a: string, b: string): number {
   return jaccard(new Set(signatureWords(a)), new Set(signatureWords(b)));
