@@ -24,8 +24,8 @@
 // parts of earlier rounds (only their totals were printed while the matcher
 // changed: near-miss false positives 0.44 and 0.48 at their last judging).
 // They are tuning data now, like the extra folders above, as is
-// bench/data/errors-fresh4/ (collected the same way, judged once as a never-tuned
-// part, its baseline in its README, then studied); the part
+// bench/data/errors-fresh4/ and errors-fresh5/ (collected the same way, each judged
+// once as a never-tuned part, its baseline in its README, then studied); the part
 // "fresh3 (never tuned on)" takes their place: bench/data/errors-fresh3/,
 // collected from other public threads by someone who never saw the matcher,
 // with its baseline (the matcher before that round) in its README. It runs the same
@@ -55,9 +55,9 @@ const FRESH_PART = "fresh3 (never tuned on)";
 const NEAR_MISSES = join(root, "bench", "data", "errors-near-misses", "near-misses.json");
 /**
  * More tuning families with their own near misses, from other public threads; they count in the tuning part.
- * errors-fresh and errors-fresh2 were never-tuned parts of earlier rounds; errors-fresh4 was judged once as one, then studied.
+ * errors-fresh and errors-fresh2 were never-tuned parts of earlier rounds; errors-fresh4 and errors-fresh5 were judged once as one, then studied.
  */
-const TUNING_EXTRA = ["errors-tuning-extra", "errors-tuning-extra2", "errors-fresh", "errors-fresh2", "errors-fresh4"].map((d) => join(root, "bench", "data", d));
+const TUNING_EXTRA = ["errors-tuning-extra", "errors-tuning-extra2", "errors-fresh", "errors-fresh2", "errors-fresh4", "errors-fresh5"].map((d) => join(root, "bench", "data", d));
 const NOW = new Date("2026-11-21T09:30:00");
 
 /** Held out when the first byte of the id's SHA-256 is divisible by 3: fixed before any tuning. */
