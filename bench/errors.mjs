@@ -71,7 +71,13 @@ function loadData(dir) {
   if (!existsSync(file)) {
     throw new Error(`bench:errors needs the error families at ${file} (../shared/data/errors-dev/ next to the repository, or --data DIR); it is not part of the repository.`);
   }
-  return JSON.parse(readFileSync(file, "utf8"));
+  const set = JSON.parse(readFileSync(file, "utf8"));
+  // A template the recorded fix does not hold with variant 0's values could never be shown: every adapted fix would count as wrong.
+  for (const f of set.families ?? []) {
+    const recorded = f.template ? expectedFix(f.template, f.variants?.[0]?.vars) : null;
+    if (f.template && (!recorded || !f.fix.includes(recorded))) throw new Error(`bench:errors: ${file}: family ${f.id}: its template with variant 0's values is not in its fix.`);
+  }
+  return set;
 }
 
 function median(xs) {
