@@ -416,3 +416,52 @@ describe("one message written with and without a contraction", () => {
     expect(topFixes(cwd, APT_NO_PUBKEY_WEBMIN)).toEqual(["sudo apt-key adv --keyserver keyserver.ubuntu.com --recv-keys D97A3AE911F63C51"]);
   });
 });
+
+// From bench/data/errors-fresh5/: NLTK's LookupError says its message below a rule of stars (pncnmnp/Bookmark-Manager#4).
+const NLTK_STOPWORDS = `Traceback (most recent call last):
+  File "C:\\Python39\\lib\\site-packages\\nltk\\data.py", line 585, in find
+    raise LookupError(resource_not_found)
+LookupError: 
+**********************************************************************
+  Resource stopwords not found.
+  Please use the NLTK Downloader to obtain the resource:
+
+  >>> import nltk
+  >>> nltk.download('stopwords')`;
+// spaCy's error after its traceback (DeepVAC/TorchPod#57), and alone for another pipeline (Spidy20/Smart_Resume_Analyser_App#9).
+const SPACY_DE = `root@homepod:~# python demo.py 
+Traceback (most recent call last):
+  File "demo.py", line 13, in <module>
+    token_transform[SRC_LANGUAGE] = get_tokenizer('spacy', language='de_core_news_sm')
+  File "/opt/conda/lib/python3.8/site-packages/spacy/util.py", line 331, in load_model
+    raise IOError(Errors.E050.format(name=name))
+OSError: [E050] Can't find model 'de_core_news_sm'. It doesn't seem to be a Python package or a valid path to a data directory.`;
+const SPACY_EN = "OSError: [E050] Can't find model 'en_core_web_sm'. It doesn't seem to be a Python package or a valid path to a data directory.";
+// A paste quoted in Markdown (rrousselGit/functional_widget#27), and one in backticks across two lines (minbrowser/min#1139).
+const DART_SDK_QUOTED = `> The current Dart SDK version is 2.1.0-dev.9.4.flutter-f9ebf21297.
+> 
+> Because project requires SDK version >=2.1.0 <3.0.0, version solving failed.
+> 
+> pub get failed (1)
+> exit code 1`;
+const SANDBOX_BACKTICKS =
+  "`The SUID sandbox helper binary was found, but is not configured correctly. Rather than run without sandboxing I'm aborting now. You need to make sure that /usr/lib/min/chrome-sandbox is owned by root and has mode 4755.\n`";
+
+describe("more of the ways errors are pasted", () => {
+  it("reads an exception's message from below its empty line, a Markdown quote without its markers, a quote across lines without its quotes", () => {
+    expect(errorKeyText(NLTK_STOPWORDS)).toBe("LookupError:\nResource stopwords not found.\nPlease use the NLTK Downloader to obtain the resource:");
+    expect(errorKeyText(DART_SDK_QUOTED)).toBe("Because project requires SDK version >=2.1.0 <3.0.0, version solving failed.");
+    expect(errorKeyText(SANDBOX_BACKTICKS)).toMatch(/^The SUID sandbox helper binary was found/);
+  });
+
+  it("takes macOS's prompt (`host:dir user$`) with its command for noise", () => {
+    expect(errorKeyText("seoraksan:tmp enzo$ ssh-keygen -y -f ~/.dfinity/identity/creds.pem\nLoad key \"/Users/enzo/.dfinity/identity/creds.pem\": bad permissions")).toBe(
+      'Load key "/Users/enzo/.dfinity/identity/creds.pem": bad permissions',
+    );
+  });
+
+  it("adapts a fix to the value after a contraction's apostrophe (`Can't find model 'x'`)", async () => {
+    const cwd = await workspaceWith([[SPACY_DE, "python -m spacy download de_core_news_sm"]]);
+    expect(topFixes(cwd, SPACY_EN)).toEqual(["python -m spacy download en_core_web_sm"]);
+  });
+});

@@ -32,9 +32,10 @@ interface Token {
   text: string;
 }
 
-// One pass over the text: values first, widest shapes first, then words; anything else is skipped.
+// One pass over the text: values first, widest shapes first, then words; anything else is skipped. An
+// apostrophe inside a word (`Can't find model 'x'`) opens no quote, as in the signature's masks.
 const TOKEN =
-  /'([^'\n]{1,200})'|"([^"\n]{1,200})"|`([^`\n]{1,200})`|(\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()]+)|(\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)|((?:~|\.{1,2})?(?:\/[\w.@+~-]+){2,}\/?|\b[a-z]:\\[^\s"'`<>|:*?]+)|(\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(\b\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?\b)|(\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b)|(\b\d+\b)|((?:@[a-z0-9][\w.-]*\/)?\b[a-z0-9][\w.-]*(?=@[\^~<>=v]*\d))|([\p{L}_][\p{L}\p{N}_-]*)/giu;
+  /(?<![\p{L}\p{N}])'([^'\n]{1,200})'(?![\p{L}\p{N}])|"([^"\n]{1,200})"|`([^`\n]{1,200})`|(\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()]+)|(\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)|((?:~|\.{1,2})?(?:\/[\w.@+~-]+){2,}\/?|\b[a-z]:\\[^\s"'`<>|:*?]+)|(\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(\b\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?\b)|(\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b)|(\b\d+\b)|((?:@[a-z0-9][\w.-]*\/)?\b[a-z0-9][\w.-]*(?=@[\^~<>=v]*\d))|([\p{L}_][\p{L}\p{N}_-]*)/giu;
 const KINDS: Kind[] = ["str", "str", "str", "url", "uuid", "path", "host", "version", "hex", "num", "pkg"];
 
 function tokenize(text: string): Token[] {

@@ -40,6 +40,8 @@ const LINE_PREFIXES: RegExp[] = [
   /^##\[(?:error|warning|group|endgroup)\]\s*/i,
   // Cloud Build's step column (`Step #0 - "build-tester-image": `).
   /^Step #\d+(?: - "[^"\n]*")?:\s+/,
+  // A Markdown quote of a paste (`> Because project requires SDK version …`).
+  /^>(?:\s|$)/,
   // A quoted Python list of lines (`STDOUT: ['Traceback …\n', '  File …`).
   /^\s*',?\s*'/,
 ];
@@ -62,6 +64,7 @@ const NOISE: RegExp[] = [
   /^[\w./\\-]+\.(?:js|cjs|mjs|ts):\d+\s*$/,
   /^\s*throw\s+(?:er|err|e|error)\b/,
   /^Require stack:/,
+  /^Stack ?trace:?\s*$/i,
   /^code\s+E[A-Z0-9]+\s*$/,
   /^A complete log of this run can be found in/,
   /^FAILURE: Build failed with an exception/,
@@ -77,8 +80,9 @@ const NOISE: RegExp[] = [
   /^Uncaught Exception:?\s*$/,
   // A location header whose message is on the next line (`ERROR in src/app.ts:1:51`).
   /^ERROR in \S+\s*$/,
-  // Shell prompts with the command after them: `$ npm ci`, `user@host:~/app$ make`, `C:\app>npm i`, `PS C:\> psql`, `❯ pip …`.
-  /^\s*(?:[$%❯»▸]|PS\s+[A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|bash-[\d.]+[$#]|[\w.-]+@[\w.-]+(?::[^\s$#%]*)?(?:\s+[^$#%]*)?\s*[$#%])\s*\S/,
+  // Shell prompts with the command after them: `$ npm ci`, `user@host:~/app$ make`, macOS's `host:dir user$ make`,
+  // `C:\app>npm i`, `PS C:\> psql`, `❯ pip …`.
+  /^\s*(?:[$%❯»▸]|PS\s+[A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|bash-[\d.]+[$#]|[\w.-]+@[\w.-]+(?::[^\s$#%]*)?(?:\s+[^$#%]*)?\s*[$#%]|[\w.-]+:\S*\s+[\w.-]+[$#])\s*\S/,
 ];
 
 /** A cue that opens an error message: `Error:`, `fatal:`, `error[E0432]:`, `error TS7016:`, `SomeError:`, `pkg.SomeTimeout:`, `panic:`, a check's `[ERROR Swap]:`. */
@@ -87,7 +91,7 @@ const CUE =
 
 /** Words that make a line read as a failure. */
 const FAILURE_WORDS =
-  /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|no matching|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|does\s+not\s+exist|doesn't\s+exist|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed)?|segmentation fault|can only|needs to be)\b/i;
+  /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|no matching|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|does\s+not\s+exist|doesn't\s+exist|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed|ing)?|segmentation fault|can only|needs to be)\b/i;
 /**
  * POSIX error codes (`EADDRINUSE`, `ENOENT`) and getaddrinfo's (`ENOTFOUND`, `EAI_AGAIN`): each names
  * one kind of system failure, so two errors that give two of them (not {@link SAME_SYSTEM_FAILURE}) failed
@@ -263,10 +267,11 @@ export function errorKeyText(text: string): string {
   }
   if (start < 0) {
     const kept = lines.filter((_, i) => keep[i]).join("\n");
-    return kept.trim() ? kept : text;
+    return kept.trim() ? unquoted(kept) : text;
   }
-  // The line as pasted inside quotes, or the error it quotes, is the message; nothing after it continues a quote.
-  const line = unquoted(first);
+  // The line as pasted inside quotes (or opening a quote closed on a later line), or the error it quotes, is
+  // the message; nothing after it continues a quote.
+  const line = unquoted(first).replace(/^(["`])(?=[^"`]*$)/, "");
   const quoted = quotedError(line);
   if (quoted) return quoted.slice(0, KEY_MAX);
   first = line;
@@ -278,6 +283,9 @@ export function errorKeyText(text: string): string {
     // A sentence that ended, a blank or noise line, or a new cued error ends the message; a
     // continuation is indented, goes on in lower case (`Error: The module '…'` / `was compiled against …`),
     // or follows a line that stopped mid-sentence (`… using` / `NODE_MODULE_VERSION 108.`).
+    // An exception with nothing after its colon says its message on the lines below, past a rule of
+    // stars (NLTK's `LookupError:` / `*****` / `Resource punkt not found.`).
+    if (!keep[i] && parts.length === 1 && /:$/.test(first)) continue;
     if (!keep[i] || fromCue(line)) break;
     // The same opening again is another error of a list (`E: Unable to locate package ruby` /
     // `E: Unable to locate package wget`), not the rest of this one's sentence.
@@ -292,7 +300,7 @@ export function errorKeyText(text: string): string {
     const hint = /^\s+\p{L}+\s+\p{L}+/u.test(line) && !/^\s*[\w.$-]+:\s/.test(line);
     if (/[.!?)\]>]\s*$/.test(prev) && !hint) break;
     // A line ending on an error's code goes on with its message (`SQLSTATE[42000]: … violation: 1055` / `Expression #2 of …`).
-    const code = /:\s*[A-Z]*\d+\s*$/.test(prev);
+    const code = /:\s+[A-Z]*\d+\s*$/.test(prev);
     if (!code && !/^(?:\s|\p{Ll})/u.test(line) && !/\p{Ll}\s*$/u.test(prev)) break;
     parts.push(line.trim());
     length += line.length;
