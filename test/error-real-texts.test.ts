@@ -465,3 +465,14 @@ describe("more of the ways errors are pasted", () => {
     expect(topFixes(cwd, SPACY_EN)).toEqual(["python -m spacy download en_core_web_sm"]);
   });
 });
+
+describe("the shell that ran a failing command", () => {
+  // gradlew without its execute bit, as bash, dash and a CI script report it (bench/data/errors-fresh2/: moiseshilario/delivery-app-mobile#10, travis-ci/travis-ci#7249).
+  it("is no part of the error: the fix is found whichever shell or script said it", async () => {
+    const cwd = await workspaceWith([["bash: ./gradlew: Permission denied", "chmod +x gradlew"]]);
+    expect(topFixes(cwd, "sh: 1: ./gradlew: Permission denied")).toEqual(["chmod +x gradlew"]);
+    expect(topFixes(cwd, "/home/travis/build.sh: line 45: ./gradlew: Permission denied")).toEqual(["chmod +x gradlew"]);
+    // ssh's refusal says the same two words of another failure: a key of them alone is no evidence.
+    expect(topFixes(cwd, "git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.")).toEqual([]);
+  });
+});

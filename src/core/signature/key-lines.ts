@@ -40,6 +40,8 @@ const LINE_PREFIXES: RegExp[] = [
   /^##\[(?:error|warning|group|endgroup)\]\s*/i,
   // Cloud Build's step column (`Step #0 - "build-tester-image": `).
   /^Step #\d+(?: - "[^"\n]*")?:\s+/,
+  // The shell or script that ran the failing command (`bash: `, `sh: 1: `, `/bin/zsh: `, `build.sh: line 45: `).
+  /^(?:\/[\w./-]*\/)?(?:(?:ba|z|da|k)?sh(?::\s*\d+)?|[\w.-]+\.sh:\s*line\s+\d+):\s+(?=\S)/,
   // A Markdown quote of a paste (`> Because project requires SDK version …`).
   /^>(?:\s|$)/,
   // A quoted Python list of lines (`STDOUT: ['Traceback …\n', '  File …`).
@@ -230,7 +232,7 @@ function quotedError(line: string): string | null {
 export function errorKeyText(text: string): string {
   const raw = readLines(text);
   if (raw.filter((l) => l.trim()).length <= 1) {
-    const line = unquoted(text);
+    const line = unquoted(text.includes("\n") ? text : cleanLine(text));
     return quotedError(line) ?? line;
   }
   const lines = raw.map(cleanLine);
