@@ -476,3 +476,16 @@ describe("the shell that ran a failing command", () => {
     expect(topFixes(cwd, "git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.")).toEqual([]);
   });
 });
+
+describe("a name in the middle of a message", () => {
+  // Dart's solver names the package that needs a newer SDK; a person wrote `project` over its name
+  // (rrousselGit/functional_widget#27, bench/data/errors-fresh5/ with its other sightings).
+  it("is a value when either sighting prints it as a name, and a plain word swapped for a plain word is still another error", async () => {
+    const cwd = await workspaceWith([
+      ["The current Dart SDK version is 2.1.0-dev.9.4.flutter-f9ebf21297.\n\nBecause project requires SDK version >=2.1.0 <3.0.0, version solving failed.", "flutter upgrade"],
+      ['psql: FATAL:  Peer authentication failed for user "postgres"', "set the local method to md5 in pg_hba.conf"],
+    ]);
+    expect(topFixes(cwd, "The current Dart SDK version is 2.12.3.\n\nBecause pilotu_app requires SDK version >=2.18.0 <3.0.0, version solving failed.")).toEqual(["flutter upgrade"]);
+    expect(topFixes(cwd, 'psql: FATAL:  password authentication failed for user "postgres"')).toEqual([]);
+  });
+});

@@ -893,8 +893,9 @@ function swapIn(patternSig: string, textSig: string): boolean {
     // Only what one says and the other does not: a value both print is no swap (`image <str>: rpc error` / `image <str>: error`).
     const a = said(unmatched(mine, theirs));
     if (!a.length || !unmatched(theirs, mine).length) continue;
-    // A name in both places (`pull access denied for rmeuser-auth, …` / `… for praqma/jira, …`) is a value the message prints.
-    if (isBareName(between(patternSig, p[i1]!, p[i2]!)) && isBareName(between(textSig, t[j1]!, t[j2]!))) continue;
+    // A name in either place (`pull access denied for rmeuser-auth, …` / `… for praqma/jira, …`; `Because project requires
+    // SDK version …` / `Because pilotu_app requires …`, a name a person wrote over with a word) is a value the message prints.
+    if (isBareName(between(patternSig, p[i1]!, p[i2]!)) || isBareName(between(textSig, t[j1]!, t[j2]!))) continue;
     const b = new Set(said(theirs));
     if (!a.some((w) => b.has(w))) return true;
   }
