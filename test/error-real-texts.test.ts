@@ -489,3 +489,18 @@ describe("a name in the middle of a message", () => {
     expect(topFixes(cwd, 'psql: FATAL:  password authentication failed for user "postgres"')).toEqual([]);
   });
 });
+
+describe("where a message ends", () => {
+  it("is before PHP's `Stack trace:` after a file's line number, and at chromium's `aborting` line rather than the whole paste", () => {
+    // oubingbing/wechatAlliance#53 (bench/data/errors-fresh5/).
+    const laravel = `[2024-11-21 15:48:06] prod.INFO: RuntimeException: No application encryption key has been specified. in /www/wwwroot/xqs.test.top/vendor/laravel/framework/src/Illuminate/Encryption/EncryptionServiceProvider.php:42
+Stack trace:
+#0 /www/wwwroot/xqs.test.top/vendor/laravel/framework/src/Illuminate/Support/helpers.php(1038): Illuminate\\Encryption\\EncryptionServiceProvider->Illuminate\\Encryption\\{closure}()`;
+    expect(errorKeyText(laravel)).toBe(
+      "RuntimeException: No application encryption key has been specified. in /www/wwwroot/xqs.test.top/vendor/laravel/framework/src/Illuminate/Encryption/EncryptionServiceProvider.php:42",
+    );
+    // minbrowser/min#1139's message without its quotes, then the trap signal's line.
+    const sandbox = "The SUID sandbox helper binary was found, but is not configured correctly. Rather than run without sandboxing I'm aborting now.\nTrace/breakpoint trap";
+    expect(errorKeyText(sandbox)).toBe("The SUID sandbox helper binary was found, but is not configured correctly. Rather than run without sandboxing I'm aborting now.");
+  });
+});
