@@ -273,10 +273,9 @@ export function errorKeyText(text: string): string {
   }
   // The line as pasted inside quotes (or opening a quote closed on a later line), or the error it quotes, is
   // the message; nothing after it continues a quote.
-  const line = unquoted(first).replace(/^(["`])(?=[^"`]*$)/, "");
-  const quoted = quotedError(line);
+  first = unquoted(first).replace(/^(["`])(?=[^"`]*$)/, "");
+  const quoted = quotedError(first);
   if (quoted) return quoted.slice(0, KEY_MAX);
-  first = line;
   const parts = [first];
   let length = first.length;
   for (let i = start + 1; i < lines.length && parts.length <= CONTINUATION_LINES_MAX && length < KEY_MAX; i++) {

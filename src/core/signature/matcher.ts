@@ -268,8 +268,7 @@ function withoutProgram(sig: string): string | null {
 /** The pattern's signature, or "" when it cannot be near the text (none of its words occur in it). */
 function nearSignature(p: PreparedPattern, text: PreparedText): string {
   if (p.words && !p.words.some((w) => text.lower.includes(w))) return "";
-  if (p.sig === null) p.sig = writeOutContractions(errorSignature(p.text));
-  return p.sig;
+  return errorSignatureOf(p);
 }
 
 /** Why a problem matched an error text, with the weight that reason carries. */
@@ -574,18 +573,18 @@ class ProblemIndex {
           return;
         }
         this.bySubstring.add(n, p.words, p.words.length);
-        p.sig ??= writeOutContractions(errorSignature(p.text));
+        const sig = errorSignatureOf(p);
         // The message without its program (and without a name at its end) is found wherever the whole
         // signature is: index what all of them need.
-        const runs = signatureRuns(nameSlot(p.sig) ?? withoutProgram(p.sig) ?? p.sig);
+        const runs = signatureRuns(nameSlot(sig) ?? withoutProgram(sig) ?? sig);
         if (runs.length) this.bySignature.add(n, runs, runs.length);
         else this.always.push(n);
         // A reason is found where its last words are, which need fewer runs: index what both need.
-        const tail = endingOf(p, p.sig) ?? tailOf(p, p.sig);
+        const tail = endingOf(p, sig) ?? tailOf(p, sig);
         const tailRuns = tail ? signatureRuns(tail.replace(/<name>/g, " ")) : [];
         if (tailRuns.length) this.byTail.add(n, tailRuns, tailRuns.length);
         else if (tail) this.always.push(n);
-        p.sigWords ??= new Set(signatureWords(p.sig));
+        p.sigWords ??= new Set(signatureWords(sig));
         this.sigSizes[n] = p.sigWords.size;
         const needed = neededOf(p.sigWords.size, SIMILAR_SIGNATURE);
         if (needed <= p.sigWords.size) this.bySimilarity.add(n, p.sigWords, needed);
@@ -958,7 +957,7 @@ function commonTokens(a: string[], b: string[]): Array<[number, number]> {
   return out;
 }
 
-/** A pattern's signature, worked out once. */
+/** A pattern's signature, worked out once, with contractions written out as the text's are (see {@link prepareText}). */
 function errorSignatureOf(p: PreparedPattern): string {
   return (p.sig ??= writeOutContractions(errorSignature(p.text)));
 }
