@@ -43,16 +43,19 @@ const CUES: Cue[] = [
   // … a clause (`Turned out fine` is how something went).
   { kind: "lesson", re: /^(?:it )?turn(?:s|ed) out(?: that|,|(?= (?:the|a|an|our|my|its|this|these|those|[\w.-]+ (?:is|are|was|were|does|do|doesn't|don't|did|didn't|needs?|has|have|only|can|can't|cannot|won't)) ))\s*(\S.+)/i },
   { kind: "lesson", re: /^(?:原来|实测|经测试|测试发现|实践证明|事实证明)[，,：:]?\s*(\S.+)/ },
+  // `确认 \`HTTP_PROXY\` 会干扰本地脚本`: what was confirmed to be so, like `Confirmed that …` (not a check still to do: `确认是否…`, `确认一下`).
+  { kind: "lesson", re: /^(?:已)?确认了?[，,：:]?\s*(?!是否|有没有|能否|一下|下|收到|完成)((?=[^，。；]{0,40}?(?:会|不会|不支持|支持|只支持|需要|必须|可以|不能|无法|不是))\S.+)/ },
   { kind: "decision", re: new RegExp(String.raw`^(?:decision|decided)${SEP}(.+)`, "i") },
   { kind: "decision", re: /^decided to\s+(.+)/i },
+  // A label may say the piece was found or applied: `Problem identified:`, `Solution implemented:`.
   { kind: "cause", re: new RegExp(String.raw`^(?:root[ -]cause|cause)${SEP}(.+)`, "i") },
-  { kind: "fix", re: new RegExp(String.raw`^(?:fix|fixed|solution|resolution|resolved|workaround)${SEP}(.+)`, "i") },
+  { kind: "fix", re: new RegExp(String.raw`^(?:fix|fixed|solution|resolution|resolved|workaround)(?: (?:implemented|applied|adopted|chosen|deployed|used))?${SEP}(.+)`, "i") },
   { kind: "fix", re: /^(?:fixed by|resolved by|solved by)\s+(.+)/i },
   // `Fixed `experiment_plan.py`: only generate valid pairs`, `修复 `sync.sh`：加上重试`: the file fixed, then how.
   { kind: "fix", re: FIXED_WHERE_RE },
   // `Fixed in orchestrator.go — extract the model id after "/"`: where it was fixed is part of the fix.
   { kind: "fix", re: /^(?:fixed|patched|resolved) (?:in|with|via)\s+\S.*/i, keep: true },
-  { kind: "error", re: new RegExp(String.raw`^(?:error|failure|bug|problem)${SEP}(.+)`, "i") },
+  { kind: "error", re: new RegExp(String.raw`^(?:error|failure|bug|problem)(?: (?:identified|found|spotted|noticed|observed|confirmed))?${SEP}(.+)`, "i") },
   // `**Model ID bug fixed**: API was receiving …`: a label naming a bug, then what the bug was.
   // A label is a name (`Login issue:`, `Model ID bug fixed:`), not a clause (`npm failed with error: EACCES`).
   {
@@ -213,6 +216,8 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   // `学到的东西`, `重要发现`, `注意事项`, `避坑`, `反思`, `用户偏好`, `Observations`, `Things to remember`, `Preferences`.
   { kind: "lesson", re: /^(?:今天|今日|本次)?(?:学到(?:的|了)?(?:东西|内容|知识)?|(?:重要|关键|新)发现|注意事项|要点|关键点|启示|避坑(?:指南)?|反思|复盘|备忘|技巧|结论|体会|(?:用户|主人|老板)?偏好|重要信息|需要记住的?|记住)$/ },
   { kind: "lesson", re: /^(?:key |important |new )?(?:reflections|retro(?:spective)?|mistakes(?: made)?|what (?:went wrong|didn'?t work|did not work)|notes? (?:for|to) (?:the )?(?:future|self)|things to remember|to remember|remember|key (?:facts|points|findings)|(?:user |owner |human )?preferences|tips|conclusions?|til|today i learned|what worked|what (?:helped|works)|(?:notes )?for next time)$/i },
+  // `Tone Established`, `Communication style`: how the agent is to sound holds from then on (a bare `Style` is often a design's).
+  { kind: "lesson", re: /^(?:(?:my|our|the|agent'?s?|new) )?(?:(?:communication|writing|response|reply|speaking|conversation(?:al)?) style|tone(?: of voice)?|voice|persona)(?: (?:established|set|agreed|defined|settled|guide(?:lines)?|rules|notes))?$/i },
   { kind: "rule", re: /^(?:process improvements|improvements|working agreements?|conventions|principles|guidelines|policies|protocols?|流程改进|改进(?:措施)?|原则|规范|约定|守则)$/i },
   // `AI 员工哲学`, `工作理念`, `Engineering philosophy`, `Mindset`: what the writer holds about how to work.
   { kind: "lesson", re: /^(?:[\p{L}\p{N}-]+ ){0,2}(?:philosophy|mindset|mental models?)$|^[^\s，。：:]{0,8}\s?[^\s，。：:]{0,6}(?:哲学|理念|心法|方法论)$/iu },
@@ -220,6 +225,8 @@ const HEADING_KINDS: Array<{ kind: HeadingKind; re: RegExp }> = [
   { kind: "rule", re: /^(?:[\p{L}\p{N}-]+ ){1,2}(?:principles|conventions|guidelines|ground rules)$|^\p{Script=Han}{2,4}(?:原则|规范|守则)$/iu },
   { kind: "decision", re: /^(?:关键|重要|今日|本次|技术|主要)?(?:决策|决定)(?:记录)?$/ },
   { kind: "rule", re: /^(?:重要|新)?(?:规则|铁律)$/ },
+  // `**规则1: 强制调用 skill**`, `### Rule 2: no direct pushes`: a numbered rule's title over the items that spell it out.
+  { kind: "rule", re: /^(?:规则|rule)\s*#?\d{1,2}\s*(?:[:：.、]|$)/i },
   // `核心承诺`, `Commitments`: what the agent promises to do from now on, item by item.
   { kind: "rule", re: /^(?:核心|我的|新的?)?(?:承诺|保证)$|^(?:my |our |new |key )?(?:commitments?|promises?|pledges?)$/i },
   // `小林要求：`, `用户的要求`, `约定`: what the person asked for, item by item, holds from then on.
@@ -250,6 +257,18 @@ function headingWords(text: string): string {
 /** The kind a section heading (`## Key Decisions`, `### 教训`) gives the items under it, or null. */
 export function headingKind(text: string): HeadingKind | null {
   const words = toSimplified(headingWords(text));
+  const kind = kindOfWords(words);
+  if (kind) return kind;
+  // `避坑与教训`, `Mistakes & Lessons`: names of one kind joined; every part must name it (`规则违反与反思` tells of incidents too).
+  const parts = words.split(/\s*(?:与|和|及|、|&|\+|\/)\s*|\s+and\s+/i).filter((p) => p.trim());
+  if (parts.length > 1) {
+    const kinds = new Set(parts.map(kindOfWords));
+    if (kinds.size === 1 && !kinds.has(null)) return [...kinds][0]!;
+  }
+  return null;
+}
+
+function kindOfWords(words: string): HeadingKind | null {
   for (const h of HEADING_KINDS) if (h.re.test(words)) return h.kind;
   return null;
 }
@@ -545,7 +564,7 @@ export function tableConclusions(lines: readonly string[], kinds: ReadonlyArray<
 // Shapes of text: what a piece of an Errors & Fixes entry must look like
 
 /** Words of a failure, in English or Chinese: what makes an uncued sentence the error a fix on its line answers. */
-const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|time[sd]? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,}|(?:returned|returns|got|gave|gives|status|HTTP) [45]\d\d)\b|报错|失败|错误|异常|超时|无法|崩溃|出错|不对|不行|不生效|不工作|用不了|失效/;
+const ERROR_WORDS_RE = /\b(?:[A-Z]\w*(?:Error|Exception)|errors?|fail(?:s|ed|ing|ure)?|cannot|can't|could ?not|unable|refused|denied|time[sd]? ?out|crash(?:es|ed)?|not found|E[A-Z]{3,}|(?:returned|returns|got|gave|gives|status|HTTP) [45]\d\d)\b|报错|失败|错误|异常|超时|无法|崩溃|出错|不对|不行|不生效|不工作|用不了|失效|乱码/;
 
 /** True for a sentence that names a failure (see ERROR_WORDS_RE), short enough to be one. */
 export function looksLikeError(sentence: string): boolean {
@@ -617,11 +636,15 @@ const GUESS_RE = new RegExp(String.raw`${HEDGE_RE.source}|更像|像是|似乎|�
 
 /**
  * True for an item under a heading of conclusions that is not one: which
- * release is the newest (stale within weeks), or, under decisions, a guess.
+ * release is the newest (stale within weeks), a question, or, under
+ * decisions, a guess.
  */
 export function isNotConclusion(text: string, kind: HeadingKind): boolean {
-  return LATEST_RELEASE_RE.test(text) || (kind === "decision" && HEDGE_RE.test(text));
+  return LATEST_RELEASE_RE.test(text) || QUESTION_RE.test(text) || (kind === "decision" && HEDGE_RE.test(text));
 }
+
+/** A question, quoted or not (`"nginx 是个啥？"`): what someone asked concludes nothing (a quoted saying may: `"Seriousness without levity is just pomposity"`). */
+const QUESTION_RE = /[?？]["”」』]?\s*$/;
 
 // ---------------------------------------------------------------------------
 // Statements: conclusions written as plain prose, without a cue word
@@ -659,9 +682,28 @@ const STATEMENTS: Statement[] = [
     cue: "preference",
     // The label must be bold: a plain `发送渠道：飞书` is a record of one send.
     raw: true,
-    re: /^(?:\*\*|__)[^*_:：]{0,24}?(?:style|tone|format|language|timezone|time zone|schedule|cadence|frequency|channel|voice|persona|风格|语气|格式|语言|时区|频率|渠道|称呼|口吻)(?:\*\*|__)\s*[:：]\s*\S/iu,
+    // The colon inside the emphasis or after it: `**Tone:** short`, `**Tone**: short`.
+    re: /^(?:\*\*|__)[^*_:：]{0,24}?(?:style|tone|format|language|timezone|time zone|schedule|cadence|frequency|channel|voice|persona|vibe|风格|语气|格式|语言|时区|频率|渠道|称呼|口吻)\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*\S/iu,
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:status|done|pending|blocked)\b`, "i"),
   },
+  // `bird CLI is the main way to read X posts`: which way is the one to use.
+  {
+    kind: "decision",
+    cue: "primary",
+    re: /^(?!(?:it|this|that|there)\b)[\w`.'’/ -]{2,40}? (?:is|are|remains|stays) (?:the|our|my|his|her|their) (?:main|primary|default|preferred|recommended|go-to|only|canonical) (?:way|tool|method|channel|source|option|choice|model|provider|route|path|interface)\b/i,
+    not: ONE_DAY_RE,
+  },
+  // `The browser may be used only as a last resort`, `firecrawl is only for links inside posts, never for X.com itself`: what a thing is for, and no more.
+  {
+    kind: "rule",
+    cue: "scope",
+    re: /\b(?:only )?as a last resort\b|^(?!(?:it|this|that|there)\b)[\w`.'’/ -]{2,40}? (?:is|are|should be|must be|may be) (?:to be )?(?:used )?only (?:for|as)\b/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:was|were|had been)\b`, "i"),
+  },
+  // `**Boundaries:** ask before any external action`: the lines the agent keeps to (OpenClaw's SOUL.md names them Boundaries).
+  { kind: "rule", cue: "boundary", raw: true, re: /^(?:\*\*|__)(?:boundaries|hard rules|red lines|ground rules)\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*\S/iu, not: ONE_DAY_RE },
+  // `Alex made it clear: research happens on TikTok only`, `The owner insisted that drafts stay private`: what the person made clear, like `老板明确：…`.
+  { kind: "lesson", cue: "preference", re: /^(?:the )?[\p{L}'’-]{2,20} (?:made (?:it )?clear|insisted|stressed|emphasi[sz]ed)(?: that\b|\s*[:：])\s*\S/iu, not: ONE_DAY_RE },
   // `Desired persona: warm, chaotic`, `Preferred editor: vim`, `期望风格：简洁`: a label naming what someone wants.
   { kind: "lesson", cue: "preference", re: /^(?:desired|preferred|favou?rite|wanted) [\p{L} -]{2,30}[:：]\s*\S|^(?:期望|偏好|喜欢)的?[^\s:：，。]{1,6}[:：]\s*\S/iu, not: ONE_DAY_RE },
   // `Switched to the local provider`, `Migrated from MySQL to Postgres`, `改用 local provider`: a choice, unless
@@ -676,7 +718,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "lesson",
     cue: "limit",
-    re: /^(?:note|nb|n\.b\.|gotcha|caveat|heads[- ]up|注意|备注)\s*[:：].*(?:\bonly\b|\bno \w|\bnot\b|n't\b|\bneeds?\b|\brequires?\b|\bat most\b|\bmax(?:imum)?\b|\blimit|只|仅|不支持|不能|无法|需要|必须|最多|上限)/i,
+    re: /^(?:note|nb|n\.b\.|gotcha|caveat|heads[- ]up|注意|备注)\s*[:：].*(?:\bonly\b|\bno \w|\bnot\b|n't\b|\bneeds?\b|\brequires?\b|\bat most\b|\bmax(?:imum)?\b|\blimit|只|仅|不支持|不能|不会|无法|需要|必须|最多|上限)/i,
     not: ONE_DAY_RE,
   },
   // `The free tier gives only 24h changes`, `sysfs doesn't support …`, `requires root`, `needs a restart after …`,
@@ -768,10 +810,24 @@ const STATEMENTS: Statement[] = [
     re: /从\s*\S[^，。；]{0,30}?(?:改成|改为|换成|调整为|调成|切换到)\s*\S|\b(?:changed?|increased|decreased|raised|lowered|bumped|reduced|cut|extended|shortened) (?:the )?\S[^,;]{0,40}? from \S[^,;]{0,40}? to \S|\b(?:increased|decreased|raised|lowered|bumped|reduced|cut|extended|shortened) from \S[^,;]{0,30}? to \S|(?:从\s*\S[^，。；]{0,20}?)(?:提高|增加|降低|减少|调高|调低|延长|缩短)(?:到|至)\s*\S/i,
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i"),
   },
+  // `Action: track API calls, not just cost`, `Use uv, not pip`: what to do, and what not instead (not what was done: `Used uv, not pip`).
+  {
+    kind: "rule",
+    cue: "contrast",
+    re: /^(?:[\p{L} -]{1,24}[:：]\s*)?(?:always )?(?:use|track|count|measure|watch|check|ask|read|keep|store|save|log|send|pick|choose|prefer|trust|test|call|run|write|fix|cite|quote|report|verify|compare)\b[^,;:：]{2,60},\s*(?:and )?not (?:just |only |merely |the )?\S/iu,
+    not: ONE_DAY_RE,
+  },
   // `学选股逻辑，不学赌博心态`, `新闻小结用俏皮风格，不用暧昧`: do one thing and, with the same verb, not the other.
   { kind: "rule", cue: "contrast", re: /(\p{Script=Han}{1,2})[^，。；,;]{1,30}[，,]\s*(?:而)?不(?:要)?\1/u, not: GUESS_RE },
   // `**流式输出**: 关闭（streaming: false）`: a labelled setting and the configuration key it sets.
   { kind: "decision", cue: "setting", re: /^(?:\*\*|__)?[^*_:：]{1,30}(?:\*\*|__)?\s*[:：]\s*[^(（]{1,30}[（(]`?[A-Za-z_][\w.]*\s*:\s*(?:true|false|on|off|\d+|"[^"]*")`?[)）]\s*$/i },
+  // `频道关掉了 \`requireMention\``, `Disabled \`autoUpdate\` on the gateway`: a setting, named by its key, turned on or off.
+  {
+    kind: "decision",
+    cue: "setting",
+    re: /(?:关掉|关闭|禁用|停用|打开|开启|启用|开了|关了)了?\s*`[A-Za-z_][\w.-]{1,40}(?:\s*[:=]\s*[^`]{1,20})?`|\b(?:turned (?:off|on)|switched (?:off|on)|disabled|enabled)\s+(?:the )?`[A-Za-z_][\w.-]{1,40}(?:\s*[:=]\s*[^`]{1,20})?`/i,
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i"),
+  },
   // `Timezone is **Asia/Jakarta (UTC+7)**`, `The assistant's name was chosen: **Holly**`: an attribute and the value the writer emphasized.
   {
     kind: "lesson",
@@ -787,7 +843,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "lesson",
     cue: "outcome",
-    re: /^\S.{1,60}? (?:works?|is working|runs?|loads?|passes|connects?|succeeds?) (?:again |now |fine )*(?:after|since|once)\s+\S.{3,}|^\S.{3,80}? (?:fixed|solved|resolved|cured) (?:it|this|that|the \S.{2,})$|[^，。；]{2,30}后(?:就|才)?(?:恢复正常|正常了|好了|解决了|能用了|成功了)/i,
+    re: /^\S.{1,60}? (?:works?|is working|runs?|loads?|passes|connects?|succeeds?) (?:again |now |fine )*(?:after|since|once)\s+\S.{3,}|^\S.{3,80}? (?:fixed|solved|resolved|cured) (?:it|this|that|the \S.{2,})$|[^，。；]{2,30}后(?:就|才)?(?:恢复正常|正常了|好了|解决了|能用了|成功了)|(?:用|通过|靠|改用|换成|加上)\s*\S[^，。；]{1,60}?解决了?(?:了|掉)?\s*\S/i,
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|^(?:i|we|he|she|they|it|this|that|who)\s`, "i"),
   },
   // `Cron jobs must use absolute paths`, `API keys should never be committed`, `定时任务必须用绝对路径`: a rule about a thing
@@ -803,7 +859,8 @@ const STATEMENTS: Statement[] = [
     kind: "decision",
     cue: "reason",
     re: /^(?:(?:we|i) )?(?:kept|keep|chose|choose|picked|use|used|went with|stayed with|stuck with|switched to|moved to|dropped|removed|disabled|enabled|skipped|avoid(?:ed)?|stopped|replaced|reverted|pinned|deleted|uninstalled) \S.{1,80}? (?:because|due to) \S|(?:^|[，,])\s*(?:不装|不安装|不用|不再用|不采用|选择|选用|保留|改用|决定)[^，。；]{1,30}[，,]\s*(?:因为|原因是|理由是)|因为[^，。；]{2,40}[，,]\s*(?:所以)?(?:决定|改用|不再|选择|保留|不装|不安装|不用)|^(?:删掉|删除|移除|去掉|停用|禁用|卸载)(?![*_]*\s*[:：])\s*[^，。；（(]{1,30}[（(][^)）]{2,30}[)）]\s*$/i,
-    not: ONE_DAY_RE,
+    // A bracket of a name or number (`（端口3000）`, `(v2)`) says which one, not why.
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|[（(]\s*(?:端口|版本|port|version)?\s*[:：]?\s*[\w.:/-]+\s*[)）]\s*$`, "i"),
   },
   // `Node pairing put off — not needed for now`, `向量库先不装，暂时不需要`: work put off, with why.
   {
@@ -817,7 +874,8 @@ const STATEMENTS: Statement[] = [
     kind: "decision",
     cue: "request",
     re: /[（(]\s*(?:应|按)?(?:用户|主人|老板|客户)(?:的)?(?:要求|指示|决定)\s*[)）]|\b(?:per|at|on) (?:the )?(?:user|owner|boss|human|client)(?:'s|’s)? (?:request|instruction|call)\b|\bas (?:the )?(?:user|owner|boss|human|client) (?:asked|requested|wanted)\b/i,
-    not: ONE_DAY_RE,
+    // When it was done (`**暂停时间**：2026-03-05 10:57（用户要求）`) is the record of one change, not the change.
+    not: new RegExp(String.raw`${ONE_DAY_RE.source}|^[^:：]{1,24}[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*[（(]`, "i"),
   },
   // `Client files now follow one format (the bookkeeper's template)`, `Standardized on pnpm`, `日志统一用 UTC 时间`: one way for all.
   {
@@ -826,13 +884,20 @@ const STATEMENTS: Statement[] = [
     re: /\bstandardi[sz]ed (?:on|to|as|around)\b|\b(?:standardi[sz]ed|unified)\b.{0,40}[(（]|\bnow (?:all )?(?:follow|use)s? (?:one|a single|the same)\b|统一(?:用|为|成|使用|采用|改成|改为|走)/i,
     not: ONE_DAY_RE,
   },
+  // `iTick 限速每分钟 5 次`, `The API is rate-limited to 60 requests per minute`: a rate limit holds until the provider changes it.
+  {
+    kind: "lesson",
+    cue: "limit",
+    re: /(?:限速|限流|速率限制|频率限制|调用上限)[^，。；]{0,12}?每(?:分钟|秒|小时|天|日)\s*(?:最多|只能)?\s*\d+\s*次|\b(?:rate[- ]limit(?:ed|s)?|capped|throttled)\b[^.;]{0,30}?\b\d+\s*(?:requests?|calls?|req)\s*(?:per|\/|a|an)\s*(?:second|minute|hour|day|sec|min|s|m|h)\b/i,
+    not: ONE_DAY_RE,
+  },
   // `Heartbeats see the env vars only when they are set in systemd`: a limit that holds under a condition.
   { kind: "lesson", cue: "limit", re: /\bonly (?:when|if|once) (?:they|it|you|the \S+|\S+) (?:are|is|have|has|get|gets|run|runs)\b/i, not: ONE_DAY_RE },
   // `读取公众号文章用 iPhone UA，成功率约 95%`, `With the mobile UA the success rate is ~95%`: how well a way of doing works.
   {
     kind: "lesson",
     cue: "measure",
-    re: /用[^，。；]{1,30}[，,]\s*成功率(?:约|大约|大概|~|≈)?\s*\d+(?:\.\d+)?\s*%|\b(?:with|using|via)\b.{1,60}\bsuccess rate (?:of |is |was )?(?:about |around |~|≈)?\d+(?:\.\d+)?\s*%/i,
+    re: /用[^，。；]{1,30}[，,]\s*成功率(?:约|大约|大概|~|≈)?\s*\d+(?:\.\d+)?\s*%|(?:方法|方案|办法|模式|策略|\b(?:method|approach|way|trick))[*_]*\s*[（(]\s*(?:成功率|success rate)\s*(?:约|大约|~|≈|about |around |of )?\s*\d+(?:\.\d+)?\s*%|\b(?:with|using|via)\b.{1,60}\bsuccess rate (?:of |is |was )?(?:about |around |~|≈)?\d+(?:\.\d+)?\s*%/i,
     not: ONE_DAY_RE,
   },
   // `开发时才跑完整验证`, `只在合并前跑完整测试`, `Run the full suite only before a merge`: what is done only at a given time, a way of working.
@@ -889,7 +954,8 @@ const STATEMENTS: Statement[] = [
  */
 export function matchStatement(sentence: string): { kind: CandidateKind; text: string; cue: string } | null {
   const s = cleanSentence(sentence);
-  if (/[?？]\s*$/.test(s) || /^\[[ xX]\]/.test(s)) return null;
+  // `Switched 5 cron jobs to the new flow:` leads into the list below it, which says what changed.
+  if (/[?？:：]\s*$/.test(s) || /^\[[ xX]\]/.test(s)) return null;
   // `**Original text**: "下次开始…"` in an English log: the person's words quoted as said; the restatement beside it is the conclusion.
   if (/^[*_]{0,2}[A-Za-z][\w ]{0,30}[*_]{0,2}\s*[:：]\s*["“「][^"”」]*\p{Script=Han}[^"”」]*["”」]\s*$/u.test(s)) return null;
   // `Pi crashed during testing, needs a power cycle` is what happened, not a limit.
@@ -922,6 +988,16 @@ export function splitErrorFix(sentence: string): { error: string; fix: string } 
   // `**Memory search fixed** — changed the baseUrl to the real endpoint`: what was broken, then how it was fixed.
   const fixed = /^[*_]{0,2}([^*—–:：]{2,60}?) (?:fixed|resolved|solved|repaired)[*_]{0,2}\s*(?:[—–:：]|\s-)\s*(\S.{4,})$/i.exec(s);
   if (fixed && !/^(?:i|we|they|he|she|it|this|that)$/i.test(fixed[1]!.trim())) return { error: `${fixed[1]!.trim()} broken`, fix: fixed[2]!.trim() };
+  // `Fixed the memory cron: it pointed at the wrong file`: the same, verb first (not a typo's fix, which is only work done).
+  const verbFirst = /^(?:fixed|repaired) ((?:the|a|an|our|my) [^:：—–]{2,60}?)\s*[:：—–]\s*(\S.{4,})$/i.exec(s);
+  if (verbFirst && !/\b(?:typos?|spelling|wording|formatting|indentation|lint(?: errors)?)\b/i.test(verbFirst[1]!)) {
+    const [thing, after] = [verbFirst[1]!.trim(), verbFirst[2]!.trim()];
+    // After the colon, what was wrong (`it pointed at the wrong file`) is the error's rest, and the fix is only that it was fixed.
+    const acts = FIX_VERB_RE.test(after) || /^[a-z]{3,}ed\b/i.test(after);
+    if (!acts && (looksLikeError(after) || /\b(?:wrong|hard-?coded|missing|stale|outdated|incorrect|invalid)\b/i.test(after))) return { error: `${thing}: ${after}`, fix: "fixed" };
+    // `a file name mismatch` names its problem itself; `the memory cron` does not.
+    return { error: looksLikeError(thing) || /\b(?:mismatch|bug|issue|leak|crash|regression|conflict)\b/i.test(thing) ? thing : `${thing} broken`, fix: after };
+  }
   const m = /^(.+?)\s*(?:[,;—–→]|\s-)\s*(?:so\s+|just\s+)?((?:use|switch to|go with|pick)\s+\S.*\binstead\b.*)$/i.exec(s) ?? /^(.+?)[，；,;]\s*((?:所以|因此)?(?:要|应该|需要|得|请|就|只能)?(?:改用|换成|换用|用)\S.*)$/.exec(s);
   if (m && looksLikeError(m[1]!) && !startsWithSwitch(m[1]!)) return { error: m[1]!.trim(), fix: m[2]!.trim() };
   // `Gateway returned 502 → restarted nginx with the new upstream`, `Push timed out — fixed by adding no_proxy`: the failure, an arrow or dash, what was done.
