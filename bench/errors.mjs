@@ -25,12 +25,13 @@
 // changed: near-miss false positives 0.44 and 0.48 at their last judging).
 // They are tuning data now, like the extra folders above, as is
 // bench/data/errors-fresh4/ and errors-fresh5/ (collected the same way, each judged
-// once as a never-tuned part, its baseline in its README, then studied); the part
-// "fresh3 (never tuned on)" takes their place: bench/data/errors-fresh3/,
-// collected from other public threads by someone who never saw the matcher,
-// with its baseline (the matcher before that round) in its README. It runs the same
-// protocol in a workspace of its own; only its totals are ever printed, never
-// its misses (not even with --misses or --scores).
+// once as a never-tuned part, its baseline in its README, then studied); the parts
+// "fresh3 (never tuned on)" and "fresh6 (never tuned on)" take their place:
+// bench/data/errors-fresh3/ and errors-fresh6/, collected from other public
+// threads by someone who never saw the matcher, each with its first run in its
+// README. Each runs the same protocol in a workspace of its own; only their
+// totals are ever printed, never their misses (not even with --misses or
+// --scores). `--fresh DIR` runs one such part alone in their place.
 //
 // `--scores` prints, for the tuning part only, every result of every check
 // (true variants and near misses) with its score and what matched (the
@@ -43,14 +44,15 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEFAULT_DATA = join(root, "..", "shared", "data", "errors-dev");
-/** Collected from public threads by someone who never saw the matcher; only its totals are ever printed. */
-const DEFAULT_FRESH = join(root, "bench", "data", "errors-fresh3");
-const FRESH_PART = "fresh3 (never tuned on)";
+/** Collected from public threads by someone who never saw the matcher; only their totals are ever printed. */
+const DEFAULT_FRESH = ["errors-fresh3", "errors-fresh6"].map((d) => join(root, "bench", "data", d));
+/** A never-tuned part's row: `fresh3 (never tuned on)` for bench/data/errors-fresh3/. */
+const freshPart = (dir) => `${basename(dir).replace(/^errors-/, "")} (never tuned on)`;
 /** Near misses collected for tuning families only; they count in the tuning part. */
 const NEAR_MISSES = join(root, "bench", "data", "errors-near-misses", "near-misses.json");
 /**
@@ -173,9 +175,9 @@ async function runProtocol(set, { partOf, showMisses }) {
 
 /**
  * The development set split into its tuning and held-out parts (its tuning
- * part's misses only), plus the never-tuned set as a third part with totals only.
- * The fresh set runs in a workspace of its own, so adding it changes nothing
- * in the other two parts. `fresh: null` leaves it out.
+ * part's misses only), plus each never-tuned set (`fresh`, folders) as a part
+ * of its own with totals only. Each runs in a workspace of its own, so adding
+ * one changes nothing in the other parts. `fresh: null` leaves them out.
  */
 export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH } = {}) {
   const set = loadData(data);
@@ -219,8 +221,9 @@ export async function benchErrors({ data = DEFAULT_DATA, fresh = DEFAULT_FRESH }
       throw err;
     }
   };
-  const freshSet = fresh ? await neverTuned(fresh, FRESH_PART) : null;
-  return { parts, misses: dev.misses, scores: dev.scores, latencyMs: median(dev.latencies), ws: dev.ws, set, freshSet, extraSets };
+  const freshSets = [];
+  for (const dir of fresh ?? []) freshSets.push({ dir, set: await neverTuned(dir, freshPart(dir)) });
+  return { parts, misses: dev.misses, scores: dev.scores, latencyMs: median(dev.latencies), ws: dev.ws, set, freshSets, extraSets };
 }
 
 function newPart() {
@@ -261,7 +264,7 @@ export function errorsTable(r, cli) {
     "`brain check` on the error families of `../shared/data/errors-dev/` (real messages from public issue threads)" +
       (r.extraSets.length ? ` and, in the tuning part, ${r.extraSets.map((x) => `\`bench/data/${x.dir.split(/[\\/]/).pop()}/\` (${x.set.families.length} more families, ${x.set.distractors.length} near misses)`).join(" and ")}, each run in a workspace of its own` : "") +
       ": variant 0 of each family recorded with `brain error … --fix …`, every other variant checked; distractors are near misses that need another fix. Families are split by a hash of their id before any tuning (distractors follow the family they are near); only the tuning part's misses were ever printed and studied, while the held-out part's totals were printed on every run. Targets on held-out families: hit@1 ≥ 0.90, near-miss false positives ≤ 0.05, adapted fixes right ≥ 0.80." +
-      (r.parts[FRESH_PART] ? ` The never-tuned part is \`bench/data/errors-fresh3/\` (${r.freshSet.families.length} families, ${r.freshSet.distractors.length} near misses from other public threads, collected by someone who never saw the matcher; its baseline, with the matcher before the round that added it, is in its README), run the same way in a workspace of its own; only its totals are ever printed. \`errors-fresh/\` and \`errors-fresh2/\` held that place in earlier rounds (near-miss false positives 0.44 and 0.48 at their last judging) and are tuning data now.` : ""),
+      (r.freshSets.length ? ` The never-tuned parts are ${r.freshSets.map((x) => `\`bench/data/${basename(x.dir)}/\` (${x.set.families.length} families, ${x.set.distractors.length} near misses)`).join(" and ")}, from other public threads, collected by someone who never saw the matcher (each one's first run is in its README), each run the same way in a workspace of its own; only their totals are ever printed. \`errors-fresh/\`, \`errors-fresh2/\`, \`errors-fresh4/\` and \`errors-fresh5/\` held that place in earlier rounds and are tuning data now.` : ""),
     "",
     "| part | families | variants | hit@1 | hit@3 | no result | near-miss false positives | adapted fix right |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -279,7 +282,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     const r = await benchErrors({
       data: at("--data") ?? DEFAULT_DATA,
-      fresh: args.includes("--no-fresh") ? null : (at("--fresh") ?? DEFAULT_FRESH),
+      fresh: args.includes("--no-fresh") ? null : at("--fresh") ? [resolve(at("--fresh"))] : DEFAULT_FRESH,
     });
     const cli = await cliAgreement(r.ws, r.set, Number(at("--cli") ?? 5));
     if (args.includes("--misses")) process.stderr.write(JSON.stringify(r.misses, null, 1) + "\n");
