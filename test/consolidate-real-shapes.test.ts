@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addedEntries } from "./helpers/consolidation.js";
-import type { LogInput } from "../src/core/consolidation/logs.js";
+import { addedFromLog } from "./helpers/consolidation.js";
 
 /**
  * Shapes met in the daily logs of bench/real-logs/ (paraphrased from public
@@ -8,11 +7,8 @@ import type { LogInput } from "../src/core/consolidation/logs.js";
  * concludes nothing.
  */
 
-/** The entries consolidation adds from one log: section and text. */
-function added(source: string[]) {
-  const log: LogInput = { path: "memory/2026-03-03.md", source: ["# 2026-03-03", "", ...source, ""].join("\n") };
-  return addedEntries([log]).map((a) => [a.section, a.text]);
-}
+/** The entries consolidation adds from a daily log holding `lines`: section and text. */
+const added = (lines: string[]) => addedFromLog(["# 2026-11-18", "", ...lines, ""]);
 
 describe("conclusions in the shapes of real agent logs", () => {
   it("reads a heading of two names of one kind, or one with its translation in brackets; not one that also tells of incidents", () => {

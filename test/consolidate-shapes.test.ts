@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { addedEntries } from "./helpers/consolidation.js";
-import type { LogInput } from "../src/core/consolidation/logs.js";
+import { addedFromLog } from "./helpers/consolidation.js";
 
-/** The entries consolidation adds from one log: section and text. */
-function added(source: string[]) {
-  const log: LogInput = { path: "memory/2026-11-18.md", source: source.join("\n") };
-  return addedEntries([log]).map((a) => [a.section, a.text]);
-}
+const added = addedFromLog;
 
 describe("general statement shapes of conclusions in free-form logs", () => {
   it("keeps an outcome that says what made something work, and leaves reports of work done", () => {

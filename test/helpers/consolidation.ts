@@ -15,3 +15,8 @@ export function addedEntries(logs: LogInput[], options: { maskPersonalData?: boo
     .actions.filter((a) => a.type === "add")
     .map((a) => ({ section: a.section, text: a.text, line: a.type === "add" ? a.sources.map((s) => s.source.line) : [] }));
 }
+
+/** The entries consolidation adds from one log of `lines` (a daily log of 2026-11-18): section and text. */
+export function addedFromLog(lines: readonly string[]): string[][] {
+  return addedEntries([{ path: "memory/2026-11-18.md", source: lines.join("\n") }]).map((a) => [a.section, a.text]);
+}
