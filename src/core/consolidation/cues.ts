@@ -843,7 +843,7 @@ const STATEMENTS: Statement[] = [
   {
     kind: "lesson",
     cue: "outcome",
-    re: /^\S.{1,60}? (?:works?|is working|runs?|loads?|passes|connects?|succeeds?) (?:again |now |fine )*(?:after|since|once)\s+\S.{3,}|^\S.{3,80}? (?:fixed|solved|resolved|cured) (?:it|this|that|the \S.{2,})$|[^，。；]{2,30}后(?:就|才)?(?:恢复正常|正常了|好了|解决了|能用了|成功了)|(?:用|通过|靠|改用|换成|加上)\s*\S[^，。；]{1,60}?解决了?(?:了|掉)?\s*\S/i,
+    re: /^\S.{1,60}? (?:works?|is working|runs?|loads?|passes|connects?|succeeds?) (?:again |now |fine )*(?:after|since|once)\s+\S.{3,}|^\S.{3,80}? (?:fixed|solved|resolved|cured) (?:it|this|that|the \S.{2,})$|[^，。；]{2,30}后(?:就|才)?(?:恢复正常|正常了|好了|解决了|能用了|成功了)|(?:用|通过|靠|改用|换成|加上)\s*\S[^，。；]{1,60}?解决(?:了|掉)?\s*\S/i,
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|^(?:i|we|he|she|they|it|this|that|who)\s`, "i"),
   },
   // `Cron jobs must use absolute paths`, `API keys should never be committed`, `定时任务必须用绝对路径`: a rule about a thing
