@@ -47,8 +47,8 @@ const CUES: Cue[] = [
   { kind: "lesson", re: /^(?:已)?确认了?[，,：:]?\s*(?!是否|有没有|能否|一下|下|收到|完成)((?=[^，。；]{0,40}?(?:会|不会|不支持|支持|只支持|需要|必须|可以|不能|无法|不是))\S.+)/ },
   { kind: "decision", re: new RegExp(String.raw`^(?:decision|decided)${SEP}(.+)`, "i") },
   { kind: "decision", re: /^decided to\s+(.+)/i },
-  // A label may say the piece was found or applied: `Problem identified:`, `Solution implemented:`.
   { kind: "cause", re: new RegExp(String.raw`^(?:root[ -]cause|cause)${SEP}(.+)`, "i") },
+  // A label may say the piece was found or applied: `Solution implemented:`, `Problem identified:` (below).
   { kind: "fix", re: new RegExp(String.raw`^(?:fix|fixed|solution|resolution|resolved|workaround)(?: (?:implemented|applied|adopted|chosen|deployed|used))?${SEP}(.+)`, "i") },
   { kind: "fix", re: /^(?:fixed by|resolved by|solved by)\s+(.+)/i },
   // `Fixed `experiment_plan.py`: only generate valid pairs`, `修复 `sync.sh`：加上重试`: the file fixed, then how.
@@ -663,6 +663,12 @@ interface Statement {
 /** Words that tie a sentence to one day: a request or a plan for today is not a standing preference. */
 const ONE_DAY_RE = /\b(?:today|tomorrow|tonight|yesterday(?:'s)?|last (?:night|week)|this (?:morning|afternoon|evening|week)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|asap)\b|今天|明天|今晚|本周|这周/i;
 
+/** Words of a change not made for good: for one day, for now, for a test. */
+const NOT_FOR_GOOD = new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i");
+
+/** The end of a bold label, its colon inside the emphasis or after it: `**Tone:** short`, `**Tone**: short`. */
+const BOLD_LABEL_END = String.raw`\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*\S`;
+
 const STATEMENTS: Statement[] = [
   // `The owner prefers rsync over scp`, `Using rsync (the owner's preference over scp)`, `the human wants one summary`:
   // anyone's preference; what the person the agent works for (user, owner, human) wants or likes.
@@ -682,8 +688,7 @@ const STATEMENTS: Statement[] = [
     cue: "preference",
     // The label must be bold: a plain `发送渠道：飞书` is a record of one send.
     raw: true,
-    // The colon inside the emphasis or after it: `**Tone:** short`, `**Tone**: short`.
-    re: /^(?:\*\*|__)[^*_:：]{0,24}?(?:style|tone|format|language|timezone|time zone|schedule|cadence|frequency|channel|voice|persona|vibe|风格|语气|格式|语言|时区|频率|渠道|称呼|口吻)\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*\S/iu,
+    re: new RegExp(String.raw`^(?:\*\*|__)[^*_:：]{0,24}?(?:style|tone|format|language|timezone|time zone|schedule|cadence|frequency|channel|voice|persona|vibe|风格|语气|格式|语言|时区|频率|渠道|称呼|口吻)${BOLD_LABEL_END}`, "iu"),
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:status|done|pending|blocked)\b`, "i"),
   },
   // `bird CLI is the main way to read X posts`: which way is the one to use.
@@ -701,7 +706,7 @@ const STATEMENTS: Statement[] = [
     not: new RegExp(String.raw`${ONE_DAY_RE.source}|\b(?:was|were|had been)\b`, "i"),
   },
   // `**Boundaries:** ask before any external action`: the lines the agent keeps to (OpenClaw's SOUL.md names them Boundaries).
-  { kind: "rule", cue: "boundary", raw: true, re: /^(?:\*\*|__)(?:boundaries|hard rules|red lines|ground rules)\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*\S/iu, not: ONE_DAY_RE },
+  { kind: "rule", cue: "boundary", raw: true, re: new RegExp(String.raw`^(?:\*\*|__)(?:boundaries|hard rules|red lines|ground rules)${BOLD_LABEL_END}`, "iu"), not: ONE_DAY_RE },
   // `Alex made it clear: research happens on TikTok only`, `The owner insisted that drafts stay private`: what the person made clear, like `老板明确：…`.
   { kind: "lesson", cue: "preference", re: /^(?:the )?[\p{L}'’-]{2,20} (?:made (?:it )?clear|insisted|stressed|emphasi[sz]ed)(?: that\b|\s*[:：])\s*\S/iu, not: ONE_DAY_RE },
   // `Desired persona: warm, chaotic`, `Preferred editor: vim`, `期望风格：简洁`: a label naming what someone wants.
@@ -808,7 +813,7 @@ const STATEMENTS: Statement[] = [
     kind: "decision",
     cue: "change",
     re: /从\s*\S[^，。；]{0,30}?(?:改成|改为|换成|调整为|调成|切换到)\s*\S|\b(?:changed?|increased|decreased|raised|lowered|bumped|reduced|cut|extended|shortened) (?:the )?\S[^,;]{0,40}? from \S[^,;]{0,40}? to \S|\b(?:increased|decreased|raised|lowered|bumped|reduced|cut|extended|shortened) from \S[^,;]{0,30}? to \S|(?:从\s*\S[^，。；]{0,20}?)(?:提高|增加|降低|减少|调高|调低|延长|缩短)(?:到|至)\s*\S/i,
-    not: new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i"),
+    not: NOT_FOR_GOOD,
   },
   // `Action: track API calls, not just cost`, `Use uv, not pip`: what to do, and what not instead (not what was done: `Used uv, not pip`).
   {
@@ -826,7 +831,7 @@ const STATEMENTS: Statement[] = [
     kind: "decision",
     cue: "setting",
     re: /(?:关掉|关闭|禁用|停用|打开|开启|启用|开了|关了)了?\s*`[A-Za-z_][\w.-]{1,40}(?:\s*[:=]\s*[^`]{1,20})?`|\b(?:turned (?:off|on)|switched (?:off|on)|disabled|enabled)\s+(?:the )?`[A-Za-z_][\w.-]{1,40}(?:\s*[:=]\s*[^`]{1,20})?`/i,
-    not: new RegExp(String.raw`${ONE_DAY_RE.source}|临时|暂时|测试|\b(?:temporarily|for now|for (?:a |the )?test)\b`, "i"),
+    not: NOT_FOR_GOOD,
   },
   // `Timezone is **Asia/Jakarta (UTC+7)**`, `The assistant's name was chosen: **Holly**`: an attribute and the value the writer emphasized.
   {
