@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bareGitEnv, commitSubjects, git, gitWorkspace, read, runBrain } from "./helpers.js";
@@ -18,7 +18,12 @@ async function workspace(): Promise<string> {
 
 /** Runs the person's git with extra environment (an editor for `rebase -i`). */
 function gitWith(dir: string, extra: NodeJS.ProcessEnv, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=Test Person", "-c", "user.email=person@example.com", ...args], { cwd: dir, encoding: "utf8", env: bareGitEnv(extra), stdio: "pipe" });
+  try {
+    return execFileSync("git", ["-c", "user.name=Test Person", "-c", "user.email=person@example.com", ...args], { cwd: dir, encoding: "utf8", env: bareGitEnv(extra), stdio: "pipe" });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`git ${args.join(" ")}: ${stdout}${stderr}`);
+  }
 }
 
 const head = (dir: string) => git(dir, "rev-parse", "HEAD").trim();
@@ -31,12 +36,18 @@ describe("brain never commits into a person's git operation", () => {
     const r = await runBrain(["log", "written mid-rebase"], { cwd: dir, env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/committed [0-9a-f]/);
-    expect(r.stderr).toMatch(/Written but not committed: a rebase is in progress in .*, and a commit now would land in it and be lost with it\./);
+    expect(r.stderr).toMatch(/Kept out of the work tree and not committed: a rebase is in progress in .*, and git would refuse its next step, or its --abort or --continue, over files brain changed meanwhile\. The change \(memory\/2026-11-21\.md\) waits in \.brain\/held-writes\.json; brain writes and commits these files/);
     expect(head(dir)).toBe(stopped);
-    expect(read(dir, "memory/2026-11-21.md")).toContain("[note] written mid-rebase");
+    // The work tree is the person's while git steps through commits: the write waits beside it.
+    expect(existsSync(join(dir, "memory/2026-11-21.md"))).toBe(false);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(read(dir, ".brain/held-writes.json")).toContain("[note] written mid-rebase");
 
     const doctor = JSON.parse((await runBrain(["doctor", "--json"], { cwd: dir, env: env() })).stdout);
     expect(doctor.findings.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(["git-in-progress", "write-held"]));
+    expect(doctor.findings.find((f: { id: string }) => f.id === "git-in-progress").message).toBe(
+      "A rebase is in progress: brain keeps its writes in .brain/held-writes.json, out of the work tree, and consolidate, rollback and sync wait, until it is finished.",
+    );
     // Commands that must commit refuse, and change nothing.
     const cons = await runBrain(["consolidate", "--json"], { cwd: dir, env: env() });
     expect(cons.code).toBe(1);
@@ -95,6 +106,49 @@ describe("brain never commits into a person's git operation", () => {
     expect(git(dir, "status", "--porcelain")).toBe("");
   });
 
+  // git refuses a rebase's next step, its --abort and its --continue over a changed file the commits hold
+  // or an untracked file they would create: brain changes nothing in the work tree until git is done.
+  for (const [end, args] of [
+    ["rebase --abort", ["rebase", "--abort"]],
+    ["rebase --continue", ["rebase", "--continue"]],
+  ] as const) {
+    it(`brain leaves the work tree alone mid-rebase, so ${end} goes through, and every write lands once`, async () => {
+      const dir = await workspace();
+      expect((await runBrain(["log", "before the rebase"], { cwd: dir, env: env("2026-11-21T09:00") })).code).toBe(0);
+      expect((await runBrain(["error", "--fix", "start postgres", "--", "connection to server on socket failed"], { cwd: dir, env: env("2026-11-21T09:10") })).code).toBe(0);
+      git(dir, "commit", "-q", "--allow-empty", "-m", "person: four");
+      // The rebase stops at "person: three", where neither the day's log nor the regression cases exist yet.
+      gitWith(dir, { GIT_SEQUENCE_EDITOR: "sed -i '1s/^pick/edit/'" }, "rebase", "-q", "-i", "HEAD~4");
+      expect(existsSync(join(dir, "memory/2026-11-21.md"))).toBe(false);
+      const first = await runBrain(["log", "during the rebase"], { cwd: dir, env: env("2026-11-21T10:00") });
+      expect(first.code).toBe(0);
+      expect(first.stderr).toContain("The change (memory/2026-11-21.md) waits in .brain/held-writes.json");
+      // A second write reads the first where it waits: the day's log is not started twice.
+      const second = await runBrain(["error", "--fix", "restart the proxy", "--", "ECONNREFUSED 127.0.0.1:8080 from the proxy"], { cwd: dir, env: env("2026-11-21T10:30") });
+      expect(second.code).toBe(0);
+      expect(second.stderr).toMatch(/The change \(.*strategies\.json.*\) waits in/);
+      expect(JSON.parse(read(dir, ".brain/held-writes.json")).changes["memory/2026-11-21.md"].after).toMatch(/during the rebase\n- 10:30 \[error\] Error: ECONNREFUSED/);
+      expect(git(dir, "status", "--porcelain")).toBe("");
+
+      gitWith(dir, { GIT_EDITOR: "true" }, ...args);
+      expect(git(dir, "symbolic-ref", "HEAD").trim()).toBe("refs/heads/main");
+      const next = await runBrain(["log", "after the rebase"], { cwd: dir, env: env("2026-11-21T11:00") });
+      expect(next).toMatchObject({ code: 0, stderr: "" });
+      expect(commitSubjects(dir)[1]).toBe("brain: recover 4 files written while a rebase was in progress");
+      expect(git(dir, "show", "--name-only", "--format=", "HEAD~1").trim().split("\n").sort()).toEqual(["MEMORY.md", "memory/2026-11-21.md", "regression-cases.json", "strategies.json"]);
+      // The held log went into the one the branch brought back: each entry once, in time order.
+      const log = git(dir, "show", "HEAD:memory/2026-11-21.md");
+      expect(log.match(/^# /gm)).toHaveLength(1);
+      expect(log.split("\n").filter((l) => l.startsWith("- ")).map((l) => l.slice(2, 7))).toEqual(["09:00", "09:10", "10:00", "10:30", "11:00"]);
+      const strategies = git(dir, "show", "HEAD:strategies.json");
+      expect(strategies).toContain("start postgres");
+      expect(strategies).toContain("restart the proxy");
+      expect(git(dir, "show", "HEAD:MEMORY.md")).toContain("ECONNREFUSED");
+      expect(git(dir, "status", "--porcelain")).toBe("");
+      expect(existsSync(join(dir, ".brain/held-writes.json"))).toBe(false);
+    });
+  }
+
   it("on a detached HEAD: nothing is committed to no branch, and the write is committed on main once it is checked out", async () => {
     const dir = await workspace();
     const main = head(dir);
@@ -130,7 +184,7 @@ describe("brain never commits into a person's git operation", () => {
 
     gitWith(dir, {}, "bisect", "start");
     const during = await runBrain(["log", "during bisect"], { cwd: dir, env: env() });
-    expect(during.stderr).toMatch(/Written but not committed: a bisect is in progress/);
+    expect(during.stderr).toMatch(/Kept out of the work tree and not committed: a bisect is in progress/);
     gitWith(dir, {}, "bisect", "reset");
     expect((await runBrain(["doctor", "--fix", "--json"], { cwd: dir, env: env() })).code).toBe(0);
     expect(git(dir, "status", "--porcelain")).toBe("");

@@ -687,14 +687,15 @@ async function checkGit(ws: Workspace, out: DoctorFinding[]): Promise<void> {
     out.push({ id: "git-none", severity: "warning", message: "The workspace is not in a git repository, so brain keeps no audit trail.", fix: 'Run `git init` there (or `brain init`), or set "commit": false in brain.config.json.', fixable: false });
     return;
   }
-  const busy = gitOperationInProgress(ws.gitRoot);
+  const op = gitOperationInProgress(ws.gitRoot);
+  const busy = op?.reason;
   if (busy?.startsWith("HEAD is detached")) {
     out.push({ id: "git-detached", severity: "warning", message: "HEAD is detached: brain writes but does not commit until a branch is checked out.", fix: "Check out a branch (`git switch main`); brain's next write then commits what it wrote meanwhile.", fixable: false });
   } else if (busy) {
     out.push({
       id: "git-in-progress",
       severity: "warning",
-      message: `${busy[0]!.toUpperCase()}${busy.slice(1)}: brain writes but does not commit, and consolidate, rollback and sync wait, until it is finished.`,
+      message: `${busy[0]!.toUpperCase()}${busy.slice(1)}: brain ${op!.stepsThroughCommits ? `keeps its writes in ${BRAIN_FILES.heldWrites}, out of the work tree` : "writes but does not commit"}, and consolidate, rollback and sync wait, until it is finished.`,
       fix: "Finish or abort it (`git status` says how); brain's next write then commits what it wrote meanwhile.",
       fixable: false,
     });

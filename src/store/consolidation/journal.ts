@@ -7,9 +7,9 @@ import { finishDrain, type DrainedItem } from "../../core/queue.js";
 import { readTextIfExists, syncFolders, writeFileAtomic } from "../fs.js";
 import { moveTracked } from "../git/commit.js";
 import { headTexts } from "../git/history.js";
-import { uncommittedPaths } from "../git/status.js";
+import { uncommittedPaths, type GitOperation } from "../git/status.js";
 import { commitWritten, type CommitMessage } from "../workspace/commit.js";
-import { holdWrites, mergeBrainChange } from "../workspace/held-writes.js";
+import { heldWarning, holdWrites, mergeBrainChange } from "../workspace/held-writes.js";
 import type { Workspace } from "../workspace/open.js";
 import { WorkspaceTx } from "../workspace/transaction.js";
 import { commitInterrupted, recoveryMessage, type Resumable } from "../workspace/uncommitted.js";
@@ -196,9 +196,10 @@ async function mergeIntoChanged(ws: Workspace, tx: WorkspaceTx, changed: Array<{
  * A crash during this replay leaves the journal (it goes only after the
  * commit) and a record that waits for it, so the next writer does it again.
  */
-export async function finishInterruptedConsolidation(ws: Workspace, options: { enabled: boolean; busy: string | null }, warnings: string[]): Promise<void> {
+export async function finishInterruptedConsolidation(ws: Workspace, options: { enabled: boolean; busy: GitOperation | null }, warnings: string[]): Promise<void> {
   const tx = new WorkspaceTx(ws, CONSOLIDATE_COMMAND, CONSOLIDATE_RESUMABLE);
   if (options.busy) {
+    tx.holdBack(options.busy);
     const journal = await replayJournal(ws, tx, { moves: false });
     if (journal) await holdReplay(ws, tx, journal, options.busy, warnings);
     tx.settled();
@@ -229,7 +230,7 @@ export async function finishInterruptedConsolidation(ws: Workspace, options: { e
 }
 
 /** Holds the replay's changes, and the killed run's own writes whose committed text is the one the journal started from. */
-async function holdReplay(ws: Workspace, tx: WorkspaceTx, journal: Journal, busy: string, warnings: string[]): Promise<void> {
+async function holdReplay(ws: Workspace, tx: WorkspaceTx, journal: Journal, busy: GitOperation, warnings: string[]): Promise<void> {
   const changes = new Map<string, { before: string | null; after: string }>();
   for (const [path, c] of tx.changes) changes.set(path, { before: c.before, after: c.after });
   const earlier = journal.steps.filter((s): s is Extract<Step, { path: string }> => "path" in s && !tx.changes.has(s.path) && tx.written.includes(s.path));
@@ -240,8 +241,6 @@ async function holdReplay(ws: Workspace, tx: WorkspaceTx, journal: Journal, busy
     if ((head === null ? null : hashText(head)) === step.before) changes.set(step.path, { before: head, after: step.text });
   }
   if (!changes.size) return;
-  holdWrites(ws, changes, busy, CONSOLIDATE_COMMAND);
-  warnings.push(
-    `Finished an interrupted consolidation, written but not committed: ${busy}. brain commits it with its first write once the repository is back on a branch.`,
-  );
+  holdWrites(ws, changes, busy.reason, CONSOLIDATE_COMMAND);
+  warnings.push(`Finished an interrupted consolidation. ${heldWarning(busy.reason, ws.gitRoot!, [...tx.heldBack])}`);
 }

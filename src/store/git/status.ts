@@ -9,30 +9,44 @@ import { runGit } from "./run.js";
  * ignored, unmerged paths), and what a person's git is in the middle of.
  */
 
+/** What a person's git is in the middle of. */
+export interface GitOperation {
+  /** In words: "a rebase is in progress". */
+  reason: string;
+  /**
+   * It checks out other commits, one after another, and ends on the one it
+   * came from or on a new one (a rebase, `git am`, a bisect): git refuses
+   * each step, and `--abort` or `--continue`, when the work tree holds
+   * changes of files those commits hold, or a file it would create. A merge,
+   * a cherry-pick, a revert and a detached HEAD stay on their commit.
+   */
+  stepsThroughCommits: boolean;
+}
+
 /**
- * What a person's git is in the middle of, in words, or null when the
- * repository is on a branch with nothing under way: a rebase, `git am`, a
- * merge, a cherry-pick, a revert, a bisect, or a detached HEAD. brain does
- * not commit then: its commit would land in the person's operation and be
- * dropped or rewritten with it. Read from the files git keeps, without
- * spawning git (a worktree's own HEAD and state live in its own git folder).
+ * What a person's git is in the middle of, or null when the repository is on
+ * a branch with nothing under way: a rebase, `git am`, a merge, a
+ * cherry-pick, a revert, a bisect, or a detached HEAD. brain does not commit
+ * then: its commit would land in the person's operation and be dropped or
+ * rewritten with it. Read from the files git keeps, without spawning git (a
+ * worktree's own HEAD and state live in its own git folder).
  */
-export function gitOperationInProgress(root: string): string | null {
+export function gitOperationInProgress(root: string): GitOperation | null {
   const dir = gitFolderOf(root);
   const has = (name: string) => existsSync(join(dir, name));
-  if (has("rebase-merge")) return "a rebase is in progress";
-  if (has("rebase-apply")) return has("rebase-apply/applying") ? "`git am` is applying patches" : "a rebase is in progress";
-  if (has("MERGE_HEAD")) return "a merge is in progress";
-  if (has("CHERRY_PICK_HEAD")) return "a cherry-pick is in progress";
-  if (has("REVERT_HEAD")) return "a revert is in progress";
-  if (has("BISECT_LOG")) return "a bisect is in progress";
+  if (has("rebase-merge")) return { reason: "a rebase is in progress", stepsThroughCommits: true };
+  if (has("rebase-apply")) return { reason: has("rebase-apply/applying") ? "`git am` is applying patches" : "a rebase is in progress", stepsThroughCommits: true };
+  if (has("MERGE_HEAD")) return { reason: "a merge is in progress", stepsThroughCommits: false };
+  if (has("CHERRY_PICK_HEAD")) return { reason: "a cherry-pick is in progress", stepsThroughCommits: false };
+  if (has("REVERT_HEAD")) return { reason: "a revert is in progress", stepsThroughCommits: false };
+  if (has("BISECT_LOG")) return { reason: "a bisect is in progress", stepsThroughCommits: true };
   let head = "";
   try {
     head = readFileSync(join(dir, "HEAD"), "utf8");
   } catch {
     return null;
   }
-  return head.startsWith("ref:") ? null : "HEAD is detached (no branch is checked out)";
+  return head.startsWith("ref:") ? null : { reason: "HEAD is detached (no branch is checked out)", stepsThroughCommits: false };
 }
 
 /**

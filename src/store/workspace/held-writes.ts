@@ -36,8 +36,23 @@ export function readHeldWrites(root: string): HeldWrites | null {
 export function holdWrites(ws: Workspace, changes: ReadonlyMap<string, { before: string | null; after: string }>, reason: string, command: string): void {
   const held = readHeldWrites(ws.root) ?? { reason, commands: [], changes: Object.create(null) as HeldWrites["changes"] };
   held.commands.push(command);
-  for (const [path, c] of changes) held.changes[path] = { before: held.changes[path]?.before ?? c.before, after: c.after };
+  // A file brain created while git was busy keeps `before: null`, whatever later commands found in it.
+  for (const [path, c] of changes) held.changes[path] = { before: Object.hasOwn(held.changes, path) ? held.changes[path]!.before : c.before, after: c.after };
   writeFileAtomic(ws.root, join(ws.root, BRAIN_FILES.heldWrites), JSON.stringify(held));
+}
+
+/**
+ * What a write says when it did not commit because `reason` (a person's git
+ * operation) was under way: written, or, where it held the files back from
+ * the work tree (`heldBack`, see WorkspaceTx.holdBack), kept aside.
+ */
+export function heldWarning(reason: string, gitRoot: string, heldBack: readonly string[]): string {
+  const later = "brain commits these files with its first write once the repository is back on a branch (or run `brain doctor --fix` then).";
+  if (!heldBack.length) return `Written but not committed: ${reason} in ${gitRoot}, and a commit now would land in it and be lost with it. ${later}`;
+  return (
+    `Kept out of the work tree and not committed: ${reason} in ${gitRoot}, and git would refuse its next step, or its --abort or --continue, over files brain changed meanwhile. ` +
+    `The change (${heldBack.join(", ")}) waits in ${BRAIN_FILES.heldWrites}; ${later.replace("commits", "writes and commits")}`
+  );
 }
 
 /**

@@ -4,8 +4,8 @@ import { BRAIN_FILES } from "../../core/layout.js";
 import { BrainError, GitBusyError, UnsafePathError } from "../../core/errors.js";
 import { redactChanged, redactName, redactSecrets } from "../../core/redaction/redact.js";
 import { readTextIfExists, resolveInside, syncFolders, writeFileAtomic } from "../fs.js";
-import { holdWrites, reapplyHeldWrites } from "./held-writes.js";
-import { gitOperationInProgress } from "../git/status.js";
+import { heldWarning, holdWrites, readHeldWrites, reapplyHeldWrites } from "./held-writes.js";
+import { gitOperationInProgress, type GitOperation } from "../git/status.js";
 import { queueWrite } from "../write-queue.js";
 import { commitWritten, type CommitInfo, type CommitMessage } from "./commit.js";
 import type { Workspace } from "./open.js";
@@ -56,13 +56,41 @@ export class WorkspaceTx {
     return resolveInside(this.ws.root, rel);
   }
 
-  /** Reads a file this command may write back; invalid UTF-8 is refused, never rewritten lossily. */
+  /**
+   * Reads a file this command may write back; invalid UTF-8 is refused,
+   * never rewritten lossily. While brain holds its writes back from the work
+   * tree (see {@link holdBack}), a file it changed reads as it left it.
+   */
   read(rel: string): string | null {
-    const text = readTextIfExists(this.path(rel), rel, { strict: true });
-    const norm = relative(this.ws.root, this.path(rel));
+    const abs = this.path(rel);
+    const norm = relative(this.ws.root, abs);
+    if (this.heldBack.has(norm)) return this.changes.get(norm)!.after;
+    const text = this.held && Object.hasOwn(this.held, norm) ? this.held[norm]! : readTextIfExists(abs, rel, { strict: true });
     if (!this.changes.has(norm)) this.lastRead.set(norm, text);
     return text;
   }
+
+  /**
+   * While a person's git steps through commits (a rebase, `git am`, a
+   * bisect), brain leaves the work tree alone: git refuses its next step,
+   * and `rebase --abort` or `--continue`, over a change of a file those
+   * commits hold or a file they would create ("would be overwritten"), and
+   * a `commit --amend -a` would take brain's change into the person's
+   * commit. The writes go to .brain/held-writes.json only and reach the
+   * files once the repository is back on a branch; writes meanwhile read
+   * them from there.
+   */
+  holdBack(op: GitOperation): void {
+    if (!op.stepsThroughCommits) return;
+    this.held = Object.create(null) as Record<string, string>;
+    for (const [path, c] of Object.entries(readHeldWrites(this.ws.root)?.changes ?? {})) this.held[path] = c.after;
+  }
+
+  /** Set by {@link holdBack}: each held file's text as brain left it. */
+  private held: Record<string, string> | null = null;
+
+  /** Paths this command changed in .brain/held-writes.json only, not in the work tree (see {@link holdBack}). */
+  readonly heldBack = new Set<string>();
 
   /**
    * Each path's text before this command first wrote it, its file signature
@@ -105,9 +133,15 @@ export class WorkspaceTx {
       }
       this.redacted.push({ path: norm, kinds: safe.redactions.map((r) => r.kind) });
     }
-    this.record(norm);
     if (known) known.after = safe.text;
     else this.changes.set(norm, { before, signature, after: safe.text });
+    if (this.held) {
+      // Nothing is written, so there is nothing to recover should the command be killed now.
+      this.heldBack.add(norm);
+      if (!this.written.includes(norm)) this.written.push(norm);
+      return;
+    }
+    this.record(norm);
     writeFileAtomic(this.ws.root, abs, safe.text, this.unsynced);
   }
 
@@ -122,7 +156,7 @@ export class WorkspaceTx {
 
   /** Remembers the files this command wrote as brain left them, except those that also hold a person's edit. */
   rememberWritten(): void {
-    const mine = [...this.changes].filter(([, c]) => !c.foreign).map(([p]) => p);
+    const mine = [...this.changes].filter(([p, c]) => !c.foreign && !this.heldBack.has(p)).map(([p]) => p);
     if (mine.length) rememberSignatures(this.ws.root, this.signatures(), mine);
   }
 
@@ -173,17 +207,15 @@ export async function writeWorkspace<T>(
         // A consolidation killed between its writes is finished first, in its own commit, before this write reads a file.
         if (options.resumable?.journal !== BRAIN_FILES.consolidateJournal) await finishInterruptedConsolidation(ws, { enabled, busy }, warnings);
         if (busy) {
+          tx.holdBack(busy);
           const { result } = await fn(tx);
           if (!tx.written.length) return { result, commit: { committed: false, reason: "nothing changed" }, warnings };
           // git may take the files back (a rebase --abort resets them): the change is kept to be applied again.
-          holdWrites(ws, tx.changes, busy, options.command);
+          holdWrites(ws, tx.changes, busy.reason, options.command);
           tx.settled();
           tx.rememberWritten();
-          warnings.push(
-            `Written but not committed: ${busy} in ${ws.gitRoot}, and a commit now would land in it and be lost with it. ` +
-              "brain commits these files with its first write once the repository is back on a branch (or run `brain doctor --fix` then).",
-          );
-          return { result, commit: { committed: false, reason: `${busy}; brain commits once the repository is back on a branch` }, warnings };
+          warnings.push(heldWarning(busy.reason, ws.gitRoot!, [...tx.heldBack]));
+          return { result, commit: { committed: false, reason: `${busy.reason}; brain commits once the repository is back on a branch` }, warnings };
         }
         if (enabled && ws.gitRoot) await commitHeld(ws, warnings);
         await commitInterrupted(ws, tx, enabled, warnings);
@@ -216,7 +248,7 @@ export async function writeWorkspace<T>(
  * file, writeWorkspace's and the commands that take the lock themselves
  * (`brain sync`, `brain rollback`) alike.
  */
-export async function finishInterruptedConsolidation(ws: Workspace, options: { enabled: boolean; busy: string | null }, warnings: string[]): Promise<void> {
+export async function finishInterruptedConsolidation(ws: Workspace, options: { enabled: boolean; busy: GitOperation | null }, warnings: string[]): Promise<void> {
   if (!existsSync(join(ws.root, BRAIN_FILES.consolidateJournal))) return;
   if (!options.busy && options.enabled && ws.gitRoot) await commitHeld(ws, warnings);
   // Loaded only here: a write with no journal to finish pays one existsSync.
@@ -239,7 +271,7 @@ async function commitHeld(ws: Workspace, warnings: string[]): Promise<void> {
  */
 export function assertGitIdle(gitRoot: string | null, what: string): void {
   if (!gitRoot) return;
-  const busy = gitOperationInProgress(gitRoot);
+  const busy = gitOperationInProgress(gitRoot)?.reason;
   if (busy) {
     throw new GitBusyError(`${busy} in ${gitRoot}; brain does not ${what} in the middle of it. Finish or abort it (\`git status\` says how), then run the command again. Nothing was changed.`);
   }
