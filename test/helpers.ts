@@ -84,12 +84,12 @@ export function commitSubjects(dir: string): string[] {
   return out.split("\n").filter(Boolean);
 }
 
-/** Resolves once `what()` holds, polling every 10 ms; fails naming `label` after `maxMs`. */
-export async function until(what: () => boolean, label: string, maxMs = 120_000): Promise<void> {
+/** Resolves once `what()` holds, polling every `everyMs`; fails naming `label` after `maxMs`. */
+export async function until(what: () => boolean, label: string, maxMs = 120_000, everyMs = 10): Promise<void> {
   const end = Date.now() + maxMs;
   while (!what()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initWorkspace } from "../../src/index.js";
@@ -40,10 +40,26 @@ describe("a person at work beside the writers", () => {
 
     // The person: first stops in an interactive rebase for a while (a clean tree, as git asks) and aborts it;
     // then edits their line of MEMORY.md now and then, saving between brain's writes as an editor does.
-    // `rebase -i HEAD~2` needs two commits above the first: wait for the writers' first commits, however slow the machine.
-    await until(() => Number(git(dir, "rev-list", "--count", "HEAD").trim()) >= 3, "two brain commits to rebase over");
-    await withLock(dir, () => personGit(dir, "rebase", "-q", "-i", "HEAD~2"));
+    // The rebase stops at the writers' first commit, and git would refuse to abort it over a file the branch
+    // tracks and that commit lacks (MEMORY.md, a later day's log), had brain written one meanwhile.
+    // Wait for the writers' commits to add such a file, however slow the machine.
+    const files = (rev: string) => new Set(git(dir, "ls-tree", "-r", "--name-only", rev).split("\n").filter(Boolean));
+    const lackingAt = (stop: string, tip: string) => {
+      const atStop = files(stop);
+      return [...files(tip)].filter((p) => !atStop.has(p));
+    };
+    const revs = () => git(dir, "rev-list", "--reverse", "HEAD").trim().split("\n");
+    await until(() => revs().length >= 3 && lackingAt(revs()[1]!, "HEAD").length > 0, "commits that add files to the writers' first", 120_000, 100);
+    await withLock(dir, () => personGit(dir, "rebase", "-q", "-i", revs()[0]!));
+    // Stopped: the person waits until the writers have written one of those files (and at least 2 s).
+    const lacking = lackingAt("HEAD", readFileSync(join(dir, ".git/rebase-merge/orig-head"), "utf8").trim());
+    const heldLacking = () => {
+      const held = join(dir, ".brain/held-writes.json");
+      return existsSync(held) && lacking.some((p) => Object.hasOwn((JSON.parse(readFileSync(held, "utf8")) as { changes: object }).changes, p));
+    };
     await sleep(2000);
+    await until(() => finished || heldLacking(), "a write of a file the stopped commit lacks", 120_000, 100);
+    expect(heldLacking(), `seed ${seed}: no write of ${lacking.join(", ")} while the rebase was stopped`).toBe(true);
     await withLock(dir, () => personGit(dir, "rebase", "--abort"));
     const rebased = true;
     let edits = 0;
@@ -60,9 +76,11 @@ describe("a person at work beside the writers", () => {
     expect(edits).toBeGreaterThan(3);
     expect(rebased).toBe(true);
 
-    // Writes made during the rebase were kept and said so; every other write was committed.
+    // Writes made during the rebase were kept out of the work tree and said so; every other write was committed.
     const uncommitted = reported.filter((r) => !r.committed);
-    for (const r of uncommitted) expect(r.warnings.join("\n")).toMatch(/Written but not committed: (a rebase is in progress|HEAD is detached)/);
+    for (const r of uncommitted) {
+      expect(r.warnings.join("\n")).toMatch(/Kept out of the work tree and not committed: a rebase is in progress|Written but not committed: HEAD is detached/);
+    }
     // One more write commits what waited for the rebase to end.
     const last = await runBrain(["log", "--json", "after the person"], { cwd: dir });
     expect(last.stderr).toBe("");
