@@ -47,11 +47,11 @@ export function holdWrites(ws: Workspace, changes: ReadonlyMap<string, { before:
  * the work tree (`heldBack`, see WorkspaceTx.holdBack), kept aside.
  */
 export function heldWarning(reason: string, gitRoot: string, heldBack: readonly string[]): string {
-  const later = "brain commits these files with its first write once the repository is back on a branch (or run `brain doctor --fix` then).";
-  if (!heldBack.length) return `Written but not committed: ${reason} in ${gitRoot}, and a commit now would land in it and be lost with it. ${later}`;
+  const later = (does: string) => `brain ${does} these files with its first write once the repository is back on a branch (or run \`brain doctor --fix\` then).`;
+  if (!heldBack.length) return `Written but not committed: ${reason} in ${gitRoot}, and a commit now would land in it and be lost with it. ${later("commits")}`;
   return (
     `Kept out of the work tree and not committed: ${reason} in ${gitRoot}, and git would refuse its next step, or its --abort or --continue, over files brain changed meanwhile. ` +
-    `The change (${heldBack.join(", ")}) waits in ${BRAIN_FILES.heldWrites}; ${later.replace("commits", "writes and commits")}`
+    `The change (${heldBack.join(", ")}) waits in ${BRAIN_FILES.heldWrites}; ${later("writes and commits")}`
   );
 }
 

@@ -35,10 +35,12 @@ export class WorkspaceTx {
   /** This write's record of uncommitted paths. */
   private readonly uncommitted: UncommittedRecord;
 
-  private record(norm: string): void {
+  private record(norm: string, heldBack = false): void {
     if (this.written.includes(norm)) return;
     this.written.push(norm);
-    this.uncommitted.add(norm);
+    // Held back, nothing is written, so there is nothing to recover should the command be killed now.
+    if (heldBack) this.heldBack.add(norm);
+    else this.uncommitted.add(norm);
   }
 
   /** The write is committed (or meant to stay uncommitted): nothing is left for the next writer. */
@@ -135,13 +137,8 @@ export class WorkspaceTx {
     }
     if (known) known.after = safe.text;
     else this.changes.set(norm, { before, signature, after: safe.text });
-    if (this.held) {
-      // Nothing is written, so there is nothing to recover should the command be killed now.
-      this.heldBack.add(norm);
-      if (!this.written.includes(norm)) this.written.push(norm);
-      return;
-    }
-    this.record(norm);
+    this.record(norm, this.held !== null);
+    if (this.held) return;
     writeFileAtomic(this.ws.root, abs, safe.text, this.unsynced);
   }
 
