@@ -20,15 +20,24 @@ describe("git's index lock", () => {
     expect(commitSubjects(dir)[0]).toBe("brain: log [note] after a crash");
   });
 
-  it.each([["HEAD.lock"], ["refs/heads/main.lock"]])("%s left by a git killed mid-commit is removed too, and the commit goes through", async (lock) => {
+  // A new log is committed by git; one already tracked by brain itself (store/git/in-process-commit.ts). Both clear the lock.
+  it.each([
+    ["HEAD.lock", "new"],
+    ["refs/heads/main.lock", "new"],
+    ["HEAD.lock", "tracked"],
+    ["refs/heads/main.lock", "tracked"],
+  ])("%s left by a git killed mid-commit is removed too, and the commit of a %s log goes through", async (lock, log) => {
     const dir = tmpWorkspace();
     await initWorkspace({ cwd: dir });
+    if (log === "tracked") await logEntry({ cwd: dir, text: "the day's first entry", now: at("2026-11-21T09:00:00") });
     writeFileSync(join(dir, ".git", lock), "");
     const r = await logEntry({ cwd: dir, text: "after a crash", now: at("2026-11-21T10:00:00") });
     expect(r.warnings).toEqual([]);
     expect(r.commit.committed).toBe(true);
+    // Left in place, it would stop the person's next `git commit` ("Unable to create '…/.git/HEAD.lock': File exists").
     expect(existsSync(join(dir, ".git", lock))).toBe(false);
     expect(commitSubjects(dir)[0]).toBe("brain: log [note] after a crash");
+    expect(git(dir, "status", "--porcelain")).toBe("");
   });
 
   it("held open by a process that is not git (a brain committing in-process), is never taken for one a killed git left", async () => {
@@ -63,6 +72,37 @@ describe("git's index lock", () => {
     expect(r.warnings).toEqual([]);
     await person.done;
     expect(commitSubjects(dir)[0]).toBe("brain: log [note] while a person commits");
+  });
+});
+
+describe("brain doctor and git's locks", () => {
+  it("names HEAD.lock and a branch's lock a killed git left, --fix removes them and commits nothing, and the person's commit then goes through", async () => {
+    const dir = tmpWorkspace();
+    await initWorkspace({ cwd: dir });
+    for (const lock of ["HEAD.lock", "refs/heads/main.lock"]) writeFileSync(join(dir, ".git", lock), "");
+    const before = await doctor({ cwd: dir, now: at("2026-11-21T10:00:00") });
+    expect(before.findings.filter((f) => f.id === "git-lock-stale")).toEqual([
+      expect.objectContaining({ severity: "warning", file: ".git/HEAD.lock", fixable: true, message: expect.stringContaining("git's locks .git/HEAD.lock, .git/refs/heads/main.lock were left by a git process that is gone") }),
+    ]);
+    expect(before.healthy).toBe(false);
+    const head = git(dir, "rev-parse", "HEAD");
+    const fixed = await doctor({ cwd: dir, fix: true, now: at("2026-11-21T10:00:00") });
+    expect(fixed.fixed.map((f) => f.id)).toEqual(["git-lock-stale"]);
+    expect(fixed.healthy).toBe(true);
+    expect(git(dir, "rev-parse", "HEAD")).toBe(head);
+    git(dir, "commit", "-q", "--allow-empty", "-m", "person: after the fix");
+    expect(commitSubjects(dir)[0]).toBe("person: after the fix");
+  });
+
+  it("leaves alone the index lock of a person's git that is running", async () => {
+    const dir = tmpWorkspace();
+    await initWorkspace({ cwd: dir });
+    const person = await personHoldingIndex(dir);
+    const r = await doctor({ cwd: dir, now: at("2026-11-21T10:00:00") });
+    expect(r.findings.map((f) => f.id)).not.toContain("git-lock-stale");
+    expect(existsSync(join(dir, ".git", "index.lock"))).toBe(true);
+    person.release();
+    await person.done;
   });
 });
 

@@ -31,6 +31,7 @@ import { fileSystemNow, readTextIfExists } from "./fs.js";
 import { findRepositoryRoot } from "./git/repository.js";
 import { gitOperationInProgress, staleIndexPaths, uncommittedPaths } from "./git/status.js";
 import { resetStaleEntries } from "./git/commit.js";
+import { staleGitLocks } from "./git/locks.js";
 import { breakStaleLock, isStale, lockPath, readHolder } from "./lock.js";
 import { workspaceTemplates } from "./package-files.js";
 
@@ -174,6 +175,10 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
             tx.write(STRATEGIES_PATH, serializeStrategies(r.registry, text, previous));
             done.push({ ...f, message: `${f.message} (assigned ${r.assigned.map((a) => `${a.problem} ${a.id}`).join(", ")})`, original: f });
           }
+        } else if (f.id === "git-lock-stale") {
+          // Looked for again: only those still left by a git that is gone are removed.
+          for (const lock of staleGitLocks(ws.gitRoot!)) rmSync(lock, { force: true });
+          done.push(f);
         } else if (f.id === "git-index-stale") {
           // Only the index changes: the files hold what HEAD holds, and nothing is committed (checked below, as every repair).
           await resetStaleEntries(ws.root, presentWorkspaceFiles(ws.root));
@@ -184,7 +189,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
           done.push(f);
         }
       }
-      const committed = done.filter((d) => d.id !== "tmp-stale" && d.id !== "git-index-stale" && !recordOf.has(d.original ?? d));
+      const committed = done.filter((d) => !["tmp-stale", "git-lock-stale", "git-index-stale"].includes(d.id) && !recordOf.has(d.original ?? d));
       return {
         result: done,
         message: committed.length
@@ -698,6 +703,18 @@ async function checkGit(ws: Workspace, out: DoctorFinding[]): Promise<void> {
       message: `${busy[0]!.toUpperCase()}${busy.slice(1)}: brain ${op!.stepsThroughCommits ? `keeps its writes in ${BRAIN_FILES.heldWrites}, out of the work tree` : "writes but does not commit"}, and consolidate, rollback and sync wait, until it is finished.`,
       fix: "Finish or abort it (`git status` says how); brain's next write then commits what it wrote meanwhile.",
       fixable: false,
+    });
+  }
+  const locks = staleGitLocks(ws.gitRoot);
+  if (locks.length) {
+    const names = locks.map((l) => relative(ws.gitRoot!, l));
+    out.push({
+      id: "git-lock-stale",
+      severity: "warning",
+      file: relative(ws.root, locks[0]!),
+      message: `git's lock${locks.length === 1 ? "" : "s"} ${listed(names)} ${locks.length === 1 ? "was" : "were"} left by a git process that is gone (killed mid-commit): git refuses to commit until ${locks.length === 1 ? "it is" : "they are"} removed.`,
+      fix: "Remove them (`brain doctor --fix` does, and so does brain's next commit through git); no git process runs in this repository, so none is in use.",
+      fixable: true,
     });
   }
   // Pathspecs are relative to the folder git runs in, the workspace; git answers relative to the repository root.

@@ -29,8 +29,9 @@ import { FALLBACK_IDENTITY, runGit } from "./run.js";
  * fsync, shared permissions, a split or sparse index, extensions, includes),
  * no environment that moves git's folders or dates, and no maintenance due.
  * Locks are git's own, taken as git takes them, so a person's git and brain
- * exclude each other as two gits do; a lock already held leaves the commit
- * to git, which waits for it.
+ * exclude each other as two gits do; a lock already held (`index.lock`, the
+ * branch's, or `HEAD.lock`) leaves the commit to git, which waits for it, or
+ * clears it when the git that took it was killed (store/git/locks.ts).
  */
 
 let enabled = true;
@@ -281,7 +282,9 @@ export async function commitInProcess(cwd: string, paths: string[], message: str
       refLock = null;
       return null;
     }
-    if (readRef(gitDir, branch) !== parent) return null;
+    // git's commit also locks HEAD (for HEAD's reflog): one held (a person's git switching branches), or left by a
+    // killed git that would stop the person's next commit, leaves the commit to git, which waits for it or clears it.
+    if (existsSync(join(gitDir, "HEAD.lock")) || readRef(gitDir, branch) !== parent) return null;
     writeSync(refFd, `${commit}\n`);
     if (config.logAllRefUpdates) {
       const subject = text.slice(0, text.indexOf("\n"));

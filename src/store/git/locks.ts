@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileSystemNow } from "../fs.js";
 import { findRepositoryRoot } from "./repository.js";
@@ -79,6 +79,33 @@ export function isStaleGitLock(lockPath: string, cwd: string): boolean {
     }
   }
   return true;
+}
+
+/**
+ * git's own locks in the repository at `root` (`index.lock`, `HEAD.lock`,
+ * and a branch's ref lock) that a killed git left: no git runs there and no
+ * process holds them (see {@link isStaleGitLock}). Each stops the next
+ * `git commit` of a person ("Unable to create '….lock': File exists") until
+ * it is removed. Empty when `.git` is not a folder (a linked worktree).
+ */
+export function staleGitLocks(root: string): string[] {
+  const gitDir = join(root, ".git");
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) visit(join(dir, e.name));
+      else if (e.name.endsWith(".lock")) found.push(join(dir, e.name));
+    }
+  };
+  for (const name of ["index.lock", "HEAD.lock"]) if (existsSync(join(gitDir, name))) found.push(join(gitDir, name));
+  visit(join(gitDir, "refs", "heads"));
+  return found.length ? found.filter((lock) => isStaleGitLock(lock, root)) : [];
 }
 
 /** Whether process `pid` has `file` open (its descriptors, read from /proc). */
