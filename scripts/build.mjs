@@ -175,6 +175,12 @@ async function bundleCachedCli() {
       target: "node20",
       legalComments: "none",
       logLevel: "warning",
+      // Whitespace and syntax only, names kept (a stack trace still names brain's functions): 2.3 → 1.7 MB for
+      // brain-mcp.cjs, read and compiled at every start. `brain mcp` to `initialize` 238.6 → 226.9 ms and
+      // `brain log` 226.6 → 214.1 ms (medians of 41 alternating runs; `node -e 0` 113.5 ms). Renaming locals too
+      // (1.2 MB) measured the same within the noise.
+      minifyWhitespace: true,
+      minifySyntax: true,
       plugins,
       define: { "import.meta.url": "__brainModuleUrl", ...define },
       banner: { js: "var __brainModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
