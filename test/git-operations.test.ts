@@ -149,6 +149,38 @@ describe("brain never commits into a person's git operation", () => {
     });
   }
 
+  it("mid-rebase, recall, check, context and strategy show read brain's writes where they wait, not the stopped commit's files", async () => {
+    const dir = await workspace();
+    git(dir, "commit", "-q", "--allow-empty", "-m", "person: four");
+    gitWith(dir, { GIT_SEQUENCE_EDITOR: "sed -i '1s/^pick/edit/'" }, "rebase", "-q", "-i", "HEAD~3");
+    const at = { cwd: dir, env: env("2026-11-21T10:00") };
+    expect((await runBrain(["log", "--kind", "lesson", "the flaky upload test needs a fresh minio bucket"], at)).code).toBe(0);
+    expect((await runBrain(["error", "--fix", "restart the proxy", "--", "ECONNREFUSED 127.0.0.1:8080 from the proxy"], at)).code).toBe(0);
+    // Nothing of it is in the work tree, which the person's rebase owns.
+    expect(existsSync(join(dir, "memory/2026-11-21.md"))).toBe(false);
+    expect(read(dir, "strategies.json")).not.toContain("restart the proxy");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+
+    const recalled = await runBrain(["recall", "--json", "minio", "bucket"], at);
+    expect(recalled.code).toBe(0);
+    expect(JSON.parse(recalled.stdout)[0]).toMatchObject({ path: "memory/2026-11-21.md", text: expect.stringContaining("fresh minio bucket") });
+    const checked = await runBrain(["check", "--json", "ECONNREFUSED 127.0.0.1:9090 from the proxy"], at);
+    expect(checked.code).toBe(0);
+    expect(JSON.parse(checked.stdout).matches[0].solutions[0].action).toBe("restart the proxy");
+    const shown = await runBrain(["strategy", "list", "--json"], at);
+    expect(shown.stdout).toContain("restart the proxy");
+    const context = await runBrain(["context"], at);
+    expect(context.stdout).toContain("the flaky upload test needs a fresh minio bucket");
+    expect(context.stdout).toContain("ECONNREFUSED");
+    expect(git(dir, "status", "--porcelain")).toBe("");
+
+    // Back on the branch, the same reads find the same, now from the files.
+    gitWith(dir, {}, "rebase", "--abort");
+    expect((await runBrain(["log", "after the rebase"], { cwd: dir, env: env("2026-11-21T11:00") })).code).toBe(0);
+    expect(JSON.parse((await runBrain(["recall", "--json", "minio", "bucket"], at)).stdout)[0].path).toBe("memory/2026-11-21.md");
+    expect(JSON.parse((await runBrain(["check", "--json", "ECONNREFUSED 127.0.0.1:9090 from the proxy"], at)).stdout).matches[0].solutions[0].action).toBe("restart the proxy");
+  });
+
   it("on a detached HEAD: nothing is committed to no branch, and the write is committed on main once it is checked out", async () => {
     const dir = await workspace();
     const main = head(dir);

@@ -1,7 +1,7 @@
 import { citedHashes, entriesLeftInLog } from "../core/consolidation/logs.js";
 import { parseDailyLog } from "../core/daily-log.js";
 import { addDays } from "../core/dates.js";
-import { readDailyLog, type DailyLogFile } from "./daily-logs.js";
+import type { DailyLogFile } from "./daily-logs.js";
 
 /**
  * Which logs `brain context` reads. Archiving is not forgetting: a log's
@@ -40,7 +40,7 @@ export interface LeftEntry {
  * Oldest first. Logs in `shown` (already in the bundle whole) and logs not
  * yet consolidated (their entries are still to be read as logs) are skipped.
  */
-export function entriesLeftInRecentLogs(root: string, logs: readonly DailyLogFile[], today: string, memory: string, shown: ReadonlySet<string>): LeftEntry[] {
+export function entriesLeftInRecentLogs(readLog: (file: DailyLogFile) => string | null, logs: readonly DailyLogFile[], today: string, memory: string, shown: ReadonlySet<string>): LeftEntry[] {
   const from = addDays(today, -(RECENT_LOG_DAYS - 1));
   const cited = citedHashes(memory);
   const out: LeftEntry[] = [];
@@ -48,7 +48,7 @@ export function entriesLeftInRecentLogs(root: string, logs: readonly DailyLogFil
     .filter((l) => l.date >= from && l.date <= today && !shown.has(l.path))
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   for (const file of recent) {
-    const source = readDailyLog(root, file);
+    const source = readLog(file);
     if (!source || !parseDailyLog(source).consolidated) continue;
     for (const c of entriesLeftInLog({ path: file.path, source, date: file.date }, cited)) {
       out.push({ path: file.path, line: c.line, date: file.date, kind: c.kind, text: c.text });

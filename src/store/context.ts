@@ -10,6 +10,7 @@ import { workspaceTemplates } from "./package-files.js";
 import { listPlaybookFiles } from "./playbook-files.js";
 import { readTextIfExists } from "./fs.js";
 import { recallEach } from "./recall.js";
+import { heldOverlay } from "./workspace/held-writes.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { QUEUE_PATH, MEMORY_PATH, STRATEGIES_PATH } from "../core/layout.js";
 
@@ -81,7 +82,10 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   const budget = options.budget ?? DEFAULT_CONTEXT_BUDGET;
   if (!Number.isInteger(budget) || budget < 1) throw new UsageError(`--budget must be a positive whole number of tokens, got ${options.budget}.`);
   const ws = openWorkspace(options);
-  const read = (rel: string) => readTextIfExists(join(ws.root, rel), rel);
+  // During a person's rebase, what brain wrote meanwhile is read where it waits (see heldOverlay).
+  const held = heldOverlay(ws);
+  const read = (rel: string) => held?.get(rel) ?? readTextIfExists(join(ws.root, rel), rel);
+  const readLog = (file: DailyLogFile) => held?.get(file.path) ?? readDailyLog(ws.root, file);
   const warnings: string[] = [];
   const candidates: Candidate[] = [];
 
@@ -100,10 +104,10 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   const today = localDate(options.now ?? new Date());
   // Archived logs too: today's or the last session's log may have been moved to memory/archive/
   // (only consolidated logs are moved, so an archived log is never read to learn that).
-  const logs = listDailyLogs(ws.root);
+  const logs = listDailyLogs(ws.root, held?.keys());
   const { recent, earlier, unshown } = logsForContext(logs, today, (f) => {
     if (f.archived) return true;
-    const text = readDailyLog(ws.root, f);
+    const text = readLog(f);
     return text === null ? true : consolidatedOf(text) !== null;
   });
   const shown = new Set([...recent, ...earlier].map((l) => l.file.path));
@@ -111,7 +115,7 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
   const logCandidates = (logs: ContextLog[]) => {
     const out: Candidate[] = [];
     for (const { file, label } of logs) {
-      const log = readDailyLog(ws.root, file);
+      const log = readLog(file);
       if (!log || !log.trim()) continue;
       const { lines, dropped } = withoutRepeats(log, repeats);
       // Everything in it is in MEMORY.md already.
@@ -172,7 +176,7 @@ export async function buildContext(options: ContextOptions = {}): Promise<Contex
     });
   }
   // After what the task needs: a week of notes must not crowd out the strategies for it.
-  const left = entriesLeftInRecentLogs(ws.root, logs, today, memory ?? "", shown);
+  const left = entriesLeftInRecentLogs(readLog, logs, today, memory ?? "", shown);
   if (left.length) candidates.push(leftCandidate(left));
 
   const index = await playbookIndex(ws.root, warnings);

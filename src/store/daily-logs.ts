@@ -26,12 +26,18 @@ export interface DailyLogFile {
  * `memory/archive/`, whose name carries a date (see `dailyLogOfPath`) —
  * sorted by path. Symlinks and dot-files are skipped. The one listing
  * recall, context, consolidation, playbook detection, stats and doctor share.
+ * `also`: paths to list though no file is there yet (the logs brain holds
+ * back during a person's rebase: see heldOverlay), when they are logs.
  *
  * Plain readdir rather than a glob library: recall runs on every prompt, and
  * loading a matcher would cost more than listing a year of logs.
  */
-export function listDailyLogs(root: string): DailyLogFile[] {
+export function listDailyLogs(root: string, also: Iterable<string> = []): DailyLogFile[] {
   const out: DailyLogFile[] = [];
+  const add = (path: string) => {
+    const name = dailyLogOfPath(path);
+    if (name) out.push({ path, date: name.date, daily: name.daily, archived: name.archived, gzipped: name.gzipped });
+  };
   const visit = (dir: string, deep: boolean) => {
     let entries;
     try {
@@ -46,13 +52,13 @@ export function listDailyLogs(root: string): DailyLogFile[] {
         if (deep) visit(path, true);
         continue;
       }
-      if (!ent.isFile()) continue;
-      const name = dailyLogOfPath(path);
-      if (name) out.push({ path, date: name.date, daily: name.daily, archived: name.archived, gzipped: name.gzipped });
+      if (ent.isFile()) add(path);
     }
   };
   visit(MEMORY_DIR, false);
   visit(MEMORY_ARCHIVE_DIR, true);
+  const listed = new Set(out.map((l) => l.path));
+  for (const path of also) if (!listed.has(path) && (/^memory\/[^/]+$/.test(path) || path.startsWith(`${MEMORY_ARCHIVE_DIR}/`))) add(path);
   // Code-unit order, as `.sort()` gives: the live logs, then memory/archive/.
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

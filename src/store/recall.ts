@@ -23,6 +23,7 @@ import { fileStamp, fileSystemNow, stampSignature, textSha1, writeFileAtomic } f
 import { indexFiles, readRecallFile, type IndexJob, type StampedFile } from "./recall-indexing.js";
 import { sourceOfPath, unitsOfFile } from "./recall-units.js";
 import type { StrategyThresholds } from "../core/strategies/lifecycle.js";
+import { heldOverlay } from "./workspace/held-writes.js";
 import { openWorkspace, type WorkspaceOptions } from "./workspace/open.js";
 import { BRAIN_DIR, BRAIN_FILES, QUEUE_PATH, MEMORY_ARCHIVE_PATH, MEMORY_PATH, STRATEGIES_PATH, RULES_FILES } from "../core/layout.js";
 
@@ -103,6 +104,12 @@ async function recallOnce(options: RecallOptions, variants: readonly RecallVaria
   const checked = searches.map((search) => searchIndex(createIndex(), options.query, search));
   if (checked.every((c) => c.reason)) return checked.map((c) => ({ ...c, warnings: [] }));
   const ws = openWorkspace(options);
+  // During a person's rebase, what brain wrote meanwhile is found where it waits (see heldOverlay).
+  const held = heldOverlay(ws);
+  if (held) {
+    const search = await openRecall({ ...options, overlay: held });
+    return Promise.all(variants.map((v, i) => (checked[i]!.reason ? { ...checked[i]!, warnings: [] } : search({ ...options, ...v }))));
+  }
   const thresholds = ws.config.thresholds;
   const { cache, warnings } = await refreshCache(ws.root, true, thresholds);
   const index = cache.columns;

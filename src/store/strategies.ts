@@ -23,6 +23,7 @@ import { openRegistryMatcher, registryMatcher, type RegistryMatcher } from "./ch
 import { checkEntryText, planAppend, summarize } from "./log.js";
 import { schemaFaults, schemaMismatchError } from "../core/schema.js";
 import { validateStrategies } from "../generated/strategies.js";
+import { heldOverlay } from "./workspace/held-writes.js";
 import { openWorkspace, type Workspace, type WorkspaceOptions, type WriteOptions } from "./workspace/open.js";
 import { writeWorkspace, type WorkspaceTx } from "./workspace/transaction.js";
 import type { CommitInfo } from "./workspace/commit.js";
@@ -78,8 +79,9 @@ function checkedRegistryText(previous: Loaded, registry: StrategyRegistry, chang
   return serializeStrategies(registry, previous.text, previous.registry);
 }
 
+/** The registry as the commands that only read it see it (as it waits during a person's rebase: see heldOverlay). */
 function readRegistry(ws: Workspace): StrategyRegistry {
-  return loadRegistry(readTextIfExists(join(ws.root, STRATEGIES_PATH), STRATEGIES_PATH));
+  return loadRegistry(heldOverlay(ws)?.get(STRATEGIES_PATH) ?? readTextIfExists(join(ws.root, STRATEGIES_PATH), STRATEGIES_PATH));
 }
 
 function summarizeProblem(registry: StrategyRegistry, key: string, ws: Workspace, rank: RankBy = "trust"): ProblemSummary {
@@ -303,9 +305,11 @@ function checkQuery(query: CheckQuery): number {
  */
 export function openCheck(options: WorkspaceOptions & { overlay?: ReadonlyMap<string, string | null> }): (query: CheckQuery) => CheckResult {
   const ws = openWorkspace(options);
-  const read = (rel: string) => (options.overlay?.has(rel) ? options.overlay.get(rel)! : readTextIfExists(join(ws.root, rel), rel));
+  // During a person's rebase, what brain wrote meanwhile is read where it waits (see heldOverlay).
+  const overlay = options.overlay ?? heldOverlay(ws);
+  const read = (rel: string) => (overlay?.has(rel) ? overlay.get(rel)! : readTextIfExists(join(ws.root, rel), rel));
   // A proposed registry (an overlay) may be read from the cache, never written into it: the cache is the workspace's.
-  const matcher = openRegistryMatcher(ws.root, read(STRATEGIES_PATH), !options.overlay?.has(STRATEGIES_PATH));
+  const matcher = openRegistryMatcher(ws.root, read(STRATEGIES_PATH), !overlay?.has(STRATEGIES_PATH));
   return checkerOver(ws, matcher, () => read(MEMORY_PATH));
 }
 

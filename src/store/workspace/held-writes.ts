@@ -1,8 +1,9 @@
 import { formatCommitSubject } from "../../core/commit/subject.js";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { readTextIfExists, writeFileAtomic } from "../fs.js";
 import { mergeChange } from "../git/contents.js";
+import { gitOperationInProgress } from "../git/status.js";
 import type { Workspace } from "./open.js";
 import { BRAIN_FILES } from "../../core/layout.js";
 
@@ -30,6 +31,25 @@ export function readHeldWrites(root: string): HeldWrites | null {
   } catch {
     return null;
   }
+}
+
+/** Each held path's text as brain left it. */
+export function heldTexts(root: string): Map<string, string> {
+  return new Map(Object.entries(readHeldWrites(root)?.changes ?? {}).map(([path, c]) => [path, c.after]));
+}
+
+/**
+ * The files as brain's reads (recall, check, context) take them while a
+ * person's git steps through commits and brain keeps its writes out of the
+ * work tree (see WorkspaceTx.holdBack): each held path's text as brain left
+ * it, in place of what the stopped commit put there. Null at any other time,
+ * for the cost of one file test.
+ */
+export function heldOverlay(ws: Workspace): Map<string, string> | null {
+  if (!ws.gitRoot || !existsSync(join(ws.root, BRAIN_FILES.heldWrites))) return null;
+  if (!gitOperationInProgress(ws.gitRoot)?.stepsThroughCommits) return null;
+  const texts = heldTexts(ws.root);
+  return texts.size ? texts : null;
 }
 
 /** Adds one command's changes: a path already held keeps its first `before` and takes the new `after`. */

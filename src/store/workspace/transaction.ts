@@ -4,7 +4,7 @@ import { BRAIN_FILES } from "../../core/layout.js";
 import { BrainError, GitBusyError, UnsafePathError } from "../../core/errors.js";
 import { redactChanged, redactName, redactSecrets } from "../../core/redaction/redact.js";
 import { readTextIfExists, resolveInside, syncFolders, writeFileAtomic } from "../fs.js";
-import { heldWarning, holdWrites, readHeldWrites, reapplyHeldWrites } from "./held-writes.js";
+import { heldTexts, heldWarning, holdWrites, reapplyHeldWrites } from "./held-writes.js";
 import { gitOperationInProgress, type GitOperation } from "../git/status.js";
 import { queueWrite } from "../write-queue.js";
 import { commitWritten, type CommitInfo, type CommitMessage } from "./commit.js";
@@ -67,7 +67,7 @@ export class WorkspaceTx {
     const abs = this.path(rel);
     const norm = relative(this.ws.root, abs);
     if (this.heldBack.has(norm)) return this.changes.get(norm)!.after;
-    const text = this.held && Object.hasOwn(this.held, norm) ? this.held[norm]! : readTextIfExists(abs, rel, { strict: true });
+    const text = this.held?.has(norm) ? this.held.get(norm)! : readTextIfExists(abs, rel, { strict: true });
     if (!this.changes.has(norm)) this.lastRead.set(norm, text);
     return text;
   }
@@ -84,12 +84,11 @@ export class WorkspaceTx {
    */
   holdBack(op: GitOperation): void {
     if (!op.stepsThroughCommits) return;
-    this.held = Object.create(null) as Record<string, string>;
-    for (const [path, c] of Object.entries(readHeldWrites(this.ws.root)?.changes ?? {})) this.held[path] = c.after;
+    this.held = heldTexts(this.ws.root);
   }
 
   /** Set by {@link holdBack}: each held file's text as brain left it. */
-  private held: Record<string, string> | null = null;
+  private held: Map<string, string> | null = null;
 
   /** Paths this command changed in .brain/held-writes.json only, not in the work tree (see {@link holdBack}). */
   readonly heldBack = new Set<string>();
