@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -232,6 +232,49 @@ describe("a consolidation killed between its writes is finished by the next writ
     expect(existsSync(join(dir, JOURNAL))).toBe(false);
     expect(records(dir)).toEqual([]);
     expect(clean(dir)).toBe("");
+  });
+
+  it("killed mid-run, then a person's rebase that stashes its change: a write during it holds the replay out of the work tree, --abort goes through, and the consolidation lands once", async () => {
+    const dir = gitWorkspace(fixture());
+    for (const n of ["one", "two"]) git(dir, "commit", "-q", "--allow-empty", "-m", `person: ${n}`);
+    expect(await killWhen(dir, (d) => read(d, "MEMORY.md") !== MEMORY)).toBe(true);
+    const killedMemory = read(dir, "MEMORY.md");
+    expect(existsSync(join(dir, JOURNAL))).toBe(true);
+    // `git pull --rebase --autostash` and rebase.autoStash stash the killed run's change and start; this rebase stops at "person: one".
+    execFileSync("git", ["-c", "user.name=P", "-c", "user.email=p@x", "-c", "rebase.autoStash=true", "rebase", "-q", "-i", "HEAD~2"], {
+      cwd: dir,
+      env: bareGitEnv({ GIT_SEQUENCE_EDITOR: "sed -i '1s/^pick/edit/'" }),
+      stdio: "pipe",
+    });
+    expect(read(dir, "MEMORY.md")).toBe(MEMORY);
+
+    const during = await runBrain(["log", "written mid-rebase"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: LATER }) });
+    expect(during.code, during.stderr).toBe(0);
+    expect(during.stderr).toContain("Finished an interrupted consolidation. Kept out of the work tree and not committed: a rebase is in progress");
+    // The replay and the write wait in held-writes.json; the work tree is the rebase's, and the journal is done.
+    expect(clean(dir)).toBe("");
+    expect(existsSync(join(dir, JOURNAL))).toBe(false);
+    const held = JSON.parse(read(dir, ".brain/held-writes.json")) as { changes: Record<string, { after: string }> };
+    expect(Object.keys(held.changes).sort()).toEqual(["MEMORY.md", "memory/2026-11-18.md", "memory/2026-11-21.md", "strategies.json"]);
+    expect(held.changes["MEMORY.md"]!.after).toBe(killedMemory);
+    // A lookup meanwhile finds the consolidation's entry where it waits.
+    const found = await runBrain(["recall", "--json", "EACCES", "build", "box"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: LATER }) });
+    expect((JSON.parse(found.stdout) as Array<{ path: string }>).map((h) => h.path)).toContain("MEMORY.md");
+
+    // git puts its stash back over the branch: the killed run's MEMORY.md, which brain's held change agrees with.
+    git(dir, "rebase", "--abort");
+    expect(git(dir, "stash", "list")).toBe("");
+    const after = await runBrain(["log", "--json", "back on the branch"], { cwd: dir, env: bareGitEnv({ BRAIN_NOW: "2026-11-21T12:00" }) });
+    expect(after.stderr).toBe("");
+    expect(JSON.parse(after.stdout).commit.committed).toBe(true);
+    expect(clean(dir)).toBe("");
+    expect(records(dir)).toEqual([]);
+    expect(existsSync(join(dir, ".brain/held-writes.json"))).toBe(false);
+    expect(git(dir, "show", "HEAD:MEMORY.md").split("npm install -g fails with EACCES on the build box")).toHaveLength(2);
+    expect(git(dir, "show", "HEAD:memory/2026-11-18.md")).toMatch(/^---\nconsolidated: 2026-11-21\n---\n/);
+    expect(git(dir, "show", "HEAD:memory/2026-11-21.md")).toContain("written mid-rebase");
+    // The consolidation's success on the npx fix counted once: 5 → 6 tries.
+    expect(solution(dir, "npm_install_fail", NPX)!.tries).toBe(6);
   });
 
   it("an MCP server running since before the kill finishes it with its next write", async () => {
