@@ -104,6 +104,25 @@ describe("adapted fixes for package specs", () => {
   });
 });
 
+describe("adapted fixes for a port, whatever address Node prints before it", () => {
+  // Node names the address it could not bind as `:::3000` (every IPv6 address), `127.0.0.1:3000` or `0.0.0.0:3000`.
+  const fix = "lsof -ti :3000 | xargs kill";
+  const recorded = "Error: listen EADDRINUSE: address already in use :::3000";
+  const cases: Array<[string, string, string | null]> = [
+    ["the same form", "Error: listen EADDRINUSE: address already in use :::8080", "lsof -ti :8080 | xargs kill"],
+    ["an IPv4 loopback address", "Error: listen EADDRINUSE: address already in use 127.0.0.1:8080", "lsof -ti :8080 | xargs kill"],
+    ["every IPv4 address, with its stack", "Error: listen EADDRINUSE: address already in use 0.0.0.0:5173\n    at Server.setupListenHandle [as _listen2] (node:net:1872:16)", "lsof -ti :5173 | xargs kill"],
+    ["the same port", "Error: listen EADDRINUSE: address already in use 127.0.0.1:3000", null],
+  ];
+  it.each(cases)("%s", (_, seen, adapted) => {
+    expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
+  });
+
+  it("not from a number that follows other words", () => {
+    expect(adaptFix("kill the process on 3000", "address already in use :::3000", "bind failed after 12 tries: address 127.0.0.1 in use")).toBeNull();
+  });
+});
+
 describe("adapted fixes that hold a part of a value", () => {
   // Docker prints a container's name with a leading slash; the fix names the container without it (moby/moby#23371, Forstman1/inception-42#1).
   const recorded =

@@ -49,10 +49,20 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-/** What stands around a value: the two tokens before it, and the one before with the one after (values by their kind). */
+/**
+ * What stands around a value: the two tokens before it, and the one before
+ * with the one after (values by their kind); and the two words before it,
+ * values between skipped. The last is where a port
+ * is the same port whatever address precedes it: `in use :::3000` and
+ * `in use 127.0.0.1:8080` (Node's EADDRINUSE names either).
+ */
 function contexts(tokens: Token[], i: number): string[] {
   const t = (j: number) => (j < 0 || j >= tokens.length ? "^" : tokens[j]!.kind ? `<${tokens[j]!.kind}>` : tokens[j]!.text);
-  return [`${t(i - 2)} ${t(i - 1)} _`, `${t(i - 1)} _ ${t(i + 1)}`];
+  const out = [`${t(i - 2)} ${t(i - 1)} _`, `${t(i - 1)} _ ${t(i + 1)}`];
+  const words: string[] = [];
+  for (let j = i - 1; j >= 0 && words.length < 2; j--) if (!tokens[j]!.kind) words.unshift(tokens[j]!.text);
+  out.push(`words ${words.join(" ")} _`);
+  return out;
 }
 
 /** True when `value` stands in `fix` as a whole token, not inside a longer word or number. */
