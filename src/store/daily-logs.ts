@@ -58,7 +58,8 @@ export function listDailyLogs(root: string, also: Iterable<string> = []): DailyL
   visit(MEMORY_DIR, false);
   visit(MEMORY_ARCHIVE_DIR, true);
   const listed = new Set(out.map((l) => l.path));
-  for (const path of also) if (!listed.has(path) && (/^memory\/[^/]+$/.test(path) || path.startsWith(`${MEMORY_ARCHIVE_DIR}/`))) add(path);
+  const inMemory = (path: string) => path.startsWith(`${MEMORY_DIR}/`) && !path.includes("/", MEMORY_DIR.length + 1);
+  for (const path of also) if (!listed.has(path) && (inMemory(path) || path.startsWith(`${MEMORY_ARCHIVE_DIR}/`))) add(path);
   // Code-unit order, as `.sort()` gives: the live logs, then memory/archive/.
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -52,9 +52,9 @@ function tokenize(text: string): Token[] {
 /**
  * What stands around a value: the two tokens before it, and the one before
  * with the one after (values by their kind); and the two words before it,
- * values between skipped. The last is where a port
- * is the same port whatever address precedes it: `in use :::3000` and
- * `in use 127.0.0.1:8080` (Node's EADDRINUSE names either).
+ * values between skipped, so a port is the same port whatever address stands
+ * before it (`in use :::3000`, `in use 127.0.0.1:8080`: Node's EADDRINUSE
+ * prints either).
  */
 function contexts(tokens: Token[], i: number): string[] {
   const t = (j: number) => (j < 0 || j >= tokens.length ? "^" : tokens[j]!.kind ? `<${tokens[j]!.kind}>` : tokens[j]!.text);
