@@ -61,7 +61,8 @@ function contexts(tokens: Token[], i: number): string[] {
   const out = [`${t(i - 2)} ${t(i - 1)} _`, `${t(i - 1)} _ ${t(i + 1)}`];
   const words: string[] = [];
   for (let j = i - 1; j >= 0 && words.length < 2; j--) if (!tokens[j]!.kind) words.unshift(tokens[j]!.text);
-  out.push(`words ${words.join(" ")} _`);
+  // Two words, as strong as the two tokens of the first place; fewer would pair any values that merely lead their texts.
+  if (words.length === 2) out.push(`words ${words.join(" ")} _`);
   return out;
 }
 
