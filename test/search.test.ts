@@ -11,7 +11,7 @@ import {
   type MemoryUnit,
 } from "../src/core/search/search.js";
 import fc from "fast-check";
-import { tokenize, tokenizeMarked, tokenizePrefix } from "../src/core/search/tokenize.js";
+import { tokenize, tokenizeByPattern, tokenizeMarked, tokenizePrefix } from "../src/core/search/tokenize.js";
 
 const LOG_NOV_19 = `# 2026-11-19
 
@@ -196,6 +196,28 @@ describe("the terms of a text's start", () => {
     };
     texts.forEach(check);
     fc.assert(fc.property(gen, (text) => check(text)), { numRuns: 200 });
+  });
+
+  it("are those of the Unicode pattern over the whole folded text, though plain ASCII is scanned by hand", () => {
+    const texts = [
+      "don't9 it's2go a'b'c abc' 'x ''y",
+      "Caroline's HTTPServer node16 v2.3.1 snake_case maxOldSpaceSize=4096",
+      "→ pip install numpy (pending, 66% of 3)",
+      "Caroline’s café déjà-vu: ﬁle at 東京タワー 🎉🎉 e\u0301 =\u0338 x\u00a0y \u0301start",
+      "\t~`!@#$%^&*()[]{}<>?/\\|;:\"'",
+      "",
+    ];
+    const unit = fc.constantFrom(..."aZq09'_- .:/\t\n@[`{~", "é", "’", "東", "京", "🎉", "\u0301", "\u0338", "=", "\u00a0", "ﬁ", "ß", "İ", "한");
+    const mixed = fc.string({ unit, maxLength: 60 });
+    const check = (text: string) => {
+      expect(tokenize(text)).toEqual(tokenizeByPattern(text));
+      expect(tokenize(text, "query")).toEqual(tokenizeByPattern(text, "query"));
+      const marked = tokenizeMarked(text);
+      expect(marked.tokens).toEqual(tokenizeByPattern(text));
+      expect(marked.counts.at(-1) ?? 0).toBe(marked.tokens.length);
+    };
+    texts.forEach(check);
+    fc.assert(fc.property(mixed, (text) => check(text)), { numRuns: 1000 });
   });
 
   it("are not derived from text that folding changes", () => {
