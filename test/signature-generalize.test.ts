@@ -93,6 +93,31 @@ describe("names of many parts", () => {
   });
 });
 
+describe("names that share a part", () => {
+  it("are one value each, so another package with the same suffix is no word swapped for another", () => {
+    // One paste of two missing packages (a public setup script's comment), and two build logs that miss one -dev package each.
+    const devel = registryOf({ "apt-update": "E: Unable to locate package libopenssl-devel" });
+    expect(matchProblems(devel, "E: Unable to locate package libreadline-devel")[0]?.problem).toBe("apt-update");
+    const dev = registryOf({ "apt-update": "E: Unable to locate package libmysqlclient-dev" });
+    expect(matchProblems(dev, "E: Unable to locate package libacpica-dev\nE: Unable to locate package mig\n##[error]Process completed with exit code 100.")[0]?.problem).toBe("apt-update");
+  });
+});
+
+describe("adapted fixes for a bare name", () => {
+  // apt prints the package it cannot find unquoted (GoogleCloudPlatform/anthos-service-mesh-packages#1997, a Cloud Build log).
+  const recorded = 'Step #0 - "build-tester-image": E: Unable to locate package google-cloud-cli-kpt';
+  const fix = "apt-get update -y && apt-get install -y google-cloud-cli-kpt";
+  const cases: Array<[string, string, string | null]> = [
+    ["a name of many parts", 'Step #0 - "build-tester-image": E: Unable to locate package google-cloud-cli-gke-gcloud-auth-plugin', "apt-get update -y && apt-get install -y google-cloud-cli-gke-gcloud-auth-plugin"],
+    ["a name of letters and digits", "E: Unable to locate package libsodium13", "apt-get update -y && apt-get install -y libsodium13"],
+    // A plain word is not told from the words of a message: it is left as recorded.
+    ["a plain word", "E: Unable to locate package mig", null],
+  ];
+  it.each(cases)("%s", (_, seen, adapted) => {
+    expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
+  });
+});
+
 describe("adapted fixes for package specs", () => {
   const cases: Array<[string, string, string, string, string | null]> = [
     ["a plain name", "npm view left-pad versions", "npm ERR! notarget No matching version found for left-pad@^1.4.0.", "npm ERR! notarget No matching version found for chalk@6.0.1.", "npm view chalk versions"],

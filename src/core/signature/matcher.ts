@@ -925,10 +925,20 @@ function isBareName(span: string): boolean {
 
 const BARE_NAME = new RegExp(`^(?:${NAME_TOKEN.source})$`, "u");
 
-/** What a signature says between two of its tokens. */
+/**
+ * What a signature says between two of its tokens, with the rest of a name it cuts through:
+ * between `package` and `dev`, `package libpq-dev` says the name `libpq-dev`, not `libpq-`.
+ */
 function between(sig: string, a: Token, b: Token): string {
-  return sig.slice(a[1] + a[0].length, b[1]);
+  let from = a[1] + a[0].length;
+  let to = b[1];
+  if (from < to && NAME_CHAR.test(sig[from]!)) while (from > 0 && NAME_CHAR.test(sig[from - 1]!)) from--;
+  if (from < to && NAME_CHAR.test(sig[to - 1]!)) while (to < sig.length && NAME_CHAR.test(sig[to]!)) to++;
+  return sig.slice(from, to);
 }
+
+/** A character of a name as NAME_TOKEN reads one: a letter, a digit, or what joins them. */
+const NAME_CHAR = /[\p{L}\p{N}_.\/-]/u;
 
 /** A token of a signature and where it starts. */
 type Token = [text: string, at: number];
