@@ -116,6 +116,14 @@ describe("adapted fixes for a bare name", () => {
   it.each(cases)("%s", (_, seen, adapted) => {
     expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
   });
+
+  it("a word that is its line's last clause alone, as a shell prints the command it did not find", () => {
+    // A public README's table of common errors: `zsh: command not found: pnpm` | Run `npm install -g pnpm`.
+    expect(adaptFix("npm install -g pnpm", "zsh: command not found: pnpm", "zsh: command not found: yarn")?.action).toBe("npm install -g yarn");
+    // Not a word with more words after it, nor a clause of several words.
+    expect(adaptFix("npm install -g pnpm", "zsh: command not found: pnpm", "zsh: command not found: yarn run build")).toBeNull();
+    expect(adaptFix("restart pnpm", "pnpm: fatal: pnpm crashed", "pnpm: fatal: yarn crashed")).toBeNull();
+  });
 });
 
 describe("adapted fixes for package specs", () => {

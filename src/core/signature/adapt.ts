@@ -23,7 +23,8 @@ export interface AdaptedFix {
  * `hex`: a run of 8 or more hex digits with a letter and a digit in it (apt's `NO_PUBKEY
  * 0D750985D6AF6C22`, a container or commit id).
  * `name`: a bare name as messages print one unquoted, its parts joined by `-` or `_`, or letters
- * and digits together (apt's `Unable to locate package libpq-dev`, `python3`).
+ * and digits together (apt's `Unable to locate package libpq-dev`, `python3`), or a word that is a
+ * line's last clause alone (see lastClause).
  */
 type Kind = "str" | "url" | "uuid" | "host" | "path" | "version" | "hex" | "num" | "pkg" | "name";
 
@@ -42,13 +43,24 @@ const KINDS: Kind[] = ["str", "str", "str", "url", "uuid", "path", "host", "vers
 
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  for (const m of text.slice(0, 8_000).matchAll(TOKEN)) {
+  const head = text.slice(0, 8_000);
+  for (const m of head.matchAll(TOKEN)) {
     const group = m.slice(1).findIndex((g) => g !== undefined);
     if (group < 0) continue;
-    const kind = KINDS[group] ?? null;
+    const kind = KINDS[group] ?? (lastClause(head, m.index, m[0].length) ? "name" : null);
     out.push({ kind, text: kind ? m[group + 1]! : m[group + 1]!.toLowerCase() });
   }
   return out;
+}
+
+/**
+ * True when the word at `at` is a line's last clause all alone (`zsh: command not found: yarn`,
+ * `no such table: users`): a message that ends on a name after `: ` prints it there bare.
+ */
+function lastClause(text: string, at: number, length: number): boolean {
+  if (text.slice(at - 2, at) !== ": ") return false;
+  const end = text.indexOf("\n", at + length);
+  return /^[\s.]*$/.test(text.slice(at + length, end < 0 ? text.length : end));
 }
 
 /**
