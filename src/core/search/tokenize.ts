@@ -115,10 +115,9 @@ function scanFolded(text: string, mode: TokenMode, out: string[], counts: number
 /**
  * The token pattern's matches in plain ASCII text, scanned by hand: there the
  * pattern's words are `[A-Za-z0-9]+('[A-Za-z]+)*` (no ASCII character is a CJK
- * letter or a pictograph, and folding leaves ASCII as it is), and a scan
- * costs a third of the Unicode pattern's on the logs recall indexes. From
- * `from` to `n`; each match's count of terms after it and its end go to
- * `counts` and `ends` when given.
+ * letter or a pictograph, and folding leaves ASCII as it is). From `from`
+ * to `n`; each match's count of terms after it and its end go to `counts`
+ * and `ends` when given.
  */
 function scanPlain(text: string, from: number, n: number, out: string[], counts: number[] | null, ends: number[] | null): void {
   let i = from;
