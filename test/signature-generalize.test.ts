@@ -117,6 +117,13 @@ describe("adapted fixes for a bare name", () => {
     expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);
   });
 
+  it("a name of parts joined by `/`, as docker prints an image", () => {
+    // Praqma/ask#4 recorded; docker compose's line for another image (confluentinc/demo-siem-optimization#30) seen.
+    const pull = "Error response from daemon: pull access denied for praqma/jira, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
+    const compose = " ! Image localbuild/zeek-tcpreplay-kafka  pull access denied for localbuild/zeek-tcpreplay-kafka, repository does not exist or may require 'docker login'";
+    expect(adaptFix("docker login, then docker pull praqma/jira", pull, compose)?.action).toBe("docker login, then docker pull localbuild/zeek-tcpreplay-kafka");
+  });
+
   it("a word that is its line's last clause alone, as a shell prints the command it did not find", () => {
     // A public README's table of common errors: `zsh: command not found: pnpm` | Run `npm install -g pnpm`.
     expect(adaptFix("npm install -g pnpm", "zsh: command not found: pnpm", "zsh: command not found: yarn")?.action).toBe("npm install -g yarn");

@@ -1,3 +1,5 @@
+import { BARE_NAME_SHAPE } from "./signature.js";
+
 /**
  * Fixes that generalize: a fix recorded for one error often names a value of
  * that error that its signature masks (`pip install numpy` for
@@ -22,9 +24,8 @@ export interface AdaptedFix {
  * `pkg`: the name in a package spec (`picomatch` of `picomatch@^2.2.3`, `@scope/name@1.0.0`).
  * `hex`: a run of 8 or more hex digits with a letter and a digit in it (apt's `NO_PUBKEY
  * 0D750985D6AF6C22`, a container or commit id).
- * `name`: a bare name as messages print one unquoted, its parts joined by `-` or `_`, or letters
- * and digits together (apt's `Unable to locate package libpq-dev`, `python3`), or a word that is a
- * line's last clause alone (see lastClause).
+ * `name`: a bare name as messages print one unquoted ({@link BARE_NAME_SHAPE}: apt's `Unable to
+ * locate package libpq-dev`, `python3`), or a word that is a line's last clause alone (see lastClause).
  */
 type Kind = "str" | "url" | "uuid" | "host" | "path" | "version" | "hex" | "num" | "pkg" | "name";
 
@@ -37,8 +38,10 @@ interface Token {
 
 // One pass over the text: values first, widest shapes first, then words; anything else is skipped. An
 // apostrophe inside a word (`Can't find model 'x'`) opens no quote, as in the signature's masks.
-const TOKEN =
-  /(?<![\p{L}\p{N}])'([^'\n]{1,200})'(?![\p{L}\p{N}])|"([^"\n]{1,200})"|`([^`\n]{1,200})`|(\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()]+)|(\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)|((?:~|\.{1,2})?(?:\/[\w.@+~-]+){2,}\/?|\b[a-z]:\\[^\s"'`<>|:*?]+)|(\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(\b\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?\b)|(\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b)|(\b\d+\b)|((?:@[a-z0-9][\w.-]*\/)?\b[a-z0-9][\w.-]*(?=@[\^~<>=v]*\d))|((?<![\p{L}\p{N}_])(?:[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)+|\p{L}+\d[\p{L}\p{N}]*|\d+\p{L}[\p{L}\p{N}]*)(?![\p{L}\p{N}_-]))|([\p{L}_][\p{L}\p{N}_-]*)/giu;
+const TOKEN = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])'([^'\n]{1,200})'(?![\p{L}\p{N}])|"([^"\n]{1,200})"|\x60([^\x60\n]{1,200})\x60|(\b[a-z][a-z0-9+.-]*:\/\/[^\s"'\x60<>()]+)|(\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)|((?:~|\.{1,2})?(?:\/[\w.@+~-]+){2,}\/?|\b[a-z]:\\[^\s"'\x60<>|:*?]+)|(\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b)|(\b\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?\b)|(\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b)|(\b\d+\b)|((?:@[a-z0-9][\w.-]*\/)?\b[a-z0-9][\w.-]*(?=@[\^~<>=v]*\d))|((?<![\p{L}\p{N}_])(?:${BARE_NAME_SHAPE})(?![\p{L}\p{N}_-]))|([\p{L}_][\p{L}\p{N}_-]*)`,
+  "giu",
+);
 const KINDS: Kind[] = ["str", "str", "str", "url", "uuid", "path", "host", "version", "hex", "num", "pkg", "name"];
 
 function tokenize(text: string): Token[] {

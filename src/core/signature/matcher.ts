@@ -2,7 +2,7 @@ import type { Problem, StrategyRegistry } from "../strategies/registry.js";
 import { ERROR_STOP_WORDS, foldMarks, stemErrorWord } from "../text/words.js";
 import { compilePattern } from "./pattern-safety.js";
 import { errorContentLines, isNoiseLine, SAME_SYSTEM_FAILURE, SYSTEM_ERROR_CODES } from "./key-lines.js";
-import { errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords, textSignature, writeOutContractions } from "./signature.js";
+import { BARE_NAME_SHAPE, errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords, textSignature, writeOutContractions } from "./signature.js";
 
 /**
  * Problem matching: the lookup an agent does when an operation fails. A
@@ -200,11 +200,8 @@ function endingOf(p: PreparedPattern, sig: string): string | null {
 /** Fewest letter words a reason needs to stand for one error wherever it is found. */
 const TAIL_WORDS_MIN = 6;
 
-/**
- * A name as messages print them bare: a token of letters and digits joined by `-`, `_`, `/` or `.`
- * (`rmeuser-auth`, `praqma/jira`, `users_user`), or one with digits and letters (`ubuntu22`).
- */
-const NAME_TOKEN = /(?<![\p{L}\p{N}_<>.\/-])(?:[\p{L}\p{N}]+(?:[-_./][\p{L}\p{N}]+)+|[\p{L}]+\d[\p{L}\p{N}]*|\d+[\p{L}][\p{L}\p{N}]*)(?![\p{L}\p{N}_<>\/-]|\.[\p{L}\p{N}])/gu;
+/** A bare name ({@link BARE_NAME_SHAPE}) standing whole, not inside a placeholder or a longer name. */
+const NAME_TOKEN = new RegExp(String.raw`(?<![\p{L}\p{N}_<>.\/-])(?:${BARE_NAME_SHAPE})(?![\p{L}\p{N}_<>\/-]|\.[\p{L}\p{N}])`, "gu");
 
 /** A signature with its bare names masked as `<name>`, so two errors that differ only in a name read the same. */
 function maskNames(sig: string): string {

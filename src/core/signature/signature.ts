@@ -15,6 +15,13 @@ export const SIGNATURE_MAX_LENGTH = 240;
 export const INPUT_MAX_LENGTH = 8_000;
 
 /**
+ * A name as messages print one bare: letters and digits joined by `-`, `_`, `/` or `.`
+ * (`rmeuser-auth`, `praqma/jira`, `users_user`), or letters and digits together (`ubuntu22`,
+ * `libsodium13`). The matcher masks such names; adapted fixes put the new one in.
+ */
+export const BARE_NAME_SHAPE = String.raw`[\p{L}\p{N}]+(?:[-_./][\p{L}\p{N}]+)+|\p{L}+\d[\p{L}\p{N}]*|\d+\p{L}[\p{L}\p{N}]*`;
+
+/**
  * Masks, in the order they are applied: wider shapes first so a URL is not
  * eaten as a path. Each names what a text must hold for it to apply (a
  * string, or a digit), so a mask is skipped at the cost of an `includes`.
