@@ -23,11 +23,12 @@
 // bench/data/errors-fresh/ and bench/data/errors-fresh2/ were the never-tuned
 // parts of earlier rounds (only their totals were printed while the matcher
 // changed: near-miss false positives 0.44 and 0.48 at their last judging).
-// They are tuning data now, like the extra folders above, as is
+// They are tuning data now, like the extra folders above, as are
 // bench/data/errors-fresh4/ and errors-fresh5/ (collected the same way, each judged
-// once as a never-tuned part, its baseline in its README, then studied); the parts
-// "fresh3 (never tuned on)" and "fresh6 (never tuned on)" take their place:
-// bench/data/errors-fresh3/ and errors-fresh6/, collected from other public
+// once as a never-tuned part, its baseline in its README, then studied) and
+// errors-fresh3/ (judged as one over several rounds, then studied); the parts
+// "fresh6 (never tuned on)" and "fresh7 (never tuned on)" take their place:
+// bench/data/errors-fresh6/ and errors-fresh7/, collected from other public
 // threads by someone who never saw the matcher, each with its first run in its
 // README. Each runs the same protocol in a workspace of its own; only their
 // totals are ever printed, never their misses (not even with --misses or
@@ -50,16 +51,17 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEFAULT_DATA = join(root, "..", "shared", "data", "errors-dev");
 /** Collected from public threads by someone who never saw the matcher; only their totals are ever printed. */
-const DEFAULT_FRESH = ["errors-fresh3", "errors-fresh6"].map((d) => join(root, "bench", "data", d));
+const DEFAULT_FRESH = ["errors-fresh6"].map((d) => join(root, "bench", "data", d));
 /** A never-tuned part's row: `fresh3 (never tuned on)` for bench/data/errors-fresh3/. */
 const freshPart = (dir) => `${basename(dir).replace(/^errors-/, "")} (never tuned on)`;
 /** Near misses collected for tuning families only; they count in the tuning part. */
 const NEAR_MISSES = join(root, "bench", "data", "errors-near-misses", "near-misses.json");
 /**
  * More tuning families with their own near misses, from other public threads; they count in the tuning part.
- * errors-fresh and errors-fresh2 were never-tuned parts of earlier rounds; errors-fresh4 and errors-fresh5 were judged once as one, then studied.
+ * errors-fresh and errors-fresh2 were never-tuned parts of earlier rounds; errors-fresh4 and errors-fresh5 were judged once as one, then studied;
+ * errors-fresh3 was judged as one for several rounds (its last totals in its README), then studied.
  */
-const TUNING_EXTRA = ["errors-tuning-extra", "errors-tuning-extra2", "errors-fresh", "errors-fresh2", "errors-fresh4", "errors-fresh5"].map((d) => join(root, "bench", "data", d));
+const TUNING_EXTRA = ["errors-tuning-extra", "errors-tuning-extra2", "errors-fresh", "errors-fresh2", "errors-fresh4", "errors-fresh5", "errors-fresh3"].map((d) => join(root, "bench", "data", d));
 const NOW = new Date("2026-11-21T09:30:00");
 
 /** Held out when the first byte of the id's SHA-256 is divisible by 3: fixed before any tuning. */
@@ -264,7 +266,7 @@ export function errorsTable(r, cli) {
     "`brain check` on the error families of `../shared/data/errors-dev/` (real messages from public issue threads)" +
       (r.extraSets.length ? ` and, in the tuning part, ${r.extraSets.map((x) => `\`bench/data/${basename(x.dir)}/\` (${x.set.families.length} more families, ${x.set.distractors.length} near misses)`).join(" and ")}, each run in a workspace of its own` : "") +
       ": variant 0 of each family recorded with `brain error … --fix …`, every other variant checked; distractors are near misses that need another fix. Families are split by a hash of their id before any tuning (distractors follow the family they are near); only the tuning part's misses were ever printed and studied, while the held-out part's totals were printed on every run. Targets on held-out families: hit@1 ≥ 0.90, near-miss false positives ≤ 0.05, adapted fixes right ≥ 0.80." +
-      (r.freshSets.length ? ` The never-tuned parts are ${r.freshSets.map((x) => `\`bench/data/${basename(x.dir)}/\` (${x.set.families.length} families, ${x.set.distractors.length} near misses)`).join(" and ")}, from other public threads, collected by someone who never saw the matcher (each one's first run is in its README), each run the same way in a workspace of its own; only their totals are ever printed. \`errors-fresh/\`, \`errors-fresh2/\`, \`errors-fresh4/\` and \`errors-fresh5/\` held that place in earlier rounds and are tuning data now.` : ""),
+      (r.freshSets.length ? ` The never-tuned parts are ${r.freshSets.map((x) => `\`bench/data/${basename(x.dir)}/\` (${x.set.families.length} families, ${x.set.distractors.length} near misses)`).join(" and ")}, from other public threads, collected by someone who never saw the matcher (each one's first run is in its README), each run the same way in a workspace of its own; only their totals are ever printed. \`errors-fresh/\`, \`errors-fresh2/\`, \`errors-fresh3/\`, \`errors-fresh4/\` and \`errors-fresh5/\` held that place in earlier rounds and are tuning data now.` : ""),
     "",
     "| part | families | variants | hit@1 | hit@3 | no result | near-miss false positives | adapted fix right |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
