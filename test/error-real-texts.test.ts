@@ -466,6 +466,49 @@ describe("more of the ways errors are pasted", () => {
   });
 });
 
+// Sightings from bench/data/errors-fresh3/ (each cites its thread there too).
+// D8 out of heap under Gradle's task status line (love2d/love-android#287), and under another task's (zcash/kotlin-bip39#201).
+const D8_HEAP = `C/C++: 1 warning generated.
+
+> Task :app:mergeExtDexNormalRecordRelease FAILED
+ERROR: D8: java.lang.OutOfMemoryError: Java heap space
+com.android.builder.dexing.DexArchiveMergerException: Error while merging dex archives:
+        at com.android.builder.dexing.D8DexArchiveMerger.getMergingExceptionToRethrow(D8DexArchiveMerger.java:223)`;
+const D8_HEAP_2 = `> Task :ui-screenshot-test:mergeExtDexZcashmainnetDebug FAILED
+ERROR: D8: java.lang.OutOfMemoryError: Java heap space
+com.android.builder.dexing.DexArchiveMergerException: Error while merging dex archives: 
+        at com.android.builder.dexing.D8DexArchiveMerger.getMergingExceptionToRethrow(D8DexArchiveMerger.java:159)`;
+// Composer's opening over the problem it lists (Intervention/image#23), and the problem alone (stil/gd-text#51).
+const COMPOSER_GD = `Loading composer repositories with package information
+Updating dependencies (including require-dev)
+Your requirements could not be resolved to an installable set of packages.
+
+  Problem 1
+    - Installation request for intervention/image dev-master -> satisfiable by intervention/image[dev-master].
+    - intervention/image dev-master requires ext-gd \\* -> the requested PHP extension gd is missing from your system.`;
+const COMPOSER_GD_2 = ` - Installation request for stil/gd-text ^1.1 -> satisfiable by stil/gd-text[v1.1.0].
+ stil/gd-text v1.1.0 requires ext-gd * -> the requested PHP extension gd is missing from your system.`;
+
+describe("the lines every failure of a build tool prints", () => {
+  it("are not the error: Gradle's task status and summary lines, Composer's opening", () => {
+    expect(errorKeyText(D8_HEAP)).toBe("ERROR: D8: java.lang.OutOfMemoryError: Java heap space");
+    // cnatom/MeiTuanAndroidApp#1: the summary over the cause on its `>` line.
+    expect(errorKeyText("Could not determine the dependencies of task ':app:compileDebugJavaWithJavac'.\n> Installed Build Tools revision 32.0.0 is corrupted. Remove and install again using the SDK Manager.")).toBe(
+      "Installed Build Tools revision 32.0.0 is corrupted. Remove and install again using the SDK Manager.",
+    );
+    expect(errorKeyText(COMPOSER_GD)).toMatch(/^- intervention\/image dev-master requires ext-gd .* the requested PHP extension gd is missing from your system\.$/);
+  });
+
+  it("find the fix recorded for the error under them, and Composer's for another package", async () => {
+    const cwd = await workspaceWith([
+      [D8_HEAP, "org.gradle.jvmargs=-Xmx4g in gradle.properties"],
+      [COMPOSER_GD, "sudo apt-get install php-gd"],
+    ]);
+    expect(topFixes(cwd, D8_HEAP_2)).toEqual(["org.gradle.jvmargs=-Xmx4g in gradle.properties"]);
+    expect(topFixes(cwd, COMPOSER_GD_2)).toEqual(["sudo apt-get install php-gd"]);
+  });
+});
+
 describe("the shell that ran a failing command", () => {
   // gradlew without its execute bit, as bash, dash and a CI script report it (bench/data/errors-fresh2/: moiseshilario/delivery-app-mobile#10, travis-ci/travis-ci#7249).
   it("is no part of the error: the fix is found whichever shell or script said it", async () => {

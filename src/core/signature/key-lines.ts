@@ -73,6 +73,11 @@ const NOISE: RegExp[] = [
   /^BUILD FAIL(?:ED|URE)\b/,
   /^\*\s*(?:What went wrong|Try|Where|Get more help|Exception is):?/,
   /^Execution failed for task\b/,
+  // Gradle's summaries over the cause it gives on the `>` line below them, and its task status lines (`> Task :app:compileJava FAILED`).
+  /^(?:Could not determine the dependencies of task|A problem occurred (?:configuring|evaluating) (?:root )?project)\b/,
+  /^Task :[\w:.-]+(?:\s+[A-Z][A-Z-]*)?\s*$/,
+  // Composer's opening of every dependency problem it lists below.
+  /^Your (?:requirements could not be resolved to an installable set of packages|lock file does not contain a compatible set of packages)\b/,
   /\b(?:exit(?:ed)?|failed)\s+with\s+(?:exit\s+)?(?:code|status)\s+-?\d+\.?\s*$/i,
   /^(?:Error: )?Process completed with exit code\b/,
   /^make(?:\[\d+\])?: \*\*\*/,
