@@ -509,6 +509,20 @@ describe("the lines every failure of a build tool prints", () => {
   });
 });
 
+describe("a paste indented as a whole", () => {
+  it("is read from the depth of its error line", () => {
+    // Bundler's message inside another tool's indented output (bench/data/errors-fresh3/, bundler-lockfile-version-missing).
+    const indented = [
+      "          Activating bundler (2.0.1) failed:",
+      "          Could not find 'bundler' (2.0.1) required by your Gemfile.lock.",
+      "          To update to the latest version installed on your system, run `bundle update --bundler`.",
+    ].join("\n");
+    expect(errorKeyText(indented)).toBe("Could not find 'bundler' (2.0.1) required by your Gemfile.lock.");
+    // Indented further than the error line, the same sentence is its hint.
+    expect(errorKeyText(indented.replace("          To update", "            To update"))).toMatch(/Gemfile\.lock\.\nTo update to the latest/);
+  });
+});
+
 describe("the shell that ran a failing command", () => {
   // gradlew without its execute bit, as bash, dash and a CI script report it (bench/data/errors-fresh2/: moiseshilario/delivery-app-mobile#10, travis-ci/travis-ci#7249).
   it("is no part of the error: the fix is found whichever shell or script said it", async () => {

@@ -283,9 +283,12 @@ export function errorKeyText(text: string): string {
   if (quoted) return quoted.slice(0, KEY_MAX);
   const parts = [first];
   let length = first.length;
+  // A paste indented as a whole (a log quoted inside another tool's output) indents its error line too: lines
+  // below it are read from that depth, so only what is indented further is indented under it.
+  const depth = /^\s*/.exec(lines[start]!)![0];
   for (let i = start + 1; i < lines.length && parts.length <= CONTINUATION_LINES_MAX && length < KEY_MAX; i++) {
     const prev = parts[parts.length - 1]!;
-    const line = lines[i]!;
+    const line = depth && lines[i]!.startsWith(depth) ? lines[i]!.slice(depth.length) : lines[i]!;
     // A sentence that ended, a blank or noise line, or a new cued error ends the message; a
     // continuation is indented, goes on in lower case (`Error: The module '…'` / `was compiled against …`),
     // or follows a line that stopped mid-sentence (`… using` / `NODE_MODULE_VERSION 108.`).
