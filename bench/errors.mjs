@@ -51,7 +51,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEFAULT_DATA = join(root, "..", "shared", "data", "errors-dev");
 /** Collected from public threads by someone who never saw the matcher; only their totals are ever printed. */
-const DEFAULT_FRESH = ["errors-fresh6"].map((d) => join(root, "bench", "data", d));
+const DEFAULT_FRESH = ["errors-fresh6", "errors-fresh7"].map((d) => join(root, "bench", "data", d));
 /** A never-tuned part's row: `fresh3 (never tuned on)` for bench/data/errors-fresh3/. */
 const freshPart = (dir) => `${basename(dir).replace(/^errors-/, "")} (never tuned on)`;
 /** Near misses collected for tuning families only; they count in the tuning part. */
