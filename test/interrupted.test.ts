@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { initWorkspace } from "../src/index.js";
+import { initWorkspace, logEntry, queueAdd } from "../src/index.js";
 import { GIT_LOCK_WAIT_MS } from "../src/store/git/locks.js";
 import { interruptedWrites } from "../src/store/workspace/uncommitted.js";
 import { bareGitEnv, commitSubjects, git, gitWorkspace, personHoldingIndex, REPO, runBrain, tmpWorkspace, until } from "./helpers.js";
@@ -92,6 +92,32 @@ describe("the record of uncommitted paths", () => {
       { record: ".brain/uncommitted/000000000000001-42-aa.jsonl", pid: 42, command: "brain log", paths: ["memory/2026-11-21.md", "MEMORY.md"] },
       { record: ".brain/uncommitted/000000000000002-43-bb.jsonl", pid: 0, command: "brain", paths: [] },
     ]);
+  });
+
+  it("is not kept by a write that makes no commit: no later write is to commit its files for it", async () => {
+    const dir = gitWorkspace();
+    await initWorkspace({ cwd: dir });
+    writeFileSync(join(dir, "brain.config.json"), '{ "commit": false }\n');
+    // Every name that appears in the records' folder, in order (inotify keeps it): a sentinel written after the
+    // write arrives after anything the write created there.
+    const folder = join(dir, ".brain", "uncommitted");
+    const seen: string[] = [];
+    const watcher = watch(folder, (_, name) => seen.push(String(name)));
+    try {
+      await logEntry({ cwd: dir, text: "a write with commits turned off", now: new Date("2026-11-21T09:30:00") });
+      writeFileSync(join(folder, "sentinel"), "");
+      await until(() => seen.includes("sentinel"), "the sentinel's event");
+    } finally {
+      watcher.close();
+      rmSync(join(folder, "sentinel"), { force: true });
+    }
+    expect(seen.filter((n) => n !== "sentinel")).toEqual([]);
+    expect(readFileSync(join(dir, "memory", "2026-11-21.md"), "utf8")).toContain("a write with commits turned off");
+    // With commits on again, the next write commits its own file only.
+    writeFileSync(join(dir, "brain.config.json"), '{ "commit": true }\n');
+    await queueAdd({ cwd: dir, text: "next write", now: new Date("2026-11-21T09:31:00") });
+    expect(commitSubjects(dir)[0]).toBe("brain: queue add next write");
+    expect(git(dir, "status", "--porcelain", "memory")).toBe("?? memory/2026-11-21.md\n");
   });
 });
 

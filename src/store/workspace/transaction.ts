@@ -40,7 +40,13 @@ export class WorkspaceTx {
     this.written.push(norm);
     // Held back, nothing is written, so there is nothing to recover should the command be killed now.
     if (heldBack) this.heldBack.add(norm);
-    else this.uncommitted.add(norm);
+    else if (this.commits) this.uncommitted.add(norm);
+  }
+
+  /** False for a write that makes no commit (commits turned off, or no git): no later write is to commit its files for it. */
+  private commits = true;
+  commitsNothing(): void {
+    this.commits = false;
   }
 
   /** The write is committed (or meant to stay uncommitted): nothing is left for the next writer. */
@@ -194,6 +200,8 @@ export async function writeWorkspace<T>(
       const enabled = options.commit ?? ws.config.commit;
       const warnings: string[] = [];
       const tx = new WorkspaceTx(ws, options.command, options.resumable);
+      // Only a write that commits leaves a record of its paths for the next writer to commit, should it be killed first.
+      if (!(enabled && ws.gitRoot) && !options.resumable) tx.commitsNothing();
       // The folders of the files written are fsynced while the commit runs (git works in a process of its own), and always before the write returns.
       let synced: Promise<void> | undefined;
       const sync = () => (synced ??= syncFolders(tx.unsynced));
