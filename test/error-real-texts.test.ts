@@ -509,6 +509,20 @@ describe("the lines every failure of a build tool prints", () => {
   });
 });
 
+describe("one problem with the fixes of errors that differ in a value", () => {
+  it("lists first the fix recorded for this error's own value, and keeps the order for a value no fix was recorded for", async () => {
+    // Two servers refuse the same way; the signature masks the port, so both fixes file under one problem.
+    const cwd = await workspaceWith([
+      ["connect ECONNREFUSED 127.0.0.1:5432", "sudo systemctl start postgresql"],
+      ["connect ECONNREFUSED 127.0.0.1:6379", "sudo systemctl start redis-server"],
+    ]);
+    expect(checkError({ cwd, text: "Error: connect ECONNREFUSED 127.0.0.1:6379" }).matches).toHaveLength(1);
+    expect(topFixes(cwd, "Error: connect ECONNREFUSED 127.0.0.1:6379")).toEqual(["sudo systemctl start redis-server", "sudo systemctl start postgresql"]);
+    expect(topFixes(cwd, "connect ECONNREFUSED 127.0.0.1:5432")).toEqual(["sudo systemctl start postgresql", "sudo systemctl start redis-server"]);
+    expect(topFixes(cwd, "connect ECONNREFUSED 127.0.0.1:3306")).toEqual(["sudo systemctl start postgresql", "sudo systemctl start redis-server"]);
+  });
+});
+
 describe("a paste indented as a whole", () => {
   it("is read from the depth of its error line", () => {
     // Bundler's message inside another tool's indented output (bench/data/errors-fresh3/, bundler-lockfile-version-missing).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adaptFix } from "../src/core/signature/adapt.js";
+import { adaptFix, valuesAgree } from "../src/core/signature/adapt.js";
 import { matchProblems } from "../src/core/signature/matcher.js";
 import { errorSignature } from "../src/core/signature/signature.js";
 import { parseStrategies } from "../src/core/strategies/file.js";
@@ -160,6 +160,19 @@ describe("adapted fixes for a port, whatever address Node prints before it", () 
 
   it("not from a number that follows other words", () => {
     expect(adaptFix("kill the process on 3000", "address already in use :::3000", "bind failed after 12 tries: address 127.0.0.1 in use")).toBeNull();
+  });
+});
+
+describe("a recorded error's values against a new error's", () => {
+  it("agree when each value standing where the new error has one is the same", () => {
+    expect(valuesAgree("connect ECONNREFUSED 127.0.0.1:6379", "Error: connect ECONNREFUSED 127.0.0.1:6379")).toBe(true);
+    expect(valuesAgree("Error: listen EADDRINUSE: address already in use :::3000", "Error: listen EADDRINUSE: address already in use 127.0.0.1:3000")).toBe(true);
+  });
+
+  it("disagree when one stands there with another value, and say nothing when none stands where the other has one", () => {
+    expect(valuesAgree("connect ECONNREFUSED 127.0.0.1:5432", "connect ECONNREFUSED 127.0.0.1:6379")).toBe(false);
+    expect(valuesAgree("ModuleNotFoundError: No module named 'numpy'", "ModuleNotFoundError: No module named 'pandas'")).toBe(false);
+    expect(valuesAgree("Permission denied (publickey).", "Permission denied (publickey).")).toBeNull();
   });
 });
 

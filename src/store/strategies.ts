@@ -3,7 +3,7 @@ import { localDate, localTime } from "../core/dates.js";
 import { completedErrorFix, errorRestatement, formatErrorFix, parseErrorFix, stripErrorCue } from "../core/memory/error-fix.js";
 import type { MemoryEdit } from "../core/memory/memory-file.js";
 import type { ErrorMemoryPlace } from "../core/memory/error-note.js";
-import { adaptFix, otherKindOfValue, type AdaptedFix } from "../core/signature/adapt.js";
+import { adaptFix, otherKindOfValue, valuesAgree, type AdaptedFix } from "../core/signature/adapt.js";
 import { CorruptFileError, UsageError } from "../core/errors.js";
 import { shorten } from "../core/text/clip.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
@@ -327,11 +327,13 @@ function checkerOver(ws: Workspace, { registry, match }: RegistryMatcher, memory
     const matches = match(query.text, { limit }).map((m) => {
       const summary = summarizeProblem(registry, m.problem, ws, query.rank);
       recorded ??= recordedErrors(memory());
+      const recordedFor = (sol: SolutionSummary) => recorded!.get(fixKey(sol.action)) ?? [];
       const ranked = explored ? exploreSolutions(summary.solutions, random, thresholds) : { solutions: summary.solutions, picked: null };
-      const solutions = ranked.solutions.map((sol) => ({
-        ...withAdaptedFix(sol, query.text, [...(recorded!.get(fixKey(sol.action)) ?? []), summary.description ?? ""]),
+      const adapted = ranked.solutions.map((sol) => ({
+        ...withAdaptedFix(sol, query.text, [...recordedFor(sol), summary.description ?? ""]),
         exploring: sol === ranked.picked,
       }));
+      const solutions = explored ? adapted : forOtherValuesLast(adapted, query.text, recordedFor);
       return { ...summary, solutions, score: m.score, reasons: m.reasons };
     });
     // A fix that would have to take a value of another kind than it was recorded for (a file where a branch
@@ -367,6 +369,29 @@ function recordedErrors(text: string | null): Map<string, string[]> {
     list.push(parts.error);
     out.set(key, list);
   }
+  return out;
+}
+
+/**
+ * The solutions with those recorded only for other values of this error last: one problem holds
+ * the fixes of every error its signature covers (`connect ECONNREFUSED 127.0.0.1:5432` and
+ * `…:6379`), and a fix recorded for port 5432 that does not name the port (`start postgresql`)
+ * is not the fix for port 6379. A fix that names the value is adapted to the new one instead
+ * (`adapted`) and keeps its place, as do fixes recorded for this error's values, for none of
+ * them, or for no error, and fixes to avoid or held back; the ranking's order holds otherwise.
+ */
+function forOtherValuesLast<S extends SolutionSummary & { adapted?: AdaptedFix }>(solutions: S[], error: string, recordedFor: (s: SolutionSummary) => string[]): S[] {
+  const elsewhere = (s: S): boolean => {
+    if (s.adapted || s.antiPattern || s.status === "quarantined" || s.status === "retired") return false;
+    const agree = recordedFor(s).map((before) => valuesAgree(before, error));
+    return agree.includes(false) && !agree.includes(true);
+  };
+  // Only the fixes to try move, among the places they hold.
+  const places = solutions.flatMap((s, i) => (s.antiPattern ? [] : [i]));
+  const fixes = places.map((i) => solutions[i]!);
+  const ordered = [...fixes.filter((s) => !elsewhere(s)), ...fixes.filter(elsewhere)];
+  const out = [...solutions];
+  places.forEach((at, k) => (out[at] = ordered[k]!));
   return out;
 }
 

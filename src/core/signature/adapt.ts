@@ -120,6 +120,42 @@ function partInFix(fix: string, value: string): { part: string; before: string; 
   return best;
 }
 
+/** Where each value of a text stands (see {@link contexts}), by kind and place; a place that holds two different values maps to null. */
+function valuePlaces(tokens: Token[]): Map<string, string | null> {
+  const places = new Map<string, string | null>();
+  tokens.forEach((tok, i) => {
+    if (!tok.kind) return;
+    for (const c of contexts(tokens, i)) {
+      const key = `${tok.kind} ${c}`;
+      const seen = places.get(key);
+      places.set(key, seen === undefined || seen === tok.text ? tok.text : null);
+    }
+  });
+  return places;
+}
+
+/**
+ * Whether a fix's recorded error named the same values as a new error of the same kind: true when
+ * at least one value stands at a place the new error holds too, each such with the same value
+ * (`127.0.0.1:6379` and `:6379`); false when one of them holds another value there (the port of
+ * another server); null when no value of either stands where the other has one.
+ */
+export function valuesAgree(recordedError: string, newError: string): boolean | null {
+  const before = tokenize(recordedError);
+  const places = valuePlaces(tokenize(newError));
+  let agree: boolean | null = null;
+  before.forEach((tok, i) => {
+    if (!tok.kind || agree === false) return;
+    for (const c of contexts(before, i)) {
+      const to = places.get(`${tok.kind} ${c}`);
+      if (!to) continue;
+      agree = to === tok.text;
+      if (!agree) return;
+    }
+  });
+  return agree;
+}
+
 /**
  * The fix adapted to a new error, or null when it names no value of the
  * recorded error that the new error holds differently. `recordedError` is
@@ -127,17 +163,8 @@ function partInFix(fix: string, value: string): { part: string; before: string; 
  */
 export function adaptFix(fix: string, recordedError: string, newError: string): AdaptedFix | null {
   const before = tokenize(recordedError);
-  const after = tokenize(newError);
   // Where each value of the new error stands; a place that holds two different values says nothing.
-  const places = new Map<string, string | null>();
-  after.forEach((tok, i) => {
-    if (!tok.kind) return;
-    for (const c of contexts(after, i)) {
-      const key = `${tok.kind} ${c}`;
-      const seen = places.get(key);
-      places.set(key, seen === undefined || seen === tok.text ? tok.text : null);
-    }
-  });
+  const places = valuePlaces(tokenize(newError));
   const replace = new Map<string, string>();
   before.forEach((tok, i) => {
     if (!tok.kind || replace.has(tok.text)) return;
