@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkError, initWorkspace, recordError } from "../src/index.js";
 import { errorKeyText } from "../src/core/signature/key-lines.js";
+import { errorPatterns } from "../src/core/signature/signature.js";
 import { tmpWorkspace } from "./helpers.js";
 
 // Error messages as people pasted them into public issue threads (each cites its thread):
@@ -520,6 +521,41 @@ describe("one problem with the fixes of errors that differ in a value", () => {
     expect(topFixes(cwd, "Error: connect ECONNREFUSED 127.0.0.1:6379")).toEqual(["sudo systemctl start redis-server", "sudo systemctl start postgresql"]);
     expect(topFixes(cwd, "connect ECONNREFUSED 127.0.0.1:5432")).toEqual(["sudo systemctl start postgresql", "sudo systemctl start redis-server"]);
     expect(topFixes(cwd, "connect ECONNREFUSED 127.0.0.1:3306")).toEqual(["sudo systemctl start postgresql", "sudo systemctl start redis-server"]);
+  });
+});
+
+// The Android build tools' cascade (cmeng-git/atalk-android#185), and Gradle's line alone later (cnatom/MeiTuanAndroidApp#1), from bench/data/errors-fresh3/.
+const BUILD_TOOLS_DX = `"Install Android SDK Platform 31 (revision: 1)" finished.
+Build-tool 31.0.0 is missing DX at /opt/android-sdk/build-tools/31.0.0/dx
+
+FAILURE: Build failed with an exception.
+
+* What went wrong:
+Could not determine the dependencies of task ':aTalk:compileFdroidReleaseJavaWithJavac'.
+> Installed Build Tools revision 31.0.0 is corrupted. Remove and install again using the SDK Manager.
+
+* Try:
+Run with --stacktrace option to get the stack trace. Run with --info or --debug option to get more log output. Run with --scan to get full insights.
+
+BUILD FAILED in 18s`;
+
+describe("a paste whose failure is named on more than one line", () => {
+  it("stores each line that says what failed as a pattern, not a tool's trailer or the error object's fields", () => {
+    expect(errorPatterns(BUILD_TOOLS_DX)).toEqual([
+      "build-tool <num> is missing dx at <path>",
+      "installed build tools revision <num> is corrupted. remove and install again using the sdk manager.",
+    ]);
+    // git's trailer after any failed remote call (a git-ssh-publickey sighting of errors-dev).
+    expect(errorPatterns("git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.")).toHaveLength(1);
+    // Node's dump of the error object under its message.
+    expect(errorPatterns("Error: listen EADDRINUSE: address already in use :::3000\n    at Server.setupListenHandle [as _listen2] (node:net:1817:16)\n{\n  code: 'EADDRINUSE',\n  errno: -98,\n  syscall: 'listen',\n  address: '::',\n  port: 3000\n}")).toHaveLength(1);
+  });
+
+  it("finds the fix for a later sighting that shows another of its lines, adapted to its revision", async () => {
+    const cwd = await workspaceWith([[BUILD_TOOLS_DX, "copy d8 to dx in build-tools/31.0.0, or use build tools 30.0.3"]]);
+    expect(topFixes(cwd, "Could not determine the dependencies of task ':app:compileDebugJavaWithJavac'.\n> Installed Build Tools revision 32.0.0 is corrupted. Remove and install again using the SDK Manager.")).toEqual([
+      "copy d8 to dx in build-tools/32.0.0, or use build tools 30.0.3",
+    ]);
   });
 });
 

@@ -183,11 +183,12 @@ export async function capture(lib: WriteOptions, state: SessionState, action: Ca
     const f = action.failure;
     if (!action.fix.length) return [];
     const { recordStrategy } = await import("./strategies.js");
-    const { errorSignature } = await import("../core/signature/signature.js");
+    const { errorPatterns } = await import("../core/signature/signature.js");
     const problem = f.error.split("\n")[0]!;
     const fix = action.fix.join(" && ");
-    for (const attempt of action.attempts) await recordStrategy({ ...lib, problem, action: attempt, result: 0, match: [errorSignature(f.error)] });
-    const rec = await recordStrategy({ ...lib, problem, action: fix, result: 1, match: [errorSignature(f.error)] });
+    const match = errorPatterns(f.error);
+    for (const attempt of action.attempts) await recordStrategy({ ...lib, problem, action: attempt, result: 0, match });
+    const rec = await recordStrategy({ ...lib, problem, action: fix, result: 1, match });
     const { logEntry } = await import("./log.js");
     const tie = f.logged ? ` (the [error] of ${f.logged.path}:${f.logged.line})` : "";
     const logged = await logEntry({ ...lib, kind: "fix", text: `${formatErrorFix({ error: problem, fix })}${tie}`, tags: [AUTO_ORIGIN_TAG] });

@@ -8,7 +8,7 @@ import { CorruptFileError, UsageError } from "../core/errors.js";
 import { shorten } from "../core/text/clip.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
 import { redactSecrets } from "../core/redaction/redact.js";
-import { errorSignature } from "../core/signature/signature.js";
+import { errorPatterns, errorSignature } from "../core/signature/signature.js";
 import type { MatchReason } from "../core/signature/matcher.js";
 import { markDownRecurredFix, parseOutcomeResult, planPrune, recordOutcome, retireSolution, DEFAULT_PRUNE, type MarkedDownFix, type PruneItem } from "../core/strategies/changes.js";
 import { createRegistry, parseStrategies, serializeStrategies } from "../core/strategies/file.js";
@@ -505,8 +505,9 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
       : addMemoryEntry(memoryBefore, { section: "Errors & Fixes", kind: "error", text, date, sources: [ref], extra: anchor });
     if (existing) for (const f of anchor) edit = setMemoryEntryField(edit.text, existing.id, f.key, f.value);
     const fix = redactSecrets(options.fix).text;
-    // The signature `brain check` will compute next time: of the error as given, less a leading `Error:`.
-    const signature = errorSignature(stripErrorCue(error));
+    // The signature `brain check` will compute next time: of the error as given, less a leading `Error:` (the first pattern).
+    const patterns = errorPatterns(stripErrorCue(error));
+    const signature = patterns[0]!;
     const resolution = options.problem === undefined ? resolveErrorProblem(registry, { error, signature, action: fix, date }) : resolveProblem(registry, redactSecrets(options.problem).text);
     const countTry = !(resolution.exists && fixCountedToday(registry, resolution.key, fix, date, tx.read(log.path)));
     // The error is back although a fix was recorded for it: that fix did not hold.
@@ -520,7 +521,7 @@ export async function recordError(options: ErrorRecordOptions): Promise<ErrorRec
       action: options.fix,
       result: 1,
       description: shorten(stripErrorCue(error).split("\n")[0]!, 200),
-      match: [signature],
+      match: patterns,
       date,
       now: now.toISOString(),
       thresholds: ws.config.thresholds,

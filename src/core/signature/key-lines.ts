@@ -334,3 +334,46 @@ export function errorContentLines(text: string): string[] {
 export function isNoiseLine(line: string): boolean {
   return isNoise(cleanLine(line));
 }
+
+/**
+ * The error lines of a paste after its key text (see {@link errorKeyText}): later lines that read as
+ * an error on their own (a cue or failure words; not noise, not a warning, not a line that only
+ * introduces what follows), each as said there, up to `max`. A cascade names its failure more than
+ * one way (`Build-tool 31.0.0 is missing DX at …`, then Gradle's `Installed Build Tools revision
+ * 31.0.0 is corrupted.`), and a later sighting may show only one of them.
+ */
+/**
+ * What a tool prints after any failure of its own, so no further error line (see
+ * {@link furtherErrorLines}) however it reads: git's trailers after a failed remote call, Maven's
+ * and rustc's closing lines, a wrapper's exit status, a bare "… failed", and a dump of the error
+ * object's fields (`code: 'EADDRINUSE',`).
+ */
+const TRAILERS: RegExp[] = [
+  /could not read from remote repository|make sure you have the correct access rights|the remote end hung up unexpectedly|^fatal: early eof/i,
+  /re-run maven|to see the full stack trace of the errors/i,
+  /aborting due to (?:\d+ )?previous errors?|could not compile .* due to \d+ previous errors?/i,
+  /(?:exited|failed) with (?:a )?(?:non-zero )?(?:exit )?(?:code|status)|exit(?:ed)? (?:code|status):? -?\d+|^error: exit \d+/i,
+  /^(?:[\w .-]{0,30}\s)?failed(?:\s*\(\d+\))?[.!]?\s*$|^installation failed\b/i,
+  /^\s*[\w.$-]+:\s+\S+,?\s*$/,
+];
+
+export function furtherErrorLines(text: string, max = 2): string[] {
+  const raw = readLines(text);
+  if (raw.filter((l) => l.trim()).length <= 1) return [];
+  const key = errorKeyText(text);
+  const keyFirst = key.split("\n")[0]!.trim();
+  const lines = raw.map(cleanLine);
+  const at = lines.findIndex((l) => l.includes(keyFirst));
+  if (at < 0) return [];
+  const out: string[] = [];
+  for (let i = at + 1; i < lines.length && out.length < max; i++) {
+    const line = lines[i]!;
+    if (isNoise(line) || WARNING_LINE.test(raw[i]!) || TRAILERS.some((re) => re.test(line.trim()))) continue;
+    const words = line.replace(OPTION, " ");
+    const found = fromCue(line) ?? (FAILURE_WORDS.test(words) || ERROR_CODE.test(words) ? line.trim() : null);
+    // Another error of a list that opens the same way (`E: Unable to locate package …`) is the same failure again.
+    if (!found || /:\s*$/.test(found) || key.includes(found) || out.includes(found) || sameOpening(keyFirst, found)) continue;
+    out.push(found);
+  }
+  return out;
+}

@@ -6,7 +6,7 @@
  * part of the format. Pure string work.
  */
 
-import { errorKeyText } from "./key-lines.js";
+import { errorKeyText, furtherErrorLines } from "./key-lines.js";
 
 /** Longest signature kept; the head of an error names it, the tail is stack noise. */
 export const SIGNATURE_MAX_LENGTH = 240;
@@ -64,6 +64,25 @@ const MASKS: ReadonlyArray<readonly [RegExp, string, string | typeof DIGIT]> = [
  */
 export function errorSignature(text: string): string {
   return textSignature(errorKeyText(text));
+}
+
+/** Fewest words of three letters or more a further error line's signature needs to be stored as a pattern of its own. */
+const FURTHER_PATTERN_WORDS_MIN = 4;
+
+/**
+ * The `match` patterns stored for an error: its signature, then the signatures of the further
+ * error lines of a paste (see `furtherErrorLines`) that say enough in words of their own. A
+ * cascade names one failure more than one way, and a later sighting may show only another of its
+ * lines (the Android build tools' `Build-tool 31.0.0 is missing DX`, then Gradle's `Installed Build
+ * Tools revision 31.0.0 is corrupted.`).
+ */
+export function errorPatterns(text: string): string[] {
+  const out = [errorSignature(text)];
+  for (const line of furtherErrorLines(text)) {
+    const sig = errorSignature(line);
+    if (!out.includes(sig) && (sig.match(/[a-z]{3,}/g)?.length ?? 0) >= FURTHER_PATTERN_WORDS_MIN) out.push(sig);
+  }
+  return out;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { RulesFile } from "../../core/consolidation/rules-file.js";
 import { buildSummarizerInput, buildSummarizerPrompt, gateThresholds, type SummarizerInput } from "../../core/consolidation/summarizer.js";
 import type { GateReport } from "../../core/consolidation/gates.js";
 import { localDate, localTime } from "../../core/dates.js";
-import { errorSignature } from "../../core/signature/signature.js";
+import { errorPatterns } from "../../core/signature/signature.js";
 import { recordOutcome } from "../../core/strategies/changes.js";
 import { createRegistry, parseStrategies, serializeStrategies } from "../../core/strategies/file.js";
 import { parseErrorFix } from "../../core/memory/error-fix.js";
@@ -431,7 +431,7 @@ function strategiesText(inputs: Inputs, applied: ConsolidationResult): string | 
       action: fix,
       result: 1,
       description: shorten(error, 200),
-      match: [errorSignature(error)],
+      match: errorPatterns(error),
       date: localDate(inputs.now),
       now: inputs.now.toISOString(),
     }).registry;
