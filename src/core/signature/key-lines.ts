@@ -336,13 +336,6 @@ export function isNoiseLine(line: string): boolean {
 }
 
 /**
- * The error lines of a paste after its key text (see {@link errorKeyText}): later lines that read as
- * an error on their own (a cue or failure words; not noise, not a warning, not a line that only
- * introduces what follows), each as said there, up to `max`. A cascade names its failure more than
- * one way (`Build-tool 31.0.0 is missing DX at …`, then Gradle's `Installed Build Tools revision
- * 31.0.0 is corrupted.`), and a later sighting may show only one of them.
- */
-/**
  * What a tool prints after any failure of its own, so no further error line (see
  * {@link furtherErrorLines}) however it reads: git's trailers after a failed remote call, Maven's
  * and rustc's closing lines, a wrapper's exit status, a bare "… failed", and a dump of the error
@@ -357,6 +350,13 @@ const TRAILERS: RegExp[] = [
   /^\s*[\w.$-]+:\s+\S+,?\s*$/,
 ];
 
+/**
+ * The error lines of a paste after its key text (see {@link errorKeyText}): later lines that read as
+ * an error on their own (a cue or failure words; not noise, not a warning, not a line that only
+ * introduces what follows), each as said there, up to `max`. A cascade names its failure more than
+ * one way (`Build-tool 31.0.0 is missing DX at …`, then Gradle's `Installed Build Tools revision
+ * 31.0.0 is corrupted.`), and a later sighting may show only one of them.
+ */
 export function furtherErrorLines(text: string, max = 2): string[] {
   const raw = readLines(text);
   if (raw.filter((l) => l.trim()).length <= 1) return [];

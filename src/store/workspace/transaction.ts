@@ -43,8 +43,8 @@ export class WorkspaceTx {
     else if (this.commits) this.uncommitted.add(norm);
   }
 
-  /** False for a write that makes no commit (commits turned off, or no git): no later write is to commit its files for it. */
   private commits = true;
+  /** This write makes no commit (commits turned off, or no git): it keeps no record, since no later write is to commit its files for it. */
   commitsNothing(): void {
     this.commits = false;
   }
