@@ -177,6 +177,12 @@ function fromCue(line: string): string | null {
   return line.slice(start).trim();
 }
 
+/** What a line says as an error: its message from the cue on, or the line when its words read as a failure; null when neither. */
+function errorOfLine(line: string): string | null {
+  const words = line.replace(OPTION, " ");
+  return fromCue(line) ?? (FAILURE_WORDS.test(words) || ERROR_CODE.test(words) ? line.trim() : null);
+}
+
 function readLines(text: string): string[] {
   const split = (s: string) => s.split(/\r\n|\r|\n/);
   if (text.length <= HEAD_CHARS + TAIL_CHARS) {
@@ -262,9 +268,7 @@ export function errorKeyText(text: string): string {
     let warning: [number, string] | null = null;
     for (let i = 0; i < lines.length && start < 0; i++) {
       if (!keep[i]) continue;
-      const line = lines[i]!;
-      const words = line.replace(OPTION, " ");
-      const found = fromCue(line) ?? (FAILURE_WORDS.test(words) || ERROR_CODE.test(words) ? line.trim() : null);
+      const found = errorOfLine(lines[i]!);
       if (!found) continue;
       if (WARNING_LINE.test(raw[i]!)) warning ??= [i, found];
       else if (/:\s*$/.test(found)) header ??= [i, found];
@@ -347,20 +351,20 @@ const TRAILERS: RegExp[] = [
   /aborting due to (?:\d+ )?previous errors?|could not compile .* due to \d+ previous errors?/i,
   /(?:exited|failed) with (?:a )?(?:non-zero )?(?:exit )?(?:code|status)|exit(?:ed)? (?:code|status):? -?\d+|^error: exit \d+/i,
   /^(?:[\w .-]{0,30}\s)?failed(?:\s*\(\d+\))?[.!]?\s*$|^installation failed\b/i,
-  /^\s*[\w.$-]+:\s+\S+,?\s*$/,
+  /^[\w.$-]+:\s+\S+,?$/,
 ];
 
 /**
  * The error lines of a paste after its key text (see {@link errorKeyText}): later lines that read as
  * an error on their own (a cue or failure words; not noise, not a warning, not a line that only
- * introduces what follows), each as said there, up to `max`. A cascade names its failure more than
- * one way (`Build-tool 31.0.0 is missing DX at …`, then Gradle's `Installed Build Tools revision
- * 31.0.0 is corrupted.`), and a later sighting may show only one of them.
+ * introduces what follows), each as said there, up to `max`; `key` is the text's key text when
+ * already made. A cascade names its failure more than one way (`Build-tool 31.0.0 is missing DX at
+ * …`, then Gradle's `Installed Build Tools revision 31.0.0 is corrupted.`), and a later sighting
+ * may show only one of them.
  */
-export function furtherErrorLines(text: string, max = 2): string[] {
+export function furtherErrorLines(text: string, key = errorKeyText(text), max = 2): string[] {
   const raw = readLines(text);
   if (raw.filter((l) => l.trim()).length <= 1) return [];
-  const key = errorKeyText(text);
   const keyFirst = key.split("\n")[0]!.trim();
   const lines = raw.map(cleanLine);
   const at = lines.findIndex((l) => l.includes(keyFirst));
@@ -369,8 +373,7 @@ export function furtherErrorLines(text: string, max = 2): string[] {
   for (let i = at + 1; i < lines.length && out.length < max; i++) {
     const line = lines[i]!;
     if (isNoise(line) || WARNING_LINE.test(raw[i]!) || TRAILERS.some((re) => re.test(line.trim()))) continue;
-    const words = line.replace(OPTION, " ");
-    const found = fromCue(line) ?? (FAILURE_WORDS.test(words) || ERROR_CODE.test(words) ? line.trim() : null);
+    const found = errorOfLine(line);
     // Another error of a list that opens the same way (`E: Unable to locate package …`) is the same failure again.
     if (!found || /:\s*$/.test(found) || key.includes(found) || out.includes(found) || sameOpening(keyFirst, found)) continue;
     out.push(found);

@@ -77,8 +77,9 @@ const FURTHER_PATTERN_WORDS_MIN = 4;
  * Tools revision 31.0.0 is corrupted.`).
  */
 export function errorPatterns(text: string): string[] {
-  const out = [errorSignature(text)];
-  for (const line of furtherErrorLines(text)) {
+  const key = errorKeyText(text);
+  const out = [textSignature(key)];
+  for (const line of furtherErrorLines(text, key)) {
     const sig = errorSignature(line);
     if (!out.includes(sig) && (sig.match(/[a-z]{3,}/g)?.length ?? 0) >= FURTHER_PATTERN_WORDS_MIN) out.push(sig);
   }
