@@ -611,3 +611,51 @@ Stack trace:
     expect(errorKeyText(sandbox)).toBe("The SUID sandbox helper binary was found, but is not configured correctly. Rather than run without sandboxing I'm aborting now.");
   });
 });
+
+// git push, refused: the ref's status line says why; `error: failed to push some refs` under it is said for every refusal.
+// A push behind the remote (gitpod-io/openvscode-server#555, and wyd0817/Cloud#2 on another branch).
+const PUSH_FETCH_FIRST_MAIN = [
+  "To https://github.com/stef-von-d/cook-club.git",
+  " ! [rejected]        main -> main (fetch first)",
+  "error: failed to push some refs to 'https://github.com/stef-von-d/cook-club.git'",
+  "hint: Updates were rejected because the remote contains work that you do",
+  "hint: not have locally. This is usually caused by another repository pushing",
+  "hint: to the same ref. You may want to first integrate the remote changes",
+  "hint: (e.g., 'git pull ...') before pushing again.",
+  "hint: See the 'Note about fast-forwards' in 'git push --help' for details.",
+].join("\n");
+const PUSH_FETCH_FIRST_MASTER = [
+  "To https://github.com/aniruddhabarapatre/learn-rails.git",
+  " ! [rejected]        master -> master (fetch first)",
+  "error: failed to push some refs to 'https://github.com/aniruddhabarapatre/learn-rails.git'",
+  "hint: Updates were rejected because the remote contains work that you do",
+  "hint: not have locally. This is usually caused by another repository pushing",
+  "hint: to the same ref. You may want to first merge the remote changes (e.g.,",
+  "hint: 'git pull') before pushing again.",
+  "hint: See the 'Note about fast-forwards' in 'git push --help' for details.",
+].join("\n");
+// A push a repository rule refused: pulling first does not help (gleam-lang/gleam#6080).
+const PUSH_RULE_VIOLATION = [
+  "remote: error: GH013: Repository rule violations found for refs/heads/main.",
+  "remote: Review all repository rules at https://github.com/gleam-lang/gleam/rules?ref=refs%2Fheads%2Fmain",
+  "remote:",
+  "remote: - Changes must be made through a pull request.",
+  "remote:",
+  "To github.com:gleam-lang/gleam.git",
+  " ! [remote rejected]     main -> main (push declined due to repository rule violations)",
+  "error: failed to push some refs to 'github.com:gleam-lang/gleam.git'",
+].join("\n");
+
+describe("a refused git push", () => {
+  it("is named by its rejected ref's line, whatever the branch; git's summary line is no pattern of its own", () => {
+    expect(errorKeyText(PUSH_FETCH_FIRST_MAIN)).toBe("! [rejected]        main -> main (fetch first)");
+    expect(errorPatterns(PUSH_FETCH_FIRST_MAIN)).toEqual(["! [rejected] <str> -> <str> (fetch first)"]);
+    expect(errorPatterns(PUSH_FETCH_FIRST_MASTER)).toEqual(errorPatterns(PUSH_FETCH_FIRST_MAIN));
+  });
+
+  it("finds the fix recorded on another branch, and does not offer it for a push a rule refused", async () => {
+    const cwd = await workspaceWith([[PUSH_FETCH_FIRST_MAIN, "git pull --rebase, then git push"]]);
+    expect(topFixes(cwd, PUSH_FETCH_FIRST_MASTER)).toEqual(["git pull --rebase, then git push"]);
+    expect(checkError({ cwd, text: PUSH_RULE_VIOLATION }).matches).toEqual([]);
+  });
+});

@@ -169,7 +169,8 @@ describe("brain hook replay: whole sessions through the real CLI", () => {
       "hint: 'git pull' before pushing again.",
     ].join("\n");
     await hook(dir, "PostToolUseFailure", failed("git push origin release", rejected));
-    expect(read(dir, today)).toMatch(/\[error\] error: failed to push some refs[^\n]*\n {2}! \[rejected\] +release -> release \(fetch first\)/);
+    // The rejected ref's line names the failure; git's `failed to push some refs` under it only says that the push failed.
+    expect(read(dir, today)).toMatch(/\[error\] ! \[rejected\] +release -> release \(fetch first\)\n {2}error: failed to push some refs/);
     await hook(dir, "PostToolUse", succeeded("git pull --rebase origin release", "Successfully rebased and updated refs/heads/release."));
     const ok = await hook(dir, "PostToolUse", succeeded("git push origin release"));
     expect(ok.json.hookSpecificOutput.additionalContext).toContain("`git pull --rebase origin release`");

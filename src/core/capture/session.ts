@@ -1,4 +1,4 @@
-import { errorContentLines, errorKeyText } from "../signature/key-lines.js";
+import { errorContentLines, errorKeyText, GIT_REF_REJECTED } from "../signature/key-lines.js";
 import { redactSecrets } from "../redaction/redact.js";
 import type { HookEvent, ShellCall } from "./event.js";
 import { schemaFaults } from "../schema.js";
@@ -129,11 +129,11 @@ export function isReadOnlyCommand(command: string): boolean {
 }
 
 /**
- * A line in an error's own shape: git's rejected refs (`! [rejected]`, `! [remote rejected]`), a line
+ * A line in an error's own shape (besides git's rejected refs, {@link GIT_REF_REJECTED}): a line
  * opening with `fatal:` / `error:` / `ERROR:` / `E:` (or a tool's name before it, `pytest: error:`),
  * tsc's `error TS2307:`, npm's `Error: EACCES…`, an exception name. Hints (`hint:`) are advice, not it.
  */
-const ERROR_LINE = /^(?:!\s*\[(?:remote )?rejected\]|(?:[\w.-]+:\s+)?(?:fatal|error|ERROR|FATAL|E)(?:\[\w+\])?:\s+\S|error\s+TS\d+:|(?:[A-Za-z_][\w.]*)?(?:Error|Exception):\s+\S)/;
+const ERROR_LINE = /^(?:(?:[\w.-]+:\s+)?(?:fatal|error|ERROR|FATAL|E)(?:\[\w+\])?:\s+\S|error\s+TS\d+:|(?:[A-Za-z_][\w.]*)?(?:Error|Exception):\s+\S)/;
 /** Most error lines added to the key text, and most lines a failure's text holds. */
 const ERROR_LINES_MORE = 2;
 const ERROR_LINES_MAX = 5;
@@ -152,7 +152,7 @@ export function failureText(call: ShellCall): string {
     }
   }
   // Other lines of the output in an error's shape name what the key line leaves out: git's
-  // `! [rejected] main -> main (fetch first)` beside `error: failed to push some refs`, pytest's
+  // `! [remote rejected] main -> main (…)` under a server's `GH013: …`, pytest's
   // `pytest: error: unrecognized arguments` after its usage line, pip's second `ERROR:`.
   // They go right after the key line, before the key's own continuation (git's `hint:` lines).
   if (key) {
@@ -160,7 +160,7 @@ export function failureText(call: ShellCall): string {
     for (const raw of errorContentLines(call.output)) {
       const l = raw.trim();
       if (more.length >= ERROR_LINES_MORE || lines.length + more.length >= ERROR_LINES_MAX) break;
-      if (!ERROR_LINE.test(l) || [...lines, ...more].some((x) => x && (x.includes(l) || l.includes(x.trim())))) continue;
+      if (!(ERROR_LINE.test(l) || GIT_REF_REJECTED.test(l)) || [...lines, ...more].some((x) => x && (x.includes(l) || l.includes(x.trim())))) continue;
       more.push(l);
     }
     lines.splice(1, 0, ...more);

@@ -177,9 +177,17 @@ function fromCue(line: string): string | null {
   return line.slice(start).trim();
 }
 
+/**
+ * git push's status line of a ref it could not update, with the reason in brackets: ` ! [rejected]
+ * main -> main (fetch first)`, ` ! [remote rejected] main -> main (pre-receive hook declined)`. It
+ * names the failure; the `error: failed to push some refs to …` under it says only that the push failed.
+ */
+export const GIT_REF_REJECTED = /^\s*!\s+\[(?:remote )?rejected\]\s+\S.*\(.*\w.*\)\s*$/;
+
 /** What a line says as an error: its message from the cue on, or the line when its words read as a failure; null when neither. */
 function errorOfLine(line: string): string | null {
   const words = line.replace(OPTION, " ");
+  if (GIT_REF_REJECTED.test(line)) return line.trim();
   return fromCue(line) ?? (FAILURE_WORDS.test(words) || ERROR_CODE.test(words) ? line.trim() : null);
 }
 
@@ -346,7 +354,7 @@ export function isNoiseLine(line: string): boolean {
  * object's fields (`code: 'EADDRINUSE',`).
  */
 const TRAILERS: RegExp[] = [
-  /could not read from remote repository|make sure you have the correct access rights|the remote end hung up unexpectedly|^fatal: early eof/i,
+  /could not read from remote repository|make sure you have the correct access rights|the remote end hung up unexpectedly|^fatal: early eof|^error: failed to push some refs to\b/i,
   /re-run maven|to see the full stack trace of the errors/i,
   /aborting due to (?:\d+ )?previous errors?|could not compile .* due to \d+ previous errors?/i,
   /(?:exited|failed) with (?:a )?(?:non-zero )?(?:exit )?(?:code|status)|exit(?:ed)? (?:code|status):? -?\d+|^error: exit \d+/i,

@@ -35,6 +35,8 @@ const MASKS: ReadonlyArray<readonly [RegExp, string, string | typeof DIGIT]> = [
   [/"[^"\n]{0,200}"/g, "<str>", '"'],
   [/(?<![\p{L}\p{N}])'[^'\n]{0,200}'(?![\p{L}\p{N}])/gu, "<str>", "'"],
   [/`[^`\n]{0,200}`/g, "<str>", "`"],
+  // The refs of git push's status line (` ! [rejected] main -> main (fetch first)`): names, as a quote's.
+  [/(?<=\[(?:remote )?rejected\]\s+)\S+ -> \S+/g, "<str> -> <str>", "rejected]"],
   // Windows paths, then absolute, home and dot-relative paths, then relative
   // paths that are clearly paths (two separators, or a file extension).
   [/\b[a-z]:\\[^\s"'`<>|:*?]+(?::\d+)*/gi, "<path>", ":\\"],
