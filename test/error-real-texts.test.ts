@@ -659,3 +659,98 @@ describe("a refused git push", () => {
     expect(checkError({ cwd, text: PUSH_RULE_VIOLATION }).matches).toEqual([]);
   });
 });
+
+// pip building a package from source: `error: subprocess-exited-with-error` and `Failed building wheel for …` are
+// printed for every build that fails; the build's own output between them says why.
+// A C extension on Windows without the compiler (absadiki/subsai#31).
+const PIP_BUILD_NO_MSVC = [
+  "  Building wheel for webrtcvad (pyproject.toml) ... error",
+  "  error: subprocess-exited-with-error",
+  "",
+  "  × Building wheel for webrtcvad (pyproject.toml) did not run successfully.",
+  "  │ exit code: 1",
+  "  ╰─> [9 lines of output]",
+  "      running bdist_wheel",
+  "      running build",
+  "      running build_py",
+  "      creating build",
+  "      creating build\\lib.win32-cpython-311",
+  "      copying webrtcvad.py -> build\\lib.win32-cpython-311",
+  "      running build_ext",
+  "      building '_webrtcvad' extension",
+  '      error: Microsoft Visual C++ 14.0 or greater is required. Get it with "Microsoft C++ Build Tools": https://visualstudio.microsoft.com/visual-cpp-build-tools/',
+  "      [end of output]",
+  "",
+  "  note: This error originates from a subprocess, and is likely not a problem with pip.",
+  "  ERROR: Failed building wheel for webrtcvad",
+  "Successfully built subsai whisper-timestamped",
+  "Failed to build webrtcvad",
+  "ERROR: Could not build wheels for webrtcvad, which is required to install pyproject.toml-based projects",
+].join("\n");
+// The same for another package, the paste starting inside the build's output (CosciaLab/openDVP#58).
+const PIP_BUILD_NO_MSVC_MATPLOTLIB = [
+  '      error: Microsoft Visual C++ 14.0 or greater is required. Get it with "Microsoft C++ Build Tools": https://visualstudio.microsoft.com/visual-cpp-build-tools/',
+  "      [end of output]",
+  "",
+  "  note: This error originates from a subprocess, and is likely not a problem with pip.",
+  "  ERROR: Failed building wheel for matplotlib",
+  "Failed to build matplotlib",
+  "ERROR: Failed to build installable wheels for some pyproject.toml based projects (matplotlib)",
+].join("\n");
+// psycopg2 built from source without PostgreSQL's pg_config: another cause, another fix (k1nd0ne/VolWeb#14).
+const PIP_BUILD_NO_PG_CONFIG = [
+  "Collecting psycopg2==2.9.3 (from -r .\\requirements.txt (line 55))",
+  "  Downloading psycopg2-2.9.3.tar.gz (380 kB)",
+  "     ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 380.6/380.6 kB 8.1 MB/s eta 0:00:00",
+  "  Installing build dependencies ... done",
+  "  Getting requirements to build wheel ... error",
+  "  error: subprocess-exited-with-error",
+  "",
+  "  × Getting requirements to build wheel did not run successfully.",
+  "  │ exit code: 1",
+  "  ╰─> [21 lines of output]",
+  "      running egg_info",
+  "      writing psycopg2.egg-info\\PKG-INFO",
+  "      writing dependency_links to psycopg2.egg-info\\dependency_links.txt",
+  "      writing top-level names to psycopg2.egg-info\\top_level.txt",
+  "",
+  "      Error: pg_config executable not found.",
+  "",
+  "      pg_config is required to build psycopg2 from source.  Please add the directory",
+  "      containing pg_config to the $PATH or specify the full executable path with the",
+  "      option:",
+  "",
+  "          python setup.py build_ext --pg-config /path/to/pg_config build ...",
+  "",
+  "      [end of output]",
+].join("\n");
+// Only pip's own lines: the build's output went somewhere else (dair-ai/Prompt-Engineering-Guide#24).
+const PIP_BUILD_SEE_ABOVE = [
+  "Collecting dotenv",
+  "  Using cached dotenv-0.0.5.tar.gz (2.4 kB)",
+  "  error: subprocess-exited-with-error",
+  "  ",
+  "  × python setup.py egg_info did not run successfully.",
+  "  │ exit code: 1",
+  "  ╰─> See above for output.",
+  "  ",
+  "  note: This error originates from a subprocess, and is likely not a problem with pip.",
+  "  Preparing metadata (setup.py) ... error",
+  "error: metadata-generation-failed",
+].join("\n");
+
+describe("a package pip could not build", () => {
+  it("is named by the build's own error, not pip's lines around it; those are no patterns of their own", () => {
+    expect(errorKeyText(PIP_BUILD_NO_MSVC)).toMatch(/^error: Microsoft Visual C\+\+ 14\.0 or greater is required/);
+    expect(errorPatterns(PIP_BUILD_NO_MSVC)).toEqual(["error: microsoft visual c++ <num> or greater is required. get it with <str>: <url>"]);
+    expect(errorKeyText(PIP_BUILD_NO_PG_CONFIG)).toBe("Error: pg_config executable not found.");
+    // With nothing of the build's own, pip's line is what there is.
+    expect(errorKeyText(PIP_BUILD_SEE_ABOVE)).toMatch(/^error: subprocess-exited-with-error/);
+  });
+
+  it("offers the compiler fix for the compiler's error in another package, not for a build that lacked pg_config", async () => {
+    const cwd = await workspaceWith([[PIP_BUILD_NO_MSVC, "install Microsoft C++ Build Tools with the Desktop development with C++ workload"]]);
+    expect(topFixes(cwd, PIP_BUILD_NO_MSVC_MATPLOTLIB)).toEqual(["install Microsoft C++ Build Tools with the Desktop development with C++ workload"]);
+    expect(checkError({ cwd, text: PIP_BUILD_NO_PG_CONFIG }).matches).toEqual([]);
+  });
+});

@@ -145,6 +145,17 @@ const ERROR_CODE = new RegExp(
  */
 const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:ING)?\b:?|W:\s|(?:npm|yarn|pnpm)\s+WARN\b|\S*\bwarning:\s)/i;
 
+/**
+ * A line a tool prints around the failure of a step it ran, whatever made it fail: pip's
+ * `error: subprocess-exited-with-error` over the build's own output, `error: metadata-generation-failed`,
+ * `error: legacy-install-failure`, and its `Failed building wheel for …` / `Could not build wheels
+ * for …` after it. The step's own error, when the paste shows it, names the failure (`Error: pg_config
+ * executable not found.`, `error: Microsoft Visual C++ 14.0 or greater is required.`); a wrapper line
+ * names it only when no other line does, and is never a pattern of its own.
+ */
+const WRAPPER_LINE =
+  /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
+
 /** A command-line option with its value (`--timeout=5m0s`, `--ignore-missing`): its words name no failure. */
 const OPTION = /(?:^|\s)--?[\w-]+(?:=\S*)?/g;
 
@@ -273,16 +284,18 @@ export function errorKeyText(text: string): string {
     // ends with a colon introduces the error below it (`TSError: ⨯ Unable to compile TypeScript:`),
     // so it is taken only when nothing follows.
     let header: [number, string] | null = null;
+    let wrapper: [number, string] | null = null;
     let warning: [number, string] | null = null;
     for (let i = 0; i < lines.length && start < 0; i++) {
       if (!keep[i]) continue;
       const found = errorOfLine(lines[i]!);
       if (!found) continue;
       if (WARNING_LINE.test(raw[i]!)) warning ??= [i, found];
+      else if (WRAPPER_LINE.test(lines[i]!.trim())) wrapper ??= [i, found];
       else if (/:\s*$/.test(found)) header ??= [i, found];
       else [start, first] = [i, found];
     }
-    if (start < 0) [start, first] = header ?? warning ?? [start, first];
+    if (start < 0) [start, first] = header ?? wrapper ?? warning ?? [start, first];
   }
   if (start < 0) {
     const kept = lines.filter((_, i) => keep[i]).join("\n");
@@ -380,7 +393,7 @@ export function furtherErrorLines(text: string, key = errorKeyText(text), max = 
   const out: string[] = [];
   for (let i = at + 1; i < lines.length && out.length < max; i++) {
     const line = lines[i]!;
-    if (isNoise(line) || WARNING_LINE.test(raw[i]!) || TRAILERS.some((re) => re.test(line.trim()))) continue;
+    if (isNoise(line) || WARNING_LINE.test(raw[i]!) || WRAPPER_LINE.test(line.trim()) || TRAILERS.some((re) => re.test(line.trim()))) continue;
     const found = errorOfLine(line);
     // Another error of a list that opens the same way (`E: Unable to locate package …`) is the same failure again.
     if (!found || /:\s*$/.test(found) || key.includes(found) || out.includes(found) || sameOpening(keyFirst, found)) continue;
