@@ -145,7 +145,7 @@ describe("a session's failures and resolutions", () => {
     const { state, actions } = run([
       bashFailure("npm install", NPM_ERESOLVE),
       bashSuccess("cat package.json", "{}"),
-      bashFailure("npm install --force", NPM_ERESOLVE.replace("code ERESOLVE", "code EBADENGINE")),
+      bashFailure("npm install --force", "npm error code EBADENGINE\nnpm error engine Unsupported engine"),
       bashSuccess("npm pkg set overrides.react=18.3.1"),
       bashSuccess("git status"),
       bashSuccess("npm i"),

@@ -754,3 +754,62 @@ describe("a package pip could not build", () => {
     expect(checkError({ cwd, text: PIP_BUILD_NO_PG_CONFIG }).matches).toEqual([]);
   });
 });
+
+// npm running a package's install script: `command failed` and the script's command line are printed for every
+// script that fails; the script's own output under them says why.
+// The script's shell could not find node-pre-gyp (kelektiv/node.bcrypt.js#951).
+const NPM_SCRIPT_NO_NODE_PRE_GYP = [
+  "npm ERR! code 127",
+  "npm ERR! path /Users/pushpak/Downloads/100-days-of-code/day-23:24/auth/node_modules/bcrypt",
+  "npm ERR! command failed",
+  "npm ERR! command sh /var/folders/jn/qnq7d91d4kj5psbc_fd7xf7r0000gn/T/install-2295f2c6.sh",
+  "npm ERR! /var/folders/jn/qnq7d91d4kj5psbc_fd7xf7r0000gn/T/install-2295f2c6.sh: line 1: node-pre-gyp: command not found",
+  "",
+  "npm ERR! A complete log of this run can be found in:",
+  "npm ERR!     /Users/pushpak/.npm/_logs/2022-09-08T15_06_08_118Z-debug-0.log",
+].join("\n");
+// The same package's script on Windows, where node itself was not on the PATH (kelektiv/node.bcrypt.js#880).
+const NPM_SCRIPT_NO_NODE_WINDOWS = [
+  "npm ERR! code 1",
+  "npm ERR! path C:\\Users\\Nikish\\WebD\\Secrets-Starting-Code\\node_modules\\bcrypt",
+  "npm ERR! command failed",
+  "npm ERR! command C:\\WINDOWS\\system32\\cmd.exe /d /s /c node-pre-gyp install --fallback-to-build",
+  "npm ERR! '\"node\"' is not recognized as an internal or external command,",
+  "npm ERR! operable program or batch file.",
+].join("\n");
+// npm 10 spells its tag `npm error` (jvidalv/vital#9); npm 7 printed the same as `npm ERR!` (npm/cli#2000).
+const NPM10_ERESOLVE = [
+  "npm error code ERESOLVE",
+  "npm error ERESOLVE unable to resolve dependency tree",
+  "npm error",
+  "npm error While resolving: vital@1.0.0",
+  "npm error Found: vite@5.4.10",
+  "npm error node_modules/vite",
+  'npm error   dev vite@"5.4.10" from the root project',
+].join("\n");
+const NPM7_ERESOLVE = [
+  "npm ERR! code ERESOLVE",
+  "npm ERR! ERESOLVE unable to resolve dependency tree",
+  "npm ERR!",
+  "npm ERR! Found: @typescript-eslint/parser@3.10.1",
+  "npm ERR! node_modules/@typescript-eslint/parser",
+  'npm ERR!   dev @typescript-eslint/parser@"4.5.0" from the root project',
+].join("\n");
+
+describe("a package's install script that failed under npm", () => {
+  it("is named by the script's own error: a command the shell or cmd.exe could not find", () => {
+    expect(errorKeyText(NPM_SCRIPT_NO_NODE_PRE_GYP)).toBe("node-pre-gyp: command not found");
+    expect(errorKeyText(NPM_SCRIPT_NO_NODE_WINDOWS)).toMatch(/^'"node"' is not recognized as an internal or external command,/);
+  });
+
+  it("keeps two causes in one package's script apart", async () => {
+    const cwd = await workspaceWith([[NPM_SCRIPT_NO_NODE_PRE_GYP, "npm install --global node-pre-gyp"]]);
+    expect(checkError({ cwd, text: NPM_SCRIPT_NO_NODE_WINDOWS }).matches).toEqual([]);
+  });
+
+  it("reads npm 10's `npm error` tag as npm 7's `npm ERR!`", async () => {
+    expect(errorKeyText(NPM10_ERESOLVE)).toBe(errorKeyText(NPM7_ERESOLVE));
+    const cwd = await workspaceWith([[NPM7_ERESOLVE, "npm install --legacy-peer-deps"]]);
+    expect(topFixes(cwd, NPM10_ERESOLVE)).toEqual(["npm install --legacy-peer-deps"]);
+  });
+});

@@ -34,6 +34,8 @@ const LINE_PREFIXES: RegExp[] = [
   /^\d+\.\d+\s+(?=\S)/,
   // Package managers' per-line tags.
   /^(?:npm|gyp|yarn|pnpm)\s+(?:ERR!|WARN|warn|info|http|verb|sill|notice)(?:\s+stack)?\s*/,
+  // npm 10 spells its error tag out (`npm error code ERESOLVE`).
+  /^npm\s+error(?:\s+|$)/,
   // Log levels other than errors, and CI annotations.
   /^\[(?:INFO|WARN|WARNING|DEBUG|NOTICE|TRACE)\]:?\s*/i,
   /^(?:INFO|WARN|WARNING|DEBUG)(?:\[\d+\])?:?\s+/,
@@ -98,7 +100,7 @@ const CUE =
 
 /** Words that make a line read as a failure. */
 const FAILURE_WORDS =
-  /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|no matching|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|does\s+not\s+exist|doesn't\s+exist|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed|ing)?|segmentation fault|can only|needs to be)\b/i;
+  /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|no matching|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|does\s+not\s+exist|doesn't\s+exist|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed|ing)?|segmentation fault|can only|needs to be|not recognized as (?:an internal or external command|the name of a cmdlet))\b/i;
 /**
  * POSIX error codes (`EADDRINUSE`, `ENOENT`) and getaddrinfo's (`ENOTFOUND`, `EAI_AGAIN`): each names
  * one kind of system failure, so two errors that give two of them (not {@link SAME_SYSTEM_FAILURE}) failed
@@ -146,7 +148,9 @@ const ERROR_CODE = new RegExp(
 const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:ING)?\b:?|W:\s|(?:npm|yarn|pnpm)\s+WARN\b|\S*\bwarning:\s)/i;
 
 /**
- * A line a tool prints around the failure of a step it ran, whatever made it fail: pip's
+ * A line a tool prints around the failure of a step it ran, whatever made it fail: npm's `command
+ * failed` over an install script's output (`npm ERR! command failed` / `npm ERR! command sh -c
+ * node-gyp rebuild` / `npm ERR! make: g++: No such file or directory`), pip's
  * `error: subprocess-exited-with-error` over the build's own output, `error: metadata-generation-failed`,
  * `error: legacy-install-failure`, and its `Failed building wheel for …` / `Could not build wheels
  * for …` after it. The step's own error, when the paste shows it, names the failure (`Error: pg_config
@@ -154,7 +158,7 @@ const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:
  * names it only when no other line does, and is never a pattern of its own.
  */
 const WRAPPER_LINE =
-  /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
+  /^(?:command failed\s*$|error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
 
 /** A command-line option with its value (`--timeout=5m0s`, `--ignore-missing`): its words name no failure. */
 const OPTION = /(?:^|\s)--?[\w-]+(?:=\S*)?/g;
