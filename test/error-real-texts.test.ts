@@ -813,3 +813,54 @@ describe("a package's install script that failed under npm", () => {
     expect(topFixes(cwd, NPM10_ERESOLVE)).toEqual(["npm install --legacy-peer-deps"]);
   });
 });
+
+// Compilers run by ninja: `FAILED: <target>` and `ninja: build stopped: subcommand failed.` are said for every
+// failed build; the compiler's line between them says why (LeelaChessZero/lc0#312).
+const NINJA_NO_CUDA_HEADER = [
+  "[171/403] Generating 'lc0@exe/network_cudnn.o'.",
+  "FAILED: lc0@exe/network_cudnn.o ",
+  "/usr/local/cuda-9.0/bin/nvcc -c ../../src/neural/network_cudnn.cu -o lc0@exe/network_cudnn.o -I /home/bjiyxo/Downloads/lc0/src --std=c++14 -Xcompiler -fPIC",
+  "cc1plus: fatal error: cuda_runtime.h: No such file or directory",
+  "compilation terminated.",
+].join("\n");
+// PyTorch building an extension: the compiler's output, then a traceback that ends in exceptions saying only that
+// the build command failed. The lines above the traceback are sicxu/Deep3DFaceRecon_pytorch#158's; the traceback
+// is the one PyTorch prints after them (lucasjinreal/DCNv2_latest#46).
+const TORCH_EXTENSION_NO_CUDA_HEADER = [
+  "/home/me/anaconda3/envs/deep3d_pytorch/lib/python3.6/site-packages/torch/include/ATen/cuda/CUDAContext.h:5:10: fatal error: cuda_runtime_api.h: No such file or directory",
+  " #include <cuda_runtime_api.h>",
+  "          ^~~~~~~~~~~~~~~~~~~~",
+  "compilation terminated.",
+  "ninja: build stopped: subcommand failed.",
+  "Traceback (most recent call last):",
+  '  File "/home/peng/anaconda3/envs/CenterNet/lib/python3.6/site-packages/torch/utils/cpp_extension.py", line 1522, in _run_ninja_build',
+  "    env=env)",
+  '  File "/home/peng/anaconda3/envs/CenterNet/lib/python3.6/subprocess.py", line 438, in run',
+  "    output=stdout, stderr=stderr)",
+  "subprocess.CalledProcessError: Command '['ninja', '-v']' returned non-zero exit status 1.",
+  "",
+  "The above exception was the direct cause of the following exception:",
+  "",
+  "Traceback (most recent call last):",
+  '  File "setup.py", line 64, in <module>',
+  '    cmdclass={"build_ext": torch.utils.cpp_extension.BuildExtension},',
+  "RuntimeError: Error compiling objects for extension",
+].join("\n");
+// Only the traceback: nothing else says what failed (rosinality/stylegan2-pytorch#355).
+const TORCH_EXTENSION_TRACEBACK_ONLY = [
+  "Traceback (most recent call last):",
+  '  File "/home/ls/anaconda3/envs/stylegan2/lib/python3.7/site-packages/torch/utils/cpp_extension.py", line 1906, in _run_ninja_build',
+  "    env=env)",
+  '  File "/home/ls/anaconda3/envs/stylegan2/lib/python3.7/subprocess.py", line 512, in run',
+  "    output=stdout, stderr=stderr)",
+  "subprocess.CalledProcessError: Command '['ninja', '-v']' returned non-zero exit status 1.",
+].join("\n");
+
+describe("a build a tool ran for another", () => {
+  it("is named by the compiler's line, not ninja's nor the exceptions that say the command failed", () => {
+    expect(errorKeyText(NINJA_NO_CUDA_HEADER)).toBe("fatal error: cuda_runtime.h: No such file or directory");
+    expect(errorKeyText(TORCH_EXTENSION_NO_CUDA_HEADER)).toBe("fatal error: cuda_runtime_api.h: No such file or directory");
+    expect(errorPatterns(TORCH_EXTENSION_NO_CUDA_HEADER)).toEqual(["fatal error: cuda_runtime_api.h: no such file or directory"]);
+    expect(errorKeyText(TORCH_EXTENSION_TRACEBACK_ONLY)).toBe("subprocess.CalledProcessError: Command '['ninja', '-v']' returned non-zero exit status 1.");
+  });
+});

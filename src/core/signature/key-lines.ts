@@ -87,6 +87,8 @@ const NOISE: RegExp[] = [
   // Docker's trailer under a failed RUN step: every failed build says it.
   /^The command '.*' returned a non-zero code: \d+/,
   /^Uncaught Exception:?\s*$/,
+  // gcc's line after any fatal error.
+  /^compilation terminated\.?\s*$/,
   // A location header whose message is on the next line (`ERROR in src/app.ts:1:51`).
   /^ERROR in \S+\s*$/,
   // Shell prompts with the command after them: `$ npm ci`, `user@host:~/app$ make`, macOS's `host:dir user$ make`,
@@ -150,7 +152,8 @@ const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:
 /**
  * A line a tool prints around the failure of a step it ran, whatever made it fail: npm's `command
  * failed` over an install script's output (`npm ERR! command failed` / `npm ERR! command sh -c
- * node-gyp rebuild` / `npm ERR! make: g++: No such file or directory`), pip's
+ * node-gyp rebuild` / `npm ERR! make: g++: No such file or directory`), ninja's `FAILED: <target>` and
+ * `build stopped: subcommand failed` around a compiler's output, pip's
  * `error: subprocess-exited-with-error` over the build's own output, `error: metadata-generation-failed`,
  * `error: legacy-install-failure`, and its `Failed building wheel for …` / `Could not build wheels
  * for …` after it. The step's own error, when the paste shows it, names the failure (`Error: pg_config
@@ -158,7 +161,15 @@ const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:
  * names it only when no other line does, and is never a pattern of its own.
  */
 const WRAPPER_LINE =
-  /^(?:command failed\s*$|error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
+  /^(?:command failed\s*$|FAILED: \S|ninja: build stopped: subcommand failed|error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
+
+/**
+ * A Python exception that only says a command it ran failed: `subprocess.CalledProcessError: Command
+ * '['ninja', '-v']' returned non-zero exit status 1.`, PyTorch's `RuntimeError: Error compiling objects
+ * for extension` over it. The command's own output names the failure (`nvcc fatal : Unsupported gpu
+ * architecture 'compute_86'`).
+ */
+const PY_COMMAND_FAILED = /^(?:[\w.]+\.)?CalledProcessError:|returned non-zero exit status|^RuntimeError: Error (?:compiling objects for|building) extension\b/;
 
 /** A command-line option with its value (`--timeout=5m0s`, `--ignore-missing`): its words name no failure. */
 const OPTION = /(?:^|\s)--?[\w-]+(?:=\S*)?/g;
@@ -273,14 +284,21 @@ export function errorKeyText(text: string): string {
   const keep = lines.map((l) => !isNoise(l));
   let start = -1;
   let first = "";
-  // A Python traceback names its error on the last exception line after the frames.
-  if (lines.some((l) => /Traceback \(most recent call last\)/.test(l))) {
+  // A Python traceback names its error on the last exception line after the frames, unless that
+  // exception only says a command it ran failed: then what the command printed before it does.
+  const traceback = lines.findIndex((l) => /Traceback \(most recent call last\)/.test(l));
+  let end = lines.length;
+  if (traceback >= 0) {
     for (let i = lines.length - 1; i >= 0; i--) {
       const l = lines[i]!;
       if (!keep[i] || /^\s/.test(l) || !PY_EXCEPTION.test(l)) continue;
       start = i;
       first = l.trim();
       break;
+    }
+    if (start >= 0 && PY_COMMAND_FAILED.test(first) && lines.slice(0, traceback).some((l, i) => keep[i] && errorOfLine(l) && !WRAPPER_LINE.test(l.trim()))) {
+      start = -1;
+      end = traceback;
     }
   }
   if (start < 0) {
@@ -290,7 +308,7 @@ export function errorKeyText(text: string): string {
     let header: [number, string] | null = null;
     let wrapper: [number, string] | null = null;
     let warning: [number, string] | null = null;
-    for (let i = 0; i < lines.length && start < 0; i++) {
+    for (let i = 0; i < end && start < 0; i++) {
       if (!keep[i]) continue;
       const found = errorOfLine(lines[i]!);
       if (!found) continue;
@@ -324,7 +342,9 @@ export function errorKeyText(text: string): string {
     // An exception with nothing after its colon says its message on the lines below, past a rule of
     // stars (NLTK's `LookupError:` / `*****` / `Resource punkt not found.`).
     if (!keep[i] && parts.length === 1 && /:$/.test(first)) continue;
-    if (!keep[i] || fromCue(line)) break;
+    if (!keep[i] || fromCue(line) || WRAPPER_LINE.test(line.trim())) break;
+    // A compiler's echo of the source line, over its caret (`#include <cuda_runtime_api.h>` / `^~~~~`).
+    if (/^\s*[\^~]+\s*$/.test(lines[i + 1] ?? "")) break;
     // The same opening again is another error of a list (`E: Unable to locate package ruby` /
     // `E: Unable to locate package wget`), not the rest of this one's sentence.
     if (sameOpening(first, line)) break;
@@ -397,7 +417,7 @@ export function furtherErrorLines(text: string, key = errorKeyText(text), max = 
   const out: string[] = [];
   for (let i = at + 1; i < lines.length && out.length < max; i++) {
     const line = lines[i]!;
-    if (isNoise(line) || WARNING_LINE.test(raw[i]!) || WRAPPER_LINE.test(line.trim()) || TRAILERS.some((re) => re.test(line.trim()))) continue;
+    if (isNoise(line) || WARNING_LINE.test(raw[i]!) || WRAPPER_LINE.test(line.trim()) || PY_COMMAND_FAILED.test(line.trim()) || TRAILERS.some((re) => re.test(line.trim()))) continue;
     const found = errorOfLine(line);
     // Another error of a list that opens the same way (`E: Unable to locate package …`) is the same failure again.
     if (!found || /:\s*$/.test(found) || key.includes(found) || out.includes(found) || sameOpening(keyFirst, found)) continue;
