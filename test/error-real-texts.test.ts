@@ -864,3 +864,54 @@ describe("a build a tool ran for another", () => {
     expect(errorKeyText(TORCH_EXTENSION_TRACEBACK_ONLY)).toBe("subprocess.CalledProcessError: Command '['ninja', '-v']' returned non-zero exit status 1.");
   });
 });
+
+// `next build`: `Failed to compile.` and `Build failed because of webpack errors` are said for every failed build;
+// the module's error between them says why. A package not installed (shuding/nextra#220), another one
+// (floatzeI/2016-roblox#26), and a build that overflowed the stack (vercel/next.js#34155).
+const NEXT_MODULE_NOT_FOUND = [
+  "info  - Creating an optimized production build  ",
+  "Failed to compile.",
+  "",
+  "ModuleNotFoundError: Module not found: Error: Can't resolve 'nextra-theme-docs' in '/workspace/blog-test/pages'",
+  "",
+  "",
+  "> Build error occurred",
+  "Error: > Build failed because of webpack errors",
+  "    at /workspace/blog-test/node_modules/next/dist/build/index.js:397:19",
+  "    at processTicksAndRejections (internal/process/task_queues.js:95:5)",
+  "error Command failed with exit code 1",
+].join("\n");
+const NEXT_MODULE_NOT_FOUND_OTHER = [
+  "info  - Creating an optimized production build  ",
+  "Failed to compile.",
+  "",
+  "./components/actionButton/index.js",
+  "Module not found: Can't resolve 'react-jss' in '/root/2016-roblox-main/components/actionButton'",
+  "",
+  "Import trace for requested module:",
+  "./pages/My/CreateGroup.aspx.js",
+].join("\n");
+const NEXT_STACK_OVERFLOW = [
+  "Failed to compile.",
+  "",
+  "HookWebpackError: Maximum call stack size exceeded",
+  "",
+  "",
+  "> Build error occurred",
+  "Error: > Build failed because of webpack errors",
+  "    at <root>/node_modules/next/dist/build/index.js:397:19",
+].join("\n");
+
+describe("a Next.js build that failed to compile", () => {
+  it("is named by the module's error", () => {
+    expect(errorKeyText(NEXT_MODULE_NOT_FOUND)).toMatch(/^ModuleNotFoundError: Module not found: Error: Can't resolve 'nextra-theme-docs'/);
+    expect(errorKeyText(NEXT_STACK_OVERFLOW)).toBe("HookWebpackError: Maximum call stack size exceeded");
+    expect(errorPatterns(NEXT_STACK_OVERFLOW)).toEqual(["hookwebpackerror: maximum call stack size exceeded"]);
+  });
+
+  it("offers a missing package's fix for another missing package, not for another failure", async () => {
+    const cwd = await workspaceWith([[NEXT_MODULE_NOT_FOUND, "npm install nextra-theme-docs"]]);
+    expect(topFixes(cwd, NEXT_MODULE_NOT_FOUND_OTHER)).toEqual(["npm install react-jss"]);
+    expect(checkError({ cwd, text: NEXT_STACK_OVERFLOW }).matches).toEqual([]);
+  });
+});

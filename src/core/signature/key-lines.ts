@@ -152,7 +152,8 @@ const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:
 /**
  * A line a tool prints around the failure of a step it ran, whatever made it fail: npm's `command
  * failed` over an install script's output (`npm ERR! command failed` / `npm ERR! command sh -c
- * node-gyp rebuild` / `npm ERR! make: g++: No such file or directory`), ninja's `FAILED: <target>` and
+ * node-gyp rebuild` / `npm ERR! make: g++: No such file or directory`), Next.js's and Create React
+ * App's `Failed to compile.` over the module's error, ninja's `FAILED: <target>` and
  * `build stopped: subcommand failed` around a compiler's output, pip's
  * `error: subprocess-exited-with-error` over the build's own output, `error: metadata-generation-failed`,
  * `error: legacy-install-failure`, and its `Failed building wheel for …` / `Could not build wheels
@@ -161,7 +162,7 @@ const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:
  * names it only when no other line does, and is never a pattern of its own.
  */
 const WRAPPER_LINE =
-  /^(?:command failed\s*$|FAILED: \S|ninja: build stopped: subcommand failed|error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
+  /^(?:command failed\s*$|Failed to compile\.?\s*$|(?:Error: )?>?\s*Build failed because of webpack errors|FAILED: \S|ninja: build stopped: subcommand failed|error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
 
 /**
  * A Python exception that only says a command it ran failed: `subprocess.CalledProcessError: Command
