@@ -915,3 +915,62 @@ describe("a Next.js build that failed to compile", () => {
     expect(checkError({ cwd, text: NEXT_STACK_OVERFLOW }).matches).toEqual([]);
   });
 });
+
+// Test runners: Jest's `● Test suite failed to run` is said for every suite that could not load, and the
+// summaries (`Test Suites: 3 failed, 3 total`) for every run that failed; what failed is the suite's error, or the
+// failed test's title. A CSS import Jest cannot load (canonical-web-and-design/vanilla-framework-react#24), a suite
+// with no test (Jadhielv/ITL#22), a test's assertion (JeanPaiva42/jest-an-issue#47).
+const JEST_CSS_IMPORT = [
+  " FAIL  src/components/App/App.test.js",
+  "  ● Test suite failed to run",
+  "",
+  "    Cannot find module './App.css' from 'App.js'",
+  "      ",
+  "      at Resolver.resolveModule (node_modules/jest-resolve/build/index.js:179:17)",
+  "      at Object.<anonymous> (src/components/App/App.js:5:76)",
+  "",
+  "Test Suites: 3 failed, 3 total",
+  "Tests:       0 total",
+  "Snapshots:   0 total",
+  "Time:        1.384s",
+  "Ran all test suites.",
+].join("\n");
+const JEST_NO_TEST = [
+  " FAIL  test/e2e/specs/test.js",
+  "",
+  "  ● Test suite failed to run",
+  "",
+  "    Your test suite must contain at least one test.",
+  "",
+  "      at onResult (D:\\Repositories (GitHub)../../../KCTest/kctest-frontend/node_modules/@jest/core/build/TestScheduler.js:175:18)",
+].join("\n");
+const JEST_ASSERTION = [
+  "  ● example tests › test that always fails",
+  "",
+  "    expect(received).toBe(expected) // Object.is equality",
+  "",
+  "    Expected: true",
+  "    Received: false",
+  "",
+  "      2 | ",
+  "      3 |     test('test that always fails', ()=>{",
+  "    > 4 |         expect(false).toBe(true);",
+  "        |                       ^",
+  "      5 |     });",
+  "",
+  "      at Object.<anonymous> (tests/example-test.test.js:4:23)",
+].join("\n");
+
+describe("a test run that failed", () => {
+  it("is named by the suite's error or the failed test, not by the runner's lines every failure shares", () => {
+    expect(errorKeyText(JEST_CSS_IMPORT)).toBe("Cannot find module './App.css' from 'App.js'");
+    expect(errorPatterns(JEST_CSS_IMPORT)).toEqual(["cannot find module <str> from <str>"]);
+    expect(errorKeyText(JEST_ASSERTION)).toBe("● example tests › test that always fails");
+  });
+
+  it("does not offer one suite's fix for another suite's failure", async () => {
+    const cwd = await workspaceWith([[JEST_CSS_IMPORT, 'map CSS imports in jest.config.js: moduleNameMapper { "\\\\.css$": "identity-obj-proxy" }']]);
+    expect(checkError({ cwd, text: JEST_NO_TEST }).matches).toEqual([]);
+    expect(checkError({ cwd, text: JEST_ASSERTION }).matches).toEqual([]);
+  });
+});

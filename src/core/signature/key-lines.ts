@@ -153,7 +153,9 @@ const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:
  * A line a tool prints around the failure of a step it ran, whatever made it fail: npm's `command
  * failed` over an install script's output (`npm ERR! command failed` / `npm ERR! command sh -c
  * node-gyp rebuild` / `npm ERR! make: g++: No such file or directory`), Next.js's and Create React
- * App's `Failed to compile.` over the module's error, ninja's `FAILED: <target>` and
+ * App's `Failed to compile.` over the module's error, Jest's `● Test suite failed to run` over the
+ * suite's error, test runners' summaries (`Test Suites: 1 failed, 1 total`, pytest's `=== 1 failed,
+ * 2 passed in 0.12s ===`), ninja's `FAILED: <target>` and
  * `build stopped: subcommand failed` around a compiler's output, pip's
  * `error: subprocess-exited-with-error` over the build's own output, `error: metadata-generation-failed`,
  * `error: legacy-install-failure`, and its `Failed building wheel for …` / `Could not build wheels
@@ -162,7 +164,7 @@ const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:
  * names it only when no other line does, and is never a pattern of its own.
  */
 const WRAPPER_LINE =
-  /^(?:command failed\s*$|Failed to compile\.?\s*$|(?:Error: )?>?\s*Build failed because of webpack errors|FAILED: \S|ninja: build stopped: subcommand failed|error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
+  /^(?:command failed\s*$|Failed to compile\.?\s*$|●\s+Test suite failed to run|(?:Test Suites|Tests|Test Files):?\s+\d+ failed\b|=+ .*\b\d+ failed\b.*=+$|\d+ failing\s*$|(?:Error: )?>?\s*Build failed because of webpack errors|FAILED: \S|ninja: build stopped: subcommand failed|error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
 
 /**
  * A Python exception that only says a command it ran failed: `subprocess.CalledProcessError: Command
@@ -211,10 +213,13 @@ function fromCue(line: string): string | null {
  */
 export const GIT_REF_REJECTED = /^\s*!\s+\[(?:remote )?rejected\]\s+\S.*\(.*\w.*\)\s*$/;
 
+/** Jest's and Vitest's title of a failed test (`● add › adds two numbers`): what the assertion under it failed in. */
+const FAILED_TEST_TITLE = /^\s*●\s+\S/;
+
 /** What a line says as an error: its message from the cue on, or the line when its words read as a failure; null when neither. */
 function errorOfLine(line: string): string | null {
   const words = line.replace(OPTION, " ");
-  if (GIT_REF_REJECTED.test(line)) return line.trim();
+  if (GIT_REF_REJECTED.test(line) || FAILED_TEST_TITLE.test(line)) return line.trim();
   return fromCue(line) ?? (FAILURE_WORDS.test(words) || ERROR_CODE.test(words) ? line.trim() : null);
 }
 
