@@ -974,3 +974,67 @@ describe("a test run that failed", () => {
     expect(checkError({ cwd, text: JEST_ASSERTION }).matches).toEqual([]);
   });
 });
+
+// RubyGems building the pg gem: `Failed to build gem native extension.` is said for every native gem that fails
+// to build; extconf's line says why. Without libpq's headers (rubygems/bundler#6035), and with them but without
+// the library (rubygems/bundler#1748).
+const GEM_PG_NO_HEADER = [
+  "Gem::Ext::BuildError: ERROR: Failed to build gem native extension.",
+  "",
+  "    current directory: /var/lib/gems/2.3.0/gems/pg-0.21.0/ext",
+  "/usr/bin/ruby2.3 -r ./siteconf20170916-11128-1ftect8.rb extconf.rb",
+  "checking for pg_config... yes",
+  "Using config values from /usr/bin/pg_config",
+  "You need to install postgresql-server-dev-X.Y for building a server-side extension or libpq-dev for building a",
+  "client-side application.",
+  "checking for libpq-fe.h... no",
+  "Can't find the 'libpq-fe.h header",
+  "*** extconf.rb failed ***",
+  "Could not create Makefile due to some reason, probably lack of necessary",
+  "libraries and/or headers.  Check the mkmf.log file for more details.  You may",
+  "need configuration options.",
+].join("\n");
+const GEM_PG_NO_LIBRARY = [
+  "/Users/j/.rvm/rubies/ruby-1.9.3-p125/lib/ruby/site_ruby/1.9.1/rubygems/installer.rb:552:in `rescue in block in build_extensions': ERROR: Failed to build gem native extension. (Gem::Installer::ExtensionBuildError)",
+  "",
+  "    /Users/j/.rvm/rubies/ruby-1.9.3-p125/bin/ruby extconf.rb ",
+  "checking for pg_config... yes",
+  "Using config values from /usr/local/bin/pg_config",
+  "checking for libpq-fe.h... yes",
+  "checking for PQconnectdb() in -lpq... no",
+  "Can't find the PostgreSQL client library (libpq)",
+  "*** extconf.rb failed ***",
+  "Could not create Makefile due to some reason, probably lack of",
+  "necessary libraries and/or headers.  Check the mkmf.log file for more",
+  "details.  You may need configuration options.",
+].join("\n");
+
+// The mysql2 gem without MySQL's client library (rubygems/bundler#5674).
+const GEM_MYSQL2_NO_CLIENT = [
+  "Gem::Ext::BuildError: ERROR: Failed to build gem native extension.",
+  "",
+  "    current directory: /usr/local/rvm/gems/ruby-2.3.0/gems/mysql2-0.4.4/ext/mysql2",
+  "/usr/local/rvm/rubies/ruby-2.3.0/bin/ruby -r ./siteconf20170524-9589-12zw22j.rb extconf.rb",
+  "checking for ruby/thread.h... yes",
+  "checking for mysql_query() in -lmysqlclient... no",
+  "-----",
+  "mysql client is missing. You may need to 'apt-get install libmysqlclient-dev' or 'yum install mysql-devel', and try again.",
+  "-----",
+  "*** extconf.rb failed ***",
+  "Could not create Makefile due to some reason, probably lack of necessary",
+  "libraries and/or headers.  Check the mkmf.log file for more details.  You may",
+  "need configuration options.",
+].join("\n");
+
+describe("a native gem that failed to build", () => {
+  it("is named by extconf's line, not RubyGems' nor mkmf's lines every failed build shares", () => {
+    expect(errorKeyText(GEM_PG_NO_HEADER)).toBe("Can't find the 'libpq-fe.h header");
+    expect(errorPatterns(GEM_PG_NO_HEADER)).toEqual(["can't find the 'libpq-fe.h header"]);
+    expect(errorKeyText(GEM_PG_NO_LIBRARY)).toBe("Can't find the PostgreSQL client library (libpq)");
+  });
+
+  it("does not offer one gem's fix for another gem that failed to build", async () => {
+    const cwd = await workspaceWith([[GEM_PG_NO_HEADER, "sudo apt-get install libpq-dev"]]);
+    expect(checkError({ cwd, text: GEM_MYSQL2_NO_CLIENT }).matches).toEqual([]);
+  });
+});

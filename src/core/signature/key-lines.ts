@@ -150,21 +150,34 @@ const ERROR_CODE = new RegExp(
 const WARNING_LINE = /^\s*(?:[IW]\d{4}\s+\d\d:\d\d:\d\d|\[WARN(?:ING)?\b|WARN(?:ING)?\b:?|W:\s|(?:npm|yarn|pnpm)\s+WARN\b|\S*\bwarning:\s)/i;
 
 /**
- * A line a tool prints around the failure of a step it ran, whatever made it fail: npm's `command
- * failed` over an install script's output (`npm ERR! command failed` / `npm ERR! command sh -c
- * node-gyp rebuild` / `npm ERR! make: g++: No such file or directory`), Next.js's and Create React
- * App's `Failed to compile.` over the module's error, Jest's `● Test suite failed to run` over the
- * suite's error, test runners' summaries (`Test Suites: 1 failed, 1 total`, pytest's `=== 1 failed,
- * 2 passed in 0.12s ===`), ninja's `FAILED: <target>` and
- * `build stopped: subcommand failed` around a compiler's output, pip's
- * `error: subprocess-exited-with-error` over the build's own output, `error: metadata-generation-failed`,
- * `error: legacy-install-failure`, and its `Failed building wheel for …` / `Could not build wheels
- * for …` after it. The step's own error, when the paste shows it, names the failure (`Error: pg_config
- * executable not found.`, `error: Microsoft Visual C++ 14.0 or greater is required.`); a wrapper line
- * names it only when no other line does, and is never a pattern of its own.
+ * Lines a tool prints around the failure of a step it ran, whatever made it fail. The step's own
+ * error, when the paste shows it, names the failure (`Error: pg_config executable not found.`,
+ * `error: Microsoft Visual C++ 14.0 or greater is required.`); a wrapper line names it only when no
+ * other line does, and is never a pattern of its own.
  */
-const WRAPPER_LINE =
-  /^(?:command failed\s*$|Failed to compile\.?\s*$|●\s+Test suite failed to run|(?:Test Suites|Tests|Test Files):?\s+\d+ failed\b|=+ .*\b\d+ failed\b.*=+$|\d+ failing\s*$|(?:Error: )?>?\s*Build failed because of webpack errors|FAILED: \S|ninja: build stopped: subcommand failed|error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$|(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b)/i;
+const WRAPPER_LINES: RegExp[] = [
+  // npm over an install script's output: `npm ERR! command failed` / `npm ERR! command sh -c node-gyp rebuild` /
+  // `npm ERR! make: g++: No such file or directory`.
+  /^(?:Error: )?command failed\s*$/i,
+  // pip over a build's output, and its summaries after it.
+  /^error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$/i,
+  /^(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b/i,
+  // RubyGems and Bundler over a gem's extconf output (`Can't find the 'libpq-fe.h header`).
+  /\bFailed to build gem native extension\b|\band Bundler cannot continue\b|^\*+ extconf\.rb failed \*+$|^ERROR: {1,2}Error installing \S+:$/i,
+  // Next.js and Create React App over the module's error.
+  /^Failed to compile\.?\s*$|^(?:Error: )?>?\s*Build failed because of webpack errors/i,
+  // ninja around a compiler's output.
+  /^FAILED: \S|^ninja: build stopped: subcommand failed/,
+  // Test runners: Jest over a suite that could not load, and the summaries (`Test Suites: 1 failed, 1 total`,
+  // Vitest's `Test Files  1 failed (1)`, pytest's `=== 1 failed, 2 passed in 0.12s ===`, mocha's `1 failing`).
+  /^●\s+Test suite failed to run|^(?:Test Suites|Tests|Test Files):?\s+\d+ failed\b|^=+ .*\b\d+ failed\b.*=+$|^\d+ failing\s*$/,
+];
+
+function isWrapperLine(line: string): boolean {
+  const trimmed = line.trim();
+  return WRAPPER_LINES.some((re) => re.test(trimmed));
+}
+
 
 /**
  * A Python exception that only says a command it ran failed: `subprocess.CalledProcessError: Command
@@ -302,7 +315,7 @@ export function errorKeyText(text: string): string {
       first = l.trim();
       break;
     }
-    if (start >= 0 && PY_COMMAND_FAILED.test(first) && lines.slice(0, traceback).some((l, i) => keep[i] && errorOfLine(l) && !WRAPPER_LINE.test(l.trim()))) {
+    if (start >= 0 && PY_COMMAND_FAILED.test(first) && lines.slice(0, traceback).some((l, i) => keep[i] && errorOfLine(l) && !isWrapperLine(l))) {
       start = -1;
       end = traceback;
     }
@@ -319,7 +332,7 @@ export function errorKeyText(text: string): string {
       const found = errorOfLine(lines[i]!);
       if (!found) continue;
       if (WARNING_LINE.test(raw[i]!)) warning ??= [i, found];
-      else if (WRAPPER_LINE.test(lines[i]!.trim())) wrapper ??= [i, found];
+      else if (isWrapperLine(lines[i]!)) wrapper ??= [i, found];
       else if (/:\s*$/.test(found)) header ??= [i, found];
       else [start, first] = [i, found];
     }
@@ -348,7 +361,7 @@ export function errorKeyText(text: string): string {
     // An exception with nothing after its colon says its message on the lines below, past a rule of
     // stars (NLTK's `LookupError:` / `*****` / `Resource punkt not found.`).
     if (!keep[i] && parts.length === 1 && /:$/.test(first)) continue;
-    if (!keep[i] || fromCue(line) || WRAPPER_LINE.test(line.trim())) break;
+    if (!keep[i] || fromCue(line) || isWrapperLine(line)) break;
     // A compiler's echo of the source line, over its caret (`#include <cuda_runtime_api.h>` / `^~~~~`).
     if (/^\s*[\^~]+\s*$/.test(lines[i + 1] ?? "")) break;
     // The same opening again is another error of a list (`E: Unable to locate package ruby` /
@@ -385,9 +398,14 @@ export function errorContentLines(text: string): string[] {
     .filter((l) => !isNoise(l));
 }
 
-/** True when a line is noise every error of its kind shares (a prompt, a frame, `Traceback (most recent call last):`). */
-export function isNoiseLine(line: string): boolean {
-  return isNoise(cleanLine(line));
+/**
+ * True when a line says nothing of one failure of its own: noise every error of its kind shares (a
+ * prompt, a frame, `Traceback (most recent call last):`), or a tool's line around any failed step
+ * (`Gem::Ext::BuildError: ERROR: Failed to build gem native extension.`).
+ */
+export function isBoilerplateLine(line: string): boolean {
+  const clean = cleanLine(line);
+  return isNoise(clean) || isWrapperLine(clean);
 }
 
 /**
@@ -399,6 +417,8 @@ export function isNoiseLine(line: string): boolean {
 const TRAILERS: RegExp[] = [
   /could not read from remote repository|make sure you have the correct access rights|the remote end hung up unexpectedly|^fatal: early eof|^error: failed to push some refs to\b/i,
   /re-run maven|to see the full stack trace of the errors/i,
+  // mkmf's line after any extconf.rb that failed.
+  /could not create makefile due to some reason/i,
   /aborting due to (?:\d+ )?previous errors?|could not compile .* due to \d+ previous errors?/i,
   /(?:exited|failed) with (?:a )?(?:non-zero )?(?:exit )?(?:code|status)|exit(?:ed)? (?:code|status):? -?\d+|^error: exit \d+/i,
   /^(?:[\w .-]{0,30}\s)?failed(?:\s*\(\d+\))?[.!]?\s*$|^installation failed\b/i,
@@ -423,7 +443,7 @@ export function furtherErrorLines(text: string, key = errorKeyText(text), max = 
   const out: string[] = [];
   for (let i = at + 1; i < lines.length && out.length < max; i++) {
     const line = lines[i]!;
-    if (isNoise(line) || WARNING_LINE.test(raw[i]!) || WRAPPER_LINE.test(line.trim()) || PY_COMMAND_FAILED.test(line.trim()) || TRAILERS.some((re) => re.test(line.trim()))) continue;
+    if (isNoise(line) || WARNING_LINE.test(raw[i]!) || isWrapperLine(line) || PY_COMMAND_FAILED.test(line.trim()) || TRAILERS.some((re) => re.test(line.trim()))) continue;
     const found = errorOfLine(line);
     // Another error of a list that opens the same way (`E: Unable to locate package …`) is the same failure again.
     if (!found || /:\s*$/.test(found) || key.includes(found) || out.includes(found) || sameOpening(keyFirst, found)) continue;

@@ -1,7 +1,7 @@
 import type { Problem, StrategyRegistry } from "../strategies/registry.js";
 import { ERROR_STOP_WORDS, foldMarks, stemErrorWord } from "../text/words.js";
 import { compilePattern } from "./pattern-safety.js";
-import { errorContentLines, isNoiseLine, SAME_SYSTEM_FAILURE, SYSTEM_ERROR_CODES } from "./key-lines.js";
+import { errorContentLines, isBoilerplateLine, SAME_SYSTEM_FAILURE, SYSTEM_ERROR_CODES } from "./key-lines.js";
 import { BARE_NAME_SHAPE, errorSignature, INPUT_MAX_LENGTH, jaccard, PLACEHOLDERS, signatureWords, textSignature, writeOutContractions } from "./signature.js";
 
 /**
@@ -666,8 +666,8 @@ function prepareProblem(problem: Problem): PreparedProblem {
   let p = preparedProblems.get(problem);
   if (!p) {
     p = {
-      // A description that is boilerplate (`Traceback (most recent call last):`, `npm ERR! code E…`) names no error.
-      descWords: typeof problem.description === "string" && !isNoiseLine(problem.description) ? distinct(textWords(problem.description)) : [],
+      // A description that is boilerplate (`Traceback (most recent call last):`, `npm ERR! code E…`, pip's `error: subprocess-exited-with-error`) names no error.
+      descWords: typeof problem.description === "string" && !isBoilerplateLine(problem.description) ? distinct(textWords(problem.description)) : [],
       patterns: patternsOf(problem).map(preparePattern),
     };
     preparedProblems.set(problem, p);
