@@ -171,21 +171,16 @@ const WRAPPER_LINES: RegExp[] = [
   // Test runners: Jest over a suite that could not load, and the summaries (`Test Suites: 1 failed, 1 total`,
   // Vitest's `Test Files  1 failed (1)`, pytest's `=== 1 failed, 2 passed in 0.12s ===`, mocha's `1 failing`).
   /^●\s+Test suite failed to run|^(?:Test Suites|Tests|Test Files):?\s+\d+ failed\b|^=+ .*\b\d+ failed\b.*=+$|^\d+ failing\s*$/,
+  // A Python exception that only says a command it ran failed, ending the traceback over the command's own
+  // output (`nvcc fatal : Unsupported gpu architecture 'compute_86'`): `subprocess.CalledProcessError: Command
+  // '['ninja', '-v']' returned non-zero exit status 1.`, PyTorch's `RuntimeError: Error compiling objects for extension`.
+  /^(?:[\w.]+\.)?CalledProcessError:|returned non-zero exit status|^RuntimeError: Error (?:compiling objects for|building) extension\b/,
 ];
 
 function isWrapperLine(line: string): boolean {
   const trimmed = line.trim();
   return WRAPPER_LINES.some((re) => re.test(trimmed));
 }
-
-
-/**
- * A Python exception that only says a command it ran failed: `subprocess.CalledProcessError: Command
- * '['ninja', '-v']' returned non-zero exit status 1.`, PyTorch's `RuntimeError: Error compiling objects
- * for extension` over it. The command's own output names the failure (`nvcc fatal : Unsupported gpu
- * architecture 'compute_86'`).
- */
-const PY_COMMAND_FAILED = /^(?:[\w.]+\.)?CalledProcessError:|returned non-zero exit status|^RuntimeError: Error (?:compiling objects for|building) extension\b/;
 
 /** A command-line option with its value (`--timeout=5m0s`, `--ignore-missing`): its words name no failure. */
 const OPTION = /(?:^|\s)--?[\w-]+(?:=\S*)?/g;
@@ -315,7 +310,7 @@ export function errorKeyText(text: string): string {
       first = l.trim();
       break;
     }
-    if (start >= 0 && PY_COMMAND_FAILED.test(first) && lines.slice(0, traceback).some((l, i) => keep[i] && errorOfLine(l) && !isWrapperLine(l))) {
+    if (start >= 0 && isWrapperLine(first) && lines.slice(0, traceback).some((l, i) => keep[i] && errorOfLine(l) && !isWrapperLine(l))) {
       start = -1;
       end = traceback;
     }
@@ -443,7 +438,7 @@ export function furtherErrorLines(text: string, key = errorKeyText(text), max = 
   const out: string[] = [];
   for (let i = at + 1; i < lines.length && out.length < max; i++) {
     const line = lines[i]!;
-    if (isNoise(line) || WARNING_LINE.test(raw[i]!) || isWrapperLine(line) || PY_COMMAND_FAILED.test(line.trim()) || TRAILERS.some((re) => re.test(line.trim()))) continue;
+    if (isNoise(line) || WARNING_LINE.test(raw[i]!) || isWrapperLine(line) || TRAILERS.some((re) => re.test(line.trim()))) continue;
     const found = errorOfLine(line);
     // Another error of a list that opens the same way (`E: Unable to locate package …`) is the same failure again.
     if (!found || /:\s*$/.test(found) || key.includes(found) || out.includes(found) || sameOpening(keyFirst, found)) continue;
