@@ -1038,3 +1038,24 @@ describe("a native gem that failed to build", () => {
     expect(checkError({ cwd, text: GEM_MYSQL2_NO_CLIENT }).matches).toEqual([]);
   });
 });
+
+// pip's resolver prints the same preamble over whatever conflicts it found; the conflict line says which.
+// pylint wanting an older isort and mccabe (Significant-Gravitas/AutoGPT#3809), nbconvert an older mistune
+// (brettkromkamp/contextualise#157).
+const PIP_CONFLICT_ISORT = [
+  "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed. This behaviour is the source of the following dependency conflicts.",
+  "pylint 2.4.4 requires isort<5,>=4.2.5, but you have isort 5.12.0 which is incompatible.",
+  "pylint 2.4.4 requires mccabe<0.7,>=0.6, but you have mccabe 0.7.0 which is incompatible.",
+].join("\n");
+const PIP_CONFLICT_MISTUNE = [
+  "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed. This behaviour is the source of the following dependency conflicts.",
+  "nbconvert 6.4.4 requires mistune<2,>=0.8.1, but you have mistune 3.0.1 which is incompatible.",
+].join("\n");
+
+describe("a dependency conflict pip's resolver reports", () => {
+  it("is named by the conflict, not by the resolver's preamble", async () => {
+    expect(errorKeyText(PIP_CONFLICT_ISORT)).toBe("pylint 2.4.4 requires isort<5,>=4.2.5, but you have isort 5.12.0 which is incompatible.");
+    const cwd = await workspaceWith([[PIP_CONFLICT_ISORT, "pip install 'isort<5' 'mccabe<0.7'"]]);
+    expect(checkError({ cwd, text: PIP_CONFLICT_MISTUNE }).matches).toEqual([]);
+  });
+});

@@ -159,8 +159,10 @@ const WRAPPER_LINES: RegExp[] = [
   // npm over an install script's output: `npm ERR! command failed` / `npm ERR! command sh -c node-gyp rebuild` /
   // `npm ERR! make: g++: No such file or directory`.
   /^(?:Error: )?command failed\s*$/i,
-  // pip over a build's output, and its summaries after it.
+  // pip over a build's output, and its summaries after it; its resolver's preamble over the conflicts it found
+  // (`pylint 2.4.4 requires isort<5,>=4.2.5, but you have isort 5.12.0 which is incompatible.`).
   /^error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$/i,
+  /^(?:ERROR: )?pip's dependency resolver does not currently take into account all the packages that are installed\b/i,
   /^(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b/i,
   // RubyGems and Bundler over a gem's extconf output (`Can't find the 'libpq-fe.h header`).
   /\bFailed to build gem native extension\b|\band Bundler cannot continue\b|^\*+ extconf\.rb failed \*+$|^ERROR: {1,2}Error installing \S+:$/i,
