@@ -382,11 +382,11 @@ function recordedErrors(text: string | null): Map<string, string[]> {
  */
 function forOtherValuesLast<S extends SolutionSummary & { adapted?: AdaptedFix }>(solutions: S[], error: string, recordedFor: (s: SolutionSummary) => string[]): S[] {
   const elsewhere = (s: S): boolean => {
-    if (s.adapted || s.antiPattern || s.status === "quarantined" || s.status === "retired") return false;
+    if (s.adapted || s.status === "quarantined" || s.status === "retired") return false;
     const agree = recordedFor(s).map((before) => valuesAgree(before, error));
     return agree.includes(false) && !agree.includes(true);
   };
-  // Only the fixes to try move, among the places they hold.
+  // Only the fixes to try move, among the places they hold (fixes to avoid stay where they are).
   const places = solutions.flatMap((s, i) => (s.antiPattern ? [] : [i]));
   const fixes = places.map((i) => solutions[i]!);
   const ordered = [...fixes.filter((s) => !elsewhere(s)), ...fixes.filter(elsewhere)];

@@ -164,8 +164,10 @@ const WRAPPER_LINES: RegExp[] = [
   /^error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure)\s*$/i,
   /^(?:ERROR: )?pip's dependency resolver does not currently take into account all the packages that are installed\b/i,
   /^(?:ERROR: )?(?:Failed (?:building wheel for|to build)|Could not build wheels for|Failed to build installable wheels for)\b/i,
-  // RubyGems and Bundler over a gem's extconf output (`Can't find the 'libpq-fe.h header`).
-  /\bFailed to build gem native extension\b|\band Bundler cannot continue\b|^\*+ extconf\.rb failed \*+$|^ERROR: {1,2}Error installing \S+:$/i,
+  // git under the refused ref's line (` ! [rejected] main -> main (fetch first)`).
+  /^error: failed to push some refs to\b/i,
+  // RubyGems, Bundler and mkmf around a gem's extconf output (`Can't find the 'libpq-fe.h header`).
+  /\bFailed to build gem native extension\b|\band Bundler cannot continue\b|^\*+ extconf\.rb failed \*+$|^ERROR: {1,2}Error installing \S+:$|could not create makefile due to some reason/i,
   // Next.js and Create React App over the module's error.
   /^Failed to compile\.?\s*$|^(?:Error: )?>?\s*Build failed because of webpack errors/i,
   // ninja around a compiler's output.
@@ -412,10 +414,8 @@ export function isBoilerplateLine(line: string): boolean {
  * object's fields (`code: 'EADDRINUSE',`).
  */
 const TRAILERS: RegExp[] = [
-  /could not read from remote repository|make sure you have the correct access rights|the remote end hung up unexpectedly|^fatal: early eof|^error: failed to push some refs to\b/i,
+  /could not read from remote repository|make sure you have the correct access rights|the remote end hung up unexpectedly|^fatal: early eof/i,
   /re-run maven|to see the full stack trace of the errors/i,
-  // mkmf's line after any extconf.rb that failed.
-  /could not create makefile due to some reason/i,
   /aborting due to (?:\d+ )?previous errors?|could not compile .* due to \d+ previous errors?/i,
   /(?:exited|failed) with (?:a )?(?:non-zero )?(?:exit )?(?:code|status)|exit(?:ed)? (?:code|status):? -?\d+|^error: exit \d+/i,
   /^(?:[\w .-]{0,30}\s)?failed(?:\s*\(\d+\))?[.!]?\s*$|^installation failed\b/i,
