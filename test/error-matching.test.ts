@@ -131,6 +131,9 @@ describe("fixes adapted to the error looked up", () => {
     ["a path", "sudo chown -R $USER /usr/local/lib/node_modules", "EACCES: permission denied, mkdir '/usr/local/lib/node_modules'", "EACCES: permission denied, mkdir '/opt/homebrew/lib/node_modules'", "sudo chown -R $USER /opt/homebrew/lib/node_modules"],
     ["no value of the error in the fix", "restart the docker daemon", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock", "Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock", null],
     ["the same value", "pip install numpy", "No module named 'numpy'", "No module named 'numpy'", null],
+    ["a version's major", "nvm install 18", 'Expected version ">=18.12.0". Got "16.20.2"', 'Expected version ">=20.0.0". Got "18.17.1"', "nvm install 20"],
+    ["a version's major and minor", "pyenv install 3.11", "requires Python 3.11.4", "requires Python 3.12.1", "pyenv install 3.12"],
+    ["a major inside a package name", "apt install openjdk-17-jdk", "needs Java 17.0.2", "needs Java 21.0.1", "apt install openjdk-21-jdk"],
   ];
   it.each(cases)("%s", (_, fix, recorded, seen, adapted) => {
     expect(adaptFix(fix, recorded, seen)?.action ?? null).toBe(adapted);

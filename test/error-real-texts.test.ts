@@ -1059,3 +1059,32 @@ describe("a dependency conflict pip's resolver reports", () => {
     expect(checkError({ cwd, text: PIP_CONFLICT_MISTUNE }).matches).toEqual([]);
   });
 });
+
+// pg_dump older than the server it dumps, as pasted in ankane/pgsync#226, dimitri/pgcopydb#322 and schickling/dockerfiles#163.
+const PG_DUMP_16 = "pg_dump: error: aborting because of server version mismatch\npg_dump: detail: server version: 16.2; pg_dump version: 15.4";
+const PG_DUMP_14_LOG =
+  "02:37:29 367 ERROR  pg_dump:\n02:37:29 367 ERROR   error: server version: 14.8 (Debian 14.8-1.pgdg110+1); pg_dump version: 13.11 (Debian 13.11-0+deb11u1)\n02:37:29 367 ERROR  pg_dump: error:\n02:37:29 367 ERROR  aborting because of server version mismatch";
+const PG_DUMP_16_AGAIN = "pg_dump: error: server version: 16.4 (Debian 16.4-1.pgdg120+2); pg_dump version: 14.4\npg_dump: error: aborting because of server version mismatch";
+
+describe("a fix that names a version's major", () => {
+  it("puts in the major of the new error's version, also inside a package name", async () => {
+    const cwd = await workspaceWith([[PG_DUMP_16, "sudo apt install postgresql-client-16, then /usr/lib/postgresql/16/bin/pg_dump"]]);
+    expect(topFixes(cwd, PG_DUMP_14_LOG)).toEqual(["sudo apt install postgresql-client-14, then /usr/lib/postgresql/14/bin/pg_dump"]);
+  });
+
+  it("keeps the fix when the new error's version has the same major, whatever another version beside it says", async () => {
+    const cwd = await workspaceWith([[PG_DUMP_16, "sudo apt install postgresql-client-16"]]);
+    // The server is 16.4 here; the client's 14.4 stands where the recorded error had 15.4, not where the fix's 16 came from.
+    expect(topFixes(cwd, PG_DUMP_16_AGAIN)).toEqual(["sudo apt install postgresql-client-16"]);
+  });
+
+  it("reads the major of a version range (yarn's engine check, exaroton/node-exaroton-api#1, TwilioDevEd/browser-calls-node#236, vercel/og-image#218)", async () => {
+    const cwd = await workspaceWith([
+      ['error exaroton@1.1.0: The engine "node" is incompatible with this module. Expected version ">=18.0.0". Got "15.0.1"\nerror Found incompatible module.', "nvm install 18 && nvm use 18"],
+    ]);
+    expect(topFixes(cwd, 'error browser-calls-node@1.0.0: The engine "node" is incompatible with this module. Expected version "^12". Got "14.16.0"\nerror Found incompatible module.')).toEqual([
+      "nvm install 12 && nvm use 12",
+    ]);
+    expect(topFixes(cwd, 'The engine "node" is incompatible with this module. Expected version "14.x". Got "16.15.0"')).toEqual(["nvm install 14 && nvm use 14"]);
+  });
+});

@@ -83,23 +83,52 @@ function contexts(tokens: Token[], i: number): string[] {
   return out;
 }
 
-/** True when `value` stands in `fix` as a whole token, not inside a longer word or number. */
-function occurrences(fix: string, value: string): RegExp | null {
+/**
+ * True when `value` stands in `fix` as a whole token, not inside a longer word or number. A
+ * version's leading components (`inName`) may also stand between the `-` joints of a package name
+ * (`postgresql-client-15`, `openjdk-17-jdk`), where distributions put a major.
+ */
+function occurrences(fix: string, value: string, inName = false): RegExp | null {
   if (value.length < 2 || !fix.includes(value)) return null;
   const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const re = new RegExp(`(?<![\\p{L}\\p{N}_.-])${escaped}(?![\\p{L}\\p{N}_]|[.-][\\p{L}\\p{N}])`, "gu");
+  const around = inName ? [String.raw`(?<![\p{L}\p{N}_.])`, String.raw`(?![\p{L}\p{N}_]|\.\p{N})`] : [String.raw`(?<![\p{L}\p{N}_.-])`, String.raw`(?![\p{L}\p{N}_]|[.-][\p{L}\p{N}])`];
+  const re = new RegExp(`${around[0]}${escaped}${around[1]}`, "gu");
   return re.test(fix) ? new RegExp(re.source, "gu") : null;
 }
 
 /** Shortest part of a value a fix may hold for it to be put in: shorter parts are too likely to stand in the fix by chance. */
 const PART_MIN_LENGTH = 3;
 
+/** A part of a value that a fix holds, and what surrounds it in the value. */
+interface Part {
+  part: string;
+  before: string;
+  after: string;
+  /**
+   * How many leading components of a version the part is, when it is that (`15` of `15.3`, `18` of
+   * `>=18.12.0`): fixes name a major alone (`postgresql-client-15`, `nvm install 18`), and a new
+   * error's version then gives as many of its own components, whatever follows them.
+   */
+  components?: number;
+}
+
+/** A version that starts a value, after a range's operator or a `v` (`>=18.0.0`, `^12`, `v16.2`, `14.x`). */
+const VERSION_FIRST = /^[^\p{L}\p{N}]*v?(\d+(?:\.\d+)*)/u;
+
+/** How many leading components of the version that starts `value` its part from `i` to `j` is (`18` of `>=18.12.0`: 1), or 0. */
+function leadingComponents(value: string, i: number, j: number): number {
+  const m = VERSION_FIRST.exec(value);
+  if (!m || i !== m[0].length - m[1]!.length || j > m[0].length || (j < value.length && value[j] !== ".")) return 0;
+  return value.slice(i, j).split(".").length;
+}
+
 /**
  * The longest part of `value` that stands in `fix` as a whole token, with what
  * surrounds it in the value, or null when none does (or the whole value does:
  * that is the plain case). A part starts and ends with a letter or digit.
+ * The leading components of a version may be shorter than other parts.
  */
-function partInFix(fix: string, value: string): { part: string; before: string; after: string } | null {
+function partInFix(fix: string, value: string): Part | null {
   // A part is cut where a letter or digit meets something else, never inside a word or number.
   const alnum = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
   const starts: number[] = [];
@@ -108,16 +137,31 @@ function partInFix(fix: string, value: string): { part: string; before: string; 
     if (alnum(value[i]) && !alnum(value[i - 1])) starts.push(i);
     if (alnum(value[i]) && !alnum(value[i + 1])) ends.push(i + 1);
   }
-  let best: { part: string; before: string; after: string } | null = null;
+  let best: Part | null = null;
   for (const i of starts) {
     for (const j of ends) {
       const len = j - i;
-      if (len < PART_MIN_LENGTH || len >= value.length || (best && len <= best.part.length)) continue;
+      if (len >= value.length || (best && len <= best.part.length)) continue;
       const part = value.slice(i, j);
-      if (fix.includes(part) && occurrences(fix, part)) best = { part, before: value.slice(0, i), after: value.slice(j) };
+      const components = leadingComponents(value, i, j);
+      if (len < (components ? 1 : PART_MIN_LENGTH)) continue;
+      if (fix.includes(part) && occurrences(fix, part, components > 0)) {
+        best = { part, before: value.slice(0, i), after: value.slice(j) };
+        if (components) best.components = components;
+      }
     }
   }
   return best;
+}
+
+/** The part of a new value that stands where `part` stands in the recorded one, or null when it has none. */
+function partOf(value: string, { before, after, components }: Part): string | null {
+  if (components) {
+    const version = VERSION_FIRST.exec(value)?.[1]!.split(".");
+    return version && version.length >= components ? version.slice(0, components).join(".") : null;
+  }
+  if (!value.startsWith(before)) return null;
+  return value.length > before.length + after.length && value.endsWith(after) ? value.slice(before.length, value.length - after.length) : null;
 }
 
 /** Where each value of a text stands (see {@link contexts}), by kind and place; a place that holds two different values maps to null. */
@@ -165,34 +209,34 @@ export function adaptFix(fix: string, recordedError: string, newError: string): 
   const before = tokenize(recordedError);
   // Where each value of the new error stands; a place that holds two different values says nothing.
   const places = valuePlaces(tokenize(newError));
-  const replace = new Map<string, string>();
+  /** Each value or part to put in, with its new value and whether it is a version's leading components. */
+  const replace = new Map<string, { to: string; inName: boolean }>();
   before.forEach((tok, i) => {
     if (!tok.kind || replace.has(tok.text)) return;
     // The whole value in the fix, or else a part of it between surroundings the new value has too.
     const whole = occurrences(fix, tok.text) !== null;
     const part = whole ? null : partInFix(fix, tok.text);
     if (!whole && !part) return;
+    // The first place the new error holds decides: the same value there means the same value, whatever a weaker place holds.
     for (const c of contexts(before, i)) {
       const to = places.get(`${tok.kind} ${c}`);
-      if (!to || to === tok.text) continue;
+      if (!to) continue;
       if (whole) {
-        replace.set(tok.text, to);
+        if (to !== tok.text) replace.set(tok.text, { to, inName: false });
         return;
       }
-      const { before: pre, after: post } = part!;
-      const inner = to.length > pre.length + post.length && to.startsWith(pre) && to.endsWith(post) ? to.slice(pre.length, to.length - post.length) : null;
-      if (inner && inner !== part!.part && !replace.has(part!.part)) {
-        replace.set(part!.part, inner);
-        return;
-      }
+      const inner = partOf(to, part!);
+      if (!inner) continue;
+      if (inner !== part!.part && !replace.has(part!.part)) replace.set(part!.part, { to: inner, inName: part!.components !== undefined });
+      return;
     }
   });
   if (!replace.size) return null;
   let action = fix;
   const values: AdaptedFix["values"] = [];
   // Longer values first, so a value inside another is not replaced twice.
-  for (const [from, to] of [...replace].sort((a, b) => b[0].length - a[0].length)) {
-    const re = occurrences(action, from);
+  for (const [from, { to, inName }] of [...replace].sort((a, b) => b[0].length - a[0].length)) {
+    const re = occurrences(action, from, inName);
     if (!re) continue;
     action = action.replace(re, () => to);
     values.push({ from, to });
