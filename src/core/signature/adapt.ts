@@ -96,6 +96,14 @@ function occurrences(fix: string, value: string, inName = false): RegExp | null 
   return re.test(fix) ? new RegExp(re.source, "gu") : null;
 }
 
+/**
+ * What stands before a command's first word: the fix's start, a shell's joint (`&&`, `||`, `;`, `|`,
+ * `$(`, a backtick) or `sudo`. A value there is the program the fix runs, which keeps its name:
+ * kind names its first cluster `kind` (`kind delete cluster --name kind` is, for a cluster `dev`,
+ * `kind delete cluster --name dev`).
+ */
+const COMMAND_START = /(?:^|&&|\|\||[;|`]|\$\()\s*(?:sudo\s+)?$/;
+
 /** Shortest part of a value a fix may hold for it to be put in: shorter parts are too likely to stand in the fix by chance. */
 const PART_MIN_LENGTH = 3;
 
@@ -238,8 +246,13 @@ export function adaptFix(fix: string, recordedError: string, newError: string): 
   for (const [from, { to, inName }] of [...replace].sort((a, b) => b[0].length - a[0].length)) {
     const re = occurrences(action, from, inName);
     if (!re) continue;
-    action = action.replace(re, () => to);
-    values.push({ from, to });
+    let put = false;
+    action = action.replace(re, (found, at: number, whole: string) => {
+      if (COMMAND_START.test(whole.slice(0, at))) return found;
+      put = true;
+      return to;
+    });
+    if (put) values.push({ from, to });
   }
   return values.length ? { action, values } : null;
 }
