@@ -1088,3 +1088,18 @@ describe("a fix that names a version's major", () => {
     expect(topFixes(cwd, 'The engine "node" is incompatible with this module. Expected version "14.x". Got "16.15.0"')).toEqual(["nvm install 14 && nvm use 14"]);
   });
 });
+
+// OpenSSH refusing a private key others can read, as pasted in craftcms/nitro#154, kubernetes/git-sync#215, dfinity/sdk#802 and square/certstrap#137.
+const KEY_TOO_OPEN = (mode: string, path: string) =>
+  `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\nPermissions ${mode} for '${path}' are too open.\nIt is required that your private key files are NOT accessible by others.\nThis private key will be ignored.`;
+
+describe("a fix that names a file from the home folder", () => {
+  it("puts in the new path from ~ when it is under a home folder, and whole when it is not", async () => {
+    const cwd = await workspaceWith([[`${KEY_TOO_OPEN("0664", "/home/ubuntu/.ssh/id_rsa")}\nLoad key "/home/ubuntu/.ssh/id_rsa": bad permissions`, "chmod 600 ~/.ssh/id_rsa"]]);
+    expect(topFixes(cwd, KEY_TOO_OPEN("0440", "/root/.ssh/id_ed25519"))).toEqual(["chmod 600 ~/.ssh/id_ed25519"]);
+    expect(topFixes(cwd, KEY_TOO_OPEN("0644", "/Users/enzo/.dfinity/identity/creds.pem"))).toEqual(["chmod 600 ~/.dfinity/identity/creds.pem"]);
+    expect(topFixes(cwd, KEY_TOO_OPEN("0444", "/etc/ssh/ssh_host_rsa_key"))).toEqual(["chmod 600 /etc/ssh/ssh_host_rsa_key"]);
+    // Another user's home, the same file: the fix as recorded.
+    expect(topFixes(cwd, KEY_TOO_OPEN("0755", "/Users/phayes/.ssh/id_rsa"))).toEqual(["chmod 600 ~/.ssh/id_rsa"]);
+  });
+});

@@ -118,6 +118,12 @@ interface Part {
    * error's version then gives as many of its own components, whatever follows them.
    */
   components?: number;
+  /**
+   * True when the part is the value, a path under a home folder, written from `~` (`~/.ssh/id_rsa`
+   * for `/home/ubuntu/.ssh/id_rsa`): a new path is put in from `~` too when it is under a home, else
+   * whole (`/etc/ssh/ssh_host_rsa_key`, `ssh.key`).
+   */
+  home?: boolean;
 }
 
 /** A version that starts a value, after a range's operator or a `v` (`>=18.0.0`, `^12`, `v16.2`, `14.x`). */
@@ -162,8 +168,24 @@ function partInFix(fix: string, value: string): Part | null {
   return best;
 }
 
+/** A home folder at a path's start, as programs print one: `/home/<user>`, `/Users/<user>`, `/root`, `C:\\Users\\<user>`. */
+const HOME = /^(?:\/home\/[^/\s]+|\/Users\/[^/\s]+|\/root|[a-z]:\\Users\\[^\\\s]+)(?=[/\\])/i;
+
+/** A path under a home folder as a shell writes it from `~` (`~/.ssh/id_rsa`), or null when it is under none. */
+function fromHome(path: string): string | null {
+  const m = HOME.exec(path);
+  return m ? `~${path.slice(m[0].length).replace(/\\/g, "/")}` : null;
+}
+
+/** The value written from `~` as a part, when the fix holds it so. */
+function homePartInFix(fix: string, value: string): Part | null {
+  const part = fromHome(value);
+  return part && occurrences(fix, part) ? { part, before: "", after: "", home: true } : null;
+}
+
 /** The part of a new value that stands where `part` stands in the recorded one, or null when it has none. */
-function partOf(value: string, { before, after, components }: Part): string | null {
+function partOf(value: string, { before, after, components, home }: Part): string | null {
+  if (home) return fromHome(value) ?? (/^\S+$/.test(value) ? value : null);
   if (components) {
     const version = VERSION_FIRST.exec(value)?.[1]!.split(".");
     return version && version.length >= components ? version.slice(0, components).join(".") : null;
@@ -223,7 +245,7 @@ export function adaptFix(fix: string, recordedError: string, newError: string): 
     if (!tok.kind || replace.has(tok.text)) return;
     // The whole value in the fix, or else a part of it between surroundings the new value has too.
     const whole = occurrences(fix, tok.text) !== null;
-    const part = whole ? null : partInFix(fix, tok.text);
+    const part = whole ? null : (homePartInFix(fix, tok.text) ?? partInFix(fix, tok.text));
     if (!whole && !part) return;
     // The first place the new error holds decides: the same value there means the same value, whatever a weaker place holds.
     for (const c of contexts(before, i)) {
