@@ -1103,3 +1103,10 @@ describe("a fix that names a file from the home folder", () => {
     expect(topFixes(cwd, KEY_TOO_OPEN("0755", "/Users/phayes/.ssh/id_rsa"))).toEqual(["chmod 600 ~/.ssh/id_rsa"]);
   });
 });
+
+describe("a name between two clauses", () => {
+  it("reads the program a shell could not find between its clauses (ifmeorg/ifme#1554, aspirepress/AspireCloud#8)", async () => {
+    const cwd = await workspaceWith([["sh: bash: not found", "apk add bash"]]);
+    expect(topFixes(cwd, "sh: composer: not found")).toEqual(["apk add composer"]);
+  });
+});

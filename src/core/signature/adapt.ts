@@ -25,7 +25,7 @@ export interface AdaptedFix {
  * `hex`: a run of 8 or more hex digits with a letter and a digit in it (apt's `NO_PUBKEY
  * 0D750985D6AF6C22`, a container or commit id).
  * `name`: a bare name as messages print one unquoted ({@link BARE_NAME_SHAPE}: apt's `Unable to
- * locate package libpq-dev`, `python3`), or a word that is a line's last clause alone (see lastClause).
+ * locate package libpq-dev`, `python3`), or a word that is a clause alone (see aloneClause).
  */
 type Kind = "str" | "url" | "uuid" | "host" | "path" | "version" | "hex" | "num" | "pkg" | "name";
 
@@ -50,21 +50,27 @@ function tokenize(text: string): Token[] {
   for (const m of head.matchAll(TOKEN)) {
     const group = m.slice(1).findIndex((g) => g !== undefined);
     if (group < 0) continue;
-    const kind = KINDS[group] ?? (lastClause(head, m.index, m[0].length) ? "name" : null);
+    const kind = KINDS[group] ?? (aloneClause(head, m.index, m[0].length) ? "name" : null);
     out.push({ kind, text: kind ? m[group + 1]! : m[group + 1]!.toLowerCase() });
   }
   return out;
 }
 
 /**
- * True when the word at `at` is a line's last clause all alone (`zsh: command not found: yarn`,
- * `no such table: users`): a message that ends on a name after `: ` prints it there bare.
+ * True when the word at `at` is a clause all alone: a line's last (`zsh: command not found: yarn`,
+ * `no such table: users`), or one between two others (`sh: composer: not found`, `bash: kubectl:
+ * command not found`): a message prints a name there bare. A word that labels a line (`error`,
+ * `detail`, `warning`: `pg_dump: error: …`) is no name.
  */
-function lastClause(text: string, at: number, length: number): boolean {
+function aloneClause(text: string, at: number, length: number): boolean {
   if (text.slice(at - 2, at) !== ": ") return false;
   const end = text.indexOf("\n", at + length);
-  return /^[\s.]*$/.test(text.slice(at + length, end < 0 ? text.length : end));
+  const rest = text.slice(at + length, end < 0 ? text.length : end);
+  return /^[\s.]*$/.test(rest) || (rest.startsWith(": ") && !LABEL_WORDS.test(text.slice(at, at + length)));
 }
+
+/** Words that label a line rather than name a thing. */
+const LABEL_WORDS = /^(?:error|err|fatal|warning|warn|info|note|hint|detail|debug|notice|critical|crit|caused|exception|failed|failure)$/i;
 
 /**
  * What stands around a value: the two tokens before it, and the one before
