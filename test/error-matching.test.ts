@@ -135,6 +135,7 @@ describe("fixes adapted to the error looked up", () => {
     ["a version's major and minor", "pyenv install 3.11", "requires Python 3.11.4", "requires Python 3.12.1", "pyenv install 3.12"],
     // kind's message as vfarcic/crossplane-tutorial#25 and volcano-sh/volcano#2889 show it.
     ["a value that is also the program the fix runs", "kind delete cluster --name kind && kind create cluster", 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "kind"', 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "integration"', "kind delete cluster --name integration && kind create cluster"],
+    ["the first number of an address, which is no major", "sleep 10 && retry", "connect ECONNREFUSED 10.0.0.5:5432", "connect ECONNREFUSED 172.17.0.2:5432", null],
     ["a major inside a package name", "apt install openjdk-17-jdk", "needs Java 17.0.2", "needs Java 21.0.1", "apt install openjdk-21-jdk"],
   ];
   it.each(cases)("%s", (_, fix, recorded, seen, adapted) => {

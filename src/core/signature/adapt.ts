@@ -148,7 +148,7 @@ function leadingComponents(value: string, i: number, j: number): number {
  * that is the plain case). A part starts and ends with a letter or digit.
  * The leading components of a version may be shorter than other parts.
  */
-function partInFix(fix: string, value: string): Part | null {
+function partInFix(fix: string, value: string, kind: Kind): Part | null {
   // A part is cut where a letter or digit meets something else, never inside a word or number.
   const alnum = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
   const starts: number[] = [];
@@ -163,7 +163,8 @@ function partInFix(fix: string, value: string): Part | null {
       const len = j - i;
       if (len >= value.length || (best && len <= best.part.length)) continue;
       const part = value.slice(i, j);
-      const components = leadingComponents(value, i, j);
+      // A version's, or a quoted range's: the leading numbers of an address (`10` of `10.0.0.5`) are no major.
+      const components = kind === "version" || kind === "str" ? leadingComponents(value, i, j) : 0;
       if (len < (components ? 1 : PART_MIN_LENGTH)) continue;
       if (fix.includes(part) && occurrences(fix, part, components > 0)) {
         best = { part, before: value.slice(0, i), after: value.slice(j) };
@@ -251,7 +252,7 @@ export function adaptFix(fix: string, recordedError: string, newError: string): 
     if (!tok.kind || replace.has(tok.text)) return;
     // The whole value in the fix, or else a part of it between surroundings the new value has too.
     const whole = occurrences(fix, tok.text) !== null;
-    const part = whole ? null : (homePartInFix(fix, tok.text) ?? partInFix(fix, tok.text));
+    const part = whole ? null : (homePartInFix(fix, tok.text) ?? partInFix(fix, tok.text, tok.kind));
     if (!whole && !part) return;
     // The first place the new error holds decides: the same value there means the same value, whatever a weaker place holds.
     for (const c of contexts(before, i)) {
