@@ -250,7 +250,7 @@ export function adaptFix(fix: string, recordedError: string, newError: string): 
   const replace = new Map<string, { to: string; inName: boolean }>();
   before.forEach((tok, i) => {
     if (!tok.kind || replace.has(tok.text)) return;
-    // The whole value in the fix, or else a part of it between surroundings the new value has too.
+    // The whole value in the fix, or else a part of it: the value written from ~, a version's major, or a part between surroundings the new value has too.
     const whole = occurrences(fix, tok.text) !== null;
     const part = whole ? null : (homePartInFix(fix, tok.text) ?? partInFix(fix, tok.text, tok.kind));
     if (!whole && !part) return;
