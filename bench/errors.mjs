@@ -58,10 +58,10 @@ const freshPart = (dir) => `${basename(dir).replace(/^errors-/, "")} (never tune
 const NEAR_MISSES = join(root, "bench", "data", "errors-near-misses", "near-misses.json");
 /**
  * More tuning families with their own near misses, from other public threads; they count in the tuning part.
- * errors-fresh and errors-fresh2 were never-tuned parts of earlier rounds; errors-fresh4 and errors-fresh5 were judged once as one, then studied;
+ * errors-fresh and errors-fresh2 were never-tuned parts of earlier rounds; errors-fresh4, errors-fresh5 and errors-fresh8 were judged once as one, then studied;
  * errors-fresh3 was judged as one for several rounds (its last totals in its README), then studied.
  */
-const TUNING_EXTRA = ["errors-tuning-extra", "errors-tuning-extra2", "errors-fresh", "errors-fresh2", "errors-fresh4", "errors-fresh5", "errors-fresh3", "errors-wrappers", "errors-value-parts"].map((d) => join(root, "bench", "data", d));
+const TUNING_EXTRA = ["errors-tuning-extra", "errors-tuning-extra2", "errors-fresh", "errors-fresh2", "errors-fresh4", "errors-fresh5", "errors-fresh3", "errors-wrappers", "errors-value-parts", "errors-fresh8"].map((d) => join(root, "bench", "data", d));
 const NOW = new Date("2026-11-21T09:30:00");
 
 /** Held out when the first byte of the id's SHA-256 is divisible by 3: fixed before any tuning. */
