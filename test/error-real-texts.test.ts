@@ -1110,3 +1110,15 @@ describe("a name between two clauses", () => {
     expect(topFixes(cwd, "sh: composer: not found")).toEqual(["apk add composer"]);
   });
 });
+
+// Elasticsearch refusing to start in docker, as blacktop/docker-cuckoo#10 and texta-tk/texta#34 reported it (bench/data/errors-fresh8/).
+const ES_MAP_COUNT_REPORT = "Web interface is unreachable because elastic search docker can't start with the error in the title\n\nthis is the last part of the log of docker-compose running without -d\n\nelasticsearch_1  | ERROR: bootstrap checks failed\nelasticsearch_1  | max virtual memory areas vm.max_map_count [65530] is too low, increase to at least [262144]\nelasticsearch_1  | [2017-04-11T11:26:21,051][INFO ][o.e.n.Node               ] [Bq3e7JX] stopping ...\nelasticsearch_1  | [2017-04-11T11:26:21,074][INFO ][o.e.n.Node               ] [Bq3e7JX] stopped\nelasticsearch_1  | [2017-04-11T11:26:21,074][INFO ][o.e.n.Node               ] [Bq3e7JX] closing ...\nelasticsearch_1  | [2017-04-11T11:26:21,093][INFO ][o.e.n.Node               ] [Bq3e7JX] closed";
+const ES_MAP_COUNT_SHORT = "if elasticsearch will die after start with:\n\nERROR: [1] bootstrap checks failed\nmax virtual memory areas vm.max_map_count [65530] is too low, increase to at least [262144] \n\n----\n\n git clone https://github.com/texta-tk/texta.git\n cd texta/docker/\n docker-compose pull\n docker-compose up\n\n----\n\nLinux texta-test-2 4.4.0-141-generic #167-Ubuntu SMP Wed Dec 5 10:40:15 UTC 2018 x86_64 x86_64 x86_64 GNU/Linux\nDocker version 18.09.1, build 4c52b90\ndocker-compose version 1.23.2, build 1110ad01";
+
+describe("a person's sentence over the log", () => {
+  it("is not the error when a tool's line below names one", async () => {
+    expect(errorKeyText(ES_MAP_COUNT_REPORT).split("\n")[0]).toBe("ERROR: bootstrap checks failed");
+    const cwd = await workspaceWith([[ES_MAP_COUNT_REPORT, "sudo sysctl -w vm.max_map_count=262144"]]);
+    expect(topFixes(cwd, ES_MAP_COUNT_SHORT)).toEqual(["sudo sysctl -w vm.max_map_count=262144"]);
+  });
+});

@@ -96,9 +96,13 @@ const NOISE: RegExp[] = [
   /^\s*(?:[$%❯»▸]|PS\s+[A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|bash-[\d.]+[$#]|[\w.-]+@[\w.-]+(?::[^\s$#%]*)?(?:\s+[^$#%]*)?\s*[$#%]|[\w.-]+:\S*\s+[\w.-]+[$#])\s*\S/,
 ];
 
-/** A cue that opens an error message: `Error:`, `fatal:`, `error[E0432]:`, `error TS7016:`, `SomeError:`, `pkg.SomeTimeout:`, `panic:`, a check's `[ERROR Swap]:`. */
+/**
+ * A cue that opens an error message: `Error:`, `fatal:`, `error[E0432]:`, `error TS7016:`, `SomeError:`,
+ * `pkg.SomeTimeout:`, `panic:`, a check's `[ERROR Swap]:`, R's `Error in f(x) :`. Only a capital `Error
+ * in` is a cue: a person's "the error in the title" opens no message.
+ */
 const CUE =
-  /(?:^|[\s:>({[,])(\[(?:ERROR|FATAL|error|fatal)(?:\s+[\w.-]+)?\]|(?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Timeout|Failure|Fault|Interrupt|Exit)(?:\s*\[[\w-]+\])?:|(?:FATAL(?:\s+ERROR)?|[Ff]atal(?:\s+error)?|[Ee]rror(?:\[[A-Z]?\d+\])?|ERROR|ERR!|[Pp]anic)(?=:|\s+(?:TS\d+:|in\s|[A-Z])):?|error\s+TS\d+:)/;
+  /(?:^|[\s:>({[,])(\[(?:ERROR|FATAL|error|fatal)(?:\s+[\w.-]+)?\]|(?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Timeout|Failure|Fault|Interrupt|Exit)(?:\s*\[[\w-]+\])?:|(?:(?:FATAL(?:\s+ERROR)?|[Ff]atal(?:\s+error)?|[Ee]rror(?:\[[A-Z]?\d+\])?|ERROR|ERR!|[Pp]anic)(?=:|\s+(?:TS\d+:|[A-Z]))|(?:Error|ERROR)(?=\s+in\s)):?|error\s+TS\d+:)/;
 
 /** Words that make a line read as a failure. */
 const FAILURE_WORDS =
@@ -180,6 +184,18 @@ const WRAPPER_LINES: RegExp[] = [
   // '['ninja', '-v']' returned non-zero exit status 1.`, PyTorch's `RuntimeError: Error compiling objects for extension`.
   /^(?:[\w.]+\.)?CalledProcessError:|returned non-zero exit status|^RuntimeError: Error (?:compiling objects for|building) extension\b/,
 ];
+
+/**
+ * A person's sentence about the failure rather than a tool's line (`Web interface is unreachable
+ * because elastic search docker can't start with the error in the title`): ten words or more, and
+ * nothing a tool prints — no cue, no `:` or quote (an apostrophe in a word is none), no digit, no name
+ * with `.`, `_`, `/` or `@` in it.
+ * Its failure words name the error only when no tool's line below does.
+ */
+function isPersonsSentence(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  return words.length >= 10 && !/[:"`\d]|(?<!\p{L})'|'(?!\p{L})|\w[._/@]\w/u.test(line) && !CUE.test(line);
+}
 
 function isWrapperLine(line: string): boolean {
   const trimmed = line.trim();
@@ -326,6 +342,7 @@ export function errorKeyText(text: string): string {
     let header: [number, string] | null = null;
     let wrapper: [number, string] | null = null;
     let warning: [number, string] | null = null;
+    let sentence: [number, string] | null = null;
     for (let i = 0; i < end && start < 0; i++) {
       if (!keep[i]) continue;
       const found = errorOfLine(lines[i]!);
@@ -333,9 +350,10 @@ export function errorKeyText(text: string): string {
       if (WARNING_LINE.test(raw[i]!)) warning ??= [i, found];
       else if (isWrapperLine(lines[i]!)) wrapper ??= [i, found];
       else if (/:\s*$/.test(found)) header ??= [i, found];
+      else if (isPersonsSentence(lines[i]!)) sentence ??= [i, found];
       else [start, first] = [i, found];
     }
-    if (start < 0) [start, first] = header ?? wrapper ?? warning ?? [start, first];
+    if (start < 0) [start, first] = header ?? sentence ?? wrapper ?? warning ?? [start, first];
   }
   if (start < 0) {
     const kept = lines.filter((_, i) => keep[i]).join("\n");
