@@ -1122,3 +1122,20 @@ describe("a person's sentence over the log", () => {
     expect(topFixes(cwd, ES_MAP_COUNT_SHORT)).toEqual(["sudo sysctl -w vm.max_map_count=262144"]);
   });
 });
+
+// zsh reading a pip extra as a glob, as ray-project/ray#6696, ohmyzsh/ohmyzsh#6982 and meta-llama/llama-cookbook#348 show it (bench/data/errors-fresh8/).
+const ZSH_EXTRAS_REPORT = "When trying to execute\n```\npip install ray[tune] torch torchvision filelock\n```\nfrom the tune Quick Start guide (https://ray.readthedocs.io/en/latest/tune.html) I get the error message \n`zsh: no matches found: ray[tune]`. Zsh apparently tries to match some pattern. Is the package literally called ray[tune] or is it enough to install ray?";
+const ZSH_EXTRAS_PROMPT = "➜  Project  pip install qrcode[pil]\nzsh: no matches found: qrcode[pil]\n➜  Project  exec bash\nbash-3.2$ pip install qrcode[pil]\nRequirement already satisfied: qrcode[pil] in /Library/Python/2.7/site-packages (6.0)";
+const ZSH_EXTRAS_PROJECT = "### 🐛 Describe the bug\n\npip install --extra-index-url https://download.pytorch.org/whl/test/cu118 -e .[tests,auditnlg,vllm]\n\nbut it shows:\nzsh: no matches found: .[tests,auditnlg,vllm]\n\n### Error logs\n\nzsh: no matches found: .[tests,auditnlg,vllm]";
+
+describe("an error a person quotes in a sentence, and a requirement with extras", () => {
+  it("is the quoted error when the words around it name no failure", () => {
+    expect(errorKeyText(ZSH_EXTRAS_REPORT)).toBe("zsh: no matches found: ray[tune]");
+  });
+
+  it("puts in the requirement zsh could not expand, the project's own extras too", async () => {
+    const cwd = await workspaceWith([[ZSH_EXTRAS_REPORT, "quote the requirement: pip install 'ray[tune]'"]]);
+    expect(topFixes(cwd, ZSH_EXTRAS_PROMPT)).toEqual(["quote the requirement: pip install 'qrcode[pil]'"]);
+    expect(topFixes(cwd, ZSH_EXTRAS_PROJECT)).toEqual(["quote the requirement: pip install '.[tests,auditnlg,vllm]'"]);
+  });
+});

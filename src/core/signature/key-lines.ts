@@ -106,7 +106,7 @@ const CUE =
 
 /** Words that make a line read as a failure. */
 const FAILURE_WORDS =
-  /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|no matching|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|does\s+not\s+exist|doesn't\s+exist|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed|ing)?|segmentation fault|can only|needs to be|not recognized as (?:an internal or external command|the name of a cmdlet))\b/i;
+  /\b(?:cannot|can't|could\s?n[o']t|unable to|failed|failure|refused|denied|not found|no such|no matching|no matches found|not supported|unsupported|does not support|invalid|missing|out of memory|already in use|already allocated|exception|timed?\s?out|not allowed|does\s+not\s+exist|doesn't\s+exist|forbidden|unauthori[sz]ed|incompatible|mismatch|corrupt(?:ed)?|not defined|permission|abort(?:ed|ing)?|segmentation fault|can only|needs to be|not recognized as (?:an internal or external command|the name of a cmdlet))\b/i;
 /**
  * POSIX error codes (`EADDRINUSE`, `ENOENT`) and getaddrinfo's (`ENOTFOUND`, `EAI_AGAIN`): each names
  * one kind of system failure, so two errors that give two of them (not {@link SAME_SYSTEM_FAILURE}) failed
@@ -276,7 +276,7 @@ function unquoted(text: string): string {
 }
 
 /** A span in backticks or double quotes (JSON's escapes allowed); empty ones too, so they pair up right. */
-const QUOTED_SPAN = /`([^`\n]*)`|"((?:[^"\\\n]|\\.)*)"/g;
+const QUOTED_SPAN = /``([^`\n]*)``|`([^`\n]*)`|"((?:[^"\\\n]|\\.)*)"/g;
 
 /**
  * The error a line quotes, when the line says less than it around its quotes: prose around a
@@ -293,9 +293,11 @@ function quotedError(line: string): string | null {
   // Outside the quotes, a record's literals and the host or tag in brackets (`[web1]`) say nothing of the failure.
   const rest = spans.reduce((r, m) => r.replace(m[0], " "), line);
   const outside = words(rest.replace(/\[[^\]\n]*\]/g, " ").replace(/\b(?:true|false|null|None)\b/g, " "));
+  // Around the quote, a person's words that name no failure (`` `zsh: no matches found: ray[tune]`. Zsh apparently tries… ``) say less however many.
+  const restNames = errorOfLine(rest) !== null;
   for (const m of spans) {
-    const inner = (m[1] ?? m[2]!).replace(/\\[nrt]/g, " ").replace(/\\(.)/g, "$1").trim();
-    if (words(inner) <= outside) continue;
+    const inner = (m[1] ?? m[2] ?? m[3]!).replace(/\\[nrt]/g, " ").replace(/\\(.)/g, "$1").trim();
+    if (words(inner) <= outside && restNames) continue;
     const cued = fromCue(inner);
     if (cued || FAILURE_WORDS.test(inner.replace(OPTION, " ")) || ERROR_CODE.test(inner)) return cued ?? inner;
   }

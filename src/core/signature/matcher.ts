@@ -250,7 +250,8 @@ function holdsSlot(sig: string, slot: string): boolean {
   for (let at = sig.indexOf(slot); at >= 0; at = sig.indexOf(slot, at + 1)) {
     const before = sig[at - 1];
     const after = sig[at + slot.length];
-    if ((before === undefined || /[\s:]/.test(before)) && after !== undefined && /[\p{L}\p{N}_]/u.test(after)) return true;
+    // A name starts with a letter or digit, or is a project's own extras (`.[dev]`).
+    if ((before === undefined || /[\s:]/.test(before)) && after !== undefined && (/[\p{L}\p{N}_]/u.test(after) || sig.startsWith(".[", at + slot.length))) return true;
   }
   return false;
 }

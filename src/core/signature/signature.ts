@@ -16,10 +16,11 @@ export const INPUT_MAX_LENGTH = 8_000;
 
 /**
  * A name as messages print one bare: letters and digits joined by `-`, `_`, `/` or `.`
- * (`rmeuser-auth`, `praqma/jira`, `users_user`), or letters and digits together (`ubuntu22`,
- * `libsodium13`). The matcher masks such names; adapted fixes put the new one in.
+ * (`rmeuser-auth`, `praqma/jira`, `users_user`), letters and digits together (`ubuntu22`,
+ * `libsodium13`), or a requirement with its extras in brackets (`ray[tune]`, `.[dev]`, which zsh
+ * reads as a glob). The matcher masks such names; adapted fixes put the new one in.
  */
-export const BARE_NAME_SHAPE = String.raw`[\p{L}\p{N}]+(?:[-_./][\p{L}\p{N}]+)+|\p{L}+\d[\p{L}\p{N}]*|\d+\p{L}[\p{L}\p{N}]*`;
+export const BARE_NAME_SHAPE = String.raw`(?:\.|[\p{L}\p{N}][\p{L}\p{N}_.-]*)\[[\p{L}\p{N}_,.-]+\]|[\p{L}\p{N}]+(?:[-_./][\p{L}\p{N}]+)+|\p{L}+\d[\p{L}\p{N}]*|\d+\p{L}[\p{L}\p{N}]*`;
 
 /**
  * Masks, in the order they are applied: wider shapes first so a URL is not
