@@ -1139,3 +1139,21 @@ describe("an error a person quotes in a sentence, and a requirement with extras"
     expect(topFixes(cwd, ZSH_EXTRAS_PROJECT)).toEqual(["quote the requirement: pip install '.[tests,auditnlg,vllm]'"]);
   });
 });
+
+// One message about two imports that went away: Jinja2 3.1 dropped escape (globus/globus-sample-data-portal#68, productive-dev/minimal-reverse-proxy-demo#39),
+// huggingface_hub 0.26 dropped cached_download (YanjieZe/3D-Diffusion-Policy#91, minimaxir/imgbeddings#7); bench/data/errors-fresh8/.
+const JINJA_ESCAPE = "**OS**: Windows 10\n**Python version**: 3.10.0\n\n```\nTraceback (most recent call last):\n  File \"C:\\Users\\elmim\\dev\\globus-sample-data-portal\\run_portal.py\", line 3, in <module>\n    from portal import app\n  File \"C:\\Users\\elmim\\dev\\globus-sample-data-portal\\portal\\__init__.py\", line 1, in <module>\n    from flask import Flask\n  File \"C:\\Users\\elmim\\dev\\globus-sample-data-portal\\venv\\lib\\site-packages\\flask\\__init__.py\", line 14, in <module>\n    from jinja2 import escape\nImportError: cannot import name 'escape' from 'jinja2' (C:\\Users\\elmim\\dev\\globus-sample-data-portal\\venv\\\n```";
+const JINJA_ESCAPE_COMPOSE = "temperature-service  | ImportError: cannot import name 'escape' from 'jinja2' (/usr/local/lib/python3.7/site-packages/jinja2/__init__.py)";
+const HF_CACHED_DOWNLOAD = "Error:\n```\nImportError: cannot import name 'cached_download' from 'huggingface_hub' (~/mambaforge/envs/dp3/lib/python3.8/site-packages/huggingface_hub/__init__.py)\n```";
+const HF_CACHED_DOWNLOAD_AGAIN = "package fails with following error\nImportError: cannot import name 'cached_download' from 'huggingface_hub' (/home/intel/.local/lib/python3.10/site-packages/huggingface_hub/__init__.py)";
+
+describe("two problems of one message about different values", () => {
+  it("puts first, at the same score, the problem recorded for the values this error names", async () => {
+    for (const order of [[0, 1], [1, 0]]) {
+      const recorded: Array<[string, string]> = [[JINJA_ESCAPE, "pip install 'jinja2<3.1'"], [HF_CACHED_DOWNLOAD, "pip install huggingface_hub==0.25.2"]];
+      const cwd = await workspaceWith(order.map((i) => recorded[i]!));
+      expect(topFixes(cwd, JINJA_ESCAPE_COMPOSE)).toEqual(["pip install 'jinja2<3.1'"]);
+      expect(topFixes(cwd, HF_CACHED_DOWNLOAD_AGAIN)).toEqual(["pip install huggingface_hub==0.25.2"]);
+    }
+  });
+});

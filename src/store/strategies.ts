@@ -3,7 +3,7 @@ import { localDate, localTime } from "../core/dates.js";
 import { completedErrorFix, errorRestatement, formatErrorFix, parseErrorFix, stripErrorCue } from "../core/memory/error-fix.js";
 import type { MemoryEdit } from "../core/memory/memory-file.js";
 import type { ErrorMemoryPlace } from "../core/memory/error-note.js";
-import { adaptFix, otherKindOfValue, valuesAgree, type AdaptedFix } from "../core/signature/adapt.js";
+import { adaptFix, otherKindOfValue, sameScoreByValues, valuesAgree, type AdaptedFix } from "../core/signature/adapt.js";
 import { CorruptFileError, UsageError } from "../core/errors.js";
 import { shorten } from "../core/text/clip.js";
 import { describeForeignLetters, findLookalikes, type Lookalike } from "../core/text/lookalike.js";
@@ -324,10 +324,9 @@ function checkerOver(ws: Workspace, { registry, match }: RegistryMatcher, memory
     const random = seededRandom(seed);
     const explored = query.explore ?? (rate > 0 && random() < rate);
     const thresholds = resolveThresholds(ws.config.thresholds);
+    const recordedFor = (sol: SolutionSummary) => (recorded ??= recordedErrors(memory())).get(fixKey(sol.action)) ?? [];
     const matches = match(query.text, { limit }).map((m) => {
       const summary = summarizeProblem(registry, m.problem, ws, query.rank);
-      recorded ??= recordedErrors(memory());
-      const recordedFor = (sol: SolutionSummary) => recorded!.get(fixKey(sol.action)) ?? [];
       const ranked = explored ? exploreSolutions(summary.solutions, random, thresholds) : { solutions: summary.solutions, picked: null };
       const adapted = ranked.solutions.map((sol) => ({
         ...withAdaptedFix(sol, query.text, [...recordedFor(sol), summary.description ?? ""]),
@@ -339,7 +338,7 @@ function checkerOver(ws: Workspace, { registry, match }: RegistryMatcher, memory
     // A fix that would have to take a value of another kind than it was recorded for (a file where a branch
     // stood) belongs to another failure with the same message: the match is left out (see `otherKindOfValue`).
     const kept = matches.filter((m) => !m.solutions.some((s) => s.adapted?.values.some((v) => otherKindOfValue(v.from, v.to))));
-    return { signature, matches: kept, exploration: { explored, rate, seed } };
+    return { signature, matches: sameScoreByValues(kept, query.text, recordedFor), exploration: { explored, rate, seed } };
   };
 }
 

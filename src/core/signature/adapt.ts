@@ -1,3 +1,4 @@
+import { errorKeyText } from "./key-lines.js";
 import { BARE_NAME_SHAPE } from "./signature.js";
 
 /**
@@ -216,25 +217,37 @@ function valuePlaces(tokens: Token[]): Map<string, string | null> {
 }
 
 /**
+ * How many values of a fix's recorded error stand at a place the new error holds with the same
+ * value, and how many with another; the first place the new error holds decides for each value, as
+ * in {@link adaptFix}.
+ */
+export function valueAgreement(recordedError: string, newError: string): { same: number; other: number } {
+  const before = tokenize(recordedError);
+  const places = valuePlaces(tokenize(newError));
+  let same = 0;
+  let other = 0;
+  before.forEach((tok, i) => {
+    if (!tok.kind) return;
+    for (const c of contexts(before, i)) {
+      const to = places.get(`${tok.kind} ${c}`);
+      if (!to) continue;
+      if (to === tok.text) same++;
+      else other++;
+      return;
+    }
+  });
+  return { same, other };
+}
+
+/**
  * Whether a fix's recorded error named the same values as a new error of the same kind: true when
  * at least one value stands at a place the new error holds too, each such with the same value
  * (`127.0.0.1:6379` and `:6379`); false when one of them holds another value there (the port of
  * another server); null when no value of either stands where the other has one.
  */
 export function valuesAgree(recordedError: string, newError: string): boolean | null {
-  const before = tokenize(recordedError);
-  const places = valuePlaces(tokenize(newError));
-  let agree: boolean | null = null;
-  before.forEach((tok, i) => {
-    if (!tok.kind || agree === false) return;
-    for (const c of contexts(before, i)) {
-      const to = places.get(`${tok.kind} ${c}`);
-      if (!to) continue;
-      agree = to === tok.text;
-      if (!agree) return;
-    }
-  });
-  return agree;
+  const { same, other } = valueAgreement(recordedError, newError);
+  return other > 0 ? false : same > 0 ? true : null;
 }
 
 /**
@@ -299,4 +312,29 @@ export function adaptFix(fix: string, recordedError: string, newError: string): 
 export function otherKindOfValue(recorded: string, adapted: string): boolean {
   if (recorded.includes(".") || /^[\d.]+$/.test(adapted) || /^(?:[A-Za-z]:\\|\/|~\/)/.test(adapted)) return false;
   return /(?:^|[\w-])\.[A-Za-z_]\w*$/.test(adapted);
+}
+
+/**
+ * Matches of the same score with first the one whose fixes were recorded for this error's values:
+ * two problems of one message about different values (`cannot import name 'escape' from 'jinja2'`,
+ * `… 'cached_download' from 'huggingface_hub'`) score alike, since the matcher masks the values; the
+ * one recorded for the values the new error names is its problem. A match's measure is the best of
+ * its recorded errors: how many values of the line that names the error stand in the new error's
+ * line with the same value, less how many with another (the rest of a paste, versions and paths of
+ * a log, says nothing of which failure it is). The matcher's order holds otherwise.
+ */
+export function sameScoreByValues<M extends { score: number; solutions: readonly S[] }, S>(matches: M[], error: string, recordedFor: (s: S) => readonly string[]): M[] {
+  const key = errorKeyText(error);
+  const agreement = (m: M): number => {
+    let best: number | null = null;
+    for (const s of m.solutions) {
+      for (const before of recordedFor(s)) {
+        const { same, other } = valueAgreement(errorKeyText(before), key);
+        if (same || other) best = Math.max(best ?? -Infinity, same - other);
+      }
+    }
+    return best ?? 0;
+  };
+  const scored = matches.map((m) => ({ m, score: Math.round(m.score * 1e6), agreement: agreement(m) }));
+  return scored.sort((a, b) => b.score - a.score || b.agreement - a.agreement).map((x) => x.m);
 }
