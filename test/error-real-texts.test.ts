@@ -1157,3 +1157,14 @@ describe("two problems of one message about different values", () => {
     }
   });
 });
+
+// A script with Windows line endings, as shevabam/ezservermonitor-sh#7 and trevor-laher/OnDemandMinecraft#9 reported it (bench/data/errors-fresh8/): the second quotes the whole message in backticks.
+const CRLF_SCRIPT = "The line break problem.\n\nSystem Message:\n# ./eZServerMonitor.sh\n-bash: ./eZServerMonitor.sh: /bin/bash^M: bad interpreter: No such file or directory";
+const CRLF_SCRIPT_QUOTED = "File transfered by filezilla from Windows\n\n`bash: ./autoshutdown.sh: /bin/sh^M: bad interpreter: No such file or directory`";
+
+describe("a whole message a person quoted in backticks", () => {
+  it("is read inside for the values a fix takes", async () => {
+    const cwd = await workspaceWith([[CRLF_SCRIPT, "dos2unix eZServerMonitor.sh"]]);
+    expect(topFixes(cwd, CRLF_SCRIPT_QUOTED)).toEqual(["dos2unix autoshutdown.sh"]);
+  });
+});

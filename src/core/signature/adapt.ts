@@ -44,6 +44,9 @@ const TOKEN = new RegExp(
   "giu",
 );
 const KINDS: Kind[] = ["str", "str", "str", "url", "uuid", "path", "host", "version", "hex", "num", "pkg", "name"];
+/** The group of a span in backticks, and what makes one a quoted message rather than a value: a clause after `: ` and more words. */
+const QUOTED_MESSAGE_GROUP = 2;
+const QUOTED_MESSAGE = /\S: \S.*\s\S+\s\S/;
 
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
@@ -51,6 +54,11 @@ function tokenize(text: string): Token[] {
   for (const m of head.matchAll(TOKEN)) {
     const group = m.slice(1).findIndex((g) => g !== undefined);
     if (group < 0) continue;
+    // A whole message a person quoted (`` `bash: ./run.sh: /bin/bash^M: bad interpreter: …` ``) is read inside: its values are values.
+    if (group === QUOTED_MESSAGE_GROUP && QUOTED_MESSAGE.test(m[group + 1]!)) {
+      out.push(...tokenize(m[group + 1]!));
+      continue;
+    }
     const kind = KINDS[group] ?? (aloneClause(head, m.index, m[0].length) ? "name" : null);
     out.push({ kind, text: kind ? m[group + 1]! : m[group + 1]!.toLowerCase() });
   }
