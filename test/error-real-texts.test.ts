@@ -1168,3 +1168,15 @@ describe("a whole message a person quoted in backticks", () => {
     expect(topFixes(cwd, CRLF_SCRIPT_QUOTED)).toEqual(["dos2unix autoshutdown.sh"]);
   });
 });
+
+// The Python docker SDK under requests 2.32, as google-deepmind/alphafold#1066 and Josh-XT/SafeExecute#2 reported it (bench/data/errors-fresh8/).
+const DOCKER_PY_SCHEME = "Hello, I encountered the same error as you: docker.errors.DockerException: Error while fetching server API version: Not supported URL scheme http+docker\nMy docker version is: Docker version 26.1.2, build 211e74b";
+const DOCKER_PY_SCHEME_LOGGED = "OS: Windows\nPython: 3.10\n\nWhen I execute any code with `execute_python_code` I get the error:\n```\nERROR:root:Error executing Python code: Error while fetching server API version: Not supported URL scheme http+docker\n```\nI have no idea, where this comes from or how to fix it.";
+
+describe("a person's words right under the pasted message", () => {
+  it("are no part of it", async () => {
+    expect(errorKeyText(DOCKER_PY_SCHEME)).toBe("docker.errors.DockerException: Error while fetching server API version: Not supported URL scheme http+docker");
+    const cwd = await workspaceWith([[DOCKER_PY_SCHEME, "pip install 'docker>=7.1.0'"]]);
+    expect(topFixes(cwd, DOCKER_PY_SCHEME_LOGGED)).toEqual(["pip install 'docker>=7.1.0'"]);
+  });
+});
