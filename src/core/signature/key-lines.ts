@@ -387,7 +387,7 @@ export function errorKeyText(text: string): string {
     // `E: Unable to locate package wget`), not the rest of this one's sentence.
     if (sameOpening(first, line)) break;
     // A person's own words after the pasted message (`My docker version is: …`) are no part of it.
-    if (/^\s*(?:I|I'm|I've|My|We|Our)\b/.test(line)) break;
+    if (/^\s*(?:I|I'm|I've|My|We|Our)\s/.test(line)) break;
     // A line opening with a tag in brackets is the tool's next record (`[preflight] If you know what you are doing…`).
     if (/^\s*\[[\w .:-]+\]\s/.test(line)) break;
     // A continuation says something: a lone word or a prompt left on the next line (`logout`, `➜ ~`) does not.
